@@ -1,0 +1,3 @@
+from gradquiz.cli import main
+
+main()

@@ -1,0 +1,42 @@
+"""Settings, read from GRADQUIZ_* environment variables."""
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data folder."""
+    return f"sqlite:///{Path(user_data_dir('gradquiz')) / 'gradquiz.db'}"
+
+
+class Settings(BaseSettings):
+    """Every setting gradquiz reads, each with a default."""
+
+    model_config = SettingsConfigDict(env_prefix="GRADQUIZ_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=default_database_url,
+        description="SQLAlchemy URL of the database; SQLite in the user data folder by default.",
+    )
+    pack_dir: Path | None = Field(
+        default=None,
+        description="Folder of the content pack to serve; the built-in backprop pack if unset.",
+    )
+    grace_seconds: int = Field(
+        default=15,
+        ge=0,
+        le=300,
+        description="Seconds after the deadline in which a save still counts (network latency).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `gradquiz serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `gradquiz serve` listens on.")
+    workers: int = Field(default=1, ge=1, description="Worker processes for `gradquiz serve`.")
+    secure_cookies: bool = Field(
+        default=False, description="Send the identity cookie over HTTPS only (set behind TLS)."
+    )
+    log_level: str = Field(
+        default="info", description="Logging level: debug, info, warning, error."
+    )

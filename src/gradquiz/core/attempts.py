@@ -1,0 +1,129 @@
+"""An exam attempt: start, answer, submit. Every method takes `now`; none reads a clock."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from gradquiz.core.blueprint import draw_questions
+from gradquiz.core.packs import Pack
+from gradquiz.core.timer import accepts_saves, deadline_for, is_overdue
+from gradquiz.errors import AttemptClosed, InvalidInput
+
+
+class SubmitReason(StrEnum):
+    """Who ended the attempt: the learner, or the deadline."""
+
+    LEARNER = "learner"
+    DEADLINE = "deadline"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One question of an attempt, with its options in the order this learner sees them."""
+
+    question_id: str
+    option_order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the learner has saved for one question. `option_id` None means no choice yet."""
+
+    option_id: str | None
+    marked: bool
+    saved_at: datetime
+
+
+@dataclass
+class Attempt:
+    """One learner's sitting of an exam."""
+
+    id: str
+    owner: str
+    pack_id: str
+    started_at: datetime
+    deadline: datetime
+    slots: tuple[Slot, ...]
+    answers: dict[str, Answer] = field(default_factory=dict)
+    submitted_at: datetime | None = None
+    submitted_by: SubmitReason | None = None
+
+    @property
+    def is_submitted(self) -> bool:
+        """Whether the attempt has ended."""
+        return self.submitted_at is not None
+
+    def slot(self, question_id: str) -> Slot:
+        """The slot for `question_id`, or raise InvalidInput."""
+        for slot in self.slots:
+            if slot.question_id == question_id:
+                return slot
+        raise InvalidInput(f"Question '{question_id}' is not part of this attempt.")
+
+    def chosen(self, question_id: str) -> str | None:
+        """The option the learner has chosen for `question_id`, if any."""
+        answer = self.answers.get(question_id)
+        return answer.option_id if answer else None
+
+    def record_answer(
+        self,
+        question_id: str,
+        option_id: str | None,
+        marked: bool,
+        *,
+        now: datetime,
+        grace: timedelta,
+    ) -> Answer:
+        """Save a choice (or clear it with None) and the review mark; refused once closed."""
+        if self.is_submitted:
+            raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
+        if not accepts_saves(self.deadline, now, grace):
+            raise AttemptClosed("Time is up for this attempt; the answer was not saved.")
+        slot = self.slot(question_id)
+        if option_id is not None and option_id not in slot.option_order:
+            raise InvalidInput(f"Question '{question_id}' has no option '{option_id}'.")
+        answer = Answer(option_id=option_id, marked=marked, saved_at=now)
+        self.answers[question_id] = answer
+        return answer
+
+    def submit(self, *, now: datetime, grace: timedelta) -> None:
+        """End the attempt at the learner's request (or at the deadline if it has passed)."""
+        if self.is_submitted:
+            raise AttemptClosed("This attempt has already been submitted.")
+        if self.settle(now=now, grace=grace):
+            return
+        self.submitted_at = now
+        self.submitted_by = SubmitReason.LEARNER
+
+    def settle(self, *, now: datetime, grace: timedelta) -> bool:
+        """Submit an overdue attempt with what was saved; return whether it did."""
+        if self.is_submitted or not is_overdue(self.deadline, now, grace):
+            return False
+        self.submitted_at = self.deadline
+        self.submitted_by = SubmitReason.DEADLINE
+        return True
+
+    def unanswered(self) -> list[str]:
+        """Question ids with no chosen option, in exam order."""
+        return [s.question_id for s in self.slots if self.chosen(s.question_id) is None]
+
+
+def start_attempt(
+    *, attempt_id: str, owner: str, pack: Pack, rng: random.Random, now: datetime
+) -> Attempt:
+    """Draw the questions and shuffle their options for a new attempt starting at `now`."""
+    questions = draw_questions(pack.questions.values(), pack.blueprint, rng)
+    slots = []
+    for question in questions:
+        order = list(question.option_ids)
+        rng.shuffle(order)
+        slots.append(Slot(question_id=question.id, option_order=tuple(order)))
+    return Attempt(
+        id=attempt_id,
+        owner=owner,
+        pack_id=pack.id,
+        started_at=now,
+        deadline=deadline_for(now, pack.minutes),
+        slots=tuple(slots),
+    )

@@ -1,0 +1,71 @@
+"""A content pack: the exam's metadata, the page around it and the question bank."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from gradquiz.core.questions import Difficulty, Question
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic the exam covers, such as "Chain rule"."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """How an exam is drawn: questions per difficulty, and topics that must each appear."""
+
+    counts: Mapping[Difficulty, int]
+    required_topics: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Number of questions in one exam."""
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """A glossary entry; `slug` is its anchor on the landing page."""
+
+    term: str
+    slug: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class PackPage:
+    """The text blocks shown around the exam (the seed page), as Markdown and code."""
+
+    intro: str
+    why: str
+    glossary: tuple[GlossaryTerm, ...]
+    code_title: str
+    code_example: str
+    interview_tip: str
+    interview_questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Everything a pack holds: metadata, page blocks and questions by id."""
+
+    id: str
+    title: str
+    subtitle: str
+    description: str
+    minutes: int
+    blueprint: Blueprint
+    topics: tuple[Topic, ...]
+    page: PackPage
+    questions: Mapping[str, Question] = field(default_factory=dict)
+
+    def topic_name(self, topic_id: str) -> str:
+        """Human name of a topic id."""
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic.name
+        return topic_id

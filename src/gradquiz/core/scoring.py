@@ -1,0 +1,75 @@
+"""Grading an attempt and breaking the score down by difficulty and topic."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from gradquiz.core.attempts import Attempt
+from gradquiz.core.questions import Difficulty, Question
+
+K = TypeVar("K")
+
+
+def grade_answer(question: Question, option_id: str | None) -> bool:
+    """Whether `option_id` is the key of `question` (no answer is wrong)."""
+    return option_id == question.key
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Correct out of total for one group of questions."""
+
+    correct: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """Share correct as a whole percentage (0 when the group is empty)."""
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the learner did on one question."""
+
+    question: Question
+    chosen: str | None
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    """A graded attempt."""
+
+    outcomes: tuple[Outcome, ...]
+    by_difficulty: Mapping[Difficulty, Tally]
+    by_topic: Mapping[str, Tally]
+
+    @property
+    def score(self) -> Tally:
+        """Overall correct out of total."""
+        correct = sum(1 for o in self.outcomes if o.correct)
+        return Tally(correct=correct, total=len(self.outcomes))
+
+
+def grade_attempt(attempt: Attempt, questions: Mapping[str, Question]) -> Result:
+    """Grade every question of the attempt, one mark each, no negative marking."""
+    outcomes = []
+    for slot in attempt.slots:
+        question = questions[slot.question_id]
+        chosen = attempt.chosen(slot.question_id)
+        outcomes.append(Outcome(question, chosen, grade_answer(question, chosen)))
+    return Result(
+        outcomes=tuple(outcomes),
+        by_difficulty=_tally(outcomes, lambda o: o.question.difficulty),
+        by_topic=_tally(outcomes, lambda o: o.question.topic),
+    )
+
+
+def _tally(outcomes: list[Outcome], group: Callable[[Outcome], K]) -> dict[K, Tally]:
+    totals: dict[K, list[int]] = {}
+    for outcome in outcomes:
+        counts = totals.setdefault(group(outcome), [0, 0])
+        counts[0] += outcome.correct
+        counts[1] += 1
+    return {k: Tally(correct=c, total=t) for k, (c, t) in totals.items()}

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, keyword-only repository functions, Alembic migrations."""

@@ -1,0 +1,94 @@
+"""Reading and writing attempts and answers. Every function takes the session explicitly."""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
+from gradquiz.storage.models import AnswerRow, AttemptRow
+
+
+def insert_attempt(*, session: Session, attempt: Attempt) -> None:
+    """Store a newly started attempt with its drawn questions and option order."""
+    layout = [{"question": s.question_id, "options": list(s.option_order)} for s in attempt.slots]
+    session.add(
+        AttemptRow(
+            id=attempt.id,
+            owner=attempt.owner,
+            pack_id=attempt.pack_id,
+            started_at=attempt.started_at,
+            deadline=attempt.deadline,
+            layout=layout,
+            total=len(attempt.slots),
+        )
+    )
+
+
+def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> Attempt | None:
+    """The attempt with its saved answers, or None; `lock` holds its row until commit."""
+    query = select(AttemptRow).where(AttemptRow.id == attempt_id)
+    if lock:
+        query = query.with_for_update()
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        return None
+    answers = session.scalars(select(AnswerRow).where(AnswerRow.attempt_id == attempt_id))
+    return Attempt(
+        id=row.id,
+        owner=row.owner,
+        pack_id=row.pack_id,
+        started_at=row.started_at,
+        deadline=row.deadline,
+        slots=tuple(
+            Slot(question_id=item["question"], option_order=tuple(item["options"]))
+            for item in row.layout
+        ),
+        answers={
+            a.question_id: Answer(option_id=a.option_id, marked=a.marked, saved_at=a.saved_at)
+            for a in answers
+        },
+        submitted_at=row.submitted_at,
+        submitted_by=SubmitReason(row.submitted_by) if row.submitted_by else None,
+    )
+
+
+def save_answer(*, session: Session, attempt_id: str, question_id: str, answer: Answer) -> None:
+    """Insert or replace the answer to one question; saving the same answer twice is harmless."""
+    values = {
+        "attempt_id": attempt_id,
+        "question_id": question_id,
+        "option_id": answer.option_id,
+        "marked": answer.marked,
+        "saved_at": answer.saved_at,
+    }
+    changes = {"option_id": answer.option_id, "marked": answer.marked, "saved_at": answer.saved_at}
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(AnswerRow).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["attempt_id", "question_id"], set_=changes)
+    )
+
+
+def record_submission(*, session: Session, attempt: Attempt, score: int) -> bool:
+    """Mark the attempt submitted unless another process got there first; True if this did."""
+    result = session.execute(
+        update(AttemptRow)
+        .where(AttemptRow.id == attempt.id, AttemptRow.submitted_at.is_(None))
+        .values(
+            submitted_at=attempt.submitted_at,
+            submitted_by=attempt.submitted_by.value if attempt.submitted_by else None,
+            score=score,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def overdue_attempt_ids(*, session: Session, cutoff: datetime) -> list[str]:
+    """Ids of open attempts whose deadline is before `cutoff`."""
+    query = select(AttemptRow.id).where(
+        AttemptRow.submitted_at.is_(None), AttemptRow.deadline < cutoff
+    )
+    return list(session.scalars(query))

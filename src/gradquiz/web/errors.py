@@ -1,0 +1,73 @@
+"""One error handler: JSON under /api, an HTML page everywhere else. Never a traceback."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from gradquiz.errors import GradquizError
+
+log = logging.getLogger(__name__)
+
+_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Not possible now",
+    422: "Invalid input",
+    500: "Something went wrong",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error through `error_response`."""
+
+    @app.exception_handler(GradquizError)
+    async def on_gradquiz_error(request: Request, error: GradquizError) -> Response:
+        return error_response(request, error.status, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid_request(request: Request, error: RequestValidationError) -> Response:
+        return error_response(request, 422, _describe(error))
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, error: HTTPException) -> Response:
+        message = error.detail if isinstance(error.detail, str) else "Request failed."
+        if error.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
+        return error_response(request, error.status_code, message, dict(error.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(
+            request, 500, "Something went wrong on our side; nothing you saved was lost."
+        )
+
+
+def error_response(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """An error as JSON for API clients, or as a page for people."""
+    if request.url.path.startswith("/api/"):
+        body = {"error": {"status": status, "message": message}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    templates = request.app.state.templates
+    html = templates.get_template("error.html").render(
+        request=request,
+        status=status,
+        title=_TITLES.get(status, "Error"),
+        message=message,
+        pack=request.app.state.pack,
+    )
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _describe(error: RequestValidationError) -> str:
+    parts = []
+    for detail in error.errors():
+        location = ".".join(str(p) for p in detail.get("loc", ()) if p != "body")
+        parts.append(f"{location or 'body'}: {detail.get('msg', 'invalid')}")
+    return "The request is not valid: " + "; ".join(parts) + "."

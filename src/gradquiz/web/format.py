@@ -1,0 +1,24 @@
+"""Jinja filters for times and durations."""
+
+from datetime import datetime
+
+from jinja2 import Environment
+
+
+def clock(seconds: int) -> str:
+    """Seconds as M:SS (or H:MM:SS)."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def utc_time(value: datetime) -> str:
+    """A timestamp as 'YYYY-MM-DD HH:MM UTC'."""
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def install_filters(env: Environment) -> None:
+    """Register gradquiz's filters on a Jinja environment."""
+    env.filters["clock"] = clock
+    env.filters["utc_time"] = utc_time

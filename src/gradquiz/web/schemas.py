@@ -1,0 +1,178 @@
+"""JSON shapes of the API. An open attempt's shape has no field for the key or feedback."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gradquiz.core.scoring import Tally
+from gradquiz.web.views import AttemptView, ResultView
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class OptionOut(_Out):
+    label: str = Field(description="The option's letter in this attempt's shuffled order.")
+    html: str
+
+
+class QuestionOut(_Out):
+    number: int
+    id: str
+    topic: str
+    difficulty: str
+    stem_html: str
+    options: list[OptionOut]
+    chosen: str | None = Field(description="Letter of the saved choice, if any.")
+    marked: bool = Field(description="Marked for review.")
+
+
+class AttemptOut(_Out):
+    id: str
+    started_at: datetime
+    deadline: datetime
+    remaining_seconds: int
+    submitted: bool
+    answered: int
+    questions: list[QuestionOut]
+
+    @classmethod
+    def of(cls, view: AttemptView) -> "AttemptOut":
+        """Serialise an attempt view."""
+        return cls(
+            id=view.id,
+            started_at=view.started_at,
+            deadline=view.deadline,
+            remaining_seconds=view.remaining_seconds,
+            submitted=view.submitted,
+            answered=view.answered,
+            questions=[
+                QuestionOut(
+                    number=q.number,
+                    id=q.id,
+                    topic=q.topic,
+                    difficulty=q.difficulty,
+                    stem_html=q.stem_html,
+                    options=[OptionOut(label=o.label, html=o.html) for o in q.options],
+                    chosen=q.chosen,
+                    marked=q.marked,
+                )
+                for q in view.questions
+            ],
+        )
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    option: str | None = Field(
+        description="Letter of the chosen option, or null to clear the choice.", max_length=8
+    )
+    marked: bool = Field(default=False, description="Mark the question for review.")
+
+
+class SavedOut(_Out):
+    question_id: str
+    option: str | None
+    marked: bool
+    saved_at: datetime
+    answered: int
+
+
+class TallyOut(_Out):
+    name: str
+    correct: int
+    total: int
+    percent: int
+
+
+class ReviewedOptionOut(_Out):
+    label: str
+    html: str
+    chosen: bool
+    key: bool
+    feedback_html: str
+
+
+class ReviewedQuestionOut(_Out):
+    number: int
+    id: str
+    topic: str
+    difficulty: str
+    stem_html: str
+    options: list[ReviewedOptionOut]
+    chosen: str | None
+    key: str
+    correct: bool
+    explanation_html: str
+    reference: str
+
+
+class ResultOut(_Out):
+    attempt_id: str
+    submitted_at: datetime
+    submitted_by: str
+    score: int
+    total: int
+    percent: int
+    by_difficulty: list[TallyOut]
+    by_topic: list[TallyOut]
+    questions: list[ReviewedQuestionOut]
+
+    @classmethod
+    def of(cls, view: ResultView) -> "ResultOut":
+        """Serialise a result view."""
+        return cls(
+            attempt_id=view.attempt_id,
+            submitted_at=view.submitted_at,
+            submitted_by=view.submitted_by,
+            score=view.score.correct,
+            total=view.score.total,
+            percent=view.score.percent,
+            by_difficulty=[_tally(b.name, b.tally) for b in view.by_difficulty],
+            by_topic=[_tally(b.name, b.tally) for b in view.by_topic],
+            questions=[
+                ReviewedQuestionOut(
+                    number=q.number,
+                    id=q.id,
+                    topic=q.topic_name,
+                    difficulty=q.difficulty,
+                    stem_html=q.stem_html,
+                    options=[
+                        ReviewedOptionOut(
+                            label=o.label,
+                            html=o.html,
+                            chosen=o.chosen,
+                            key=o.key,
+                            feedback_html=o.feedback_html,
+                        )
+                        for o in q.options
+                    ],
+                    chosen=q.chosen,
+                    key=q.key,
+                    correct=q.correct,
+                    explanation_html=q.explanation_html,
+                    reference=q.reference,
+                )
+                for q in view.questions
+            ],
+        )
+
+
+def _tally(name: str, tally: Tally) -> TallyOut:
+    return TallyOut(
+        name=name,
+        correct=tally.correct,
+        total=tally.total,
+        percent=tally.percent,
+    )
+
+
+class ErrorBody(_Out):
+    status: int
+    message: str
+
+
+class ErrorOut(_Out):
+    error: ErrorBody

@@ -1,0 +1,119 @@
+// Enhancements for the exam pages. Without this file every action still works as a form post.
+(function () {
+  "use strict";
+
+  // Countdown: counts from the server's remaining time, so the browser's clock never matters.
+  var timer = document.querySelector(".timer[data-remaining]");
+  if (timer) {
+    var valueEl = document.getElementById("timer-value");
+    var announcer = document.getElementById("timer-announcer");
+    var endsAt = Date.now() + Number(timer.dataset.remaining) * 1000;
+    var announceAt = [1200, 900, 600, 300, 120, 60, 30];
+    var announced = {};
+    var format = function (s) {
+      var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+      var mm = h ? String(m).padStart(2, "0") : String(m);
+      return (h ? h + ":" : "") + mm + ":" + String(sec).padStart(2, "0");
+    };
+    var speak = function (s) {
+      if (s >= 60) {
+        var minutes = Math.round(s / 60);
+        return minutes + (minutes === 1 ? " minute" : " minutes") + " left";
+      }
+      return s + " seconds left";
+    };
+    var started = Number(timer.dataset.remaining);
+    announceAt.forEach(function (mark) { if (mark >= started) { announced[mark] = true; } });
+    var tick = function () {
+      var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      valueEl.textContent = format(left);
+      timer.classList.toggle("low", left <= 120);
+      announceAt.forEach(function (mark) {
+        if (left <= mark && !announced[mark]) {
+          announced[mark] = true;
+          announcer.textContent = speak(left);
+        }
+      });
+      if (left === 0) {
+        announcer.textContent = "Time is up. Your saved answers are being submitted.";
+        window.setTimeout(function () {
+          window.location.href = "/attempts/" + timer.dataset.attempt + "/result";
+        }, 1500);
+        return;
+      }
+      window.setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
+    };
+    tick();
+  }
+
+  // Autosave: every change is sent at once in the background.
+  var form = document.getElementById("answer-form");
+  if (!form) { return; }
+  var status = document.getElementById("save-status");
+  var attemptId = form.dataset.attempt;
+  var questionId = form.dataset.question;
+  var url = "/api/v1/attempts/" + encodeURIComponent(attemptId) + "/answers/" + encodeURIComponent(questionId);
+  var pending = null;
+  var retryTimer = null;
+
+  var current = function () {
+    var chosen = form.querySelector('input[name="option"]:checked');
+    return { option: chosen ? chosen.value : null, marked: form.querySelector("#marked").checked };
+  };
+  var show = function (text, isError) {
+    status.textContent = text;
+    status.classList.toggle("error", Boolean(isError));
+  };
+  var updatePalette = function (body) {
+    var cell = document.querySelector('.palette .cell[data-question="' + questionId + '"]');
+    if (cell) {
+      cell.classList.toggle("answered", Boolean(body.option));
+      cell.classList.toggle("unanswered", !body.option);
+      cell.classList.toggle("marked", body.marked);
+      var number = cell.textContent.trim();
+      cell.setAttribute("aria-label", "Question " + number + ", " + (body.option ? "answered" : "not answered") +
+        (body.marked ? ", marked for review" : ""));
+    }
+    var total = document.querySelectorAll(".palette .cell[data-question]").length;
+    var answered = body.answered;
+    var marked = document.querySelectorAll(".palette .cell.marked[data-question]").length;
+    var text = document.getElementById("progress-text");
+    if (text) {
+      text.textContent = answered + " of " + total + " answered" + (marked ? ", " + marked + " marked for review" : "");
+    }
+    var bar = document.querySelector(".palette .progress span");
+    if (bar) { bar.style.width = Math.round(100 * answered / total) + "%"; }
+  };
+  var save = function () {
+    var body = current();
+    pending = body;
+    window.clearTimeout(retryTimer);
+    show("Saving…");
+    fetch(url, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
+    }).then(function (reply) {
+      if (pending !== body) { return; }
+      if (reply.ok) {
+        pending = null;
+        show(body.option ? "Answer " + body.option + " saved." : "Saved.");
+        updatePalette({ option: body.option, marked: body.marked, answered: reply.data.answered });
+      } else if (reply.status === 409) {
+        show(reply.data.error.message, true);
+        window.setTimeout(function () { window.location.href = "/attempts/" + attemptId + "/result"; }, 2500);
+      } else {
+        show(reply.data.error ? reply.data.error.message : "Not saved.", true);
+      }
+    }).catch(function () {
+      show("Not saved yet: no connection. Retrying…", true);
+      retryTimer = window.setTimeout(save, 3000);
+    });
+  };
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "option" || event.target.name === "marked") { save(); }
+  });
+})();

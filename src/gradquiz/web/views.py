@@ -1,0 +1,225 @@
+"""What pages and the API show of an attempt. An open attempt carries no key or feedback."""
+
+import string
+from dataclasses import dataclass
+from datetime import datetime
+
+from gradquiz.core.attempts import Attempt
+from gradquiz.core.packs import Pack
+from gradquiz.core.questions import Difficulty
+from gradquiz.core.scoring import Result, Tally
+from gradquiz.core.timer import remaining
+from gradquiz.errors import InvalidInput, NotFound
+from gradquiz.web.rendered import RenderedPack
+
+LABELS = string.ascii_uppercase
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """An option as the learner sees it: a letter for its position, and its text."""
+
+    label: str
+    html: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """One question of an open attempt, without anything that gives the answer away."""
+
+    number: int
+    id: str
+    topic: str
+    topic_name: str
+    difficulty: str
+    stem_html: str
+    options: tuple[OptionView, ...]
+    chosen: str | None
+    marked: bool
+
+    @property
+    def state(self) -> str:
+        """'answered' or 'unanswered', for the palette."""
+        return "answered" if self.chosen else "unanswered"
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    """An open attempt as shown to its learner."""
+
+    id: str
+    started_at: datetime
+    deadline: datetime
+    remaining_seconds: int
+    submitted: bool
+    questions: tuple[QuestionView, ...]
+
+    @property
+    def answered(self) -> int:
+        """How many questions have a chosen option."""
+        return sum(1 for q in self.questions if q.chosen)
+
+    @property
+    def marked(self) -> int:
+        """How many questions are marked for review."""
+        return sum(1 for q in self.questions if q.marked)
+
+    def question(self, number: int) -> QuestionView:
+        """The question at 1-based position `number`."""
+        if not 1 <= number <= len(self.questions):
+            raise NotFound(f"This attempt has questions 1 to {len(self.questions)}.")
+        return self.questions[number - 1]
+
+
+def attempt_view(
+    attempt: Attempt, pack: Pack, rendered: RenderedPack, now: datetime
+) -> AttemptView:
+    """Build the learner's view of an attempt (for open and submitted attempts alike)."""
+    questions = []
+    for number, slot in enumerate(attempt.slots, start=1):
+        question = pack.questions[slot.question_id]
+        html = rendered.questions[slot.question_id]
+        chosen = attempt.chosen(slot.question_id)
+        answer = attempt.answers.get(slot.question_id)
+        questions.append(
+            QuestionView(
+                number=number,
+                id=question.id,
+                topic=question.topic,
+                topic_name=pack.topic_name(question.topic),
+                difficulty=question.difficulty.value,
+                stem_html=html.stem,
+                options=tuple(
+                    OptionView(label=LABELS[i], html=html.options[option_id])
+                    for i, option_id in enumerate(slot.option_order)
+                ),
+                chosen=label_of(slot.option_order, chosen),
+                marked=bool(answer and answer.marked),
+            )
+        )
+    return AttemptView(
+        id=attempt.id,
+        started_at=attempt.started_at,
+        deadline=attempt.deadline,
+        remaining_seconds=int(remaining(attempt.deadline, now).total_seconds()),
+        submitted=attempt.is_submitted,
+        questions=tuple(questions),
+    )
+
+
+def label_of(option_order: tuple[str, ...], option_id: str | None) -> str | None:
+    """The letter the learner sees for `option_id`."""
+    return None if option_id is None else LABELS[option_order.index(option_id)]
+
+
+def option_for_label(attempt: Attempt, question_id: str, label: str | None) -> str | None:
+    """The option id behind the letter `label` of a question, or raise InvalidInput."""
+    if label is None or label == "":
+        return None
+    order = attempt.slot(question_id).option_order
+    position = LABELS.find(label.strip().upper()) if len(label.strip()) == 1 else -1
+    if position < 0 or position >= len(order):
+        choices = ", ".join(LABELS[: len(order)])
+        raise InvalidInput(
+            f"'{label}' is not an option of this question (choose one of {choices})."
+        )
+    return order[position]
+
+
+@dataclass(frozen=True)
+class ReviewedOption:
+    """An option on the result page, with whether it was chosen and whether it is the key."""
+
+    label: str
+    html: str
+    chosen: bool
+    key: bool
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    """A graded question: the learner's choice, the key, feedback and explanation."""
+
+    number: int
+    id: str
+    topic_name: str
+    difficulty: str
+    stem_html: str
+    options: tuple[ReviewedOption, ...]
+    chosen: str | None
+    key: str
+    correct: bool
+    explanation_html: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A labelled tally for a bar on the result page."""
+
+    name: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A submitted attempt's result."""
+
+    attempt_id: str
+    submitted_by: str
+    submitted_at: datetime
+    score: Tally
+    by_difficulty: tuple[Breakdown, ...]
+    by_topic: tuple[Breakdown, ...]
+    questions: tuple[ReviewedQuestion, ...]
+
+
+def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: RenderedPack) -> ResultView:
+    """Build the result page's view of a graded attempt."""
+    reviewed = []
+    for number, (slot, outcome) in enumerate(zip(attempt.slots, result.outcomes, strict=True), 1):
+        question = outcome.question
+        html = rendered.questions[question.id]
+        reviewed.append(
+            ReviewedQuestion(
+                number=number,
+                id=question.id,
+                topic_name=pack.topic_name(question.topic),
+                difficulty=question.difficulty.value,
+                stem_html=html.stem,
+                options=tuple(
+                    ReviewedOption(
+                        label=LABELS[i],
+                        html=html.options[option_id],
+                        chosen=option_id == outcome.chosen,
+                        key=option_id == question.key,
+                        feedback_html=html.feedback[option_id],
+                    )
+                    for i, option_id in enumerate(slot.option_order)
+                ),
+                chosen=label_of(slot.option_order, outcome.chosen),
+                key=LABELS[slot.option_order.index(question.key)],
+                correct=outcome.correct,
+                explanation_html=html.explanation,
+                reference=question.reference,
+            )
+        )
+    assert attempt.submitted_at is not None and attempt.submitted_by is not None
+    return ResultView(
+        attempt_id=attempt.id,
+        submitted_by=attempt.submitted_by.value,
+        submitted_at=attempt.submitted_at,
+        score=result.score,
+        by_difficulty=tuple(
+            Breakdown(d.value.capitalize(), result.by_difficulty[d])
+            for d in Difficulty
+            if d in result.by_difficulty
+        ),
+        by_topic=tuple(
+            Breakdown(pack.topic_name(t.id), result.by_topic[t.id])
+            for t in pack.topics
+            if t.id in result.by_topic
+        ),
+        questions=tuple(reviewed),
+    )

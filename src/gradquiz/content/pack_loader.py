@@ -84,11 +84,11 @@ def _read_pack(directory: Path) -> tuple[Pack | None, list[Problem]]:
     spec = _load_toml_model(manifest, _PackSpec, problems)
     code_title = spec.code_title if spec else ""
     page = _read_page(directory, code_title, problems)
-    questions = _read_questions(directory / "questions", problems)
+    questions, paths = _read_questions(directory / "questions", problems)
     if spec is None or page is None:
         return None, problems
     topics = tuple(Topic(id=t.id, name=t.name) for t in spec.topics)
-    _check_questions_against_spec(spec, manifest, questions, problems)
+    _check_questions_against_spec(spec, manifest, questions, paths, problems)
     blueprint = Blueprint(
         counts={d: spec.blueprint.get(d, 0) for d in Difficulty},
         required_topics=tuple(t.id for t in topics),
@@ -111,7 +111,11 @@ def _read_pack(directory: Path) -> tuple[Pack | None, list[Problem]]:
 
 
 def _check_questions_against_spec(
-    spec: _PackSpec, manifest: Path, questions: dict[str, Question], problems: list[Problem]
+    spec: _PackSpec,
+    manifest: Path,
+    questions: dict[str, Question],
+    paths: dict[str, Path],
+    problems: list[Problem],
 ) -> None:
     total = sum(spec.blueprint.values())
     if total != spec.questions:
@@ -125,7 +129,7 @@ def _check_questions_against_spec(
     topic_ids = {t.id for t in spec.topics}
     for question in questions.values():
         if question.topic not in topic_ids:
-            path = manifest.parent / "questions" / f"{question.id}.txt"
+            path = paths[question.id]
             problems.append(
                 Problem(
                     path,
@@ -136,13 +140,16 @@ def _check_questions_against_spec(
             )
 
 
-def _read_questions(folder: Path, problems: list[Problem]) -> dict[str, Question]:
+def _read_questions(
+    folder: Path, problems: list[Problem]
+) -> tuple[dict[str, Question], dict[str, Path]]:
+    """Every question file under `folder` (subfolders too), and where each came from."""
     questions: dict[str, Question] = {}
+    seen: dict[str, Path] = {}
     if not folder.is_dir():
         problems.append(Problem(folder, 1, "questions/ folder is missing"))
-        return questions
-    seen: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
+        return questions, seen
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if path.suffix != ".txt":
             problems.append(Problem(path, 1, "not a question file (expected a .txt file)"))
             continue
@@ -159,7 +166,7 @@ def _read_questions(folder: Path, problems: list[Problem]) -> dict[str, Question
             continue
         seen[question.id] = path
         questions[question.id] = question
-    return questions
+    return questions, seen
 
 
 def _read_page(directory: Path, code_title: str, problems: list[Problem]) -> PackPage | None:
@@ -172,10 +179,10 @@ def _read_page(directory: Path, code_title: str, problems: list[Problem]) -> Pac
         texts[name] = path.read_text(encoding="utf-8").strip()
         if not texts[name]:
             problems.append(Problem(path, 1, f"page file {relative} is empty"))
-    if len(texts) != len(PAGE_FILES):
-        return None
-    glossary = _load_toml_model(directory / PAGE_FILES["glossary"], _GlossarySpec, problems)
-    if glossary is None:
+    glossary = None
+    if texts.get("glossary"):
+        glossary = _load_toml_model(directory / PAGE_FILES["glossary"], _GlossarySpec, problems)
+    if glossary is None or len(texts) != len(PAGE_FILES):
         return None
     questions_path = directory / PAGE_FILES["interview_questions"]
     items = [

@@ -9,6 +9,9 @@ from gradquiz.content.problems import Problem
 from gradquiz.core.questions import Difficulty, Option, Question
 
 HEADER_FIELDS = ("id", "topic", "difficulty", "key", "reference")
+OPTIONAL_FIELDS = ("shuffle",)
+_YES_NO = {"yes": True, "no": False}
+_YES_NO_FIELDS = ("shuffle",)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
 
@@ -74,8 +77,11 @@ def _read_header_line(parsed: _Parsed, line: str, number: int, fault: Fault) -> 
         fault(number, f"expected 'field: value' or a '--- section' line, got {line!r}")
         return
     name, value = match.group(1), match.group(2)
-    if name not in HEADER_FIELDS:
-        fault(number, f"unknown field '{name}' (expected one of: {', '.join(HEADER_FIELDS)})")
+    if name not in HEADER_FIELDS + OPTIONAL_FIELDS:
+        known = ", ".join(HEADER_FIELDS + OPTIONAL_FIELDS)
+        fault(number, f"unknown field '{name}' (expected one of: {known})")
+    elif name in _YES_NO_FIELDS and value not in _YES_NO:
+        fault(number, f"field '{name}' must be 'yes' or 'no', not '{value}'")
     elif name in parsed.header:
         fault(number, f"field '{name}' given twice (first on line {parsed.header[name][1]})")
     elif not value:
@@ -140,6 +146,7 @@ def _build(
         key=header["key"],
         explanation=sections["explanation"].text,
         reference=header["reference"],
+        shuffle=_YES_NO[header.get("shuffle", "yes")],
     )
 
 

@@ -117,7 +117,8 @@ def start_attempt(
     slots = []
     for question in questions:
         order = list(question.option_ids)
-        rng.shuffle(order)
+        if question.shuffle:
+            rng.shuffle(order)
         slots.append(Slot(question_id=question.id, option_order=tuple(order)))
     return Attempt(
         id=attempt_id,

@@ -35,6 +35,7 @@ class Question:
     key: str
     explanation: str
     reference: str
+    shuffle: bool = True
 
     def option(self, option_id: str) -> Option:
         """Return the option with this id, or raise InvalidInput."""

@@ -1,0 +1,107 @@
+"""Fixtures: a frozen clock, a migrated database per backend, the service, the app and clients."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from gradquiz.config import Settings
+from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.core.packs import Pack
+from gradquiz.service import ExamService
+from gradquiz.storage.database import Database
+from gradquiz.web.app import create_app
+from tests.factories import FrozenClock
+
+POSTGRES_ENV = "GRADQUIZ_TEST_DATABASE_URL"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL server to test against, if one is configured."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url and IN_CI:
+        raise pytest.UsageError(f"CI=true but {POSTGRES_ENV} is not set: .ci/run sets it.")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str | None]:
+    """A fresh schema for this test session on the PostgreSQL server, dropped afterwards."""
+    url = postgres_url()
+    if url is None:
+        yield None
+        return
+    schema = f"gq_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    Database(scoped.render_as_string(hide_password=False)).migrate()
+    yield scoped.render_as_string(hide_password=False)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_schema: str | None
+) -> Iterator[Database]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'gradquiz.db'}")
+        db.migrate()
+    else:
+        if postgres_schema is None:
+            pytest.skip(f"{POSTGRES_ENV} is not set (CI sets it; see .ci/run)")
+        db = Database(postgres_schema)
+        with db.engine.begin() as connection:
+            connection.execute(text("TRUNCATE answers, attempts"))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock frozen at a fixed instant; tests advance it."""
+    return FrozenClock()
+
+
+@pytest.fixture(scope="session")
+def pack() -> Pack:
+    """The built-in backprop pack."""
+    return load_pack(builtin_pack_dir())
+
+
+@pytest.fixture
+def service(database: Database, pack: Pack, clock: FrozenClock) -> ExamService:
+    """The exam service on the test database with the frozen clock."""
+    return ExamService(database=database, pack=pack, grace=timedelta(seconds=15), clock=clock)
+
+
+@pytest.fixture
+def app(service: ExamService) -> FastAPI:
+    """The web app around the test service."""
+    return create_app(Settings(database_url=str(service.database.url)), service=service)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A browser: keeps its own cookies."""
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def other_client(app: FastAPI) -> Iterator[TestClient]:
+    """A second browser with its own identity."""
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
+        yield test_client

@@ -1,0 +1,113 @@
+"""Small builders for questions, packs on disk, and a frozen clock."""
+
+import textwrap
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from gradquiz.content.pack_loader import builtin_pack_dir
+
+TOPICS = ("chain-rule", "gradient-descent", "computation-graph", "vanishing-gradient")
+
+
+@dataclass
+class FrozenClock:
+    """A clock that only moves when a test moves it."""
+
+    now: datetime = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def question_text(
+    qid: str,
+    *,
+    topic: str = "chain-rule",
+    difficulty: str = "easy",
+    key: str = "b",
+    explanation: str = "Because the local derivative is 1.",
+    feedback: str = "This is the misconception that the gate splits the gradient.",
+    extra_header: str = "",
+) -> str:
+    """The text of a valid question file; tests edit it to break one rule at a time."""
+    return textwrap.dedent(
+        f"""\
+        id: {qid}
+        topic: {topic}
+        difficulty: {difficulty}
+        key: {key}
+        reference: CS231n notes, backprop intuitions
+        {extra_header}
+        --- stem
+        For $q = x + y$, what does the add gate pass to $x$ when $\\partial L/\\partial q = 3$?
+
+        --- option a
+        $1.5$
+        --- feedback a
+        {feedback}
+
+        --- option b
+        $3$
+        --- feedback b
+        Right: the local derivative is 1.
+
+        --- option c
+        $6$
+        --- feedback c
+        {feedback}
+
+        --- option d
+        $9$
+        --- feedback d
+        {feedback}
+
+        --- explanation
+        {explanation}
+        """
+    )
+
+
+def write_pack(
+    folder: Path,
+    *,
+    per_cell: int = 2,
+    blueprint: tuple[int, int, int] = (5, 6, 4),
+    minutes: int = 25,
+    explanation: str = "Because the local derivative is 1.",
+    feedback: str = "This is the misconception that the gate splits the gradient.",
+    key: str = "b",
+) -> Path:
+    """A valid pack: the built-in page files and `per_cell` questions per topic and difficulty."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "page").mkdir(exist_ok=True)
+    for page_file in (builtin_pack_dir() / "page").iterdir():
+        (folder / "page" / page_file.name).write_text(page_file.read_text())
+    easy, medium, hard = blueprint
+    manifest = (builtin_pack_dir() / "pack.toml").read_text()
+    manifest = manifest.replace("questions = 15", f"questions = {easy + medium + hard}")
+    manifest = manifest.replace("minutes = 25", f"minutes = {minutes}")
+    manifest = manifest.replace("easy = 5", f"easy = {easy}").replace(
+        "medium = 6", f"medium = {medium}"
+    )
+    manifest = manifest.replace("hard = 4", f"hard = {hard}")
+    (folder / "pack.toml").write_text(manifest)
+    questions = folder / "questions"
+    questions.mkdir(exist_ok=True)
+    for topic in TOPICS:
+        for difficulty in ("easy", "medium", "hard"):
+            for n in range(per_cell):
+                qid = f"{topic}-{difficulty}-{n}"
+                text = question_text(
+                    qid,
+                    topic=topic,
+                    difficulty=difficulty,
+                    explanation=explanation,
+                    feedback=feedback,
+                    key=key,
+                )
+                (questions / f"{qid}.txt").write_text(text)
+    return folder

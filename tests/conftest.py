@@ -44,7 +44,9 @@ def postgres_schema() -> Iterator[str | None]:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    Database(scoped.render_as_string(hide_password=False)).migrate()
+    migrator = Database(scoped.render_as_string(hide_password=False))
+    migrator.migrate()
+    migrator.dispose()
     yield scoped.render_as_string(hide_password=False)
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

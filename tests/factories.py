@@ -32,6 +32,7 @@ def question_text(
     explanation: str = "Because the local derivative is 1.",
     feedback: str = "This is the misconception that the gate splits the gradient.",
     extra_header: str = "",
+    key_feedback: str = "Right: the local derivative is 1.",
 ) -> str:
     """The text of a valid question file; tests edit it to break one rule at a time."""
     return textwrap.dedent(
@@ -50,10 +51,10 @@ def question_text(
         --- feedback a
         {feedback}
 
-        --- option b
+        --- option {key}
         $3$
-        --- feedback b
-        Right: the local derivative is 1.
+        --- feedback {key}
+        {key_feedback}
 
         --- option c
         $6$
@@ -80,6 +81,7 @@ def write_pack(
     explanation: str = "Because the local derivative is 1.",
     feedback: str = "This is the misconception that the gate splits the gradient.",
     key: str = "b",
+    key_feedback: str = "Right: the local derivative is 1.",
 ) -> Path:
     """A valid pack: the built-in page files and `per_cell` questions per topic and difficulty."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -108,6 +110,7 @@ def write_pack(
                     explanation=explanation,
                     feedback=feedback,
                     key=key,
+                    key_feedback=key_feedback,
                 )
                 (questions / f"{qid}.txt").write_text(text)
     return folder

@@ -33,7 +33,7 @@ _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
     "span": {"class"},
-    "div": {"class"},
+    "div": {"class", "tabindex"},
     "pre": {"class", "tabindex"},
     "code": {"class"},
     "a": {"href", "title", "class"},
@@ -52,7 +52,7 @@ def highlight_code(code: str, language: str = "python") -> str:
 
 def pygments_css() -> str:
     """Style sheet for highlighted code."""
-    return str(HtmlFormatter(style="friendly").get_style_defs(".highlight"))  # type: ignore[no-untyped-call]
+    return str(HtmlFormatter(style="xcode").get_style_defs(".highlight"))  # type: ignore[no-untyped-call]
 
 
 def sanitise(html: str) -> str:
@@ -67,6 +67,7 @@ class MarkdownRenderer:
         self._md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight_fence})
         self._md.use(dollarmath_plugin, allow_space=True, allow_digits=False, renderer=_math)
         self._md.enable("table")
+        self._md.add_render_rule("math_block", _display_math)
         self._terms = _term_pattern(glossary)
         self._slugs = {t.term.lower(): t.slug for t in glossary}
         self._glossary_url = glossary_url
@@ -124,6 +125,14 @@ def _mathml(latex: str, display: bool) -> str:
 
 def _math(content: str, options: dict[str, object]) -> str:
     return _mathml(content.strip(), bool(options.get("display_mode")))
+
+
+def _display_math(
+    _renderer: object, tokens: Sequence[Token], index: int, _options: object, _env: object
+) -> str:
+    # Focusable so that keyboard users can scroll a formula wider than a phone screen.
+    mathml = _mathml(tokens[index].content.strip(), True)
+    return f'<div class="math-display" tabindex="0">{mathml}</div>\n'
 
 
 def _highlight_fence(code: str, language: str, _attrs: str) -> str:

@@ -1,0 +1,176 @@
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import FrozenClock
+
+
+def start(client: TestClient) -> dict:  # type: ignore[type-arg]
+    response = client.post("/api/v1/attempts")
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_start_sets_a_private_identity_cookie_and_returns_15_questions(client: TestClient) -> None:
+    response = client.post("/api/v1/attempts")
+    assert response.status_code == 201
+    cookie = response.headers["set-cookie"]
+    assert "gradquiz_id=" in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
+    body = response.json()
+    assert response.headers["location"] == f"/api/v1/attempts/{body['id']}"
+    assert len(body["questions"]) == 15
+    assert body["remaining_seconds"] == 25 * 60
+    assert {o["label"] for o in body["questions"][0]["options"]} <= set("ABCDE")
+    assert [q["difficulty"] for q in body["questions"]] == ["easy"] * 5 + ["medium"] * 6 + [
+        "hard"
+    ] * 4
+
+
+def test_save_read_submit_result(client: TestClient) -> None:
+    attempt = start(client)
+    first = attempt["questions"][0]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{first['id']}"
+    saved = client.put(url, json={"option": "B", "marked": True})
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["option"] == "B" and saved.json()["answered"] == 1
+    again = client.put(url, json={"option": "B", "marked": True})
+    assert again.status_code == 200 and again.json()["answered"] == 1
+    read = client.get(f"/api/v1/attempts/{attempt['id']}").json()
+    assert read["questions"][0]["chosen"] == "B" and read["questions"][0]["marked"]
+    result = client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    assert result.status_code == 200
+    body = result.json()
+    assert body["total"] == 15 and body["submitted_by"] == "learner"
+    graded = body["questions"][0]
+    assert graded["chosen"] == "B"
+    assert graded["correct"] == (graded["key"] == "B")
+    assert sum(o["key"] for o in graded["options"]) == 1
+    assert graded["explanation_html"]
+    assert client.get(f"/api/v1/attempts/{attempt['id']}/result").json() == body
+
+
+def test_clearing_an_answer(client: TestClient) -> None:
+    attempt = start(client)
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][1]['id']}"
+    client.put(url, json={"option": "A"})
+    cleared = client.put(url, json={"option": None})
+    assert cleared.status_code == 200 and cleared.json()["answered"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"option": "Z"}, "'Z' is not an option of this question"),
+        ({"option": 5}, "option"),
+        ({"marked": True}, "option: Field required"),
+        ({"option": "A", "extra": 1}, "extra"),
+        ([], "body"),
+    ],
+)
+def test_bad_answer_bodies_get_422_with_a_message(
+    client: TestClient, body: object, fragment: str
+) -> None:
+    attempt = start(client)
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    response = client.put(url, json=body)
+    assert response.status_code == 422
+    assert fragment in response.json()["error"]["message"]
+
+
+def test_malformed_json_is_422_not_500(client: TestClient) -> None:
+    attempt = start(client)
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    response = client.put(url, content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith("The request is not valid")
+
+
+def test_unknown_question_and_unknown_attempt(client: TestClient) -> None:
+    attempt = start(client)
+    response = client.put(
+        f"/api/v1/attempts/{attempt['id']}/answers/no-such-question", json={"option": "A"}
+    )
+    assert response.status_code == 422
+    assert "not part of this attempt" in response.json()["error"]["message"]
+    missing = client.get("/api/v1/attempts/does-not-exist")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": {"status": 404, "message": "No such attempt."}}
+
+
+def test_another_browser_gets_404_for_every_route(
+    client: TestClient, other_client: TestClient
+) -> None:
+    attempt = start(client)
+    qid = attempt["questions"][0]["id"]
+    base = f"/api/v1/attempts/{attempt['id']}"
+    other_client.post("/api/v1/attempts")  # the other browser has an identity of its own
+    assert other_client.get(base).status_code == 404
+    assert other_client.put(f"{base}/answers/{qid}", json={"option": "A"}).status_code == 404
+    assert other_client.post(f"{base}/submit").status_code == 404
+    assert other_client.get(f"{base}/result").status_code == 404
+    assert other_client.get(f"/attempts/{attempt['id']}/questions/1").status_code == 404
+    assert client.get(base).status_code == 200
+
+
+def test_late_save_is_refused_with_409_and_a_message(
+    client: TestClient, clock: FrozenClock
+) -> None:
+    attempt = start(client)
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    assert client.put(url, json={"option": "A"}).status_code == 200
+    clock.advance(minutes=25, seconds=16)
+    late = client.put(url, json={"option": "B"})
+    assert late.status_code == 409
+    assert (
+        "Time is up" in late.json()["error"]["message"]
+        or "submitted" in late.json()["error"]["message"]
+    )
+    result = client.get(f"/api/v1/attempts/{attempt['id']}/result").json()
+    assert result["submitted_by"] == "deadline"
+    assert result["questions"][0]["chosen"] == "A"
+
+
+def test_save_in_the_grace_window_counts(client: TestClient, clock: FrozenClock) -> None:
+    attempt = start(client)
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    clock.advance(minutes=25, seconds=5)
+    assert client.put(url, json={"option": "C"}).status_code == 200
+
+
+def test_result_before_submit_is_409(client: TestClient) -> None:
+    attempt = start(client)
+    response = client.get(f"/api/v1/attempts/{attempt['id']}/result")
+    assert response.status_code == 409
+    assert "once the attempt has been submitted" in response.json()["error"]["message"]
+
+
+def test_unknown_api_route_is_json_404(client: TestClient) -> None:
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.json()["error"]["status"] == 404
+
+
+def test_openapi_document_describes_the_api(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    assert set(paths) == {
+        "/api/v1/attempts",
+        "/api/v1/attempts/{attempt_id}",
+        "/api/v1/attempts/{attempt_id}/answers/{question_id}",
+        "/api/v1/attempts/{attempt_id}/submit",
+        "/api/v1/attempts/{attempt_id}/result",
+    }
+    assert "404" in paths["/api/v1/attempts/{attempt_id}"]["get"]["responses"]
+
+
+def test_overdue_attempts_are_swept_at_start_up(app, service, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    attempt = service.start(identity="sweep-token-0000000000000")
+    clock.advance(hours=1)
+    with TestClient(app):
+        pass
+    with service.database.read() as session:
+        from gradquiz.storage.attempts import load_attempt
+
+        loaded = load_attempt(session=session, attempt_id=attempt.id)
+    assert loaded is not None and loaded.is_submitted
+    assert clock() - loaded.submitted_at > timedelta(minutes=30)  # type: ignore[operator]

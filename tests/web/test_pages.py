@@ -1,0 +1,179 @@
+import html
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+SEED = next((Path(__file__).parents[3] / "shared" / "seed").glob("*.txt"), None)
+
+
+def page_text(markup: str) -> str:
+    """Visible text of a page, whitespace folded, entities decoded."""
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", markup, flags=re.S)
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"\s+", " ", html.unescape(text))
+
+
+SEED_PHRASES = [
+    "Backpropagation deep dive",
+    "15 questions · 25 min",
+    "Backpropagation MCQ · test your gradient flow knowledge",
+    "From chain rule to computational graphs – 15 questions covering the mechanics of backprop, vanishing gradients, and optimisation.",
+    "Easy: 5",
+    "Medium: 6",
+    "Hard: 4",
+    "Chain rule",
+    "Gradient descent",
+    "Computation graph",
+    "Vanishing gradient",
+    "Backpropagation: the engine of deep learning",
+    'Backpropagation, short for "backward propagation of errors," is the algorithm that computes gradients of the loss function with respect to every weight in a neural network. It applies the chain rule repeatedly, propagating error signals from the output layer back to the input. This MCQ tests your understanding of the chain rule, computational graphs, gradient flow issues, and practical aspects.',
+    "Why backprop matters",
+    "Without efficient gradient computation, training deep networks would be infeasible. Backprop leverages the chain rule to compute exact gradients in linear time relative to the forward pass",
+    "Backprop glossary – key concepts",
+    "Calculus principle: derivative of composite function = product of derivatives. Backprop applies it from output to input.",
+    "Directed graph representing operations and dependencies. Each node gets a gradient during backward pass.",
+    "Gradients become very small in early layers, slowing learning. Common with sigmoid/tanh.",
+    "Gradients grow exponentially, causing unstable updates. Gradient clipping helps.",
+    "Two modes: forward and reverse (backprop is reverse mode).",
+    "How gradients propagate through layers; obstructed by saturation or bad activations.",
+    "# Conceptual backprop for a simple neuron (z = wx+b, a = σ(z), loss L)",
+    "L = 0.5*(y - a)**2",
+    "da/dz = a*(1-a) # sigmoid derivative",
+    "dL/dw = dL/dz * x",
+    "dL/db = dL/dz",
+    "Interview tip: Be ready to walk through a simple computational graph, explain why ReLU helps with vanishing gradients, and discuss gradient checking. This MCQ covers these foundational topics.",
+    "Common backprop interview questions",
+    "Explain the chain rule in the context of neural networks.",
+    "What is a computational graph and how is it used in backprop?",
+    "Why do sigmoid/tanh activations cause vanishing gradients?",
+    "How does backprop differ from forward-mode automatic differentiation?",
+    "What is gradient clipping and when is it used?",
+    "Describe the role of the loss function gradient in weight updates.",
+]
+
+
+def test_landing_page_shows_every_element_of_the_seed_page(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    text = page_text(response.text)
+    missing = [p for p in SEED_PHRASES if p.lower() not in text.lower()]
+    assert missing == []
+    assert '<form method="post" action="/attempts"' in response.text
+    assert ">Start exam</button>" in response.text
+    for slug in (
+        "chain-rule",
+        "computational-graph",
+        "vanishing-gradient",
+        "exploding-gradient",
+        "automatic-differentiation",
+        "gradient-flow",
+    ):
+        assert f'id="glossary-{slug}"' in response.text
+
+
+def test_seed_phrases_really_come_from_the_seed_page() -> None:
+    if SEED is None:  # the seed lives beside the repository, not inside it
+        return
+    seed = re.sub(r"\s+", " ", SEED.read_text())
+    for phrase in SEED_PHRASES:
+        if phrase in ("15 questions · 25 min",):
+            continue
+        assert re.sub(r"\s+", " ", phrase) in seed, phrase
+
+
+def test_landing_page_reads_well_on_a_phone(client: TestClient) -> None:
+    markup = client.get("/").text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in markup
+    assert '<html lang="en">' in markup
+
+
+def start_exam(client: TestClient) -> str:
+    response = client.post("/attempts")
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert re.fullmatch(r"/attempts/[\w-]{20,}/questions/1", location)
+    return location.split("/")[2]
+
+
+def test_whole_exam_without_javascript(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    page = client.get(f"/attempts/{attempt_id}/questions/1")
+    assert page.status_code == 200
+    assert 'role="timer"' in page.text and "25:00" in page.text
+    for number in range(1, 16):
+        response = client.post(
+            f"/attempts/{attempt_id}/questions/{number}",
+            data={"option": "A", "go": "next", **({"marked": "1"} if number == 2 else {})},
+        )
+        assert response.status_code == 303
+    assert response.headers["location"] == f"/attempts/{attempt_id}/review"
+    review = client.get(f"/attempts/{attempt_id}/review")
+    assert "15 of 15 answered, 1 marked for review" in page_text(review.text)
+    submitted = client.post(f"/attempts/{attempt_id}/submit")
+    assert submitted.headers["location"] == f"/attempts/{attempt_id}/result"
+    result = client.get(f"/attempts/{attempt_id}/result")
+    text = page_text(result.text)
+    assert "Your result" in text and "By difficulty" in text and "By topic" in text
+    assert text.count("Explanation") == 15
+    assert text.count("Your answer") == 15
+    assert text.count("Correct answer") == 15
+    assert "Reference:" in text
+    assert client.get(f"/attempts/{attempt_id}/questions/3").headers["location"].endswith("/result")
+
+
+def test_choices_persist_and_palette_buttons_save_before_moving(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    moved = client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "C", "go": "7"})
+    assert moved.headers["location"] == f"/attempts/{attempt_id}/questions/7"
+    page = client.get(f"/attempts/{attempt_id}/questions/1").text
+    assert re.search(r'value="C"\s+checked', page)
+    assert 'aria-label="Question 1, answered"' in page
+    resumed = client.get(f"/attempts/{attempt_id}")
+    assert resumed.headers["location"] == f"/attempts/{attempt_id}/questions/2"
+
+
+def test_submit_with_unanswered_questions_asks_to_confirm(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "B", "go": "next"})
+    asked = client.post(f"/attempts/{attempt_id}/submit")
+    assert asked.status_code == 200
+    assert "Submit with 14 unanswered questions?" in page_text(asked.text)
+    assert client.get(f"/attempts/{attempt_id}/result").status_code == 303  # still open
+    done = client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
+    assert done.headers["location"] == f"/attempts/{attempt_id}/result"
+    assert "Not answered" in page_text(client.get(f"/attempts/{attempt_id}/result").text)
+
+
+def test_late_form_save_shows_a_clear_page(client: TestClient, clock) -> None:  # type: ignore[no-untyped-def]
+    attempt_id = start_exam(client)
+    client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "B", "go": "next"})
+    view = client.get(f"/attempts/{attempt_id}/questions/2")
+    assert view.status_code == 200
+    clock.advance(minutes=26)
+    late = client.post(f"/attempts/{attempt_id}/questions/2", data={"option": "A", "go": "next"})
+    assert late.status_code == 303 and late.headers["location"].endswith("/result?closed=1")
+    result = client.get(late.headers["location"])
+    assert "the answer you sent last was not saved" in page_text(result.text)
+    assert "Submitted automatically when time ran out" in page_text(result.text)
+
+
+def test_bad_form_input_is_a_page_not_a_traceback(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    response = client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "Q"})
+    assert response.status_code == 422
+    assert "'Q' is not an option of this question" in page_text(response.text)
+    assert "<html" in response.text
+    assert client.get(f"/attempts/{attempt_id}/questions/99").status_code == 404
+    assert client.get(f"/attempts/{attempt_id}/questions/abc").status_code == 422
+    missing = client.get("/attempts/nope/questions/1")
+    assert missing.status_code == 404 and "No such attempt." in missing.text
+    assert client.get("/no/such/page").status_code == 404
+
+
+def test_explanations_link_glossary_terms(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
+    result = client.get(f"/attempts/{attempt_id}/result").text
+    assert 'class="glossary-link"' in result
+    assert re.search(r'href="/#glossary-[a-z-]+"', result)

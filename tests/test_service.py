@@ -25,7 +25,7 @@ def test_another_identity_cannot_see_or_touch_the_attempt(service: ExamService) 
             identity="intruder-token-bbbbbbbbbbb",
             attempt_id=attempt.id,
             question_id=qid,
-            option_id=None,
+            letter=None,
         ),
         lambda: service.submit(identity="intruder-token-bbbbbbbbbbb", attempt_id=attempt.id),
         lambda: service.attempt(identity="owner-token-aaaaaaaaaaaa", attempt_id="no-such-id"),
@@ -41,7 +41,7 @@ def test_answers_survive_a_new_service_over_the_same_database(service: ExamServi
         identity="learner-token-cccccccccccc",
         attempt_id=attempt.id,
         question_id=slot.question_id,
-        option_id=slot.option_order[2],
+        letter="C",
         marked=True,
     )
     restarted = ExamService(database=service.database, pack=service.pack, clock=service.clock)
@@ -60,14 +60,14 @@ def test_late_save_is_refused_and_earlier_answers_are_kept(
         identity=identity,
         attempt_id=attempt.id,
         question_id=first.question_id,
-        option_id=first.option_order[0],
+        letter="A",
     )
     clock.now = attempt.deadline + timedelta(seconds=10)
     service.save_answer(
         identity=identity,
         attempt_id=attempt.id,
         question_id=second.question_id,
-        option_id=second.option_order[0],
+        letter="A",
     )
     clock.advance(seconds=10)
     with pytest.raises(AttemptClosed, match="Time is up"):
@@ -75,7 +75,7 @@ def test_late_save_is_refused_and_earlier_answers_are_kept(
             identity=identity,
             attempt_id=attempt.id,
             question_id=first.question_id,
-            option_id=first.option_order[1],
+            letter="B",
         )
     closed, result = service.result(identity=identity, attempt_id=attempt.id)
     assert closed.submitted_by is SubmitReason.DEADLINE

@@ -74,15 +74,16 @@ class ExamService:
         identity: str,
         attempt_id: str,
         question_id: str,
-        option_id: str | None,
+        letter: str | None,
         marked: bool = False,
     ) -> Attempt:
-        """Save one answer; refused with a clear message once the attempt has closed."""
+        """Save the option shown as `letter` (None clears it); refused once the attempt closed."""
         with self.database.write() as session:
             attempt = self._owned(
                 store.load_attempt(session=session, attempt_id=attempt_id, lock=True), identity
             )
             now = self.clock()
+            option_id = attempt.slot(question_id).option_for_letter(letter)
             try:
                 answer = attempt.record_answer(
                     question_id, option_id, marked, now=now, grace=self.grace

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import load_pack

@@ -1,6 +1,7 @@
 """An exam attempt: start, answer, submit. Every method takes `now`; none reads a clock."""
 
 import random
+import string
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -9,6 +10,8 @@ from gradquiz.core.blueprint import draw_questions
 from gradquiz.core.packs import Pack
 from gradquiz.core.timer import accepts_saves, deadline_for, is_overdue
 from gradquiz.errors import AttemptClosed, InvalidInput
+
+LETTERS = string.ascii_uppercase
 
 
 class SubmitReason(StrEnum):
@@ -24,6 +27,20 @@ class Slot:
 
     question_id: str
     option_order: tuple[str, ...]
+
+    def letter_of(self, option_id: str | None) -> str | None:
+        """The letter the learner sees for `option_id` (A for the first option shown)."""
+        return None if option_id is None else LETTERS[self.option_order.index(option_id)]
+
+    def option_for_letter(self, letter: str | None) -> str | None:
+        """The option behind the letter the learner chose; None or "" clears the choice."""
+        if not letter:
+            return None
+        position = LETTERS.find(letter.strip().upper()) if len(letter.strip()) == 1 else -1
+        if not 0 <= position < len(self.option_order):
+            choices = ", ".join(LETTERS[: len(self.option_order)])
+            raise InvalidInput(f"'{letter}' is not an option of this question (choose {choices}).")
+        return self.option_order[position]
 
 
 @dataclass(frozen=True)

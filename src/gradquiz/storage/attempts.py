@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
 from gradquiz.storage.models import AnswerRow, AttemptRow
@@ -29,13 +30,14 @@ def insert_attempt(*, session: Session, attempt: Attempt) -> None:
 
 def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> Attempt | None:
     """The attempt with its saved answers, or None; `lock` holds its row until commit."""
-    query = select(AttemptRow).where(AttemptRow.id == attempt_id)
+    attempts, answers = AttemptRow.__table__, AnswerRow.__table__
+    query = select(attempts).where(attempts.c.id == attempt_id)
     if lock:
         query = query.with_for_update()
-    row = session.scalars(query).one_or_none()
+    row = session.execute(query).one_or_none()
     if row is None:
         return None
-    answers = session.scalars(select(AnswerRow).where(AnswerRow.attempt_id == attempt_id))
+    saved = session.execute(select(answers).where(answers.c.attempt_id == attempt_id))
     return Attempt(
         id=row.id,
         owner=row.owner,
@@ -48,27 +50,37 @@ def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> At
         ),
         answers={
             a.question_id: Answer(option_id=a.option_id, marked=a.marked, saved_at=a.saved_at)
-            for a in answers
+            for a in saved
         },
         submitted_at=row.submitted_at,
         submitted_by=SubmitReason(row.submitted_by) if row.submitted_by else None,
     )
 
 
+def _upsert(dialect: str) -> Insert:
+    """INSERT … ON CONFLICT DO UPDATE for one answer, built once per dialect."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(AnswerRow)
+    changed = {name: statement.excluded[name] for name in ("option_id", "marked", "saved_at")}
+    return statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"], set_=changed
+    )
+
+
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 def save_answer(*, session: Session, attempt_id: str, question_id: str, answer: Answer) -> None:
     """Insert or replace the answer to one question; saving the same answer twice is harmless."""
-    values = {
-        "attempt_id": attempt_id,
-        "question_id": question_id,
-        "option_id": answer.option_id,
-        "marked": answer.marked,
-        "saved_at": answer.saved_at,
-    }
-    changes = {"option_id": answer.option_id, "marked": answer.marked, "saved_at": answer.saved_at}
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(AnswerRow).values(**values)
     session.execute(
-        statement.on_conflict_do_update(index_elements=["attempt_id", "question_id"], set_=changes)
+        _UPSERTS[session.get_bind().dialect.name],
+        {
+            "attempt_id": attempt_id,
+            "question_id": question_id,
+            "option_id": answer.option_id,
+            "marked": answer.marked,
+            "saved_at": answer.saved_at,
+        },
     )
 
 

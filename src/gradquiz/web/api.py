@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Request, Response
 from gradquiz.service import ExamService
 from gradquiz.web.identity import Identity, ensure_identity
 from gradquiz.web.schemas import AnswerIn, AttemptOut, ErrorOut, ResultOut, SavedOut
-from gradquiz.web.views import attempt_view, label_of, option_for_label, result_view
+from gradquiz.web.views import attempt_view, result_view
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut, "description": text}
@@ -59,20 +59,17 @@ def save_answer(
     identity: Identity,
 ) -> SavedOut:
     """Save (or clear) the answer to one question; saving the same answer twice is harmless."""
-    service = _service(request)
-    attempt = service.attempt(identity=identity or "", attempt_id=attempt_id)
-    option_id = option_for_label(attempt, question_id, body.option)
-    attempt = service.save_answer(
+    attempt = _service(request).save_answer(
         identity=identity or "",
         attempt_id=attempt_id,
         question_id=question_id,
-        option_id=option_id,
+        letter=body.option,
         marked=body.marked,
     )
     answer = attempt.answers[question_id]
     return SavedOut(
         question_id=question_id,
-        option=label_of(attempt.slot(question_id).option_order, answer.option_id),
+        option=attempt.slot(question_id).letter_of(answer.option_id),
         marked=answer.marked,
         saved_at=answer.saved_at,
         answered=len(attempt.slots) - len(attempt.unanswered()),

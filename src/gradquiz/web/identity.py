@@ -10,7 +10,7 @@ COOKIE = "gradquiz_id"
 ONE_YEAR = 365 * 24 * 3600
 
 
-def current_identity(request: Request) -> str | None:
+async def current_identity(request: Request) -> str | None:
     """The browser's identity token, if it has one."""
     token = request.cookies.get(COOKIE)
     return token if token and 20 <= len(token) <= 100 else None

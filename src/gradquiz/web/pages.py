@@ -10,7 +10,7 @@ from gradquiz.core.attempts import Attempt
 from gradquiz.errors import AttemptClosed
 from gradquiz.service import ExamService
 from gradquiz.web.identity import Identity, ensure_identity
-from gradquiz.web.views import AttemptView, attempt_view, option_for_label, result_view
+from gradquiz.web.views import AttemptView, attempt_view, result_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -109,7 +109,7 @@ def answer(
             identity=identity or "",
             attempt_id=attempt_id,
             question_id=current.id,
-            option_id=option_for_label(attempt, current.id, option),
+            letter=option,
             marked=bool(marked),
         )
     except AttemptClosed:

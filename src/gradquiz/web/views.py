@@ -1,18 +1,15 @@
 """What pages and the API show of an attempt. An open attempt carries no key or feedback."""
 
-import string
 from dataclasses import dataclass
 from datetime import datetime
 
-from gradquiz.core.attempts import Attempt
+from gradquiz.core.attempts import LETTERS, Attempt
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty
 from gradquiz.core.scoring import Result, Tally
 from gradquiz.core.timer import remaining
-from gradquiz.errors import InvalidInput, NotFound
+from gradquiz.errors import NotFound
 from gradquiz.web.rendered import RenderedPack
-
-LABELS = string.ascii_uppercase
 
 
 @dataclass(frozen=True)
@@ -90,10 +87,10 @@ def attempt_view(
                 difficulty=question.difficulty.value,
                 stem_html=html.stem,
                 options=tuple(
-                    OptionView(label=LABELS[i], html=html.options[option_id])
+                    OptionView(label=LETTERS[i], html=html.options[option_id])
                     for i, option_id in enumerate(slot.option_order)
                 ),
-                chosen=label_of(slot.option_order, chosen),
+                chosen=slot.letter_of(chosen),
                 marked=bool(answer and answer.marked),
             )
         )
@@ -105,25 +102,6 @@ def attempt_view(
         submitted=attempt.is_submitted,
         questions=tuple(questions),
     )
-
-
-def label_of(option_order: tuple[str, ...], option_id: str | None) -> str | None:
-    """The letter the learner sees for `option_id`."""
-    return None if option_id is None else LABELS[option_order.index(option_id)]
-
-
-def option_for_label(attempt: Attempt, question_id: str, label: str | None) -> str | None:
-    """The option id behind the letter `label` of a question, or raise InvalidInput."""
-    if label is None or label == "":
-        return None
-    order = attempt.slot(question_id).option_order
-    position = LABELS.find(label.strip().upper()) if len(label.strip()) == 1 else -1
-    if position < 0 or position >= len(order):
-        choices = ", ".join(LABELS[: len(order)])
-        raise InvalidInput(
-            f"'{label}' is not an option of this question (choose one of {choices})."
-        )
-    return order[position]
 
 
 @dataclass(frozen=True)
@@ -190,7 +168,7 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
                 stem_html=html.stem,
                 options=tuple(
                     ReviewedOption(
-                        label=LABELS[i],
+                        label=LETTERS[i],
                         html=html.options[option_id],
                         chosen=option_id == outcome.chosen,
                         key=option_id == question.key,
@@ -198,8 +176,8 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
                     )
                     for i, option_id in enumerate(slot.option_order)
                 ),
-                chosen=label_of(slot.option_order, outcome.chosen),
-                key=LABELS[slot.option_order.index(question.key)],
+                chosen=slot.letter_of(outcome.chosen),
+                key=LETTERS[slot.option_order.index(question.key)],
                 correct=outcome.correct,
                 explanation_html=html.explanation,
                 reference=question.reference,

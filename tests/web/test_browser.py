@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -46,13 +47,33 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ShiftedClock:
+    """The real clock, moved forward by `shift` so tests can reach a deadline quickly."""
+
+    def __init__(self) -> None:
+        self.shift = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a real port, on SQLite, with the real clock."""
+def clock() -> ShiftedClock:
+    return ShiftedClock()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, clock: ShiftedClock) -> Iterator[str]:
+    """The app on a real port, on SQLite, with the real (shiftable) clock and a 1 s grace."""
     path = tmp_path_factory.mktemp("browser") / "gradquiz.db"
     database = Database(f"sqlite:///{path}")
     database.migrate()
-    service = ExamService(database=database, pack=load_pack(builtin_pack_dir()))
+    service = ExamService(
+        database=database,
+        pack=load_pack(builtin_pack_dir()),
+        grace=timedelta(seconds=1),
+        clock=clock,
+    )
     app = create_app(Settings(database_url=f"sqlite:///{path}"), service=service)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -190,3 +211,27 @@ def test_pages_fit_a_phone(browser: Browser, live_server: str) -> None:
     widths = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], "question page scrolls sideways on a phone"
     context.close()
+
+
+def test_countdown_is_announced_and_time_up_submits(
+    page: Page, live_server: str, clock: ShiftedClock
+) -> None:
+    page.goto(live_server + "/")
+    page.get_by_role("button", name="Start exam").first.click()
+    page.wait_for_url("**/questions/1")
+    page.locator("label[for=option-B]").click()
+    expect(page.locator("#save-status")).to_contain_text("Answer B saved")
+    announcer = page.locator("#timer-announcer")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    try:
+        clock.shift = timedelta(minutes=25) - timedelta(seconds=33)
+        page.reload()
+        expect(announcer).to_have_text("30 seconds left", timeout=8000)
+        clock.shift = timedelta(minutes=25) - timedelta(seconds=3)
+        page.reload()
+        expect(announcer).to_have_text(re.compile("Time is up"), timeout=8000)
+        page.wait_for_url("**/result", timeout=10000)
+    finally:
+        clock.shift = timedelta(0)
+    expect(page.locator(".score-card")).to_contain_text("Submitted automatically when time ran out")
+    expect(page.locator("article.reviewed").first.locator("li.chosen .letter")).to_have_text("B")

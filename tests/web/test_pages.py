@@ -177,3 +177,19 @@ def test_explanations_link_glossary_terms(client: TestClient) -> None:
     result = client.get(f"/attempts/{attempt_id}/result").text
     assert 'class="glossary-link"' in result
     assert re.search(r'href="/#glossary-[a-z-]+"', result)
+
+
+def test_unexpected_errors_are_a_plain_message_without_traceback(app) -> None:  # type: ignore[no-untyped-def]
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/boom", boom)
+    app.add_api_route("/api/v1/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/boom")
+        api = client.get("/api/v1/boom")
+    assert page.status_code == 500 and api.status_code == 500
+    assert "nothing you saved was lost" in page.text and "secret internals" not in page.text
+    assert "Traceback" not in page.text
+    assert api.json()["error"]["status"] == 500
+    assert "secret internals" not in api.text

@@ -25,7 +25,10 @@ def _service(request: Request) -> ExamService:
 def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
     html = templates.get_template(template).render(
-        request=request, pack=request.app.state.pack, **context
+        request=request,
+        pack=request.app.state.pack,
+        grace_seconds=int(_service(request).grace.total_seconds()),
+        **context,
     )
     return HTMLResponse(html, status_code=status)
 

@@ -35,10 +35,12 @@
         }
       });
       if (left === 0) {
+        // Saves still in flight count during the server's grace; the result exists after it.
         announcer.textContent = "Time is up. Your saved answers are being submitted.";
+        timer.classList.add("done");
         window.setTimeout(function () {
           window.location.href = "/attempts/" + timer.dataset.attempt + "/result";
-        }, 1500);
+        }, (Number(timer.dataset.grace || 0) + 1) * 1000);
         return;
       }
       window.setTimeout(tick, 1000 - (Date.now() % 1000) + 5);

@@ -17,6 +17,7 @@ from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.packs import Pack
 from gradquiz.service import ExamService
 from gradquiz.storage.database import Database
+from gradquiz.storage.models import Base
 from gradquiz.web.app import create_app
 from tests.factories import FrozenClock
 
@@ -66,7 +67,8 @@ def database(
             pytest.skip(f"{POSTGRES_ENV} is not set (CI sets it; see .ci/run)")
         db = Database(postgres_schema)
         with db.engine.begin() as connection:
-            connection.execute(text("TRUNCATE answers, attempts"))
+            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables}"))
     yield db
     db.dispose()
 

@@ -1,5 +1,6 @@
 """Small builders for questions, packs on disk, and a frozen clock."""
 
+import hashlib
 import textwrap
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,7 @@ def question_text(
     feedback: str = "This is the misconception that the gate splits the gradient.",
     extra_header: str = "",
     key_feedback: str = "Right: the local derivative is 1.",
+    stem: str = "",
 ) -> str:
     """The text of a valid question file; tests edit it to break one rule at a time."""
     return textwrap.dedent(
@@ -44,7 +46,7 @@ def question_text(
         reference: CS231n notes, backprop intuitions
         {extra_header}
         --- stem
-        For $q = x + y$, what does the add gate pass to $x$ when $\\partial L/\\partial q = 3$?
+        {stem or unique_stem(qid)}
 
         --- option a
         $1.5$
@@ -72,6 +74,11 @@ def question_text(
     )
 
 
+def unique_stem(qid: str) -> str:
+    """A stem unlike every other factory stem, so the near-duplicate rule stays quiet."""
+    return f"Consider case {hashlib.sha256(qid.encode()).hexdigest()} with $q = x + y$."
+
+
 def write_pack(
     folder: Path,
     *,
@@ -82,6 +89,7 @@ def write_pack(
     feedback: str = "This is the misconception that the gate splits the gradient.",
     key: str = "b",
     key_feedback: str = "Right: the local derivative is 1.",
+    disjoint_exams: int = 1,
 ) -> Path:
     """A valid pack: the built-in page files and `per_cell` questions per topic and difficulty."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,6 +104,7 @@ def write_pack(
         "medium = 6", f"medium = {medium}"
     )
     manifest = manifest.replace("hard = 4", f"hard = {hard}")
+    manifest = manifest.replace("disjoint_exams = 4", f"disjoint_exams = {disjoint_exams}")
     (folder / "pack.toml").write_text(manifest)
     questions = folder / "questions"
     questions.mkdir(exist_ok=True)

@@ -119,3 +119,13 @@ def test_submit_twice_is_refused(service: ExamService) -> None:
     service.submit(identity="learner-token-ffffffffffff", attempt_id=attempt.id)
     with pytest.raises(AttemptClosed):
         service.submit(identity="learner-token-ffffffffffff", attempt_id=attempt.id)
+
+
+def test_a_retake_draws_questions_the_learner_has_not_seen(service: ExamService) -> None:
+    identity = "retake-learner-token-000000"
+    first = service.start(identity=identity)
+    second = service.start(identity=identity)
+    stranger = service.start(identity="another-learner-token-00000")
+    first_ids = {s.question_id for s in first.slots}
+    assert not first_ids & {s.question_id for s in second.slots}
+    assert len(stranger.slots) == 15

@@ -47,13 +47,17 @@ class ExamService:
     clock: Clock = utc_now
 
     def start(self, *, identity: str) -> Attempt:
-        """Draw and store a new attempt for this identity."""
+        """Draw and store a new attempt for this identity, preferring questions it has not seen."""
+        owner = owner_key(identity)
+        with self.database.read() as session:
+            seen = store.seen_question_ids(session=session, owner=owner, pack_id=self.pack.id)
         attempt = start_attempt(
             attempt_id=secrets.token_urlsafe(16),
-            owner=owner_key(identity),
+            owner=owner,
             pack=self.pack,
             rng=random.Random(secrets.randbits(64)),
             now=self.clock(),
+            seen=seen,
         )
         with self.database.write() as session:
             store.insert_attempt(session=session, attempt=attempt)

@@ -7,7 +7,7 @@ from gradquiz.content.pack_loader import builtin_pack_dir, check_pack, load_pack
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty
 from gradquiz.errors import PackInvalid
-from tests.factories import write_pack
+from tests.factories import unique_stem, write_pack
 
 SEED_TOPICS = ["Chain rule", "Gradient descent", "Computation graph", "Vanishing gradient"]
 
@@ -22,7 +22,8 @@ def test_builtin_pack_is_clean_and_holds_the_seed_page(pack: Pack) -> None:
         Difficulty.MEDIUM: 6,
         Difficulty.HARD: 4,
     }
-    assert [t.name for t in pack.topics] == SEED_TOPICS
+    assert [t.name for t in pack.topics if t.required] == SEED_TOPICS
+    assert pack.blueprint.required_topics == tuple(t.id for t in pack.topics[:4])
     assert [t.term for t in pack.page.glossary] == [
         "Chain rule",
         "Computational graph",
@@ -98,7 +99,8 @@ def test_unknown_topic(tmp_path: Path) -> None:
 def test_blueprint_the_bank_cannot_fill(tmp_path: Path) -> None:
     folder = write_pack(tmp_path / "p", per_cell=1, blueprint=(5, 6, 4))
     found = problems(folder)
-    assert any("pack.toml:9: The bank cannot fill the blueprint" in p for p in found), found
+    line = (folder / "pack.toml").read_text().splitlines().index("[blueprint]") + 1
+    assert any(f"pack.toml:{line}: The bank cannot fill the blueprint" in p for p in found), found
     with pytest.raises(PackInvalid) as raised:
         load_pack(folder)
     assert "medium: needs 6, bank has 4" in "\n".join(raised.value.problems)
@@ -111,3 +113,39 @@ def test_missing_page_file_and_bad_toml(tmp_path: Path) -> None:
     found = problems(folder)
     assert any("why.md:1: page file page/why.md is missing" in p for p in found)
     assert any("glossary.toml:1: invalid TOML" in p for p in found)
+
+
+def test_near_duplicate_stems_are_flagged(tmp_path: Path) -> None:
+    folder = write_pack(tmp_path / "p")
+    questions = folder / "questions"
+    stem = "In the graph $f = (x + y) z$ with $x = 1$, $y = 2$, $z = 3$, what is $\\partial f / \\partial x$?"
+    near = stem.replace("what is", "find")
+    for qid, text in (("chain-rule-easy-0", stem), ("chain-rule-easy-1", near)):
+        path = questions / f"{qid}.txt"
+        path.write_text(path.read_text().replace(unique_stem(qid), text))
+    found = problems(folder)
+    assert any(
+        "chain-rule-easy-1.txt:1: stem is a near-duplicate of 'chain-rule-easy-0'" in p
+        for p in found
+    ), found
+    assert len([p for p in found if "near-duplicate" in p]) == 1
+
+
+def test_blueprint_must_fill_disjoint_exams(tmp_path: Path) -> None:
+    ok = write_pack(tmp_path / "ok", per_cell=4, disjoint_exams=2)
+    assert problems(ok) == []
+    short = write_pack(tmp_path / "short", per_cell=2, disjoint_exams=2)
+    found = problems(short)
+    assert any(
+        "the bank fills only 1 exam(s) without reusing a question; disjoint_exams asks for 2" in p
+        for p in found
+    ), found
+
+
+def test_excluding_an_unknown_question_is_reported(tmp_path: Path) -> None:
+    folder = write_pack(tmp_path / "p")
+    path = folder / "questions" / "chain-rule-easy-0.txt"
+    path.write_text(
+        path.read_text().replace("reference:", "excludes: chain-rule-easy-1, ghost\nreference:")
+    )
+    assert any(f"{path}:5: excludes unknown question 'ghost'" in p for p in problems(folder))

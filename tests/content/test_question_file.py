@@ -24,7 +24,7 @@ def test_valid_file_parses_into_a_question() -> None:
     assert question.key == "b"
     assert question.option_ids == ("a", "b", "c", "d")
     assert question.option("a").feedback.startswith("This is the misconception")
-    assert question.stem.startswith("For $q = x + y$")
+    assert question.stem.startswith("Consider case ")
     assert question.shuffle
 
 
@@ -88,3 +88,26 @@ def test_shuffle_field_takes_yes_or_no() -> None:
     assert problems == [] and question is not None and not question.shuffle
     bad = question_text("add-gate", extra_header="shuffle: maybe")
     assert any(":6: field 'shuffle' must be 'yes' or 'no'" in p for p in problems_of(bad))
+
+
+def test_missing_reference_is_reported() -> None:
+    text = question_text("add-gate").replace("reference: CS231n notes, backprop intuitions\n", "")
+    assert any(":1: missing field 'reference'" in p for p in problems_of(text))
+
+
+def test_a_key_much_longer_than_the_distractors_is_flagged() -> None:
+    long_key = "$3$, because the add gate hands every input the whole upstream gradient unchanged"
+    text = question_text("add-gate").replace("--- option b\n$3$", f"--- option b\n{long_key}")
+    assert any("the key 'b' is much longer than the other options" in p for p in problems_of(text))
+
+
+def test_short_numeric_options_may_differ_in_length() -> None:
+    text = question_text("add-gate").replace("--- option b\n$3$", "--- option b\n$-0.0625$")
+    assert problems_of(text) == []
+
+
+def test_excludes_lists_other_question_ids() -> None:
+    text = question_text("add-gate", extra_header="excludes: other-one, other-two")
+    question, problems = parse_question_file(PATH, text)
+    assert problems == [] and question is not None
+    assert question.excludes == frozenset({"other-one", "other-two"})

@@ -20,7 +20,9 @@ def test_start_draws_the_blueprint_and_sets_the_deadline(attempt: Attempt, pack:
     assert len(attempt.slots) == 15
     assert attempt.deadline - attempt.started_at == timedelta(minutes=25)
     for slot in attempt.slots:
-        assert sorted(slot.option_order) == sorted(pack.questions[slot.question_id].option_ids)
+        shown = pack.questions[slot.question_id].resolve(slot.seed)
+        assert sorted(slot.option_order) == sorted(shown.option_ids)
+        assert (slot.seed is not None) == pack.questions[slot.question_id].parametrized
 
 
 def test_options_are_shuffled_unless_the_question_fixes_their_order(pack: Pack) -> None:
@@ -30,7 +32,7 @@ def test_options_are_shuffled_unless_the_question_fixes_their_order(pack: Pack) 
             attempt_id="x", owner="o", pack=pack, rng=random.Random(seed), now=FrozenClock()()
         )
         for slot in drawn.slots:
-            question = pack.questions[slot.question_id]
+            question = pack.questions[slot.question_id].resolve(slot.seed)
             target = shuffled if question.shuffle else fixed
             target.add(slot.option_order != question.option_ids)
     assert True in shuffled

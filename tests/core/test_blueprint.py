@@ -1,11 +1,12 @@
 import random
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradquiz.core.blueprint import draw_questions, unfillable_reason
+from gradquiz.core.blueprint import disjoint_exam_count, draw_questions, unfillable_reason
 from gradquiz.core.packs import Blueprint, Pack
 from gradquiz.core.questions import Difficulty, Option, Question
 from gradquiz.errors import BlueprintUnfillable
@@ -103,3 +104,58 @@ def test_same_seed_same_draw_and_seeds_vary_the_draw(pack: Pack) -> None:
 
     assert ids(7) == ids(7)
     assert len({tuple(ids(seed)) for seed in range(20)}) > 1
+
+
+def test_200_random_exams_follow_the_blueprint_without_repeats(pack: Pack) -> None:
+    rng = random.Random(2026)
+    for _ in range(200):
+        assert_follows_blueprint(
+            draw_questions(pack.questions.values(), pack.blueprint, rng), pack.blueprint
+        )
+
+
+def test_a_retake_meets_unseen_questions_first(pack: Pack) -> None:
+    rng = random.Random(11)
+    seen: set[str] = set()
+    for _ in range(4):
+        drawn = draw_questions(pack.questions.values(), pack.blueprint, rng, seen)
+        assert_follows_blueprint(drawn, pack.blueprint)
+        assert not seen & {q.id for q in drawn}, (
+            "an unseen question was available but a seen one came back"
+        )
+        seen |= {q.id for q in drawn}
+
+
+def test_seen_questions_fill_in_when_unseen_ones_run_out() -> None:
+    cells = {(t, d): 2 for t in TOPICS for d in Difficulty}
+    bank = bank_from(cells)
+    seen = {q.id for q in bank[: len(bank) - 3]}
+    drawn = draw_questions(bank, BLUEPRINT, random.Random(1), seen)
+    assert_follows_blueprint(drawn, BLUEPRINT)
+    assert {q.id for q in bank[-3:]} <= {q.id for q in drawn}
+
+
+def test_disjoint_exam_count() -> None:
+    cells = {(t, d): 4 for t in TOPICS for d in Difficulty}
+    assert disjoint_exam_count(bank_from(cells), BLUEPRINT, target=4) == 2
+    cells = {(t, d): 5 for t in TOPICS for d in Difficulty}
+    assert disjoint_exam_count(bank_from(cells), BLUEPRINT, target=4) == 3
+
+
+def test_questions_that_exclude_each_other_are_not_drawn_together() -> None:
+    cells = {(t, d): 3 for t in TOPICS for d in Difficulty}
+    bank = bank_from(cells)
+    first, second = bank[0], bank[1]  # same topic and difficulty
+    bank[0] = replace(first, excludes=frozenset({second.id}))
+    for seed in range(200):
+        ids = {q.id for q in draw_questions(bank, BLUEPRINT, random.Random(seed))}
+        assert not {first.id, second.id} <= ids
+
+
+def test_builtin_exclusions_hold_in_every_draw(pack: Pack) -> None:
+    rng = random.Random(5)
+    for _ in range(200):
+        drawn = draw_questions(pack.questions.values(), pack.blueprint, rng)
+        ids = {q.id for q in drawn}
+        for question in drawn:
+            assert not question.excludes & ids, question.id

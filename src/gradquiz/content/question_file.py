@@ -7,15 +7,24 @@ from pathlib import Path
 
 from gradquiz.content.problems import Problem
 from gradquiz.core.questions import Difficulty, Option, Question
+from gradquiz.core.variants import VariantSource
 
 HEADER_FIELDS = ("id", "topic", "difficulty", "key", "reference")
-OPTIONAL_FIELDS = ("shuffle",)
+GENERATED_FIELDS = ("id", "topic", "difficulty", "reference", "generator")
+OPTIONAL_FIELDS = ("shuffle", "generator", "excludes")
 _YES_NO = {"yes": True, "no": False}
 _YES_NO_FIELDS = ("shuffle",)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_OPTIONS, MAX_OPTIONS = 3, 5
 
 Fault = Callable[[int, str], None]
+# Looks a generator up by the name a question file gives; a string answer is the fault.
+FindGenerator = Callable[[str], VariantSource | str]
+
+# A key this much longer than the mean of the other options gives itself away; the slack in
+# characters lets short numeric options ("$12$" against "$3$") differ freely.
+KEY_LENGTH_RATIO = 1.5
+KEY_LENGTH_SLACK = 15
 
 _HEADER_LINE = re.compile(r"^([A-Za-z_-]+):\s*(.*?)\s*$")
 _SECTION_LINE = re.compile(r"^--- (.*?)\s*$")
@@ -40,20 +49,86 @@ class _Parsed:
     sections: list[_Section] = field(default_factory=list)
 
 
-def parse_question_file(path: Path, text: str) -> tuple[Question | None, list[Problem]]:
-    """Parse and validate one question file; the question is None when any problem was found."""
+def parse_question_file(
+    path: Path, text: str, find_generator: FindGenerator | None = None
+) -> tuple[Question | None, list[Problem]]:
+    """Parse and validate one question file; the question is None when any problem was found.
+
+    A file with a `generator` field is a parametrized question: its text, options and key come
+    from the generator, so it has no `key` field and no sections.
+    """
     problems: list[Problem] = []
 
     def fault(line: int, message: str) -> None:
         problems.append(Problem(path, line, message))
 
     parsed = _split(text, fault)
-    for name in HEADER_FIELDS:
+    generated = "generator" in parsed.header
+    for name in GENERATED_FIELDS if generated else HEADER_FIELDS:
         if name not in parsed.header:
             fault(1, f"missing field '{name}'")
-    sections = _index_sections(parsed.sections, fault)
-    question = _build(path, parsed, sections, fault)
+    if generated:
+        question = _build_generated(path, parsed, fault, find_generator)
+    else:
+        sections = _index_sections(parsed.sections, fault)
+        question = _build(path, parsed, sections, fault)
     return (question if not problems else None), problems
+
+
+def _build_generated(
+    path: Path, parsed: _Parsed, fault: Fault, find_generator: FindGenerator | None
+) -> Question | None:
+    header = {name: value for name, (value, _) in parsed.header.items()}
+    line_of = {name: number for name, (_, number) in parsed.header.items()}
+    if "key" in header:
+        fault(line_of["key"], "a generated question's key is computed by its generator; remove it")
+    for section in parsed.sections:
+        fault(
+            section.line,
+            f"a generated question takes its text from the generator; remove '--- {section.name}'",
+        )
+    difficulty = _checked_header(path, header, line_of, fault)
+    name = header.get("generator", "")
+    found = find_generator(name) if find_generator else "no generator folder was given"
+    if isinstance(found, str):
+        fault(line_of.get("generator", 1), f"generator '{name}': {found}")
+        return None
+    if difficulty is None or any(n not in header for n in GENERATED_FIELDS):
+        return None
+    return Question(
+        id=header["id"],
+        topic=header["topic"],
+        difficulty=difficulty,
+        stem="",
+        options=(),
+        key="",
+        explanation="",
+        reference=header["reference"],
+        shuffle=_YES_NO[header.get("shuffle", "yes")],
+        generator=found,
+        excludes=_id_list(header.get("excludes", "")),
+    )
+
+
+def _checked_header(
+    path: Path, header: dict[str, str], line_of: dict[str, int], fault: Fault
+) -> Difficulty | None:
+    """Check the id against the file name; return the difficulty, or None if it is invalid."""
+    if "id" in header:
+        if not SLUG.match(header["id"]):
+            fault(line_of["id"], f"id '{header['id']}' must be lowercase words joined by '-'")
+        elif header["id"] != path.stem:
+            fault(line_of["id"], f"id '{header['id']}' does not match the file name '{path.name}'")
+    if "difficulty" not in header:
+        return None
+    try:
+        return Difficulty(header["difficulty"])
+    except ValueError:
+        choices = ", ".join(d.value for d in Difficulty)
+        fault(
+            line_of["difficulty"], f"difficulty '{header['difficulty']}' is not one of: {choices}"
+        )
+        return None
 
 
 def _split(text: str, fault: Fault) -> _Parsed:
@@ -117,21 +192,7 @@ def _build(
     for name in ("stem", "explanation"):
         if name not in sections:
             fault(1, f"missing section '--- {name}'")
-    if "id" in header:
-        if not SLUG.match(header["id"]):
-            fault(line_of["id"], f"id '{header['id']}' must be lowercase words joined by '-'")
-        elif header["id"] != path.stem:
-            fault(line_of["id"], f"id '{header['id']}' does not match the file name '{path.name}'")
-    difficulty = None
-    if "difficulty" in header:
-        try:
-            difficulty = Difficulty(header["difficulty"])
-        except ValueError:
-            choices = ", ".join(d.value for d in Difficulty)
-            fault(
-                line_of["difficulty"],
-                f"difficulty '{header['difficulty']}' is not one of: {choices}",
-            )
+    difficulty = _checked_header(path, header, line_of, fault)
     options = _options(sections, header.get("key"), line_of.get("key", 1), fault)
     if difficulty is None or options is None or not {"stem", "explanation"} <= sections.keys():
         return None
@@ -147,6 +208,7 @@ def _build(
         explanation=sections["explanation"].text,
         reference=header["reference"],
         shuffle=_YES_NO[header.get("shuffle", "yes")],
+        excludes=_id_list(header.get("excludes", "")),
     )
 
 
@@ -176,6 +238,9 @@ def _options(
     if key is not None and key not in texts:
         fault(key_line, f"key '{key}' is not one of the options ({', '.join(texts) or 'none'})")
         ok = False
+    elif key is not None and _key_stands_out(key, texts):
+        fault(texts[key].line, f"the key '{key}' is much longer than the other options (a cue)")
+        ok = False
     if not ok:
         return None
     return tuple(
@@ -186,3 +251,16 @@ def _options(
         )
         for option_id, section in texts.items()
     )
+
+
+def _key_stands_out(key: str, texts: dict[str, _Section]) -> bool:
+    lengths = {option_id: len(" ".join(s.text.split())) for option_id, s in texts.items()}
+    others = [n for option_id, n in lengths.items() if option_id != key]
+    if not others:
+        return False
+    mean = sum(others) / len(others)
+    return lengths[key] > KEY_LENGTH_RATIO * mean and lengths[key] - mean > KEY_LENGTH_SLACK
+
+
+def _id_list(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.split(",") if part.strip())

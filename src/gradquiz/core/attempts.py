@@ -2,6 +2,7 @@
 
 import random
 import string
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -27,6 +28,7 @@ class Slot:
 
     question_id: str
     option_order: tuple[str, ...]
+    seed: int | None = None
 
     def letter_of(self, option_id: str | None) -> str | None:
         """The letter the learner sees for `option_id` (A for the first option shown)."""
@@ -127,16 +129,23 @@ class Attempt:
 
 
 def start_attempt(
-    *, attempt_id: str, owner: str, pack: Pack, rng: random.Random, now: datetime
+    *,
+    attempt_id: str,
+    owner: str,
+    pack: Pack,
+    rng: random.Random,
+    now: datetime,
+    seen: Collection[str] = frozenset(),
 ) -> Attempt:
-    """Draw the questions and shuffle their options for a new attempt starting at `now`."""
-    questions = draw_questions(pack.questions.values(), pack.blueprint, rng)
+    """Draw the questions (unseen ones first) and shuffle their options, starting at `now`."""
+    questions = draw_questions(pack.questions.values(), pack.blueprint, rng, seen)
     slots = []
     for question in questions:
-        order = list(question.option_ids)
+        seed = rng.randrange(2**31) if question.parametrized else None
+        order = list(question.resolve(seed).option_ids)
         if question.shuffle:
             rng.shuffle(order)
-        slots.append(Slot(question_id=question.id, option_order=tuple(order)))
+        slots.append(Slot(question_id=question.id, option_order=tuple(order), seed=seed))
     return Attempt(
         id=attempt_id,
         owner=owner,

@@ -8,10 +8,11 @@ from gradquiz.core.questions import Difficulty, Question
 
 @dataclass(frozen=True)
 class Topic:
-    """A topic the exam covers, such as "Chain rule"."""
+    """A topic of the bank, such as "Chain rule"; every exam covers each required topic."""
 
     id: str
     name: str
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,16 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class InterviewQuestion:
+    """A common interview question with a model answer and the points it should make."""
+
+    id: str
+    text: str
+    model_answer: str
+    key_points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PackPage:
     """The text blocks shown around the exam (the seed page), as Markdown and code."""
 
@@ -46,7 +57,7 @@ class PackPage:
     code_title: str
     code_example: str
     interview_tip: str
-    interview_questions: tuple[str, ...]
+    interview_questions: tuple[InterviewQuestion, ...]
 
 
 @dataclass(frozen=True)

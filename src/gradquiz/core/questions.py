@@ -1,9 +1,13 @@
 """Questions and their options, as data."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from gradquiz.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from gradquiz.core.variants import VariantSource
 
 
 class Difficulty(StrEnum):
@@ -25,7 +29,11 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
-    """A single-best-answer question: Markdown stem, options, key, explanation, reference."""
+    """A single-best-answer question: Markdown stem, options, key, explanation, reference.
+
+    A parametrized question has a `generator` instead of fixed text: `resolve(seed)` turns it
+    into the static question that one attempt shows.
+    """
 
     id: str
     topic: str
@@ -36,6 +44,29 @@ class Question:
     explanation: str
     reference: str
     shuffle: bool = True
+    generator: "VariantSource | None" = None
+    excludes: frozenset[str] = frozenset()
+
+    @property
+    def parametrized(self) -> bool:
+        """Whether the numbers are drawn per attempt."""
+        return self.generator is not None
+
+    def resolve(self, seed: int | None) -> "Question":
+        """The question as shown for `seed`: itself when static, else the seed's variant."""
+        if self.generator is None:
+            return self
+        if seed is None:
+            raise InvalidInput(f"Question '{self.id}' is parametrized and needs a seed.")
+        variant = self.generator(seed)
+        return replace(
+            self,
+            stem=variant.stem,
+            options=variant.options,
+            key=variant.key,
+            explanation=variant.explanation,
+            generator=None,
+        )
 
     def option(self, option_id: str) -> Option:
         """Return the option with this id, or raise InvalidInput."""

@@ -56,7 +56,7 @@ def grade_attempt(attempt: Attempt, questions: Mapping[str, Question]) -> Result
     """Grade every question of the attempt, one mark each, no negative marking."""
     outcomes = []
     for slot in attempt.slots:
-        question = questions[slot.question_id]
+        question = questions[slot.question_id].resolve(slot.seed)
         chosen = attempt.chosen(slot.question_id)
         outcomes.append(Outcome(question, chosen, grade_answer(question, chosen)))
     return Result(

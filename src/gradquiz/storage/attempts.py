@@ -14,7 +14,10 @@ from gradquiz.storage.models import AnswerRow, AttemptRow
 
 def insert_attempt(*, session: Session, attempt: Attempt) -> None:
     """Store a newly started attempt with its drawn questions and option order."""
-    layout = [{"question": s.question_id, "options": list(s.option_order)} for s in attempt.slots]
+    layout = [
+        {"question": s.question_id, "options": list(s.option_order), "seed": s.seed}
+        for s in attempt.slots
+    ]
     session.add(
         AttemptRow(
             id=attempt.id,
@@ -45,7 +48,11 @@ def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> At
         started_at=row.started_at,
         deadline=row.deadline,
         slots=tuple(
-            Slot(question_id=item["question"], option_order=tuple(item["options"]))
+            Slot(
+                question_id=item["question"],
+                option_order=tuple(item["options"]),
+                seed=item.get("seed"),
+            )
             for item in row.layout
         ),
         answers={
@@ -96,6 +103,14 @@ def record_submission(*, session: Session, attempt: Attempt, score: int) -> bool
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def seen_question_ids(*, session: Session, owner: str, pack_id: str) -> set[str]:
+    """Every question id drawn in this owner's earlier attempts at the pack."""
+    layouts = session.scalars(
+        select(AttemptRow.layout).where(AttemptRow.owner == owner, AttemptRow.pack_id == pack_id)
+    )
+    return {item["question"] for layout in layouts for item in layout}
 
 
 def overdue_attempt_ids(*, session: Session, cutoff: datetime) -> list[str]:

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -63,4 +63,17 @@ class AnswerRow(Base):
     question_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     option_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     marked: Mapped[bool] = mapped_column(Boolean, default=False)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class InterviewResponseRow(Base):
+    """A learner's own answer to an interview question and the key points they ticked."""
+
+    __tablename__ = "interview_responses"
+
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    answer: Mapped[str] = mapped_column(Text)
+    covered: Mapped[list[int]] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime())

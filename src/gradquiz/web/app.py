@@ -13,9 +13,10 @@ from fastapi.templating import Jinja2Templates
 from gradquiz import __version__
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.interview_practice import InterviewPractice
 from gradquiz.service import ExamService
 from gradquiz.storage.database import Database
-from gradquiz.web import api, pages
+from gradquiz.web import api, interview_pages, pages
 from gradquiz.web.errors import install_error_handlers
 from gradquiz.web.format import install_filters
 from gradquiz.web.rendered import RenderedPack
@@ -57,6 +58,9 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.service = service
     app.state.pack = service.pack
     app.state.rendered = RenderedPack(service.pack)
+    app.state.interview = InterviewPractice(
+        database=service.database, pack=service.pack, clock=service.clock
+    )
     templates = Jinja2Templates(directory=str(files("gradquiz") / "web" / "templates"))
     install_filters(templates.env)
     app.state.templates = templates
@@ -66,4 +70,5 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(interview_pages.router)
     return app

@@ -22,7 +22,8 @@ def _service(request: Request) -> ExamService:
     return service
 
 
-def _render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A template rendered with the pack and the exam's grace in its context."""
     templates = request.app.state.templates
     html = templates.get_template(template).render(
         request=request,
@@ -43,9 +44,12 @@ def _view(request: Request, attempt: Attempt) -> AttemptView:
 
 
 @router.get("/", response_class=HTMLResponse)
-def landing(request: Request) -> HTMLResponse:
+def landing(request: Request, identity: Identity) -> HTMLResponse:
     """The pack's page: intro, topics, glossary, worked example, interview prep, Start."""
-    return _render(request, "landing.html", rendered=request.app.state.rendered.page)
+    interview = request.app.state.interview.responses(identity=identity)
+    return render_page(
+        request, "landing.html", rendered=request.app.state.rendered.page, interview=interview
+    )
 
 
 @router.get("/static-generated/pygments.css")
@@ -87,7 +91,7 @@ def question(request: Request, attempt_id: str, number: int, identity: Identity)
         return _see_other(f"/attempts/{attempt_id}/result")
     view = _view(request, attempt)
     current = view.question(number)
-    return _render(request, "question.html", attempt=view, question=current)
+    return render_page(request, "question.html", attempt=view, question=current)
 
 
 @router.post("/attempts/{attempt_id}/questions/{number}")
@@ -116,7 +120,7 @@ def answer(
             marked=bool(marked),
         )
     except AttemptClosed:
-        return _render(request, "closed.html", status=409, attempt_id=attempt_id)
+        return render_page(request, "closed.html", status=409, attempt_id=attempt_id)
     return _see_other(_destination(attempt_id, number, len(view.questions), go))
 
 
@@ -143,7 +147,7 @@ def review(request: Request, attempt_id: str, identity: Identity) -> Response:
     attempt = _service(request).attempt(identity=identity or "", attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
-    return _render(request, "review.html", attempt=_view(request, attempt), confirm=False)
+    return render_page(request, "review.html", attempt=_view(request, attempt), confirm=False)
 
 
 @router.post("/attempts/{attempt_id}/submit")
@@ -159,7 +163,7 @@ def submit(
     if not attempt.is_submitted:
         if attempt.unanswered() and confirm != "yes":
             view = _view(request, attempt)
-            return _render(request, "review.html", attempt=view, confirm=True)
+            return render_page(request, "review.html", attempt=view, confirm=True)
         service.submit(identity=identity or "", attempt_id=attempt_id)
     return _see_other(f"/attempts/{attempt_id}/result")
 
@@ -174,4 +178,4 @@ def result(request: Request, attempt_id: str, identity: Identity) -> Response:
     attempt, graded = service.result(identity=identity or "", attempt_id=attempt_id)
     view = result_view(attempt, graded, service.pack, request.app.state.rendered)
     closed = request.query_params.get("closed") == "1"
-    return _render(request, "result.html", result=view, closed=closed)
+    return render_page(request, "result.html", result=view, closed=closed)

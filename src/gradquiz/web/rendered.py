@@ -1,6 +1,7 @@
 """A pack's Markdown rendered once to safe HTML, looked up by question and option id."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gradquiz.content.render import MarkdownRenderer, highlight_code
 from gradquiz.core.packs import Pack
@@ -26,7 +27,9 @@ class RenderedPage:
     glossary: dict[str, str]
     code_example: str
     interview_tip: str
-    interview_questions: tuple[str, ...]
+    interview_questions: dict[str, str]
+    model_answers: dict[str, str]
+    key_points: dict[str, tuple[str, ...]]
 
 
 class RenderedPack:
@@ -34,7 +37,9 @@ class RenderedPack:
 
     def __init__(self, pack: Pack) -> None:
         self.renderer = MarkdownRenderer(pack.page.glossary, glossary_url="/#")
-        self.questions = {q.id: self._question(q) for q in pack.questions.values()}
+        self.questions = {
+            q.id: self._question(q) for q in pack.questions.values() if not q.parametrized
+        }
         page = pack.page
         self.page = RenderedPage(
             intro=self.renderer.block(page.intro),
@@ -42,8 +47,28 @@ class RenderedPack:
             glossary={t.slug: self.renderer.block(t.definition) for t in page.glossary},
             code_example=highlight_code(page.code_example, "python"),
             interview_tip=self.renderer.block(page.interview_tip),
-            interview_questions=tuple(self.renderer.inline(q) for q in page.interview_questions),
+            interview_questions={
+                q.id: self.renderer.inline(q.text) for q in page.interview_questions
+            },
+            model_answers={
+                q.id: self.renderer.block(q.model_answer, link_glossary=True)
+                for q in page.interview_questions
+            },
+            key_points={
+                q.id: tuple(self.renderer.inline(p) for p in q.key_points)
+                for q in page.interview_questions
+            },
         )
+
+    def question(self, question: Question, seed: int | None) -> RenderedQuestion:
+        """HTML for `question` as one attempt shows it (its seed's variant if parametrized)."""
+        if question.parametrized and seed is not None:
+            return self._variant(question, seed)
+        return self.questions[question.id]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one RenderedPack lives as long as its app
+    def _variant(self, question: Question, seed: int) -> RenderedQuestion:
+        return self._question(question.resolve(seed))
 
     def _question(self, question: Question) -> RenderedQuestion:
         render = self.renderer

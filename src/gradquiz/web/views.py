@@ -75,7 +75,7 @@ def attempt_view(
     questions = []
     for number, slot in enumerate(attempt.slots, start=1):
         question = pack.questions[slot.question_id]
-        html = rendered.questions[slot.question_id]
+        html = rendered.question(question, slot.seed)
         chosen = attempt.chosen(slot.question_id)
         answer = attempt.answers.get(slot.question_id)
         questions.append(
@@ -158,7 +158,7 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
     reviewed = []
     for number, (slot, outcome) in enumerate(zip(attempt.slots, result.outcomes, strict=True), 1):
         question = outcome.question
-        html = rendered.questions[question.id]
+        html = rendered.question(pack.questions[question.id], slot.seed)
         reviewed.append(
             ReviewedQuestion(
                 number=number,

@@ -1,0 +1,53 @@
+"""Running every generator over many seeds, as `gradquiz check` does before a pack ships."""
+
+import random
+from collections.abc import Mapping
+from pathlib import Path
+
+from gradquiz.content.problems import Problem
+from gradquiz.core.questions import Question
+from gradquiz.core.variants import MAX_REDRAWS, VariantRejected, variant_problems
+
+CHECK_SEEDS = 200
+SHOWN_PER_GENERATOR = 3
+
+
+def check_generators(
+    questions: Mapping[str, Question], paths: Mapping[str, Path], seeds: int = CHECK_SEEDS
+) -> list[Problem]:
+    """A problem for each generator that raises, gives a key its check disputes, gives
+    coinciding options, or finds no usable variant for some seed in range(seeds)."""
+    problems = []
+    for question in questions.values():
+        if question.generator is None:
+            continue
+        faults = _faults(question, seeds)
+        for fault in faults[:SHOWN_PER_GENERATOR]:
+            problems.append(Problem(paths[question.id], 1, fault))
+        if len(faults) > SHOWN_PER_GENERATOR:
+            more = len(faults) - SHOWN_PER_GENERATOR
+            problems.append(Problem(paths[question.id], 1, f"... and {more} more failing seeds"))
+    return problems
+
+
+def _faults(question: Question, seeds: int) -> list[str]:
+    assert question.generator is not None
+    name = question.generator.name
+    faults = []
+    for seed in range(seeds):
+        # The same draws, in the same order, that draw_variant makes for this seed.
+        for redraw in range(MAX_REDRAWS):
+            try:
+                variant = question.generator.generate(random.Random(f"{seed}/{redraw}"))
+            except VariantRejected:
+                continue
+            except Exception as error:  # a pack's own code: any failure is a finding
+                faults.append(f"generator '{name}' seed {seed}: {type(error).__name__}: {error}")
+                break
+            found = variant_problems(variant)
+            if found:
+                faults.append(f"generator '{name}' seed {seed}: {'; '.join(found)}")
+            break
+        else:
+            faults.append(f"generator '{name}' seed {seed}: every draw was rejected")
+    return faults

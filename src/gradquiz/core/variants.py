@@ -1,0 +1,117 @@
+"""Parametrized questions: a generator draws a variant from a seed; its key is checked first."""
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gradquiz.core.questions import Option
+from gradquiz.errors import GradquizError
+
+# A variant's key must agree with an independent estimate to this relative error.
+CHECK_TOLERANCE = 1e-6
+MAX_REDRAWS = 50
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """The key's value and an independently computed estimate of it (such as a centred
+    difference), which must agree before the variant may be shown."""
+
+    name: str
+    value: float
+    estimate: float
+    tolerance: float = CHECK_TOLERANCE
+
+    @property
+    def relative_error(self) -> float:
+        """|value − estimate| / max(|value|, |estimate|), and 0 when both are 0."""
+        scale = max(abs(self.value), abs(self.estimate))
+        return 0.0 if scale == 0 else abs(self.value - self.estimate) / scale
+
+    @property
+    def passes(self) -> bool:
+        """Whether the two agree within the tolerance."""
+        return math.isfinite(self.relative_error) and self.relative_error < self.tolerance
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One drawing of a parametrized question: the numbers are in the text already."""
+
+    stem: str
+    options: tuple[Option, ...]
+    key: str
+    explanation: str
+    checks: tuple[KeyCheck, ...] = ()
+
+
+Generator = Callable[[random.Random], Variant]
+
+
+class VariantRejected(Exception):
+    """Raised by a generator whose drawn numbers make a poor variant; it is drawn again."""
+
+
+class GeneratorFailed(GradquizError):
+    """A generator gave no acceptable variant for a seed."""
+
+    status = 500
+
+
+@dataclass(frozen=True)
+class VariantSource:
+    """A question's generator, named as its file names it (`module.function`)."""
+
+    name: str
+    generate: Generator
+
+    def __call__(self, seed: int) -> Variant:
+        """The variant for `seed` (cached; the same seed always gives the same variant)."""
+        return draw_variant(self.generate, seed)
+
+
+def variant_problems(variant: Variant) -> list[str]:
+    """Why a variant may not be shown (empty when it may)."""
+    problems = []
+    ids = [o.id for o in variant.options]
+    if variant.key not in ids:
+        problems.append(f"key '{variant.key}' is not one of the options {ids}")
+    if len(set(ids)) != len(ids):
+        problems.append(f"option ids repeat: {ids}")
+    texts = [" ".join(o.text.split()) for o in variant.options]
+    if len(set(texts)) != len(texts):
+        problems.append(f"options coincide as shown: {texts}")
+    for option in variant.options:
+        if option.id != variant.key and not option.feedback.strip():
+            problems.append(f"wrong option '{option.id}' has no feedback")
+    if not variant.checks:
+        problems.append("the key has no independent check")
+    for check in variant.checks:
+        if not check.passes:
+            problems.append(
+                f"check '{check.name}' disagrees: key {check.value!r}, independent "
+                f"{check.estimate!r} (relative error {check.relative_error:.2e})"
+            )
+    return problems
+
+
+@lru_cache(maxsize=8192)
+def draw_variant(generator: Generator, seed: int) -> Variant:
+    """The variant for `seed`: the same seed always gives the same variant.
+
+    Draws that the generator rejects, or whose key fails its checks, are drawn again from a
+    seed derived from the first, up to MAX_REDRAWS times.
+    """
+    last: list[str] = []
+    for redraw in range(MAX_REDRAWS):
+        try:
+            variant = generator(random.Random(f"{seed}/{redraw}"))
+        except VariantRejected:
+            continue
+        last = variant_problems(variant)
+        if not last:
+            return variant
+    name = getattr(generator, "__name__", repr(generator))
+    raise GeneratorFailed(f"Generator '{name}' gave no usable variant for seed {seed}: {last}")

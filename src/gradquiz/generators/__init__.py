@@ -1,0 +1,26 @@
+"""Tools for writing a pack's question generators.
+
+A generator takes a seeded `random.Random` and returns a `Variant`. Its key is derived with
+sympy, checked against an independent numeric estimate (`KeyCheck`), and every distractor is
+the value a named mistake produces (`Choice`). `numeric_variant` assembles the options and
+redraws (by raising `VariantRejected`) when two of them would read the same.
+"""
+
+from gradquiz.core.questions import Option
+from gradquiz.core.variants import KeyCheck, Variant, VariantRejected
+from gradquiz.generators.numbers import centred_difference, fmt, relative_error, tex
+from gradquiz.generators.options import Choice, numeric_variant, text_variant
+
+__all__ = [
+    "Choice",
+    "KeyCheck",
+    "Option",
+    "Variant",
+    "VariantRejected",
+    "centred_difference",
+    "fmt",
+    "numeric_variant",
+    "relative_error",
+    "tex",
+    "text_variant",
+]

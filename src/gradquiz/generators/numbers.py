@@ -1,0 +1,44 @@
+"""Numbers for generated questions: readable formatting and independent numeric checks."""
+
+from collections.abc import Callable, Sequence
+
+import sympy
+
+Number = float | int | sympy.Expr
+
+
+def fmt(value: Number, digits: int = 3) -> str:
+    """A number as a learner reads it: `digits` significant figures, no float noise."""
+    number = float(value)
+    if number == 0:
+        return "0"
+    text = f"{number:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return text
+
+
+def tex(value: Number, digits: int = 3) -> str:
+    """`fmt(value)` wrapped as inline math."""
+    return f"${fmt(value, digits)}$"
+
+
+def centred_difference(
+    function: Callable[[Sequence[float]], float],
+    point: Sequence[float],
+    index: int,
+    step: float = 1e-5,
+) -> float:
+    """∂f/∂x_index at `point` by the centred difference (f(x+h) − f(x−h)) / 2h, in float64."""
+    up = [float(x) for x in point]
+    down = list(up)
+    up[index] += step
+    down[index] -= step
+    return (function(up) - function(down)) / (2 * step)
+
+
+def relative_error(a: float, b: float) -> float:
+    """|a − b| / max(|a|, |b|), 0 when both are 0."""
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0 else abs(a - b) / scale

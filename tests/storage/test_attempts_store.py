@@ -123,3 +123,23 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-d
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
     database.dispose()
+
+
+def test_variant_seeds_are_stored_with_the_layout(
+    database: Database, pack: Pack, clock: FrozenClock
+) -> None:
+    attempt = None
+    for seed in range(50):  # find a draw that includes a parametrized question
+        candidate = start_attempt(
+            attempt_id="seeded", owner="o", pack=pack, rng=random.Random(seed), now=clock()
+        )
+        if any(s.seed is not None for s in candidate.slots):
+            attempt = candidate
+            break
+    assert attempt is not None
+    with database.write() as session:
+        store.insert_attempt(session=session, attempt=attempt)
+    with database.read() as session:
+        loaded = store.load_attempt(session=session, attempt_id="seeded")
+    assert loaded is not None and loaded.slots == attempt.slots
+    assert any(s.seed is not None for s in loaded.slots)

@@ -19,6 +19,26 @@ KEY_ID = "canarykey"
 CANARIES = ("CANARY-EXPLANATION-7f3a", "CANARY-FEEDBACK-7f3a", "CANARY-KEYFEEDBACK-7f3a", KEY_ID)
 
 
+CANARY_GENERATOR = f"""
+import random
+from gradquiz.generators import Choice, KeyCheck, centred_difference, text_variant
+
+def slope(rng: random.Random):
+    x = rng.randint(2, 9)
+    return text_variant(
+        stem=f"What is the slope of $x^2$ at $x = {{x}}$?",
+        key=Choice("{KEY_ID}", f"${{2 * x}}$", "{CANARIES[2]} says why."),
+        distractors=[
+            Choice("half", f"${{x}}$", "{CANARIES[1]} names the error."),
+            Choice("value", f"${{x * x + 1}}$", "{CANARIES[1]} names the error."),
+            Choice("sign", f"$-{{2 * x}}$", "{CANARIES[1]} names the error."),
+        ],
+        explanation="{CANARIES[0]} explains it.",
+        checks=[KeyCheck("slope", 2 * x, centred_difference(lambda p: p[0] ** 2, [x], 0))],
+    )
+"""
+
+
 @pytest.fixture
 def canary_client(tmp_path: Path, database: Database, clock: FrozenClock) -> Iterator[TestClient]:
     folder = write_pack(
@@ -28,6 +48,13 @@ def canary_client(tmp_path: Path, database: Database, clock: FrozenClock) -> Ite
         key=KEY_ID,
         key_feedback=f"{CANARIES[2]} says why.",
     )
+    (folder / "generators").mkdir()
+    (folder / "generators" / "canary.py").write_text(CANARY_GENERATOR)
+    for n in range(4):  # enough that most exams draw one
+        (folder / "questions" / f"generated-{n}.txt").write_text(
+            f"id: generated-{n}\ntopic: chain-rule\ndifficulty: easy\n"
+            "reference: Nielsen, ch. 2\ngenerator: canary.slope\n"
+        )
     service = ExamService(
         database=database, pack=load_pack(folder), grace=timedelta(seconds=15), clock=clock
     )
@@ -44,12 +71,16 @@ def leaks(response: Response) -> list[str]:
 def test_no_key_feedback_or_explanation_before_submit(canary_client: TestClient) -> None:
     client = canary_client
     seen: list[Response] = [client.get("/"), client.get("/openapi.json"), client.get("/api/docs")]
-    started = client.post("/attempts")
-    seen.append(started)
-    attempt_id = started.headers["location"].split("/")[2]
-    api_attempt = client.get(f"/api/v1/attempts/{attempt_id}")
-    seen.append(api_attempt)
-    questions = api_attempt.json()["questions"]
+    for _ in range(30):  # until an attempt includes a generated question
+        started = client.post("/attempts")
+        seen.append(started)
+        attempt_id = started.headers["location"].split("/")[2]
+        api_attempt = client.get(f"/api/v1/attempts/{attempt_id}")
+        seen.append(api_attempt)
+        questions = api_attempt.json()["questions"]
+        if any(q["id"].startswith("generated-") for q in questions):
+            break
+    assert any(q["id"].startswith("generated-") for q in questions), "no generated question drawn"
     for q in questions:
         seen.append(client.get(f"/attempts/{attempt_id}/questions/{q['number']}"))
         url = f"/api/v1/attempts/{attempt_id}/answers/{q['id']}"

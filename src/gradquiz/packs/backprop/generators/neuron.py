@@ -1,7 +1,8 @@
 """The seed page's neuron: z = w*x + b, a = sigmoid(z), L = 0.5*(y - a)**2.
 
-Keys come from sympy's derivatives evaluated at the drawn numbers; each is checked against a
-centred difference of the loss computed independently in float64.
+Keys come from sympy's derivatives, compiled once with lambdify and evaluated at the drawn
+numbers; each is checked against a centred difference of the loss computed independently in
+float64.
 """
 
 import math
@@ -10,8 +11,15 @@ from collections.abc import Callable, Sequence
 
 import sympy
 
-from gradquiz.generators import Choice, KeyCheck, Variant, VariantRejected, centred_difference
-from gradquiz.generators import fmt, numeric_variant
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    VariantRejected,
+    centred_difference,
+    fmt,
+    numeric_variant,
+)
 
 w, x, b, y = sympy.symbols("w x b y", real=True)
 z = w * x + b
@@ -25,7 +33,11 @@ DERIVATIVES = {
     "w": sympy.diff(loss, w),
     "b": sympy.diff(loss, b),
 }
-REFERENCE = "the seed page's worked example; Nielsen, ch. 2 (BP1 and BP4)"
+SYMBOLS = (w, x, b, y)
+KEYS = {
+    name: sympy.lambdify(SYMBOLS, expression, "math") for name, expression in DERIVATIVES.items()
+}
+FORWARD = sympy.lambdify(SYMBOLS, (z, a), "math")
 
 
 def _float_loss(values: Sequence[float]) -> float:
@@ -33,29 +45,28 @@ def _float_loss(values: Sequence[float]) -> float:
     return 0.5 * (yv - 1 / (1 + math.exp(-(wv * xv + bv)))) ** 2
 
 
-def _draw(rng: random.Random) -> dict[sympy.Symbol, sympy.Rational]:
-    tenths = [sympy.Rational(n, 10) for n in range(-20, 21) if n != 0]
-    values = {
-        w: rng.choice(tenths),
-        x: rng.choice(tenths),
-        b: rng.choice(tenths),
-        y: sympy.Integer(rng.choice([0, 1])),
-    }
-    zv = float(z.subs(values))
+TENTHS = [n / 10 for n in range(-20, 21) if n != 0]
+
+
+def _draw(rng: random.Random) -> dict[sympy.Symbol, float]:
+    values = {w: rng.choice(TENTHS), x: rng.choice(TENTHS), b: rng.choice(TENTHS)}
+    values[y] = float(rng.choice([0, 1]))
+    zv, _ = _forward(values)
     if not 0.2 <= abs(zv) <= 2.5:  # near 0 or saturated, the numbers teach little
         raise VariantRejected("z outside [0.2, 2.5]")
     return values
 
 
-def _value(expression: sympy.Expr, values: dict[sympy.Symbol, sympy.Rational]) -> float:
-    return float(sympy.N(expression.subs(values), 30))
+def _key(name: str, values: dict[sympy.Symbol, float]) -> float:
+    return float(KEYS[name](*(values[s] for s in SYMBOLS)))
 
 
-def _forward(values: dict[sympy.Symbol, sympy.Rational]) -> tuple[float, float]:
-    return _value(z, values), _value(a, values)
+def _forward(values: dict[sympy.Symbol, float]) -> tuple[float, float]:
+    zv, av = FORWARD(*(values[s] for s in SYMBOLS))
+    return float(zv), float(av)
 
 
-def _stem(values: dict[sympy.Symbol, sympy.Rational], asked: str) -> str:
+def _stem(values: dict[sympy.Symbol, float], asked: str) -> str:
     zv, av = _forward(values)
     return (
         "For the neuron $z = wx + b$, $a = \\sigma(z)$, $L = \\tfrac{1}{2}(y - a)^2$, take "
@@ -70,7 +81,7 @@ def _check(name: str, key: float, numeric: float) -> KeyCheck:
     return KeyCheck(name=name, value=key, estimate=numeric)
 
 
-def _numeric(values: dict[sympy.Symbol, sympy.Rational], index: int) -> float:
+def _numeric(values: dict[sympy.Symbol, float], index: int) -> float:
     point = [float(values[s]) for s in (w, x, b, y)]
     return centred_difference(_float_loss, point, index)
 
@@ -80,7 +91,7 @@ def dl_da(rng: random.Random) -> Variant:
     values = _draw(rng)
     zv, av = _forward(values)
     yv = float(values[y])
-    key = _value(DERIVATIVES["a"], values)
+    key = _key("a", values)
     numeric = centred_difference(lambda p: 0.5 * (yv - p[0]) ** 2, [av], 0)
     return numeric_variant(
         stem=_stem(values, "a"),
@@ -121,7 +132,7 @@ def dl_dz(rng: random.Random) -> Variant:
     values = _draw(rng)
     zv, av = _forward(values)
     yv = float(values[y])
-    key = _value(DERIVATIVES["z"], values)
+    key = _key("z", values)
     numeric = _numeric(values, 2)  # dz/db = 1, so dL/db = dL/dz
     return numeric_variant(
         stem=_stem(values, "z"),
@@ -163,7 +174,7 @@ def dl_dw(rng: random.Random) -> Variant:
     zv, av = _forward(values)
     xv, yv = float(values[x]), float(values[y])
     delta = (av - yv) * av * (1 - av)
-    key = _value(DERIVATIVES["w"], values)
+    key = _key("w", values)
     return numeric_variant(
         stem=_stem(values, "w"),
         key=Choice("key", key, "Correct: $\\frac{\\partial L}{\\partial z} \\cdot x$."),
@@ -186,7 +197,7 @@ def dl_db(rng: random.Random) -> Variant:
     if abs(xv) == 1:  # times x would coincide with the key
         raise VariantRejected("x = ±1")
     delta = (av - yv) * av * (1 - av)
-    key = _value(DERIVATIVES["b"], values)
+    key = _key("b", values)
     return numeric_variant(
         stem=_stem(values, "b"),
         key=Choice("key", key, "Correct: $\\frac{\\partial z}{\\partial b} = 1$."),

@@ -3,13 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
 from gradquiz.storage.models import AnswerRow, AttemptRow
+from gradquiz.storage.upserts import upsert
 
 
 def insert_attempt(*, session: Session, attempt: Attempt) -> None:
@@ -64,23 +62,16 @@ def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> At
     )
 
 
-def _upsert(dialect: str) -> Insert:
-    """INSERT … ON CONFLICT DO UPDATE for one answer, built once per dialect."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(AnswerRow)
-    changed = {name: statement.excluded[name] for name in ("option_id", "marked", "saved_at")}
-    return statement.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"], set_=changed
-    )
-
-
-_UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
-
-
 def save_answer(*, session: Session, attempt_id: str, question_id: str, answer: Answer) -> None:
     """Insert or replace the answer to one question; saving the same answer twice is harmless."""
+    statement = upsert(
+        AnswerRow,
+        session.get_bind().dialect.name,
+        keys=("attempt_id", "question_id"),
+        updated=("option_id", "marked", "saved_at"),
+    )
     session.execute(
-        _UPSERTS[session.get_bind().dialect.name],
+        statement,
         {
             "attempt_id": attempt_id,
             "question_id": question_id,

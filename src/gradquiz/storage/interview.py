@@ -1,12 +1,11 @@
 """Reading and writing interview responses. Every function takes the session explicitly."""
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from gradquiz.core.interview import InterviewResponse
 from gradquiz.storage.models import InterviewResponseRow
+from gradquiz.storage.upserts import upsert
 
 
 def load_responses(*, session: Session, owner: str, pack_id: str) -> dict[str, InterviewResponse]:
@@ -31,19 +30,20 @@ def save_response(
     *, session: Session, owner: str, pack_id: str, response: InterviewResponse
 ) -> None:
     """Insert or replace the owner's response to one interview question."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    values = {
-        "owner": owner,
-        "pack_id": pack_id,
-        "question_id": response.question_id,
-        "answer": response.answer,
-        "covered": list(response.covered),
-        "saved_at": response.saved_at,
-    }
-    statement = insert(InterviewResponseRow).values(**values)
+    statement = upsert(
+        InterviewResponseRow,
+        session.get_bind().dialect.name,
+        keys=("owner", "pack_id", "question_id"),
+        updated=("answer", "covered", "saved_at"),
+    )
     session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["owner", "pack_id", "question_id"],
-            set_={k: values[k] for k in ("answer", "covered", "saved_at")},
-        )
+        statement,
+        {
+            "owner": owner,
+            "pack_id": pack_id,
+            "question_id": response.question_id,
+            "answer": response.answer,
+            "covered": list(response.covered),
+            "saved_at": response.saved_at,
+        },
     )

@@ -1,0 +1,20 @@
+"""INSERT … ON CONFLICT DO UPDATE for the two backends, built once per table and dialect."""
+
+from functools import cache
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.dml import Insert
+
+
+@cache
+def upsert(
+    model: type[DeclarativeBase], dialect: str, keys: tuple[str, ...], updated: tuple[str, ...]
+) -> Insert:
+    """A statement that inserts a row of `model`, or updates `updated` where `keys` match."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in updated}
+    )

@@ -8,7 +8,14 @@ redraws (by raising `VariantRejected`) when two of them would read the same.
 
 from gradquiz.core.questions import Option
 from gradquiz.core.variants import KeyCheck, Variant, VariantRejected
-from gradquiz.generators.numbers import centred_difference, fmt, relative_error, tex
+from gradquiz.generators.numbers import (
+    centred_difference,
+    compiled,
+    evaluate,
+    fmt,
+    relative_error,
+    tex,
+)
 from gradquiz.generators.options import Choice, numeric_variant, text_variant
 
 __all__ = [
@@ -18,6 +25,8 @@ __all__ = [
     "Variant",
     "VariantRejected",
     "centred_difference",
+    "compiled",
+    "evaluate",
     "fmt",
     "numeric_variant",
     "relative_error",

@@ -1,10 +1,12 @@
 """Numbers for generated questions: readable formatting and independent numeric checks."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from typing import Any, TypeAlias
 
 import sympy
 
-Number = float | int | sympy.Expr
+Number: TypeAlias = float | int | sympy.Expr
 
 
 def fmt(value: Number, digits: int = 3) -> str:
@@ -42,3 +44,22 @@ def relative_error(a: float, b: float) -> float:
     """|a − b| / max(|a|, |b|), 0 when both are 0."""
     scale = max(abs(a), abs(b))
     return 0.0 if scale == 0 else abs(a - b) / scale
+
+
+@cache
+def compiled(
+    expression: sympy.Expr, symbols: tuple[sympy.Symbol, ...], exact: bool = False
+) -> Callable[..., Any]:
+    """`expression` as a fast function of `symbols`, built once: float64 arithmetic, or exact
+    sympy numbers when `exact` (for rational inputs)."""
+    return sympy.lambdify(symbols, expression, "sympy" if exact else "math")  # type: ignore[no-any-return]
+
+
+def evaluate(
+    expression: sympy.Expr, values: Mapping[sympy.Symbol, Number], exact: bool = False
+) -> Any:
+    """`expression` at `values`, through `compiled` (no per-call substitution)."""
+    function = compiled(expression, tuple(values), exact)
+    if exact:
+        return function(*values.values())
+    return function(*(float(v) for v in values.values()))

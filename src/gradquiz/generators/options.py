@@ -33,10 +33,10 @@ def numeric_variant(
     again.
     """
     choices = [key, *distractors]
-    shown = {c.id: fmt(float(c.value), digits) for c in choices}  # type: ignore[arg-type]
+    shown = {c.id: fmt(float(c.value), digits) for c in choices}
     if len(set(shown.values())) != len(shown):
         raise VariantRejected(f"options coincide after rounding: {shown}")
-    ordered = sorted(choices, key=lambda c: float(c.value))  # type: ignore[arg-type]
+    ordered = sorted(choices, key=lambda c: float(c.value))
     return Variant(
         stem=stem,
         options=tuple(

@@ -1,0 +1,194 @@
+"""A two-layer scalar chain: u = w1*x, h = act(u), y_hat = w2*h, L = 0.5*(y_hat - t)**2.
+
+The activation is tanh or the logistic sigmoid. The key dL/dw1 comes from sympy's derivative
+evaluated at the drawn numbers; it is checked against a centred difference of the loss
+computed independently in float64.
+"""
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sympy
+
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    VariantRejected,
+    centred_difference,
+    evaluate,
+    fmt,
+    numeric_variant,
+)
+
+w1, x, w2, t = sympy.symbols("w1 x w2 t", real=True)
+U = sympy.Symbol("u", real=True)  # the pre-activation as a free variable
+H = sympy.Symbol("h", real=True)  # the activation as a free variable
+
+
+@dataclass(frozen=True)
+class _Activation:
+    name: str  # as shown in formulas, e.g. "\\tanh"
+    function: sympy.Expr  # of U
+    slope_from_output: sympy.Expr  # act'(u) written with the output H, e.g. 1 - h^2
+    slope_tex: str  # that formula in TeX with h
+    float_function: Callable[[float], float]
+    max_pre_activation: float  # beyond this |u| the unit is close to saturation
+
+    def loss(self) -> sympy.Expr:
+        return sympy.Rational(1, 2) * (w2 * self.function.subs(U, w1 * x) - t) ** 2
+
+
+ACTIVATIONS = (
+    _Activation(
+        name="\\tanh",
+        function=sympy.tanh(U),
+        slope_from_output=1 - H**2,
+        slope_tex="1 - h^2",
+        float_function=math.tanh,
+        max_pre_activation=1.5,
+    ),
+    _Activation(
+        name="\\sigma",
+        function=1 / (1 + sympy.exp(-U)),
+        slope_from_output=H * (1 - H),
+        slope_tex="h(1 - h)",
+        float_function=lambda v: 1 / (1 + math.exp(-v)),
+        max_pre_activation=2.0,
+    ),
+)
+# dL/dw1, derived once per activation.
+DERIVATIVES = {act.name: sympy.diff(act.loss(), w1) for act in ACTIVATIONS}
+# act'(u) as a float function of the output h (or, for the distractor, of u).
+SLOPES = {act.name: sympy.lambdify(H, act.slope_from_output) for act in ACTIVATIONS}
+# The stored slope formulas must be the activation's derivative (checked at import).
+for _act in ACTIVATIONS:
+    _gap = sympy.diff(_act.function, U) - _act.slope_from_output.subs(H, _act.function)
+    assert sympy.simplify(_gap.rewrite(sympy.exp)) == 0, _act.name
+
+TENTHS = [sympy.Rational(n, 10) for n in range(-20, 21) if n != 0]
+TARGETS = [sympy.Rational(n, 2) for n in range(-2, 5)]  # -1, -0.5, ..., 2
+MIN_SEPARATION = 0.05  # options closer than this (relative) are too easily confused
+
+
+def _float_loss(activation: _Activation) -> Callable[[Sequence[float]], float]:
+    def loss(values: Sequence[float]) -> float:
+        w1v, xv, w2v, tv = values
+        return 0.5 * (w2v * activation.float_function(w1v * xv) - tv) ** 2
+
+    return loss
+
+
+def _separated(values: Sequence[float]) -> bool:
+    for i, first in enumerate(values):
+        for second in values[i + 1 :]:
+            scale = max(abs(first), abs(second))
+            if scale == 0 or abs(first - second) / scale < MIN_SEPARATION:
+                return False
+    return True
+
+
+def two_layer(rng: random.Random) -> Variant:
+    """dL/dw1 = (y_hat - t) * w2 * act'(w1 x) * x."""
+    activation = rng.choice(ACTIVATIONS)
+    values = {
+        w1: rng.choice(TENTHS),
+        x: rng.choice(TENTHS),
+        w2: rng.choice([v for v in TENTHS if abs(v) >= sympy.Rational(1, 2)]),
+        t: rng.choice(TARGETS),
+    }
+    uv = float(values[w1] * values[x])
+    if not 0.3 <= abs(uv) <= activation.max_pre_activation:
+        raise VariantRejected("pre-activation near 0 or saturated")
+    if abs(float(values[x])) == 1:  # times x would change nothing
+        raise VariantRejected("x = ±1")
+    hv = activation.float_function(uv)
+    w2v, xv, tv = float(values[w2]), float(values[x]), float(values[t])
+    yv = w2v * hv
+    error = yv - tv
+    if abs(error) < 0.2:
+        raise VariantRejected("output too close to the target")
+    slope_of = SLOPES[activation.name]
+    slope, wrong_slope = slope_of(hv), slope_of(uv)
+    wrong = {
+        "forgot-activation-derivative": error * w2v * xv,
+        "stopped-at-h": error * w2v,
+        "used-pre-activation": error * w2v * wrong_slope * xv,
+    }
+    # Screen the draw with the chain-rule product before the (slower) exact evaluation.
+    product = error * w2v * slope * xv
+    if not _separated([product, -product, *wrong.values()]):
+        raise VariantRejected("two options too close")
+    key = float(evaluate(DERIVATIVES[activation.name], values))
+    wrong["sign-flipped"] = -key
+    act = activation.name
+    slope_at_h = activation.slope_tex
+    slope_at_u = slope_at_h.replace("h", "u")
+    numeric = centred_difference(_float_loss(activation), [float(v) for v in values.values()], 0)
+    stem = (
+        f"A two-layer chain computes $u = w_1 x$, $h = {act}(u)$, $\\hat{{y}} = w_2 h$ and the "
+        f"loss $L = \\tfrac{{1}}{{2}}(\\hat{{y}} - t)^2$. Take $x = {fmt(xv)}$, "
+        f"$w_1 = {fmt(values[w1])}$, $w_2 = {fmt(w2v)}$ and $t = {fmt(tv)}$. The forward pass "
+        f"gives $u = {fmt(uv)}$, $h \\approx {fmt(hv, 4)}$ and $\\hat{{y}} \\approx {fmt(yv, 4)}$. "
+        "What is $\\frac{\\partial L}{\\partial w_1}$?"
+    )
+    steps = (
+        f"$\\frac{{\\partial L}}{{\\partial \\hat{{y}}}} = \\hat{{y}} - t \\approx "
+        f"{fmt(error, 4)}$; "
+        f"$\\frac{{\\partial L}}{{\\partial h}} = (\\hat{{y}} - t)\\, w_2 \\approx "
+        f"{fmt(error * w2v, 4)}$; "
+        f"$\\frac{{\\partial L}}{{\\partial u}} = \\frac{{\\partial L}}{{\\partial h}} \\cdot "
+        f"{act}^{{\\prime}}(u)$ with ${act}^{{\\prime}}(u) = {slope_at_h} \\approx "
+        f"{fmt(slope, 4)}$, "
+        f"giving $\\approx {fmt(error * w2v * slope, 4)}$; and "
+        f"$\\frac{{\\partial L}}{{\\partial w_1}} = \\frac{{\\partial L}}{{\\partial u}} \\cdot x "
+        f"\\approx {fmt(key)}$."
+    )
+    return numeric_variant(
+        stem=stem,
+        key=Choice(
+            "key",
+            key,
+            "Correct: $(\\hat{y} - t) \\cdot w_2 \\cdot "
+            f"{act}^{{\\prime}}(u) \\cdot x$, one local derivative per step of the chain.",
+        ),
+        distractors=[
+            Choice(
+                "forgot-activation-derivative",
+                wrong["forgot-activation-derivative"],
+                f"This leaves out the activation's local derivative ${act}^{{\\prime}}(u) = "
+                f"{slope_at_h} \\approx {fmt(slope, 4)}$. The chain rule multiplies in a factor "
+                f"for every node on the path, and $h = {act}(u)$ is one of them.",
+            ),
+            Choice(
+                "stopped-at-h",
+                wrong["stopped-at-h"],
+                "This is $\\frac{\\partial L}{\\partial h} = (\\hat{y} - t)\\, w_2$: the chain "
+                f"stops at $h$. Two more factors lead back to $w_1$: ${act}^{{\\prime}}(u)$ and "
+                "$\\frac{\\partial u}{\\partial w_1} = x$.",
+            ),
+            Choice(
+                "used-pre-activation",
+                wrong["used-pre-activation"],
+                f"This evaluates the slope as ${slope_at_u} \\approx {fmt(wrong_slope, 4)}$, "
+                f"putting the pre-activation $u$ where the activation belongs. Written with "
+                f"the output, ${act}^{{\\prime}}(u) = {slope_at_h}$ uses $h = {act}(u) "
+                f"\\approx {fmt(hv, 4)}$, not $u$.",
+            ),
+            Choice(
+                "sign-flipped",
+                wrong["sign-flipped"],
+                "This has the wrong sign, as if the loss's derivative were $t - \\hat{y}$. "
+                "Differentiating $\\tfrac{1}{2}(\\hat{y} - t)^2$ by $\\hat{y}$ gives "
+                "$\\hat{y} - t$.",
+            ),
+        ],
+        explanation=(
+            "Backward through the chain, one local derivative per node: " + steps + " In all, "
+            f"$\\frac{{\\partial L}}{{\\partial w_1}} = (\\hat{{y}} - t) \\cdot w_2 \\cdot "
+            f"{act}^{{\\prime}}(u) \\cdot x$."
+        ),
+        checks=[KeyCheck(name="dL/dw1", value=key, estimate=numeric)],
+    )

@@ -1,0 +1,162 @@
+"""One gate of a computational graph (add, multiply or max) and the gradient it routes back.
+
+The gate's local derivatives come from sympy (for the max gate, a Heaviside step that is 1 for
+the larger input); the key is the upstream gradient times the local derivative. It is checked
+against a centred difference of upstream * gate(x, y) with respect to the asked input.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    VariantRejected,
+    centred_difference,
+    fmt,
+    numeric_variant,
+)
+
+x, y = sympy.symbols("x y", real=True)
+INPUTS = (x, y)
+
+
+@dataclass(frozen=True)
+class _Gate:
+    name: str
+    formula: str  # q in TeX
+    expression: sympy.Expr
+    forward: Callable[[float, float], float]
+
+
+GATES = (
+    _Gate("add", "q = x + y", x + y, lambda a, b: a + b),
+    _Gate("multiply", "q = x \\cdot y", x * y, lambda a, b: a * b),
+    _Gate("max", "q = \\max(x, y)", sympy.Max(x, y), max),
+)
+# Each gate's local derivatives dq/dx and dq/dy, derived once.
+LOCAL = {gate.name: tuple(sympy.diff(gate.expression, s) for s in INPUTS) for gate in GATES}
+VALUES = [n for n in range(-6, 7) if n != 0]
+UPSTREAM = [n for n in range(-5, 6) if n != 0]
+
+
+def _bracketed(value: float) -> str:
+    """A negative number in brackets, for use after an operator."""
+    return f"({fmt(value)})" if value < 0 else fmt(value)
+
+
+def _distractors(
+    gate: str, g: int, own: int, other: int, asked: str, peer: str, larger: str
+) -> list[Choice]:
+    """The values and feedback of each gate's typical mistakes."""
+    if gate == "add":
+        return [
+            Choice(
+                "splits-in-half",
+                g / 2,
+                "This splits the upstream gradient in half between the two inputs. Both local "
+                "derivatives of $x + y$ are $1$, so each input receives the upstream gradient "
+                f"whole: ${fmt(g)}$.",
+            ),
+            Choice(
+                "times-other-input",
+                g * other,
+                f"This scales the gradient by the other input, ${peer} = {fmt(other)}$, as a "
+                f"multiply gate would. For $x + y$ the local derivative "
+                f"$\\frac{{\\partial q}}{{\\partial {asked}}}$ is $1$, so ${asked}$ receives "
+                f"${fmt(g)}$.",
+            ),
+        ]
+    if gate == "multiply":
+        return [
+            Choice(
+                "times-own-input",
+                g * own,
+                f"This multiplies by ${asked}$'s own value, ${fmt(own)}$. The local derivative "
+                f"of $x \\cdot y$ with respect to ${asked}$ is the other input, "
+                f"${peer} = {fmt(other)}$, so ${asked}$ receives ${fmt(g)} \\cdot "
+                f"{_bracketed(other)} = {fmt(g * other)}$.",
+            ),
+            Choice(
+                "passes-unchanged",
+                g,
+                "This passes the upstream gradient through unchanged, as an add gate would. A "
+                f"multiply gate scales it by the other input: ${fmt(g)} \\cdot "
+                f"{_bracketed(other)} = {fmt(g * other)}$.",
+            ),
+        ]
+    routed_to_smaller = 0 if asked == larger else g
+    return [
+        Choice(
+            "averages",
+            g / 2,
+            "This treats the max gate as averaging, giving each input half. The max gate "
+            f"routes the whole upstream gradient to the larger input, ${larger}$, and $0$ to "
+            f"the other, so ${asked}$ receives ${fmt(g) if asked == larger else 0}$.",
+        ),
+        Choice(
+            "routes-to-smaller",
+            routed_to_smaller,
+            "This routes the gradient to the smaller input. Near these values "
+            f"$q = {larger}$, so only ${larger}$, the input that won the max in the forward "
+            f"pass, receives the upstream gradient ${fmt(g)}$; the other input receives $0$.",
+        ),
+    ]
+
+
+def routing(rng: random.Random) -> Variant:
+    """The gradient a gate passes to one input: upstream times the local derivative."""
+    gate = rng.choice(GATES)
+    xv, yv = rng.choice(VALUES), rng.choice(VALUES)
+    g = rng.choice(UPSTREAM)
+    if xv == yv:
+        raise VariantRejected("x = y")
+    index = rng.randrange(2)
+    asked, peer = ("x", "y") if index == 0 else ("y", "x")
+    own, other = (xv, yv) if index == 0 else (yv, xv)
+    larger = "x" if xv > yv else "y"
+    values = {x: sympy.Integer(xv), y: sympy.Integer(yv)}
+    local = float(LOCAL[gate.name][index].subs(values))
+    key = g * local
+    numeric = centred_difference(lambda p: g * gate.forward(p[0], p[1]), [xv, yv], index)
+    article = "an" if gate.name == "add" else "a"
+    stem = (
+        f"In a computational graph, {article} {gate.name} gate computes ${gate.formula}$ with "
+        f"$x = {xv}$ and $y = {yv}$. The gradient arriving from above is "
+        f"$\\frac{{\\partial L}}{{\\partial q}} = {g}$. What gradient does the gate pass to "
+        f"${asked}$, that is, what is $\\frac{{\\partial L}}{{\\partial {asked}}}$?"
+    )
+    local_tex = f"\\frac{{\\partial q}}{{\\partial {asked}}}"
+    if gate.name == "add":
+        why = f"For $q = x + y$ the local derivative is ${local_tex} = 1$"
+        rule = "the add gate hands the upstream gradient, unchanged, to every input"
+    elif gate.name == "multiply":
+        why = f"For $q = x \\cdot y$ the local derivative is ${local_tex} = {peer} = {other}$"
+        rule = "the multiply gate scales the upstream gradient by the other input"
+    else:
+        why = (
+            f"For $q = \\max(x, y)$ with ${larger}$ the larger input, $q = {larger}$ near "
+            f"these values, so ${local_tex} = {fmt(local)}$"
+        )
+        rule = "the max gate routes the whole upstream gradient to the input that won the max"
+    return numeric_variant(
+        stem=stem,
+        key=Choice(
+            "key",
+            key,
+            f"Correct: ${fmt(g)} \\cdot {local_tex} = {fmt(g)} \\cdot {_bracketed(local)} = "
+            f"{fmt(key)}$.",
+        ),
+        distractors=_distractors(gate.name, g, own, other, asked, peer, larger),
+        explanation=(
+            f"{why}. By the chain rule, $\\frac{{\\partial L}}{{\\partial {asked}}} = "
+            f"\\frac{{\\partial L}}{{\\partial q}} \\cdot {local_tex} = {fmt(g)} \\cdot "
+            f"{_bracketed(local)} = {fmt(key)}$. This is the pattern the CS231n notes "
+            f"describe: {rule}."
+        ),
+        checks=[KeyCheck(name=f"dL/d{asked}", value=key, estimate=numeric)],
+    )

@@ -1,0 +1,206 @@
+"""Judging a gradient check by its relative error (CS231n notes, gradient checks).
+
+The notes' thresholds: above 1e-2 the gradient is probably wrong; between 1e-4 and 1e-2 it
+should make you uncomfortable; below 1e-4 it is usually fine for objectives with kinks but too
+high for smooth ones; at 1e-7 and less you should be happy. Versions of the notes differ in
+the denominator of the relative error (max(|a|, |b|) or |a| + |b|), so the relative error is
+drawn from decades far from every threshold: both denominators give the same decade and the
+same verdict, and the checks compare the two.
+"""
+
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+
+from gradquiz.generators import KeyCheck, Option, Variant, VariantRejected, fmt
+
+THRESHOLDS = (Fraction(1, 10**7), Fraction(1, 10**4), Fraction(1, 10**2))
+# Relative errors are kept at least this factor away from every threshold.
+MARGIN = 2
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str
+    decade: int
+    text: str
+    meaning: str
+    low: float  # the range a relative error (or a misleading absolute difference) is drawn from
+    high: float
+
+
+VERDICTS = (
+    Verdict(
+        "right",
+        -9,
+        "About $10^{-9}$: the gradient is almost surely right",
+        "far below $10^{-7}$, where the CS231n notes say you should be happy",
+        2e-9,
+        9e-9,
+    ),
+    Verdict(
+        "kinks",
+        -6,
+        "About $10^{-6}$: acceptable only if the loss has kinks",
+        "between $10^{-7}$ and $10^{-4}$: usually fine for an objective with kinks, such as "
+        "ReLUs or a max, but too high for a smooth one",
+        2e-6,
+        9e-6,
+    ),
+    Verdict(
+        "suspicious",
+        -3,
+        "About $10^{-3}$: uncomfortable, the gradient is suspect",
+        "between $10^{-4}$ and $10^{-2}$, which the CS231n notes say should make you uncomfortable",
+        2.2e-3,
+        4e-3,
+    ),
+    Verdict(
+        "wrong",
+        -1,
+        "About $10^{-1}$: the gradient is probably wrong",
+        "above $10^{-2}$, which the CS231n notes say usually means the gradient is wrong",
+        0.2,
+        0.7,
+    ),
+)
+# For each verdict, the verdicts that the absolute difference may wrongly suggest: those for
+# which the gradients' size stays plausible (between about 1e-9 and 1e4).
+MISLEADING = {0: (1,), 1: (0, 2), 2: (0, 1, 3), 3: (0, 1, 2)}
+
+
+def _band(error: Fraction | float) -> int:
+    """The verdict's index for a relative error: how many thresholds it exceeds."""
+    return sum(1 for t in THRESHOLDS if error > t)
+
+
+def _decade(error: Fraction | float) -> int:
+    return math.floor(math.log10(error))
+
+
+def _far_from_thresholds(error: Fraction) -> bool:
+    return all(error > t * MARGIN or error * MARGIN < t for t in THRESHOLDS)
+
+
+def _log_uniform(rng: random.Random, low: float, high: float) -> float:
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
+
+
+def _shown_pair(values: list[int], exponent: int) -> tuple[str, str]:
+    """Each value * 10^exponent with every drawn digit, both in one notation so that they can
+    be compared at a glance: plain when the larger is at least 0.01, else scientific with the
+    larger one's power of ten."""
+    largest = max(abs(v) for v in values)
+    if largest * 10.0**exponent >= 0.01:
+        return _plain(values[0], exponent), _plain(values[1], exponent)
+    power = exponent + len(str(largest)) - 1
+    return _scientific(values[0], exponent, power), _scientific(values[1], exponent, power)
+
+
+def _plain(value: int, exponent: int) -> str:
+    sign = "-" if value < 0 else ""
+    digits = str(abs(value))
+    if exponent >= 0:
+        return sign + digits + "0" * exponent
+    digits = digits.rjust(1 - exponent, "0")
+    return f"{sign}{digits[:exponent]}.{digits[exponent:]}"
+
+
+def _scientific(value: int, exponent: int, power: int) -> str:
+    """value * 10^exponent written as m * 10^power."""
+    return f"{_plain(value, exponent - power)} \\times 10^{{{power}}}"
+
+
+def classify(rng: random.Random) -> Variant:
+    """Which verdict fits a gradient check's analytic and numerical gradients."""
+    key_band = rng.randrange(len(VERDICTS))
+    verdict = VERDICTS[key_band]
+    misleading_band = rng.choice(MISLEADING[key_band])
+    misleading = VERDICTS[misleading_band]
+
+    # The larger gradient is `larger` * 10^q and the smaller `larger - gap` * 10^q, so that
+    # the absolute difference gap * 10^q (two significant digits) lands in the misleading
+    # verdict's range and the relative error gap / larger in the key's.
+    target_error = _log_uniform(rng, verdict.low, verdict.high)
+    target_difference = _log_uniform(rng, misleading.low, misleading.high)
+    exponent = math.floor(math.log10(target_difference)) - 1
+    gap = round(target_difference / 10.0**exponent)
+    larger = round(gap / target_error)
+    smaller = larger - gap
+    if smaller <= 0:
+        raise VariantRejected("the smaller gradient is not positive")
+
+    scale = Fraction(10) ** exponent
+    difference = gap * scale
+    error_max = Fraction(gap, larger)  # |a - b| / max(|a|, |b|)
+    error_sum = Fraction(gap, larger + smaller)  # |a - b| / (|a| + |b|)
+    if not (_far_from_thresholds(error_max) and _far_from_thresholds(error_sum)):
+        raise VariantRejected("relative error too close to a threshold")
+    if _band(difference) != misleading_band or not _far_from_thresholds(difference):
+        raise VariantRejected("the absolute difference does not clearly suggest another verdict")
+    if _band(error_max) != key_band or _decade(error_max) != verdict.decade:
+        raise VariantRejected("relative error outside the key's decade")
+
+    sign = rng.choice((-1, 1))
+    values = [sign * larger, sign * smaller]
+    rng.shuffle(values)
+    analytic, numerical = _shown_pair(values, exponent)
+    a_float, n_float = (v * 10.0**exponent for v in values)
+    # Independent of the exact fractions: the decade and verdict from the other denominator,
+    # computed in float64 from the two gradients as shown.
+    error_other = abs(a_float - n_float) / (abs(a_float) + abs(n_float))
+
+    d_text, r_text = fmt(float(difference), 2), fmt(float(error_max), 2)
+    r_other = fmt(error_other, 2)
+    options = []
+    for index, option in enumerate(VERDICTS):
+        if index == key_band:
+            feedback = f"Correct: the relative error is ${r_text}$, {verdict.meaning}."
+        elif index == misleading_band:
+            feedback = (
+                f"This judges by the absolute difference $|g_a - g_n| = {d_text}$. A gradient "
+                "check compares the difference with the size of the gradients: the relative "
+                f"error $\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$ is about "
+                f"$10^{{{verdict.decade}}}$, {verdict.meaning}."
+            )
+        else:
+            direction = "smaller" if index < key_band else "larger"
+            feedback = (
+                f"This verdict is for a relative error about $10^{{{option.decade}}}$, "
+                f"{abs(option.decade - verdict.decade)} orders of magnitude {direction} than "
+                f"the one here: $\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$, "
+                f"{verdict.meaning}."
+            )
+        options.append(Option(id=option.id, text=option.text, feedback=feedback))
+
+    return Variant(
+        stem=(
+            "You check backprop's gradient for one weight against a centred difference, in "
+            f"float64. Backprop gives $g_a = {analytic}$ and the centred difference gives "
+            f"$g_n = {numerical}$. How closely do the two agree, and what do you conclude?"
+        ),
+        options=tuple(options),
+        key=verdict.id,
+        explanation=(
+            "Judge a gradient check by the relative error, not the absolute difference: the "
+            "same difference is negligible for large gradients and fatal for tiny ones. Here "
+            f"$|g_a - g_n| = {d_text}$, so the relative error is "
+            f"$\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$ (with "
+            f"$|g_a| + |g_n|$ in the denominator, as some versions of the CS231n notes write "
+            f"it, ${r_other}$). Either way it is about $10^{{{verdict.decade}}}$, "
+            f"{verdict.meaning}."
+        ),
+        checks=(
+            KeyCheck(
+                "verdict from max(|a|, |b|) against |a| + |b| (float64)",
+                key_band,
+                _band(error_other),
+            ),
+            KeyCheck(
+                "decade from max(|a|, |b|) against |a| + |b| (float64)",
+                verdict.decade,
+                _decade(error_other),
+            ),
+        ),
+    )

@@ -1,0 +1,250 @@
+"""One step of an optimiser on a one-weight quadratic loss L(w) = a (w - c)^2.
+
+The gradient comes from sympy's derivative, evaluated exactly at the drawn numbers. Each key is
+checked by redoing the step with a gradient from a centred difference of the loss in float64.
+"""
+
+import random
+
+import sympy
+
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    VariantRejected,
+    centred_difference,
+    evaluate,
+    fmt,
+    numeric_variant,
+)
+
+w, a, c = sympy.symbols("w a c", real=True)
+LOSS = a * (w - c) ** 2
+GRADIENT = sympy.diff(LOSS, w)
+
+CURVATURES = [sympy.Rational(k, 2) for k in range(1, 7)]  # a = 0.5, 1, ..., 3
+CENTRES = [sympy.Rational(k, 2) for k in range(-6, 7)]  # c = -3, -2.5, ..., 3
+POINTS = [sympy.Rational(k, 10) for k in range(-30, 31)]  # w = -3, -2.9, ..., 3
+RATES = [sympy.Rational(1, 100), sympy.Rational(1, 20), sympy.Rational(1, 10)]
+MOMENTA = [sympy.Rational(1, 2), sympy.Rational(4, 5), sympy.Rational(9, 10)]
+VELOCITIES = [sympy.Rational(k, 10) for k in range(-10, 11) if k != 0]
+DIGITS = 4
+
+
+def _draw_loss(rng: random.Random) -> dict[sympy.Symbol, sympy.Rational]:
+    values = {a: rng.choice(CURVATURES), c: rng.choice(CENTRES), w: rng.choice(POINTS)}
+    if abs(values[w] - values[c]) < sympy.Rational(3, 10):
+        raise VariantRejected("w too close to the minimum")
+    return values
+
+
+def _reads_exactly(value: sympy.Rational) -> bool:
+    """Whether `value` is shown exactly with DIGITS significant figures."""
+    text = fmt(value, DIGITS)
+    return "times" not in text and sympy.Rational(text) == value
+
+
+def _require_exact(*values: sympy.Rational) -> None:
+    if values[0] == 0:  # a zero key could not be checked by a relative error
+        raise VariantRejected("the key is 0")
+    if not all(_reads_exactly(v) for v in values):
+        raise VariantRejected("an option needs more digits than are shown")
+
+
+def _loss_text(values: dict[sympy.Symbol, sympy.Rational]) -> str:
+    centre = values[c]
+    if centre == 0:
+        square = "w^2"
+    else:
+        sign = "-" if centre > 0 else "+"
+        square = f"(w {sign} {fmt(abs(centre))})^2"
+    return square if values[a] == 1 else f"{fmt(values[a])}{square}"
+
+
+def _signed(value: sympy.Rational) -> str:
+    """A number to follow a binary operator: negative ones in parentheses."""
+    return f"({fmt(value, DIGITS)})" if value < 0 else fmt(value, DIGITS)
+
+
+def _numeric_gradient(values: dict[sympy.Symbol, sympy.Rational]) -> float:
+    av, cv = float(values[a]), float(values[c])
+    return centred_difference(lambda p: av * (p[0] - cv) ** 2, [float(values[w])], 0)
+
+
+def _gradient_steps(values: dict[sympy.Symbol, sympy.Rational]) -> str:
+    """The worked gradient, 2a(w - c) = ..., with the drawn numbers."""
+    g = evaluate(GRADIENT, values, exact=True)
+    return (
+        f"\\frac{{\\partial L}}{{\\partial w}} = 2a(w - c) = 2 \\cdot {fmt(values[a])} \\cdot "
+        f"({fmt(values[w])} - {_signed(values[c])}) = {fmt(g, DIGITS)}"
+    )
+
+
+def sgd_step(rng: random.Random) -> Variant:
+    """w - eta * dL/dw after one step of gradient descent."""
+    values = _draw_loss(rng)
+    eta = rng.choice(RATES)
+    w0 = values[w]
+    g = evaluate(GRADIENT, values, exact=True)
+    key = w0 - eta * g
+    _require_exact(key, *_sgd_mistakes(values, eta).values())
+
+    numeric_g = _numeric_gradient(values)
+    step_estimate = float(w0) - float(eta) * numeric_g
+    eta_text, w_text = fmt(eta), fmt(w0)
+    return numeric_variant(
+        stem=(
+            f"A single weight has the loss $L(w) = {_loss_text(values)}$. It is now "
+            f"$w = {w_text}$, and you take one step of gradient descent with learning rate "
+            f"$\\eta = {eta_text}$. What is $w$ after the step?"
+        ),
+        key=Choice(
+            "key",
+            key,
+            f"Correct: $w - \\eta \\frac{{\\partial L}}{{\\partial w}} = {w_text} - {eta_text} "
+            f"\\cdot {_signed(g)} = {fmt(key, DIGITS)}$.",
+        ),
+        distractors=_sgd_distractors(rng, values, eta),
+        explanation=(
+            f"The gradient at $w = {w_text}$ is ${_gradient_steps(values)}$. Gradient descent "
+            "moves against it, $w \\leftarrow w - \\eta \\frac{\\partial L}{\\partial w}$: "
+            f"${w_text} - {eta_text} \\cdot {_signed(g)} = {fmt(key, DIGITS)}$. " + _direction(g)
+        ),
+        checks=[
+            KeyCheck("dL/dw by a centred difference", float(g), numeric_g),
+            KeyCheck("step redone with the centred-difference gradient", float(key), step_estimate),
+        ],
+        digits=DIGITS,
+    )
+
+
+def _sgd_mistakes(
+    values: dict[sympy.Symbol, sympy.Rational], eta: sympy.Rational
+) -> dict[str, sympy.Rational]:
+    """The new w that each mistake gives, by the id of its option."""
+    w0, g = values[w], evaluate(GRADIENT, values, exact=True)
+    return {
+        "along-gradient": w0 + eta * g,
+        "forgot-rate": w0 - g,
+        "used-loss": w0 - eta * evaluate(LOSS, values, exact=True),
+        "fixed-step": w0 - eta * sympy.sign(g),
+        "dropped-two": w0 - eta * g / 2,
+    }
+
+
+def _sgd_distractors(
+    rng: random.Random, values: dict[sympy.Symbol, sympy.Rational], eta: sympy.Rational
+) -> list[Choice]:
+    """Stepping along the gradient and two of four other computed mistakes. Some of these
+    land beyond the key and some short of it, so the key's place among the ordered options
+    varies."""
+    w0, g = values[w], evaluate(GRADIENT, values, exact=True)
+    key = w0 - eta * g
+    w_text, eta_text, g_text = fmt(w0), fmt(eta), fmt(g, DIGITS)
+    step = f"{w_text} - {eta_text} \\cdot {_signed(g)} = {fmt(key, DIGITS)}"
+    mistakes = _sgd_mistakes(values, eta)
+    feedback = {
+        "along-gradient": (
+            "This steps along the gradient, which climbs the loss. Gradient descent moves "
+            f"against it: $w - \\eta \\frac{{\\partial L}}{{\\partial w}} = {step}$."
+        ),
+        "forgot-rate": (
+            f"This subtracts the whole gradient ${g_text}$ and forgets the learning rate. The "
+            f"step is $\\eta \\frac{{\\partial L}}{{\\partial w}}$: ${step}$."
+        ),
+        "used-loss": (
+            f"This uses the loss value "
+            f"$L(w) = {fmt(evaluate(LOSS, values, exact=True), DIGITS)}$ in place of "
+            "its gradient. The step follows the slope, "
+            f"$\\frac{{\\partial L}}{{\\partial w}} = 2a(w - c) = {g_text}$: ${step}$."
+        ),
+        "fixed-step": (
+            f"This moves $w$ by $\\eta = {eta_text}$ alone, as if the step length ignored the "
+            "size of the gradient. Gradient descent scales the step by the gradient, "
+            f"${g_text}$: ${step}$."
+        ),
+        "dropped-two": (
+            "This drops the factor $2$ of the power rule, using $a(w - c)$ as the gradient. "
+            f"The derivative of $a(w - c)^2$ is $2a(w - c) = {g_text}$: ${step}$."
+        ),
+    }
+    others = ["forgot-rate", "used-loss", "fixed-step", "dropped-two"]
+    chosen = ["along-gradient", *rng.sample(others, 2)]
+    return [Choice(name, mistakes[name], feedback[name]) for name in chosen]
+
+
+def _direction(g: sympy.Rational) -> str:
+    if g > 0:
+        return "The gradient is positive, so the loss rises with $w$ and the step lowers $w$."
+    return "The gradient is negative, so the loss falls as $w$ grows and the step raises $w$."
+
+
+def momentum_step(rng: random.Random) -> Variant:
+    """w + (mu v - eta dL/dw) after one step of SGD with momentum."""
+    values = _draw_loss(rng)
+    eta, mu, v0 = rng.choice(RATES), rng.choice(MOMENTA), rng.choice(VELOCITIES)
+    w0 = values[w]
+    g = evaluate(GRADIENT, values, exact=True)
+    velocity = mu * v0 - eta * g
+    key = w0 + velocity
+    plain, wrong_sign, old_velocity = w0 - eta * g, w0 + mu * v0 + eta * g, w0 + v0
+    _require_exact(key, plain, wrong_sign, old_velocity, velocity)
+
+    numeric_g = _numeric_gradient(values)
+    simulated = float(w0) + (float(mu) * float(v0) - float(eta) * numeric_g)
+    w_text, eta_text, mu_text, v_text = fmt(w0), fmt(eta), fmt(mu), fmt(v0)
+    vel_text, key_text = fmt(velocity, DIGITS), fmt(key, DIGITS)
+    new_velocity = (
+        f"v = {mu_text} \\cdot {_signed(v0)} - {eta_text} \\cdot {_signed(g)} = {vel_text}"
+    )
+    return numeric_variant(
+        stem=(
+            "SGD with momentum updates a weight by $v \\leftarrow \\mu v - \\eta "
+            "\\frac{\\partial L}{\\partial w}$, then $w \\leftarrow w + v$. The loss is "
+            f"$L(w) = {_loss_text(values)}$, with $\\mu = {mu_text}$ and "
+            f"$\\eta = {eta_text}$. The weight is now $w = {w_text}$, and the velocity left "
+            f"from the previous step is $v = {v_text}$. What is $w$ after this step?"
+        ),
+        key=Choice(
+            "key",
+            key,
+            f"Correct: ${new_velocity}$, and $w = {w_text} + {_signed(velocity)} = {key_text}$.",
+        ),
+        distractors=[
+            Choice(
+                "forgot-velocity",
+                plain,
+                "This is the plain gradient-descent step $w - \\eta "
+                "\\frac{\\partial L}{\\partial w}$, which ignores the velocity. With momentum "
+                f"the damped old velocity $\\mu v = {fmt(mu * v0, DIGITS)}$ is added as well: "
+                f"${new_velocity}$, so $w = {key_text}$.",
+            ),
+            Choice(
+                "gradient-sign",
+                wrong_sign,
+                "This adds the gradient term to the velocity instead of subtracting it, which "
+                "pushes the weight uphill. The velocity is pushed against the gradient: "
+                f"${new_velocity}$, so $w = {key_text}$.",
+            ),
+            Choice(
+                "old-velocity",
+                old_velocity,
+                f"This moves $w$ by the old velocity $v = {v_text}$, before the velocity is "
+                "updated with the damping and the new gradient. The update first computes "
+                f"${new_velocity}$ and then moves $w$ by it: $w = {key_text}$.",
+            ),
+        ],
+        explanation=(
+            f"First the gradient: ${_gradient_steps(values)}$. The velocity is damped by $\\mu$ "
+            f"and pushed against the gradient: ${new_velocity}$. The weight then moves by the "
+            f"new velocity: $w = {w_text} + {_signed(velocity)} = {key_text}$. The gradient "
+            "changes the velocity rather than the position directly, so steps build up in "
+            "directions where the gradient stays consistent."
+        ),
+        checks=[
+            KeyCheck("dL/dw by a centred difference", float(g), numeric_g),
+            KeyCheck("step simulated with the centred-difference gradient", float(key), simulated),
+        ],
+        digits=DIGITS,
+    )

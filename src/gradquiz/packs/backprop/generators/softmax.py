@@ -1,0 +1,205 @@
+"""Softmax followed by cross-entropy: dL/dz_k = p_k - y_k (CS231n, minimal network case study).
+
+The keys are sympy's derivatives of L = -log softmax(z)_y, derived once for every true class y
+and logit k and evaluated at the drawn logits; each is checked against a centred difference of
+the loss, computed in float64 with the log-sum-exp form.
+"""
+
+import math
+import random
+from collections.abc import Sequence
+
+import sympy
+
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    VariantRejected,
+    centred_difference,
+    evaluate,
+    fmt,
+    numeric_variant,
+)
+
+CLASSES = 3
+LOGITS = sympy.symbols(f"z1:{CLASSES + 1}", real=True)
+PROBABILITIES = [sympy.exp(z) / sum(sympy.exp(t) for t in LOGITS) for z in LOGITS]
+LOSSES = [-sympy.log(p) for p in PROBABILITIES]  # L when class y is the correct one
+DERIVATIVES = {
+    (y, k): sympy.diff(LOSSES[y], LOGITS[k]) for y in range(CLASSES) for k in range(CLASSES)
+}
+VALUES = [sympy.Rational(n, 10) for n in range(-20, 21)]  # logits -2.0, ..., 2.0
+
+
+def _float_loss(logits: Sequence[float], true_class: int) -> float:
+    """Cross-entropy of softmax(logits) for the true class, by log-sum-exp in float64."""
+    top = max(logits)
+    return top + math.log(sum(math.exp(z - top) for z in logits)) - logits[true_class]
+
+
+def _vector_text(values: Sequence[float], digits: int) -> str:
+    return "(" + ", ".join(fmt(v, digits) for v in values) + ")"
+
+
+def _softmax(logits: Sequence[float]) -> list[float]:
+    top = max(logits)
+    exps = [math.exp(z - top) for z in logits]
+    return [e / sum(exps) for e in exps]
+
+
+def cross_entropy(rng: random.Random) -> Variant:
+    """dL/dz_k = p_k - y_k for three logits and a drawn true class."""
+    logits = rng.sample(VALUES, CLASSES)
+    floats = [float(z) for z in logits]
+    probabilities = _softmax(floats)  # for the stem, the distractors and screening the draw
+    if not (min(probabilities) >= 0.05 and max(probabilities) <= 0.9):
+        raise VariantRejected("a probability is too close to 0 or 1")
+    true_class = rng.randrange(CLASSES)
+    others = [k for k in range(CLASSES) if k != true_class]
+    asked = true_class if rng.random() < 0.5 else rng.choice(others)
+
+    at = dict(zip(LOGITS, logits, strict=True))
+    key = float(evaluate(DERIVATIVES[(true_class, asked)], at))
+    numeric = centred_difference(lambda zs: _float_loss(zs, true_class), floats, asked)
+
+    k, y = asked + 1, true_class + 1  # as the learner counts
+    pk_text, key_text = fmt(probabilities[asked], 4), fmt(key)
+    if asked == true_class:
+        below, above = _true_class_mistakes(probabilities, floats, k, key_text)
+        steps = (
+            f"$\\frac{{\\partial L}}{{\\partial p_{{{y}}}}} = -\\frac{{1}}{{p_{{{y}}}}}$ and "
+            f"$\\frac{{\\partial p_{{{y}}}}}{{\\partial z_{{{k}}}}} = p_{{{y}}}(1 - p_{{{y}}})$, "
+            f"so $\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = -(1 - p_{{{y}}}) = "
+            f"p_{{{k}}} - 1 = {pk_text} - 1 = {key_text}$"
+        )
+    else:
+        below, above = _other_class_mistakes(probabilities, floats, k, y, key_text)
+        steps = (
+            f"$\\frac{{\\partial L}}{{\\partial p_{{{y}}}}} = -\\frac{{1}}{{p_{{{y}}}}}$ and "
+            f"$\\frac{{\\partial p_{{{y}}}}}{{\\partial z_{{{k}}}}} = -p_{{{y}}} p_{{{k}}}$, so "
+            f"$\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = p_{{{k}}} - 0 = {key_text}$"
+        )
+    # Mistakes that land below the key and above it: drawing how many of each are shown
+    # varies the key's place among the ordered options.
+    count_below = rng.randint(max(0, 3 - len(above)), min(3, len(below)))
+    distractors = rng.sample(below, count_below) + rng.sample(above, 3 - count_below)
+
+    return numeric_variant(
+        stem=(
+            f"A classifier's logits are $z = {_vector_text(floats, 3)}$, and the softmax turns "
+            f"them into the probabilities $p \\approx {_vector_text(probabilities, 4)}$. The "
+            f"correct class is class ${y}$, so the loss is the cross-entropy "
+            f"$L = -\\log p_{{{y}}}$. What is $\\frac{{\\partial L}}{{\\partial z_{{{k}}}}}$?"
+        ),
+        key=Choice(
+            "key",
+            key,
+            f"Correct: for softmax followed by cross-entropy, "
+            f"$\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = p_{{{k}}} - y_{{{k}}} = {key_text}$.",
+        ),
+        distractors=distractors,
+        explanation=(
+            "With the one-hot target $y$, softmax followed by cross-entropy has the gradient "
+            "$\\frac{\\partial L}{\\partial z_j} = p_j - y_j$. Step by step: "
+            f"{steps}. The CS231n case study computes it the same way, starting from the "
+            "probabilities and subtracting $1$ at the correct class."
+        ),
+        checks=[KeyCheck(f"dL/dz_{k} by a centred difference", key, numeric)],
+    )
+
+
+def _true_class_mistakes(
+    probabilities: Sequence[float], logits: Sequence[float], k: int, key_text: str
+) -> tuple[list[Choice], list[Choice]]:
+    """Mistakes for dL/dz_y, the correct class's logit: those below p_y - 1, those above."""
+    p = probabilities[k - 1]
+    pk_text = fmt(p, 4)
+    below = [
+        Choice(
+            "stopped-at-log",
+            -1 / p,
+            f"This stops at the probability: $\\frac{{\\partial L}}{{\\partial p_{{{k}}}}} "
+            f"= -\\frac{{1}}{{p_{{{k}}}}}$. The chain rule must still pass through the "
+            f"softmax, whose slope $\\frac{{\\partial p_{{{k}}}}}{{\\partial z_{{{k}}}}} = "
+            f"p_{{{k}}}(1 - p_{{{k}}})$ turns it into $p_{{{k}}} - 1 = {key_text}$.",
+        ),
+        Choice(
+            "forgot-normaliser",
+            -1.0,
+            f"This differentiates only $-z_{{{k}}}$, as if $L$ were the negative logit. But "
+            f"$L = -\\log p_{{{k}}} = -z_{{{k}}} + \\log \\sum_j e^{{z_j}}$, and the "
+            f"normalising term adds $p_{{{k}}}$: the gradient is $p_{{{k}}} - 1 = {key_text}$.",
+        ),
+    ]
+    above = [
+        Choice(
+            "sign-flipped",
+            1 - p,
+            f"This is $y_{{{k}}} - p_{{{k}}}$, the gradient with its sign flipped. The "
+            f"gradient is $p_{{{k}}} - y_{{{k}}} = {pk_text} - 1 = {key_text}$; descent "
+            "moves against it, which raises the correct class's logit.",
+        ),
+        Choice(
+            "forgot-target",
+            p,
+            f"This is $p_{{{k}}}$ alone: it leaves out the target $y_{{{k}}} = 1$. For the "
+            f"correct class the gradient is $p_{{{k}}} - 1 = {key_text}$.",
+        ),
+        Choice(
+            "unnormalised",
+            math.exp(logits[k - 1]) - 1,
+            f"This uses $e^{{z_{{{k}}}}}$ in place of $p_{{{k}}}$, leaving out the softmax's "
+            "division by $\\sum_j e^{z_j}$. With the normalised probability the gradient is "
+            f"$p_{{{k}}} - 1 = {key_text}$.",
+        ),
+    ]
+    return below, above
+
+
+def _other_class_mistakes(
+    probabilities: Sequence[float], logits: Sequence[float], k: int, y: int, key_text: str
+) -> tuple[list[Choice], list[Choice]]:
+    """Mistakes for dL/dz_k with k a wrong class: those below p_k, those above."""
+    p, pk_text = probabilities[k - 1], fmt(probabilities[k - 1], 4)
+    below = [
+        Choice(
+            "sign-flipped",
+            -p,
+            f"This is $y_{{{k}}} - p_{{{k}}}$, the gradient with its sign flipped. The "
+            f"gradient is $p_{{{k}}} - y_{{{k}}} = {pk_text} - 0 = {key_text}$; descent "
+            "moves against it, which lowers this wrong class's logit.",
+        ),
+        Choice(
+            "only-true-logit",
+            0.0,
+            f"This assumes only the correct class's logit affects $L = -\\log p_{{{y}}}$. "
+            f"The softmax normalises over all logits, so raising $z_{{{k}}}$ lowers "
+            f"$p_{{{y}}}$: the gradient is $p_{{{k}}} = {key_text}$.",
+        ),
+        Choice(
+            "stopped-at-softmax",
+            -probabilities[y - 1] * p,
+            f"This is $\\frac{{\\partial p_{{{y}}}}}{{\\partial z_{{{k}}}}} = "
+            f"-p_{{{y}}} p_{{{k}}}$, the softmax's own slope. The chain rule still "
+            f"multiplies by $\\frac{{\\partial L}}{{\\partial p_{{{y}}}}} = "
+            f"-\\frac{{1}}{{p_{{{y}}}}}$, which gives $p_{{{k}}} = {key_text}$.",
+        ),
+        Choice(
+            "target-at-k",
+            p - 1,
+            f"This subtracts $1$ at class ${k}$, as if it were the correct class. The one-hot "
+            f"target has its $1$ at class ${y}$, so $y_{{{k}}} = 0$ and the gradient is "
+            f"$p_{{{k}}} = {key_text}$.",
+        ),
+    ]
+    above = [
+        Choice(
+            "unnormalised",
+            math.exp(logits[k - 1]),
+            f"This uses $e^{{z_{{{k}}}}}$ in place of $p_{{{k}}}$, leaving out the softmax's "
+            "division by $\\sum_j e^{z_j}$. With the normalised probability the gradient is "
+            f"$p_{{{k}}} = {key_text}$.",
+        ),
+    ]
+    return [c for c in below if c.value < p], [c for c in above if c.value > p]

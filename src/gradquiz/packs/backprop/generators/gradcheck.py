@@ -34,7 +34,7 @@ VERDICTS = (
     Verdict(
         "right",
         -9,
-        "About $10^{-9}$: the gradient is almost surely right",
+        "Below $10^{-7}$: the gradient is almost surely right",
         "far below $10^{-7}$, where the CS231n notes say you should be happy",
         2e-9,
         9e-9,
@@ -42,16 +42,16 @@ VERDICTS = (
     Verdict(
         "kinks",
         -6,
-        "About $10^{-6}$: acceptable only if the loss has kinks",
-        "between $10^{-7}$ and $10^{-4}$: usually fine for an objective with kinks, such as "
-        "ReLUs or a max, but too high for a smooth one",
+        "From $10^{-7}$ to $10^{-4}$: acceptable only if the loss has kinks",
+        "between $10^{-7}$ and $10^{-4}$, which the CS231n notes call usually fine for an "
+        "objective with kinks (ReLUs, a max); for a smooth one they expect $10^{-7}$ or less",
         2e-6,
         9e-6,
     ),
     Verdict(
         "suspicious",
         -3,
-        "About $10^{-3}$: uncomfortable, the gradient is suspect",
+        "From $10^{-4}$ to $10^{-2}$: uncomfortable, the gradient is suspect",
         "between $10^{-4}$ and $10^{-2}$, which the CS231n notes say should make you uncomfortable",
         2.2e-3,
         4e-3,
@@ -59,7 +59,7 @@ VERDICTS = (
     Verdict(
         "wrong",
         -1,
-        "About $10^{-1}$: the gradient is probably wrong",
+        "Above $10^{-2}$: the gradient is probably wrong",
         "above $10^{-2}$, which the CS231n notes say usually means the gradient is wrong",
         0.2,
         0.7,
@@ -68,6 +68,12 @@ VERDICTS = (
 # For each verdict, the verdicts that the absolute difference may wrongly suggest: those for
 # which the gradients' size stays plausible (between about 1e-9 and 1e4).
 MISLEADING = {0: (1,), 1: (0, 2), 2: (0, 1, 3), 3: (0, 1, 2)}
+
+
+def _range(verdict: Verdict) -> str:
+    """The verdict's range as the option states it, in lower case: "below $10^{-7}$"."""
+    label = verdict.text.split(":")[0]
+    return label[0].lower() + label[1:]
 
 
 def _band(error: Fraction | float) -> int:
@@ -161,13 +167,13 @@ def classify(rng: random.Random) -> Variant:
             feedback = (
                 f"This judges by the absolute difference $|g_a - g_n| = {d_text}$. A gradient "
                 "check compares the difference with the size of the gradients: the relative "
-                f"error $\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$ is about "
-                f"$10^{{{verdict.decade}}}$, {verdict.meaning}."
+                f"error $\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$ lies "
+                f"{verdict.meaning}."
             )
         else:
             direction = "smaller" if index < key_band else "larger"
             feedback = (
-                f"This verdict is for a relative error about $10^{{{option.decade}}}$, "
+                f"This verdict is for a relative error {_range(option)}, "
                 f"{abs(option.decade - verdict.decade)} orders of magnitude {direction} than "
                 f"the one here: $\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$, "
                 f"{verdict.meaning}."
@@ -178,7 +184,7 @@ def classify(rng: random.Random) -> Variant:
         stem=(
             "You check backprop's gradient for one weight against a centred difference, in "
             f"float64. Backprop gives $g_a = {analytic}$ and the centred difference gives "
-            f"$g_n = {numerical}$. How closely do the two agree, and what do you conclude?"
+            f"$g_n = {numerical}$. Where does their relative error lie, and what do you conclude?"
         ),
         options=tuple(options),
         key=verdict.id,
@@ -188,8 +194,7 @@ def classify(rng: random.Random) -> Variant:
             f"$|g_a - g_n| = {d_text}$, so the relative error is "
             f"$\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$ (with "
             f"$|g_a| + |g_n|$ in the denominator, as some versions of the CS231n notes write "
-            f"it, ${r_other}$). Either way it is about $10^{{{verdict.decade}}}$, "
-            f"{verdict.meaning}."
+            f"it, ${r_other}$). Either way it lies {verdict.meaning}."
         ),
         checks=(
             KeyCheck(

@@ -1,21 +1,49 @@
 """A pack's Markdown rendered once to safe HTML, looked up by question and option id."""
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from gradquiz.content.render import MarkdownRenderer, highlight_code
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Question
 
 
-@dataclass(frozen=True)
 class RenderedQuestion:
-    """HTML for one question. The key, feedback and explanation are only read after submit."""
+    """HTML for one question, each part rendered on first use.
 
-    stem: str
-    options: dict[str, str]
-    feedback: dict[str, str]
-    explanation: str
+    An open attempt needs only the stem and options; feedback and the explanation are
+    rendered when a result shows them, which for a fresh variant is often never.
+    """
+
+    def __init__(self, question: Question, renderer: MarkdownRenderer) -> None:
+        self._question = question
+        self._renderer = renderer
+
+    @cached_property
+    def stem(self) -> str:
+        """The stem as HTML."""
+        return self._renderer.block(self._question.stem)
+
+    @cached_property
+    def options(self) -> dict[str, str]:
+        """Each option's text as inline HTML, by option id."""
+        return {o.id: self._renderer.inline(o.text) for o in self._question.options}
+
+    @cached_property
+    def feedback(self) -> dict[str, str]:
+        """Each option's feedback as HTML, glossary terms linked, by option id."""
+        render = self._renderer.block
+        return {o.id: render(o.feedback, link_glossary=True) for o in self._question.options}
+
+    @cached_property
+    def explanation(self) -> str:
+        """The explanation as HTML, glossary terms linked."""
+        return self._renderer.block(self._question.explanation, link_glossary=True)
+
+    def render_all(self) -> "RenderedQuestion":
+        """Render every part now (for static questions, once at start-up)."""
+        _ = (self.stem, self.options, self.feedback, self.explanation)
+        return self
 
 
 @dataclass(frozen=True)
@@ -38,7 +66,9 @@ class RenderedPack:
     def __init__(self, pack: Pack) -> None:
         self.renderer = MarkdownRenderer(pack.page.glossary, glossary_url="/#")
         self.questions = {
-            q.id: self._question(q) for q in pack.questions.values() if not q.parametrized
+            q.id: self._question(q).render_all()
+            for q in pack.questions.values()
+            if not q.parametrized
         }
         page = pack.page
         self.page = RenderedPage(
@@ -71,10 +101,4 @@ class RenderedPack:
         return self._question(question.resolve(seed))
 
     def _question(self, question: Question) -> RenderedQuestion:
-        render = self.renderer
-        return RenderedQuestion(
-            stem=render.block(question.stem),
-            options={o.id: render.inline(o.text) for o in question.options},
-            feedback={o.id: render.block(o.feedback, link_glossary=True) for o in question.options},
-            explanation=render.block(question.explanation, link_glossary=True),
-        )
+        return RenderedQuestion(question, self.renderer)

@@ -111,3 +111,8 @@ def test_excludes_lists_other_question_ids() -> None:
     question, problems = parse_question_file(PATH, text)
     assert problems == [] and question is not None
     assert question.excludes == frozenset({"other-one", "other-two"})
+
+
+def test_a_second_key_is_refused() -> None:
+    text = question_text("add-gate").replace("key: b\n", "key: b\nkey: c\n")
+    assert any(":5: field 'key' given twice (first on line 4)" in p for p in problems_of(text))

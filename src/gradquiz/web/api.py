@@ -12,6 +12,7 @@ from gradquiz.web.views import attempt_view, result_view
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut, "description": text}
     for code, text in {
+        400: "The body could not be read as JSON text.",
         404: "No such attempt (or not yours).",
         409: "The attempt is closed, or not yet submitted.",
         422: "Invalid input.",

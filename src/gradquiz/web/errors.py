@@ -11,6 +11,11 @@ from gradquiz.errors import GradquizError
 
 log = logging.getLogger(__name__)
 
+_FRIENDLIER = {
+    "Not Found": "There is no page at this address.",
+    "There was an error parsing the body": "The request body could not be read as JSON text.",
+}
+
 _TITLES = {
     400: "Bad request",
     404: "Not found",
@@ -35,8 +40,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def on_http_error(request: Request, error: HTTPException) -> Response:
         message = error.detail if isinstance(error.detail, str) else "Request failed."
-        if error.status_code == 404 and message == "Not Found":
-            message = "There is no page at this address."
+        message = _FRIENDLIER.get(message, message)
         return error_response(request, error.status_code, message, dict(error.headers or {}))
 
     @app.exception_handler(Exception)

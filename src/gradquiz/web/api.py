@@ -31,7 +31,7 @@ def _service(request: Request) -> ExamService:
 
 def _attempt_out(request: Request, identity: str | None, attempt_id: str) -> AttemptOut:
     service = _service(request)
-    attempt = service.attempt(identity=identity or "", attempt_id=attempt_id)
+    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
     view = attempt_view(attempt, service.pack, request.app.state.rendered, service.clock())
     return AttemptOut.of(view)
 
@@ -61,7 +61,7 @@ def save_answer(
 ) -> SavedOut:
     """Save (or clear) the answer to one question; saving the same answer twice is harmless."""
     attempt = _service(request).save_answer(
-        identity=identity or "",
+        identity=identity,
         attempt_id=attempt_id,
         question_id=question_id,
         letter=body.option,
@@ -80,7 +80,7 @@ def save_answer(
 @router.post("/attempts/{attempt_id}/submit", response_model=ResultOut)
 def submit_attempt(request: Request, attempt_id: AttemptId, identity: Identity) -> ResultOut:
     """Submit the attempt and return its result."""
-    _service(request).submit(identity=identity or "", attempt_id=attempt_id)
+    _service(request).submit(identity=identity, attempt_id=attempt_id)
     return read_result(request, attempt_id, identity)
 
 
@@ -88,5 +88,5 @@ def submit_attempt(request: Request, attempt_id: AttemptId, identity: Identity) 
 def read_result(request: Request, attempt_id: AttemptId, identity: Identity) -> ResultOut:
     """Score, breakdowns, and for each question the choice, key, feedback and explanation."""
     service = _service(request)
-    attempt, result = service.result(identity=identity or "", attempt_id=attempt_id)
+    attempt, result = service.result(identity=identity, attempt_id=attempt_id)
     return ResultOut.of(result_view(attempt, result, service.pack, request.app.state.rendered))

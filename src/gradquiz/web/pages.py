@@ -73,7 +73,7 @@ def start(request: Request, identity: Identity) -> Response:
 @router.get("/attempts/{attempt_id}")
 def resume(request: Request, attempt_id: str, identity: Identity) -> Response:
     """Go back into an attempt: its first unanswered question, or the result if it is over."""
-    attempt = _service(request).attempt(identity=identity or "", attempt_id=attempt_id)
+    attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
     unanswered = attempt.unanswered()
@@ -86,7 +86,7 @@ def resume(request: Request, attempt_id: str, identity: Identity) -> Response:
 @router.get("/attempts/{attempt_id}/questions/{number}", response_class=HTMLResponse)
 def question(request: Request, attempt_id: str, number: int, identity: Identity) -> Response:
     """One question of the exam, with the palette and the countdown."""
-    attempt = _service(request).attempt(identity=identity or "", attempt_id=attempt_id)
+    attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
     view = _view(request, attempt)
@@ -106,14 +106,14 @@ def answer(
 ) -> Response:
     """Save the choice on a question page, then move where the learner asked to go."""
     service = _service(request)
-    attempt = service.attempt(identity=identity or "", attempt_id=attempt_id)
+    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result?closed=1")
     view = _view(request, attempt)
     current = view.question(number)
     try:
         service.save_answer(
-            identity=identity or "",
+            identity=identity,
             attempt_id=attempt_id,
             question_id=current.id,
             letter=option,
@@ -144,7 +144,7 @@ def _destination(attempt_id: str, number: int, total: int, go: str) -> str:
 @router.get("/attempts/{attempt_id}/review", response_class=HTMLResponse)
 def review(request: Request, attempt_id: str, identity: Identity) -> Response:
     """Overview before submitting: answered, unanswered and marked questions."""
-    attempt = _service(request).attempt(identity=identity or "", attempt_id=attempt_id)
+    attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
     return render_page(request, "review.html", attempt=_view(request, attempt), confirm=False)
@@ -159,12 +159,12 @@ def submit(
 ) -> Response:
     """Submit; with unanswered questions, ask once more before submitting."""
     service = _service(request)
-    attempt = service.attempt(identity=identity or "", attempt_id=attempt_id)
+    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
     if not attempt.is_submitted:
         if attempt.unanswered() and confirm != "yes":
             view = _view(request, attempt)
             return render_page(request, "review.html", attempt=view, confirm=True)
-        service.submit(identity=identity or "", attempt_id=attempt_id)
+        service.submit(identity=identity, attempt_id=attempt_id)
     return _see_other(f"/attempts/{attempt_id}/result")
 
 
@@ -172,10 +172,10 @@ def submit(
 def result(request: Request, attempt_id: str, identity: Identity) -> Response:
     """Score, breakdowns, and every question with the choice, key, feedback and explanation."""
     service = _service(request)
-    attempt = service.attempt(identity=identity or "", attempt_id=attempt_id)
+    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
     if not attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/review")
-    attempt, graded = service.result(identity=identity or "", attempt_id=attempt_id)
+    attempt, graded = service.result(identity=identity, attempt_id=attempt_id)
     view = result_view(attempt, graded, service.pack, request.app.state.rendered)
     closed = request.query_params.get("closed") == "1"
     return render_page(request, "result.html", result=view, closed=closed)

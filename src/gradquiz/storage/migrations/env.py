@@ -1,6 +1,7 @@
 """Alembic environment: runs on the connection gradquiz hands it, or on its configured URL."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 from gradquiz.storage.models import Base
 
@@ -16,11 +17,11 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
         context.run_migrations()

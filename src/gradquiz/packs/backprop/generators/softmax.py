@@ -202,4 +202,7 @@ def _other_class_mistakes(
             f"$p_{{{k}}} = {key_text}$.",
         ),
     ]
-    return [c for c in below if c.value < p], [c for c in above if c.value > p]
+    return (
+        [c for c in below if float(c.value) < p],
+        [c for c in above if float(c.value) > p],
+    )

@@ -43,9 +43,10 @@ def free_port() -> int:
 
 
 def start_server(
-    app: str, port: int, env: dict[str, str], factory: bool
+    app: str, port: int, env: dict[str, str], factory: bool, workers: int = 1
 ) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers)]
     command += ["--log-level", "warning", "--no-access-log"]
     if factory:
         command.append("--factory")
@@ -129,6 +130,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=40, help="simulated learners at once")
     parser.add_argument("--rounds", type=int, default=3, help="repeat and keep the best round")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
+    parser.add_argument("--workers", type=int, default=1, help="gradquiz worker processes")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -142,7 +144,9 @@ def main() -> None:
         )
         ports = {"gradquiz": free_port(), "bare": free_port()}
         servers = [
-            start_server("gradquiz.web.asgi:create_default_app", ports["gradquiz"], env, True),
+            start_server(
+                "gradquiz.web.asgi:create_default_app", ports["gradquiz"], env, True, args.workers
+            ),
             start_server("bare_app:app", ports["bare"], env, False),
         ]
         try:

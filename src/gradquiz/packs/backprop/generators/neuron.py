@@ -7,7 +7,7 @@ float64.
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import sympy
 
@@ -215,25 +215,20 @@ def _weight_distractors(
     delta: float, av: float, yv: float, xv: float, zv: float, *, for_bias: bool
 ) -> list[Choice]:
     factor = 1.0 if for_bias else xv
-    wrong_factor: Callable[[], Choice] = (
-        (
-            lambda: Choice(
-                "times-x",
-                delta * xv,
-                "This multiplies by $x$ as if $b$ were a weight; $z = wx + b$ gives "
-                "$\\frac{\\partial z}{\\partial b} = 1$.",
-            )
+    if for_bias:
+        wrong_factor = Choice(
+            "times-x",
+            delta * xv,
+            "This multiplies by $x$ as if $b$ were a weight; $z = wx + b$ gives "
+            "$\\frac{\\partial z}{\\partial b} = 1$.",
         )
-        if for_bias
-        else (
-            lambda: Choice(
-                "forgot-x",
-                delta,
-                "This is $\\frac{\\partial L}{\\partial z}$; it leaves out the local derivative "
-                "$\\frac{\\partial z}{\\partial w} = x$.",
-            )
+    else:
+        wrong_factor = Choice(
+            "forgot-x",
+            delta,
+            "This is $\\frac{\\partial L}{\\partial z}$; it leaves out the local derivative "
+            "$\\frac{\\partial z}{\\partial w} = x$.",
         )
-    )
     return [
         Choice(
             "forgot-sigmoid-derivative",
@@ -247,5 +242,5 @@ def _weight_distractors(
             "This uses $z - y$ as the output error; the loss compares $y$ with the "
             "activation $a$, so the error is $a - y$.",
         ),
-        wrong_factor(),
+        wrong_factor,
     ]

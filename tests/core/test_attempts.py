@@ -5,7 +5,7 @@ import pytest
 
 from gradquiz.core.attempts import Attempt, SubmitReason, start_attempt
 from gradquiz.core.packs import Pack
-from gradquiz.errors import AttemptClosed, InvalidInput
+from gradquiz.errors import AttemptClosed, InvalidInput, NotFound
 from tests.factories import FrozenClock
 
 GRACE = timedelta(seconds=15)
@@ -93,3 +93,11 @@ def test_late_submit_is_recorded_as_the_deadline(attempt: Attempt, clock: Frozen
     clock.now = attempt.deadline + timedelta(minutes=1)
     attempt.submit(now=clock(), grace=GRACE)
     assert attempt.submitted_by is SubmitReason.DEADLINE
+
+
+def test_slot_at_counts_from_one_and_refuses_positions_outside(attempt: Attempt) -> None:
+    assert attempt.slot_at(1) == attempt.slots[0]
+    assert attempt.slot_at(15) == attempt.slots[14]
+    for number in (0, 16, -1):
+        with pytest.raises(NotFound, match="questions 1 to 15"):
+            attempt.slot_at(number)

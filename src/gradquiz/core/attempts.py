@@ -10,7 +10,7 @@ from enum import StrEnum
 from gradquiz.core.blueprint import draw_questions
 from gradquiz.core.packs import Pack
 from gradquiz.core.timer import accepts_saves, deadline_for, is_overdue
-from gradquiz.errors import AttemptClosed, InvalidInput
+from gradquiz.errors import AttemptClosed, InvalidInput, NotFound
 
 LETTERS = string.ascii_uppercase
 
@@ -72,6 +72,12 @@ class Attempt:
     def is_submitted(self) -> bool:
         """Whether the attempt has ended."""
         return self.submitted_at is not None
+
+    def slot_at(self, number: int) -> Slot:
+        """The slot at 1-based position `number`, or raise NotFound."""
+        if not 1 <= number <= len(self.slots):
+            raise NotFound(f"This attempt has questions 1 to {len(self.slots)}.")
+        return self.slots[number - 1]
 
     def slot(self, question_id: str) -> Slot:
         """The slot for `question_id`, or raise InvalidInput."""

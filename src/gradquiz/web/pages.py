@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from gradquiz.content.render import pygments_css
 from gradquiz.core.attempts import Attempt
-from gradquiz.errors import AttemptClosed
+from gradquiz.errors import AttemptClosed, NotSubmitted
 from gradquiz.service import ExamService
 from gradquiz.web.identity import Identity, ensure_identity
 from gradquiz.web.views import AttemptView, attempt_view, result_view
@@ -89,8 +89,9 @@ def question(request: Request, attempt_id: str, number: int, identity: Identity)
     attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
+    attempt.slot_at(number)  # NotFound outside 1..15
     view = _view(request, attempt)
-    current = view.question(number)
+    current = view.questions[number - 1]
     return render_page(request, "question.html", attempt=view, question=current)
 
 
@@ -109,19 +110,18 @@ def answer(
     attempt = service.attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result?closed=1")
-    view = _view(request, attempt)
-    current = view.question(number)
+    slot = attempt.slot_at(number)
     try:
         service.save_answer(
             identity=identity,
             attempt_id=attempt_id,
-            question_id=current.id,
+            question_id=slot.question_id,
             letter=option,
             marked=bool(marked),
         )
     except AttemptClosed:
         return render_page(request, "closed.html", status=409, attempt_id=attempt_id)
-    return _see_other(_destination(attempt_id, number, len(view.questions), go))
+    return _see_other(_destination(attempt_id, number, len(attempt.slots), go))
 
 
 def _destination(attempt_id: str, number: int, total: int, go: str) -> str:
@@ -172,10 +172,10 @@ def submit(
 def result(request: Request, attempt_id: str, identity: Identity) -> Response:
     """Score, breakdowns, and every question with the choice, key, feedback and explanation."""
     service = _service(request)
-    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
-    if not attempt.is_submitted:
+    try:
+        attempt, graded = service.result(identity=identity, attempt_id=attempt_id)
+    except NotSubmitted:
         return _see_other(f"/attempts/{attempt_id}/review")
-    attempt, graded = service.result(identity=identity, attempt_id=attempt_id)
     view = result_view(attempt, graded, service.pack, request.app.state.rendered)
     closed = request.query_params.get("closed") == "1"
     return render_page(request, "result.html", result=view, closed=closed)

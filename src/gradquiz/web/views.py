@@ -8,7 +8,6 @@ from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty
 from gradquiz.core.scoring import Result, Tally
 from gradquiz.core.timer import remaining
-from gradquiz.errors import NotFound
 from gradquiz.web.rendered import RenderedPack
 
 
@@ -60,12 +59,6 @@ class AttemptView:
     def marked(self) -> int:
         """How many questions are marked for review."""
         return sum(1 for q in self.questions if q.marked)
-
-    def question(self, number: int) -> QuestionView:
-        """The question at 1-based position `number`."""
-        if not 1 <= number <= len(self.questions):
-            raise NotFound(f"This attempt has questions 1 to {len(self.questions)}.")
-        return self.questions[number - 1]
 
 
 def attempt_view(

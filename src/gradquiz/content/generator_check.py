@@ -1,12 +1,11 @@
 """Running every generator over many seeds, as `gradquiz check` does before a pack ships."""
 
-import random
 from collections.abc import Mapping
 from pathlib import Path
 
 from gradquiz.content.problems import Problem
 from gradquiz.core.questions import Question
-from gradquiz.core.variants import MAX_REDRAWS, VariantRejected, variant_problems
+from gradquiz.core.variants import VariantRejected, draws, variant_problems
 
 CHECK_SEEDS = 200
 SHOWN_PER_GENERATOR = 3
@@ -36,9 +35,9 @@ def _faults(question: Question, seeds: int) -> list[str]:
     faults = []
     for seed in range(seeds):
         # The same draws, in the same order, that draw_variant makes for this seed.
-        for redraw in range(MAX_REDRAWS):
+        for rng in draws(seed):
             try:
-                variant = question.generator.generate(random.Random(f"{seed}/{redraw}"))
+                variant = question.generator.generate(rng)
             except VariantRejected:
                 continue
             except Exception as error:  # a pack's own code: any failure is a finding

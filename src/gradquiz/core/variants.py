@@ -2,7 +2,7 @@
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,6 +12,12 @@ from gradquiz.errors import GradquizError
 # A variant's key must agree with an independent estimate to this relative error.
 CHECK_TOLERANCE = 1e-6
 MAX_REDRAWS = 50
+
+
+def relative_error(a: float, b: float) -> float:
+    """|a − b| / max(|a|, |b|), and 0 when both are 0."""
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0 else abs(a - b) / scale
 
 
 @dataclass(frozen=True)
@@ -26,9 +32,8 @@ class KeyCheck:
 
     @property
     def relative_error(self) -> float:
-        """|value − estimate| / max(|value|, |estimate|), and 0 when both are 0."""
-        scale = max(abs(self.value), abs(self.estimate))
-        return 0.0 if scale == 0 else abs(self.value - self.estimate) / scale
+        """The relative error between the key's value and its independent estimate."""
+        return relative_error(self.value, self.estimate)
 
     @property
     def passes(self) -> bool:
@@ -97,6 +102,12 @@ def variant_problems(variant: Variant) -> list[str]:
     return problems
 
 
+def draws(seed: int) -> Iterator[random.Random]:
+    """The random sources a seed's draws use, in order: the first, then each redraw's."""
+    for redraw in range(MAX_REDRAWS):
+        yield random.Random(f"{seed}/{redraw}")
+
+
 @lru_cache(maxsize=8192)
 def draw_variant(generator: Generator, seed: int) -> Variant:
     """The variant for `seed`: the same seed always gives the same variant.
@@ -105,9 +116,9 @@ def draw_variant(generator: Generator, seed: int) -> Variant:
     seed derived from the first, up to MAX_REDRAWS times.
     """
     last: list[str] = []
-    for redraw in range(MAX_REDRAWS):
+    for rng in draws(seed):
         try:
-            variant = generator(random.Random(f"{seed}/{redraw}"))
+            variant = generator(rng)
         except VariantRejected:
             continue
         last = variant_problems(variant)

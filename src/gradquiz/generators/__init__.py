@@ -7,14 +7,12 @@ redraws (by raising `VariantRejected`) when two of them would read the same.
 """
 
 from gradquiz.core.questions import Option
-from gradquiz.core.variants import KeyCheck, Variant, VariantRejected
+from gradquiz.core.variants import KeyCheck, Variant, VariantRejected, relative_error
 from gradquiz.generators.numbers import (
     centred_difference,
     compiled,
     evaluate,
     fmt,
-    relative_error,
-    tex,
 )
 from gradquiz.generators.options import Choice, numeric_variant, text_variant
 
@@ -30,6 +28,5 @@ __all__ = [
     "fmt",
     "numeric_variant",
     "relative_error",
-    "tex",
     "text_variant",
 ]

@@ -21,11 +21,6 @@ def fmt(value: Number, digits: int = 3) -> str:
     return text
 
 
-def tex(value: Number, digits: int = 3) -> str:
-    """`fmt(value)` wrapped as inline math."""
-    return f"${fmt(value, digits)}$"
-
-
 def centred_difference(
     function: Callable[[Sequence[float]], float],
     point: Sequence[float],
@@ -38,12 +33,6 @@ def centred_difference(
     up[index] += step
     down[index] -= step
     return (function(up) - function(down)) / (2 * step)
-
-
-def relative_error(a: float, b: float) -> float:
-    """|a − b| / max(|a|, |b|), 0 when both are 0."""
-    scale = max(abs(a), abs(b))
-    return 0.0 if scale == 0 else abs(a - b) / scale
 
 
 @cache

@@ -19,7 +19,7 @@ from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.packs import Pack
 from gradquiz.core.variants import draw_variant
-from gradquiz.service import ExamService
+from gradquiz.services.exam import ExamService
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.packs import Pack
-from gradquiz.service import ExamService
+from gradquiz.services.exam import ExamService
 from gradquiz.storage.database import Database
 from gradquiz.storage.models import Base
 from gradquiz.web.app import create_app

@@ -14,7 +14,7 @@ import uvicorn
 
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
-from gradquiz.service import ExamService
+from gradquiz.services.exam import ExamService
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 

@@ -2,7 +2,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.web.test_pages import page_text
+from tests.web.test_exam_pages import page_text
 
 
 def test_model_answer_appears_only_after_the_learner_answers(client: TestClient) -> None:

@@ -10,7 +10,7 @@ from httpx2 import Response
 
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import load_pack
-from gradquiz.service import ExamService
+from gradquiz.services.exam import ExamService
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 from tests.factories import FrozenClock, write_pack

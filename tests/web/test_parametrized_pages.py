@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from gradquiz.service import ExamService
-from tests.web.test_pages import page_text
+from gradquiz.services.exam import ExamService
+from tests.web.test_exam_pages import page_text
 
 
 def start_with_generated(client: TestClient, service: ExamService) -> tuple[dict, dict]:  # type: ignore[type-arg]

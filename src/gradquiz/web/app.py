@@ -13,10 +13,10 @@ from fastapi.templating import Jinja2Templates
 from gradquiz import __version__
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
-from gradquiz.interview_practice import InterviewPractice
-from gradquiz.service import ExamService
+from gradquiz.services.exam import ExamService
+from gradquiz.services.interview import InterviewPractice
 from gradquiz.storage.database import Database
-from gradquiz.web import api, interview_pages, pages
+from gradquiz.web import exam_api, exam_pages, interview_pages
 from gradquiz.web.errors import install_error_handlers
 from gradquiz.web.format import install_filters
 from gradquiz.web.rendered import RenderedPack
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         "/static", StaticFiles(directory=str(files("gradquiz") / "web" / "static")), name="static"
     )
     install_error_handlers(app)
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    app.include_router(exam_api.router)
+    app.include_router(exam_pages.router)
     app.include_router(interview_pages.router)
     return app

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from gradquiz.service import new_identity
+from gradquiz.services.identity import new_identity
 
 COOKIE = "gradquiz_id"
 ONE_YEAR = 365 * 24 * 3600

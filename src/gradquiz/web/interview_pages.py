@@ -6,9 +6,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gradquiz.core.interview import MAX_ANSWER_CHARS
-from gradquiz.interview_practice import InterviewPractice
+from gradquiz.services.interview import InterviewPractice
 from gradquiz.web.identity import Identity, ensure_identity
-from gradquiz.web.pages import render_page
+from gradquiz.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,7 +27,7 @@ def interview_question(request: Request, question_id: str, identity: Identity) -
     position = [q.id for q in questions].index(question_id)
     return render_page(
         request,
-        "interview.html",
+        "interview/question.html",
         question=question,
         response=practice.responses(identity=identity).get(question_id),
         rendered=request.app.state.rendered.page,

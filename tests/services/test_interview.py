@@ -2,10 +2,10 @@ import pytest
 
 from gradquiz.core.interview import MAX_ANSWER_CHARS
 from gradquiz.errors import InvalidInput, NotFound
-from gradquiz.interview_practice import InterviewPractice
-from gradquiz.service import ExamService
+from gradquiz.services.interview import InterviewPractice
+from gradquiz.services.exam import ExamService
 from tests.factories import FrozenClock
-from tests.web.test_pages import SEED_PHRASES
+from tests.web.test_exam_pages import SEED_PHRASES
 
 LEARNER = "interview-learner-token-0001"
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from gradquiz.core.interview import InterviewResponse, checked_answer, checked_points
 from gradquiz.core.packs import InterviewQuestion, Pack
 from gradquiz.errors import InvalidInput, NotFound
-from gradquiz.service import Clock, owner_key, utc_now
+from gradquiz.services.clock import Clock, utc_now
+from gradquiz.services.identity import owner_key
 from gradquiz.storage import interview as store
 from gradquiz.storage.database import Database
 

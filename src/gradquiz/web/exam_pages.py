@@ -1,6 +1,6 @@
-"""Server-rendered pages; every action works as a plain form post, JavaScript only enhances."""
+"""The exam's pages; every action works as a plain form post, JavaScript only enhances."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -8,8 +8,9 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from gradquiz.content.render import pygments_css
 from gradquiz.core.attempts import Attempt
 from gradquiz.errors import AttemptClosed, NotSubmitted
-from gradquiz.service import ExamService
+from gradquiz.services.exam import ExamService
 from gradquiz.web.identity import Identity, ensure_identity
+from gradquiz.web.templating import render_page
 from gradquiz.web.views import AttemptView, attempt_view, result_view
 
 router = APIRouter(include_in_schema=False)
@@ -21,17 +22,6 @@ def _service(request: Request) -> ExamService:
     service: ExamService = request.app.state.service
     return service
 
-
-def render_page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A template rendered with the pack and the exam's grace in its context."""
-    templates = request.app.state.templates
-    html = templates.get_template(template).render(
-        request=request,
-        pack=request.app.state.pack,
-        grace_seconds=int(_service(request).grace.total_seconds()),
-        **context,
-    )
-    return HTMLResponse(html, status_code=status)
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -92,7 +82,7 @@ def question(request: Request, attempt_id: str, number: int, identity: Identity)
     attempt.slot_at(number)  # NotFound outside 1..15
     view = _view(request, attempt)
     current = view.questions[number - 1]
-    return render_page(request, "question.html", attempt=view, question=current)
+    return render_page(request, "exam/question.html", attempt=view, question=current)
 
 
 @router.post("/attempts/{attempt_id}/questions/{number}")
@@ -120,7 +110,7 @@ def answer(
             marked=bool(marked),
         )
     except AttemptClosed:
-        return render_page(request, "closed.html", status=409, attempt_id=attempt_id)
+        return render_page(request, "exam/closed.html", status=409, attempt_id=attempt_id)
     return _see_other(_destination(attempt_id, number, len(attempt.slots), go))
 
 
@@ -147,7 +137,7 @@ def review(request: Request, attempt_id: str, identity: Identity) -> Response:
     attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
-    return render_page(request, "review.html", attempt=_view(request, attempt), confirm=False)
+    return render_page(request, "exam/review.html", attempt=_view(request, attempt), confirm=False)
 
 
 @router.post("/attempts/{attempt_id}/submit")
@@ -163,7 +153,7 @@ def submit(
     if not attempt.is_submitted:
         if attempt.unanswered() and confirm != "yes":
             view = _view(request, attempt)
-            return render_page(request, "review.html", attempt=view, confirm=True)
+            return render_page(request, "exam/review.html", attempt=view, confirm=True)
         service.submit(identity=identity, attempt_id=attempt_id)
     return _see_other(f"/attempts/{attempt_id}/result")
 
@@ -178,4 +168,4 @@ def result(request: Request, attempt_id: str, identity: Identity) -> Response:
         return _see_other(f"/attempts/{attempt_id}/review")
     view = result_view(attempt, graded, service.pack, request.app.state.rendered)
     closed = request.query_params.get("closed") == "1"
-    return render_page(request, "result.html", result=view, closed=closed)
+    return render_page(request, "exam/result.html", result=view, closed=closed)

@@ -4,7 +4,8 @@ import pytest
 
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.errors import AttemptClosed, NotFound, NotSubmitted
-from gradquiz.service import ExamService, owner_key
+from gradquiz.services.exam import ExamService
+from gradquiz.services.identity import owner_key
 from tests.factories import FrozenClock
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from gradquiz.service import ExamService
+from gradquiz.services.exam import ExamService
 from gradquiz.web.identity import Identity, ensure_identity
 from gradquiz.web.schemas import AnswerIn, AttemptOut, ErrorOut, ResultOut, SavedOut
 from gradquiz.web.views import attempt_view, result_view

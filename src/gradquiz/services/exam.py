@@ -1,12 +1,10 @@
-"""The exam service: the one object the web app and the CLI both build and call."""
+"""The exam: start, save, submit and grade timed attempts."""
 
-import hashlib
 import logging
 import random
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -15,26 +13,12 @@ from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, grade_attempt
 from gradquiz.errors import AttemptClosed, NotFound, NotSubmitted
 from gradquiz.storage import attempts as store
+from gradquiz.services.clock import Clock, utc_now
+from gradquiz.services.identity import owner_key
 from gradquiz.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The wall clock, in UTC. Only the service's edges read it."""
-    return datetime.now(UTC)
-
-
-def new_identity() -> str:
-    """A random, unguessable token identifying an anonymous learner's browser."""
-    return secrets.token_urlsafe(32)
-
-
-def owner_key(identity: str) -> str:
-    """What is stored for an identity: its hash, so a leaked table names no usable cookie."""
-    return hashlib.sha256(identity.encode()).hexdigest()
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Application services, one module per mode; the web app and the CLI build the same ones."""

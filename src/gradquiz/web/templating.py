@@ -1,0 +1,19 @@
+"""Rendering a page template with what every page needs in its context."""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+
+def render_page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A template rendered with the pack and the exam's grace in its context."""
+    templates = request.app.state.templates
+    grace = request.app.state.service.grace
+    html = templates.get_template(template).render(
+        request=request,
+        pack=request.app.state.pack,
+        grace_seconds=int(grace.total_seconds()),
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)

@@ -1,5 +1,7 @@
 """One error hierarchy: every error a user can cause carries a message and an HTTP status."""
 
+import time
+
 
 class GradquizError(Exception):
     """An error with a message meant for the person who caused it."""
@@ -9,6 +11,11 @@ class GradquizError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Extra HTTP headers the response should carry."""
+        return {}
 
 
 class NotFound(GradquizError):
@@ -29,10 +36,35 @@ class AttemptClosed(GradquizError):
     status = 409
 
 
+class AttemptInProgress(GradquizError):
+    """A new attempt is asked for while the learner still has one open at the pack."""
+
+    status = 409
+
+    def __init__(self, message: str, attempt_id: str) -> None:
+        super().__init__(message)
+        self.attempt_id = attempt_id
+
+
 class NotSubmitted(GradquizError):
     """The result is asked for before the attempt was submitted."""
 
     status = 409
+
+
+class TooManyRequests(GradquizError):
+    """The same browser or address asked for something too often; `retry_after` is a Unix time."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Retry-After in whole seconds from now."""
+        return {"Retry-After": str(max(1, int(self.retry_after - time.time()) + 1))}
 
 
 class BlueprintUnfillable(GradquizError):

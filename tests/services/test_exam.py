@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from gradquiz.core.attempts import SubmitReason
-from gradquiz.errors import AttemptClosed, NotFound, NotSubmitted
+from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
 from gradquiz.services.exam import ExamService
 from gradquiz.services.identity import owner_key
 from tests.factories import FrozenClock
@@ -19,13 +19,12 @@ def test_start_stores_the_attempt_under_a_hashed_owner(service: ExamService) -> 
 
 def test_another_identity_cannot_see_or_touch_the_attempt(service: ExamService) -> None:
     attempt = service.start(identity="owner-token-aaaaaaaaaaaa")
-    qid = attempt.slots[0].question_id
     for call in (
         lambda: service.attempt(identity="intruder-token-bbbbbbbbbbb", attempt_id=attempt.id),
         lambda: service.save_answer(
             identity="intruder-token-bbbbbbbbbbb",
             attempt_id=attempt.id,
-            question_id=qid,
+            number=1,
             letter=None,
         ),
         lambda: service.submit(identity="intruder-token-bbbbbbbbbbb", attempt_id=attempt.id),
@@ -41,7 +40,7 @@ def test_answers_survive_a_new_service_over_the_same_database(service: ExamServi
     service.save_answer(
         identity="learner-token-cccccccccccc",
         attempt_id=attempt.id,
-        question_id=slot.question_id,
+        number=4,
         letter="C",
         marked=True,
     )
@@ -57,27 +56,12 @@ def test_late_save_is_refused_and_earlier_answers_are_kept(
     identity = "learner-token-dddddddddddd"
     attempt = service.start(identity=identity)
     first, second = attempt.slots[0], attempt.slots[1]
-    service.save_answer(
-        identity=identity,
-        attempt_id=attempt.id,
-        question_id=first.question_id,
-        letter="A",
-    )
+    service.save_answer(identity=identity, attempt_id=attempt.id, number=1, letter="A")
     clock.now = attempt.deadline + timedelta(seconds=10)
-    service.save_answer(
-        identity=identity,
-        attempt_id=attempt.id,
-        question_id=second.question_id,
-        letter="A",
-    )
+    service.save_answer(identity=identity, attempt_id=attempt.id, number=2, letter="A")
     clock.advance(seconds=10)
     with pytest.raises(AttemptClosed, match="Time is up"):
-        service.save_answer(
-            identity=identity,
-            attempt_id=attempt.id,
-            question_id=first.question_id,
-            letter="B",
-        )
+        service.save_answer(identity=identity, attempt_id=attempt.id, number=1, letter="B")
     closed, result = service.result(identity=identity, attempt_id=attempt.id)
     assert closed.submitted_by is SubmitReason.DEADLINE
     assert closed.chosen(first.question_id) == first.option_order[0]
@@ -125,8 +109,97 @@ def test_submit_twice_is_refused(service: ExamService) -> None:
 def test_a_retake_draws_questions_the_learner_has_not_seen(service: ExamService) -> None:
     identity = "retake-learner-token-000000"
     first = service.start(identity=identity)
+    service.submit(identity=identity, attempt_id=first.id)
     second = service.start(identity=identity)
     stranger = service.start(identity="another-learner-token-00000")
     first_ids = {s.question_id for s in first.slots}
     assert not first_ids & {s.question_id for s in second.slots}
     assert len(stranger.slots) == 15
+
+
+def test_one_open_attempt_per_learner_unless_it_is_abandoned(
+    service: ExamService, clock: FrozenClock
+) -> None:
+    identity = "one-open-learner-token-0000"
+    first = service.start(identity=identity)
+    service.save_answer(identity=identity, attempt_id=first.id, number=1, letter="B")
+    with pytest.raises(AttemptInProgress) as refused:
+        service.start(identity=identity)
+    assert refused.value.attempt_id == first.id and refused.value.status == 409
+    with pytest.raises(AttemptInProgress):
+        service.start(identity=identity, replacing="some-other-attempt")
+    open_attempt = service.open_attempt(identity=identity)
+    assert open_attempt is not None and open_attempt.id == first.id
+    clock.advance(minutes=3)
+    second = service.start(identity=identity, replacing=first.id)
+    ended = service.attempt(identity=identity, attempt_id=first.id)
+    assert ended.submitted_by is SubmitReason.ABANDONED and ended.submitted_at == clock()
+    history = service.history(identity=identity)
+    assert [(h.id, h.score, h.submitted_by) for h in history] == [
+        (
+            first.id,
+            service.result(identity=identity, attempt_id=first.id)[1].score.correct,
+            SubmitReason.ABANDONED,
+        )
+    ]
+    assert service.open_attempt(identity=identity).id == second.id  # type: ignore[union-attr]
+    assert service.start(identity="someone-else-token-00000000").id != second.id
+
+
+def test_an_overdue_open_attempt_does_not_block_a_new_one(
+    service: ExamService, clock: FrozenClock
+) -> None:
+    identity = "overdue-learner-token-00000"
+    first = service.start(identity=identity)
+    clock.advance(minutes=30)
+    second = service.start(identity=identity)
+    assert service.attempt(identity=identity, attempt_id=first.id).submitted_by is (
+        SubmitReason.DEADLINE
+    )
+    assert second.id != first.id
+
+
+def test_an_older_save_never_overwrites_a_later_one(service: ExamService) -> None:
+    identity = "ordered-saves-token-000000"
+    attempt = service.start(identity=identity)
+    save = lambda letter, seq: service.save_answer(  # noqa: E731
+        identity=identity, attempt_id=attempt.id, number=2, letter=letter, seq=seq
+    )[1]
+    later = save("C", 6)
+    older = save("A", 5)
+    assert later.applied and not older.applied
+    assert older.answer.option_id == attempt.slots[1].option_order[2] and older.answer.seq == 6
+    replayed = save("C", 6)
+    assert replayed.applied
+    unnumbered = save("D", None)
+    assert unnumbered.applied and unnumbered.answer.seq == 7
+    held = service.attempt(identity=identity, attempt_id=attempt.id)
+    assert held.chosen(attempt.slots[1].question_id) == attempt.slots[1].option_order[3]
+
+
+def test_starting_reads_no_more_after_many_earlier_attempts(service: ExamService) -> None:
+    from sqlalchemy import event
+
+    identity = "prolific-learner-token-0000"
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    def start_and_submit() -> list[str]:
+        statements.clear()
+        attempt = service.start(identity=identity)
+        recorded = list(statements)
+        service.submit(identity=identity, attempt_id=attempt.id)
+        return recorded
+
+    event.listen(service.database.engine, "after_cursor_execute", record)
+    try:
+        first = start_and_submit()
+        for _ in range(30):
+            start_and_submit()
+        later = start_and_submit()
+    finally:
+        event.remove(service.database.engine, "after_cursor_execute", record)
+    assert len(later) == len(first)
+    assert not any("layout" in s and s.lstrip().upper().startswith("SELECT") for s in later)

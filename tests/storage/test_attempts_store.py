@@ -9,9 +9,13 @@ from gradquiz.storage.database import Database
 from tests.factories import FrozenClock
 
 
-def new_attempt(pack: Pack, clock: FrozenClock, attempt_id: str = "att-1"):  # type: ignore[no-untyped-def]
+def new_attempt(pack: Pack, clock: FrozenClock, attempt_id: str = "att-1", owner: str = ""):  # type: ignore[no-untyped-def]
     return start_attempt(
-        attempt_id=attempt_id, owner="owner-hash", pack=pack, rng=random.Random(5), now=clock()
+        attempt_id=attempt_id,
+        owner=owner or f"owner-of-{attempt_id}",
+        pack=pack,
+        rng=random.Random(5),
+        now=clock(),
     )
 
 
@@ -143,3 +147,48 @@ def test_variant_seeds_are_stored_with_the_layout(
         loaded = store.load_attempt(session=session, attempt_id="seeded")
     assert loaded is not None and loaded.slots == attempt.slots
     assert any(s.seed is not None for s in loaded.slots)
+
+
+def test_an_owner_holds_one_open_attempt_per_pack(
+    database: Database, pack: Pack, clock: FrozenClock
+) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    first = new_attempt(pack, clock, "first", owner="same-owner")
+    with database.write() as session:
+        store.insert_attempt(session=session, attempt=first)
+    with pytest.raises(IntegrityError), database.write() as session:
+        store.insert_attempt(
+            session=session, attempt=new_attempt(pack, clock, "second", "same-owner")
+        )
+    first.submit(now=clock(), grace=timedelta(seconds=15))
+    with database.write() as session:
+        store.record_submission(session=session, attempt=first, score=3)
+        store.insert_attempt(
+            session=session, attempt=new_attempt(pack, clock, "third", "same-owner")
+        )
+    with database.read() as session:
+        assert (
+            store.open_attempt_id(session=session, owner="same-owner", pack_id=pack.id) == "third"
+        )
+        past = store.past_attempts(session=session, owner="same-owner", pack_id=pack.id)
+        seen = store.seen_question_ids(session=session, owner="same-owner", pack_id=pack.id)
+    assert [(p.id, p.score, p.total) for p in past] == [("first", 3, 15)]
+    assert seen == {s.question_id for s in first.slots}
+
+
+def test_saves_keep_their_order_number(database: Database, pack: Pack, clock: FrozenClock) -> None:
+    attempt = new_attempt(pack, clock)
+    slot = attempt.slots[0]
+    with database.write() as session:
+        store.insert_attempt(session=session, attempt=attempt)
+        store.save_answer(
+            session=session,
+            attempt_id=attempt.id,
+            question_id=slot.question_id,
+            answer=Answer(option_id=None, marked=True, saved_at=clock(), seq=41),
+        )
+    with database.read() as session:
+        loaded = store.load_attempt(session=session, attempt_id=attempt.id)
+    assert loaded is not None and loaded.answers[slot.question_id].seq == 41

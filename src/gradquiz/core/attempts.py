@@ -16,10 +16,11 @@ LETTERS = string.ascii_uppercase
 
 
 class SubmitReason(StrEnum):
-    """Who ended the attempt: the learner, or the deadline."""
+    """Who ended the attempt: the learner, the deadline, or the learner starting afresh."""
 
     LEARNER = "learner"
     DEADLINE = "deadline"
+    ABANDONED = "abandoned"
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,24 @@ class Slot:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the learner has saved for one question. `option_id` None means no choice yet."""
+    """What the learner has saved for one question. `option_id` None means no choice yet.
+
+    `seq` orders the saves of one question: the page numbers each change it sends, so a
+    save that arrives after a later one (a slow request overtaken by a fast one) is dropped.
+    """
 
     option_id: str | None
     marked: bool
     saved_at: datetime
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The answer an attempt holds after a save, and whether this save is the one it holds."""
+
+    answer: Answer
+    applied: bool
 
 
 @dataclass
@@ -99,8 +113,13 @@ class Attempt:
         *,
         now: datetime,
         grace: timedelta,
-    ) -> Answer:
-        """Save a choice (or clear it with None) and the review mark; refused once closed."""
+        seq: int | None = None,
+    ) -> Saved:
+        """Save a choice (or clear it with None) and the review mark; refused once closed.
+
+        A save numbered below the one already held is older than it and changes nothing;
+        one without a number counts as the newest.
+        """
         if self.is_submitted:
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
         if not accepts_saves(self.deadline, now, grace):
@@ -108,18 +127,29 @@ class Attempt:
         slot = self.slot(question_id)
         if option_id is not None and option_id not in slot.option_order:
             raise InvalidInput(f"Question '{question_id}' has no option '{option_id}'.")
-        answer = Answer(option_id=option_id, marked=marked, saved_at=now)
+        held = self.answers.get(question_id)
+        held_seq = held.seq if held else 0
+        if held is not None and seq is not None and seq < held_seq:
+            return Saved(held, applied=False)
+        answer = Answer(
+            option_id=option_id,
+            marked=marked,
+            saved_at=now,
+            seq=held_seq + 1 if seq is None else seq,
+        )
         self.answers[question_id] = answer
-        return answer
+        return Saved(answer, applied=True)
 
-    def submit(self, *, now: datetime, grace: timedelta) -> None:
+    def submit(
+        self, *, now: datetime, grace: timedelta, reason: SubmitReason = SubmitReason.LEARNER
+    ) -> None:
         """End the attempt at the learner's request (or at the deadline if it has passed)."""
         if self.is_submitted:
             raise AttemptClosed("This attempt has already been submitted.")
         if self.settle(now=now, grace=grace):
             return
         self.submitted_at = now
-        self.submitted_by = SubmitReason.LEARNER
+        self.submitted_by = reason
 
     def settle(self, *, now: datetime, grace: timedelta) -> bool:
         """Submit an overdue attempt with what was saved; return whether it did."""

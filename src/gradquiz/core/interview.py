@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gradquiz.core.packs import InterviewQuestion
+from gradquiz.core.text import checked_text
 from gradquiz.errors import InvalidInput
 
 MAX_ANSWER_CHARS = 5000
@@ -25,7 +26,7 @@ class InterviewResponse:
 
 def checked_answer(text: str) -> str:
     """The learner's answer, trimmed; refused when empty or too long."""
-    answer = text.strip()
+    answer = checked_text(text, field="answer").strip()
     if not answer:
         raise InvalidInput("Write your own answer first; the model answer is shown after it.")
     if len(answer) > MAX_ANSWER_CHARS:

@@ -61,6 +61,14 @@ class PackPage:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A work questions cite; a reference that starts with `name` links to `url`."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Pack:
     """Everything a pack holds: metadata, page blocks and questions by id."""
 
@@ -73,6 +81,12 @@ class Pack:
     topics: tuple[Topic, ...]
     page: PackPage
     questions: Mapping[str, Question] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
+
+    def source_url(self, reference: str) -> str | None:
+        """The address of the work `reference` cites, if the pack knows it (longest name wins)."""
+        matches = [s for s in self.sources if reference.lower().startswith(s.name.lower())]
+        return max(matches, key=lambda s: len(s.name)).url if matches else None
 
     def topic_name(self, topic_id: str) -> str:
         """Human name of a topic id."""

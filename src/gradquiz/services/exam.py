@@ -6,19 +6,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gradquiz.core.attempts import Attempt, start_attempt
+from gradquiz.core.attempts import Attempt, Saved, SubmitReason, start_attempt
 from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, grade_attempt
-from gradquiz.errors import AttemptClosed, NotFound, NotSubmitted
-from gradquiz.storage import attempts as store
+from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.identity import owner_key
+from gradquiz.storage import attempts as store
 from gradquiz.storage.database import Database
 
 log = logging.getLogger(__name__)
 
+IN_PROGRESS = "You have an exam in progress: resume it, or abandon it to start a new one."
 
 
 @dataclass
@@ -30,8 +32,12 @@ class ExamService:
     grace: timedelta = timedelta(seconds=15)
     clock: Clock = utc_now
 
-    def start(self, *, identity: str) -> Attempt:
-        """Draw and store a new attempt for this identity, preferring questions it has not seen."""
+    def start(self, *, identity: str, replacing: str | None = None) -> Attempt:
+        """Draw and store a new attempt, preferring questions this identity has not seen.
+
+        An identity holds one open attempt per pack: starting while one is open is refused,
+        unless `replacing` names it, in which case it is submitted as abandoned first.
+        """
         owner = owner_key(identity)
         with self.database.read() as session:
             seen = store.seen_question_ids(session=session, owner=owner, pack_id=self.pack.id)
@@ -43,9 +49,38 @@ class ExamService:
             now=self.clock(),
             seen=seen,
         )
-        with self.database.write() as session:
-            store.insert_attempt(session=session, attempt=attempt)
+        try:
+            with self.database.write() as session:
+                self._close_open_attempt(session, owner, replacing)
+                store.insert_attempt(session=session, attempt=attempt)
+        except IntegrityError:
+            # Another request of the same learner started one between our check and insert.
+            with self.database.read() as session:
+                open_id = store.open_attempt_id(session=session, owner=owner, pack_id=self.pack.id)
+            raise AttemptInProgress(IN_PROGRESS, open_id or "") from None
         return attempt
+
+    def open_attempt(self, *, identity: str | None) -> Attempt | None:
+        """The identity's attempt in progress at this pack, if it has one."""
+        if identity is None:
+            return None
+        with self.database.read() as session:
+            attempt_id = store.open_attempt_id(
+                session=session, owner=owner_key(identity), pack_id=self.pack.id
+            )
+        if attempt_id is None:
+            return None
+        attempt = self.attempt(identity=identity, attempt_id=attempt_id)
+        return None if attempt.is_submitted else attempt
+
+    def history(self, *, identity: str | None) -> list[store.PastAttempt]:
+        """The identity's submitted attempts at this pack, newest first."""
+        if identity is None:
+            return []
+        with self.database.read() as session:
+            return store.past_attempts(
+                session=session, owner=owner_key(identity), pack_id=self.pack.id
+            )
 
     def attempt(self, *, identity: str | None, attempt_id: str) -> Attempt:
         """The identity's attempt, submitted first if its time has run out."""
@@ -53,7 +88,7 @@ class ExamService:
             attempt = store.load_attempt(session=session, attempt_id=attempt_id)
         attempt = self._owned(attempt, identity)
         if not attempt.is_submitted and attempt.settle(now=self.clock(), grace=self.grace):
-            return self._settle(attempt_id)
+            return self._settle(attempt_id)[0]
         return attempt
 
     def save_answer(
@@ -61,20 +96,26 @@ class ExamService:
         *,
         identity: str | None,
         attempt_id: str,
-        question_id: str,
+        number: int,
         letter: str | None,
         marked: bool = False,
-    ) -> Attempt:
-        """Save the option shown as `letter` (None clears it); refused once the attempt closed."""
+        seq: int | None = None,
+    ) -> tuple[Attempt, Saved]:
+        """Save the option shown as `letter` for question `number` (None clears it).
+
+        Refused once the attempt closed; a save older than the one held (`seq`) is dropped
+        and the held answer is returned instead.
+        """
         with self.database.write() as session:
             attempt = self._owned(
                 store.load_attempt(session=session, attempt_id=attempt_id, lock=True), identity
             )
             now = self.clock()
-            option_id = attempt.slot(question_id).option_for_letter(letter)
+            slot = attempt.slot_at(number)
+            option_id = slot.option_for_letter(letter)
             try:
-                answer = attempt.record_answer(
-                    question_id, option_id, marked, now=now, grace=self.grace
+                saved = attempt.record_answer(
+                    slot.question_id, option_id, marked, now=now, grace=self.grace, seq=seq
                 )
             except AttemptClosed:
                 if not attempt.is_submitted:
@@ -88,10 +129,14 @@ class ExamService:
                 log.info(
                     "save for attempt %s within grace, %s late", attempt_id, now - attempt.deadline
                 )
-            store.save_answer(
-                session=session, attempt_id=attempt_id, question_id=question_id, answer=answer
-            )
-        return attempt
+            if saved.applied:
+                store.save_answer(
+                    session=session,
+                    attempt_id=attempt_id,
+                    question_id=slot.question_id,
+                    answer=saved.answer,
+                )
+        return attempt, saved
 
     def submit(self, *, identity: str | None, attempt_id: str) -> Attempt:
         """Submit the attempt with what was saved."""
@@ -111,28 +156,47 @@ class ExamService:
         return attempt, grade_attempt(attempt, self.pack.questions)
 
     def sweep(self) -> int:
-        """Submit every attempt whose deadline and grace have passed; return how many."""
+        """Submit every attempt whose deadline and grace have passed; return how many this did.
+
+        Several processes may sweep at once: each attempt is submitted by exactly one.
+        """
         cutoff = self.clock() - self.grace
         with self.database.read() as session:
             overdue = store.overdue_attempt_ids(session=session, cutoff=cutoff)
-        for attempt_id in overdue:
-            self._settle(attempt_id)
-        if overdue:
-            log.info("submitted %d overdue attempt(s)", len(overdue))
-        return len(overdue)
+        submitted = sum(self._settle(attempt_id)[1] for attempt_id in overdue)
+        if submitted:
+            log.info("sweep submitted %d overdue attempt(s)", submitted)
+        return submitted
 
-    def _settle(self, attempt_id: str) -> Attempt:
+    def _close_open_attempt(self, session: Session, owner: str, replacing: str | None) -> None:
+        open_id = store.open_attempt_id(session=session, owner=owner, pack_id=self.pack.id)
+        if open_id is None:
+            return
+        attempt = store.load_attempt(session=session, attempt_id=open_id, lock=True)
+        assert attempt is not None
+        now = self.clock()
+        if attempt.settle(now=now, grace=self.grace):
+            self._record(session, attempt)
+            return
+        if replacing != open_id:
+            raise AttemptInProgress(IN_PROGRESS, open_id)
+        attempt.submit(now=now, grace=self.grace, reason=SubmitReason.ABANDONED)
+        self._record(session, attempt)
+
+    def _settle(self, attempt_id: str) -> tuple[Attempt, bool]:
+        """The attempt, submitted if overdue, and whether this call submitted it."""
         with self.database.write() as session:
             attempt = store.load_attempt(session=session, attempt_id=attempt_id, lock=True)
             if attempt is None:
                 raise NotFound("No such attempt.")
-            if attempt.settle(now=self.clock(), grace=self.grace):
-                self._record(session, attempt)
-        return attempt
+            recorded = attempt.settle(now=self.clock(), grace=self.grace) and self._record(
+                session, attempt
+            )
+        return attempt, recorded
 
-    def _record(self, session: Session, attempt: Attempt) -> None:
+    def _record(self, session: Session, attempt: Attempt) -> bool:
         score = grade_attempt(attempt, self.pack.questions).score.correct
-        store.record_submission(session=session, attempt=attempt, score=score)
+        return store.record_submission(session=session, attempt=attempt, score=score)
 
     def _owned(self, attempt: Attempt | None, identity: str | None) -> Attempt:
         # Someone else's attempt answers exactly like a missing one: ids are not probeable.

@@ -1,17 +1,21 @@
 """Reading and writing attempts and answers. Every function takes the session explicitly."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
-from gradquiz.storage.models import AnswerRow, AttemptRow
-from gradquiz.storage.upserts import upsert
+from gradquiz.storage.models import AnswerRow, AttemptRow, SeenQuestionRow
+from gradquiz.storage.upserts import insert_or_ignore, upsert
 
 
 def insert_attempt(*, session: Session, attempt: Attempt) -> None:
-    """Store a newly started attempt with its drawn questions and option order."""
+    """Store a newly started attempt with its drawn questions and option order.
+
+    Raises IntegrityError when the owner already has an open attempt at the pack.
+    """
     layout = [
         {"question": s.question_id, "options": list(s.option_order), "seed": s.seed}
         for s in attempt.slots
@@ -26,6 +30,14 @@ def insert_attempt(*, session: Session, attempt: Attempt) -> None:
             layout=layout,
             total=len(attempt.slots),
         )
+    )
+    session.flush()
+    session.execute(
+        insert_or_ignore(SeenQuestionRow, session.get_bind().dialect.name),
+        [
+            {"owner": attempt.owner, "pack_id": attempt.pack_id, "question_id": s.question_id}
+            for s in attempt.slots
+        ],
     )
 
 
@@ -54,7 +66,9 @@ def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> At
             for item in row.layout
         ),
         answers={
-            a.question_id: Answer(option_id=a.option_id, marked=a.marked, saved_at=a.saved_at)
+            a.question_id: Answer(
+                option_id=a.option_id, marked=a.marked, saved_at=a.saved_at, seq=a.seq
+            )
             for a in saved
         },
         submitted_at=row.submitted_at,
@@ -68,7 +82,7 @@ def save_answer(*, session: Session, attempt_id: str, question_id: str, answer: 
         AnswerRow,
         session.get_bind().dialect.name,
         keys=("attempt_id", "question_id"),
-        updated=("option_id", "marked", "saved_at"),
+        updated=("option_id", "marked", "saved_at", "seq"),
     )
     session.execute(
         statement,
@@ -78,6 +92,7 @@ def save_answer(*, session: Session, attempt_id: str, question_id: str, answer: 
             "option_id": answer.option_id,
             "marked": answer.marked,
             "saved_at": answer.saved_at,
+            "seq": answer.seq,
         },
     )
 
@@ -98,10 +113,66 @@ def record_submission(*, session: Session, attempt: Attempt, score: int) -> bool
 
 def seen_question_ids(*, session: Session, owner: str, pack_id: str) -> set[str]:
     """Every question id drawn in this owner's earlier attempts at the pack."""
-    layouts = session.scalars(
-        select(AttemptRow.layout).where(AttemptRow.owner == owner, AttemptRow.pack_id == pack_id)
+    query = select(SeenQuestionRow.question_id).where(
+        SeenQuestionRow.owner == owner, SeenQuestionRow.pack_id == pack_id
     )
-    return {item["question"] for layout in layouts for item in layout}
+    return set(session.scalars(query))
+
+
+def open_attempt_id(*, session: Session, owner: str, pack_id: str) -> str | None:
+    """The id of the owner's attempt at the pack that has not been submitted, if any."""
+    query = select(AttemptRow.id).where(
+        AttemptRow.owner == owner,
+        AttemptRow.pack_id == pack_id,
+        AttemptRow.submitted_at.is_(None),
+    )
+    return session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class PastAttempt:
+    """One line of a learner's exam history."""
+
+    id: str
+    started_at: datetime
+    submitted_at: datetime
+    submitted_by: SubmitReason
+    score: int | None
+    total: int
+
+
+def past_attempts(
+    *, session: Session, owner: str, pack_id: str, limit: int = 50
+) -> list[PastAttempt]:
+    """The owner's submitted attempts at the pack, newest first."""
+    rows = session.execute(
+        select(
+            AttemptRow.id,
+            AttemptRow.started_at,
+            AttemptRow.submitted_at,
+            AttemptRow.submitted_by,
+            AttemptRow.score,
+            AttemptRow.total,
+        )
+        .where(
+            AttemptRow.owner == owner,
+            AttemptRow.pack_id == pack_id,
+            AttemptRow.submitted_at.is_not(None),
+        )
+        .order_by(AttemptRow.started_at.desc())
+        .limit(limit)
+    )
+    return [
+        PastAttempt(
+            id=row.id,
+            started_at=row.started_at,
+            submitted_at=row.submitted_at,
+            submitted_by=SubmitReason(row.submitted_by),
+            score=row.score,
+            total=row.total,
+        )
+        for row in rows
+    ]
 
 
 def overdue_attempt_ids(*, session: Session, cutoff: datetime) -> list[str]:

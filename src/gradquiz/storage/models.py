@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -49,7 +49,19 @@ class AttemptRow(Base):
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     total: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_attempts_open_deadline", "submitted_at", "deadline"),)
+    __table_args__ = (
+        Index("ix_attempts_open_deadline", "submitted_at", "deadline"),
+        Index("ix_attempts_owner_pack", "owner", "pack_id", "started_at"),
+        # At most one open attempt per learner and pack, however many processes race to start.
+        Index(
+            "uq_attempts_one_open",
+            "owner",
+            "pack_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+    )
 
 
 class AnswerRow(Base):
@@ -64,6 +76,26 @@ class AnswerRow(Base):
     option_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     marked: Mapped[bool] = mapped_column(Boolean, default=False)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SeenQuestionRow(Base):
+    """A question some attempt of this owner drew, so a retake can prefer unseen ones."""
+
+    __tablename__ = "seen_questions"
+
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
+class ServerSecretRow(Base):
+    """A secret every app process shares, made once (the key that signs identity cookies)."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
 
 
 class InterviewResponseRow(Base):

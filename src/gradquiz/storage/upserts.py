@@ -1,4 +1,4 @@
-"""INSERT … ON CONFLICT DO UPDATE for the two backends, built once per table and dialect."""
+"""INSERT … ON CONFLICT for the two backends, built once per table and dialect."""
 
 from functools import cache
 
@@ -18,3 +18,10 @@ def upsert(
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in updated}
     )
+
+
+@cache
+def insert_or_ignore(model: type[DeclarativeBase], dialect: str) -> Insert:
+    """A statement that inserts a row of `model` unless its primary key is taken."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(model).on_conflict_do_nothing()

@@ -1,0 +1,44 @@
+"""Upgrading a database that earlier versions filled."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import select, text
+
+from gradquiz.storage.database import Database, alembic_config
+from gradquiz.storage.models import AttemptRow, SeenQuestionRow
+
+T0 = datetime(2026, 1, 5, 9, 0)
+
+
+def test_upgrade_keeps_the_newest_open_attempt_and_records_seen_questions(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        for n, question in enumerate(("q-a", "q-b", "q-c")):
+            connection.execute(
+                text(
+                    "INSERT INTO attempts (id, owner, pack_id, started_at, deadline, layout, total)"
+                    " VALUES (:id, 'o', 'backprop', :start, :end, :layout, 1)"
+                ),
+                {
+                    "id": f"old-{n}",
+                    "start": T0 + timedelta(minutes=n),
+                    "end": T0 + timedelta(minutes=25 + n),
+                    "layout": f'[{{"question": "{question}", "options": ["a", "b"]}}]',
+                },
+            )
+    database.migrate()
+    with database.read() as session:
+        open_ids = session.scalars(select(AttemptRow.id).where(AttemptRow.submitted_at.is_(None)))
+        closed = session.scalars(
+            select(AttemptRow.submitted_by).where(AttemptRow.submitted_at.is_not(None))
+        )
+        seen = session.scalars(select(SeenQuestionRow.question_id))
+        assert list(open_ids) == ["old-2"]
+        assert list(closed) == ["abandoned", "abandoned"]
+        assert sorted(seen) == ["q-a", "q-b", "q-c"]
+    database.dispose()

@@ -91,10 +91,21 @@ def service(database: Database, pack: Pack, clock: FrozenClock) -> ExamService:
     return ExamService(database=database, pack=pack, grace=timedelta(seconds=15), clock=clock)
 
 
+def app_settings(database: Database, **overrides: object) -> Settings:
+    """Settings for a test app: its database, and start limits no single test reaches."""
+    values: dict[str, object] = {
+        "database_url": database.url.render_as_string(hide_password=False),
+        "start_limit_per_identity": "10000/minute",
+        "start_limit_per_address": "10000/minute",
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def app(service: ExamService) -> FastAPI:
     """The web app around the test service."""
-    return create_app(Settings(database_url=str(service.database.url)), service=service)
+    return create_app(app_settings(service.database), service=service)
 
 
 @pytest.fixture

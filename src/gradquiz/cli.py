@@ -1,6 +1,7 @@
 """The command line: serve the web app, migrate the database, check a pack."""
 
 import logging
+import logging.config
 import os
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from rich.console import Console
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import check_pack, load_pack
 from gradquiz.errors import GradquizError
+from gradquiz.logs import log_config
 from gradquiz.storage.database import Database
 
 app = typer.Typer(
@@ -32,15 +34,14 @@ def serve(
 ) -> None:
     """Serve the web app (SQLite in the user data folder unless GRADQUIZ_DATABASE_URL is set)."""
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    config = log_config(settings.log_level)
+    logging.config.dictConfig(config)
     if migrate:
         _migrate(settings)
     host = host or settings.host
     port = port or settings.port
-    out.print(f"gradquiz: serving {load_pack_title(settings)} on http://{host}:{port}")
-    out.print(f"gradquiz: database {_redacted(settings.database_url)}")
+    typer.echo(f"gradquiz: serving {load_pack_title(settings)} on http://{host}:{port}")
+    typer.echo(f"gradquiz: database {_redacted(settings.database_url)}")
     uvicorn.run(
         "gradquiz.web.asgi:create_default_app",
         factory=True,
@@ -48,6 +49,7 @@ def serve(
         port=port,
         workers=workers or settings.workers,
         log_level=settings.log_level.lower(),
+        log_config=config,  # applied again in every worker process, so all log alike
         proxy_headers=True,
     )
 

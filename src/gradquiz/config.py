@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,4 +39,29 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(
         default="info", description="Logging level: debug, info, warning, error."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs identity cookies; made once and kept in the database if unset.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Request bodies larger than this are refused before they are read.",
+    )
+    start_limit_per_identity: str = Field(
+        default="10/minute",
+        description="How often one browser may start an attempt (limits notation).",
+    )
+    start_limit_per_address: str = Field(
+        default="60/minute",
+        description="How often one client address may start attempts (limits notation).",
+    )
+    rate_limit_prefix: str = Field(
+        default="gradquiz",
+        description="Prefix of this server's counters in a rate-limit store other apps share.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// (one process) or redis://host:port.",
     )

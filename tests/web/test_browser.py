@@ -1,126 +1,14 @@
 """Real Chromium: take a whole exam with the keyboard, reload midway, and audit accessibility."""
 
-import os
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
-import uvicorn
+from playwright.sync_api import Page, expect
 
-from gradquiz.config import Settings
-from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
-from gradquiz.services.exam import ExamService
-from gradquiz.storage.database import Database
-from gradquiz.web.app import create_app
+from tests.web.browsing import ShiftedClock, serious_violations, tab_to
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI", "").lower() == "true":
-        raise RuntimeError(
-            f"{CHROMIUM} is missing under CI=true: .ci/run installs Debian's chromium"
-        )
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class ShiftedClock:
-    """The real clock, moved forward by `shift` so tests can reach a deadline quickly."""
-
-    def __init__(self) -> None:
-        self.shift = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.shift
-
-
-@pytest.fixture(scope="module")
-def clock() -> ShiftedClock:
-    return ShiftedClock()
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory, clock: ShiftedClock) -> Iterator[str]:
-    """The app on a real port, on SQLite, with the real (shiftable) clock and a 1 s grace."""
-    path = tmp_path_factory.mktemp("browser") / "gradquiz.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    service = ExamService(
-        database=database,
-        pack=load_pack(builtin_pack_dir()),
-        grace=timedelta(seconds=1),
-        clock=clock,
-    )
-    app = create_app(Settings(database_url=f"sqlite:///{path}"), service=service)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    new_page = context.new_page()
-    yield new_page
-    context.close()
-
-
-def tab_to(page: Page, test: str, limit: int = 60) -> None:
-    """Press Tab until the focused element satisfies the JavaScript predicate `test` (el => bool)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {test})(document.activeElement)"):
-            return
-    raise AssertionError(f"Tab never reached an element where {test}")
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]} {[n.get('failureSummary', '')[:300] for n in v['nodes']][:2]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_take_the_whole_exam_with_the_keyboard(page: Page, live_server: str) -> None:
@@ -207,21 +95,8 @@ def test_no_serious_accessibility_violations(page: Page, live_server: str) -> No
     assert problems == {name: [] for name in problems}
 
 
-def test_pages_fit_a_phone(browser: Browser, live_server: str) -> None:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
-    phone = context.new_page()
-    phone.goto(live_server + "/")
-    widths = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], "landing page scrolls sideways on a phone"
-    phone.get_by_role("button", name="Start exam").first.click()
-    phone.wait_for_url("**/questions/1")
-    widths = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], "question page scrolls sideways on a phone"
-    context.close()
-
-
 def test_countdown_is_announced_and_time_up_submits(
-    page: Page, live_server: str, clock: ShiftedClock
+    page: Page, live_server: str, shifted_clock: ShiftedClock
 ) -> None:
     page.goto(live_server + "/")
     page.get_by_role("button", name="Start exam").first.click()
@@ -231,14 +106,14 @@ def test_countdown_is_announced_and_time_up_submits(
     announcer = page.locator("#timer-announcer")
     expect(announcer).to_have_attribute("aria-live", "polite")
     try:
-        clock.shift = timedelta(minutes=25) - timedelta(seconds=33)
+        shifted_clock.shift = timedelta(minutes=25) - timedelta(seconds=33)
         page.reload()
         expect(announcer).to_have_text("30 seconds left", timeout=8000)
-        clock.shift = timedelta(minutes=25) - timedelta(seconds=3)
+        shifted_clock.shift = timedelta(minutes=25) - timedelta(seconds=3)
         page.reload()
         expect(announcer).to_have_text(re.compile("Time is up"), timeout=8000)
         page.wait_for_url("**/result", timeout=10000)
     finally:
-        clock.shift = timedelta(0)
+        shifted_clock.shift = timedelta(0)
     expect(page.locator(".score-card")).to_contain_text("Submitted automatically when time ran out")
     expect(page.locator("article.reviewed").first.locator("li.chosen .letter")).to_have_text("B")

@@ -29,8 +29,7 @@ def test_start_sets_a_private_identity_cookie_and_returns_15_questions(client: T
 
 def test_save_read_submit_result(client: TestClient) -> None:
     attempt = start(client)
-    first = attempt["questions"][0]
-    url = f"/api/v1/attempts/{attempt['id']}/answers/{first['id']}"
+    url = f"/api/v1/attempts/{attempt['id']}/answers/1"
     saved = client.put(url, json={"option": "B", "marked": True})
     assert saved.status_code == 200, saved.text
     assert saved.json()["option"] == "B" and saved.json()["answered"] == 1
@@ -52,7 +51,7 @@ def test_save_read_submit_result(client: TestClient) -> None:
 
 def test_clearing_an_answer(client: TestClient) -> None:
     attempt = start(client)
-    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][1]['id']}"
+    url = f"/api/v1/attempts/{attempt['id']}/answers/2"
     client.put(url, json={"option": "A"})
     cleared = client.put(url, json={"option": None})
     assert cleared.status_code == 200 and cleared.json()["answered"] == 0
@@ -72,7 +71,7 @@ def test_bad_answer_bodies_get_422_with_a_message(
     client: TestClient, body: object, fragment: str
 ) -> None:
     attempt = start(client)
-    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    url = f"/api/v1/attempts/{attempt['id']}/answers/1"
     response = client.put(url, json=body)
     assert response.status_code == 422
     assert fragment in response.json()["error"]["message"]
@@ -80,7 +79,7 @@ def test_bad_answer_bodies_get_422_with_a_message(
 
 def test_malformed_json_is_422_not_500(client: TestClient) -> None:
     attempt = start(client)
-    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    url = f"/api/v1/attempts/{attempt['id']}/answers/1"
     response = client.put(url, content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert response.json()["error"]["message"].startswith("The request is not valid")
@@ -88,11 +87,13 @@ def test_malformed_json_is_422_not_500(client: TestClient) -> None:
 
 def test_unknown_question_and_unknown_attempt(client: TestClient) -> None:
     attempt = start(client)
-    response = client.put(
-        f"/api/v1/attempts/{attempt['id']}/answers/no-such-question", json={"option": "A"}
+    response = client.put(f"/api/v1/attempts/{attempt['id']}/answers/16", json={"option": "A"})
+    assert response.status_code == 404
+    assert "questions 1 to 15" in response.json()["error"]["message"]
+    named = client.put(
+        f"/api/v1/attempts/{attempt['id']}/answers/sgd-update-sign", json={"option": "A"}
     )
-    assert response.status_code == 422
-    assert "not part of this attempt" in response.json()["error"]["message"]
+    assert named.status_code == 422
     missing = client.get("/api/v1/attempts/does-not-exist")
     assert missing.status_code == 404
     assert missing.json() == {"error": {"status": 404, "message": "No such attempt."}}
@@ -102,11 +103,10 @@ def test_another_browser_gets_404_for_every_route(
     client: TestClient, other_client: TestClient
 ) -> None:
     attempt = start(client)
-    qid = attempt["questions"][0]["id"]
     base = f"/api/v1/attempts/{attempt['id']}"
     other_client.post("/api/v1/attempts")  # the other browser has an identity of its own
     assert other_client.get(base).status_code == 404
-    assert other_client.put(f"{base}/answers/{qid}", json={"option": "A"}).status_code == 404
+    assert other_client.put(f"{base}/answers/1", json={"option": "A"}).status_code == 404
     assert other_client.post(f"{base}/submit").status_code == 404
     assert other_client.get(f"{base}/result").status_code == 404
     assert other_client.get(f"/attempts/{attempt['id']}/questions/1").status_code == 404
@@ -117,7 +117,7 @@ def test_late_save_is_refused_with_409_and_a_message(
     client: TestClient, clock: FrozenClock
 ) -> None:
     attempt = start(client)
-    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    url = f"/api/v1/attempts/{attempt['id']}/answers/1"
     assert client.put(url, json={"option": "A"}).status_code == 200
     clock.advance(minutes=25, seconds=16)
     late = client.put(url, json={"option": "B"})
@@ -133,7 +133,7 @@ def test_late_save_is_refused_with_409_and_a_message(
 
 def test_save_in_the_grace_window_counts(client: TestClient, clock: FrozenClock) -> None:
     attempt = start(client)
-    url = f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+    url = f"/api/v1/attempts/{attempt['id']}/answers/1"
     clock.advance(minutes=25, seconds=5)
     assert client.put(url, json={"option": "C"}).status_code == 200
 
@@ -156,7 +156,7 @@ def test_openapi_document_describes_the_api(client: TestClient) -> None:
     assert set(paths) == {
         "/api/v1/attempts",
         "/api/v1/attempts/{attempt_id}",
-        "/api/v1/attempts/{attempt_id}/answers/{question_id}",
+        "/api/v1/attempts/{attempt_id}/answers/{number}",
         "/api/v1/attempts/{attempt_id}/submit",
         "/api/v1/attempts/{attempt_id}/result",
     }
@@ -167,10 +167,51 @@ def test_overdue_attempts_are_swept_at_start_up(app, service, clock: FrozenClock
     attempt = service.start(identity="sweep-token-0000000000000")
     clock.advance(hours=1)
     with TestClient(app):
-        pass
+        assert app.state.swept.wait(timeout=10)
     with service.database.read() as session:
         from gradquiz.storage.attempts import load_attempt
 
         loaded = load_attempt(session=session, attempt_id=attempt.id)
     assert loaded is not None and loaded.is_submitted
     assert clock() - loaded.submitted_at > timedelta(minutes=30)  # type: ignore[operator]
+
+
+def test_saves_that_arrive_out_of_order_end_with_the_last_choice(client: TestClient) -> None:
+    attempt = start(client)
+    url = f"/api/v1/attempts/{attempt['id']}/answers/3"
+    seq = attempt["questions"][2]["next_seq"]
+    assert seq == 1
+    later = client.put(url, json={"option": "C", "marked": False, "seq": seq + 1}).json()
+    older = client.put(url, json={"option": "A", "marked": True, "seq": seq}).json()
+    assert later["applied"] and later["option"] == "C"
+    assert not older["applied"]
+    assert (older["option"], older["marked"], older["seq"]) == ("C", False, seq + 1)
+    replayed = client.put(url, json={"option": "C", "marked": False, "seq": seq + 1}).json()
+    assert replayed["applied"] and replayed["answered"] == 1
+    read = client.get(f"/api/v1/attempts/{attempt['id']}").json()["questions"][2]
+    assert (read["chosen"], read["next_seq"]) == ("C", seq + 2)
+    result = client.post(f"/api/v1/attempts/{attempt['id']}/submit").json()
+    assert result["questions"][2]["chosen"] == "C"
+
+
+def test_a_second_start_is_refused_while_one_is_in_progress(client: TestClient) -> None:
+    first = start(client)
+    again = client.post("/api/v1/attempts")
+    assert again.status_code == 409
+    assert again.headers["location"] == f"/api/v1/attempts/{first['id']}"
+    assert "in progress" in again.json()["error"]["message"]
+    replaced = client.post("/api/v1/attempts", params={"replacing": first["id"]})
+    assert replaced.status_code == 201 and replaced.json()["id"] != first["id"]
+    old = client.get(f"/api/v1/attempts/{first['id']}/result").json()
+    assert old["submitted_by"] == "abandoned"
+
+
+def test_nothing_before_submit_names_a_bank_question(client: TestClient, pack) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(client)
+    read = client.get(f"/api/v1/attempts/{attempt['id']}")
+    saved = client.put(f"/api/v1/attempts/{attempt['id']}/answers/1", json={"option": "A"})
+    pages = [client.get(f"/attempts/{attempt['id']}/questions/{n}") for n in (1, 8, 15)]
+    review = client.get(f"/attempts/{attempt['id']}/review")
+    for response in (read, saved, review, *pages):
+        for question_id in pack.questions:
+            assert question_id not in response.text, question_id

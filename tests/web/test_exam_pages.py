@@ -137,8 +137,15 @@ def test_submit_with_unanswered_questions_asks_to_confirm(client: TestClient) ->
     attempt_id = start_exam(client)
     client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "B", "go": "next"})
     asked = client.post(f"/attempts/{attempt_id}/submit")
-    assert asked.status_code == 200
-    assert "Submit with 14 unanswered questions?" in page_text(asked.text)
+    assert asked.status_code == 303
+    assert asked.headers["location"] == f"/attempts/{attempt_id}/review?confirm=1#confirm-box"
+    for _ in range(2):  # reloading the confirmation shows it again, never "Method not allowed"
+        confirm = client.get(f"/attempts/{attempt_id}/review?confirm=1")
+        assert confirm.status_code == 200
+        assert "Submit with 14 unanswered questions?" in page_text(confirm.text)
+    old_address = client.get(f"/attempts/{attempt_id}/submit")
+    assert old_address.status_code == 303
+    assert old_address.headers["location"] == f"/attempts/{attempt_id}/review"
     assert client.get(f"/attempts/{attempt_id}/result").status_code == 303  # still open
     done = client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
     assert done.headers["location"] == f"/attempts/{attempt_id}/result"
@@ -193,3 +200,134 @@ def test_unexpected_errors_are_a_plain_message_without_traceback(app) -> None:  
     assert "Traceback" not in page.text
     assert api.json()["error"]["status"] == 500
     assert "secret internals" not in api.text
+
+
+def chosen_on(client: TestClient, attempt_id: str, number: int) -> str | None:
+    page = client.get(f"/attempts/{attempt_id}/questions/{number}").text
+    match = re.search(r'value="([A-E])"\s+checked', page)
+    return match.group(1) if match else None
+
+
+def test_every_way_off_a_question_page_saves_the_choice_first(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    page = client.get(f"/attempts/{attempt_id}/questions/2").text
+    # Each way off the page is a button of the answer form, the header's link included.
+    exits = set(re.findall(r'name="go" value="([^"]+)"', page))
+    assert {"home", "review", "next", "prev", "clear"} | {str(n) for n in range(1, 16)} <= exits
+    assert 'form="answer-form" name="go" value="home"' in page
+    for number, (go, letter, lands) in enumerate(
+        [
+            ("home", "A", "/"),
+            ("review", "B", f"/attempts/{attempt_id}/review"),
+            ("prev", "C", f"/attempts/{attempt_id}/questions/3"),
+            ("next", "D", f"/attempts/{attempt_id}/questions/6"),
+            ("9", "A", f"/attempts/{attempt_id}/questions/9"),
+        ],
+        start=2,
+    ):
+        moved = client.post(
+            f"/attempts/{attempt_id}/questions/{number}", data={"option": letter, "go": go}
+        )
+        assert moved.status_code == 303 and moved.headers["location"] == lands
+        assert chosen_on(client, attempt_id, number) == letter
+
+
+def test_a_choice_can_be_cleared(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    client.post(f"/attempts/{attempt_id}/questions/3", data={"option": "B", "go": "3"})
+    assert chosen_on(client, attempt_id, 3) == "B"
+    cleared = client.post(
+        f"/attempts/{attempt_id}/questions/3", data={"option": "B", "go": "clear"}
+    )
+    assert cleared.headers["location"] == f"/attempts/{attempt_id}/questions/3"
+    assert chosen_on(client, attempt_id, 3) is None
+    assert (
+        'aria-label="Question 3, not answered"'
+        in client.get(f"/attempts/{attempt_id}/questions/3").text
+    )
+
+
+def test_without_javascript_the_timer_says_it_shows_the_time_at_page_load(
+    client: TestClient,
+) -> None:
+    attempt_id = start_exam(client)
+    text = page_text(client.get(f"/attempts/{attempt_id}/questions/1").text)
+    assert "Time left when this page loaded 25:00" in text
+
+
+def test_landing_page_offers_resume_and_lists_past_results(
+    client: TestClient,
+    clock,  # type: ignore[no-untyped-def]
+) -> None:
+    assert "Your results" not in page_text(client.get("/").text)
+    attempt_id = start_exam(client)
+    client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "B", "go": "next"})
+    clock.advance(minutes=5)
+    landing = page_text(client.get("/").text)
+    assert "Exam in progress 1 of 15 answered · 20:00 left" in landing
+    assert f'href="/attempts/{attempt_id}"' in client.get("/").text
+    again = client.post("/attempts")  # never a silent second attempt
+    assert again.status_code == 409
+    offered = page_text(again.text)
+    assert "You have an exam in progress" in offered and "Resume it" in offered
+    assert "Abandon it and start a new exam" in offered
+    replaced = client.post("/attempts", data={"replacing": attempt_id})
+    assert replaced.status_code == 303 and attempt_id not in replaced.headers["location"]
+    markup = client.get("/").text
+    assert "Your results" in page_text(markup)
+    assert f'href="/attempts/{attempt_id}/result"' in markup
+    assert re.search(
+        r'<time datetime="2026-01-05T09:00:00\+00:00">2026-01-05 09:00 UTC</time>', markup
+    )
+    assert "abandoned" in page_text(markup)
+
+
+def test_review_page_names_each_question_by_topic_and_opening_words(
+    client: TestClient,
+    service,  # type: ignore[no-untyped-def]
+) -> None:
+    from gradquiz.storage.attempts import load_attempt
+
+    attempt_id = start_exam(client)
+    review = client.get(f"/attempts/{attempt_id}/review").text
+    with service.database.read() as session:
+        attempt = load_attempt(session=session, attempt_id=attempt_id)
+    for number, slot in enumerate(attempt.slots, start=1):
+        question = service.pack.questions[slot.question_id].resolve(slot.seed)
+        opening = " ".join(question.stem.split()[:2]).replace("$", "")
+        assert f"Question {number}" in review
+        assert service.pack.topic_name(question.topic) in review
+        if "$" not in " ".join(question.stem.split()[:2]):
+            assert html.escape(opening, quote=False) in review, opening
+    assert review.count('class="review-preview"') == 15
+
+
+def test_result_page_has_a_jump_list_a_wrong_only_view_and_linked_references(
+    client: TestClient,
+) -> None:
+    attempt_id = start_exam(client)
+    client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "A", "go": "next"})
+    client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
+    full = client.get(f"/attempts/{attempt_id}/result").text
+    assert full.count('class="jump ') == 15
+    assert full.count('<article class="reviewed') == 15
+    assert re.search(r'<a href="https://[^"]+" rel="noopener">', full)
+    assert "@media print" in client.get("/static/style.css").text
+    wrong = client.get(f"/attempts/{attempt_id}/result?only=wrong").text
+    correct = full.count('<article class="reviewed correct"')
+    assert wrong.count('<article class="reviewed') == 15 - correct
+    assert "Show all questions" in page_text(wrong)
+
+
+def test_the_site_icon_and_offline_api_docs(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assets = re.findall(r'(?:src|href)="(/api/docs/assets/[^"]+)"', docs.text)
+    assert len(assets) == 2 and "cdn" not in docs.text.lower()
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 10_000
+    assert "<script>" not in docs.text

@@ -13,7 +13,7 @@ from gradquiz.content.question_file import SLUG, parse_question_file
 from gradquiz.content.similarity import near_duplicate_stems
 from gradquiz.content.toml_files import StrictModel, line_of, load_toml_model
 from gradquiz.core.blueprint import disjoint_exam_count, unfillable_reason
-from gradquiz.core.packs import Blueprint, Pack, Topic
+from gradquiz.core.packs import Blueprint, Pack, Source, Topic
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.errors import PackInvalid
 
@@ -22,6 +22,11 @@ class _TopicSpec(StrictModel):
     id: str = Field(pattern=SLUG.pattern)
     name: str = Field(min_length=1)
     required: bool = True
+
+
+class _SourceSpec(StrictModel):
+    name: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://\S+$")
 
 
 class _PackSpec(StrictModel):
@@ -35,6 +40,7 @@ class _PackSpec(StrictModel):
     disjoint_exams: int = Field(default=1, ge=1, le=20)
     blueprint: dict[Difficulty, int]
     topics: list[_TopicSpec] = Field(min_length=1)
+    sources: list[_SourceSpec] = Field(default_factory=list)
 
 
 def builtin_pack_dir(name: str = "backprop") -> Path:
@@ -104,6 +110,7 @@ def _read_pack(directory: Path, seeds: int) -> tuple[Pack | None, list[Problem]]
         topics=topics,
         page=page,
         questions=questions,
+        sources=tuple(Source(name=s.name, url=s.url) for s in spec.sources),
     )
     return pack, problems
 

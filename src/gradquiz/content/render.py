@@ -15,6 +15,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from gradquiz.content.mathml import polish
 from gradquiz.core.packs import GlossaryTerm
 
 _MATHML_TAGS = {
@@ -124,7 +125,7 @@ class MarkdownRenderer:
 
 @lru_cache(maxsize=4096)
 def _mathml(latex: str, display: bool) -> str:
-    return str(latex_to_mathml(latex, display="block" if display else "inline"))
+    return polish(str(latex_to_mathml(latex, display="block" if display else "inline")))
 
 
 def _math(content: str, options: dict[str, object]) -> str:

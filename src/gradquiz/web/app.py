@@ -1,14 +1,18 @@
-"""The app factory: one service, one rendered pack, pages, API and error handling."""
+"""The app factory: the services, one rendered pack, the pages and API, and their guards."""
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from importlib.resources import files
+from pathlib import Path
 
+import fastapi_offline
+from asgi_cross_origin_protection import CrossOriginProtection
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from secure.middleware import SecureASGIMiddleware
 
 from gradquiz import __version__
 from gradquiz.config import Settings
@@ -16,12 +20,21 @@ from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.storage.database import Database
-from gradquiz.web import exam_api, exam_pages, interview_pages
-from gradquiz.web.errors import install_error_handlers
+from gradquiz.storage.secrets import shared_secret
+from gradquiz.web import exam_api, exam_pages, interview_pages, site_routes
+from gradquiz.web.errors import error_response, install_error_handlers
 from gradquiz.web.format import install_filters
+from gradquiz.web.identity import identity_signer
 from gradquiz.web.rendered import RenderedPack
+from gradquiz.web.request_guard import RequestGuard
+from gradquiz.web.security import refuse_cross_site, security_headers
+from gradquiz.web.start_limits import StartLimits
+from gradquiz.web.static_files import HashedStaticFiles
 
 log = logging.getLogger(__name__)
+
+WEB = Path(str(files("gradquiz") / "web"))
+SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
 def build_service(settings: Settings) -> ExamService:
@@ -38,12 +51,13 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     """Build the web app; tests pass their own settings and service."""
     settings = settings or Settings()
     service = service or build_service(settings)
+    swept = threading.Event()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        swept = service.sweep()
-        if swept:
-            log.info("start-up sweep submitted %d overdue attempt(s)", swept)
+        # Overdue attempts are submitted in the background: start-up does not wait for them,
+        # and any attempt a request touches first is settled on the spot anyway.
+        threading.Thread(target=_sweep, args=(service, swept), daemon=True).start()
         yield
 
     app = FastAPI(
@@ -51,24 +65,58 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         version=__version__,
         summary=f"{service.pack.title}: timed multiple-choice exams on deep learning fundamentals.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.swept = swept
     app.state.pack = service.pack
     app.state.rendered = RenderedPack(service.pack)
     app.state.interview = InterviewPractice(
         database=service.database, pack=service.pack, clock=service.clock
     )
-    templates = Jinja2Templates(directory=str(files("gradquiz") / "web" / "templates"))
-    install_filters(templates.env)
-    app.state.templates = templates
-    app.mount(
-        "/static", StaticFiles(directory=str(files("gradquiz") / "web" / "static")), name="static"
-    )
+    app.state.identity_signer = identity_signer(_secret(settings, service.database))
+    app.state.start_limits = StartLimits(settings)
+    app.state.static = HashedStaticFiles(WEB / "static", "/static")
+    api_assets = HashedStaticFiles(SWAGGER_ASSETS, "/api/docs/assets")
+    app.state.templates = _templates(app.state.static, api_assets)
+    app.mount("/static", app.state.static, name="static")
+    app.mount("/api/docs/assets", api_assets, name="api-docs-assets")
     install_error_handlers(app)
     app.include_router(exam_api.router)
+    app.include_router(site_routes.router)
     app.include_router(exam_pages.router)
     app.include_router(interview_pages.router)
+    # The last added runs first: security headers wrap every answer, refusals included.
+    app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)
+    app.add_middleware(SecureASGIMiddleware, secure=security_headers())
     return app
+
+
+def _templates(static: HashedStaticFiles, api_assets: HashedStaticFiles) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(WEB / "templates"))
+    install_filters(templates.env)
+    templates.env.globals["static_url"] = static.url
+    templates.env.globals["api_asset_url"] = api_assets.url
+    templates.env.globals["pygments_url"] = (
+        f"/static-generated/pygments.css?v={site_routes.PYGMENTS_VERSION}"
+    )
+    return templates
+
+
+def _secret(settings: Settings, database: Database) -> str:
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    with database.write() as session:
+        return shared_secret(session=session, name="identity-cookie")
+
+
+def _sweep(service: ExamService, done: threading.Event) -> None:
+    try:
+        service.sweep()
+    except Exception:
+        log.exception("start-up sweep failed; overdue attempts are settled when next opened")
+    finally:
+        done.set()

@@ -18,10 +18,13 @@ _FRIENDLIER = {
 
 _TITLES = {
     400: "Bad request",
+    403: "Not accepted",
     404: "Not found",
     405: "Method not allowed",
     409: "Not possible now",
+    413: "Too large",
     422: "Invalid input",
+    429: "Too many requests",
     500: "Something went wrong",
 }
 
@@ -31,7 +34,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(GradquizError)
     async def on_gradquiz_error(request: Request, error: GradquizError) -> Response:
-        return error_response(request, error.status, error.message)
+        return error_response(request, error.status, error.message, error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, error: RequestValidationError) -> Response:
@@ -55,6 +58,7 @@ def error_response(
     request: Request, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
     """An error as JSON for API clients, or as a page for people."""
+    headers = {"Cache-Control": "no-store", **(headers or {})}
     if request.url.path.startswith("/api/"):
         body = {"error": {"status": status, "message": message}}
         return JSONResponse(body, status_code=status, headers=headers)

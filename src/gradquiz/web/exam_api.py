@@ -1,11 +1,14 @@
-"""The JSON API under /api/v1."""
+"""The exam's JSON API under /api/v1. Questions are known by their number in the attempt."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from gradquiz.errors import AttemptInProgress
 from gradquiz.services.exam import ExamService
+from gradquiz.web.errors import error_response
 from gradquiz.web.identity import Identity, ensure_identity
+from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.schemas import AnswerIn, AttemptOut, ErrorOut, ResultOut, SavedOut
 from gradquiz.web.views import attempt_view, result_view
 
@@ -13,15 +16,24 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut, "description": text}
     for code, text in {
         400: "The body could not be read as JSON text.",
+        403: "The request came from a page of another site.",
         404: "No such attempt (or not yours).",
-        409: "The attempt is closed, or not yet submitted.",
+        409: "The attempt is closed, not yet submitted, or another is in progress.",
+        413: "The request body is too large.",
         422: "Invalid input.",
+        429: "Too many attempts started; see Retry-After.",
     }.items()
 }
 
-router = APIRouter(prefix="/api/v1", tags=["attempts"], responses=_ERRORS)
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["attempts"],
+    responses=_ERRORS,
+    default_response_class=PrivateJSONResponse,
+)
 
 AttemptId = Annotated[str, Path(min_length=1, max_length=64)]
+Number = Annotated[int, Path(ge=1, le=100, description="The question's number in this attempt.")]
 
 
 def _service(request: Request) -> ExamService:
@@ -37,10 +49,23 @@ def _attempt_out(request: Request, identity: str | None, attempt_id: str) -> Att
 
 
 @router.post("/attempts", status_code=201, response_model=AttemptOut)
-def start_attempt(request: Request, response: Response, identity: Identity) -> AttemptOut:
-    """Start a new exam attempt for this browser."""
+def start_attempt(
+    request: Request,
+    response: Response,
+    identity: Identity,
+    replacing: Annotated[
+        str | None,
+        Query(max_length=64, description="Abandon this attempt in progress and start anew."),
+    ] = None,
+) -> AttemptOut | Response:
+    """Start a new exam attempt for this browser (409 while another is in progress)."""
     token = ensure_identity(request, response, identity)
-    attempt = _service(request).start(identity=token)
+    request.app.state.start_limits.check(request, token)
+    try:
+        attempt = _service(request).start(identity=token, replacing=replacing)
+    except AttemptInProgress as error:
+        location = {"Location": f"/api/v1/attempts/{error.attempt_id}"}
+        return error_response(request, error.status, error.message, location)
     response.headers["Location"] = f"/api/v1/attempts/{attempt.id}"
     return _attempt_out(request, token, attempt.id)
 
@@ -51,28 +76,31 @@ def read_attempt(request: Request, attempt_id: AttemptId, identity: Identity) ->
     return _attempt_out(request, identity, attempt_id)
 
 
-@router.put("/attempts/{attempt_id}/answers/{question_id}", response_model=SavedOut)
+@router.put("/attempts/{attempt_id}/answers/{number}", response_model=SavedOut)
 def save_answer(
-    request: Request,
-    attempt_id: AttemptId,
-    question_id: Annotated[str, Path(min_length=1, max_length=128)],
-    body: AnswerIn,
-    identity: Identity,
+    request: Request, attempt_id: AttemptId, number: Number, body: AnswerIn, identity: Identity
 ) -> SavedOut:
-    """Save (or clear) the answer to one question; saving the same answer twice is harmless."""
-    attempt = _service(request).save_answer(
+    """Save (or clear) the answer to question `number`.
+
+    Give each save of a question a higher `seq` than the last: a save whose `seq` is lower
+    than the one held changes nothing, and the reply carries the answer held, with
+    `applied` false, so the page can show it. Without `seq` a save counts as the newest.
+    """
+    attempt, saved = _service(request).save_answer(
         identity=identity,
         attempt_id=attempt_id,
-        question_id=question_id,
+        number=number,
         letter=body.option,
         marked=body.marked,
+        seq=body.seq,
     )
-    answer = attempt.answers[question_id]
     return SavedOut(
-        question_id=question_id,
-        option=attempt.slot(question_id).letter_of(answer.option_id),
-        marked=answer.marked,
-        saved_at=answer.saved_at,
+        number=number,
+        option=attempt.slot_at(number).letter_of(saved.answer.option_id),
+        marked=saved.answer.marked,
+        seq=saved.answer.seq,
+        applied=saved.applied,
+        saved_at=saved.answer.saved_at,
         answered=len(attempt.slots) - len(attempt.unanswered()),
     )
 

@@ -3,11 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gradquiz.content.render import pygments_css
 from gradquiz.core.attempts import Attempt
-from gradquiz.errors import AttemptClosed, NotSubmitted
+from gradquiz.errors import AttemptClosed, AttemptInProgress, InvalidInput, NotSubmitted
 from gradquiz.services.exam import ExamService
 from gradquiz.web.identity import Identity, ensure_identity
 from gradquiz.web.templating import render_page
@@ -15,7 +14,8 @@ from gradquiz.web.views import AttemptView, attempt_view, result_view
 
 router = APIRouter(include_in_schema=False)
 
-_PYGMENTS_CSS = pygments_css()
+# Where a question page's buttons may lead, besides a question number.
+_PLACES = {"next", "prev", "review", "home", "clear"}
 
 
 def _service(request: Request) -> ExamService:
@@ -23,9 +23,8 @@ def _service(request: Request) -> ExamService:
     return service
 
 
-
 def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 def _view(request: Request, attempt: Attempt) -> AttemptView:
@@ -36,26 +35,36 @@ def _view(request: Request, attempt: Attempt) -> AttemptView:
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request, identity: Identity) -> HTMLResponse:
     """The pack's page: intro, topics, glossary, worked example, interview prep, Start."""
-    interview = request.app.state.interview.responses(identity=identity)
+    service = _service(request)
+    open_attempt = service.open_attempt(identity=identity)
     return render_page(
-        request, "landing.html", rendered=request.app.state.rendered.page, interview=interview
-    )
-
-
-@router.get("/static-generated/pygments.css")
-def code_style() -> Response:
-    """Colours for highlighted code."""
-    return PlainTextResponse(
-        _PYGMENTS_CSS, media_type="text/css", headers={"Cache-Control": "max-age=86400"}
+        request,
+        "landing.html",
+        rendered=request.app.state.rendered.page,
+        interview=request.app.state.interview.responses(identity=identity),
+        open_attempt=_view(request, open_attempt) if open_attempt else None,
+        history=service.history(identity=identity),
     )
 
 
 @router.post("/attempts")
-def start(request: Request, identity: Identity) -> Response:
-    """Start an exam and go to its first question."""
-    response = RedirectResponse("/", status_code=303)
+def start(
+    request: Request,
+    identity: Identity,
+    replacing: Annotated[str | None, Form(max_length=64)] = None,
+) -> Response:
+    """Start an exam and go to its first question; offer Resume while one is in progress."""
+    response = _see_other("/")
     token = ensure_identity(request, response, identity)
-    attempt = _service(request).start(identity=token)
+    request.app.state.start_limits.check(request, token)
+    service = _service(request)
+    try:
+        attempt = service.start(identity=token, replacing=replacing)
+    except AttemptInProgress as error:
+        in_progress = service.attempt(identity=token, attempt_id=error.attempt_id)
+        return render_page(
+            request, "exam/in_progress.html", status=409, attempt=_view(request, in_progress)
+        )
     response.headers["Location"] = f"/attempts/{attempt.id}/questions/1"
     return response
 
@@ -93,42 +102,51 @@ def answer(
     identity: Identity,
     option: Annotated[str | None, Form(max_length=8)] = None,
     marked: Annotated[str | None, Form(max_length=8)] = None,
+    seq: Annotated[int | None, Form(ge=0, le=2**31 - 1)] = None,
     go: Annotated[str, Form(max_length=16)] = "next",
 ) -> Response:
-    """Save the choice on a question page, then move where the learner asked to go."""
+    """Save the choice on a question page, then go where the learner asked.
+
+    Every button that leaves a question page belongs to its form, so leaving always saves.
+    """
     service = _service(request)
     attempt = service.attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result?closed=1")
-    slot = attempt.slot_at(number)
+    attempt.slot_at(number)
+    destination = _destination(attempt_id, number, len(attempt.slots), go)
     try:
         service.save_answer(
             identity=identity,
             attempt_id=attempt_id,
-            question_id=slot.question_id,
-            letter=option,
+            number=number,
+            letter=None if go == "clear" else option,
             marked=bool(marked),
+            seq=seq,
         )
     except AttemptClosed:
         return render_page(request, "exam/closed.html", status=409, attempt_id=attempt_id)
-    return _see_other(_destination(attempt_id, number, len(attempt.slots), go))
+    return _see_other(destination)
 
 
 def _destination(attempt_id: str, number: int, total: int, go: str) -> str:
+    """Where `go` leads from question `number`; InvalidInput for anything else."""
     base = f"/attempts/{attempt_id}"
+    if go == "home":
+        return "/"
     if go == "review":
         return f"{base}/review"
-    if go == "prev":
-        target = number - 1
-    elif go == "next":
-        target = number + 1
-    elif go.isdigit():
-        target = int(go)
-    else:
-        target = number
+    if go == "clear":
+        return f"{base}/questions/{number}"
+    if go not in _PLACES and not (go.isascii() and go.isdigit() and 1 <= int(go) <= total):
+        raise InvalidInput(
+            f"'{go}' is not a place to go: use next, prev, review, home, clear or 1 to {total}."
+        )
+    steps = {"next": number + 1, "prev": number - 1}
+    target = steps[go] if go in steps else int(go)
     if target > total:
         return f"{base}/review"
-    return f"{base}/questions/{min(max(target, 1), total)}"
+    return f"{base}/questions/{max(target, 1)}"
 
 
 @router.get("/attempts/{attempt_id}/review", response_class=HTMLResponse)
@@ -137,7 +155,16 @@ def review(request: Request, attempt_id: str, identity: Identity) -> Response:
     attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
-    return render_page(request, "exam/review.html", attempt=_view(request, attempt), confirm=False)
+    confirm = request.query_params.get("confirm") == "1" and bool(attempt.unanswered())
+    return render_page(
+        request, "exam/review.html", attempt=_view(request, attempt), confirm=confirm
+    )
+
+
+@router.get("/attempts/{attempt_id}/submit")
+def submit_page(attempt_id: str) -> Response:
+    """Reloading the confirmation shows the review page it came from."""
+    return _see_other(f"/attempts/{attempt_id}/review")
 
 
 @router.post("/attempts/{attempt_id}/submit")
@@ -147,13 +174,12 @@ def submit(
     identity: Identity,
     confirm: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Response:
-    """Submit; with unanswered questions, ask once more before submitting."""
+    """Submit; with unanswered questions, ask once more (on the review page) before submitting."""
     service = _service(request)
     attempt = service.attempt(identity=identity, attempt_id=attempt_id)
     if not attempt.is_submitted:
         if attempt.unanswered() and confirm != "yes":
-            view = _view(request, attempt)
-            return render_page(request, "exam/review.html", attempt=view, confirm=True)
+            return _see_other(f"/attempts/{attempt_id}/review?confirm=1#confirm-box")
         service.submit(identity=identity, attempt_id=attempt_id)
     return _see_other(f"/attempts/{attempt_id}/result")
 
@@ -167,5 +193,13 @@ def result(request: Request, attempt_id: str, identity: Identity) -> Response:
     except NotSubmitted:
         return _see_other(f"/attempts/{attempt_id}/review")
     view = result_view(attempt, graded, service.pack, request.app.state.rendered)
-    closed = request.query_params.get("closed") == "1"
-    return render_page(request, "exam/result.html", result=view, closed=closed)
+    only_wrong = request.query_params.get("only") == "wrong"
+    shown = [q for q in view.questions if not (only_wrong and q.correct)]
+    return render_page(
+        request,
+        "exam/result.html",
+        result=view,
+        shown=shown,
+        only_wrong=only_wrong,
+        closed=request.query_params.get("closed") == "1",
+    )

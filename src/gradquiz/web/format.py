@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 
 def clock(seconds: int) -> str:
@@ -18,7 +19,13 @@ def utc_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def local_time(value: datetime) -> Markup:
+    """A timestamp in UTC that local-time.js rewrites in the reader's own time zone."""
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), utc_time(value))
+
+
 def install_filters(env: Environment) -> None:
     """Register gradquiz's filters on a Jinja environment."""
     env.filters["clock"] = clock
     env.filters["utc_time"] = utc_time
+    env.filters["local_time"] = local_time

@@ -18,14 +18,16 @@ class OptionOut(_Out):
 
 
 class QuestionOut(_Out):
-    number: int
-    id: str
+    number: int = Field(
+        description="The question's number in this attempt; it names it in every call."
+    )
     topic: str
     difficulty: str
     stem_html: str
     options: list[OptionOut]
     chosen: str | None = Field(description="Letter of the saved choice, if any.")
     marked: bool = Field(description="Marked for review.")
+    next_seq: int = Field(description="The `seq` to send with the next save of this question.")
 
 
 class AttemptOut(_Out):
@@ -50,13 +52,13 @@ class AttemptOut(_Out):
             questions=[
                 QuestionOut(
                     number=q.number,
-                    id=q.id,
                     topic=q.topic,
                     difficulty=q.difficulty,
                     stem_html=q.stem_html,
                     options=[OptionOut(label=o.label, html=o.html) for o in q.options],
                     chosen=q.chosen,
                     marked=q.marked,
+                    next_seq=q.next_seq,
                 )
                 for q in view.questions
             ],
@@ -70,12 +72,23 @@ class AnswerIn(BaseModel):
         description="Letter of the chosen option, or null to clear the choice.", max_length=8
     )
     marked: bool = Field(default=False, description="Mark the question for review.")
+    seq: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**31 - 1,
+        description=(
+            "Order of this save among the saves of the question: one lower than the answer "
+            "held is older and changes nothing. Leave it out to count as the newest."
+        ),
+    )
 
 
 class SavedOut(_Out):
-    question_id: str
-    option: str | None
+    number: int
+    option: str | None = Field(description="Letter of the answer now held.")
     marked: bool
+    seq: int = Field(description="Order of the answer now held.")
+    applied: bool = Field(description="Whether this save is the one held (false: it was older).")
     saved_at: datetime
     answered: int
 
@@ -95,9 +108,13 @@ class ReviewedOptionOut(_Out):
     feedback_html: str
 
 
+class CitationOut(_Out):
+    text: str
+    url: str | None
+
+
 class ReviewedQuestionOut(_Out):
     number: int
-    id: str
     topic: str
     difficulty: str
     stem_html: str
@@ -107,6 +124,7 @@ class ReviewedQuestionOut(_Out):
     correct: bool
     explanation_html: str
     reference: str
+    citations: list[CitationOut]
 
 
 class ResultOut(_Out):
@@ -135,7 +153,6 @@ class ResultOut(_Out):
             questions=[
                 ReviewedQuestionOut(
                     number=q.number,
-                    id=q.id,
                     topic=q.topic_name,
                     difficulty=q.difficulty,
                     stem_html=q.stem_html,
@@ -154,6 +171,7 @@ class ResultOut(_Out):
                     correct=q.correct,
                     explanation_html=q.explanation_html,
                     reference=q.reference,
+                    citations=[CitationOut(text=c.text, url=c.url) for c in q.citations],
                 )
                 for q in view.questions
             ],

@@ -16,4 +16,4 @@ def render_page(request: Request, template: str, status: int = 200, **context: A
         grace_seconds=int(grace.total_seconds()),
         **context,
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})

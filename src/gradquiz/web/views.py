@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from gradquiz.content.preview import first_words
 from gradquiz.core.attempts import LETTERS, Attempt
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty
@@ -21,10 +22,14 @@ class OptionView:
 
 @dataclass(frozen=True)
 class QuestionView:
-    """One question of an open attempt, without anything that gives the answer away."""
+    """One question of an open attempt, without anything that gives the answer away.
+
+    It is known by its number in this attempt only: nothing names the bank's question.
+    `next_seq` is the number the page gives its next save, so a save overtaken by a later
+    one can be recognised and dropped.
+    """
 
     number: int
-    id: str
     topic: str
     topic_name: str
     difficulty: str
@@ -32,6 +37,12 @@ class QuestionView:
     options: tuple[OptionView, ...]
     chosen: str | None
     marked: bool
+    next_seq: int
+
+    @property
+    def preview_html(self) -> str:
+        """The stem's opening words, for the review list."""
+        return first_words(self.stem_html)
 
     @property
     def state(self) -> str:
@@ -74,7 +85,6 @@ def attempt_view(
         questions.append(
             QuestionView(
                 number=number,
-                id=question.id,
                 topic=question.topic,
                 topic_name=pack.topic_name(question.topic),
                 difficulty=question.difficulty.value,
@@ -85,6 +95,7 @@ def attempt_view(
                 ),
                 chosen=slot.letter_of(chosen),
                 marked=bool(answer and answer.marked),
+                next_seq=(answer.seq if answer else 0) + 1,
             )
         )
     return AttemptView(
@@ -109,11 +120,18 @@ class ReviewedOption:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """One work a reference cites, linked where the pack knows its address."""
+
+    text: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class ReviewedQuestion:
     """A graded question: the learner's choice, the key, feedback and explanation."""
 
     number: int
-    id: str
     topic_name: str
     difficulty: str
     stem_html: str
@@ -123,6 +141,7 @@ class ReviewedQuestion:
     correct: bool
     explanation_html: str
     reference: str
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -139,6 +158,7 @@ class ResultView:
 
     attempt_id: str
     submitted_by: str
+    started_at: datetime
     submitted_at: datetime
     score: Tally
     by_difficulty: tuple[Breakdown, ...]
@@ -155,7 +175,6 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
         reviewed.append(
             ReviewedQuestion(
                 number=number,
-                id=question.id,
                 topic_name=pack.topic_name(question.topic),
                 difficulty=question.difficulty.value,
                 stem_html=html.stem,
@@ -174,12 +193,17 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
                 correct=outcome.correct,
                 explanation_html=html.explanation,
                 reference=question.reference,
+                citations=tuple(
+                    Citation(part, pack.source_url(part))
+                    for part in cited_works(question.reference)
+                ),
             )
         )
     assert attempt.submitted_at is not None and attempt.submitted_by is not None
     return ResultView(
         attempt_id=attempt.id,
         submitted_by=attempt.submitted_by.value,
+        started_at=attempt.started_at,
         submitted_at=attempt.submitted_at,
         score=result.score,
         by_difficulty=tuple(
@@ -194,3 +218,15 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
         ),
         questions=tuple(reviewed),
     )
+
+
+def cited_works(reference: str) -> list[str]:
+    """The works a reference cites: its parts separated by semicolons outside brackets."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(reference):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth == 0:
+            parts.append(reference[start:position].strip())
+            start = position + 1
+    parts.append(reference[start:].strip())
+    return [part for part in parts if part]

@@ -5,6 +5,7 @@
   // Countdown: counts from the server's remaining time, so the browser's clock never matters.
   var timer = document.querySelector(".timer[data-remaining]");
   if (timer) {
+    document.getElementById("timer-label").textContent = "Time left";
     var valueEl = document.getElementById("timer-value");
     var announcer = document.getElementById("timer-announcer");
     var endsAt = Date.now() + Number(timer.dataset.remaining) * 1000;
@@ -48,14 +49,17 @@
     tick();
   }
 
-  // Autosave: every change is sent at once in the background.
+  // Autosave: every change is sent at once in the background. Each save of a question carries
+  // a higher sequence number than the last, so the server drops one that arrives late.
   var form = document.getElementById("answer-form");
   if (!form) { return; }
   var status = document.getElementById("save-status");
+  var seqInput = document.getElementById("seq");
   var attemptId = form.dataset.attempt;
-  var questionId = form.dataset.question;
-  var url = "/api/v1/attempts/" + encodeURIComponent(attemptId) + "/answers/" + encodeURIComponent(questionId);
-  var pending = null;
+  var number = form.dataset.number;
+  var url = "/api/v1/attempts/" + encodeURIComponent(attemptId) + "/answers/" + encodeURIComponent(number);
+  var nextSeq = Number(seqInput.value);
+  var latest = null;
   var retryTimer = null;
 
   var current = function () {
@@ -66,29 +70,33 @@
     status.textContent = text;
     status.classList.toggle("error", Boolean(isError));
   };
-  var updatePalette = function (body) {
-    var cell = document.querySelector('.palette .cell[data-question="' + questionId + '"]');
+  var showHeld = function (held) {
+    // The server holds a newer answer than this page (saved from another window): show it.
+    form.querySelectorAll('input[name="option"]').forEach(function (input) {
+      input.checked = input.value === held.option;
+    });
+    form.querySelector("#marked").checked = held.marked;
+  };
+  var updatePalette = function (held) {
+    var cell = document.querySelector('.palette .cell[data-number="' + number + '"]');
     if (cell) {
-      cell.classList.toggle("answered", Boolean(body.option));
-      cell.classList.toggle("unanswered", !body.option);
-      cell.classList.toggle("marked", body.marked);
-      var number = cell.textContent.trim();
-      cell.setAttribute("aria-label", "Question " + number + ", " + (body.option ? "answered" : "not answered") +
-        (body.marked ? ", marked for review" : ""));
+      cell.classList.toggle("answered", Boolean(held.option));
+      cell.classList.toggle("unanswered", !held.option);
+      cell.classList.toggle("marked", held.marked);
+      cell.setAttribute("aria-label", "Question " + number + ", " + (held.option ? "answered" : "not answered") +
+        (held.marked ? ", marked for review" : ""));
     }
-    var total = document.querySelectorAll(".palette .cell[data-question]").length;
-    var answered = body.answered;
-    var marked = document.querySelectorAll(".palette .cell.marked[data-question]").length;
+    var total = document.querySelectorAll(".palette .cell[data-number]").length;
+    var marked = document.querySelectorAll(".palette .cell.marked[data-number]").length;
     var text = document.getElementById("progress-text");
     if (text) {
-      text.textContent = answered + " of " + total + " answered" + (marked ? ", " + marked + " marked for review" : "");
+      text.textContent = held.answered + " of " + total + " answered" + (marked ? ", " + marked + " marked for review" : "");
     }
     var bar = document.querySelector(".palette .progress span");
-    if (bar) { bar.style.width = Math.round(100 * answered / total) + "%"; }
+    if (bar) { bar.style.width = Math.round(100 * held.answered / total) + "%"; }
   };
-  var save = function () {
-    var body = current();
-    pending = body;
+  var send = function (body) {
+    latest = body;
     window.clearTimeout(retryTimer);
     show("Saving…");
     fetch(url, {
@@ -99,11 +107,16 @@
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
     }).then(function (reply) {
-      if (pending !== body) { return; }
+      if (latest !== body) { return; }  // a later change is on its way; its reply decides
       if (reply.ok) {
-        pending = null;
-        show(body.option ? "Answer " + body.option + " saved." : "Saved.");
-        updatePalette({ option: body.option, marked: body.marked, answered: reply.data.answered });
+        var held = reply.data;
+        if (!held.applied) {
+          showHeld(held);
+          nextSeq = Math.max(nextSeq, held.seq + 1);
+        }
+        seqInput.value = held.seq;
+        show(held.option ? "Answer " + held.option + " saved." : "No answer chosen; saved.");
+        updatePalette(held);
       } else if (reply.status === 409) {
         show(reply.data.error.message, true);
         window.setTimeout(function () { window.location.href = "/attempts/" + attemptId + "/result"; }, 2500);
@@ -111,11 +124,29 @@
         show(reply.data.error ? reply.data.error.message : "Not saved.", true);
       }
     }).catch(function () {
+      if (latest !== body) { return; }
       show("Not saved yet: no connection. Retrying…", true);
-      retryTimer = window.setTimeout(save, 3000);
+      retryTimer = window.setTimeout(function () { send(body); }, 3000);
     });
+  };
+  var save = function () {
+    var body = current();
+    body.seq = nextSeq;
+    nextSeq += 1;
+    seqInput.value = body.seq;
+    send(body);
   };
   form.addEventListener("change", function (event) {
     if (event.target.name === "option" || event.target.name === "marked") { save(); }
   });
+  var clear = document.getElementById("clear-answer");
+  if (clear) {
+    clear.addEventListener("click", function (event) {
+      event.preventDefault();
+      form.querySelectorAll('input[name="option"]').forEach(function (input) { input.checked = false; });
+      save();
+      var first = form.querySelector('input[name="option"]');
+      if (first) { first.focus(); }
+    });
+  }
 })();

@@ -1,0 +1,129 @@
+"""`gradquiz serve` with two worker processes: one log format, shared start limits."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx2
+from sqlalchemy import text
+
+from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.logs import FORMAT
+from gradquiz.services.exam import ExamService
+from gradquiz.storage.database import Database
+from tests.web.browsing import free_port
+
+REDIS_URL = os.environ.get("GRADQUIZ_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?P<level>[A-Z]+) (?P<logger>[\w.]+) "
+    r"\[pid (?P<pid>\d+)\]: (?P<message>.*)$"
+)
+
+
+@contextmanager
+def served(database_url: str, log: Path, **settings: str) -> Iterator[str]:
+    """`gradquiz serve --workers 2` in a child process; yield its base URL once it answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "GRADQUIZ_DATABASE_URL": database_url,
+        "GRADQUIZ_WORKERS": "2",
+        **{f"GRADQUIZ_{k.upper()}": v for k, v in settings.items()},
+    }
+    with log.open("w") as sink:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "gradquiz", "serve", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert child.poll() is None, log.read_text()
+                try:
+                    if httpx2.get(base + "/", timeout=2).status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    pass
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            while log.read_text().count("Application startup complete") < 2:  # both workers
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            yield base
+        finally:
+            child.terminate()
+            child.wait(timeout=30)
+
+
+def overdue_attempts(database: Database, count: int) -> None:
+    """`count` attempts whose deadlines passed an hour ago, never submitted."""
+    started = datetime.now(UTC) - timedelta(hours=2)
+    service = ExamService(
+        database=database, pack=load_pack(builtin_pack_dir()), clock=lambda: started
+    )
+    for n in range(count):
+        service.start(identity=f"overdue-learner-{n:06d}-{uuid.uuid4().hex}")
+
+
+def test_every_worker_logs_in_one_format(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    database = Database(url)
+    database.migrate()
+    overdue_attempts(database, 3)
+    log = tmp_path / "serve.log"
+    with served(url, log, grace_seconds="15") as base, httpx2.Client(base_url=base) as client:
+        attempt = client.post("/api/v1/attempts").json()["id"]
+        for late, expected in ((timedelta(seconds=5), 200), (timedelta(minutes=5), 409)):
+            with database.write() as session:
+                session.execute(
+                    text("UPDATE attempts SET deadline = :d WHERE id = :id"),
+                    {"d": (datetime.now(UTC) - late).replace(tzinfo=None), "id": attempt},
+                )
+            saved = client.put(f"/api/v1/attempts/{attempt}/answers/1", json={"option": "A"})
+            assert saved.status_code == expected, saved.text
+        time.sleep(0.5)
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    ours = [m for line in lines if (m := LINE.match(line))]
+    stray = [line for line in lines if not LINE.match(line) and not line.startswith("gradquiz:")]
+    assert stray == []
+    said = {(m["level"], m["logger"], m["message"].split(" ")[0]) for m in ours}
+    for level, logger, first_words in (
+        ("INFO", "gradquiz.services.exam", "sweep submitted"),
+        ("INFO", "gradquiz.services.exam", "save for attempt"),
+        ("WARNING", "gradquiz.services.exam", "refused save for attempt"),
+    ):
+        assert any(
+            (m["level"], m["logger"]) == (level, logger) and m["message"].startswith(first_words)
+            for m in ours
+        ), (level, logger, first_words, said)
+    swept = [re.match(r"sweep submitted (\d+)", m["message"]) for m in ours]
+    assert sum(int(m.group(1)) for m in swept if m) == 3  # each overdue attempt once
+    assert len({m["pid"] for m in ours}) >= 3  # the main process and both workers
+    assert FORMAT.startswith("%(asctime)s %(levelname)s %(name)s")
+
+
+def test_start_limits_hold_across_worker_processes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    Database(url).migrate()
+    namespace = uuid.uuid4().hex  # the shared store may hold other runs' counters
+    codes = []
+    with served(
+        url,
+        tmp_path / "limits.log",
+        rate_limit_storage=REDIS_URL,
+        start_limit_per_address="5/minute",
+        rate_limit_prefix=namespace,
+    ) as base:
+        for _ in range(12):  # new connections, new browsers: both workers take some
+            codes.append(httpx2.post(base + "/api/v1/attempts", timeout=10).status_code)
+    assert codes.count(201) == 5 and codes.count(429) == 7

@@ -1,0 +1,58 @@
+"""Fixtures for the browser tests: one live server per module, one Chromium per module."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.services.exam import ExamService
+from gradquiz.storage.database import Database
+from gradquiz.web.app import create_app
+from tests.conftest import app_settings
+from tests.web.browsing import CHROMIUM, CHROMIUM_ARGS, ShiftedClock, require_chromium, serving
+
+
+@pytest.fixture(scope="module")
+def shifted_clock() -> ShiftedClock:
+    """The real clock, which a test may move forward."""
+    return ShiftedClock()
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, shifted_clock: ShiftedClock
+) -> Iterator[str]:
+    """The app on a real port, on SQLite, with the real (shiftable) clock and a 1 s grace."""
+    path = tmp_path_factory.mktemp("browser") / "gradquiz.db"
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    service = ExamService(
+        database=database,
+        pack=load_pack(builtin_pack_dir()),
+        grace=timedelta(seconds=1),
+        clock=shifted_clock,
+    )
+    with serving(create_app(app_settings(database), service=service)) as url:
+        yield url
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless."""
+    require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (its own cookies) at desktop size."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    new_page = context.new_page()
+    yield new_page
+    context.close()

@@ -9,10 +9,12 @@ redraws (by raising `VariantRejected`) when two of them would read the same.
 from gradquiz.core.questions import Option
 from gradquiz.core.variants import KeyCheck, Variant, VariantRejected, relative_error
 from gradquiz.generators.numbers import (
+    approx,
     centred_difference,
     compiled,
     evaluate,
     fmt,
+    shown_difference,
 )
 from gradquiz.generators.options import Choice, numeric_variant, text_variant
 
@@ -22,11 +24,13 @@ __all__ = [
     "Option",
     "Variant",
     "VariantRejected",
+    "approx",
     "centred_difference",
     "compiled",
     "evaluate",
     "fmt",
     "numeric_variant",
     "relative_error",
+    "shown_difference",
     "text_variant",
 ]

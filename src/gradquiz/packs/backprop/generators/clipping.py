@@ -9,7 +9,15 @@ import random
 
 import sympy
 
-from gradquiz.generators import Choice, KeyCheck, Variant, VariantRejected, fmt, numeric_variant
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    VariantRejected,
+    approx,
+    fmt,
+    numeric_variant,
+)
 
 # Integer vectors with an integer Euclidean norm, so that the norm can be found by hand.
 QUADRUPLES = [
@@ -90,7 +98,7 @@ def by_norm(rng: random.Random) -> Variant:
             key,
             f"Correct: $\\lVert g \\rVert = {n_text} > {c_text}$, so the whole vector is scaled "
             f"by $\\frac{{{c_text}}}{{{n_text}}}$ and the {name} component becomes "
-            f"$\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} \\approx {fmt(key)}$.",
+            f"$\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} {approx(key_exact)}$.",
         ),
         distractors=_distractors(rng, vector, index, threshold),
         explanation=(
@@ -98,7 +106,7 @@ def by_norm(rng: random.Random) -> Variant:
             "$\\frac{c}{\\lVert g \\rVert} g$ whenever $\\lVert g \\rVert > c$. Here "
             f"$\\lVert g \\rVert = \\sqrt{{{squares}}} = {n_text} > {c_text}$, so every "
             f"component is multiplied by $\\frac{{{c_text}}}{{{n_text}}}$; the {name} component "
-            f"becomes $\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} \\approx {fmt(key)}$. "
+            f"becomes $\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} {approx(key_exact)}$. "
             f"The clipped gradient points in the same direction as $g$ and has norm exactly "
             f"${c_text}$."
         ),

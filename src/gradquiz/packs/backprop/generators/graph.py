@@ -18,6 +18,7 @@ from gradquiz.generators import (
     KeyCheck,
     Variant,
     VariantRejected,
+    approx,
     centred_difference,
     evaluate,
     fmt,
@@ -151,12 +152,6 @@ def _separated(values: Sequence[float]) -> bool:
     return True
 
 
-def _about(value: float, digits: int = 4) -> str:
-    """`= value` when `digits` figures show it exactly, else `\\approx value`."""
-    exact = abs(float(fmt(value, digits)) - value) <= 1e-12 * max(1.0, abs(value))
-    return f"= {fmt(value, digits)}" if exact else f"\\approx {fmt(value, digits)}"
-
-
 def _bracketed(value: float) -> str:
     """A negative number in brackets, for use after an operator."""
     return f"({fmt(value, 4)})" if value < 0 else fmt(value, 4)
@@ -187,13 +182,13 @@ def fanout(rng: random.Random) -> Variant:
     )
     path_a = (
         f"$\\frac{{\\partial f}}{{\\partial {a_name}}} \\cdot "
-        f"\\frac{{\\partial {a_name}}}{{\\partial x}} = {graph.branch_tex[0]} {_about(one)}$"
+        f"\\frac{{\\partial {a_name}}}{{\\partial x}} = {graph.branch_tex[0]} {approx(one, 4)}$"
     )
     path_b = (
         f"$\\frac{{\\partial f}}{{\\partial {b_name}}} \\cdot "
-        f"\\frac{{\\partial {b_name}}}{{\\partial x}} = {graph.branch_tex[1]} {_about(two)}$"
+        f"\\frac{{\\partial {b_name}}}{{\\partial x}} = {graph.branch_tex[1]} {approx(two, 4)}$"
     )
-    total = f"${fmt(one, 4)} + {_bracketed(two)} {_about(key, 3)}$"
+    total = f"${fmt(one, 4)} + {_bracketed(two)} {approx(key)}$"
     return numeric_variant(
         stem=stem,
         key=Choice(
@@ -226,8 +221,8 @@ def fanout(rng: random.Random) -> Variant:
             ),
         ],
         explanation=(
-            f"Forward: ${a_name} {_about(a_value)}$, ${b_name} {_about(b_value)}$, "
-            f"$f {_about(graph.forward(point))}$. Backward: $x$ reaches $f$ along two paths, "
+            f"Forward: ${a_name} {approx(a_value, 4)}$, ${b_name} {approx(b_value, 4)}$, "
+            f"$f {approx(graph.forward(point), 4)}$. Backward: $x$ reaches $f$ along two paths, "
             "and along each the chain rule multiplies the local derivatives. "
             f"Through ${a_name}$: {path_a}. "
             f"Through ${b_name}$: {path_b}. Since $x$ is used twice, its gradient is the sum "

@@ -1,4 +1,4 @@
-"""The seed page's neuron: z = w*x + b, a = sigmoid(z), L = 0.5*(y - a)**2.
+"""The worked example's neuron: z = w*x + b, a = sigmoid(z), L = 0.5*(y - a)**2.
 
 Keys come from sympy's derivatives, compiled once with lambdify and evaluated at the drawn
 numbers; each is checked against a centred difference of the loss computed independently in
@@ -16,9 +16,11 @@ from gradquiz.generators import (
     KeyCheck,
     Variant,
     VariantRejected,
+    approx,
     centred_difference,
     fmt,
     numeric_variant,
+    shown_difference,
 )
 
 w, x, b, y = sympy.symbols("w x b y", real=True)
@@ -93,6 +95,9 @@ def dl_da(rng: random.Random) -> Variant:
     yv = float(values[y])
     key = _key("a", values)
     numeric = centred_difference(lambda p: 0.5 * (yv - p[0]) ** 2, [av], 0)
+    a_text = fmt(av, 4)
+    if fmt(float(shown_difference(a_text, fmt(yv))), 3) != fmt(key):
+        raise VariantRejected("rounding a - y twice would not give the option shown")
     return numeric_variant(
         stem=_stem(values, "a"),
         key=Choice("key", key, "Correct: $\\frac{\\partial L}{\\partial a} = a - y$."),
@@ -100,8 +105,9 @@ def dl_da(rng: random.Random) -> Variant:
             Choice(
                 "sign-flipped",
                 yv - av,
-                "This is $y - a$: the minus sign inside $(y - a)^2$ was dropped. Differentiating "
-                "$\\tfrac{1}{2}(y - a)^2$ by $a$ gives $-(y - a) = a - y$.",
+                "This is $y - a$: it drops the inner derivative. By the chain rule, "
+                "$\\tfrac{1}{2}(y - a)^2$ differentiated by $a$ is $(y - a)$ times "
+                "$\\frac{\\partial (y - a)}{\\partial a} = -1$, which gives $a - y$.",
             ),
             Choice(
                 "used-z",
@@ -118,8 +124,9 @@ def dl_da(rng: random.Random) -> Variant:
             ),
         ],
         explanation=(
-            f"$\\frac{{\\partial L}}{{\\partial a}} = a - y \\approx {fmt(av, 4)} - {fmt(yv)} "
-            f"= {fmt(key)}$. This is the first line of the backward pass in the worked "
+            f"$\\frac{{\\partial L}}{{\\partial a}} = a - y \\approx {a_text} - {fmt(yv)} "
+            f"= {shown_difference(a_text, fmt(yv))}$, which the options show to three figures. "
+            "This is the first line of the backward pass in the worked "
             "example: the loss gradient that the chain rule then carries back to $z$, $w$ "
             "and $b$."
         ),
@@ -183,7 +190,7 @@ def dl_dw(rng: random.Random) -> Variant:
             "$\\frac{\\partial L}{\\partial w} = (a - y) \\cdot a(1 - a) \\cdot x$: the chain "
             f"rule through $a$, then $z$, then $w$, whose local derivative is $x$. Here "
             f"$\\frac{{\\partial L}}{{\\partial z}} \\approx {fmt(delta, 4)}$, times "
-            f"$x = {fmt(xv)}$, gives ${fmt(key)}$."
+            f"$x = {fmt(xv)}$, gives $\\frac{{\\partial L}}{{\\partial w}} {approx(key)}$."
         ),
         checks=[_check("dL/dw", key, _numeric(values, 0))],
     )

@@ -20,6 +20,7 @@ from gradquiz.generators import (
     evaluate,
     fmt,
     numeric_variant,
+    shown_difference,
 )
 
 CLASSES = 3
@@ -64,21 +65,27 @@ def cross_entropy(rng: random.Random) -> Variant:
     numeric = centred_difference(lambda zs: _float_loss(zs, true_class), floats, asked)
 
     k, y = asked + 1, true_class + 1  # as the learner counts
-    pk_text, key_text = fmt(probabilities[asked], 4), fmt(key)
+    # The key as explanation and feedback state it: p_k with the stem's digits, and the
+    # subtraction worked out on those digits, so every number matches the stem.
+    pk_text = fmt(probabilities[asked], 4)
     if asked == true_class:
-        below, above = _true_class_mistakes(probabilities, floats, k, key_text)
+        difference = shown_difference(pk_text, "1")
+        if fmt(float(difference)) != fmt(key):
+            raise VariantRejected("rounding p_k - 1 twice would not give the option shown")
+        result = f"p_{{{k}}} - 1 \\approx {pk_text} - 1 = {difference}"
+        below, above = _true_class_mistakes(probabilities, floats, k, result)
         steps = (
             f"$\\frac{{\\partial L}}{{\\partial p_{{{y}}}}} = -\\frac{{1}}{{p_{{{y}}}}}$ and "
             f"$\\frac{{\\partial p_{{{y}}}}}{{\\partial z_{{{k}}}}} = p_{{{y}}}(1 - p_{{{y}}})$, "
-            f"so $\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = -(1 - p_{{{y}}}) = "
-            f"p_{{{k}}} - 1 = {pk_text} - 1 = {key_text}$"
+            f"so $\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = -(1 - p_{{{y}}}) = {result}$"
         )
     else:
-        below, above = _other_class_mistakes(probabilities, floats, k, y, key_text)
+        result = f"p_{{{k}}} \\approx {pk_text}"
+        below, above = _other_class_mistakes(probabilities, floats, k, y, result)
         steps = (
             f"$\\frac{{\\partial L}}{{\\partial p_{{{y}}}}} = -\\frac{{1}}{{p_{{{y}}}}}$ and "
             f"$\\frac{{\\partial p_{{{y}}}}}{{\\partial z_{{{k}}}}} = -p_{{{y}}} p_{{{k}}}$, so "
-            f"$\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = p_{{{k}}} - 0 = {key_text}$"
+            f"$\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = p_{{{k}}} - 0 = {result}$"
         )
     # Mistakes that land below the key and above it: drawing how many of each are shown
     # varies the key's place among the ordered options.
@@ -96,7 +103,8 @@ def cross_entropy(rng: random.Random) -> Variant:
             "key",
             key,
             f"Correct: for softmax followed by cross-entropy, "
-            f"$\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = p_{{{k}}} - y_{{{k}}} = {key_text}$.",
+            f"$\\frac{{\\partial L}}{{\\partial z_{{{k}}}}} = p_{{{k}}} - y_{{{k}}}$, here "
+            f"${result}$.",
         ),
         distractors=distractors,
         explanation=(
@@ -110,11 +118,10 @@ def cross_entropy(rng: random.Random) -> Variant:
 
 
 def _true_class_mistakes(
-    probabilities: Sequence[float], logits: Sequence[float], k: int, key_text: str
+    probabilities: Sequence[float], logits: Sequence[float], k: int, result: str
 ) -> tuple[list[Choice], list[Choice]]:
     """Mistakes for dL/dz_y, the correct class's logit: those below p_y - 1, those above."""
     p = probabilities[k - 1]
-    pk_text = fmt(p, 4)
     below = [
         Choice(
             "stopped-at-log",
@@ -122,14 +129,14 @@ def _true_class_mistakes(
             f"This stops at the probability: $\\frac{{\\partial L}}{{\\partial p_{{{k}}}}} "
             f"= -\\frac{{1}}{{p_{{{k}}}}}$. The chain rule must still pass through the "
             f"softmax, whose slope $\\frac{{\\partial p_{{{k}}}}}{{\\partial z_{{{k}}}}} = "
-            f"p_{{{k}}}(1 - p_{{{k}}})$ turns it into $p_{{{k}}} - 1 = {key_text}$.",
+            f"p_{{{k}}}(1 - p_{{{k}}})$ turns it into ${result}$.",
         ),
         Choice(
             "forgot-normaliser",
             -1.0,
             f"This differentiates only $-z_{{{k}}}$, as if $L$ were the negative logit. But "
             f"$L = -\\log p_{{{k}}} = -z_{{{k}}} + \\log \\sum_j e^{{z_j}}$, and the "
-            f"normalising term adds $p_{{{k}}}$: the gradient is $p_{{{k}}} - 1 = {key_text}$.",
+            f"normalising term adds $p_{{{k}}}$: the gradient is ${result}$.",
         ),
     ]
     above = [
@@ -137,37 +144,37 @@ def _true_class_mistakes(
             "sign-flipped",
             1 - p,
             f"This is $y_{{{k}}} - p_{{{k}}}$, the gradient with its sign flipped. The "
-            f"gradient is $p_{{{k}}} - y_{{{k}}} = {pk_text} - 1 = {key_text}$; descent "
+            f"gradient is $p_{{{k}}} - y_{{{k}}} = {result}$; descent "
             "moves against it, which raises the correct class's logit.",
         ),
         Choice(
             "forgot-target",
             p,
             f"This is $p_{{{k}}}$ alone: it leaves out the target $y_{{{k}}} = 1$. For the "
-            f"correct class the gradient is $p_{{{k}}} - 1 = {key_text}$.",
+            f"correct class the gradient is ${result}$.",
         ),
         Choice(
             "unnormalised",
             math.exp(logits[k - 1]) - 1,
             f"This uses $e^{{z_{{{k}}}}}$ in place of $p_{{{k}}}$, leaving out the softmax's "
             "division by $\\sum_j e^{z_j}$. With the normalised probability the gradient is "
-            f"$p_{{{k}}} - 1 = {key_text}$.",
+            f"${result}$.",
         ),
     ]
     return below, above
 
 
 def _other_class_mistakes(
-    probabilities: Sequence[float], logits: Sequence[float], k: int, y: int, key_text: str
+    probabilities: Sequence[float], logits: Sequence[float], k: int, y: int, result: str
 ) -> tuple[list[Choice], list[Choice]]:
     """Mistakes for dL/dz_k with k a wrong class: those below p_k, those above."""
-    p, pk_text = probabilities[k - 1], fmt(probabilities[k - 1], 4)
+    p = probabilities[k - 1]
     below = [
         Choice(
             "sign-flipped",
             -p,
             f"This is $y_{{{k}}} - p_{{{k}}}$, the gradient with its sign flipped. The "
-            f"gradient is $p_{{{k}}} - y_{{{k}}} = {pk_text} - 0 = {key_text}$; descent "
+            f"gradient is $p_{{{k}}} - y_{{{k}}} = {result}$; descent "
             "moves against it, which lowers this wrong class's logit.",
         ),
         Choice(
@@ -175,7 +182,7 @@ def _other_class_mistakes(
             0.0,
             f"This assumes only the correct class's logit affects $L = -\\log p_{{{y}}}$. "
             f"The softmax normalises over all logits, so raising $z_{{{k}}}$ lowers "
-            f"$p_{{{y}}}$: the gradient is $p_{{{k}}} = {key_text}$.",
+            f"$p_{{{y}}}$: the gradient is ${result}$.",
         ),
         Choice(
             "stopped-at-softmax",
@@ -183,14 +190,14 @@ def _other_class_mistakes(
             f"This is $\\frac{{\\partial p_{{{y}}}}}{{\\partial z_{{{k}}}}} = "
             f"-p_{{{y}}} p_{{{k}}}$, the softmax's own slope. The chain rule still "
             f"multiplies by $\\frac{{\\partial L}}{{\\partial p_{{{y}}}}} = "
-            f"-\\frac{{1}}{{p_{{{y}}}}}$, which gives $p_{{{k}}} = {key_text}$.",
+            f"-\\frac{{1}}{{p_{{{y}}}}}$, which gives ${result}$.",
         ),
         Choice(
             "target-at-k",
             p - 1,
             f"This subtracts $1$ at class ${k}$, as if it were the correct class. The one-hot "
             f"target has its $1$ at class ${y}$, so $y_{{{k}}} = 0$ and the gradient is "
-            f"$p_{{{k}}} = {key_text}$.",
+            f"${result}$.",
         ),
     ]
     above = [
@@ -199,7 +206,7 @@ def _other_class_mistakes(
             math.exp(logits[k - 1]),
             f"This uses $e^{{z_{{{k}}}}}$ in place of $p_{{{k}}}$, leaving out the softmax's "
             "division by $\\sum_j e^{z_j}$. With the normalised probability the gradient is "
-            f"$p_{{{k}}} = {key_text}$.",
+            f"${result}$.",
         ),
     ]
     return (

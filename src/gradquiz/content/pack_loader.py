@@ -5,6 +5,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from gradquiz.content.code_blocks import code_block_problems
 from gradquiz.content.generator_check import CHECK_SEEDS, check_generators
 from gradquiz.content.generator_modules import GeneratorModules
 from gradquiz.content.page_files import read_page
@@ -71,6 +72,7 @@ def _read_pack(directory: Path, seeds: int) -> tuple[Pack | None, list[Problem]]
     modules = GeneratorModules(directory / "generators")
     questions, paths = _read_questions(directory / "questions", problems, modules)
     problems.extend(check_generators(questions, paths, seeds))
+    problems.extend(code_block_problems(directory))
     if spec is None or page is None:
         return None, problems
     topics = tuple(Topic(id=t.id, name=t.name, required=t.required) for t in spec.topics)

@@ -18,13 +18,16 @@ def _significant(text: str) -> int:
 
 
 def restates(quoted: str, shown: str) -> bool:
-    """Whether `quoted` looks like `shown` given to another number of decimals."""
-    if quoted == shown or _decimals(quoted) == _decimals(shown):
+    """Whether `quoted` looks like the stem's `shown` rounded to fewer decimals.
+
+    Only rounding down is a finding: a later number with more decimals than a stem number
+    is, in these generators, another quantity that happens to share its first digits.
+    """
+    if _decimals(quoted) >= _decimals(shown):
         return False
-    shorter, longer = sorted((quoted, shown), key=_decimals)
-    if _significant(shorter) < 3:  # "0.5" or "1.8" match too many numbers by chance
+    if _significant(quoted) < 3:  # "0.5" or "1.8" match too many numbers by chance
         return False
-    return round(float(longer), _decimals(shorter)) == float(shorter)
+    return round(float(shown), _decimals(quoted)) == float(quoted)
 
 
 def digit_mismatches(stem: str, later: str) -> list[tuple[str, str]]:
@@ -42,7 +45,7 @@ def digit_mismatches(stem: str, later: str) -> list[tuple[str, str]]:
 def test_restated_numbers_are_recognised() -> None:
     assert restates("0.881", "0.8808") and restates("-0.439", "-0.4386")
     assert not restates("0.8808", "0.8808") and not restates("0.5", "0.5012")
-    assert not restates("0.7311", "0.7312")
+    assert not restates("0.7311", "0.7312") and not restates("-1.256", "-1.26")
     assert digit_mismatches("a = 0.8808", "a - y = 0.881") == [("0.8808", "0.881")]
     assert digit_mismatches("a = 0.8808", "a \\approx 0.8808, so 0.881") == []
 

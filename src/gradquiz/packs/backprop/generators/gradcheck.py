@@ -15,7 +15,14 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from gradquiz.generators import KeyCheck, Option, Variant, VariantRejected, approx
+from gradquiz.generators import (
+    KeyCheck,
+    Option,
+    Variant,
+    VariantRejected,
+    approx,
+    key_at_random_rank,
+)
 
 THRESHOLDS = (Fraction(1, 10**7), Fraction(1, 10**4), Fraction(1, 10**2))
 # Relative errors are kept at least this factor away from every threshold.
@@ -122,9 +129,12 @@ def _scientific(value: int, exponent: int, power: int) -> str:
     return f"{_plain(value, exponent - power)} \\times 10^{{{power}}}"
 
 
-def classify(rng: random.Random) -> Variant:
-    """Which verdict fits a gradient check's analytic and numerical gradients."""
-    key_band = rng.randrange(len(VERDICTS))
+@key_at_random_rank(len(VERDICTS))
+def classify(rng: random.Random, key_band: int) -> Variant:
+    """Which verdict fits a gradient check's analytic and numerical gradients.
+
+    The verdicts are shown in their order, so the key's band is its rank among the options.
+    """
     verdict = VERDICTS[key_band]
     misleading_band = rng.choice(MISLEADING[key_band])
     misleading = VERDICTS[misleading_band]

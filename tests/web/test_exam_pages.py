@@ -27,7 +27,9 @@ SEED_PHRASES = [
     "Computation graph",
     "Vanishing gradient",
     "Backpropagation: the engine of deep learning",
-    'Backpropagation, short for "backward propagation of errors," is the algorithm that computes gradients of the loss function with respect to every weight in a neural network. It applies the chain rule repeatedly, propagating error signals from the output layer back to the input. This MCQ tests your understanding of the chain rule, computational graphs, gradient flow issues, and practical aspects.',
+    # "every weight" became "every parameter" (weights and biases); the rest is the seed's.
+    'Backpropagation, short for "backward propagation of errors," is the algorithm that computes gradients of the loss function with respect to every',
+    "It applies the chain rule repeatedly, propagating error signals from the output layer back to the input. This MCQ tests your understanding of the chain rule, computational graphs, gradient flow issues, and practical aspects.",
     "Why backprop matters",
     "Without efficient gradient computation, training deep networks would be infeasible. Backprop leverages the chain rule to compute exact gradients in linear time relative to the forward pass",
     "Backprop glossary – key concepts",

@@ -18,7 +18,7 @@ def test_model_answer_appears_only_after_the_learner_answers(client: TestClient)
     text = page_text(after.text)
     assert "Model answer" in text and "Pascanu" in text
     assert "It caps the gradient norm." in after.text
-    assert "You marked 0 of 5 as covered." in text
+    assert "You marked 0 of 7 as covered." in text
 
 
 def test_ticked_points_are_kept_and_shown_on_the_landing_page(client: TestClient) -> None:

@@ -5,8 +5,10 @@ from pathlib import Path
 
 from pydantic import Field
 
+from gradquiz.content.code_blocks import code_block_problems
 from gradquiz.content.generator_check import CHECK_SEEDS, check_generators
 from gradquiz.content.generator_modules import GeneratorModules
+from gradquiz.content.key_balance import key_position_problems
 from gradquiz.content.page_files import read_page
 from gradquiz.content.problems import Problem
 from gradquiz.content.question_file import SLUG, parse_question_file
@@ -77,6 +79,7 @@ def _read_pack(directory: Path, seeds: int) -> tuple[Pack | None, list[Problem]]
     modules = GeneratorModules(directory / "generators")
     questions, paths = _read_questions(directory / "questions", problems, modules)
     problems.extend(check_generators(questions, paths, seeds))
+    problems.extend(code_block_problems(directory))
     if spec is None or page is None:
         return None, problems
     topics = tuple(Topic(id=t.id, name=t.name, required=t.required) for t in spec.topics)
@@ -100,6 +103,7 @@ def _read_pack(directory: Path, seeds: int) -> tuple[Pack | None, list[Problem]]
                 )
             )
     problems.extend(near_duplicate_stems(questions, paths))
+    problems.extend(key_position_problems(questions, paths, manifest, seeds))
     pack = Pack(
         id=spec.id,
         title=spec.title,

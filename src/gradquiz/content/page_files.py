@@ -15,6 +15,7 @@ PAGE_FILES = {
     "why": "page/why.md",
     "glossary": "page/glossary.toml",
     "code_example": "page/example.txt",
+    "code_runnable": "page/example-runnable.py",
     "interview_tip": "page/interview-tip.md",
     "interview": "page/interview.toml",
 }
@@ -71,6 +72,7 @@ def read_page(directory: Path, code_title: str, problems: list[Problem]) -> Pack
         ),
         code_title=code_title,
         code_example=texts["code_example"],
+        code_runnable=texts["code_runnable"],
         interview_tip=texts["interview_tip"],
         interview_questions=tuple(
             InterviewQuestion(

@@ -49,13 +49,18 @@ class InterviewQuestion:
 
 @dataclass(frozen=True)
 class PackPage:
-    """The text blocks shown around the exam (the seed page), as Markdown and code."""
+    """The text blocks shown around the exam (the seed page), as Markdown and code.
+
+    `code_example` is the worked example's conceptual lines (pseudo-code, kept as the seed
+    page wrote them); `code_runnable` is the same example as Python that the tests run.
+    """
 
     intro: str
     why: str
     glossary: tuple[GlossaryTerm, ...]
     code_title: str
     code_example: str
+    code_runnable: str
     interview_tip: str
     interview_questions: tuple[InterviewQuestion, ...]
 

@@ -1,6 +1,8 @@
 """Numbers for generated questions: readable formatting and independent numeric checks."""
 
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from typing import Any, TypeAlias
 
@@ -19,6 +21,43 @@ def fmt(value: Number, digits: int = 3) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa} \\times 10^{{{int(exponent)}}}"
     return text
+
+
+def approx(value: Number | Fraction, digits: int = 3) -> str:
+    """`= v` when `digits` significant figures show `value` exactly, else `\\approx v`.
+
+    Exact values (ints, fractions, sympy rationals) are compared exactly; floats, which carry
+    rounding of their own, to a relative 1e-12.
+    """
+    text = fmt(float(value), digits)
+    shown = _fraction(text)
+    if isinstance(value, sympy.Rational | int | Fraction):
+        exact = shown == Fraction(str(value))
+    else:
+        number = float(value)
+        exact = abs(float(shown) - number) <= 1e-12 * max(1.0, abs(number))
+    return f"= {text}" if exact else f"\\approx {text}"
+
+
+def shown_difference(first: str, second: str) -> str:
+    """`first - second` worked out exactly on the two numbers as shown, so that the
+    arithmetic written on the page adds up digit for digit."""
+    return _decimal_text(Decimal(first) - Decimal(second))
+
+
+def _fraction(text: str) -> Fraction:
+    """The exact value of a number as `fmt` writes it (plain or `m \\times 10^{e}`)."""
+    if "times" not in text:
+        return Fraction(text)
+    mantissa, power = text.split(" \\times 10^")
+    return Fraction(mantissa) * Fraction(10) ** int(power.strip("{}"))
+
+
+def _decimal_text(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def centred_difference(

@@ -1,11 +1,22 @@
-"""Building a variant's options from the key and the mistakes that produce each distractor."""
+"""Building a variant's options from the key and the mistakes that produce each distractor.
 
-from collections.abc import Sequence
+Numeric options are shown in ascending order, so where the key lands among them is a cue
+unless it is drawn: `key_at_random_rank` draws the key's rank first, uniformly, and
+`distractors_around` picks mistakes that put the key at that rank.
+"""
+
+import functools
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gradquiz.core.questions import Option
-from gradquiz.core.variants import KeyCheck, Variant, VariantRejected
+from gradquiz.core.variants import Generator, KeyCheck, Variant, VariantRejected
 from gradquiz.generators.numbers import Number, fmt
+
+RankedGenerator = Callable[[random.Random, int], Variant]
+# Draws tried for one rank before the whole variant is drawn again (with a new rank).
+RANK_TRIES = 200
 
 
 @dataclass(frozen=True)
@@ -68,3 +79,43 @@ def text_variant(
         explanation=explanation,
         checks=tuple(checks),
     )
+
+
+def key_at_random_rank(options: int) -> Callable[[RankedGenerator], Generator]:
+    """Turn `build(rng, rank)` into a generator whose key sits at a uniformly drawn rank.
+
+    The rank (0 for the smallest of `options` ordered options) is drawn once; numbers that
+    cannot put the key there are drawn again with the same rank. Drawing the rank again on
+    every rejection instead would favour the ranks that are easy to fill.
+    """
+
+    def wrap(build: RankedGenerator) -> Generator:
+        @functools.wraps(build)
+        def generate(rng: random.Random) -> Variant:
+            rank = rng.randrange(options)
+            for _ in range(RANK_TRIES):
+                try:
+                    return build(rng, rank)
+                except VariantRejected:
+                    continue
+            raise VariantRejected(f"no draw in {RANK_TRIES} put the key at rank {rank}")
+
+        return generate
+
+    return wrap
+
+
+def distractors_around(
+    rng: random.Random, key: Choice, mistakes: Sequence[Choice], rank: int, count: int = 3
+) -> list[Choice]:
+    """`count` of the `mistakes`: `rank` of them below the key's value and the rest above it,
+    each drawn at random from those that fit. Raises VariantRejected when too few do."""
+    value = float(key.value)
+    below = [m for m in mistakes if float(m.value) < value]
+    above = [m for m in mistakes if float(m.value) > value]
+    if len(below) < rank or len(above) < count - rank:
+        raise VariantRejected(
+            f"{len(below)} mistakes below and {len(above)} above the key; rank {rank} needs "
+            f"{rank} and {count - rank}"
+        )
+    return rng.sample(below, rank) + rng.sample(above, count - rank)

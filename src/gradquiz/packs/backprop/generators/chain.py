@@ -17,9 +17,12 @@ from gradquiz.generators import (
     KeyCheck,
     Variant,
     VariantRejected,
+    approx,
     centred_difference,
+    distractors_around,
     evaluate,
     fmt,
+    key_at_random_rank,
     numeric_variant,
 )
 
@@ -71,6 +74,7 @@ for _act in ACTIVATIONS:
 TENTHS = [sympy.Rational(n, 10) for n in range(-20, 21) if n != 0]
 TARGETS = [sympy.Rational(n, 2) for n in range(-2, 5)]  # -1, -0.5, ..., 2
 MIN_SEPARATION = 0.05  # options closer than this (relative) are too easily confused
+OPTIONS = 5  # the key and four mistakes, in ascending order
 
 
 def _float_loss(activation: _Activation) -> Callable[[Sequence[float]], float]:
@@ -90,7 +94,8 @@ def _separated(values: Sequence[float]) -> bool:
     return True
 
 
-def two_layer(rng: random.Random) -> Variant:
+@key_at_random_rank(OPTIONS)
+def two_layer(rng: random.Random, rank: int) -> Variant:
     """dL/dw1 = (y_hat - t) * w2 * act'(w1 x) * x."""
     activation = rng.choice(ACTIVATIONS)
     values = {
@@ -105,21 +110,28 @@ def two_layer(rng: random.Random) -> Variant:
     if abs(float(values[x])) == 1:  # times x would change nothing
         raise VariantRejected("x = ±1")
     hv = activation.float_function(uv)
-    w2v, xv, tv = float(values[w2]), float(values[x]), float(values[t])
+    w1v, w2v, xv, tv = float(values[w1]), float(values[w2]), float(values[x]), float(values[t])
     yv = w2v * hv
     error = yv - tv
     if abs(error) < 0.2:
         raise VariantRejected("output too close to the target")
     slope_of = SLOPES[activation.name]
     slope, wrong_slope = slope_of(hv), slope_of(uv)
+    product = error * w2v * slope * xv  # the chain-rule product, to place the mistakes
     wrong = {
         "forgot-activation-derivative": error * w2v * xv,
         "stopped-at-h": error * w2v,
+        "stopped-at-u": error * w2v * slope,
         "used-pre-activation": error * w2v * wrong_slope * xv,
+        "times-w1": error * w2v * slope * w1v,
+        "forgot-w2": error * slope * xv,
+        "sign-flipped": -product,
     }
-    # Screen the draw with the chain-rule product before the (slower) exact evaluation.
-    product = error * w2v * slope * xv
-    if not _separated([product, -product, *wrong.values()]):
+    # Choose the mistakes with the chain-rule product before the (slower) exact evaluation.
+    screen = distractors_around(
+        rng, Choice("key", product, ""), [Choice(n, v, "") for n, v in wrong.items()], rank, 4
+    )
+    if not _separated([product, *(float(c.value) for c in screen)]):
         raise VariantRejected("two options too close")
     key = float(evaluate(DERIVATIVES[activation.name], values))
     wrong["sign-flipped"] = -key
@@ -144,8 +156,61 @@ def two_layer(rng: random.Random) -> Variant:
         f"{fmt(slope, 4)}$, "
         f"giving $\\approx {fmt(error * w2v * slope, 4)}$; and "
         f"$\\frac{{\\partial L}}{{\\partial w_1}} = \\frac{{\\partial L}}{{\\partial u}} \\cdot x "
-        f"\\approx {fmt(key)}$."
+        f"{approx(key)}$."
     )
+    mistakes = [
+        Choice(
+            "forgot-activation-derivative",
+            wrong["forgot-activation-derivative"],
+            f"This leaves out the activation's local derivative ${act}^{{\\prime}}(u) = "
+            f"{slope_at_h} \\approx {fmt(slope, 4)}$. The chain rule multiplies in a factor "
+            f"for every node on the path, and $h = {act}(u)$ is one of them.",
+        ),
+        Choice(
+            "stopped-at-h",
+            wrong["stopped-at-h"],
+            "This is $\\frac{\\partial L}{\\partial h} = (\\hat{y} - t)\\, w_2$: the chain "
+            f"stops at $h$. Two more factors lead back to $w_1$: ${act}^{{\\prime}}(u)$ and "
+            "$\\frac{\\partial u}{\\partial w_1} = x$.",
+        ),
+        Choice(
+            "used-pre-activation",
+            wrong["used-pre-activation"],
+            f"This evaluates the slope as ${slope_at_u} \\approx {fmt(wrong_slope, 4)}$, "
+            f"putting the pre-activation $u$ where the activation belongs. Written with "
+            f"the output, ${act}^{{\\prime}}(u) = {slope_at_h}$ uses $h = {act}(u) "
+            f"\\approx {fmt(hv, 4)}$, not $u$.",
+        ),
+        Choice(
+            "sign-flipped",
+            wrong["sign-flipped"],
+            "This has the wrong sign, as if the loss's derivative were $t - \\hat{y}$. "
+            "Differentiating $\\tfrac{1}{2}(\\hat{y} - t)^2$ by $\\hat{y}$ gives "
+            "$\\hat{y} - t$.",
+        ),
+        Choice(
+            "stopped-at-u",
+            wrong["stopped-at-u"],
+            "This is $\\frac{\\partial L}{\\partial u}$: the chain stops one step short of "
+            "$w_1$. Since $u = w_1 x$, one more factor, "
+            "$\\frac{\\partial u}{\\partial w_1} = x$, leads back to $w_1$.",
+        ),
+        Choice(
+            "times-w1",
+            wrong["times-w1"],
+            "This multiplies by $w_1$ in the last step, as if "
+            "$\\frac{\\partial (w_1 x)}{\\partial w_1}$ were $w_1$. The derivative of a "
+            "product with respect to one factor is the other factor: "
+            "$\\frac{\\partial u}{\\partial w_1} = x$.",
+        ),
+        Choice(
+            "forgot-w2",
+            wrong["forgot-w2"],
+            "This leaves out $w_2$: going back from $\\hat{y} = w_2 h$ to $h$ multiplies by "
+            "$\\frac{\\partial \\hat{y}}{\\partial h} = w_2$, a factor on the path like any "
+            "other.",
+        ),
+    ]
     return numeric_variant(
         stem=stem,
         key=Choice(
@@ -154,37 +219,7 @@ def two_layer(rng: random.Random) -> Variant:
             "Correct: $(\\hat{y} - t) \\cdot w_2 \\cdot "
             f"{act}^{{\\prime}}(u) \\cdot x$, one local derivative per step of the chain.",
         ),
-        distractors=[
-            Choice(
-                "forgot-activation-derivative",
-                wrong["forgot-activation-derivative"],
-                f"This leaves out the activation's local derivative ${act}^{{\\prime}}(u) = "
-                f"{slope_at_h} \\approx {fmt(slope, 4)}$. The chain rule multiplies in a factor "
-                f"for every node on the path, and $h = {act}(u)$ is one of them.",
-            ),
-            Choice(
-                "stopped-at-h",
-                wrong["stopped-at-h"],
-                "This is $\\frac{\\partial L}{\\partial h} = (\\hat{y} - t)\\, w_2$: the chain "
-                f"stops at $h$. Two more factors lead back to $w_1$: ${act}^{{\\prime}}(u)$ and "
-                "$\\frac{\\partial u}{\\partial w_1} = x$.",
-            ),
-            Choice(
-                "used-pre-activation",
-                wrong["used-pre-activation"],
-                f"This evaluates the slope as ${slope_at_u} \\approx {fmt(wrong_slope, 4)}$, "
-                f"putting the pre-activation $u$ where the activation belongs. Written with "
-                f"the output, ${act}^{{\\prime}}(u) = {slope_at_h}$ uses $h = {act}(u) "
-                f"\\approx {fmt(hv, 4)}$, not $u$.",
-            ),
-            Choice(
-                "sign-flipped",
-                wrong["sign-flipped"],
-                "This has the wrong sign, as if the loss's derivative were $t - \\hat{y}$. "
-                "Differentiating $\\tfrac{1}{2}(\\hat{y} - t)^2$ by $\\hat{y}$ gives "
-                "$\\hat{y} - t$.",
-            ),
-        ],
+        distractors=[c for c in mistakes if c.id in {s.id for s in screen}],
         explanation=(
             "Backward through the chain, one local derivative per node: " + steps + " In all, "
             f"$\\frac{{\\partial L}}{{\\partial w_1}} = (\\hat{{y}} - t) \\cdot w_2 \\cdot "

@@ -9,7 +9,17 @@ import random
 
 import sympy
 
-from gradquiz.generators import Choice, KeyCheck, Variant, VariantRejected, fmt, numeric_variant
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    VariantRejected,
+    approx,
+    distractors_around,
+    fmt,
+    key_at_random_rank,
+    numeric_variant,
+)
 
 # Integer vectors with an integer Euclidean norm, so that the norm can be found by hand.
 QUADRUPLES = [
@@ -29,6 +39,7 @@ QUADRUPLES = [
 SCALES = [1, 2, 3]
 THRESHOLDS = [sympy.Integer(k) for k in (1, 2, 3, 4, 5, 6, 8, 10)]
 NAMES = ("first", "second", "third")
+OPTIONS = 4  # the key and three mistakes, in ascending order
 assert all(math.isqrt(sum(x * x for x in q)) ** 2 == sum(x * x for x in q) for q in QUADRUPLES)
 
 
@@ -54,7 +65,8 @@ def _vector_text(vector: list[sympy.Integer]) -> str:
     return "(" + ", ".join(fmt(x) for x in vector) + ")"
 
 
-def by_norm(rng: random.Random) -> Variant:
+@key_at_random_rank(OPTIONS)
+def by_norm(rng: random.Random, rank: int) -> Variant:
     """One component of g after clipping by norm: c * g_k / ||g||."""
     base = list(rng.choice(QUADRUPLES))
     rng.shuffle(base)
@@ -79,26 +91,27 @@ def by_norm(rng: random.Random) -> Variant:
     if component < 0:
         k_text = f"({k_text})"
     squares = _squares(vector)
+    correct = Choice(
+        "key",
+        key,
+        f"Correct: $\\lVert g \\rVert = {n_text} > {c_text}$, so the whole vector is scaled "
+        f"by $\\frac{{{c_text}}}{{{n_text}}}$ and the {name} component becomes "
+        f"$\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} {approx(key_exact)}$.",
+    )
     return numeric_variant(
         stem=(
             f"To guard against an exploding gradient, you clip the gradient $g = {g_text}$ "
             f"by its norm, with threshold $c = {c_text}$. What is the {name} component of $g$ "
             "after clipping?"
         ),
-        key=Choice(
-            "key",
-            key,
-            f"Correct: $\\lVert g \\rVert = {n_text} > {c_text}$, so the whole vector is scaled "
-            f"by $\\frac{{{c_text}}}{{{n_text}}}$ and the {name} component becomes "
-            f"$\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} \\approx {fmt(key)}$.",
-        ),
-        distractors=_distractors(rng, vector, index, threshold),
+        key=correct,
+        distractors=distractors_around(rng, correct, _mistakes(vector, index, threshold), rank),
         explanation=(
             "Clipping by norm (Pascanu, Mikolov & Bengio 2013) replaces $g$ by "
             "$\\frac{c}{\\lVert g \\rVert} g$ whenever $\\lVert g \\rVert > c$. Here "
             f"$\\lVert g \\rVert = \\sqrt{{{squares}}} = {n_text} > {c_text}$, so every "
             f"component is multiplied by $\\frac{{{c_text}}}{{{n_text}}}$; the {name} component "
-            f"becomes $\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} \\approx {fmt(key)}$. "
+            f"becomes $\\frac{{{c_text}}}{{{n_text}}} \\cdot {k_text} {approx(key_exact)}$. "
             f"The clipped gradient points in the same direction as $g$ and has norm exactly "
             f"${c_text}$."
         ),
@@ -106,19 +119,16 @@ def by_norm(rng: random.Random) -> Variant:
     )
 
 
-def _distractors(
-    rng: random.Random, vector: list[sympy.Integer], index: int, threshold: sympy.Integer
-) -> list[Choice]:
-    """Three computed mistakes. Those that shrink the component more than clipping does and
-    those that shrink it less fall on either side of the key; drawing how many of each are
-    shown varies the key's position among the ordered options."""
+def _mistakes(vector: list[sympy.Integer], index: int, threshold: sympy.Integer) -> list[Choice]:
+    """Computed mistakes: some shrink the component more than clipping does, some less."""
     component = vector[index]
     norm = sympy.sqrt(sum(x**2 for x in vector))
+    squares = sum(x**2 for x in vector)
     l1_norm = sum(abs(x) for x in vector)
     largest = max(abs(x) for x in vector)
     c_text, n_text = fmt(threshold), fmt(norm)
     scale_text = f"$\\frac{{{c_text}}}{{{n_text}}}$"
-    shrink_more = [
+    mistakes = [
         Choice(
             "l1-norm",
             float(threshold * component / l1_norm),
@@ -126,18 +136,13 @@ def _distractors(
             f"${l1_norm}$). Clipping by norm uses the Euclidean norm "
             f"$\\lVert g \\rVert = {n_text}$, so that the clipped vector has length $c$.",
         ),
-    ]
-    if threshold > 1:  # for c = 1 this mistake gives the right answer
-        shrink_more.append(
-            Choice(
-                "forgot-threshold",
-                float(component / norm),
-                f"This divides $g$ by its norm ${n_text}$ but forgets to multiply by the "
-                "threshold, which leaves a vector of length $1$. Clipping rescales it to "
-                f"length $c = {c_text}$: the factor is {scale_text}.",
-            )
-        )
-    shrink_less = [
+        Choice(
+            "squared-norm",
+            float(threshold * component / squares),
+            f"This divides by the sum of squares, ${squares}$, and forgets the square root: "
+            f"the norm is $\\lVert g \\rVert = \\sqrt{{{squares}}} = {n_text}$, so the factor "
+            f"is {scale_text}.",
+        ),
         Choice(
             "by-value",
             float(max(-threshold, min(threshold, component))),
@@ -153,8 +158,18 @@ def _distractors(
             f"$c = {c_text}$, so $g$ is scaled by {scale_text}.",
         ),
     ]
+    if threshold > 1:  # for c = 1 this mistake gives the right answer
+        mistakes.append(
+            Choice(
+                "forgot-threshold",
+                float(component / norm),
+                f"This divides $g$ by its norm ${n_text}$ but forgets to multiply by the "
+                "threshold, which leaves a vector of length $1$. Clipping rescales it to "
+                f"length $c = {c_text}$: the factor is {scale_text}.",
+            )
+        )
     if abs(component) != largest:  # otherwise this mistake coincides with clipping by value
-        shrink_less.append(
+        mistakes.append(
             Choice(
                 "largest-entry",
                 float(threshold * component / largest),
@@ -163,6 +178,4 @@ def _distractors(
                 f"norm divides by the Euclidean norm ${n_text}$, a factor of {scale_text}.",
             )
         )
-    low = max(0, 3 - len(shrink_less))
-    count_more = rng.randint(low, min(3, len(shrink_more)))
-    return rng.sample(shrink_more, count_more) + rng.sample(shrink_less, 3 - count_more)
+    return mistakes

@@ -17,7 +17,9 @@ from gradquiz.generators import (
     Variant,
     VariantRejected,
     centred_difference,
+    distractors_around,
     fmt,
+    key_at_random_rank,
     numeric_variant,
 )
 
@@ -42,6 +44,7 @@ GATES = (
 LOCAL = {gate.name: tuple(sympy.diff(gate.expression, s) for s in INPUTS) for gate in GATES}
 VALUES = [n for n in range(-6, 7) if n != 0]
 UPSTREAM = [n for n in range(-5, 6) if n != 0]
+OPTIONS = 3  # the key and two mistakes, in ascending order
 
 
 def _bracketed(value: float) -> str:
@@ -49,7 +52,18 @@ def _bracketed(value: float) -> str:
     return f"({fmt(value)})" if value < 0 else fmt(value)
 
 
-def _distractors(
+def _local_only(g: int, local: float, asked: str) -> Choice:
+    """The local derivative alone: the upstream gradient was never multiplied in."""
+    return Choice(
+        "local-only",
+        local,
+        f"This is the local derivative $\\frac{{\\partial q}}{{\\partial {asked}}} = "
+        f"{fmt(local)}$ alone. The chain rule multiplies it by the gradient arriving from "
+        f"above, ${fmt(g)}$: ${fmt(g)} \\cdot {_bracketed(local)} = {fmt(g * local)}$.",
+    )
+
+
+def _mistakes(
     gate: str, g: int, own: int, other: int, asked: str, peer: str, larger: str
 ) -> list[Choice]:
     """The values and feedback of each gate's typical mistakes."""
@@ -105,10 +119,19 @@ def _distractors(
             f"$q = {larger}$, so only ${larger}$, the input that won the max in the forward "
             f"pass, receives the upstream gradient ${fmt(g)}$; the other input receives $0$.",
         ),
+        Choice(
+            "times-other-input",
+            g * other,
+            f"This scales the gradient by the other input, ${peer} = {fmt(other)}$, as a "
+            "multiply gate would. The max gate's local derivative is $1$ for the input that "
+            f"won the max, ${larger}$, and $0$ for the other, so ${asked}$ receives "
+            f"${fmt(g) if asked == larger else 0}$.",
+        ),
     ]
 
 
-def routing(rng: random.Random) -> Variant:
+@key_at_random_rank(OPTIONS)
+def routing(rng: random.Random, rank: int) -> Variant:
     """The gradient a gate passes to one input: upstream times the local derivative."""
     gate = rng.choice(GATES)
     xv, yv = rng.choice(VALUES), rng.choice(VALUES)
@@ -143,15 +166,20 @@ def routing(rng: random.Random) -> Variant:
             f"these values, so ${local_tex} = {fmt(local)}$"
         )
         rule = "the max gate routes the whole upstream gradient to the input that won the max"
+    correct = Choice(
+        "key",
+        key,
+        f"Correct: ${fmt(g)} \\cdot {local_tex} = {fmt(g)} \\cdot {_bracketed(local)} = "
+        f"{fmt(key)}$.",
+    )
+    mistakes = [
+        *_mistakes(gate.name, g, own, other, asked, peer, larger),
+        _local_only(g, local, asked),
+    ]
     return numeric_variant(
         stem=stem,
-        key=Choice(
-            "key",
-            key,
-            f"Correct: ${fmt(g)} \\cdot {local_tex} = {fmt(g)} \\cdot {_bracketed(local)} = "
-            f"{fmt(key)}$.",
-        ),
-        distractors=_distractors(gate.name, g, own, other, asked, peer, larger),
+        key=correct,
+        distractors=distractors_around(rng, correct, mistakes, rank, OPTIONS - 1),
         explanation=(
             f"{why}. By the chain rule, $\\frac{{\\partial L}}{{\\partial {asked}}} = "
             f"\\frac{{\\partial L}}{{\\partial q}} \\cdot {local_tex} = {fmt(g)} \\cdot "

@@ -1,8 +1,10 @@
 """Judging a gradient check by its relative error (CS231n notes, gradient checks).
 
 The notes' thresholds: above 1e-2 the gradient is probably wrong; between 1e-4 and 1e-2 it
-should make you uncomfortable; below 1e-4 it is usually fine for objectives with kinks but too
-high for smooth ones; at 1e-7 and less you should be happy. Versions of the notes differ in
+should make you uncomfortable; below 1e-4 is usually okay for objectives with kinks, while
+without kinks 1e-4 is too high; at 1e-7 and less you should be happy. They add that relative
+errors grow with depth, and that a check at one point can pass a gradient that is wrong
+elsewhere; the explanation says both. Versions of the notes differ in
 the denominator of the relative error (max(|a|, |b|) or |a| + |b|), so the relative error is
 drawn from decades far from every threshold: both denominators give the same decade and the
 same verdict, and the checks compare the two.
@@ -13,7 +15,14 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from gradquiz.generators import KeyCheck, Option, Variant, VariantRejected, fmt
+from gradquiz.generators import (
+    KeyCheck,
+    Option,
+    Variant,
+    VariantRejected,
+    approx,
+    key_at_random_rank,
+)
 
 THRESHOLDS = (Fraction(1, 10**7), Fraction(1, 10**4), Fraction(1, 10**2))
 # Relative errors are kept at least this factor away from every threshold.
@@ -34,7 +43,7 @@ VERDICTS = (
     Verdict(
         "right",
         -9,
-        "Below $10^{-7}$: the gradient is almost surely right",
+        "Below $10^{-7}$: you should be happy, the gradient looks right",
         "far below $10^{-7}$, where the CS231n notes say you should be happy",
         2e-9,
         9e-9,
@@ -42,9 +51,10 @@ VERDICTS = (
     Verdict(
         "kinks",
         -6,
-        "From $10^{-7}$ to $10^{-4}$: acceptable only if the loss has kinks",
-        "between $10^{-7}$ and $10^{-4}$, which the CS231n notes call usually fine for an "
-        "objective with kinks (ReLUs, a max); for a smooth one they expect $10^{-7}$ or less",
+        "From $10^{-7}$ to $10^{-4}$: fine if the loss has kinks, worth a look if it is smooth",
+        "between $10^{-7}$ and $10^{-4}$: the CS231n notes call a relative error below "
+        "$10^{-4}$ usually okay for an objective with kinks (ReLUs, a max), call $10^{-4}$ too "
+        "high for one without kinks, and say you should be happy only at $10^{-7}$ or less",
         2e-6,
         9e-6,
     ),
@@ -96,13 +106,13 @@ def _log_uniform(rng: random.Random, low: float, high: float) -> float:
 
 def _shown_pair(values: list[int], exponent: int) -> tuple[str, str]:
     """Each value * 10^exponent with every drawn digit, both in one notation so that they can
-    be compared at a glance: plain when the larger is at least 0.01, else scientific with the
-    larger one's power of ten."""
+    be compared at a glance: plain when the larger is at least 0.01, else each in scientific
+    notation with a mantissa from 1 to 10."""
     largest = max(abs(v) for v in values)
     if largest * 10.0**exponent >= 0.01:
         return _plain(values[0], exponent), _plain(values[1], exponent)
-    power = exponent + len(str(largest)) - 1
-    return _scientific(values[0], exponent, power), _scientific(values[1], exponent, power)
+    first, second = (_scientific(v, exponent, exponent + len(str(abs(v))) - 1) for v in values)
+    return first, second
 
 
 def _plain(value: int, exponent: int) -> str:
@@ -119,9 +129,12 @@ def _scientific(value: int, exponent: int, power: int) -> str:
     return f"{_plain(value, exponent - power)} \\times 10^{{{power}}}"
 
 
-def classify(rng: random.Random) -> Variant:
-    """Which verdict fits a gradient check's analytic and numerical gradients."""
-    key_band = rng.randrange(len(VERDICTS))
+@key_at_random_rank(len(VERDICTS))
+def classify(rng: random.Random, key_band: int) -> Variant:
+    """Which verdict fits a gradient check's analytic and numerical gradients.
+
+    The verdicts are shown in their order, so the key's band is its rank among the options.
+    """
     verdict = VERDICTS[key_band]
     misleading_band = rng.choice(MISLEADING[key_band])
     misleading = VERDICTS[misleading_band]
@@ -158,44 +171,48 @@ def classify(rng: random.Random) -> Variant:
     # computed in float64 from the two gradients as shown.
     error_other = abs(a_float - n_float) / (abs(a_float) + abs(n_float))
 
-    d_text, r_text = fmt(float(difference), 2), fmt(float(error_max), 2)
-    r_other = fmt(error_other, 2)
+    # "= x" where two figures show a number exactly, "\\approx x" where they round it.
+    d_is, r_is, r_other = approx(difference, 2), approx(error_max, 2), approx(error_sum, 2)
+    relative = f"$\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} {r_is}$"
     options = []
     for index, option in enumerate(VERDICTS):
         if index == key_band:
-            feedback = f"Correct: the relative error is ${r_text}$, {verdict.meaning}."
+            feedback = f"Correct: the relative error is {relative}, {verdict.meaning}."
         elif index == misleading_band:
             feedback = (
-                f"This judges by the absolute difference $|g_a - g_n| = {d_text}$. A gradient "
-                "check compares the difference with the size of the gradients: the relative "
-                f"error $\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$ lies "
-                f"{verdict.meaning}."
+                f"This judges by the absolute difference $|g_a - g_n| {d_is}$. A gradient "
+                f"check compares the difference with the size of the gradients: the relative "
+                f"error {relative} lies {verdict.meaning}."
             )
         else:
             direction = "smaller" if index < key_band else "larger"
             feedback = (
                 f"This verdict is for a relative error {_range(option)}, "
                 f"{abs(option.decade - verdict.decade)} orders of magnitude {direction} than "
-                f"the one here: $\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$, "
-                f"{verdict.meaning}."
+                f"the one here: {relative}, {verdict.meaning}."
             )
         options.append(Option(id=option.id, text=option.text, feedback=feedback))
 
     return Variant(
         stem=(
-            "You check backprop's gradient for one weight against a centred difference, in "
-            f"float64. Backprop gives $g_a = {analytic}$ and the centred difference gives "
-            f"$g_n = {numerical}$. Where does their relative error lie, and what do you conclude?"
+            "You check backprop's gradient for one weight of a small network against a "
+            f"centred difference, in float64. Backprop gives $g_a = {analytic}$ and the "
+            f"centred difference gives $g_n = {numerical}$. Where does their relative error "
+            "lie, and what do you conclude?"
         ),
         options=tuple(options),
         key=verdict.id,
         explanation=(
             "Judge a gradient check by the relative error, not the absolute difference: the "
             "same difference is negligible for large gradients and fatal for tiny ones. Here "
-            f"$|g_a - g_n| = {d_text}$, so the relative error is "
-            f"$\\frac{{|g_a - g_n|}}{{\\max(|g_a|, |g_n|)}} = {r_text}$ (with "
-            f"$|g_a| + |g_n|$ in the denominator, as some versions of the CS231n notes write "
-            f"it, ${r_other}$). Either way it lies {verdict.meaning}."
+            f"$|g_a - g_n| {d_is}$, so the relative error is {relative} (some versions of "
+            "the CS231n notes divide by $|g_a| + |g_n|$ instead: "
+            f"$\\frac{{|g_a - g_n|}}{{|g_a| + |g_n|}} {r_other}$). Either way it lies "
+            f"{verdict.meaning}. Two "
+            "cautions from the same notes: relative errors grow with the depth of the network, "
+            "so these thresholds, meant for a small one like this, are read more leniently "
+            "for a deep one; and a check is made at one point, so a gradient that passes "
+            "there can still be wrong elsewhere."
         ),
         checks=(
             KeyCheck(

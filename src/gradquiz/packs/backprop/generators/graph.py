@@ -18,9 +18,12 @@ from gradquiz.generators import (
     KeyCheck,
     Variant,
     VariantRejected,
+    approx,
     centred_difference,
+    distractors_around,
     evaluate,
     fmt,
+    key_at_random_rank,
     numeric_variant,
 )
 
@@ -47,6 +50,8 @@ class _Graph:
     draw: Callable[[random.Random], Values]
     forward: Callable[[Sequence[float]], float]  # f in float64, inputs in `inputs` order
     shown: Callable[[Values], str]  # forward values given in the stem (TeX, may be empty)
+    slip: sympy.Expr  # df/dx with one local derivative taken wrongly, in terms of the inputs
+    slip_feedback: str  # which local derivative, and what it is
 
     def composed(self) -> sympy.Expr:
         return self.last.subs({A: self.first, B: self.second})
@@ -103,6 +108,12 @@ GRAPHS = (
         draw=_integers,
         forward=lambda v: (v[0] + v[1]) * (v[0] * v[2]),
         shown=lambda values: "",
+        slip=x * z + (x + y) * x,
+        slip_feedback=(
+            "This takes the local derivative of $p = x z$ with respect to $x$ as $x$, the "
+            "input's own value. The derivative of a product with respect to one factor is the "
+            "other factor: $\\frac{\\partial p}{\\partial x} = z$"
+        ),
     ),
     _Graph(
         formula="f = x y + \\sigma(x)",
@@ -118,6 +129,11 @@ GRAPHS = (
         shown=lambda values: (
             f" The forward pass gives $s = \\sigma(x) \\approx "
             f"{fmt(_sigmoid(float(values[x])), 4)}$."
+        ),
+        slip=y + 1 / (1 + sympy.exp(-x)),
+        slip_feedback=(
+            "This takes the sigmoid's local derivative as $s = \\sigma(x)$ itself. Its "
+            "derivative is $\\frac{\\partial s}{\\partial x} = s(1 - s)$"
         ),
     ),
     _Graph(
@@ -135,11 +151,17 @@ GRAPHS = (
             " The forward pass gives $r = \\tanh(x) \\approx "
             f"{fmt(math.tanh(float(values[x])), 4)}$."
         ),
+        slip=sympy.tanh(x) + (x - y) * sympy.tanh(x),
+        slip_feedback=(
+            "This takes tanh's local derivative as $r = \\tanh(x)$ itself. Its derivative is "
+            "$\\frac{\\partial r}{\\partial x} = 1 - r^2$"
+        ),
     ),
 )
 # Derived once: the key's derivative and the two branch contributions, per graph.
 DERIVATIVES = [(sympy.diff(g.composed(), x), *g.branches()) for g in GRAPHS]
 MIN_SEPARATION = 0.05  # options closer than this (relative) are too easily confused
+OPTIONS = 4  # the key and three mistakes, in ascending order
 
 
 def _separated(values: Sequence[float]) -> bool:
@@ -151,18 +173,13 @@ def _separated(values: Sequence[float]) -> bool:
     return True
 
 
-def _about(value: float, digits: int = 4) -> str:
-    """`= value` when `digits` figures show it exactly, else `\\approx value`."""
-    exact = abs(float(fmt(value, digits)) - value) <= 1e-12 * max(1.0, abs(value))
-    return f"= {fmt(value, digits)}" if exact else f"\\approx {fmt(value, digits)}"
-
-
 def _bracketed(value: float) -> str:
     """A negative number in brackets, for use after an operator."""
     return f"({fmt(value, 4)})" if value < 0 else fmt(value, 4)
 
 
-def fanout(rng: random.Random) -> Variant:
+@key_at_random_rank(OPTIONS)
+def fanout(rng: random.Random, rank: int) -> Variant:
     """df/dx = the sum of the two branch contributions."""
     index = rng.randrange(len(GRAPHS))
     graph = GRAPHS[index]
@@ -172,8 +189,6 @@ def fanout(rng: random.Random) -> Variant:
     one, two = _float(first_branch, values), _float(second_branch, values)
     if min(abs(one), abs(two), abs(key)) < 0.1:
         raise VariantRejected("a branch contributes almost nothing")
-    if not _separated([key, one, two, one * two]):
-        raise VariantRejected("two options too close")
     point = [float(values[s]) for s in graph.inputs]
     numeric = centred_difference(graph.forward, point, 0)
     a_name, b_name = graph.names
@@ -187,47 +202,64 @@ def fanout(rng: random.Random) -> Variant:
     )
     path_a = (
         f"$\\frac{{\\partial f}}{{\\partial {a_name}}} \\cdot "
-        f"\\frac{{\\partial {a_name}}}{{\\partial x}} = {graph.branch_tex[0]} {_about(one)}$"
+        f"\\frac{{\\partial {a_name}}}{{\\partial x}} = {graph.branch_tex[0]} {approx(one, 4)}$"
     )
     path_b = (
         f"$\\frac{{\\partial f}}{{\\partial {b_name}}} \\cdot "
-        f"\\frac{{\\partial {b_name}}}{{\\partial x}} = {graph.branch_tex[1]} {_about(two)}$"
+        f"\\frac{{\\partial {b_name}}}{{\\partial x}} = {graph.branch_tex[1]} {approx(two, 4)}$"
     )
-    total = f"${fmt(one, 4)} + {_bracketed(two)} {_about(key, 3)}$"
+    total = f"${fmt(one, 4)} + {_bracketed(two)} {approx(key)}$"
+    correct = Choice(
+        "key",
+        key,
+        f"Correct: the branches through ${a_name}$ and ${b_name}$ contribute "
+        f"${fmt(one, 4)}$ and ${fmt(two, 4)}$, and at the fork they add.",
+    )
+    mistakes = [
+        Choice(
+            "first-branch-only",
+            one,
+            f"This keeps only the branch through ${a_name}$, {path_a}. But $x$ also "
+            f"feeds ${b_name}$, whose branch contributes {path_b}; gradients from all "
+            f"branches add at a fork: {total}.",
+        ),
+        Choice(
+            "second-branch-only",
+            two,
+            f"This keeps only the branch through ${b_name}$, {path_b}. But $x$ also "
+            f"feeds ${a_name}$, whose branch contributes {path_a}; gradients from all "
+            f"branches add at a fork: {total}.",
+        ),
+        Choice(
+            "multiplied-branches",
+            one * two,
+            f"This multiplies the two branch contributions, ${fmt(one, 4)} \\cdot "
+            f"{_bracketed(two)}$. Local derivatives multiply along one path, but where "
+            f"$x$ fans out to two paths the contributions add: {total}.",
+        ),
+        Choice(
+            "local-slip",
+            _float(graph.slip, values),
+            f"{graph.slip_feedback}; with the two branches added, {total}.",
+        ),
+        Choice(
+            "averaged-branches",
+            (one + two) / 2,
+            "This averages the two branch contributions, as if the fork shared the "
+            "gradient out between its branches. Each branch's contribution counts in full; "
+            f"where $x$ fans out they add: {total}.",
+        ),
+    ]
+    distractors = distractors_around(rng, correct, mistakes, rank)
+    if not _separated([key, *(float(c.value) for c in distractors)]):
+        raise VariantRejected("two options too close")
     return numeric_variant(
         stem=stem,
-        key=Choice(
-            "key",
-            key,
-            f"Correct: the branches through ${a_name}$ and ${b_name}$ contribute "
-            f"${fmt(one, 4)}$ and ${fmt(two, 4)}$, and at the fork they add.",
-        ),
-        distractors=[
-            Choice(
-                "first-branch-only",
-                one,
-                f"This keeps only the branch through ${a_name}$, {path_a}. But $x$ also "
-                f"feeds ${b_name}$, whose branch contributes {path_b}; gradients from all "
-                f"branches add at a fork: {total}.",
-            ),
-            Choice(
-                "second-branch-only",
-                two,
-                f"This keeps only the branch through ${b_name}$, {path_b}. But $x$ also "
-                f"feeds ${a_name}$, whose branch contributes {path_a}; gradients from all "
-                f"branches add at a fork: {total}.",
-            ),
-            Choice(
-                "multiplied-branches",
-                one * two,
-                f"This multiplies the two branch contributions, ${fmt(one, 4)} \\cdot "
-                f"{_bracketed(two)}$. Local derivatives multiply along one path, but where "
-                f"$x$ fans out to two paths the contributions add: {total}.",
-            ),
-        ],
+        key=correct,
+        distractors=distractors,
         explanation=(
-            f"Forward: ${a_name} {_about(a_value)}$, ${b_name} {_about(b_value)}$, "
-            f"$f {_about(graph.forward(point))}$. Backward: $x$ reaches $f$ along two paths, "
+            f"Forward: ${a_name} {approx(a_value, 4)}$, ${b_name} {approx(b_value, 4)}$, "
+            f"$f {approx(graph.forward(point), 4)}$. Backward: $x$ reaches $f$ along two paths, "
             "and along each the chain rule multiplies the local derivatives. "
             f"Through ${a_name}$: {path_a}. "
             f"Through ${b_name}$: {path_b}. Since $x$ is used twice, its gradient is the sum "

@@ -14,8 +14,10 @@ from gradquiz.generators import (
     Variant,
     VariantRejected,
     centred_difference,
+    distractors_around,
     evaluate,
     fmt,
+    key_at_random_rank,
     numeric_variant,
 )
 
@@ -30,6 +32,7 @@ RATES = [sympy.Rational(1, 100), sympy.Rational(1, 20), sympy.Rational(1, 10)]
 MOMENTA = [sympy.Rational(1, 2), sympy.Rational(4, 5), sympy.Rational(9, 10)]
 VELOCITIES = [sympy.Rational(k, 10) for k in range(-10, 11) if k != 0]
 DIGITS = 4
+OPTIONS = 4  # the key and three mistakes, in ascending order
 
 
 def _draw_loss(rng: random.Random) -> dict[sympy.Symbol, sympy.Rational]:
@@ -81,31 +84,34 @@ def _gradient_steps(values: dict[sympy.Symbol, sympy.Rational]) -> str:
     )
 
 
-def sgd_step(rng: random.Random) -> Variant:
+@key_at_random_rank(OPTIONS)
+def sgd_step(rng: random.Random, rank: int) -> Variant:
     """w - eta * dL/dw after one step of gradient descent."""
     values = _draw_loss(rng)
     eta = rng.choice(RATES)
     w0 = values[w]
     g = evaluate(GRADIENT, values, exact=True)
     key = w0 - eta * g
-    _require_exact(key, *_sgd_mistakes(values, eta).values())
+    eta_text, w_text = fmt(eta), fmt(w0)
+    correct = Choice(
+        "key",
+        key,
+        f"Correct: $w - \\eta \\frac{{\\partial L}}{{\\partial w}} = {w_text} - {eta_text} "
+        f"\\cdot {_signed(g)} = {fmt(key, DIGITS)}$.",
+    )
+    distractors = distractors_around(rng, correct, _sgd_distractors(values, eta), rank)
+    _require_exact(key, *(c.value for c in distractors))
 
     numeric_g = _numeric_gradient(values)
     step_estimate = float(w0) - float(eta) * numeric_g
-    eta_text, w_text = fmt(eta), fmt(w0)
     return numeric_variant(
         stem=(
             f"A single weight has the loss $L(w) = {_loss_text(values)}$. It is now "
             f"$w = {w_text}$, and you take one step of gradient descent with learning rate "
             f"$\\eta = {eta_text}$. What is $w$ after the step?"
         ),
-        key=Choice(
-            "key",
-            key,
-            f"Correct: $w - \\eta \\frac{{\\partial L}}{{\\partial w}} = {w_text} - {eta_text} "
-            f"\\cdot {_signed(g)} = {fmt(key, DIGITS)}$.",
-        ),
-        distractors=_sgd_distractors(rng, values, eta),
+        key=correct,
+        distractors=distractors,
         explanation=(
             f"The gradient at $w = {w_text}$ is ${_gradient_steps(values)}$. Gradient descent "
             "moves against it, $w \\leftarrow w - \\eta \\frac{\\partial L}{\\partial w}$: "
@@ -134,11 +140,9 @@ def _sgd_mistakes(
 
 
 def _sgd_distractors(
-    rng: random.Random, values: dict[sympy.Symbol, sympy.Rational], eta: sympy.Rational
+    values: dict[sympy.Symbol, sympy.Rational], eta: sympy.Rational
 ) -> list[Choice]:
-    """Stepping along the gradient and two of four other computed mistakes. Some of these
-    land beyond the key and some short of it, so the key's place among the ordered options
-    varies."""
+    """Five computed mistakes; some land beyond the key and some short of it."""
     w0, g = values[w], evaluate(GRADIENT, values, exact=True)
     key = w0 - eta * g
     w_text, eta_text, g_text = fmt(w0), fmt(eta), fmt(g, DIGITS)
@@ -169,9 +173,7 @@ def _sgd_distractors(
             f"The derivative of $a(w - c)^2$ is $2a(w - c) = {g_text}$: ${step}$."
         ),
     }
-    others = ["forgot-rate", "used-loss", "fixed-step", "dropped-two"]
-    chosen = ["along-gradient", *rng.sample(others, 2)]
-    return [Choice(name, mistakes[name], feedback[name]) for name in chosen]
+    return [Choice(name, mistakes[name], feedback[name]) for name in mistakes]
 
 
 def _direction(g: sympy.Rational) -> str:
@@ -180,7 +182,8 @@ def _direction(g: sympy.Rational) -> str:
     return "The gradient is negative, so the loss falls as $w$ grows and the step raises $w$."
 
 
-def momentum_step(rng: random.Random) -> Variant:
+@key_at_random_rank(OPTIONS)
+def momentum_step(rng: random.Random, rank: int) -> Variant:
     """w + (mu v - eta dL/dw) after one step of SGD with momentum."""
     values = _draw_loss(rng)
     eta, mu, v0 = rng.choice(RATES), rng.choice(MOMENTA), rng.choice(VELOCITIES)
@@ -188,8 +191,6 @@ def momentum_step(rng: random.Random) -> Variant:
     g = evaluate(GRADIENT, values, exact=True)
     velocity = mu * v0 - eta * g
     key = w0 + velocity
-    plain, wrong_sign, old_velocity = w0 - eta * g, w0 + mu * v0 + eta * g, w0 + v0
-    _require_exact(key, plain, wrong_sign, old_velocity, velocity)
 
     numeric_g = _numeric_gradient(values)
     simulated = float(w0) + (float(mu) * float(v0) - float(eta) * numeric_g)
@@ -198,6 +199,51 @@ def momentum_step(rng: random.Random) -> Variant:
     new_velocity = (
         f"v = {mu_text} \\cdot {_signed(v0)} - {eta_text} \\cdot {_signed(g)} = {vel_text}"
     )
+    correct = Choice(
+        "key",
+        key,
+        f"Correct: ${new_velocity}$, and $w = {w_text} + {_signed(velocity)} = {key_text}$.",
+    )
+    mistakes = [
+        Choice(
+            "forgot-velocity",
+            w0 - eta * g,
+            "This is the plain gradient-descent step $w - \\eta "
+            "\\frac{\\partial L}{\\partial w}$, which ignores the velocity. With momentum "
+            f"the damped old velocity $\\mu v = {fmt(mu * v0, DIGITS)}$ is added as well: "
+            f"${new_velocity}$, so $w = {key_text}$.",
+        ),
+        Choice(
+            "gradient-sign",
+            w0 + mu * v0 + eta * g,
+            "This adds the gradient term to the velocity instead of subtracting it, which "
+            "pushes the weight uphill. The velocity is pushed against the gradient: "
+            f"${new_velocity}$, so $w = {key_text}$.",
+        ),
+        Choice(
+            "old-velocity",
+            w0 + v0,
+            f"This moves $w$ by the old velocity $v = {v_text}$, before the velocity is "
+            "updated with the damping and the new gradient. The update first computes "
+            f"${new_velocity}$ and then moves $w$ by it: $w = {key_text}$.",
+        ),
+        Choice(
+            "dropped-mu",
+            w0 + v0 - eta * g,
+            f"This keeps the whole old velocity, dropping the factor $\\mu = {mu_text}$: "
+            f"$v = {_signed(v0)} - {eta_text} \\cdot {_signed(g)}$. The old velocity is "
+            f"damped first: ${new_velocity}$, so $w = {key_text}$.",
+        ),
+        Choice(
+            "forgot-rate",
+            w0 + mu * v0 - g,
+            "This pushes the velocity by the whole gradient and forgets the learning rate. "
+            f"The push is $\\eta \\frac{{\\partial L}}{{\\partial w}}$: ${new_velocity}$, so "
+            f"$w = {key_text}$.",
+        ),
+    ]
+    distractors = distractors_around(rng, correct, mistakes, rank)
+    _require_exact(key, velocity, *(c.value for c in distractors))
     return numeric_variant(
         stem=(
             "SGD with momentum updates a weight by $v \\leftarrow \\mu v - \\eta "
@@ -206,35 +252,8 @@ def momentum_step(rng: random.Random) -> Variant:
             f"$\\eta = {eta_text}$. The weight is now $w = {w_text}$, and the velocity left "
             f"from the previous step is $v = {v_text}$. What is $w$ after this step?"
         ),
-        key=Choice(
-            "key",
-            key,
-            f"Correct: ${new_velocity}$, and $w = {w_text} + {_signed(velocity)} = {key_text}$.",
-        ),
-        distractors=[
-            Choice(
-                "forgot-velocity",
-                plain,
-                "This is the plain gradient-descent step $w - \\eta "
-                "\\frac{\\partial L}{\\partial w}$, which ignores the velocity. With momentum "
-                f"the damped old velocity $\\mu v = {fmt(mu * v0, DIGITS)}$ is added as well: "
-                f"${new_velocity}$, so $w = {key_text}$.",
-            ),
-            Choice(
-                "gradient-sign",
-                wrong_sign,
-                "This adds the gradient term to the velocity instead of subtracting it, which "
-                "pushes the weight uphill. The velocity is pushed against the gradient: "
-                f"${new_velocity}$, so $w = {key_text}$.",
-            ),
-            Choice(
-                "old-velocity",
-                old_velocity,
-                f"This moves $w$ by the old velocity $v = {v_text}$, before the velocity is "
-                "updated with the damping and the new gradient. The update first computes "
-                f"${new_velocity}$ and then moves $w$ by it: $w = {key_text}$.",
-            ),
-        ],
+        key=correct,
+        distractors=distractors,
         explanation=(
             f"First the gradient: ${_gradient_steps(values)}$. The velocity is damped by $\\mu$ "
             f"and pushed against the gradient: ${new_velocity}$. The weight then moves by the "

@@ -108,9 +108,10 @@ def routing(rng: random.Random) -> Variant:
         "$\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot$ mask "
         f"$= {g_tex} \\odot {mask_tex} = {key_tex}$"
         + (f", and its entries sum to ${fmt(sum(key))}$" if as_sum else "")
-        + ". Units whose pre-activation is negative pass no gradient back at all; a unit "
-        "that is negative on every input never receives a gradient again, the dead ReLU of "
-        "the CS231n notes."
+        + ". Units whose pre-activation is negative pass no gradient back at all. A unit "
+        "whose pre-activation is negative for every example in the data gets no gradient "
+        "for its weights, so they stop changing: the dead ReLU of the CS231n notes, which "
+        "stays dead for as long as its inputs stay as they are."
     )
     if as_sum:
         if sum(key) == 0:  # a zero key cannot be checked by relative error

@@ -11,7 +11,16 @@ import random
 
 import sympy
 
-from gradquiz.generators import Choice, KeyCheck, Variant, centred_difference, fmt, numeric_variant
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    Variant,
+    centred_difference,
+    distractors_around,
+    fmt,
+    key_at_random_rank,
+    numeric_variant,
+)
 
 _z = sympy.Symbol("z", real=True)
 SIGMOID = 1 / (1 + sympy.exp(-_z))
@@ -23,6 +32,7 @@ SIGMOID_AT_ZERO = SIGMOID.subs(_z, 0)
 # key, and below 4, so that every unit shrinks the gradient.
 WEIGHTS = [sympy.Rational(k, 10) for k in range(12, 37)]
 DEPTHS = range(3, 9)
+OPTIONS = 4  # the key and three mistakes, in ascending order
 
 
 def _centred_sigmoid(zv: float) -> float:
@@ -48,7 +58,8 @@ def _chain_output(weight: float, depth: int, input_offset: float) -> float:
     return offset
 
 
-def sigmoid_depth(rng: random.Random) -> Variant:
+@key_at_random_rank(OPTIONS)
+def sigmoid_depth(rng: random.Random, rank: int) -> Variant:
     """d a_n / d a_0 = (w sigma'(0))^n = (w/4)^n for a chain of n sigmoid units at z = 0."""
     weight = rng.choice(WEIGHTS)
     depth = rng.choice(DEPTHS)
@@ -58,6 +69,12 @@ def sigmoid_depth(rng: random.Random) -> Variant:
     numeric = centred_difference(lambda p: _chain_output(wv, depth, p[0]), [0.0], 0)
 
     w_text, n_text, f_text = fmt(weight), str(depth), fmt(factor, 4)
+    correct = Choice(
+        "key",
+        key,
+        f"Correct: each unit contributes $w \\, \\sigma'(0) = {w_text} \\cdot \\frac{{1}}{{4}} "
+        f"= {f_text}$, and the chain rule multiplies the ${n_text}$ factors.",
+    )
     return numeric_variant(
         stem=(
             f"A chain of ${n_text}$ sigmoid units computes $a_j = \\sigma(z_j)$ with "
@@ -66,13 +83,10 @@ def sigmoid_depth(rng: random.Random) -> Variant:
             "pre-activation $z_j$ equals $0$ at the current input. What is "
             f"$\\frac{{\\partial a_{{{n_text}}}}}{{\\partial a_0}}$?"
         ),
-        key=Choice(
-            "key",
-            key,
-            f"Correct: each unit contributes $w \\, \\sigma'(0) = {w_text} \\cdot \\frac{{1}}{{4}} "
-            f"= {f_text}$, and the chain rule multiplies the ${n_text}$ factors.",
+        key=correct,
+        distractors=distractors_around(
+            rng, correct, _mistakes(wv, depth, float(factor), key), rank
         ),
-        distractors=_distractors(rng, wv, depth, float(factor), key),
         explanation=(
             "By the chain rule, $\\frac{\\partial a_n}{\\partial a_0} = "
             "\\sigma'(z_n) w \\cdot \\sigma'(z_{n-1}) w \\cdots \\sigma'(z_1) w$: each unit "
@@ -88,13 +102,11 @@ def sigmoid_depth(rng: random.Random) -> Variant:
     )
 
 
-def _distractors(
-    rng: random.Random, wv: float, depth: int, factor: float, key: float
-) -> list[Choice]:
-    """Three of five computed mistakes: those that drop weights give values below the key,
-    the others values above it, so drawing how many of each sets the key's position."""
+def _mistakes(wv: float, depth: int, factor: float, key: float) -> list[Choice]:
+    """Computed mistakes: those that drop a factor below 1 or use a smaller slope land below
+    the key, those that use a larger slope, drop a unit or add the factors above it."""
     w_text, f_text, half = fmt(wv), fmt(factor, 4), wv * float(SIGMOID_AT_ZERO)
-    above = [
+    return [
         Choice(
             "slope-one-half",
             half**depth,
@@ -116,8 +128,14 @@ def _distractors(
             "path the chain rule multiplies the local derivatives, so the factor is raised to "
             f"the power ${depth}$.",
         ),
-    ]
-    below = [
+        Choice(
+            "one-unit-too-few",
+            factor ** (depth - 1),
+            f"This multiplies ${depth - 1}$ factors, which gives "
+            "$\\frac{\\partial a_n}{\\partial a_1}$: it leaves out the first unit. The path from "
+            f"$a_0$ to $a_{{{depth}}}$ passes through all ${depth}$ units, each contributing "
+            f"$\\frac{{w}}{{4}} = {f_text}$.",
+        ),
         Choice(
             "left-out-weights",
             0.25**depth,
@@ -133,6 +151,11 @@ def _distractors(
             "would be the gradient with respect to $z_1$ or $b_1$. Since $z_1 = w a_0 + b_1$, "
             f"the step to $a_0$ multiplies by $w = {w_text}$ as well: ${depth}$ weights in all.",
         ),
+        Choice(
+            "one-unit-too-many",
+            factor ** (depth + 1),
+            f"This multiplies ${depth + 1}$ factors, one more than there are units between "
+            f"$a_0$ and $a_{{{depth}}}$: ${depth}$ units, each contributing "
+            f"$\\frac{{w}}{{4}} = {f_text}$.",
+        ),
     ]
-    count_below = rng.randrange(len(below) + 1)
-    return rng.sample(below, count_below) + rng.sample(above, 3 - count_below)

@@ -1,0 +1,42 @@
+import random
+from collections import Counter
+
+import pytest
+
+from gradquiz.generators import (
+    Choice,
+    KeyCheck,
+    VariantRejected,
+    distractors_around,
+    key_at_random_rank,
+    numeric_variant,
+)
+
+KEY = Choice("key", 5, "Correct.")
+MISTAKES = [Choice(f"m{v}", v, "A named mistake.") for v in (1, 2, 3, 7, 8, 9)]
+
+
+@pytest.mark.parametrize("rank", range(4))
+def test_distractors_put_the_key_at_the_asked_rank(rank: int) -> None:
+    chosen = distractors_around(random.Random(rank), KEY, MISTAKES, rank)
+    variant = numeric_variant(
+        stem="?", key=KEY, distractors=chosen, explanation=".", checks=[KeyCheck("k", 5, 5)]
+    )
+    assert [o.id for o in variant.options].index("key") == rank
+
+
+def test_too_few_mistakes_on_one_side_ask_for_other_numbers() -> None:
+    with pytest.raises(VariantRejected, match="rank 0 needs 0 and 3"):
+        distractors_around(random.Random(0), KEY, [*MISTAKES[:3], MISTAKES[3]], 0)
+
+
+def test_the_rank_is_drawn_first_and_kept_while_numbers_are_redrawn() -> None:
+    @key_at_random_rank(4)
+    def only_low_numbers_fit_rank_three(rng: random.Random, rank: int) -> int:
+        low = rng.random() < 0.1  # draws that can put the key last are rare
+        if rank == 3 and not low:
+            raise VariantRejected("try other numbers")
+        return rank
+
+    ranks = Counter(only_low_numbers_fit_rank_three(random.Random(s)) for s in range(2000))
+    assert all(400 <= ranks[r] <= 600 for r in range(4)), ranks

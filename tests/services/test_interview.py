@@ -2,8 +2,8 @@ import pytest
 
 from gradquiz.core.interview import MAX_ANSWER_CHARS
 from gradquiz.errors import InvalidInput, NotFound
-from gradquiz.services.interview import InterviewPractice
 from gradquiz.services.exam import ExamService
+from gradquiz.services.interview import InterviewPractice
 from tests.factories import FrozenClock
 from tests.web.test_exam_pages import SEED_PHRASES
 

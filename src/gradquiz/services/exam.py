@@ -12,13 +12,12 @@ from gradquiz.core.attempts import Attempt, start_attempt
 from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, grade_attempt
 from gradquiz.errors import AttemptClosed, NotFound, NotSubmitted
-from gradquiz.storage import attempts as store
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.identity import owner_key
+from gradquiz.storage import attempts as store
 from gradquiz.storage.database import Database
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass

@@ -23,7 +23,6 @@ def _service(request: Request) -> ExamService:
     return service
 
 
-
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 

@@ -1,126 +1,16 @@
 """Real Chromium: take a whole exam with the keyboard, reload midway, and audit accessibility."""
 
-import os
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
-import uvicorn
 
-from gradquiz.config import Settings
-from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
-from gradquiz.services.exam import ExamService
-from gradquiz.storage.database import Database
-from gradquiz.web.app import create_app
+from tests.web.browsing import ShiftedClock, require_chromium, serious_violations, tab_to
 
 pytestmark = pytest.mark.browser
+require_chromium()
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI", "").lower() == "true":
-        raise RuntimeError(
-            f"{CHROMIUM} is missing under CI=true: .ci/run installs Debian's chromium"
-        )
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class ShiftedClock:
-    """The real clock, moved forward by `shift` so tests can reach a deadline quickly."""
-
-    def __init__(self) -> None:
-        self.shift = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.shift
-
-
-@pytest.fixture(scope="module")
-def clock() -> ShiftedClock:
-    return ShiftedClock()
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory, clock: ShiftedClock) -> Iterator[str]:
-    """The app on a real port, on SQLite, with the real (shiftable) clock and a 1 s grace."""
-    path = tmp_path_factory.mktemp("browser") / "gradquiz.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    service = ExamService(
-        database=database,
-        pack=load_pack(builtin_pack_dir()),
-        grace=timedelta(seconds=1),
-        clock=clock,
-    )
-    app = create_app(Settings(database_url=f"sqlite:///{path}"), service=service)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    database.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    new_page = context.new_page()
-    yield new_page
-    context.close()
-
-
-def tab_to(page: Page, test: str, limit: int = 60) -> None:
-    """Press Tab until the focused element satisfies the JavaScript predicate `test` (el => bool)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {test})(document.activeElement)"):
-            return
-    raise AssertionError(f"Tab never reached an element where {test}")
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]} {[n.get('failureSummary', '')[:300] for n in v['nodes']][:2]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 def test_take_the_whole_exam_with_the_keyboard(page: Page, live_server: str) -> None:
@@ -221,8 +111,9 @@ def test_pages_fit_a_phone(browser: Browser, live_server: str) -> None:
 
 
 def test_countdown_is_announced_and_time_up_submits(
-    page: Page, live_server: str, clock: ShiftedClock
+    page: Page, live_server: str, shifted_clock: ShiftedClock
 ) -> None:
+    clock = shifted_clock
     page.goto(live_server + "/")
     page.get_by_role("button", name="Start exam").first.click()
     page.wait_for_url("**/questions/1")

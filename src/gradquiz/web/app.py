@@ -16,7 +16,7 @@ from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.storage.database import Database
-from gradquiz.web import exam_api, exam_pages, interview_pages
+from gradquiz.web import exam_api, exam_pages, interview_pages, lab_pages
 from gradquiz.web.errors import install_error_handlers
 from gradquiz.web.format import install_filters
 from gradquiz.web.rendered import RenderedPack
@@ -71,4 +71,5 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(exam_api.router)
     app.include_router(exam_pages.router)
     app.include_router(interview_pages.router)
+    app.include_router(lab_pages.router)
     return app

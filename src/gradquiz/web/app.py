@@ -21,7 +21,7 @@ from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
-from gradquiz.web import exam_api, exam_pages, interview_pages, site_routes
+from gradquiz.web import exam_api, exam_pages, interview_pages, lab_pages, site_routes
 from gradquiz.web.errors import error_response, install_error_handlers
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(site_routes.router)
     app.include_router(exam_pages.router)
     app.include_router(interview_pages.router)
+    app.include_router(lab_pages.router)
     # The last added runs first: security headers wrap every answer, refusals included.
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)

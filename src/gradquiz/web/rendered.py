@@ -53,7 +53,7 @@ class RenderedPage:
     intro: str
     why: str
     glossary: dict[str, str]
-    code_example: str
+    code_runnable: str
     interview_tip: str
     interview_questions: dict[str, str]
     model_answers: dict[str, str]
@@ -75,7 +75,7 @@ class RenderedPack:
             intro=self.renderer.block(page.intro),
             why=self.renderer.block(page.why),
             glossary={t.slug: self.renderer.block(t.definition) for t in page.glossary},
-            code_example=highlight_code(page.code_example, "python"),
+            code_runnable=highlight_code(page.code_runnable, "python"),
             interview_tip=self.renderer.block(page.interview_tip),
             interview_questions={
                 q.id: self.renderer.inline(q.text) for q in page.interview_questions

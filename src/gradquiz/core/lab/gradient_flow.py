@@ -1,0 +1,118 @@
+"""Gradient flow with numpy from a fixed seed: per-layer gradient norms through a deep chain,
+and the error of one-sided and centred differences as the step h shrinks."""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gradquiz.errors import InvalidInput
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+INITIALISATIONS = ("small", "xavier", "he")
+MAX_DEPTH = 50
+MAX_WIDTH = 256
+SEED = 20_16  # any fixed number: the same picture on every visit
+STEPS = tuple(10.0**-k for k in range(1, 13))
+
+Array = NDArray[np.float64]
+
+
+def _activate(name: str, pre: Array) -> tuple[Array, Array]:
+    """The activation and its derivative, elementwise."""
+    if name == "sigmoid":
+        out = 1 / (1 + np.exp(-pre))
+        return out, out * (1 - out)
+    if name == "tanh":
+        out = np.tanh(pre)
+        return out, 1 - out**2
+    return np.maximum(pre, 0), (pre > 0).astype(np.float64)
+
+
+def weight_std(init: str, fan_in: int, fan_out: int) -> float:
+    """The standard deviation of a layer's weights: 0.01, Glorot/Xavier or He."""
+    if init == "small":
+        return 0.01
+    if init == "xavier":
+        return math.sqrt(2 / (fan_in + fan_out))
+    return math.sqrt(2 / fan_in)
+
+
+@dataclass(frozen=True)
+class LayerNorms:
+    """‖∂L/∂W‖ for each layer of one deep chain, layer 1 nearest the input."""
+
+    activation: str
+    init: str
+    norms: tuple[float, ...]
+
+
+def layer_gradient_norms(
+    activation: str, init: str, depth: int, width: int, seed: int = SEED
+) -> LayerNorms:
+    """Backpropagate L = r·h_depth through `depth` dense layers (no biases) of `width` units."""
+    if activation not in ACTIVATIONS or init not in INITIALISATIONS:
+        raise InvalidInput(f"Unknown activation or initialisation: {activation}, {init}.")
+    if not (1 <= depth <= MAX_DEPTH and 1 <= width <= MAX_WIDTH):
+        raise InvalidInput(f"Depth 1 to {MAX_DEPTH} and width 1 to {MAX_WIDTH}, please.")
+    rng = np.random.default_rng(seed)
+    # The same weights, input and output direction for every activation and initialisation
+    # at this depth and width, so the lines differ only by what the learner chose.
+    shapes = [rng.standard_normal((width, width)) for _ in range(depth)]
+    weights = [shape * weight_std(init, width, width) for shape in shapes]
+    hidden = rng.standard_normal(width)
+    direction = rng.standard_normal(width)
+    inputs, slopes = [], []
+    for layer in weights:
+        inputs.append(hidden)
+        hidden, slope = _activate(activation, layer @ hidden)
+        slopes.append(slope)
+    upstream = direction  # ∂L/∂h at the top
+    norms = []
+    for layer, layer_input, slope in zip(
+        reversed(weights), reversed(inputs), reversed(slopes), strict=True
+    ):
+        pre_gradient = upstream * slope
+        norms.append(float(np.linalg.norm(np.outer(pre_gradient, layer_input))))
+        upstream = layer.T @ pre_gradient
+    return LayerNorms(activation, init, tuple(reversed(norms)))
+
+
+@dataclass(frozen=True)
+class StepError:
+    """At one step h: the relative error of the one-sided and of the centred difference."""
+
+    step: float
+    one_sided: float
+    centred: float
+
+
+def relative_error(estimate: float, exact: float) -> float:
+    """|estimate − exact| / max(|estimate|, |exact|), 0 when both are 0."""
+    scale = max(abs(estimate), abs(exact))
+    return 0.0 if scale == 0 else abs(estimate - exact) / scale
+
+
+def step_sweep(
+    function: Callable[[float], float], point: float, exact: float, steps: tuple[float, ...] = STEPS
+) -> tuple[StepError, ...]:
+    """How one-sided (f(v+h) − f(v))/h and centred (f(v+h) − f(v−h))/2h differences err."""
+    centre = function(point)
+    rows = []
+    for step in steps:
+        up, down = function(point + step), function(point - step)
+        rows.append(
+            StepError(
+                step,
+                relative_error((up - centre) / step, exact),
+                relative_error((up - down) / (2 * step), exact),
+            )
+        )
+    return tuple(rows)
+
+
+def relu_kink_sweep(point: float = 1e-6, steps: tuple[float, ...] = STEPS) -> tuple[StepError, ...]:
+    """relu just right of its kink: the check fails while h > point, and no bug is to blame."""
+    return step_sweep(lambda v: max(v, 0.0), point, 1.0, steps)

@@ -1,0 +1,248 @@
+"""Computational graphs: nodes with forward values, edges with local derivatives, and the
+backward pass as steps in reverse topological order with running sums at fan-outs.
+
+A graph is built from a program: named assignments such as the seed's neuron
+(z = w*x + b; a = sigmoid(z); L = 0.5*(y - a)**2), each parsed by the safe parser. The last
+assignment is the output, whose gradient is seeded with 1.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from gradquiz.core.lab.expressions import (
+    BinaryOp,
+    Call,
+    Expr,
+    ExpressionError,
+    Name,
+    Negate,
+    Number,
+    Power,
+    children,
+    parse_expression,
+)
+from gradquiz.core.lab.operations import BINARY_KINDS, OPERATIONS, DomainError, apply
+
+Program = tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A value in the graph: an input, a constant, or the output of one operation."""
+
+    key: str
+    kind: str  # "input", "constant", or an operation's kind
+    inputs: tuple[str, ...]
+    value: float
+    exponent: float = 0.0  # only for "pow"
+    named: bool = False  # named by the program (z, a, L) rather than numbered (t1, t2)
+
+    @property
+    def is_constant(self) -> bool:
+        """Constants take no gradient."""
+        return self.kind == "constant"
+
+    @property
+    def symbol(self) -> str:
+        """What the node's shape shows for its operation."""
+        if self.kind in ("input", "constant"):
+            return ""
+        if self.kind == "pow":
+            return f"**{self.exponent:g}"
+        return OPERATIONS[self.kind].symbol
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An input of a node: its local derivative ∂target/∂source and the rule that gave it."""
+
+    source: str
+    target: str
+    position: int
+    local: float
+    rule: str
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One consumer's share of a node's gradient: upstream × local, and the running sum."""
+
+    consumer: str
+    upstream: float
+    local: float
+    product: float
+    running: float
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """A node receiving its gradient: the sum of its consumers' contributions (1 at the output)."""
+
+    number: int
+    node: str
+    contributions: tuple[Contribution, ...]
+    gradient: float
+
+    @property
+    def fans_out(self) -> bool:
+        """Whether several branches add up here."""
+        return len(self.contributions) > 1
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A computational graph with its forward values and its backward pass."""
+
+    nodes: tuple[Node, ...]  # topological order: every node after its inputs
+    edges: tuple[Edge, ...]
+    output: str
+    steps: tuple[BackwardStep, ...]  # output first, then reverse topological order
+
+    @cached_property
+    def by_key(self) -> dict[str, Node]:
+        """Nodes by key."""
+        return {node.key: node for node in self.nodes}
+
+    @cached_property
+    def gradients(self) -> dict[str, float]:
+        """∂output/∂node for every node that takes a gradient."""
+        return {step.node: step.gradient for step in self.steps}
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The graph's input variables, in the order they first appear."""
+        return tuple(node.key for node in self.nodes if node.kind == "input")
+
+    def edges_into(self, key: str) -> tuple[Edge, ...]:
+        """The edges from a node's inputs."""
+        return tuple(edge for edge in self.edges if edge.target == key)
+
+    def edges_out_of(self, key: str) -> tuple[Edge, ...]:
+        """The edges to a node's consumers."""
+        return tuple(edge for edge in self.edges if edge.source == key)
+
+    def step_of(self, key: str) -> BackwardStep:
+        """The backward step in which a node gets its gradient."""
+        return next(step for step in self.steps if step.node == key)
+
+
+def parse_program(assignments: Sequence[tuple[str, str]], inputs: Sequence[str]) -> Program:
+    """Parse `name = expression` lines; each may read the inputs and the names before it."""
+    known = list(inputs)
+    program = []
+    for name, text in assignments:
+        program.append((name, parse_expression(text, known)))
+        known.append(name)
+    return tuple(program)
+
+
+class _Builder:
+    def __init__(self, values: Mapping[str, float], reserved: set[str]) -> None:
+        self.values = values
+        self.reserved = reserved | set(values)
+        self.nodes: dict[str, Node] = {}
+        self.edges: list[Edge] = []
+        self.numbered = 0
+        self.constants = 0
+
+    def fresh(self, prefix: str) -> str:
+        while True:
+            if prefix == "c":
+                self.constants += 1
+                key = f"c{self.constants}"
+            else:
+                self.numbered += 1
+                key = f"t{self.numbered}"
+            if key not in self.reserved:
+                return key
+
+    def shown(self, key: str) -> str:
+        """How a rule names an input: constants by their value."""
+        node = self.nodes[key]
+        return f"{node.value:g}" if node.is_constant else key
+
+    def add(self, tree: Expr, name: str | None = None) -> str:
+        if isinstance(tree, Name):
+            if tree.name not in self.nodes:
+                value = self.values[tree.name]
+                self.nodes[tree.name] = Node(tree.name, "input", (), value, named=True)
+            return tree.name
+        if isinstance(tree, Number):
+            key = self.fresh("c")
+            self.nodes[key] = Node(key, "constant", (), tree.value)
+            return key
+        arguments = tuple(self.add(child) for child in children(tree))
+        kind, exponent = _kind(tree)
+        key = name or self.fresh("t")
+        args = [self.nodes[a].value for a in arguments]
+        try:
+            value, locals_ = apply(OPERATIONS[kind], args, exponent)
+        except DomainError as error:
+            raise DomainError(f"At {key} = {OPERATIONS[kind].symbol}: {error.message}.") from None
+        shown = [self.shown(a) for a in arguments]
+        rules = OPERATIONS[kind].rules(shown, key, exponent)
+        self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)
+        self.edges.extend(
+            Edge(source, key, position, local, rule)
+            for position, (source, local, rule) in enumerate(
+                zip(arguments, locals_, rules, strict=True)
+            )
+        )
+        return key
+
+
+def _kind(tree: Expr) -> tuple[str, float]:
+    match tree:
+        case BinaryOp(op=op):
+            return BINARY_KINDS[op], 0.0
+        case Negate():
+            return "neg", 0.0
+        case Power(exponent=exponent):
+            return "pow", exponent.value
+        case Call(function=function):
+            return function, 0.0
+    raise ValueError(f"not an operation: {tree!r}")
+
+
+def build_graph(program: Program, values: Mapping[str, float]) -> Graph:
+    """The graph of `program` at `values`: forward values, local derivatives, backward steps."""
+    builder = _Builder(values, {name for name, _ in program})
+    output = ""
+    for name, tree in program:
+        if isinstance(tree, Name | Number):
+            raise ExpressionError(
+                f"{name} needs at least one operation, such as x*y or sigmoid(x)", tree.column or 1
+            )
+        output = builder.add(tree, name)
+    nodes = tuple(builder.nodes.values())
+    edges = tuple(builder.edges)
+    return Graph(nodes, edges, output, _backward(nodes, edges, output))
+
+
+def _backward(
+    nodes: Sequence[Node], edges: Sequence[Edge], output: str
+) -> tuple[BackwardStep, ...]:
+    gradients: dict[str, float] = {output: 1.0}
+    steps = [BackwardStep(1, output, (), 1.0)]
+    for node in reversed(nodes):
+        if node.key == output or node.is_constant:
+            continue
+        running = 0.0
+        contributions = []
+        for edge in edges:
+            if edge.source != node.key:
+                continue
+            upstream = gradients[edge.target]
+            product = upstream * edge.local
+            running += product
+            contributions.append(Contribution(edge.target, upstream, edge.local, product, running))
+        gradients[node.key] = running
+        steps.append(BackwardStep(len(steps) + 1, node.key, tuple(contributions), running))
+    return tuple(steps)
+
+
+def forward_value(program: Program, values: Mapping[str, float]) -> float:
+    """The output's value alone (for finite differences), by the same forward rules."""
+    graph = build_graph(program, values)
+    return graph.by_key[graph.output].value

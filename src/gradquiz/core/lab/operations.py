@@ -1,0 +1,171 @@
+"""The gates a computational graph is made of: forward value, local derivatives and their rule.
+
+Each operation computes in float64 and says, for each of its inputs, the local derivative
+∂output/∂input at the forward values, with the rule written in the graph's own names. Inputs
+outside an operation's domain raise `InvalidInput` with the reason, never a NaN.
+"""
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from gradquiz.errors import InvalidInput
+
+# The functions are written here rather than taken from numpy so the core stays light and
+# every value is a plain float.
+
+
+def sigmoid(value: float) -> float:
+    """σ(v) = 1 / (1 + e^−v), without overflow for large negative v."""
+    if value >= 0:
+        return 1 / (1 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1 + exp)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A gate: its symbol, forward rule, local derivatives and the rules' text."""
+
+    kind: str
+    symbol: str
+    forward: Callable[[Sequence[float], float], float]
+    local: Callable[[Sequence[float], float, float], tuple[float, ...]]
+    rules: Callable[[Sequence[str], str, float], tuple[str, ...]]
+
+
+class DomainError(InvalidInput):
+    """An operation met an input it has no value or derivative for."""
+
+
+def _exponentiate(args: Sequence[float], exponent: float) -> float:
+    base = args[0]
+    if base < 0 and not exponent.is_integer():
+        raise DomainError(f"a negative number ({base:.4g}) has no real power {exponent:g}")
+    if base == 0 and exponent < 1:
+        raise DomainError(f"0 to the power {exponent:g} has no derivative")
+    return float(math.pow(base, exponent))
+
+
+def _divide(args: Sequence[float], _exponent: float) -> float:
+    if args[1] == 0:
+        raise DomainError("a division by zero")
+    return args[0] / args[1]
+
+
+def _log(args: Sequence[float], _exponent: float) -> float:
+    if args[0] <= 0:
+        raise DomainError(f"log of {args[0]:.4g}, which is not positive")
+    return math.log(args[0])
+
+
+def _argmax_first(args: Sequence[float]) -> int:
+    # At a tie the first input takes the gradient, as array libraries' argmax does.
+    return max(range(len(args)), key=lambda i: (args[i], -i))
+
+
+def _power_rule(name: str, exponent: float) -> str:
+    lowered = exponent - 1
+    if lowered == 0:
+        return "1"
+    power = name if lowered == 1 else f"{name}^{lowered:g}"
+    return power if exponent == 1 else f"{exponent:g}·{power}"
+
+
+def _max_rules(names: Sequence[str], _out: str, _exponent: float) -> tuple[str, ...]:
+    return tuple(f"1 if {name} is the largest, else 0" for name in names)
+
+
+OPERATIONS: dict[str, Operation] = {
+    op.kind: op
+    for op in (
+        Operation(
+            "add",
+            "+",
+            lambda a, _: a[0] + a[1],
+            lambda a, o, _: (1.0, 1.0),
+            lambda n, o, _: ("1", "1"),
+        ),
+        Operation(
+            "sub",
+            "−",
+            lambda a, _: a[0] - a[1],
+            lambda a, o, _: (1.0, -1.0),
+            lambda n, o, _: ("1", "−1"),
+        ),
+        Operation(
+            "mul",
+            "×",
+            lambda a, _: a[0] * a[1],
+            lambda a, o, _: (a[1], a[0]),
+            lambda n, o, _: (f"{n[1]} (the other input)", f"{n[0]} (the other input)"),
+        ),
+        Operation(
+            "div",
+            "÷",
+            _divide,
+            lambda a, o, _: (1 / a[1], -a[0] / a[1] ** 2),
+            lambda n, o, _: (f"1/{n[1]}", f"−{n[0]}/{n[1]}²"),
+        ),
+        Operation("neg", "−", lambda a, _: -a[0], lambda a, o, _: (-1.0,), lambda n, o, _: ("−1",)),
+        Operation(
+            "pow",
+            "**",
+            _exponentiate,
+            lambda a, o, c: (c * math.pow(a[0], c - 1),),
+            lambda n, o, c: (_power_rule(n[0], c),),
+        ),
+        Operation(
+            "exp",
+            "exp",
+            lambda a, _: math.exp(a[0]),
+            lambda a, o, _: (o,),
+            lambda n, o, _: (f"exp({n[0]}) = {o}",),
+        ),
+        Operation("log", "log", _log, lambda a, o, _: (1 / a[0],), lambda n, o, _: (f"1/{n[0]}",)),
+        Operation(
+            "sigmoid",
+            "σ",
+            lambda a, _: sigmoid(a[0]),
+            lambda a, o, _: (o * (1 - o),),
+            lambda n, o, _: (f"{o}(1 − {o})",),
+        ),
+        Operation(
+            "tanh",
+            "tanh",
+            lambda a, _: math.tanh(a[0]),
+            lambda a, o, _: (1 - o * o,),
+            lambda n, o, _: (f"1 − {o}²",),
+        ),
+        Operation(
+            "relu",
+            "relu",
+            lambda a, _: max(a[0], 0.0),
+            lambda a, o, _: (1.0 if a[0] > 0 else 0.0,),
+            lambda n, o, _: (f"1 if {n[0]} > 0, else 0",),
+        ),
+        Operation(
+            "max",
+            "max",
+            lambda a, _: max(a),
+            lambda a, o, _: tuple(1.0 if i == _argmax_first(a) else 0.0 for i in range(len(a))),
+            _max_rules,
+        ),
+    )
+}
+
+BINARY_KINDS = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
+
+
+def apply(
+    operation: Operation, args: Sequence[float], exponent: float
+) -> tuple[float, tuple[float, ...]]:
+    """The forward value and the local derivatives, or DomainError if either is not finite."""
+    try:
+        value = operation.forward(args, exponent)
+        locals_ = operation.local(args, value, exponent)
+    except OverflowError:
+        raise DomainError("a value too large for a float") from None
+    if not math.isfinite(value) or not all(math.isfinite(d) for d in locals_):
+        raise DomainError("a value too large for a float")
+    return value, locals_

@@ -1,0 +1,287 @@
+"""The backprop lab: graphs at the learner's numbers, 'your turn' checks and gradient flow.
+
+Stateless: everything a page needs comes from its query string, so every view has a URL
+(`lab_url`) and the lab needs no storage and no identity. numpy is imported only when a
+gradient-flow page is asked for.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from gradquiz.core.lab.expressions import VARIABLES, parse_expression
+from gradquiz.core.lab.graphs import BackwardStep, Graph, Program, build_graph, forward_value
+from gradquiz.core.lab.numbers import read_number, read_whole_number
+from gradquiz.core.lab.prepared import (
+    BY_SLUG,
+    EXPRESSION_DEFAULTS,
+    EXPRESSION_EXAMPLE,
+    PreparedGraph,
+)
+from gradquiz.core.lab.symbolic import GradientCheck, check_gradients, near_kink
+from gradquiz.core.lab.your_turn import Verdict, check_answers
+from gradquiz.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:  # numpy is imported by the flow pages only
+    from gradquiz.core.lab.gradient_flow import LayerNorms, StepError
+
+EXPRESSION = "expression"
+ANSWER_PREFIX = "grad-"
+
+
+def lab_url(graph: str, *, step: int | None = None, **values: float | str) -> str:
+    """The lab URL that opens `graph` with these numbers, e.g. lab_url("neuron", w=0.5, x=2)
+    gives "/lab/neuron?w=0.5&x=2". A typed expression is graph "expression" with f="...".
+
+    Result and practice pages use it to offer "open in the lab" for a graph question.
+    """
+    allowed = set(VARIABLES) | {"f"} if graph == EXPRESSION else set(_prepared(graph).inputs)
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise ValueError(f"{graph} has no input {', '.join(unknown)}")
+    query = {
+        name: value if isinstance(value, str) else number_text(value)
+        for name, value in values.items()
+    }
+    if step is not None:
+        query["step"] = str(step)
+    encoded = urlencode(query)
+    return f"/lab/{graph}" + (f"?{encoded}" if encoded else "")
+
+
+def number_text(value: float) -> str:
+    """A number as short as Python can write it exactly ("2", "0.5", "1e-06")."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _prepared(slug: str) -> PreparedGraph:
+    try:
+        return BY_SLUG[slug]
+    except KeyError:
+        raise NotFound(f"The lab has no graph called {slug[:40]!r}.") from None
+
+
+@dataclass(frozen=True)
+class GraphPage:
+    """A graph at the learner's numbers, its checks, and how far the backward pass has gone."""
+
+    slug: str
+    title: str
+    point: str
+    source: str
+    expression: str | None
+    values: dict[str, float]
+    graph: Graph
+    checks: tuple[GradientCheck, ...]
+    near_kink: bool
+    step: int  # 0: forward only; len(graph.steps): every gradient shown
+
+    @property
+    def total_steps(self) -> int:
+        """How many backward steps there are."""
+        return len(self.graph.steps)
+
+    @property
+    def current(self) -> BackwardStep | None:
+        """The step being shown, if the backward pass has begun."""
+        return self.graph.steps[self.step - 1] if self.step else None
+
+    @cached_property
+    def shown_gradients(self) -> dict[str, float]:
+        """The gradients computed up to and including the current step."""
+        return {s.node: s.gradient for s in self.graph.steps[: self.step]}
+
+    def url(self, **changes: int | None) -> str:
+        """This page's URL with another step (or none)."""
+        extra: dict[str, float | str] = {"f": self.expression} if self.expression else {}
+        return lab_url(self.slug, **extra, **self.values, **changes)  # type: ignore[arg-type]
+
+    @property
+    def query(self) -> str:
+        """The query string that reopens this graph at these numbers (without a step)."""
+        return self.url().partition("?")[2]
+
+
+def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
+    """A prepared graph (or, for slug "expression", the typed expression) at `query`'s numbers."""
+    if slug == EXPRESSION:
+        expression = query.get("f", EXPRESSION_EXAMPLE)
+        tree = parse_expression(expression)
+        program: Program = (("f", tree),)
+        title, point, source = "Your expression", "", f"f = {expression}"
+        defaults = EXPRESSION_DEFAULTS
+    else:
+        prepared = _prepared(slug)
+        program, expression = prepared.program, None
+        title, point, source = prepared.title, prepared.point, prepared.source
+        defaults = dict(prepared.defaults)
+    values = {name: _value(query, name, default) for name, default in defaults.items()}
+    graph = build_graph(program, values)
+    values = {name: values[name] for name in graph.inputs}
+    step = _step(query, len(graph.steps))
+    return GraphPage(
+        slug=slug,
+        title=title,
+        point=point,
+        source=source,
+        expression=expression,
+        values=values,
+        graph=graph,
+        checks=check_gradients(program, graph),
+        near_kink=near_kink(graph),
+        step=step,
+    )
+
+
+def _value(query: Mapping[str, str], name: str, default: float) -> float:
+    text = query.get(name)
+    return default if text is None else read_number(text, f"The value of {name}")
+
+
+def _step(query: Mapping[str, str], total: int) -> int:
+    text = query.get("step")
+    return 0 if text is None else read_whole_number(text, "The step", 0, total)
+
+
+def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Verdict, ...] | None]:
+    """The graph with gradients hidden and, once answers are sent, a verdict per node."""
+    page = open_graph(slug, {k: v for k, v in query.items() if k != "step"})
+    for name in query:
+        if (
+            name.startswith(ANSWER_PREFIX)
+            and name[len(ANSWER_PREFIX) :] not in page.graph.gradients
+        ):
+            raise InvalidInput(f"This graph has no node {name[len(ANSWER_PREFIX) :][:20]!r}.")
+    fields = {key: query.get(ANSWER_PREFIX + key, "") for key in page.graph.gradients}
+    if not any(text.strip() for text in fields.values()):
+        return page, None
+    answers = {
+        key: read_number(text, f"Your gradient for {key}") if text.strip() else None
+        for key, text in fields.items()
+    }
+    return page, check_answers(page.graph, answers)
+
+
+def neuron_code(values: Mapping[str, float]) -> str:
+    """The seed's worked example as runnable Python with the learner's numbers filled in."""
+    numbers = ", ".join(repr(float(values[name])) for name in ("w", "x", "b", "y"))
+    return f"""import math
+
+
+def sigmoid(t):
+    if t >= 0:
+        return 1 / (1 + math.exp(-t))
+    return math.exp(t) / (1 + math.exp(t))  # no overflow
+
+
+w, x, b, y = {numbers}
+
+# forward
+z = w*x + b
+a = sigmoid(z)
+L = 0.5*(y - a)**2
+
+# backward (reverse mode); dL/da is written dL_da
+dL_da = a - y
+da_dz = a*(1-a)      # sigmoid derivative
+dL_dz = dL_da * da_dz
+dL_dw = dL_dz * x
+dL_db = dL_dz
+
+print(f"z = {{z:.4g}}, a = {{a:.4g}}, L = {{L:.4g}}")
+print(f"dL/da = {{dL_da:.4g}}, dL/dz = {{dL_dz:.4g}}")
+print(f"dL/dw = {{dL_dw:.4g}}, dL/db = {{dL_db:.4g}}")
+"""
+
+
+def neuron_printout(graph: Graph) -> str:
+    """What `neuron_code` prints, read off the graph's own values and gradients."""
+    value = {node.key: node.value for node in graph.nodes}
+    grad = graph.gradients
+    return (
+        f"z = {value['z']:.4g}, a = {value['a']:.4g}, L = {value['L']:.4g}\n"
+        f"dL/da = {grad['a']:.4g}, dL/dz = {grad['z']:.4g}\n"
+        f"dL/dw = {grad['w']:.4g}, dL/db = {grad['b']:.4g}\n"
+    )
+
+
+@dataclass(frozen=True)
+class FlowPage:
+    """Per-layer gradient norms of one deep chain for each activation, at one initialisation."""
+
+    init: str
+    depth: int
+    width: int
+    runs: tuple["LayerNorms", ...]
+
+    @property
+    def rows(self) -> list[tuple[int, list[float]]]:
+        """Layer by layer: the norm for each activation, in the order of `runs`."""
+        return [(layer + 1, [run.norms[layer] for run in self.runs]) for layer in range(self.depth)]
+
+
+def gradient_flow(query: Mapping[str, str]) -> FlowPage:
+    """The vanishing/exploding picture for the initialisation, depth and width asked for."""
+    from gradquiz.core.lab import gradient_flow as flow  # numpy loads only for this page
+
+    init = query.get("init", "xavier")
+    if init not in flow.INITIALISATIONS:
+        raise InvalidInput(
+            f"The initialisation must be one of {', '.join(flow.INITIALISATIONS)}, "
+            f"not {init[:20]!r}."
+        )
+    depth = _whole(query, "depth", 30, flow.MAX_DEPTH, "The depth")
+    width = _whole(query, "width", 64, flow.MAX_WIDTH, "The width")
+    return FlowPage(init, depth, width, _flow_runs(init, depth, width))
+
+
+@lru_cache(maxsize=64)
+def _flow_runs(init: str, depth: int, width: int) -> tuple["LayerNorms", ...]:
+    from gradquiz.core.lab import gradient_flow as flow
+
+    return tuple(
+        flow.layer_gradient_norms(activation, init, depth, width) for activation in flow.ACTIVATIONS
+    )
+
+
+def _whole(query: Mapping[str, str], name: str, default: int, high: int, what: str) -> int:
+    text = query.get(name)
+    return default if text is None else read_whole_number(text, what, 1, high)
+
+
+@dataclass(frozen=True)
+class StepCheckPage:
+    """Gradient checking of the neuron's ∂L/∂w, and the ReLU kink where a check must fail."""
+
+    values: dict[str, float]
+    exact: float
+    rows: tuple["StepError", ...]
+    kink_point: float
+    kink_rows: tuple["StepError", ...]
+
+
+def gradient_check(query: Mapping[str, str]) -> StepCheckPage:
+    """One-sided and centred differences of the neuron's ∂L/∂w for h from 1e-1 to 1e-12."""
+    from gradquiz.core.lab import gradient_flow as flow
+
+    page = open_graph("neuron", {k: v for k, v in query.items() if k != "step"})
+    program = BY_SLUG["neuron"].program
+    exact = next(check.symbolic for check in page.checks if check.input == "w")
+
+    def loss_at(w: float) -> float:
+        return forward_value(program, {**page.values, "w": w})
+
+    return StepCheckPage(
+        values=page.values,
+        exact=exact,
+        rows=flow.step_sweep(loss_at, page.values["w"], exact),
+        kink_point=KINK_POINT,
+        kink_rows=flow.relu_kink_sweep(KINK_POINT),
+    )
+
+
+# relu(v) checked at v = 1e-6: a step larger than that straddles the kink.
+KINK_POINT = 1e-6

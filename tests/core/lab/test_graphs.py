@@ -1,0 +1,90 @@
+"""Every prepared graph's backward pass against an independent finite difference, and the
+graph's structure: topological order, running sums at fan-outs."""
+
+import networkx as nx
+import pytest
+
+from gradquiz.core.lab.graphs import build_graph, parse_program
+from gradquiz.core.lab.prepared import PREPARED
+from gradquiz.core.lab.symbolic import check_gradients
+from gradquiz.errors import InvalidInput
+from tests.core.lab.independent import agree, finite_difference
+
+
+@pytest.mark.parametrize("prepared", PREPARED, ids=lambda p: p.slug)
+def test_every_prepared_graph_matches_finite_differences_and_sympy(prepared) -> None:  # type: ignore[no-untyped-def]
+    values = dict(prepared.defaults)
+    graph = build_graph(prepared.program, values)
+    for name in prepared.inputs:
+        estimate = finite_difference(prepared.program, values, name)
+        assert agree(graph.gradients[name], estimate), (name, graph.gradients[name], estimate)
+    for check in check_gradients(prepared.program, graph):
+        assert agree(check.backprop, check.symbolic, 1e-12)
+        assert check.relative_error < 1e-6
+
+
+@pytest.mark.parametrize("prepared", PREPARED, ids=lambda p: p.slug)
+def test_nodes_are_in_topological_order_and_steps_in_reverse(prepared) -> None:  # type: ignore[no-untyped-def]
+    graph = build_graph(prepared.program, dict(prepared.defaults))
+    drawing = nx.DiGraph([(e.source, e.target) for e in graph.edges])
+    order = [node.key for node in graph.nodes]
+    assert all(order.index(e.source) < order.index(e.target) for e in graph.edges)
+    assert nx.is_directed_acyclic_graph(drawing)
+    steps = [step.node for step in graph.steps]
+    assert steps[0] == graph.output and graph.steps[0].gradient == 1.0
+    for edge in graph.edges:
+        if edge.source in steps:
+            assert steps.index(edge.target) < steps.index(edge.source)
+    assert {n.key for n in graph.nodes if not n.is_constant} == set(steps)
+
+
+def test_the_neuron_has_the_seeds_numbers() -> None:
+    neuron = next(p for p in PREPARED if p.slug == "neuron")
+    graph = build_graph(neuron.program, {"w": 0.5, "x": 2.0, "b": -1.0, "y": 1.0})
+    value = {node.key: node.value for node in graph.nodes}
+    assert (value["z"], value["a"], value["L"]) == (0.0, 0.5, 0.125)
+    assert graph.gradients["a"] == -0.5  # a - y
+    assert graph.gradients["z"] == -0.125  # (a - y) a (1 - a)
+    assert graph.gradients["w"] == -0.25 and graph.gradients["b"] == -0.125
+
+
+def test_a_fan_out_adds_its_branches_with_a_running_sum() -> None:
+    program = parse_program([("q", "x*y"), ("f", "q + x")], ["x", "y"])
+    graph = build_graph(program, {"x": 3.0, "y": -2.0})
+    step = graph.step_of("x")
+    assert step.fans_out
+    assert [(c.consumer, c.product, c.running) for c in step.contributions] == [
+        ("q", -2.0, -2.0),
+        ("f", 1.0, -1.0),
+    ]
+    assert step.gradient == -1.0
+
+
+def test_the_max_gate_routes_to_the_winner_only() -> None:
+    program = parse_program([("m", "max(x, y)"), ("f", "z*m")], ["x", "y", "z"])
+    graph = build_graph(program, {"x": 4.0, "y": 2.0, "z": -3.0})
+    assert graph.gradients["x"] == -3.0 and graph.gradients["y"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "words"),
+    [
+        ("log(x)", {"x": -1.0}, "not positive"),
+        ("1/x", {"x": 0.0}, "division by zero"),
+        ("x**0.5", {"x": -4.0}, "no real power"),
+        ("exp(x)", {"x": 1000.0}, "too large"),
+        ("x**-1", {"x": 0.0}, "no derivative"),
+    ],
+)
+def test_values_outside_a_gates_domain_are_refused(
+    text: str, values: dict[str, float], words: str
+) -> None:
+    program = parse_program([("f", text)], list(values))
+    with pytest.raises(InvalidInput, match=words):
+        build_graph(program, values)
+
+
+def test_an_expression_without_an_operation_is_refused() -> None:
+    program = parse_program([("f", "x")], ["x"])
+    with pytest.raises(InvalidInput, match="at least one operation"):
+        build_graph(program, {"x": 1.0})

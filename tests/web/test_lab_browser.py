@@ -1,0 +1,102 @@
+"""Real Chromium in the lab: set values, step backward and do 'your turn' with the keyboard
+alone; no serious axe violation on any lab page; nothing scrolls sideways on a phone."""
+
+import re
+
+import pytest
+
+from tests.web.browsing import fits_width, serious_violations, tab_to
+
+pytestmark = pytest.mark.browser
+
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
+
+LAB_PAGES = [
+    "/lab",
+    "/lab/neuron",
+    "/lab/neuron?step=6",
+    "/lab/fan-out?step=4",
+    "/lab/max-gate?step=2",
+    "/lab/add-multiply",
+    "/lab/tanh-chain?step=16",
+    "/lab/softmax?step=11",
+    "/lab/expression?f=x*x%2Bmax(x,y)*z&step=3",
+    "/lab/neuron/your-turn",
+    "/lab/fan-out/your-turn?x=3&y=-2&grad-f=1&grad-q=1&grad-y=3&grad-x=-2",
+    "/lab/flow",
+    "/lab/flow?init=small&depth=50&width=256",
+    "/lab/gradient-check",
+    "/lab/expression?f=__import__(x)",
+]
+
+
+def test_set_values_step_backward_then_your_turn_with_the_keyboard(
+    page: Page, live_server: str
+) -> None:
+    page.goto(live_server + "/lab/neuron")
+    tab_to(page, "el.id === 'value-w'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.8")
+    page.keyboard.press("Enter")  # submits the values form
+    page.wait_for_url(re.compile(r"/lab/neuron\?w=0\.8&x=2&b=-1&y=1$"))
+    expect(page.locator(".lab-graph")).to_contain_text("0.8")
+
+    tab_to(page, "el.textContent.trim() === 'Step backward'")
+    for step in range(1, 4):
+        page.keyboard.press("Enter")  # lab.js puts focus back on Step backward
+        page.wait_for_url(re.compile(rf"step={step}#backward$"))
+        expect(page.locator("#step-status")).to_contain_text(f"Step {step} of 10")
+    expect(page.locator(".lab-graph .node.current")).to_have_count(1)
+    assert page.locator(".lab-graph .gradient").filter(has_text="grad").count() == 3
+
+    tab_to(page, "el.textContent.trim() === 'Your turn'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/lab/neuron/your-turn?w=0.8&x=2&b=-1&y=1")
+    expect(page.locator(".lab-graph .gradient").filter(has_text="grad")).to_have_count(0)
+
+    tab_to(page, "el.id === 'grad-L'")
+    page.keyboard.type("0")  # wrong: the output's gradient is 1
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#summary")
+    expect(page.locator("#summary")).to_have_text("0 of 10 right.")
+    expect(page.locator("#verdict-L")).to_contain_text("starts at the output")
+
+    tab_to(page, "el.id === 'grad-L'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#summary")
+    expect(page.locator("#summary")).to_have_text("1 of 10 right.")
+    expect(page.locator("#verdict-L")).to_have_text("Right.")
+
+
+def test_stepping_works_without_javascript(browser: Browser, live_server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(live_server + "/lab/fan-out")
+    for step in range(1, 5):
+        plain.get_by_role("link", name="Step backward").click()
+        plain.wait_for_url(re.compile(rf"step={step}#backward$"))
+    expect(plain.locator("#step-status")).to_contain_text("running sum -1")
+    context.close()
+
+
+def test_no_serious_accessibility_violations_on_lab_pages(page: Page, live_server: str) -> None:
+    problems = {}
+    for url in LAB_PAGES:
+        page.goto(live_server + url)
+        problems[url] = serious_violations(page)
+    assert problems == {url: [] for url in LAB_PAGES}
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_lab_pages_fit_a_phone(browser: Browser, live_server: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    wide = []
+    for url in LAB_PAGES:
+        phone.goto(live_server + url)
+        if not fits_width(phone):
+            wide.append(url)
+    context.close()
+    assert wide == []

@@ -32,7 +32,8 @@ def test_grade_attempt_counts_and_breaks_down(pack: Pack) -> None:
         attempt.record_answer(slot.question_id, choice, False, now=clock(), grace=GRACE)
         if choice == question.key:
             right.append(question)
-    result = grade_attempt(attempt, pack.questions)
+    shown = [pack.questions[s.question_id].resolve(s.seed) for s in attempt.slots]
+    result = grade_attempt(attempt, shown)
     assert result.score == Tally(correct=len(right), total=15)
     for difficulty in Difficulty:
         expected = sum(1 for q in right if q.difficulty == difficulty)

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from gradquiz.core.blueprint import draw_questions
 from gradquiz.core.packs import Pack
+from gradquiz.core.question_versions import version_of
 from gradquiz.core.timer import accepts_saves, deadline_for, is_overdue
 from gradquiz.errors import AttemptClosed, InvalidInput, NotFound
 
@@ -30,6 +31,7 @@ class Slot:
     question_id: str
     option_order: tuple[str, ...]
     seed: int | None = None
+    version: str | None = None  # digest of the question as shown; None in older attempts
 
     def letter_of(self, option_id: str | None) -> str | None:
         """The letter the learner sees for `option_id` (A for the first option shown)."""
@@ -178,10 +180,18 @@ def start_attempt(
     slots = []
     for question in questions:
         seed = rng.randrange(2**31) if question.parametrized else None
-        order = list(question.resolve(seed).option_ids)
+        shown = question.resolve(seed)
+        order = list(shown.option_ids)
         if question.shuffle:
             rng.shuffle(order)
-        slots.append(Slot(question_id=question.id, option_order=tuple(order), seed=seed))
+        slots.append(
+            Slot(
+                question_id=question.id,
+                option_order=tuple(order),
+                seed=seed,
+                version=version_of(shown),
+            )
+        )
     return Attempt(
         id=attempt_id,
         owner=owner,

@@ -1,6 +1,6 @@
 """Grading an attempt and breaking the score down by difficulty and topic."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -52,11 +52,10 @@ class Result:
         return Tally(correct=correct, total=len(self.outcomes))
 
 
-def grade_attempt(attempt: Attempt, questions: Mapping[str, Question]) -> Result:
-    """Grade every question of the attempt, one mark each, no negative marking."""
+def grade_attempt(attempt: Attempt, shown: Sequence[Question]) -> Result:
+    """Grade every question of the attempt as it was shown, one mark each, no negative marking."""
     outcomes = []
-    for slot in attempt.slots:
-        question = questions[slot.question_id].resolve(slot.seed)
+    for slot, question in zip(attempt.slots, shown, strict=True):
         chosen = attempt.chosen(slot.question_id)
         outcomes.append(Outcome(question, chosen, grade_answer(question, chosen)))
     return Result(

@@ -12,11 +12,17 @@ Number: TypeAlias = float | int | sympy.Expr
 
 
 def fmt(value: Number, digits: int = 3) -> str:
-    """A number as a learner reads it: `digits` significant figures, no float noise."""
+    """A number as a learner reads it: `digits` significant figures, no float noise.
+
+    A rounded value keeps its trailing zeros (−0.9995 reads −1.00, not −1), so it never
+    passes for an exact round number; an exact one drops them (0.5, not 0.500).
+    """
     number = float(value)
     if number == 0:
         return "0"
     text = f"{number:.{digits}g}"
+    if abs(float(text) - number) > 1e-12 * abs(number):
+        text = f"{number:#.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         return f"{mantissa} \\times 10^{{{int(exponent)}}}"

@@ -15,6 +15,7 @@ from gradquiz.core.scoring import Result, grade_attempt
 from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.identity import owner_key
+from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.storage import attempts as store
 from gradquiz.storage.database import Database
 
@@ -31,6 +32,9 @@ class ExamService:
     pack: Pack
     grace: timedelta = timedelta(seconds=15)
     clock: Clock = utc_now
+
+    def __post_init__(self) -> None:
+        self.shown = ShownQuestions(self.database, self.pack)
 
     def start(self, *, identity: str, replacing: str | None = None) -> Attempt:
         """Draw and store a new attempt, preferring questions this identity has not seen.
@@ -53,6 +57,8 @@ class ExamService:
             with self.database.write() as session:
                 self._close_open_attempt(session, owner, replacing)
                 store.insert_attempt(session=session, attempt=attempt)
+                kept = self.shown.keep(session, [attempt])
+            self.shown.kept(kept)
         except IntegrityError:
             # Another request of the same learner started one between our check and insert.
             with self.database.read() as session:
@@ -153,7 +159,7 @@ class ExamService:
         attempt = self.attempt(identity=identity, attempt_id=attempt_id)
         if not attempt.is_submitted:
             raise NotSubmitted("The result is shown once the attempt has been submitted.")
-        return attempt, grade_attempt(attempt, self.pack.questions)
+        return attempt, grade_attempt(attempt, self.shown.of(attempt))
 
     def sweep(self) -> int:
         """Submit every attempt whose deadline and grace have passed; return how many this did.
@@ -195,7 +201,7 @@ class ExamService:
         return attempt, recorded
 
     def _record(self, session: Session, attempt: Attempt) -> bool:
-        score = grade_attempt(attempt, self.pack.questions).score.correct
+        score = grade_attempt(attempt, self.shown.of(attempt)).score.correct
         return store.record_submission(session=session, attempt=attempt, score=score)
 
     def _owned(self, attempt: Attempt | None, identity: str | None) -> Attempt:

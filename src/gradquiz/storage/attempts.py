@@ -17,7 +17,12 @@ def insert_attempt(*, session: Session, attempt: Attempt) -> None:
     Raises IntegrityError when the owner already has an open attempt at the pack.
     """
     layout = [
-        {"question": s.question_id, "options": list(s.option_order), "seed": s.seed}
+        {
+            "question": s.question_id,
+            "options": list(s.option_order),
+            "seed": s.seed,
+            "version": s.version,
+        }
         for s in attempt.slots
     ]
     session.add(
@@ -62,6 +67,7 @@ def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> At
                 question_id=item["question"],
                 option_order=tuple(item["options"]),
                 seed=item.get("seed"),
+                version=item.get("version"),
             )
             for item in row.layout
         ),

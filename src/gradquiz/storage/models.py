@@ -89,6 +89,15 @@ class SeenQuestionRow(Base):
     question_id: Mapped[str] = mapped_column(String(128), primary_key=True)
 
 
+class QuestionVersionRow(Base):
+    """A question exactly as some attempt showed it, kept under its version digest."""
+
+    __tablename__ = "question_versions"
+
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class ServerSecretRow(Base):
     """A secret every app process shares, made once (the key that signs identity cookies)."""
 

@@ -44,7 +44,13 @@ def _service(request: Request) -> ExamService:
 def _attempt_out(request: Request, identity: str | None, attempt_id: str) -> AttemptOut:
     service = _service(request)
     attempt = service.attempt(identity=identity, attempt_id=attempt_id)
-    view = attempt_view(attempt, service.pack, request.app.state.rendered, service.clock())
+    view = attempt_view(
+        attempt,
+        service.shown.of(attempt),
+        service.pack,
+        request.app.state.rendered,
+        service.clock(),
+    )
     return AttemptOut.of(view)
 
 

@@ -29,7 +29,13 @@ def _see_other(url: str) -> RedirectResponse:
 
 def _view(request: Request, attempt: Attempt) -> AttemptView:
     service = _service(request)
-    return attempt_view(attempt, service.pack, request.app.state.rendered, service.clock())
+    return attempt_view(
+        attempt,
+        service.shown.of(attempt),
+        service.pack,
+        request.app.state.rendered,
+        service.clock(),
+    )
 
 
 @router.get("/", response_class=HTMLResponse)

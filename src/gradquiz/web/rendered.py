@@ -16,29 +16,29 @@ class RenderedQuestion:
     """
 
     def __init__(self, question: Question, renderer: MarkdownRenderer) -> None:
-        self._question = question
+        self.question = question
         self._renderer = renderer
 
     @cached_property
     def stem(self) -> str:
         """The stem as HTML."""
-        return self._renderer.block(self._question.stem)
+        return self._renderer.block(self.question.stem)
 
     @cached_property
     def options(self) -> dict[str, str]:
         """Each option's text as inline HTML, by option id."""
-        return {o.id: self._renderer.inline(o.text) for o in self._question.options}
+        return {o.id: self._renderer.inline(o.text) for o in self.question.options}
 
     @cached_property
     def feedback(self) -> dict[str, str]:
         """Each option's feedback as HTML, glossary terms linked, by option id."""
         render = self._renderer.block
-        return {o.id: render(o.feedback, link_glossary=True) for o in self._question.options}
+        return {o.id: render(o.feedback, link_glossary=True) for o in self.question.options}
 
     @cached_property
     def explanation(self) -> str:
         """The explanation as HTML, glossary terms linked."""
-        return self._renderer.block(self._question.explanation, link_glossary=True)
+        return self._renderer.block(self.question.explanation, link_glossary=True)
 
     def render_all(self) -> "RenderedQuestion":
         """Render every part now (for static questions, once at start-up)."""
@@ -90,15 +90,16 @@ class RenderedPack:
             },
         )
 
-    def question(self, question: Question, seed: int | None) -> RenderedQuestion:
-        """HTML for `question` as one attempt shows it (its seed's variant if parametrized)."""
-        if question.parametrized and seed is not None:
-            return self._variant(question, seed)
-        return self.questions[question.id]
+    def of(self, shown: Question) -> RenderedQuestion:
+        """HTML for a question as an attempt shows it (static, a variant, or an older version)."""
+        static = self.questions.get(shown.id)
+        if static is not None and static.question is shown:
+            return static
+        return self._shown(shown)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one RenderedPack lives as long as its app
-    def _variant(self, question: Question, seed: int) -> RenderedQuestion:
-        return self._question(question.resolve(seed))
+    def _shown(self, shown: Question) -> RenderedQuestion:
+        return self._question(shown)
 
     def _question(self, question: Question) -> RenderedQuestion:
         return RenderedQuestion(question, self.renderer)

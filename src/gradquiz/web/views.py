@@ -1,12 +1,13 @@
 """What pages and the API show of an attempt. An open attempt carries no key or feedback."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from gradquiz.content.preview import first_words
 from gradquiz.core.attempts import LETTERS, Attempt
 from gradquiz.core.packs import Pack
-from gradquiz.core.questions import Difficulty
+from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Result, Tally
 from gradquiz.core.timer import remaining
 from gradquiz.web.rendered import RenderedPack
@@ -73,13 +74,16 @@ class AttemptView:
 
 
 def attempt_view(
-    attempt: Attempt, pack: Pack, rendered: RenderedPack, now: datetime
+    attempt: Attempt,
+    shown: Sequence[Question],
+    pack: Pack,
+    rendered: RenderedPack,
+    now: datetime,
 ) -> AttemptView:
-    """Build the learner's view of an attempt (for open and submitted attempts alike)."""
+    """Build the learner's view of an attempt from the questions it shows."""
     questions = []
-    for number, slot in enumerate(attempt.slots, start=1):
-        question = pack.questions[slot.question_id]
-        html = rendered.question(question, slot.seed)
+    for number, (slot, question) in enumerate(zip(attempt.slots, shown, strict=True), start=1):
+        html = rendered.of(question)
         chosen = attempt.chosen(slot.question_id)
         answer = attempt.answers.get(slot.question_id)
         questions.append(
@@ -171,7 +175,7 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
     reviewed = []
     for number, (slot, outcome) in enumerate(zip(attempt.slots, result.outcomes, strict=True), 1):
         question = outcome.question
-        html = rendered.question(pack.questions[question.id], slot.seed)
+        html = rendered.of(question)
         reviewed.append(
             ReviewedQuestion(
                 number=number,
@@ -189,7 +193,8 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
                     for i, option_id in enumerate(slot.option_order)
                 ),
                 chosen=slot.letter_of(outcome.chosen),
-                key=LETTERS[slot.option_order.index(question.key)],
+                key=slot.letter_of(question.key if question.key in slot.option_order else None)
+                or "",
                 correct=outcome.correct,
                 explanation_html=html.explanation,
                 reference=question.reference,

@@ -1,0 +1,50 @@
+"""A question exactly as one attempt showed it: a record to store, and its version digest.
+
+Banks change between releases (a distractor rewritten, a generator's numbers redrawn), but
+an attempt must be graded and reviewed as it was shown. Each slot keeps the digest of its
+question; the record is stored once per digest and read back only when the bank has moved on.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from gradquiz.core.questions import Difficulty, Option, Question
+
+
+def question_record(question: Question) -> dict[str, Any]:
+    """The shown (static or resolved) question as plain JSON-able data."""
+    if question.generator is not None:
+        raise ValueError(f"Question '{question.id}' must be resolved before it is recorded.")
+    return {
+        "id": question.id,
+        "topic": question.topic,
+        "difficulty": question.difficulty.value,
+        "stem": question.stem,
+        "options": [{"id": o.id, "text": o.text, "feedback": o.feedback} for o in question.options],
+        "key": question.key,
+        "explanation": question.explanation,
+        "reference": question.reference,
+        "shuffle": question.shuffle,
+    }
+
+
+def question_from_record(record: dict[str, Any]) -> Question:
+    """The question a record describes."""
+    return Question(
+        id=record["id"],
+        topic=record["topic"],
+        difficulty=Difficulty(record["difficulty"]),
+        stem=record["stem"],
+        options=tuple(Option(o["id"], o["text"], o["feedback"]) for o in record["options"]),
+        key=record["key"],
+        explanation=record["explanation"],
+        reference=record["reference"],
+        shuffle=record["shuffle"],
+    )
+
+
+def version_of(question: Question) -> str:
+    """A digest that changes whenever anything a learner sees of the question changes."""
+    canonical = json.dumps(question_record(question), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]

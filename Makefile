@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench lock clean
 
 run: $(STAMP)
 	$(BIN)/gradquiz serve --host $(HOST) --port $(PORT)
@@ -28,12 +28,23 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/load.py
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in constraints.txt, the ones the tests last passed with.
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "gradquiz needs Python 3.11 or newer"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# Refresh constraints.txt to the newest releases pyproject.toml allows; run `make test` after.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	echo "# The versions make run and make test install. Refresh with: make lock" > constraints.txt
+	.lock-venv/bin/python -m pip freeze --exclude-editable >> constraints.txt
+	rm -rf .lock-venv
+
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .lock-venv build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

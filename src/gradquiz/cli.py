@@ -3,6 +3,7 @@
 import logging
 import logging.config
 import os
+import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from rich.console import Console
 
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import check_pack, load_pack
-from gradquiz.errors import GradquizError
+from gradquiz.errors import GradquizError, PackInvalid
 from gradquiz.logs import log_config
 from gradquiz.storage.database import Database
 
@@ -83,10 +84,14 @@ def check(pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.tom
 
 
 def load_pack_title(settings: Settings) -> str:
-    """The title of the pack the settings select."""
+    """The title of the pack the settings select, read from its pack.toml alone."""
     from gradquiz.content.pack_loader import builtin_pack_dir
 
-    return load_pack(settings.pack_dir or builtin_pack_dir()).title
+    manifest = (settings.pack_dir or builtin_pack_dir()) / "pack.toml"
+    try:
+        return str(tomllib.loads(manifest.read_text(encoding="utf-8"))["title"])
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
+        raise PackInvalid(f"Cannot read the pack's title from {manifest}: {error}", []) from None
 
 
 def _migrate(settings: Settings) -> None:

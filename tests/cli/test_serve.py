@@ -82,6 +82,10 @@ def test_every_worker_logs_in_one_format(tmp_path: Path) -> None:
     overdue_attempts(database, 3)
     log = tmp_path / "serve.log"
     with served(url, log, grace_seconds="15") as base, httpx2.Client(base_url=base) as client:
+        deadline = time.monotonic() + 60
+        while log.read_text().count("start-up work done") < 2:  # each worker sweeps after it
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
         attempt = client.post("/api/v1/attempts").json()["id"]
         for late, expected in ((timedelta(seconds=5), 200), (timedelta(minutes=5), 409)):
             with database.write() as session:

@@ -167,7 +167,7 @@ def test_overdue_attempts_are_swept_at_start_up(app, service, clock: FrozenClock
     attempt = service.start(identity="sweep-token-0000000000000")
     clock.advance(hours=1)
     with TestClient(app):
-        assert app.state.swept.wait(timeout=10)
+        assert app.state.ready.wait(timeout=30)
     with service.database.read() as session:
         from gradquiz.storage.attempts import load_attempt
 

@@ -2,20 +2,29 @@
 
 import hashlib
 import importlib.util
+import random
 import re
+import threading
 from pathlib import Path
 from types import ModuleType
 
-from gradquiz.core.variants import VariantSource
+from gradquiz.core.variants import Generator, Variant, VariantSource
 
 _NAME = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 
 
 class GeneratorModules:
-    """Imports the modules of one pack's generators/ folder, each once, on first use."""
+    """Imports the modules of one pack's generators/ folder, each once, on first use.
 
-    def __init__(self, folder: Path) -> None:
+    With `deferred`, finding a generator only checks that its file exists; the module is
+    imported when the generator first runs. A server starts without importing sympy or
+    compiling keys, and warms them up once it answers (`gradquiz check` imports everything).
+    """
+
+    def __init__(self, folder: Path, *, deferred: bool = False) -> None:
         self.folder = folder
+        self.deferred = deferred
+        self._lock = threading.Lock()
         self._prefix = (
             "gradquiz_pack_" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
         )
@@ -29,14 +38,31 @@ class GeneratorModules:
         match = _NAME.match(name)
         if not match:
             return "expected 'module.function', such as 'neuron.dl_dw'"
+        if self.deferred:
+            if not (self.folder / f"{match.group(1)}.py").is_file():
+                return f"there is no file generators/{match.group(1)}.py"
+            self.found[name] = VariantSource(name=name, generate=_Deferred(self, name))
+            return self.found[name]
+        return self._import(name)
+
+    def function(self, name: str) -> Generator:
+        """The generator function itself, imported now if it was deferred."""
+        with self._lock:
+            found = self._import(name)
+        if isinstance(found, str):
+            raise RuntimeError(f"generator '{name}': {found}")
+        return found.generate
+
+    def _import(self, name: str) -> VariantSource | str:
+        match = _NAME.match(name)
+        assert match is not None
         module = self._module(match.group(1))
         if isinstance(module, str):
             return module
         function = getattr(module, match.group(2), None)
         if not callable(function):
             return f"generators/{match.group(1)}.py has no function '{match.group(2)}'"
-        self.found[name] = VariantSource(name=name, generate=function)
-        return self.found[name]
+        return VariantSource(name=name, generate=function)
 
     def _module(self, stem: str) -> ModuleType | str:
         if stem not in self._modules:
@@ -56,3 +82,17 @@ class GeneratorModules:
         except Exception as error:  # a pack's own code: report any failure as a problem
             return f"importing generators/{stem}.py failed: {type(error).__name__}: {error}"
         return module
+
+
+class _Deferred:
+    """A generator whose module is imported on its first call."""
+
+    def __init__(self, modules: GeneratorModules, name: str) -> None:
+        self.modules = modules
+        self.__name__ = name
+        self._function: Generator | None = None
+
+    def __call__(self, rng: random.Random) -> Variant:
+        if self._function is None:
+            self._function = self.modules.function(self.__name__)
+        return self._function(rng)

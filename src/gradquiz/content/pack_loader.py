@@ -56,7 +56,31 @@ LOAD_SEEDS = 3
 
 def load_pack(directory: Path) -> Pack:
     """Load and validate a pack; raise PackInvalid listing every problem found."""
-    pack, problems = _read_pack(directory, LOAD_SEEDS)
+    return _valid_pack(directory, *_read_pack(directory, LOAD_SEEDS))
+
+
+def serving_pack(directory: Path) -> Pack:
+    """Load a pack to serve: as `load_pack`, but its generators are imported on first use.
+
+    Start-up then skips sympy and the generators' compiled keys; a server warms them up in
+    the background (`warm_up`), and `gradquiz check` runs every generator before release.
+    """
+    return _valid_pack(directory, *_read_pack(directory, 0, deferred=True))
+
+
+def warm_up(pack: Pack) -> list[str]:
+    """Import and run every generator once (seed 0); return what failed, one line each."""
+    failures = []
+    for question in pack.questions.values():
+        if question.parametrized:
+            try:
+                question.resolve(0)
+            except Exception as error:  # a pack's own code: report, do not stop the server
+                failures.append(f"question '{question.id}': {type(error).__name__}: {error}")
+    return failures
+
+
+def _valid_pack(directory: Path, pack: Pack | None, problems: list[Problem]) -> Pack:
     if problems or pack is None:
         lines = [str(p) for p in sorted(problems)]
         raise PackInvalid(f"The pack in {directory} has {len(lines)} problem(s).", lines)
@@ -68,7 +92,9 @@ def check_pack(directory: Path, seeds: int = CHECK_SEEDS) -> list[Problem]:
     return sorted(_read_pack(directory, seeds)[1])
 
 
-def _read_pack(directory: Path, seeds: int) -> tuple[Pack | None, list[Problem]]:
+def _read_pack(
+    directory: Path, seeds: int, *, deferred: bool = False
+) -> tuple[Pack | None, list[Problem]]:
     problems: list[Problem] = []
     manifest = directory / "pack.toml"
     if not manifest.is_file():
@@ -76,7 +102,7 @@ def _read_pack(directory: Path, seeds: int) -> tuple[Pack | None, list[Problem]]
     spec = load_toml_model(manifest, _PackSpec, problems)
     code_title = spec.code_title if spec else ""
     page = read_page(directory, code_title, problems)
-    modules = GeneratorModules(directory / "generators")
+    modules = GeneratorModules(directory / "generators", deferred=deferred)
     questions, paths = _read_questions(directory / "questions", problems, modules)
     problems.extend(check_generators(questions, paths, seeds))
     problems.extend(code_block_problems(directory))

@@ -1,8 +1,8 @@
 """The backprop lab: graphs at the learner's numbers, 'your turn' checks and gradient flow.
 
 Stateless: everything a page needs comes from its query string, so every view has a URL
-(`lab_url`) and the lab needs no storage and no identity. numpy is imported only when a
-gradient-flow page is asked for.
+(`lab_url`) and the lab needs no storage and no identity. sympy is imported with the first
+graph and numpy only when a gradient-flow page is asked for, so neither slows start-up.
 """
 
 from collections.abc import Mapping
@@ -20,12 +20,12 @@ from gradquiz.core.lab.prepared import (
     EXPRESSION_EXAMPLE,
     PreparedGraph,
 )
-from gradquiz.core.lab.symbolic import GradientCheck, check_gradients, near_kink
 from gradquiz.core.lab.your_turn import Verdict, check_answers
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
     from gradquiz.core.lab.gradient_flow import LayerNorms, StepError
+    from gradquiz.core.lab.symbolic import GradientCheck
 
 EXPRESSION = "expression"
 ANSWER_PREFIX = "grad-"
@@ -75,7 +75,7 @@ class GraphPage:
     expression: str | None
     values: dict[str, float]
     graph: Graph
-    checks: tuple[GradientCheck, ...]
+    checks: "tuple[GradientCheck, ...]"
     near_kink: bool
     step: int  # 0: forward only; len(graph.steps): every gradient shown
 
@@ -118,6 +118,8 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
         program, expression = prepared.program, None
         title, point, source = prepared.title, prepared.point, prepared.source
         defaults = dict(prepared.defaults)
+    from gradquiz.core.lab import symbolic  # sympy loads with the first graph, not at start-up
+
     values = {name: _value(query, name, default) for name, default in defaults.items()}
     graph = build_graph(program, values)
     values = {name: values[name] for name in graph.inputs}
@@ -130,8 +132,8 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
         expression=expression,
         values=values,
         graph=graph,
-        checks=check_gradients(program, graph),
-        near_kink=near_kink(graph),
+        checks=symbolic.check_gradients(program, graph),
+        near_kink=symbolic.near_kink(graph),
         step=step,
     )
 

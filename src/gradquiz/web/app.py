@@ -16,7 +16,7 @@ from secure.middleware import SecureASGIMiddleware
 
 from gradquiz import __version__
 from gradquiz.config import Settings
-from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack, warm_up
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.storage.database import Database
@@ -39,7 +39,7 @@ SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 def build_service(settings: Settings) -> ExamService:
     """The exam service the settings describe (the CLI builds the same one)."""
-    pack = load_pack(settings.pack_dir or builtin_pack_dir())
+    pack = serving_pack(settings.pack_dir or builtin_pack_dir())
     return ExamService(
         database=Database(settings.database_url),
         pack=pack,
@@ -51,14 +51,19 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     """Build the web app; tests pass their own settings and service."""
     settings = settings or Settings()
     service = service or build_service(settings)
-    swept = threading.Event()
+    ready, stopping = threading.Event(), threading.Event()
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # Overdue attempts are submitted in the background: start-up does not wait for them,
-        # and any attempt a request touches first is settled on the spot anyway.
-        threading.Thread(target=_sweep, args=(service, swept), daemon=True).start()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Warming up and sweeping run in the background: the server answers at once, any
+        # generator a request needs first is imported on the spot, and any attempt a request
+        # touches first is settled on the spot.
+        work = (service, app.state.rendered, ready, stopping)
+        background = threading.Thread(target=_after_start_up, args=work, daemon=True)
+        background.start()
         yield
+        stopping.set()
+        background.join(timeout=30)
 
     app = FastAPI(
         title="gradquiz",
@@ -70,7 +75,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.state.settings = settings
     app.state.service = service
-    app.state.swept = swept
+    app.state.ready = ready
     app.state.pack = service.pack
     app.state.rendered = RenderedPack(service.pack)
     app.state.interview = InterviewPractice(
@@ -114,10 +119,17 @@ def _secret(settings: Settings, database: Database) -> str:
         return shared_secret(session=session, name="identity-cookie")
 
 
-def _sweep(service: ExamService, done: threading.Event) -> None:
+def _after_start_up(
+    service: ExamService, rendered: RenderedPack, done: threading.Event, stop: threading.Event
+) -> None:
+    """Import the generators and render the bank, then submit overdue attempts."""
     try:
-        service.sweep()
+        for failure in warm_up(service.pack):
+            log.error("generator failed while warming up: %s", failure)
+        rendered.render_questions()
+        service.sweep(stopping=stop.is_set)
+        log.info("start-up work done: generators warmed, questions rendered, overdue swept")
     except Exception:
-        log.exception("start-up sweep failed; overdue attempts are settled when next opened")
+        log.exception("start-up work failed; what it missed is done when first needed")
     finally:
         done.set()

@@ -66,9 +66,7 @@ class RenderedPack:
     def __init__(self, pack: Pack) -> None:
         self.renderer = MarkdownRenderer(pack.page.glossary, glossary_url="/#")
         self.questions = {
-            q.id: self._question(q).render_all()
-            for q in pack.questions.values()
-            if not q.parametrized
+            q.id: self._question(q) for q in pack.questions.values() if not q.parametrized
         }
         page = pack.page
         self.page = RenderedPage(
@@ -89,6 +87,11 @@ class RenderedPack:
                 for q in page.interview_questions
             },
         )
+
+    def render_questions(self) -> None:
+        """Render every static question now, rather than on its first request."""
+        for question in self.questions.values():
+            question.render_all()
 
     def of(self, shown: Question) -> RenderedQuestion:
         """HTML for a question as an attempt shows it (static, a variant, or an older version)."""

@@ -87,7 +87,7 @@ def main() -> None:
         drawn = sum(
             1
             for _ in range(200)
-            for s in full.start(identity="bench-counter-000000000").slots
+            for s in full.start(learner="bench-counter-000000000").slots
             if s.seed is not None
         )
         database.dispose()

@@ -72,7 +72,7 @@ def overdue_attempts(database: Database, count: int) -> None:
         database=database, pack=load_pack(builtin_pack_dir()), clock=lambda: started
     )
     for n in range(count):
-        service.start(identity=f"overdue-learner-{n:06d}-{uuid.uuid4().hex}")
+        service.start(learner=f"overdue-learner-{n:06d}-{uuid.uuid4().hex}")
 
 
 def test_every_worker_logs_in_one_format(tmp_path: Path) -> None:

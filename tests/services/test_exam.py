@@ -5,47 +5,46 @@ import pytest
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
 from gradquiz.services.exam import ExamService
-from gradquiz.services.identity import owner_key
 from tests.factories import FrozenClock
 
 
-def test_start_stores_the_attempt_under_a_hashed_owner(service: ExamService) -> None:
-    attempt = service.start(identity="browser-one-token-xxxxxxxx")
-    assert attempt.owner == owner_key("browser-one-token-xxxxxxxx") != "browser-one-token-xxxxxxxx"
-    again = service.attempt(identity="browser-one-token-xxxxxxxx", attempt_id=attempt.id)
+def test_start_stores_the_attempt_under_its_learner(service: ExamService) -> None:
+    attempt = service.start(learner="browser-one-token-xxxxxxxx")
+    assert attempt.owner == "browser-one-token-xxxxxxxx"
+    again = service.attempt(learner="browser-one-token-xxxxxxxx", attempt_id=attempt.id)
     assert again.slots == attempt.slots
     assert len(attempt.id) >= 22
 
 
 def test_another_identity_cannot_see_or_touch_the_attempt(service: ExamService) -> None:
-    attempt = service.start(identity="owner-token-aaaaaaaaaaaa")
+    attempt = service.start(learner="owner-token-aaaaaaaaaaaa")
     for call in (
-        lambda: service.attempt(identity="intruder-token-bbbbbbbbbbb", attempt_id=attempt.id),
+        lambda: service.attempt(learner="intruder-token-bbbbbbbbbbb", attempt_id=attempt.id),
         lambda: service.save_answer(
-            identity="intruder-token-bbbbbbbbbbb",
+            learner="intruder-token-bbbbbbbbbbb",
             attempt_id=attempt.id,
             number=1,
             letter=None,
         ),
-        lambda: service.submit(identity="intruder-token-bbbbbbbbbbb", attempt_id=attempt.id),
-        lambda: service.attempt(identity="owner-token-aaaaaaaaaaaa", attempt_id="no-such-id"),
+        lambda: service.submit(learner="intruder-token-bbbbbbbbbbb", attempt_id=attempt.id),
+        lambda: service.attempt(learner="owner-token-aaaaaaaaaaaa", attempt_id="no-such-id"),
     ):
         with pytest.raises(NotFound):
             call()
 
 
 def test_answers_survive_a_new_service_over_the_same_database(service: ExamService) -> None:
-    attempt = service.start(identity="learner-token-cccccccccccc")
+    attempt = service.start(learner="learner-token-cccccccccccc")
     slot = attempt.slots[3]
     service.save_answer(
-        identity="learner-token-cccccccccccc",
+        learner="learner-token-cccccccccccc",
         attempt_id=attempt.id,
         number=4,
         letter="C",
         marked=True,
     )
     restarted = ExamService(database=service.database, pack=service.pack, clock=service.clock)
-    loaded = restarted.attempt(identity="learner-token-cccccccccccc", attempt_id=attempt.id)
+    loaded = restarted.attempt(learner="learner-token-cccccccccccc", attempt_id=attempt.id)
     assert loaded.chosen(slot.question_id) == slot.option_order[2]
     assert loaded.answers[slot.question_id].marked
 
@@ -54,15 +53,15 @@ def test_late_save_is_refused_and_earlier_answers_are_kept(
     service: ExamService, clock: FrozenClock
 ) -> None:
     identity = "learner-token-dddddddddddd"
-    attempt = service.start(identity=identity)
+    attempt = service.start(learner=identity)
     first, second = attempt.slots[0], attempt.slots[1]
-    service.save_answer(identity=identity, attempt_id=attempt.id, number=1, letter="A")
+    service.save_answer(learner=identity, attempt_id=attempt.id, number=1, letter="A")
     clock.now = attempt.deadline + timedelta(seconds=10)
-    service.save_answer(identity=identity, attempt_id=attempt.id, number=2, letter="A")
+    service.save_answer(learner=identity, attempt_id=attempt.id, number=2, letter="A")
     clock.advance(seconds=10)
     with pytest.raises(AttemptClosed, match="Time is up"):
-        service.save_answer(identity=identity, attempt_id=attempt.id, number=1, letter="B")
-    closed, result = service.result(identity=identity, attempt_id=attempt.id)
+        service.save_answer(learner=identity, attempt_id=attempt.id, number=1, letter="B")
+    closed, result = service.result(learner=identity, attempt_id=attempt.id)
     assert closed.submitted_by is SubmitReason.DEADLINE
     assert closed.chosen(first.question_id) == first.option_order[0]
     assert closed.chosen(second.question_id) == second.option_order[0]
@@ -73,45 +72,45 @@ def test_abandoned_attempt_is_submitted_on_next_access(
     service: ExamService, clock: FrozenClock
 ) -> None:
     identity = "learner-token-eeeeeeeeeeee"
-    attempt = service.start(identity=identity)
+    attempt = service.start(learner=identity)
     with pytest.raises(NotSubmitted):
-        service.result(identity=identity, attempt_id=attempt.id)
+        service.result(learner=identity, attempt_id=attempt.id)
     clock.advance(hours=3)
-    loaded = service.attempt(identity=identity, attempt_id=attempt.id)
+    loaded = service.attempt(learner=identity, attempt_id=attempt.id)
     assert loaded.is_submitted and loaded.submitted_at == attempt.deadline
 
 
 def test_sweep_submits_every_overdue_attempt_and_only_those(
     service: ExamService, clock: FrozenClock
 ) -> None:
-    old = [service.start(identity=f"learner-token-old-{n:08d}") for n in range(3)]
+    old = [service.start(learner=f"learner-token-old-{n:08d}") for n in range(3)]
     clock.advance(minutes=20)
-    fresh = service.start(identity="learner-token-fresh-00000")
+    fresh = service.start(learner="learner-token-fresh-00000")
     clock.advance(minutes=6)
     assert service.sweep() == 3
     assert service.sweep() == 0
     for n, attempt in enumerate(old):
         assert service.attempt(
-            identity=f"learner-token-old-{n:08d}", attempt_id=attempt.id
+            learner=f"learner-token-old-{n:08d}", attempt_id=attempt.id
         ).is_submitted
     assert not service.attempt(
-        identity="learner-token-fresh-00000", attempt_id=fresh.id
+        learner="learner-token-fresh-00000", attempt_id=fresh.id
     ).is_submitted
 
 
 def test_submit_twice_is_refused(service: ExamService) -> None:
-    attempt = service.start(identity="learner-token-ffffffffffff")
-    service.submit(identity="learner-token-ffffffffffff", attempt_id=attempt.id)
+    attempt = service.start(learner="learner-token-ffffffffffff")
+    service.submit(learner="learner-token-ffffffffffff", attempt_id=attempt.id)
     with pytest.raises(AttemptClosed):
-        service.submit(identity="learner-token-ffffffffffff", attempt_id=attempt.id)
+        service.submit(learner="learner-token-ffffffffffff", attempt_id=attempt.id)
 
 
 def test_a_retake_draws_questions_the_learner_has_not_seen(service: ExamService) -> None:
     identity = "retake-learner-token-000000"
-    first = service.start(identity=identity)
-    service.submit(identity=identity, attempt_id=first.id)
-    second = service.start(identity=identity)
-    stranger = service.start(identity="another-learner-token-00000")
+    first = service.start(learner=identity)
+    service.submit(learner=identity, attempt_id=first.id)
+    second = service.start(learner=identity)
+    stranger = service.start(learner="another-learner-token-00000")
     first_ids = {s.question_id for s in first.slots}
     assert not first_ids & {s.question_id for s in second.slots}
     assert len(stranger.slots) == 15
@@ -121,39 +120,39 @@ def test_one_open_attempt_per_learner_unless_it_is_abandoned(
     service: ExamService, clock: FrozenClock
 ) -> None:
     identity = "one-open-learner-token-0000"
-    first = service.start(identity=identity)
-    service.save_answer(identity=identity, attempt_id=first.id, number=1, letter="B")
+    first = service.start(learner=identity)
+    service.save_answer(learner=identity, attempt_id=first.id, number=1, letter="B")
     with pytest.raises(AttemptInProgress) as refused:
-        service.start(identity=identity)
+        service.start(learner=identity)
     assert refused.value.attempt_id == first.id and refused.value.status == 409
     with pytest.raises(AttemptInProgress):
-        service.start(identity=identity, replacing="some-other-attempt")
-    open_attempt = service.open_attempt(identity=identity)
+        service.start(learner=identity, replacing="some-other-attempt")
+    open_attempt = service.open_attempt(learner=identity)
     assert open_attempt is not None and open_attempt.id == first.id
     clock.advance(minutes=3)
-    second = service.start(identity=identity, replacing=first.id)
-    ended = service.attempt(identity=identity, attempt_id=first.id)
+    second = service.start(learner=identity, replacing=first.id)
+    ended = service.attempt(learner=identity, attempt_id=first.id)
     assert ended.submitted_by is SubmitReason.ABANDONED and ended.submitted_at == clock()
-    history = service.history(identity=identity)
+    history = service.history(learner=identity)
     assert [(h.id, h.score, h.submitted_by) for h in history] == [
         (
             first.id,
-            service.result(identity=identity, attempt_id=first.id)[1].score.correct,
+            service.result(learner=identity, attempt_id=first.id)[1].score.correct,
             SubmitReason.ABANDONED,
         )
     ]
-    assert service.open_attempt(identity=identity).id == second.id  # type: ignore[union-attr]
-    assert service.start(identity="someone-else-token-00000000").id != second.id
+    assert service.open_attempt(learner=identity).id == second.id  # type: ignore[union-attr]
+    assert service.start(learner="someone-else-token-00000000").id != second.id
 
 
 def test_an_overdue_open_attempt_does_not_block_a_new_one(
     service: ExamService, clock: FrozenClock
 ) -> None:
     identity = "overdue-learner-token-00000"
-    first = service.start(identity=identity)
+    first = service.start(learner=identity)
     clock.advance(minutes=30)
-    second = service.start(identity=identity)
-    assert service.attempt(identity=identity, attempt_id=first.id).submitted_by is (
+    second = service.start(learner=identity)
+    assert service.attempt(learner=identity, attempt_id=first.id).submitted_by is (
         SubmitReason.DEADLINE
     )
     assert second.id != first.id
@@ -161,9 +160,9 @@ def test_an_overdue_open_attempt_does_not_block_a_new_one(
 
 def test_an_older_save_never_overwrites_a_later_one(service: ExamService) -> None:
     identity = "ordered-saves-token-000000"
-    attempt = service.start(identity=identity)
+    attempt = service.start(learner=identity)
     save = lambda letter, seq: service.save_answer(  # noqa: E731
-        identity=identity, attempt_id=attempt.id, number=2, letter=letter, seq=seq
+        learner=identity, attempt_id=attempt.id, number=2, letter=letter, seq=seq
     )[1]
     later = save("C", 6)
     older = save("A", 5)
@@ -173,7 +172,7 @@ def test_an_older_save_never_overwrites_a_later_one(service: ExamService) -> Non
     assert replayed.applied
     unnumbered = save("D", None)
     assert unnumbered.applied and unnumbered.answer.seq == 7
-    held = service.attempt(identity=identity, attempt_id=attempt.id)
+    held = service.attempt(learner=identity, attempt_id=attempt.id)
     assert held.chosen(attempt.slots[1].question_id) == attempt.slots[1].option_order[3]
 
 
@@ -188,9 +187,9 @@ def test_starting_reads_no_more_after_many_earlier_attempts(service: ExamService
 
     def start_and_submit() -> list[str]:
         statements.clear()
-        attempt = service.start(identity=identity)
+        attempt = service.start(learner=identity)
         recorded = list(statements)
-        service.submit(identity=identity, attempt_id=attempt.id)
+        service.submit(learner=identity, attempt_id=attempt.id)
         return recorded
 
     event.listen(service.database.engine, "after_cursor_execute", record)

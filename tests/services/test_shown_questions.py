@@ -35,11 +35,11 @@ def test_records_round_trip_and_digests_follow_the_content(pack: Pack) -> None:
 
 
 def test_a_result_shows_the_version_the_learner_saw(service: ExamService) -> None:
-    attempt = service.start(identity=LEARNER)
+    attempt = service.start(learner=LEARNER)
     for number in range(1, 16):
-        service.save_answer(identity=LEARNER, attempt_id=attempt.id, number=number, letter="A")
-    service.submit(identity=LEARNER, attempt_id=attempt.id)
-    before = service.result(identity=LEARNER, attempt_id=attempt.id)[1]
+        service.save_answer(learner=LEARNER, attempt_id=attempt.id, number=number, letter="A")
+    service.submit(learner=LEARNER, attempt_id=attempt.id)
+    before = service.result(learner=LEARNER, attempt_id=attempt.id)[1]
     changed = next(
         s.question_id
         for s in attempt.slots
@@ -48,7 +48,7 @@ def test_a_result_shows_the_version_the_learner_saw(service: ExamService) -> Non
     later = ExamService(
         database=service.database, pack=revise(service.pack, changed), clock=service.clock
     )
-    after = later.result(identity=LEARNER, attempt_id=attempt.id)[1]
+    after = later.result(learner=LEARNER, attempt_id=attempt.id)[1]
     assert [question_record(o.question) for o in after.outcomes] == [
         question_record(o.question) for o in before.outcomes
     ]
@@ -57,8 +57,8 @@ def test_a_result_shows_the_version_the_learner_saw(service: ExamService) -> Non
 
 
 def test_an_older_attempt_without_versions_never_breaks(service: ExamService) -> None:
-    attempt = service.start(identity=LEARNER)
-    service.submit(identity=LEARNER, attempt_id=attempt.id)
+    attempt = service.start(learner=LEARNER)
+    service.submit(learner=LEARNER, attempt_id=attempt.id)
     with service.database.write() as session:
         from gradquiz.storage.models import AttemptRow
 
@@ -81,7 +81,7 @@ def test_an_older_attempt_without_versions_never_breaks(service: ExamService) ->
     shown = later.shown.of(stored)
     assert shown[changed_at].stem == REVISED
     assert shown[kept_at] == service.shown.of(stored)[kept_at]
-    _, result = later.result(identity=LEARNER, attempt_id=attempt.id)
+    _, result = later.result(learner=LEARNER, attempt_id=attempt.id)
     assert len(result.outcomes) == 15 and not result.outcomes[changed_at].correct
 
 

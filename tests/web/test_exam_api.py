@@ -164,7 +164,7 @@ def test_openapi_document_describes_the_api(client: TestClient) -> None:
 
 
 def test_overdue_attempts_are_swept_at_start_up(app, service, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
-    attempt = service.start(identity="sweep-token-0000000000000")
+    attempt = service.start(learner="sweep-token-0000000000000")
     clock.advance(hours=1)
     with TestClient(app):
         assert app.state.ready.wait(timeout=30)

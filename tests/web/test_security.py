@@ -180,3 +180,19 @@ def test_starts_are_limited_per_browser_and_per_address(service: ExamService) ->
         assert second.status_code == 201
         third = browser.post("/api/v1/attempts", params={"replacing": second.json()["id"]})
         assert third.status_code == 429
+
+
+def test_the_database_holds_a_hash_of_the_identity_never_the_cookie(
+    client: TestClient, service: ExamService
+) -> None:
+    from gradquiz.services.identity import owner_key
+    from gradquiz.storage.attempts import load_attempt
+
+    attempt_id = start(client)
+    cookie = client.cookies[COOKIE]
+    identity = cookie.rsplit(".", 1)[0]  # the signed value is identity.signature
+    with service.database.read() as session:
+        stored = load_attempt(session=session, attempt_id=attempt_id)
+    assert stored is not None
+    assert stored.owner == owner_key(identity) and identity not in stored.owner
+    assert cookie not in stored.owner

@@ -15,7 +15,6 @@ from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, grade_attempt
 from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
 from gradquiz.services.clock import Clock, utc_now
-from gradquiz.services.identity import owner_key
 from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.storage import attempts as store
 from gradquiz.storage.database import Database
@@ -37,18 +36,17 @@ class ExamService:
     def __post_init__(self) -> None:
         self.shown = ShownQuestions(self.database, self.pack)
 
-    def start(self, *, identity: str, replacing: str | None = None) -> Attempt:
-        """Draw and store a new attempt, preferring questions this identity has not seen.
+    def start(self, *, learner: str, replacing: str | None = None) -> Attempt:
+        """Draw and store a new attempt, preferring questions this learner has not seen.
 
-        An identity holds one open attempt per pack: starting while one is open is refused,
+        A learner holds one open attempt per pack: starting while one is open is refused,
         unless `replacing` names it, in which case it is submitted as abandoned first.
         """
-        owner = owner_key(identity)
         with self.database.read() as session:
-            seen = store.seen_question_ids(session=session, owner=owner, pack_id=self.pack.id)
+            seen = store.seen_question_ids(session=session, owner=learner, pack_id=self.pack.id)
         attempt = start_attempt(
             attempt_id=secrets.token_urlsafe(16),
-            owner=owner,
+            owner=learner,
             pack=self.pack,
             rng=random.Random(secrets.randbits(64)),
             now=self.clock(),
@@ -56,44 +54,42 @@ class ExamService:
         )
         try:
             with self.database.write() as session:
-                self._close_open_attempt(session, owner, replacing)
+                self._close_open_attempt(session, learner, replacing)
                 store.insert_attempt(session=session, attempt=attempt)
                 kept = self.shown.keep(session, [attempt])
             self.shown.kept(kept)
         except IntegrityError:
             # Another request of the same learner started one between our check and insert.
             with self.database.read() as session:
-                open_id = store.open_attempt_id(session=session, owner=owner, pack_id=self.pack.id)
+                open_id = store.open_attempt_id(
+                    session=session, owner=learner, pack_id=self.pack.id
+                )
             raise AttemptInProgress(IN_PROGRESS, open_id or "") from None
         return attempt
 
-    def open_attempt(self, *, identity: str | None) -> Attempt | None:
-        """The identity's attempt in progress at this pack, if it has one."""
-        if identity is None:
+    def open_attempt(self, *, learner: str | None) -> Attempt | None:
+        """The learner's attempt in progress at this pack, if it has one."""
+        if learner is None:
             return None
         with self.database.read() as session:
-            attempt_id = store.open_attempt_id(
-                session=session, owner=owner_key(identity), pack_id=self.pack.id
-            )
+            attempt_id = store.open_attempt_id(session=session, owner=learner, pack_id=self.pack.id)
         if attempt_id is None:
             return None
-        attempt = self.attempt(identity=identity, attempt_id=attempt_id)
+        attempt = self.attempt(learner=learner, attempt_id=attempt_id)
         return None if attempt.is_submitted else attempt
 
-    def history(self, *, identity: str | None) -> list[store.PastAttempt]:
-        """The identity's submitted attempts at this pack, newest first."""
-        if identity is None:
+    def history(self, *, learner: str | None) -> list[store.PastAttempt]:
+        """The learner's submitted attempts at this pack, newest first."""
+        if learner is None:
             return []
         with self.database.read() as session:
-            return store.past_attempts(
-                session=session, owner=owner_key(identity), pack_id=self.pack.id
-            )
+            return store.past_attempts(session=session, owner=learner, pack_id=self.pack.id)
 
-    def attempt(self, *, identity: str | None, attempt_id: str) -> Attempt:
-        """The identity's attempt, submitted first if its time has run out."""
+    def attempt(self, *, learner: str | None, attempt_id: str) -> Attempt:
+        """The learner's attempt, submitted first if its time has run out."""
         with self.database.read() as session:
             attempt = store.load_attempt(session=session, attempt_id=attempt_id)
-        attempt = self._owned(attempt, identity)
+        attempt = self._owned(attempt, learner)
         if not attempt.is_submitted and attempt.settle(now=self.clock(), grace=self.grace):
             return self._settle(attempt_id)[0]
         return attempt
@@ -101,7 +97,7 @@ class ExamService:
     def save_answer(
         self,
         *,
-        identity: str | None,
+        learner: str | None,
         attempt_id: str,
         number: int,
         letter: str | None,
@@ -115,7 +111,7 @@ class ExamService:
         """
         with self.database.write() as session:
             attempt = self._owned(
-                store.load_attempt(session=session, attempt_id=attempt_id, lock=True), identity
+                store.load_attempt(session=session, attempt_id=attempt_id, lock=True), learner
             )
             now = self.clock()
             slot = attempt.slot_at(number)
@@ -145,19 +141,19 @@ class ExamService:
                 )
         return attempt, saved
 
-    def submit(self, *, identity: str | None, attempt_id: str) -> Attempt:
+    def submit(self, *, learner: str | None, attempt_id: str) -> Attempt:
         """Submit the attempt with what was saved."""
         with self.database.write() as session:
             attempt = self._owned(
-                store.load_attempt(session=session, attempt_id=attempt_id, lock=True), identity
+                store.load_attempt(session=session, attempt_id=attempt_id, lock=True), learner
             )
             attempt.submit(now=self.clock(), grace=self.grace)
             self._record(session, attempt)
         return attempt
 
-    def result(self, *, identity: str | None, attempt_id: str) -> tuple[Attempt, Result]:
+    def result(self, *, learner: str | None, attempt_id: str) -> tuple[Attempt, Result]:
         """The graded result; only after the attempt was submitted."""
-        attempt = self.attempt(identity=identity, attempt_id=attempt_id)
+        attempt = self.attempt(learner=learner, attempt_id=attempt_id)
         if not attempt.is_submitted:
             raise NotSubmitted("The result is shown once the attempt has been submitted.")
         return attempt, grade_attempt(attempt, self.shown.of(attempt))
@@ -210,9 +206,10 @@ class ExamService:
         score = grade_attempt(attempt, self.shown.of(attempt)).score.correct
         return store.record_submission(session=session, attempt=attempt, score=score)
 
-    def _owned(self, attempt: Attempt | None, identity: str | None) -> Attempt:
+    def _owned(self, attempt: Attempt | None, learner: str | None) -> Attempt:
         # Someone else's attempt answers exactly like a missing one: ids are not probeable.
-        if attempt is None or identity is None or attempt.owner != owner_key(identity):
+        # `learner` is the owner key the web layer resolved (a browser's or an account's).
+        if attempt is None or learner is None or attempt.owner != learner:
             raise NotFound("No such attempt.")
         if attempt.pack_id != self.pack.id:
             raise NotFound("That attempt belongs to another pack.")

@@ -6,7 +6,6 @@ from gradquiz.core.interview import InterviewResponse, checked_answer, checked_p
 from gradquiz.core.packs import InterviewQuestion, Pack
 from gradquiz.errors import InvalidInput, NotFound
 from gradquiz.services.clock import Clock, utc_now
-from gradquiz.services.identity import owner_key
 from gradquiz.storage import interview as store
 from gradquiz.storage.database import Database
 
@@ -26,36 +25,34 @@ class InterviewPractice:
                 return question
         raise NotFound("There is no such interview question.")
 
-    def responses(self, *, identity: str | None) -> dict[str, InterviewResponse]:
-        """This browser's responses, by question id (none for a browser without identity)."""
-        if not identity:
+    def responses(self, *, learner: str | None) -> dict[str, InterviewResponse]:
+        """This learner's responses, by question id (none without a learner)."""
+        if not learner:
             return {}
         with self.database.read() as session:
-            return store.load_responses(
-                session=session, owner=owner_key(identity), pack_id=self.pack.id
-            )
+            return store.load_responses(session=session, owner=learner, pack_id=self.pack.id)
 
-    def save_answer(self, *, identity: str, question_id: str, text: str) -> InterviewResponse:
+    def save_answer(self, *, learner: str, question_id: str, text: str) -> InterviewResponse:
         """Keep the learner's own answer; points already ticked stay ticked."""
         self.question(question_id)
         answer = checked_answer(text)
-        earlier = self.responses(identity=identity).get(question_id)
+        earlier = self.responses(learner=learner).get(question_id)
         response = InterviewResponse(
             question_id=question_id,
             answer=answer,
             covered=earlier.covered if earlier else (),
             saved_at=self.clock(),
         )
-        self._store(identity, response)
+        self._store(learner, response)
         return response
 
     def save_points(
-        self, *, identity: str | None, question_id: str, covered: list[int]
+        self, *, learner: str | None, question_id: str, covered: list[int]
     ) -> InterviewResponse:
         """Record which key points the learner's answer covered; needs their answer first."""
         question = self.question(question_id)
-        earlier = self.responses(identity=identity).get(question_id)
-        if earlier is None or not identity:
+        earlier = self.responses(learner=learner).get(question_id)
+        if earlier is None or not learner:
             raise InvalidInput("Write your own answer first; then tick the points it covered.")
         response = InterviewResponse(
             question_id=question_id,
@@ -63,11 +60,11 @@ class InterviewPractice:
             covered=checked_points(question, covered),
             saved_at=self.clock(),
         )
-        self._store(identity, response)
+        self._store(learner, response)
         return response
 
-    def _store(self, identity: str, response: InterviewResponse) -> None:
+    def _store(self, learner: str, response: InterviewResponse) -> None:
         with self.database.write() as session:
             store.save_response(
-                session=session, owner=owner_key(identity), pack_id=self.pack.id, response=response
+                session=session, owner=learner, pack_id=self.pack.id, response=response
             )

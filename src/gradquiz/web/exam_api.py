@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from gradquiz.errors import AttemptInProgress
 from gradquiz.services.exam import ExamService
 from gradquiz.web.errors import error_response
-from gradquiz.web.identity import Identity, ensure_identity
+from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.schemas import AnswerIn, AttemptOut, ErrorOut, ResultOut, SavedOut
 from gradquiz.web.views import attempt_view, result_view
@@ -41,9 +41,9 @@ def _service(request: Request) -> ExamService:
     return service
 
 
-def _attempt_out(request: Request, identity: str | None, attempt_id: str) -> AttemptOut:
+def _attempt_out(request: Request, learner: str | None, attempt_id: str) -> AttemptOut:
     service = _service(request)
-    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
+    attempt = service.attempt(learner=learner, attempt_id=attempt_id)
     view = attempt_view(
         attempt,
         service.shown.of(attempt),
@@ -58,33 +58,33 @@ def _attempt_out(request: Request, identity: str | None, attempt_id: str) -> Att
 def start_attempt(
     request: Request,
     response: Response,
-    identity: Identity,
+    learner: Learner,
     replacing: Annotated[
         str | None,
         Query(max_length=64, description="Abandon this attempt in progress and start anew."),
     ] = None,
 ) -> AttemptOut | Response:
     """Start a new exam attempt for this browser (409 while another is in progress)."""
-    token = ensure_identity(request, response, identity)
-    request.app.state.start_limits.check(request, token)
+    learner = ensure_learner(request, response, learner)
+    request.app.state.start_limits.check(request, learner)
     try:
-        attempt = _service(request).start(identity=token, replacing=replacing)
+        attempt = _service(request).start(learner=learner, replacing=replacing)
     except AttemptInProgress as error:
         location = {"Location": f"/api/v1/attempts/{error.attempt_id}"}
         return error_response(request, error.status, error.message, location)
     response.headers["Location"] = f"/api/v1/attempts/{attempt.id}"
-    return _attempt_out(request, token, attempt.id)
+    return _attempt_out(request, learner, attempt.id)
 
 
 @router.get("/attempts/{attempt_id}", response_model=AttemptOut)
-def read_attempt(request: Request, attempt_id: AttemptId, identity: Identity) -> AttemptOut:
+def read_attempt(request: Request, attempt_id: AttemptId, learner: Learner) -> AttemptOut:
     """The attempt's questions, options, saved answers and time left. No key."""
-    return _attempt_out(request, identity, attempt_id)
+    return _attempt_out(request, learner, attempt_id)
 
 
 @router.put("/attempts/{attempt_id}/answers/{number}", response_model=SavedOut)
 def save_answer(
-    request: Request, attempt_id: AttemptId, number: Number, body: AnswerIn, identity: Identity
+    request: Request, attempt_id: AttemptId, number: Number, body: AnswerIn, learner: Learner
 ) -> SavedOut:
     """Save (or clear) the answer to question `number`.
 
@@ -93,7 +93,7 @@ def save_answer(
     `applied` false, so the page can show it. Without `seq` a save counts as the newest.
     """
     attempt, saved = _service(request).save_answer(
-        identity=identity,
+        learner=learner,
         attempt_id=attempt_id,
         number=number,
         letter=body.option,
@@ -112,15 +112,15 @@ def save_answer(
 
 
 @router.post("/attempts/{attempt_id}/submit", response_model=ResultOut)
-def submit_attempt(request: Request, attempt_id: AttemptId, identity: Identity) -> ResultOut:
+def submit_attempt(request: Request, attempt_id: AttemptId, learner: Learner) -> ResultOut:
     """Submit the attempt and return its result."""
-    _service(request).submit(identity=identity, attempt_id=attempt_id)
-    return read_result(request, attempt_id, identity)
+    _service(request).submit(learner=learner, attempt_id=attempt_id)
+    return read_result(request, attempt_id, learner)
 
 
 @router.get("/attempts/{attempt_id}/result", response_model=ResultOut)
-def read_result(request: Request, attempt_id: AttemptId, identity: Identity) -> ResultOut:
+def read_result(request: Request, attempt_id: AttemptId, learner: Learner) -> ResultOut:
     """Score, breakdowns, and for each question the choice, key, feedback and explanation."""
     service = _service(request)
-    attempt, result = service.result(identity=identity, attempt_id=attempt_id)
+    attempt, result = service.result(learner=learner, attempt_id=attempt_id)
     return ResultOut.of(result_view(attempt, result, service.pack, request.app.state.rendered))

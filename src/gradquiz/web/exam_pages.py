@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from gradquiz.core.attempts import Attempt
 from gradquiz.errors import AttemptClosed, AttemptInProgress, InvalidInput, NotSubmitted
 from gradquiz.services.exam import ExamService
-from gradquiz.web.identity import Identity, ensure_identity
+from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.templating import render_page
 from gradquiz.web.views import AttemptView, attempt_view, result_view
 
@@ -39,35 +39,35 @@ def _view(request: Request, attempt: Attempt) -> AttemptView:
 
 
 @router.get("/", response_class=HTMLResponse)
-def landing(request: Request, identity: Identity) -> HTMLResponse:
+def landing(request: Request, learner: Learner) -> HTMLResponse:
     """The pack's page: intro, topics, glossary, worked example, interview prep, Start."""
     service = _service(request)
-    open_attempt = service.open_attempt(identity=identity)
+    open_attempt = service.open_attempt(learner=learner)
     return render_page(
         request,
         "landing.html",
         rendered=request.app.state.rendered.page,
-        interview=request.app.state.interview.responses(identity=identity),
+        interview=request.app.state.interview.responses(learner=learner),
         open_attempt=_view(request, open_attempt) if open_attempt else None,
-        history=service.history(identity=identity),
+        history=service.history(learner=learner),
     )
 
 
 @router.post("/attempts")
 def start(
     request: Request,
-    identity: Identity,
+    learner: Learner,
     replacing: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     """Start an exam and go to its first question; offer Resume while one is in progress."""
     response = _see_other("/")
-    token = ensure_identity(request, response, identity)
-    request.app.state.start_limits.check(request, token)
+    learner = ensure_learner(request, response, learner)
+    request.app.state.start_limits.check(request, learner)
     service = _service(request)
     try:
-        attempt = service.start(identity=token, replacing=replacing)
+        attempt = service.start(learner=learner, replacing=replacing)
     except AttemptInProgress as error:
-        in_progress = service.attempt(identity=token, attempt_id=error.attempt_id)
+        in_progress = service.attempt(learner=learner, attempt_id=error.attempt_id)
         return render_page(
             request, "exam/in_progress.html", status=409, attempt=_view(request, in_progress)
         )
@@ -76,9 +76,9 @@ def start(
 
 
 @router.get("/attempts/{attempt_id}")
-def resume(request: Request, attempt_id: str, identity: Identity) -> Response:
+def resume(request: Request, attempt_id: str, learner: Learner) -> Response:
     """Go back into an attempt: its first unanswered question, or the result if it is over."""
-    attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
+    attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
     unanswered = attempt.unanswered()
@@ -89,9 +89,9 @@ def resume(request: Request, attempt_id: str, identity: Identity) -> Response:
 
 
 @router.get("/attempts/{attempt_id}/questions/{number}", response_class=HTMLResponse)
-def question(request: Request, attempt_id: str, number: int, identity: Identity) -> Response:
+def question(request: Request, attempt_id: str, number: int, learner: Learner) -> Response:
     """One question of the exam, with the palette and the countdown."""
-    attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
+    attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
     attempt.slot_at(number)  # NotFound outside 1..15
@@ -105,7 +105,7 @@ def answer(
     request: Request,
     attempt_id: str,
     number: int,
-    identity: Identity,
+    learner: Learner,
     option: Annotated[str | None, Form(max_length=8)] = None,
     marked: Annotated[str | None, Form(max_length=8)] = None,
     seq: Annotated[int | None, Form(ge=0, le=2**31 - 1)] = None,
@@ -116,14 +116,14 @@ def answer(
     Every button that leaves a question page belongs to its form, so leaving always saves.
     """
     service = _service(request)
-    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
+    attempt = service.attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result?closed=1")
     attempt.slot_at(number)
     destination = _destination(attempt_id, number, len(attempt.slots), go)
     try:
         service.save_answer(
-            identity=identity,
+            learner=learner,
             attempt_id=attempt_id,
             number=number,
             letter=None if go == "clear" else option,
@@ -156,9 +156,9 @@ def _destination(attempt_id: str, number: int, total: int, go: str) -> str:
 
 
 @router.get("/attempts/{attempt_id}/review", response_class=HTMLResponse)
-def review(request: Request, attempt_id: str, identity: Identity) -> Response:
+def review(request: Request, attempt_id: str, learner: Learner) -> Response:
     """Overview before submitting: answered, unanswered and marked questions."""
-    attempt = _service(request).attempt(identity=identity, attempt_id=attempt_id)
+    attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
         return _see_other(f"/attempts/{attempt_id}/result")
     confirm = request.query_params.get("confirm") == "1" and bool(attempt.unanswered())
@@ -177,25 +177,25 @@ def submit_page(attempt_id: str) -> Response:
 def submit(
     request: Request,
     attempt_id: str,
-    identity: Identity,
+    learner: Learner,
     confirm: Annotated[str | None, Form(max_length=8)] = None,
 ) -> Response:
     """Submit; with unanswered questions, ask once more (on the review page) before submitting."""
     service = _service(request)
-    attempt = service.attempt(identity=identity, attempt_id=attempt_id)
+    attempt = service.attempt(learner=learner, attempt_id=attempt_id)
     if not attempt.is_submitted:
         if attempt.unanswered() and confirm != "yes":
             return _see_other(f"/attempts/{attempt_id}/review?confirm=1#confirm-box")
-        service.submit(identity=identity, attempt_id=attempt_id)
+        service.submit(learner=learner, attempt_id=attempt_id)
     return _see_other(f"/attempts/{attempt_id}/result")
 
 
 @router.get("/attempts/{attempt_id}/result", response_class=HTMLResponse)
-def result(request: Request, attempt_id: str, identity: Identity) -> Response:
+def result(request: Request, attempt_id: str, learner: Learner) -> Response:
     """Score, breakdowns, and every question with the choice, key, feedback and explanation."""
     service = _service(request)
     try:
-        attempt, graded = service.result(identity=identity, attempt_id=attempt_id)
+        attempt, graded = service.result(learner=learner, attempt_id=attempt_id)
     except NotSubmitted:
         return _see_other(f"/attempts/{attempt_id}/review")
     view = result_view(attempt, graded, service.pack, request.app.state.rendered)

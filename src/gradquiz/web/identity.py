@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, Signer
 
-from gradquiz.services.identity import new_identity
+from gradquiz.services.identity import new_identity, owner_key
 
 COOKIE = "gradquiz_id"
 ONE_YEAR = 365 * 24 * 3600
@@ -34,13 +34,20 @@ async def current_identity(request: Request) -> str | None:
         return None
 
 
-Identity = Annotated[str | None, Depends(current_identity)]
+async def current_learner(request: Request) -> str | None:
+    """The owner key services store for this browser's learner, if it has an identity."""
+    identity = await current_identity(request)
+    return owner_key(identity) if identity else None
 
 
-def ensure_identity(request: Request, response: Response, identity: str | None) -> str:
-    """Return the identity, creating one and setting its cookie on `response` if missing."""
-    if identity:
-        return identity
+Learner = Annotated[str | None, Depends(current_learner)]
+
+
+def ensure_learner(request: Request, response: Response, learner: str | None) -> str:
+    """Return the learner, giving the browser a new identity (its cookie on `response`) if
+    it has none."""
+    if learner:
+        return learner
     token = new_identity()
     signer: Signer = request.app.state.identity_signer
     response.set_cookie(
@@ -52,4 +59,4 @@ def ensure_identity(request: Request, response: Response, identity: str | None) 
         secure=request.app.state.settings.secure_cookies,
         path="/",
     )
-    return token
+    return owner_key(token)

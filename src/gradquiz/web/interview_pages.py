@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gradquiz.core.interview import MAX_ANSWER_CHARS
 from gradquiz.services.interview import InterviewPractice
-from gradquiz.web.identity import Identity, ensure_identity
+from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -19,7 +19,7 @@ def _practice(request: Request) -> InterviewPractice:
 
 
 @router.get("/interview/{question_id}", response_class=HTMLResponse)
-def interview_question(request: Request, question_id: str, identity: Identity) -> Response:
+def interview_question(request: Request, question_id: str, learner: Learner) -> Response:
     """Write an answer; once written, the model answer and its key points appear beside it."""
     practice = _practice(request)
     question = practice.question(question_id)
@@ -29,7 +29,7 @@ def interview_question(request: Request, question_id: str, identity: Identity) -
         request,
         "interview/question.html",
         question=question,
-        response=practice.responses(identity=identity).get(question_id),
+        response=practice.responses(learner=learner).get(question_id),
         rendered=request.app.state.rendered.page,
         previous=questions[position - 1] if position > 0 else None,
         following=questions[position + 1] if position + 1 < len(questions) else None,
@@ -41,13 +41,13 @@ def interview_question(request: Request, question_id: str, identity: Identity) -
 def save_interview_answer(
     request: Request,
     question_id: str,
-    identity: Identity,
+    learner: Learner,
     answer: Annotated[str, Form(max_length=MAX_ANSWER_CHARS * 2)] = "",
 ) -> Response:
     """Keep the learner's own answer, then show the model answer."""
     response = RedirectResponse(f"/interview/{question_id}#compare", status_code=303)
-    token = ensure_identity(request, response, identity)
-    _practice(request).save_answer(identity=token, question_id=question_id, text=answer)
+    learner = ensure_learner(request, response, learner)
+    _practice(request).save_answer(learner=learner, question_id=question_id, text=answer)
     return response
 
 
@@ -55,11 +55,9 @@ def save_interview_answer(
 def save_interview_points(
     request: Request,
     question_id: str,
-    identity: Identity,
+    learner: Learner,
     covered: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
     """Record which key points the learner's answer made."""
-    _practice(request).save_points(
-        identity=identity, question_id=question_id, covered=covered or []
-    )
+    _practice(request).save_points(learner=learner, question_id=question_id, covered=covered or [])
     return RedirectResponse(f"/interview/{question_id}#assessment", status_code=303)

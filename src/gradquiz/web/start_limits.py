@@ -4,8 +4,6 @@ Counters live in memory by default, which is right for one process; with several
 set GRADQUIZ_RATE_LIMIT_STORAGE to a shared store (redis://host:6379) so they count together.
 """
 
-import hashlib
-
 from fastapi import Request
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
@@ -24,13 +22,12 @@ class StartLimits:
         self.limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
         self.prefix = settings.rate_limit_prefix
 
-    def check(self, request: Request, identity: str | None) -> None:
+    def check(self, request: Request, learner: str | None) -> None:
         """Count one start for this request; raise TooManyRequests past either limit."""
         address = request.client.host if request.client else "unknown"
         checks = [(self.per_address, "address", address)]
-        if identity:
-            # The counter key is a hash: the store never holds a usable identity.
-            checks.append((self.per_identity, "identity", _digest(identity)))
+        if learner:
+            checks.append((self.per_identity, "identity", learner[:32]))
         for limit, kind, key in checks:
             if not self.limiter.hit(limit, self.prefix, "start", kind, key):
                 stats = self.limiter.get_window_stats(limit, self.prefix, "start", kind, key)
@@ -42,7 +39,3 @@ class StartLimits:
 
 
 _WHO = {"address": "network address", "identity": "browser"}
-
-
-def _digest(identity: str) -> str:
-    return hashlib.sha256(identity.encode()).hexdigest()[:32]

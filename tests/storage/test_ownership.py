@@ -1,0 +1,49 @@
+"""A learner's rows move to another owner, or go for good, in every table at once."""
+
+from gradquiz.services.exam import ExamService
+from gradquiz.services.interview import InterviewPractice
+from gradquiz.storage.models import Base
+from gradquiz.storage.ownership import OWNED, delete_owner, rows_owned, transfer_owner
+
+
+def fill(service: ExamService, learner: str) -> str:
+    attempt = service.start(learner=learner)
+    service.save_answer(learner=learner, attempt_id=attempt.id, number=1, letter="A")
+    service.submit(learner=learner, attempt_id=attempt.id)
+    interview = InterviewPractice(database=service.database, pack=service.pack)
+    interview.save_answer(learner=learner, question_id="chain-rule", text=f"{learner} says")
+    return attempt.id
+
+
+def test_every_table_with_an_owner_column_is_listed() -> None:
+    with_owner = {t.name for t in Base.metadata.sorted_tables if "owner" in t.c}
+    assert with_owner == {owned.table.name for owned in OWNED}
+
+
+def test_transfer_moves_everything_and_keeps_the_targets_twins(service: ExamService) -> None:
+    browser, account = "browser-owner", "account-owner"
+    moved = fill(service, browser)
+    fill(service, account)
+    with service.database.write() as session:
+        transfer_owner(session=session, source=browser, target=account)
+    with service.database.read() as session:
+        assert set(rows_owned(session=session, owner=browser).values()) == {0}
+        counts = rows_owned(session=session, owner=account)
+    assert counts["attempts"] == 2 and counts["interview_responses"] == 1
+    assert service.attempt(learner=account, attempt_id=moved).answers  # answers went along
+    interview = InterviewPractice(database=service.database, pack=service.pack)
+    assert interview.responses(learner=account)["chain-rule"].answer == "account-owner says"
+
+
+def test_delete_leaves_nothing_of_the_owner(service: ExamService) -> None:
+    from sqlalchemy import text
+
+    fill(service, "leaving-owner")
+    fill(service, "staying-owner")
+    with service.database.write() as session:
+        delete_owner(session=session, owner="leaving-owner")
+    with service.database.read() as session:
+        assert set(rows_owned(session=session, owner="leaving-owner").values()) == {0}
+        assert rows_owned(session=session, owner="staying-owner")["attempts"] == 1
+        answers = session.execute(text("SELECT count(*) FROM answers")).scalar_one()
+    assert answers == 1  # only the staying learner's answer is left

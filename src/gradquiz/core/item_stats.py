@@ -1,0 +1,273 @@
+"""Classical item statistics of one exam from its first attempts.
+
+The table is complete: one row per learner, every item answered (or left blank, which is
+wrong). Each item is worth one mark, so an item score is 0 or 1 and a total is a count.
+
+- Facility: the share of learners right.
+- Discrimination D: facility in the upper group minus facility in the lower group. The groups
+  are the 27 % of learners with the highest and the lowest totals: 0.27 n learners each,
+  rounded half up, at least one. Learners tied at a group's cut share its remaining places equally
+  (each counts as a fraction of a learner), so D does not depend on row order and equals
+  its average over every way of breaking the tie.
+- Corrected point-biserial: the correlation of the item score with the rest score (the total
+  without this item), so an item does not correlate with itself.
+- Exam: mean and population standard deviation of totals (the class is the whole group
+  described, not a sample), and KR-20 with the same population variances; KR-20 equals
+  Cronbach's alpha with sample variances throughout, because n/(n-1) cancels.
+"""
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from gradquiz.core.item_flags import Band, Flag, discrimination_band, flags_for
+from gradquiz.errors import InvalidInput
+
+GROUP_PERCENT = 27
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item as the caller names it: an opaque id, the option ids it offers, and its key."""
+
+    # A parametrized question is one item under its generator's question id. Its options are
+    # whatever the caller groups choices by: stable option ids (so that the variants add up)
+    # or misconception keys (for statistics per misconception).
+    id: str
+    options: tuple[str, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class Response:
+    """One learner's first answer to an item: the option chosen (None: left blank), and its mark."""
+
+    option: str | None
+    # Redundant with the key on purpose: a table built from the wrong variant's option ids
+    # disagrees with it somewhere and is refused instead of analysed.
+    correct: bool
+
+
+@dataclass(frozen=True)
+class OptionStats:
+    """How often one option was chosen: by everyone (a count), the upper and the lower group."""
+
+    option: str
+    is_key: bool
+    count: int
+    # Shares of the whole group, also of learners whose variant did not offer this option.
+    upper: float
+    lower: float
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """Facility, discrimination, corrected point-biserial, option choices and flags of one item."""
+
+    item: str
+    facility: float
+    # Facility within the upper and the lower 27 % group; discrimination is their difference.
+    upper: float
+    lower: float
+    discrimination: float
+    # None where it is undefined: everyone, or nobody, right; or the rest scores all equal.
+    point_biserial: float | None
+    options: tuple[OptionStats, ...]
+    omitted: int
+    flags: tuple[Flag, ...]
+
+    @property
+    def band(self) -> Band:
+        """The discrimination band of D (very good, good, marginal, poor or negative)."""
+        return discrimination_band(self.discrimination)
+
+    @property
+    def unchosen_distractors(self) -> tuple[str, ...]:
+        """The wrong options that no learner chose."""
+        return tuple(o.option for o in self.options if not o.is_key and o.count == 0)
+
+
+@dataclass(frozen=True)
+class ExamStats:
+    """Learners, items, mean and population standard deviation of totals, and KR-20."""
+
+    learners: int
+    items: int
+    mean: float
+    sd: float
+    # None with fewer than two items or when every learner has the same total; may be negative.
+    kr20: float | None
+
+
+@dataclass(frozen=True)
+class ItemAnalysis:
+    """The exam's figures, each item's in the order given, and the size of each 27 % group."""
+
+    exam: ExamStats
+    items: tuple[ItemStats, ...]
+    group_size: int
+
+
+def group_size(learners: int) -> int:
+    """Learners in each of the upper and lower groups: 27 % rounded half up, at least one."""
+    # Half up, in integers: round() takes halves to even (27 % of 150 is 40.5, round gives 40).
+    return max(1, (GROUP_PERCENT * learners + 50) // 100)
+
+
+def analyse_items(
+    items: Sequence[Item], responses: Sequence[Mapping[str, Response]]
+) -> ItemAnalysis:
+    """Item and exam statistics of `responses`, one mapping of item id to Response per learner."""
+    _check_items(items)
+    if not responses:
+        raise InvalidInput("There are no attempts to analyse.")
+    correct, chosen = _table(items, responses)
+    totals = correct.sum(axis=1)
+    size = group_size(len(responses))
+    upper_weights = _top_weights(totals, size)
+    lower_weights = _top_weights(-totals, size)
+    scores = correct.astype(np.float64)
+    facility = scores.mean(axis=0)
+    upper = upper_weights @ scores / size
+    lower = lower_weights @ scores / size
+    point_biserial = _rest_correlations(scores, totals)
+    stats = []
+    for column, item in enumerate(items):
+        options = _option_stats(item, chosen[:, column], upper_weights, lower_weights, size)
+        discrimination = float(upper[column] - lower[column])
+        stats.append(
+            ItemStats(
+                item=item.id,
+                facility=float(facility[column]),
+                upper=float(upper[column]),
+                lower=float(lower[column]),
+                discrimination=discrimination,
+                point_biserial=point_biserial[column],
+                options=options,
+                omitted=int((chosen[:, column] < 0).sum()),
+                flags=flags_for(
+                    facility=float(facility[column]),
+                    discrimination=discrimination,
+                    unchosen_distractors=any(not o.is_key and o.count == 0 for o in options),
+                ),
+            )
+        )
+    return ItemAnalysis(exam=_exam_stats(scores, totals), items=tuple(stats), group_size=size)
+
+
+def _check_items(items: Sequence[Item]) -> None:
+    if not items:
+        raise InvalidInput("There are no items to analyse.")
+    repeated = sorted(i for i, n in Counter(item.id for item in items).items() if n > 1)
+    if repeated:
+        raise InvalidInput(f"Item ids repeat: {repeated}.")
+    for item in items:
+        if len(set(item.options)) != len(item.options):
+            raise InvalidInput(f"Item '{item.id}' repeats an option id: {list(item.options)}.")
+        if item.key not in item.options:
+            raise InvalidInput(f"Item '{item.id}': key '{item.key}' is not one of its options.")
+
+
+def _table(
+    items: Sequence[Item], responses: Sequence[Mapping[str, Response]]
+) -> tuple[npt.NDArray[np.bool_], Ints]:
+    """Right/wrong and the chosen option's index (-1 for a blank), one row per learner."""
+    ids = {item.id for item in items}
+    indices = [{option: index for index, option in enumerate(item.options)} for item in items]
+    correct = np.zeros((len(responses), len(items)), dtype=np.bool_)
+    chosen = np.full((len(responses), len(items)), -1, dtype=np.intp)
+    for row, answers in enumerate(responses):
+        if answers.keys() != ids:
+            raise InvalidInput(_mismatch(row, ids, set(answers)))
+        for column, item in enumerate(items):
+            response = answers[item.id]
+            if response.correct != (response.option == item.key):
+                raise InvalidInput(_misgraded(row, item, response))
+            correct[row, column] = response.correct
+            if response.option is not None:
+                if response.option not in indices[column]:
+                    raise InvalidInput(
+                        f"Learner {row}: item '{item.id}' has no option '{response.option}'."
+                    )
+                chosen[row, column] = indices[column][response.option]
+    return correct, chosen
+
+
+def _mismatch(row: int, expected: set[str], given: set[str]) -> str:
+    missing, extra = sorted(expected - given), sorted(given - expected)
+    return f"Learner {row}: the row must give every item once (missing {missing}, unknown {extra})."
+
+
+def _misgraded(row: int, item: Item, response: Response) -> str:
+    mark = "right" if response.correct else "wrong"
+    return (
+        f"Learner {row}: item '{item.id}' is marked {mark} for option {response.option!r}, "
+        f"but the key is '{item.key}'."
+    )
+
+
+def _top_weights(scores: Ints, size: int) -> Floats:
+    """Each learner's share of a place among the `size` highest scores (ties at the cut split)."""
+    cut = np.sort(scores)[len(scores) - size]
+    above = scores > cut
+    tied = scores == cut
+    weights: Floats = above.astype(np.float64)
+    weights[tied] = (size - int(above.sum())) / int(tied.sum())
+    return weights
+
+
+def _rest_correlations(scores: Floats, totals: Ints) -> list[float | None]:
+    """Pearson's r of each item score with its rest score (the total less the item)."""
+    rest = totals[:, np.newaxis] - scores
+    facility = scores.mean(axis=0)
+    covariance = (scores * rest).mean(axis=0) - facility * rest.mean(axis=0)
+    spread = np.sqrt(facility * (1 - facility)) * rest.std(axis=0)
+    # Decided on exact integer facts, not on a float spread that may be 1e-17 instead of 0.
+    defined = (scores.min(axis=0) != scores.max(axis=0)) & (rest.min(axis=0) != rest.max(axis=0))
+    return [
+        float(covariance[j] / spread[j]) if defined[j] else None for j in range(scores.shape[1])
+    ]
+
+
+def _option_stats(
+    item: Item, chosen: Ints, upper_weights: Floats, lower_weights: Floats, size: int
+) -> tuple[OptionStats, ...]:
+    """Each option's count and its shares of the upper and the lower group."""
+    # Shifted by one so that bin 0 takes the blanks (-1).
+    bins = len(item.options) + 1
+    counts = np.bincount(chosen + 1, minlength=bins)
+    upper = np.bincount(chosen + 1, weights=upper_weights, minlength=bins) / size
+    lower = np.bincount(chosen + 1, weights=lower_weights, minlength=bins) / size
+    return tuple(
+        OptionStats(
+            option=option,
+            is_key=option == item.key,
+            count=int(counts[index + 1]),
+            upper=float(upper[index + 1]),
+            lower=float(lower[index + 1]),
+        )
+        for index, option in enumerate(item.options)
+    )
+
+
+def _exam_stats(scores: Floats, totals: Ints) -> ExamStats:
+    learners, items = scores.shape
+    variance = float(totals.var())
+    kr20 = None
+    if items > 1 and totals.min() != totals.max():
+        facility = scores.mean(axis=0)
+        item_variance = float((facility * (1 - facility)).sum())
+        kr20 = items / (items - 1) * (1 - item_variance / variance)
+    return ExamStats(
+        learners=learners,
+        items=items,
+        mean=float(totals.mean()),
+        sd=float(np.sqrt(variance)),
+        kr20=kr20,
+    )

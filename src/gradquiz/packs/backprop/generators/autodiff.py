@@ -94,8 +94,9 @@ def pass_counts(rng: random.Random) -> Variant:
         distractors = [forward, reverse_per_input, forward_per_output]
         verdict = (
             f"Here $m = {m}$ is smaller than $n = {n}$, so reverse mode is cheaper, with "
-            f"{_passes(m)}. A scalar loss, $m = 1$, is the extreme case: that is why "
-            "backpropagation, which is reverse mode, trains networks."
+            f"{_passes(m)}. A scalar loss, $m = 1$, is the extreme case: one reverse pass "
+            "gives its gradient with respect to every input, which is why the gradient used to "
+            "train a network is computed by backpropagation, a special case of reverse mode."
         )
     else:
         key = Choice(forward.id, forward.value, f"Correct: one forward pass per input, ${n}$.")

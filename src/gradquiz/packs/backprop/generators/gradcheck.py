@@ -87,6 +87,56 @@ def _range(verdict: Verdict) -> str:
     return label[0].lower() + label[1:]
 
 
+# How many times larger, or what part, for a range less than an order of magnitude away.
+TIMES = {
+    2: "twice",
+    3: "three times",
+    4: "four times",
+    5: "five times",
+    6: "six times",
+    7: "seven times",
+    8: "eight times",
+    9: "nine times",
+}
+PARTS = {
+    2: "half",
+    3: "a third",
+    4: "a quarter",
+    5: "a fifth",
+    6: "a sixth",
+    7: "a seventh",
+    8: "an eighth",
+    9: "a ninth",
+}
+
+
+def _distance(option_band: int, key_band: int, error: Fraction) -> str:
+    """How far every relative error in the option's range lies from `error`, measured from
+    the range's nearest edge: "at least 6 orders of magnitude larger than the one here".
+
+    The count is the number of whole powers of ten between `error` and that edge, so it
+    holds for every value in the range. MARGIN keeps `error` more than a factor of 2 from
+    every threshold, so a range less than an order of magnitude away is still named by a
+    factor from 2 to 9.
+    """
+    larger = option_band > key_band
+    ratio = THRESHOLDS[option_band - 1] / error if larger else error / THRESHOLDS[option_band]
+    direction = "larger" if larger else "smaller"
+    orders = 0
+    while 10 ** (orders + 1) <= ratio:
+        orders += 1
+    if orders >= 2:
+        return f"at least {orders} orders of magnitude {direction} than the one here"
+    if orders == 1:
+        return f"at least an order of magnitude {direction} than the one here"
+    times = math.floor(ratio)
+    return (
+        f"at least {TIMES[times]} the one here"
+        if larger
+        else f"at most {PARTS[times]} the one here"
+    )
+
+
 def _band(error: Fraction | float) -> int:
     """The verdict's index for a relative error: how many thresholds it exceeds."""
     return sum(1 for t in THRESHOLDS if error > t)
@@ -185,11 +235,9 @@ def classify(rng: random.Random, key_band: int) -> Variant:
                 f"error {relative} lies {verdict.meaning}."
             )
         else:
-            direction = "smaller" if index < key_band else "larger"
             feedback = (
                 f"This verdict is for a relative error {_range(option)}, "
-                f"{abs(option.decade - verdict.decade)} orders of magnitude {direction} than "
-                f"the one here: {relative}, {verdict.meaning}."
+                f"{_distance(index, key_band, error_max)}: {relative}, {verdict.meaning}."
             )
         options.append(Option(id=option.id, text=option.text, feedback=feedback))
 

@@ -55,14 +55,39 @@ def _require_exact(*values: sympy.Rational) -> None:
         raise VariantRejected("an option needs more digits than are shown")
 
 
-def _loss_text(values: dict[sympy.Symbol, sympy.Rational]) -> str:
+def _base(values: dict[sympy.Symbol, sympy.Rational], at_w: bool = False) -> str:
+    """What the stem squares, "w" or "(w + 3)"; with `at_w`, at the drawn w: "(2.6 + 3)"."""
     centre = values[c]
     if centre == 0:
-        square = "w^2"
-    else:
-        sign = "-" if centre > 0 else "+"
-        square = f"(w {sign} {fmt(abs(centre))})^2"
+        return _signed(values[w]) if at_w else "w"
+    variable = fmt(values[w]) if at_w else "w"
+    sign = "-" if centre > 0 else "+"
+    return f"({variable} {sign} {fmt(abs(centre))})"
+
+
+def _loss_text(values: dict[sympy.Symbol, sympy.Rational]) -> str:
+    square = f"{_base(values)}^2"
     return square if values[a] == 1 else f"{fmt(values[a])}{square}"
+
+
+def _half_gradient_text(values: dict[sympy.Symbol, sympy.Rational]) -> str:
+    """The loss without its square, "2(w + 3)" or "w + 3": the gradient with the power rule's
+    2 lost."""
+    if values[a] == 1:
+        return _base(values).removeprefix("(").removesuffix(")")
+    return f"{fmt(values[a])}{_base(values)}"
+
+
+def _gradient_text(values: dict[sympy.Symbol, sympy.Rational], at_w: bool = False) -> str:
+    """dL/dw by the power rule, in the stem's own terms: "2 \\cdot 2\\,(w + 3)", or "2w";
+    with `at_w`, at the drawn w: "2 \\cdot 2 \\cdot (2.6 + 3)"."""
+    if values[a] == 1:
+        factor, joint = "2", ""
+    else:
+        factor, joint = f"2 \\cdot {fmt(values[a])}", "\\,"
+    if at_w:
+        return f"{factor} \\cdot {_base(values, at_w=True)}"
+    return f"{factor}{joint}{_base(values)}"
 
 
 def _signed(value: sympy.Rational) -> str:
@@ -76,11 +101,11 @@ def _numeric_gradient(values: dict[sympy.Symbol, sympy.Rational]) -> float:
 
 
 def _gradient_steps(values: dict[sympy.Symbol, sympy.Rational]) -> str:
-    """The worked gradient, 2a(w - c) = ..., with the drawn numbers."""
+    """The worked gradient, 2 * 2(w + 3) = 2 * 2 * (2.6 + 3) = 22.4, in the stem's terms."""
     g = evaluate(GRADIENT, values, exact=True)
     return (
-        f"\\frac{{\\partial L}}{{\\partial w}} = 2a(w - c) = 2 \\cdot {fmt(values[a])} \\cdot "
-        f"({fmt(values[w])} - {_signed(values[c])}) = {fmt(g, DIGITS)}"
+        f"\\frac{{\\partial L}}{{\\partial w}} = {_gradient_text(values)} = "
+        f"{_gradient_text(values, at_w=True)} = {fmt(g, DIGITS)}"
     )
 
 
@@ -161,7 +186,8 @@ def _sgd_distractors(
             f"This uses the loss value "
             f"$L(w) = {fmt(evaluate(LOSS, values, exact=True), DIGITS)}$ in place of "
             "its gradient. The step follows the slope, "
-            f"$\\frac{{\\partial L}}{{\\partial w}} = 2a(w - c) = {g_text}$: ${step}$."
+            f"$\\frac{{\\partial L}}{{\\partial w}} = {_gradient_text(values)} = {g_text}$: "
+            f"${step}$."
         ),
         "fixed-step": (
             f"This moves $w$ by $\\eta = {eta_text}$ alone, as if the step length ignored the "
@@ -169,8 +195,10 @@ def _sgd_distractors(
             f"${g_text}$: ${step}$."
         ),
         "dropped-two": (
-            "This drops the factor $2$ of the power rule, using $a(w - c)$ as the gradient. "
-            f"The derivative of $a(w - c)^2$ is $2a(w - c) = {g_text}$: ${step}$."
+            "This drops the factor $2$ of the power rule, using "
+            f"${_half_gradient_text(values)} = {fmt(g / 2, DIGITS)}$ as the gradient. The "
+            "derivative of "
+            f"${_loss_text(values)}$ is ${_gradient_text(values)} = {g_text}$: ${step}$."
         ),
     }
     return [Choice(name, mistakes[name], feedback[name]) for name in mistakes]

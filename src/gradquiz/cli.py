@@ -51,6 +51,7 @@ def serve(
         workers=workers or settings.workers,
         log_level=settings.log_level.lower(),
         log_config=config,  # applied again in every worker process, so all log alike
+        access_log=settings.access_log,
         proxy_headers=True,
     )
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="info", description="Logging level: debug, info, warning, error."
     )
+    access_log: bool = Field(
+        default=True, description="Log one line per request (uvicorn's access log)."
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key that signs identity cookies; made once and kept in the database if unset.",

@@ -170,10 +170,10 @@ def test_an_older_save_never_overwrites_a_later_one(service: ExamService) -> Non
     assert older.answer.option_id == attempt.slots[1].option_order[2] and older.answer.seq == 6
     replayed = save("C", 6)
     assert replayed.applied
-    unnumbered = save("D", None)
+    unnumbered = save("B", None)  # every question has at least three options
     assert unnumbered.applied and unnumbered.answer.seq == 7
     held = service.attempt(learner=identity, attempt_id=attempt.id)
-    assert held.chosen(attempt.slots[1].question_id) == attempt.slots[1].option_order[3]
+    assert held.chosen(attempt.slots[1].question_id) == attempt.slots[1].option_order[1]
 
 
 def test_starting_reads_no_more_after_many_earlier_attempts(service: ExamService) -> None:
@@ -200,5 +200,10 @@ def test_starting_reads_no_more_after_many_earlier_attempts(service: ExamService
         later = start_and_submit()
     finally:
         event.remove(service.database.engine, "after_cursor_execute", record)
-    assert len(later) == len(first)
+
+    # Storing the versions of freshly drawn variants takes one statement or none, by draw.
+    def counted(statements: list[str]) -> int:
+        return sum("question_versions" not in s for s in statements)
+
+    assert counted(later) == counted(first)
     assert not any("layout" in s and s.lstrip().upper().startswith("SELECT") for s in later)

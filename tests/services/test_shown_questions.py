@@ -8,6 +8,7 @@ from gradquiz.core.questions import Option
 from gradquiz.services.exam import ExamService
 from gradquiz.services.shown_questions import REVISED
 from gradquiz.storage.attempts import load_attempt
+from gradquiz.web.finished_results import FinishedResults
 
 LEARNER = "versioned-learner-token-00000"
 
@@ -96,6 +97,7 @@ def test_the_result_page_of_a_revised_question_still_renders(client, service) ->
             {**item, "version": None, "question": "no-longer-in-the-bank"} if n == 2 else item
             for n, item in enumerate(row.layout)
         ]
+    client.app.state.finished = FinishedResults()  # as after the restart a new bank needs
     page = client.get(f"/attempts/{attempt_id}/result")
     assert page.status_code == 200 and "was revised after this attempt" in page.text
     assert client.get(f"/api/v1/attempts/{attempt_id}/result").json()["questions"][2]["key"] == ""

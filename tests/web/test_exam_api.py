@@ -215,3 +215,38 @@ def test_nothing_before_submit_names_a_bank_question(client: TestClient, pack) -
     for response in (read, saved, review, *pages):
         for question_id in pack.questions:
             assert question_id not in response.text, question_id
+
+
+def test_a_result_read_before_by_its_owner_is_still_nobody_elses(
+    client: TestClient, other_client: TestClient
+) -> None:
+    attempt = start(client)
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    mine = client.get(f"/api/v1/attempts/{attempt['id']}/result")
+    page = client.get(f"/attempts/{attempt['id']}/result")
+    assert mine.status_code == 200 and page.status_code == 200
+    other_client.post("/api/v1/attempts")
+    assert other_client.get(f"/api/v1/attempts/{attempt['id']}/result").status_code == 404
+    assert other_client.get(f"/attempts/{attempt['id']}/result").status_code == 404
+    assert client.get(f"/api/v1/attempts/{attempt['id']}/result").json() == mine.json()
+
+
+def test_pages_and_json_over_a_kilobyte_go_out_compressed(client: TestClient) -> None:
+    import gzip
+
+    attempt = start(client)
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    for path in (
+        "/",
+        f"/api/v1/attempts/{attempt['id']}",
+        f"/attempts/{attempt['id']}/result",
+        f"/api/v1/attempts/{attempt['id']}/result",
+    ):
+        raw = client.get(path, headers={"Accept-Encoding": "gzip"})
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        assert raw.headers.get("content-encoding") == "gzip", path
+        assert "content-encoding" not in plain.headers, path
+        assert raw.content == plain.content  # httpx undoes the gzip; the bodies agree
+        assert int(raw.headers.get("content-length", len(gzip.compress(raw.content)))) < len(
+            plain.content
+        )

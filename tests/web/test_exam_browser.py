@@ -144,6 +144,9 @@ el => { const s = getComputedStyle(el); const icon = el.querySelector('.cell-ico
 def test_palette_states_differ_by_shape_and_contrast(page: Page, live_server: str) -> None:
     start_exam(page, live_server)
     page.locator("label[for=option-A]").click()
+    expect(page.locator(".palette .cell[data-number='1']")).to_have_class(
+        re.compile(r"\banswered\b")
+    )
     page.get_by_label("Mark for review").check()
     expect(page.locator(".palette ol .cell.marked")).to_have_count(1)
     answered = page.locator(".palette .cell[data-number='1']").evaluate(CELL_STYLE)
@@ -160,6 +163,7 @@ def test_palette_states_differ_by_shape_and_contrast(page: Page, live_server: st
     assert contrast(unanswered["borderColor"], unanswered["page"]) >= 3
     page.goto(page.url.replace("/questions/1", "/questions/2"))
     page.get_by_label("Mark for review").check()
+    expect(page.locator(".palette .cell[data-number='2']")).to_have_class(re.compile(r"\bmarked\b"))
     marked = page.locator(".palette .cell[data-number='2']").evaluate(CELL_STYLE)
     assert marked["flag"] == '"⚑"' and contrast(marked["flagColor"], marked["background"]) >= 3
 

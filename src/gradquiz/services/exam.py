@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from gradquiz.core.attempts import Attempt, Saved, SubmitReason, start_attempt
 from gradquiz.core.packs import Pack
@@ -17,7 +16,7 @@ from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmi
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.storage import attempts as store
-from gradquiz.storage.database import Database
+from gradquiz.storage.database import Database, Executor
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ class ExamService:
         A learner holds one open attempt per pack: starting while one is open is refused,
         unless `replacing` names it, in which case it is submitted as abandoned first.
         """
-        with self.database.read() as session:
+        with self.database.reading() as session:
             seen = store.seen_question_ids(session=session, owner=learner, pack_id=self.pack.id)
         attempt = start_attempt(
             attempt_id=secrets.token_urlsafe(16),
@@ -53,25 +52,26 @@ class ExamService:
             seen=seen,
         )
         try:
-            with self.database.write() as session:
-                self._close_open_attempt(session, learner, replacing)
-                store.insert_attempt(session=session, attempt=attempt)
-                kept = self.shown.keep(session, [attempt])
-            self.shown.kept(kept)
+            kept = self._insert(attempt, close_first=replacing is not None, replacing=replacing)
         except IntegrityError:
-            # Another request of the same learner started one between our check and insert.
-            with self.database.read() as session:
-                open_id = store.open_attempt_id(
-                    session=session, owner=learner, pack_id=self.pack.id
-                )
-            raise AttemptInProgress(IN_PROGRESS, open_id or "") from None
+            # The learner already has an open attempt (or another request just opened one):
+            # settle it if it is overdue, or refuse; then try once more.
+            try:
+                kept = self._insert(attempt, close_first=True, replacing=replacing)
+            except IntegrityError:
+                with self.database.reading() as session:
+                    open_id = store.open_attempt_id(
+                        session=session, owner=learner, pack_id=self.pack.id
+                    )
+                raise AttemptInProgress(IN_PROGRESS, open_id or "") from None
+        self.shown.kept(kept)
         return attempt
 
     def open_attempt(self, *, learner: str | None) -> Attempt | None:
         """The learner's attempt in progress at this pack, if it has one."""
         if learner is None:
             return None
-        with self.database.read() as session:
+        with self.database.reading() as session:
             attempt_id = store.open_attempt_id(session=session, owner=learner, pack_id=self.pack.id)
         if attempt_id is None:
             return None
@@ -82,12 +82,12 @@ class ExamService:
         """The learner's submitted attempts at this pack, newest first."""
         if learner is None:
             return []
-        with self.database.read() as session:
+        with self.database.reading() as session:
             return store.past_attempts(session=session, owner=learner, pack_id=self.pack.id)
 
     def attempt(self, *, learner: str | None, attempt_id: str) -> Attempt:
         """The learner's attempt, submitted first if its time has run out."""
-        with self.database.read() as session:
+        with self.database.reading() as session:
             attempt = store.load_attempt(session=session, attempt_id=attempt_id)
         attempt = self._owned(attempt, learner)
         if not attempt.is_submitted and attempt.settle(now=self.clock(), grace=self.grace):
@@ -109,7 +109,7 @@ class ExamService:
         Refused once the attempt closed; a save older than the one held (`seq`) is dropped
         and the held answer is returned instead.
         """
-        with self.database.write() as session:
+        with self.database.writing() as session:
             attempt = self._owned(
                 store.load_attempt(session=session, attempt_id=attempt_id, lock=True), learner
             )
@@ -143,7 +143,7 @@ class ExamService:
 
     def submit(self, *, learner: str | None, attempt_id: str) -> Attempt:
         """Submit the attempt with what was saved."""
-        with self.database.write() as session:
+        with self.database.writing() as session:
             attempt = self._owned(
                 store.load_attempt(session=session, attempt_id=attempt_id, lock=True), learner
             )
@@ -165,7 +165,7 @@ class ExamService:
         `stopping` is asked between attempts, so a server shutting down need not wait.
         """
         cutoff = self.clock() - self.grace
-        with self.database.read() as session:
+        with self.database.reading() as session:
             overdue = store.overdue_attempt_ids(session=session, cutoff=cutoff)
         submitted = 0
         for attempt_id in overdue:
@@ -176,7 +176,15 @@ class ExamService:
             log.info("sweep submitted %d overdue attempt(s)", submitted)
         return submitted
 
-    def _close_open_attempt(self, session: Session, owner: str, replacing: str | None) -> None:
+    def _insert(self, attempt: Attempt, *, close_first: bool, replacing: str | None) -> set[str]:
+        """Store a new attempt and the question versions it shows, in one transaction."""
+        with self.database.writing() as session:
+            if close_first:
+                self._close_open_attempt(session, attempt.owner, replacing)
+            store.insert_attempt(session=session, attempt=attempt)
+            return self.shown.keep(session, [attempt])
+
+    def _close_open_attempt(self, session: Executor, owner: str, replacing: str | None) -> None:
         open_id = store.open_attempt_id(session=session, owner=owner, pack_id=self.pack.id)
         if open_id is None:
             return
@@ -193,7 +201,7 @@ class ExamService:
 
     def _settle(self, attempt_id: str) -> tuple[Attempt, bool]:
         """The attempt, submitted if overdue, and whether this call submitted it."""
-        with self.database.write() as session:
+        with self.database.writing() as session:
             attempt = store.load_attempt(session=session, attempt_id=attempt_id, lock=True)
             if attempt is None:
                 raise NotFound("No such attempt.")
@@ -202,7 +210,7 @@ class ExamService:
             )
         return attempt, recorded
 
-    def _record(self, session: Session, attempt: Attempt) -> bool:
+    def _record(self, session: Executor, attempt: Attempt) -> bool:
         score = grade_attempt(attempt, self.shown.of(attempt)).score.correct
         return store.record_submission(session=session, attempt=attempt, score=score)
 

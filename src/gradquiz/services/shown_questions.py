@@ -4,14 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy.orm import Session
-
 from gradquiz.core.attempts import Attempt, Slot
 from gradquiz.core.packs import Pack
 from gradquiz.core.question_versions import question_from_record, question_record, version_of
 from gradquiz.core.questions import Difficulty, Option, Question
 from gradquiz.storage import question_versions as store
-from gradquiz.storage.database import Database
+from gradquiz.storage.database import Database, Executor
 
 REVISED = (
     "This question was revised after this attempt was taken, and the version shown then "
@@ -51,7 +49,7 @@ class ShownQuestions:
         stored = self._stored(slot.version) if slot.version else None
         return stored or _revised(slot)
 
-    def keep(self, session: Session, attempts: Iterable[Attempt]) -> set[str]:
+    def keep(self, session: Executor, attempts: Iterable[Attempt]) -> set[str]:
         """Store the versions these attempts show that are not stored yet; return their digests.
 
         Call `kept` with the result once the transaction has committed.
@@ -77,7 +75,7 @@ class ShownQuestions:
         return shown, version_of(shown)
 
     def _load(self, digest: str) -> Question | None:
-        with self.database.read() as session:
+        with self.database.reading() as session:
             record = store.load_version(session=session, digest=digest)
         return question_from_record(record) if record else None
 

@@ -1,17 +1,46 @@
-"""Reading and writing attempts and answers. Every function takes the session explicitly."""
+"""Reading and writing attempts and answers. Every function takes the session explicitly.
+
+The exam's busy routes pass bare connections (Database.reading/writing); statements are
+built once here rather than on every call.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
+from gradquiz.storage.database import Executor
 from gradquiz.storage.models import AnswerRow, AttemptRow, SeenQuestionRow
-from gradquiz.storage.upserts import insert_or_ignore, upsert
+from gradquiz.storage.upserts import dialect_of, insert_or_ignore, upsert
+
+_ATTEMPTS = AttemptRow.__table__
+_ANSWERS = AnswerRow.__table__
+_INSERT_ATTEMPT = insert(AttemptRow)
+_LOAD = select(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
+_LOAD_LOCKED = _LOAD.with_for_update()
+# Answers are read on their own: joined, the attempt's layout would be decoded once per answer.
+_LOAD_ANSWERS = select(_ANSWERS).where(_ANSWERS.c.attempt_id == bindparam("attempt_id"))
+_RECORD_SUBMISSION = (
+    update(AttemptRow)
+    .where(AttemptRow.id == bindparam("attempt_id"), AttemptRow.submitted_at.is_(None))
+    .values(
+        submitted_at=bindparam("submitted_at"),
+        submitted_by=bindparam("submitted_by"),
+        score=bindparam("score"),
+    )
+)
+_SEEN = select(SeenQuestionRow.question_id).where(
+    SeenQuestionRow.owner == bindparam("owner"), SeenQuestionRow.pack_id == bindparam("pack_id")
+)
+_OPEN = select(AttemptRow.id).where(
+    AttemptRow.owner == bindparam("owner"),
+    AttemptRow.pack_id == bindparam("pack_id"),
+    AttemptRow.submitted_at.is_(None),
+)
 
 
-def insert_attempt(*, session: Session, attempt: Attempt) -> None:
+def insert_attempt(*, session: Executor, attempt: Attempt) -> None:
     """Store a newly started attempt with its drawn questions and option order.
 
     Raises IntegrityError when the owner already has an open attempt at the pack.
@@ -25,20 +54,20 @@ def insert_attempt(*, session: Session, attempt: Attempt) -> None:
         }
         for s in attempt.slots
     ]
-    session.add(
-        AttemptRow(
-            id=attempt.id,
-            owner=attempt.owner,
-            pack_id=attempt.pack_id,
-            started_at=attempt.started_at,
-            deadline=attempt.deadline,
-            layout=layout,
-            total=len(attempt.slots),
-        )
-    )
-    session.flush()
     session.execute(
-        insert_or_ignore(SeenQuestionRow, session.get_bind().dialect.name),
+        _INSERT_ATTEMPT,
+        {
+            "id": attempt.id,
+            "owner": attempt.owner,
+            "pack_id": attempt.pack_id,
+            "started_at": attempt.started_at,
+            "deadline": attempt.deadline,
+            "layout": layout,
+            "total": len(attempt.slots),
+        },
+    )
+    session.execute(
+        insert_or_ignore(SeenQuestionRow, dialect_of(session)),
         [
             {"owner": attempt.owner, "pack_id": attempt.pack_id, "question_id": s.question_id}
             for s in attempt.slots
@@ -46,16 +75,13 @@ def insert_attempt(*, session: Session, attempt: Attempt) -> None:
     )
 
 
-def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> Attempt | None:
+def load_attempt(*, session: Executor, attempt_id: str, lock: bool = False) -> Attempt | None:
     """The attempt with its saved answers, or None; `lock` holds its row until commit."""
-    attempts, answers = AttemptRow.__table__, AnswerRow.__table__
-    query = select(attempts).where(attempts.c.id == attempt_id)
-    if lock:
-        query = query.with_for_update()
-    row = session.execute(query).one_or_none()
+    key = {"attempt_id": attempt_id}
+    row = session.execute(_LOAD_LOCKED if lock else _LOAD, key).one_or_none()
     if row is None:
         return None
-    saved = session.execute(select(answers).where(answers.c.attempt_id == attempt_id))
+    answers = session.execute(_LOAD_ANSWERS, key)
     return Attempt(
         id=row.id,
         owner=row.owner,
@@ -75,18 +101,18 @@ def load_attempt(*, session: Session, attempt_id: str, lock: bool = False) -> At
             a.question_id: Answer(
                 option_id=a.option_id, marked=a.marked, saved_at=a.saved_at, seq=a.seq
             )
-            for a in saved
+            for a in answers
         },
         submitted_at=row.submitted_at,
         submitted_by=SubmitReason(row.submitted_by) if row.submitted_by else None,
     )
 
 
-def save_answer(*, session: Session, attempt_id: str, question_id: str, answer: Answer) -> None:
+def save_answer(*, session: Executor, attempt_id: str, question_id: str, answer: Answer) -> None:
     """Insert or replace the answer to one question; saving the same answer twice is harmless."""
     statement = upsert(
         AnswerRow,
-        session.get_bind().dialect.name,
+        dialect_of(session),
         keys=("attempt_id", "question_id"),
         updated=("option_id", "marked", "saved_at", "seq"),
     )
@@ -103,36 +129,28 @@ def save_answer(*, session: Session, attempt_id: str, question_id: str, answer: 
     )
 
 
-def record_submission(*, session: Session, attempt: Attempt, score: int) -> bool:
+def record_submission(*, session: Executor, attempt: Attempt, score: int) -> bool:
     """Mark the attempt submitted unless another process got there first; True if this did."""
     result = session.execute(
-        update(AttemptRow)
-        .where(AttemptRow.id == attempt.id, AttemptRow.submitted_at.is_(None))
-        .values(
-            submitted_at=attempt.submitted_at,
-            submitted_by=attempt.submitted_by.value if attempt.submitted_by else None,
-            score=score,
-        )
+        _RECORD_SUBMISSION,
+        {
+            "attempt_id": attempt.id,
+            "submitted_at": attempt.submitted_at,
+            "submitted_by": attempt.submitted_by.value if attempt.submitted_by else None,
+            "score": score,
+        },
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def seen_question_ids(*, session: Session, owner: str, pack_id: str) -> set[str]:
+def seen_question_ids(*, session: Executor, owner: str, pack_id: str) -> set[str]:
     """Every question id drawn in this owner's earlier attempts at the pack."""
-    query = select(SeenQuestionRow.question_id).where(
-        SeenQuestionRow.owner == owner, SeenQuestionRow.pack_id == pack_id
-    )
-    return set(session.scalars(query))
+    return set(session.scalars(_SEEN, {"owner": owner, "pack_id": pack_id}))
 
 
-def open_attempt_id(*, session: Session, owner: str, pack_id: str) -> str | None:
+def open_attempt_id(*, session: Executor, owner: str, pack_id: str) -> str | None:
     """The id of the owner's attempt at the pack that has not been submitted, if any."""
-    query = select(AttemptRow.id).where(
-        AttemptRow.owner == owner,
-        AttemptRow.pack_id == pack_id,
-        AttemptRow.submitted_at.is_(None),
-    )
-    return session.scalars(query).first()
+    return session.scalars(_OPEN, {"owner": owner, "pack_id": pack_id}).first()
 
 
 @dataclass(frozen=True)
@@ -148,7 +166,7 @@ class PastAttempt:
 
 
 def past_attempts(
-    *, session: Session, owner: str, pack_id: str, limit: int = 50
+    *, session: Executor, owner: str, pack_id: str, limit: int = 50
 ) -> list[PastAttempt]:
     """The owner's submitted attempts at the pack, newest first."""
     rows = session.execute(
@@ -181,7 +199,7 @@ def past_attempts(
     ]
 
 
-def overdue_attempt_ids(*, session: Session, cutoff: datetime) -> list[str]:
+def overdue_attempt_ids(*, session: Executor, cutoff: datetime) -> list[str]:
     """Ids of open attempts whose deadline is before `cutoff`."""
     query = select(AttemptRow.id).where(
         AttemptRow.submitted_at.is_(None), AttemptRow.deadline < cutoff

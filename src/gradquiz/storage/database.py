@@ -1,23 +1,33 @@
-"""Engine set-up per backend, read and write sessions, and migrations."""
+"""Engine set-up per backend, connections and sessions for reading and writing, migrations."""
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from gradquiz.storage.write_lock import ProcessWriteLock
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# Storage functions accept either: hot paths use bare connections, the rest sessions.
+Executor: TypeAlias = Session | Connection
 
 
 class Database:
-    """One database: sessions for reading and for writing, and the schema migrations."""
+    """One database: connections and sessions for reading and writing, and the migrations.
+
+    `reading()` and `writing()` hand out SQLAlchemy Core connections, the lean path the
+    exam's busy routes take; `read()` and `write()` hand out ORM sessions. On SQLite a read
+    runs without BEGIN, and writers queue first for a lock in this process and then for a
+    file lock shared by every process using the database, so they wait in line instead of
+    polling SQLite's busy handler, which sleeps in growing steps and makes convoys.
+    """
 
     def __init__(self, url: str, *, engine_options: dict[str, Any] | None = None) -> None:
         self.url = make_url(url)
@@ -25,18 +35,33 @@ class Database:
         options = dict(engine_options or {})
         if self.is_sqlite:
             _ensure_parent_folder(self.url.database)
+            # Every transaction ends in COMMIT or ROLLBACK and reads run in autocommit, so a
+            # connection going back to the pool needs no rollback of its own.
+            options.setdefault("pool_reset_on_return", None)
         elif self.url.get_backend_name() == "postgresql":
             self.url = self.url.set(drivername="postgresql+psycopg")
             options.setdefault("pool_pre_ping", True)
         self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
-        # SQLite takes one writer at a time; queueing writers here instead of in SQLite's
-        # busy handler keeps a burst of saves from ending in "database is locked".
         self._write_lock = threading.Lock() if self.is_sqlite else None
+        self._process_lock = ProcessWriteLock.beside(self.url.database) if self.is_sqlite else None
+        self._reader_bind = self.engine.execution_options(sqlite_begin=None)
+        self._writer_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        writer_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+        self._writer = sessionmaker(self._writer_bind, expire_on_commit=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for queries only (on SQLite each statement reads a committed state)."""
+        with self._reader_bind.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A connection whose statements are committed together, or rolled back on error."""
+        with self._queue_for_writing(), self._writer_bind.begin() as connection:
+            yield connection
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -47,15 +72,21 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose changes are committed together, or rolled back on error."""
-        if self._write_lock is None:
-            with self._writer.begin() as session:
-                yield session
-            return
-        with self._write_lock, self._writer.begin() as session:
+        with self._queue_for_writing(), self._writer.begin() as session:
             yield session
+
+    @contextmanager
+    def _queue_for_writing(self) -> Iterator[None]:
+        if self._write_lock is None or self._process_lock is None:
+            yield
+            return
+        with self._write_lock, self._process_lock:
+            yield
 
     def migrate(self) -> None:
         """Bring the schema up to the newest migration."""
+        from alembic import command  # imported here: serving without migrating never needs it
+
         with self.engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
@@ -66,8 +97,10 @@ class Database:
         self.engine.dispose()
 
 
-def alembic_config() -> Config:
+def alembic_config() -> Any:
     """Alembic configuration pointing at gradquiz's migration scripts."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("gradquiz") / "storage" / "migrations"))
     return config
@@ -81,7 +114,8 @@ def _ensure_parent_folder(database: str | None) -> None:
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event issue BEGIN, so writers can take the lock up front.
+        # Let SQLAlchemy's "begin" event issue BEGIN, so writers can take the lock up front
+        # and readers can skip it.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -92,5 +126,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        options = connection.get_execution_options()
+        mode = options.get("sqlite_begin", "DEFERRED")
+        if mode is not None:
+            connection.exec_driver_sql(f"BEGIN {mode}")

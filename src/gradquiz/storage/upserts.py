@@ -2,9 +2,10 @@
 
 from functools import cache
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.dml import Insert
 
 
@@ -25,3 +26,10 @@ def insert_or_ignore(model: type[DeclarativeBase], dialect: str) -> Insert:
     """A statement that inserts a row of `model` unless its primary key is taken."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     return insert(model).on_conflict_do_nothing()
+
+
+def dialect_of(executor: Session | Connection) -> str:
+    """The dialect name ("sqlite", "postgresql") a session or connection talks to."""
+    if isinstance(executor, Session):
+        return executor.get_bind().dialect.name
+    return executor.dialect.name

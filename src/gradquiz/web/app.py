@@ -13,6 +13,7 @@ from asgi_cross_origin_protection import CrossOriginProtection
 from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 from secure.middleware import SecureASGIMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from gradquiz import __version__
 from gradquiz.config import Settings
@@ -23,8 +24,10 @@ from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
 from gradquiz.web import exam_api, exam_pages, interview_pages, lab_pages, site_routes
 from gradquiz.web.errors import error_response, install_error_handlers
+from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
+from gradquiz.web.palette import palette_cells
 from gradquiz.web.rendered import RenderedPack
 from gradquiz.web.request_guard import RequestGuard
 from gradquiz.web.security import refuse_cross_site, security_headers
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.start_limits = StartLimits(settings)
+    app.state.finished = FinishedResults()
     app.state.static = HashedStaticFiles(WEB / "static", "/static")
     api_assets = HashedStaticFiles(SWAGGER_ASSETS, "/api/docs/assets")
     app.state.templates = _templates(app.state.static, api_assets)
@@ -97,13 +101,20 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     # The last added runs first: security headers wrap every answer, refusals included.
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)
+    # Pages and JSON over 1 KB go out compressed to clients that accept it; results come
+    # compressed already (FinishedResults) and pass through.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=GZIP_LEVEL)
     app.add_middleware(SecureASGIMiddleware, secure=security_headers())
     return app
 
 
 def _templates(static: HashedStaticFiles, api_assets: HashedStaticFiles) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(WEB / "templates"))
+    # Templates ship with the package and never change under a running server: no stat()
+    # of every template file on every render.
+    templates.env.auto_reload = False
     install_filters(templates.env)
+    templates.env.globals["palette_cells"] = palette_cells
     templates.env.globals["static_url"] = static.url
     templates.env.globals["api_asset_url"] = api_assets.url
     templates.env.globals["pygments_url"] = (

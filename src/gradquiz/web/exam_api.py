@@ -25,6 +25,9 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     }.items()
 }
 
+# Handlers are coroutines that call the (synchronous) services directly: each holds the event
+# loop for a fraction of a millisecond, which costs less than handing every request to a
+# worker thread and back (bench/RESULTS.md, "Event loop or thread pool").
 router = APIRouter(
     prefix="/api/v1",
     tags=["attempts"],
@@ -55,7 +58,7 @@ def _attempt_out(request: Request, learner: str | None, attempt_id: str) -> Atte
 
 
 @router.post("/attempts", status_code=201, response_model=AttemptOut)
-def start_attempt(
+async def start_attempt(
     request: Request,
     response: Response,
     learner: Learner,
@@ -65,8 +68,8 @@ def start_attempt(
     ] = None,
 ) -> AttemptOut | Response:
     """Start a new exam attempt for this browser (409 while another is in progress)."""
-    learner = ensure_learner(request, response, learner)
     request.app.state.start_limits.check(request, learner)
+    learner = ensure_learner(request, response, learner)
     try:
         attempt = _service(request).start(learner=learner, replacing=replacing)
     except AttemptInProgress as error:
@@ -77,13 +80,13 @@ def start_attempt(
 
 
 @router.get("/attempts/{attempt_id}", response_model=AttemptOut)
-def read_attempt(request: Request, attempt_id: AttemptId, learner: Learner) -> AttemptOut:
+async def read_attempt(request: Request, attempt_id: AttemptId, learner: Learner) -> AttemptOut:
     """The attempt's questions, options, saved answers and time left. No key."""
     return _attempt_out(request, learner, attempt_id)
 
 
 @router.put("/attempts/{attempt_id}/answers/{number}", response_model=SavedOut)
-def save_answer(
+async def save_answer(
     request: Request, attempt_id: AttemptId, number: Number, body: AnswerIn, learner: Learner
 ) -> SavedOut:
     """Save (or clear) the answer to question `number`.
@@ -112,15 +115,27 @@ def save_answer(
 
 
 @router.post("/attempts/{attempt_id}/submit", response_model=ResultOut)
-def submit_attempt(request: Request, attempt_id: AttemptId, learner: Learner) -> ResultOut:
+async def submit_attempt(
+    request: Request, attempt_id: AttemptId, learner: Learner
+) -> ResultOut | Response:
     """Submit the attempt and return its result."""
     _service(request).submit(learner=learner, attempt_id=attempt_id)
-    return read_result(request, attempt_id, learner)
+    return await read_result(request, attempt_id, learner)
 
 
 @router.get("/attempts/{attempt_id}/result", response_model=ResultOut)
-def read_result(request: Request, attempt_id: AttemptId, learner: Learner) -> ResultOut:
+async def read_result(
+    request: Request, attempt_id: AttemptId, learner: Learner
+) -> ResultOut | Response:
     """Score, breakdowns, and for each question the choice, key, feedback and explanation."""
     service = _service(request)
-    attempt, result = service.result(learner=learner, attempt_id=attempt_id)
-    return ResultOut.of(result_view(attempt, result, service.pack, request.app.state.rendered))
+
+    def render() -> tuple[str, str, str]:
+        attempt, result = service.result(learner=learner, attempt_id=attempt_id)
+        view = result_view(attempt, result, service.pack, request.app.state.rendered)
+        return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
+
+    response: Response = request.app.state.finished.response(
+        request, ("json", attempt_id), learner, render
+    )
+    return response

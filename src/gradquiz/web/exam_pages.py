@@ -9,9 +9,10 @@ from gradquiz.core.attempts import Attempt
 from gradquiz.errors import AttemptClosed, AttemptInProgress, InvalidInput, NotSubmitted
 from gradquiz.services.exam import ExamService
 from gradquiz.web.identity import Learner, ensure_learner
-from gradquiz.web.templating import render_page
+from gradquiz.web.templating import render_html, render_page
 from gradquiz.web.views import AttemptView, attempt_view, result_view
 
+# Coroutines calling the synchronous services directly, as in exam_api (see there).
 router = APIRouter(include_in_schema=False)
 
 # Where a question page's buttons may lead, besides a question number.
@@ -39,7 +40,7 @@ def _view(request: Request, attempt: Attempt) -> AttemptView:
 
 
 @router.get("/", response_class=HTMLResponse)
-def landing(request: Request, learner: Learner) -> HTMLResponse:
+async def landing(request: Request, learner: Learner) -> HTMLResponse:
     """The pack's page: intro, topics, glossary, worked example, interview prep, Start."""
     service = _service(request)
     open_attempt = service.open_attempt(learner=learner)
@@ -54,15 +55,15 @@ def landing(request: Request, learner: Learner) -> HTMLResponse:
 
 
 @router.post("/attempts")
-def start(
+async def start(
     request: Request,
     learner: Learner,
     replacing: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     """Start an exam and go to its first question; offer Resume while one is in progress."""
     response = _see_other("/")
-    learner = ensure_learner(request, response, learner)
     request.app.state.start_limits.check(request, learner)
+    learner = ensure_learner(request, response, learner)
     service = _service(request)
     try:
         attempt = service.start(learner=learner, replacing=replacing)
@@ -76,7 +77,7 @@ def start(
 
 
 @router.get("/attempts/{attempt_id}")
-def resume(request: Request, attempt_id: str, learner: Learner) -> Response:
+async def resume(request: Request, attempt_id: str, learner: Learner) -> Response:
     """Go back into an attempt: its first unanswered question, or the result if it is over."""
     attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
@@ -89,7 +90,7 @@ def resume(request: Request, attempt_id: str, learner: Learner) -> Response:
 
 
 @router.get("/attempts/{attempt_id}/questions/{number}", response_class=HTMLResponse)
-def question(request: Request, attempt_id: str, number: int, learner: Learner) -> Response:
+async def question(request: Request, attempt_id: str, number: int, learner: Learner) -> Response:
     """One question of the exam, with the palette and the countdown."""
     attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
@@ -101,7 +102,7 @@ def question(request: Request, attempt_id: str, number: int, learner: Learner) -
 
 
 @router.post("/attempts/{attempt_id}/questions/{number}")
-def answer(
+async def answer(
     request: Request,
     attempt_id: str,
     number: int,
@@ -156,7 +157,7 @@ def _destination(attempt_id: str, number: int, total: int, go: str) -> str:
 
 
 @router.get("/attempts/{attempt_id}/review", response_class=HTMLResponse)
-def review(request: Request, attempt_id: str, learner: Learner) -> Response:
+async def review(request: Request, attempt_id: str, learner: Learner) -> Response:
     """Overview before submitting: answered, unanswered and marked questions."""
     attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
@@ -168,13 +169,13 @@ def review(request: Request, attempt_id: str, learner: Learner) -> Response:
 
 
 @router.get("/attempts/{attempt_id}/submit")
-def submit_page(attempt_id: str) -> Response:
+async def submit_page(attempt_id: str) -> Response:
     """Reloading the confirmation shows the review page it came from."""
     return _see_other(f"/attempts/{attempt_id}/review")
 
 
 @router.post("/attempts/{attempt_id}/submit")
-def submit(
+async def submit(
     request: Request,
     attempt_id: str,
     learner: Learner,
@@ -191,21 +192,29 @@ def submit(
 
 
 @router.get("/attempts/{attempt_id}/result", response_class=HTMLResponse)
-def result(request: Request, attempt_id: str, learner: Learner) -> Response:
+async def result(request: Request, attempt_id: str, learner: Learner) -> Response:
     """Score, breakdowns, and every question with the choice, key, feedback and explanation."""
     service = _service(request)
-    try:
+    only_wrong = request.query_params.get("only") == "wrong"
+    closed = request.query_params.get("closed") == "1"
+
+    def render() -> tuple[str, str, str]:
         attempt, graded = service.result(learner=learner, attempt_id=attempt_id)
+        view = result_view(attempt, graded, service.pack, request.app.state.rendered)
+        shown = [q for q in view.questions if not (only_wrong and q.correct)]
+        html = render_html(
+            request,
+            "exam/result.html",
+            result=view,
+            shown=shown,
+            only_wrong=only_wrong,
+            closed=closed,
+        )
+        return attempt.owner, "text/html; charset=utf-8", html
+
+    key = ("page", attempt_id, str(only_wrong), str(closed))
+    try:
+        response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:
         return _see_other(f"/attempts/{attempt_id}/review")
-    view = result_view(attempt, graded, service.pack, request.app.state.rendered)
-    only_wrong = request.query_params.get("only") == "wrong"
-    shown = [q for q in view.questions if not (only_wrong and q.correct)]
-    return render_page(
-        request,
-        "exam/result.html",
-        result=view,
-        shown=shown,
-        only_wrong=only_wrong,
-        closed=request.query_params.get("closed") == "1",
-    )
+    return response

@@ -14,7 +14,7 @@ PYGMENTS_VERSION = short_digest(PYGMENTS_CSS.encode())
 
 
 @router.get("/static-generated/pygments.css")
-def code_style(request: Request) -> Response:
+async def code_style(request: Request) -> Response:
     """Colours for highlighted code."""
     fresh = request.query_params.get("v") == PYGMENTS_VERSION
     return Response(
@@ -25,13 +25,13 @@ def code_style(request: Request) -> Response:
 
 
 @router.get("/favicon.ico")
-def favicon(request: Request) -> Response:
+async def favicon(request: Request) -> Response:
     """The site icon, for browsers that ask for it at the root."""
     path = request.app.state.static.root / "favicon.ico"
     return FileResponse(path, media_type="image/x-icon", headers={"Cache-Control": ONE_HOUR})
 
 
 @router.get("/api/docs", response_class=HTMLResponse)
-def api_docs(request: Request) -> HTMLResponse:
+async def api_docs(request: Request) -> HTMLResponse:
     """Swagger UI for the JSON API, from assets this server serves (no CDN)."""
     return render_page(request, "api/docs.html")

@@ -7,7 +7,7 @@ set GRADQUIZ_RATE_LIMIT_STORAGE to a shared store (redis://host:6379) so they co
 from fastapi import Request
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from gradquiz.config import Settings
 from gradquiz.errors import TooManyRequests
@@ -19,11 +19,17 @@ class StartLimits:
     def __init__(self, settings: Settings) -> None:
         self.per_identity: RateLimitItem = parse(settings.start_limit_per_identity)
         self.per_address: RateLimitItem = parse(settings.start_limit_per_address)
-        self.limiter = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+        # A sliding-window counter costs the same however many starts it has counted.
+        storage = storage_from_string(settings.rate_limit_storage)
+        self.limiter = SlidingWindowCounterRateLimiter(storage)
         self.prefix = settings.rate_limit_prefix
 
     def check(self, request: Request, learner: str | None) -> None:
-        """Count one start for this request; raise TooManyRequests past either limit."""
+        """Count one start for this request; raise TooManyRequests past either limit.
+
+        `learner` is None for a browser that has no identity yet: its first start counts
+        against its address only, so the counters do not grow with every new browser.
+        """
         address = request.client.host if request.client else "unknown"
         checks = [(self.per_address, "address", address)]
         if learner:

@@ -8,12 +8,19 @@ from fastapi.responses import HTMLResponse
 
 def render_page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A template rendered with the pack and the exam's grace in its context."""
+    html = render_html(request, template, **context)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def render_html(request: Request, template: str, **context: Any) -> str:
+    """The page `template` makes with the pack and the exam's grace in its context."""
     templates = request.app.state.templates
     grace = request.app.state.service.grace
-    html = templates.get_template(template).render(
-        request=request,
-        pack=request.app.state.pack,
-        grace_seconds=int(grace.total_seconds()),
-        **context,
+    return str(
+        templates.get_template(template).render(
+            request=request,
+            pack=request.app.state.pack,
+            grace_seconds=int(grace.total_seconds()),
+            **context,
+        )
     )
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})

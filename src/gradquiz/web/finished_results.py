@@ -1,0 +1,67 @@
+"""Results of submitted attempts, rendered once and kept compressed.
+
+A submitted attempt never changes, so its result page and its JSON are the same every time
+they are asked for. Each process keeps the most recent ones gzip-compressed, with the owner
+key that may read them, and serves them without loading, grading or rendering again.
+"""
+
+import gzip
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import Response
+
+GZIP_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One rendered result: who may read it, its media type and its compressed body."""
+
+    owner: str
+    media_type: str
+    body: bytes
+
+
+class FinishedResults:
+    """A bounded, thread-safe cache of rendered results, least recently used first out."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, ...], Finished] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def response(
+        self,
+        request: Request,
+        key: tuple[str, ...],
+        learner: str | None,
+        render: Callable[[], tuple[str, str, str]],
+    ) -> Response:
+        """The cached result for `key` if `learner` owns it, else `render()` and keep it.
+
+        `render` returns (owner, media type, text); it raises for anyone but the owner.
+        """
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+        if found is None or found.owner != learner:
+            owner, media_type, text = render()
+            found = Finished(owner, media_type, gzip.compress(text.encode(), GZIP_LEVEL))
+            with self._lock:
+                self._entries[key] = found
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return _served(request, found)
+
+
+def _served(request: Request, found: Finished) -> Response:
+    headers = {"Cache-Control": "no-store", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(found.body, media_type=found.media_type, headers=headers)
+    return Response(gzip.decompress(found.body), media_type=found.media_type, headers=headers)

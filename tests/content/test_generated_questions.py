@@ -146,3 +146,26 @@ def test_every_builtin_generator_is_deterministic_and_varies(pack: Pack) -> None
 def test_builtin_generators_pass_200_seeds(pack: Pack) -> None:
     paths = {q.id: Path(f"{q.id}.txt") for q in pack.questions.values()}
     assert check_generators(pack.questions, paths, seeds=200) == []
+
+
+def test_the_chain_generators_slope_formulas_are_the_activations_derivatives() -> None:
+    import importlib.util
+
+    from gradquiz.content.pack_loader import builtin_pack_dir
+
+    path = builtin_pack_dir() / "generators" / "chain.py"
+    spec = importlib.util.spec_from_file_location("chain_under_test", path)
+    assert spec is not None and spec.loader is not None
+    chain = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(chain)
+    assert chain.slope_formulas_agree()
+    broken = chain._Activation(
+        name="x",
+        function=chain.sympy.tanh(chain.U),
+        slope_from_output=1 - chain.H,  # not tanh's derivative
+        slope_tex="",
+        float_function=float,
+        max_pre_activation=1.0,
+    )
+    chain.ACTIVATIONS = (*chain.ACTIVATIONS, broken)
+    assert not chain.slope_formulas_agree()

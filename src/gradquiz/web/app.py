@@ -36,6 +36,8 @@ from gradquiz.web.static_files import HashedStaticFiles
 
 log = logging.getLogger(__name__)
 
+SWEEP_SECONDS = 20
+
 WEB = Path(str(files("gradquiz") / "web"))
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
@@ -133,7 +135,11 @@ def _secret(settings: Settings, database: Database) -> str:
 def _after_start_up(
     service: ExamService, rendered: RenderedPack, done: threading.Event, stop: threading.Event
 ) -> None:
-    """Import the generators and render the bank, then submit overdue attempts."""
+    """Import the generators and render the bank, submit overdue attempts, then keep sweeping.
+
+    An attempt nobody touches again is submitted within SWEEP_SECONDS of its deadline and
+    grace, so results and class pages never wait for the learner to come back.
+    """
     try:
         for failure in warm_up(service.pack):
             log.error("generator failed while warming up: %s", failure)
@@ -144,3 +150,8 @@ def _after_start_up(
         log.exception("start-up work failed; what it missed is done when first needed")
     finally:
         done.set()
+    while not stop.wait(SWEEP_SECONDS):
+        try:
+            service.sweep(stopping=stop.is_set)
+        except Exception:
+            log.exception("sweep failed; it runs again in %d s", SWEEP_SECONDS)

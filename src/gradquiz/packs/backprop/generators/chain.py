@@ -79,6 +79,7 @@ def slope_formulas_agree() -> bool:
             return False
     return True
 
+
 TENTHS = [sympy.Rational(n, 10) for n in range(-20, 21) if n != 0]
 TARGETS = [sympy.Rational(n, 2) for n in range(-2, 5)]  # -1, -0.5, ..., 2
 MIN_SEPARATION = 0.05  # options closer than this (relative) are too easily confused

@@ -11,6 +11,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from gradquiz.config import Settings
 from gradquiz.errors import TooManyRequests
+from gradquiz.web.identity import client_address
 
 
 class StartLimits:
@@ -24,7 +25,7 @@ class StartLimits:
 
     def check(self, request: Request, learner: str | None) -> None:
         """Count one start for this request; raise TooManyRequests past either limit."""
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request)
         checks = [(self.per_address, "address", address)]
         if learner:
             checks.append((self.per_identity, "identity", learner[:32]))

@@ -15,11 +15,13 @@ from sqlalchemy.engine import make_url
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.packs import Pack
+from gradquiz.services.accounts import AccountService
 from gradquiz.services.exam import ExamService
+from gradquiz.services.passwords import Passwords
 from gradquiz.storage.database import Database
 from gradquiz.storage.models import Base
 from gradquiz.web.app import create_app
-from tests.factories import FrozenClock
+from tests.factories import CHEAP_HASHER, FrozenClock
 
 POSTGRES_ENV = "GRADQUIZ_TEST_DATABASE_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -89,6 +91,12 @@ def pack() -> Pack:
 def service(database: Database, pack: Pack, clock: FrozenClock) -> ExamService:
     """The exam service on the test database with the frozen clock."""
     return ExamService(database=database, pack=pack, grace=timedelta(seconds=15), clock=clock)
+
+
+@pytest.fixture
+def accounts(service: ExamService, clock: FrozenClock) -> AccountService:
+    """Accounts over the test service, with argon2id at its cheapest."""
+    return AccountService(exam=service, passwords=Passwords(CHEAP_HASHER), clock=clock)
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from argon2 import PasswordHasher, profiles
+
 from gradquiz.content.pack_loader import builtin_pack_dir
+
+# argon2id at its cheapest: the real parameters cost ~0.3 s a hash, and most tests of
+# accounts are about everything but the hash's cost.
+CHEAP_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 TOPICS = ("chain-rule", "gradient-descent", "computation-graph", "vanishing-gradient")
 

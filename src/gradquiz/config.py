@@ -60,6 +60,28 @@ class Settings(BaseSettings):
         default="60/minute",
         description="How often one client address may start attempts (limits notation).",
     )
+    session_days: int = Field(
+        default=30,
+        ge=1,
+        le=400,
+        description="Days a sign-in lasts; then the learner signs in again.",
+    )
+    sign_in_failures_per_account: int = Field(
+        default=10,
+        ge=1,
+        description="Wrong passwords in a row for one username before its sign-in is refused.",
+    )
+    sign_in_failures_per_address: int = Field(
+        default=50,
+        ge=1,
+        description="Failed sign-ins from one client address before its sign-ins are refused.",
+    )
+    sign_in_throttle_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="Minutes a failed sign-in counts towards the two limits above.",
+    )
     rate_limit_prefix: str = Field(
         default="gradquiz",
         description="Prefix of this server's counters in a rate-limit store other apps share.",

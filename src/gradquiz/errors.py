@@ -1,6 +1,7 @@
 """One error hierarchy: every error a user can cause carries a message and an HTTP status."""
 
 import time
+from datetime import timedelta
 
 
 class GradquizError(Exception):
@@ -28,6 +29,12 @@ class InvalidInput(GradquizError):
     """The request names something that cannot be accepted (an unknown option, say)."""
 
     status = 422
+
+
+class SignInRequired(GradquizError):
+    """The request needs a signed-in account, and this browser is not signed in to one."""
+
+    status = 403
 
 
 class AttemptClosed(GradquizError):
@@ -60,6 +67,11 @@ class TooManyRequests(GradquizError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+    @classmethod
+    def waiting(cls, message: str, wait: timedelta) -> "TooManyRequests":
+        """Refused for `wait` from now (a wait measured on a service's own clock)."""
+        return cls(message, retry_after=time.time() + wait.total_seconds())
 
     @property
     def headers(self) -> dict[str, str]:

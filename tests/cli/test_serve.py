@@ -147,3 +147,49 @@ def test_start_limits_hold_across_worker_processes(tmp_path: Path) -> None:
         for _ in range(12):  # new connections, new browsers: both workers take some
             codes.append(httpx2.post(base + "/api/v1/attempts", timeout=10).status_code)
     assert codes.count(201) == 5 and codes.count(429) == 7
+
+
+ACCESS = re.compile(r'\[pid (\d+)\]: [\d.]+:\d+ - "GET /account/sign-in HTTP')
+
+
+def clients_on_two_workers(base: str, log: Path) -> list[httpx2.Client]:
+    """Two keep-alive connections that the access log shows held by two different workers."""
+    by_pid: dict[str, httpx2.Client] = {}
+    for _ in range(60):
+        seen = len(ACCESS.findall(log.read_text()))
+        client = httpx2.Client(base_url=base, timeout=30)
+        assert client.get("/account/sign-in").status_code == 200
+        deadline = time.monotonic() + 10
+        while len(pids := ACCESS.findall(log.read_text())) == seen:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.02)
+        if pids[-1] in by_pid:
+            client.close()
+        else:
+            by_pid[pids[-1]] = client
+        if len(by_pid) == 2:
+            return list(by_pid.values())
+    raise AssertionError("60 new connections all went to one worker")
+
+
+def test_ten_wrong_passwords_are_throttled_across_worker_processes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sign-in.db'}"
+    Database(url).migrate()
+    log = tmp_path / "sign-in.log"
+    right = {"username": "ada", "password": "correct horse battery"}
+    wrong = {**right, "password": "a wrong guess"}
+    with served(url, log) as base:
+        made = httpx2.post(base + "/account/sign-up", data={**right, "repeated": right["password"]})
+        assert made.status_code == 303
+        clients = clients_on_two_workers(base, log)
+        codes = [clients[n % 2].post("/account/sign-in", data=wrong).status_code for n in range(10)]
+        refusals = [client.post("/account/sign-in", data=right) for client in clients]
+        for client in clients:
+            client.close()
+    assert codes == [422] * 10
+    for refused in refusals:
+        assert refused.status_code == 429
+        assert 14 * 60 <= int(refused.headers["retry-after"]) <= 15 * 60 + 1
+    failed = [m for line in log.read_text().splitlines() if (m := LINE.match(line))]
+    failing_pids = {m["pid"] for m in failed if m["message"].startswith("sign-in failed")}
+    assert len(failing_pids) == 2  # both workers counted failures in the one shared table

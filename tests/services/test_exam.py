@@ -207,3 +207,17 @@ def test_starting_reads_no_more_after_many_earlier_attempts(service: ExamService
 
     assert counted(later) == counted(first)
     assert not any("layout" in s and s.lstrip().upper().startswith("SELECT") for s in later)
+
+
+def test_abandoning_grades_the_open_attempt_once(service: ExamService) -> None:
+    learner = "learner-token-abandoning-01"
+    attempt = service.start(learner=learner)
+    service.save_answer(learner=learner, attempt_id=attempt.id, number=1, letter="A")
+    ended = service.abandon(learner=learner, attempt_id=attempt.id)
+    assert ended.submitted_by == SubmitReason.ABANDONED
+    [past] = service.history(learner=learner)
+    assert past.submitted_by == SubmitReason.ABANDONED and past.score is not None
+    again = service.abandon(learner=learner, attempt_id=attempt.id)
+    assert again.submitted_at == ended.submitted_at
+    with pytest.raises(NotFound):
+        service.abandon(learner="someone-else-token-0002", attempt_id=attempt.id)

@@ -4,10 +4,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import select, text
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text
 
 from gradquiz.storage.database import Database, alembic_config
-from gradquiz.storage.models import AttemptRow, SeenQuestionRow
+from gradquiz.storage.models import AttemptRow, Base, SeenQuestionRow
 
 T0 = datetime(2026, 1, 5, 9, 0)
 
@@ -41,4 +43,25 @@ def test_upgrade_keeps_the_newest_open_attempt_and_records_seen_questions(tmp_pa
         assert list(open_ids) == ["old-2"]
         assert list(closed) == ["abandoned", "abandoned"]
         assert sorted(seen) == ["q-a", "q-b", "q-c"]
+    database.dispose()
+
+
+def test_the_migrated_schema_matches_the_models(database: Database) -> None:
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_account_tables_come_and_go_with_their_migrations(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'accounts.db'}")
+    database.migrate()
+    account_tables = {"accounts", "account_sessions", "sign_in_failures"}
+    assert account_tables <= set(inspect(database.engine).get_table_names())
+    with database.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert not account_tables & set(inspect(database.engine).get_table_names())
+    database.migrate()
+    assert account_tables <= set(inspect(database.engine).get_table_names())
     database.dispose()

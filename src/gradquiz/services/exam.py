@@ -151,6 +151,17 @@ class ExamService:
             self._record(session, attempt)
         return attempt
 
+    def abandon(self, *, learner: str, attempt_id: str) -> Attempt:
+        """End the learner's open attempt as abandoned (or at its deadline, if that passed)."""
+        with self.database.write() as session:
+            attempt = self._owned(
+                store.load_attempt(session=session, attempt_id=attempt_id, lock=True), learner
+            )
+            if not attempt.is_submitted:
+                attempt.submit(now=self.clock(), grace=self.grace, reason=SubmitReason.ABANDONED)
+                self._record(session, attempt)
+        return attempt
+
     def result(self, *, learner: str | None, attempt_id: str) -> tuple[Attempt, Result]:
         """The graded result; only after the attempt was submitted."""
         attempt = self.attempt(learner=learner, attempt_id=attempt_id)

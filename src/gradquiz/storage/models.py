@@ -3,7 +3,18 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -118,3 +129,52 @@ class InterviewResponseRow(Base):
     answer: Mapped[str] = mapped_column(Text)
     covered: Mapped[list[int]] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class AccountRow(Base):
+    """An account: its username, password hash, role, and the owner key of its learner rows."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(32))
+    # The username in lower case; unique, so names differing only in case are one name.
+    username_key: Mapped[str] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    # Not named `owner`: the account is not learner data that moves between owners.
+    owner_key: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="learner", server_default="learner")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        CheckConstraint("role IN ('learner', 'instructor')", name="ck_accounts_role"),
+    )
+
+
+class AccountSessionRow(Base):
+    """A signed-in browser: the hash of its session cookie, its account, and when it ends."""
+
+    __tablename__ = "account_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class SignInFailureRow(Base):
+    """One failed sign-in, counted against a username or a client address for a while."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(16))  # "account" or "address"
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index("ix_sign_in_failures_scope_key_failed_at", "scope", "key", "failed_at"),
+        Index("ix_sign_in_failures_failed_at", "failed_at"),
+    )

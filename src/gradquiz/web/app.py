@@ -18,11 +18,20 @@ from starlette.middleware.gzip import GZipMiddleware
 from gradquiz import __version__
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack, warm_up
+from gradquiz.services.accounts import AccountService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
+from gradquiz.services.sign_in_throttle import ThrottleLimits
 from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
-from gradquiz.web import exam_api, exam_pages, interview_pages, lab_pages, site_routes
+from gradquiz.web import (
+    account_pages,
+    exam_api,
+    exam_pages,
+    interview_pages,
+    lab_pages,
+    site_routes,
+)
 from gradquiz.web.errors import error_response, install_error_handlers
 from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.format import install_filters
@@ -31,6 +40,7 @@ from gradquiz.web.palette import palette_cells
 from gradquiz.web.rendered import RenderedPack
 from gradquiz.web.request_guard import RequestGuard
 from gradquiz.web.security import refuse_cross_site, security_headers
+from gradquiz.web.sessions import signed_in
 from gradquiz.web.start_limits import StartLimits
 from gradquiz.web.static_files import HashedStaticFiles
 
@@ -49,6 +59,20 @@ def build_service(settings: Settings) -> ExamService:
         database=Database(settings.database_url),
         pack=pack,
         grace=timedelta(seconds=settings.grace_seconds),
+    )
+
+
+def build_accounts(settings: Settings, service: ExamService) -> AccountService:
+    """The account service the settings describe, over the exam service's database."""
+    return AccountService(
+        exam=service,
+        limits=ThrottleLimits(
+            per_account=settings.sign_in_failures_per_account,
+            per_address=settings.sign_in_failures_per_address,
+            window=timedelta(minutes=settings.sign_in_throttle_minutes),
+        ),
+        session_lifetime=timedelta(days=settings.session_days),
+        clock=service.clock,
     )
 
 
@@ -86,6 +110,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.interview = InterviewPractice(
         database=service.database, pack=service.pack, clock=service.clock
     )
+    app.state.accounts = build_accounts(settings, service)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.start_limits = StartLimits(settings)
     app.state.finished = FinishedResults()
@@ -100,6 +125,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(exam_pages.router)
     app.include_router(interview_pages.router)
     app.include_router(lab_pages.router)
+    app.include_router(account_pages.router)
     # The last added runs first: security headers wrap every answer, refusals included.
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)
@@ -119,6 +145,7 @@ def _templates(static: HashedStaticFiles, api_assets: HashedStaticFiles) -> Jinj
     templates.env.globals["palette_cells"] = palette_cells
     templates.env.globals["static_url"] = static.url
     templates.env.globals["api_asset_url"] = api_assets.url
+    templates.env.globals["signed_in"] = signed_in
     templates.env.globals["pygments_url"] = (
         f"/static-generated/pygments.css?v={site_routes.PYGMENTS_VERSION}"
     )

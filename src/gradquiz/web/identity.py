@@ -1,5 +1,6 @@
-"""The anonymous identity: a random token, signed by the server, in an HttpOnly cookie.
+"""Who is asking: a signed-in account, else the browser's anonymous identity.
 
+The anonymous identity is a random token, signed by the server, in an HttpOnly cookie.
 Only tokens this server signed are accepted, so a value planted in someone's browser (a
 cookie set by a sibling site, say) is ignored and replaced by a fresh identity.
 """
@@ -9,8 +10,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, Signer
+from starlette.concurrency import run_in_threadpool
 
 from gradquiz.services.identity import new_identity, owner_key
+from gradquiz.web.sessions import session_token, signed_in
 
 COOKIE = "gradquiz_id"
 ONE_YEAR = 365 * 24 * 3600
@@ -22,7 +25,7 @@ def identity_signer(secret: str) -> Signer:
     return Signer(secret, salt="gradquiz.identity", digest_method=hashlib.sha256)
 
 
-async def current_identity(request: Request) -> str | None:
+def current_identity(request: Request) -> str | None:
     """The browser's identity, if its cookie carries one this server signed."""
     cookie = request.cookies.get(COOKIE)
     if not cookie or len(cookie) > _MAX_COOKIE_CHARS:
@@ -34,10 +37,20 @@ async def current_identity(request: Request) -> str | None:
         return None
 
 
-async def current_learner(request: Request) -> str | None:
-    """The owner key services store for this browser's learner, if it has an identity."""
-    identity = await current_identity(request)
+def browser_owner(request: Request) -> str | None:
+    """The owner key of the browser's anonymous identity, whoever is signed in."""
+    identity = current_identity(request)
     return owner_key(identity) if identity else None
+
+
+async def current_learner(request: Request) -> str | None:
+    """The owner key services store for this learner: the signed-in account's, else the
+    browser's (None for a browser with neither)."""
+    if session_token(request):  # only then is there a database lookup, off the event loop
+        account = await run_in_threadpool(signed_in, request)
+        if account:
+            return account.owner
+    return browser_owner(request)
 
 
 Learner = Annotated[str | None, Depends(current_learner)]
@@ -60,3 +73,19 @@ def ensure_learner(request: Request, response: Response, learner: str | None) ->
         path="/",
     )
     return owner_key(token)
+
+
+def forget_identity(request: Request, response: Response) -> None:
+    """Tell the browser to drop its anonymous identity; its next action makes a fresh one."""
+    response.delete_cookie(
+        COOKIE,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        path="/",
+    )
+
+
+def client_address(request: Request) -> str:
+    """The client's network address, as the server (or a trusted proxy) reports it."""
+    return request.client.host if request.client else "unknown"

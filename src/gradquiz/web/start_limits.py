@@ -11,6 +11,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 
 from gradquiz.config import Settings
 from gradquiz.errors import TooManyRequests
+from gradquiz.web.identity import client_address
 
 
 class StartLimits:
@@ -30,7 +31,7 @@ class StartLimits:
         `learner` is None for a browser that has no identity yet: its first start counts
         against its address only, so the counters do not grow with every new browser.
         """
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request)
         checks = [(self.per_address, "address", address)]
         if learner:
             checks.append((self.per_identity, "identity", learner[:32]))

@@ -1,0 +1,233 @@
+"""Accounts: sign up, sign in and out, change the password, delete everything.
+
+A signed-in browser holds a random session token; the database keeps only its hash, with
+an expiry. Every sign-in and every password change issues a new token. What the browser
+did before signing in (under its anonymous identity) is carried into the account.
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gradquiz.core.accounts import (
+    Account,
+    Role,
+    checked_password,
+    checked_username,
+    username_key,
+)
+from gradquiz.core.text import checked_text
+from gradquiz.errors import GradquizError, InvalidInput, SignInRequired
+from gradquiz.services.clock import Clock, utc_now
+from gradquiz.services.exam import ExamService
+from gradquiz.services.passwords import Passwords
+from gradquiz.services.sign_in_throttle import SignInThrottle, ThrottleLimits
+from gradquiz.storage import accounts as store
+from gradquiz.storage import sign_in_failures
+from gradquiz.storage.ownership import delete_owner, rows_owned, transfer_owner
+
+log = logging.getLogger(__name__)
+
+WRONG_USERNAME_OR_PASSWORD = "Wrong username or password."
+_TOKEN_CHARS = 43  # secrets.token_urlsafe(32)
+_CARRY_TRIES = 3
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A browser just signed in: the token for its cookie, the account, and when it ends."""
+
+    token: str
+    account: Account
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What an account holds: its rows in each table of learner data, and its signed-in browsers."""
+
+    rows: dict[str, int]
+    browsers: int
+
+
+@dataclass
+class AccountService:
+    """Accounts and sessions for the learners of one exam service's database."""
+
+    exam: ExamService
+    passwords: Passwords = field(default_factory=Passwords)
+    limits: ThrottleLimits = field(default_factory=ThrottleLimits)
+    session_lifetime: timedelta = timedelta(days=30)
+    clock: Clock = utc_now
+
+    def __post_init__(self) -> None:
+        self.database = self.exam.database
+        self.throttle = SignInThrottle(self.database, self.limits, self.clock)
+
+    def sign_up(
+        self,
+        *,
+        username: str,
+        password: str,
+        repeated: str,
+        browser: str | None,
+        ending: str | None,
+    ) -> NewSession:
+        """Make an account, carry the browser's history into it, and sign the browser in."""
+        name = checked_username(username)
+        checked_password(password, username=name)
+        if repeated != password:
+            raise InvalidInput("The two passwords differ; type the same password twice.")
+        account = Account(
+            id=secrets.token_urlsafe(16),
+            username=name,
+            owner=secrets.token_hex(32),
+            role=Role.LEARNER,
+            created_at=self.clock(),
+        )
+        hashed = self.passwords.hash(password)
+        try:
+            with self.database.write() as session:
+                store.insert_account(session=session, account=account, password_hash=hashed)
+        except IntegrityError:
+            raise InvalidInput(f"The username {name} is taken; choose another.") from None
+        log.info("account %s created", account.id)
+        return self._signed_in(account, browser=browser, ending=ending)
+
+    def sign_in(
+        self, *, username: str, password: str, address: str, browser: str | None, ending: str | None
+    ) -> NewSession:
+        """Check the password (throttled), carry the browser's history in, start a session."""
+        key = username_key(checked_text(username, field="username"))
+        self.throttle.check(username_key=key, address=address)
+        with self.database.read() as session:
+            found = store.account_by_username(session=session, username_key=key)
+        # An unknown username is checked too (against a stand-in): it takes as long.
+        matched = self.passwords.verify(found[1] if found else None, password)
+        if found is None or not matched:
+            self.throttle.failed(username_key=key, address=address)
+            raise InvalidInput(WRONG_USERNAME_OR_PASSWORD)
+        account, stored = found
+        self.throttle.succeeded(username_key=key)
+        if self.passwords.needs_rehash(stored):
+            self._store_hash(account, self.passwords.hash(password))
+        return self._signed_in(account, browser=browser, ending=ending)
+
+    def signed_in(self, token: str | None) -> Account | None:
+        """The account this session token is signed in to, if it is current."""
+        if not token or len(token) != _TOKEN_CHARS or not token.isascii():
+            return None
+        with self.database.read() as session:
+            return store.signed_in_account(
+                session=session, token_hash=_token_hash(token), now=self.clock()
+            )
+
+    def sign_out(self, token: str | None) -> None:
+        """End this session (nothing to do without one)."""
+        if token:
+            with self.database.write() as session:
+                store.delete_session(session=session, token_hash=_token_hash(token))
+
+    def change_password(
+        self, *, account: Account, current: str, new: str, repeated: str, address: str
+    ) -> NewSession:
+        """Replace the password; every session of the account ends, this browser gets a new one."""
+        self._confirm_password(account, current, address, "Your current password is not right.")
+        checked_password(new, username=account.username)
+        if repeated != new:
+            raise InvalidInput("The two new passwords differ; type the same password twice.")
+        hashed = self.passwords.hash(new)
+        with self.database.write() as session:
+            store.replace_password_hash(
+                session=session, account_id=account.id, password_hash=hashed
+            )
+            store.delete_sessions(session=session, account_id=account.id)
+            created = self._open_session(session, account)
+        log.info("account %s changed its password; its other sessions ended", account.id)
+        return created
+
+    def delete_account(self, *, account: Account, password: str, address: str) -> None:
+        """Delete the account, its sessions and every row its learner owns, for good."""
+        self._confirm_password(account, password, address, "That password is not right.")
+        with self.database.write() as session:
+            delete_owner(session=session, owner=account.owner)
+            sign_in_failures.forget_failures(
+                session=session, scope=sign_in_failures.ACCOUNT, key=account.username_key
+            )
+            store.delete_account(session=session, account_id=account.id)
+        log.info("account %s deleted with everything it owned", account.id)
+
+    def holdings(self, account: Account) -> Holdings:
+        """How many rows the account owns in each table, and how many browsers are signed in."""
+        with self.database.read() as session:
+            return Holdings(
+                rows=rows_owned(session=session, owner=account.owner),
+                browsers=store.count_sessions(
+                    session=session, account_id=account.id, now=self.clock()
+                ),
+            )
+
+    def _confirm_password(self, account: Account, password: str, address: str, wrong: str) -> None:
+        key = account.username_key
+        self.throttle.check(username_key=key, address=address)
+        with self.database.read() as session:
+            stored = store.password_hash(session=session, account_id=account.id)
+        if stored is None:
+            raise SignInRequired("This account no longer exists.")
+        if not self.passwords.verify(stored, password):
+            self.throttle.failed(username_key=key, address=address)
+            raise InvalidInput(wrong)
+        self.throttle.succeeded(username_key=key)
+
+    def _store_hash(self, account: Account, hashed: str) -> None:
+        with self.database.write() as session:
+            store.replace_password_hash(
+                session=session, account_id=account.id, password_hash=hashed
+            )
+
+    def _signed_in(
+        self, account: Account, *, browser: str | None, ending: str | None
+    ) -> NewSession:
+        if browser and browser != account.owner:
+            self._carry_over(browser, account.owner)
+        with self.database.write() as session:
+            if ending:
+                store.delete_session(session=session, token_hash=_token_hash(ending))
+            store.delete_expired_sessions(session=session, now=self.clock())
+            return self._open_session(session, account)
+
+    def _open_session(self, session: Session, account: Account) -> NewSession:
+        token, now = secrets.token_urlsafe(32), self.clock()
+        expires = now + self.session_lifetime
+        store.insert_session(
+            session=session,
+            token_hash=_token_hash(token),
+            account_id=account.id,
+            created_at=now,
+            expires_at=expires,
+        )
+        return NewSession(token=token, account=account, expires_at=expires)
+
+    def _carry_over(self, browser: str, owner: str) -> None:
+        """Give the account the browser's rows; of two exams open at once, keep the account's."""
+        for _ in range(_CARRY_TRIES):
+            theirs = self.exam.open_attempt(learner=browser)
+            if theirs and self.exam.open_attempt(learner=owner):
+                self.exam.abandon(learner=browser, attempt_id=theirs.id)
+            try:
+                with self.database.write() as session:
+                    transfer_owner(session=session, source=browser, target=owner)
+                return
+            except IntegrityError:
+                continue  # the browser started another exam meanwhile: resolve it too
+        raise GradquizError("Your exams changed while signing in; sign in again.")
+
+
+def _token_hash(token: str) -> str:
+    """What the database keeps of a session token: enough to find it, not to use it."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,195 @@
+"""Account pages: sign up, sign in, sign out, the account page, password and deletion.
+
+Every form is a plain POST (no JavaScript, no token: cross-site posts are refused by the
+Fetch Metadata middleware). A refused form comes back filled in, with what was wrong.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
+from gradquiz.errors import GradquizError, InvalidInput, SignInRequired, TooManyRequests
+from gradquiz.services.accounts import NewSession
+from gradquiz.web.identity import browser_owner, client_address, forget_identity
+from gradquiz.web.sessions import accounts, end_session, session_token, signed_in, start_session
+from gradquiz.web.templating import render_page
+
+router = APIRouter(include_in_schema=False)
+
+# Generous bounds, so that the service, not the form parser, says what is wrong.
+Username = Annotated[str, Form(max_length=200)]
+Password = Annotated[str, Form(max_length=2000)]
+REFUSALS = (InvalidInput, TooManyRequests)
+
+HOLDING_NAMES = {
+    "attempts": "Exam attempts",
+    "seen_questions": "Questions seen in exams",
+    "interview_responses": "Interview answers",
+}
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+def _form(
+    request: Request, template: str, refusal: GradquizError | None, **context: Any
+) -> Response:
+    """An account form, with the reason it was refused if it was."""
+    page = render_page(
+        request,
+        template,
+        status=refusal.status if refusal else 200,
+        error=refusal.message if refusal else None,
+        username_chars=USERNAME_CHARS,
+        password_chars=PASSWORD_CHARS,
+        username_rule=USERNAME_RULE,
+        **context,
+    )
+    page.headers.update(refusal.headers if refusal else {})
+    return page
+
+
+def _signed_in_to(request: Request, new: NewSession, destination: str) -> Response:
+    response = _see_other(destination)
+    start_session(request, response, new)
+    return response
+
+
+def _required(request: Request) -> Account:
+    account = signed_in(request)
+    if account is None:
+        raise SignInRequired("You are not signed in (or your sign-in has ended); sign in first.")
+    return account
+
+
+@router.get("/account/sign-up", response_class=HTMLResponse)
+def sign_up_page(request: Request) -> Response:
+    """The form that makes an account."""
+    return _form(request, "accounts/sign_up.html", None, username="")
+
+
+@router.post("/account/sign-up")
+def sign_up(
+    request: Request, username: Username = "", password: Password = "", repeated: Password = ""
+) -> Response:
+    """Make the account, carry this browser's history into it, and sign in."""
+    try:
+        new = accounts(request).sign_up(
+            username=username,
+            password=password,
+            repeated=repeated,
+            browser=browser_owner(request),
+            ending=session_token(request),
+        )
+    except REFUSALS as refusal:
+        return _form(request, "accounts/sign_up.html", refusal, username=username)
+    return _signed_in_to(request, new, "/account?done=welcome")
+
+
+@router.get("/account/sign-in", response_class=HTMLResponse)
+def sign_in_page(request: Request) -> Response:
+    """The sign-in form; a signed-in browser goes to its account instead."""
+    if signed_in(request):
+        return _see_other("/account")
+    return _form(request, "accounts/sign_in.html", None, username="")
+
+
+@router.post("/account/sign-in")
+def sign_in(request: Request, username: Username = "", password: Password = "") -> Response:
+    """Sign in with a new session, carrying this browser's history into the account."""
+    try:
+        new = accounts(request).sign_in(
+            username=username,
+            password=password,
+            address=client_address(request),
+            browser=browser_owner(request),
+            ending=session_token(request),
+        )
+    except REFUSALS as refusal:
+        return _form(request, "accounts/sign_in.html", refusal, username=username)
+    return _signed_in_to(request, new, "/")
+
+
+@router.post("/account/sign-out")
+def sign_out(request: Request) -> Response:
+    """End this browser's session; it starts again with a fresh anonymous identity."""
+    accounts(request).sign_out(session_token(request))
+    response = _see_other("/")
+    end_session(request, response)
+    forget_identity(request, response)
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request) -> Response:
+    """The account: what it holds, the password form and the way to delete it."""
+    account = signed_in(request)
+    if account is None:
+        return _see_other("/account/sign-in")
+    return _account_form(request, account, None)
+
+
+def _account_form(
+    request: Request, account: Account, refusal: GradquizError | None, refused: str = ""
+) -> Response:
+    service = accounts(request)
+    holdings = service.holdings(account)
+    return _form(
+        request,
+        "accounts/account.html",
+        refusal,
+        account=account,
+        holdings=[
+            (HOLDING_NAMES.get(table, table.replace("_", " ").capitalize()), count)
+            for table, count in holdings.rows.items()
+        ],
+        browsers=holdings.browsers,
+        session_days=service.session_lifetime.days,
+        throttle_minutes=int(service.limits.window.total_seconds() // 60),
+        refused=refused,
+        notice=request.query_params.get("done", ""),
+    )
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request, current: Password = "", new: Password = "", repeated: Password = ""
+) -> Response:
+    """Change the password; every other browser signed in to the account is signed out."""
+    account = _required(request)
+    try:
+        created = accounts(request).change_password(
+            account=account,
+            current=current,
+            new=new,
+            repeated=repeated,
+            address=client_address(request),
+        )
+    except REFUSALS as refusal:
+        return _account_form(request, account, refusal, refused="password")
+    return _signed_in_to(request, created, "/account?done=password")
+
+
+@router.post("/account/delete")
+def delete_account(request: Request, password: Password = "") -> Response:
+    """Delete the account and everything it holds, then forget this browser's cookies."""
+    account = _required(request)
+    try:
+        accounts(request).delete_account(
+            account=account, password=password, address=client_address(request)
+        )
+    except REFUSALS as refusal:
+        return _account_form(request, account, refusal, refused="delete")
+    response = _see_other("/account/deleted")
+    end_session(request, response)
+    forget_identity(request, response)
+    return response
+
+
+@router.get("/account/deleted", response_class=HTMLResponse)
+def deleted(request: Request) -> Response:
+    """Confirmation that the account and its data are gone."""
+    return render_page(request, "accounts/deleted.html")

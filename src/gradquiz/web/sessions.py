@@ -1,0 +1,54 @@
+"""The session cookie of a signed-in browser, and the account it is signed in to."""
+
+from fastapi import Request, Response
+
+from gradquiz.core.accounts import Account
+from gradquiz.services.accounts import AccountService, NewSession
+
+SESSION_COOKIE = "gradquiz_session"
+_LOOKED_UP = "signed_in_account"
+
+
+def accounts(request: Request) -> AccountService:
+    """The app's account service."""
+    service: AccountService = request.app.state.accounts
+    return service
+
+
+def session_token(request: Request) -> str | None:
+    """The session token the browser sent, if any (checked by `signed_in`)."""
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def signed_in(request: Request) -> Account | None:
+    """The account this browser is signed in to; looked up once per request."""
+    state = request.state
+    if not hasattr(state, _LOOKED_UP):
+        token = session_token(request)
+        setattr(state, _LOOKED_UP, accounts(request).signed_in(token) if token else None)
+    account: Account | None = getattr(state, _LOOKED_UP)
+    return account
+
+
+def start_session(request: Request, response: Response, new: NewSession) -> None:
+    """Give the browser the new session's cookie (HttpOnly, SameSite=Lax)."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        new.token,
+        max_age=int(accounts(request).session_lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        path="/",
+    )
+
+
+def end_session(request: Request, response: Response) -> None:
+    """Tell the browser to drop its session cookie."""
+    response.delete_cookie(
+        SESSION_COOKIE,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+        path="/",
+    )

@@ -42,3 +42,14 @@ def test_upgrade_keeps_the_newest_open_attempt_and_records_seen_questions(tmp_pa
         assert list(closed) == ["abandoned", "abandoned"]
         assert sorted(seen) == ["q-a", "q-b", "q-c"]
     database.dispose()
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_describe(database: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from gradquiz.storage.models import Base
+
+    with database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from gradquiz.core.attempts import Attempt, Saved, SubmitReason, start_attempt
 from gradquiz.core.packs import Pack
-from gradquiz.core.scoring import Result, grade_attempt
+from gradquiz.core.scoring import Result, exam_answers, grade_attempt
 from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
+from gradquiz.services.cards import record_answers
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.storage import attempts as store
@@ -203,8 +204,18 @@ class ExamService:
         return attempt, recorded
 
     def _record(self, session: Session, attempt: Attempt) -> bool:
-        score = grade_attempt(attempt, self.shown.of(attempt)).score.correct
-        return store.record_submission(session=session, attempt=attempt, score=score)
+        result = grade_attempt(attempt, self.shown.of(attempt))
+        recorded = store.record_submission(
+            session=session, attempt=attempt, score=result.score.correct
+        )
+        if recorded:  # once per attempt, in the same transaction, whoever submitted it
+            record_answers(
+                session,
+                owner=attempt.owner,
+                pack_id=self.pack.id,
+                answers=exam_answers(attempt, result),
+            )
+        return recorded
 
     def _owned(self, attempt: Attempt | None, learner: str | None) -> Attempt:
         # Someone else's attempt answers exactly like a missing one: ids are not probeable.

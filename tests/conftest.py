@@ -16,6 +16,8 @@ from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.packs import Pack
 from gradquiz.services.exam import ExamService
+from gradquiz.services.practice import PracticeService
+from gradquiz.services.review import ReviewService
 from gradquiz.storage.database import Database
 from gradquiz.storage.models import Base
 from gradquiz.web.app import create_app
@@ -89,6 +91,22 @@ def pack() -> Pack:
 def service(database: Database, pack: Pack, clock: FrozenClock) -> ExamService:
     """The exam service on the test database with the frozen clock."""
     return ExamService(database=database, pack=pack, grace=timedelta(seconds=15), clock=clock)
+
+
+@pytest.fixture
+def practice(service: ExamService) -> PracticeService:
+    """The practice service sharing the exam service's database, pack and clock."""
+    return PracticeService(
+        database=service.database, pack=service.pack, shown=service.shown, clock=service.clock
+    )
+
+
+@pytest.fixture
+def review(practice: PracticeService) -> ReviewService:
+    """The review service over the practice service."""
+    return ReviewService(
+        database=practice.database, pack=practice.pack, practice=practice, clock=practice.clock
+    )
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:

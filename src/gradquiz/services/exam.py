@@ -57,7 +57,7 @@ class ExamService:
             with self.database.write() as session:
                 self._close_open_attempt(session, learner, replacing)
                 store.insert_attempt(session=session, attempt=attempt)
-                kept = self.shown.keep(session, [attempt])
+                kept = self.shown.keep(session, attempt.slots)
             self.shown.kept(kept)
         except IntegrityError:
             # Another request of the same learner started one between our check and insert.

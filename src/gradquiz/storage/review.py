@@ -31,17 +31,17 @@ def load_cards(
     owner: str,
     pack_id: str,
     question_ids: Collection[str] | None = None,
-    due_before: datetime | None = None,
+    due_by: datetime | None = None,
 ) -> dict[str, ReviewCard]:
     """The owner's cards at the pack by question id: all, these questions', or those due
-    before a time."""
+    by a time."""
     query = select(ReviewCardRow).where(
         ReviewCardRow.owner == owner, ReviewCardRow.pack_id == pack_id
     )
     if question_ids is not None:
         query = query.where(ReviewCardRow.question_id.in_(list(question_ids)))
-    if due_before is not None:
-        query = query.where(ReviewCardRow.due < due_before)
+    if due_by is not None:
+        query = query.where(ReviewCardRow.due <= due_by)
     return {
         row.question_id: ReviewCard(
             question_id=row.question_id, **{name: getattr(row, name) for name in _CARD_FIELDS}

@@ -19,9 +19,19 @@ from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack, warm_up
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
+from gradquiz.services.practice import PracticeService
+from gradquiz.services.review import ReviewService
 from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
-from gradquiz.web import exam_api, exam_pages, interview_pages, lab_pages, site_routes
+from gradquiz.web import (
+    exam_api,
+    exam_pages,
+    interview_pages,
+    lab_pages,
+    practice_pages,
+    review_pages,
+    site_routes,
+)
 from gradquiz.web.errors import error_response, install_error_handlers
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
@@ -81,6 +91,15 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.interview = InterviewPractice(
         database=service.database, pack=service.pack, clock=service.clock
     )
+    app.state.practice = PracticeService(
+        database=service.database, pack=service.pack, shown=service.shown, clock=service.clock
+    )
+    app.state.review = ReviewService(
+        database=service.database,
+        pack=service.pack,
+        practice=app.state.practice,
+        clock=service.clock,
+    )
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.start_limits = StartLimits(settings)
     app.state.static = HashedStaticFiles(WEB / "static", "/static")
@@ -94,6 +113,8 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(exam_pages.router)
     app.include_router(interview_pages.router)
     app.include_router(lab_pages.router)
+    app.include_router(practice_pages.router)
+    app.include_router(review_pages.router)
     # The last added runs first: security headers wrap every answer, refusals included.
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)

@@ -4,12 +4,13 @@ data to download, or to delete for good."""
 
 import math
 from datetime import date
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gradquiz.core.progress import TREND_WEEKS, Trend
+from gradquiz.core.progress import TREND_WEEKS
 from gradquiz.core.scoring import Tally
 from gradquiz.errors import InvalidInput
 from gradquiz.services.learner_data import LearnerData
@@ -29,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 
 # The trend chart is taller than the others: its legend names every topic below the lines.
 TREND_SIZE = (COMPACT[0], 4.8)
+CACHED_CHARTS = 128
 
 
 @router.get("/progress", response_class=HTMLResponse)
@@ -50,45 +52,46 @@ def progress_page(request: Request, learner: Learner) -> HTMLResponse:
 
 def _charts(progress: Progress, names: dict[str, str]) -> dict[str, str]:
     return {
-        "mastery": _mastery_chart(progress.mastery, names, progress.window),
-        "trend": _trend_chart(progress.trend, names),
+        "mastery": _mastery_chart(
+            tuple((names[topic], tally) for topic, tally in progress.mastery), progress.window
+        ),
+        "trend": _trend_chart(
+            tuple((names[topic], tallies) for topic, tallies in progress.trend.by_topic.items())
+        ),
         "due": _due_chart(progress.due_by_day),
-        "calibration": calibration_chart(
-            [
+        "calibration": _calibration_chart(
+            tuple(
                 CalibrationMark(
                     point.confidence.value, point.stated, point.observed, point.tally.total
                 )
                 for point in progress.calibration
-            ],
-            title="Calibration: how often you were right at each level of confidence",
+            )
         ),
     }
 
 
-def _mastery_chart(
-    mastery: tuple[tuple[str, Tally], ...], names: dict[str, str], window: int
-) -> str:
+# Drawing a chart takes tens of milliseconds; the same numbers (a reload with nothing new
+# answered) give the same SVG, so each chart is kept by its numbers for a while.
+@lru_cache(maxsize=CACHED_CHARTS)
+def _mastery_chart(rows: tuple[tuple[str, Tally], ...], window: int) -> str:
     return bar_chart(
-        [names[topic] for topic, _ in mastery],
-        [100 * tally.correct / tally.total for _, tally in mastery],
+        [name for name, _ in rows],
+        [100 * tally.correct / tally.total for _, tally in rows],
         title=f"Mastery per topic: share right among your last {window} answers on it",
         value_label=f"right among the last {window} answers (%)",
         horizontal=True,
-        bar_texts=[f"{tally.correct}/{tally.total}" for _, tally in mastery],
+        bar_texts=[f"{tally.correct}/{tally.total}" for _, tally in rows],
         value_limits=(0, 115),
     )
 
 
-def _trend_chart(trend: Trend, names: dict[str, str]) -> str:
+@lru_cache(maxsize=CACHED_CHARTS)
+def _trend_chart(rows: tuple[tuple[str, tuple[Tally | None, ...]], ...]) -> str:
     weeks_ago = [float(back) for back in range(-(TREND_WEEKS - 1), 1)]
     return line_chart(
         [
-            Series(
-                names[topic],
-                weeks_ago,
-                [100 * t.correct / t.total if t else math.nan for t in tallies],
-            )
-            for topic, tallies in trend.by_topic.items()
+            Series(name, weeks_ago, [100 * t.correct / t.total if t else math.nan for t in tallies])
+            for name, tallies in rows
         ],
         title="Mastery per topic at the end of each of the last eight weeks",
         x_label="weeks ago",
@@ -99,6 +102,7 @@ def _trend_chart(trend: Trend, names: dict[str, str]) -> str:
     )
 
 
+@lru_cache(maxsize=CACHED_CHARTS)
 def _due_chart(days: tuple[tuple[date, int], ...]) -> str:
     return bar_chart(
         [str(day.day) for day, _ in days],
@@ -108,6 +112,13 @@ def _due_chart(days: tuple[tuple[date, int], ...]) -> str:
         category_label="day of the month (UTC), today first",
         bar_texts=[str(count) if count else "" for _, count in days],
         whole_numbers=True,
+    )
+
+
+@lru_cache(maxsize=CACHED_CHARTS)
+def _calibration_chart(marks: tuple[CalibrationMark, ...]) -> str:
+    return calibration_chart(
+        marks, title="Calibration: how often you were right at each level of confidence"
     )
 
 

@@ -10,6 +10,7 @@ shows the same numbers in a table beside it.
 import io
 import math
 import re
+import textwrap
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ _GRID = "#d5dbe5"
 # wide as a phone's screen in CSS pixels, so its 12 pt text stays readable there.
 WIDE = (6.4, 4.0)
 COMPACT = (4.4, 3.4)
+
+
+# Category names longer than this are wrapped, and legends of such names take one column.
+WRAP_CHARS = 18
 
 
 def _compact(size: tuple[float, float]) -> bool:
@@ -92,7 +97,7 @@ def line_chart(
         _label(axes, x_label, y_label)
         axes.grid(True, which="major", color=_GRID, linewidth=0.6)
         if _compact(size):  # a legend beside a compact chart would squeeze the lines
-            axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
+            _legend_below(axes, [line.label for line in series])
         else:
             axes.legend(frameon=False)
 
@@ -120,7 +125,8 @@ def bar_chart(
         positions = list(range(len(labels)))
         if horizontal:
             bars = axes.barh(positions, values, color=_COLOURS[0], height=0.6)
-            axes.set_yticks(positions, labels)
+            # Long names on two lines, so the bars keep most of a phone's width.
+            axes.set_yticks(positions, [textwrap.fill(label, WRAP_CHARS) for label in labels])
             axes.invert_yaxis()  # the first label on top, as in the table beside it
             axes.grid(True, axis="x", color=_GRID, linewidth=0.6)
             _label(axes, value_label, category_label)
@@ -129,6 +135,7 @@ def bar_chart(
         else:
             bars = axes.bar(positions, values, color=_COLOURS[0], width=0.7)
             axes.set_xticks(positions, labels)
+            axes.margins(y=0.12)  # room above the tallest bar for its text
             axes.grid(True, axis="y", color=_GRID, linewidth=0.6)
             _label(axes, category_label, value_label)
             if value_limits:
@@ -176,20 +183,30 @@ def calibration_chart(marks: Sequence[CalibrationMark], *, title: str) -> str:
             label="you",
         )
         for mark in shown:
+            # Two short lines under a high point or over a low one, kept off the right edge.
+            high = (mark.observed or 0) > 0.5
             axes.annotate(
-                f"{mark.label} (n={mark.count})",
+                f"{mark.label}\nn={mark.count}",
                 (100 * mark.stated, 100 * (mark.observed or 0)),
                 textcoords="offset points",
-                xytext=(6, -12 if (mark.observed or 0) > mark.stated else 6),
+                xytext=(0, -10 if high else 10),
+                ha="right" if mark.stated > 0.8 else "center",
+                va="top" if high else "bottom",
                 fontsize="small",
             )
         axes.set_xlim(0, 100)
-        axes.set_ylim(0, 105)
+        axes.set_ylim(-3, 105)
         axes.grid(True, color=_GRID, linewidth=0.6)
         _label(axes, "chance you claimed (%)", "answers right (%)")
-        axes.legend(frameon=False, loc="upper left")
+        _legend_below(axes, ["perfect calibration", "you"])
 
     return _svg(title, draw, COMPACT)
+
+
+def _legend_below(axes: "Axes", labels: Sequence[str]) -> None:
+    """The legend under the axes: two columns of short names, one of long ones."""
+    columns = 2 if max(map(len, labels), default=0) <= WRAP_CHARS else 1
+    axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=columns)
 
 
 def _label(axes: "Axes", x_label: str, y_label: str) -> None:

@@ -28,8 +28,10 @@ from gradquiz.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
 
-# The trend chart is taller than the others: its legend names every topic below the lines.
-TREND_SIZE = (COMPACT[0], 4.8)
+# The trend chart grows with its legend, which names each topic on a line below the lines;
+# the mastery chart with its bars, whose names may take two lines each.
+TREND_HEIGHT, LEGEND_LINE = 3.2, 0.24
+MASTERY_HEIGHT, BAR_LINE = 1.2, 0.45
 CACHED_CHARTS = 128
 
 
@@ -78,10 +80,11 @@ def _mastery_chart(rows: tuple[tuple[str, Tally], ...], window: int) -> str:
         [name for name, _ in rows],
         [100 * tally.correct / tally.total for _, tally in rows],
         title=f"Mastery per topic: share right among your last {window} answers on it",
-        value_label=f"right among the last {window} answers (%)",
+        value_label="share right (%)",
         horizontal=True,
         bar_texts=[f"{tally.correct}/{tally.total}" for _, tally in rows],
         value_limits=(0, 115),
+        size=(COMPACT[0], MASTERY_HEIGHT + BAR_LINE * len(rows)),
     )
 
 
@@ -98,7 +101,7 @@ def _trend_chart(rows: tuple[tuple[str, tuple[Tally | None, ...]], ...]) -> str:
         y_label="mastery (%)",
         y_limits=(0, 105),
         x_ticks=[(x, "now" if x == 0 else str(int(-x))) for x in weeks_ago],
-        size=TREND_SIZE,
+        size=(COMPACT[0], TREND_HEIGHT + LEGEND_LINE * len(rows)),
     )
 
 

@@ -42,3 +42,22 @@ def test_a_missed_question_is_due_before_a_right_one_and_comes_back(
     due = review.start(learner=LEARNER)
     assert due is not None and len(due.items) == 2
     assert missed in {item.slot.question_id for item in due.items}
+
+
+def test_a_review_set_takes_the_longest_overdue_first_up_to_its_size(
+    review: ReviewService, clock: FrozenClock
+) -> None:
+    from gradquiz.services.cards import record_answers
+    from gradquiz.services.review import REVIEW_SET_SIZE
+    from tests.core.test_scheduling import answer
+
+    questions = list(review.pack.questions)[: REVIEW_SET_SIZE + 5]
+    with review.database.write() as session:
+        for minutes, question in enumerate(questions):
+            wrong = answer(False, question=question, at=clock.now + timedelta(minutes=minutes))
+            record_answers(session, owner=LEARNER, pack_id=review.pack.id, answers=[wrong])
+    clock.advance(hours=1)
+    assert review.summary(learner=LEARNER).due == REVIEW_SET_SIZE + 5
+    due = review.start(learner=LEARNER)
+    assert due is not None
+    assert [item.slot.question_id for item in due.items] == questions[:REVIEW_SET_SIZE]

@@ -59,7 +59,7 @@ class ReviewService:
         if not due:
             return None
         rng = random.Random(secrets.randbits(64))
-        slots = [slot_for(self.pack.questions[card.question_id], rng) for card in due]
-        return self.practice.begin(
-            learner=learner, kind=SessionKind.REVIEW, slots=slots[:REVIEW_SET_SIZE]
-        )
+        slots = [
+            slot_for(self.pack.questions[card.question_id], rng) for card in due[:REVIEW_SET_SIZE]
+        ]
+        return self.practice.begin(learner=learner, kind=SessionKind.REVIEW, slots=slots)

@@ -18,6 +18,8 @@ from gradquiz.core.packs import Pack
 from gradquiz.services.accounts import AccountService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
+from gradquiz.services.practice import PracticeService
+from gradquiz.services.review import ReviewService
 from gradquiz.storage.database import Database
 from gradquiz.storage.models import Base
 from gradquiz.web.app import create_app
@@ -97,6 +99,22 @@ def service(database: Database, pack: Pack, clock: FrozenClock) -> ExamService:
 def accounts(service: ExamService, clock: FrozenClock) -> AccountService:
     """Accounts over the test service, with argon2id at its cheapest."""
     return AccountService(exam=service, passwords=Passwords(CHEAP_HASHER), clock=clock)
+
+
+@pytest.fixture
+def practice(service: ExamService) -> PracticeService:
+    """The practice service sharing the exam service's database, pack and clock."""
+    return PracticeService(
+        database=service.database, pack=service.pack, shown=service.shown, clock=service.clock
+    )
+
+
+@pytest.fixture
+def review(practice: PracticeService) -> ReviewService:
+    """The review service over the practice service."""
+    return ReviewService(
+        database=practice.database, pack=practice.pack, practice=practice, clock=practice.clock
+    )
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:

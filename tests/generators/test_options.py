@@ -40,3 +40,18 @@ def test_the_rank_is_drawn_first_and_kept_while_numbers_are_redrawn() -> None:
 
     ranks = Counter(only_low_numbers_fit_rank_three(random.Random(s)) for s in range(2000))
     assert all(400 <= ranks[r] <= 600 for r in range(4)), ranks
+
+
+def test_numeric_options_keep_their_exact_values() -> None:
+    variant = numeric_variant(
+        stem="?",
+        key=Choice("key", 0.123456, "Correct."),
+        distractors=[Choice("m", -2, "A named mistake."), Choice("n", 7.5, "Another.")],
+        explanation=".",
+        checks=[KeyCheck("k", 0.123456, 0.123456)],
+    )
+    assert [(o.text, o.value) for o in variant.options] == [
+        ("$-2$", -2.0),
+        ("$0.123$", 0.123456),
+        ("$7.5$", 7.5),
+    ]

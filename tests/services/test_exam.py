@@ -188,7 +188,9 @@ def test_starting_reads_no_more_after_many_earlier_attempts(service: ExamService
     def start_and_submit() -> list[str]:
         statements.clear()
         attempt = service.start(learner=identity)
-        recorded = list(statements)
+        # Whether the draw shows a question version not stored yet is chance (a static
+        # question kept by an earlier attempt needs no insert; new numbers do).
+        recorded = [s for s in statements if "INTO question_versions" not in s]
         service.submit(learner=identity, attempt_id=attempt.id)
         return recorded
 

@@ -35,6 +35,16 @@ def test_records_round_trip_and_digests_follow_the_content(pack: Pack) -> None:
     assert version_of(one) != version_of(dataclasses.replace(one, stem=one.stem + " "))
 
 
+def test_option_values_round_trip_and_leave_the_digest_alone(pack: Pack) -> None:
+    shown = pack.questions["neuron-dl-dw"].resolve(11)
+    assert shown.numeric
+    record = question_record(shown)
+    assert all(isinstance(o["value"], float) for o in record["options"])
+    assert question_from_record(record).options == shown.options
+    without = tuple(dataclasses.replace(o, value=None) for o in shown.options)
+    assert version_of(shown) == version_of(dataclasses.replace(shown, options=without))
+
+
 def test_a_result_shows_the_version_the_learner_saw(service: ExamService) -> None:
     attempt = service.start(learner=LEARNER)
     for number in range(1, 16):

@@ -60,7 +60,7 @@ def test_the_account_tables_come_and_go_with_their_migrations(tmp_path: Path) ->
     with database.engine.begin() as connection:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
+        command.downgrade(config, "0007")
     assert not account_tables & set(inspect(database.engine).get_table_names())
     database.migrate()
     assert account_tables <= set(inspect(database.engine).get_table_names())

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
@@ -21,10 +22,12 @@ def shifted_clock() -> ShiftedClock:
 
 
 @pytest.fixture(scope="module")
-def live_server(
+def live_app(
     tmp_path_factory: pytest.TempPathFactory, shifted_clock: ShiftedClock
-) -> Iterator[str]:
-    """The app on a real port, on SQLite, with the real (shiftable) clock and a 1 s grace."""
+) -> Iterator[FastAPI]:
+    """The app the live server serves: SQLite, the real (shiftable) clock, a 1 s grace.
+
+    Tests reach its services through `app.state` to set up what a page should show."""
     path = tmp_path_factory.mktemp("browser") / "gradquiz.db"
     database = Database(f"sqlite:///{path}")
     database.migrate()
@@ -34,9 +37,15 @@ def live_server(
         grace=timedelta(seconds=1),
         clock=shifted_clock,
     )
-    with serving(create_app(app_settings(database), service=service)) as url:
-        yield url
+    yield create_app(app_settings(database), service=service)
     database.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app: FastAPI) -> Iterator[str]:
+    """The app on a real port."""
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

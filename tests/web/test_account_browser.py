@@ -102,6 +102,7 @@ def test_an_anonymous_history_goes_into_the_account_and_to_a_second_browser(
     first.goto(live_server + "/")
     expect(first.get_by_role("region", name="Exam in progress")).to_contain_text("1 of 15")
 
+    second.goto(live_server + "/")  # a question page shows no site navigation
     second.get_by_role("button", name="Sign out").click()
     second.wait_for_url(live_server + "/")
     expect(second.locator("header")).to_contain_text("Sign in")

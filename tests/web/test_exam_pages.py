@@ -333,3 +333,13 @@ def test_the_site_icon_and_offline_api_docs(client: TestClient) -> None:
         served = client.get(asset)
         assert served.status_code == 200 and len(served.content) > 10_000
     assert "<script>" not in docs.text
+
+
+def test_a_question_page_offers_no_way_off_that_skips_saving(client: TestClient) -> None:
+    attempt_id = start_exam(client)
+    page = client.get(f"/attempts/{attempt_id}/questions/4").text
+    header = page[page.index('<header class="site-header">') : page.index("</header>")]
+    assert "<a " not in header and 'class="site-nav"' not in header
+    assert 'form="answer-form" name="go" value="home"' in header
+    landing = client.get("/").text
+    assert 'class="site-nav"' in landing and 'href="/practice"' in landing

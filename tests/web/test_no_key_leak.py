@@ -124,3 +124,36 @@ def test_no_key_feedback_or_explanation_before_submit(canary_client: TestClient)
     page = client.get(f"/attempts/{attempt_id}/result")
     for canary in CANARIES[:3]:
         assert canary in page.text and canary in result.text
+
+
+def test_practice_shows_nothing_of_the_answer_before_it_is_given(
+    canary_client: TestClient,
+) -> None:
+    client = canary_client
+    service: ExamService = client.app.state.test_service  # type: ignore[attr-defined]
+    canaries = CANARIES + tuple(service.pack.questions)
+    before: list[Response] = [client.get("/practice"), client.get("/review")]
+    after: list[Response] = []
+    started = client.post("/practice", data={"count": "all"})
+    url = started.headers["location"]
+    before += [started, client.get(url)]
+    for number in range(1, len(service.pack.questions) + 1):
+        question = f"{url}/{number}"
+        before += [
+            client.get(question),
+            client.post(question, data={"option": "Z"}),  # refused: still unanswered
+            client.post(question, data={"typed": "4"}),  # refused: not a numeric question
+            client.get(f"{url}/{number + 1}"),  # a later question redirects to this one
+            client.get(f"{url}/done"),
+        ]
+        before.append(client.post(question, data={"option": "B", "confidence": "sure"}))
+        after.append(client.get(question))
+    assert len(before) > 100
+    found = {
+        f"{r.request.method} {r.request.url.path}": leaked
+        for r in before
+        if (leaked := leaks(r, canaries))
+    }
+    assert found == {}
+    # The canary is live: once answered, the feedback does carry it.
+    assert all(canary in after[0].text for canary in CANARIES[:3])

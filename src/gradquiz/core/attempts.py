@@ -10,6 +10,7 @@ from enum import StrEnum
 from gradquiz.core.blueprint import draw_questions
 from gradquiz.core.packs import Pack
 from gradquiz.core.question_versions import version_of
+from gradquiz.core.questions import Question
 from gradquiz.core.timer import accepts_saves, deadline_for, is_overdue
 from gradquiz.errors import AttemptClosed, InvalidInput, NotFound
 
@@ -166,6 +167,19 @@ class Attempt:
         return [s.question_id for s in self.slots if self.chosen(s.question_id) is None]
 
 
+def slot_for(question: Question, rng: random.Random) -> Slot:
+    """The question as one learner sees it: numbers drawn if it is parametrized, options
+    shuffled unless their order is numeric."""
+    seed = rng.randrange(2**31) if question.parametrized else None
+    shown = question.resolve(seed)
+    order = list(shown.option_ids)
+    if question.shuffle:
+        rng.shuffle(order)
+    return Slot(
+        question_id=question.id, option_order=tuple(order), seed=seed, version=version_of(shown)
+    )
+
+
 def start_attempt(
     *,
     attempt_id: str,
@@ -177,21 +191,7 @@ def start_attempt(
 ) -> Attempt:
     """Draw the questions (unseen ones first) and shuffle their options, starting at `now`."""
     questions = draw_questions(pack.questions.values(), pack.blueprint, rng, seen)
-    slots = []
-    for question in questions:
-        seed = rng.randrange(2**31) if question.parametrized else None
-        shown = question.resolve(seed)
-        order = list(shown.option_ids)
-        if question.shuffle:
-            rng.shuffle(order)
-        slots.append(
-            Slot(
-                question_id=question.id,
-                option_order=tuple(order),
-                seed=seed,
-                version=version_of(shown),
-            )
-        )
+    slots = [slot_for(question, rng) for question in questions]
     return Attempt(
         id=attempt_id,
         owner=owner,

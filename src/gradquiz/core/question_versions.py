@@ -21,7 +21,7 @@ def question_record(question: Question) -> dict[str, Any]:
         "topic": question.topic,
         "difficulty": question.difficulty.value,
         "stem": question.stem,
-        "options": [{"id": o.id, "text": o.text, "feedback": o.feedback} for o in question.options],
+        "options": [_option_record(o) for o in question.options],
         "key": question.key,
         "explanation": question.explanation,
         "reference": question.reference,
@@ -36,7 +36,9 @@ def question_from_record(record: dict[str, Any]) -> Question:
         topic=record["topic"],
         difficulty=Difficulty(record["difficulty"]),
         stem=record["stem"],
-        options=tuple(Option(o["id"], o["text"], o["feedback"]) for o in record["options"]),
+        options=tuple(
+            Option(o["id"], o["text"], o["feedback"], o.get("value")) for o in record["options"]
+        ),
         key=record["key"],
         explanation=record["explanation"],
         reference=record["reference"],
@@ -44,7 +46,21 @@ def question_from_record(record: dict[str, Any]) -> Question:
     )
 
 
+def _option_record(option: Option) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": option.id, "text": option.text, "feedback": option.feedback}
+    if option.value is not None:
+        record["value"] = option.value
+    return record
+
+
 def version_of(question: Question) -> str:
-    """A digest that changes whenever anything a learner sees of the question changes."""
-    canonical = json.dumps(question_record(question), sort_keys=True, ensure_ascii=False)
+    """A digest that changes whenever anything a learner sees of the question changes.
+
+    An option's value is its text read as a number, so it is left out: digests taken before
+    options carried values still match.
+    """
+    record = question_record(question)
+    for option in record["options"]:
+        option.pop("value", None)
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]

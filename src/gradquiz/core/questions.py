@@ -20,11 +20,16 @@ class Difficulty(StrEnum):
 
 @dataclass(frozen=True)
 class Option:
-    """One answer option; `feedback` says why choosing it is right or wrong."""
+    """One answer option; `feedback` says why choosing it is right or wrong.
+
+    `value` is the number a numeric option stands for (set by the generator toolkit, never
+    typed by hand), so a learner may type the number instead of choosing the option.
+    """
 
     id: str
     text: str
     feedback: str = ""
+    value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ class Question:
             if option.id == option_id:
                 return option
         raise InvalidInput(f"Question '{self.id}' has no option '{option_id}'.")
+
+    @property
+    def numeric(self) -> bool:
+        """Whether every option carries the number it stands for."""
+        return all(option.value is not None for option in self.options)
 
     @property
     def option_ids(self) -> tuple[str, ...]:

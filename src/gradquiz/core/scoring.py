@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from gradquiz.core.answers import AnsweredQuestion, Source
 from gradquiz.core.attempts import Attempt
 from gradquiz.core.questions import Difficulty, Question
 
@@ -63,6 +64,28 @@ def grade_attempt(attempt: Attempt, shown: Sequence[Question]) -> Result:
         by_difficulty=_tally(outcomes, lambda o: o.question.difficulty),
         by_topic=_tally(outcomes, lambda o: o.question.topic),
     )
+
+
+def exam_answers(attempt: Attempt, result: Result) -> list[AnsweredQuestion]:
+    """A submitted attempt's answers as spaced review counts them, at the time of submission.
+
+    A question left unanswered is not an answer, and one the bank no longer holds in the
+    version shown has nothing to review, so both are left out.
+    """
+    if attempt.submitted_at is None:
+        raise ValueError(f"attempt {attempt.id} has not been submitted")
+    return [
+        AnsweredQuestion(
+            question_id=outcome.question.id,
+            topic=outcome.question.topic,
+            difficulty=outcome.question.difficulty,
+            correct=outcome.correct,
+            answered_at=attempt.submitted_at,
+            source=Source.EXAM,
+        )
+        for outcome in result.outcomes
+        if outcome.chosen is not None and outcome.question.key
+    ]
 
 
 def _tally(outcomes: list[Outcome], group: Callable[[Outcome], K]) -> dict[K, Tally]:

@@ -40,6 +40,8 @@ def numeric_variant(
 ) -> Variant:
     """A variant whose options are numbers, shown in ascending order to `digits` figures.
 
+    Each option keeps its exact value, so a learner may type the number instead of choosing.
+
     Raises VariantRejected when two options would read the same, so the numbers are drawn
     again.
     """
@@ -51,7 +53,13 @@ def numeric_variant(
     return Variant(
         stem=stem,
         options=tuple(
-            Option(id=c.id, text=f"${shown[c.id]}${suffix}", feedback=c.feedback) for c in ordered
+            Option(
+                id=c.id,
+                text=f"${shown[c.id]}${suffix}",
+                feedback=c.feedback,
+                value=float(c.value),
+            )
+            for c in ordered
         ),
         key=key.id,
         explanation=explanation,

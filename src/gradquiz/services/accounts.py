@@ -84,7 +84,7 @@ class AccountService:
         if repeated != password:
             raise InvalidInput("The two passwords differ; type the same password twice.")
         account = Account(
-            id=secrets.token_urlsafe(16),
+            id=secrets.token_hex(16),  # never starts with "-": safe in a CSV cell too
             username=name,
             owner=secrets.token_hex(32),
             role=Role.LEARNER,

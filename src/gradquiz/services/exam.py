@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from gradquiz.core.attempts import Attempt, Saved, SubmitReason, start_attempt
 from gradquiz.core.packs import Pack
-from gradquiz.core.scoring import Result, grade_attempt
+from gradquiz.core.scoring import Result, exam_answers, grade_attempt
 from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
+from gradquiz.services.cards import record_answers
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.storage import attempts as store
@@ -44,7 +45,7 @@ class ExamService:
         with self.database.reading() as session:
             seen = store.seen_question_ids(session=session, owner=learner, pack_id=self.pack.id)
         attempt = start_attempt(
-            attempt_id=secrets.token_urlsafe(16),
+            attempt_id=secrets.token_hex(16),  # never starts with "-": safe in a CSV cell too
             owner=learner,
             pack=self.pack,
             rng=random.Random(secrets.randbits(64)),
@@ -193,7 +194,7 @@ class ExamService:
             if close_first:
                 self._close_open_attempt(session, attempt.owner, replacing)
             store.insert_attempt(session=session, attempt=attempt)
-            return self.shown.keep(session, [attempt])
+            return self.shown.keep(session, attempt.slots)
 
     def _close_open_attempt(self, session: Executor, owner: str, replacing: str | None) -> None:
         open_id = store.open_attempt_id(session=session, owner=owner, pack_id=self.pack.id)
@@ -222,8 +223,18 @@ class ExamService:
         return attempt, recorded
 
     def _record(self, session: Executor, attempt: Attempt) -> bool:
-        score = grade_attempt(attempt, self.shown.of(attempt)).score.correct
-        return store.record_submission(session=session, attempt=attempt, score=score)
+        result = grade_attempt(attempt, self.shown.of(attempt))
+        recorded = store.record_submission(
+            session=session, attempt=attempt, score=result.score.correct
+        )
+        if recorded:  # once per attempt, in the same transaction, whoever submitted it
+            record_answers(
+                session,
+                owner=attempt.owner,
+                pack_id=self.pack.id,
+                answers=exam_answers(attempt, result),
+            )
+        return recorded
 
     def _owned(self, attempt: Attempt | None, learner: str | None) -> Attempt:
         # Someone else's attempt answers exactly like a missing one: ids are not probeable.

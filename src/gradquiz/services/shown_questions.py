@@ -49,17 +49,16 @@ class ShownQuestions:
         stored = self._stored(slot.version) if slot.version else None
         return stored or _revised(slot)
 
-    def keep(self, session: Executor, attempts: Iterable[Attempt]) -> set[str]:
-        """Store the versions these attempts show that are not stored yet; return their digests.
+    def keep(self, session: Executor, slots: Iterable[Slot]) -> set[str]:
+        """Store the versions these slots show that are not stored yet; return their digests.
 
         Call `kept` with the result once the transaction has committed.
         """
         records = {}
-        for attempt in attempts:
-            for slot in attempt.slots:
-                current = self._current(slot.question_id, slot.seed)
-                if slot.version and slot.version not in self._kept and current is not None:
-                    records[slot.version] = question_record(current[0])
+        for slot in slots:
+            current = self._current(slot.question_id, slot.seed)
+            if slot.version and slot.version not in self._kept and current is not None:
+                records[slot.version] = question_record(current[0])
         store.save_versions(session=session, records=records)
         return set(records)
 

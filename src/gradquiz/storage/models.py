@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -178,3 +179,82 @@ class SignInFailureRow(Base):
         Index("ix_sign_in_failures_scope_key_failed_at", "scope", "key", "failed_at"),
         Index("ix_sign_in_failures_failed_at", "failed_at"),
     )
+
+
+class PracticeSessionRow(Base):
+    """A practice or review set: whose it is, what it was made from, and when it began."""
+
+    __tablename__ = "practice_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    pack_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    source_attempt: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    __table_args__ = (Index("ix_practice_sessions_owner", "owner", "pack_id", "started_at"),)
+
+
+class PracticeItemRow(Base):
+    """One question of a set as shown (numbers and option order), and the answer once given."""
+
+    __tablename__ = "practice_items"
+
+    session_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("practice_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    question_id: Mapped[str] = mapped_column(String(128))
+    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    option_order: Mapped[list[str]] = mapped_column(JSON)
+    version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    presented_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    option_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    typed: Mapped[float | None] = mapped_column(Float, nullable=True)
+    confidence: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+class ReviewCardRow(Base):
+    """A question in a learner's spaced review: FSRS's memory state and when it is due."""
+
+    __tablename__ = "review_cards"
+
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    due: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_review: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+    lapses: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_review_cards_owner_due", "owner", "pack_id", "due"),)
+
+
+class ReviewLogRow(Base):
+    """Every answer a learner gave, anywhere, with its rating: mastery and calibration read it."""
+
+    __tablename__ = "review_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    pack_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(128))
+    topic: Mapped[str] = mapped_column(String(64))
+    difficulty: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    confidence: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_after: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_review_log_owner", "owner", "pack_id", "answered_at"),)

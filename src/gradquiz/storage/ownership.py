@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from sqlalchemy import Table, delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from gradquiz.storage.models import AttemptRow, Base, InterviewResponseRow, SeenQuestionRow
+from gradquiz.storage.models import (
+    AttemptRow,
+    Base,
+    InterviewResponseRow,
+    PracticeItemRow,
+    PracticeSessionRow,
+    ReviewCardRow,
+    ReviewLogRow,
+    SeenQuestionRow,
+)
 
 
 @dataclass(frozen=True)
@@ -29,10 +38,16 @@ def _owned(model: type[Base], owner: str = "owner") -> Owned:
 
 
 # Answers belong to attempts and go with them (ON DELETE CASCADE; attempt ids never change).
+# Practice items carry their owner as well as their set's id, so the per-learner queries
+# (progress, export) need no join.
 OWNED: list[Owned] = [
     _owned(AttemptRow),
     _owned(SeenQuestionRow),
     _owned(InterviewResponseRow),
+    _owned(PracticeSessionRow),
+    _owned(PracticeItemRow),
+    _owned(ReviewCardRow),
+    _owned(ReviewLogRow),
 ]
 
 

@@ -21,6 +21,10 @@ from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack, warm_up
 from gradquiz.services.accounts import AccountService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
+from gradquiz.services.learner_data import LearnerData
+from gradquiz.services.practice import PracticeService
+from gradquiz.services.progress import ProgressService
+from gradquiz.services.review import ReviewService
 from gradquiz.services.sign_in_throttle import ThrottleLimits
 from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
@@ -30,6 +34,9 @@ from gradquiz.web import (
     exam_pages,
     interview_pages,
     lab_pages,
+    practice_pages,
+    progress_pages,
+    review_pages,
     site_routes,
 )
 from gradquiz.web.errors import error_response, install_error_handlers
@@ -111,6 +118,19 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         database=service.database, pack=service.pack, clock=service.clock
     )
     app.state.accounts = build_accounts(settings, service)
+    app.state.practice = PracticeService(
+        database=service.database, pack=service.pack, shown=service.shown, clock=service.clock
+    )
+    app.state.review = ReviewService(
+        database=service.database,
+        pack=service.pack,
+        practice=app.state.practice,
+        clock=service.clock,
+    )
+    app.state.progress = ProgressService(
+        database=service.database, pack=service.pack, clock=service.clock
+    )
+    app.state.learner_data = LearnerData(database=service.database)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.start_limits = StartLimits(settings)
     app.state.finished = FinishedResults()
@@ -126,6 +146,9 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(interview_pages.router)
     app.include_router(lab_pages.router)
     app.include_router(account_pages.router)
+    app.include_router(practice_pages.router)
+    app.include_router(review_pages.router)
+    app.include_router(progress_pages.router)
     # The last added runs first: security headers wrap every answer, refusals included.
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)

@@ -51,6 +51,7 @@ async def landing(request: Request, learner: Learner) -> HTMLResponse:
         interview=request.app.state.interview.responses(learner=learner),
         open_attempt=_view(request, open_attempt) if open_attempt else None,
         history=service.history(learner=learner),
+        due=request.app.state.review.summary(learner=learner),
     )
 
 

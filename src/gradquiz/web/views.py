@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gradquiz.content.preview import first_words
-from gradquiz.core.attempts import LETTERS, Attempt
+from gradquiz.core.attempts import LETTERS, Attempt, Slot
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty, Question
-from gradquiz.core.scoring import Result, Tally
+from gradquiz.core.scoring import Result, Tally, grade_answer
 from gradquiz.core.timer import remaining
 from gradquiz.web.rendered import RenderedPack
 
@@ -73,6 +73,14 @@ class AttemptView:
         return sum(1 for q in self.questions if q.marked)
 
 
+def option_views(slot: Slot, options_html: dict[str, str]) -> tuple[OptionView, ...]:
+    """The options in the order this learner sees them, lettered A, B, C…"""
+    return tuple(
+        OptionView(label=LETTERS[i], html=options_html[option_id])
+        for i, option_id in enumerate(slot.option_order)
+    )
+
+
 def attempt_view(
     attempt: Attempt,
     shown: Sequence[Question],
@@ -93,10 +101,7 @@ def attempt_view(
                 topic_name=pack.topic_name(question.topic),
                 difficulty=question.difficulty.value,
                 stem_html=html.stem,
-                options=tuple(
-                    OptionView(label=LETTERS[i], html=html.options[option_id])
-                    for i, option_id in enumerate(slot.option_order)
-                ),
+                options=option_views(slot, html.options),
                 chosen=slot.letter_of(chosen),
                 marked=bool(answer and answer.marked),
                 next_seq=(answer.seq if answer else 0) + 1,
@@ -170,40 +175,50 @@ class ResultView:
     questions: tuple[ReviewedQuestion, ...]
 
 
+def reviewed_question(
+    number: int,
+    slot: Slot,
+    question: Question,
+    chosen: str | None,
+    pack: Pack,
+    rendered: RenderedPack,
+) -> ReviewedQuestion:
+    """One question as the learner saw it, with their choice, the key, feedback and more."""
+    html = rendered.of(question)
+    return ReviewedQuestion(
+        number=number,
+        topic_name=pack.topic_name(question.topic),
+        difficulty=question.difficulty.value,
+        stem_html=html.stem,
+        options=tuple(
+            ReviewedOption(
+                label=LETTERS[i],
+                html=html.options[option_id],
+                chosen=option_id == chosen,
+                key=option_id == question.key,
+                feedback_html=html.feedback[option_id],
+            )
+            for i, option_id in enumerate(slot.option_order)
+        ),
+        chosen=slot.letter_of(chosen),
+        key=slot.letter_of(question.key if question.key in slot.option_order else None) or "",
+        correct=grade_answer(question, chosen),
+        explanation_html=html.explanation,
+        reference=question.reference,
+        citations=tuple(
+            Citation(part, pack.source_url(part)) for part in cited_works(question.reference)
+        ),
+    )
+
+
 def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: RenderedPack) -> ResultView:
     """Build the result page's view of a graded attempt."""
-    reviewed = []
-    for number, (slot, outcome) in enumerate(zip(attempt.slots, result.outcomes, strict=True), 1):
-        question = outcome.question
-        html = rendered.of(question)
-        reviewed.append(
-            ReviewedQuestion(
-                number=number,
-                topic_name=pack.topic_name(question.topic),
-                difficulty=question.difficulty.value,
-                stem_html=html.stem,
-                options=tuple(
-                    ReviewedOption(
-                        label=LETTERS[i],
-                        html=html.options[option_id],
-                        chosen=option_id == outcome.chosen,
-                        key=option_id == question.key,
-                        feedback_html=html.feedback[option_id],
-                    )
-                    for i, option_id in enumerate(slot.option_order)
-                ),
-                chosen=slot.letter_of(outcome.chosen),
-                key=slot.letter_of(question.key if question.key in slot.option_order else None)
-                or "",
-                correct=outcome.correct,
-                explanation_html=html.explanation,
-                reference=question.reference,
-                citations=tuple(
-                    Citation(part, pack.source_url(part))
-                    for part in cited_works(question.reference)
-                ),
-            )
+    reviewed = [
+        reviewed_question(number, slot, outcome.question, outcome.chosen, pack, rendered)
+        for number, (slot, outcome) in enumerate(
+            zip(attempt.slots, result.outcomes, strict=True), 1
         )
+    ]
     assert attempt.submitted_at is not None and attempt.submitted_by is not None
     return ResultView(
         attempt_id=attempt.id,

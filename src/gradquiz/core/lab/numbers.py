@@ -25,7 +25,7 @@ def read_number(text: str, what: str, limit: float = MAX_MAGNITUDE) -> float:
     value = float(cleaned)
     if not abs(value) <= limit:
         raise InvalidInput(
-            f"{what} is {cleaned}, too large: the lab takes numbers up to {limit:g} in size."
+            f"{what} is {cleaned}, too large: numbers up to {limit:g} in size are taken."
         )
     return value
 

@@ -1,0 +1,179 @@
+"""Practice sets: questions drawn by topic and difficulty, answered one at a time, untimed,
+with feedback at once. A typed number counts as the option whose value it matches."""
+
+import random
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
+from gradquiz.core.attempts import Slot
+from gradquiz.core.questions import Difficulty, Question
+from gradquiz.core.scoring import Tally
+from gradquiz.core.variants import relative_error
+from gradquiz.errors import InvalidInput, NotFound
+
+# A typed number counts as an option within 1 % of its value: options are shown to three
+# significant figures (at most 0.5 % off), and working from the stem's rounded numbers
+# adds a little more.
+TYPED_TOLERANCE = 0.01
+# "Try another like it" adds a question per miss; a set stops growing here.
+MAX_ITEMS = 200
+
+
+class SessionKind(StrEnum):
+    """What a set was made from: chosen topics, one exam's misses, or the cards due."""
+
+    PRACTICE = "practice"
+    MISSED = "missed"
+    REVIEW = "review"
+
+    @property
+    def source(self) -> Source:
+        """Where its answers count as given."""
+        return Source.REVIEW if self is SessionKind.REVIEW else Source.PRACTICE
+
+
+def draw_practice(
+    questions: Iterable[Question],
+    *,
+    topics: Collection[str],
+    difficulties: Collection[Difficulty],
+    count: int | None,
+    rng: random.Random,
+    answered: Collection[str] = frozenset(),
+) -> list[Question]:
+    """Up to `count` (None: all) questions of the chosen topics and difficulties, in random
+    order with those the learner has never answered first."""
+    chosen = [q for q in questions if q.topic in topics and q.difficulty in difficulties]
+    rng.shuffle(chosen)
+    chosen.sort(key=lambda q: q.id in answered)  # stable: the shuffle holds within each group
+    return chosen[:count] if count else chosen
+
+
+@dataclass(frozen=True)
+class Marking:
+    """How an answer is marked: the option it counts as (chosen, or matched by a typed
+    number; None when a typed number matches none), the number typed, and right or wrong."""
+
+    option_id: str | None
+    typed: float | None
+    correct: bool
+
+
+def mark_choice(question: Question, option_id: str) -> Marking:
+    """A chosen option: right when it is the key."""
+    question.option(option_id)
+    return Marking(option_id, None, option_id == question.key)
+
+
+def mark_typed(question: Question, value: float) -> Marking:
+    """A typed number: it counts as the option nearest to it within TYPED_TOLERANCE (relative),
+    so it is right near the key and gets a distractor's feedback near that distractor."""
+    if not question.numeric:
+        raise InvalidInput("This question's options are not numbers: choose one of them.")
+    near = [
+        (relative_error(value, option.value), option.id)
+        for option in question.options
+        if option.value is not None and relative_error(value, option.value) <= TYPED_TOLERANCE
+    ]
+    matched = min(near)[1] if near else None
+    return Marking(matched, value, matched == question.key)
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """The learner's answer to one question of a set."""
+
+    option_id: str | None
+    typed: float | None
+    confidence: Confidence | None
+    correct: bool
+    answered_at: datetime
+
+
+@dataclass
+class PracticeItem:
+    """One question of a set, as shown (`slot`), and the answer once given."""
+
+    number: int
+    slot: Slot
+    presented_at: datetime | None = None
+    answer: ItemAnswer | None = None
+
+
+@dataclass
+class PracticeSession:
+    """One practice or review set: its questions in order and the answers so far."""
+
+    id: str
+    owner: str
+    pack_id: str
+    kind: SessionKind
+    started_at: datetime
+    items: list[PracticeItem] = field(default_factory=list)
+    source_attempt: str | None = None
+
+    def item(self, number: int) -> PracticeItem:
+        """The item at 1-based `number`, or NotFound."""
+        if not 1 <= number <= len(self.items):
+            raise NotFound(f"This set has questions 1 to {len(self.items)}.")
+        return self.items[number - 1]
+
+    @property
+    def current(self) -> PracticeItem | None:
+        """The first question not answered yet; None once the set is done."""
+        return next((item for item in self.items if item.answer is None), None)
+
+    @property
+    def score(self) -> Tally:
+        """Right out of answered."""
+        answered = [item.answer for item in self.items if item.answer is not None]
+        return Tally(sum(a.correct for a in answered), len(answered))
+
+    def add(self, slot: Slot) -> PracticeItem | None:
+        """Put a question at the end of the set (None once it holds MAX_ITEMS)."""
+        if len(self.items) >= MAX_ITEMS:
+            return None
+        item = PracticeItem(number=len(self.items) + 1, slot=slot)
+        self.items.append(item)
+        return item
+
+    def answer(
+        self, number: int, marking: Marking, confidence: Confidence | None, *, now: datetime
+    ) -> ItemAnswer:
+        """Record the answer to the current question; the others wait their turn."""
+        item = self.item(number)
+        if item is not self.current:
+            raise InvalidInput(
+                f"Question {number} was answered already."
+                if item.answer
+                else f"Answer question {self.current.number if self.current else 1} first."
+            )
+        item.answer = ItemAnswer(
+            marking.option_id, marking.typed, confidence, marking.correct, answered_at=now
+        )
+        return item.answer
+
+
+def answered_question(
+    item: PracticeItem, question: Question, kind: SessionKind
+) -> AnsweredQuestion:
+    """An answered item as spaced review and progress count it."""
+    answer = item.answer
+    if answer is None:
+        raise ValueError(f"item {item.number} has no answer yet")
+    seconds = (
+        (answer.answered_at - item.presented_at).total_seconds() if item.presented_at else None
+    )
+    return AnsweredQuestion(
+        question_id=item.slot.question_id,
+        topic=question.topic,
+        difficulty=question.difficulty,
+        correct=answer.correct,
+        answered_at=answer.answered_at,
+        source=kind.source,
+        confidence=answer.confidence,
+        seconds=seconds,
+    )

@@ -1,0 +1,83 @@
+"""Progress read from a learner's answer history (oldest first): mastery per topic, its trend
+week by week, and calibration of stated confidence against answers. `now` is passed in."""
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from gradquiz.core.answers import AnsweredQuestion, Confidence
+from gradquiz.core.scoring import Tally
+
+# Mastery of a topic is the share right among its last MASTERY_WINDOW answers.
+MASTERY_WINDOW = 20
+TREND_WEEKS = 8
+# The chance of being right each confidence level claims: sure is "about 9 in 10", unsure
+# "better than even", guessing "one option in four" (chance with four options).
+STATED_CHANCE = {Confidence.GUESSING: 0.25, Confidence.UNSURE: 0.6, Confidence.SURE: 0.9}
+
+
+def mastery(history: Sequence[AnsweredQuestion], last: int = MASTERY_WINDOW) -> dict[str, Tally]:
+    """Per topic, right out of the `last` most recent answers on it."""
+    by_topic: dict[str, list[bool]] = defaultdict(list)
+    for answer in history:
+        by_topic[answer.topic].append(answer.correct)
+    return {topic: _tally(results[-last:]) for topic, results in by_topic.items()}
+
+
+def _tally(results: Sequence[bool]) -> Tally:
+    return Tally(correct=sum(results), total=len(results))
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Mastery at the end of each of the last weeks (oldest first), per topic; None for a
+    topic with no answer yet by then."""
+
+    week_ends: tuple[datetime, ...]
+    by_topic: dict[str, tuple[Tally | None, ...]]
+
+
+def mastery_trend(
+    history: Sequence[AnsweredQuestion],
+    now: datetime,
+    *,
+    weeks: int = TREND_WEEKS,
+    last: int = MASTERY_WINDOW,
+) -> Trend:
+    """Mastery as it stood at `now` and at each of the `weeks - 1` weeks before it."""
+    ends = tuple(now - timedelta(weeks=back) for back in range(weeks - 1, -1, -1))
+    times = [answer.answered_at for answer in history]
+    snapshots = [mastery(history[: bisect_right(times, end)], last) for end in ends]
+    topics = sorted({answer.topic for answer in history})
+    return Trend(
+        week_ends=ends,
+        by_topic={topic: tuple(snapshot.get(topic) for snapshot in snapshots) for topic in topics},
+    )
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    """One confidence level: the chance it claims, and right out of the answers given with it."""
+
+    confidence: Confidence
+    stated: float
+    tally: Tally
+
+    @property
+    def observed(self) -> float | None:
+        """The share right, or None with no answers at this level."""
+        return self.tally.correct / self.tally.total if self.tally.total else None
+
+
+def calibration(history: Sequence[AnsweredQuestion]) -> tuple[CalibrationPoint, ...]:
+    """For each confidence level, from guessing to sure, how often the learner was right."""
+    return tuple(
+        CalibrationPoint(
+            confidence=level,
+            stated=stated,
+            tally=_tally([a.correct for a in history if a.confidence is level]),
+        )
+        for level, stated in STATED_CHANCE.items()
+    )

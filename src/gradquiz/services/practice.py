@@ -1,0 +1,237 @@
+"""Practice: untimed sets of questions chosen by topic and difficulty, or one exam's misses,
+answered one at a time with feedback at once. A missed generated question comes back at the
+end of the set with new numbers; every answer updates the learner's review card."""
+
+import random
+import secrets
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from gradquiz.core.answers import Confidence
+from gradquiz.core.attempts import Attempt, Slot, slot_for
+from gradquiz.core.lab.numbers import read_number
+from gradquiz.core.packs import Pack
+from gradquiz.core.practice import (
+    Marking,
+    PracticeSession,
+    SessionKind,
+    answered_question,
+    draw_practice,
+    mark_choice,
+    mark_typed,
+)
+from gradquiz.core.questions import Difficulty, Question
+from gradquiz.core.scoring import Result
+from gradquiz.errors import InvalidInput, NotFound
+from gradquiz.services.cards import record_answers
+from gradquiz.services.clock import Clock, utc_now
+from gradquiz.services.shown_questions import ShownQuestions
+from gradquiz.storage import practice as store
+from gradquiz.storage import review as review_store
+from gradquiz.storage.database import Database
+
+SET_SIZES = (10, 20)  # and "all"
+
+
+@dataclass
+class PracticeService:
+    """Starts practice sets, shows their questions as drawn, and marks the answers."""
+
+    database: Database
+    pack: Pack
+    shown: ShownQuestions
+    clock: Clock = utc_now
+
+    def start(
+        self,
+        *,
+        learner: str,
+        topics: Collection[str] = (),
+        difficulties: Collection[str] = (),
+        count: int | None = SET_SIZES[0],
+    ) -> PracticeSession:
+        """A set of the chosen topics and difficulties (none chosen: all), never-answered
+        questions first."""
+        known = {topic.id for topic in self.pack.topics}
+        unknown = sorted(set(topics) - known)
+        if unknown:
+            raise InvalidInput(f"This pack has no topic {unknown[0][:40]!r}.")
+        levels = {_difficulty(value) for value in difficulties} or set(Difficulty)
+        with self.database.read() as session:
+            answered = review_store.load_cards(session=session, owner=learner, pack_id=self.pack.id)
+        rng = random.Random(secrets.randbits(64))
+        questions = draw_practice(
+            self.pack.questions.values(),
+            topics=set(topics) or known,
+            difficulties=levels,
+            count=count,
+            rng=rng,
+            answered=set(answered),
+        )
+        if not questions:
+            raise InvalidInput("No question matches those topics and difficulties; choose more.")
+        return self.begin(
+            learner=learner,
+            kind=SessionKind.PRACTICE,
+            slots=[slot_for(question, rng) for question in questions],
+        )
+
+    def start_missed(self, *, learner: str, attempt: Attempt, result: Result) -> PracticeSession:
+        """A set of an exam's wrong and unanswered questions, each as that exam showed it."""
+        slots = [
+            slot
+            for slot, outcome in zip(attempt.slots, result.outcomes, strict=True)
+            if not outcome.correct and outcome.question.key
+        ]
+        if not slots:
+            raise InvalidInput(
+                "Every question of that exam was right: there is nothing to practise."
+            )
+        return self.begin(
+            learner=learner, kind=SessionKind.MISSED, slots=slots, source_attempt=attempt.id
+        )
+
+    def begin(
+        self,
+        *,
+        learner: str,
+        kind: SessionKind,
+        slots: Sequence[Slot],
+        source_attempt: str | None = None,
+    ) -> PracticeSession:
+        """Store a new set of these questions, as shown, and return it."""
+        practice = PracticeSession(
+            id=secrets.token_hex(16),  # never starts with "-": safe in a CSV cell too
+            owner=learner,
+            pack_id=self.pack.id,
+            kind=kind,
+            started_at=self.clock(),
+            source_attempt=source_attempt,
+        )
+        for slot in slots:
+            practice.add(slot)
+        with self.database.write() as session:
+            store.insert_session(session=session, practice=practice)
+            kept = self.shown.keep(session, [item.slot for item in practice.items])
+        self.shown.kept(kept)
+        return practice
+
+    def session(self, *, learner: str | None, session_id: str) -> PracticeSession:
+        """The learner's set; anyone else's answers exactly like a missing one."""
+        with self.database.read() as session:
+            practice = store.load_session(session=session, session_id=session_id)
+        return self._owned(practice, learner)
+
+    def unfinished(self, *, learner: str | None) -> PracticeSession | None:
+        """The learner's newest set that still has a question to answer, if any."""
+        if learner is None:
+            return None
+        with self.database.read() as session:
+            session_id = store.unfinished_session_id(
+                session=session, owner=learner, pack_id=self.pack.id
+            )
+        return self.session(learner=learner, session_id=session_id) if session_id else None
+
+    def question(self, practice: PracticeSession, number: int) -> Question:
+        """Question `number` of the set, exactly as it is shown there."""
+        return self.shown.of_slot(practice.item(number).slot)
+
+    def present(self, practice: PracticeSession, number: int) -> None:
+        """Note that the question is on screen now, so the answer's time can be told."""
+        item = practice.item(number)
+        if item.presented_at is None:
+            item.presented_at = self.clock()
+            with self.database.write() as session:
+                store.mark_presented(
+                    session=session, session_id=practice.id, number=number, now=item.presented_at
+                )
+
+    def answer(
+        self,
+        *,
+        learner: str | None,
+        session_id: str,
+        number: int,
+        letter: str | None = None,
+        typed: str | None = None,
+        confidence: str | None = None,
+    ) -> PracticeSession:
+        """Mark the answer to question `number` (a chosen letter or a typed number) and update
+        its review card. Sending an answer again changes nothing."""
+        sureness = _confidence(confidence)
+        kept: set[str] = set()
+        with self.database.write() as session:
+            practice = self._owned(
+                store.load_session(session=session, session_id=session_id, lock=True), learner
+            )
+            item = practice.item(number)
+            if item.answer is not None:
+                return practice
+            question = self.shown.of_slot(item.slot)
+            marking = _marking(item.slot, question, letter, typed)
+            answer = practice.answer(number, marking, sureness, now=self.clock())
+            store.save_answer(session=session, session_id=session_id, number=number, answer=answer)
+            if not answer.correct:
+                kept = self._another_like_it(session, practice, item.slot)
+            if question.key:  # a question revised away since it was drawn has nothing to review
+                record_answers(
+                    session,
+                    owner=practice.owner,
+                    pack_id=self.pack.id,
+                    answers=[answered_question(item, question, practice.kind)],
+                )
+        self.shown.kept(kept)
+        return practice
+
+    def _another_like_it(self, session: Session, practice: PracticeSession, slot: Slot) -> set[str]:
+        """Put the same generated question, with new numbers, at the end of the set; return
+        the version digests stored for it."""
+        source = self.pack.questions.get(slot.question_id)
+        if slot.seed is None or source is None or not source.parametrized:
+            return set()
+        fresh = practice.add(slot_for(source, random.Random(secrets.randbits(64))))
+        if fresh is None:
+            return set()
+        store.add_items(session=session, practice=practice, items=[fresh])
+        return self.shown.keep(session, [fresh.slot])
+
+    def _owned(self, practice: PracticeSession | None, learner: str | None) -> PracticeSession:
+        if practice is None or learner is None or practice.owner != learner:
+            raise NotFound("No such practice set.")
+        if practice.pack_id != self.pack.id:
+            raise NotFound("That practice set belongs to another pack.")
+        return practice
+
+
+def _difficulty(value: str) -> Difficulty:
+    try:
+        return Difficulty(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{value[:20]!r} is not a difficulty: use easy, medium or hard."
+        ) from None
+
+
+def _confidence(value: str | None) -> Confidence | None:
+    if not value:
+        return None
+    try:
+        return Confidence(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{value[:20]!r} is not a level of confidence: use sure, unsure or guessing."
+        ) from None
+
+
+def _marking(slot: Slot, question: Question, letter: str | None, typed: str | None) -> Marking:
+    letter, typed = (letter or "").strip(), (typed or "").strip()
+    if letter and typed:
+        raise InvalidInput("Choose an option or type a number, not both.")
+    if typed:
+        return mark_typed(question, read_number(typed, "The number you typed"))
+    option_id = slot.option_for_letter(letter)
+    if option_id is None:
+        raise InvalidInput("Choose an option (or type the number) to check your answer.")
+    return mark_choice(question, option_id)

@@ -1,0 +1,65 @@
+"""Spaced review: the questions whose cards are due, shown as a practice set with fresh
+numbers and a fresh option order; how many are due and when the next one is."""
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from gradquiz.core.attempts import slot_for
+from gradquiz.core.packs import Pack
+from gradquiz.core.practice import PracticeSession, SessionKind
+from gradquiz.core.scheduling import due_now
+from gradquiz.services.clock import Clock, utc_now
+from gradquiz.services.practice import PracticeService
+from gradquiz.storage import review as store
+from gradquiz.storage.database import Database
+
+# A review set holds at most this many questions, the longest overdue first.
+REVIEW_SET_SIZE = 20
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    """How many questions are due for review now, and when the next one after them is."""
+
+    due: int
+    next_due: datetime | None
+
+
+@dataclass
+class ReviewService:
+    """Reads the learner's review queue and turns what is due into a review set."""
+
+    database: Database
+    pack: Pack
+    practice: PracticeService
+    clock: Clock = utc_now
+
+    def summary(self, *, learner: str | None) -> DueSummary:
+        """The learner's queue at this moment (empty without a learner)."""
+        if learner is None:
+            return DueSummary(0, None)
+        with self.database.read() as session:
+            due, upcoming = store.due_summary(
+                session=session, owner=learner, pack_id=self.pack.id, now=self.clock()
+            )
+        return DueSummary(due, upcoming)
+
+    def start(self, *, learner: str) -> PracticeSession | None:
+        """A review set of the questions due now (None when nothing is due)."""
+        now = self.clock()
+        with self.database.read() as session:
+            cards = store.load_cards(
+                session=session, owner=learner, pack_id=self.pack.id, due_by=now
+            )
+        due = [
+            card for card in due_now(cards.values(), now) if card.question_id in self.pack.questions
+        ]
+        if not due:
+            return None
+        rng = random.Random(secrets.randbits(64))
+        slots = [
+            slot_for(self.pack.questions[card.question_id], rng) for card in due[:REVIEW_SET_SIZE]
+        ]
+        return self.practice.begin(learner=learner, kind=SessionKind.REVIEW, slots=slots)

@@ -1,0 +1,172 @@
+"""Practice pages: choose topics and difficulties, answer one question at a time, see the
+feedback at once. Review sets and "practise what I missed" sets are shown here too.
+Every action is a plain form post; static/practice.js only keeps choice and typing apart."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from gradquiz.core.questions import Difficulty
+from gradquiz.errors import InvalidInput
+from gradquiz.services.exam import ExamService
+from gradquiz.services.practice import SET_SIZES, PracticeService
+from gradquiz.services.review import ReviewService
+from gradquiz.web.identity import Learner, ensure_learner
+from gradquiz.web.practice_views import (
+    SetView,
+    feedback_view,
+    question_view,
+    set_view,
+    summary_rows,
+)
+from gradquiz.web.templating import render_page
+
+router = APIRouter(include_in_schema=False)
+
+
+def _practice(request: Request) -> PracticeService:
+    practice: PracticeService = request.app.state.practice
+    return practice
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/practice", response_class=HTMLResponse)
+def practice_home(request: Request, learner: Learner) -> HTMLResponse:
+    """Choose topics, difficulties and how many questions; or continue a set."""
+    review: ReviewService = request.app.state.review
+    return render_page(
+        request,
+        "practice/index.html",
+        difficulties=list(Difficulty),
+        set_sizes=SET_SIZES,
+        unfinished=_unfinished(request, learner),
+        due=review.summary(learner=learner),
+    )
+
+
+def _unfinished(request: Request, learner: str | None) -> SetView | None:
+    practice = _practice(request).unfinished(learner=learner)
+    return set_view(practice) if practice else None
+
+
+@router.post("/practice")
+def start_practice(
+    request: Request,
+    learner: Learner,
+    topic: Annotated[list[str] | None, Form(max_length=64)] = None,
+    difficulty: Annotated[list[str] | None, Form(max_length=16)] = None,
+    count: Annotated[str, Form(max_length=8)] = str(SET_SIZES[0]),
+) -> Response:
+    """Start a set of the chosen topics and difficulties and go to its first question."""
+    response = _see_other("/practice")
+    learner = ensure_learner(request, response, learner)
+    size = _set_size(count)
+    practice = _practice(request).start(
+        learner=learner, topics=topic or [], difficulties=difficulty or [], count=size
+    )
+    response.headers["Location"] = f"/practice/{practice.id}"
+    return response
+
+
+def _set_size(count: str) -> int | None:
+    if count == "all":
+        return None
+    if count.isascii() and count.isdigit() and int(count) in SET_SIZES:
+        return int(count)
+    sizes = ", ".join(str(size) for size in SET_SIZES)
+    raise InvalidInput(f"A set holds {sizes} or all questions, not {count[:8]!r}.")
+
+
+@router.post("/practice/missed")
+def practise_missed(
+    request: Request, learner: Learner, attempt: Annotated[str, Form(max_length=64)]
+) -> Response:
+    """A set of one submitted exam's wrong and unanswered questions, as that exam showed them."""
+    exam: ExamService = request.app.state.service
+    submitted, result = exam.result(learner=learner, attempt_id=attempt)
+    assert learner is not None  # result() refuses an attempt without its owner
+    practice = _practice(request).start_missed(learner=learner, attempt=submitted, result=result)
+    return _see_other(f"/practice/{practice.id}")
+
+
+@router.get("/practice/{session_id}")
+def continue_set(request: Request, session_id: str, learner: Learner) -> Response:
+    """Go to the set's next question, or its summary once every question is answered."""
+    practice = _practice(request).session(learner=learner, session_id=session_id)
+    current = practice.current
+    if current is None:
+        return _see_other(f"/practice/{session_id}/done")
+    return _see_other(f"/practice/{session_id}/{current.number}")
+
+
+@router.get("/practice/{session_id}/done", response_class=HTMLResponse)
+def set_done(request: Request, session_id: str, learner: Learner) -> Response:
+    """How the set went: right out of answered, by topic, question by question."""
+    service = _practice(request)
+    practice = service.session(learner=learner, session_id=session_id)
+    rows, by_topic = summary_rows(
+        practice, lambda number: service.question(practice, number), service.pack
+    )
+    review: ReviewService = request.app.state.review
+    return render_page(
+        request,
+        "practice/done.html",
+        set=set_view(practice),
+        score=practice.score,
+        rows=rows,
+        by_topic=by_topic,
+        finished=practice.current is None,
+        due=review.summary(learner=learner),
+    )
+
+
+@router.get("/practice/{session_id}/{number}", response_class=HTMLResponse)
+def set_question(request: Request, session_id: str, number: int, learner: Learner) -> Response:
+    """A question waiting for its answer, or, once answered, its feedback."""
+    service = _practice(request)
+    practice = service.session(learner=learner, session_id=session_id)
+    item = practice.item(number)
+    question = service.question(practice, number)
+    rendered = request.app.state.rendered
+    if item.answer is not None:
+        return render_page(
+            request,
+            "practice/feedback.html",
+            set=set_view(practice),
+            feedback=feedback_view(practice, item, question, service.pack, rendered),
+        )
+    if item is not practice.current:
+        return _see_other(f"/practice/{session_id}")
+    service.present(practice, number)
+    return render_page(
+        request,
+        "practice/question.html",
+        set=set_view(practice),
+        question=question_view(item, question, service.pack, rendered),
+    )
+
+
+@router.post("/practice/{session_id}/{number}")
+def answer_question(
+    request: Request,
+    session_id: str,
+    number: int,
+    learner: Learner,
+    option: Annotated[str | None, Form(max_length=8)] = None,
+    typed: Annotated[str | None, Form(max_length=64)] = None,
+    confidence: Annotated[str | None, Form(max_length=16)] = None,
+) -> Response:
+    """Mark the answer (a chosen letter or a typed number), then show its feedback."""
+    _practice(request).answer(
+        learner=learner,
+        session_id=session_id,
+        number=number,
+        letter=option,
+        typed=typed,
+        confidence=confidence,
+    )
+    return _see_other(f"/practice/{session_id}/{number}#feedback")

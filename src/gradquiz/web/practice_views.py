@@ -1,0 +1,137 @@
+"""What practice and review pages show of a set. A question not yet answered carries no
+key, feedback or explanation, and nothing names the bank's question: only its number here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gradquiz.core.packs import Pack
+from gradquiz.core.practice import TYPED_TOLERANCE, PracticeItem, PracticeSession, SessionKind
+from gradquiz.core.questions import Question
+from gradquiz.core.scoring import Tally
+from gradquiz.web.rendered import RenderedPack
+from gradquiz.web.views import OptionView, ReviewedQuestion, option_views, reviewed_question
+
+TITLES = {
+    SessionKind.PRACTICE: "Practice",
+    SessionKind.MISSED: "What I missed",
+    SessionKind.REVIEW: "Review",
+}
+
+
+@dataclass(frozen=True)
+class SetView:
+    """The set around one question: its id, title and size."""
+
+    id: str
+    kind: str
+    title: str
+    total: int
+    answered: int
+
+    @property
+    def url(self) -> str:
+        """Where the set continues."""
+        return f"/practice/{self.id}"
+
+
+@dataclass(frozen=True)
+class PracticeQuestionView:
+    """A question waiting for an answer: stem and lettered options, and whether a number
+    may be typed instead."""
+
+    number: int
+    topic_name: str
+    difficulty: str
+    stem_html: str
+    options: tuple[OptionView, ...]
+    takes_typed: bool
+    tolerance_percent: float = TYPED_TOLERANCE * 100
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """An answered question: the graded question, what was typed, how sure, what comes next."""
+
+    reviewed: ReviewedQuestion
+    typed: float | None
+    confidence: str | None
+    another_like_it: bool
+    next_number: int | None
+
+
+def set_view(practice: PracticeSession) -> SetView:
+    """The set's title and progress."""
+    return SetView(
+        id=practice.id,
+        kind=practice.kind.value,
+        title=TITLES[practice.kind],
+        total=len(practice.items),
+        answered=practice.score.total,
+    )
+
+
+def question_view(
+    item: PracticeItem, question: Question, pack: Pack, rendered: RenderedPack
+) -> PracticeQuestionView:
+    """The page of a question not answered yet."""
+    html = rendered.of(question)
+    return PracticeQuestionView(
+        number=item.number,
+        topic_name=pack.topic_name(question.topic),
+        difficulty=question.difficulty.value,
+        stem_html=html.stem,
+        options=option_views(item.slot, html.options),
+        takes_typed=item.slot.seed is not None and question.numeric,
+    )
+
+
+def feedback_view(
+    practice: PracticeSession,
+    item: PracticeItem,
+    question: Question,
+    pack: Pack,
+    rendered: RenderedPack,
+) -> FeedbackView:
+    """The page of an answered question."""
+    answer = item.answer
+    assert answer is not None
+    later = practice.items[item.number :]
+    return FeedbackView(
+        reviewed=reviewed_question(
+            item.number, item.slot, question, answer.option_id, pack, rendered
+        ),
+        typed=answer.typed,
+        confidence=answer.confidence.value if answer.confidence else None,
+        another_like_it=any(
+            later_item.slot.question_id == item.slot.question_id for later_item in later
+        )
+        and not answer.correct,
+        next_number=item.number + 1 if later else None,
+    )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One answered question in a set's summary."""
+
+    number: int
+    topic_name: str
+    correct: bool
+
+
+def summary_rows(
+    practice: PracticeSession, question_of: Callable[[int], Question], pack: Pack
+) -> tuple[list[SummaryRow], dict[str, Tally]]:
+    """Each answered question, right or wrong, and the tally per topic."""
+    rows = [
+        SummaryRow(
+            item.number, pack.topic_name(question_of(item.number).topic), item.answer.correct
+        )
+        for item in practice.items
+        if item.answer is not None
+    ]
+    by_topic: dict[str, Tally] = {}
+    for row in rows:
+        tally = by_topic.get(row.topic_name, Tally(0, 0))
+        by_topic[row.topic_name] = Tally(tally.correct + row.correct, tally.total + 1)
+    return rows, by_topic

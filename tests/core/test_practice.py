@@ -1,0 +1,133 @@
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gradquiz.core.answers import Confidence, Source
+from gradquiz.core.attempts import Slot, slot_for
+from gradquiz.core.packs import Pack
+from gradquiz.core.practice import (
+    MAX_ITEMS,
+    PracticeSession,
+    SessionKind,
+    answered_question,
+    draw_practice,
+    mark_choice,
+    mark_typed,
+)
+from gradquiz.core.questions import Difficulty, Option, Question
+from gradquiz.errors import InvalidInput, NotFound
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def numeric_question(values: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0), key: str = "o1") -> Question:
+    return Question(
+        id="typed",
+        topic="chain-rule",
+        difficulty=Difficulty.MEDIUM,
+        stem="?",
+        options=tuple(
+            Option(f"o{i}", f"${v}$", f"mistake {i}", value=v) for i, v in enumerate(values)
+        ),
+        key=key,
+        explanation="why",
+        reference="ref",
+        shuffle=False,
+    )
+
+
+def test_draws_only_the_chosen_topics_and_difficulties_unanswered_first(pack: Pack) -> None:
+    answered = {q.id for q in pack.questions.values() if q.topic == "chain-rule"}
+    drawn = draw_practice(
+        pack.questions.values(),
+        topics={"chain-rule", "gradient-descent"},
+        difficulties={Difficulty.EASY, Difficulty.HARD},
+        count=None,
+        rng=random.Random(1),
+        answered=answered,
+    )
+    assert drawn and {q.topic for q in drawn} == {"chain-rule", "gradient-descent"}
+    assert {q.difficulty for q in drawn} == {Difficulty.EASY, Difficulty.HARD}
+    seen = [q.id in answered for q in drawn]
+    assert seen == sorted(seen)  # never-answered ones come first
+    limited = draw_practice(
+        pack.questions.values(),
+        topics={"chain-rule"},
+        difficulties=set(Difficulty),
+        count=3,
+        rng=random.Random(1),
+    )
+    assert len(limited) == 3
+
+
+def test_a_typed_number_counts_as_the_option_it_matches() -> None:
+    question = numeric_question()
+    for typed in (1.009, 0.991, 1.0):
+        assert mark_typed(question, typed).correct
+        assert mark_typed(question, typed).option_id == "o1"
+    assert mark_typed(question, 1.02).option_id is None  # 2 % off: no option
+    distractor = mark_typed(question, 3.99)
+    assert (distractor.option_id, distractor.correct, distractor.typed) == ("o3", False, 3.99)
+    assert not mark_typed(question, -1.0).correct  # a flipped sign is not near
+
+
+def test_the_nearest_option_wins_when_two_are_within_tolerance() -> None:
+    question = numeric_question(values=(1.0, 1.015, 3.0), key="o0")
+    assert mark_typed(question, 1.012).option_id == "o1"
+    assert mark_typed(question, 1.004).option_id == "o0"
+
+
+def test_typing_is_refused_for_a_question_without_numbers(pack: Pack) -> None:
+    static = next(q for q in pack.questions.values() if not q.parametrized)
+    with pytest.raises(InvalidInput, match="not numbers"):
+        mark_typed(static, 1.0)
+    assert mark_choice(static, static.key).correct
+    with pytest.raises(InvalidInput):
+        mark_choice(static, "no-such-option")
+
+
+def session_of(pack: Pack, count: int = 3) -> PracticeSession:
+    rng = random.Random(3)
+    questions = list(pack.questions.values())[:count]
+    session = PracticeSession("s", "owner", pack.id, SessionKind.PRACTICE, T0)
+    for question in questions:
+        session.add(slot_for(question, rng))
+    return session
+
+
+def test_questions_are_answered_in_turn(pack: Pack) -> None:
+    session = session_of(pack)
+    first = session.item(1)
+    question = pack.questions[first.slot.question_id].resolve(first.slot.seed)
+    with pytest.raises(InvalidInput, match="Answer question 1 first"):
+        session.answer(2, mark_choice(question, question.key), None, now=T0)
+    session.answer(1, mark_choice(question, question.key), Confidence.SURE, now=T0)
+    with pytest.raises(InvalidInput, match="answered already"):
+        session.answer(1, mark_choice(question, question.key), None, now=T0)
+    assert session.current is session.item(2)
+    assert (session.score.correct, session.score.total) == (1, 1)
+    with pytest.raises(NotFound):
+        session.item(4)
+
+
+def test_an_answered_item_counts_its_time_and_source(pack: Pack) -> None:
+    session = session_of(pack)
+    item = session.item(1)
+    question = pack.questions[item.slot.question_id].resolve(item.slot.seed)
+    item.presented_at = T0
+    wrong = next(o for o in question.option_ids if o != question.key)
+    session.answer(
+        1, mark_choice(question, wrong), Confidence.GUESSING, now=T0 + timedelta(seconds=12)
+    )
+    answered = answered_question(item, question, SessionKind.REVIEW)
+    assert (answered.correct, answered.seconds, answered.source) == (False, 12.0, Source.REVIEW)
+    assert answered.confidence is Confidence.GUESSING
+
+
+def test_a_set_stops_growing() -> None:
+    session = PracticeSession("s", "owner", "p", SessionKind.PRACTICE, T0)
+    slot = Slot("q", ("a", "b"))
+    for _ in range(MAX_ITEMS):
+        assert session.add(slot) is not None
+    assert session.add(slot) is None

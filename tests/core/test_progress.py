@@ -1,0 +1,81 @@
+from datetime import UTC, datetime, timedelta
+
+from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
+from gradquiz.core.progress import calibration, mastery, mastery_trend
+from gradquiz.core.questions import Difficulty
+from gradquiz.core.scoring import Tally
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def history(*answers: tuple[str, bool, int, Confidence | None]) -> list[AnsweredQuestion]:
+    """Answers as (topic, correct, days before NOW, confidence), oldest first."""
+    return [
+        AnsweredQuestion(
+            question_id=f"q{n}",
+            topic=topic,
+            difficulty=Difficulty.EASY,
+            correct=correct,
+            answered_at=NOW - timedelta(days=days_ago),
+            source=Source.PRACTICE,
+            confidence=confidence,
+        )
+        for n, (topic, correct, days_ago, confidence) in enumerate(answers)
+    ]
+
+
+def test_mastery_is_the_share_right_among_the_last_n_answers_per_topic() -> None:
+    answers = history(
+        ("chain", False, 9, None),
+        ("chain", False, 8, None),
+        ("chain", True, 7, None),
+        ("chain", True, 6, None),
+        ("chain", True, 5, None),
+        ("graph", True, 4, None),
+        ("graph", False, 3, None),
+    )
+    assert mastery(answers, last=3) == {"chain": Tally(3, 3), "graph": Tally(1, 2)}
+    assert mastery(answers, last=4) == {"chain": Tally(3, 4), "graph": Tally(1, 2)}
+    assert mastery(answers, last=20) == {"chain": Tally(3, 5), "graph": Tally(1, 2)}
+    assert mastery([]) == {}
+
+
+def test_the_trend_shows_mastery_at_the_end_of_each_week() -> None:
+    answers = history(
+        ("chain", False, 20, None),  # in the week ending 14 days before NOW
+        ("chain", True, 10, None),  # week ending 7 days before
+        ("chain", True, 9, None),
+        ("graph", True, 2, None),  # this week
+        ("chain", False, 1, None),
+    )
+    trend = mastery_trend(answers, NOW, weeks=4, last=2)
+    assert trend.week_ends == (
+        NOW - timedelta(weeks=3),
+        NOW - timedelta(weeks=2),
+        NOW - timedelta(weeks=1),
+        NOW,
+    )
+    assert trend.by_topic == {
+        "chain": (None, Tally(0, 1), Tally(2, 2), Tally(1, 2)),
+        "graph": (None, None, None, Tally(1, 1)),
+    }
+
+
+def test_calibration_counts_right_answers_per_confidence_level() -> None:
+    answers = history(
+        ("chain", True, 5, Confidence.SURE),
+        ("chain", True, 5, Confidence.SURE),
+        ("chain", True, 5, Confidence.SURE),
+        ("chain", False, 5, Confidence.SURE),
+        ("graph", True, 4, Confidence.GUESSING),
+        ("graph", False, 4, Confidence.GUESSING),
+        ("graph", False, 4, Confidence.GUESSING),
+        ("graph", True, 4, None),  # no confidence given: not in the picture
+    )
+    points = calibration(answers)
+    assert [(p.confidence, p.stated, p.tally) for p in points] == [
+        (Confidence.GUESSING, 0.25, Tally(1, 3)),
+        (Confidence.UNSURE, 0.6, Tally(0, 0)),
+        (Confidence.SURE, 0.9, Tally(3, 4)),
+    ]
+    assert [p.observed for p in points] == [1 / 3, None, 0.75]

@@ -1,0 +1,118 @@
+"""Practice pages without JavaScript: choose, answer, feedback, Next; typed numbers; misses."""
+
+import re
+
+from fastapi.testclient import TestClient
+
+from gradquiz.services.practice import PracticeService
+from gradquiz.web.identity import COOKIE
+from tests.web.test_exam_pages import page_text
+
+
+def learner_of(client: TestClient) -> str:
+    from gradquiz.services.identity import owner_key
+
+    signer = client.app.state.identity_signer  # type: ignore[attr-defined]
+    return owner_key(signer.unsign(client.cookies[COOKIE]).decode())
+
+
+def start(client: TestClient, **form: str | list[str]) -> str:
+    response = client.post("/practice", data=form)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def test_the_practice_page_offers_every_topic_and_difficulty_ticked(client: TestClient) -> None:
+    text = client.get("/practice").text
+    topics = len(client.app.state.pack.topics)  # type: ignore[attr-defined]
+    assert text.count('name="topic"') == topics and text.count('name="difficulty"') == 3
+    assert text.count(" checked>") == topics + 3 + 1  # every box, and the first set size
+
+
+def test_a_round_answer_feedback_next_and_summary(client: TestClient) -> None:
+    url = start(client, topic="chain-rule", difficulty=["easy", "medium"], count="10")
+    first = client.get(url)
+    assert first.status_code == 303
+    question_url = first.headers["location"]
+    assert question_url.endswith("/1")
+    page = client.get(question_url)
+    assert page.status_code == 200 and "Check my answer" in page.text
+    assert "Correct answer" not in page.text and "Explanation" not in page.text
+    answered = client.post(question_url, data={"option": "A", "confidence": "unsure"})
+    assert answered.status_code == 303 and answered.headers["location"].endswith("/1#feedback")
+    feedback = page_text(client.get(question_url).text)
+    assert re.search(r"✓ Right|✗ Not right", feedback)
+    assert "Explanation" in feedback and "Reference:" in feedback and "Next question" in feedback
+    assert "You said you were unsure" in feedback
+    assert client.get(url.replace("/practice/", "/practice/") + "/3").headers["location"] == url
+    done = page_text(client.get(url + "/done").text)
+    assert "So far: " in done and "of 1 right" in done and "Continue the set" in done
+
+
+def test_bad_forms_are_clear_4xx_pages(client: TestClient) -> None:
+    url = start(client)
+    assert client.post("/practice", data={"count": "7"}).status_code == 422
+    assert client.post("/practice", data={"topic": "astrology"}).status_code == 422
+    assert client.post("/practice", data={"difficulty": "brutal"}).status_code == 422
+    refused = client.post(url + "/1", data={})
+    assert refused.status_code == 422 and "Choose an option" in refused.text
+    assert client.post(url + "/1", data={"option": "A", "typed": "2"}).status_code == 422
+    assert client.post(url + "/1", data={"option": "A", "confidence": "x"}).status_code == 422
+    assert client.post(url + "/1", data={"option": "A\x00"}).status_code in (400, 422)
+    assert client.get(url + "/999").status_code == 404
+    assert client.get(url + "/abc").status_code == 422
+    assert client.get("/practice/nope").status_code == 404
+
+
+def test_another_browser_cannot_see_or_answer_a_set(
+    client: TestClient, other_client: TestClient
+) -> None:
+    url = start(client)
+    assert other_client.get(url).status_code == 404
+    assert other_client.get(url + "/1").status_code == 404
+    assert other_client.post(url + "/1", data={"option": "A"}).status_code == 404
+
+
+def test_numeric_entry_is_offered_for_generated_numbers_only(
+    client: TestClient, practice: PracticeService
+) -> None:
+    url = start(client, topic="chain-rule", count="all")
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    for item in session.items[:12]:
+        question = practice.question(session, item.number)
+        page = client.get(f"{url}/{item.number}")
+        assert ('name="typed"' in page.text) == (item.slot.seed is not None and question.numeric)
+        assert "Counted right within 1 %" in page.text or 'name="typed"' not in page.text
+        key = question.option(question.key)
+        data = (
+            {"typed": repr(key.value)}
+            if question.numeric
+            else {"option": item.slot.letter_of(key.id)}
+        )
+        client.post(f"{url}/{item.number}", data=data)  # type: ignore[arg-type]
+        feedback = page_text(client.get(f"{url}/{item.number}").text)
+        assert "✓ Right" in feedback
+        if question.numeric:
+            assert f"that is option {item.slot.letter_of(key.id)}, the answer" in feedback
+
+
+def test_practise_what_i_missed_from_a_result(client: TestClient) -> None:
+    attempt_id = client.post("/attempts").headers["location"].split("/")[2]
+    client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
+    result = client.get(f"/attempts/{attempt_id}/result").text
+    assert "Practise what I missed" in result and "15 questions you got wrong" in result
+    made = client.post("/practice/missed", data={"attempt": attempt_id})
+    assert made.status_code == 303
+    first = client.get(made.headers["location"]).headers["location"]
+    assert "What I missed: question 1" in page_text(client.get(first).text)
+    assert client.post("/practice/missed", data={"attempt": "not-mine"}).status_code == 404
+
+
+def test_review_page_and_landing_show_whats_due(client: TestClient) -> None:
+    assert "Nothing is due for review now" in page_text(client.get("/review").text)
+    url = start(client, count="10")
+    client.post(url + "/1", data={"option": "A"})
+    client.post(url + "/2", data={"option": "B"})
+    landing = page_text(client.get("/").text)
+    assert "Next one due" in landing
+    assert client.post("/review").headers["location"] == "/review"  # nothing due yet

@@ -1,0 +1,75 @@
+"""The progress page: charts with tables, exam history, what is due; download and delete."""
+
+import io
+import re
+import zipfile
+
+from fastapi.testclient import TestClient
+
+from tests.web.test_exam_pages import page_text
+from tests.web.test_practice_pages import start
+
+
+def answer_some(client: TestClient) -> None:
+    url = start(client, count="10")
+    for number, confidence in ((1, "sure"), (2, "unsure"), (3, "guessing")):
+        client.post(f"{url}/{number}", data={"option": "A", "confidence": confidence})
+    attempt_id = client.post("/attempts").headers["location"].split("/")[2]
+    client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "A"})
+    client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
+
+
+def test_a_new_browser_sees_an_empty_progress_page(client: TestClient) -> None:
+    response = client.get("/progress")
+    assert response.status_code == 200
+    text = page_text(response.text)
+    assert "Nothing to show yet" in text and "No exam submitted yet" in text
+    assert "<svg" not in response.text
+
+
+def test_every_chart_has_its_table_and_the_exam_is_listed(client: TestClient) -> None:
+    answer_some(client)
+    response = client.get("/progress")
+    markup = response.text
+    assert markup.count('<svg class="chart-svg" role="img"') == 4
+    assert markup.count('role="region"') >= 5  # a table beside each chart, and the exams
+    text = page_text(markup)
+    for heading in (
+        "Mastery per topic",
+        "Trend over the last eight weeks",
+        "Your exams",
+        "Due for review, the next two weeks",
+        "How sure against how right",
+    ):
+        assert heading in text
+    assert "4 answers so far" in text
+    assert re.search(r"\d+ of 15 \(\d+%\) 0:00 Result", text)  # date, score, time used, link
+    assert "Today, with any overdue" in text
+    assert re.search(r"Sure ?90% ?(100|0)% \((1|0) of 1\)", text)
+    assert "<script>" not in markup and " onclick=" not in markup
+
+
+def test_download_my_data_is_a_zip_of_csv_files(client: TestClient) -> None:
+    answer_some(client)
+    response = client.get("/progress/my-data.zip")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    assert "attachment" in response.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = set(archive.namelist())
+        log = archive.read("review_log.csv").decode().splitlines()
+    assert {"attempts.csv", "exam_answers.csv", "review_log.csv"} <= names
+    assert len(log) == 1 + 4
+
+
+def test_delete_my_data_asks_first_then_removes_everything(
+    client: TestClient, other_client: TestClient
+) -> None:
+    answer_some(client)
+    answer_some(other_client)
+    refused = client.post("/progress/delete-my-data")
+    assert refused.status_code == 422 and "Tick the box" in refused.text
+    done = client.post("/progress/delete-my-data", data={"confirm": "yes"})
+    assert done.status_code == 303 and done.headers["location"] == "/progress?deleted=1"
+    text = page_text(client.get("/progress?deleted=1").text)
+    assert "Your data is deleted" in text and "0 answers so far" in text
+    assert "4 answers so far" in page_text(other_client.get("/progress").text)

@@ -3,8 +3,8 @@
 Each learner starts (the page's POST /attempts), reads every question page, saves an answer
 to each with think time in between, and submits; a share of them never submit and are
 submitted at the deadline by the server. The pack's `minutes` is cut so a run takes minutes.
-gradquiz runs as `gradquiz serve` with the README's defaults (SQLite, one worker, default
-start limits); learners come from distinct addresses (X-Forwarded-For, as behind a proxy).
+gradquiz runs as `gradquiz serve` with the README's defaults (SQLite, one worker per core,
+default start limits); learners come from distinct addresses (X-Forwarded-For, as behind a proxy).
 
 Afterwards the database is checked: every acknowledged save is there with its acknowledged
 choice, and every attempt was submitted exactly once.
@@ -115,10 +115,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The largest resident size among the server's worker processes (or the server itself)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    sizes = []
+    for process in [int(p) for p in found.split()] or [pid]:
+        for line in Path(f"/proc/{process}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return max(sizes) if sizes else float("nan")
 
 
 def check_database(url: str, tally: Tally) -> tuple[int, int, int]:

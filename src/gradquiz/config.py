@@ -1,5 +1,6 @@
 """Settings, read from GRADQUIZ_* environment variables."""
 
+import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -33,7 +34,11 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `gradquiz serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `gradquiz serve` listens on.")
-    workers: int = Field(default=1, ge=1, description="Worker processes for `gradquiz serve`.")
+    workers: int = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+        ge=1,
+        description="Worker processes for `gradquiz serve`: one per core, up to four.",
+    )
     secure_cookies: bool = Field(
         default=False, description="Send the identity cookie over HTTPS only (set behind TLS)."
     )

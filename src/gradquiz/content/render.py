@@ -123,7 +123,8 @@ class MarkdownRenderer:
             yield _text(text[position:])
 
 
-@lru_cache(maxsize=4096)
+# Static questions are rendered once and kept; this catches formulas variants repeat.
+@lru_cache(maxsize=512)
 def _mathml(latex: str, display: bool) -> str:
     return polish(str(latex_to_mathml(latex, display="block" if display else "inline")))
 

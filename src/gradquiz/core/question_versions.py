@@ -7,6 +7,7 @@ question; the record is stored once per digest and read back only when the bank 
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 from gradquiz.core.questions import Difficulty, Option, Question
@@ -53,6 +54,7 @@ def _option_record(option: Option) -> dict[str, Any]:
     return record
 
 
+@lru_cache(maxsize=1024)  # static questions come back with every attempt
 def version_of(question: Question) -> str:
     """A digest that changes whenever anything a learner sees of the question changes.
 

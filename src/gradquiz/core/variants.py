@@ -108,7 +108,9 @@ def draws(seed: int) -> Iterator[random.Random]:
         yield random.Random(f"{seed}/{redraw}")
 
 
-@lru_cache(maxsize=8192)
+# Bounded: a class of 2,000 holds about 5,000 variants, and each process keeps only the
+# recent ones; an older one is simply drawn again from its seed.
+@lru_cache(maxsize=1024)
 def draw_variant(generator: Generator, seed: int) -> Variant:
     """The variant for `seed`: the same seed always gives the same variant.
 

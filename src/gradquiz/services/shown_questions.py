@@ -30,7 +30,7 @@ class ShownQuestions:
     _kept: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self._current = lru_cache(maxsize=8192)(self._resolve)
+        self._current = lru_cache(maxsize=2048)(self._resolve)
         self._stored = lru_cache(maxsize=1024)(self._load)
 
     def of(self, attempt: Attempt) -> tuple[Question, ...]:

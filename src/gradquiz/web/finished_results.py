@@ -29,7 +29,7 @@ class Finished:
 class FinishedResults:
     """A bounded, thread-safe cache of rendered results, least recently used first out."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 64) -> None:
         self.size = size
         self._entries: OrderedDict[tuple[str, ...], Finished] = OrderedDict()
         self._lock = threading.Lock()

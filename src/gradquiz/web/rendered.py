@@ -100,7 +100,8 @@ class RenderedPack:
             return static
         return self._shown(shown)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one RenderedPack lives as long as its app
+    # Variants rendered with their feedback run to tens of KB each: keep the recent ones.
+    @lru_cache(maxsize=256)  # noqa: B019 - one RenderedPack lives as long as its app
     def _shown(self, shown: Question) -> RenderedQuestion:
         return self._question(shown)
 

@@ -58,3 +58,35 @@ def test_two_attempts_draw_different_numbers(client: TestClient, service: ExamSe
         stems.add(question["stem_html"])
         client.post(f"/api/v1/attempts/{attempt['id']}/submit")
     assert len(stems) > 1
+
+
+def test_a_graph_question_opens_in_the_lab_with_its_numbers_and_its_key(
+    client: TestClient, service: ExamService
+) -> None:
+    """The lab computes, at the question's numbers, the very gradient its key gives."""
+    import re
+    from html import unescape
+
+    from gradquiz.services.lab import open_graph
+
+    checked = set()
+    for question in service.pack.questions.values():
+        for seed in range(30) if question.parametrized else ():
+            shown = question.resolve(seed)
+            if shown.lab is None:
+                continue
+            page = open_graph(shown.lab.graph, {k: str(v) for k, v in shown.lab.values})
+            asked = re.findall(r"\\partial [Lf]\}\{\\partial (\w+)\}", shown.stem)[-1]
+            key = next(o.value for o in shown.options if o.id == shown.key)
+            assert key is not None
+            assert abs(page.graph.gradients[asked] - key) <= 1e-9 * max(1.0, abs(key)), (
+                question.id,
+                seed,
+            )
+            checked.add(question.id)
+    assert {"neuron-dl-dw", "fanout-graph-numeric", "gate-routing-numeric"} <= checked
+    attempt, _ = start_with_generated(client, service)
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    result = client.get(f"/attempts/{attempt['id']}/result").text
+    for link in re.findall(r'<a href="(/lab/[^"]+)">Open this in the backprop lab', result):
+        assert client.get(unescape(link)).status_code == 200

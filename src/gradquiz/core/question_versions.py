@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from gradquiz.core.questions import Difficulty, Option, Question
+from gradquiz.core.questions import Difficulty, LabLink, Option, Question
 
 
 def question_record(question: Question) -> dict[str, Any]:
@@ -27,6 +27,7 @@ def question_record(question: Question) -> dict[str, Any]:
         "explanation": question.explanation,
         "reference": question.reference,
         "shuffle": question.shuffle,
+        **({"lab": [question.lab.graph, list(question.lab.values)]} if question.lab else {}),
     }
 
 
@@ -44,7 +45,15 @@ def question_from_record(record: dict[str, Any]) -> Question:
         explanation=record["explanation"],
         reference=record["reference"],
         shuffle=record["shuffle"],
+        lab=_lab(record.get("lab")),
     )
+
+
+def _lab(stored: list[Any] | None) -> LabLink | None:
+    if not stored:
+        return None
+    graph, values = stored
+    return LabLink(graph, tuple((str(name), value) for name, value in values))
 
 
 def _option_record(option: Option) -> dict[str, Any]:
@@ -58,10 +67,11 @@ def _option_record(option: Option) -> dict[str, Any]:
 def version_of(question: Question) -> str:
     """A digest that changes whenever anything a learner sees of the question changes.
 
-    An option's value is its text read as a number, so it is left out: digests taken before
-    options carried values still match.
+    An option's value is its text read as a number, and the lab link repeats the stem's
+    numbers, so both are left out: digests taken before questions carried them still match.
     """
     record = question_record(question)
+    record.pop("lab", None)
     for option in record["options"]:
         option.pop("value", None)
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False)

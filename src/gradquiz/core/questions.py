@@ -33,6 +33,14 @@ class Option:
 
 
 @dataclass(frozen=True)
+class LabLink:
+    """A graph of the backprop lab and the numbers to open it with (a question's own)."""
+
+    graph: str
+    values: tuple[tuple[str, float | str], ...]
+
+
+@dataclass(frozen=True)
 class Question:
     """A single-best-answer question: Markdown stem, options, key, explanation, reference.
 
@@ -51,6 +59,7 @@ class Question:
     shuffle: bool = True
     generator: "VariantSource | None" = None
     excludes: frozenset[str] = frozenset()
+    lab: LabLink | None = None
 
     @property
     def parametrized(self) -> bool:
@@ -71,6 +80,7 @@ class Question:
             key=variant.key,
             explanation=variant.explanation,
             generator=None,
+            lab=variant.lab,
         )
 
     def option(self, option_id: str) -> Option:

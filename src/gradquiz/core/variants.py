@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gradquiz.core.questions import Option
+from gradquiz.core.questions import LabLink, Option
 from gradquiz.errors import GradquizError
 
 # A variant's key must agree with an independent estimate to this relative error.
@@ -50,6 +50,7 @@ class Variant:
     key: str
     explanation: str
     checks: tuple[KeyCheck, ...] = ()
+    lab: LabLink | None = None  # the lab graph that computes this variant, with its numbers
 
 
 Generator = Callable[[random.Random], Variant]

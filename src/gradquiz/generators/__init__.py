@@ -8,7 +8,7 @@ redraws (by raising `VariantRejected`) when two of them would read the same;
 ordered options.
 """
 
-from gradquiz.core.questions import Option
+from gradquiz.core.questions import LabLink, Option
 from gradquiz.core.variants import KeyCheck, Variant, VariantRejected, relative_error
 from gradquiz.generators.numbers import (
     approx,
@@ -29,6 +29,7 @@ from gradquiz.generators.options import (
 __all__ = [
     "Choice",
     "KeyCheck",
+    "LabLink",
     "Option",
     "Variant",
     "VariantRejected",

@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from gradquiz.core.questions import Option
+from gradquiz.core.questions import LabLink, Option
 from gradquiz.core.variants import Generator, KeyCheck, Variant, VariantRejected
 from gradquiz.generators.numbers import Number, fmt
 
@@ -37,10 +37,12 @@ def numeric_variant(
     checks: Sequence[KeyCheck],
     digits: int = 3,
     suffix: str = "",
+    lab: LabLink | None = None,
 ) -> Variant:
     """A variant whose options are numbers, shown in ascending order to `digits` figures.
 
     Each option keeps its exact value, so a learner may type the number instead of choosing.
+    `lab` names the lab graph that computes the same numbers, for "open in the lab".
 
     Raises VariantRejected when two options would read the same, so the numbers are drawn
     again.
@@ -64,6 +66,7 @@ def numeric_variant(
         key=key.id,
         explanation=explanation,
         checks=tuple(checks),
+        lab=lab,
     )
 
 

@@ -21,6 +21,7 @@ from gradquiz.core.lab.prepared import (
     PreparedGraph,
 )
 from gradquiz.core.lab.your_turn import Verdict, check_answers
+from gradquiz.core.questions import LabLink
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
@@ -37,6 +38,15 @@ def lab_url(graph: str, *, step: int | None = None, **values: float | str) -> st
 
     Result and practice pages use it to offer "open in the lab" for a graph question.
     """
+    return _url(graph, values, step)
+
+
+def lab_link_url(link: LabLink) -> str:
+    """The lab URL of a question's lab link (its graph at the question's numbers)."""
+    return _url(link.graph, dict(link.values), None)
+
+
+def _url(graph: str, values: Mapping[str, float | str], step: int | None) -> str:
     allowed = set(VARIABLES) | {"f"} if graph == EXPRESSION else set(_prepared(graph).inputs)
     unknown = sorted(set(values) - allowed)
     if unknown:

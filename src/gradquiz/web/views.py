@@ -10,6 +10,7 @@ from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Result, Tally, grade_answer
 from gradquiz.core.timer import remaining
+from gradquiz.services.lab import lab_link_url
 from gradquiz.web.rendered import RenderedPack
 
 
@@ -151,6 +152,7 @@ class ReviewedQuestion:
     explanation_html: str
     reference: str
     citations: tuple[Citation, ...]
+    lab_url: str | None = None  # the lab graph that works this question, at its numbers
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ def reviewed_question(
         citations=tuple(
             Citation(part, pack.source_url(part)) for part in cited_works(question.reference)
         ),
+        lab_url=lab_link_url(question.lab) if question.lab else None,
     )
 
 

@@ -14,6 +14,7 @@ import sympy
 from gradquiz.generators import (
     Choice,
     KeyCheck,
+    LabLink,
     Variant,
     VariantRejected,
     centred_difference,
@@ -33,12 +34,13 @@ class _Gate:
     formula: str  # q in TeX
     expression: sympy.Expr
     forward: Callable[[float, float], float]
+    lab: str  # q as the lab's expressions write it
 
 
 GATES = (
-    _Gate("add", "q = x + y", x + y, lambda a, b: a + b),
-    _Gate("multiply", "q = x \\cdot y", x * y, lambda a, b: a * b),
-    _Gate("max", "q = \\max(x, y)", sympy.Max(x, y), max),
+    _Gate("add", "q = x + y", x + y, lambda a, b: a + b, "(x + y)"),
+    _Gate("multiply", "q = x \\cdot y", x * y, lambda a, b: a * b, "(x*y)"),
+    _Gate("max", "q = \\max(x, y)", sympy.Max(x, y), max, "max(x, y)"),
 )
 # Each gate's local derivatives dq/dx and dq/dy, derived once.
 LOCAL = {gate.name: tuple(sympy.diff(gate.expression, s) for s in INPUTS) for gate in GATES}
@@ -177,6 +179,8 @@ def routing(rng: random.Random, rank: int) -> Variant:
         _local_only(g, local, asked),
     ]
     return numeric_variant(
+        # In the lab the upstream gradient is z, which the gate's output is multiplied by.
+        lab=LabLink("expression", (("f", f"z*{gate.lab}"), ("x", xv), ("y", yv), ("z", g))),
         stem=stem,
         key=correct,
         distractors=distractors_around(rng, correct, mistakes, rank, OPTIONS - 1),

@@ -16,6 +16,7 @@ import sympy
 from gradquiz.generators import (
     Choice,
     KeyCheck,
+    LabLink,
     Variant,
     VariantRejected,
     approx,
@@ -52,6 +53,7 @@ class _Graph:
     shown: Callable[[Values], str]  # forward values given in the stem (TeX, may be empty)
     slip: sympy.Expr  # df/dx with one local derivative taken wrongly, in terms of the inputs
     slip_feedback: str  # which local derivative, and what it is
+    lab: str  # f as the lab's expressions write it
 
     def composed(self) -> sympy.Expr:
         return self.last.subs({A: self.first, B: self.second})
@@ -114,6 +116,7 @@ GRAPHS = (
             "input's own value. The derivative of a product with respect to one factor is the "
             "other factor: $\\frac{\\partial p}{\\partial x} = z$"
         ),
+        lab="(x + y)*(x*z)",
     ),
     _Graph(
         formula="f = x y + \\sigma(x)",
@@ -135,6 +138,7 @@ GRAPHS = (
             "This takes the sigmoid's local derivative as $s = \\sigma(x)$ itself. Its "
             "derivative is $\\frac{\\partial s}{\\partial x} = s(1 - s)$"
         ),
+        lab="x*y + sigmoid(x)",
     ),
     _Graph(
         formula="f = (x - y) \\cdot \\tanh(x)",
@@ -156,6 +160,7 @@ GRAPHS = (
             "This takes tanh's local derivative as $r = \\tanh(x)$ itself. Its derivative is "
             "$\\frac{\\partial r}{\\partial x} = 1 - r^2$"
         ),
+        lab="(x - y)*tanh(x)",
     ),
 )
 # Derived once: the key's derivative and the two branch contributions, per graph.
@@ -254,6 +259,10 @@ def fanout(rng: random.Random, rank: int) -> Variant:
     if not _separated([key, *(float(c.value) for c in distractors)]):
         raise VariantRejected("two options too close")
     return numeric_variant(
+        lab=LabLink(
+            "expression",
+            (("f", graph.lab), *((str(s), float(values[s])) for s in graph.inputs)),
+        ),
         stem=stem,
         key=correct,
         distractors=distractors,

@@ -14,6 +14,7 @@ import sympy
 from gradquiz.generators import (
     Choice,
     KeyCheck,
+    LabLink,
     Variant,
     VariantRejected,
     approx,
@@ -69,6 +70,11 @@ def _key(name: str, values: dict[sympy.Symbol, float]) -> float:
 def _forward(values: dict[sympy.Symbol, float]) -> tuple[float, float]:
     zv, av = FORWARD(*(values[s] for s in SYMBOLS))
     return float(zv), float(av)
+
+
+def _lab(values: dict[sympy.Symbol, float]) -> LabLink:
+    """The lab's neuron graph at these numbers: the same forward and backward pass."""
+    return LabLink("neuron", tuple((str(s), float(values[s])) for s in (w, x, b, y)))
 
 
 def _stem(values: dict[sympy.Symbol, float], asked: str) -> str:
@@ -140,6 +146,7 @@ def dl_da(rng: random.Random, rank: int) -> Variant:
         ),
     ]
     return numeric_variant(
+        lab=_lab(values),
         stem=_stem(values, "a"),
         key=correct,
         distractors=distractors_around(rng, correct, mistakes, rank),
@@ -179,6 +186,7 @@ def dl_dz(rng: random.Random, rank: int) -> Variant:
         ),
     ]
     return numeric_variant(
+        lab=_lab(values),
         stem=_stem(values, "z"),
         key=correct,
         distractors=distractors_around(rng, correct, mistakes, rank),
@@ -218,6 +226,7 @@ def dl_dw(rng: random.Random, rank: int) -> Variant:
         ),
     ]
     return numeric_variant(
+        lab=_lab(values),
         stem=_stem(values, "w"),
         key=correct,
         distractors=distractors_around(rng, correct, mistakes, rank),
@@ -249,6 +258,7 @@ def dl_db(rng: random.Random, rank: int) -> Variant:
         ),
     ]
     return numeric_variant(
+        lab=_lab(values),
         stem=_stem(values, "b"),
         key=correct,
         distractors=distractors_around(rng, correct, mistakes, rank),

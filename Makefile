@@ -25,8 +25,13 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/gradquiz check src/gradquiz/packs/backprop
 
+# Needs wrk (Debian: apt-get install wrk). BENCH_PG=postgresql+psycopg://… adds the PostgreSQL run.
 bench: $(STAMP)
-	$(BIN)/python bench/load.py
+	$(BIN)/python bench/http_load.py --workers 1
+	$(BIN)/python bench/http_load.py --workers 2
+	test -z "$(BENCH_PG)" || $(BIN)/python bench/http_load.py --workers 2 --database-url "$(BENCH_PG)"
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/class_run.py --learners 500 1000 2000
 
 # Installs exactly the versions in constraints.txt, the ones the tests last passed with.
 $(STAMP): pyproject.toml constraints.txt

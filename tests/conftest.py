@@ -16,6 +16,7 @@ from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.packs import Pack
 from gradquiz.services.accounts import AccountService
+from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
 from gradquiz.services.practice import PracticeService
@@ -99,6 +100,12 @@ def service(database: Database, pack: Pack, clock: FrozenClock) -> ExamService:
 def accounts(service: ExamService, clock: FrozenClock) -> AccountService:
     """Accounts over the test service, with argon2id at its cheapest."""
     return AccountService(exam=service, passwords=Passwords(CHEAP_HASHER), clock=clock)
+
+
+@pytest.fixture
+def classes(service: ExamService) -> ClassService:
+    """Class exams over the test service."""
+    return ClassService(exam=service)
 
 
 @pytest.fixture

@@ -5,10 +5,16 @@ import textwrap
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher, profiles
 
 from gradquiz.content.pack_loader import builtin_pack_dir
+
+if TYPE_CHECKING:
+    from gradquiz.core.accounts import Account, Role
+    from gradquiz.core.classes import ClassRules
+    from gradquiz.storage.database import Database
 
 # argon2id at its cheapest: the real parameters cost ~0.3 s a hash, and most tests of
 # accounts are about everything but the hash's cost.
@@ -129,3 +135,42 @@ def write_pack(
                 )
                 (questions / f"{qid}.txt").write_text(text)
     return folder
+
+
+def account(database: "Database", username: str, role: "Role", now: datetime) -> "Account":
+    """An account stored without a password anyone could type (for service tests)."""
+    from gradquiz.core.accounts import Account
+    from gradquiz.storage.accounts import insert_account
+
+    made = Account(
+        id=hashlib.sha256(f"id:{username}".encode()).hexdigest()[:32],
+        username=username,
+        owner=hashlib.sha256(f"owner:{username}".encode()).hexdigest(),
+        role=role,
+        created_at=now,
+    )
+    with database.write() as session:
+        insert_account(session=session, account=made, password_hash="not-a-hash")
+    return made
+
+
+def class_rules(now: datetime, **changes: object) -> "ClassRules":
+    """A class exam's rules: open from `now` for two hours, the pack's 25 min and 5/6/4, score
+    only at submit and everything after the window closes, one attempt."""
+    from dataclasses import replace
+
+    from gradquiz.core.classes import ClassRules, Disclosure
+    from gradquiz.core.questions import Difficulty
+
+    rules = ClassRules(
+        title="Week 3 backprop quiz",
+        opens_at=now,
+        closes_at=now + timedelta(hours=2),
+        minutes=25,
+        counts={Difficulty.EASY: 5, Difficulty.MEDIUM: 6, Difficulty.HARD: 4},
+        prefer_parametrized=False,
+        at_submit=Disclosure.SCORE,
+        after_close=Disclosure.EVERYTHING,
+        attempts_allowed=1,
+    )
+    return replace(rules, **changes)  # type: ignore[arg-type]

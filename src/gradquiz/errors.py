@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from typing import Any
 
 
 class GradquizError(Exception):
@@ -57,6 +58,24 @@ class NotSubmitted(GradquizError):
     """The result is asked for before the attempt was submitted."""
 
     status = 409
+
+
+class Withheld(GradquizError):
+    """A class exam's review policy does not yet show this attempt's keys and feedback.
+
+    It carries what the policy does show from: the policy in force, the attempt and its grade.
+    """
+
+    status = 403
+
+    def __init__(self, shown: Any, attempt: Any, result: Any) -> None:
+        super().__init__(
+            "Your instructor shows this exam's answers later; until then you see "
+            + ("your score." if shown == "score" else "your score and which answers were right.")
+        )
+        self.shown = shown
+        self.attempt = attempt
+        self.result = result
 
 
 class TooManyRequests(GradquizError):

@@ -37,6 +37,7 @@ def test_the_download_holds_every_kind_of_the_learners_data(service: ExamService
         "review_log",
         "interview_answers",
         "seen_questions",
+        "class_memberships",
     }
     assert [row["id"] for row in files["attempts"]] == [attempt_id]
     assert "owner" not in files["attempts"][0]  # the key names nobody; it is left out
@@ -49,7 +50,7 @@ def test_the_download_holds_every_kind_of_the_learners_data(service: ExamService
 
 def test_a_browser_without_data_downloads_empty_files(service: ExamService) -> None:
     files = read_zip(LearnerData(service.database).export(learner=None))
-    assert files["review_log"] == [] and len(files) == 8
+    assert files["review_log"] == [] and len(files) == 9
 
 
 def test_delete_removes_the_learners_rows_and_keeps_others(service: ExamService) -> None:

@@ -2,15 +2,20 @@
 
 from sqlalchemy import func, select
 
+from gradquiz.core.accounts import Role
+from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.services.practice import PracticeService
+from gradquiz.storage.classes import add_member
 from gradquiz.storage.export import EXPORTS, NOT_EXPORTED
 from gradquiz.storage.models import Base
 from gradquiz.storage.ownership import OWNED, delete_owner, rows_owned, transfer_owner
+from tests.factories import account, class_rules
 
-# Tables shared by every learner: what they hold names nobody.
-SHARED = {"question_versions", "server_secrets"}
+# Tables shared by every learner: what they hold names nobody. The accounts and the class
+# exams here are an instructor's, not the learner's.
+SHARED = {"question_versions", "server_secrets", "accounts", "class_exams", "class_events"}
 
 
 def fill(service: ExamService, learner: str) -> str:
@@ -23,7 +28,17 @@ def fill(service: ExamService, learner: str) -> str:
     practice = PracticeService(database=service.database, pack=service.pack, shown=service.shown)
     practice_set = practice.start(learner=learner, count=2)
     practice.answer(learner=learner, session_id=practice_set.id, number=1, letter="A")
+    join_a_class(service, learner)
     return attempt.id
+
+
+def join_a_class(service: ExamService, learner: str) -> None:
+    """Make `learner` a member of a class exam of a fresh instructor."""
+    now = service.clock()
+    teacher = account(service.database, f"teacher-{learner[:20]}", Role.INSTRUCTOR, now)
+    exam = ClassService(exam=service).create(instructor=teacher, rules=class_rules(now))
+    with service.database.write() as session:
+        add_member(session=session, class_id=exam.id, owner=learner, at=now)
 
 
 def test_every_table_with_an_owner_column_is_listed() -> None:

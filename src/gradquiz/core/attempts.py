@@ -2,7 +2,7 @@
 
 import random
 import string
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -84,6 +84,7 @@ class Attempt:
     answers: dict[str, Answer] = field(default_factory=dict)
     submitted_at: datetime | None = None
     submitted_by: SubmitReason | None = None
+    class_exam_id: str | None = None  # set when the attempt is a sitting of a class exam
 
     @property
     def is_submitted(self) -> bool:
@@ -191,12 +192,35 @@ def start_attempt(
 ) -> Attempt:
     """Draw the questions (unseen ones first) and shuffle their options, starting at `now`."""
     questions = draw_questions(pack.questions.values(), pack.blueprint, rng, seen)
-    slots = [slot_for(question, rng) for question in questions]
+    return sit_questions(
+        attempt_id=attempt_id,
+        owner=owner,
+        pack=pack,
+        questions=questions,
+        rng=rng,
+        now=now,
+        deadline=deadline_for(now, pack.minutes),
+    )
+
+
+def sit_questions(
+    *,
+    attempt_id: str,
+    owner: str,
+    pack: Pack,
+    questions: Sequence[Question],
+    rng: random.Random,
+    now: datetime,
+    deadline: datetime,
+    class_exam_id: str | None = None,
+) -> Attempt:
+    """An attempt at the given questions, options shuffled and numbers drawn for this learner."""
     return Attempt(
         id=attempt_id,
         owner=owner,
         pack_id=pack.id,
         started_at=now,
-        deadline=deadline_for(now, pack.minutes),
-        slots=tuple(slots),
+        deadline=deadline,
+        slots=tuple(slot_for(question, rng) for question in questions),
+        class_exam_id=class_exam_id,
     )

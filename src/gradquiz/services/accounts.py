@@ -8,7 +8,7 @@ did before signing in (under its anonymous identity) is carried into the account
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,7 @@ from gradquiz.core.accounts import (
     username_key,
 )
 from gradquiz.core.text import checked_text
-from gradquiz.errors import GradquizError, InvalidInput, SignInRequired
+from gradquiz.errors import GradquizError, InvalidInput, NotFound, SignInRequired
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
@@ -79,15 +79,20 @@ class AccountService:
         ending: str | None,
     ) -> NewSession:
         """Make an account, carry the browser's history into it, and sign the browser in."""
-        name = checked_username(username)
-        checked_password(password, username=name)
         if repeated != password:
             raise InvalidInput("The two passwords differ; type the same password twice.")
+        account = self.create_account(username=username, password=password, role=Role.LEARNER)
+        return self._signed_in(account, browser=browser, ending=ending)
+
+    def create_account(self, *, username: str, password: str, role: Role) -> Account:
+        """Make an account with this role (the CLI makes the first instructor this way)."""
+        name = checked_username(username)
+        checked_password(password, username=name)
         account = Account(
             id=secrets.token_hex(16),  # never starts with "-": safe in a CSV cell too
             username=name,
             owner=secrets.token_hex(32),
-            role=Role.LEARNER,
+            role=role,
             created_at=self.clock(),
         )
         hashed = self.passwords.hash(password)
@@ -96,8 +101,21 @@ class AccountService:
                 store.insert_account(session=session, account=account, password_hash=hashed)
         except IntegrityError:
             raise InvalidInput(f"The username {name} is taken; choose another.") from None
-        log.info("account %s created", account.id)
-        return self._signed_in(account, browser=browser, ending=ending)
+        log.info("account %s created as %s", account.id, role.value)
+        return account
+
+    def promote(self, *, by: Account | None, username: str) -> Account:
+        """Make the named account an instructor; only an instructor may (None: the CLI)."""
+        if by is not None and by.role is not Role.INSTRUCTOR:
+            raise NotFound("Only an instructor can do that.")
+        key = username_key(checked_text(username, field="username"))
+        with self.database.write() as session:
+            found = store.account_by_username(session=session, username_key=key)
+            if found is None:
+                raise InvalidInput(f"There is no account named {username.strip()[:32]}.")
+            store.set_role(session=session, account_id=found[0].id, role=Role.INSTRUCTOR)
+        log.info("account %s made an instructor by %s", found[0].id, by.id if by else "the CLI")
+        return replace(found[0], role=Role.INSTRUCTOR)
 
     def sign_in(
         self, *, username: str, password: str, address: str, browser: str | None, ending: str | None

@@ -10,13 +10,15 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from gradquiz.core.attempts import Attempt, Saved, SubmitReason, start_attempt
+from gradquiz.core.classes import Disclosure
 from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, exam_answers, grade_attempt
-from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
+from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted, Withheld
 from gradquiz.services.cards import record_answers
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.storage import attempts as store
+from gradquiz.storage import classes
 from gradquiz.storage.database import Database, Executor
 
 log = logging.getLogger(__name__)
@@ -164,11 +166,26 @@ class ExamService:
         return attempt
 
     def result(self, *, learner: str | None, attempt_id: str) -> tuple[Attempt, Result]:
-        """The graded result; only after the attempt was submitted."""
+        """The graded result with every key; only after the attempt was submitted, and for a
+        class exam only once its review policy shows everything (else Withheld, which carries
+        the grade for the score and marks the policy does show)."""
         attempt = self.attempt(learner=learner, attempt_id=attempt_id)
         if not attempt.is_submitted:
             raise NotSubmitted("The result is shown once the attempt has been submitted.")
-        return attempt, grade_attempt(attempt, self.shown.of(attempt))
+        result = grade_attempt(attempt, self.shown.of(attempt))
+        if attempt.class_exam_id is not None:
+            shown = self.disclosure(attempt.class_exam_id)
+            if shown is not Disclosure.EVERYTHING:
+                raise Withheld(shown, attempt, result)
+        return attempt, result
+
+    def disclosure(self, class_exam_id: str) -> Disclosure:
+        """What the class exam's review policy shows of a submitted attempt now."""
+        with self.database.reading() as session:
+            exam = classes.load_class_exam(session=session, class_id=class_exam_id)
+        if exam is None:
+            raise NotFound("No such class exam.")
+        return exam.disclosure(self.clock())
 
     def sweep(self, *, stopping: Callable[[], bool] = lambda: False) -> int:
         """Submit every attempt whose deadline and grace have passed; return how many this did.
@@ -187,6 +204,33 @@ class ExamService:
         if submitted:
             log.info("sweep submitted %d overdue attempt(s)", submitted)
         return submitted
+
+    def insert_sitting(self, attempt: Attempt, *, allowed: int) -> None:
+        """Store a class sitting unless the learner has used `allowed` sittings already.
+
+        IntegrityError when the learner has one open (another request just started it).
+        """
+        assert attempt.class_exam_id is not None
+        with self.database.writing() as session:
+            used = classes.sittings(
+                session=session, class_id=attempt.class_exam_id, owner=attempt.owner
+            )
+            if len(used) >= allowed:
+                raise AttemptClosed("You have used every attempt this class exam allows.")
+            store.insert_attempt(session=session, attempt=attempt)
+            digests = self.shown.keep(session, attempt.slots)
+        self.shown.kept(digests)
+
+    def end_now(self, attempt_id: str) -> bool:
+        """Submit an open attempt now as at its deadline (a class closed early); True if this
+        call submitted it, False if it was submitted already."""
+        with self.database.writing() as session:
+            attempt = store.load_attempt(session=session, attempt_id=attempt_id, lock=True)
+            if attempt is None or attempt.is_submitted:
+                return False
+            attempt.submitted_at = min(self.clock(), attempt.deadline)
+            attempt.submitted_by = SubmitReason.DEADLINE
+            return self._record(session, attempt)
 
     def _insert(self, attempt: Attempt, *, close_first: bool, replacing: str | None) -> set[str]:
         """Store a new attempt and the question versions it shows, in one transaction."""
@@ -227,7 +271,9 @@ class ExamService:
         recorded = store.record_submission(
             session=session, attempt=attempt, score=result.score.correct
         )
-        if recorded:  # once per attempt, in the same transaction, whoever submitted it
+        # Once per attempt, in the same transaction, whoever submitted it. A class sitting
+        # stays out of spaced review, whose feedback would show keys the class policy withholds.
+        if recorded and attempt.class_exam_id is None:
             record_answers(
                 session,
                 owner=attempt.owner,

@@ -43,6 +43,11 @@ def replace_password_hash(*, session: Session, account_id: str, password_hash: s
     )
 
 
+def set_role(*, session: Session, account_id: str, role: Role) -> None:
+    """Give the account a role."""
+    session.execute(update(AccountRow).where(AccountRow.id == account_id).values(role=role.value))
+
+
 def delete_account(*, session: Session, account_id: str) -> None:
     """Delete the account and its sessions (its learner rows are `ownership`'s to delete)."""
     session.execute(delete(AccountSessionRow).where(AccountSessionRow.account_id == account_id))

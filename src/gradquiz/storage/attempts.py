@@ -4,8 +4,10 @@ The exam's busy routes pass bare connections (Database.reading/writing); stateme
 built once here rather than on every call.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -37,6 +39,7 @@ _OPEN = select(AttemptRow.id).where(
     AttemptRow.owner == bindparam("owner"),
     AttemptRow.pack_id == bindparam("pack_id"),
     AttemptRow.submitted_at.is_(None),
+    AttemptRow.class_exam_id.is_(None),
 )
 
 
@@ -64,6 +67,7 @@ def insert_attempt(*, session: Executor, attempt: Attempt) -> None:
             "deadline": attempt.deadline,
             "layout": layout,
             "total": len(attempt.slots),
+            "class_exam_id": attempt.class_exam_id,
         },
     )
     session.execute(
@@ -81,7 +85,27 @@ def load_attempt(*, session: Executor, attempt_id: str, lock: bool = False) -> A
     row = session.execute(_LOAD_LOCKED if lock else _LOAD, key).one_or_none()
     if row is None:
         return None
-    answers = session.execute(_LOAD_ANSWERS, key)
+    return _attempt(row, session.execute(_LOAD_ANSWERS, key))
+
+
+def submitted_class_attempts(*, session: Executor, class_id: str) -> list[Attempt]:
+    """Every submitted sitting of the class exam with its answers, oldest first (two queries)."""
+    rows = session.execute(
+        select(_ATTEMPTS)
+        .where(_ATTEMPTS.c.class_exam_id == class_id, _ATTEMPTS.c.submitted_at.is_not(None))
+        .order_by(_ATTEMPTS.c.started_at, _ATTEMPTS.c.id)
+    ).all()
+    answers: dict[str, list[Any]] = {}
+    for answer in session.execute(
+        select(_ANSWERS)
+        .join(_ATTEMPTS, _ATTEMPTS.c.id == _ANSWERS.c.attempt_id)
+        .where(_ATTEMPTS.c.class_exam_id == class_id, _ATTEMPTS.c.submitted_at.is_not(None))
+    ):
+        answers.setdefault(answer.attempt_id, []).append(answer)
+    return [_attempt(row, answers.get(row.id, ())) for row in rows]
+
+
+def _attempt(row: Any, answers: Iterable[Any]) -> Attempt:
     return Attempt(
         id=row.id,
         owner=row.owner,
@@ -105,6 +129,7 @@ def load_attempt(*, session: Executor, attempt_id: str, lock: bool = False) -> A
         },
         submitted_at=row.submitted_at,
         submitted_by=SubmitReason(row.submitted_by) if row.submitted_by else None,
+        class_exam_id=row.class_exam_id,
     )
 
 
@@ -149,7 +174,7 @@ def seen_question_ids(*, session: Executor, owner: str, pack_id: str) -> set[str
 
 
 def open_attempt_id(*, session: Executor, owner: str, pack_id: str) -> str | None:
-    """The id of the owner's attempt at the pack that has not been submitted, if any."""
+    """The id of the owner's own attempt at the pack not yet submitted (not a class one)."""
     return session.scalars(_OPEN, {"owner": owner, "pack_id": pack_id}).first()
 
 
@@ -168,7 +193,7 @@ class PastAttempt:
 def past_attempts(
     *, session: Executor, owner: str, pack_id: str, limit: int = 50
 ) -> list[PastAttempt]:
-    """The owner's submitted attempts at the pack, newest first."""
+    """The owner's own submitted attempts at the pack (not class sittings), newest first."""
     rows = session.execute(
         select(
             AttemptRow.id,
@@ -182,6 +207,7 @@ def past_attempts(
             AttemptRow.owner == owner,
             AttemptRow.pack_id == pack_id,
             AttemptRow.submitted_at.is_not(None),
+            AttemptRow.class_exam_id.is_(None),
         )
         .order_by(AttemptRow.started_at.desc())
         .limit(limit)

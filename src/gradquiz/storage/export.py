@@ -15,6 +15,7 @@ from gradquiz.storage.models import (
     AnswerRow,
     AttemptRow,
     Base,
+    ClassMemberRow,
     InterviewResponseRow,
     PracticeItemRow,
     PracticeSessionRow,
@@ -57,6 +58,7 @@ EXPORTS = {
     "review_log": ReviewLogRow,
     "interview_answers": InterviewResponseRow,
     "seen_questions": SeenQuestionRow,
+    "class_memberships": ClassMemberRow,
 }
 
 

@@ -60,18 +60,34 @@ class AttemptRow(Base):
     submitted_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     total: Mapped[int] = mapped_column(Integer)
+    # Set for a sitting of a class exam; such attempts are the class's, not the learner's own.
+    class_exam_id: Mapped[str | None] = mapped_column(
+        String(32),
+        ForeignKey("class_exams.id", ondelete="CASCADE", name="fk_attempts_class_exam_id"),
+        nullable=True,
+    )
 
     __table_args__ = (
         Index("ix_attempts_open_deadline", "submitted_at", "deadline"),
         Index("ix_attempts_owner_pack", "owner", "pack_id", "started_at"),
-        # At most one open attempt per learner and pack, however many processes race to start.
+        Index("ix_attempts_class_exam", "class_exam_id", "owner"),
+        # At most one open attempt per learner and pack, however many processes race to start;
+        # and, apart from those, at most one open attempt per learner and class exam.
         Index(
             "uq_attempts_one_open",
             "owner",
             "pack_id",
             unique=True,
-            sqlite_where=text("submitted_at IS NULL"),
-            postgresql_where=text("submitted_at IS NULL"),
+            sqlite_where=text("submitted_at IS NULL AND class_exam_id IS NULL"),
+            postgresql_where=text("submitted_at IS NULL AND class_exam_id IS NULL"),
+        ),
+        Index(
+            "uq_attempts_one_open_per_class",
+            "owner",
+            "class_exam_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL AND class_exam_id IS NOT NULL"),
+            postgresql_where=text("submitted_at IS NULL AND class_exam_id IS NOT NULL"),
         ),
     )
 
@@ -258,3 +274,57 @@ class ReviewLogRow(Base):
     due_after: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_review_log_owner", "owner", "pack_id", "answered_at"),)
+
+
+class ClassExamRow(Base):
+    """A class exam: its instructor, window, limit, questions, review policy and join code."""
+
+    __tablename__ = "class_exams"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    pack_id: Mapped[str] = mapped_column(String(64))
+    instructor_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    opens_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_early_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    prefer_parametrized: Mapped[bool] = mapped_column(Boolean)
+    at_submit: Mapped[str] = mapped_column(String(16))
+    after_close: Mapped[str] = mapped_column(String(16))
+    attempts_allowed: Mapped[int] = mapped_column(Integer)
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ClassMemberRow(Base):
+    """A learner who joined a class exam, with their extra time (a multiplier and minutes)."""
+
+    __tablename__ = "class_members"
+
+    class_exam_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("class_exams.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    multiplier: Mapped[float] = mapped_column(Float, default=1.0)
+    extra_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClassEventRow(Base):
+    """What an instructor did to a class exam (extra time, closing early), and when."""
+
+    __tablename__ = "class_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    class_exam_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("class_exams.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(String(256))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from gradquiz.storage.models import (
     AttemptRow,
     Base,
+    ClassMemberRow,
     InterviewResponseRow,
     PracticeItemRow,
     PracticeSessionRow,
@@ -48,6 +49,7 @@ OWNED: list[Owned] = [
     _owned(PracticeItemRow),
     _owned(ReviewCardRow),
     _owned(ReviewLogRow),
+    _owned(ClassMemberRow),
 ]
 
 

@@ -19,6 +19,7 @@ from gradquiz import __version__
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack, warm_up
 from gradquiz.services.accounts import AccountService
+from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.services.learner_data import LearnerData
@@ -30,6 +31,7 @@ from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
 from gradquiz.web import (
     account_pages,
+    class_pages,
     exam_api,
     exam_pages,
     interview_pages,
@@ -130,6 +132,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.progress = ProgressService(
         database=service.database, pack=service.pack, clock=service.clock
     )
+    app.state.classes = ClassService(exam=service)
     app.state.learner_data = LearnerData(database=service.database)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.start_limits = StartLimits(settings)
@@ -149,6 +152,8 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(practice_pages.router)
     app.include_router(review_pages.router)
     app.include_router(progress_pages.router)
+    app.include_router(class_pages.router)
+    app.include_router(class_pages.api)
     # The last added runs first: security headers wrap every answer, refusals included.
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)

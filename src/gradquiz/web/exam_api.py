@@ -4,13 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from gradquiz.errors import AttemptInProgress
+from gradquiz.errors import AttemptInProgress, Withheld
 from gradquiz.services.exam import ExamService
 from gradquiz.web.errors import error_response
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.private_json import PrivateJSONResponse
-from gradquiz.web.schemas import AnswerIn, AttemptOut, ErrorOut, ResultOut, SavedOut
+from gradquiz.web.schemas import AnswerIn, AttemptOut, ErrorOut, ResultOut, SavedOut, WithheldOut
 from gradquiz.web.views import attempt_view, result_view
+from gradquiz.web.withheld import withheld_out
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut, "description": text}
@@ -114,20 +115,23 @@ async def save_answer(
     )
 
 
-@router.post("/attempts/{attempt_id}/submit", response_model=ResultOut)
+@router.post("/attempts/{attempt_id}/submit", response_model=ResultOut | WithheldOut)
 async def submit_attempt(
     request: Request, attempt_id: AttemptId, learner: Learner
-) -> ResultOut | Response:
+) -> ResultOut | WithheldOut | Response:
     """Submit the attempt and return its result."""
     _service(request).submit(learner=learner, attempt_id=attempt_id)
     return await read_result(request, attempt_id, learner)
 
 
-@router.get("/attempts/{attempt_id}/result", response_model=ResultOut)
+@router.get("/attempts/{attempt_id}/result", response_model=ResultOut | WithheldOut)
 async def read_result(
     request: Request, attempt_id: AttemptId, learner: Learner
-) -> ResultOut | Response:
-    """Score, breakdowns, and for each question the choice, key, feedback and explanation."""
+) -> ResultOut | WithheldOut | Response:
+    """Score, breakdowns, and for each question the choice, key, feedback and explanation.
+
+    A class exam's attempt gives only what its review policy shows now (WithheldOut).
+    """
     service = _service(request)
 
     def render() -> tuple[str, str, str]:
@@ -135,7 +139,10 @@ async def read_result(
         view = result_view(attempt, result, service.pack, request.app.state.rendered)
         return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
 
-    response: Response = request.app.state.finished.response(
-        request, ("json", attempt_id), learner, render
-    )
+    try:
+        response: Response = request.app.state.finished.response(
+            request, ("json", attempt_id), learner, render
+        )
+    except Withheld as withheld:
+        return withheld_out(request, withheld)
     return response

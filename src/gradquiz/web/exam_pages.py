@@ -6,11 +6,18 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gradquiz.core.attempts import Attempt
-from gradquiz.errors import AttemptClosed, AttemptInProgress, InvalidInput, NotSubmitted
+from gradquiz.errors import (
+    AttemptClosed,
+    AttemptInProgress,
+    InvalidInput,
+    NotSubmitted,
+    Withheld,
+)
 from gradquiz.services.exam import ExamService
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.templating import render_html, render_page
 from gradquiz.web.views import AttemptView, attempt_view, result_view
+from gradquiz.web.withheld import withheld_out
 
 # Coroutines calling the synchronous services directly, as in exam_api (see there).
 router = APIRouter(include_in_schema=False)
@@ -218,4 +225,8 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:
         return _see_other(f"/attempts/{attempt_id}/review")
+    except Withheld as withheld:
+        return render_page(
+            request, "classes/withheld.html", withheld=withheld_out(request, withheld)
+        )
     return response

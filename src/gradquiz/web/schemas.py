@@ -194,3 +194,37 @@ class ErrorBody(_Out):
 
 class ErrorOut(_Out):
     error: ErrorBody
+
+
+class MarkOut(_Out):
+    number: int
+    correct: bool
+
+
+class WithheldOut(_Out):
+    """A class attempt's result while the class's review policy withholds its keys."""
+
+    attempt_id: str
+    disclosure: str = Field(description="What the policy shows now: score, or marks too.")
+    score: int
+    total: int
+    marks: list[MarkOut] = Field(description="Right or wrong per question (policy 'marks').")
+    message: str
+    everything_from: datetime | None = Field(
+        description="When keys, feedback and explanations are shown, if they will be."
+    )
+
+
+class ClassJoinIn(BaseModel):
+    code: str = Field(max_length=32, description="The class exam's join code.")
+
+
+class ClassOut(_Out):
+    id: str
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    minutes: int
+    questions: int
+    attempts_allowed: int
+    window: str

@@ -1,0 +1,166 @@
+"""Class exams: an instructor's window, time limit, blueprint and review policy. Pure: every
+function that depends on the time takes `now`."""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from gradquiz.core.blueprint import draw_questions
+from gradquiz.core.packs import Blueprint, Pack
+from gradquiz.core.questions import Difficulty, Question
+from gradquiz.errors import BlueprintUnfillable, InvalidInput
+
+# No 0/O, 1/I/L: a code read aloud or copied from a projector is typed right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+MINUTES = (1, 600)
+MULTIPLIER = (1.0, 4.0)
+ATTEMPTS = (1, 20)
+TITLE_CHARS = 120
+
+
+class Disclosure(StrEnum):
+    """What a learner sees of a class attempt: the score, also right or wrong per question,
+    or everything (choices, keys, feedback and explanations)."""
+
+    SCORE = "score"
+    MARKS = "marks"
+    EVERYTHING = "everything"
+
+    @property
+    def rank(self) -> int:
+        """Order by how much is shown: score < marks < everything."""
+        return list(Disclosure).index(self)
+
+    @property
+    def label(self) -> str:
+        """The policy in words, for forms and pages."""
+        return {
+            Disclosure.SCORE: "Score only",
+            Disclosure.MARKS: "Score and right or wrong per question",
+            Disclosure.EVERYTHING: "Everything: choices, keys, feedback and explanations",
+        }[self]
+
+
+class Window(StrEnum):
+    """Where a class exam's window stands at a moment."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class ClassRules:
+    """What the instructor chose: the window, the limit, the draw and the review policy."""
+
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    minutes: int
+    counts: Mapping[Difficulty, int]
+    prefer_parametrized: bool
+    at_submit: Disclosure
+    after_close: Disclosure
+    attempts_allowed: int
+
+
+@dataclass(frozen=True)
+class ClassExam:
+    """A class exam: its rules, its join code, the questions everyone sits, and its owner."""
+
+    id: str
+    code: str
+    pack_id: str
+    instructor: str  # the instructor's account id
+    rules: ClassRules
+    question_ids: tuple[str, ...]
+    created_at: datetime
+    closed_early_at: datetime | None = None
+
+    @property
+    def closes(self) -> datetime:
+        """When the window ends: the planned close, or earlier if the instructor closed it."""
+        if self.closed_early_at is not None and self.closed_early_at < self.rules.closes_at:
+            return self.closed_early_at
+        return self.rules.closes_at
+
+    def window(self, now: datetime) -> Window:
+        """Whether the window has yet to open, is open, or has closed."""
+        if now < self.rules.opens_at:
+            return Window.UPCOMING
+        return Window.OPEN if now < self.closes else Window.CLOSED
+
+    def disclosure(self, now: datetime) -> Disclosure:
+        """What a learner's submitted attempt shows at `now`."""
+        return self.rules.after_close if now >= self.closes else self.rules.at_submit
+
+    def deadline(self, started_at: datetime, multiplier: float, extra: timedelta) -> datetime:
+        """The earlier of the learner's time (limit × multiplier, plus any extension) and the
+        window's close."""
+        allowed = timedelta(minutes=self.rules.minutes) * multiplier + extra
+        return min(started_at + allowed, self.closes)
+
+
+def checked_rules(rules: ClassRules, pack: Pack) -> ClassRules:
+    """The rules if they make a class exam of `pack`; InvalidInput naming the first fault."""
+    title = rules.title.strip()
+    if not 1 <= len(title) <= TITLE_CHARS:
+        raise InvalidInput(f"Give the class exam a title of 1 to {TITLE_CHARS} characters.")
+    if rules.closes_at <= rules.opens_at:
+        raise InvalidInput("The window must close after it opens.")
+    if not MINUTES[0] <= rules.minutes <= MINUTES[1]:
+        raise InvalidInput(f"The time limit is {MINUTES[0]} to {MINUTES[1]} minutes.")
+    if not ATTEMPTS[0] <= rules.attempts_allowed <= ATTEMPTS[1]:
+        raise InvalidInput(f"Allow {ATTEMPTS[0]} to {ATTEMPTS[1]} attempts per learner.")
+    if any(count < 0 for count in rules.counts.values()) or sum(rules.counts.values()) < 1:
+        raise InvalidInput("The exam needs at least one question, and no count below zero.")
+    if rules.after_close.rank < rules.at_submit.rank:
+        raise InvalidInput(
+            "After the window closes learners must see at least what they saw at submit."
+        )
+    for difficulty, count in rules.counts.items():
+        have = sum(1 for q in pack.questions.values() if q.difficulty == difficulty)
+        if count > have:
+            raise InvalidInput(f"The bank has {have} {difficulty.value} questions, not {count}.")
+    return ClassRules(**{**rules.__dict__, "title": title})
+
+
+def checked_multiplier(value: float) -> float:
+    """An extra-time multiplier from 1 (none) to 4; InvalidInput otherwise."""
+    if not MULTIPLIER[0] <= value <= MULTIPLIER[1]:
+        raise InvalidInput(
+            f"Extra time is a multiplier from {MULTIPLIER[0]:g} to {MULTIPLIER[1]:g}."
+        )
+    return value
+
+
+def join_code(rng: random.Random) -> str:
+    """A short code to join a class by, from letters and digits that cannot be confused."""
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normal_code(text: str) -> str:
+    """A typed code as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def class_questions(pack: Pack, rules: ClassRules, rng: random.Random) -> list[Question]:
+    """The questions every learner of the class sits, drawn once.
+
+    Parametrized questions are drawn first where `prefer_parametrized` asks it (their numbers
+    still differ per learner). Every topic the pack requires appears when the exam is long
+    enough to hold them all.
+    """
+    counts = {d: n for d, n in rules.counts.items() if n > 0}
+    topics = pack.blueprint.required_topics
+    blueprint = Blueprint(counts=counts, required_topics=topics)
+    fixed = {q.id for q in pack.questions.values() if not q.parametrized}
+    others = fixed if rules.prefer_parametrized else frozenset()
+    try:
+        return draw_questions(pack.questions.values(), blueprint, rng, others)
+    except BlueprintUnfillable:
+        loose = Blueprint(counts=counts, required_topics=())
+        return draw_questions(pack.questions.values(), loose, rng, others)

@@ -1,0 +1,380 @@
+"""Classes: an instructor runs a pack's exam for a group inside a window, with a review policy.
+
+Everyone in a class exam sits the same questions, drawn once when the instructor creates it
+(the numbers of parametrized questions still differ per learner), so results and item
+statistics compare like with like. Sittings are ordinary attempts marked with the class exam:
+the exam pages save and submit them; their results pass the class's review policy.
+"""
+
+import logging
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from gradquiz.core.accounts import Account, Role
+from gradquiz.core.attempts import Attempt, sit_questions
+from gradquiz.core.classes import (
+    ClassExam,
+    ClassRules,
+    Window,
+    checked_multiplier,
+    checked_rules,
+    class_questions,
+    join_code,
+    normal_code,
+)
+from gradquiz.core.item_stats import Item, ItemAnalysis, Response, analyse_items
+from gradquiz.core.scoring import Result, grade_attempt
+from gradquiz.errors import AttemptInProgress, GradquizError, InvalidInput, NotFound
+from gradquiz.services.exam import ExamService
+from gradquiz.storage import attempts as attempts_store
+from gradquiz.storage import classes as store
+from gradquiz.storage.classes import Event, Member, Sitting
+from gradquiz.storage.database import Executor
+
+log = logging.getLogger(__name__)
+
+_CODE_TRIES = 8
+# The option a right answer counts under where the key's id varies between variants.
+KEY = "key"
+
+
+class ClassRefused(GradquizError):
+    """The class exam does not take this step now (not open yet, closed, no attempts left)."""
+
+    status = 409
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One member at a moment: their sittings, newest last, and what the live page shows."""
+
+    member: Member
+    sittings: tuple[Sitting, ...]
+
+    @property
+    def latest(self) -> Sitting | None:
+        """The member's newest sitting, if any."""
+        return self.sittings[-1] if self.sittings else None
+
+    @property
+    def first(self) -> Sitting | None:
+        """The member's first sitting, the one results and statistics count."""
+        return self.sittings[0] if self.sittings else None
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    """A class exam as one learner sees it: the window, their time and their sittings."""
+
+    exam: ClassExam
+    member: Member | None
+    sittings: tuple[Sitting, ...]
+    window: Window
+    minutes_allowed: float
+
+    @property
+    def open_sitting(self) -> Sitting | None:
+        """The learner's sitting in progress, if any."""
+        return next((s for s in self.sittings if s.submitted_at is None), None)
+
+    @property
+    def attempts_left(self) -> int:
+        """How many more sittings the learner may start."""
+        return max(0, self.exam.rules.attempts_allowed - len(self.sittings))
+
+
+@dataclass
+class ClassService:
+    """Creates and runs class exams over one exam service (its pack, database and clock)."""
+
+    exam: ExamService
+
+    def now(self) -> datetime:
+        """The service's time (the exam service's clock, frozen in tests)."""
+        return self.exam.clock()
+
+    # Instructors -------------------------------------------------------------------------
+
+    def create(self, *, instructor: Account, rules: ClassRules) -> ClassExam:
+        """A new class exam of the pack with a fresh join code and its questions drawn."""
+        _instructor(instructor)
+        pack = self.exam.pack
+        rules = checked_rules(rules, pack)
+        rng = random.Random(secrets.randbits(64))
+        questions = class_questions(pack, rules, rng)
+        for _ in range(_CODE_TRIES):
+            exam = ClassExam(
+                id=secrets.token_hex(16),
+                code=join_code(rng),
+                pack_id=pack.id,
+                instructor=instructor.id,
+                rules=rules,
+                question_ids=tuple(q.id for q in questions),
+                created_at=self.now(),
+            )
+            try:
+                with self.exam.database.write() as session:
+                    store.insert_class_exam(session=session, exam=exam)
+                    self._log(session, exam.id, instructor, "created", f"code {exam.code}")
+            except IntegrityError:
+                continue  # the code was taken: draw another
+            log.info("class exam %s created by %s", exam.id, instructor.id)
+            return exam
+        raise GradquizError("Could not find a free join code; try again.")
+
+    def owned(self, *, instructor: Account | None, class_id: str) -> ClassExam:
+        """The instructor's class exam; NotFound for anyone else (ids are not probeable)."""
+        _instructor(instructor)
+        assert instructor is not None
+        with self.exam.database.reading() as session:
+            exam = store.load_class_exam(session=session, class_id=class_id)
+        if exam is None or exam.instructor != instructor.id:
+            raise NotFound("No such class exam.")
+        return exam
+
+    def of_attempt(self, attempt: Attempt) -> ClassExam:
+        """The class exam an attempt sits (NotFound for a learner's own attempt)."""
+        with self.exam.database.reading() as session:
+            exam = (
+                store.load_class_exam(session=session, class_id=attempt.class_exam_id)
+                if attempt.class_exam_id
+                else None
+            )
+        if exam is None:
+            raise NotFound("That attempt is not part of a class exam.")
+        return exam
+
+    def taught(self, *, instructor: Account) -> list[ClassExam]:
+        """The instructor's class exams, newest first."""
+        _instructor(instructor)
+        with self.exam.database.reading() as session:
+            return store.instructor_class_exams(session=session, instructor_id=instructor.id)
+
+    def standings(self, exam: ClassExam) -> list[Standing]:
+        """Every member with their sittings, by username (one query for each)."""
+        with self.exam.database.reading() as session:
+            members = store.members(session=session, class_id=exam.id)
+            sittings = store.sittings(session=session, class_id=exam.id)
+        by_owner: dict[str, list[Sitting]] = {}
+        for sitting in sittings:
+            by_owner.setdefault(sitting.owner, []).append(sitting)
+        return [Standing(m, tuple(by_owner.get(m.owner, ()))) for m in members]
+
+    def events(self, exam: ClassExam) -> list[Event]:
+        """The class exam's log, oldest first."""
+        with self.exam.database.reading() as session:
+            return store.events(session=session, class_id=exam.id)
+
+    def give_time(
+        self,
+        *,
+        instructor: Account,
+        class_id: str,
+        username: str,
+        multiplier: float,
+        extra_minutes: int,
+    ) -> Member:
+        """Set a member's time multiplier (an accommodation) and extension; an open sitting's
+        deadline moves with them. Logged."""
+        exam = self.owned(instructor=instructor, class_id=class_id)
+        checked_multiplier(multiplier)
+        if not 0 <= extra_minutes <= 600:
+            raise InvalidInput("An extension is 0 to 600 minutes.")
+        extra = timedelta(minutes=extra_minutes)
+        with self.exam.database.write() as session:
+            found = store.member_by_username(
+                session=session, class_id=exam.id, username_key=username.strip().lower()
+            )
+            if found is None:
+                raise InvalidInput(f"No member of this class is named {username.strip()[:32]}.")
+            store.set_extra_time(
+                session=session,
+                class_id=exam.id,
+                owner=found.owner,
+                multiplier=multiplier,
+                extra=extra,
+            )
+            for sitting in store.sittings(session=session, class_id=exam.id, owner=found.owner):
+                if sitting.submitted_at is None:
+                    deadline = exam.deadline(sitting.started_at, multiplier, extra)
+                    store.set_deadline(session=session, attempt_id=sitting.id, deadline=deadline)
+            detail = f"{found.username}: time × {multiplier:g}, +{extra_minutes} min"
+            self._log(session, exam.id, instructor, "extra time", detail)
+        return Member(found.owner, found.username, found.joined_at, multiplier, extra)
+
+    def close_now(self, *, instructor: Account, class_id: str) -> int:
+        """Close the window now and submit every open sitting once; return how many."""
+        exam = self.owned(instructor=instructor, class_id=class_id)
+        now = self.now()
+        if exam.window(now) is Window.CLOSED:
+            raise ClassRefused("This class exam has already closed.")
+        with self.exam.database.write() as session:
+            store.close_early(session=session, class_id=exam.id, at=now)
+            self._log(session, exam.id, instructor, "closed", "closed early")
+            open_ids = store.open_sitting_ids(session=session, class_id=exam.id)
+        return sum(self.exam.end_now(attempt_id) for attempt_id in open_ids)
+
+    def sitting_result(
+        self, *, instructor: Account, class_id: str, attempt_id: str
+    ) -> tuple[Attempt, Result]:
+        """A member's submitted sitting with every key, for the class's instructor."""
+        exam = self.owned(instructor=instructor, class_id=class_id)
+        with self.exam.database.reading() as session:
+            attempt = attempts_store.load_attempt(session=session, attempt_id=attempt_id)
+        if attempt is None or attempt.class_exam_id != exam.id or not attempt.is_submitted:
+            raise NotFound("No such submitted attempt in this class exam.")
+        return attempt, grade_attempt(attempt, self.exam.shown.of(attempt))
+
+    def graded_sittings(self, exam: ClassExam) -> list[tuple[Attempt, Result]]:
+        """Every submitted sitting of the class exam, graded, oldest first."""
+        with self.exam.database.reading() as session:
+            sittings = attempts_store.submitted_class_attempts(session=session, class_id=exam.id)
+        return [(a, grade_attempt(a, self.exam.shown.of(a))) for a in sittings]
+
+    def statistics(self, exam: ClassExam) -> ItemAnalysis:
+        """Item and exam statistics from each member's first sitting, if submitted.
+
+        A parametrized question is one item (its generator) whatever numbers each learner
+        drew; its options are the generator's stable option ids, one per misconception, so the
+        option table counts each misconception across variants. Where the key's id differs
+        between variants, right answers count under KEY. InvalidInput with no sittings.
+        """
+        with self.exam.database.reading() as session:
+            sittings = attempts_store.submitted_class_attempts(session=session, class_id=exam.id)
+        first: dict[str, Attempt] = {}
+        for attempt in sittings:
+            first.setdefault(attempt.owner, attempt)
+        graded = [grade_attempt(a, self.exam.shown.of(a)).outcomes for a in first.values()]
+        keys: dict[str, set[str]] = {q: set() for q in exam.question_ids}
+        options: dict[str, dict[str, None]] = {q: {} for q in exam.question_ids}
+        for outcomes in graded:
+            for outcome in outcomes:
+                keys[outcome.question.id].add(outcome.question.key)
+                options[outcome.question.id].update(dict.fromkeys(outcome.question.option_ids))
+        key = {q: next(iter(k)) if len(k) == 1 else KEY for q, k in keys.items()}
+        items = []
+        for q in exam.question_ids:
+            ids = tuple(options[q])
+            items.append(Item(id=q, options=ids if key[q] != KEY else (KEY, *ids), key=key[q]))
+        table = [
+            {
+                o.question.id: Response(
+                    option=key[o.question.id] if o.correct else o.chosen, correct=o.correct
+                )
+                for o in outcomes
+            }
+            for outcomes in graded
+        ]
+        return analyse_items(items, table)
+
+    # Learners ----------------------------------------------------------------------------
+
+    def by_code(self, code: str) -> ClassExam:
+        """The class exam with this join code."""
+        typed = normal_code(code)
+        with self.exam.database.reading() as session:
+            exam = store.class_exam_by_code(session=session, code=typed) if typed else None
+        if exam is None:
+            raise NotFound("No class exam has that code; check it with your instructor.")
+        return exam
+
+    def join(self, *, learner: Account, code: str) -> ClassExam:
+        """Make the signed-in learner a member of the class exam with this code."""
+        exam = self.by_code(code)
+        if exam.window(self.now()) is Window.CLOSED:
+            raise ClassRefused("This class exam has closed; it takes no new members.")
+        with self.exam.database.write() as session:
+            store.add_member(session=session, class_id=exam.id, owner=learner.owner, at=self.now())
+        return exam
+
+    def joined(self, *, learner: Account) -> list[ClassExam]:
+        """The class exams the learner joined, newest first."""
+        with self.exam.database.reading() as session:
+            return store.joined_class_exams(session=session, owner=learner.owner)
+
+    def for_learner(self, *, learner: Account | None, class_id: str) -> LearnerView:
+        """The class exam as this member sees it; NotFound for anyone not in it."""
+        if learner is None:
+            raise NotFound("No such class exam.")
+        with self.exam.database.reading() as session:
+            exam = store.load_class_exam(session=session, class_id=class_id)
+            found = (
+                store.member(session=session, class_id=class_id, owner=learner.owner)
+                if exam
+                else None
+            )
+            sittings = (
+                store.sittings(session=session, class_id=class_id, owner=learner.owner)
+                if found
+                else []
+            )
+        if exam is None or found is None:
+            raise NotFound("No such class exam.")
+        return LearnerView(
+            exam=exam,
+            member=found,
+            sittings=tuple(sittings),
+            window=exam.window(self.now()),
+            minutes_allowed=exam.rules.minutes * found.multiplier + found.extra.seconds / 60,
+        )
+
+    def start(self, *, learner: Account | None, class_id: str) -> Attempt:
+        """Start (or resume) the member's sitting: the class's questions, their own numbers
+        and option order, and a deadline of min(start + limit × multiplier + extension, close)."""
+        view = self.for_learner(learner=learner, class_id=class_id)
+        assert learner is not None
+        if view.open_sitting is not None:
+            return self.exam.attempt(learner=learner.owner, attempt_id=view.open_sitting.id)
+        now, exam, member = self.now(), view.exam, view.member
+        assert member is not None
+        if view.window is Window.UPCOMING:
+            raise ClassRefused("This class exam has not opened yet.")
+        if view.window is Window.CLOSED:
+            raise ClassRefused("This class exam has closed.")
+        if view.attempts_left == 0:
+            raise ClassRefused("You have used every attempt this class exam allows.")
+        pack = self.exam.pack
+        attempt = sit_questions(
+            attempt_id=secrets.token_hex(16),
+            owner=learner.owner,
+            pack=pack,
+            questions=[pack.questions[q] for q in exam.question_ids],
+            rng=random.Random(secrets.randbits(64)),
+            now=now,
+            deadline=exam.deadline(now, member.multiplier, member.extra),
+            class_exam_id=exam.id,
+        )
+        try:
+            self.exam.insert_sitting(attempt, allowed=exam.rules.attempts_allowed)
+        except IntegrityError:
+            with self.exam.database.reading() as session:
+                open_ids = store.open_sitting_ids(
+                    session=session, class_id=exam.id, owner=learner.owner
+                )
+            if open_ids:
+                return self.exam.attempt(learner=learner.owner, attempt_id=open_ids[0])
+            raise AttemptInProgress(
+                "Your attempt is starting; open the class page again.", ""
+            ) from None
+        return attempt
+
+    def _log(
+        self, session: Executor, class_id: str, actor: Account, action: str, detail: str
+    ) -> None:
+        store.log_event(
+            session=session,
+            class_id=class_id,
+            at=self.now(),
+            actor=actor.username,
+            action=action,
+            detail=detail,
+        )
+
+
+def _instructor(account: Account | None) -> None:
+    if account is None or account.role is not Role.INSTRUCTOR:
+        raise NotFound("Only an instructor can do that.")

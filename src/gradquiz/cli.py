@@ -5,7 +5,7 @@ import logging.config
 import os
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
@@ -16,6 +16,10 @@ from gradquiz.content.pack_loader import check_pack, load_pack
 from gradquiz.errors import GradquizError, PackInvalid
 from gradquiz.logs import log_config
 from gradquiz.storage.database import Database
+
+if TYPE_CHECKING:
+    from gradquiz.services.accounts import AccountService
+    from gradquiz.services.exam import ExamService
 
 app = typer.Typer(
     help="gradquiz: timed multiple-choice exams and practice on deep learning fundamentals.",
@@ -82,6 +86,90 @@ def check(pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.tom
         f"ok: {pack.id}: {len(pack.questions)} questions ({counts}), {len(pack.topics)} topics; "
         f"exam draws {pack.blueprint.size} in {pack.minutes} min"
     )
+
+
+admin = typer.Typer(help="Instructor accounts.", no_args_is_help=True)
+app.add_typer(admin, name="admin")
+
+
+@admin.command("create-instructor")
+def create_instructor(
+    username: Annotated[str, typer.Argument(help="The new instructor's username.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Asked for when not given (typing it here leaves it in the shell history).",
+        ),
+    ],
+) -> None:
+    """Make an instructor account (the first one; instructors can promote others)."""
+    from gradquiz.core.accounts import Role
+
+    accounts = _services(Settings())[1]
+    account = accounts.create_account(username=username, password=password, role=Role.INSTRUCTOR)
+    out.print(f"gradquiz: instructor {account.username} created; sign in at /account/sign-in")
+
+
+@admin.command("promote")
+def promote(
+    username: Annotated[str, typer.Argument(help="An existing account's username.")],
+) -> None:
+    """Make an existing account an instructor."""
+    account = _services(Settings())[1].promote(by=None, username=username)
+    out.print(f"gradquiz: {account.username} is now an instructor")
+
+
+@app.command()
+def stats(
+    code: Annotated[str, typer.Argument(help="The class exam's join code.")],
+) -> None:
+    """Item statistics of a class exam from each learner's first submitted attempt."""
+    import time
+
+    from rich.table import Table
+
+    from gradquiz.services.classes import ClassService
+
+    classes = ClassService(exam=_services(Settings())[0])
+    exam = classes.by_code(code)
+    started = time.perf_counter()
+    analysis = classes.statistics(exam)
+    took = time.perf_counter() - started
+    e = analysis.exam
+    kr20 = "undefined" if e.kr20 is None else f"{e.kr20:.3f}"
+    out.print(
+        f"{exam.rules.title} ({exam.code}): {e.learners} learners, {e.items} items, "
+        f"mean {e.mean:.2f}, sd {e.sd:.2f}, KR-20 {kr20}; upper/lower groups of "
+        f"{analysis.group_size}; computed in {took * 1000:.0f} ms"
+    )
+    table = Table("#", "item", "facility", "D", "r_pb", "flags")
+    for number, item in enumerate(analysis.items, start=1):
+        r_pb = "–" if item.point_biserial is None else f"{item.point_biserial:.3f}"
+        flags = ", ".join(f.value for f in item.flags) or "–"
+        table.add_row(
+            str(number),
+            item.item,
+            f"{item.facility:.3f}",
+            f"{item.discrimination:.3f}",
+            r_pb,
+            flags,
+        )
+    out.print(table)
+
+
+def _services(settings: Settings) -> "tuple[ExamService, AccountService]":
+    from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack
+    from gradquiz.services.accounts import AccountService
+    from gradquiz.services.exam import ExamService
+
+    exam = ExamService(
+        database=Database(settings.database_url),
+        pack=serving_pack(settings.pack_dir or builtin_pack_dir()),
+    )
+    return exam, AccountService(exam=exam)
 
 
 def load_pack_title(settings: Settings) -> str:

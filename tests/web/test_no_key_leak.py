@@ -40,10 +40,10 @@ def slope(rng: random.Random):
 """
 
 
-@pytest.fixture
-def canary_client(tmp_path: Path, database: Database, clock: FrozenClock) -> Iterator[TestClient]:
-    folder = write_pack(
-        tmp_path / "canary",
+def write_canary_pack(folder: Path) -> Path:
+    """A pack whose keys, feedback and explanations are canaries, with generated questions."""
+    write_pack(
+        folder,
         explanation=f"{CANARIES[0]} explains it.",
         feedback=f"{CANARIES[1]} names the error.",
         key=KEY_ID,
@@ -56,6 +56,12 @@ def canary_client(tmp_path: Path, database: Database, clock: FrozenClock) -> Ite
             f"id: generated-{n}\ntopic: chain-rule\ndifficulty: easy\n"
             "reference: Nielsen, ch. 2\ngenerator: canary.slope\n"
         )
+    return folder
+
+
+@pytest.fixture
+def canary_client(tmp_path: Path, database: Database, clock: FrozenClock) -> Iterator[TestClient]:
+    folder = write_canary_pack(tmp_path / "canary")
     service = ExamService(
         database=database, pack=load_pack(folder), grace=timedelta(seconds=15), clock=clock
     )

@@ -38,8 +38,9 @@ from gradquiz.storage.database import Executor
 log = logging.getLogger(__name__)
 
 _CODE_TRIES = 8
-# The option a right answer counts under where the key's id varies between variants.
-KEY = "key"
+# The option a right answer counts under where the key's id varies between variants (no
+# option id has brackets).
+KEY = "(right answer)"
 
 
 class ClassRefused(GradquizError):
@@ -255,11 +256,14 @@ class ClassService:
             for outcome in outcomes:
                 keys[outcome.question.id].add(outcome.question.key)
                 options[outcome.question.id].update(dict.fromkeys(outcome.question.option_ids))
-        key = {q: next(iter(k)) if len(k) == 1 else KEY for q, k in keys.items()}
-        items = []
-        for q in exam.question_ids:
-            ids = tuple(options[q])
-            items.append(Item(id=q, options=ids if key[q] != KEY else (KEY, *ids), key=key[q]))
+        varying = {q for q, k in keys.items() if len(k) > 1}
+        key = {q: KEY if q in varying else next(iter(k), "") for q, k in keys.items()}
+        items = [
+            Item(
+                id=q, options=(KEY, *options[q]) if q in varying else tuple(options[q]), key=key[q]
+            )
+            for q in exam.question_ids
+        ]
         table = [
             {
                 o.question.id: Response(

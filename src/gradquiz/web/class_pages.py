@@ -27,14 +27,26 @@ from gradquiz.core.questions import Difficulty
 from gradquiz.errors import GradquizError, InvalidInput, NotFound, SignInRequired
 from gradquiz.services.classes import ClassService, Standing
 from gradquiz.web.private_json import PrivateJSONResponse
-from gradquiz.web.schemas import ClassJoinIn, ClassOut
+from gradquiz.web.schemas import ClassJoinIn, ClassOut, documented_errors
 from gradquiz.web.sessions import signed_in
 from gradquiz.web.templating import render_page
 from gradquiz.web.views import result_view
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(
-    prefix="/api/v1/classes", tags=["classes"], default_response_class=PrivateJSONResponse
+    prefix="/api/v1/classes",
+    tags=["classes"],
+    default_response_class=PrivateJSONResponse,
+    responses=documented_errors(
+        {
+            400: "The body could not be read as JSON text.",
+            403: "Not signed in, or the request came from a page of another site.",
+            404: "No class exam with that code or id that you are a member of.",
+            409: "The class exam is not open, or no attempts are left.",
+            413: "The request body is too large.",
+            422: "Invalid input.",
+        }
+    ),
 )
 
 ClassId = Annotated[str, Path(min_length=1, max_length=64)]

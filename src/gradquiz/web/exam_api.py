@@ -9,13 +9,19 @@ from gradquiz.services.exam import ExamService
 from gradquiz.web.errors import error_response
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.private_json import PrivateJSONResponse
-from gradquiz.web.schemas import AnswerIn, AttemptOut, ErrorOut, ResultOut, SavedOut, WithheldOut
+from gradquiz.web.schemas import (
+    AnswerIn,
+    AttemptOut,
+    ResultOut,
+    SavedOut,
+    WithheldOut,
+    documented_errors,
+)
 from gradquiz.web.views import attempt_view, result_view
 from gradquiz.web.withheld import withheld_out
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorOut, "description": text}
-    for code, text in {
+_ERRORS = documented_errors(
+    {
         400: "The body could not be read as JSON text.",
         403: "The request came from a page of another site.",
         404: "No such attempt (or not yours).",
@@ -23,8 +29,8 @@ _ERRORS: dict[int | str, dict[str, object]] = {
         413: "The request body is too large.",
         422: "Invalid input.",
         429: "Too many attempts started; see Retry-After.",
-    }.items()
-}
+    }
+)
 
 # Handlers are coroutines that call the (synchronous) services directly: each holds the event
 # loop for a fraction of a millisecond, which costs less than handing every request to a

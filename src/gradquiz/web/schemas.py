@@ -228,3 +228,8 @@ class ClassOut(_Out):
     questions: int
     attempts_allowed: int
     window: str
+
+
+def documented_errors(texts: dict[int, str]) -> dict[int | str, dict[str, object]]:
+    """OpenAPI `responses` for a router: each status with the ErrorOut body and its meaning."""
+    return {code: {"model": ErrorOut, "description": text} for code, text in texts.items()}

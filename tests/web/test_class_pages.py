@@ -1,0 +1,273 @@
+"""Class exams over HTTP: every review policy before and after the close (the canary), a
+class of 200 learners through the API, results and CSV against the database, and refusals."""
+
+import csv
+import io
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from sqlalchemy import select
+
+from gradquiz.content.pack_loader import load_pack
+from gradquiz.core.accounts import Role
+from gradquiz.core.attempts import LETTERS
+from gradquiz.core.classes import Disclosure
+from gradquiz.services.accounts import AccountService
+from gradquiz.services.classes import ClassService
+from gradquiz.services.exam import ExamService
+from gradquiz.services.passwords import Passwords
+from gradquiz.storage.database import Database
+from gradquiz.storage.models import AnswerRow, AttemptRow
+from gradquiz.web.app import create_app
+from gradquiz.web.sessions import SESSION_COOKIE
+from tests.conftest import app_settings
+from tests.factories import CHEAP_HASHER, FrozenClock, class_rules
+from tests.web.test_no_key_leak import CANARIES, leaks, write_canary_pack
+
+PASSWORD = "a long enough password"
+
+
+@dataclass
+class Site:
+    client: TestClient
+    service: ExamService
+    clock: FrozenClock
+
+    @property
+    def accounts(self) -> AccountService:
+        accounts: AccountService = self.client.app.state.accounts  # type: ignore[attr-defined]
+        return accounts
+
+    @property
+    def classes(self) -> ClassService:
+        classes: ClassService = self.client.app.state.classes  # type: ignore[attr-defined]
+        return classes
+
+    def person(self, username: str, role: Role = Role.LEARNER) -> str:
+        """Make an account and return a session token for it."""
+        self.accounts.create_account(username=username, password=PASSWORD, role=role)
+        return self.accounts.sign_in(
+            username=username, password=PASSWORD, address="test", browser=None, ending=None
+        ).token
+
+    def as_(self, token: str) -> TestClient:
+        self.client.cookies.clear()
+        self.client.cookies.set(SESSION_COOKIE, token)
+        return self.client
+
+
+@pytest.fixture
+def site(tmp_path: Path, database: Database, clock: FrozenClock) -> Iterator[Site]:
+    """The app on a pack whose keys, feedback and explanations are canaries."""
+    folder = write_canary_pack(tmp_path / "canary")
+    service = ExamService(
+        database=database, pack=load_pack(folder), grace=timedelta(seconds=15), clock=clock
+    )
+    app = create_app(app_settings(database), service=service)
+    app.state.accounts.passwords = Passwords(CHEAP_HASHER)
+    with TestClient(app, follow_redirects=False) as client:
+        yield Site(client, service, clock)
+
+
+def new_class(site: Site, teacher: str, **rules: object) -> tuple[str, str]:
+    """Create a class exam through the form; return its id and join code."""
+    client = site.as_(teacher)
+    now = site.clock()
+    rule = class_rules(now, **rules)
+    form = {
+        "title": rule.title,
+        "opens_at": rule.opens_at.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": rule.closes_at.strftime("%Y-%m-%dT%H:%M"),
+        "minutes": str(rule.minutes),
+        **{d.value: str(n) for d, n in rule.counts.items()},
+        "at_submit": rule.at_submit.value,
+        "after_close": rule.after_close.value,
+        "attempts_allowed": str(rule.attempts_allowed),
+    }
+    created = client.post("/classes/new", data=form)
+    assert created.status_code == 303, created.text
+    class_id = created.headers["location"].split("/")[2]
+    live = client.get(f"/classes/{class_id}/live")
+    assert live.status_code == 200
+    code = site.classes.owned(instructor=site.accounts.signed_in(teacher), class_id=class_id).code
+    assert code in live.text
+    return class_id, code
+
+
+POLICIES = [
+    (Disclosure.SCORE, Disclosure.SCORE),
+    (Disclosure.SCORE, Disclosure.MARKS),
+    (Disclosure.SCORE, Disclosure.EVERYTHING),
+    (Disclosure.MARKS, Disclosure.EVERYTHING),
+    (Disclosure.EVERYTHING, Disclosure.EVERYTHING),
+]
+
+
+@pytest.mark.parametrize(("at_submit", "after_close"), POLICIES)
+def test_each_policy_shows_exactly_what_it_allows_before_and_after_the_close(
+    site: Site, at_submit: Disclosure, after_close: Disclosure
+) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code = new_class(site, teacher, at_submit=at_submit, after_close=after_close)
+    learner = site.as_(site.person("learner"))
+    seen: list[Response] = [
+        learner.get("/classes"),
+        learner.post("/classes/join", data={"code": code}),
+    ]
+    seen.append(learner.get(f"/classes/{class_id}"))
+    started = learner.post(f"/classes/{class_id}/start")
+    attempt_id = started.headers["location"].split("/")[2]
+    seen += [started, learner.get(f"/api/v1/attempts/{attempt_id}")]
+    for number in range(1, 16):
+        seen.append(learner.get(f"/attempts/{attempt_id}/questions/{number}"))
+        seen.append(
+            learner.put(f"/api/v1/attempts/{attempt_id}/answers/{number}", json={"option": "A"})
+        )
+    bank_ids = tuple(site.service.pack.questions)
+    assert all(not leaks(r, CANARIES + bank_ids) for r in seen), "leak before submit"
+
+    after_submit = [
+        learner.post(f"/api/v1/attempts/{attempt_id}/submit"),
+        learner.get(f"/attempts/{attempt_id}/result"),
+        learner.get(f"/attempts/{attempt_id}/result?only=wrong"),
+        learner.get(f"/api/v1/attempts/{attempt_id}/result"),
+        learner.get(f"/attempts/{attempt_id}/questions/1"),
+        learner.post("/practice/missed", data={"attempt": attempt_id}),
+        learner.get(f"/classes/{class_id}"),
+    ]
+    check_disclosure(after_submit, at_submit)
+
+    site.clock.advance(hours=2, seconds=1)
+    after_close_responses = [
+        learner.get(f"/attempts/{attempt_id}/result"),
+        learner.get(f"/api/v1/attempts/{attempt_id}/result"),
+    ]
+    check_disclosure(after_close_responses, after_close)
+
+
+def check_disclosure(responses: list[Response], shown: Disclosure) -> None:
+    everything = [r for r in responses if r.status_code == 200 and leaks(r)]
+    if shown is Disclosure.EVERYTHING:
+        assert everything, "the keys were not shown though the policy allows them"
+        return
+    assert not any(leaks(r) for r in responses), [r.url for r in responses if leaks(r)]
+    api = next(r for r in responses if r.url.path.startswith("/api/") and r.status_code == 200)
+    body = api.json()
+    assert body["disclosure"] == shown.value and body["total"] == 15
+    assert len(body["marks"]) == (15 if shown is Disclosure.MARKS else 0)
+    page = next(r for r in responses if r.url.path.endswith("/result"))
+    assert ("wrong or not answered" in page.text or "right</td>" in page.text) == (
+        shown is Disclosure.MARKS
+    )
+
+
+def test_a_class_of_200_through_the_api_agrees_with_the_database(site: Site) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code = new_class(site, teacher)
+    rng = random.Random(7)
+    chosen: dict[str, dict[int, str]] = {}
+    leavers = set()
+    for n in range(200):
+        client = site.as_(site.person(f"learner{n:03d}"))
+        joined = client.post("/api/v1/classes/join", json={"code": code.lower()})
+        assert joined.status_code == 200 and joined.json()["id"] == class_id
+        started = client.post(f"/api/v1/classes/{class_id}/attempts")
+        assert started.status_code == 201, started.text
+        attempt_id = started.json()["attempt_id"]
+        chosen[attempt_id] = {}
+        for number in range(1, 16):
+            if rng.random() < 0.9:
+                letter = rng.choice(LETTERS[:4])
+                saved = client.put(
+                    f"/api/v1/attempts/{attempt_id}/answers/{number}", json={"option": letter}
+                )
+                assert saved.status_code == 200
+                chosen[attempt_id][number] = letter
+        if n % 10 == 9:
+            leavers.add(attempt_id)  # walks away; the close submits it
+        else:
+            submitted = client.post(f"/api/v1/attempts/{attempt_id}/submit")
+            assert submitted.status_code == 200 and submitted.json()["disclosure"] == "score"
+            again = client.post(f"/api/v1/attempts/{attempt_id}/submit")
+            assert again.status_code == 409
+    instructor = site.as_(teacher)
+    closed = instructor.post(f"/classes/{class_id}/close")
+    assert "20 attempts in progress submitted" in closed.headers["location"].replace("%20", " ")
+
+    expected = {}
+    with site.service.database.read() as session:
+        rows = session.execute(select(AttemptRow).where(AttemptRow.class_exam_id == class_id))
+        attempts = {row.id: row for row in rows.scalars()}
+        answers = session.execute(select(AnswerRow)).scalars().all()
+    assert set(attempts) == set(chosen) and all(a.submitted_at for a in attempts.values())
+    stored: dict[str, dict[str, str | None]] = {}
+    for answer in answers:
+        stored.setdefault(answer.attempt_id, {})[answer.question_id] = answer.option_id
+    for attempt_id, row in attempts.items():
+        attempt = site.service.attempt(learner=row.owner, attempt_id=attempt_id)
+        right = 0
+        for number, slot in enumerate(attempt.slots, start=1):
+            letter = chosen[attempt_id].get(number)
+            assert slot.letter_of(stored.get(attempt_id, {}).get(slot.question_id)) == letter
+            right += (
+                letter is not None
+                and slot.option_for_letter(letter) == site.service.shown.of_slot(slot).key
+            )
+        assert row.score == right
+        expected[attempt_id] = (right, "deadline" if attempt_id in leavers else "learner")
+        assert row.submitted_by == expected[attempt_id][1]
+
+    table = list(
+        csv.DictReader(io.StringIO(instructor.get(f"/classes/{class_id}/results.csv").text))
+    )
+    assert len(table) == 200
+    assert {r["attempt"]: (int(r["score"]), r["submitted_by"]) for r in table} == expected
+    page = instructor.get(f"/classes/{class_id}/results")
+    assert page.text.count(f"/classes/{class_id}/sittings/") == 200
+    answers_csv = list(
+        csv.DictReader(io.StringIO(instructor.get(f"/classes/{class_id}/answers.csv").text))
+    )
+    assert len(answers_csv) == 200 * 15
+    per_attempt: dict[str, int] = {}
+    for r in answers_csv:
+        per_attempt[r["attempt"]] = per_attempt.get(r["attempt"], 0) + int(r["correct"])
+    assert per_attempt == {a: score for a, (score, _) in expected.items()}
+    stats = instructor.get(f"/classes/{class_id}/stats")
+    assert stats.status_code == 200 and "<strong>200</strong> learners" in stats.text
+    live = instructor.get(f"/classes/{class_id}/live.json").json()
+    assert live["counts"] == {"joined": 200, "started": 200, "in_progress": 0, "submitted": 200}
+
+
+def test_learners_cannot_reach_instructor_pages_and_bad_input_is_a_clear_error(
+    site: Site,
+) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code = new_class(site, teacher)
+    learner = site.as_(site.person("learner"))
+    for path in ("live", "live.json", "results", "results.csv", "answers.csv", "stats"):
+        assert learner.get(f"/classes/{class_id}/{path}").status_code == 404
+    assert learner.post(f"/classes/{class_id}/close").status_code == 404
+    assert learner.get("/classes/new").status_code == 404
+    refused = learner.post("/classes/join", data={"code": "WRONG9"})
+    assert refused.status_code == 404 and "No class exam has that code" in refused.text
+    assert learner.get(f"/classes/{class_id}").status_code == 404  # not a member yet
+    site.client.cookies.clear()
+    assert site.client.get(f"/classes/{class_id}").status_code == 403
+    teacher_client = site.as_(teacher)
+    bad = teacher_client.post(
+        "/classes/new",
+        data={"title": "x", "opens_at": "tomorrow", "closes_at": "", "minutes": "25"},
+    )
+    assert bad.status_code == 422 and "must be a date and time" in bad.text
+    assert 'value="x"' in bad.text  # the form comes back filled in
+    time = teacher_client.post(
+        f"/classes/{class_id}/time", data={"username": "learner", "multiplier": "9"}
+    )
+    assert time.status_code == 303 and "multiplier" in time.headers["location"]
+    assert teacher_client.get("/join/" + code).headers["location"].endswith(f"code={code}#join")

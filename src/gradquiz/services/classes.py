@@ -9,6 +9,8 @@ the exam pages save and submit them; their results pass the class's review polic
 import logging
 import random
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +40,7 @@ from gradquiz.storage.database import Executor
 log = logging.getLogger(__name__)
 
 _CODE_TRIES = 8
+_ANALYSES_KEPT = 8
 # The option a right answer counts under where the key's id varies between variants (no
 # option id has brackets).
 KEY = "(right answer)"
@@ -93,6 +96,14 @@ class ClassService:
     """Creates and runs class exams over one exam service (its pack, database and clock)."""
 
     exam: ExamService
+
+    def __post_init__(self) -> None:
+        # The last statistics of a few class exams, with the submissions they were computed
+        # from: reloading the page costs nothing until someone submits.
+        self._analyses: OrderedDict[str, tuple[tuple[int, datetime | None], ItemAnalysis]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
 
     def now(self) -> datetime:
         """The service's time (the exam service's clock, frozen in tests)."""
@@ -234,7 +245,8 @@ class ClassService:
         """Every submitted sitting of the class exam, graded, oldest first."""
         with self.exam.database.reading() as session:
             sittings = attempts_store.submitted_class_attempts(session=session, class_id=exam.id)
-        return [(a, grade_attempt(a, self.exam.shown.of(a))) for a in sittings]
+        shown = self.exam.shown.of_all(sittings)
+        return [(a, grade_attempt(a, q)) for a, q in zip(sittings, shown, strict=True)]
 
     def statistics(self, exam: ClassExam) -> ItemAnalysis:
         """Item and exam statistics from each member's first sitting, if submitted.
@@ -245,11 +257,25 @@ class ClassService:
         between variants, right answers count under KEY. InvalidInput with no sittings.
         """
         with self.exam.database.reading() as session:
+            fingerprint = store.submitted_fingerprint(session=session, class_id=exam.id)
+            kept = self._analyses.get(exam.id)
+            if kept is not None and kept[0] == fingerprint:
+                return kept[1]
             sittings = attempts_store.submitted_class_attempts(session=session, class_id=exam.id)
+        analysis = self._analyse(exam, sittings)
+        with self._lock:
+            self._analyses[exam.id] = (fingerprint, analysis)
+            while len(self._analyses) > _ANALYSES_KEPT:
+                self._analyses.popitem(last=False)
+        return analysis
+
+    def _analyse(self, exam: ClassExam, sittings: list[Attempt]) -> ItemAnalysis:
         first: dict[str, Attempt] = {}
         for attempt in sittings:
             first.setdefault(attempt.owner, attempt)
-        graded = [grade_attempt(a, self.exam.shown.of(a)).outcomes for a in first.values()]
+        firsts = list(first.values())
+        shown = self.exam.shown.of_all(firsts)
+        graded = [grade_attempt(a, q).outcomes for a, q in zip(firsts, shown, strict=True)]
         keys: dict[str, set[str]] = {q: set() for q in exam.question_ids}
         options: dict[str, dict[str, None]] = {q: {} for q in exam.question_ids}
         for outcomes in graded:

@@ -1,6 +1,6 @@
 """Every question exactly as an attempt showed it, even after the bank has changed."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,6 +36,21 @@ class ShownQuestions:
     def of(self, attempt: Attempt) -> tuple[Question, ...]:
         """The attempt's questions in slot order, as the learner saw them."""
         return tuple(self.of_slot(slot) for slot in attempt.slots)
+
+    def of_all(self, attempts: Sequence[Attempt]) -> list[tuple[Question, ...]]:
+        """Many attempts' questions at once (a class's): the numbers each drew are read from
+        the versions kept when it started, in a few queries, instead of drawn again."""
+        digests = {s.version for a in attempts for s in a.slots if s.seed is not None and s.version}
+        with self.database.reading() as session:
+            records = store.load_versions(session=session, digests=digests)
+        kept = {digest: question_from_record(record) for digest, record in records.items()}
+        return [
+            tuple(
+                kept[s.version] if s.seed is not None and s.version in kept else self.of_slot(s)
+                for s in attempt.slots
+            )
+            for attempt in attempts
+        ]
 
     def of_slot(self, slot: Slot) -> Question:
         """One slot's question as the learner saw it."""

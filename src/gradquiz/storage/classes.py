@@ -312,3 +312,14 @@ def _class_exam(row: Any) -> ClassExam:
         created_at=row.created_at,
         closed_early_at=row.closed_early_at,
     )
+
+
+def submitted_fingerprint(*, session: Executor, class_id: str) -> tuple[int, datetime | None]:
+    """How many sittings are submitted and the latest submission: when neither changed, the
+    first sittings (and so the class's statistics) are the same."""
+    row = session.execute(
+        select(func.count(), func.max(AttemptRow.submitted_at)).where(
+            AttemptRow.class_exam_id == class_id, AttemptRow.submitted_at.is_not(None)
+        )
+    ).one()
+    return int(row[0]), row[1]

@@ -1,0 +1,76 @@
+"""`gradquiz admin create-instructor`, `admin promote` and `stats` on a real database file."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gradquiz.cli import app
+from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.core.accounts import Role
+from gradquiz.services.accounts import AccountService
+from gradquiz.services.classes import ClassService
+from gradquiz.services.exam import ExamService
+from gradquiz.storage.accounts import account_by_username
+from gradquiz.storage.database import Database
+from tests.factories import account, class_rules
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    Database(url).migrate()
+    monkeypatch.setenv("GRADQUIZ_DATABASE_URL", url)
+    return url
+
+
+def role_of(url: str, username: str) -> Role | None:
+    with Database(url).read() as session:
+        found = account_by_username(session=session, username_key=username.lower())
+    return found[0].role if found else None
+
+
+def test_create_instructor_asks_for_the_password_twice(database_url: str) -> None:
+    typed = "a long enough password\na long enough password\n"
+    result = runner.invoke(app, ["admin", "create-instructor", "Prof"], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "instructor Prof created" in result.output
+    assert role_of(database_url, "prof") is Role.INSTRUCTOR
+    again = runner.invoke(app, ["admin", "create-instructor", "prof"], input=typed)
+    assert again.exit_code == 1 and "taken" in str(again.exception or again.output)
+
+
+def test_promote_makes_an_existing_account_an_instructor(database_url: str) -> None:
+    service = ExamService(database=Database(database_url), pack=load_pack(builtin_pack_dir()))
+    AccountService(exam=service).create_account(
+        username="ada", password="a long enough password", role=Role.LEARNER
+    )
+    result = runner.invoke(app, ["admin", "promote", "Ada"])
+    assert result.exit_code == 0, result.output
+    assert role_of(database_url, "ada") is Role.INSTRUCTOR
+    missing = runner.invoke(app, ["admin", "promote", "nobody"])
+    assert missing.exit_code == 1
+
+
+def test_stats_prints_the_classs_figures(database_url: str) -> None:
+    service = ExamService(database=Database(database_url), pack=load_pack(builtin_pack_dir()))
+    now = datetime.now(UTC)
+    teacher = account(service.database, "teacher", Role.INSTRUCTOR, now)
+    classes = ClassService(exam=service)
+    exam = classes.create(instructor=teacher, rules=class_rules(now))
+    for n in range(3):
+        learner = account(service.database, f"learner{n}", Role.LEARNER, now)
+        classes.join(learner=learner, code=exam.code)
+        attempt = classes.start(learner=learner, class_id=exam.id)
+        for number in range(1, n + 2):
+            service.save_answer(
+                learner=learner.owner, attempt_id=attempt.id, number=number, letter="A"
+            )
+        service.submit(learner=learner.owner, attempt_id=attempt.id)
+    result = runner.invoke(app, ["stats", exam.code])
+    assert result.exit_code == 0, result.output
+    assert "3 learners, 15 items" in result.output and "KR-20" in result.output
+    assert exam.question_ids[0] in result.output

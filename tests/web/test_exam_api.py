@@ -159,6 +159,8 @@ def test_openapi_document_describes_the_api(client: TestClient) -> None:
         "/api/v1/attempts/{attempt_id}/answers/{number}",
         "/api/v1/attempts/{attempt_id}/submit",
         "/api/v1/attempts/{attempt_id}/result",
+        "/api/v1/classes/join",
+        "/api/v1/classes/{class_id}/attempts",
     }
     assert "404" in paths["/api/v1/attempts/{attempt_id}"]["get"]["responses"]
 

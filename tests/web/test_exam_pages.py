@@ -341,5 +341,7 @@ def test_a_question_page_offers_no_way_off_that_skips_saving(client: TestClient)
     header = page[page.index('<header class="site-header">') : page.index("</header>")]
     assert "<a " not in header and 'class="site-nav"' not in header
     assert 'form="answer-form" name="go" value="home"' in header
+    footer = page[page.index('<footer class="site-footer">') : page.index("</footer>")]
+    assert "<a " not in footer  # a link there would leave without saving
     landing = client.get("/").text
     assert 'class="site-nav"' in landing and 'href="/practice"' in landing

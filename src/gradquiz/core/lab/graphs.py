@@ -1,7 +1,7 @@
 """Computational graphs: nodes with forward values, edges with local derivatives, and the
 backward pass as steps in reverse topological order with running sums at fan-outs.
 
-A graph is built from a program: named assignments such as the seed's neuron
+A graph is built from a program: named assignments such as the worked example's neuron
 (z = w*x + b; a = sigmoid(z); L = 0.5*(y - a)**2), each parsed by the safe parser. The last
 assignment is the output, whose gradient is seeded with 1.
 """

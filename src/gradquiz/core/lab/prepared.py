@@ -35,7 +35,7 @@ class PreparedGraph:
 PREPARED = (
     PreparedGraph(
         "neuron",
-        "The seed's neuron",
+        "The worked example's neuron",
         "One sigmoid neuron with a squared-error loss: the chain rule from L back to w and b.",
         (("z", "w*x + b"), ("a", "sigmoid(z)"), ("L", "0.5*(y - a)**2")),
         (("w", 0.5), ("x", 2.0), ("b", -1.0), ("y", 1.0)),

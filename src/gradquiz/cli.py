@@ -145,7 +145,10 @@ def stats(
         f"mean {e.mean:.2f}, sd {e.sd:.2f}, KR-20 {kr20}; upper/lower groups of "
         f"{analysis.group_size}; computed in {took * 1000:.0f} ms"
     )
-    table = Table("#", "item", "facility", "D", "r_pb", "flags")
+    table = Table("#")
+    table.add_column("item", overflow="fold")  # ids are long; fold them, never cut them
+    for heading in ("facility", "D", "r_pb", "flags"):
+        table.add_column(heading)
     for number, item in enumerate(analysis.items, start=1):
         r_pb = "–" if item.point_biserial is None else f"{item.point_biserial:.3f}"
         flags = ", ".join(f.value for f in item.flags) or "–"

@@ -70,7 +70,7 @@ def test_stats_prints_the_classs_figures(database_url: str) -> None:
                 learner=learner.owner, attempt_id=attempt.id, number=number, letter="A"
             )
         service.submit(learner=learner.owner, attempt_id=attempt.id)
-    result = runner.invoke(app, ["stats", exam.code])
+    result = runner.invoke(app, ["stats", exam.code], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "3 learners, 15 items" in result.output and "KR-20" in result.output
     assert exam.question_ids[0] in result.output

@@ -17,14 +17,15 @@ def test_a_served_pack_gives_the_same_variants_as_a_checked_one() -> None:
             assert question.resolve(seed).stem == checked.questions[question_id].resolve(seed).stem
 
 
-def test_serving_the_pack_imports_no_sympy() -> None:
+def test_serving_the_pack_imports_no_sympy_and_no_numpy() -> None:
+    # Both load on first use (a generator, the lab, class statistics), not at start-up.
     probe = (
         "import sys; from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack;"
         "import gradquiz.web.app; serving_pack(builtin_pack_dir());"
-        "print('sympy' in sys.modules)"
+        "print('sympy' in sys.modules, 'numpy' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
 
 
 def test_a_broken_generator_is_reported_by_warm_up_not_at_load(tmp_path: Path) -> None:

@@ -64,8 +64,10 @@ def serving_pack(directory: Path) -> Pack:
 
     Start-up then skips sympy and the generators' compiled keys; a server warms them up in
     the background (`warm_up`), and `gradquiz check` runs every generator before release.
+    The authoring checks (near-duplicate stems, key positions, code blocks that run, disjoint
+    exams) are `gradquiz check`'s too: a server checks only what it needs to serve.
     """
-    return _valid_pack(directory, *_read_pack(directory, 0, deferred=True))
+    return _valid_pack(directory, *_read_pack(directory, 0, deferred=True, authoring=False))
 
 
 def warm_up(pack: Pack) -> list[str]:
@@ -93,7 +95,7 @@ def check_pack(directory: Path, seeds: int = CHECK_SEEDS) -> list[Problem]:
 
 
 def _read_pack(
-    directory: Path, seeds: int, *, deferred: bool = False
+    directory: Path, seeds: int, *, deferred: bool = False, authoring: bool = True
 ) -> tuple[Pack | None, list[Problem]]:
     problems: list[Problem] = []
     manifest = directory / "pack.toml"
@@ -105,7 +107,8 @@ def _read_pack(
     modules = GeneratorModules(directory / "generators", deferred=deferred)
     questions, paths = _read_questions(directory / "questions", problems, modules)
     problems.extend(check_generators(questions, paths, seeds))
-    problems.extend(code_block_problems(directory))
+    if authoring:
+        problems.extend(code_block_problems(directory))
     if spec is None or page is None:
         return None, problems
     topics = tuple(Topic(id=t.id, name=t.name, required=t.required) for t in spec.topics)
@@ -117,7 +120,7 @@ def _read_pack(
     reason = unfillable_reason(questions.values(), blueprint)
     if reason is not None:
         problems.append(Problem(manifest, line_of(manifest, "blueprint"), reason))
-    elif spec.disjoint_exams > 1:
+    elif authoring and spec.disjoint_exams > 1:
         found = disjoint_exam_count(questions.values(), blueprint, target=spec.disjoint_exams)
         if found < spec.disjoint_exams:
             problems.append(
@@ -128,8 +131,9 @@ def _read_pack(
                     f"disjoint_exams asks for {spec.disjoint_exams}",
                 )
             )
-    problems.extend(near_duplicate_stems(questions, paths))
-    problems.extend(key_position_problems(questions, paths, manifest, seeds))
+    if authoring:
+        problems.extend(near_duplicate_stems(questions, paths))
+        problems.extend(key_position_problems(questions, paths, manifest, seeds))
     pack = Pack(
         id=spec.id,
         title=spec.title,

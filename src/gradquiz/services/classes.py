@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +29,6 @@ from gradquiz.core.classes import (
     join_code,
     normal_code,
 )
-from gradquiz.core.item_stats import Item, ItemAnalysis, Response, analyse_items
 from gradquiz.core.scoring import Result, grade_attempt
 from gradquiz.errors import AttemptInProgress, GradquizError, InvalidInput, NotFound
 from gradquiz.services.exam import ExamService
@@ -36,6 +36,9 @@ from gradquiz.storage import attempts as attempts_store
 from gradquiz.storage import classes as store
 from gradquiz.storage.classes import Event, Member, Sitting
 from gradquiz.storage.database import Executor
+
+if TYPE_CHECKING:  # numpy loads with the statistics, not with every server
+    from gradquiz.core.item_stats import ItemAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +251,7 @@ class ClassService:
         shown = self.exam.shown.of_all(sittings)
         return [(a, grade_attempt(a, q)) for a, q in zip(sittings, shown, strict=True)]
 
-    def statistics(self, exam: ClassExam) -> ItemAnalysis:
+    def statistics(self, exam: ClassExam) -> "ItemAnalysis":
         """Item and exam statistics from each member's first sitting, if submitted.
 
         A parametrized question is one item (its generator) whatever numbers each learner
@@ -269,7 +272,9 @@ class ClassService:
                 self._analyses.popitem(last=False)
         return analysis
 
-    def _analyse(self, exam: ClassExam, sittings: list[Attempt]) -> ItemAnalysis:
+    def _analyse(self, exam: ClassExam, sittings: list[Attempt]) -> "ItemAnalysis":
+        from gradquiz.core.item_stats import Item, Response, analyse_items
+
         first: dict[str, Attempt] = {}
         for attempt in sittings:
             first.setdefault(attempt.owner, attempt)

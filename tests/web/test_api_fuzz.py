@@ -164,3 +164,16 @@ def test_nul_bytes_anywhere_are_a_400_or_422(client: TestClient) -> None:
     assert client.get("/api/v1/attempts/ab%00cd").json()["error"]["status"] == 400
     written = client.post("/interview/chain-rule/answer", data={"answer": "chain\x00rule"})
     assert written.status_code == 422 and "control character (U+0000)" in written.text
+
+
+def test_a_nul_byte_never_reaches_the_log(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    exam = client.post("/api/v1/attempts").json()["id"]
+    client.get("/attempts/ab%00cd")
+    client.put(f"/api/v1/attempts/{exam}/answers/1", json={"option": "A\x00"})
+    client.post(f"/attempts/{exam}/questions/1", data={"option": "A", "go": "1\x00"})
+    client.post("/interview/chain-rule/answer", data={"answer": "chain\x00rule"})
+    assert caplog.records, "nothing was logged, so nothing was checked"
+    assert not [r for r in caplog.records if "\x00" in r.getMessage()]

@@ -65,3 +65,16 @@ def test_the_account_tables_come_and_go_with_their_migrations(tmp_path: Path) ->
     database.migrate()
     assert account_tables <= set(inspect(database.engine).get_table_names())
     database.dispose()
+
+
+def test_the_newest_migration_by_file_name_is_alembics_head(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from gradquiz.storage.database import alembic_config, newest_migration
+
+    assert newest_migration() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    database = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert not database._at_newest_migration()  # a new file: Alembic must run
+    database.migrate()
+    assert database._at_newest_migration()
+    database.dispose()

@@ -7,8 +7,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gradquiz.storage.write_lock import ProcessWriteLock
@@ -84,7 +85,13 @@ class Database:
             yield
 
     def migrate(self) -> None:
-        """Bring the schema up to the newest migration."""
+        """Bring the schema up to the newest migration.
+
+        A database already at the newest one is recognised with one query, without loading
+        Alembic and every migration script (0.17 s of a server's start).
+        """
+        if self._at_newest_migration():
+            return
         from alembic import command  # imported here: serving without migrating never needs it
 
         with self.engine.begin() as connection:
@@ -92,9 +99,25 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
+    def _at_newest_migration(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                stored = connection.execute(text("SELECT version_num FROM alembic_version"))
+                versions = set(stored.scalars())
+        except SQLAlchemyError:  # no such table yet: a new database
+            return False
+        return versions == {newest_migration()}
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def newest_migration() -> str:
+    """The newest revision: migration files are named after their revision, in order."""
+    scripts = files("gradquiz") / "storage" / "migrations" / "versions"
+    names = [p.name for p in scripts.iterdir() if p.name[:4].isdigit() and p.name.endswith(".py")]
+    return max(names)[:4]
 
 
 def alembic_config() -> Any:

@@ -94,6 +94,14 @@ def test_an_anonymous_history_goes_into_the_account_and_to_a_second_browser(
     second.wait_for_url(live_server + "/")
     expect(second.locator(".history-table tbody tr")).to_have_count(1)
     expect(second.locator(".interview-list")).to_contain_text("0 of 6 key points")
+    for path in ("/progress", "/review"):  # the same progress and review queue in both
+        first.goto(live_server + path)
+        second.goto(live_server + path)
+        mine, theirs = first.locator("main").inner_text(), second.locator("main").inner_text()
+        assert mine == theirs, path
+    second.goto(live_server + "/progress")  # …and not because both are empty
+    expect(second.get_by_role("region", name="Your exams").locator("tbody tr")).to_have_count(1)
+    second.goto(live_server + "/")
     second.get_by_role("link", name="See result").click()
     expect(second.get_by_role("heading", name="Your result")).to_be_visible()
     start_exam(second, live_server)  # its saves go through the API as the account's

@@ -1,7 +1,7 @@
 """One error hierarchy: every error a user can cause carries a message and an HTTP status."""
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -63,12 +63,15 @@ class NotSubmitted(GradquizError):
 class Withheld(GradquizError):
     """A class exam's review policy does not yet show this attempt's keys and feedback.
 
-    It carries what the policy does show from: the policy in force, the attempt and its grade.
+    It carries what the policy does show from: the policy in force, the attempt and its grade,
+    and when everything will be shown (None if the policy never shows it).
     """
 
     status = 403
 
-    def __init__(self, shown: Any, attempt: Any, result: Any) -> None:
+    def __init__(
+        self, shown: Any, attempt: Any, result: Any, everything_from: datetime | None
+    ) -> None:
         super().__init__(
             "Your instructor shows this exam's answers later; until then you see "
             + ("your score." if shown == "score" else "your score and which answers were right.")
@@ -76,6 +79,7 @@ class Withheld(GradquizError):
         self.shown = shown
         self.attempt = attempt
         self.result = result
+        self.everything_from = everything_from
 
 
 class TooManyRequests(GradquizError):

@@ -67,11 +67,6 @@ class Standing:
         """The member's newest sitting, if any."""
         return self.sittings[-1] if self.sittings else None
 
-    @property
-    def first(self) -> Sitting | None:
-        """The member's first sitting, the one results and statistics count."""
-        return self.sittings[0] if self.sittings else None
-
 
 @dataclass(frozen=True)
 class LearnerView:
@@ -149,18 +144,6 @@ class ClassService:
             exam = store.load_class_exam(session=session, class_id=class_id)
         if exam is None or exam.instructor != instructor.id:
             raise NotFound("No such class exam.")
-        return exam
-
-    def of_attempt(self, attempt: Attempt) -> ClassExam:
-        """The class exam an attempt sits (NotFound for a learner's own attempt)."""
-        with self.exam.database.reading() as session:
-            exam = (
-                store.load_class_exam(session=session, class_id=attempt.class_exam_id)
-                if attempt.class_exam_id
-                else None
-            )
-        if exam is None:
-            raise NotFound("That attempt is not part of a class exam.")
         return exam
 
     def taught(self, *, instructor: Account) -> list[ClassExam]:

@@ -174,18 +174,16 @@ class ExamService:
             raise NotSubmitted("The result is shown once the attempt has been submitted.")
         result = grade_attempt(attempt, self.shown.of(attempt))
         if attempt.class_exam_id is not None:
-            shown = self.disclosure(attempt.class_exam_id)
+            with self.database.reading() as session:
+                exam = classes.load_class_exam(session=session, class_id=attempt.class_exam_id)
+            if exam is None:
+                raise NotFound("No such class exam.")
+            shown = exam.disclosure(self.clock())
             if shown is not Disclosure.EVERYTHING:
-                raise Withheld(shown, attempt, result)
+                # Withheld now, so everything comes (if ever) with the close.
+                opens = exam.closes if exam.rules.after_close is Disclosure.EVERYTHING else None
+                raise Withheld(shown, attempt, result, everything_from=opens)
         return attempt, result
-
-    def disclosure(self, class_exam_id: str) -> Disclosure:
-        """What the class exam's review policy shows of a submitted attempt now."""
-        with self.database.reading() as session:
-            exam = classes.load_class_exam(session=session, class_id=class_exam_id)
-        if exam is None:
-            raise NotFound("No such class exam.")
-        return exam.disclosure(self.clock())
 
     def sweep(self, *, stopping: Callable[[], bool] = lambda: False) -> int:
         """Submit every attempt whose deadline and grace have passed; return how many this did.

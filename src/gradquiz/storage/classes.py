@@ -99,13 +99,6 @@ def class_exam_by_code(*, session: Executor, code: str) -> ClassExam | None:
     return None if row is None else _class_exam(row)
 
 
-def class_exam_of_attempt(*, session: Executor, attempt_id: str) -> ClassExam | None:
-    """The class exam an attempt sits, or None for a learner's own attempt."""
-    query = select(_EXAMS).join(AttemptRow, AttemptRow.class_exam_id == _EXAMS.c.id)
-    row = session.execute(query.where(AttemptRow.id == attempt_id)).one_or_none()
-    return None if row is None else _class_exam(row)
-
-
 def instructor_class_exams(*, session: Executor, instructor_id: str) -> list[ClassExam]:
     """The instructor's class exams, newest first."""
     query = select(_EXAMS).where(_EXAMS.c.instructor_id == instructor_id)

@@ -150,5 +150,5 @@ async def read_result(
             request, ("json", attempt_id), learner, render
         )
     except Withheld as withheld:
-        return withheld_out(request, withheld)
+        return withheld_out(withheld)
     return response

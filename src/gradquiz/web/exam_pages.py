@@ -226,7 +226,5 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
     except NotSubmitted:
         return _see_other(f"/attempts/{attempt_id}/review")
     except Withheld as withheld:
-        return render_page(
-            request, "classes/withheld.html", withheld=withheld_out(request, withheld)
-        )
+        return render_page(request, "classes/withheld.html", withheld=withheld_out(withheld))
     return response

@@ -1,24 +1,17 @@
 """What a class attempt's result shows while the class's review policy withholds its keys."""
 
-from fastapi import Request
-
 from gradquiz.core.attempts import Attempt
-from gradquiz.core.classes import Disclosure, Window
+from gradquiz.core.classes import Disclosure
 from gradquiz.core.scoring import Result
 from gradquiz.errors import Withheld
 from gradquiz.web.schemas import MarkOut, WithheldOut
 
 
-def withheld_out(request: Request, withheld: Withheld) -> WithheldOut:
+def withheld_out(withheld: Withheld) -> WithheldOut:
     """What a class attempt's review policy shows now: the score, and marks if it allows."""
     attempt: Attempt = withheld.attempt
     result: Result = withheld.result
     marks = withheld.shown == Disclosure.MARKS
-    exam = request.app.state.classes.of_attempt(attempt)
-    later = (
-        exam.rules.after_close is Disclosure.EVERYTHING
-        and exam.window(request.app.state.service.clock()) is not Window.CLOSED
-    )
     return WithheldOut(
         attempt_id=attempt.id,
         disclosure=str(withheld.shown),
@@ -30,5 +23,5 @@ def withheld_out(request: Request, withheld: Withheld) -> WithheldOut:
             if marks
         ],
         message=withheld.message,
-        everything_from=exam.closes if later else None,
+        everything_from=withheld.everything_from,
     )

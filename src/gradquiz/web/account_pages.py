@@ -7,14 +7,14 @@ Fetch Metadata middleware). A refused form comes back filled in, with what was w
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
 from gradquiz.errors import GradquizError, InvalidInput, SignInRequired, TooManyRequests
 from gradquiz.services.accounts import NewSession
 from gradquiz.web.identity import browser_owner, client_address, forget_identity
 from gradquiz.web.sessions import accounts, end_session, session_token, signed_in, start_session
-from gradquiz.web.templating import render_page
+from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,10 +28,6 @@ HOLDING_NAMES = {
     "seen_questions": "Questions seen in exams",
     "interview_responses": "Interview answers",
 }
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 def _form(
@@ -53,7 +49,7 @@ def _form(
 
 
 def _signed_in_to(request: Request, new: NewSession, destination: str) -> Response:
-    response = _see_other(destination)
+    response = see_other(destination)
     start_session(request, response, new)
     return response
 
@@ -93,7 +89,7 @@ def sign_up(
 def sign_in_page(request: Request) -> Response:
     """The sign-in form; a signed-in browser goes to its account instead."""
     if signed_in(request):
-        return _see_other("/account")
+        return see_other("/account")
     return _form(request, "accounts/sign_in.html", None, username="")
 
 
@@ -117,7 +113,7 @@ def sign_in(request: Request, username: Username = "", password: Password = "") 
 def sign_out(request: Request) -> Response:
     """End this browser's session; it starts again with a fresh anonymous identity."""
     accounts(request).sign_out(session_token(request))
-    response = _see_other("/")
+    response = see_other("/")
     end_session(request, response)
     forget_identity(request, response)
     return response
@@ -128,7 +124,7 @@ def account_page(request: Request) -> Response:
     """The account: what it holds, the password form and the way to delete it."""
     account = signed_in(request)
     if account is None:
-        return _see_other("/account/sign-in")
+        return see_other("/account/sign-in")
     return _account_form(request, account, None)
 
 
@@ -183,7 +179,7 @@ def delete_account(request: Request, password: Password = "") -> Response:
         )
     except REFUSALS as refusal:
         return _account_form(request, account, refusal, refused="delete")
-    response = _see_other("/account/deleted")
+    response = see_other("/account/deleted")
     end_session(request, response)
     forget_identity(request, response)
     return response

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.accounts import Account, Role
 from gradquiz.core.attempts import SubmitReason
@@ -29,7 +29,7 @@ from gradquiz.services.classes import ClassService, Standing
 from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.schemas import ClassJoinIn, ClassOut, documented_errors
 from gradquiz.web.sessions import signed_in
-from gradquiz.web.templating import render_page
+from gradquiz.web.templating import render_page, see_other
 from gradquiz.web.views import result_view
 
 router = APIRouter(include_in_schema=False)
@@ -60,10 +60,6 @@ def _classes(request: Request) -> ClassService:
     return service
 
 
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
-
-
 def _account(request: Request) -> Account:
     account = signed_in(request)
     if account is None:
@@ -81,23 +77,13 @@ def _now(request: Request) -> datetime:
 @router.get("/classes", response_class=HTMLResponse)
 def index(request: Request, code: str = "") -> Response:
     """Join a class by code; your classes; for instructors, the classes you run."""
-    account = signed_in(request)
-    classes = _classes(request)
-    return render_page(
-        request,
-        "classes/index.html",
-        account=account,
-        code=code[:32],
-        joined=classes.joined(learner=account) if account else [],
-        taught=classes.taught(instructor=account) if account and _teaches(account) else [],
-        now=_now(request),
-    )
+    return _index(request, signed_in(request), code, None)
 
 
 @router.get("/join/{code}")
 def join_link(code: str) -> Response:
     """A class's join link: the join form with its code filled in."""
-    return _see_other(f"/classes?code={''.join(c for c in code[:32] if c.isalnum())}#join")
+    return see_other(f"/classes?code={''.join(c for c in code[:32] if c.isalnum())}#join")
 
 
 @router.post("/classes/join")
@@ -105,12 +91,12 @@ def join(request: Request, code: Text) -> Response:
     """Join the class exam with this code, then see it."""
     account = signed_in(request)
     if account is None:
-        return _see_other("/account/sign-in")
+        return see_other("/account/sign-in")
     try:
         exam = _classes(request).join(learner=account, code=code)
     except GradquizError as refusal:
-        return _index_refused(request, account, refusal, code)
-    return _see_other(f"/classes/{exam.id}")
+        return _index(request, account, code, refusal)
+    return see_other(f"/classes/{exam.id}")
 
 
 @router.get("/classes/new", response_class=HTMLResponse)
@@ -130,7 +116,7 @@ async def create(request: Request) -> Response:
         exam = _classes(request).create(instructor=account, rules=rules)
     except GradquizError as refusal:
         return _new_form(request, refusal, form)
-    return _see_other(f"/classes/{exam.id}/live")
+    return see_other(f"/classes/{exam.id}/live")
 
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
@@ -141,7 +127,7 @@ def class_page(request: Request, class_id: ClassId) -> Response:
     if _teaches(account):
         try:
             classes.owned(instructor=account, class_id=class_id)
-            return _see_other(f"/classes/{class_id}/live")
+            return see_other(f"/classes/{class_id}/live")
         except NotFound:
             pass
     view = classes.for_learner(learner=account, class_id=class_id)
@@ -152,7 +138,7 @@ def class_page(request: Request, class_id: ClassId) -> Response:
 def start(request: Request, class_id: ClassId) -> Response:
     """Start (or resume) the member's sitting and go to its first question."""
     attempt = _classes(request).start(learner=_account(request), class_id=class_id)
-    return _see_other(f"/attempts/{attempt.id}")
+    return see_other(f"/attempts/{attempt.id}")
 
 
 # Instructors ------------------------------------------------------------------------------
@@ -165,8 +151,8 @@ def promote(request: Request, username: Text) -> Response:
     try:
         promoted = request.app.state.accounts.promote(by=account, username=username)
     except GradquizError as refusal:
-        return _index_refused(request, account, refusal, "")
-    return _see_other(f"/classes?promoted={promoted.username}")
+        return _index(request, account, "", refusal)
+    return see_other(f"/classes?promoted={promoted.username}")
 
 
 @router.get("/classes/{class_id}/live", response_class=HTMLResponse)
@@ -215,10 +201,10 @@ def give_time(
             extra_minutes=int(_number(extra_minutes, "The extension", int)),
         )
     except InvalidInput as refusal:
-        return _see_other(f"/classes/{class_id}/live?notice={refusal.message}#time")
+        return see_other(f"/classes/{class_id}/live?notice={refusal.message}#time")
     notice = f"{member.username} now has time × {member.multiplier:g}"
     notice += f" and {int(member.extra.total_seconds() // 60)} extra minutes."
-    return _see_other(f"/classes/{class_id}/live?notice={notice}#time")
+    return see_other(f"/classes/{class_id}/live?notice={notice}#time")
 
 
 @router.post("/classes/{class_id}/close")
@@ -226,7 +212,7 @@ def close(request: Request, class_id: ClassId) -> Response:
     """Close the window now; every open sitting is submitted at once."""
     submitted = _classes(request).close_now(instructor=_instructor(request), class_id=class_id)
     notice = f"Closed. {submitted} attempt{'s' if submitted != 1 else ''} in progress submitted."
-    return _see_other(f"/classes/{class_id}/live?notice={notice}")
+    return see_other(f"/classes/{class_id}/live?notice={notice}")
 
 
 @router.get("/classes/{class_id}/results", response_class=HTMLResponse)
@@ -349,19 +335,20 @@ def _owned(request: Request, class_id: str) -> ClassExam:
     return _classes(request).owned(instructor=_instructor(request), class_id=class_id)
 
 
-def _index_refused(
-    request: Request, account: Account, refusal: GradquizError, code: str
+def _index(
+    request: Request, account: Account | None, code: str, refusal: GradquizError | None
 ) -> Response:
+    """The classes page, with the reason a form on it was refused if one was."""
     classes = _classes(request)
     return render_page(
         request,
         "classes/index.html",
-        status=refusal.status,
-        error=refusal.message,
+        status=refusal.status if refusal else 200,
+        error=refusal.message if refusal else None,
         account=account,
         code=code[:32],
-        joined=classes.joined(learner=account),
-        taught=classes.taught(instructor=account) if _teaches(account) else [],
+        joined=classes.joined(learner=account) if account else [],
+        taught=classes.taught(instructor=account) if account and _teaches(account) else [],
         now=_now(request),
     )
 

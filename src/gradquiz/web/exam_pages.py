@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.attempts import Attempt
 from gradquiz.errors import (
@@ -15,7 +15,7 @@ from gradquiz.errors import (
 )
 from gradquiz.services.exam import ExamService
 from gradquiz.web.identity import Learner, ensure_learner
-from gradquiz.web.templating import render_html, render_page
+from gradquiz.web.templating import render_html, render_page, see_other
 from gradquiz.web.views import AttemptView, attempt_view, result_view
 from gradquiz.web.withheld import withheld_out
 
@@ -29,10 +29,6 @@ _PLACES = {"next", "prev", "review", "home", "clear"}
 def _service(request: Request) -> ExamService:
     service: ExamService = request.app.state.service
     return service
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 def _view(request: Request, attempt: Attempt) -> AttemptView:
@@ -69,7 +65,7 @@ async def start(
     replacing: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     """Start an exam and go to its first question; offer Resume while one is in progress."""
-    response = _see_other("/")
+    response = see_other("/")
     request.app.state.start_limits.check(request, learner)
     learner = ensure_learner(request, response, learner)
     service = _service(request)
@@ -89,12 +85,12 @@ async def resume(request: Request, attempt_id: str, learner: Learner) -> Respons
     """Go back into an attempt: its first unanswered question, or the result if it is over."""
     attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
-        return _see_other(f"/attempts/{attempt_id}/result")
+        return see_other(f"/attempts/{attempt_id}/result")
     unanswered = attempt.unanswered()
     if not unanswered:
-        return _see_other(f"/attempts/{attempt_id}/review")
+        return see_other(f"/attempts/{attempt_id}/review")
     number = [s.question_id for s in attempt.slots].index(unanswered[0]) + 1
-    return _see_other(f"/attempts/{attempt_id}/questions/{number}")
+    return see_other(f"/attempts/{attempt_id}/questions/{number}")
 
 
 @router.get("/attempts/{attempt_id}/questions/{number}", response_class=HTMLResponse)
@@ -102,7 +98,7 @@ async def question(request: Request, attempt_id: str, number: int, learner: Lear
     """One question of the exam, with the palette and the countdown."""
     attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
-        return _see_other(f"/attempts/{attempt_id}/result")
+        return see_other(f"/attempts/{attempt_id}/result")
     attempt.slot_at(number)  # NotFound outside 1..15
     view = _view(request, attempt)
     current = view.questions[number - 1]
@@ -127,7 +123,7 @@ async def answer(
     service = _service(request)
     attempt = service.attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
-        return _see_other(f"/attempts/{attempt_id}/result?closed=1")
+        return see_other(f"/attempts/{attempt_id}/result?closed=1")
     attempt.slot_at(number)
     destination = _destination(attempt_id, number, len(attempt.slots), go)
     try:
@@ -141,7 +137,7 @@ async def answer(
         )
     except AttemptClosed:
         return render_page(request, "exam/closed.html", status=409, attempt_id=attempt_id)
-    return _see_other(destination)
+    return see_other(destination)
 
 
 def _destination(attempt_id: str, number: int, total: int, go: str) -> str:
@@ -169,7 +165,7 @@ async def review(request: Request, attempt_id: str, learner: Learner) -> Respons
     """Overview before submitting: answered, unanswered and marked questions."""
     attempt = _service(request).attempt(learner=learner, attempt_id=attempt_id)
     if attempt.is_submitted:
-        return _see_other(f"/attempts/{attempt_id}/result")
+        return see_other(f"/attempts/{attempt_id}/result")
     confirm = request.query_params.get("confirm") == "1" and bool(attempt.unanswered())
     return render_page(
         request, "exam/review.html", attempt=_view(request, attempt), confirm=confirm
@@ -179,7 +175,7 @@ async def review(request: Request, attempt_id: str, learner: Learner) -> Respons
 @router.get("/attempts/{attempt_id}/submit")
 async def submit_page(attempt_id: str) -> Response:
     """Reloading the confirmation shows the review page it came from."""
-    return _see_other(f"/attempts/{attempt_id}/review")
+    return see_other(f"/attempts/{attempt_id}/review")
 
 
 @router.post("/attempts/{attempt_id}/submit")
@@ -194,9 +190,9 @@ async def submit(
     attempt = service.attempt(learner=learner, attempt_id=attempt_id)
     if not attempt.is_submitted:
         if attempt.unanswered() and confirm != "yes":
-            return _see_other(f"/attempts/{attempt_id}/review?confirm=1#confirm-box")
+            return see_other(f"/attempts/{attempt_id}/review?confirm=1#confirm-box")
         service.submit(learner=learner, attempt_id=attempt_id)
-    return _see_other(f"/attempts/{attempt_id}/result")
+    return see_other(f"/attempts/{attempt_id}/result")
 
 
 @router.get("/attempts/{attempt_id}/result", response_class=HTMLResponse)
@@ -224,7 +220,7 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:
-        return _see_other(f"/attempts/{attempt_id}/review")
+        return see_other(f"/attempts/{attempt_id}/review")
     except Withheld as withheld:
         return render_page(request, "classes/withheld.html", withheld=withheld_out(withheld))
     return response

@@ -5,7 +5,7 @@ Every action is a plain form post; static/practice.js only keeps choice and typi
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.questions import Difficulty
 from gradquiz.errors import InvalidInput
@@ -20,7 +20,7 @@ from gradquiz.web.practice_views import (
     set_view,
     summary_rows,
 )
-from gradquiz.web.templating import render_page
+from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,10 +28,6 @@ router = APIRouter(include_in_schema=False)
 def _practice(request: Request) -> PracticeService:
     practice: PracticeService = request.app.state.practice
     return practice
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/practice", response_class=HTMLResponse)
@@ -62,7 +58,7 @@ def start_practice(
     count: Annotated[str, Form(max_length=8)] = str(SET_SIZES[0]),
 ) -> Response:
     """Start a set of the chosen topics and difficulties and go to its first question."""
-    response = _see_other("/practice")
+    response = see_other("/practice")
     learner = ensure_learner(request, response, learner)
     size = _set_size(count)
     practice = _practice(request).start(
@@ -90,7 +86,7 @@ def practise_missed(
     submitted, result = exam.result(learner=learner, attempt_id=attempt)
     assert learner is not None  # result() refuses an attempt without its owner
     practice = _practice(request).start_missed(learner=learner, attempt=submitted, result=result)
-    return _see_other(f"/practice/{practice.id}")
+    return see_other(f"/practice/{practice.id}")
 
 
 @router.get("/practice/{session_id}")
@@ -99,8 +95,8 @@ def continue_set(request: Request, session_id: str, learner: Learner) -> Respons
     practice = _practice(request).session(learner=learner, session_id=session_id)
     current = practice.current
     if current is None:
-        return _see_other(f"/practice/{session_id}/done")
-    return _see_other(f"/practice/{session_id}/{current.number}")
+        return see_other(f"/practice/{session_id}/done")
+    return see_other(f"/practice/{session_id}/{current.number}")
 
 
 @router.get("/practice/{session_id}/done", response_class=HTMLResponse)
@@ -140,7 +136,7 @@ def set_question(request: Request, session_id: str, number: int, learner: Learne
             feedback=feedback_view(practice, item, question, service.pack, rendered),
         )
     if item is not practice.current:
-        return _see_other(f"/practice/{session_id}")
+        return see_other(f"/practice/{session_id}")
     service.present(practice, number)
     return render_page(
         request,
@@ -169,4 +165,4 @@ def answer_question(
         typed=typed,
         confidence=confidence,
     )
-    return _see_other(f"/practice/{session_id}/{number}#feedback")
+    return see_other(f"/practice/{session_id}/{number}#feedback")

@@ -2,12 +2,12 @@
 the questions due now, answered in the practice format."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.scheduling import FAST_SECONDS
 from gradquiz.services.review import REVIEW_SET_SIZE, ReviewService
 from gradquiz.web.identity import Learner
-from gradquiz.web.templating import render_page
+from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,4 +34,4 @@ def start_review(request: Request, learner: Learner) -> Response:
     """Start a review set of the questions due now; with none due, back to the queue."""
     practice = _review(request).start(learner=learner) if learner else None
     target = f"/practice/{practice.id}" if practice else "/review"
-    return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+    return see_other(target)

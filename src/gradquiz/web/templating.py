@@ -3,7 +3,7 @@
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 
 def render_page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -24,3 +24,8 @@ def render_html(request: Request, template: str, **context: Any) -> str:
             **context,
         )
     )
+
+
+def see_other(url: str) -> RedirectResponse:
+    """303 to `url` (the answer to a form post), never cached."""
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})

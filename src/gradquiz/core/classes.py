@@ -3,7 +3,7 @@ function that depends on the time takes `now`."""
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -125,7 +125,7 @@ def checked_rules(rules: ClassRules, pack: Pack) -> ClassRules:
         have = sum(1 for q in pack.questions.values() if q.difficulty == difficulty)
         if count > have:
             raise InvalidInput(f"The bank has {have} {difficulty.value} questions, not {count}.")
-    return ClassRules(**{**rules.__dict__, "title": title})
+    return replace(rules, title=title)
 
 
 def checked_multiplier(value: float) -> float:

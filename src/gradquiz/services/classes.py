@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
-from gradquiz.core.accounts import Account, Role
+from gradquiz.core.accounts import Account, Role, username_key
 from gradquiz.core.attempts import Attempt, sit_questions
 from gradquiz.core.classes import (
     ClassExam,
@@ -185,7 +185,7 @@ class ClassService:
         extra = timedelta(minutes=extra_minutes)
         with self.exam.database.write() as session:
             found = store.member_by_username(
-                session=session, class_id=exam.id, username_key=username.strip().lower()
+                session=session, class_id=exam.id, username_key=username_key(username)
             )
             if found is None:
                 raise InvalidInput(f"No member of this class is named {username.strip()[:32]}.")
@@ -216,11 +216,9 @@ class ClassService:
             open_ids = store.open_sitting_ids(session=session, class_id=exam.id)
         return sum(self.exam.end_now(attempt_id) for attempt_id in open_ids)
 
-    def sitting_result(
-        self, *, instructor: Account, class_id: str, attempt_id: str
-    ) -> tuple[Attempt, Result]:
-        """A member's submitted sitting with every key, for the class's instructor."""
-        exam = self.owned(instructor=instructor, class_id=class_id)
+    def sitting_result(self, exam: ClassExam, attempt_id: str) -> tuple[Attempt, Result]:
+        """A member's submitted sitting of `exam` (an instructor's, from `owned`), with every
+        key."""
         with self.exam.database.reading() as session:
             attempt = attempts_store.load_attempt(session=session, attempt_id=attempt_id)
         if attempt is None or attempt.class_exam_id != exam.id or not attempt.is_submitted:
@@ -231,8 +229,12 @@ class ClassService:
         """Every submitted sitting of the class exam, graded, oldest first."""
         with self.exam.database.reading() as session:
             sittings = attempts_store.submitted_class_attempts(session=session, class_id=exam.id)
-        shown = self.exam.shown.of_all(sittings)
-        return [(a, grade_attempt(a, q)) for a, q in zip(sittings, shown, strict=True)]
+        return self._graded(sittings)
+
+    def _graded(self, attempts: list[Attempt]) -> list[tuple[Attempt, Result]]:
+        """The attempts graded against the questions each showed, read in a few queries."""
+        shown = self.exam.shown.of_all(attempts)
+        return [(a, grade_attempt(a, q)) for a, q in zip(attempts, shown, strict=True)]
 
     def statistics(self, exam: ClassExam) -> "ItemAnalysis":
         """Item and exam statistics from each member's first sitting, if submitted.
@@ -261,9 +263,7 @@ class ClassService:
         first: dict[str, Attempt] = {}
         for attempt in sittings:
             first.setdefault(attempt.owner, attempt)
-        firsts = list(first.values())
-        shown = self.exam.shown.of_all(firsts)
-        graded = [grade_attempt(a, q).outcomes for a, q in zip(firsts, shown, strict=True)]
+        graded = [result.outcomes for _, result in self._graded(list(first.values()))]
         keys: dict[str, set[str]] = {q: set() for q in exam.question_ids}
         options: dict[str, dict[str, None]] = {q: {} for q in exam.question_ids}
         for outcomes in graded:

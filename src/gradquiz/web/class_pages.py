@@ -260,12 +260,9 @@ def answers_csv(request: Request, class_id: ClassId) -> Response:
 @router.get("/classes/{class_id}/sittings/{attempt_id}", response_class=HTMLResponse)
 def sitting(request: Request, class_id: ClassId, attempt_id: str) -> Response:
     """One member's submitted sitting with every key, as the instructor sees it."""
-    account = _instructor(request)
+    exam = _owned(request, class_id)
     classes = _classes(request)
-    attempt, graded = classes.sitting_result(
-        instructor=account, class_id=class_id, attempt_id=attempt_id
-    )
-    exam = classes.owned(instructor=account, class_id=class_id)
+    attempt, graded = classes.sitting_result(exam, attempt_id)
     view = result_view(attempt, graded, classes.exam.pack, request.app.state.rendered)
     names = {s.member.owner: s.member.username for s in classes.standings(exam)}
     return render_page(

@@ -8,7 +8,10 @@ PORT ?= 8000
 
 .PHONY: run test lint check bench lock clean
 
+# Bytecode is compiled ahead, as pip does for an installed wheel, so a start never compiles
+# gradquiz's own modules (PYTHONDONTWRITEBYTECODE would otherwise make every start do it).
 run: $(STAMP)
+	$(BIN)/python -m compileall -q src/gradquiz
 	$(BIN)/gradquiz serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
@@ -27,6 +30,7 @@ check: $(STAMP)
 
 # Needs wrk (Debian: apt-get install wrk). BENCH_PG=postgresql+psycopg://… adds the PostgreSQL run.
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q src/gradquiz
 	$(BIN)/python bench/http_load.py --workers 1
 	$(BIN)/python bench/http_load.py --workers 2
 	test -z "$(BENCH_PG)" || $(BIN)/python bench/http_load.py --workers 2 --database-url "$(BENCH_PG)"

@@ -1,8 +1,9 @@
 """How long `gradquiz serve` takes to answer its first request, with and without a backlog.
 
-Prints the time from launching the server to the first 200 on `/`, on an empty SQLite
-database and on one holding OVERDUE open attempts whose deadlines have passed (the
-start-up sweep's work), and their ratio. Run: .venv/bin/python bench/startup.py
+Prints the median time from launching the server to the first 200 on `/`, on an empty
+SQLite database and on one holding OVERDUE open attempts whose deadlines have passed (the
+start-up sweep's work), their ratio, and the spread of the runs.
+Run: .venv/bin/python bench/startup.py
 """
 
 import argparse
@@ -94,10 +95,15 @@ def main() -> None:
                 copy = Path(folder) / f"run-{run}-{template.name}"
                 shutil.copyfile(template, copy)
                 runs.append(time_to_first_answer(f"sqlite:///{copy}", args.workers))
-            times[name] = statistics.median(runs)
-    base = times["empty database"]
-    for name, seconds in times.items():
-        print(f"{name:>20}: first answer after {seconds:.2f} s ({seconds / base:.2f}x)")
+            times[name] = runs
+    base = statistics.median(times["empty database"])
+    for name, runs in times.items():
+        seconds = statistics.median(runs)
+        print(
+            f"{name:>20}: first answer after {seconds:.2f} s ({seconds / base:.2f}x), "
+            f"runs {min(runs):.2f}-{max(runs):.2f} s, {sum(r < 1.5 for r in runs)}/{len(runs)} "
+            f"under 1.5 s ({args.workers} worker(s))"
+        )
 
 
 if __name__ == "__main__":

@@ -107,6 +107,8 @@ def write_pack(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "page").mkdir(exist_ok=True)
     for page_file in (builtin_pack_dir() / "page").iterdir():
+        if not page_file.is_file():  # __pycache__ beside the runnable example
+            continue
         (folder / "page" / page_file.name).write_text(page_file.read_text())
     easy, medium, hard = blueprint
     manifest = (builtin_pack_dir() / "pack.toml").read_text()

@@ -4,20 +4,21 @@ import logging
 import logging.config
 import os
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
-from rich.console import Console
 
 from gradquiz.config import Settings
-from gradquiz.content.pack_loader import check_pack, load_pack
 from gradquiz.errors import GradquizError, PackInvalid
 from gradquiz.logs import log_config
-from gradquiz.storage.database import Database
 
+# Each command imports what it alone needs: `serve` starts its workers sooner, and each
+# worker, which imports this module again, reaches its first answer sooner.
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from gradquiz.services.accounts import AccountService
     from gradquiz.services.exam import ExamService
 
@@ -26,8 +27,23 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
-out = Console()
+
+
+@cache
+def _console(*, stderr: bool = False) -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def out() -> "Console":
+    """Standard output, through Rich."""
+    return _console()
+
+
+def err() -> "Console":
+    """Standard error, through Rich."""
+    return _console(stderr=True)
 
 
 @app.command()
@@ -38,6 +54,8 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="Apply migrations before serving.")] = True,
 ) -> None:
     """Serve the web app (SQLite in the user data folder unless GRADQUIZ_DATABASE_URL is set)."""
+    import uvicorn
+
     settings = Settings()
     config = log_config(settings.log_level)
     logging.config.dictConfig(config)
@@ -65,17 +83,19 @@ def migrate_command() -> None:
     """Create or upgrade the database schema."""
     settings = Settings()
     _migrate(settings)
-    out.print(f"gradquiz: database {_redacted(settings.database_url)} is up to date")
+    out().print(f"gradquiz: database {_redacted(settings.database_url)} is up to date")
 
 
 @app.command()
 def check(pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.toml.")]) -> None:
     """Validate a content pack; print each problem as file:line: message."""
+    from gradquiz.content.pack_loader import check_pack, load_pack
+
     problems = check_pack(pack_dir)
     if problems:
         for problem in problems:
             typer.echo(str(problem))
-        err.print(f"{len(problems)} problem(s) in {pack_dir}")
+        err().print(f"{len(problems)} problem(s) in {pack_dir}")
         raise typer.Exit(1)
     pack = load_pack(pack_dir)
     counts = ", ".join(
@@ -110,7 +130,7 @@ def create_instructor(
 
     accounts = _services(Settings())[1]
     account = accounts.create_account(username=username, password=password, role=Role.INSTRUCTOR)
-    out.print(f"gradquiz: instructor {account.username} created; sign in at /account/sign-in")
+    out().print(f"gradquiz: instructor {account.username} created; sign in at /account/sign-in")
 
 
 @admin.command("promote")
@@ -119,7 +139,7 @@ def promote(
 ) -> None:
     """Make an existing account an instructor."""
     account = _services(Settings())[1].promote(by=None, username=username)
-    out.print(f"gradquiz: {account.username} is now an instructor")
+    out().print(f"gradquiz: {account.username} is now an instructor")
 
 
 @app.command()
@@ -140,7 +160,7 @@ def stats(
     took = time.perf_counter() - started
     e = analysis.exam
     kr20 = "undefined" if e.kr20 is None else f"{e.kr20:.3f}"
-    out.print(
+    out().print(
         f"{exam.rules.title} ({exam.code}): {e.learners} learners, {e.items} items, "
         f"mean {e.mean:.2f}, sd {e.sd:.2f}, KR-20 {kr20}; upper/lower groups of "
         f"{analysis.group_size}; computed in {took * 1000:.0f} ms"
@@ -160,13 +180,14 @@ def stats(
             r_pb,
             flags,
         )
-    out.print(table)
+    out().print(table)
 
 
 def _services(settings: Settings) -> "tuple[ExamService, AccountService]":
     from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack
     from gradquiz.services.accounts import AccountService
     from gradquiz.services.exam import ExamService
+    from gradquiz.storage.database import Database
 
     exam = ExamService(
         database=Database(settings.database_url),
@@ -187,6 +208,8 @@ def load_pack_title(settings: Settings) -> str:
 
 
 def _migrate(settings: Settings) -> None:
+    from gradquiz.storage.database import Database
+
     database = Database(settings.database_url)
     try:
         database.migrate()
@@ -205,9 +228,9 @@ def main() -> None:
     try:
         app()
     except GradquizError as error:
-        err.print(f"gradquiz: {error.message}")
+        err().print(f"gradquiz: {error.message}")
         for line in getattr(error, "problems", []):
-            err.print(line)
+            err().print(line)
         raise SystemExit(1) from None
 
 

@@ -149,6 +149,22 @@ def test_variant_seeds_are_stored_with_the_layout(
     assert any(s.seed is not None for s in loaded.slots)
 
 
+def test_an_attempts_slots_are_built_once_and_read_back_on_every_load(
+    database: Database, pack: Pack, clock: FrozenClock
+) -> None:
+    attempt = new_attempt(pack, clock, "built-once")
+    with database.write() as session:
+        store.insert_attempt(session=session, attempt=attempt)
+    with database.reading() as connection:
+        first = store.load_attempt(session=connection, attempt_id="built-once")
+        hits = store._slots.cache_info().hits
+        again = store.load_attempt(session=connection, attempt_id="built-once")
+    assert first is not None and again is not None
+    assert first.slots == again.slots == attempt.slots
+    assert again.slots is first.slots  # the stored layout's text was not decoded again
+    assert store._slots.cache_info().hits == hits + 1
+
+
 def test_an_owner_holds_one_open_attempt_per_pack(
     database: Database, pack: Pack, clock: FrozenClock
 ) -> None:

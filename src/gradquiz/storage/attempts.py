@@ -4,12 +4,14 @@ The exam's busy routes pass bare connections (Database.reading/writing); stateme
 built once here rather than on every call.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Text, bindparam, cast, insert, select, update
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
 from gradquiz.storage.database import Executor
@@ -19,7 +21,13 @@ from gradquiz.storage.upserts import dialect_of, insert_or_ignore, upsert
 _ATTEMPTS = AttemptRow.__table__
 _ANSWERS = AnswerRow.__table__
 _INSERT_ATTEMPT = insert(AttemptRow)
-_LOAD = select(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
+# The layout is read as its stored text: it never changes once stored, so its slots are
+# built once per process (`_slots`) rather than decoded again on every save and page.
+_COLUMNS = (
+    *(column for column in _ATTEMPTS.c if column.name != "layout"),
+    cast(_ATTEMPTS.c.layout, Text).label("layout"),
+)
+_LOAD = select(*_COLUMNS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
 _LOAD_LOCKED = _LOAD.with_for_update()
 # Answers are read on their own: joined, the attempt's layout would be decoded once per answer.
 _LOAD_ANSWERS = select(_ANSWERS).where(_ANSWERS.c.attempt_id == bindparam("attempt_id"))
@@ -91,7 +99,7 @@ def load_attempt(*, session: Executor, attempt_id: str, lock: bool = False) -> A
 def submitted_class_attempts(*, session: Executor, class_id: str) -> list[Attempt]:
     """Every submitted sitting of the class exam with its answers, oldest first (two queries)."""
     rows = session.execute(
-        select(_ATTEMPTS)
+        select(*_COLUMNS)
         .where(_ATTEMPTS.c.class_exam_id == class_id, _ATTEMPTS.c.submitted_at.is_not(None))
         .order_by(_ATTEMPTS.c.started_at, _ATTEMPTS.c.id)
     ).all()
@@ -112,15 +120,7 @@ def _attempt(row: Any, answers: Iterable[Any]) -> Attempt:
         pack_id=row.pack_id,
         started_at=row.started_at,
         deadline=row.deadline,
-        slots=tuple(
-            Slot(
-                question_id=item["question"],
-                option_order=tuple(item["options"]),
-                seed=item.get("seed"),
-                version=item.get("version"),
-            )
-            for item in row.layout
-        ),
+        slots=_slots(row.layout),
         answers={
             a.question_id: Answer(
                 option_id=a.option_id, marked=a.marked, saved_at=a.saved_at, seq=a.seq
@@ -130,6 +130,20 @@ def _attempt(row: Any, answers: Iterable[Any]) -> Attempt:
         submitted_at=row.submitted_at,
         submitted_by=SubmitReason(row.submitted_by) if row.submitted_by else None,
         class_exam_id=row.class_exam_id,
+    )
+
+
+@lru_cache(maxsize=2048)
+def _slots(layout: str) -> tuple[Slot, ...]:
+    """The slots a stored layout describes (kept by the layout's text, which never changes)."""
+    return tuple(
+        Slot(
+            question_id=item["question"],
+            option_order=tuple(item["options"]),
+            seed=item.get("seed"),
+            version=item.get("version"),
+        )
+        for item in json.loads(layout)
     )
 
 

@@ -152,4 +152,6 @@ def _configure_sqlite(engine: Engine) -> None:
         options = connection.get_execution_options()
         mode = options.get("sqlite_begin", "DEFERRED")
         if mode is not None:
-            connection.exec_driver_sql(f"BEGIN {mode}")
+            # Straight to the driver: through exec_driver_sql this one statement cost a
+            # twentieth of a save.
+            connection.connection.dbapi_connection.execute(f"BEGIN {mode}")

@@ -8,7 +8,7 @@ from gradquiz.errors import AttemptInProgress, Withheld
 from gradquiz.services.exam import ExamService
 from gradquiz.web.errors import error_response
 from gradquiz.web.identity import Learner, ensure_learner
-from gradquiz.web.private_json import PrivateJSONResponse
+from gradquiz.web.private_json import NO_STORE, PrivateJSONResponse
 from gradquiz.web.schemas import (
     AnswerIn,
     AttemptOut,
@@ -95,7 +95,7 @@ async def read_attempt(request: Request, attempt_id: AttemptId, learner: Learner
 @router.put("/attempts/{attempt_id}/answers/{number}", response_model=SavedOut)
 async def save_answer(
     request: Request, attempt_id: AttemptId, number: Number, body: AnswerIn, learner: Learner
-) -> SavedOut:
+) -> Response:
     """Save (or clear) the answer to question `number`.
 
     Give each save of a question a higher `seq` than the last: a save whose `seq` is lower
@@ -110,7 +110,7 @@ async def save_answer(
         marked=body.marked,
         seq=body.seq,
     )
-    return SavedOut(
+    held = SavedOut(
         number=number,
         option=attempt.slot_at(number).letter_of(saved.answer.option_id),
         marked=saved.answer.marked,
@@ -119,6 +119,9 @@ async def save_answer(
         saved_at=saved.answer.saved_at,
         answered=len(attempt.slots) - len(attempt.unanswered()),
     )
+    # Encoded once by the model it was built as (response_model still documents it);
+    # returning the model had FastAPI validate it again and encode it in two steps.
+    return Response(held.model_dump_json(), media_type="application/json", headers=NO_STORE)
 
 
 @router.post("/attempts/{attempt_id}/submit", response_model=ResultOut | WithheldOut)

@@ -7,6 +7,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit, urlunsplit
 
 import typer
 
@@ -59,8 +60,9 @@ def serve(
     settings = Settings()
     config = log_config(settings.log_level)
     logging.config.dictConfig(config)
-    if migrate:
-        _migrate(settings)
+    # Each worker migrates as it starts (one at a time), so this process starts them at once
+    # instead of first loading SQLAlchemy to look at the schema.
+    os.environ["GRADQUIZ_MIGRATE_ON_START"] = "true" if migrate else "false"
     host = host or settings.host
     port = port or settings.port
     typer.echo(f"gradquiz: serving {load_pack_title(settings)} on http://{host}:{port}")
@@ -218,9 +220,13 @@ def _migrate(settings: Settings) -> None:
 
 
 def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    """The database URL with its password, if any, shown as ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
 
 
 def main() -> None:

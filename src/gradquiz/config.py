@@ -32,6 +32,13 @@ class Settings(BaseSettings):
         le=300,
         description="Seconds after the deadline in which a save still counts (network latency).",
     )
+    migrate_on_start: bool = Field(
+        default=False,
+        description=(
+            "Bring the schema up to date as each worker starts (`gradquiz serve` sets this "
+            "unless given --no-migrate); workers starting together migrate one at a time."
+        ),
+    )
     host: str = Field(default="127.0.0.1", description="Address `gradquiz serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `gradquiz serve` listens on.")
     workers: int = Field(

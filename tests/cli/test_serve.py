@@ -18,7 +18,7 @@ from sqlalchemy import text
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.logs import FORMAT
 from gradquiz.services.exam import ExamService
-from gradquiz.storage.database import Database
+from gradquiz.storage.database import Database, newest_migration
 from tests.web.browsing import free_port
 
 REDIS_URL = os.environ.get("GRADQUIZ_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -64,6 +64,20 @@ def served(database_url: str, log: Path, **settings: str) -> Iterator[str]:
         finally:
             child.terminate()
             child.wait(timeout=30)
+
+
+def test_serve_migrates_a_new_database_from_its_workers(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    log = tmp_path / "serve.log"
+    with served(url, log) as base:
+        started = httpx2.post(base + "/api/v1/attempts")
+        assert started.status_code == 201, started.text
+    database = Database(url)
+    with database.engine.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        assert list(versions) == [newest_migration()]
+    database.dispose()
+    assert "Traceback" not in log.read_text()
 
 
 def overdue_attempts(database: Database, count: int) -> None:

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from gradquiz.storage.database import Database, alembic_config
+from gradquiz.storage.database import Database, alembic_config, newest_migration
 from gradquiz.storage.models import AttemptRow, Base, SeenQuestionRow
 
 T0 = datetime(2026, 1, 5, 9, 0)
@@ -78,3 +78,72 @@ def test_the_newest_migration_by_file_name_is_alembics_head(tmp_path: Path) -> N
     database.migrate()
     assert database._at_newest_migration()
     database.dispose()
+
+
+def _migrate_together(urls: list[str]) -> None:
+    """Each URL's migrate() at once, from its own Database (as each worker has its own)."""
+    import threading
+
+    databases = [Database(url) for url in urls]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(databases))
+
+    def run(database: Database) -> None:
+        start.wait()
+        try:
+            database.migrate()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in databases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a migration is stuck"
+    for database in databases:
+        database.dispose()
+    assert errors == []
+
+
+def test_workers_migrating_a_new_sqlite_database_at_once_all_succeed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    _migrate_together([url] * 3)
+    database = Database(url)
+    with database.engine.connect() as connection:
+        assert {"attempts", "answers", "alembic_version"} <= set(
+            inspect(connection).get_table_names()
+        )
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        assert list(versions) == [newest_migration()]
+    database.dispose()
+
+
+def test_workers_migrating_a_new_postgresql_schema_at_once_all_succeed() -> None:
+    import uuid
+
+    import pytest
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import postgres_url
+
+    url = postgres_url()
+    if url is None:
+        pytest.skip("GRADQUIZ_TEST_DATABASE_URL is not set (CI sets it; see .ci/run)")
+    schema = f"gq_migrate_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        _migrate_together([scoped.render_as_string(hide_password=False)] * 3)
+        with admin.connect() as connection:
+            versions = connection.execute(
+                text(f'SELECT version_num FROM "{schema}".alembic_version')
+            ).scalars()
+            assert list(versions) == [newest_migration()]
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

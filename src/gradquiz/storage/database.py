@@ -7,14 +7,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gradquiz.storage.write_lock import ProcessWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# The advisory lock PostgreSQL migrations take ("gradquiz" in ASCII, as a bigint key).
+MIGRATION_LOCK = {"key": int.from_bytes(b"gradquiz", "big") >> 1}
 
 # Storage functions accept either: hot paths use bare connections, the rest sessions.
 Executor: TypeAlias = Session | Connection
@@ -88,29 +89,38 @@ class Database:
         """Bring the schema up to the newest migration.
 
         A database already at the newest one is recognised with one query, without loading
-        Alembic and every migration script (0.17 s of a server's start).
+        Alembic and every migration script (0.17 s of a server's start). Several processes
+        may call this at once (the workers of one server): they migrate one at a time, under
+        the SQLite write lock or a PostgreSQL advisory lock, and the later ones find the work
+        done.
         """
         if self._at_newest_migration():
             return
         from alembic import command  # imported here: serving without migrating never needs it
 
-        with self.engine.begin() as connection:
+        with self._queue_for_writing(), self.engine.begin() as connection:
+            if not self.is_sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), MIGRATION_LOCK)
+            if _stored_versions(connection) == {newest_migration()}:
+                return
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
     def _at_newest_migration(self) -> bool:
-        try:
-            with self.engine.connect() as connection:
-                stored = connection.execute(text("SELECT version_num FROM alembic_version"))
-                versions = set(stored.scalars())
-        except SQLAlchemyError:  # no such table yet: a new database
-            return False
-        return versions == {newest_migration()}
+        with self.engine.connect() as connection:
+            return _stored_versions(connection) == {newest_migration()}
 
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def _stored_versions(connection: Connection) -> set[str]:
+    """The revisions the database records; none for a new database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    return set(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def newest_migration() -> str:

@@ -64,8 +64,11 @@ SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 def build_service(settings: Settings) -> ExamService:
     """The exam service the settings describe (the CLI builds the same one)."""
     pack = serving_pack(settings.pack_dir or builtin_pack_dir())
+    database = Database(settings.database_url)
+    if settings.migrate_on_start:
+        database.migrate()
     return ExamService(
-        database=Database(settings.database_url),
+        database=database,
         pack=pack,
         grace=timedelta(seconds=settings.grace_seconds),
     )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from gradquiz.core.text import checked_text
-from gradquiz.errors import InvalidInput
+from gradquiz.errors import InvalidInput, NotFound
 
 USERNAME_CHARS = (3, 32)
 PASSWORD_CHARS = (10, 256)
@@ -40,6 +40,14 @@ class Account:
     def username_key(self) -> str:
         """The name two accounts may not share."""
         return username_key(self.username)
+
+
+def require_instructor(account: Account | None) -> Account:
+    """The account if it is an instructor's; NotFound otherwise (what instructors run is not
+    probeable)."""
+    if account is None or account.role is not Role.INSTRUCTOR:
+        raise NotFound("Only an instructor can do that.")
+    return account
 
 
 def username_key(username: str) -> str:

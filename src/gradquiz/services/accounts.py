@@ -19,10 +19,11 @@ from gradquiz.core.accounts import (
     Role,
     checked_password,
     checked_username,
+    require_instructor,
     username_key,
 )
 from gradquiz.core.text import checked_text
-from gradquiz.errors import GradquizError, InvalidInput, NotFound, SignInRequired
+from gradquiz.errors import GradquizError, InvalidInput, SignInRequired
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
@@ -106,8 +107,8 @@ class AccountService:
 
     def promote(self, *, by: Account | None, username: str) -> Account:
         """Make the named account an instructor; only an instructor may (None: the CLI)."""
-        if by is not None and by.role is not Role.INSTRUCTOR:
-            raise NotFound("Only an instructor can do that.")
+        if by is not None:
+            require_instructor(by)
         key = username_key(checked_text(username, field="username"))
         with self.database.write() as session:
             found = store.account_by_username(session=session, username_key=key)

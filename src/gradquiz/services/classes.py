@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
-from gradquiz.core.accounts import Account, Role, username_key
+from gradquiz.core.accounts import Account, require_instructor, username_key
 from gradquiz.core.attempts import Attempt, sit_questions
 from gradquiz.core.classes import (
     ClassExam,
@@ -111,7 +111,7 @@ class ClassService:
 
     def create(self, *, instructor: Account, rules: ClassRules) -> ClassExam:
         """A new class exam of the pack with a fresh join code and its questions drawn."""
-        _instructor(instructor)
+        require_instructor(instructor)
         pack = self.exam.pack
         rules = checked_rules(rules, pack)
         rng = random.Random(secrets.randbits(64))
@@ -138,8 +138,7 @@ class ClassService:
 
     def owned(self, *, instructor: Account | None, class_id: str) -> ClassExam:
         """The instructor's class exam; NotFound for anyone else (ids are not probeable)."""
-        _instructor(instructor)
-        assert instructor is not None
+        instructor = require_instructor(instructor)
         with self.exam.database.reading() as session:
             exam = store.load_class_exam(session=session, class_id=class_id)
         if exam is None or exam.instructor != instructor.id:
@@ -148,7 +147,7 @@ class ClassService:
 
     def taught(self, *, instructor: Account) -> list[ClassExam]:
         """The instructor's class exams, newest first."""
-        _instructor(instructor)
+        require_instructor(instructor)
         with self.exam.database.reading() as session:
             return store.instructor_class_exams(session=session, instructor_id=instructor.id)
 
@@ -391,8 +390,3 @@ class ClassService:
             action=action,
             detail=detail,
         )
-
-
-def _instructor(account: Account | None) -> None:
-    if account is None or account.role is not Role.INSTRUCTOR:
-        raise NotFound("Only an instructor can do that.")

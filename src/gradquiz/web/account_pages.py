@@ -10,10 +10,17 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
-from gradquiz.errors import GradquizError, InvalidInput, SignInRequired, TooManyRequests
+from gradquiz.errors import GradquizError, InvalidInput, TooManyRequests
 from gradquiz.services.accounts import NewSession
 from gradquiz.web.identity import browser_owner, client_address, forget_identity
-from gradquiz.web.sessions import accounts, end_session, session_token, signed_in, start_session
+from gradquiz.web.sessions import (
+    accounts,
+    end_session,
+    required_account,
+    session_token,
+    signed_in,
+    start_session,
+)
 from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -55,10 +62,9 @@ def _signed_in_to(request: Request, new: NewSession, destination: str) -> Respon
 
 
 def _required(request: Request) -> Account:
-    account = signed_in(request)
-    if account is None:
-        raise SignInRequired("You are not signed in (or your sign-in has ended); sign in first.")
-    return account
+    return required_account(
+        request, "You are not signed in (or your sign-in has ended); sign in first."
+    )
 
 
 @router.get("/account/sign-up", response_class=HTMLResponse)

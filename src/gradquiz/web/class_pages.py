@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from gradquiz.core.accounts import Account, Role
+from gradquiz.core.accounts import Account, Role, require_instructor
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.core.classes import (
     ATTEMPTS,
@@ -24,11 +24,11 @@ from gradquiz.core.classes import (
 )
 from gradquiz.core.item_flags import Flag
 from gradquiz.core.questions import Difficulty
-from gradquiz.errors import GradquizError, InvalidInput, NotFound, SignInRequired
+from gradquiz.errors import GradquizError, InvalidInput, NotFound
 from gradquiz.services.classes import ClassService, Standing
 from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.schemas import ClassJoinIn, ClassOut, documented_errors
-from gradquiz.web.sessions import signed_in
+from gradquiz.web.sessions import required_account, signed_in
 from gradquiz.web.templating import render_page, see_other
 from gradquiz.web.views import result_view
 
@@ -61,10 +61,7 @@ def _classes(request: Request) -> ClassService:
 
 
 def _account(request: Request) -> Account:
-    account = signed_in(request)
-    if account is None:
-        raise SignInRequired("Sign in (or sign up) to take part in a class.")
-    return account
+    return required_account(request, "Sign in (or sign up) to take part in a class.")
 
 
 def _now(request: Request) -> datetime:
@@ -322,10 +319,7 @@ def _teaches(account: Account | None) -> bool:
 
 
 def _instructor(request: Request) -> Account:
-    account = _account(request)
-    if not _teaches(account):
-        raise NotFound("Only an instructor can do that.")
-    return account
+    return require_instructor(_account(request))
 
 
 def _owned(request: Request, class_id: str) -> ClassExam:

@@ -3,6 +3,7 @@
 from fastapi import Request, Response
 
 from gradquiz.core.accounts import Account
+from gradquiz.errors import SignInRequired
 from gradquiz.services.accounts import AccountService, NewSession
 
 SESSION_COOKIE = "gradquiz_session"
@@ -27,6 +28,14 @@ def signed_in(request: Request) -> Account | None:
         token = session_token(request)
         setattr(state, _LOOKED_UP, accounts(request).signed_in(token) if token else None)
     account: Account | None = getattr(state, _LOOKED_UP)
+    return account
+
+
+def required_account(request: Request, refusal: str) -> Account:
+    """The account this browser is signed in to; SignInRequired with `refusal` if none."""
+    account = signed_in(request)
+    if account is None:
+        raise SignInRequired(refusal)
     return account
 
 

@@ -226,8 +226,9 @@ class ExamService:
             attempt = store.load_attempt(session=session, attempt_id=attempt_id, lock=True)
             if attempt is None or attempt.is_submitted:
                 return False
-            attempt.submitted_at = min(self.clock(), attempt.deadline)
-            attempt.submitted_by = SubmitReason.DEADLINE
+            # The close is the deadline now, with no grace: submitted at it, or at the
+            # attempt's own deadline if that came first.
+            attempt.submit(now=self.clock(), grace=timedelta(0), reason=SubmitReason.DEADLINE)
             return self._record(session, attempt)
 
     def _insert(self, attempt: Attempt, *, close_first: bool, replacing: str | None) -> set[str]:

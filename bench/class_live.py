@@ -172,6 +172,9 @@ def main() -> None:
             call = get(path, teacher_session.token)
             sizes[name] = len(call().content)  # type: ignore[attr-defined]
             rows.append((name, median_ms(call, args.repeat)))
+        call = get(base, learner_session.token)  # the member's view: their sittings
+        sizes["a learner's class page"] = len(call().content)  # type: ignore[attr-defined]
+        rows.append(("a learner's class page", median_ms(call, args.repeat)))
         cold = median_ms(lambda: ClassService(exam=service).statistics(exam), 5)
         rows.append(("statistics computed afresh (gradquiz stats)", cold))
 

@@ -86,10 +86,9 @@ def insert_class_exam(*, session: Executor, exam: ClassExam) -> None:
 _EXAMS = ClassExamRow.__table__
 
 
-def load_class_exam(*, session: Executor, class_id: str, lock: bool = False) -> ClassExam | None:
-    """The class exam with this id, or None; `lock` holds its row until commit."""
-    query = select(_EXAMS).where(_EXAMS.c.id == class_id)
-    row = session.execute(query.with_for_update() if lock else query).one_or_none()
+def load_class_exam(*, session: Executor, class_id: str) -> ClassExam | None:
+    """The class exam with this id, or None."""
+    row = session.execute(select(_EXAMS).where(_EXAMS.c.id == class_id)).one_or_none()
     return None if row is None else _class_exam(row)
 
 
@@ -196,13 +195,14 @@ def set_deadline(*, session: Executor, attempt_id: str, deadline: datetime) -> N
 def sittings(*, session: Executor, class_id: str, owner: str | None = None) -> list[Sitting]:
     """The class exam's attempts (one learner's, if `owner` is given), oldest first, each with
     how many questions it has an answer to."""
-    answered = (
+    chosen = (
         select(AnswerRow.attempt_id, func.count().label("answered"))
         .join(AttemptRow, AttemptRow.id == AnswerRow.attempt_id)
         .where(AttemptRow.class_exam_id == class_id, AnswerRow.option_id.is_not(None))
-        .group_by(AnswerRow.attempt_id)
-        .subquery()
     )
+    if owner is not None:  # count only this learner's answers, not the whole class's
+        chosen = chosen.where(AttemptRow.owner == owner)
+    answered = chosen.group_by(AnswerRow.attempt_id).subquery()
     query = (
         select(
             AttemptRow.id,

@@ -238,6 +238,11 @@ def test_a_class_of_200_through_the_api_agrees_with_the_database(site: Site) -> 
     for r in answers_csv:
         per_attempt[r["attempt"]] = per_attempt.get(r["attempt"], 0) + int(r["correct"])
     assert per_attempt == {a: score for a, (score, _) in expected.items()}
+    names = {r["attempt"]: r["username"] for r in table}
+    assert all(names[r["attempt"]] and r["username"] == names[r["attempt"]] for r in answers_csv)
+    one = next(iter(expected))
+    sitting = instructor.get(f"/classes/{class_id}/sittings/{one}")
+    assert sitting.status_code == 200 and f"{names[one]}'s result" in sitting.text
     stats = instructor.get(f"/classes/{class_id}/stats")
     assert stats.status_code == 200 and "<strong>200</strong> learners" in stats.text
     live = instructor.get(f"/classes/{class_id}/live.json").json()

@@ -161,6 +161,16 @@ class ClassService:
             by_owner.setdefault(sitting.owner, []).append(sitting)
         return [Standing(m, tuple(by_owner.get(m.owner, ()))) for m in members]
 
+    def members(self, exam: ClassExam) -> list[Member]:
+        """Every member, by username (without their sittings)."""
+        with self.exam.database.reading() as session:
+            return store.members(session=session, class_id=exam.id)
+
+    def member(self, exam: ClassExam, owner: str) -> Member | None:
+        """The member with this owner key, if they joined."""
+        with self.exam.database.reading() as session:
+            return store.member(session=session, class_id=exam.id, owner=owner)
+
     def events(self, exam: ClassExam) -> list[Event]:
         """The class exam's log, oldest first."""
         with self.exam.database.reading() as session:

@@ -235,7 +235,7 @@ def answers_csv(request: Request, class_id: ClassId) -> Response:
     """Each submitted sitting question by question: the choice, the key, right or wrong."""
     exam = _owned(request, class_id)
     classes = _classes(request)
-    names = {s.member.owner: s.member.username for s in classes.standings(exam)}
+    names = {m.owner: m.username for m in classes.members(exam)}
     rows: list[list[Any]] = []
     for attempt, result in classes.graded_sittings(exam):
         for number, outcome in enumerate(result.outcomes, start=1):
@@ -261,7 +261,7 @@ def sitting(request: Request, class_id: ClassId, attempt_id: str) -> Response:
     classes = _classes(request)
     attempt, graded = classes.sitting_result(exam, attempt_id)
     view = result_view(attempt, graded, classes.exam.pack, request.app.state.rendered)
-    names = {s.member.owner: s.member.username for s in classes.standings(exam)}
+    member = classes.member(exam, attempt.owner)
     return render_page(
         request,
         "exam/result.html",
@@ -270,7 +270,7 @@ def sitting(request: Request, class_id: ClassId, attempt_id: str) -> Response:
         shown=view.questions,
         only_wrong=False,
         closed=False,
-        instructor_view=names.get(attempt.owner, "A learner"),
+        instructor_view=member.username if member else "A learner",
     )
 
 

@@ -85,6 +85,9 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         "question": client.get(f"/attempts/{attempt_id}/questions/1"),
         "api": client.get(f"/api/v1/attempts/{attempt_id}"),
         "redirect": client.post(f"/attempts/{attempt_id}/submit"),
+        "interview redirect": client.post("/interview/chain-rule/answer", data={"answer": "x"}),
+        "points redirect": client.post("/interview/chain-rule/points", data={"covered": "0"}),
+        "deletion redirect": client.post("/progress/delete-my-data", data={"confirm": "yes"}),
         "static": client.get("/static/style.css"),
         "missing": client.get("/no/such/page"),
         "refused": client.post("/attempts", headers={"Sec-Fetch-Site": "cross-site"}),
@@ -101,7 +104,8 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert headers.get("x-content-type-options") == "nosniff", name
         assert headers.get("referrer-policy") == "strict-origin-when-cross-origin", name
         assert headers.get("x-frame-options") == "DENY", name
-    for name in ("page", "question", "api", "redirect", "missing", "refused"):
+    redirects = ("redirect", "interview redirect", "points redirect", "deletion redirect")
+    for name in ("page", "question", "api", *redirects, "missing", "refused"):
         assert responses[name].headers["cache-control"] == "no-store", name
 
 

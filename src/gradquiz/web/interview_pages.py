@@ -3,12 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.interview import MAX_ANSWER_CHARS
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.web.identity import Learner, ensure_learner
-from gradquiz.web.templating import render_page
+from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +45,7 @@ def save_interview_answer(
     answer: Annotated[str, Form(max_length=MAX_ANSWER_CHARS * 2)] = "",
 ) -> Response:
     """Keep the learner's own answer, then show the model answer."""
-    response = RedirectResponse(f"/interview/{question_id}#compare", status_code=303)
+    response = see_other(f"/interview/{question_id}#compare")
     learner = ensure_learner(request, response, learner)
     _practice(request).save_answer(learner=learner, question_id=question_id, text=answer)
     return response
@@ -60,4 +60,4 @@ def save_interview_points(
 ) -> Response:
     """Record which key points the learner's answer made."""
     _practice(request).save_points(learner=learner, question_id=question_id, covered=covered or [])
-    return RedirectResponse(f"/interview/{question_id}#assessment", status_code=303)
+    return see_other(f"/interview/{question_id}#assessment")

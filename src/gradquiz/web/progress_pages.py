@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.progress import TREND_WEEKS
 from gradquiz.core.scoring import Tally
@@ -24,7 +24,7 @@ from gradquiz.web.charts import (
     line_chart,
 )
 from gradquiz.web.identity import Learner
-from gradquiz.web.templating import render_page
+from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -150,4 +150,4 @@ def delete_my_data(
         raise InvalidInput("Tick the box to confirm that deleting cannot be undone.")
     data: LearnerData = request.app.state.learner_data
     data.delete(learner=learner)
-    return RedirectResponse("/progress?deleted=1", status_code=303)
+    return see_other("/progress?deleted=1")

@@ -1,7 +1,7 @@
 """What pages and the API show of an attempt. An open attempt carries no key or feedback."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from gradquiz.content.preview import first_words
@@ -11,7 +11,7 @@ from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Result, Tally, grade_answer
 from gradquiz.core.timer import remaining
 from gradquiz.services.lab import lab_link_url
-from gradquiz.web.rendered import RenderedPack
+from gradquiz.web.rendered import RenderedPack, RenderedQuestion
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,23 @@ class QuestionView:
     topic: str
     topic_name: str
     difficulty: str
-    stem_html: str
-    options: tuple[OptionView, ...]
+    slot: Slot = field(repr=False)
+    rendered: RenderedQuestion = field(repr=False)
     chosen: str | None
     marked: bool
     next_seq: int
+
+    # A question page shows one question's text: the others' (a generated variant's are
+    # rendered on first use) are rendered only where a page or the API shows them.
+    @property
+    def stem_html(self) -> str:
+        """The stem as HTML."""
+        return self.rendered.stem
+
+    @property
+    def options(self) -> tuple[OptionView, ...]:
+        """The options in this learner's order, lettered A, B, C…"""
+        return option_views(self.slot, self.rendered.options)
 
     @property
     def preview_html(self) -> str:
@@ -92,7 +104,6 @@ def attempt_view(
     """Build the learner's view of an attempt from the questions it shows."""
     questions = []
     for number, (slot, question) in enumerate(zip(attempt.slots, shown, strict=True), start=1):
-        html = rendered.of(question)
         chosen = attempt.chosen(slot.question_id)
         answer = attempt.answers.get(slot.question_id)
         questions.append(
@@ -101,8 +112,8 @@ def attempt_view(
                 topic=question.topic,
                 topic_name=pack.topic_name(question.topic),
                 difficulty=question.difficulty.value,
-                stem_html=html.stem,
-                options=option_views(slot, html.options),
+                slot=slot,
+                rendered=rendered.of(question),
                 chosen=slot.letter_of(chosen),
                 marked=bool(answer and answer.marked),
                 next_seq=(answer.seq if answer else 0) + 1,

@@ -1,5 +1,6 @@
 """The app factory: the services, one rendered pack, the pages and API, and their guards."""
 
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -202,6 +203,9 @@ def _after_start_up(
         for failure in warm_up(service.pack):
             log.error("generator failed while warming up: %s", failure)
         rendered.render_questions()
+        # What is loaded by now lives as long as the process: keep the cyclic collector
+        # from walking it again on every full collection.
+        gc.freeze()
         service.sweep(stopping=stop.is_set)
         log.info("start-up work done: generators warmed, questions rendered, overdue swept")
     except Exception:

@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from gradquiz.storage.write_lock import ProcessWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# With checkpoints in the background, a commit copies the write-ahead log into the database
+# file (and waits for its fsync) only once the log holds this many pages (about 40 MB): a
+# safety net should the background checkpoints stop.
+SQLITE_CHECKPOINT_AT_PAGES = 10_000
 # The advisory lock PostgreSQL migrations take ("gradquiz" in ASCII, as a bigint key).
 MIGRATION_LOCK = {"key": int.from_bytes(b"gradquiz", "big") >> 1}
 
@@ -31,7 +35,13 @@ class Database:
     polling SQLite's busy handler, which sleeps in growing steps and makes convoys.
     """
 
-    def __init__(self, url: str, *, engine_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        engine_options: dict[str, Any] | None = None,
+        background_checkpoints: bool = False,
+    ) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         options = dict(engine_options or {})
@@ -45,7 +55,7 @@ class Database:
             options.setdefault("pool_pre_ping", True)
         self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, background_checkpoints=background_checkpoints)
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self._process_lock = ProcessWriteLock.beside(self.url.database) if self.is_sqlite else None
         self._reader_bind = self.engine.execution_options(sqlite_begin=None)
@@ -84,6 +94,19 @@ class Database:
             return
         with self._write_lock, self._process_lock:
             yield
+
+    def checkpoint(self) -> tuple[int, int] | None:
+        """Copy what SQLite's write-ahead log holds into the database file, without waiting
+        for readers or writers; (pages in the log, pages copied), or None off SQLite.
+
+        A server opened with `background_checkpoints` calls this from a thread of its own,
+        so a commit on the request path does not copy the log and wait for its fsync.
+        """
+        if not self.is_sqlite:
+            return None
+        with self._reader_bind.connect() as connection:
+            row = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        return int(row[1]), int(row[2])
 
     def migrate(self) -> None:
         """Bring the schema up to the newest migration.
@@ -144,7 +167,7 @@ def _ensure_parent_folder(database: str | None) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, background_checkpoints: bool) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN, so writers can take the lock up front
@@ -155,6 +178,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if background_checkpoints:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_AT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

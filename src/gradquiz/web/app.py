@@ -57,6 +57,7 @@ from gradquiz.web.static_files import HashedStaticFiles
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 20
+CHECKPOINT_SECONDS = 1.0
 
 WEB = Path(str(files("gradquiz") / "web"))
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -65,7 +66,7 @@ SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 def build_service(settings: Settings) -> ExamService:
     """The exam service the settings describe (the CLI builds the same one)."""
     pack = serving_pack(settings.pack_dir or builtin_pack_dir())
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, background_checkpoints=True)
     if settings.migrate_on_start:
         database.migrate()
     return ExamService(
@@ -103,9 +104,16 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         work = (service, app.state.rendered, ready, stopping)
         background = threading.Thread(target=_after_start_up, args=work, daemon=True)
         background.start()
+        checkpoints = threading.Thread(
+            target=_checkpoints, args=(service.database, stopping), daemon=True
+        )
+        if service.database.is_sqlite:
+            checkpoints.start()
         yield
         stopping.set()
         background.join(timeout=30)
+        if checkpoints.is_alive():
+            checkpoints.join(timeout=30)
 
     app = FastAPI(
         title="gradquiz",
@@ -217,3 +225,12 @@ def _after_start_up(
             service.sweep(stopping=stop.is_set)
         except Exception:
             log.exception("sweep failed; it runs again in %d s", SWEEP_SECONDS)
+
+
+def _checkpoints(database: Database, stop: threading.Event) -> None:
+    """Checkpoint SQLite's write-ahead log every second, off the request path."""
+    while not stop.wait(CHECKPOINT_SECONDS):
+        try:
+            database.checkpoint()
+        except Exception:
+            log.exception("checkpoint failed; commits checkpoint once the log is long")

@@ -1,0 +1,54 @@
+"""Connections, and checkpoints of SQLite's write-ahead log off the request path."""
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from gradquiz.storage.database import SQLITE_CHECKPOINT_AT_PAGES, Database
+
+
+def _autocheckpoint(database: Database) -> int:
+    with database.writing() as connection:
+        return int(connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+
+
+def _write_rows(database: Database, count: int) -> None:
+    for n in range(count):
+        with database.writing() as connection:
+            connection.execute(
+                text("INSERT INTO server_secrets (name, value) VALUES (:name, :value)"),
+                {"name": f"filler-{n}", "value": "x" * 2000},
+            )
+
+
+def test_a_server_leaves_checkpoints_to_its_own_thread_and_others_keep_sqlites(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'gradquiz.db'}"
+    Database(url).migrate()
+    assert _autocheckpoint(Database(url)) == 1000
+    assert _autocheckpoint(Database(url, background_checkpoints=True)) == (
+        SQLITE_CHECKPOINT_AT_PAGES
+    )
+
+
+def test_checkpoint_copies_the_whole_log_into_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "gradquiz.db"
+    database = Database(f"sqlite:///{path}", background_checkpoints=True)
+    database.migrate()
+    _write_rows(database, 50)
+    size_before = path.stat().st_size
+
+    pages = database.checkpoint()
+
+    assert pages is not None
+    in_log, copied = pages
+    assert in_log > 0 and copied == in_log
+    assert path.stat().st_size > size_before + 50 * 2000
+    with database.reading() as connection:
+        stored = connection.execute(text("SELECT count(*) FROM server_secrets")).scalar_one()
+    assert stored >= 50
+
+
+def test_checkpoint_is_sqlites_alone(database: Database) -> None:
+    assert (database.checkpoint() is None) is (not database.is_sqlite)

@@ -1,0 +1,44 @@
+"""The app's background work: SQLite's write-ahead log is checkpointed off the request path."""
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.services.exam import ExamService
+from gradquiz.storage.database import Database
+from gradquiz.web import app as app_module
+from gradquiz.web.app import create_app
+from tests.conftest import app_settings
+
+
+def test_a_running_app_copies_the_log_into_the_database_file_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "CHECKPOINT_SECONDS", 0.05)
+    path = tmp_path / "gradquiz.db"
+    database = Database(f"sqlite:///{path}", background_checkpoints=True)
+    database.migrate()
+    service = ExamService(
+        database=database, pack=load_pack(builtin_pack_dir()), grace=timedelta(seconds=1)
+    )
+    app = create_app(app_settings(database), service=service)
+    with TestClient(app):
+        size_before = path.stat().st_size
+        for n in range(50):
+            with database.writing() as connection:
+                connection.execute(
+                    text("INSERT INTO server_secrets (name, value) VALUES (:name, :value)"),
+                    {"name": f"filler-{n}", "value": "x" * 2000},
+                )
+        # Far below the 10,000 pages at which a commit would checkpoint by itself.
+        deadline = time.monotonic() + 10
+        while path.stat().st_size < size_before + 50 * 2000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        grown = path.stat().st_size - size_before
+    database.dispose()
+    assert grown > 50 * 2000

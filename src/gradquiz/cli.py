@@ -77,6 +77,7 @@ def serve(
         log_config=config,  # applied again in every worker process, so all log alike
         access_log=settings.access_log,
         proxy_headers=True,
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 

@@ -46,6 +46,15 @@ class Settings(BaseSettings):
         ge=1,
         description="Worker processes for `gradquiz serve`: one per core, up to four.",
     )
+    keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        le=3600,
+        description=(
+            "Seconds `gradquiz serve` keeps an idle connection open: longer than a learner "
+            "thinks over a question, so the next save needs no new connection."
+        ),
+    )
     secure_cookies: bool = Field(
         default=False, description="Send the identity cookie over HTTPS only (set behind TLS)."
     )

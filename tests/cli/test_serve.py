@@ -1,7 +1,10 @@
-"""`gradquiz serve` with two worker processes: one log format, shared start limits."""
+"""`gradquiz serve` with two worker processes: one log format, shared start limits, idle
+connections kept open."""
 
+import http.client
 import os
 import re
+import select
 import subprocess
 import sys
 import time
@@ -207,3 +210,21 @@ def test_ten_wrong_passwords_are_throttled_across_worker_processes(tmp_path: Pat
     failed = [m for line in log.read_text().splitlines() if (m := LINE.match(line))]
     failing_pids = {m["pid"] for m in failed if m["message"].startswith("sign-in failed")}
     assert len(failing_pids) == 2  # both workers counted failures in the one shared table
+
+
+def test_an_idle_connection_outlasts_a_learners_think_time(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'idle.db'}"
+    with served(url, tmp_path / "serve.log") as base:
+        host, port = base.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.request("GET", "/")
+            assert connection.getresponse().read()
+            time.sleep(6)  # uvicorn's own default closes an idle connection after 5 s
+            assert connection.sock is not None
+            readable, _, _ = select.select([connection.sock], [], [], 0)
+            assert not readable, "the server closed the idle connection"
+            connection.request("GET", "/")
+            assert connection.getresponse().status == 200
+        finally:
+            connection.close()

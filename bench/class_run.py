@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -125,6 +126,16 @@ def rss_mb(pid: int) -> float:
     return max(sizes) if sizes else float("nan")
 
 
+def cpu_seconds(pid: int) -> list[float]:
+    """CPU time (user + system) of each of the server's worker processes (or the server)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    tick = os.sysconf("SC_CLK_TCK")
+    return [
+        sum(int(field) for field in Path(f"/proc/{process}/stat").read_text().split()[13:15]) / tick
+        for process in [int(p) for p in found.split()] or [pid]
+    ]
+
+
 def check_database(url: str, tally: Tally) -> tuple[int, int, int]:
     """(saves lost or changed, attempts not submitted, attempts submitted by the deadline).
 
@@ -197,11 +208,17 @@ def main() -> None:
                 wait_for(port, server)
                 time.sleep(3)  # the server's start-up work (warming generators) is done
                 released = time.monotonic()
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                client_cpu_before = used.ru_utime + used.ru_stime
                 tally = asyncio.run(run_class(f"http://127.0.0.1:{port}", count, args.minutes * 60))
                 # Wait out the last deadline, the grace and a sweep for those who never submitted.
                 settled = released + 10 + args.minutes * 60 + GRACE + SWEEP_SECONDS + 5
                 time.sleep(max(0.0, settled - time.monotonic()))
                 rss = rss_mb(server.pid)
+                workers_cpu = cpu_seconds(server.pid)
+                elapsed = time.monotonic() - released
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                client_cpu = used.ru_utime + used.ru_stime - client_cpu_before
             finally:
                 server.terminate()
                 server.wait()
@@ -214,6 +231,11 @@ def main() -> None:
             f"| {percentile(lat['page'], 0.99):.0f} | {percentile(lat['save'], 0.99):.0f} "
             f"| {server_errors} | {len(tally.acknowledged)} | {lost} | {len(tally.submitted)} "
             f"| {by_deadline} | {unsubmitted} | {rss:.0f} |"
+        )
+        print(
+            f"  CPU seconds over {elapsed:.0f} s: workers "
+            f"{', '.join(f'{c:.0f}' for c in workers_cpu if c >= 1)}, this client "
+            f"{client_cpu:.0f} (both on this machine's {os.cpu_count()} cores)"
         )
         if tally.failures:
             print(f"  failures: {sorted(set(tally.failures))[:5]} ({len(tally.failures)})")

@@ -1,6 +1,6 @@
 """What pages and the API show of an attempt. An open attempt carries no key or feedback."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,22 +36,24 @@ class QuestionView:
     topic_name: str
     difficulty: str
     slot: Slot = field(repr=False)
-    rendered: RenderedQuestion = field(repr=False)
+    # A question page shows one question's text, so the others' (a generated variant's is
+    # rendered on first use) are rendered only where a page or the API shows them. These
+    # give the stem and the options, and nothing else of the rendered question.
+    render_stem: Callable[[], str] = field(repr=False)
+    render_options: Callable[[], dict[str, str]] = field(repr=False)
     chosen: str | None
     marked: bool
     next_seq: int
 
-    # A question page shows one question's text: the others' (a generated variant's are
-    # rendered on first use) are rendered only where a page or the API shows them.
     @property
     def stem_html(self) -> str:
         """The stem as HTML."""
-        return self.rendered.stem
+        return self.render_stem()
 
     @property
     def options(self) -> tuple[OptionView, ...]:
         """The options in this learner's order, lettered A, B, C…"""
-        return option_views(self.slot, self.rendered.options)
+        return option_views(self.slot, self.render_options())
 
     @property
     def preview_html(self) -> str:
@@ -94,6 +96,14 @@ def option_views(slot: Slot, options_html: dict[str, str]) -> tuple[OptionView, 
     )
 
 
+def _stem_of(html: RenderedQuestion) -> Callable[[], str]:
+    return lambda: html.stem
+
+
+def _options_of(html: RenderedQuestion) -> Callable[[], dict[str, str]]:
+    return lambda: html.options
+
+
 def attempt_view(
     attempt: Attempt,
     shown: Sequence[Question],
@@ -104,6 +114,7 @@ def attempt_view(
     """Build the learner's view of an attempt from the questions it shows."""
     questions = []
     for number, (slot, question) in enumerate(zip(attempt.slots, shown, strict=True), start=1):
+        html = rendered.of(question)
         chosen = attempt.chosen(slot.question_id)
         answer = attempt.answers.get(slot.question_id)
         questions.append(
@@ -113,7 +124,8 @@ def attempt_view(
                 topic_name=pack.topic_name(question.topic),
                 difficulty=question.difficulty.value,
                 slot=slot,
-                rendered=rendered.of(question),
+                render_stem=_stem_of(html),
+                render_options=_options_of(html),
                 chosen=slot.letter_of(chosen),
                 marked=bool(answer and answer.marked),
                 next_seq=(answer.seq if answer else 0) + 1,

@@ -115,11 +115,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
+def server_processes(pid: int) -> list[int]:
+    """The server's worker processes, or the server itself when it has none."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in found.split()] or [pid]
+
+
 def rss_mb(pid: int) -> float:
     """The largest resident size among the server's worker processes (or the server itself)."""
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     sizes = []
-    for process in [int(p) for p in found.split()] or [pid]:
+    for process in server_processes(pid):
         for line in Path(f"/proc/{process}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) / 1024)
@@ -128,11 +133,10 @@ def rss_mb(pid: int) -> float:
 
 def cpu_seconds(pid: int) -> list[float]:
     """CPU time (user + system) of each of the server's worker processes (or the server)."""
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
     tick = os.sysconf("SC_CLK_TCK")
     return [
         sum(int(field) for field in Path(f"/proc/{process}/stat").read_text().split()[13:15]) / tick
-        for process in [int(p) for p in found.split()] or [pid]
+        for process in server_processes(pid)
     ]
 
 

@@ -52,3 +52,7 @@ def test_checkpoint_copies_the_whole_log_into_the_database_file(tmp_path: Path) 
 
 def test_checkpoint_is_sqlites_alone(database: Database) -> None:
     assert (database.checkpoint() is None) is (not database.is_sqlite)
+    url = database.url.render_as_string(hide_password=False)
+    opened = Database(url, background_checkpoints=True)
+    assert opened.background_checkpoints is database.is_sqlite
+    opened.dispose()

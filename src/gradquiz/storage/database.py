@@ -44,6 +44,8 @@ class Database:
     ) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # Whoever opened it checkpoints SQLite's log from a thread (see checkpoint()).
+        self.background_checkpoints = background_checkpoints and self.is_sqlite
         options = dict(engine_options or {})
         if self.is_sqlite:
             _ensure_parent_folder(self.url.database)
@@ -55,7 +57,7 @@ class Database:
             options.setdefault("pool_pre_ping", True)
         self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
-            _configure_sqlite(self.engine, background_checkpoints=background_checkpoints)
+            _configure_sqlite(self.engine, background_checkpoints=self.background_checkpoints)
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self._process_lock = ProcessWriteLock.beside(self.url.database) if self.is_sqlite else None
         self._reader_bind = self.engine.execution_options(sqlite_begin=None)

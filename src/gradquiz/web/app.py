@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         checkpoints = threading.Thread(
             target=_checkpoints, args=(service.database, stopping), daemon=True
         )
-        if service.database.is_sqlite:
+        if service.database.background_checkpoints:
             checkpoints.start()
         yield
         stopping.set()

@@ -176,3 +176,15 @@ def class_rules(now: datetime, **changes: object) -> "ClassRules":
         attempts_allowed=1,
     )
     return replace(rules, **changes)  # type: ignore[arg-type]
+
+
+def filler_rows(database: "Database", count: int, size: int = 2000) -> None:
+    """`count` commits of one row of `size` bytes each, to grow SQLite's write-ahead log."""
+    from sqlalchemy import text
+
+    for n in range(count):
+        with database.writing() as connection:
+            connection.execute(
+                text("INSERT INTO server_secrets (name, value) VALUES (:name, :value)"),
+                {"name": f"filler-{n}", "value": "x" * size},
+            )

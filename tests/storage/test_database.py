@@ -5,20 +5,12 @@ from pathlib import Path
 from sqlalchemy import text
 
 from gradquiz.storage.database import SQLITE_CHECKPOINT_AT_PAGES, Database
+from tests.factories import filler_rows
 
 
 def _autocheckpoint(database: Database) -> int:
     with database.writing() as connection:
         return int(connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
-
-
-def _write_rows(database: Database, count: int) -> None:
-    for n in range(count):
-        with database.writing() as connection:
-            connection.execute(
-                text("INSERT INTO server_secrets (name, value) VALUES (:name, :value)"),
-                {"name": f"filler-{n}", "value": "x" * 2000},
-            )
 
 
 def test_a_server_leaves_checkpoints_to_its_own_thread_and_others_keep_sqlites(
@@ -36,7 +28,7 @@ def test_checkpoint_copies_the_whole_log_into_the_database_file(tmp_path: Path) 
     path = tmp_path / "gradquiz.db"
     database = Database(f"sqlite:///{path}", background_checkpoints=True)
     database.migrate()
-    _write_rows(database, 50)
+    filler_rows(database, 50)
     size_before = path.stat().st_size
 
     pages = database.checkpoint()

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.services.exam import ExamService
@@ -14,6 +13,7 @@ from gradquiz.storage.database import Database
 from gradquiz.web import app as app_module
 from gradquiz.web.app import create_app
 from tests.conftest import app_settings
+from tests.factories import filler_rows
 
 
 def test_a_running_app_copies_the_log_into_the_database_file_in_the_background(
@@ -29,12 +29,7 @@ def test_a_running_app_copies_the_log_into_the_database_file_in_the_background(
     app = create_app(app_settings(database), service=service)
     with TestClient(app):
         size_before = path.stat().st_size
-        for n in range(50):
-            with database.writing() as connection:
-                connection.execute(
-                    text("INSERT INTO server_secrets (name, value) VALUES (:name, :value)"),
-                    {"name": f"filler-{n}", "value": "x" * 2000},
-                )
+        filler_rows(database, 50)
         # Far below the 10,000 pages at which a commit would checkpoint by itself.
         deadline = time.monotonic() + 10
         while path.stat().st_size < size_before + 50 * 2000 and time.monotonic() < deadline:

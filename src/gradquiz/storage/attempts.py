@@ -5,6 +5,7 @@ built once here rather than on every call.
 """
 
 import json
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, update
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
 from gradquiz.storage.database import Executor
+from gradquiz.storage.driver_query import DriverQuery
 from gradquiz.storage.models import AnswerRow, AttemptRow, SeenQuestionRow
 from gradquiz.storage.upserts import dialect_of, insert_or_ignore, upsert
 
@@ -27,10 +29,22 @@ _COLUMNS = (
     *(column for column in _ATTEMPTS.c if column.name != "layout"),
     cast(_ATTEMPTS.c.layout, Text).label("layout"),
 )
+_AttemptFields = namedtuple("_AttemptFields", [column.name for column in _COLUMNS])  # type: ignore[misc]
 _LOAD = select(*_COLUMNS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
-_LOAD_LOCKED = _LOAD.with_for_update()
-# Answers are read on their own: joined, the attempt's layout would be decoded once per answer.
-_LOAD_ANSWERS = select(_ANSWERS).where(_ANSWERS.c.attempt_id == bindparam("attempt_id"))
+_READ = DriverQuery(_LOAD)
+_READ_LOCKED = DriverQuery(_LOAD.with_for_update())
+# Answers are read on their own (joined, each would carry the attempt's columns again), as
+# plain tuples in this order: unpacking them is cheaper than a Row's attribute lookups.
+_ANSWER_FIELDS = (
+    _ANSWERS.c.question_id,
+    _ANSWERS.c.option_id,
+    _ANSWERS.c.marked,
+    _ANSWERS.c.saved_at,
+    _ANSWERS.c.seq,
+)
+_READ_ANSWERS = DriverQuery(
+    select(*_ANSWER_FIELDS).where(_ANSWERS.c.attempt_id == bindparam("attempt_id"))
+)
 _RECORD_SUBMISSION = (
     update(AttemptRow)
     .where(AttemptRow.id == bindparam("attempt_id"), AttemptRow.submitted_at.is_(None))
@@ -90,10 +104,10 @@ def insert_attempt(*, session: Executor, attempt: Attempt) -> None:
 def load_attempt(*, session: Executor, attempt_id: str, lock: bool = False) -> Attempt | None:
     """The attempt with its saved answers, or None; `lock` holds its row until commit."""
     key = {"attempt_id": attempt_id}
-    row = session.execute(_LOAD_LOCKED if lock else _LOAD, key).one_or_none()
-    if row is None:
+    rows = (_READ_LOCKED if lock else _READ).rows(session, key)
+    if not rows:
         return None
-    return _attempt(row, session.execute(_LOAD_ANSWERS, key))
+    return _attempt(_AttemptFields._make(rows[0]), _READ_ANSWERS.rows(session, key))
 
 
 def submitted_class_attempts(*, session: Executor, class_id: str) -> list[Attempt]:
@@ -104,12 +118,12 @@ def submitted_class_attempts(*, session: Executor, class_id: str) -> list[Attemp
         .order_by(_ATTEMPTS.c.started_at, _ATTEMPTS.c.id)
     ).all()
     answers: dict[str, list[Any]] = {}
-    for answer in session.execute(
-        select(_ANSWERS)
+    for attempt_id, *answer in session.execute(
+        select(_ANSWERS.c.attempt_id, *_ANSWER_FIELDS)
         .join(_ATTEMPTS, _ATTEMPTS.c.id == _ANSWERS.c.attempt_id)
         .where(_ATTEMPTS.c.class_exam_id == class_id, _ATTEMPTS.c.submitted_at.is_not(None))
     ):
-        answers.setdefault(answer.attempt_id, []).append(answer)
+        answers.setdefault(attempt_id, []).append(answer)
     return [_attempt(row, answers.get(row.id, ())) for row in rows]
 
 
@@ -122,10 +136,8 @@ def _attempt(row: Any, answers: Iterable[Any]) -> Attempt:
         deadline=row.deadline,
         slots=_slots(row.layout),
         answers={
-            a.question_id: Answer(
-                option_id=a.option_id, marked=a.marked, saved_at=a.saved_at, seq=a.seq
-            )
-            for a in answers
+            question_id: Answer(option_id=option_id, marked=marked, saved_at=saved_at, seq=seq)
+            for question_id, option_id, marked, saved_at, seq in answers
         },
         submitted_at=row.submitted_at,
         submitted_by=SubmitReason(row.submitted_by) if row.submitted_by else None,

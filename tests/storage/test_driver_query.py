@@ -1,0 +1,73 @@
+from datetime import timedelta
+
+from sqlalchemy import bindparam, select
+
+from gradquiz.core.attempts import Answer, SubmitReason
+from gradquiz.core.packs import Pack
+from gradquiz.storage import attempts as store
+from gradquiz.storage.database import Database
+from gradquiz.storage.driver_query import DriverQuery
+from gradquiz.storage.models import AnswerRow, AttemptRow
+from tests.factories import FrozenClock
+from tests.storage.test_attempts_store import new_attempt
+
+ANSWERS = select(
+    AnswerRow.question_id, AnswerRow.option_id, AnswerRow.marked, AnswerRow.saved_at, AnswerRow.seq
+).where(AnswerRow.attempt_id == bindparam("attempt_id"), AnswerRow.seq >= bindparam("from_seq"))
+ATTEMPT = select(
+    AttemptRow.id, AttemptRow.submitted_at, AttemptRow.submitted_by, AttemptRow.score
+).where(AttemptRow.id == bindparam("attempt_id"))
+
+
+def _stored(database: Database, pack: Pack, clock: FrozenClock) -> str:
+    attempt = new_attempt(pack, clock)
+    with database.writing() as connection:
+        store.insert_attempt(session=connection, attempt=attempt)
+        for seq, slot in enumerate(attempt.slots[:4]):
+            clock.advance(seconds=7)
+            answer = Answer(
+                option_id=None if seq == 2 else slot.option_order[seq % 2],
+                marked=seq == 1,
+                saved_at=clock(),
+                seq=seq,
+            )
+            store.save_answer(
+                session=connection,
+                attempt_id=attempt.id,
+                question_id=slot.question_id,
+                answer=answer,
+            )
+    return attempt.id
+
+
+def test_rows_match_what_sqlalchemy_returns(
+    database: Database, pack: Pack, clock: FrozenClock
+) -> None:
+    attempt_id = _stored(database, pack, clock)
+    params = {"from_seq": 1, "attempt_id": attempt_id}
+    with database.reading() as connection:
+        expected = sorted(tuple(row) for row in connection.execute(ANSWERS, params))
+        got = sorted(DriverQuery(ANSWERS).rows(connection, params))
+    assert len(got) == 3
+    assert got == expected
+    # Converted by the column types: aware UTC times, real booleans, NULL as None.
+    assert all(row[3].tzinfo is not None and type(row[2]) is bool for row in got)
+    assert any(row[1] is None for row in got)
+
+
+def test_a_session_a_lock_and_no_match(database: Database, pack: Pack, clock: FrozenClock) -> None:
+    attempt_id = _stored(database, pack, clock)
+    locked = DriverQuery(ATTEMPT.with_for_update())
+    with database.write() as session:
+        assert locked.rows(session, {"attempt_id": attempt_id}) == [(attempt_id, None, None, None)]
+        assert locked.rows(session, {"attempt_id": "no-such-attempt"}) == []
+        loaded = store.load_attempt(session=session, attempt_id=attempt_id, lock=True)
+        assert loaded is not None
+        loaded.submit(now=clock(), grace=timedelta(0))
+        store.record_submission(session=session, attempt=loaded, score=2)
+    with database.reading() as connection:
+        [(_, submitted_at, submitted_by, score)] = DriverQuery(ATTEMPT).rows(
+            connection, {"attempt_id": attempt_id}
+        )
+    assert submitted_at == clock() and submitted_by == SubmitReason.LEARNER.value
+    assert score == 2

@@ -16,7 +16,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, update
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
 from gradquiz.storage.database import Executor
-from gradquiz.storage.driver_query import DriverQuery
+from gradquiz.storage.driver_statement import DriverStatement
 from gradquiz.storage.models import AnswerRow, AttemptRow, SeenQuestionRow
 from gradquiz.storage.upserts import dialect_of, insert_or_ignore, upsert
 
@@ -31,8 +31,8 @@ _COLUMNS = (
 )
 _AttemptFields = namedtuple("_AttemptFields", [column.name for column in _COLUMNS])  # type: ignore[misc]
 _LOAD = select(*_COLUMNS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
-_READ = DriverQuery(_LOAD)
-_READ_LOCKED = DriverQuery(_LOAD.with_for_update())
+_READ = DriverStatement(_LOAD)
+_READ_LOCKED = DriverStatement(_LOAD.with_for_update())
 # Answers are read on their own (joined, each would carry the attempt's columns again), as
 # plain tuples in this order: unpacking them is cheaper than a Row's attribute lookups.
 _ANSWER_FIELDS = (
@@ -42,9 +42,21 @@ _ANSWER_FIELDS = (
     _ANSWERS.c.saved_at,
     _ANSWERS.c.seq,
 )
-_READ_ANSWERS = DriverQuery(
+_READ_ANSWERS = DriverStatement(
     select(*_ANSWER_FIELDS).where(_ANSWERS.c.attempt_id == bindparam("attempt_id"))
 )
+_SAVE_ANSWER = {
+    dialect: DriverStatement(
+        upsert(
+            AnswerRow,
+            dialect,
+            keys=("attempt_id", "question_id"),
+            updated=("option_id", "marked", "saved_at", "seq"),
+        ),
+        keys=("attempt_id", "question_id", "option_id", "marked", "saved_at", "seq"),
+    )
+    for dialect in ("sqlite", "postgresql")
+}
 _RECORD_SUBMISSION = (
     update(AttemptRow)
     .where(AttemptRow.id == bindparam("attempt_id"), AttemptRow.submitted_at.is_(None))
@@ -161,14 +173,8 @@ def _slots(layout: str) -> tuple[Slot, ...]:
 
 def save_answer(*, session: Executor, attempt_id: str, question_id: str, answer: Answer) -> None:
     """Insert or replace the answer to one question; saving the same answer twice is harmless."""
-    statement = upsert(
-        AnswerRow,
-        dialect_of(session),
-        keys=("attempt_id", "question_id"),
-        updated=("option_id", "marked", "saved_at", "seq"),
-    )
-    session.execute(
-        statement,
+    _SAVE_ANSWER[dialect_of(session)].execute(
+        session,
         {
             "attempt_id": attempt_id,
             "question_id": question_id,

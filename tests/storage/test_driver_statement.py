@@ -1,12 +1,14 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from gradquiz.core.attempts import Answer, SubmitReason
 from gradquiz.core.packs import Pack
 from gradquiz.storage import attempts as store
 from gradquiz.storage.database import Database
-from gradquiz.storage.driver_query import DriverQuery
+from gradquiz.storage.driver_statement import DriverStatement
 from gradquiz.storage.models import AnswerRow, AttemptRow
 from tests.factories import FrozenClock
 from tests.storage.test_attempts_store import new_attempt
@@ -47,7 +49,7 @@ def test_rows_match_what_sqlalchemy_returns(
     params = {"from_seq": 1, "attempt_id": attempt_id}
     with database.reading() as connection:
         expected = sorted(tuple(row) for row in connection.execute(ANSWERS, params))
-        got = sorted(DriverQuery(ANSWERS).rows(connection, params))
+        got = sorted(DriverStatement(ANSWERS).rows(connection, params))
     assert len(got) == 3
     assert got == expected
     # Converted by the column types: aware UTC times, real booleans, NULL as None.
@@ -57,7 +59,7 @@ def test_rows_match_what_sqlalchemy_returns(
 
 def test_a_session_a_lock_and_no_match(database: Database, pack: Pack, clock: FrozenClock) -> None:
     attempt_id = _stored(database, pack, clock)
-    locked = DriverQuery(ATTEMPT.with_for_update())
+    locked = DriverStatement(ATTEMPT.with_for_update())
     with database.write() as session:
         assert locked.rows(session, {"attempt_id": attempt_id}) == [(attempt_id, None, None, None)]
         assert locked.rows(session, {"attempt_id": "no-such-attempt"}) == []
@@ -66,8 +68,17 @@ def test_a_session_a_lock_and_no_match(database: Database, pack: Pack, clock: Fr
         loaded.submit(now=clock(), grace=timedelta(0))
         store.record_submission(session=session, attempt=loaded, score=2)
     with database.reading() as connection:
-        [(_, submitted_at, submitted_by, score)] = DriverQuery(ATTEMPT).rows(
+        [(_, submitted_at, submitted_by, score)] = DriverStatement(ATTEMPT).rows(
             connection, {"attempt_id": attempt_id}
         )
     assert submitted_at == clock() and submitted_by == SubmitReason.LEARNER.value
     assert score == 2
+
+
+def test_driver_errors_come_as_sqlalchemys(database: Database, clock: FrozenClock) -> None:
+    answer = Answer(option_id="a", marked=False, saved_at=clock(), seq=1)
+    with pytest.raises(IntegrityError), database.writing() as connection:
+        # No such attempt: the answers' foreign key refuses it.
+        store.save_answer(
+            session=connection, attempt_id="no-such-attempt", question_id="q", answer=answer
+        )

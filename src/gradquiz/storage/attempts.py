@@ -1,7 +1,8 @@
 """Reading and writing attempts and answers. Every function takes the session explicitly.
 
 The exam's busy routes pass bare connections (Database.reading/writing); statements are
-built once here rather than on every call.
+built once here rather than on every call, and the two that nearly every request runs
+(loading an attempt, saving an answer) go straight to the driver (DriverStatement).
 """
 
 import json

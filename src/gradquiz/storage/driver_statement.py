@@ -32,7 +32,7 @@ class _Compiled:
         self.order = tuple(compiled.positiontup or ()) if dialect.positional else None
         self.binds: dict[str, Convert] = {
             name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-            for name, bind in ((bind.key, bind) for bind in compiled.binds.values())
+            for name, bind in compiled.binds.items()
         }
         columns = statement.selected_columns if isinstance(statement, Select) else ()
         self.converts: tuple[Convert, ...] = tuple(

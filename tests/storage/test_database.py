@@ -1,8 +1,10 @@
 """Connections, and checkpoints of SQLite's write-ahead log off the request path."""
 
+import sqlite3
 from pathlib import Path
 
-from sqlalchemy import text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Connection, text
 
 from gradquiz.storage.database import SQLITE_CHECKPOINT_AT_PAGES, Database
 from tests.factories import filler_rows
@@ -48,3 +50,20 @@ def test_checkpoint_is_sqlites_alone(database: Database) -> None:
     opened = Database(url, background_checkpoints=True)
     assert opened.background_checkpoints is database.is_sqlite
     opened.dispose()
+
+
+def _in_transaction(connection: Connection) -> bool:
+    """Whether the driver's connection holds a transaction open."""
+    driver = connection.connection.dbapi_connection
+    if isinstance(driver, sqlite3.Connection):
+        return driver.in_transaction
+    return driver.info.transaction_status != TransactionStatus.IDLE  # type: ignore[union-attr]
+
+
+def test_reads_run_outside_a_transaction_and_writes_inside_one(database: Database) -> None:
+    with database.reading() as connection:
+        assert connection.execute(text("SELECT 1")).scalar_one() == 1
+        assert not _in_transaction(connection)
+    with database.writing() as connection:
+        connection.execute(text("SELECT 1"))
+        assert _in_transaction(connection)

@@ -29,8 +29,10 @@ class Database:
     """One database: connections and sessions for reading and writing, and the migrations.
 
     `reading()` and `writing()` hand out SQLAlchemy Core connections, the lean path the
-    exam's busy routes take; `read()` and `write()` hand out ORM sessions. On SQLite a read
-    runs without BEGIN, and writers queue first for a lock in this process and then for a
+    exam's busy routes take; `read()` and `write()` hand out ORM sessions. `reading()` runs
+    outside a transaction (without BEGIN on SQLite, in autocommit on PostgreSQL, which
+    saves the BEGIN and ROLLBACK round trips), so each of its statements reads the latest
+    committed state. On SQLite writers queue first for a lock in this process and then for a
     file lock shared by every process using the database, so they wait in line instead of
     polling SQLite's busy handler, which sleeps in growing steps and makes convoys.
     """
@@ -60,14 +62,16 @@ class Database:
             _configure_sqlite(self.engine, background_checkpoints=self.background_checkpoints)
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self._process_lock = ProcessWriteLock.beside(self.url.database) if self.is_sqlite else None
-        self._reader_bind = self.engine.execution_options(sqlite_begin=None)
+        self._reader_bind = self.engine.execution_options(
+            **({"sqlite_begin": None} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"})
+        )
         self._writer_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._writer_bind, expire_on_commit=False)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A connection for queries only (on SQLite each statement reads a committed state)."""
+        """A connection for queries only; each statement reads the latest committed state."""
         with self._reader_bind.connect() as connection:
             yield connection
 

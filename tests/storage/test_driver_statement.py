@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 
 from gradquiz.core.attempts import Answer, SubmitReason
@@ -82,3 +82,27 @@ def test_driver_errors_come_as_sqlalchemys(database: Database, clock: FrozenCloc
         store.save_answer(
             session=connection, attempt_id="no-such-attempt", question_id="q", answer=answer
         )
+
+
+def test_cursor_event_listeners_see_the_statements(
+    database: Database, pack: Pack, clock: FrozenClock
+) -> None:
+    attempt_id = _stored(database, pack, clock)
+    seen: list[tuple[str, str]] = []
+
+    def before(_c, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        seen.append(("before", statement))
+
+    def after(_c, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        seen.append(("after", statement))
+
+    event.listen(database.engine, "before_cursor_execute", before)
+    event.listen(database.engine, "after_cursor_execute", after)
+    try:
+        with database.reading() as connection:
+            assert store.load_attempt(session=connection, attempt_id=attempt_id) is not None
+    finally:
+        event.remove(database.engine, "before_cursor_execute", before)
+        event.remove(database.engine, "after_cursor_execute", after)
+    assert [when for when, _ in seen] == ["before", "after", "before", "after"]
+    assert "FROM attempts" in seen[0][1] and "FROM answers" in seen[2][1]

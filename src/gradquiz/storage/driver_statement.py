@@ -91,8 +91,19 @@ class DriverStatement:
             compiled = self._compiled[dialect.name] = _Compiled(self.statement, self.keys, dialect)
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         arguments = compiled.arguments(params)
+        # Listeners on the engine's cursor events (statement logs, tracing, tests) see these
+        # statements too; without listeners this costs two attribute checks.
+        events = connection.dispatch
         try:
+            if events.before_cursor_execute:
+                events.before_cursor_execute(
+                    connection, cursor, compiled.sql, arguments, None, False
+                )
             cursor.execute(compiled.sql, arguments)
+            if events.after_cursor_execute:
+                events.after_cursor_execute(
+                    connection, cursor, compiled.sql, arguments, None, False
+                )
         except dialect.loaded_dbapi.Error as error:
             cursor.close()
             # The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError…).

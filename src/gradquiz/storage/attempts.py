@@ -30,6 +30,7 @@ _COLUMNS = (
     *(column for column in _ATTEMPTS.c if column.name != "layout"),
     cast(_ATTEMPTS.c.layout, Text).label("layout"),
 )
+# The driver's rows are plain tuples; named like SQLAlchemy's rows, `_attempt` reads both.
 _AttemptFields = namedtuple("_AttemptFields", [column.name for column in _COLUMNS])  # type: ignore[misc]
 _LOAD = select(*_COLUMNS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
 _READ = DriverStatement(_LOAD)

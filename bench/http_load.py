@@ -9,7 +9,8 @@ prints requests/s, p50/p99 latency, non-2xx answers and the ratio gradquiz / twi
     .venv/bin/python bench/http_load.py --workers 2 --database-url postgresql://…
 
 The client is wrk (C, event loop), far faster than either server, so it measures them and
-not itself. Access logs are off in both servers.
+not itself. Access logs are off in both servers. On PostgreSQL the run works in a schema of
+its own, dropped at the end, so the database is left as it was found.
 """
 
 import argparse
@@ -22,6 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,6 +186,29 @@ def wrk(port: int, requests: Path, mode: str, seconds: int, connections: int) ->
     )
 
 
+@contextmanager
+def bench_database(url: str, folder: Path) -> Iterator[str]:
+    """The database URL the run uses: a fresh SQLite file, or a fresh schema on the given
+    PostgreSQL server that is dropped afterwards."""
+    if not url:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"gq_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -193,9 +220,11 @@ def main() -> None:
     parser.add_argument("--submits", type=int, default=2500, help="attempts prepared for submit")
     parser.add_argument("--routes", default=",".join(ROUTES))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder_name:
+    with (
+        tempfile.TemporaryDirectory() as folder_name,
+        bench_database(args.database_url, Path(folder_name)) as database_url,
+    ):
         folder = Path(folder_name)
-        database_url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
         subprocess.run(
             [sys.executable, "-m", "gradquiz", "migrate"],
             env={**os.environ, "GRADQUIZ_DATABASE_URL": database_url},

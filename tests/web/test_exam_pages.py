@@ -2,7 +2,13 @@ import html
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+
+from gradquiz.core.attempts import Slot
+from gradquiz.core.questions import Question
+from gradquiz.services.exam import ExamService
+from gradquiz.storage.attempts import load_attempt
 
 SEED = next((Path(__file__).parents[3] / "shared" / "seed").glob("*.txt"), None)
 
@@ -345,3 +351,28 @@ def test_a_question_page_offers_no_way_off_that_skips_saving(client: TestClient)
     assert "<a " not in footer  # a link there would leave without saving
     landing = client.get("/").text
     assert 'class="site-nav"' in landing and 'href="/practice"' in landing
+
+
+def test_a_question_page_looks_up_only_the_question_it_shows(
+    client: TestClient, service: ExamService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempt_id = start_exam(client)
+    with service.database.reading() as connection:
+        attempt = load_attempt(session=connection, attempt_id=attempt_id)
+    assert attempt is not None
+    asked: list[str] = []
+    of_slot = service.shown.of_slot
+
+    def recording(slot: Slot) -> Question:
+        asked.append(slot.question_id)
+        return of_slot(slot)
+
+    monkeypatch.setattr(service.shown, "of_slot", recording)
+    page = client.get(f"/attempts/{attempt_id}/questions/3")
+    assert page.status_code == 200
+    # The palette still shows all 15; only question 3 was drawn and rendered.
+    palette = re.findall(r'name="go" value="(\d+)"', page.text)
+    assert palette == [str(n) for n in range(1, 16)]
+    assert asked == [attempt.slots[2].question_id]
+    shown = service.shown.of_slot(attempt.slots[2])
+    assert html.escape(service.pack.topic_name(shown.topic)) in page.text

@@ -56,7 +56,7 @@ def _attempt_out(request: Request, learner: str | None, attempt_id: str) -> Atte
     attempt = service.attempt(learner=learner, attempt_id=attempt_id)
     view = attempt_view(
         attempt,
-        service.shown.of(attempt),
+        service.shown.of_slot,
         service.pack,
         request.app.state.rendered,
         service.clock(),

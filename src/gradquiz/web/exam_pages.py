@@ -35,7 +35,7 @@ def _view(request: Request, attempt: Attempt) -> AttemptView:
     service = _service(request)
     return attempt_view(
         attempt,
-        service.shown.of(attempt),
+        service.shown.of_slot,
         service.pack,
         request.app.state.rendered,
         service.clock(),

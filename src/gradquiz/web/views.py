@@ -1,8 +1,9 @@
 """What pages and the API show of an attempt. An open attempt carries no key or feedback."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from gradquiz.content.preview import first_words
 from gradquiz.core.attempts import LETTERS, Attempt, Slot
@@ -23,6 +24,16 @@ class OptionView:
 
 
 @dataclass(frozen=True)
+class ShownDetails:
+    """What a question view shows of its question: topic, difficulty and rendered text."""
+
+    topic: str
+    topic_name: str
+    difficulty: str
+    html: RenderedQuestion
+
+
+@dataclass(frozen=True)
 class QuestionView:
     """One question of an open attempt, without anything that gives the answer away.
 
@@ -32,28 +43,44 @@ class QuestionView:
     """
 
     number: int
-    topic: str
-    topic_name: str
-    difficulty: str
     slot: Slot = field(repr=False)
-    # A question page shows one question's text, so the others' (a generated variant's is
-    # rendered on first use) are rendered only where a page or the API shows them. These
-    # give the stem and the options, and nothing else of the rendered question.
-    render_stem: Callable[[], str] = field(repr=False)
-    render_options: Callable[[], dict[str, str]] = field(repr=False)
+    # A question page shows one question; the palette needs only the others' numbers and
+    # answers. So the question as shown (a generated variant is drawn again from its seed
+    # once it falls out of the caches) is looked up, and its text rendered, only when a
+    # page or the API reads its topic, difficulty or text.
+    details: Callable[[], ShownDetails] = field(repr=False)
     chosen: str | None
     marked: bool
     next_seq: int
 
+    @cached_property
+    def _shown(self) -> ShownDetails:
+        return self.details()
+
+    @property
+    def topic(self) -> str:
+        """The topic's id."""
+        return self._shown.topic
+
+    @property
+    def topic_name(self) -> str:
+        """The topic's name."""
+        return self._shown.topic_name
+
+    @property
+    def difficulty(self) -> str:
+        """'easy', 'medium' or 'hard'."""
+        return self._shown.difficulty
+
     @property
     def stem_html(self) -> str:
         """The stem as HTML."""
-        return self.render_stem()
+        return self._shown.html.stem
 
     @property
     def options(self) -> tuple[OptionView, ...]:
         """The options in this learner's order, lettered A, B, C…"""
-        return option_views(self.slot, self.render_options())
+        return option_views(self.slot, self._shown.html.options)
 
     @property
     def preview_html(self) -> str:
@@ -96,37 +123,38 @@ def option_views(slot: Slot, options_html: dict[str, str]) -> tuple[OptionView, 
     )
 
 
-def _stem_of(html: RenderedQuestion) -> Callable[[], str]:
-    return lambda: html.stem
+def _details_of(
+    slot: Slot, shown: Callable[[Slot], Question], pack: Pack, rendered: RenderedPack
+) -> Callable[[], ShownDetails]:
+    def details() -> ShownDetails:
+        question = shown(slot)
+        return ShownDetails(
+            topic=question.topic,
+            topic_name=pack.topic_name(question.topic),
+            difficulty=question.difficulty.value,
+            html=rendered.of(question),
+        )
 
-
-def _options_of(html: RenderedQuestion) -> Callable[[], dict[str, str]]:
-    return lambda: html.options
+    return details
 
 
 def attempt_view(
     attempt: Attempt,
-    shown: Sequence[Question],
+    shown: Callable[[Slot], Question],
     pack: Pack,
     rendered: RenderedPack,
     now: datetime,
 ) -> AttemptView:
-    """Build the learner's view of an attempt from the questions it shows."""
+    """Build the learner's view of an attempt; `shown` gives a slot's question as shown."""
     questions = []
-    for number, (slot, question) in enumerate(zip(attempt.slots, shown, strict=True), start=1):
-        html = rendered.of(question)
-        chosen = attempt.chosen(slot.question_id)
+    for number, slot in enumerate(attempt.slots, start=1):
         answer = attempt.answers.get(slot.question_id)
         questions.append(
             QuestionView(
                 number=number,
-                topic=question.topic,
-                topic_name=pack.topic_name(question.topic),
-                difficulty=question.difficulty.value,
                 slot=slot,
-                render_stem=_stem_of(html),
-                render_options=_options_of(html),
-                chosen=slot.letter_of(chosen),
+                details=_details_of(slot, shown, pack, rendered),
+                chosen=slot.letter_of(attempt.chosen(slot.question_id)),
                 marked=bool(answer and answer.marked),
                 next_seq=(answer.seq if answer else 0) + 1,
             )

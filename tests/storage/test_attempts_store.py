@@ -165,6 +165,31 @@ def test_an_attempts_slots_are_built_once_and_read_back_on_every_load(
     assert store._slots.cache_info().hits == hits + 1
 
 
+def test_attempts_loaded_apart_share_their_question_and_option_ids(
+    database: Database, pack: Pack, clock: FrozenClock
+) -> None:
+    attempts = [
+        start_attempt(
+            attempt_id=f"shares-{n}", owner=f"o{n}", pack=pack, rng=random.Random(n), now=clock()
+        )
+        for n in range(2)
+    ]
+    with database.write() as session:
+        for attempt in attempts:
+            store.insert_attempt(session=session, attempt=attempt)
+    with database.reading() as connection:
+        loaded = [store.load_attempt(session=connection, attempt_id=a.id) for a in attempts]
+    first, second = ({s.question_id: s for s in a.slots} for a in loaded if a is not None)
+    common = [q for q in first if q in second and first[q].seed is None]
+    assert common and first.keys() != second.keys()  # two different layouts
+    for question_id in common:
+        one, other = first[question_id], second[question_id]
+        # One copy of each string for every cached attempt, not one per attempt.
+        assert one.question_id is other.question_id
+        assert one.version is other.version
+        assert all(a is b for a, b in zip(one.option_order, other.option_order, strict=True))
+
+
 def test_an_owner_holds_one_open_attempt_per_pack(
     database: Database, pack: Pack, clock: FrozenClock
 ) -> None:

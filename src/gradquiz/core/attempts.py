@@ -25,7 +25,7 @@ class SubmitReason(StrEnum):
     ABANDONED = "abandoned"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     """One question of an attempt, with its options in the order this learner sees them."""
 

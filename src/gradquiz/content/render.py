@@ -2,10 +2,8 @@
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import nh3
-from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -15,7 +13,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from gradquiz.content.mathml import polish
+from gradquiz.content.formulas import to_mathml
 from gradquiz.core.packs import GlossaryTerm
 
 _MATHML_TAGS = {
@@ -123,21 +121,15 @@ class MarkdownRenderer:
             yield _text(text[position:])
 
 
-# Static questions are rendered once and kept; this catches formulas variants repeat.
-@lru_cache(maxsize=512)
-def _mathml(latex: str, display: bool) -> str:
-    return polish(str(latex_to_mathml(latex, display="block" if display else "inline")))
-
-
 def _math(content: str, options: dict[str, object]) -> str:
-    return _mathml(content.strip(), bool(options.get("display_mode")))
+    return to_mathml(content.strip(), bool(options.get("display_mode")))
 
 
 def _display_math(
     _renderer: object, tokens: Sequence[Token], index: int, _options: object, _env: object
 ) -> str:
     # Focusable so that keyboard users can scroll a formula wider than a phone screen.
-    mathml = _mathml(tokens[index].content.strip(), True)
+    mathml = to_mathml(tokens[index].content.strip(), True)
     return f'<div class="math-display" tabindex="0">{mathml}</div>\n'
 
 

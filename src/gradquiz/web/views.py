@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from gradquiz.content.preview import first_words
 from gradquiz.core.attempts import LETTERS, Attempt, Slot
@@ -294,7 +294,9 @@ def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: Rendered
     )
 
 
-def cited_works(reference: str) -> list[str]:
+# A bank has a few dozen references, and every result splits fifteen of them.
+@lru_cache(maxsize=1024)
+def cited_works(reference: str) -> tuple[str, ...]:
     """The works a reference cites: its parts separated by semicolons outside brackets."""
     parts, depth, start = [], 0, 0
     for position, char in enumerate(reference):
@@ -303,4 +305,4 @@ def cited_works(reference: str) -> list[str]:
             parts.append(reference[start:position].strip())
             start = position + 1
     parts.append(reference[start:].strip())
-    return [part for part in parts if part]
+    return tuple(part for part in parts if part)

@@ -65,6 +65,52 @@ def test_any_mix_of_numbers_and_structure_comes_out_as_converted_whole(
     assert formulas.to_mathml(latex, False) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Take $x = 0.5$ and $w_1 = -2$: then $u = w_1 x = -1$.",
+        "The same formula twice: $3 + 4 = 7$ and $3 + 4 = 7$.",
+        "Code keeps its digits: `$3$` and $3$.",
+        "Costs $5 and $6 are not math; $x^23$ is.",
+        r"Text in a formula: $\text{step 3} = 3$.",
+        "1. a list item with $x = 1$\n2. and $y = 2$",
+        "A display formula:\n\n$$x = 1.5$$\n\nand $y = 2.5$.",
+        r"An escaped \$3 and $4$.",
+        "Numbers in text 12 and in math $12$.",
+    ],
+)
+@pytest.mark.parametrize("block", [False, True])
+def test_markdown_renders_as_when_rendered_whole(
+    text: str, block: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renderer = render.MarkdownRenderer()
+    by_shape = renderer.block(text) if block else renderer.inline(text)
+    again = renderer.block(text) if block else renderer.inline(text)  # now from the cache
+    monkeypatch.setattr(render, "to_mathml", whole)
+    assert by_shape == again == renderer._render(text, block, False)
+
+
+_MARKDOWN_PIECES = [
+    "$", "$$", "x", "w_1", "^", "_", "1. ", "2) ", "\n", "\n\n", "`", "*", " ", "- ", "# ",
+    "\\", "(", ")", "[a](b)", r"\text{a ", "}", "{", ".", "=", "|", "&#", ";",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_MARKDOWN_PIECES), _NUMBERS), min_size=1, max_size=16))
+def test_any_mix_of_markdown_math_and_numbers_renders_as_when_rendered_whole(
+    pieces: list[str],
+) -> None:
+    text = "".join(pieces)
+    renderer = render.MarkdownRenderer()
+    try:
+        expected = [renderer._render(text, block, False) for block in (True, False)]
+    except Exception:  # not LaTeX that latex2mathml reads: nothing to compare
+        assume(False)
+        raise
+    assert [renderer.block(text), renderer.inline(text)] == expected
+
+
 def test_every_question_of_the_pack_renders_as_with_formulas_converted_whole(
     pack: Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -83,5 +129,8 @@ def test_every_question_of_the_pack_renders_as_with_formulas_converted_whole(
 
     by_shape = every_part()
     monkeypatch.setattr(render, "to_mathml", whole)
+    monkeypatch.setattr(
+        render.MarkdownRenderer, "_by_shape", render.MarkdownRenderer._render, raising=True
+    )
     assert by_shape == every_part()
     assert sum(part.count("<math") for part in by_shape) > 2000

@@ -28,19 +28,31 @@ _FIRST = 1000  # placeholders are 1000, 1001, …: plain numbers, each a single 
 def to_mathml(latex: str, display: bool) -> str:
     """`latex` as MathML (display or inline), with gradquiz's typographic fixes."""
     numbers: dict[str, str] = {}
+    shape = numbers_held(latex, numbers)
+    if numbers:
+        mathml = numbers_put_back(_converted(shape, display), numbers)
+        if mathml is not None:
+            return mathml
+    return _converted(latex, display)
+
+
+def numbers_held(latex: str, numbers: dict[str, str]) -> str:
+    """`latex` with each number swapped for the next placeholder, recorded in `numbers`."""
 
     def hold(match: re.Match[str]) -> str:
         placeholder = str(_FIRST + len(numbers))
         numbers[placeholder] = match.group()
         return placeholder
 
-    shape = _NUMBER.sub(hold, latex)
-    if not numbers:
-        return _converted(latex, display)
-    mathml = _converted(shape, display)
-    if any(mathml.count(f"<mn>{p}</mn>") != 1 for p in numbers):
-        return _converted(latex, display)
-    return _PLACEHOLDER.sub(lambda m: f"<mn>{numbers.get(m[1], m[1])}</mn>", mathml)
+    return _NUMBER.sub(hold, latex)
+
+
+def numbers_put_back(markup: str, numbers: dict[str, str]) -> str | None:
+    """`markup` with each placeholder's number back in its `<mn>`; None unless every
+    placeholder is an `<mn>` of its own exactly once."""
+    if any(markup.count(f"<mn>{p}</mn>") != 1 for p in numbers):
+        return None
+    return _PLACEHOLDER.sub(lambda m: f"<mn>{numbers.get(m[1], m[1])}</mn>", markup)
 
 
 # Shapes recur across seeds (about 600 in the built-in pack's variants over 100 seeds).

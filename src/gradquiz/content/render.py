@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -13,7 +14,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from gradquiz.content.formulas import to_mathml
+from gradquiz.content.formulas import numbers_held, numbers_put_back, to_mathml
 from gradquiz.core.packs import GlossaryTerm
 
 _MATHML_TAGS = {
@@ -27,6 +28,8 @@ _MATHML_ATTRIBUTES = {
     "columnspacing", "width", "height", "depth", "notation", "linethickness", "minsize",
     "maxsize", "movablelimits", "symmetric", "largeop", "encoding",
 }  # fmt: skip
+# A formula on one line, as the dollarmath plugin reads `$...$` (not `$$`, not escaped).
+_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+)\$(?!\$)")
 _ALLOWED_TAGS = nh3.ALLOWED_TAGS | _MATHML_TAGS | {"span", "div", "pre", "code"}
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
@@ -77,13 +80,33 @@ class MarkdownRenderer:
         if self._terms is not None:
             self._md.core.ruler.push("glossary_links", self._link_terms)
 
+        self._shapes = lru_cache(maxsize=2048)(self._render)
+
     def block(self, text: str, *, link_glossary: bool = False) -> str:
         """Render block Markdown (paragraphs, lists, code, display math) to safe HTML."""
-        return sanitise(self._md.render(text, {"link_glossary": link_glossary}))
+        return self._by_shape(text, True, link_glossary)
 
     def inline(self, text: str) -> str:
         """Render one line of Markdown without a wrapping paragraph (for options)."""
-        return sanitise(self._md.renderInline(text, {"link_glossary": False}))
+        return self._by_shape(text, False, False)
+
+    def _by_shape(self, text: str, block: bool, link_glossary: bool) -> str:
+        # A variant's text changes from seed to seed mostly in the numbers of its formulas.
+        # Those become placeholders, the text's shape is rendered once and kept, and the
+        # numbers go back into their <mn> elements. Numbers in a one-line formula do not
+        # change how the Markdown around it parses; where a placeholder does not come out
+        # as an <mn> of its own, the text is rendered as it is.
+        numbers: dict[str, str] = {}
+        shape = _INLINE_MATH.sub(lambda m: f"${numbers_held(m[1], numbers)}$", text)
+        if numbers:
+            html = numbers_put_back(self._shapes(shape, block, link_glossary), numbers)
+            if html is not None:
+                return html
+        return self._render(text, block, link_glossary)
+
+    def _render(self, text: str, block: bool, link_glossary: bool) -> str:
+        env = {"link_glossary": link_glossary}
+        return sanitise(self._md.render(text, env) if block else self._md.renderInline(text, env))
 
     def _link_terms(self, state: StateCore) -> None:
         if not state.env.get("link_glossary") or self._terms is None:

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from tests.factories import FrozenClock
 
@@ -47,6 +49,29 @@ def test_save_read_submit_result(client: TestClient) -> None:
     assert sum(o["key"] for o in graded["options"]) == 1
     assert graded["explanation_html"]
     assert client.get(f"/api/v1/attempts/{attempt['id']}/result").json() == body
+
+
+def test_submit_reads_the_attempt_once_and_answers_as_a_later_read(
+    app: FastAPI, client: TestClient
+) -> None:
+    attempt = start(client)
+    client.put(f"/api/v1/attempts/{attempt['id']}/answers/1", json={"option": "A"})
+    engine = app.state.service.database.engine
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        submitted = client.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert submitted.status_code == 200, submitted.text
+    # Loaded (and locked) once to submit it; the result is built from that same attempt.
+    assert sum("FROM attempts" in statement for statement in statements) == 1
+    app.state.finished._entries.clear()  # rendered again, from what the database holds
+    assert client.get(f"/api/v1/attempts/{attempt['id']}/result").json() == submitted.json()
 
 
 def test_clearing_an_answer(client: TestClient) -> None:

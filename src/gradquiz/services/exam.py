@@ -172,6 +172,11 @@ class ExamService:
         attempt = self.attempt(learner=learner, attempt_id=attempt_id)
         if not attempt.is_submitted:
             raise NotSubmitted("The result is shown once the attempt has been submitted.")
+        return self.graded(attempt)
+
+    def graded(self, attempt: Attempt) -> tuple[Attempt, Result]:
+        """The result of an attempt just submitted (as `submit` returns it), without reading
+        it again; the same rules as `result`."""
         result = grade_attempt(attempt, self.shown.of(attempt))
         if attempt.class_exam_id is not None:
             with self.database.reading() as session:

@@ -1,9 +1,12 @@
 """The exam's JSON API under /api/v1. Questions are known by their number in the attempt."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from gradquiz.core.attempts import Attempt
+from gradquiz.core.scoring import Result
 from gradquiz.errors import AttemptInProgress, Withheld
 from gradquiz.services.exam import ExamService
 from gradquiz.web.errors import error_response
@@ -129,8 +132,9 @@ async def submit_attempt(
     request: Request, attempt_id: AttemptId, learner: Learner
 ) -> ResultOut | WithheldOut | Response:
     """Submit the attempt and return its result."""
-    _service(request).submit(learner=learner, attempt_id=attempt_id)
-    return await read_result(request, attempt_id, learner)
+    service = _service(request)
+    submitted = service.submit(learner=learner, attempt_id=attempt_id)
+    return _result(request, attempt_id, learner, lambda: service.graded(submitted))
 
 
 @router.get("/attempts/{attempt_id}/result", response_model=ResultOut | WithheldOut)
@@ -142,9 +146,22 @@ async def read_result(
     A class exam's attempt gives only what its review policy shows now (WithheldOut).
     """
     service = _service(request)
+    return _result(
+        request, attempt_id, learner, lambda: service.result(learner=learner, attempt_id=attempt_id)
+    )
+
+
+def _result(
+    request: Request,
+    attempt_id: str,
+    learner: str | None,
+    graded: Callable[[], tuple[Attempt, Result]],
+) -> WithheldOut | Response:
+    """The result JSON, rendered once per process and kept (FinishedResults)."""
+    service = _service(request)
 
     def render() -> tuple[str, str, str]:
-        attempt, result = service.result(learner=learner, attempt_id=attempt_id)
+        attempt, result = graded()
         view = result_view(attempt, result, service.pack, request.app.state.rendered)
         return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
 

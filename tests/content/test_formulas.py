@@ -65,12 +65,15 @@ _PIECES = [
 _NUMBERS = st.from_regex(r"\A[0-9]{1,4}(\.[0-9]{1,4})?\Z")
 
 
+def mixes(pieces: list[str], longest: int) -> st.SearchStrategy[str]:
+    """Texts joined from up to `longest` of `pieces` and numbers, in any order."""
+    parts = st.one_of(st.sampled_from(pieces), _NUMBERS)
+    return st.lists(parts, min_size=1, max_size=longest).map("".join)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_PIECES), _NUMBERS), min_size=1, max_size=14))
-def test_any_mix_of_numbers_and_structure_comes_out_as_converted_whole(
-    pieces: list[str],
-) -> None:
-    latex = "".join(pieces)
+@given(mixes(_PIECES, 14))
+def test_any_mix_of_numbers_and_structure_comes_out_as_converted_whole(latex: str) -> None:
     expected = readable_or_skipped(lambda: whole(latex, False))
     assert formulas.to_mathml(latex, False) == expected
 
@@ -107,11 +110,8 @@ _MARKDOWN_PIECES = [
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_MARKDOWN_PIECES), _NUMBERS), min_size=1, max_size=16))
-def test_any_mix_of_markdown_math_and_numbers_renders_as_when_rendered_whole(
-    pieces: list[str],
-) -> None:
-    text = "".join(pieces)
+@given(mixes(_MARKDOWN_PIECES, 16))
+def test_any_mix_of_markdown_math_and_numbers_renders_as_when_rendered_whole(text: str) -> None:
     renderer = render.MarkdownRenderer()
     expected = readable_or_skipped(
         lambda: [renderer._render(text, block, False) for block in (True, False)]

@@ -1,5 +1,6 @@
 """Variant generation speed per generator, against the time to render a question page, and
-the latency of starting an attempt with and without parametrized questions, in one run.
+the latency of starting an attempt with parametrized questions (their variants stored, or
+drawn by the generators) and without them, in one run.
 
 Run by hand: `.venv/bin/python bench/variants.py`.
 """
@@ -79,14 +80,23 @@ def main() -> None:
     static_only = replace(
         pack, questions={k: q for k, q in pack.questions.items() if not q.parametrized}
     )
+    unstored = replace(
+        pack,
+        questions={
+            k: replace(q, generator=replace(q.generator, stored=None)) if q.generator else q
+            for k, q in pack.questions.items()
+        },
+    )
     with tempfile.TemporaryDirectory() as folder:
         database = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
         database.migrate()
         full = ExamService(database=database, pack=pack)
         baseline = ExamService(database=database, pack=static_only)
+        drawing = ExamService(database=database, pack=unstored)
         render = page_render_seconds(full, 200)
         rates = variants_per_second(pack, args.variants)
         with_generated = start_latencies(full, args.starts)
+        with_drawn = start_latencies(drawing, args.starts)
         without = start_latencies(baseline, args.starts)
         drawn = sum(
             1
@@ -103,12 +113,18 @@ def main() -> None:
     print(f"{'generator':34} {'variants/s':>10} {'ms/variant':>10} {'x page render':>14}")
     for name, rate in rates.items():
         print(f"{name:34} {rate:10.0f} {1000 / rate:10.2f} {1 / rate / render:14.2f}")
-    for label, times in (("with parametrized", with_generated), ("static only", without)):
+    starts = (
+        ("parametrized, stored", with_generated),
+        ("parametrized, drawn", with_drawn),
+        ("static only", without),
+    )
+    for label, times in starts:
         p50 = statistics.median(times) * 1000
         p99 = times[int(0.99 * (len(times) - 1))] * 1000
-        print(f"start attempt, {label:18}: p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
-    ratio = statistics.median(with_generated) / statistics.median(without)
-    print(f"start latency ratio with / without parametrized: {ratio:.2f}x")
+        print(f"start attempt, {label:20}: p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+    for label, times in starts[:2]:
+        ratio = statistics.median(times) / statistics.median(without)
+        print(f"start latency ratio {label} / static only: {ratio:.2f}x")
     print(f"parametrized questions per exam: {drawn / 200:.2f} on average")
 
 

@@ -111,6 +111,24 @@ def check(pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.tom
     )
 
 
+@app.command()
+def variants(
+    pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.toml.")],
+    count: Annotated[
+        int | None, typer.Option(min=1, max=10_000, help="Seeds per generator [default: 100].")
+    ] = None,
+) -> None:
+    """Draw each generator's variants for seeds 0 to count−1 into the pack's variants/."""
+    from gradquiz.content.pack_loader import load_pack
+    from gradquiz.content.stored_variants import STORED_SEEDS, write_stored_variants
+
+    count = count or STORED_SEEDS
+    written = write_stored_variants(load_pack(pack_dir).questions.values(), pack_dir, count)
+    for path in written:
+        typer.echo(str(path))
+    out().print(f"{len(written)} generator(s), {count} variants each")
+
+
 admin = typer.Typer(help="Instructor accounts.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
 

@@ -1,13 +1,17 @@
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pytest
 
 from gradquiz.core.questions import Option
 from gradquiz.core.variants import (
+    SEED_RANGE,
     GeneratorFailed,
     KeyCheck,
     Variant,
     VariantRejected,
+    VariantSource,
     draw_variant,
     variant_problems,
 )
@@ -70,3 +74,46 @@ def test_draw_variant_redraws_when_the_key_check_fails_and_gives_up_eventually()
 
     with pytest.raises(GeneratorFailed, match="no usable variant for seed 7"):
         draw_variant(bad_key, 7)
+
+
+@dataclass
+class Stored:
+    variants: dict[int, Variant]
+
+    @property
+    def seeds(self) -> Sequence[int]:
+        return tuple(self.variants)
+
+    def get(self, seed: int) -> Variant | None:
+        return self.variants.get(seed)
+
+
+def counting_generator() -> tuple[list[int], VariantSource]:
+    """A source whose generator records each draw, with other variants stored for 3 and 8."""
+    drawn: list[int] = []
+
+    def generate(rng: random.Random) -> Variant:
+        drawn.append(rng.randrange(100))
+        return variant()
+
+    stored = Stored({3: variant(texts=("a", "b", "c")), 8: variant(texts=("d", "e", "f"))})
+    return drawn, VariantSource("calc.f", generate, stored)
+
+
+def test_a_stored_variant_is_served_without_running_the_generator() -> None:
+    drawn, source = counting_generator()
+    assert source(8).options[0].text == "d"
+    assert source(3).options[0].text == "a"
+    assert drawn == []
+    # A seed the store does not hold (an older attempt's) is drawn as before.
+    assert source(123_457).key == "o1"
+    assert len(drawn) == 1
+
+
+def test_seeds_are_chosen_among_the_stored_ones_when_there_are_any() -> None:
+    _, source = counting_generator()
+    chosen = {source.choose_seed(random.Random(i)) for i in range(50)}
+    assert chosen == {3, 8}
+    unstored = VariantSource("calc.g", source.generate)
+    free = {unstored.choose_seed(random.Random(i)) for i in range(50)}
+    assert len(free) == 50 and all(0 <= s < SEED_RANGE for s in free)

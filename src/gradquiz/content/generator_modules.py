@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from types import ModuleType
 
+from gradquiz.content.stored_variants import VariantsFile, variants_path
 from gradquiz.core.variants import Generator, Variant, VariantSource
 
 _NAME = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
@@ -19,11 +20,13 @@ class GeneratorModules:
     With `deferred`, finding a generator only checks that its file exists; the module is
     imported when the generator first runs. A server starts without importing sympy or
     compiling keys, and warms them up once it answers (`gradquiz check` imports everything).
+    A generator with a variants file in the pack (see `stored_variants`) is given it.
     """
 
     def __init__(self, folder: Path, *, deferred: bool = False) -> None:
         self.folder = folder
         self.deferred = deferred
+        self._stored: dict[str, VariantsFile | None] = {}
         self._lock = threading.Lock()
         self._prefix = (
             "gradquiz_pack_" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
@@ -41,7 +44,9 @@ class GeneratorModules:
         if self.deferred:
             if not (self.folder / f"{match.group(1)}.py").is_file():
                 return f"there is no file generators/{match.group(1)}.py"
-            self.found[name] = VariantSource(name=name, generate=_Deferred(self, name))
+            self.found[name] = VariantSource(
+                name=name, generate=_Deferred(self, name), stored=self.stored(name)
+            )
             return self.found[name]
         return self._import(name)
 
@@ -62,7 +67,14 @@ class GeneratorModules:
         function = getattr(module, match.group(2), None)
         if not callable(function):
             return f"generators/{match.group(1)}.py has no function '{match.group(2)}'"
-        return VariantSource(name=name, generate=function)
+        return VariantSource(name=name, generate=function, stored=self.stored(name))
+
+    def stored(self, name: str) -> VariantsFile | None:
+        """The stored variants of the generator called `name`, if the pack has them."""
+        if name not in self._stored:
+            path = variants_path(self.folder.parent, name)
+            self._stored[name] = VariantsFile(path) if path.is_file() else None
+        return self._stored[name]
 
     def _module(self, stem: str) -> ModuleType | str:
         if stem not in self._modules:

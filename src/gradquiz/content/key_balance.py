@@ -103,10 +103,18 @@ def _generator_problems(
     for question in questions.values():
         if question.shuffle or question.generator is None:
             continue
-        placements = _generated_placements(question, seeds)
-        for found in imbalances(placements):
-            message = f"generator '{question.generator.name}': {found.describe(seeds, 'seeds')}"
-            problems.append(Problem(paths[question.id], 1, message))
+        # The generator over many seeds, and the stored variants learners are given.
+        stored = question.generator.stored
+        for drawn, unit in (
+            (range(seeds), "seeds"),
+            (stored.seeds if stored else (), "stored variants"),
+        ):
+            placements = _generated_placements(question, drawn)
+            for found in imbalances(placements):
+                message = (
+                    f"generator '{question.generator.name}': {found.describe(len(drawn), unit)}"
+                )
+                problems.append(Problem(paths[question.id], 1, message))
     return problems
 
 
@@ -115,9 +123,9 @@ def _placement(question: Question) -> Placement:
     return Placement(ids.index(question.key), len(ids))
 
 
-def _generated_placements(question: Question, seeds: int) -> list[Placement]:
+def _generated_placements(question: Question, seeds: Sequence[int]) -> list[Placement]:
     placements = []
-    for seed in range(seeds):
+    for seed in seeds:
         try:
             placements.append(_placement(question.resolve(seed)))
         except GeneratorFailed:  # the generator check reports it

@@ -90,12 +90,18 @@ def _valid_pack(directory: Path, pack: Pack | None, problems: list[Problem]) -> 
 
 
 def check_pack(directory: Path, seeds: int = CHECK_SEEDS) -> list[Problem]:
-    """Every problem in the pack at `directory` (each generator run on `seeds` seeds)."""
-    return sorted(_read_pack(directory, seeds)[1])
+    """Every problem in the pack at `directory` (each generator run on `seeds` seeds and on
+    the seeds of its stored variants)."""
+    return sorted(_read_pack(directory, seeds, with_stored=True)[1])
 
 
 def _read_pack(
-    directory: Path, seeds: int, *, deferred: bool = False, authoring: bool = True
+    directory: Path,
+    seeds: int,
+    *,
+    deferred: bool = False,
+    authoring: bool = True,
+    with_stored: bool = False,
 ) -> tuple[Pack | None, list[Problem]]:
     problems: list[Problem] = []
     manifest = directory / "pack.toml"
@@ -106,7 +112,7 @@ def _read_pack(
     page = read_page(directory, code_title, problems)
     modules = GeneratorModules(directory / "generators", deferred=deferred)
     questions, paths = _read_questions(directory / "questions", problems, modules)
-    problems.extend(check_generators(questions, paths, seeds))
+    problems.extend(check_generators(questions, paths, seeds, with_stored=with_stored))
     if authoring:
         problems.extend(code_block_problems(directory))
     if spec is None or page is None:

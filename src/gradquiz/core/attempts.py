@@ -171,7 +171,7 @@ class Attempt:
 def slot_for(question: Question, rng: random.Random) -> Slot:
     """The question as one learner sees it: numbers drawn if it is parametrized, options
     shuffled unless their order is numeric."""
-    seed = rng.randrange(2**31) if question.parametrized else None
+    seed = question.generator.choose_seed(rng) if question.generator is not None else None
     shown = question.resolve(seed)
     order = list(shown.option_ids)
     if question.shuffle:

@@ -2,9 +2,10 @@
 
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from gradquiz.core.questions import LabLink, Option
 from gradquiz.errors import GradquizError
@@ -66,16 +67,47 @@ class GeneratorFailed(GradquizError):
     status = 500
 
 
+# Seeds drawn for a generator that has no stored variants.
+SEED_RANGE = 2**31
+
+
+class StoredVariants(Protocol):
+    """Variants drawn ahead of time from the seeds they list, as a dataset to draw from.
+
+    Each is what the generator gives for its seed, so a seed means the same variant
+    whether it is looked up here or drawn again.
+    """
+
+    @property
+    def seeds(self) -> Sequence[int]: ...
+
+    def get(self, seed: int) -> Variant | None: ...
+
+
 @dataclass(frozen=True)
 class VariantSource:
-    """A question's generator, named as its file names it (`module.function`)."""
+    """A question's generator, named as its file names it (`module.function`), and the
+    variants stored for it, if any."""
 
     name: str
     generate: Generator
+    stored: StoredVariants | None = None
 
     def __call__(self, seed: int) -> Variant:
-        """The variant for `seed` (cached; the same seed always gives the same variant)."""
+        """The variant for `seed`: the stored one, or drawn (and cached); the same seed
+        always gives the same variant."""
+        if self.stored is not None:
+            variant = self.stored.get(seed)
+            if variant is not None:
+                return variant
         return draw_variant(self.generate, seed)
+
+    def choose_seed(self, rng: random.Random) -> int:
+        """A seed for one learner: one of the stored variants' when there are any."""
+        seeds = self.stored.seeds if self.stored is not None else ()
+        if seeds:
+            return seeds[rng.randrange(len(seeds))]
+        return rng.randrange(SEED_RANGE)
 
 
 def variant_problems(variant: Variant) -> list[str]:

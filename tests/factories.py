@@ -2,12 +2,15 @@
 
 import hashlib
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher, profiles
+from sqlalchemy import Engine, event
 
 from gradquiz.content.pack_loader import builtin_pack_dir
 
@@ -21,6 +24,21 @@ if TYPE_CHECKING:
 CHEAP_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 TOPICS = ("chain-rule", "gradient-descent", "computation-graph", "vanishing-gradient")
+
+
+@contextmanager
+def statements_run(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements the engine sends while the block runs, in order."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 @dataclass

@@ -3,9 +3,9 @@ from datetime import timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
-from tests.factories import FrozenClock
+from gradquiz.storage import attempts as store
+from tests.factories import FrozenClock, statements_run
 
 
 def start(client: TestClient) -> dict:  # type: ignore[type-arg]
@@ -56,22 +56,35 @@ def test_submit_reads_the_attempt_once_and_answers_as_a_later_read(
 ) -> None:
     attempt = start(client)
     client.put(f"/api/v1/attempts/{attempt['id']}/answers/1", json={"option": "A"})
-    engine = app.state.service.database.engine
-    statements: list[str] = []
-
-    def seen(_connection, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_run(app.state.service.database.engine) as statements:
         submitted = client.post(f"/api/v1/attempts/{attempt['id']}/submit")
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert submitted.status_code == 200, submitted.text
     # Loaded (and locked) once to submit it; the result is built from that same attempt.
     assert sum("FROM attempts" in statement for statement in statements) == 1
     app.state.finished._entries.clear()  # rendered again, from what the database holds
     assert client.get(f"/api/v1/attempts/{attempt['id']}/result").json() == submitted.json()
+
+
+def test_a_new_browser_starts_without_looking_up_questions_it_has_seen(
+    app: FastAPI, client: TestClient
+) -> None:
+    engine = app.state.service.database.engine
+    with statements_run(engine) as statements:
+        first = client.post("/api/v1/attempts")
+    assert first.status_code == 201, first.text
+    assert not any("FROM seen_questions" in s for s in statements), statements
+    # Once it has an identity, its next start prefers questions it has not met.
+    client.post(f"/api/v1/attempts/{first.json()['id']}/submit")
+    with statements_run(engine) as statements:
+        second = client.post("/api/v1/attempts")
+    assert second.status_code == 201, second.text
+    assert sum("FROM seen_questions" in s for s in statements) == 1
+    database = app.state.service.database
+    with database.reading() as session:
+        drawn = [
+            store.load_attempt(session=session, attempt_id=a.json()["id"]) for a in (first, second)
+        ]
+    assert {s.question_id for s in drawn[0].slots}.isdisjoint(s.question_id for s in drawn[1].slots)
 
 
 def test_clearing_an_answer(client: TestClient) -> None:

@@ -38,14 +38,17 @@ class ExamService:
     def __post_init__(self) -> None:
         self.shown = ShownQuestions(self.database, self.pack)
 
-    def start(self, *, learner: str, replacing: str | None = None) -> Attempt:
+    def start(self, *, learner: str, replacing: str | None = None, new: bool = False) -> Attempt:
         """Draw and store a new attempt, preferring questions this learner has not seen.
 
         A learner holds one open attempt per pack: starting while one is open is refused,
         unless `replacing` names it, in which case it is submitted as abandoned first.
+        `new` says the learner was made just now, so has seen nothing yet.
         """
-        with self.database.reading() as session:
-            seen = store.seen_question_ids(session=session, owner=learner, pack_id=self.pack.id)
+        seen: set[str] = set()
+        if not new:
+            with self.database.reading() as session:
+                seen = store.seen_question_ids(session=session, owner=learner, pack_id=self.pack.id)
         attempt = start_attempt(
             attempt_id=secrets.token_hex(16),  # never starts with "-": safe in a CSV cell too
             owner=learner,

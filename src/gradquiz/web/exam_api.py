@@ -79,9 +79,10 @@ async def start_attempt(
 ) -> AttemptOut | Response:
     """Start a new exam attempt for this browser (409 while another is in progress)."""
     request.app.state.start_limits.check(request, learner)
+    new = learner is None
     learner = ensure_learner(request, response, learner)
     try:
-        attempt = _service(request).start(learner=learner, replacing=replacing)
+        attempt = _service(request).start(learner=learner, replacing=replacing, new=new)
     except AttemptInProgress as error:
         location = {"Location": f"/api/v1/attempts/{error.attempt_id}"}
         return error_response(request, error.status, error.message, location)

@@ -67,10 +67,11 @@ async def start(
     """Start an exam and go to its first question; offer Resume while one is in progress."""
     response = see_other("/")
     request.app.state.start_limits.check(request, learner)
+    new = learner is None
     learner = ensure_learner(request, response, learner)
     service = _service(request)
     try:
-        attempt = service.start(learner=learner, replacing=replacing)
+        attempt = service.start(learner=learner, replacing=replacing, new=new)
     except AttemptInProgress as error:
         in_progress = service.attempt(learner=learner, attempt_id=error.attempt_id)
         return render_page(

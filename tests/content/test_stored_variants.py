@@ -127,3 +127,30 @@ print("sympy" in sys.modules, any(m.startswith("gradquiz.generators") for m in s
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        ('{"seed": 2, "stem": ', "JSONDecodeError"),
+        ('{"seed": 2, "stem": "x"}', "KeyError: 'lab'"),
+        ('"just text"', "TypeError"),
+    ],
+)
+def test_an_unreadable_variants_file_is_reported_and_its_generator_draws_instead(
+    tmp_path: Path, broken: str, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = generated_pack(tmp_path, 4)
+    path = variants_path(folder, NAME)
+    lines = path.read_text().splitlines()
+    lines[2] = broken
+    path.write_text("\n".join(lines) + "\n")
+    found = [str(p) for p in check_pack(folder, seeds=1)]
+    assert len(found) == 1 and found[0].startswith(f"{path}:3: not a stored variant: "), found
+    assert reason in found[0]
+    question = serving_pack(folder).questions["drawn-rank"]
+    assert question.generator is not None
+    assert question.resolve(1) == question.resolve(1)  # drawn, no traceback
+    assert question.resolve(1).stem == draw_variant(question.generator.generate, 1).stem
+    assert slot_for(question, random.Random(0)).seed not in range(4)  # no stored seeds
+    assert "its generator draws the variants instead" in caplog.text

@@ -69,6 +69,10 @@ class GeneratorModules:
             return f"generators/{match.group(1)}.py has no function '{match.group(2)}'"
         return VariantSource(name=name, generate=function, stored=self.stored(name))
 
+    def stored_files(self) -> list[VariantsFile]:
+        """The variants files found so far."""
+        return [found for found in self._stored.values() if found is not None]
+
     def stored(self, name: str) -> VariantsFile | None:
         """The stored variants of the generator called `name`, if the pack has them."""
         if name not in self._stored:

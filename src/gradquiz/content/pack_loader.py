@@ -113,6 +113,8 @@ def _read_pack(
     modules = GeneratorModules(directory / "generators", deferred=deferred)
     questions, paths = _read_questions(directory / "questions", problems, modules)
     problems.extend(check_generators(questions, paths, seeds, with_stored=with_stored))
+    if with_stored:
+        problems.extend(f.problem for f in modules.stored_files() if f.problem is not None)
     if authoring:
         problems.extend(code_block_problems(directory))
     if spec is None or page is None:

@@ -9,14 +9,18 @@ no longer matches its generator.
 """
 
 import json
+import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from gradquiz.content.problems import Problem
 from gradquiz.core.questions import LabLink, Option, Question
 from gradquiz.core.variants import KeyCheck, Variant, draw_variant
+
+log = logging.getLogger(__name__)
 
 FOLDER = "variants"
 # Seeds per generator; Moodle's datasets hold up to 100 items.
@@ -56,10 +60,15 @@ def write_stored_variants(
 
 
 class VariantsFile:
-    """A generator's stored variants, read from its file when first asked for."""
+    """A generator's stored variants, read from its file when first asked for.
+
+    A file that cannot be read holds no variants (the generator draws them instead) and
+    says why in `problem`, which `gradquiz check` reports.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.problem: Problem | None = None
         self._lock = threading.Lock()
         self._variants: dict[int, Variant] | None = None
         self._seeds: tuple[int, ...] = ()
@@ -78,20 +87,33 @@ class VariantsFile:
         if self._variants is None:
             with self._lock:
                 if self._variants is None:
-                    self._variants = _read(self.path)
+                    self._variants = self._read()
                     self._seeds = tuple(self._variants)
         return self._variants
 
+    def _read(self) -> dict[int, Variant]:
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, ValueError) as error:
+            return self._unreadable(1, error)
+        # Variants repeat their feedback and wording: keep one copy of each text.
+        texts: dict[str, str] = {}
+        variants = {}
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                fields = json.loads(line, object_hook=lambda d: _shared_texts(d, texts))
+                variants[int(fields.pop("seed"))] = _variant(fields)
+            except (ValueError, KeyError, TypeError) as error:
+                return self._unreadable(number, error)
+        return variants
 
-def _read(path: Path) -> dict[int, Variant]:
-    # Variants repeat their feedback and wording: keep one copy of each text.
-    texts: dict[str, str] = {}
-    variants = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            fields = json.loads(line, object_hook=lambda d: _shared_texts(d, texts))
-            variants[fields.pop("seed")] = _variant(fields)
-    return variants
+    def _unreadable(self, line: int, error: Exception) -> dict[int, Variant]:
+        reason = f"not a stored variant: {type(error).__name__}: {error}"
+        self.problem = Problem(self.path, line, reason)
+        log.error("%s; its generator draws the variants instead", self.problem)
+        return {}
 
 
 def _shared_texts(fields: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:

@@ -94,6 +94,16 @@ def test_check_refuses_stored_variants_whose_keys_sit_at_one_rank(tmp_path: Path
     assert "of 200 seeds" not in found  # the generator itself places its key evenly
 
 
+def test_a_generator_two_questions_name_is_written_once(tmp_path: Path) -> None:
+    folder = generated_pack(tmp_path, 3)
+    twin = _generated("drawn-rank-twin", NAME)
+    (folder / "questions" / "drawn-rank-twin.txt").write_text(twin)
+    result = runner.invoke(app, ["variants", str(folder), "--count", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(str(variants_path(folder, NAME))) == 1
+    assert "1 generator(s), 3 variants each" in result.output
+
+
 def test_writing_again_removes_the_files_of_generators_no_question_names(tmp_path: Path) -> None:
     folder = generated_pack(tmp_path, 3)
     gone = variants_path(folder, "calculus.retired")

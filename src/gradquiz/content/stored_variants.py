@@ -44,12 +44,14 @@ def write_stored_variants(
     removing the files of generators no question names; return the files written."""
     folder = pack_dir / FOLDER
     folder.mkdir(exist_ok=True)
-    written = []
+    written: list[Path] = []
     for question in questions:
         if question.generator is None:
             continue
         generate = question.generator.generate
         path = variants_path(pack_dir, question.generator.name)
+        if path in written:  # two questions may name one generator
+            continue
         lines = (variant_line(seed, draw_variant(generate, seed)) for seed in range(count))
         path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         written.append(path)

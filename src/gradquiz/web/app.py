@@ -157,9 +157,11 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.mount("/static", app.state.static, name="static")
     app.mount("/api/docs/assets", api_assets, name="api-docs-assets")
     install_error_handlers(app)
+    # A request is matched against every route of the routers included before its own (and
+    # its own router's twice), so the exam's pages and API, the busiest, come first.
+    app.include_router(exam_pages.router)
     app.include_router(exam_api.router)
     app.include_router(site_routes.router)
-    app.include_router(exam_pages.router)
     app.include_router(interview_pages.router)
     app.include_router(lab_pages.router)
     app.include_router(account_pages.router)

@@ -9,7 +9,8 @@ from gradquiz.core.packs import Pack
 from gradquiz.storage import attempts as store
 from gradquiz.storage.database import Database
 from gradquiz.storage.driver_statement import DriverStatement
-from gradquiz.storage.models import AnswerRow, AttemptRow
+from gradquiz.storage.models import AnswerRow, AttemptRow, SeenQuestionRow
+from gradquiz.storage.upserts import insert_or_ignore
 from tests.factories import FrozenClock
 from tests.storage.test_attempts_store import new_attempt
 
@@ -106,3 +107,28 @@ def test_cursor_event_listeners_see_the_statements(
         event.remove(database.engine, "after_cursor_execute", after)
     assert [when for when, _ in seen] == ["before", "after", "before", "after"]
     assert "FROM attempts" in seen[0][1] and "FROM answers" in seen[2][1]
+
+
+def test_execute_many_writes_each_row_and_tells_listeners(database: Database) -> None:
+    statement = DriverStatement(
+        insert_or_ignore(SeenQuestionRow, database.engine.dialect.name),
+        keys=("owner", "pack_id", "question_id"),
+    )
+    rows = [{"owner": "o", "pack_id": "p", "question_id": f"q{n}"} for n in range(5)]
+    calls: list[bool] = []
+
+    def before(_c, _cursor, _statement, _params, _context, many) -> None:  # type: ignore[no-untyped-def]
+        calls.append(many)
+
+    event.listen(database.engine, "before_cursor_execute", before)
+    try:
+        with database.writing() as connection:
+            statement.execute_many(connection, rows)
+            statement.execute_many(connection, rows[:2])  # taken already: ignored
+            statement.execute_many(connection, [])  # nothing to run
+    finally:
+        event.remove(database.engine, "before_cursor_execute", before)
+    assert calls == [True, True]
+    with database.reading() as connection:
+        stored = connection.execute(select(SeenQuestionRow.question_id)).scalars().all()
+    assert sorted(stored) == [f"q{n}" for n in range(5)]

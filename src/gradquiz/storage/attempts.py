@@ -24,7 +24,10 @@ from gradquiz.storage.upserts import dialect_of, insert_or_ignore, upsert
 
 _ATTEMPTS = AttemptRow.__table__
 _ANSWERS = AnswerRow.__table__
-_INSERT_ATTEMPT = insert(AttemptRow)
+_INSERT_ATTEMPT = DriverStatement(
+    insert(AttemptRow),
+    keys=("id", "owner", "pack_id", "started_at", "deadline", "layout", "total", "class_exam_id"),
+)
 # The layout is read as its stored text: it never changes once stored, so its slots are
 # built once per process (`_slots`) rather than decoded again on every save and page.
 _COLUMNS = (
@@ -57,6 +60,12 @@ _SAVE_ANSWER = {
             updated=("option_id", "marked", "saved_at", "seq"),
         ),
         keys=("attempt_id", "question_id", "option_id", "marked", "saved_at", "seq"),
+    )
+    for dialect in ("sqlite", "postgresql")
+}
+_MARK_SEEN = {
+    dialect: DriverStatement(
+        insert_or_ignore(SeenQuestionRow, dialect), keys=("owner", "pack_id", "question_id")
     )
     for dialect in ("sqlite", "postgresql")
 }
@@ -94,8 +103,8 @@ def insert_attempt(*, session: Executor, attempt: Attempt) -> None:
         }
         for s in attempt.slots
     ]
-    session.execute(
-        _INSERT_ATTEMPT,
+    _INSERT_ATTEMPT.execute(
+        session,
         {
             "id": attempt.id,
             "owner": attempt.owner,
@@ -107,8 +116,8 @@ def insert_attempt(*, session: Executor, attempt: Attempt) -> None:
             "class_exam_id": attempt.class_exam_id,
         },
     )
-    session.execute(
-        insert_or_ignore(SeenQuestionRow, dialect_of(session)),
+    _MARK_SEEN[dialect_of(session)].execute_many(
+        session,
         [
             {"owner": attempt.owner, "pack_id": attempt.pack_id, "question_id": s.question_id}
             for s in attempt.slots

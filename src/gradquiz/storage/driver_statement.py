@@ -9,7 +9,7 @@ for the connection's dialect, and each value goes through its column type's own 
 result processors.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect
@@ -81,8 +81,18 @@ class DriverStatement:
         cursor = self._run(executor, params)[1]
         cursor.close()
 
+    def execute_many(
+        self, executor: Session | Connection, params: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Run a statement that returns no rows once for each set of parameters."""
+        if params:
+            cursor = self._run(executor, params)[1]
+            cursor.close()
+
     def _run(
-        self, executor: Session | Connection, params: Mapping[str, Any]
+        self,
+        executor: Session | Connection,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     ) -> tuple[_Compiled, Any]:
         connection = executor.connection() if isinstance(executor, Session) else executor
         dialect = connection.dialect
@@ -90,20 +100,22 @@ class DriverStatement:
         if compiled is None:
             compiled = self._compiled[dialect.name] = _Compiled(self.statement, self.keys, dialect)
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        arguments = compiled.arguments(params)
+        arguments: Any
+        if isinstance(params, Mapping):
+            many, arguments = False, compiled.arguments(params)
+        else:
+            many, arguments = True, [compiled.arguments(row) for row in params]
         # Listeners on the engine's cursor events (statement logs, tracing, tests) see these
         # statements too; without listeners this costs two attribute checks.
         events = connection.dispatch
         try:
             if events.before_cursor_execute:
                 events.before_cursor_execute(
-                    connection, cursor, compiled.sql, arguments, None, False
+                    connection, cursor, compiled.sql, arguments, None, many
                 )
-            cursor.execute(compiled.sql, arguments)
+            (cursor.executemany if many else cursor.execute)(compiled.sql, arguments)
             if events.after_cursor_execute:
-                events.after_cursor_execute(
-                    connection, cursor, compiled.sql, arguments, None, False
-                )
+                events.after_cursor_execute(connection, cursor, compiled.sql, arguments, None, many)
         except dialect.loaded_dbapi.Error as error:
             cursor.close()
             # The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError…).

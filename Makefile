@@ -36,6 +36,7 @@ bench: $(STAMP)
 	test -z "$(BENCH_PG)" || $(BIN)/python bench/http_load.py --workers 2 --database-url "$(BENCH_PG)"
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/stack_floor.py
+	$(BIN)/python bench/stack_floor.py --http
 	$(BIN)/python bench/class_run.py --learners 500 1000 2000
 	$(BIN)/python bench/class_live.py --learners 2000
 

@@ -9,12 +9,19 @@ Starlette app, the baseline `bench/http_load.py`'s twin is built on:
 - gradquiz's app (its middleware: security headers, gzip, body limit, cross-origin check;
   its exception handlers and route table) with the route placed first, and placed last.
 
+With `--http` each app is served by uvicorn (one worker, no access log) and driven by wrk
+(32 connections) instead, with a body the size of a question page: requests/s and the
+ratio to bare Starlette, what the stack alone leaves of the twin's throughput.
+
     .venv/bin/python bench/stack_floor.py
+    .venv/bin/python bench/stack_floor.py --http
 """
 
 import argparse
 import asyncio
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -26,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-BODY = b"x" * 900
+BODY = b"x" * int(os.environ.get("FLOOR_BODY_BYTES", "900"))
 PATH = "/floor-constant"
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
@@ -52,6 +59,76 @@ def gradquiz_app(folder: str, *, first: bool) -> FastAPI:
     if first:
         app.router.routes.insert(0, app.router.routes.pop())
     return app
+
+
+def bare_starlette() -> Starlette:
+    """The baseline: the constant route and nothing else."""
+    return Starlette(routes=[Route(PATH, constant)])
+
+
+def bare_fastapi() -> FastAPI:
+    """The same route through FastAPI's request handling."""
+    app = FastAPI()
+    app.add_api_route(PATH, constant)
+    return app
+
+
+def gradquiz_first() -> FastAPI:
+    """For uvicorn: gradquiz's app on a fresh database in FLOOR_FOLDER, route first."""
+    return gradquiz_app(os.environ["FLOOR_FOLDER"], first=True)
+
+
+def gradquiz_last() -> FastAPI:
+    """For uvicorn: gradquiz's app with the route last."""
+    return gradquiz_app(os.environ["FLOOR_FOLDER"], first=False)
+
+
+def served_per_second(factory: str, folder: str, body_bytes: int, seconds: int) -> float:
+    """Requests/s wrk gets from the app `factory` makes, served by uvicorn with one worker."""
+    from http_load import free_port, wait_for
+
+    port = free_port()
+    env = {**os.environ, "FLOOR_FOLDER": folder, "FLOOR_BODY_BYTES": str(body_bytes)}
+    command = [sys.executable, "-m", "uvicorn", f"stack_floor:{factory}", "--factory"]
+    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
+    server = subprocess.Popen(command, env=env, cwd=os.path.dirname(os.path.abspath(__file__)))
+    try:
+        wait_for(port, server)
+        url = f"http://127.0.0.1:{port}{PATH}"
+        runs = []
+        for duration in (2, seconds):  # the first warms the server up and is not counted
+            out = subprocess.run(
+                ["wrk", "-t2", "-c32", f"-d{duration}s", url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            if "Non-2xx" in out:
+                raise RuntimeError(f"{factory} answered errors:\n{out}")
+            runs.append(float(out.split("Requests/sec:")[1].split()[0]))
+        return runs[-1]
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def http_table(body_bytes: int, seconds: int) -> None:
+    factories = {
+        "bare Starlette (baseline)": "bare_starlette",
+        "bare FastAPI": "bare_fastapi",
+        "gradquiz stack, route first": "gradquiz_first",
+        "gradquiz stack, route last": "gradquiz_last",
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        rates = {
+            name: served_per_second(factory, folder, body_bytes, seconds)
+            for name, factory in factories.items()
+        }
+    base = rates["bare Starlette (baseline)"]
+    print(f"| app, over HTTP ({body_bytes:,}-byte body) | req/s | µs a request | app ÷ Starlette |")
+    print("|---|---|---|---|")
+    for name, rate in rates.items():
+        print(f"| {name} | {rate:,.0f} | {1e6 / rate:.0f} | {rate / base:.2f}× |")
 
 
 async def per_request(app: App, requests: int) -> float:
@@ -96,13 +173,17 @@ async def per_request(app: App, requests: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--http", action="store_true", help="serve with uvicorn, drive with wrk")
+    parser.add_argument("--body-bytes", type=int, default=22_000, help="with --http")
+    parser.add_argument("--seconds", type=int, default=10, help="with --http")
     args = parser.parse_args()
-    bare = FastAPI()
-    bare.add_api_route(PATH, constant)
+    if args.http:
+        http_table(args.body_bytes, args.seconds)
+        return
     with tempfile.TemporaryDirectory() as folder:
         apps: dict[str, Any] = {
-            "bare Starlette (baseline)": Starlette(routes=[Route(PATH, constant)]),
-            "bare FastAPI": bare,
+            "bare Starlette (baseline)": bare_starlette(),
+            "bare FastAPI": bare_fastapi(),
             "gradquiz stack, route first": gradquiz_app(folder, first=True),
             "gradquiz stack, route last": gradquiz_app(folder, first=False),
         }

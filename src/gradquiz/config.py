@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     access_log: bool = Field(
         default=True, description="Log one line per request (uvicorn's access log)."
     )
+    opentelemetry: bool = Field(
+        default=False,
+        description=(
+            "Report each request to the OpenTelemetry providers set up in the process "
+            "(FastAPI's telemetry); off, no request looks for them."
+        ),
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key that signs identity cookies; made once and kept in the database if unset.",

@@ -5,10 +5,13 @@ import re
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from opentelemetry import trace
+from secure import Secure
 
 from gradquiz.services.exam import ExamService
 from gradquiz.web.app import create_app
 from gradquiz.web.identity import COOKIE
+from gradquiz.web.security import security_headers
 from tests.conftest import app_settings
 
 OTHER_ORIGIN = "http://127.0.0.1:9999"
@@ -76,6 +79,41 @@ def test_only_identities_the_server_signed_are_accepted(
         assert f"{COOKIE}=" in issued and forged not in issued
         other_client.cookies.clear()
     assert client.get(f"/api/v1/attempts/{attempt_id}").status_code == 200
+
+
+def test_a_cookie_another_key_signed_is_refused_after_this_one_was_accepted(
+    service: ExamService,
+) -> None:
+    """Checked signatures are kept per signer: a server with another key refuses the cookie."""
+    with TestClient(create_app(app_settings(service.database, secret_key="one-key"))) as first:
+        attempt_id = start(first)
+        assert first.get(f"/api/v1/attempts/{attempt_id}").status_code == 200
+        cookie = first.cookies[COOKIE]
+    with TestClient(create_app(app_settings(service.database, secret_key="other-key"))) as second:
+        second.cookies.set(COOKIE, cookie)
+        assert second.get(f"/api/v1/attempts/{attempt_id}").status_code == 404
+
+
+def test_the_security_headers_are_the_ones_secure_builds() -> None:
+    fixed = security_headers()
+    assert fixed.headers is fixed.headers  # serialised once
+    built_now = Secure.headers.fget(fixed)  # type: ignore[attr-defined]
+    assert dict(fixed.headers) == dict(built_now)
+    assert "frame-ancestors 'none'" in fixed.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("reported", [False, True])
+def test_requests_look_for_opentelemetry_providers_only_when_asked(
+    service: ExamService, monkeypatch: pytest.MonkeyPatch, reported: bool
+) -> None:
+    looked = []
+    real = trace.get_tracer_provider
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: looked.append(1) or real())
+    app = create_app(app_settings(service.database, opentelemetry=reported))
+    with TestClient(app) as client:
+        looked.clear()
+        assert client.get("/").status_code == 200
+    assert bool(looked) is reported
 
 
 def test_every_response_carries_the_security_headers(client: TestClient) -> None:

@@ -6,6 +6,7 @@ cookie set by a sibling site, say) is ignored and replaced by a fresh identity.
 """
 
 import hashlib
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -30,7 +31,13 @@ def current_identity(request: Request) -> str | None:
     cookie = request.cookies.get(COOKIE)
     if not cookie or len(cookie) > _MAX_COOKIE_CHARS:
         return None
-    signer: Signer = request.app.state.identity_signer
+    return _unsigned(request.app.state.identity_signer, cookie)
+
+
+@lru_cache(maxsize=4096)
+def _unsigned(signer: Signer, cookie: str) -> str | None:
+    """The identity in a cookie this signer signed. Kept: checking a signature costs two
+    HMACs, and a learner's cookie comes with every save and page of an attempt."""
     try:
         return signer.unsign(cookie).decode()
     except (BadSignature, UnicodeDecodeError):

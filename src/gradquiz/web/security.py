@@ -8,6 +8,9 @@ shared between processes, no token in every form (pages keep working without Jav
 and no reading of the body before the app's own size limit and error handling see it.
 """
 
+from collections.abc import Mapping
+from functools import cached_property
+
 from secure import (
     ContentSecurityPolicy,
     CrossOriginOpenerPolicy,
@@ -25,6 +28,15 @@ from gradquiz.web.errors import error_response
 CROSS_SITE = "This form came from another site, so it was not accepted."
 
 
+class FixedHeaders(Secure):
+    """Secure headers serialised once: `Secure.headers` builds every value again on each
+    call, and the middleware asks for them on every response."""
+
+    @cached_property
+    def headers(self) -> Mapping[str, str]:
+        return dict(super().headers)
+
+
 def security_headers() -> Secure:
     """The headers every response carries: no inline script, no framing, no sniffing."""
     policy = (
@@ -40,7 +52,7 @@ def security_headers() -> Secure:
         .form_action("'self'")
         .frame_ancestors("'none'")
     )
-    return Secure(
+    return FixedHeaders(
         csp=policy,
         coop=CrossOriginOpenerPolicy().same_origin(),
         permissions=PermissionsPolicy().geolocation().camera().microphone(),

@@ -290,3 +290,8 @@ def test_pages_and_json_over_a_kilobyte_go_out_compressed(client: TestClient) ->
         assert int(raw.headers.get("content-length", len(gzip.compress(raw.content)))) < len(
             plain.content
         )
+    font = client.get(
+        "/static/fonts/noto-sans-math-5.3.0.woff2", headers={"Accept-Encoding": "gzip"}
+    )
+    assert font.status_code == 200 and len(font.content) > 1024
+    assert "content-encoding" not in font.headers  # compressed already

@@ -178,11 +178,19 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)
     # Pages and JSON over 1 KB go out compressed to clients that accept it; results come
     # compressed already (FinishedResults) and pass through.
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=GZIP_LEVEL)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        compresslevel=GZIP_LEVEL,
+        exclude_content_types=SERVED_COMPRESSED,
+    )
     app.add_middleware(SecureASGIMiddleware, secure=security_headers())
     return app
 
 
+# What gradquiz serves that is compressed already. Starlette's default list names 14 types,
+# and each request's responder normalises the whole list again.
+SERVED_COMPRESSED = ("application/zip", "font/woff2")
 NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 

@@ -161,7 +161,8 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.mount("/api/docs/assets", api_assets, name="api-docs-assets")
     install_error_handlers(app)
     # A request is matched against every route of the routers included before its own (and
-    # its own router's twice), so the exam's pages and API, the busiest, come first.
+    # its own router's twice), so the busiest come first: saves, the exam's pages, its API.
+    app.include_router(exam_api.saves)
     app.include_router(exam_pages.router)
     app.include_router(exam_api.router)
     app.include_router(site_routes.router)

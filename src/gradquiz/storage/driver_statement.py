@@ -35,8 +35,12 @@ class _Compiled:
             for name, bind in compiled.binds.items()
         }
         columns = statement.selected_columns if isinstance(statement, Select) else ()
-        self.converts: tuple[Convert, ...] = tuple(
+        converts = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+        ]
+        # Only the columns whose type converts the driver's value (dates, booleans on SQLite).
+        self.converts: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+            (index, convert) for index, convert in enumerate(converts) if convert is not None
         )
 
     def arguments(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
@@ -68,13 +72,15 @@ class DriverStatement:
         finally:
             cursor.close()
         converts = compiled.converts
-        return [
-            tuple(
-                value if convert is None else convert(value)
-                for convert, value in zip(converts, row, strict=True)
-            )
-            for row in fetched
-        ]
+        if not converts:
+            return [tuple(row) for row in fetched]
+        rows = []
+        for row in fetched:
+            values = list(row)
+            for index, convert in converts:
+                values[index] = convert(values[index])
+            rows.append(tuple(values))
+        return rows
 
     def execute(self, executor: Session | Connection, params: Mapping[str, Any]) -> None:
         """Run a statement that returns no rows."""

@@ -10,6 +10,7 @@ and no reading of the body before the app's own size limit and error handling se
 
 from collections.abc import Mapping
 from functools import cached_property
+from types import MappingProxyType
 
 from secure import (
     ContentSecurityPolicy,
@@ -34,7 +35,7 @@ class FixedHeaders(Secure):
 
     @cached_property
     def headers(self) -> Mapping[str, str]:
-        return dict(super().headers)
+        return MappingProxyType(dict(super().headers))
 
 
 def security_headers() -> Secure:

@@ -64,6 +64,10 @@ FULL_COLLECTION_AFTER = 100
 
 WEB = Path(str(files("gradquiz") / "web"))
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+# What gradquiz serves that is compressed already. Starlette's default list names 14 types,
+# and each request's responder normalises the whole list again.
+SERVED_COMPRESSED = ("application/zip", "font/woff2")
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def build_service(settings: Settings) -> ExamService:
@@ -187,12 +191,6 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.add_middleware(SecureASGIMiddleware, secure=security_headers())
     return app
-
-
-# What gradquiz serves that is compressed already. Starlette's default list names 14 types,
-# and each request's responder normalises the whole list again.
-SERVED_COMPRESSED = ("application/zip", "font/woff2")
-NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def _templates(static: HashedStaticFiles, api_assets: HashedStaticFiles) -> Jinja2Templates:

@@ -72,8 +72,6 @@ class DriverStatement:
         finally:
             cursor.close()
         converts = compiled.converts
-        if not converts:
-            return [tuple(row) for row in fetched]
         rows = []
         for row in fetched:
             values = list(row)

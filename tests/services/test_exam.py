@@ -161,9 +161,11 @@ def test_an_overdue_open_attempt_does_not_block_a_new_one(
 def test_an_older_save_never_overwrites_a_later_one(service: ExamService) -> None:
     identity = "ordered-saves-token-000000"
     attempt = service.start(learner=identity)
-    save = lambda letter, seq: service.save_answer(  # noqa: E731
-        learner=identity, attempt_id=attempt.id, number=2, letter=letter, seq=seq
-    )[1]
+    save = lambda letter, seq: (
+        service.save_answer(  # noqa: E731
+            learner=identity, attempt_id=attempt.id, number=2, letter=letter, seq=seq
+        ).saved
+    )
     later = save("C", 6)
     older = save("A", 5)
     assert later.applied and not older.applied
@@ -223,3 +225,109 @@ def test_abandoning_grades_the_open_attempt_once(service: ExamService) -> None:
     assert again.submitted_at == ended.submitted_at
     with pytest.raises(NotFound):
         service.abandon(learner="someone-else-token-0002", attempt_id=attempt.id)
+
+
+def test_a_save_of_an_attempt_already_seen_is_one_statement(service: ExamService) -> None:
+    from sqlalchemy import event
+
+    identity = "one-statement-token-0000000"
+    attempt = service.start(learner=identity)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(service.database.engine, "after_cursor_execute", record)
+    try:
+        first = service.save_answer(learner=identity, attempt_id=attempt.id, number=3, letter="B")
+    finally:
+        event.remove(service.database.engine, "after_cursor_execute", record)
+    assert len(statements) == 1 and statements[0].startswith("INSERT INTO answers")
+    assert first.saved.applied and first.answered == 1 and first.saved.answer.seq == 1
+    assert first.slot == attempt.slots[2]
+    held = service.attempt(learner=identity, attempt_id=attempt.id)
+    assert held.chosen(attempt.slots[2].question_id) == attempt.slots[2].option_order[1]
+
+
+def test_one_statement_saves_agree_with_loaded_saves(service: ExamService) -> None:
+    """The same saves, with the slots known (one statement) and unknown (the attempt loaded),
+    leave the same answers, seqs and counts."""
+    import random
+
+    from gradquiz.services.exam import KnownSlots
+
+    loading = ExamService(database=service.database, pack=service.pack, clock=service.clock)
+    loading.known = KnownSlots(size=0)
+    fast = service.start(learner="agree-fast-token-000000000")
+    slow = loading.start(learner="agree-slow-token-000000000")
+    rng = random.Random(20261206)
+    for _ in range(120):
+        number = rng.randint(1, 15)
+        letter = rng.choice(["A", "B", "C", None])
+        marked = rng.random() < 0.3
+        seq = rng.choice([None, rng.randint(0, 12)])
+        outcomes = [
+            exam.save_answer(
+                learner=attempt.owner,
+                attempt_id=attempt.id,
+                number=number,
+                letter=letter,
+                marked=marked,
+                seq=seq,
+            )
+            for exam, attempt in ((service, fast), (loading, slow))
+        ]
+        seen = [
+            (
+                o.saved.applied,
+                o.slot.letter_of(o.saved.answer.option_id),
+                o.saved.answer.marked,
+                o.saved.answer.seq,
+                o.answered,
+            )
+            for o in outcomes
+        ]
+        assert seen[0] == seen[1], (number, letter, marked, seq)
+    kept = [
+        [
+            (s.letter_of(answer.option_id), answer.marked, answer.seq)
+            for s in held.slots
+            if (answer := held.answers.get(s.question_id)) is not None
+        ]
+        for held in (
+            exam.attempt(learner=attempt.owner, attempt_id=attempt.id)
+            for exam, attempt in ((service, fast), (loading, slow))
+        )
+    ]
+    assert kept[0] == kept[1] and len(kept[0]) > 10
+
+
+def test_a_save_during_a_submit_waits_for_it_and_is_refused(service: ExamService) -> None:
+    import threading
+
+    from gradquiz.storage import attempts as store
+
+    identity = "save-during-submit-token-00"
+    attempt = service.start(learner=identity)
+    outcome: list[object] = []
+
+    def save() -> None:
+        try:
+            outcome.append(
+                service.save_answer(learner=identity, attempt_id=attempt.id, number=1, letter="A")
+            )
+        except AttemptClosed as error:
+            outcome.append(error)
+
+    saver = threading.Thread(target=save)
+    with service.database.writing() as session:
+        submitting = store.load_attempt(session=session, attempt_id=attempt.id, lock=True)
+        assert submitting is not None
+        saver.start()
+        saver.join(timeout=0.5)
+        assert saver.is_alive()  # waiting for the submit to finish
+        submitting.submit(now=service.clock(), grace=service.grace)
+        store.record_submission(session=session, attempt=submitting, score=0)
+    saver.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], AttemptClosed)
+    assert service.attempt(learner=identity, attempt_id=attempt.id).answers == {}

@@ -71,6 +71,13 @@ class Saved:
     applied: bool
 
 
+def slot_at(slots: Sequence[Slot], number: int) -> Slot:
+    """The slot at 1-based position `number` of an attempt's slots, or raise NotFound."""
+    if not 1 <= number <= len(slots):
+        raise NotFound(f"This attempt has questions 1 to {len(slots)}.")
+    return slots[number - 1]
+
+
 @dataclass
 class Attempt:
     """One learner's sitting of an exam."""
@@ -93,9 +100,7 @@ class Attempt:
 
     def slot_at(self, number: int) -> Slot:
         """The slot at 1-based position `number`, or raise NotFound."""
-        if not 1 <= number <= len(self.slots):
-            raise NotFound(f"This attempt has questions 1 to {len(self.slots)}.")
-        return self.slots[number - 1]
+        return slot_at(self.slots, number)
 
     def slot(self, question_id: str) -> Slot:
         """The slot for `question_id`, or raise InvalidInput."""

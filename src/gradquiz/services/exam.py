@@ -3,13 +3,14 @@
 import logging
 import random
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from gradquiz.core.attempts import Attempt, Saved, SubmitReason, start_attempt
+from gradquiz.core.attempts import Attempt, Saved, Slot, SubmitReason, slot_at, start_attempt
 from gradquiz.core.classes import Disclosure
 from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, exam_answers, grade_attempt
@@ -26,6 +27,41 @@ log = logging.getLogger(__name__)
 IN_PROGRESS = "You have an exam in progress: resume it, or abandon it to start a new one."
 
 
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a save leaves: the question's slot, the answer held, and how many questions
+    have a chosen option."""
+
+    slot: Slot
+    saved: Saved
+    answered: int
+
+
+class KnownSlots:
+    """The slots of attempts this process has loaded, by attempt, with their owner.
+
+    A stored attempt's slots never change, so a save can find its question and option
+    without loading the attempt again; the save's statement checks owner and pack itself.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: dict[str, tuple[str, tuple[Slot, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, attempt: Attempt) -> None:
+        """Keep the attempt's slots, forgetting the oldest beyond `size`."""
+        with self._lock:
+            self._entries[attempt.id] = (attempt.owner, attempt.slots)
+            if len(self._entries) > self.size:
+                del self._entries[next(iter(self._entries))]
+
+    def slots(self, attempt_id: str, owner: str | None) -> tuple[Slot, ...] | None:
+        """The attempt's slots if they are known and it was `owner`'s when they were seen."""
+        entry = self._entries.get(attempt_id)
+        return entry[1] if entry is not None and entry[0] == owner else None
+
+
 @dataclass
 class ExamService:
     """Starts, saves, submits and grades attempts for one pack."""
@@ -37,6 +73,7 @@ class ExamService:
 
     def __post_init__(self) -> None:
         self.shown = ShownQuestions(self.database, self.pack)
+        self.known = KnownSlots()
 
     def start(self, *, learner: str, replacing: str | None = None, new: bool = False) -> Attempt:
         """Draw and store a new attempt, preferring questions this learner has not seen.
@@ -71,6 +108,7 @@ class ExamService:
                     )
                 raise AttemptInProgress(IN_PROGRESS, open_id or "") from None
         self.shown.kept(kept)
+        self.known.remember(attempt)
         return attempt
 
     def open_attempt(self, *, learner: str | None) -> Attempt | None:
@@ -98,6 +136,7 @@ class ExamService:
         attempt = self._owned(attempt, learner)
         if not attempt.is_submitted and attempt.settle(now=self.clock(), grace=self.grace):
             return self._settle(attempt_id)[0]
+        self.known.remember(attempt)
         return attempt
 
     def save_answer(
@@ -109,12 +148,46 @@ class ExamService:
         letter: str | None,
         marked: bool = False,
         seq: int | None = None,
-    ) -> tuple[Attempt, Saved]:
+    ) -> SaveOutcome:
         """Save the option shown as `letter` for question `number` (None clears it).
 
         Refused once the attempt closed; a save older than the one held (`seq`) is dropped
         and the held answer is returned instead.
         """
+        slots = self.known.slots(attempt_id, learner)
+        if slots is None or learner is None:
+            return self._save_loaded(learner, attempt_id, number, letter, marked, seq)
+        # The usual save, before the deadline: one statement. Whatever it finds in the way
+        # (submitted, late, a later save held, another owner) is sorted out by loading.
+        slot = slot_at(slots, number)
+        option_id = slot.option_for_letter(letter)
+        with self.database.writing_alone() as session:
+            held = store.save_if_open(
+                session=session,
+                attempt_id=attempt_id,
+                owner=learner,
+                pack_id=self.pack.id,
+                question_id=slot.question_id,
+                option_id=option_id,
+                marked=marked,
+                now=self.clock(),
+                seq=seq,
+            )
+        if held is None:
+            return self._save_loaded(learner, attempt_id, number, letter, marked, seq)
+        answer, answered = held
+        return SaveOutcome(slot, Saved(answer, applied=True), answered)
+
+    def _save_loaded(
+        self,
+        learner: str | None,
+        attempt_id: str,
+        number: int,
+        letter: str | None,
+        marked: bool,
+        seq: int | None,
+    ) -> SaveOutcome:
+        """A save that loads the attempt (locked) and applies the rules to it."""
         with self.database.writing() as session:
             attempt = self._owned(
                 store.load_attempt(session=session, attempt_id=attempt_id, lock=True), learner
@@ -145,7 +218,9 @@ class ExamService:
                     question_id=slot.question_id,
                     answer=saved.answer,
                 )
-        return attempt, saved
+        self.known.remember(attempt)
+        answered = len(attempt.slots) - len(attempt.unanswered())
+        return SaveOutcome(slot, saved, answered)
 
     def submit(self, *, learner: str | None, attempt_id: str) -> Attempt:
         """Submit the attempt with what was saved."""

@@ -14,13 +14,27 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 
 from gradquiz.core.attempts import Answer, Attempt, Slot, SubmitReason
 from gradquiz.storage.database import Executor
 from gradquiz.storage.driver_statement import DriverStatement
-from gradquiz.storage.models import AnswerRow, AttemptRow, SeenQuestionRow
-from gradquiz.storage.upserts import dialect_of, insert_or_ignore, upsert
+from gradquiz.storage.models import AnswerRow, AttemptRow, SeenQuestionRow, UtcDateTime
+from gradquiz.storage.upserts import dialect_of, insert_for, insert_or_ignore, upsert
 
 _ATTEMPTS = AttemptRow.__table__
 _ANSWERS = AnswerRow.__table__
@@ -63,6 +77,66 @@ _SAVE_ANSWER = {
     )
     for dialect in ("sqlite", "postgresql")
 }
+
+
+def _save_if_open(dialect: str) -> DriverStatement:
+    """A save in one statement, for an attempt whose slots are known already.
+
+    The answer goes in only while the attempt is its owner's, not submitted and before its
+    deadline, and only if no later save of the question (a higher seq) is held. It returns
+    the seq now held and how many other questions have a chosen option; no row means one of
+    those conditions failed. On PostgreSQL it shares the attempt's row lock, so a save
+    arriving during a submit waits for it and then finds the attempt closed.
+    """
+    # Constants are written into the SQL, so every parameter is one the caller passes.
+    one = literal_column("1", Integer())
+    attempt, question = bindparam("attempt", type_=String()), bindparam("question", type_=String())
+    now, seq = bindparam("now", type_=UtcDateTime()), bindparam("seq", type_=Integer())
+    source = (
+        select(
+            attempt,
+            question,
+            bindparam("option", type_=String()),
+            bindparam("mark", type_=Boolean()),
+            now,
+            func.coalesce(seq, one),
+        )
+        .where(
+            _ATTEMPTS.c.id == attempt,
+            _ATTEMPTS.c.owner == bindparam("owner", type_=String()),
+            _ATTEMPTS.c.pack_id == bindparam("pack", type_=String()),
+            _ATTEMPTS.c.submitted_at.is_(None),
+            _ATTEMPTS.c.deadline >= now,
+        )
+        .with_for_update(read=True)
+    )
+    names = ["attempt_id", "question_id", "option_id", "marked", "saved_at", "seq"]
+    statement = insert_for(dialect)(AnswerRow).from_select(names, source)
+    statement = statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={
+            "option_id": statement.excluded.option_id,
+            "marked": statement.excluded.marked,
+            "saved_at": statement.excluded.saved_at,
+            "seq": case((seq.is_(None), _ANSWERS.c.seq + one), else_=statement.excluded.seq),
+        },
+        where=or_(seq.is_(None), _ANSWERS.c.seq <= statement.excluded.seq),
+    )
+    # Counted without this question: SQLite's subquery sees the row just written,
+    # PostgreSQL's the table as it was before the statement.
+    others = (
+        select(func.count())
+        .where(
+            _ANSWERS.c.attempt_id == attempt,
+            _ANSWERS.c.question_id != question,
+            _ANSWERS.c.option_id.is_not(None),
+        )
+        .scalar_subquery()
+    )
+    return DriverStatement(statement.returning(_ANSWERS.c.seq, others))
+
+
+_SAVE_IF_OPEN = {dialect: _save_if_open(dialect) for dialect in ("sqlite", "postgresql")}
 _MARK_SEEN = {
     dialect: DriverStatement(
         insert_or_ignore(SeenQuestionRow, dialect), keys=("owner", "pack_id", "question_id")
@@ -200,6 +274,44 @@ def save_answer(*, session: Executor, attempt_id: str, question_id: str, answer:
             "seq": answer.seq,
         },
     )
+
+
+def save_if_open(
+    *,
+    session: Executor,
+    attempt_id: str,
+    owner: str,
+    pack_id: str,
+    question_id: str,
+    option_id: str | None,
+    marked: bool,
+    now: datetime,
+    seq: int | None,
+) -> tuple[Answer, int] | None:
+    """Save the answer in one statement if the attempt is open and the save not overtaken.
+
+    The answer held and how many questions have a chosen option; None when the owner,
+    pack, submission, deadline or a later save stood in the way (load the attempt to
+    learn which).
+    """
+    rows = _SAVE_IF_OPEN[dialect_of(session)].rows(
+        session,
+        {
+            "attempt": attempt_id,
+            "question": question_id,
+            "option": option_id,
+            "mark": marked,
+            "now": now,
+            "seq": seq,
+            "owner": owner,
+            "pack": pack_id,
+        },
+    )
+    if not rows:
+        return None
+    held_seq, others = rows[0]
+    answer = Answer(option_id=option_id, marked=marked, saved_at=now, seq=held_seq)
+    return answer, others + (option_id is not None)
 
 
 def record_submission(*, session: Executor, attempt: Attempt, score: int) -> bool:

@@ -82,6 +82,21 @@ class Database:
             yield connection
 
     @contextmanager
+    def writing_alone(self) -> Iterator[Connection]:
+        """A connection for a write that is a single statement, committed on its own.
+
+        On PostgreSQL in autocommit, which saves the BEGIN and COMMIT round trips. On SQLite
+        as writing(): queued, and in BEGIN IMMEDIATE, so the statement never finds that
+        another writer got in between its read and its write.
+        """
+        if self.is_sqlite:
+            with self.writing() as connection:
+                yield connection
+            return
+        with self._reader_bind.connect() as connection:
+            yield connection
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries only."""
         with self._reader() as session:

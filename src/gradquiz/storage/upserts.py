@@ -1,12 +1,19 @@
 """INSERT … ON CONFLICT for the two backends, built once per table and dialect."""
 
+from collections.abc import Callable
 from functools import cache
 
 from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.dml import Insert
+
+
+def insert_for(dialect: str) -> Callable[..., postgresql.Insert | sqlite.Insert]:
+    """The INSERT construct that can say ON CONFLICT in `dialect`."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 @cache
@@ -14,8 +21,7 @@ def upsert(
     model: type[DeclarativeBase], dialect: str, keys: tuple[str, ...], updated: tuple[str, ...]
 ) -> Insert:
     """A statement that inserts a row of `model`, or updates `updated` where `keys` match."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model)
+    statement = insert_for(dialect)(model)
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in updated}
     )
@@ -24,8 +30,7 @@ def upsert(
 @cache
 def insert_or_ignore(model: type[DeclarativeBase], dialect: str) -> Insert:
     """A statement that inserts a row of `model` unless its primary key is taken."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert(model).on_conflict_do_nothing()
+    return insert_for(dialect)(model).on_conflict_do_nothing()
 
 
 def dialect_of(executor: Session | Connection) -> str:

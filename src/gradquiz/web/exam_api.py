@@ -114,7 +114,7 @@ async def save_answer(
     than the one held changes nothing, and the reply carries the answer held, with
     `applied` false, so the page can show it. Without `seq` a save counts as the newest.
     """
-    attempt, saved = _service(request).save_answer(
+    outcome = _service(request).save_answer(
         learner=learner,
         attempt_id=attempt_id,
         number=number,
@@ -122,14 +122,15 @@ async def save_answer(
         marked=body.marked,
         seq=body.seq,
     )
+    saved = outcome.saved
     held = SavedOut(
         number=number,
-        option=attempt.slot_at(number).letter_of(saved.answer.option_id),
+        option=outcome.slot.letter_of(saved.answer.option_id),
         marked=saved.answer.marked,
         seq=saved.answer.seq,
         applied=saved.applied,
         saved_at=saved.answer.saved_at,
-        answered=len(attempt.slots) - len(attempt.unanswered()),
+        answered=outcome.answered,
     )
     # Encoded once by the model it was built as (response_model still documents it);
     # returning the model had FastAPI validate it again and encode it in two steps.

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from gradquiz.core.attempts import SubmitReason
+from gradquiz.core.attempts import Saved, SubmitReason
 from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted
 from gradquiz.services.exam import ExamService
 from tests.factories import FrozenClock
@@ -161,11 +161,12 @@ def test_an_overdue_open_attempt_does_not_block_a_new_one(
 def test_an_older_save_never_overwrites_a_later_one(service: ExamService) -> None:
     identity = "ordered-saves-token-000000"
     attempt = service.start(learner=identity)
-    save = lambda letter, seq: (
-        service.save_answer(  # noqa: E731
+
+    def save(letter: str | None, seq: int | None) -> Saved:
+        return service.save_answer(
             learner=identity, attempt_id=attempt.id, number=2, letter=letter, seq=seq
         ).saved
-    )
+
     later = save("C", 6)
     older = save("A", 5)
     assert later.applied and not older.applied

@@ -82,10 +82,10 @@ _SAVE_ANSWER = {
 def _save_if_open(dialect: str) -> DriverStatement:
     """A save in one statement, for an attempt whose slots are known already.
 
-    The answer goes in only while the attempt is its owner's, not submitted and before its
-    deadline, and only if no later save of the question (a higher seq) is held. It returns
-    the seq now held and how many other questions have a chosen option; no row means one of
-    those conditions failed. On PostgreSQL it shares the attempt's row lock, so a save
+    The answer goes in only while the attempt is its owner's, in the pack, not submitted and
+    before its deadline, and only if no later save of the question (a higher seq) is held.
+    It returns the seq now held and how many other questions have a chosen option; no row
+    means one of those conditions failed. On PostgreSQL it shares the attempt's row lock, so a save
     arriving during a submit waits for it and then finds the attempt closed.
     """
     # Constants are written into the SQL, so every parameter is one the caller passes.

@@ -5,15 +5,13 @@ from functools import cache
 
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.dml import Insert
 
 
 def insert_for(dialect: str) -> Callable[..., postgresql.Insert | sqlite.Insert]:
     """The INSERT construct that can say ON CONFLICT in `dialect`."""
-    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 @cache

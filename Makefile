@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/stack_floor.py
 	$(BIN)/python bench/stack_floor.py --http
+	$(BIN)/python bench/page_budget.py
 	$(BIN)/python bench/class_run.py --learners 500 1000 2000
 	$(BIN)/python bench/class_live.py --learners 2000
 

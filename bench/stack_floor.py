@@ -134,23 +134,29 @@ def http_table(body_bytes: int, seconds: int) -> None:
         print(f"| {name} | {rate:,.0f} | {1e6 / rate:.0f} | {rate / base:.2f}× |")
 
 
-async def per_request(app: App, requests: int) -> float:
-    """Best of five runs of `requests` calls, in microseconds per request."""
-    scope = {
+def get_scope(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:
+    """An ASGI scope for a GET of `path` from a local client, with any extra headers."""
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
         "method": "GET",
         "scheme": "http",
-        "path": PATH,
-        "raw_path": PATH.encode(),
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"floor")],
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"floor"), *(headers or [])],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
         "state": {},
     }
+
+
+async def per_request(app: App, requests: int, scopes: list[dict[str, Any]] | None = None) -> float:
+    """Best of five runs of `requests` calls, in microseconds per request, cycling through
+    `scopes` (a GET of the constant route unless given); every answer must be a 200."""
+    scopes = scopes or [get_scope(PATH)]
     statuses: list[int] = []
 
     async def receive() -> dict[str, Any]:
@@ -160,16 +166,16 @@ async def per_request(app: App, requests: int) -> float:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 
-    for _ in range(500):
-        await app(dict(scope), receive, send)
+    for n in range(500):
+        await app(dict(scopes[n % len(scopes)]), receive, send)
     best = float("inf")
     for _ in range(5):
         began = time.perf_counter()
-        for _ in range(requests):
-            await app(dict(scope), receive, send)
+        for n in range(requests):
+            await app(dict(scopes[n % len(scopes)]), receive, send)
         best = min(best, (time.perf_counter() - began) / requests * 1e6)
     if set(statuses) != {200}:
-        raise RuntimeError(f"the constant route answered {sorted(set(statuses))}")
+        raise RuntimeError(f"the route answered {sorted(set(statuses))}")
     return best
 
 

@@ -36,6 +36,11 @@ async def with_parameters(
     return Response(BODY, media_type="text/plain")
 
 
+def learner_get(path: str, cookie: str) -> dict[str, Any]:
+    """An ASGI scope for a GET of `path` by the learner whose cookie header is `cookie`."""
+    return get_scope(path, [(b"cookie", cookie.encode())])
+
+
 async def new_attempt(app: Any) -> tuple[str, str]:
     """A new learner's exam, started through the API: (cookie header, attempt id)."""
     scope = {**get_scope("/api/v1/attempts"), "method": "POST"}
@@ -75,7 +80,7 @@ async def parts(app: Any, cookie: str, attempt_id: str, times: int) -> dict[str,
     from gradquiz.web.templating import render_html
 
     path = f"/attempts/{attempt_id}/questions/4"
-    request = Request({**get_scope(path, [(b"cookie", cookie.encode())]), "app": app})
+    request = Request({**learner_get(path, cookie), "app": app})
     service = app.state.service
     learner = await current_learner(request)
     attempt = service.attempt(learner=learner, attempt_id=attempt_id)
@@ -93,28 +98,29 @@ async def parts(app: Any, cookie: str, attempt_id: str, times: int) -> dict[str,
     }
 
 
-async def measure(folder: str, requests: int) -> dict[str, float]:
+async def measure(folder: str, requests: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Microseconds per request through each app and route, and per call of each part."""
     app = gradquiz_app(folder, first=True)
     app.router.add_api_route(PARAMETERS_PATH, with_parameters)
     app.router.routes.insert(0, app.router.routes.pop())
     async with app.router.lifespan_context(app):
         learners = [await new_attempt(app) for _ in range(ATTEMPTS)]
         pages = [
-            get_scope(f"/attempts/{attempt}/questions/{n}", [(b"cookie", cookie.encode())])
+            learner_get(f"/attempts/{attempt}/questions/{n}", cookie)
             for cookie, attempt in learners
             for n in range(1, 16)
         ]
         cookie, attempt = learners[0]
         parameters = PARAMETERS_PATH.format(attempt_id=attempt, number=4)
-        return {
+        routes = {
             "bare Starlette, constant (baseline)": await per_request(bare_starlette(), requests),
             "gradquiz stack, constant route first": await per_request(app, requests),
             "gradquiz stack, the page's parameters and learner, constant": await per_request(
-                app, requests, [get_scope(parameters, [(b"cookie", cookie.encode())])]
+                app, requests, [learner_get(parameters, cookie)]
             ),
             "question page, whole": await per_request(app, requests, pages),
-            **await parts(app, *learners[0], times=requests),
         }
+        return routes, await parts(app, cookie, attempt, times=requests)
 
 
 def main() -> None:
@@ -123,17 +129,17 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["GRADQUIZ_START_LIMIT_PER_ADDRESS"] = "100000000/minute"  # 100 starts, one address
     with tempfile.TemporaryDirectory() as folder:
-        times = asyncio.run(measure(folder, args.requests))
-    base = times["bare Starlette, constant (baseline)"]
-    floor = times["gradquiz stack, the page's parameters and learner, constant"]
+        routes, steps = asyncio.run(measure(folder, args.requests))
+    base = routes["bare Starlette, constant (baseline)"]
+    floor = routes["gradquiz stack, the page's parameters and learner, constant"]
     print("| in-process | µs | ÷ bare Starlette's µs |")
     print("|---|---|---|")
-    for name, micros in times.items():
+    for name, micros in {**routes, **steps}.items():
         print(f"| {name} | {micros:.1f} | {micros / base:.1f} |")
     print(
-        f"\nThe page's own work: {times['question page, whole'] - floor:.0f} µs in the stack "
+        f"\nThe page's own work: {routes['question page, whole'] - floor:.0f} µs in the stack "
         f"(the whole page less the constant with its parameters), "
-        f"{sum(list(times.values())[4:]):.0f} µs in its three parts called alone."
+        f"{sum(steps.values()):.0f} µs in its three parts called alone."
     )
 
 

@@ -125,9 +125,11 @@ def review(practice: PracticeService) -> ReviewService:
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:
-    """Settings for a test app: its database, and start limits no single test reaches."""
+    """Settings for a test app: its database, start limits no single test reaches, and no
+    variant pool to fill in a process of its own (tests/services/test_variant_pool.py)."""
     values: dict[str, object] = {
         "database_url": database.url.render_as_string(hide_password=False),
+        "variant_pool_size": 0,
         "start_limit_per_identity": "10000/minute",
         "start_limit_per_address": "10000/minute",
         **overrides,

@@ -111,22 +111,36 @@ def check(pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.tom
     )
 
 
-@app.command()
-def variants(
-    pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.toml.")],
-    count: Annotated[
-        int | None, typer.Option(min=1, max=10_000, help="Seeds per generator [default: 100].")
+variants_commands = typer.Typer(
+    help="Variants of parametrized questions, drawn ahead on this install.", no_args_is_help=True
+)
+app.add_typer(variants_commands, name="variants")
+
+
+@variants_commands.command("fill")
+def fill_variants(
+    size: Annotated[
+        int | None,
+        typer.Option(min=1, max=100_000, help="Variants per generator [default: the setting]."),
     ] = None,
 ) -> None:
-    """Draw each generator's variants for seeds 0 to count−1 into the pack's variants/."""
-    from gradquiz.content.pack_loader import load_pack
-    from gradquiz.content.stored_variants import STORED_SEEDS, write_stored_variants
+    """Draw variants for secret seeds into the database until each generator has `size`."""
+    from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+    from gradquiz.services.variant_pool import VariantPool
+    from gradquiz.storage.database import Database
 
-    count = count or STORED_SEEDS
-    written = write_stored_variants(load_pack(pack_dir).questions.values(), pack_dir, count)
-    for path in written:
-        typer.echo(str(path))
-    out().print(f"{len(written)} generator(s), {count} variants each")
+    if hasattr(os, "nice"):
+        os.nice(10)  # a server started this: learners' requests come first
+    settings = Settings()
+    pool = VariantPool(Database(settings.database_url), size=size or settings.variant_pool_size)
+    pool.serve(load_pack(settings.pack_dir or builtin_pack_dir()).questions.values())
+    added = pool.fill()
+    ready = pool.counts()
+    least = min((ready.get(name, 0) for name in pool.generators), default=0)
+    out().print(
+        f"{added} variant(s) drawn; at least {least} ready for each of "
+        f"{len(pool.generators)} generator(s)"
+    )
 
 
 admin = typer.Typer(help="Instructor accounts.", no_args_is_help=True)

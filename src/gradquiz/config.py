@@ -80,6 +80,15 @@ class Settings(BaseSettings):
         ge=1024,
         description="Request bodies larger than this are refused before they are read.",
     )
+    variant_pool_size: int = Field(
+        default=500,
+        ge=0,
+        le=100_000,
+        description=(
+            "Variants of each parametrized question kept drawn ahead in the database, each for "
+            "a secret seed and each shown once; 0 draws every variant when it is needed."
+        ),
+    )
     start_limit_per_identity: str = Field(
         default="10/minute",
         description="How often one browser may start an attempt (limits notation).",

@@ -1,6 +1,5 @@
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -77,43 +76,56 @@ def test_draw_variant_redraws_when_the_key_check_fails_and_gives_up_eventually()
 
 
 @dataclass
-class Stored:
-    variants: dict[int, Variant]
+class Reserve:
+    """A reserve holding variants for the seeds it lists, handing each seed out once."""
 
-    @property
-    def seeds(self) -> Sequence[int]:
-        return tuple(self.variants)
+    variants: dict[int, Variant]
+    handed: list[int] = field(default_factory=list)
+
+    def take(self) -> int | None:
+        ready = [seed for seed in self.variants if seed not in self.handed]
+        if not ready:
+            return None
+        self.handed.append(ready[0])
+        return ready[0]
 
     def get(self, seed: int) -> Variant | None:
         return self.variants.get(seed)
 
 
 def counting_generator() -> tuple[list[int], VariantSource]:
-    """A source whose generator records each draw, with other variants stored for 3 and 8."""
+    """A source whose generator records each draw, with other variants reserved for 3 and 8."""
     drawn: list[int] = []
 
     def generate(rng: random.Random) -> Variant:
         drawn.append(rng.randrange(100))
         return variant()
 
-    stored = Stored({3: variant(texts=("a", "b", "c")), 8: variant(texts=("d", "e", "f"))})
-    return drawn, VariantSource("calc.f", generate, stored)
+    reserve = Reserve({3: variant(texts=("a", "b", "c")), 8: variant(texts=("d", "e", "f"))})
+    return drawn, VariantSource("calc.f", generate, reserve)
 
 
-def test_a_stored_variant_is_served_without_running_the_generator() -> None:
+def test_a_reserved_variant_is_served_without_running_the_generator() -> None:
     drawn, source = counting_generator()
     assert source(8).options[0].text == "d"
     assert source(3).options[0].text == "a"
+    assert source.held(3) is not None and source.held(4) is None
     assert drawn == []
-    # A seed the store does not hold (an older attempt's) is drawn as before.
+    # A seed the reserve does not hold (another process's, or an older attempt's) is drawn.
     assert source(123_457).key == "o1"
     assert len(drawn) == 1
 
 
-def test_seeds_are_chosen_among_the_stored_ones_when_there_are_any() -> None:
+def test_each_reserved_seed_is_handed_out_once_then_seeds_are_new() -> None:
     _, source = counting_generator()
-    chosen = {source.choose_seed(random.Random(i)) for i in range(50)}
-    assert chosen == {3, 8}
-    unstored = VariantSource("calc.g", source.generate)
-    free = {unstored.choose_seed(random.Random(i)) for i in range(50)}
-    assert len(free) == 50 and all(0 <= s < SEED_RANGE for s in free)
+    chosen = [source.choose_seed(random.Random(i)) for i in range(50)]
+    assert sorted(chosen[:2]) == [3, 8]
+    rest = chosen[2:]
+    assert len(set(rest)) == len(rest) and all(0 <= s < SEED_RANGE for s in rest)
+
+
+def test_the_seed_space_is_far_too_large_to_draw_ahead() -> None:
+    assert SEED_RANGE >= 2**32
+    unreserved = VariantSource("calc.g", counting_generator()[1].generate)
+    seeds = {unreserved.choose_seed(random.Random(i)) for i in range(1000)}
+    assert len(seeds) == 1000 and max(seeds) > 2**62

@@ -41,7 +41,7 @@ def lab_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]
     database = Database(f"sqlite:///{path}")
     database.migrate()
     database.dispose()
-    app = create_app(Settings(database_url=f"sqlite:///{path}"))
+    app = create_app(Settings(database_url=f"sqlite:///{path}", variant_pool_size=0))
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
         yield client
 

@@ -5,11 +5,14 @@ import importlib.util
 import random
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from gradquiz.content.stored_variants import VariantsFile, variants_path
-from gradquiz.core.variants import Generator, Variant, VariantSource
+from gradquiz.core.variants import Generator, Variant, VariantReserve, VariantSource
+
+# What gives a generator, by name, the reserve of variants drawn ahead for it (if any).
+Reserves = Callable[[str], VariantReserve | None]
 
 _NAME = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 
@@ -20,13 +23,16 @@ class GeneratorModules:
     With `deferred`, finding a generator only checks that its file exists; the module is
     imported when the generator first runs. A server starts without importing sympy or
     compiling keys, and warms them up once it answers (`gradquiz check` imports everything).
-    A generator with a variants file in the pack (see `stored_variants`) is given it.
+    A server passes `reserves`, so each generator hands out the variants drawn ahead for it
+    (see `services.variant_pool`); no variant is ever shipped in the pack.
     """
 
-    def __init__(self, folder: Path, *, deferred: bool = False) -> None:
+    def __init__(
+        self, folder: Path, *, deferred: bool = False, reserves: Reserves | None = None
+    ) -> None:
         self.folder = folder
         self.deferred = deferred
-        self._stored: dict[str, VariantsFile | None] = {}
+        self._reserves = reserves
         self._lock = threading.Lock()
         self._prefix = (
             "gradquiz_pack_" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:12]
@@ -45,7 +51,7 @@ class GeneratorModules:
             if not (self.folder / f"{match.group(1)}.py").is_file():
                 return f"there is no file generators/{match.group(1)}.py"
             self.found[name] = VariantSource(
-                name=name, generate=_Deferred(self, name), stored=self.stored(name)
+                name=name, generate=_Deferred(self, name), reserve=self._reserve(name)
             )
             return self.found[name]
         return self._import(name)
@@ -67,18 +73,10 @@ class GeneratorModules:
         function = getattr(module, match.group(2), None)
         if not callable(function):
             return f"generators/{match.group(1)}.py has no function '{match.group(2)}'"
-        return VariantSource(name=name, generate=function, stored=self.stored(name))
+        return VariantSource(name=name, generate=function, reserve=self._reserve(name))
 
-    def stored_files(self) -> list[VariantsFile]:
-        """The variants files found so far."""
-        return [found for found in self._stored.values() if found is not None]
-
-    def stored(self, name: str) -> VariantsFile | None:
-        """The stored variants of the generator called `name`, if the pack has them."""
-        if name not in self._stored:
-            path = variants_path(self.folder.parent, name)
-            self._stored[name] = VariantsFile(path) if path.is_file() else None
-        return self._stored[name]
+    def _reserve(self, name: str) -> VariantReserve | None:
+        return self._reserves(name) if self._reserves is not None else None
 
     def _module(self, stem: str) -> ModuleType | str:
         if stem not in self._modules:

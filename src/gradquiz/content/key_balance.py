@@ -103,18 +103,10 @@ def _generator_problems(
     for question in questions.values():
         if question.shuffle or question.generator is None:
             continue
-        # The generator over many seeds, and the stored variants learners are given.
-        stored = question.generator.stored
-        for drawn, unit in (
-            (range(seeds), "seeds"),
-            (stored.seeds if stored else (), "stored variants"),
-        ):
-            placements = _generated_placements(question, drawn)
-            for found in imbalances(placements):
-                message = (
-                    f"generator '{question.generator.name}': {found.describe(len(drawn), unit)}"
-                )
-                problems.append(Problem(paths[question.id], 1, message))
+        placements = _generated_placements(question, range(seeds))
+        for found in imbalances(placements):
+            message = f"generator '{question.generator.name}': {found.describe(seeds, 'seeds')}"
+            problems.append(Problem(paths[question.id], 1, message))
     return problems
 
 

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from gradquiz.content.code_blocks import code_block_problems
 from gradquiz.content.generator_check import CHECK_SEEDS, check_generators
-from gradquiz.content.generator_modules import GeneratorModules
+from gradquiz.content.generator_modules import GeneratorModules, Reserves
 from gradquiz.content.key_balance import key_position_problems
 from gradquiz.content.page_files import read_page
 from gradquiz.content.problems import Problem
@@ -59,15 +59,18 @@ def load_pack(directory: Path) -> Pack:
     return _valid_pack(directory, *_read_pack(directory, LOAD_SEEDS))
 
 
-def serving_pack(directory: Path) -> Pack:
-    """Load a pack to serve: as `load_pack`, but its generators are imported on first use.
+def serving_pack(directory: Path, reserves: Reserves | None = None) -> Pack:
+    """Load a pack to serve: as `load_pack`, but its generators are imported on first use,
+    and each takes its variants from `reserves(name)` when that gives a reserve.
 
     Start-up then skips sympy and the generators' compiled keys; a server warms them up in
     the background (`warm_up`), and `gradquiz check` runs every generator before release.
     The authoring checks (near-duplicate stems, key positions, code blocks that run, disjoint
     exams) are `gradquiz check`'s too: a server checks only what it needs to serve.
     """
-    return _valid_pack(directory, *_read_pack(directory, 0, deferred=True, authoring=False))
+    return _valid_pack(
+        directory, *_read_pack(directory, 0, deferred=True, authoring=False, reserves=reserves)
+    )
 
 
 def warm_up(pack: Pack) -> list[str]:
@@ -90,9 +93,8 @@ def _valid_pack(directory: Path, pack: Pack | None, problems: list[Problem]) -> 
 
 
 def check_pack(directory: Path, seeds: int = CHECK_SEEDS) -> list[Problem]:
-    """Every problem in the pack at `directory` (each generator run on `seeds` seeds and on
-    the seeds of its stored variants)."""
-    return sorted(_read_pack(directory, seeds, with_stored=True)[1])
+    """Every problem in the pack at `directory` (each generator run on `seeds` seeds)."""
+    return sorted(_read_pack(directory, seeds)[1])
 
 
 def _read_pack(
@@ -101,7 +103,7 @@ def _read_pack(
     *,
     deferred: bool = False,
     authoring: bool = True,
-    with_stored: bool = False,
+    reserves: Reserves | None = None,
 ) -> tuple[Pack | None, list[Problem]]:
     problems: list[Problem] = []
     manifest = directory / "pack.toml"
@@ -110,11 +112,9 @@ def _read_pack(
     spec = load_toml_model(manifest, _PackSpec, problems)
     code_title = spec.code_title if spec else ""
     page = read_page(directory, code_title, problems)
-    modules = GeneratorModules(directory / "generators", deferred=deferred)
+    modules = GeneratorModules(directory / "generators", deferred=deferred, reserves=reserves)
     questions, paths = _read_questions(directory / "questions", problems, modules)
-    problems.extend(check_generators(questions, paths, seeds, with_stored=with_stored))
-    if with_stored:
-        problems.extend(f.problem for f in modules.stored_files() if f.problem is not None)
+    problems.extend(check_generators(questions, paths, seeds))
     if authoring:
         problems.extend(code_block_problems(directory))
     if spec is None or page is None:

@@ -2,7 +2,7 @@
 
 import math
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -67,47 +67,50 @@ class GeneratorFailed(GradquizError):
     status = 500
 
 
-# Seeds drawn for a generator that has no stored variants.
-SEED_RANGE = 2**31
+# Seeds are drawn from this many: far too many to draw every variant ahead and look a
+# question's key up by its text. BigInteger columns hold them on every database.
+SEED_RANGE = 2**63
 
 
-class StoredVariants(Protocol):
-    """Variants drawn ahead of time from the seeds they list, as a dataset to draw from.
+class VariantReserve(Protocol):
+    """Variants drawn ahead of time, each for a secret seed and each handed out once.
 
-    Each is what the generator gives for its seed, so a seed means the same variant
-    whether it is looked up here or drawn again.
+    Each is what the generator gives for its seed, so a seed means the same variant whether
+    it is taken from the reserve or drawn again.
     """
 
-    @property
-    def seeds(self) -> Sequence[int]: ...
+    def take(self) -> int | None:
+        """The seed of a variant nobody has been given yet, or None when none is ready."""
+        ...
 
-    def get(self, seed: int) -> Variant | None: ...
+    def get(self, seed: int) -> Variant | None:
+        """The variant for `seed` if this reserve holds it, else None."""
+        ...
 
 
 @dataclass(frozen=True)
 class VariantSource:
     """A question's generator, named as its file names it (`module.function`), and the
-    variants stored for it, if any."""
+    reserve of variants drawn ahead for it, if any."""
 
     name: str
     generate: Generator
-    stored: StoredVariants | None = None
+    reserve: VariantReserve | None = None
 
     def __call__(self, seed: int) -> Variant:
-        """The variant for `seed`: the stored one, or drawn (and cached); the same seed
+        """The variant for `seed`: the reserve's, or drawn (and cached); the same seed
         always gives the same variant."""
-        if self.stored is not None:
-            variant = self.stored.get(seed)
-            if variant is not None:
-                return variant
-        return draw_variant(self.generate, seed)
+        held = self.held(seed)
+        return held if held is not None else draw_variant(self.generate, seed)
+
+    def held(self, seed: int) -> Variant | None:
+        """The variant for `seed` if it is at hand without running the generator."""
+        return self.reserve.get(seed) if self.reserve is not None else None
 
     def choose_seed(self, rng: random.Random) -> int:
-        """A seed for one learner: one of the stored variants' when there are any."""
-        seeds = self.stored.seeds if self.stored is not None else ()
-        if seeds:
-            return seeds[rng.randrange(len(seeds))]
-        return rng.randrange(SEED_RANGE)
+        """A seed for one learner: a reserved variant's when one is ready, else a new one."""
+        taken = self.reserve.take() if self.reserve is not None else None
+        return taken if taken is not None else rng.randrange(SEED_RANGE)
 
 
 def variant_problems(variant: Variant) -> list[str]:

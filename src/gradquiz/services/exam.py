@@ -18,6 +18,7 @@ from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmi
 from gradquiz.services.cards import record_answers
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.shown_questions import ShownQuestions
+from gradquiz.services.variant_pool import VariantPool
 from gradquiz.storage import attempts as store
 from gradquiz.storage import classes
 from gradquiz.storage.database import Database, Executor
@@ -70,10 +71,14 @@ class ExamService:
     pack: Pack
     grace: timedelta = timedelta(seconds=15)
     clock: Clock = utc_now
+    # The install's variants drawn ahead, kept filled while serving (None: drawn on the spot).
+    variant_pool: VariantPool | None = None
 
     def __post_init__(self) -> None:
         self.shown = ShownQuestions(self.database, self.pack)
         self.known = KnownSlots()
+        if self.variant_pool is not None:
+            self.variant_pool.serve(self.pack.questions.values(), kept=self.shown.kept)
 
     def start(self, *, learner: str, replacing: str | None = None, new: bool = False) -> Attempt:
         """Draw and store a new attempt, preferring questions this learner has not seen.

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -126,6 +127,27 @@ class QuestionVersionRow(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+# SQLite numbers a table's rows only through an INTEGER primary key.
+_ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class PooledVariantRow(Base):
+    """A variant drawn ahead for a secret seed, waiting to be handed to one learner.
+
+    Rows are taken (deleted) as they are handed out, so no variant is shown twice; they are
+    made by `gradquiz variants fill` on each install and never shipped in the package.
+    """
+
+    __tablename__ = "variant_pool"
+
+    id: Mapped[int] = mapped_column(_ROW_ID, primary_key=True, autoincrement=True)
+    generator: Mapped[str] = mapped_column(String(128))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_variant_pool_generator", "generator", "id"),)
+
+
 class ServerSecretRow(Base):
     """A secret every app process shares, made once (the key that signs identity cookies)."""
 
@@ -223,7 +245,7 @@ class PracticeItemRow(Base):
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = mapped_column(String(64), index=True)
     question_id: Mapped[str] = mapped_column(String(128))
-    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    seed: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     option_order: Mapped[list[str]] = mapped_column(JSON)
     version: Mapped[str | None] = mapped_column(String(32), nullable=True)
     presented_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -29,6 +29,7 @@ from gradquiz.services.practice import PracticeService
 from gradquiz.services.progress import ProgressService
 from gradquiz.services.review import ReviewService
 from gradquiz.services.sign_in_throttle import ThrottleLimits
+from gradquiz.services.variant_pool import VariantPool, fill_in_background
 from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
 from gradquiz.web import (
@@ -72,14 +73,16 @@ NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": Fal
 
 def build_service(settings: Settings) -> ExamService:
     """The exam service the settings describe (the CLI builds the same one)."""
-    pack = serving_pack(settings.pack_dir or builtin_pack_dir())
     database = Database(settings.database_url, background_checkpoints=True)
+    pool = VariantPool(database, size=settings.variant_pool_size)
+    pack = serving_pack(settings.pack_dir or builtin_pack_dir(), reserves=pool.reserve)
     if settings.migrate_on_start:
         database.migrate()
     return ExamService(
         database=database,
         pack=pack,
         grace=timedelta(seconds=settings.grace_seconds),
+        variant_pool=pool if pool.size > 0 else None,
     )
 
 
@@ -116,11 +119,22 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         )
         if service.database.background_checkpoints:
             checkpoints.start()
+        pool = service.variant_pool
+        filling = threading.Thread(
+            target=fill_in_background,
+            args=(pool, stopping, _filler_environment(settings)),
+            daemon=True,
+        )
+        if pool is not None:
+            filling.start()
         yield
         stopping.set()
+        if pool is not None:
+            pool.wanted.set()
         background.join(timeout=30)
-        if checkpoints.is_alive():
-            checkpoints.join(timeout=30)
+        for thread in (checkpoints, filling):
+            if thread.is_alive():
+                thread.join(timeout=30)
 
     app = FastAPI(
         title="gradquiz",
@@ -209,6 +223,17 @@ def _templates(static: HashedStaticFiles, api_assets: HashedStaticFiles) -> Jinj
     return templates
 
 
+def _filler_environment(settings: Settings) -> dict[str, str]:
+    """What `gradquiz variants fill` needs to fill this server's pool."""
+    environment = {
+        "GRADQUIZ_DATABASE_URL": settings.database_url,
+        "GRADQUIZ_VARIANT_POOL_SIZE": str(settings.variant_pool_size),
+    }
+    if settings.pack_dir is not None:
+        environment["GRADQUIZ_PACK_DIR"] = str(settings.pack_dir)
+    return environment
+
+
 def _secret(settings: Settings, database: Database) -> str:
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value()
@@ -225,8 +250,10 @@ def _after_start_up(
     grace, so results and class pages never wait for the learner to come back.
     """
     try:
-        for failure in warm_up(service.pack):
-            log.error("generator failed while warming up: %s", failure)
+        # With a pool, generators run in the filler's process, not in this one.
+        if service.variant_pool is None:
+            for failure in warm_up(service.pack):
+                log.error("generator failed while warming up: %s", failure)
         rendered.render_questions()
         # What is loaded by now lives as long as the process: keep the cyclic collector
         # from walking it again on every full collection, and walk the caches that fill

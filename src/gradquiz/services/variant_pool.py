@@ -1,0 +1,200 @@
+"""Variants drawn ahead on each install, for secret seeds, each handed to one learner.
+
+A generator's numbers are drawn per attempt from 2**63 seeds, so nobody can draw every
+variant ahead and look a question's key up by its text. Drawing one takes 0.1 to 3 ms and
+needs sympy, so an install keeps some ready in its database, drawn by `gradquiz variants
+fill` (a server starts it in a process of its own, at low priority, when a generator runs
+short). The fill keeps each variant's question version too, as a start would. A server
+process takes a few at a time from a thread of its own and hands each to one learner, so a
+start neither queries the pool nor writes versions; when none is ready, the learner's
+variant is taken on the spot, or drawn from a new secret seed. No variant, and no seed, is
+ever shipped in the package.
+"""
+
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradquiz.core.question_versions import question_record, version_of
+from gradquiz.core.questions import Question
+from gradquiz.core.variant_records import variant_from_record, variant_record
+from gradquiz.core.variants import SEED_RANGE, Variant, VariantReserve, draw_variant
+from gradquiz.storage import question_versions
+from gradquiz.storage import variant_pool as store
+from gradquiz.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+# Variants a process holds ready per generator; it takes more when half are handed out.
+BATCH = 32
+# Variants a process remembers after handing them out, per generator, so the pages of the
+# attempts it started show them at once; other processes read the version the fill kept.
+REMEMBERED = 512
+# Variants added in one transaction while filling; the count is read again before each.
+FILL_CHUNK = 50
+# How often a server looks at the pool when no reserve has asked meanwhile.
+POLL_SECONDS = 20
+
+
+@dataclass
+class VariantPool:
+    """The install's ready variants, `size` per generator at most; 0 keeps none.
+
+    `kept` is told the version digests of the variants taken, which the fill stored already.
+    """
+
+    database: Database
+    size: int
+    kept: Callable[[set[str]], None] = lambda digests: None
+    wanted: threading.Event = field(default_factory=threading.Event)
+    _reserves: dict[str, "PooledReserve"] = field(default_factory=dict)
+    _questions: dict[str, list[Question]] = field(default_factory=dict)
+
+    def reserve(self, generator: str) -> VariantReserve | None:
+        """This process's reserve for the generator called `generator` (None with size 0)."""
+        if self.size <= 0:
+            return None
+        return self._reserves.setdefault(generator, PooledReserve(self, generator))
+
+    def serve(
+        self, questions: Iterable[Question], kept: Callable[[set[str]], None] | None = None
+    ) -> None:
+        """Hand out (or fill) variants of these questions' generators; tell `kept` the
+        versions of those taken."""
+        if kept is not None:
+            self.kept = kept
+        for question in questions:
+            if question.generator is not None:
+                self._questions.setdefault(question.generator.name, []).append(question)
+
+    @property
+    def generators(self) -> list[str]:
+        """The names of the generators served, each once."""
+        return sorted(self._questions)
+
+    def take(self, generator: str, count: int) -> list[tuple[int, Variant]]:
+        """Up to `count` ready variants of the generator, taken so no one else gets them."""
+        with self.database.writing() as connection:
+            taken = store.take_pooled(session=connection, generator=generator, count=count)
+        return [(seed, variant_from_record(body)) for seed, body in taken]
+
+    def counts(self) -> dict[str, int]:
+        """Ready variants per generator."""
+        with self.database.reading() as connection:
+            return store.pooled_counts(session=connection)
+
+    def short(self) -> list[str]:
+        """The generators served with fewer than half of `size` ready."""
+        counts = self.counts()
+        return [name for name in self.generators if counts.get(name, 0) < self.size / 2]
+
+    def top_up(self) -> None:
+        """Take more for every reserve of this process that has handed out half its own."""
+        for reserve in list(self._reserves.values()):
+            reserve.top_up()
+
+    def versions(self, generator: str, seed: int) -> dict[str, dict[str, Any]]:
+        """The version records of every served question the generator's `seed` gives."""
+        shown = (q.resolve(seed) for q in self._questions.get(generator, ()))
+        return {version_of(q): question_record(q) for q in shown}
+
+    def fill(self, *, stopping: Callable[[], bool] = lambda: False) -> int:
+        """Draw variants for new secret seeds until each generator served has `size` ready,
+        keeping their question versions; return how many were added. Several fillers at
+        once overshoot by at most a chunk each."""
+        added = 0
+        for name in self.generators:
+            source = self._questions[name][0].generator
+            assert source is not None
+            while not stopping():
+                missing = self.size - self.counts().get(name, 0)
+                if missing <= 0:
+                    break
+                seeds = [secrets.randbelow(SEED_RANGE) for _ in range(min(missing, FILL_CHUNK))]
+                drawn = [
+                    (seed, variant_record(draw_variant(source.generate, seed))) for seed in seeds
+                ]
+                versions = {k: v for seed in seeds for k, v in self.versions(name, seed).items()}
+                with self.database.writing() as connection:
+                    question_versions.save_versions(session=connection, records=versions)
+                    store.add_pooled(session=connection, generator=name, drawn=drawn)
+                added += len(drawn)
+        return added
+
+
+class PooledReserve:
+    """One generator's variants in one process: some taken from the pool ahead, handed out
+    one by one, and remembered for a while after."""
+
+    def __init__(self, pool: VariantPool, generator: str) -> None:
+        self.pool = pool
+        self.generator = generator
+        self._lock = threading.Lock()
+        self._ready: deque[int] = deque()
+        self._known: OrderedDict[int, Variant] = OrderedDict()
+
+    def take(self) -> int | None:
+        """A ready variant's seed, or None when the pool has none (one is then drawn)."""
+        with self._lock:
+            if not self._ready:  # the thread topping up fell behind: take some now
+                self._add(self.pool.take(self.generator, BATCH))
+            if len(self._ready) <= BATCH // 2:
+                self.pool.wanted.set()
+            if not self._ready:
+                log.warning("no variant of '%s' was ready; drawing one now", self.generator)
+                return None
+            return self._ready.popleft()
+
+    def get(self, seed: int) -> Variant | None:
+        """The variant for `seed` if this process holds it."""
+        return self._known.get(seed)
+
+    def top_up(self) -> None:
+        """Take more from the pool if half of those held are handed out."""
+        if len(self._ready) <= BATCH // 2:
+            taken = self.pool.take(self.generator, BATCH)
+            with self._lock:
+                self._add(taken)
+
+    def _add(self, taken: list[tuple[int, Variant]]) -> None:
+        digests: set[str] = set()
+        for seed, variant in taken:
+            self._known[seed] = variant
+            self._ready.append(seed)
+            digests |= set(self.pool.versions(self.generator, seed))
+        while len(self._known) > REMEMBERED + len(self._ready):
+            self._known.popitem(last=False)
+        self.pool.kept(digests)
+
+
+def fill_in_background(
+    pool: VariantPool, stop: threading.Event, environment: dict[str, str]
+) -> None:
+    """Until `stop`: keep this process's reserves topped up, and start `gradquiz variants
+    fill` whenever a generator runs short (the generators and sympy then never load into a
+    server process)."""
+    filler: subprocess.Popen[bytes] | None = None
+    while not stop.is_set():
+        try:
+            pool.top_up()
+            if filler is not None and filler.poll() is not None:
+                if filler.returncode != 0:
+                    log.error("gradquiz variants fill exited with %s", filler.returncode)
+                filler = None
+            if filler is None and pool.short():
+                command = [sys.executable, "-m", "gradquiz", "variants", "fill"]
+                filler = subprocess.Popen(command, env={**os.environ, **environment})
+        except Exception:
+            log.exception("keeping the variant pool filled failed; it is tried again")
+        pool.wanted.wait(1.0 if filler is not None else POLL_SECONDS)
+        pool.wanted.clear()
+    if filler is not None:
+        filler.terminate()
+        filler.wait(timeout=30)

@@ -28,12 +28,17 @@ from pathlib import Path
 
 import aiohttp
 
-from gradquiz.content.pack_loader import builtin_pack_dir
+from gradquiz.config import Settings
+from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.storage.attempts import load_attempt
 from gradquiz.storage.database import Database
+from gradquiz.storage.variant_pool import pooled_counts
 from gradquiz.web.app import SWEEP_SECONDS
 
 GRACE = 15
+GENERATORS = len(
+    {q.generator.name for q in load_pack(builtin_pack_dir()).questions.values() if q.generator}
+)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -54,6 +59,23 @@ class Tally:
     def timed(self, kind: str, seconds: float, status: int) -> None:
         self.latency.setdefault(kind, []).append(seconds)
         self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+def wait_for_pool(url: str, limit: float = 300) -> float:
+    """Seconds until every generator has its pool filled (GRADQUIZ_VARIANT_POOL_SIZE)."""
+    size = Settings().variant_pool_size
+    database = Database(url)
+    began = time.monotonic()
+    try:
+        while time.monotonic() - began < limit:
+            with database.reading() as connection:
+                counts = pooled_counts(session=connection)
+            if len(counts) == GENERATORS and min(counts.values()) >= size:
+                break
+            time.sleep(0.5)
+    finally:
+        database.dispose()
+    return time.monotonic() - began
 
 
 def quick_pack(folder: Path, minutes: int) -> Path:
@@ -210,7 +232,9 @@ def main() -> None:
             )
             try:
                 wait_for(port, server)
-                time.sleep(3)  # the server's start-up work (warming generators) is done
+                time.sleep(3)  # the server's start-up work (rendering the bank) is done
+                # As before any real class: the install's variant pool has been filled.
+                print(f"  variant pool filled {wait_for_pool(url):.0f} s after start-up")
                 released = time.monotonic()
                 used = resource.getrusage(resource.RUSAGE_SELF)
                 client_cpu_before = used.ru_utime + used.ru_stime

@@ -65,10 +65,13 @@ def wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-def start_gradquiz(port: int, workers: int, database_url: str) -> subprocess.Popen[bytes]:
+def start_gradquiz(
+    port: int, workers: int, database_url: str, pool: int
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "GRADQUIZ_DATABASE_URL": database_url,
+        "GRADQUIZ_VARIANT_POOL_SIZE": str(pool),
         "GRADQUIZ_LOG_LEVEL": "warning",
         "GRADQUIZ_ACCESS_LOG": "false",
         "GRADQUIZ_START_LIMIT_PER_ADDRESS": "100000000/minute",
@@ -219,20 +222,28 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--submits", type=int, default=2500, help="attempts prepared for submit")
     parser.add_argument("--routes", default=",".join(ROUTES))
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=3000,
+        help="variants per generator filled before serving: more than the run takes, so no "
+        "fill runs while wrk measures",
+    )
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as folder_name,
         bench_database(args.database_url, Path(folder_name)) as database_url,
     ):
         folder = Path(folder_name)
-        subprocess.run(
-            [sys.executable, "-m", "gradquiz", "migrate"],
-            env={**os.environ, "GRADQUIZ_DATABASE_URL": database_url},
-            check=True,
-            capture_output=True,
-        )
+        for step in (["migrate"], ["variants", "fill", "--size", str(args.pool)]):
+            subprocess.run(
+                [sys.executable, "-m", "gradquiz", *step],
+                env={**os.environ, "GRADQUIZ_DATABASE_URL": database_url},
+                check=True,
+                capture_output=True,
+            )
         ours, twins = free_port(), free_port()
-        gradquiz = start_gradquiz(ours, args.workers, database_url)
+        gradquiz = start_gradquiz(ours, args.workers, database_url, args.pool)
         try:
             requests, sizes = prepare(f"http://127.0.0.1:{ours}", folder, args.submits)
             twin = start_twin(twins, args.workers, sizes)

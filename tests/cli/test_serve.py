@@ -39,6 +39,8 @@ def served(database_url: str, log: Path, **settings: str) -> Iterator[str]:
         **os.environ,
         "GRADQUIZ_DATABASE_URL": database_url,
         "GRADQUIZ_WORKERS": "2",
+        # A real pool, small enough that its fill (a process of its own) is soon done.
+        "GRADQUIZ_VARIANT_POOL_SIZE": "8",
         **{f"GRADQUIZ_{k.upper()}": v for k, v in settings.items()},
     }
     with log.open("w") as sink:

@@ -190,7 +190,10 @@ def fill_in_background(
                 filler = None
             if filler is None and pool.short():
                 command = [sys.executable, "-m", "gradquiz", "variants", "fill"]
-                filler = subprocess.Popen(command, env={**os.environ, **environment})
+                # Its one line of figures is for a person at a terminal; errors still show.
+                filler = subprocess.Popen(
+                    command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL
+                )
         except Exception:
             log.exception("keeping the variant pool filled failed; it is tried again")
         pool.wanted.wait(1.0 if filler is not None else POLL_SECONDS)

@@ -154,7 +154,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         database=service.database, pack=service.pack, clock=service.clock
     )
     app.state.classes = ClassService(exam=service)
-    app.state.learner_data = LearnerData(database=service.database)
+    app.state.learner_data = LearnerData(exam=service)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.start_limits = StartLimits(settings)
     app.state.finished = FinishedResults()

@@ -90,7 +90,9 @@ def drawing(database: Database, pack: Pack, clock: FrozenClock) -> ExamService:
 def answered_everything(service: ExamService, owner: str) -> None:
     """A practice set of the whole bank answered, and a self-study exam submitted: cards,
     a log and seen questions for every question of the bank."""
-    practice = PracticeService(database=service.database, pack=service.pack, shown=service.shown)
+    practice = PracticeService(
+        database=service.database, pack=service.pack, shown=service.shown, windows=service.windows
+    )
     every = practice.start(learner=owner, count=None)
     for number in range(1, len(every.items) + 1):
         practice.answer(learner=owner, session_id=every.id, number=number, letter="A")

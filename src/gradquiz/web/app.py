@@ -142,7 +142,11 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.state.accounts = build_accounts(settings, service)
     app.state.practice = PracticeService(
-        database=service.database, pack=service.pack, shown=service.shown, clock=service.clock
+        database=service.database,
+        pack=service.pack,
+        shown=service.shown,
+        windows=service.windows,
+        clock=service.clock,
     )
     app.state.review = ReviewService(
         database=service.database,

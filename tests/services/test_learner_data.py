@@ -178,3 +178,22 @@ def test_once_the_result_shows_the_keys_the_file_says_them_too(
     assert after["question_id"] == first.question_id
     assert after["key"] == first.letter_of(result.outcomes[0].question.key)
     assert after["correct"] == str(result.outcomes[0].correct)
+
+
+def test_while_a_window_is_open_no_file_names_its_questions(
+    service: ExamService, classes: ClassService, clock: FrozenClock
+) -> None:
+    learner = account(service.database, "learner", Role.LEARNER, clock())
+    answered_everything(service, learner.owner)  # long before any class exam
+    teacher = account(service.database, "teacher", Role.INSTRUCTOR, clock())
+    exam = classes.create(instructor=teacher, rules=class_rules(clock()))  # not joined
+    data = LearnerData(service)
+    during = read_zip(data.export(learner=learner.owner))
+    asked = set(exam.question_ids)
+    assert cells_naming(during, asked) == []
+    practised = [row for row in during["practice_answers"] if row["question_id"]]
+    assert len(practised) == len(service.pack.questions) - len(asked)  # the rest say all
+    assert all(row["key"] and row["correct"] for row in practised)
+    clock.advance(hours=2, seconds=15)
+    after = read_zip(data.export(learner=learner.owner))
+    assert {row["question_id"] for row in after["review_cards"]} == set(service.pack.questions)

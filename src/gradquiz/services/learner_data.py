@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from gradquiz.core.attempts import Attempt
-from gradquiz.core.classes import ClassExam, Disclosure
+from gradquiz.core.classes import ClassExam, Disclosure, Withholding
 from gradquiz.core.learner_export import (
     ATTEMPT_COLUMNS,
     EXAM_ANSWER_COLUMNS,
@@ -46,8 +46,9 @@ class LearnerData:
     def export(self, *, learner: str | None) -> bytes:
         """A zip with one CSV per kind of data (only headers for a learner with none).
 
-        It says of exams and practice what their pages show now (learner_export): while an
-        attempt is open, nothing in any file names its questions.
+        It says of exams and practice what their pages show now (learner_export). No file
+        names a question of an attempt still open, nor one an open class window holds back
+        (but a class's own sittings say what its review policy shows).
         """
         owner = learner or ""
         with self.exam.database.read() as session:
@@ -59,9 +60,13 @@ class LearnerData:
                 class_id: classes_store.load_class_exam(session=session, class_id=class_id)
                 for class_id in class_ids
             }
-        sealed = self.sealed([a for a, _ in attempts])
+        open_now = frozenset(
+            s.question_id for a, _ in attempts if not a.is_submitted for s in a.slots
+        )
+        held = self.exam.windows.now()
+        sealed = open_now | held.questions
         tables: dict[str, Table] = {
-            **self._exams(attempts, exams, sealed),
+            **self._exams(attempts, exams, open_now, held),
             "practice_answers": self._practice(sets, sealed),
         }
         for name, (names, values) in stored.items():
@@ -74,10 +79,6 @@ class LearnerData:
                 archive.writestr(f"{name}.csv", _csv(columns, rows))
         return buffer.getvalue()
 
-    def sealed(self, attempts: Sequence[Attempt]) -> frozenset[str]:
-        """The bank questions no file may name now: those of the learner's open attempts."""
-        return frozenset(s.question_id for a in attempts if not a.is_submitted for s in a.slots)
-
     def delete(self, *, learner: str | None) -> None:
         """Delete every row the learner owns, in every table, at once."""
         if learner:
@@ -88,13 +89,15 @@ class LearnerData:
         self,
         attempts: Sequence[tuple[Attempt, int | None]],
         exams: dict[str, ClassExam | None],
-        sealed: frozenset[str],
+        open_now: frozenset[str],
+        held: Withholding,
     ) -> dict[str, Table]:
         now = self.exam.clock()
         shown = self.exam.shown.of_all([attempt for attempt, _ in attempts])
         answers: list[Row] = []
         for (attempt, _), questions in zip(attempts, shown, strict=True):
             level = _disclosure(attempt, exams, now)
+            sealed = open_now | held.apart_from(attempt.class_exam_id).keys()
             answers += exam_answer_rows(attempt, questions, level, sealed)
         return {
             "attempts": (ATTEMPT_COLUMNS, [attempt_row(a, score) for a, score in attempts]),

@@ -6,7 +6,9 @@ pack's class exams that have not closed (those still to open too) and works out 
 at each request's `now`, which windows are open: a window opening or closing needs no query.
 Creating a class exam or closing one early forgets what this process knew; another process
 reads the class exams again within REREAD, so for at most that long after a class exam is
-created there (to open at once) its questions may still be drawn here.
+created there (to open at once) its questions may still be drawn here. A sitting starting
+changes nothing here: a class exam's questions are fixed when it is created
+(core.classes.withholding says why those are the ones held).
 """
 
 import time

@@ -112,7 +112,11 @@ def classes(service: ExamService) -> ClassService:
 def practice(service: ExamService) -> PracticeService:
     """The practice service sharing the exam service's database, pack and clock."""
     return PracticeService(
-        database=service.database, pack=service.pack, shown=service.shown, clock=service.clock
+        database=service.database,
+        pack=service.pack,
+        shown=service.shown,
+        windows=service.windows,
+        clock=service.clock,
     )
 
 

@@ -82,6 +82,16 @@ class Withheld(GradquizError):
         self.everything_from = everything_from
 
 
+class HeldBack(GradquizError):
+    """A class exam's open window holds back the questions this needs until `until`."""
+
+    status = 409
+
+    def __init__(self, message: str, until: datetime) -> None:
+        super().__init__(f"{message}. The class exam closes at {until:%Y-%m-%d %H:%M} UTC.")
+        self.until = until
+
+
 class TooManyRequests(GradquizError):
     """The same browser or address asked for something too often; `retry_after` is a Unix time."""
 

@@ -101,3 +101,17 @@ def test_slot_at_counts_from_one_and_refuses_positions_outside(attempt: Attempt)
     for number in (0, 16, -1):
         with pytest.raises(NotFound, match="questions 1 to 15"):
             attempt.slot_at(number)
+
+
+def test_an_attempt_draws_none_of_the_questions_held_back(pack: Pack, clock: FrozenClock) -> None:
+    held = frozenset(sorted(pack.questions)[::2])  # every other question of the bank
+    for seed in range(20):
+        attempt = start_attempt(
+            attempt_id="a",
+            owner="o",
+            pack=pack,
+            rng=random.Random(seed),
+            now=clock(),
+            held=held,
+        )
+        assert not {s.question_id for s in attempt.slots} & held

@@ -15,7 +15,9 @@ from gradquiz.core.classes import (
     checked_rules,
     class_questions,
     join_code,
+    next_change,
     normal_code,
+    withholding,
 )
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty
@@ -119,3 +121,47 @@ def test_a_short_exam_draws_even_when_it_cannot_cover_every_topic(pack: Pack) ->
     rules = class_rules(T0, counts={Difficulty.HARD: 2})
     drawn = class_questions(pack, rules, random.Random(3))
     assert [q.difficulty for q in drawn] == [Difficulty.HARD, Difficulty.HARD]
+
+
+GRACE = timedelta(seconds=15)
+
+
+def test_an_open_window_holds_its_questions_from_opening_to_close_and_grace() -> None:
+    held = replace(exam(), id="held", question_ids=("q1", "q2"))  # open 09:00 to 11:00
+    later = replace(
+        exam(opens_at=T0 + timedelta(hours=1), closes_at=T0 + timedelta(hours=3)),
+        id="later",
+        question_ids=("q2", "q3"),
+    )
+    at = {
+        "before": T0 - timedelta(seconds=1),
+        "open": T0,
+        "both": T0 + timedelta(hours=1),
+        "grace": T0 + timedelta(hours=2, seconds=14),
+        "after": T0 + timedelta(hours=2, seconds=15),
+    }
+    found = {name: withholding([held, later], now, GRACE).questions for name, now in at.items()}
+    assert found == {
+        "before": frozenset(),
+        "open": {"q1", "q2"},
+        "both": {"q1", "q2", "q3"},
+        "grace": {"q1", "q2", "q3"},
+        "after": {"q2", "q3"},  # the later window is open until noon
+    }
+    early = replace(held, closed_early_at=T0 + timedelta(minutes=30))
+    assert withholding([early], T0 + timedelta(minutes=31), GRACE).questions == frozenset()
+    assert next_change([held, later], T0, GRACE) == T0 + timedelta(hours=1)
+    assert next_change([held, later], T0 + timedelta(hours=4), GRACE) is None
+
+
+def test_a_class_sees_only_what_other_classes_hold_and_until_when() -> None:
+    mine = replace(exam(), id="mine", question_ids=("q1", "q2"))
+    other = replace(exam(closes_at=T0 + timedelta(hours=3)), id="other", question_ids=("q2",))
+    held = withholding([mine, other], T0, GRACE)
+    assert held.apart_from("mine") == {"q2": T0 + timedelta(hours=3) + GRACE}
+    assert held.apart_from(None) == {
+        "q1": T0 + timedelta(hours=2) + GRACE,
+        "q2": T0 + timedelta(hours=3) + GRACE,
+    }
+    assert held.token and held.token != withholding([mine], T0, GRACE).token
+    assert withholding([], T0, GRACE).token == ""

@@ -131,3 +131,16 @@ def test_a_set_stops_growing() -> None:
     for _ in range(MAX_ITEMS):
         assert session.add(slot) is not None
     assert session.add(slot) is None
+
+
+def test_a_set_draws_none_of_the_questions_held_back(pack: Pack) -> None:
+    held = frozenset(sorted(pack.questions)[1::3])
+    drawn = draw_practice(
+        pack.questions.values(),
+        topics={q.topic for q in pack.questions.values()},
+        difficulties=set(Difficulty),
+        count=None,
+        rng=random.Random(2),
+        held=held,
+    )
+    assert {q.id for q in drawn} == set(pack.questions) - held

@@ -25,7 +25,9 @@ def fill(service: ExamService, learner: str) -> str:
     service.submit(learner=learner, attempt_id=attempt.id)
     interview = InterviewPractice(database=service.database, pack=service.pack)
     interview.save_answer(learner=learner, question_id="chain-rule", text=f"{learner} says")
-    practice = PracticeService(database=service.database, pack=service.pack, shown=service.shown)
+    practice = PracticeService(
+        database=service.database, pack=service.pack, shown=service.shown, windows=service.windows
+    )
     practice_set = practice.start(learner=learner, count=2)
     practice.answer(learner=learner, session_id=practice_set.id, number=1, letter="A")
     join_a_class(service, learner)

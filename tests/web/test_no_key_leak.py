@@ -1,5 +1,8 @@
 """The canary: nothing that gives the answer away leaves the server before submission."""
 
+import io
+import re
+import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +13,7 @@ from httpx2 import Response
 
 from gradquiz.content.pack_loader import load_pack
 from gradquiz.services.exam import ExamService
+from gradquiz.storage.attempts import load_attempt
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 from tests.conftest import app_settings
@@ -163,3 +167,28 @@ def test_practice_shows_nothing_of_the_answer_before_it_is_given(
     assert found == {}
     # The canary is live: once answered, the feedback does carry it.
     assert all(canary in after[0].text for canary in CANARIES[:3])
+
+
+def test_the_download_names_nothing_of_the_attempt_in_progress(canary_client: TestClient) -> None:
+    client = canary_client
+    service: ExamService = client.app.state.test_service  # type: ignore[attr-defined]
+    attempt = client.post("/api/v1/attempts").json()
+    while not parametrized_numbers(service, attempt["id"]):  # a key named "canarykey"
+        attempt = client.post("/api/v1/attempts", params={"replacing": attempt["id"]}).json()
+    for q in attempt["questions"]:
+        client.put(f"/api/v1/attempts/{attempt['id']}/answers/{q['number']}", json={"option": "A"})
+    with service.database.read() as session:
+        stored = load_attempt(session=session, attempt_id=attempt["id"])
+    assert stored is not None
+    secrets = {KEY_ID} | {
+        str(part)
+        for slot in stored.slots
+        for part in (slot.question_id, slot.seed, slot.version)
+        if part is not None
+    }
+    download = client.get("/progress/my-data.zip")
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        text = "".join(archive.read(name).decode() for name in archive.namelist())
+    words = set(re.findall(r"[\w-]+", text))
+    assert download.status_code == 200 and attempt["id"] in words
+    assert words & (secrets - {""}) == set()

@@ -194,9 +194,12 @@ def start_attempt(
     rng: random.Random,
     now: datetime,
     seen: Collection[str] = frozenset(),
+    held: Collection[str] = frozenset(),
 ) -> Attempt:
-    """Draw the questions (unseen ones first) and shuffle their options, starting at `now`."""
-    questions = draw_questions(pack.questions.values(), pack.blueprint, rng, seen)
+    """Draw the questions (unseen ones first, none of those `held` back) and shuffle their
+    options, starting at `now`."""
+    bank = [q for q in pack.questions.values() if q.id not in held]
+    questions = draw_questions(bank, pack.blueprint, rng, seen)
     return sit_questions(
         attempt_id=attempt_id,
         owner=owner,

@@ -1,11 +1,13 @@
 """Class exams: an instructor's window, time limit, blueprint and review policy. Pure: every
 function that depends on the time takes `now`."""
 
+import hashlib
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from gradquiz.core.blueprint import draw_questions
 from gradquiz.core.packs import Blueprint, Pack
@@ -102,6 +104,83 @@ class ClassExam:
         window's close."""
         allowed = timedelta(minutes=self.rules.minutes) * multiplier + extra
         return min(started_at + allowed, self.closes)
+
+
+@dataclass(frozen=True)
+class HeldWindow:
+    """A class exam's open window and the questions it holds back until `until`."""
+
+    class_id: str
+    questions: frozenset[str]
+    until: datetime
+
+
+@dataclass(frozen=True)
+class Withholding:
+    """The questions held back from everyone's practice, review, self-study exams and results
+    at one moment: those of every class exam whose window is open then."""
+
+    windows: tuple[HeldWindow, ...] = ()
+
+    @cached_property
+    def questions(self) -> frozenset[str]:
+        """Every question some open window holds."""
+        return frozenset().union(*(w.questions for w in self.windows))
+
+    @property
+    def first_close(self) -> datetime:
+        """When the first of the windows stops holding its questions (ValueError if none)."""
+        return min(w.until for w in self.windows)
+
+    @cached_property
+    def token(self) -> str:
+        """A short name for this set of windows ("" for none), for keys of cached pages."""
+        if not self.windows:
+            return ""
+        names = sorted(f"{w.class_id}/{w.until.isoformat()}" for w in self.windows)
+        return hashlib.blake2b(" ".join(names).encode(), digest_size=8).hexdigest()
+
+    def apart_from(self, class_id: str | None) -> dict[str, datetime]:
+        """The questions held by windows other than `class_id`'s, each with when the last of
+        them closes: a class's own sittings follow its own review policy instead."""
+        held: dict[str, datetime] = {}
+        for window in self.windows:
+            if window.class_id != class_id:
+                for question in window.questions:
+                    held[question] = max(window.until, held.get(question, window.until))
+        return held
+
+
+def withholding(exams: Iterable[ClassExam], now: datetime, grace: timedelta) -> Withholding:
+    """The questions that class windows hold back at `now`.
+
+    A class exam's questions are the ones drawn when it was created: every sitting shows
+    exactly those (only a generated question's numbers and the option order differ), so
+    they are both what its attempts drew and everything they could draw. They are held from
+    the moment the window opens (holding them earlier would tell anyone which questions are
+    coming) until it closes plus the grace in which a late save still counts. Generated
+    questions are held as well: their numbers differ per attempt, but some generators have
+    few variants (one has about 150), and practice with "try another like it" draws as many
+    as a learner asks for, each shown with its key.
+    """
+    return Withholding(
+        tuple(
+            HeldWindow(exam.id, frozenset(exam.question_ids), exam.closes + grace)
+            for exam in exams
+            if exam.rules.opens_at <= now < exam.closes + grace
+        )
+    )
+
+
+def next_change(exams: Iterable[ClassExam], now: datetime, grace: timedelta) -> datetime | None:
+    """The first moment after `now` at which some window opens or stops holding questions."""
+    moments = [
+        moment
+        for exam in exams
+        for moment in (exam.rules.opens_at, exam.closes + grace)
+        if moment > now
+    ]
+    return min(moments, default=None)
 
 
 def checked_rules(rules: ClassRules, pack: Pack) -> ClassRules:

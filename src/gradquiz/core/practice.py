@@ -43,10 +43,15 @@ def draw_practice(
     count: int | None,
     rng: random.Random,
     answered: Collection[str] = frozenset(),
+    held: Collection[str] = frozenset(),
 ) -> list[Question]:
-    """Up to `count` (None: all) questions of the chosen topics and difficulties, in random
-    order with those the learner has never answered first."""
-    chosen = [q for q in questions if q.topic in topics and q.difficulty in difficulties]
+    """Up to `count` (None: all) questions of the chosen topics and difficulties, none of those
+    `held` back, in random order with those the learner has never answered first."""
+    chosen = [
+        q
+        for q in questions
+        if q.topic in topics and q.difficulty in difficulties and q.id not in held
+    ]
     rng.shuffle(chosen)
     chosen.sort(key=lambda q: q.id in answered)  # stable: the shuffle holds within each group
     return chosen[:count] if count else chosen

@@ -133,6 +133,7 @@ class ClassService:
             except IntegrityError:
                 continue  # the code was taken: draw another
             log.info("class exam %s created by %s", exam.id, instructor.id)
+            self.exam.windows.forget()  # its window may be open already
             return exam
         raise GradquizError("Could not find a free join code; try again.")
 
@@ -223,6 +224,7 @@ class ClassService:
             store.close_early(session=session, class_id=exam.id, at=now)
             self._log(session, exam.id, instructor, "closed", "closed early")
             open_ids = store.open_sitting_ids(session=session, class_id=exam.id)
+        self.exam.windows.forget()
         return sum(self.exam.end_now(attempt_id) for attempt_id in open_ids)
 
     def sitting_result(self, exam: ClassExam, attempt_id: str) -> tuple[Attempt, Result]:

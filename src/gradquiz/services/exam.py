@@ -6,16 +6,26 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from gradquiz.core.attempts import Attempt, Saved, Slot, SubmitReason, slot_at, start_attempt
+from gradquiz.core.blueprint import unfillable_reason
 from gradquiz.core.classes import Disclosure
 from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, exam_answers, grade_attempt
-from gradquiz.errors import AttemptClosed, AttemptInProgress, NotFound, NotSubmitted, Withheld
+from gradquiz.errors import (
+    AttemptClosed,
+    AttemptInProgress,
+    BlueprintUnfillable,
+    HeldBack,
+    NotFound,
+    NotSubmitted,
+    Withheld,
+)
 from gradquiz.services.cards import record_answers
+from gradquiz.services.class_windows import ClassWindows
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.services.variant_pool import VariantPool
@@ -26,6 +36,10 @@ from gradquiz.storage.database import Database, Executor
 log = logging.getLogger(__name__)
 
 IN_PROGRESS = "You have an exam in progress: resume it, or abandon it to start a new one."
+HELD_EXAM = (
+    "A class exam is open, so its questions are kept out of everyone's own exams, and the "
+    "questions left cannot make a full exam: start one once it closes, or practise meanwhile"
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,8 @@ class ExamService:
         self.known = KnownSlots()
         if self.variant_pool is not None:
             self.variant_pool.serve(self.pack.questions.values(), kept=self.shown.kept)
+        self.windows = ClassWindows(self.database, self.pack.id, self.grace, lambda: self.clock())
+        self._refusal: tuple[str, str | None] = ("", None)
 
     def start(self, *, learner: str, replacing: str | None = None, new: bool = False) -> Attempt:
         """Draw and store a new attempt, preferring questions this learner has not seen.
@@ -91,14 +107,21 @@ class ExamService:
         if not new:
             with self.database.reading() as session:
                 seen = store.seen_question_ids(session=session, owner=learner, pack_id=self.pack.id)
-        attempt = start_attempt(
-            attempt_id=secrets.token_hex(16),  # never starts with "-": safe in a CSV cell too
-            owner=learner,
-            pack=self.pack,
-            rng=random.Random(secrets.randbits(64)),
-            now=self.clock(),
-            seen=seen,
-        )
+        held = self.windows.now()
+        try:
+            attempt = start_attempt(
+                attempt_id=secrets.token_hex(16),  # never starts with "-": safe in a CSV cell
+                owner=learner,
+                pack=self.pack,
+                rng=random.Random(secrets.randbits(64)),
+                now=self.clock(),
+                seen=seen,
+                held=held.questions,
+            )
+        except BlueprintUnfillable:
+            if not held.windows:
+                raise  # the pack itself is at fault
+            raise HeldBack(HELD_EXAM, held.first_close) from None
         try:
             kept = self._insert(attempt, close_first=replacing is not None, replacing=replacing)
         except IntegrityError:
@@ -115,6 +138,29 @@ class ExamService:
         self.shown.kept(kept)
         self.known.remember(attempt)
         return attempt
+
+    def start_refusal(self) -> HeldBack | None:
+        """Why no exam can start now (class windows hold too much of the bank), or None."""
+        held = self.windows.now()
+        if not held.windows:
+            return None
+        if self._refusal[0] != held.token:
+            bank = [q for q in self.pack.questions.values() if q.id not in held.questions]
+            self._refusal = (held.token, unfillable_reason(bank, self.pack.blueprint))
+        if self._refusal[1] is None:
+            return None
+        return HeldBack(HELD_EXAM, held.first_close)
+
+    def held_back(self, attempt: Attempt) -> dict[str, datetime]:
+        """The attempt's questions whose keys open class windows hold back now, with when;
+        a class's own sittings follow its review policy instead."""
+        held = self.windows.now()
+        if not held.windows:
+            return {}
+        others = held.apart_from(attempt.class_exam_id)
+        return {
+            s.question_id: others[s.question_id] for s in attempt.slots if s.question_id in others
+        }
 
     def open_attempt(self, *, learner: str | None) -> Attempt | None:
         """The learner's attempt in progress at this pack, if it has one."""

@@ -6,6 +6,7 @@ import random
 import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -24,8 +25,9 @@ from gradquiz.core.practice import (
 )
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Result
-from gradquiz.errors import InvalidInput, NotFound
+from gradquiz.errors import HeldBack, InvalidInput, NotFound
 from gradquiz.services.cards import record_answers
+from gradquiz.services.class_windows import ClassWindows
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.storage import practice as store
@@ -33,6 +35,18 @@ from gradquiz.storage import review as review_store
 from gradquiz.storage.database import Database
 
 SET_SIZES = (10, 20)  # and "all"
+HELD_PRACTICE = (
+    "Every question of those topics and difficulties is in a class exam that is open now, "
+    "and its questions are kept out of practice until it closes: choose more"
+)
+HELD_MISSED = (
+    "The questions you missed are in a class exam that is open now, and its questions are "
+    "kept out of practice until it closes: practise them then"
+)
+HELD_ANSWER = (
+    "This question is in a class exam that is open now, so it cannot be answered here until "
+    "the exam closes: the set goes on then, or start another set meanwhile"
+)
 
 
 @dataclass
@@ -42,6 +56,7 @@ class PracticeService:
     database: Database
     pack: Pack
     shown: ShownQuestions
+    windows: ClassWindows
     clock: Clock = utc_now
 
     def start(
@@ -62,6 +77,7 @@ class PracticeService:
         with self.database.read() as session:
             answered = review_store.load_cards(session=session, owner=learner, pack_id=self.pack.id)
         rng = random.Random(secrets.randbits(64))
+        held = self.windows.now()
         questions = draw_practice(
             self.pack.questions.values(),
             topics=set(topics) or known,
@@ -69,7 +85,10 @@ class PracticeService:
             count=count,
             rng=rng,
             answered=set(answered),
+            held=held.questions,
         )
+        if not questions and held.windows:
+            raise HeldBack(HELD_PRACTICE, held.first_close)
         if not questions:
             raise InvalidInput("No question matches those topics and difficulties; choose more.")
         return self.begin(
@@ -79,16 +98,21 @@ class PracticeService:
         )
 
     def start_missed(self, *, learner: str, attempt: Attempt, result: Result) -> PracticeSession:
-        """A set of an exam's wrong and unanswered questions, each as that exam showed it."""
-        slots = [
+        """A set of an exam's wrong and unanswered questions, each as that exam showed it,
+        but for those an open class window holds back (as the result page does)."""
+        missed = [
             slot
             for slot, outcome in zip(attempt.slots, result.outcomes, strict=True)
             if not outcome.correct and outcome.question.key
         ]
-        if not slots:
+        if not missed:
             raise InvalidInput(
                 "Every question of that exam was right: there is nothing to practise."
             )
+        held = self.windows.now().apart_from(attempt.class_exam_id)
+        slots = [slot for slot in missed if slot.question_id not in held]
+        if not slots:
+            raise HeldBack(HELD_MISSED, max(held[slot.question_id] for slot in missed))
         return self.begin(
             learner=learner, kind=SessionKind.MISSED, slots=slots, source_attempt=attempt.id
         )
@@ -169,6 +193,9 @@ class PracticeService:
             item = practice.item(number)
             if item.answer is not None:
                 return practice
+            until = self.held_until(item.slot.question_id)
+            if until is not None:
+                raise HeldBack(HELD_ANSWER, until)
             question = self.shown.of_slot(item.slot)
             marking = _marking(item.slot, question, letter, typed)
             answer = practice.answer(number, marking, sureness, now=self.clock())
@@ -184,6 +211,11 @@ class PracticeService:
                 )
         self.shown.kept(kept)
         return practice
+
+    def held_until(self, question_id: str) -> datetime | None:
+        """When open class windows stop holding this question back (None: they do not)."""
+        held = self.windows.now()
+        return held.apart_from(None).get(question_id) if held.windows else None
 
     def _another_like_it(self, session: Session, practice: PracticeSession, slot: Slot) -> set[str]:
         """Put the same generated question, with new numbers, at the end of the set; return

@@ -21,10 +21,12 @@ REVIEW_SET_SIZE = 20
 
 @dataclass(frozen=True)
 class DueSummary:
-    """How many questions are due for review now, and when the next one after them is."""
+    """How many questions are due for review now, when the next one after them is, and how
+    many more are due but held back while a class exam that asks them is open."""
 
     due: int
     next_due: datetime | None
+    held: int = 0
 
 
 @dataclass
@@ -40,21 +42,26 @@ class ReviewService:
         """The learner's queue at this moment (empty without a learner)."""
         if learner is None:
             return DueSummary(0, None)
+        held = self.practice.windows.now().questions
         with self.database.read() as session:
-            due, upcoming = store.due_summary(
-                session=session, owner=learner, pack_id=self.pack.id, now=self.clock()
+            due, upcoming, waiting = store.due_summary(
+                session=session, owner=learner, pack_id=self.pack.id, now=self.clock(), held=held
             )
-        return DueSummary(due, upcoming)
+        return DueSummary(due, upcoming, waiting)
 
     def start(self, *, learner: str) -> PracticeSession | None:
-        """A review set of the questions due now (None when nothing is due)."""
+        """A review set of the questions due now, apart from those open class windows hold
+        back (None when nothing else is due)."""
         now = self.clock()
         with self.database.read() as session:
             cards = store.load_cards(
                 session=session, owner=learner, pack_id=self.pack.id, due_by=now
             )
+        held = self.practice.windows.now().questions
         due = [
-            card for card in due_now(cards.values(), now) if card.question_id in self.pack.questions
+            card
+            for card in due_now(cards.values(), now)
+            if card.question_id in self.pack.questions and card.question_id not in held
         ]
         if not due:
             return None

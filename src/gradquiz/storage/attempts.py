@@ -210,19 +210,28 @@ def load_attempt(*, session: Executor, attempt_id: str, lock: bool = False) -> A
 
 def submitted_class_attempts(*, session: Executor, class_id: str) -> list[Attempt]:
     """Every submitted sitting of the class exam with its answers, oldest first (two queries)."""
+    sittings = (_ATTEMPTS.c.class_exam_id == class_id, _ATTEMPTS.c.submitted_at.is_not(None))
+    return [attempt for attempt, _ in _attempts_where(session, *sittings)]
+
+
+def owner_attempts(*, session: Executor, owner: str) -> list[tuple[Attempt, int | None]]:
+    """Every attempt of the owner's (any pack, own or a class's) with its answers and its
+    recorded score, oldest first (two queries)."""
+    return _attempts_where(session, _ATTEMPTS.c.owner == owner)
+
+
+def _attempts_where(session: Executor, *where: Any) -> list[tuple[Attempt, int | None]]:
     rows = session.execute(
-        select(*_COLUMNS)
-        .where(_ATTEMPTS.c.class_exam_id == class_id, _ATTEMPTS.c.submitted_at.is_not(None))
-        .order_by(_ATTEMPTS.c.started_at, _ATTEMPTS.c.id)
+        select(*_COLUMNS).where(*where).order_by(_ATTEMPTS.c.started_at, _ATTEMPTS.c.id)
     ).all()
     answers: dict[str, list[Any]] = {}
     for attempt_id, *answer in session.execute(
         select(_ANSWERS.c.attempt_id, *_ANSWER_FIELDS)
         .join(_ATTEMPTS, _ATTEMPTS.c.id == _ANSWERS.c.attempt_id)
-        .where(_ATTEMPTS.c.class_exam_id == class_id, _ATTEMPTS.c.submitted_at.is_not(None))
+        .where(*where)
     ):
         answers.setdefault(attempt_id, []).append(answer)
-    return [_attempt(row, answers.get(row.id, ())) for row in rows]
+    return [(_attempt(row, answers.get(row.id, ())), row.score) for row in rows]
 
 
 def _attempt(row: Any, answers: Iterable[Any]) -> Attempt:

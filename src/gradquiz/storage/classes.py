@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.core.classes import ClassExam, ClassRules, Disclosure
@@ -112,6 +112,18 @@ def joined_class_exams(*, session: Executor, owner: str) -> list[ClassExam]:
         .join(ClassMemberRow, ClassMemberRow.class_exam_id == _EXAMS.c.id)
         .where(ClassMemberRow.owner == owner)
         .order_by(_EXAMS.c.created_at.desc())
+    )
+    return [_class_exam(row) for row in session.execute(query)]
+
+
+def class_exams_closing_after(
+    *, session: Executor, pack_id: str, after: datetime
+) -> list[ClassExam]:
+    """The pack's class exams whose window (open or still to open) closes after `after`."""
+    query = select(_EXAMS).where(
+        _EXAMS.c.pack_id == pack_id,
+        _EXAMS.c.closes_at > after,
+        or_(_EXAMS.c.closed_early_at.is_(None), _EXAMS.c.closed_early_at > after),
     )
     return [_class_exam(row) for row in session.execute(query)]
 

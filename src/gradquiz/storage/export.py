@@ -38,17 +38,7 @@ def _own_rows(model: type[Base], owner: str) -> Select[Any]:
     return select(*columns).where(table.c.owner == owner)
 
 
-def _exam_answers(owner: str) -> Select[Any]:
-    answers, attempts = _table(AnswerRow), _table(AttemptRow)
-    return (
-        select(*answers.columns)
-        .join(attempts, attempts.c.id == answers.c.attempt_id)
-        .where(attempts.c.owner == owner)
-        .order_by(answers.c.attempt_id)
-    )
-
-
-# File name → the table its rows come from, and the query; the answer log is the "review log".
+# File name → the table its rows come from; the answer log is the "review log".
 EXPORTS = {
     "attempts": AttemptRow,
     "exam_answers": AnswerRow,
@@ -60,15 +50,26 @@ EXPORTS = {
     "seen_questions": SeenQuestionRow,
     "class_memberships": ClassMemberRow,
 }
+# The kinds whose rows are exported as stored (without the owner). Attempts, exam answers
+# and practice answers are not: their rows hold the questions' layout (bank ids, seeds,
+# digests and option ids in display order), so services/learner_data.py writes them from
+# what their pages show.
+AS_STORED = (
+    "practice_sets",
+    "review_cards",
+    "review_log",
+    "interview_answers",
+    "seen_questions",
+    "class_memberships",
+)
 
 
 def learner_rows(
     *, session: Session, owner: str
 ) -> dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]]:
-    """Each kind of the owner's data: its column names and its rows."""
+    """Each kind of the owner's data exported as stored: its column names and its rows."""
     kinds: dict[str, tuple[list[str], Sequence[tuple[Any, ...]]]] = {}
-    for name, model in EXPORTS.items():
-        query = _exam_answers(owner) if model is AnswerRow else _own_rows(model, owner)
-        result = session.execute(query)
+    for name in AS_STORED:
+        result = session.execute(_own_rows(EXPORTS[name], owner))
         kinds[name] = (list(result.keys()), [tuple(row) for row in result])
     return kinds

@@ -58,13 +58,35 @@ def load_session(
         .where(PracticeItemRow.session_id == session_id)
         .order_by(PracticeItemRow.number)
     )
+    return _session(row, [_item(item) for item in items])
+
+
+def owner_sessions(*, session: Session, owner: str) -> list[PracticeSession]:
+    """Every set of the owner's (any pack) with its questions and answers, oldest first."""
+    rows = session.scalars(
+        select(PracticeSessionRow)
+        .where(PracticeSessionRow.owner == owner)
+        .order_by(PracticeSessionRow.started_at, PracticeSessionRow.id)
+    ).all()
+    items: dict[str, list[PracticeItem]] = {}
+    for item in session.scalars(
+        select(PracticeItemRow)
+        .join(PracticeSessionRow, PracticeSessionRow.id == PracticeItemRow.session_id)
+        .where(PracticeSessionRow.owner == owner)
+        .order_by(PracticeItemRow.session_id, PracticeItemRow.number)
+    ):
+        items.setdefault(item.session_id, []).append(_item(item))
+    return [_session(row, items.get(row.id, [])) for row in rows]
+
+
+def _session(row: PracticeSessionRow, items: list[PracticeItem]) -> PracticeSession:
     return PracticeSession(
         id=row.id,
         owner=row.owner,
         pack_id=row.pack_id,
         kind=SessionKind(row.kind),
         started_at=row.started_at,
-        items=[_item(item) for item in items],
+        items=items,
         source_attempt=row.source_attempt,
     )
 

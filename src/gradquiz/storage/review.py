@@ -146,12 +146,18 @@ def due_times(*, session: Executor, owner: str, pack_id: str) -> list[datetime]:
 
 
 def due_summary(
-    *, session: Executor, owner: str, pack_id: str, now: datetime
-) -> tuple[int, datetime | None]:
-    """How many of the owner's cards are due at `now`, and when the next one after it is."""
+    *, session: Executor, owner: str, pack_id: str, now: datetime, held: Collection[str] = ()
+) -> tuple[int, datetime | None, int]:
+    """How many of the owner's cards are due at `now` (apart from those `held` back), when
+    the next one after it is, and how many of the due ones are held back."""
     mine = (ReviewCardRow.owner == owner, ReviewCardRow.pack_id == pack_id)
-    due = session.scalar(select(func.count()).where(*mine, ReviewCardRow.due <= now))
+    due_now = (*mine, ReviewCardRow.due <= now)
+    due = int(session.scalar(select(func.count()).where(*due_now)) or 0)
+    waiting = 0
+    if held and due:
+        in_held = ReviewCardRow.question_id.in_(list(held))
+        waiting = int(session.scalar(select(func.count()).where(*due_now, in_held)) or 0)
     upcoming = session.scalar(
         select(func.min(ReviewCardRow.due)).where(*mine, ReviewCardRow.due > now)
     )
-    return int(due or 0), upcoming
+    return due - waiting, upcoming, waiting

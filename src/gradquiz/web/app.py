@@ -156,7 +156,11 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.state.accounts = build_accounts(settings, service)
     app.state.practice = PracticeService(
-        database=service.database, pack=service.pack, shown=service.shown, clock=service.clock
+        database=service.database,
+        pack=service.pack,
+        shown=service.shown,
+        windows=service.windows,
+        clock=service.clock,
     )
     app.state.review = ReviewService(
         database=service.database,
@@ -168,7 +172,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         database=service.database, pack=service.pack, clock=service.clock
     )
     app.state.classes = ClassService(exam=service)
-    app.state.learner_data = LearnerData(database=service.database)
+    app.state.learner_data = LearnerData(exam=service)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.start_limits = StartLimits(settings)
     app.state.finished = FinishedResults()

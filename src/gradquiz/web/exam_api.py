@@ -172,13 +172,13 @@ def _result(
 
     def render() -> tuple[str, str, str]:
         attempt, result = graded()
-        view = result_view(attempt, result, service.pack, request.app.state.rendered)
+        held = service.held_back(attempt)
+        view = result_view(attempt, result, service.pack, request.app.state.rendered, held)
         return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
 
+    key = ("json", attempt_id, service.windows.now().token)  # see exam_pages.result
     try:
-        response: Response = request.app.state.finished.response(
-            request, ("json", attempt_id), learner, render
-        )
+        response: Response = request.app.state.finished.response(request, key, learner, render)
     except Withheld as withheld:
-        return withheld_out(withheld)
+        return withheld_out(withheld, service.held_back(withheld.attempt))
     return response

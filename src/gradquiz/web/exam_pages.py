@@ -55,6 +55,7 @@ async def landing(request: Request, learner: Learner) -> HTMLResponse:
         open_attempt=_view(request, open_attempt) if open_attempt else None,
         history=service.history(learner=learner),
         due=request.app.state.review.summary(learner=learner),
+        refusal=None if open_attempt else service.start_refusal(),
     )
 
 
@@ -205,7 +206,8 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
 
     def render() -> tuple[str, str, str]:
         attempt, graded = service.result(learner=learner, attempt_id=attempt_id)
-        view = result_view(attempt, graded, service.pack, request.app.state.rendered)
+        held = service.held_back(attempt)
+        view = result_view(attempt, graded, service.pack, request.app.state.rendered, held)
         shown = [q for q in view.questions if not (only_wrong and q.correct)]
         html = render_html(
             request,
@@ -217,11 +219,15 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
         )
         return attempt.owner, "text/html; charset=utf-8", html
 
-    key = ("page", attempt_id, str(only_wrong), str(closed))
+    # What class windows hold back is part of the page: a window opening or closing makes it
+    # another page.
+    held = service.windows.now().token
+    key = ("page", attempt_id, str(only_wrong), str(closed), held)
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:
         return see_other(f"/attempts/{attempt_id}/review")
     except Withheld as withheld:
-        return render_page(request, "classes/withheld.html", withheld=withheld_out(withheld))
+        shown = withheld_out(withheld, service.held_back(withheld.attempt))
+        return render_page(request, "classes/withheld.html", withheld=shown)
     return response

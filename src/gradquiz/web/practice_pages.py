@@ -104,8 +104,9 @@ def set_done(request: Request, session_id: str, learner: Learner) -> Response:
     """How the set went: right out of answered, by topic, question by question."""
     service = _practice(request)
     practice = service.session(learner=learner, session_id=session_id)
+    held = service.windows.now().questions
     rows, by_topic = summary_rows(
-        practice, lambda number: service.question(practice, number), service.pack
+        practice, lambda number: service.question(practice, number), service.pack, held
     )
     review: ReviewService = request.app.state.review
     return render_page(
@@ -128,15 +129,18 @@ def set_question(request: Request, session_id: str, number: int, learner: Learne
     item = practice.item(number)
     question = service.question(practice, number)
     rendered = request.app.state.rendered
+    held_until = service.held_until(item.slot.question_id)
     if item.answer is not None:
+        feedback = feedback_view(practice, item, question, service.pack, rendered, held_until)
         return render_page(
-            request,
-            "practice/feedback.html",
-            set=set_view(practice),
-            feedback=feedback_view(practice, item, question, service.pack, rendered),
+            request, "practice/feedback.html", set=set_view(practice), feedback=feedback
         )
     if item is not practice.current:
         return see_other(f"/practice/{session_id}")
+    if held_until is not None:
+        return render_page(
+            request, "practice/held.html", set=set_view(practice), held_until=held_until
+        )
     service.present(practice, number)
     return render_page(
         request,

@@ -1,15 +1,22 @@
 """What practice and review pages show of a set. A question not yet answered carries no
 key, feedback or explanation, and nothing names the bank's question: only its number here."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from gradquiz.core.packs import Pack
 from gradquiz.core.practice import TYPED_TOLERANCE, PracticeItem, PracticeSession, SessionKind
 from gradquiz.core.questions import Question
 from gradquiz.core.scoring import Tally
 from gradquiz.web.rendered import RenderedPack
-from gradquiz.web.views import OptionView, ReviewedQuestion, option_views, reviewed_question
+from gradquiz.web.views import (
+    OptionView,
+    ReviewedQuestion,
+    held_question,
+    option_views,
+    reviewed_question,
+)
 
 TITLES = {
     SessionKind.PRACTICE: "Practice",
@@ -91,15 +98,15 @@ def feedback_view(
     question: Question,
     pack: Pack,
     rendered: RenderedPack,
+    held_until: datetime | None = None,
 ) -> FeedbackView:
-    """The page of an answered question."""
+    """The page of an answered question (without its key while a class window holds it)."""
     answer = item.answer
     assert answer is not None
     later = practice.items[item.number :]
+    reviewed = reviewed_question(item.number, item.slot, question, answer.option_id, pack, rendered)
     return FeedbackView(
-        reviewed=reviewed_question(
-            item.number, item.slot, question, answer.option_id, pack, rendered
-        ),
+        reviewed=reviewed if held_until is None else held_question(reviewed, held_until),
         typed=answer.typed,
         confidence=answer.confidence.value if answer.confidence else None,
         another_like_it=any(
@@ -112,26 +119,31 @@ def feedback_view(
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One answered question in a set's summary."""
+    """One answered question in a set's summary (right or wrong, or None while held back)."""
 
     number: int
     topic_name: str
-    correct: bool
+    correct: bool | None
 
 
 def summary_rows(
-    practice: PracticeSession, question_of: Callable[[int], Question], pack: Pack
+    practice: PracticeSession,
+    question_of: Callable[[int], Question],
+    pack: Pack,
+    held: Collection[str] = (),
 ) -> tuple[list[SummaryRow], dict[str, Tally]]:
-    """Each answered question, right or wrong, and the tally per topic."""
-    rows = [
-        SummaryRow(
-            item.number, pack.topic_name(question_of(item.number).topic), item.answer.correct
-        )
-        for item in practice.items
-        if item.answer is not None
-    ]
+    """Each answered question, right or wrong (not said of those `held` back), and the tally
+    per topic."""
+    rows: list[SummaryRow] = []
     by_topic: dict[str, Tally] = {}
-    for row in rows:
-        tally = by_topic.get(row.topic_name, Tally(0, 0))
-        by_topic[row.topic_name] = Tally(tally.correct + row.correct, tally.total + 1)
+    for item in practice.items:
+        if item.answer is None:
+            continue
+        topic = pack.topic_name(question_of(item.number).topic)
+        correct = item.answer.correct
+        rows.append(
+            SummaryRow(item.number, topic, None if item.slot.question_id in held else correct)
+        )
+        tally = by_topic.get(topic, Tally(0, 0))
+        by_topic[topic] = Tally(tally.correct + correct, tally.total + 1)
     return rows, by_topic

@@ -120,11 +120,18 @@ class ReviewedQuestionOut(_Out):
     stem_html: str
     options: list[ReviewedOptionOut]
     chosen: str | None
-    key: str
-    correct: bool
+    key: str = Field(description="Letter of the key; empty while the question is held back.")
+    correct: bool | None = Field(description="Right or wrong; null while held back.")
     explanation_html: str
     reference: str
     citations: list[CitationOut]
+    held_until: datetime | None = Field(
+        default=None,
+        description=(
+            "Set while a class exam that asks this question is open: its key, mark, feedback "
+            "and explanation are held back until then."
+        ),
+    )
 
 
 class ResultOut(_Out):
@@ -172,6 +179,7 @@ class ResultOut(_Out):
                     explanation_html=q.explanation_html,
                     reference=q.reference,
                     citations=[CitationOut(text=c.text, url=c.url) for c in q.citations],
+                    held_until=q.held_until,
                 )
                 for q in view.questions
             ],

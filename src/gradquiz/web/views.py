@@ -1,9 +1,10 @@
 """What pages and the API show of an attempt. An open attempt carries no key or feedback."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from gradquiz.content.preview import first_words
 from gradquiz.core.attempts import LETTERS, Attempt, Slot
@@ -190,7 +191,11 @@ class Citation:
 
 @dataclass(frozen=True)
 class ReviewedQuestion:
-    """A graded question: the learner's choice, the key, feedback and explanation."""
+    """A graded question: the learner's choice, the key, feedback and explanation.
+
+    While a class window holds the question back (`held_until`), it shows the stem, the
+    options and the choice only: no key, mark, feedback, explanation or lab link.
+    """
 
     number: int
     topic_name: str
@@ -199,11 +204,12 @@ class ReviewedQuestion:
     options: tuple[ReviewedOption, ...]
     chosen: str | None
     key: str
-    correct: bool
+    correct: bool | None
     explanation_html: str
     reference: str
     citations: tuple[Citation, ...]
     lab_url: str | None = None  # the lab graph that works this question, at its numbers
+    held_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -265,14 +271,36 @@ def reviewed_question(
     )
 
 
-def result_view(attempt: Attempt, result: Result, pack: Pack, rendered: RenderedPack) -> ResultView:
-    """Build the result page's view of a graded attempt."""
-    reviewed = [
-        reviewed_question(number, slot, outcome.question, outcome.chosen, pack, rendered)
-        for number, (slot, outcome) in enumerate(
-            zip(attempt.slots, result.outcomes, strict=True), 1
-        )
-    ]
+def held_question(reviewed: ReviewedQuestion, until: datetime) -> ReviewedQuestion:
+    """The question as a result shows it while a class window holds it back: the stem, the
+    options and the choice, and nothing that tells the key."""
+    return replace(
+        reviewed,
+        options=tuple(replace(o, key=False, feedback_html="") for o in reviewed.options),
+        key="",
+        correct=None,
+        explanation_html="",
+        reference="",
+        citations=(),
+        lab_url=None,
+        held_until=until,
+    )
+
+
+def result_view(
+    attempt: Attempt,
+    result: Result,
+    pack: Pack,
+    rendered: RenderedPack,
+    held: Mapping[str, datetime] = MappingProxyType({}),
+) -> ResultView:
+    """Build the result page's view of a graded attempt; `held` questions (by id) show no
+    key until the time given."""
+    reviewed = []
+    for number, (slot, outcome) in enumerate(zip(attempt.slots, result.outcomes, strict=True), 1):
+        shown = reviewed_question(number, slot, outcome.question, outcome.chosen, pack, rendered)
+        until = held.get(slot.question_id)
+        reviewed.append(shown if until is None else held_question(shown, until))
     assert attempt.submitted_at is not None and attempt.submitted_by is not None
     return ResultView(
         attempt_id=attempt.id,

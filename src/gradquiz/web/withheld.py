@@ -1,5 +1,7 @@
 """What a class attempt's result shows while the class's review policy withholds its keys."""
 
+from collections.abc import Collection
+
 from gradquiz.core.attempts import Attempt
 from gradquiz.core.classes import Disclosure
 from gradquiz.core.scoring import Result
@@ -7,8 +9,9 @@ from gradquiz.errors import Withheld
 from gradquiz.web.schemas import MarkOut, WithheldOut
 
 
-def withheld_out(withheld: Withheld) -> WithheldOut:
-    """What a class attempt's review policy shows now: the score, and marks if it allows."""
+def withheld_out(withheld: Withheld, held: Collection[str] = ()) -> WithheldOut:
+    """What a class attempt's review policy shows now: the score, and marks if it allows, but
+    none for the questions another class's open window holds back (`held`)."""
     attempt: Attempt = withheld.attempt
     result: Result = withheld.result
     marks = withheld.shown == Disclosure.MARKS
@@ -19,8 +22,8 @@ def withheld_out(withheld: Withheld) -> WithheldOut:
         total=result.score.total,
         marks=[
             MarkOut(number=n, correct=o.correct)
-            for n, o in enumerate(result.outcomes, start=1)
-            if marks
+            for n, (slot, o) in enumerate(zip(attempt.slots, result.outcomes, strict=True), 1)
+            if marks and slot.question_id not in held
         ],
         message=withheld.message,
         everything_from=withheld.everything_from,

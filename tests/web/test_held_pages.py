@@ -1,0 +1,89 @@
+"""Pages and API answers while a class window holds questions back: results and practice
+feedback show no key of them, a set waits at one, and a start the rest cannot fill is a
+clear 409, never a 500."""
+
+from fastapi.testclient import TestClient
+
+from gradquiz.core.questions import Difficulty
+from gradquiz.services.exam import ExamService
+from gradquiz.storage.attempts import load_attempt
+from tests.factories import FrozenClock
+from tests.services.test_class_windows import HOUR, held_class
+from tests.web.test_exam_pages import page_text
+from tests.web.test_practice_pages import learner_of, start
+
+
+def hold(service: ExamService, question_ids: list[str], clock: FrozenClock) -> None:
+    """Open a class window asking these questions, for an hour from now."""
+    held_class(service, question_ids, clock(), clock() + HOUR)
+    service.windows.forget()
+
+
+def test_a_result_read_during_the_window_shows_no_key_of_its_questions(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    attempt = client.post("/api/v1/attempts").json()
+    for q in attempt["questions"]:
+        client.put(f"/api/v1/attempts/{attempt['id']}/answers/{q['number']}", json={"option": "A"})
+    before = client.post(f"/api/v1/attempts/{attempt['id']}/submit").json()
+    page = client.get(f"/attempts/{attempt['id']}/result").text  # kept rendered, with keys
+    assert all(q["key"] for q in before["questions"]) and page.count("Correct answer") == 15
+    with service.database.read() as session:
+        stored = load_attempt(session=session, attempt_id=attempt["id"])
+    assert stored is not None
+    hold(service, [stored.slots[n].question_id for n in (0, 4)], clock)
+
+    during = client.get(f"/api/v1/attempts/{attempt['id']}/result").json()
+    held = [q for q in during["questions"] if q["held_until"]]
+    assert [q["number"] for q in held] == [1, 5]
+    assert all(q["key"] == "" and q["correct"] is None for q in held)
+    assert all(not o["key"] and not o["feedback_html"] for q in held for o in q["options"])
+    assert all(q["explanation_html"] == "" for q in held)
+    assert all(q["key"] for q in during["questions"] if not q["held_until"])
+    text = page_text(client.get(f"/attempts/{attempt['id']}/result").text)
+    assert text.count("Correct answer") == 13 and text.count("held back until it closes") == 2
+
+    clock.advance(hours=1, seconds=15)  # the window closed: everything again
+    after = client.get(f"/api/v1/attempts/{attempt['id']}/result").json()
+    assert after == before
+
+
+def test_when_no_exam_can_start_the_landing_page_says_so_and_start_is_409(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    hard = [q.id for q in service.pack.questions.values() if q.difficulty is Difficulty.HARD]
+    hold(service, hard[1:], clock)
+    landing = page_text(client.get("/").text)
+    assert "No exam can start now" in landing and "Start exam" not in landing
+    refused = client.post("/attempts")
+    assert refused.status_code == 409 and "cannot make a full exam" in refused.text
+    api = client.post("/api/v1/attempts")
+    assert api.status_code == 409 and "class exam closes at" in api.json()["error"]["message"]
+    clock.advance(hours=1, seconds=15)
+    assert "Start exam" in page_text(client.get("/").text)
+    assert client.post("/attempts").status_code == 303
+
+
+def test_a_practice_set_waits_at_a_held_question_and_hides_a_held_answer(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    url = start(client, count="10")
+    assert client.post(url + "/1", data={"option": "B"}).status_code == 303
+    practice = client.app.state.practice  # type: ignore[attr-defined]
+    drawn = practice.session(learner=learner_of(client), session_id=url.split("/")[2])
+    hold(service, [drawn.item(1).slot.question_id, drawn.item(2).slot.question_id], clock)
+
+    feedback = page_text(client.get(url + "/1").text)
+    assert "Answer held back" in feedback and "You chose B" in feedback
+    assert "Correct answer" not in feedback and "the answer is" not in feedback
+    assert "Explanation" not in feedback
+    waiting = client.get(url + "/2")
+    assert waiting.status_code == 200 and "waits for a class exam to close" in waiting.text
+    refused = client.post(url + "/2", data={"option": "A"})
+    assert refused.status_code == 409 and "cannot be answered here" in refused.text
+    done = page_text(client.get(url + "/done").text)
+    assert "held back while a class exam that asks it is open" in done
+
+    clock.advance(hours=1, seconds=15)
+    assert "Correct answer" in page_text(client.get(url + "/1").text)
+    assert client.post(url + "/2", data={"option": "A"}).status_code == 303

@@ -1,0 +1,86 @@
+"""Find the form field or JSON value of a request body that holds a NUL byte.
+
+PostgreSQL cannot store NUL in text, so a NUL that reached any field stored as text was a 500
+there (and stored as is on SQLite). Every form and JSON body is looked at once, before any
+route reads it, so that no field, present or future, depends on its own check.
+"""
+
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from starlette.datastructures import FormData, Headers
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
+
+# How a NUL appears in a URL-encoded form (raw or percent-encoded) or in JSON (escaped, or raw
+# in UTF-16 and UTF-32, which json.loads reads as the app does). A body without any of these
+# holds no NUL, so most bodies are never parsed here.
+_MARKERS = (b"\x00", b"%00", b"\\u0000")
+_FORM = "application/x-www-form-urlencoded"
+# A multipart body may declare a charset (UTF-7 spells NUL "+AAA-"): it is always parsed.
+_MULTIPART = "multipart/form-data"
+_SHOWN_CHARS = 40
+
+
+async def field_with_nul(headers: Headers, body: bytes) -> str | None:
+    """The name of the first form field or JSON place whose name or text holds a NUL."""
+    media = headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == _MULTIPART:
+        return await _form_field(MultiPartParser(headers, _once(body)))
+    if not any(marker in body for marker in _MARKERS):
+        return None
+    if media == _FORM:
+        return await _form_field(FormParser(headers, _once(body)))
+    return _json_place(body)
+
+
+def shown_name(name: str) -> str:
+    """A field name as a message can show it: control characters escaped, and cut short."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
+    return shown[:_SHOWN_CHARS] + ("…" if len(shown) > _SHOWN_CHARS else "")
+
+
+async def _once(body: bytes) -> AsyncGenerator[bytes, None]:
+    yield body
+    yield b""
+
+
+async def _form_field(parser: FormParser | MultiPartParser) -> str | None:
+    try:
+        form: FormData = await parser.parse()
+    except MultiPartException:
+        return None  # the route's own parser refuses it with a 400
+    try:
+        for name, value in form.multi_items():
+            if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+                return name
+        return None
+    finally:
+        await form.close()
+
+
+def _json_place(body: bytes) -> str | None:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None  # not JSON: no route reads it as text
+    return _place_in(document, "")
+
+
+def _place_in(value: Any, place: str) -> str | None:
+    if isinstance(value, str):
+        return (place or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{place}.{key}" if place else key
+            if "\x00" in key:
+                return inner
+            found = _place_in(item, inner)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _place_in(item, f"{place or 'body'}[{index}]")
+            if found is not None:
+                return found
+    return None

@@ -21,6 +21,7 @@ from gradquiz.core.classes import (
     ClassExam,
     ClassRules,
     Disclosure,
+    checked_window_time,
 )
 from gradquiz.core.item_flags import Flag
 from gradquiz.core.questions import Difficulty
@@ -397,7 +398,9 @@ def _when(text: str, what: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{what} must be a date and time (YYYY-MM-DD HH:MM, UTC).") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return checked_window_time(
+        moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment, what
+    )
 
 
 def _number(text: str, what: str, kind: type[int] | type[float]) -> float:

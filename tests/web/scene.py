@@ -93,7 +93,12 @@ class Scene:
 
 
 @contextmanager
-def open_scene(service: ExamService, clock: FrozenClock, **settings: object) -> Iterator[Scene]:
+def open_scene(
+    service: ExamService,
+    clock: FrozenClock,
+    base_url: str = "http://testserver",
+    **settings: object,
+) -> Iterator[Scene]:
     """The app on the test database with one of each thing a route can name."""
     app = create_app(app_settings(service.database, **settings), service=service)
     app.state.accounts.passwords = Passwords(CHEAP_HASHER)
@@ -105,7 +110,9 @@ def open_scene(service: ExamService, clock: FrozenClock, **settings: object) -> 
             username=name, password=PASSWORD, address="test", browser=None, ending=None
         ).token
     # A 500 is answered as a page here, as a server would, so that every case is seen.
-    with TestClient(app, follow_redirects=False, raise_server_exceptions=False) as client:
+    with TestClient(
+        app, base_url=base_url, follow_redirects=False, raise_server_exceptions=False
+    ) as client:
         scene = Scene(client, tokens, {})
         teacher = accounts.signed_in(tokens["instructor"])
         exam = app.state.classes.create(instructor=teacher, rules=class_rules(clock()))
@@ -215,6 +222,7 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/static-generated/pygments.css",
         "/favicon.ico",
         "/api/docs",
+        "/openapi.json",
         "/interview/{question_id}",
         "/lab",
         "/lab/flow",

@@ -125,11 +125,15 @@ def review(practice: PracticeService) -> ReviewService:
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:
-    """Settings for a test app: its database, and start limits no single test reaches."""
+    """Settings for a test app: its database, and rate limits no single test reaches."""
+    unreached = {
+        f"{action}_limit_per_{who}": "10000/minute"
+        for action in ("start", "practice", "sign_up", "join")
+        for who in ("identity", "address")
+    }
     values: dict[str, object] = {
         "database_url": database.url.render_as_string(hide_password=False),
-        "start_limit_per_identity": "10000/minute",
-        "start_limit_per_address": "10000/minute",
+        **unreached,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

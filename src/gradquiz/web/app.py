@@ -47,11 +47,11 @@ from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
 from gradquiz.web.palette import palette_cells
+from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.rendered import RenderedPack
 from gradquiz.web.request_guard import RequestGuard
 from gradquiz.web.security import SecuredApp, refuse_cross_site, security_headers
 from gradquiz.web.sessions import signed_in
-from gradquiz.web.start_limits import StartLimits
 from gradquiz.web.static_files import HashedStaticFiles
 
 log = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.classes = ClassService(exam=service)
     app.state.learner_data = LearnerData(database=service.database)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
-    app.state.start_limits = StartLimits(settings)
+    app.state.rate_limits = RateLimits(settings)
     app.state.finished = FinishedResults()
     app.state.static = HashedStaticFiles(WEB / "static", "/static")
     api_assets = HashedStaticFiles(SWAGGER_ASSETS, "/api/docs/assets")

@@ -44,6 +44,8 @@ def refused(response: Any, message: str) -> bool:
     """Whether `response` is a 429 saying `message`, with a Retry-After of a second or more."""
     if response.status_code != 429 or int(response.headers.get("retry-after", "0")) < 1:
         return False
+    if response.headers.get("x-frame-options") != "DENY":
+        return False  # a refusal carries the security headers as every answer does
     if response.headers["content-type"].startswith("application/json"):
         return message in response.json()["error"]["message"]
     return message in page_text(response.text)

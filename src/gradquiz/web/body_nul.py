@@ -11,26 +11,30 @@ from typing import Any
 
 from starlette.datastructures import FormData, Headers
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
+from starlette.types import Scope
 
-# How a NUL appears in a URL-encoded form (raw or percent-encoded) or in JSON (escaped, or raw
-# in UTF-16 and UTF-32, which json.loads reads as the app does). A body without any of these
-# holds no NUL, so most bodies are never parsed here.
-_MARKERS = (b"\x00", b"%00", b"\\u0000")
-_FORM = "application/x-www-form-urlencoded"
+_FORM = b"application/x-www-form-urlencoded"
 # A multipart body may declare a charset (UTF-7 spells NUL "+AAA-"): it is always parsed.
-_MULTIPART = "multipart/form-data"
+_MULTIPART = b"multipart/form-data"
 _SHOWN_CHARS = 40
 
 
-async def field_with_nul(headers: Headers, body: bytes) -> str | None:
+def may_hold_nul(scope: Scope, body: bytes) -> bool:
+    """Whether `field_with_nul` must look: most bodies show at once that they hold no NUL."""
+    # A NUL in a URL-encoded form is raw or percent-encoded; in JSON escaped, or raw in
+    # UTF-16 and UTF-32 (which json.loads reads as the app does).
+    return (
+        b"\x00" in body or b"%00" in body or b"\\u0000" in body or _media_type(scope) == _MULTIPART
+    )
+
+
+async def field_with_nul(scope: Scope, body: bytes) -> str | None:
     """The name of the first form field or JSON place whose name or text holds a NUL."""
-    media = headers.get("content-type", "").split(";")[0].strip().lower()
+    media = _media_type(scope)
     if media == _MULTIPART:
-        return await _form_field(MultiPartParser(headers, _once(body)))
-    if not any(marker in body for marker in _MARKERS):
-        return None
+        return await _form_field(MultiPartParser(Headers(scope=scope), _once(body)))
     if media == _FORM:
-        return await _form_field(FormParser(headers, _once(body)))
+        return await _form_field(FormParser(Headers(scope=scope), _once(body)))
     return _json_place(body)
 
 
@@ -38,6 +42,15 @@ def shown_name(name: str) -> str:
     """A field name as a message can show it: control characters escaped, and cut short."""
     shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
     return shown[:_SHOWN_CHARS] + ("…" if len(shown) > _SHOWN_CHARS else "")
+
+
+def _media_type(scope: Scope) -> bytes:
+    # Read from the raw headers (ASGI names are lower case): this runs for every body.
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            media: bytes = value.split(b";", 1)[0].strip().lower()
+            return media
+    return b""
 
 
 async def _once(body: bytes) -> AsyncGenerator[bytes, None]:

@@ -3,13 +3,12 @@
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gradquiz.web.body_nul import field_with_nul, shown_name
+from gradquiz.web.body_nul import field_with_nul, may_hold_nul, shown_name
 
 Refusal = Callable[[Request, int, str], Response]
 
@@ -68,23 +67,32 @@ class RequestGuard:
             if done:
                 return await receive()
             done = True
-            body = bytearray()
-            while True:
-                message = await receive()
-                if message["type"] != "http.request":
-                    return message  # the client went away: the app hears of it as usual
-                body += message.get("body", b"")
-                if len(body) > self.max_body_bytes:
-                    raise BodyTooLarge(413, self.too_large)
-                if not message.get("more_body", False):
-                    break
-            whole = bytes(body)
-            field = await field_with_nul(Headers(scope=scope), whole)
-            if field is not None:
+            message = await receive()
+            if message["type"] != "http.request":
+                return message  # the client went away: the app hears of it as usual
+            if message.get("more_body", False):
+                message = await self._rest(receive, message)
+            body: bytes = message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                raise BodyTooLarge(413, self.too_large)
+            if may_hold_nul(scope, body) and (field := await field_with_nul(scope, body)):
                 raise NulInBody(422, _nul_message(field))
-            return {"type": "http.request", "body": whole, "more_body": False}
+            return message
 
         return checked
+
+    async def _rest(self, receive: Receive, first: Message) -> Message:
+        """The body sent in chunks, as one message; cut off once past the limit."""
+        body = bytearray(first.get("body", b""))
+        message = first
+        while message.get("more_body", False):
+            message = await receive()
+            if message["type"] != "http.request":
+                return message
+            body += message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                raise BodyTooLarge(413, self.too_large)
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
 
 
 def _nul_message(field: str) -> str:

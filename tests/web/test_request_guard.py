@@ -69,16 +69,26 @@ def test_a_nul_byte_in_any_field_is_a_422_naming_it(scene: Scene) -> None:
 
 def test_a_nul_anywhere_in_json_is_refused_with_its_place(scene: Scene) -> None:
     learner = scene.as_("learner")
+    save = f"/api/v1/attempts/{scene.ids['attempt_id']}/answers/2"
     for body, place in [
         ({"option": "A", "extra": {"deep": ["x", "x\x00"]}}, "extra.deep[1]"),
         ({"option\x00": "A"}, "option\\x00"),
         ({"option": "A\x00"}, "option"),
         (["A", "\x00"], "body[1]"),
         ("\x00", "body"),
+        ({"a\x00.b": 1}, "a\\x00.b"),
+        ([[[["\x00"]] * 2]], "body[0][0][0][0]"),
     ]:
-        refused = learner.put(f"/api/v1/attempts/{scene.ids['attempt_id']}/answers/2", json=body)
+        refused = learner.put(save, json=body)
         assert refused.status_code == 422, body
-        assert f'"{place}" contains a control character (U+0000)' in refusal_text(refused)
+        assert f'"{place[:40]}' in refusal_text(refused)
+        assert "contains a control character (U+0000)" in refusal_text(refused)
+    json_text = {"content-type": "application/json"}
+    deep = "[" * 500 + '"\\u0000"' + "]" * 500
+    refused = learner.put(save, content=deep, headers=json_text)
+    assert refused.status_code == 422 and '"body[0][0]' in refusal_text(refused)
+    too_deep = "[" * 5000 + '"\\u0000"' + "]" * 5000  # deeper than json.loads reads
+    assert learner.put(save, content=too_deep, headers=json_text).status_code == 400
 
 
 def test_a_nul_in_a_multipart_form_is_refused_too(scene: Scene) -> None:

@@ -75,25 +75,25 @@ async def _form_field(parser: FormParser | MultiPartParser) -> str | None:
 def _json_place(body: bytes) -> str | None:
     try:
         document = json.loads(body)
-    except ValueError:
-        return None  # not JSON: no route reads it as text
-    return _place_in(document, "")
+    except (ValueError, RecursionError):
+        return None  # not JSON the app can read either: its own parser refuses it
+    return _place_in(document)
 
 
-def _place_in(value: Any, place: str) -> str | None:
-    if isinstance(value, str):
-        return (place or "body") if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{place}.{key}" if place else key
-            if "\x00" in key:
-                return inner
-            found = _place_in(item, inner)
-            if found is not None:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _place_in(item, f"{place or 'body'}[{index}]")
-            if found is not None:
-                return found
+def _place_in(document: Any) -> str | None:
+    """The place of the first key or string holding a NUL; a walk without recursion, since
+    a document may nest as deep as json.loads allows."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        place, value = stack.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return place or "body"
+        if isinstance(value, dict):
+            inner = [(f"{place}.{key}" if place else key, key, item) for key, item in value.items()]
+            for name, key, _ in inner:
+                if "\x00" in key:
+                    return name
+            stack.extend((name, item) for name, _, item in reversed(inner))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{place or 'body'}[{n}]", v) for n, v in enumerate(value)]))
     return None

@@ -57,7 +57,11 @@ class Settings(BaseSettings):
         ),
     )
     secure_cookies: bool = Field(
-        default=False, description="Send the identity cookie over HTTPS only (set behind TLS)."
+        default=False,
+        description=(
+            "Send the identity and session cookies over HTTPS only, and tell browsers to come "
+            "back over HTTPS only for a year (Strict-Transport-Security); set it behind TLS."
+        ),
     )
     log_level: str = Field(
         default="info", description="Logging level: debug, info, warning, error."

@@ -129,13 +129,17 @@ def review(practice: PracticeService) -> ReviewService:
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:
-    """Settings for a test app: its database, start limits no single test reaches, and no
+    """Settings for a test app: its database, rate limits no single test reaches, and no
     variant pool to fill in a process of its own (tests/services/test_variant_pool.py)."""
+    unreached = {
+        f"{action}_limit_per_{who}": "10000/minute"
+        for action in ("start", "practice", "sign_up", "join")
+        for who in ("identity", "address")
+    }
     values: dict[str, object] = {
         "database_url": database.url.render_as_string(hide_password=False),
         "variant_pool_size": 0,
-        "start_limit_per_identity": "10000/minute",
-        "start_limit_per_address": "10000/minute",
+        **unreached,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

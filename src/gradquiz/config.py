@@ -3,8 +3,9 @@
 import os
 from pathlib import Path
 
+from limits import parse_many
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -56,7 +57,11 @@ class Settings(BaseSettings):
         ),
     )
     secure_cookies: bool = Field(
-        default=False, description="Send the identity cookie over HTTPS only (set behind TLS)."
+        default=False,
+        description=(
+            "Send the identity and session cookies over HTTPS only, and tell browsers to come "
+            "back over HTTPS only for a year (Strict-Transport-Security); set it behind TLS."
+        ),
     )
     log_level: str = Field(
         default="info", description="Logging level: debug, info, warning, error."
@@ -97,6 +102,48 @@ class Settings(BaseSettings):
         default="60/minute",
         description="How often one client address may start attempts (limits notation).",
     )
+    # The limits below are far above what a person does, so only a script meets them; the
+    # per-address ones leave room for a class sitting behind one address (raise them when a
+    # larger class does). A refusal is a 429 with Retry-After.
+    practice_limit_per_identity: str = Field(
+        default="60/hour",
+        description=(
+            "How many practice, review and missed-question sets one browser may make "
+            "(limits notation): a set a minute for an hour, each of 10 questions or more."
+        ),
+    )
+    practice_limit_per_address: str = Field(
+        default="600/hour",
+        description="How many practice sets one client address may make (limits notation).",
+    )
+    sign_up_limit_per_identity: str = Field(
+        default="10/hour",
+        description=(
+            "How many sign-ups one browser may post (limits notation): a person makes one "
+            "account, and refused forms count too."
+        ),
+    )
+    sign_up_limit_per_address: str = Field(
+        default="100/hour",
+        description=(
+            "How many sign-ups one client address may post (limits notation); each hashes a "
+            "password (64 MiB, about 0.2 s)."
+        ),
+    )
+    join_limit_per_identity: str = Field(
+        default="20/hour",
+        description=(
+            "How many class codes one account may try (limits notation), wrong ones included: "
+            "a learner joins a few classes and mistypes a code now and then."
+        ),
+    )
+    join_limit_per_address: str = Field(
+        default="300/hour",
+        description=(
+            "How many class codes one client address may try (limits notation): a class of "
+            "300 joining at once; guessing one of 100 open classes' codes then takes years."
+        ),
+    )
     session_days: int = Field(
         default=30,
         ge=1,
@@ -127,3 +174,24 @@ class Settings(BaseSettings):
         default="memory://",
         description="Where rate-limit counters live: memory:// (one process) or redis://host:port.",
     )
+
+    @field_validator(
+        "start_limit_per_identity",
+        "start_limit_per_address",
+        "practice_limit_per_identity",
+        "practice_limit_per_address",
+        "sign_up_limit_per_identity",
+        "sign_up_limit_per_address",
+        "join_limit_per_identity",
+        "join_limit_per_address",
+    )
+    @classmethod
+    def _in_limits_notation(cls, value: str) -> str:
+        """A limit that does not parse is refused at start-up, not at the first request."""
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not in limits notation, e.g. '10/minute' or '10/minute;100/hour'"
+            ) from None
+        return value

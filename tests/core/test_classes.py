@@ -2,7 +2,7 @@
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -165,3 +165,31 @@ def test_a_class_sees_only_what_other_classes_hold_and_until_when() -> None:
     }
     assert held.token and held.token != withholding([mine], T0, GRACE).token
     assert withholding([], T0, GRACE).token == ""
+
+
+EAST, WEST = timezone(timedelta(hours=14)), timezone(-timedelta(hours=14))
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "named"),
+    [
+        (datetime(1999, 12, 31, 23, 59, tzinfo=UTC), T0, "The opening time"),
+        (datetime(1, 1, 1, tzinfo=EAST), T0, "The opening time"),
+        (T0, datetime(3000, 1, 1, tzinfo=UTC), "The closing time"),
+        (T0, datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "The closing time"),
+        (T0, datetime.max.replace(tzinfo=WEST), "The closing time"),
+    ],
+)
+def test_window_times_past_the_years_a_class_may_use_are_refused(
+    pack: Pack, opens: datetime, closes: datetime, named: str
+) -> None:
+    with pytest.raises(InvalidInput, match=f"{named} must fall in the years 2000 to 2999"):
+        checked_rules(class_rules(opens, closes_at=closes), pack)
+
+
+def test_window_times_at_the_ends_of_the_range_are_accepted(pack: Pack) -> None:
+    first = datetime(2000, 1, 1, tzinfo=UTC)
+    last = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert checked_rules(class_rules(first), pack).opens_at == first
+    assert checked_rules(class_rules(last - timedelta(hours=2), closes_at=last), pack)
+    assert checked_rules(class_rules(datetime(2999, 12, 31, 7, tzinfo=WEST)), pack)

@@ -5,7 +5,7 @@ import hashlib
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 
@@ -21,6 +21,10 @@ MINUTES = (1, 600)
 MULTIPLIER = (1.0, 4.0)
 ATTEMPTS = (1, 20)
 TITLE_CHARS = 120
+# The years a window may open and close in (UTC). The calendar's ends are refused: 0001-01-01
+# at +14:00 is before Python's first day once in UTC, and a time stored near year 1 or 9999
+# reads back past them from a PostgreSQL session in another time zone.
+WINDOW_YEARS = (2000, 2999)
 
 
 class Disclosure(StrEnum):
@@ -188,6 +192,8 @@ def checked_rules(rules: ClassRules, pack: Pack) -> ClassRules:
     title = rules.title.strip()
     if not 1 <= len(title) <= TITLE_CHARS:
         raise InvalidInput(f"Give the class exam a title of 1 to {TITLE_CHARS} characters.")
+    checked_window_time(rules.opens_at, "The opening time")
+    checked_window_time(rules.closes_at, "The closing time")
     if rules.closes_at <= rules.opens_at:
         raise InvalidInput("The window must close after it opens.")
     if not MINUTES[0] <= rules.minutes <= MINUTES[1]:
@@ -205,6 +211,18 @@ def checked_rules(rules: ClassRules, pack: Pack) -> ClassRules:
         if count > have:
             raise InvalidInput(f"The bank has {have} {difficulty.value} questions, not {count}.")
     return replace(rules, title=title)
+
+
+def checked_window_time(moment: datetime, what: str) -> datetime:
+    """`moment` in UTC if a class window may open or close then; InvalidInput naming `what`."""
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:  # an offset that moves it past either end of the calendar
+        in_utc = None
+    if in_utc is None or not WINDOW_YEARS[0] <= in_utc.year <= WINDOW_YEARS[1]:
+        first, last = WINDOW_YEARS
+        raise InvalidInput(f"{what} must fall in the years {first} to {last} (UTC).")
+    return in_utc
 
 
 def checked_multiplier(value: float) -> float:

@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
 from gradquiz.errors import GradquizError, InvalidInput, TooManyRequests
 from gradquiz.services.accounts import NewSession
+from gradquiz.web import rate_limits
 from gradquiz.web.identity import browser_owner, client_address, forget_identity
+from gradquiz.web.rate_limits import Action
 from gradquiz.web.sessions import (
     accounts,
     end_session,
@@ -79,6 +81,7 @@ def sign_up(
 ) -> Response:
     """Make the account, carry this browser's history into it, and sign in."""
     try:
+        rate_limits.check(request, Action.SIGN_UP, browser_owner(request))
         new = accounts(request).sign_up(
             username=username,
             password=password,

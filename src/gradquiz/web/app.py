@@ -14,7 +14,6 @@ from asgi_cross_origin_protection import CrossOriginProtection
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
-from secure.middleware import SecureASGIMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from gradquiz import __version__
@@ -49,11 +48,11 @@ from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
 from gradquiz.web.palette import palette_cells
+from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.rendered import RenderedPack
 from gradquiz.web.request_guard import RequestGuard
-from gradquiz.web.security import refuse_cross_site, security_headers
+from gradquiz.web.security import SecuredApp, refuse_cross_site, security_headers
 from gradquiz.web.sessions import signed_in
-from gradquiz.web.start_limits import StartLimits
 from gradquiz.web.static_files import HashedStaticFiles
 
 log = logging.getLogger(__name__)
@@ -136,13 +135,15 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
             if thread.is_alive():
                 thread.join(timeout=30)
 
-    app = FastAPI(
+    app = SecuredApp(
+        secure=security_headers(hsts=settings.secure_cookies),
         title="gradquiz",
         version=__version__,
         summary=f"{service.pack.title}: timed multiple-choice exams on deep learning fundamentals.",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by site_routes, not kept by caches as every API answer
         # Otherwise every request looks up three OpenTelemetry providers (about 5 µs).
         telemetry=None if settings.opentelemetry else NO_TELEMETRY,
     )
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.classes = ClassService(exam=service)
     app.state.learner_data = LearnerData(exam=service)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
-    app.state.start_limits = StartLimits(settings)
+    app.state.rate_limits = RateLimits(settings)
     app.state.finished = FinishedResults()
     app.state.static = HashedStaticFiles(WEB / "static", "/static")
     api_assets = HashedStaticFiles(SWAGGER_ASSETS, "/api/docs/assets")
@@ -196,7 +197,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(progress_pages.router)
     app.include_router(class_pages.router)
     app.include_router(class_pages.api)
-    # The last added runs first: security headers wrap every answer, refusals included.
+    # The last added runs first; the security headers wrap them all (SecuredApp).
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)
     # Pages and JSON over 1 KB go out compressed to clients that accept it; results come
@@ -207,7 +208,6 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         compresslevel=GZIP_LEVEL,
         exclude_content_types=SERVED_COMPRESSED,
     )
-    app.add_middleware(SecureASGIMiddleware, secure=security_headers())
     return app
 
 

@@ -21,12 +21,15 @@ from gradquiz.core.classes import (
     ClassExam,
     ClassRules,
     Disclosure,
+    checked_window_time,
 )
 from gradquiz.core.item_flags import Flag
 from gradquiz.core.questions import Difficulty
 from gradquiz.errors import GradquizError, InvalidInput, NotFound
 from gradquiz.services.classes import ClassService, Standing
+from gradquiz.web import rate_limits
 from gradquiz.web.private_json import PrivateJSONResponse
+from gradquiz.web.rate_limits import Action
 from gradquiz.web.schemas import ClassJoinIn, ClassOut, documented_errors
 from gradquiz.web.sessions import required_account, signed_in
 from gradquiz.web.templating import render_page, see_other
@@ -45,6 +48,7 @@ api = APIRouter(
             409: "The class exam is not open, or no attempts are left.",
             413: "The request body is too large.",
             422: "Invalid input.",
+            429: "Too many class codes tried from this account or address; see Retry-After.",
         }
     ),
 )
@@ -90,6 +94,7 @@ def join(request: Request, code: Text) -> Response:
     if account is None:
         return see_other("/account/sign-in")
     try:
+        rate_limits.check(request, Action.JOIN, account.id)  # a wrong code counts too
         exam = _classes(request).join(learner=account, code=code)
     except GradquizError as refusal:
         return _index(request, account, code, refusal)
@@ -299,7 +304,9 @@ def stats(request: Request, class_id: ClassId) -> Response:
 @api.post("/join", response_model=ClassOut)
 def api_join(request: Request, body: ClassJoinIn) -> ClassOut:
     """Join the class exam with this code (signed in)."""
-    exam = _classes(request).join(learner=_account(request), code=body.code)
+    account = _account(request)
+    rate_limits.check(request, Action.JOIN, account.id)  # a wrong code counts too
+    exam = _classes(request).join(learner=account, code=body.code)
     return _class_out(exam, _now(request))
 
 
@@ -331,7 +338,7 @@ def _index(
 ) -> Response:
     """The classes page, with the reason a form on it was refused if one was."""
     classes = _classes(request)
-    return render_page(
+    page = render_page(
         request,
         "classes/index.html",
         status=refusal.status if refusal else 200,
@@ -342,6 +349,8 @@ def _index(
         taught=classes.taught(instructor=account) if account and _teaches(account) else [],
         now=_now(request),
     )
+    page.headers.update(refusal.headers if refusal else {})
+    return page
 
 
 def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, str]) -> Response:
@@ -397,7 +406,9 @@ def _when(text: str, what: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{what} must be a date and time (YYYY-MM-DD HH:MM, UTC).") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return checked_window_time(
+        moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment, what
+    )
 
 
 def _number(text: str, what: str, kind: type[int] | type[float]) -> float:

@@ -29,6 +29,15 @@ _TITLES = {
 }
 
 
+_UNEXPECTED = "Something went wrong on our side; nothing you saved was lost."
+_PLAIN_500 = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Something went wrong · gradquiz</title></head>"
+    f'<body><h1>Something went wrong</h1><p>{_UNEXPECTED}</p><p><a href="/">Home</a></p>'
+    "</body></html>"
+)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error through `error_response`."""
 
@@ -49,9 +58,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(
-            request, 500, "Something went wrong on our side; nothing you saved was lost."
-        )
+        try:
+            return error_response(request, 500, _UNEXPECTED)
+        except Exception:
+            # The page needs what may have failed (the database, for the header's account);
+            # without an answer from here the server would send a bare 500 of its own.
+            log.exception("the error page failed too; answering with the plain one")
+            return HTMLResponse(_PLAIN_500, status_code=500, headers={"Cache-Control": "no-store"})
 
 
 def error_response(

@@ -9,9 +9,11 @@ from gradquiz.core.attempts import Attempt
 from gradquiz.core.scoring import Result
 from gradquiz.errors import AttemptInProgress, Withheld
 from gradquiz.services.exam import ExamService
+from gradquiz.web import rate_limits
 from gradquiz.web.errors import error_response
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.private_json import NO_STORE, PrivateJSONResponse
+from gradquiz.web.rate_limits import Action
 from gradquiz.web.schemas import (
     AnswerIn,
     AttemptOut,
@@ -86,7 +88,7 @@ async def start_attempt(
     ] = None,
 ) -> AttemptOut | Response:
     """Start a new exam attempt for this browser (409 while another is in progress)."""
-    request.app.state.start_limits.check(request, learner)
+    rate_limits.check(request, Action.START, learner)
     new = learner is None
     learner = ensure_learner(request, response, learner)
     try:

@@ -14,7 +14,9 @@ from gradquiz.errors import (
     Withheld,
 )
 from gradquiz.services.exam import ExamService
+from gradquiz.web import rate_limits
 from gradquiz.web.identity import Learner, ensure_learner
+from gradquiz.web.rate_limits import Action
 from gradquiz.web.templating import render_html, render_page, see_other
 from gradquiz.web.views import AttemptView, attempt_view, result_view
 from gradquiz.web.withheld import withheld_out
@@ -67,7 +69,7 @@ async def start(
 ) -> Response:
     """Start an exam and go to its first question; offer Resume while one is in progress."""
     response = see_other("/")
-    request.app.state.start_limits.check(request, learner)
+    rate_limits.check(request, Action.START, learner)
     new = learner is None
     learner = ensure_learner(request, response, learner)
     service = _service(request)

@@ -12,6 +12,7 @@ from gradquiz.errors import InvalidInput
 from gradquiz.services.exam import ExamService
 from gradquiz.services.practice import SET_SIZES, PracticeService
 from gradquiz.services.review import ReviewService
+from gradquiz.web import rate_limits
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.practice_views import (
     SetView,
@@ -20,6 +21,7 @@ from gradquiz.web.practice_views import (
     set_view,
     summary_rows,
 )
+from gradquiz.web.rate_limits import Action
 from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -58,6 +60,7 @@ def start_practice(
     count: Annotated[str, Form(max_length=8)] = str(SET_SIZES[0]),
 ) -> Response:
     """Start a set of the chosen topics and difficulties and go to its first question."""
+    rate_limits.check(request, Action.PRACTICE, learner)
     response = see_other("/practice")
     learner = ensure_learner(request, response, learner)
     size = _set_size(count)
@@ -82,6 +85,7 @@ def practise_missed(
     request: Request, learner: Learner, attempt: Annotated[str, Form(max_length=64)]
 ) -> Response:
     """A set of one submitted exam's wrong and unanswered questions, as that exam showed them."""
+    rate_limits.check(request, Action.PRACTICE, learner)
     exam: ExamService = request.app.state.service
     submitted, result = exam.result(learner=learner, attempt_id=attempt)
     assert learner is not None  # result() refuses an attempt without its owner

@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gradquiz.web.body_nul import field_with_nul, may_hold_nul, shown_name
+
 Refusal = Callable[[Request, int, str], Response]
 
 
@@ -15,13 +17,19 @@ class BodyTooLarge(HTTPException):
     """A body sent without a length passed the limit while the app was reading it."""
 
 
+class NulInBody(HTTPException):
+    """A form field or JSON value of the body holds a NUL byte."""
+
+
 class RequestGuard:
-    """ASGI middleware: a body over `max_body_bytes` is a 413, a NUL in the path or query a 400.
+    """ASGI middleware: a body over `max_body_bytes` is a 413, a NUL in the path or query a 400,
+    a NUL in a form field or JSON value a 422 naming the field.
 
     A declared Content-Length over the limit is refused without reading a byte; a body sent
-    in chunks is cut off as soon as it passes the limit (the app's error handler answers).
-    NUL bytes are refused because PostgreSQL rejects them in text and a log line should
-    never carry one; NUL in form and JSON fields is refused where the fields are read.
+    in chunks is cut off as soon as it passes the limit. NUL bytes are refused because
+    PostgreSQL rejects them in text and a log line should never carry one. The body is looked
+    at when the app first reads it, whole (it is at most `max_body_bytes`), so that no route
+    and no field needs a check of its own; the app's error handler answers either refusal.
     """
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, refuse: Refusal) -> None:
@@ -40,7 +48,7 @@ class RequestGuard:
             response = self.refuse(request, 413, self.too_large)
             response.headers["Connection"] = "close"
         else:
-            await self.app(scope, self._counting(receive), send)
+            await self.app(scope, self._checked(scope, receive), send)
             return
         await response(scope, receive, send)
 
@@ -50,18 +58,45 @@ class RequestGuard:
         kilobytes = self.max_body_bytes // 1024
         return f"The request body is larger than {kilobytes} KB, the most this server accepts."
 
-    def _counting(self, receive: Receive) -> Receive:
-        received = 0
+    def _checked(self, scope: Scope, receive: Receive) -> Receive:
+        """`receive`, except that the first read gets the whole body, counted and checked."""
+        done = False
 
-        async def counted() -> Message:
-            nonlocal received
+        async def checked() -> Message:
+            nonlocal done
+            if done:
+                return await receive()
+            done = True
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_body_bytes:
+            if message["type"] != "http.request":
+                return message  # the client went away: the app hears of it as usual
+            if message.get("more_body", False):
+                message = await self._rest(receive, message)
+            body: bytes = message.get("body", b"")
+            if len(body) > self.max_body_bytes:
                 raise BodyTooLarge(413, self.too_large)
+            if may_hold_nul(scope, body) and (field := await field_with_nul(scope, body)):
+                raise NulInBody(422, _nul_message(field))
             return message
 
-        return counted
+        return checked
+
+    async def _rest(self, receive: Receive, first: Message) -> Message:
+        """The body sent in chunks, as one message; cut off once past the limit."""
+        body = bytearray(first.get("body", b""))
+        message = first
+        while message.get("more_body", False):
+            message = await receive()
+            if message["type"] != "http.request":
+                return message
+            body += message.get("body", b"")
+            if len(body) > self.max_body_bytes:
+                raise BodyTooLarge(413, self.too_large)
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+
+def _nul_message(field: str) -> str:
+    return f'The field "{shown_name(field)}" contains a control character (U+0000); remove it.'
 
 
 def _declared_length(request: Request) -> int:

@@ -6,7 +6,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.scheduling import FAST_SECONDS
 from gradquiz.services.review import REVIEW_SET_SIZE, ReviewService
+from gradquiz.web import rate_limits
 from gradquiz.web.identity import Learner
+from gradquiz.web.rate_limits import Action
 from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +34,7 @@ def review_home(request: Request, learner: Learner) -> HTMLResponse:
 @router.post("/review")
 def start_review(request: Request, learner: Learner) -> Response:
     """Start a review set of the questions due now; with none due, back to the queue."""
+    rate_limits.check(request, Action.PRACTICE, learner)
     practice = _review(request).start(learner=learner) if learner else None
     target = f"/practice/{practice.id}" if practice else "/review"
     return see_other(target)

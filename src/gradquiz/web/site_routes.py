@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from gradquiz.content.render import pygments_css
+from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.static_files import ONE_HOUR, ONE_YEAR, short_digest
 from gradquiz.web.templating import render_page
 
@@ -35,3 +36,9 @@ async def favicon(request: Request) -> Response:
 async def api_docs(request: Request) -> HTMLResponse:
     """Swagger UI for the JSON API, from assets this server serves (no CDN)."""
     return render_page(request, "api/docs.html")
+
+
+@router.get("/openapi.json")
+async def openapi(request: Request) -> Response:
+    """The API's OpenAPI description, kept by no cache, as every answer of the API."""
+    return PrivateJSONResponse(request.app.openapi())

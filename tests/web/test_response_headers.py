@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from gradquiz.core.variants import GeneratorFailed
 from gradquiz.services.exam import ExamService
 from gradquiz.web.security import security_headers
 from tests.factories import FrozenClock
@@ -114,3 +115,17 @@ def test_a_500_is_the_sites_own_page_with_the_headers(
     assert page.status_code == 500 and "nothing you saved was lost" in page.text
     assert "Your account, learner" in page_text(page.text)  # the full page, header and all
     assert missing_headers(page, security_headers().headers) == []
+
+
+def test_a_failing_generator_names_neither_itself_nor_its_seed_to_the_learner(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(**kwargs: object) -> None:
+        raise GeneratorFailed("Generator 'neuron.dl_dw' gave no usable variant for seed 1234567")
+
+    monkeypatch.setattr(scene.app.state.review, "summary", fails)
+    for path in ("/review", "/api/v1/attempts/none/result"):
+        monkeypatch.setattr(scene.app.state.service, "result", fails)
+        answer = scene.as_("learner").get(path)
+        assert answer.status_code == 500 and "nothing you saved was lost" in answer.text
+        assert "1234567" not in answer.text and "dl_dw" not in answer.text

@@ -43,6 +43,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(GradquizError)
     async def on_gradquiz_error(request: Request, error: GradquizError) -> Response:
+        if error.status >= 500:
+            # Its message is for the log: a failing generator names its seed, for one.
+            log.error(
+                "%s on %s %s: %s",
+                type(error).__name__,
+                request.method,
+                request.url.path,
+                error.message,
+            )
+            return error_response(request, error.status, _UNEXPECTED)
         return error_response(request, error.status, error.message, error.headers)
 
     @app.exception_handler(RequestValidationError)

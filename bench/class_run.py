@@ -28,17 +28,12 @@ from pathlib import Path
 
 import aiohttp
 
-from gradquiz.config import Settings
-from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.content.pack_loader import builtin_pack_dir
 from gradquiz.storage.attempts import load_attempt
 from gradquiz.storage.database import Database
-from gradquiz.storage.variant_pool import pooled_counts
 from gradquiz.web.app import SWEEP_SECONDS
 
 GRACE = 15
-GENERATORS = len(
-    {q.generator.name for q in load_pack(builtin_pack_dir()).questions.values() if q.generator}
-)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -61,20 +56,12 @@ class Tally:
         self.statuses[status] = self.statuses.get(status, 0) + 1
 
 
-def wait_for_pool(url: str, limit: float = 300) -> float:
-    """Seconds until every generator has its pool filled (GRADQUIZ_VARIANT_POOL_SIZE)."""
-    size = Settings().variant_pool_size
-    database = Database(url)
+def fill_pool(env: dict[str, str]) -> float:
+    """Migrate and fill the install's variant pool, as before any real class; the seconds."""
     began = time.monotonic()
-    try:
-        while time.monotonic() - began < limit:
-            with database.reading() as connection:
-                counts = pooled_counts(session=connection)
-            if len(counts) == GENERATORS and min(counts.values()) >= size:
-                break
-            time.sleep(0.5)
-    finally:
-        database.dispose()
+    for step in (["migrate"], ["variants", "fill"]):
+        command = [sys.executable, "-m", "gradquiz", *step]
+        subprocess.run(command, env=env, check=True, capture_output=True)
     return time.monotonic() - began
 
 
@@ -226,6 +213,7 @@ def main() -> None:
                 "GRADQUIZ_PACK_DIR": str(quick_pack(folder, args.minutes)),
                 "GRADQUIZ_LOG_LEVEL": "warning",
             }
+            print(f"  variant pool filled in {fill_pool(env):.0f} s before serving")
             port = free_port()
             server = subprocess.Popen(
                 [sys.executable, "-m", "gradquiz", "serve", "--port", str(port)], env=env
@@ -233,8 +221,6 @@ def main() -> None:
             try:
                 wait_for(port, server)
                 time.sleep(3)  # the server's start-up work (rendering the bank) is done
-                # As before any real class: the install's variant pool has been filled.
-                print(f"  variant pool filled {wait_for_pool(url):.0f} s after start-up")
                 released = time.monotonic()
                 used = resource.getrusage(resource.RUSAGE_SELF)
                 client_cpu_before = used.ru_utime + used.ru_stime

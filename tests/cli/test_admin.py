@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gradquiz.cli import app
+from gradquiz.cli import _console, app
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.accounts import Role
 from gradquiz.services.accounts import AccountService
@@ -70,6 +70,8 @@ def test_stats_prints_the_classs_figures(database_url: str) -> None:
                 learner=learner.owner, attempt_id=attempt.id, number=number, letter="A"
             )
         service.submit(learner=learner.owner, attempt_id=attempt.id)
+    # The console is made once per process: an earlier test's may have another width.
+    _console.cache_clear()
     result = runner.invoke(app, ["stats", exam.code], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "3 learners, 15 items" in result.output and "KR-20" in result.output

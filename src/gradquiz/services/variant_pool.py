@@ -107,26 +107,30 @@ class VariantPool:
 
     def fill(self, *, stopping: Callable[[], bool] = lambda: False) -> int:
         """Draw variants for new secret seeds until each generator served has `size` ready,
-        keeping their question versions; return how many were added. Several fillers at
-        once overshoot by at most a chunk each."""
+        keeping their question versions; return how many were added. A chunk at a time for
+        each generator in turn, so a new install soon has some of every one; several
+        fillers at once overshoot by at most a chunk each."""
         added = 0
-        for name in self.generators:
-            source = self._questions[name][0].generator
-            assert source is not None
-            while not stopping():
-                missing = self.size - self.counts().get(name, 0)
-                if missing <= 0:
-                    break
-                seeds = [secrets.randbelow(SEED_RANGE) for _ in range(min(missing, FILL_CHUNK))]
-                drawn = [
-                    (seed, variant_record(draw_variant(source.generate, seed))) for seed in seeds
-                ]
-                versions = {k: v for seed in seeds for k, v in self.versions(name, seed).items()}
-                with self.database.writing() as connection:
-                    question_versions.save_versions(session=connection, records=versions)
-                    store.add_pooled(session=connection, generator=name, drawn=drawn)
-                added += len(drawn)
+        while not stopping():
+            counts = self.counts()
+            missing = {n: self.size - counts.get(n, 0) for n in self.generators}
+            if all(count <= 0 for count in missing.values()):
+                break
+            for name, count in missing.items():
+                if count > 0 and not stopping():
+                    added += self._add_drawn(name, min(count, FILL_CHUNK))
         return added
+
+    def _add_drawn(self, name: str, count: int) -> int:
+        source = self._questions[name][0].generator
+        assert source is not None
+        seeds = [secrets.randbelow(SEED_RANGE) for _ in range(count)]
+        drawn = [(seed, variant_record(draw_variant(source.generate, seed))) for seed in seeds]
+        versions = {k: v for seed in seeds for k, v in self.versions(name, seed).items()}
+        with self.database.writing() as connection:
+            question_versions.save_versions(session=connection, records=versions)
+            store.add_pooled(session=connection, generator=name, drawn=drawn)
+        return count
 
 
 class PooledReserve:

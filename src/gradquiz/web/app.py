@@ -254,8 +254,10 @@ def _after_start_up(
     grace, so results and class pages never wait for the learner to come back.
     """
     try:
-        # With a pool, generators run in the filler's process, not in this one.
-        if service.variant_pool is None:
+        # With a filled pool, generators run in the filler's process, not in this one; with
+        # none (a new install), the first starts draw theirs here until the fill catches up.
+        pool = service.variant_pool
+        if pool is None or pool.short():
             for failure in warm_up(service.pack):
                 log.error("generator failed while warming up: %s", failure)
         rendered.render_questions()

@@ -78,6 +78,20 @@ def test_unknown_username_and_wrong_password_are_refused_alike(accounts: Account
     assert sign_in(accounts, " ADA ").account.username == "ada"
 
 
+@pytest.mark.parametrize("look_alike", ["\u212aelvin", "\u212aELVIN", "kelv\u0131n"])
+def test_a_look_alike_of_a_username_reaches_no_account(
+    accounts: AccountService, look_alike: str
+) -> None:
+    sign_up(accounts, "kelvin")
+    with pytest.raises(InvalidInput, match="3 to 32 characters"):
+        sign_up(accounts, look_alike)
+    with pytest.raises(InvalidInput, match=WRONG_USERNAME_OR_PASSWORD):
+        sign_in(accounts, look_alike)
+    with pytest.raises(InvalidInput, match="There is no account named"):
+        accounts.promote(by=None, username=look_alike)
+    assert sign_in(accounts, "KELVIN").account.username == "kelvin"
+
+
 def test_an_unknown_username_costs_a_password_check_like_a_known_one(
     accounts: AccountService,
 ) -> None:

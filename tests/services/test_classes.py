@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from gradquiz.core.accounts import Account, Role
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.core.classes import ClassExam, Disclosure
-from gradquiz.errors import AttemptClosed, NotFound, Withheld
+from gradquiz.errors import AttemptClosed, InvalidInput, NotFound, Withheld
 from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.storage.models import ReviewCardRow, ReviewLogRow
@@ -217,6 +217,26 @@ def test_statistics_count_first_sittings_and_agree_with_the_answers(
     assert item.omitted == 2
     assert sum(o.count for o in item.options) == 4
     assert analysis.exam.mean == pytest.approx(keyed / 6)
+
+
+def test_extra_time_is_given_by_username_in_either_case_and_never_to_a_look_alike(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock)
+    kelvin = account(service.database, "kelvin", Role.LEARNER, clock())
+    classes.join(learner=kelvin, code=exam.code)
+    with pytest.raises(InvalidInput, match="No member of this class is named"):
+        classes.give_time(
+            instructor=teacher,
+            class_id=exam.id,
+            username="\u212aelvin",
+            multiplier=2,
+            extra_minutes=0,
+        )
+    given = classes.give_time(
+        instructor=teacher, class_id=exam.id, username=" KELVIN ", multiplier=2, extra_minutes=0
+    )
+    assert given.owner == kelvin.owner and given.multiplier == 2
 
 
 def test_instructors_promote_and_learners_cannot(

@@ -153,6 +153,21 @@ def test_taken_usernames_are_refused_whatever_their_case(
     assert taken.status_code == 422 and "aDA is taken" in page_text(taken.text)
 
 
+def test_the_kelvin_sign_is_refused_at_sign_up_and_reaches_no_account_at_sign_in(
+    client: TestClient, other_client: TestClient
+) -> None:
+    sign_up(client, "kelvin")
+    look_alike = "\u212aelvin"
+    refused = other_client.post(
+        "/account/sign-up",
+        data={"username": look_alike, "password": PASSWORD, "repeated": PASSWORD},
+    )
+    assert refused.status_code == 422 and "3 to 32 characters" in page_text(refused.text)
+    assert sign_in(other_client, look_alike) == 422
+    assert SESSION_COOKIE not in other_client.cookies
+    assert sign_in(other_client, "Kelvin") == 303
+
+
 def test_ten_wrong_passwords_in_a_row_are_throttled_with_retry_after(client: TestClient) -> None:
     sign_up(client)
     assert [sign_in(client, password="wrong password") for _ in range(10)] == [422] * 10

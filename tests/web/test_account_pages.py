@@ -208,14 +208,50 @@ def test_a_planted_session_cookie_is_replaced_at_sign_in(
 
 def test_sign_out_is_a_post_that_ends_the_session(client: TestClient) -> None:
     token = sign_up(client)
+    identity = client.cookies[COOKIE]
     assert client.get("/account/sign-out").status_code == 405
     out = client.post("/account/sign-out")
     assert out.status_code == 303 and out.headers["location"] == "/"
     cleared = out.headers.get_list("set-cookie")
     assert any(c.startswith(f'{SESSION_COOKIE}=""') and "Max-Age=0" in c for c in cleared)
-    assert any(c.startswith(f'{COOKIE}=""') for c in cleared)
+    assert client.cookies[COOKIE] not in ("", identity)
     client.cookies.set(SESSION_COOKIE, token)  # a copy of the cookie kept somewhere
     assert "Sign in</a>" in header(client)
+
+
+def plant(victim: TestClient, cookie: str) -> None:
+    """Put `cookie` in the victim's browser as if the app had set it (a sibling site can)."""
+    victim.cookies.set(COOKIE, cookie, domain="testserver.local")
+
+
+def test_sign_up_in_and_out_each_give_a_fresh_identity_so_a_planted_copy_reads_nothing(
+    client: TestClient, other_client: TestClient
+) -> None:
+    victim, planter = client, other_client
+    planters_own = planter.post("/api/v1/attempts").json()["id"]
+    planter.post(f"/api/v1/attempts/{planters_own}/submit")
+    planted = planter.cookies[COOKIE]
+    plant(victim, planted)
+    victims_own = victim.post("/api/v1/attempts").json()["id"]  # under the planted identity
+    sign_up(victim)
+    after_sign_up = victim.cookies[COOKIE]
+    assert after_sign_up != planted
+    # What the victim did before signing up is in their account, out of the planter's reach.
+    assert victim.get(f"/api/v1/attempts/{victims_own}").status_code == 200
+    assert planter.get(f"/api/v1/attempts/{victims_own}").status_code == 404
+    # The planter works on under the old identity; signing in again brings none of it along.
+    planted_later = planter.post("/api/v1/attempts").json()["id"]
+    assert sign_in(victim) == 303
+    assert victim.cookies[COOKIE] not in (planted, after_sign_up)
+    assert victim.get(f"/api/v1/attempts/{planted_later}").status_code == 404
+    assert planter.get(f"/api/v1/attempts/{planted_later}").status_code == 200
+    # Planted again before signing in: the browser leaves signed in with a fresh one all the same.
+    victim.post("/account/sign-out")
+    plant(victim, planted)
+    assert sign_in(victim) == 303 and victim.cookies[COOKIE] != planted
+    assert victim.post("/account/sign-out").status_code == 303
+    anonymous_again = victim.post("/api/v1/attempts").json()["id"]
+    assert planter.get(f"/api/v1/attempts/{anonymous_again}").status_code == 404
 
 
 def test_changing_the_password_signs_out_every_other_browser(

@@ -12,7 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
 from gradquiz.errors import GradquizError, InvalidInput, TooManyRequests
 from gradquiz.services.accounts import NewSession
-from gradquiz.web.identity import browser_owner, client_address, forget_identity
+from gradquiz.web.identity import (
+    browser_owner,
+    client_address,
+    forget_identity,
+    issue_identity,
+)
 from gradquiz.web.sessions import (
     accounts,
     end_session,
@@ -61,6 +66,14 @@ def _signed_in_to(request: Request, new: NewSession, destination: str) -> Respon
     return response
 
 
+def _signed_in_afresh(request: Request, new: NewSession, destination: str) -> Response:
+    """Signed in, with a new anonymous identity: the old one's rows are the account's now,
+    and a copy of its cookie (planted, or kept by whoever planted it) reaches nothing new."""
+    response = _signed_in_to(request, new, destination)
+    issue_identity(request, response)
+    return response
+
+
 def _required(request: Request) -> Account:
     return required_account(
         request, "You are not signed in (or your sign-in has ended); sign in first."
@@ -88,7 +101,7 @@ def sign_up(
         )
     except REFUSALS as refusal:
         return _form(request, "accounts/sign_up.html", refusal, username=username)
-    return _signed_in_to(request, new, "/account?done=welcome")
+    return _signed_in_afresh(request, new, "/account?done=welcome")
 
 
 @router.get("/account/sign-in", response_class=HTMLResponse)
@@ -112,7 +125,7 @@ def sign_in(request: Request, username: Username = "", password: Password = "") 
         )
     except REFUSALS as refusal:
         return _form(request, "accounts/sign_in.html", refusal, username=username)
-    return _signed_in_to(request, new, "/")
+    return _signed_in_afresh(request, new, "/")
 
 
 @router.post("/account/sign-out")
@@ -121,7 +134,7 @@ def sign_out(request: Request) -> Response:
     accounts(request).sign_out(session_token(request))
     response = see_other("/")
     end_session(request, response)
-    forget_identity(request, response)
+    issue_identity(request, response)
     return response
 
 

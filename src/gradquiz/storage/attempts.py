@@ -333,6 +333,11 @@ def seen_question_ids(*, session: Executor, owner: str, pack_id: str) -> set[str
     return set(session.scalars(_SEEN, {"owner": owner, "pack_id": pack_id}))
 
 
+def attempt_owner(*, session: Executor, attempt_id: str) -> str | None:
+    """Who owns the attempt now (an account takes a browser's; deletion ends it), or None."""
+    return session.scalar(select(AttemptRow.owner).where(AttemptRow.id == attempt_id))
+
+
 def open_attempt_id(*, session: Executor, owner: str, pack_id: str) -> str | None:
     """The id of the owner's own attempt at the pack not yet submitted (not a class one)."""
     return session.scalars(_OPEN, {"owner": owner, "pack_id": pack_id}).first()

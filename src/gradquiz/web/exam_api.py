@@ -177,7 +177,7 @@ def _result(
 
     try:
         response: Response = request.app.state.finished.response(
-            request, ("json", attempt_id), learner, render
+            request, (attempt_id, "json"), learner, render
         )
     except Withheld as withheld:
         return withheld_out(withheld)

@@ -217,7 +217,7 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
         )
         return attempt.owner, "text/html; charset=utf-8", html
 
-    key = ("page", attempt_id, str(only_wrong), str(closed))
+    key = (attempt_id, "page", str(only_wrong), str(closed))
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:

@@ -123,16 +123,16 @@ class AccountService:
     ) -> NewSession:
         """Check the password (throttled), carry the browser's history in, start a session."""
         key = username_key(checked_text(username, field="username"))
-        self.throttle.check(username_key=key, address=address)
+        counted = self.throttle.reserve(username_key=key, address=address)
         with self.database.read() as session:
             found = store.account_by_username(session=session, username_key=key)
         # An unknown username is checked too (against a stand-in): it takes as long.
         matched = self.passwords.verify(found[1] if found else None, password)
         if found is None or not matched:
-            self.throttle.failed(username_key=key, address=address)
+            self.throttle.failed(counted)
             raise InvalidInput(WRONG_USERNAME_OR_PASSWORD)
         account, stored = found
-        self.throttle.succeeded(username_key=key)
+        self.throttle.succeeded(counted)
         if self.passwords.needs_rehash(stored):
             self._store_hash(account, self.passwords.hash(password))
         return self._signed_in(account, browser=browser, ending=ending)
@@ -192,16 +192,15 @@ class AccountService:
             )
 
     def _confirm_password(self, account: Account, password: str, address: str, wrong: str) -> None:
-        key = account.username_key
-        self.throttle.check(username_key=key, address=address)
+        counted = self.throttle.reserve(username_key=account.username_key, address=address)
         with self.database.read() as session:
             stored = store.password_hash(session=session, account_id=account.id)
         if stored is None:
             raise SignInRequired("This account no longer exists.")
         if not self.passwords.verify(stored, password):
-            self.throttle.failed(username_key=key, address=address)
+            self.throttle.failed(counted)
             raise InvalidInput(wrong)
-        self.throttle.succeeded(username_key=key)
+        self.throttle.succeeded(counted)
 
     def _store_hash(self, account: Account, hashed: str) -> None:
         with self.database.write() as session:

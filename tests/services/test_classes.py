@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from gradquiz.core.accounts import Account, Role
 from gradquiz.core.attempts import SubmitReason
-from gradquiz.core.classes import ClassExam, Disclosure
+from gradquiz.core.classes import ClassExam, Disclosure, Window
 from gradquiz.errors import AttemptClosed, InvalidInput, NotFound, Withheld
 from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.services.exam import ExamService
@@ -251,3 +251,72 @@ def test_instructors_promote_and_learners_cannot(
     promoted = accounts.promote(by=teacher, username="Learner1")
     assert promoted.role is Role.INSTRUCTOR
     assert classes.taught(instructor=promoted) == []
+
+
+def test_archiving_closes_for_good_and_every_learner_keeps_their_sitting_and_result(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock)
+    done, sitting_now, joined_only = learners(service, clock, 3)
+    for learner in (done, sitting_now, joined_only):
+        classes.join(learner=learner, code=exam.code)
+    submitted = classes.start(learner=done, class_id=exam.id)
+    service.save_answer(learner=done.owner, attempt_id=submitted.id, number=1, letter="A")
+    service.submit(learner=done.owner, attempt_id=submitted.id)
+    in_progress = classes.start(learner=sitting_now, class_id=exam.id)
+    assert classes.running(teacher) == [exam]
+    archived = classes.archive(instructor=teacher, class_id=exam.id)
+    assert archived.archived_at == clock() and archived.window(clock()) is Window.CLOSED
+    assert classes.running(teacher) == [] and classes.taught(instructor=teacher) == [archived]
+    assert classes.archive(instructor=teacher, class_id=exam.id) == archived  # once is enough
+    ended = service.attempt(learner=sitting_now.owner, attempt_id=in_progress.id)
+    assert ended.submitted_by is SubmitReason.DEADLINE
+    for learner, sitting in ((done, submitted), (sitting_now, ended)):
+        view = classes.for_learner(learner=learner, class_id=exam.id)
+        assert [s.id for s in view.sittings] == [sitting.id]
+        _, result = service.result(learner=learner.owner, attempt_id=sitting.id)  # everything
+        assert len(result.outcomes) == 15
+    with pytest.raises(ClassRefused):
+        classes.start(learner=joined_only, class_id=exam.id)
+    assert [e.action for e in classes.events(archived)][-2:] == ["closed", "archived"]
+
+
+def test_an_upcoming_class_exam_archived_never_opens(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock, opens_at=clock() + timedelta(hours=1))
+    [learner] = learners(service, clock, 1)
+    classes.join(learner=learner, code=exam.code)
+    classes.archive(instructor=teacher, class_id=exam.id)
+    clock.advance(hours=1, minutes=1)
+    with pytest.raises(ClassRefused, match="closed"):
+        classes.start(learner=learner, class_id=exam.id)
+
+
+def test_a_class_exam_goes_only_to_another_instructor_named_exactly(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock)
+    [learner] = learners(service, clock, 1)
+    colleague = account(service.database, "colleague", Role.INSTRUCTOR, clock())
+    for name, refusal in (
+        ("nobody", "There is no instructor named nobody"),
+        ("learner0", "There is no instructor named learner0"),
+        ("\u212aolleague", "There is no instructor named"),
+        ("TEACHER", "You run this class exam already"),
+        ("coll\x00eague", "control character"),
+    ):
+        with pytest.raises(InvalidInput, match=refusal):
+            classes.hand_over(instructor=teacher, class_id=exam.id, username=name)
+    with pytest.raises(NotFound):  # a learner has no class exam to give
+        classes.hand_over(instructor=learner, class_id=exam.id, username="colleague")
+    assert classes.hand_over(instructor=teacher, class_id=exam.id, username=" Colleague ") == (
+        colleague
+    )
+    assert classes.owned(instructor=colleague, class_id=exam.id).id == exam.id
+    with pytest.raises(NotFound):
+        classes.owned(instructor=teacher, class_id=exam.id)
+    assert classes.running(teacher) == [] and [e.id for e in classes.running(colleague)] == [
+        exam.id
+    ]
+    assert classes.events(exam)[-1].detail == "to colleague"

@@ -213,3 +213,52 @@ def test_upgrading_from_0009_keeps_every_saved_answer(backend: str, tmp_path: Pa
             connection.execute(text(ANSWER), stamp)
         database.migrate()  # 0010 rebuilds the attempts table on SQLite
         assert (_count(database, "attempts"), _count(database, "answers")) == (1, 1)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_from_0010_keeps_class_exams_their_sittings_members_and_log(
+    backend: str, tmp_path: Path
+) -> None:
+    with database_at(backend, "0010", tmp_path) as database:
+        stamp = {"id": "sitting-1", "start": T0, "end": T0 + timedelta(minutes=25)}
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO accounts (id, username, username_key, password_hash, owner_key,"
+                    " role, created_at) VALUES ('t', 'teacher', 'teacher', 'x', 'teacher-owner',"
+                    " 'instructor', :start)"
+                ),
+                stamp,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_exams (id, code, title, pack_id, instructor_id, opens_at,"
+                    " closes_at, minutes, counts, prefer_parametrized, at_submit, after_close,"
+                    " attempts_allowed, question_ids, created_at) VALUES ('c', 'ABCDEF', 'Quiz',"
+                    " 'backprop', 't', :start, :end, 25, '{}', false, 'score', 'everything', 1,"
+                    " '[]', :start)"
+                ),
+                stamp,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_members (class_exam_id, owner, joined_at, multiplier,"
+                    " extra_seconds) VALUES ('c', 'learner', :start, 1, 0)"
+                ),
+                stamp,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_events (class_exam_id, at, actor, action, detail)"
+                    " VALUES ('c', :start, 'teacher', 'created', 'code ABCDEF')"
+                ),
+                stamp,
+            )
+            connection.execute(text(ATTEMPT.format(extra=", class_exam_id", values=", 'c'")), stamp)
+            connection.execute(text(ANSWER), stamp)
+        database.migrate()  # 0011 rebuilds the class exams table on SQLite
+        tables = ("class_exams", "class_members", "class_events", "attempts", "answers")
+        assert [_count(database, table) for table in tables] == [1] * 5
+        with database.engine.connect() as connection:
+            kept = connection.execute(text("SELECT instructor_id, archived_at FROM class_exams"))
+            assert kept.one() == ("t", None)

@@ -7,6 +7,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from gradquiz.core.accounts import Role
+from gradquiz.core.classes import ClassExam
+from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
 from gradquiz.storage.models import AccountRow
@@ -14,7 +17,7 @@ from gradquiz.web.app import create_app
 from gradquiz.web.identity import COOKIE
 from gradquiz.web.sessions import SESSION_COOKIE
 from tests.conftest import app_settings
-from tests.factories import CHEAP_HASHER
+from tests.factories import CHEAP_HASHER, class_rules
 from tests.services.test_accounts import rows_mentioning
 from tests.web.test_exam_pages import page_text
 
@@ -317,3 +320,81 @@ def test_account_pages_carry_no_inline_script_and_describe_themselves(client: Te
         assert all('src="' in attrs and not body.strip() for attrs, body in scripts), path
         assert not re.search(r"\son[a-z]+=", markup), path
         assert '<meta name="description" content="' in markup, path
+
+
+def instructor_with_a_class(app: FastAPI, client: TestClient, name: str = "teach") -> ClassExam:
+    """An instructor signed in on `client`, with a class exam open now."""
+    app.state.accounts.create_account(username=name, password=PASSWORD, role=Role.INSTRUCTOR)
+    assert sign_in(client, name) == 303
+    teacher = app.state.accounts.signed_in(client.cookies[SESSION_COOKIE])
+    classes: ClassService = app.state.classes
+    exam: ClassExam = classes.create(instructor=teacher, rules=class_rules(classes.now()))
+    return exam
+
+
+def sat_and_submitted(learner: TestClient, exam: ClassExam) -> str:
+    sign_up(learner, "learner")
+    assert learner.post("/classes/join", data={"code": exam.code}).status_code == 303
+    started = learner.post(f"/classes/{exam.id}/start")
+    attempt_id = started.headers["location"].rsplit("/", 1)[-1]
+    learner.put(f"/api/v1/attempts/{attempt_id}/answers/1", json={"option": "A"})
+    assert learner.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+    return attempt_id
+
+
+def test_an_instructor_is_told_what_deleting_does_and_learners_keep_their_results(
+    app: FastAPI, client: TestClient, other_client: TestClient
+) -> None:
+    exam = instructor_with_a_class(app, client)
+    attempt_id = sat_and_submitted(other_client, exam)
+    told = page_text(client.get("/account").text)
+    assert "You still run 1 class exam (Week 3 backprop quiz)" in told
+    assert "learners keep seeing their attempts and results" in told
+    refused = client.post("/account/delete", data={"password": PASSWORD})
+    assert refused.status_code == 422
+    assert "tick “Archive my class exams”" in page_text(refused.text)
+    assert '<form method="post" action="/account/delete"' in refused.text
+    assert client.get("/classes").status_code == 200  # still signed in, nothing deleted
+    deleted = client.post("/account/delete", data={"password": PASSWORD, "archive_classes": "yes"})
+    assert deleted.headers["location"] == "/account/deleted"
+    for path in (f"/attempts/{attempt_id}/result", f"/api/v1/attempts/{attempt_id}/result"):
+        assert other_client.get(path).status_code == 200, path
+    class_page = other_client.get(f"/classes/{exam.id}")
+    assert "Your instructor has archived this class exam" in page_text(class_page.text)
+    assert f'href="/attempts/{attempt_id}/result"' in class_page.text
+
+
+def test_a_class_exam_is_handed_over_or_archived_from_the_account_page(
+    app: FastAPI, client: TestClient, other_client: TestClient
+) -> None:
+    handed = instructor_with_a_class(app, client)
+    kept = app.state.classes.create(
+        instructor=app.state.accounts.signed_in(client.cookies[SESSION_COOKIE]),
+        rules=class_rules(app.state.classes.now(), title="Week 4 quiz"),
+    )
+    app.state.accounts.create_account(username="colleague", password=PASSWORD, role=Role.INSTRUCTOR)
+    assert sign_in(other_client, "colleague") == 303
+    page = client.get("/account")
+    for exam in (handed, kept):
+        assert f'action="/account/classes/{exam.id}/hand-over"' in page.text
+        assert f'action="/account/classes/{exam.id}/archive"' in page.text
+    refused = client.post(f"/account/classes/{handed.id}/hand-over", data={"username": "nobody"})
+    assert refused.status_code == 422
+    assert "There is no instructor named nobody" in page_text(refused.text)
+    assert f'action="/account/classes/{handed.id}/hand-over"' in refused.text
+    done = client.post(f"/account/classes/{handed.id}/hand-over", data={"username": "Colleague"})
+    assert done.headers["location"] == "/account?done=handed-over#classes"
+    assert "The class exam is handed over" in page_text(
+        client.get("/account?done=handed-over").text
+    )
+    assert other_client.get(f"/classes/{handed.id}/live").status_code == 200
+    assert client.get(f"/classes/{handed.id}/live").status_code == 404
+    assert client.post(f"/account/classes/{handed.id}/archive").status_code == 404  # not theirs
+    archived = client.post(f"/account/classes/{kept.id}/archive")
+    assert archived.headers["location"] == "/account?done=archived#classes"
+    after = page_text(client.get("/account?done=archived").text)
+    assert "The class exam is archived" in after and "Archived: Week 4 quiz." in after
+    assert "archived" in page_text(client.get("/classes").text)
+    gone = client.post("/account/delete", data={"password": PASSWORD})  # nothing left to ask
+    assert gone.headers["location"] == "/account/deleted"
+    assert other_client.get(f"/classes/{handed.id}/live").status_code == 200

@@ -6,12 +6,13 @@ Fetch Metadata middleware). A refused form comes back filled in, with what was w
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
 from gradquiz.errors import GradquizError, InvalidInput, TooManyRequests
 from gradquiz.services.accounts import NewSession
+from gradquiz.services.classes import ClassRefused
 from gradquiz.web.identity import (
     browser_owner,
     client_address,
@@ -33,6 +34,8 @@ router = APIRouter(include_in_schema=False)
 # Generous bounds, so that the service, not the form parser, says what is wrong.
 Username = Annotated[str, Form(max_length=200)]
 Password = Annotated[str, Form(max_length=2000)]
+Checkbox = Annotated[str | None, Form(max_length=8)]
+ClassId = Annotated[str, Path(min_length=1, max_length=64)]
 REFUSALS = (InvalidInput, TooManyRequests)
 
 HOLDING_NAMES = {
@@ -162,6 +165,9 @@ def _account_form(
             for table, count in holdings.rows.items()
         ],
         browsers=holdings.browsers,
+        running=[exam for exam in holdings.class_exams if exam.archived_at is None],
+        archived=[exam for exam in holdings.class_exams if exam.archived_at is not None],
+        now=service.clock(),
         session_days=service.session_lifetime.days,
         throttle_minutes=int(service.limits.window.total_seconds() // 60),
         refused=refused,
@@ -188,15 +194,40 @@ def change_password(
     return _signed_in_to(request, created, "/account?done=password")
 
 
+@router.post("/account/classes/{class_id}/hand-over")
+def hand_over(request: Request, class_id: ClassId, username: Username = "") -> Response:
+    """Give one of your class exams to another instructor."""
+    account = _required(request)
+    try:
+        accounts(request).classes.hand_over(
+            instructor=account, class_id=class_id, username=username
+        )
+    except REFUSALS as refusal:
+        return _account_form(request, account, refusal, refused="classes")
+    return see_other("/account?done=handed-over#classes")
+
+
+@router.post("/account/classes/{class_id}/archive")
+def archive(request: Request, class_id: ClassId) -> Response:
+    """Close one of your class exams for good; its learners keep their results."""
+    accounts(request).classes.archive(instructor=_required(request), class_id=class_id)
+    return see_other("/account?done=archived#classes")
+
+
 @router.post("/account/delete")
-def delete_account(request: Request, password: Password = "") -> Response:
+def delete_account(
+    request: Request, password: Password = "", archive_classes: Checkbox = None
+) -> Response:
     """Delete the account and everything it holds, then forget this browser's cookies."""
     account = _required(request)
     try:
         accounts(request).delete_account(
-            account=account, password=password, address=client_address(request)
+            account=account,
+            password=password,
+            address=client_address(request),
+            archive_classes=archive_classes == "yes",
         )
-    except REFUSALS as refusal:
+    except (*REFUSALS, ClassRefused) as refusal:
         return _account_form(request, account, refusal, refused="delete")
     response = see_other("/account/deleted")
     end_session(request, response)

@@ -307,6 +307,8 @@ def test_sign_in_and_sign_up_from_another_site_are_refused(client: TestClient) -
         ("/account/sign-in", {"username": "ada", "password": PASSWORD}),
         ("/account/sign-out", {}),
         ("/account/delete", {"password": PASSWORD}),
+        ("/account/classes/some-class/hand-over", {"username": "someone"}),
+        ("/account/classes/some-class/archive", {}),
     ):
         refused = client.post(path, data=form, headers=forged)
         assert refused.status_code == 403 and "another site" in refused.text, path

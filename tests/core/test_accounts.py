@@ -1,6 +1,7 @@
 """Usernames, passwords and when a throttled sign-in opens again."""
 
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 
 import pytest
 
@@ -36,6 +37,16 @@ def test_a_control_character_in_a_username_is_named() -> None:
 
 def test_usernames_compare_without_case() -> None:
     assert username_key(" Ada.Lovelace ") == username_key("ada.lovelace") == "ada.lovelace"
+
+
+def test_no_character_outside_ascii_folds_into_a_username_key() -> None:
+    # Every code point past ASCII but the surrogates: sign-up keeps only ASCII names, so a
+    # key is reachable only from the name itself, in either case.
+    beyond = "".join(chr(p) for p in range(0x80, 0x110000) if not 0xD800 <= p <= 0xDFFF)
+    if username_key(f"a{beyond}a") != f"a{beyond}a":  # then name a few, one at a time
+        folded = (f"U+{ord(c):04X}" for c in beyond if username_key(f"a{c}a") != f"a{c}a")
+        pytest.fail(f"username_key changes {', '.join(islice(folded, 5))}, …")
+    assert username_key("\u212aelvin") != username_key("Kelvin") == "kelvin"
 
 
 def test_passwords_are_kept_exactly_and_checked_for_length_and_the_username() -> None:

@@ -4,16 +4,18 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from gradquiz.core.accounts import Role
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.errors import InvalidInput, SignInRequired
 from gradquiz.services.accounts import WRONG_USERNAME_OR_PASSWORD, AccountService, NewSession
+from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.services.passwords import Passwords
 from gradquiz.storage.database import Database
 from gradquiz.storage.models import AccountRow, Base
 from gradquiz.storage.ownership import rows_owned
-from tests.factories import FrozenClock
+from tests.factories import FrozenClock, class_rules
 from tests.storage.test_ownership import fill
 
 PASSWORD = "correct horse battery"
@@ -76,6 +78,20 @@ def test_unknown_username_and_wrong_password_are_refused_alike(accounts: Account
         refusals.append(refused.value.message)
     assert refusals == [WRONG_USERNAME_OR_PASSWORD] * 3
     assert sign_in(accounts, " ADA ").account.username == "ada"
+
+
+@pytest.mark.parametrize("look_alike", ["\u212aelvin", "\u212aELVIN", "kelv\u0131n"])
+def test_a_look_alike_of_a_username_reaches_no_account(
+    accounts: AccountService, look_alike: str
+) -> None:
+    sign_up(accounts, "kelvin")
+    with pytest.raises(InvalidInput, match="3 to 32 characters"):
+        sign_up(accounts, look_alike)
+    with pytest.raises(InvalidInput, match=WRONG_USERNAME_OR_PASSWORD):
+        sign_in(accounts, look_alike)
+    with pytest.raises(InvalidInput, match="There is no account named"):
+        accounts.promote(by=None, username=look_alike)
+    assert sign_in(accounts, "KELVIN").account.username == "kelvin"
 
 
 def test_an_unknown_username_costs_a_password_check_like_a_known_one(
@@ -229,6 +245,40 @@ def test_deleting_an_account_leaves_no_row_that_mentions_it(
         assert session.execute(select(Base.metadata.tables["answers"])).all()  # the other's
     with pytest.raises(SignInRequired):
         accounts.delete_account(account=account, password=PASSWORD, address="192.0.2.1")
+
+
+def test_deleting_an_instructor_asks_first_then_keeps_every_learners_sitting_and_result(
+    accounts: AccountService, service: ExamService, clock: FrozenClock
+) -> None:
+    teacher = accounts.create_account(
+        username="Qx-Teacher-9", password=PASSWORD, role=Role.INSTRUCTOR
+    )
+    classes = ClassService(exam=service)
+    exam = classes.create(instructor=teacher, rules=class_rules(clock()))
+    archived_before = classes.create(instructor=teacher, rules=class_rules(clock()))
+    classes.archive(instructor=teacher, class_id=archived_before.id)
+    learner = sign_up(accounts, "learner").account
+    classes.join(learner=learner, code=exam.code)
+    sitting = classes.start(learner=learner, class_id=exam.id)
+    service.save_answer(learner=learner.owner, attempt_id=sitting.id, number=1, letter="A")
+    service.submit(learner=learner.owner, attempt_id=sitting.id)
+    with pytest.raises(InvalidInput, match="tick “Archive my class exams”"):
+        accounts.delete_account(account=teacher, password=PASSWORD, address="192.0.2.1")
+    assert classes.running(teacher) == [exam]  # nothing changed
+    with pytest.raises(InvalidInput, match="not right"):
+        accounts.delete_account(
+            account=teacher, password="nope", address="192.0.2.1", archive_classes=True
+        )
+    assert classes.running(teacher) == [exam]
+    accounts.delete_account(
+        account=teacher, password=PASSWORD, address="192.0.2.1", archive_classes=True
+    )
+    view = classes.for_learner(learner=learner, class_id=exam.id)
+    assert view.exam.instructor is None and view.exam.archived_at == clock()
+    assert [s.id for s in view.sittings] == [sitting.id]
+    attempt, result = service.result(learner=learner.owner, attempt_id=sitting.id)
+    assert attempt.answers and len(result.outcomes) == 15
+    assert rows_mentioning(service.database, teacher.id, teacher.owner, "qx-teacher-9") == []
 
 
 def rows_mentioning(database: Database, *needles: str) -> list[str]:

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from gradquiz.core.accounts import Account, Role
 from gradquiz.core.attempts import SubmitReason
-from gradquiz.core.classes import ClassExam, Disclosure
-from gradquiz.errors import AttemptClosed, NotFound, Withheld
+from gradquiz.core.classes import ClassExam, Disclosure, Window
+from gradquiz.errors import AttemptClosed, InvalidInput, NotFound, Withheld
 from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.storage.models import ReviewCardRow, ReviewLogRow
@@ -219,6 +219,26 @@ def test_statistics_count_first_sittings_and_agree_with_the_answers(
     assert analysis.exam.mean == pytest.approx(keyed / 6)
 
 
+def test_extra_time_is_given_by_username_in_either_case_and_never_to_a_look_alike(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock)
+    kelvin = account(service.database, "kelvin", Role.LEARNER, clock())
+    classes.join(learner=kelvin, code=exam.code)
+    with pytest.raises(InvalidInput, match="No member of this class is named"):
+        classes.give_time(
+            instructor=teacher,
+            class_id=exam.id,
+            username="\u212aelvin",
+            multiplier=2,
+            extra_minutes=0,
+        )
+    given = classes.give_time(
+        instructor=teacher, class_id=exam.id, username=" KELVIN ", multiplier=2, extra_minutes=0
+    )
+    assert given.owner == kelvin.owner and given.multiplier == 2
+
+
 def test_instructors_promote_and_learners_cannot(
     classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
 ) -> None:
@@ -231,3 +251,72 @@ def test_instructors_promote_and_learners_cannot(
     promoted = accounts.promote(by=teacher, username="Learner1")
     assert promoted.role is Role.INSTRUCTOR
     assert classes.taught(instructor=promoted) == []
+
+
+def test_archiving_closes_for_good_and_every_learner_keeps_their_sitting_and_result(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock)
+    done, sitting_now, joined_only = learners(service, clock, 3)
+    for learner in (done, sitting_now, joined_only):
+        classes.join(learner=learner, code=exam.code)
+    submitted = classes.start(learner=done, class_id=exam.id)
+    service.save_answer(learner=done.owner, attempt_id=submitted.id, number=1, letter="A")
+    service.submit(learner=done.owner, attempt_id=submitted.id)
+    in_progress = classes.start(learner=sitting_now, class_id=exam.id)
+    assert classes.running(teacher) == [exam]
+    archived = classes.archive(instructor=teacher, class_id=exam.id)
+    assert archived.archived_at == clock() and archived.window(clock()) is Window.CLOSED
+    assert classes.running(teacher) == [] and classes.taught(instructor=teacher) == [archived]
+    assert classes.archive(instructor=teacher, class_id=exam.id) == archived  # once is enough
+    ended = service.attempt(learner=sitting_now.owner, attempt_id=in_progress.id)
+    assert ended.submitted_by is SubmitReason.DEADLINE
+    for learner, sitting in ((done, submitted), (sitting_now, ended)):
+        view = classes.for_learner(learner=learner, class_id=exam.id)
+        assert [s.id for s in view.sittings] == [sitting.id]
+        _, result = service.result(learner=learner.owner, attempt_id=sitting.id)  # everything
+        assert len(result.outcomes) == 15
+    with pytest.raises(ClassRefused):
+        classes.start(learner=joined_only, class_id=exam.id)
+    assert [e.action for e in classes.events(archived)][-2:] == ["closed", "archived"]
+
+
+def test_an_upcoming_class_exam_archived_never_opens(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock, opens_at=clock() + timedelta(hours=1))
+    [learner] = learners(service, clock, 1)
+    classes.join(learner=learner, code=exam.code)
+    classes.archive(instructor=teacher, class_id=exam.id)
+    clock.advance(hours=1, minutes=1)
+    with pytest.raises(ClassRefused, match="closed"):
+        classes.start(learner=learner, class_id=exam.id)
+
+
+def test_a_class_exam_goes_only_to_another_instructor_named_exactly(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock)
+    [learner] = learners(service, clock, 1)
+    colleague = account(service.database, "colleague", Role.INSTRUCTOR, clock())
+    for name, refusal in (
+        ("nobody", "There is no instructor named nobody"),
+        ("learner0", "There is no instructor named learner0"),
+        ("\u212aolleague", "There is no instructor named"),
+        ("TEACHER", "You run this class exam already"),
+        ("coll\x00eague", "control character"),
+    ):
+        with pytest.raises(InvalidInput, match=refusal):
+            classes.hand_over(instructor=teacher, class_id=exam.id, username=name)
+    with pytest.raises(NotFound):  # a learner has no class exam to give
+        classes.hand_over(instructor=learner, class_id=exam.id, username="colleague")
+    assert classes.hand_over(instructor=teacher, class_id=exam.id, username=" Colleague ") == (
+        colleague
+    )
+    assert classes.owned(instructor=colleague, class_id=exam.id).id == exam.id
+    with pytest.raises(NotFound):
+        classes.owned(instructor=teacher, class_id=exam.id)
+    assert classes.running(teacher) == [] and [e.id for e in classes.running(colleague)] == [
+        exam.id
+    ]
+    assert classes.events(exam)[-1].detail == "to colleague"

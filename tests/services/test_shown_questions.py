@@ -107,7 +107,9 @@ def test_the_result_page_of_a_revised_question_still_renders(client, service) ->
             {**item, "version": None, "question": "no-longer-in-the-bank"} if n == 2 else item
             for n, item in enumerate(row.layout)
         ]
-    client.app.state.finished = FinishedResults()  # as after the restart a new bank needs
+    client.app.state.finished = FinishedResults(
+        service.owner_of
+    )  # as after the restart a new bank needs
     page = client.get(f"/attempts/{attempt_id}/result")
     assert page.status_code == 200 and "was revised after this attempt" in page.text
     assert client.get(f"/api/v1/attempts/{attempt_id}/result").json()["questions"][2]["key"] == ""

@@ -1,15 +1,21 @@
 """Upgrading a database that earlier versions filled."""
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from gradquiz.storage.database import Database, alembic_config, newest_migration
 from gradquiz.storage.models import AttemptRow, Base, SeenQuestionRow
+from tests.conftest import postgres_url
 
 T0 = datetime(2026, 1, 5, 9, 0)
 
@@ -147,3 +153,112 @@ def test_workers_migrating_a_new_postgresql_schema_at_once_all_succeed() -> None
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def database_at(backend: str, revision: str, tmp_path: Path) -> Iterator[Database]:
+    """A new database on `backend` migrated up to `revision` only (a PostgreSQL one in a
+    schema of its own, dropped afterwards)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+        cleanup = None
+    else:
+        server = postgres_url()
+        if server is None:
+            pytest.skip("GRADQUIZ_TEST_DATABASE_URL is not set (CI sets it; see .ci/run)")
+        schema = f"gq_upgrade_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(make_url(server).set(drivername="postgresql+psycopg"))
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+        url = url.render_as_string(hide_password=False)
+        cleanup = (admin, schema)
+    database = Database(url)
+    try:
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        yield database
+    finally:
+        database.dispose()
+        if cleanup is not None:
+            admin, schema = cleanup
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+def _count(database: Database, table: str) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+ATTEMPT = (
+    "INSERT INTO attempts (id, owner, pack_id, started_at, deadline, layout, total{extra})"
+    " VALUES (:id, 'learner', 'backprop', :start, :end, '[]', 1{values})"
+)
+ANSWER = (
+    "INSERT INTO answers (attempt_id, question_id, option_id, marked, saved_at, seq)"
+    " VALUES (:id, 'q', 'b', false, :start, 1)"
+)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_from_0009_keeps_every_saved_answer(backend: str, tmp_path: Path) -> None:
+    with database_at(backend, "0009", tmp_path) as database:
+        with database.engine.begin() as connection:
+            stamp = {"id": "old-1", "start": T0, "end": T0 + timedelta(minutes=25)}
+            connection.execute(text(ATTEMPT.format(extra="", values="")), stamp)
+            connection.execute(text(ANSWER), stamp)
+        database.migrate()  # 0010 rebuilds the attempts table on SQLite
+        assert (_count(database, "attempts"), _count(database, "answers")) == (1, 1)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_from_0010_keeps_class_exams_their_sittings_members_and_log(
+    backend: str, tmp_path: Path
+) -> None:
+    with database_at(backend, "0010", tmp_path) as database:
+        stamp = {"id": "sitting-1", "start": T0, "end": T0 + timedelta(minutes=25)}
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO accounts (id, username, username_key, password_hash, owner_key,"
+                    " role, created_at) VALUES ('t', 'teacher', 'teacher', 'x', 'teacher-owner',"
+                    " 'instructor', :start)"
+                ),
+                stamp,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_exams (id, code, title, pack_id, instructor_id, opens_at,"
+                    " closes_at, minutes, counts, prefer_parametrized, at_submit, after_close,"
+                    " attempts_allowed, question_ids, created_at) VALUES ('c', 'ABCDEF', 'Quiz',"
+                    " 'backprop', 't', :start, :end, 25, '{}', false, 'score', 'everything', 1,"
+                    " '[]', :start)"
+                ),
+                stamp,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_members (class_exam_id, owner, joined_at, multiplier,"
+                    " extra_seconds) VALUES ('c', 'learner', :start, 1, 0)"
+                ),
+                stamp,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO class_events (class_exam_id, at, actor, action, detail)"
+                    " VALUES ('c', :start, 'teacher', 'created', 'code ABCDEF')"
+                ),
+                stamp,
+            )
+            connection.execute(text(ATTEMPT.format(extra=", class_exam_id", values=", 'c'")), stamp)
+            connection.execute(text(ANSWER), stamp)
+        database.migrate()  # 0011 rebuilds the class exams table on SQLite
+        tables = ("class_exams", "class_members", "class_events", "attempts", "answers")
+        assert [_count(database, table) for table in tables] == [1] * 5
+        with database.engine.connect() as connection:
+            kept = connection.execute(text("SELECT instructor_id, archived_at FROM class_exams"))
+            assert kept.one() == ("t", None)

@@ -5,8 +5,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from gradquiz.core.accounts import Role
+from tests.factories import class_rules
 from tests.web.browsing import fits_width, serious_violations, tab_to
 from tests.web.test_exam_browser import start_exam
 
@@ -163,3 +166,69 @@ def test_account_pages_pass_axe_and_fit_the_screen(
     problems["sign in"] = look(page, "sign-in")
     assert problems == {page_name: [] for page_name in problems}
     context.close()
+
+
+def look_at_copy(checker: Page, page: Page, name: str) -> list[str]:
+    """`look` at what a page without JavaScript shows, copied into a page with it (axe-core
+    runs as a script), at the same address and width."""
+    checker.goto(page.url)
+    checker.set_content(page.content())
+    return look(checker, name)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_instructors_class_exams_on_the_account_page_work_without_javascript_and_fit(
+    browser: Browser, live_server: str, live_app: FastAPI, width: int
+) -> None:
+    viewport = {"width": width, "height": 900}
+    context = browser.new_context(viewport=viewport, java_script_enabled=False)
+    page = context.new_page()
+    checking, checker = new_page(browser, width)
+    name, colleague = unique_name("Ines"), unique_name("Tomas")
+    accounts, classes = live_app.state.accounts, live_app.state.classes
+    teacher = accounts.create_account(username=name, password=PASSWORD, role=Role.INSTRUCTOR)
+    accounts.create_account(username=colleague, password=PASSWORD, role=Role.INSTRUCTOR)
+    learner = accounts.create_account(
+        username=unique_name("Lea"), password=PASSWORD, role=Role.LEARNER
+    )
+    long_title = "Backpropagation through a two-layer network with shared weights, week 11"
+    exams = {}
+    for title in ("Week 3 backprop quiz", long_title, "Week 12 retake"):
+        exams[title] = classes.create(
+            instructor=teacher, rules=class_rules(classes.now(), title=title)
+        )
+        classes.join(learner=learner, code=exams[title].code)
+    sign_in(page, live_server, name)
+    problems: dict[str, list[str]] = {}
+    page.goto(live_server + "/account")
+    problems["account with class exams"] = look_at_copy(checker, page, "account-classes")
+    keeping = page.locator(".class-keeping").filter(has_text="Week 12 retake")
+    keeping.get_by_label("Hand it to the instructor named").fill("nobody-at-all")
+    keeping.get_by_role("button", name="Hand over").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is no instructor named")
+    problems["account, hand-over refused"] = look_at_copy(checker, page, "account-refused")
+    keeping = page.locator(".class-keeping").filter(has_text="Week 12 retake")
+    keeping.get_by_label("Hand it to the instructor named").fill(colleague)
+    keeping.get_by_role("button", name="Hand over").click()
+    expect(page.get_by_role("status")).to_contain_text("The class exam is handed over")
+    page.get_by_role("button", name="Archive “Week 3 backprop quiz”").click()
+    expect(page.get_by_role("status")).to_contain_text("The class exam is archived")
+    problems["account, one archived"] = look_at_copy(checker, page, "account-archived")
+    page.get_by_label("Your password, to confirm").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account and all its data").click()
+    expect(page.get_by_role("alert")).to_contain_text("Archive my class exams")
+    problems["account, deletion asks first"] = look_at_copy(checker, page, "account-asks")
+    page.goto(live_server + "/classes")
+    problems["classes, one archived"] = look_at_copy(checker, page, "classes-archived")
+    page.goto(live_server + "/account")
+    page.get_by_label("Your password, to confirm").fill(PASSWORD)
+    page.get_by_label("Archive my class exams").check()
+    page.get_by_role("button", name="Delete my account and all its data").click()
+    page.wait_for_url("**/account/deleted")
+    sign_in(page, live_server, learner.username)
+    page.goto(f"{live_server}/classes/{exams[long_title].id}")  # archived with the account
+    expect(page.get_by_text("Your instructor has archived this class exam")).to_be_visible()
+    problems["a learner's archived class"] = look_at_copy(checker, page, "learner-archived")
+    assert problems == {page_name: [] for page_name in problems}
+    context.close()
+    checking.close()

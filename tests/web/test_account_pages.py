@@ -7,6 +7,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from gradquiz.core.accounts import Role
+from gradquiz.core.classes import ClassExam
+from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
 from gradquiz.storage.models import AccountRow
@@ -14,7 +17,7 @@ from gradquiz.web.app import create_app
 from gradquiz.web.identity import COOKIE
 from gradquiz.web.sessions import SESSION_COOKIE
 from tests.conftest import app_settings
-from tests.factories import CHEAP_HASHER
+from tests.factories import CHEAP_HASHER, class_rules
 from tests.services.test_accounts import rows_mentioning
 from tests.web.test_exam_pages import page_text
 
@@ -153,6 +156,21 @@ def test_taken_usernames_are_refused_whatever_their_case(
     assert taken.status_code == 422 and "aDA is taken" in page_text(taken.text)
 
 
+def test_the_kelvin_sign_is_refused_at_sign_up_and_reaches_no_account_at_sign_in(
+    client: TestClient, other_client: TestClient
+) -> None:
+    sign_up(client, "kelvin")
+    look_alike = "\u212aelvin"
+    refused = other_client.post(
+        "/account/sign-up",
+        data={"username": look_alike, "password": PASSWORD, "repeated": PASSWORD},
+    )
+    assert refused.status_code == 422 and "3 to 32 characters" in page_text(refused.text)
+    assert sign_in(other_client, look_alike) == 422
+    assert SESSION_COOKIE not in other_client.cookies
+    assert sign_in(other_client, "Kelvin") == 303
+
+
 def test_ten_wrong_passwords_in_a_row_are_throttled_with_retry_after(client: TestClient) -> None:
     sign_up(client)
     assert [sign_in(client, password="wrong password") for _ in range(10)] == [422] * 10
@@ -193,14 +211,50 @@ def test_a_planted_session_cookie_is_replaced_at_sign_in(
 
 def test_sign_out_is_a_post_that_ends_the_session(client: TestClient) -> None:
     token = sign_up(client)
+    identity = client.cookies[COOKIE]
     assert client.get("/account/sign-out").status_code == 405
     out = client.post("/account/sign-out")
     assert out.status_code == 303 and out.headers["location"] == "/"
     cleared = out.headers.get_list("set-cookie")
     assert any(c.startswith(f'{SESSION_COOKIE}=""') and "Max-Age=0" in c for c in cleared)
-    assert any(c.startswith(f'{COOKIE}=""') for c in cleared)
+    assert client.cookies[COOKIE] not in ("", identity)
     client.cookies.set(SESSION_COOKIE, token)  # a copy of the cookie kept somewhere
     assert "Sign in</a>" in header(client)
+
+
+def plant(victim: TestClient, cookie: str) -> None:
+    """Put `cookie` in the victim's browser as if the app had set it (a sibling site can)."""
+    victim.cookies.set(COOKIE, cookie, domain="testserver.local")
+
+
+def test_sign_up_in_and_out_each_give_a_fresh_identity_so_a_planted_copy_reads_nothing(
+    client: TestClient, other_client: TestClient
+) -> None:
+    victim, planter = client, other_client
+    planters_own = planter.post("/api/v1/attempts").json()["id"]
+    planter.post(f"/api/v1/attempts/{planters_own}/submit")
+    planted = planter.cookies[COOKIE]
+    plant(victim, planted)
+    victims_own = victim.post("/api/v1/attempts").json()["id"]  # under the planted identity
+    sign_up(victim)
+    after_sign_up = victim.cookies[COOKIE]
+    assert after_sign_up != planted
+    # What the victim did before signing up is in their account, out of the planter's reach.
+    assert victim.get(f"/api/v1/attempts/{victims_own}").status_code == 200
+    assert planter.get(f"/api/v1/attempts/{victims_own}").status_code == 404
+    # The planter works on under the old identity; signing in again brings none of it along.
+    planted_later = planter.post("/api/v1/attempts").json()["id"]
+    assert sign_in(victim) == 303
+    assert victim.cookies[COOKIE] not in (planted, after_sign_up)
+    assert victim.get(f"/api/v1/attempts/{planted_later}").status_code == 404
+    assert planter.get(f"/api/v1/attempts/{planted_later}").status_code == 200
+    # Planted again before signing in: the browser leaves signed in with a fresh one all the same.
+    victim.post("/account/sign-out")
+    plant(victim, planted)
+    assert sign_in(victim) == 303 and victim.cookies[COOKIE] != planted
+    assert victim.post("/account/sign-out").status_code == 303
+    anonymous_again = victim.post("/api/v1/attempts").json()["id"]
+    assert planter.get(f"/api/v1/attempts/{anonymous_again}").status_code == 404
 
 
 def test_changing_the_password_signs_out_every_other_browser(
@@ -253,6 +307,8 @@ def test_sign_in_and_sign_up_from_another_site_are_refused(client: TestClient) -
         ("/account/sign-in", {"username": "ada", "password": PASSWORD}),
         ("/account/sign-out", {}),
         ("/account/delete", {"password": PASSWORD}),
+        ("/account/classes/some-class/hand-over", {"username": "someone"}),
+        ("/account/classes/some-class/archive", {}),
     ):
         refused = client.post(path, data=form, headers=forged)
         assert refused.status_code == 403 and "another site" in refused.text, path
@@ -266,3 +322,81 @@ def test_account_pages_carry_no_inline_script_and_describe_themselves(client: Te
         assert all('src="' in attrs and not body.strip() for attrs, body in scripts), path
         assert not re.search(r"\son[a-z]+=", markup), path
         assert '<meta name="description" content="' in markup, path
+
+
+def instructor_with_a_class(app: FastAPI, client: TestClient, name: str = "teach") -> ClassExam:
+    """An instructor signed in on `client`, with a class exam open now."""
+    app.state.accounts.create_account(username=name, password=PASSWORD, role=Role.INSTRUCTOR)
+    assert sign_in(client, name) == 303
+    teacher = app.state.accounts.signed_in(client.cookies[SESSION_COOKIE])
+    classes: ClassService = app.state.classes
+    exam: ClassExam = classes.create(instructor=teacher, rules=class_rules(classes.now()))
+    return exam
+
+
+def sat_and_submitted(learner: TestClient, exam: ClassExam) -> str:
+    sign_up(learner, "learner")
+    assert learner.post("/classes/join", data={"code": exam.code}).status_code == 303
+    started = learner.post(f"/classes/{exam.id}/start")
+    attempt_id = started.headers["location"].rsplit("/", 1)[-1]
+    learner.put(f"/api/v1/attempts/{attempt_id}/answers/1", json={"option": "A"})
+    assert learner.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+    return attempt_id
+
+
+def test_an_instructor_is_told_what_deleting_does_and_learners_keep_their_results(
+    app: FastAPI, client: TestClient, other_client: TestClient
+) -> None:
+    exam = instructor_with_a_class(app, client)
+    attempt_id = sat_and_submitted(other_client, exam)
+    told = page_text(client.get("/account").text)
+    assert "You still run 1 class exam (Week 3 backprop quiz)" in told
+    assert "learners keep seeing their attempts and results" in told
+    refused = client.post("/account/delete", data={"password": PASSWORD})
+    assert refused.status_code == 422
+    assert "tick “Archive my class exams”" in page_text(refused.text)
+    assert '<form method="post" action="/account/delete"' in refused.text
+    assert client.get("/classes").status_code == 200  # still signed in, nothing deleted
+    deleted = client.post("/account/delete", data={"password": PASSWORD, "archive_classes": "yes"})
+    assert deleted.headers["location"] == "/account/deleted"
+    for path in (f"/attempts/{attempt_id}/result", f"/api/v1/attempts/{attempt_id}/result"):
+        assert other_client.get(path).status_code == 200, path
+    class_page = other_client.get(f"/classes/{exam.id}")
+    assert "Your instructor has archived this class exam" in page_text(class_page.text)
+    assert f'href="/attempts/{attempt_id}/result"' in class_page.text
+
+
+def test_a_class_exam_is_handed_over_or_archived_from_the_account_page(
+    app: FastAPI, client: TestClient, other_client: TestClient
+) -> None:
+    handed = instructor_with_a_class(app, client)
+    kept = app.state.classes.create(
+        instructor=app.state.accounts.signed_in(client.cookies[SESSION_COOKIE]),
+        rules=class_rules(app.state.classes.now(), title="Week 4 quiz"),
+    )
+    app.state.accounts.create_account(username="colleague", password=PASSWORD, role=Role.INSTRUCTOR)
+    assert sign_in(other_client, "colleague") == 303
+    page = client.get("/account")
+    for exam in (handed, kept):
+        assert f'action="/account/classes/{exam.id}/hand-over"' in page.text
+        assert f'action="/account/classes/{exam.id}/archive"' in page.text
+    refused = client.post(f"/account/classes/{handed.id}/hand-over", data={"username": "nobody"})
+    assert refused.status_code == 422
+    assert "There is no instructor named nobody" in page_text(refused.text)
+    assert f'action="/account/classes/{handed.id}/hand-over"' in refused.text
+    done = client.post(f"/account/classes/{handed.id}/hand-over", data={"username": "Colleague"})
+    assert done.headers["location"] == "/account?done=handed-over#classes"
+    assert "The class exam is handed over" in page_text(
+        client.get("/account?done=handed-over").text
+    )
+    assert other_client.get(f"/classes/{handed.id}/live").status_code == 200
+    assert client.get(f"/classes/{handed.id}/live").status_code == 404
+    assert client.post(f"/account/classes/{handed.id}/archive").status_code == 404  # not theirs
+    archived = client.post(f"/account/classes/{kept.id}/archive")
+    assert archived.headers["location"] == "/account?done=archived#classes"
+    after = page_text(client.get("/account?done=archived").text)
+    assert "The class exam is archived" in after and "Archived: Week 4 quiz." in after
+    assert "archived" in page_text(client.get("/classes").text)
+    gone = client.post("/account/delete", data={"password": PASSWORD})  # nothing left to ask
+    assert gone.headers["location"] == "/account/deleted"
+    assert other_client.get(f"/classes/{handed.id}/live").status_code == 200

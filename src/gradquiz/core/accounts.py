@@ -1,6 +1,7 @@
 """Accounts: what a username and a password may be, roles, and when sign-in opens again."""
 
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,9 @@ USERNAME_RULE = (
 )
 # ASCII only: usernames that look alike in other scripts could pass for one another.
 _USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,31}")
+# Only A to Z fold: str.lower() also folds some look-alikes into ASCII (the Kelvin sign K
+# into k), so a name sign-up refuses would reach an account at sign-in.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 class Role(StrEnum):
@@ -51,8 +55,9 @@ def require_instructor(account: Account | None) -> Account:
 
 
 def username_key(username: str) -> str:
-    """The name as compared: letters in lower case, so Ada and ada are one username."""
-    return username.strip().lower()
+    """The name as compared and looked up: A to Z in lower case, so Ada and ada are one
+    username; any other character stays as it is, so no look-alike reaches an account."""
+    return username.strip().translate(_ASCII_LOWER)
 
 
 def checked_username(text: str) -> str:

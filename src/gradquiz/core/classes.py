@@ -80,11 +80,12 @@ class ClassExam:
     id: str
     code: str
     pack_id: str
-    instructor: str  # the instructor's account id
+    instructor: str | None  # the instructor's account id; None once that account is deleted
     rules: ClassRules
     question_ids: tuple[str, ...]
     created_at: datetime
     closed_early_at: datetime | None = None
+    archived_at: datetime | None = None  # closed for good; its learners keep their results
 
     @property
     def closes(self) -> datetime:
@@ -94,7 +95,10 @@ class ClassExam:
         return self.rules.closes_at
 
     def window(self, now: datetime) -> Window:
-        """Whether the window has yet to open, is open, or has closed."""
+        """Whether the window has yet to open, is open, or has closed (as it has for good
+        once the class exam is archived)."""
+        if self.archived_at is not None:
+            return Window.CLOSED
         if now < self.rules.opens_at:
             return Window.UPCOMING
         return Window.OPEN if now < self.closes else Window.CLOSED

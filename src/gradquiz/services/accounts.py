@@ -22,13 +22,16 @@ from gradquiz.core.accounts import (
     require_instructor,
     username_key,
 )
+from gradquiz.core.classes import ClassExam
 from gradquiz.core.text import checked_text
 from gradquiz.errors import GradquizError, InvalidInput, SignInRequired
+from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
 from gradquiz.services.sign_in_throttle import SignInThrottle, ThrottleLimits
 from gradquiz.storage import accounts as store
+from gradquiz.storage import classes as classes_store
 from gradquiz.storage import sign_in_failures
 from gradquiz.storage.ownership import delete_owner, rows_owned, transfer_owner
 
@@ -50,10 +53,12 @@ class NewSession:
 
 @dataclass(frozen=True)
 class Holdings:
-    """What an account holds: its rows in each table of learner data, and its signed-in browsers."""
+    """What an account holds: its rows in each table of learner data, its signed-in
+    browsers, and the class exams it runs (newest first)."""
 
     rows: dict[str, int]
     browsers: int
+    class_exams: tuple[ClassExam, ...] = ()
 
 
 @dataclass
@@ -69,6 +74,7 @@ class AccountService:
     def __post_init__(self) -> None:
         self.database = self.exam.database
         self.throttle = SignInThrottle(self.database, self.limits, self.clock)
+        self.classes = ClassService(exam=self.exam)
 
     def sign_up(
         self,
@@ -123,16 +129,16 @@ class AccountService:
     ) -> NewSession:
         """Check the password (throttled), carry the browser's history in, start a session."""
         key = username_key(checked_text(username, field="username"))
-        self.throttle.check(username_key=key, address=address)
+        counted = self.throttle.reserve(username_key=key, address=address)
         with self.database.read() as session:
             found = store.account_by_username(session=session, username_key=key)
         # An unknown username is checked too (against a stand-in): it takes as long.
         matched = self.passwords.verify(found[1] if found else None, password)
         if found is None or not matched:
-            self.throttle.failed(username_key=key, address=address)
+            self.throttle.failed(counted)
             raise InvalidInput(WRONG_USERNAME_OR_PASSWORD)
         account, stored = found
-        self.throttle.succeeded(username_key=key)
+        self.throttle.succeeded(counted)
         if self.passwords.needs_rehash(stored):
             self._store_hash(account, self.passwords.hash(password))
         return self._signed_in(account, browser=browser, ending=ending)
@@ -170,11 +176,30 @@ class AccountService:
         log.info("account %s changed its password; its other sessions ended", account.id)
         return created
 
-    def delete_account(self, *, account: Account, password: str, address: str) -> None:
-        """Delete the account, its sessions and every row its learner owns, for good."""
+    def delete_account(
+        self, *, account: Account, password: str, address: str, archive_classes: bool = False
+    ) -> None:
+        """Delete the account, its sessions and every row its learner owns, for good.
+
+        The class exams it runs stay, with every learner's sittings and results: they must
+        be handed to another instructor or archived first, or `archive_classes` archives
+        them now (InvalidInput otherwise).
+        """
+        running = self.classes.running(account)
+        if running and not archive_classes:
+            raise InvalidInput(_archive_first(len(running)))
         self._confirm_password(account, password, address, "That password is not right.")
+        for exam in running:
+            self.classes.archive(instructor=account, class_id=exam.id)
         with self.database.write() as session:
+            taught = classes_store.instructor_class_exams(session=session, instructor_id=account.id)
+            if any(exam.archived_at is None for exam in taught):
+                raise ClassRefused(
+                    "You made a class exam while deleting your account; archive it or hand"
+                    " it over, then delete the account."
+                )
             delete_owner(session=session, owner=account.owner)
+            classes_store.forget_actor(session=session, username=account.username)
             sign_in_failures.forget_failures(
                 session=session, scope=sign_in_failures.ACCOUNT, key=account.username_key
             )
@@ -182,26 +207,29 @@ class AccountService:
         log.info("account %s deleted with everything it owned", account.id)
 
     def holdings(self, account: Account) -> Holdings:
-        """How many rows the account owns in each table, and how many browsers are signed in."""
+        """How many rows the account owns in each table, how many browsers are signed in, and
+        the class exams it runs."""
         with self.database.read() as session:
             return Holdings(
                 rows=rows_owned(session=session, owner=account.owner),
                 browsers=store.count_sessions(
                     session=session, account_id=account.id, now=self.clock()
                 ),
+                class_exams=tuple(
+                    classes_store.instructor_class_exams(session=session, instructor_id=account.id)
+                ),
             )
 
     def _confirm_password(self, account: Account, password: str, address: str, wrong: str) -> None:
-        key = account.username_key
-        self.throttle.check(username_key=key, address=address)
+        counted = self.throttle.reserve(username_key=account.username_key, address=address)
         with self.database.read() as session:
             stored = store.password_hash(session=session, account_id=account.id)
         if stored is None:
             raise SignInRequired("This account no longer exists.")
         if not self.passwords.verify(stored, password):
-            self.throttle.failed(username_key=key, address=address)
+            self.throttle.failed(counted)
             raise InvalidInput(wrong)
-        self.throttle.succeeded(username_key=key)
+        self.throttle.succeeded(counted)
 
     def _store_hash(self, account: Account, hashed: str) -> None:
         with self.database.write() as session:
@@ -245,6 +273,15 @@ class AccountService:
             except IntegrityError:
                 continue  # the browser started another exam meanwhile: resolve it too
         raise GradquizError("Your exams changed while signing in; sign in again.")
+
+
+def _archive_first(count: int) -> str:
+    exams = "a class exam" if count == 1 else f"{count} class exams"
+    return (
+        f"You run {exams} not yet archived: hand each to another instructor or archive it"
+        " (under Your class exams), or tick “Archive my class exams” to archive them as the"
+        " account is deleted."
+    )
 
 
 def _token_hash(token: str) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
-from gradquiz.core.accounts import Account, require_instructor, username_key
+from gradquiz.core.accounts import Account, Role, require_instructor, username_key
 from gradquiz.core.attempts import Attempt, sit_questions
 from gradquiz.core.classes import (
     ClassExam,
@@ -30,8 +30,10 @@ from gradquiz.core.classes import (
     normal_code,
 )
 from gradquiz.core.scoring import Result, grade_attempt
+from gradquiz.core.text import checked_text
 from gradquiz.errors import AttemptInProgress, GradquizError, InvalidInput, NotFound
 from gradquiz.services.exam import ExamService
+from gradquiz.storage import accounts as accounts_store
 from gradquiz.storage import attempts as attempts_store
 from gradquiz.storage import classes as store
 from gradquiz.storage.classes import Event, Member, Sitting
@@ -151,6 +153,45 @@ class ClassService:
         require_instructor(instructor)
         with self.exam.database.reading() as session:
             return store.instructor_class_exams(session=session, instructor_id=instructor.id)
+
+    def running(self, account: Account) -> list[ClassExam]:
+        """The class exams the account runs and has not archived, newest first."""
+        with self.exam.database.reading() as session:
+            taught = store.instructor_class_exams(session=session, instructor_id=account.id)
+        return [exam for exam in taught if exam.archived_at is None]
+
+    def archive(self, *, instructor: Account, class_id: str) -> ClassExam:
+        """Close the class exam for good (submitting any sitting in progress as it stands)
+        and set it aside; its learners keep their sittings and results. Logged."""
+        exam = self.owned(instructor=instructor, class_id=class_id)
+        if exam.archived_at is not None:
+            return exam
+        if exam.window(self.now()) is not Window.CLOSED:
+            self.close_now(instructor=instructor, class_id=class_id)
+        with self.exam.database.write() as session:
+            store.archive(session=session, class_id=exam.id, at=self.now())
+            self._log(session, exam.id, instructor, "archived", "archived")
+        log.info("class exam %s archived by %s", exam.id, instructor.id)
+        return self.owned(instructor=instructor, class_id=class_id)
+
+    def hand_over(self, *, instructor: Account, class_id: str, username: str) -> Account:
+        """Give the class exam to the instructor with this username; return them. Logged."""
+        exam = self.owned(instructor=instructor, class_id=class_id)
+        key = username_key(checked_text(username, field="username"))
+        with self.exam.database.write() as session:
+            found = accounts_store.account_by_username(session=session, username_key=key)
+            taker = found[0] if found else None
+            if taker is None or taker.role is not Role.INSTRUCTOR:
+                raise InvalidInput(
+                    f"There is no instructor named {username.strip()[:32]}; an instructor can"
+                    " make their account one on the Classes page."
+                )
+            if taker.id == instructor.id:
+                raise InvalidInput("You run this class exam already; name another instructor.")
+            store.hand_over(session=session, class_id=exam.id, instructor_id=taker.id)
+            self._log(session, exam.id, instructor, "handed over", f"to {taker.username}")
+        log.info("class exam %s handed by %s to %s", exam.id, instructor.id, taker.id)
+        return taker
 
     def standings(self, exam: ClassExam) -> list[Standing]:
         """Every member with their sittings, by username (one query for each)."""

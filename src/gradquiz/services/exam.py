@@ -180,6 +180,11 @@ class ExamService:
         with self.database.reading() as session:
             return store.past_attempts(session=session, owner=learner, pack_id=self.pack.id)
 
+    def owner_of(self, attempt_id: str) -> str | None:
+        """Who owns the attempt in the database right now (None once it is deleted)."""
+        with self.database.reading() as session:
+            return store.attempt_owner(session=session, attempt_id=attempt_id)
+
     def attempt(self, *, learner: str | None, attempt_id: str) -> Attempt:
         """The learner's attempt, submitted first if its time has run out."""
         with self.database.reading() as session:

@@ -52,6 +52,10 @@ _COLUMNS = (
 _AttemptFields = namedtuple("_AttemptFields", [column.name for column in _COLUMNS])  # type: ignore[misc]
 _LOAD = select(*_COLUMNS).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
 _READ = DriverStatement(_LOAD)
+# Asked before every result a process serves from its cache.
+_READ_OWNER = DriverStatement(
+    select(_ATTEMPTS.c.owner).where(_ATTEMPTS.c.id == bindparam("attempt_id"))
+)
 _READ_LOCKED = DriverStatement(_LOAD.with_for_update())
 # Answers are read on their own (joined, each would carry the attempt's columns again), as
 # plain tuples in this order: unpacking them is cheaper than a Row's attribute lookups.
@@ -340,6 +344,12 @@ def record_submission(*, session: Executor, attempt: Attempt, score: int) -> boo
 def seen_question_ids(*, session: Executor, owner: str, pack_id: str) -> set[str]:
     """Every question id drawn in this owner's earlier attempts at the pack."""
     return set(session.scalars(_SEEN, {"owner": owner, "pack_id": pack_id}))
+
+
+def attempt_owner(*, session: Executor, attempt_id: str) -> str | None:
+    """Who owns the attempt now (an account takes a browser's; deletion ends it), or None."""
+    found = _READ_OWNER.rows(session, {"attempt_id": attempt_id})
+    return str(found[0][0]) if found else None
 
 
 def open_attempt_id(*, session: Executor, owner: str, pack_id: str) -> str | None:

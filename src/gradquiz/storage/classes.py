@@ -20,6 +20,8 @@ from gradquiz.storage.models import (
 )
 from gradquiz.storage.upserts import dialect_of, insert_or_ignore
 
+DELETED_ACTOR = "a deleted account"
+
 
 @dataclass(frozen=True)
 class Member:
@@ -132,6 +134,18 @@ def close_early(*, session: Executor, class_id: str, at: datetime) -> None:
     """Record that the instructor closed the window at `at`."""
     session.execute(
         update(ClassExamRow).where(ClassExamRow.id == class_id).values(closed_early_at=at)
+    )
+
+
+def archive(*, session: Executor, class_id: str, at: datetime) -> None:
+    """Record that the class exam was archived at `at` (it stays, with every sitting)."""
+    session.execute(update(ClassExamRow).where(ClassExamRow.id == class_id).values(archived_at=at))
+
+
+def hand_over(*, session: Executor, class_id: str, instructor_id: str) -> None:
+    """Give the class exam to another instructor."""
+    session.execute(
+        update(ClassExamRow).where(ClassExamRow.id == class_id).values(instructor_id=instructor_id)
     )
 
 
@@ -275,6 +289,13 @@ def log_event(
     )
 
 
+def forget_actor(*, session: Executor, username: str) -> None:
+    """Name a deleted account in every class exam's log as such, not by its username."""
+    session.execute(
+        update(ClassEventRow).where(ClassEventRow.actor == username).values(actor=DELETED_ACTOR)
+    )
+
+
 def events(*, session: Executor, class_id: str) -> list[Event]:
     """The class exam's log, oldest first."""
     query = (
@@ -316,6 +337,7 @@ def _class_exam(row: Any) -> ClassExam:
         question_ids=tuple(row.question_ids),
         created_at=row.created_at,
         closed_early_at=row.closed_early_at,
+        archived_at=row.archived_at,
     )
 
 

@@ -142,7 +142,12 @@ class Database:
             return
         from alembic import command  # imported here: serving without migrating never needs it
 
-        with self._queue_for_writing(), self.engine.begin() as connection:
+        with (
+            self._queue_for_writing(),
+            self.engine.connect() as connection,
+            _foreign_key_actions_off(connection),
+            connection.begin(),
+        ):
             if not self.is_sqlite:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), MIGRATION_LOCK)
             if _stored_versions(connection) == {newest_migration()}:
@@ -150,6 +155,7 @@ class Database:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            _check_foreign_keys(connection)
 
     def _at_newest_migration(self) -> bool:
         with self.engine.connect() as connection:
@@ -158,6 +164,34 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+@contextmanager
+def _foreign_key_actions_off(connection: Connection) -> Iterator[None]:
+    """SQLite's foreign keys off while migrations run on `connection` (before its BEGIN).
+
+    To change a table, SQLite rebuilds it (Alembic's batch mode): the old one is dropped,
+    and with foreign keys on, that DROP first deletes every row, with each ON DELETE action:
+    rebuilding `attempts` deleted every answer. The migration checks the keys itself.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")  # takes effect only outside a transaction
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """On SQLite, fail the migration (and roll it back) if a row refers to nothing."""
+    if connection.dialect.name == "sqlite":
+        dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+        if dangling is not None:
+            raise RuntimeError(f"a migration left a row referring to nothing: {tuple(dangling)}")
 
 
 def _stored_versions(connection: Connection) -> set[str]:

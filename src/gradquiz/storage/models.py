@@ -307,12 +307,18 @@ class ClassExamRow(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     title: Mapped[str] = mapped_column(String(120))
     pack_id: Mapped[str] = mapped_column(String(64))
-    instructor_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    # None once the instructor's account is deleted: the class exam stays, archived, with
+    # every learner's sittings and results.
+    instructor_id: Mapped[str | None] = mapped_column(
+        String(32),
+        ForeignKey("accounts.id", ondelete="SET NULL", name="fk_class_exams_instructor_id"),
+        index=True,
+        nullable=True,
     )
     opens_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_early_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     minutes: Mapped[int] = mapped_column(Integer)
     counts: Mapped[dict[str, int]] = mapped_column(JSON)
     prefer_parametrized: Mapped[bool] = mapped_column(Boolean)

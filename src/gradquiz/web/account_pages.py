@@ -6,14 +6,20 @@ Fetch Metadata middleware). A refused form comes back filled in, with what was w
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
 from gradquiz.errors import GradquizError, InvalidInput, TooManyRequests
 from gradquiz.services.accounts import NewSession
+from gradquiz.services.classes import ClassRefused
 from gradquiz.web import rate_limits
-from gradquiz.web.identity import browser_owner, client_address, forget_identity
+from gradquiz.web.identity import (
+    browser_owner,
+    client_address,
+    forget_identity,
+    issue_identity,
+)
 from gradquiz.web.rate_limits import Action
 from gradquiz.web.sessions import (
     accounts,
@@ -30,6 +36,8 @@ router = APIRouter(include_in_schema=False)
 # Generous bounds, so that the service, not the form parser, says what is wrong.
 Username = Annotated[str, Form(max_length=200)]
 Password = Annotated[str, Form(max_length=2000)]
+Checkbox = Annotated[str | None, Form(max_length=8)]
+ClassId = Annotated[str, Path(min_length=1, max_length=64)]
 REFUSALS = (InvalidInput, TooManyRequests)
 
 HOLDING_NAMES = {
@@ -63,6 +71,14 @@ def _signed_in_to(request: Request, new: NewSession, destination: str) -> Respon
     return response
 
 
+def _signed_in_afresh(request: Request, new: NewSession, destination: str) -> Response:
+    """Signed in, with a new anonymous identity: the old one's rows are the account's now,
+    and a copy of its cookie (planted, or kept by whoever planted it) reaches nothing new."""
+    response = _signed_in_to(request, new, destination)
+    issue_identity(request, response)
+    return response
+
+
 def _required(request: Request) -> Account:
     return required_account(
         request, "You are not signed in (or your sign-in has ended); sign in first."
@@ -91,7 +107,7 @@ def sign_up(
         )
     except REFUSALS as refusal:
         return _form(request, "accounts/sign_up.html", refusal, username=username)
-    return _signed_in_to(request, new, "/account?done=welcome")
+    return _signed_in_afresh(request, new, "/account?done=welcome")
 
 
 @router.get("/account/sign-in", response_class=HTMLResponse)
@@ -115,7 +131,7 @@ def sign_in(request: Request, username: Username = "", password: Password = "") 
         )
     except REFUSALS as refusal:
         return _form(request, "accounts/sign_in.html", refusal, username=username)
-    return _signed_in_to(request, new, "/")
+    return _signed_in_afresh(request, new, "/")
 
 
 @router.post("/account/sign-out")
@@ -124,7 +140,7 @@ def sign_out(request: Request) -> Response:
     accounts(request).sign_out(session_token(request))
     response = see_other("/")
     end_session(request, response)
-    forget_identity(request, response)
+    issue_identity(request, response)
     return response
 
 
@@ -152,6 +168,9 @@ def _account_form(
             for table, count in holdings.rows.items()
         ],
         browsers=holdings.browsers,
+        running=[exam for exam in holdings.class_exams if exam.archived_at is None],
+        archived=[exam for exam in holdings.class_exams if exam.archived_at is not None],
+        now=service.clock(),
         session_days=service.session_lifetime.days,
         throttle_minutes=int(service.limits.window.total_seconds() // 60),
         refused=refused,
@@ -178,15 +197,40 @@ def change_password(
     return _signed_in_to(request, created, "/account?done=password")
 
 
+@router.post("/account/classes/{class_id}/hand-over")
+def hand_over(request: Request, class_id: ClassId, username: Username = "") -> Response:
+    """Give one of your class exams to another instructor."""
+    account = _required(request)
+    try:
+        accounts(request).classes.hand_over(
+            instructor=account, class_id=class_id, username=username
+        )
+    except REFUSALS as refusal:
+        return _account_form(request, account, refusal, refused="classes")
+    return see_other("/account?done=handed-over#classes")
+
+
+@router.post("/account/classes/{class_id}/archive")
+def archive(request: Request, class_id: ClassId) -> Response:
+    """Close one of your class exams for good; its learners keep their results."""
+    accounts(request).classes.archive(instructor=_required(request), class_id=class_id)
+    return see_other("/account?done=archived#classes")
+
+
 @router.post("/account/delete")
-def delete_account(request: Request, password: Password = "") -> Response:
+def delete_account(
+    request: Request, password: Password = "", archive_classes: Checkbox = None
+) -> Response:
     """Delete the account and everything it holds, then forget this browser's cookies."""
     account = _required(request)
     try:
         accounts(request).delete_account(
-            account=account, password=password, address=client_address(request)
+            account=account,
+            password=password,
+            address=client_address(request),
+            archive_classes=archive_classes == "yes",
         )
-    except REFUSALS as refusal:
+    except (*REFUSALS, ClassRefused) as refusal:
         return _account_form(request, account, refusal, refused="delete")
     response = see_other("/account/deleted")
     end_session(request, response)

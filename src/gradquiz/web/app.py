@@ -176,7 +176,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.learner_data = LearnerData(exam=service)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.rate_limits = RateLimits(settings)
-    app.state.finished = FinishedResults()
+    app.state.finished = FinishedResults(service.owner_of)
     app.state.static = HashedStaticFiles(WEB / "static", "/static")
     api_assets = HashedStaticFiles(SWAGGER_ASSETS, "/api/docs/assets")
     app.state.templates = _templates(app.state.static, api_assets)

@@ -178,7 +178,7 @@ def _result(
         view = result_view(attempt, result, service.pack, request.app.state.rendered, held)
         return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
 
-    key = ("json", attempt_id, service.windows.now().token)  # see exam_pages.result
+    key = (attempt_id, "json", service.windows.now().token)  # see exam_pages.result
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except Withheld as withheld:

@@ -224,7 +224,7 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
     # What class windows hold back is part of the page: a window opening or closing makes it
     # another page.
     held = service.windows.now().token
-    key = ("page", attempt_id, str(only_wrong), str(closed), held)
+    key = (attempt_id, "page", str(only_wrong), str(closed), held)
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:

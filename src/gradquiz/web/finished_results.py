@@ -3,6 +3,11 @@
 A submitted attempt never changes, so its result page and its JSON are the same every time
 they are asked for. Each process keeps the most recent ones gzip-compressed, with the owner
 key that may read them, and serves them without loading, grading or rendering again.
+
+Who owns an attempt can change, though: signing in gives a browser's attempts to the
+account, and deleting the data or the account (in any process) removes them. So every
+answer from the cache first asks the database who owns the attempt now, one lookup by
+primary key: what is deleted anywhere is served nowhere.
 """
 
 import gzip
@@ -31,7 +36,8 @@ class Finished:
 class FinishedResults:
     """A bounded, thread-safe cache of rendered results, least recently used first out."""
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(self, owner_of: Callable[[str], str | None], size: int = 64) -> None:
+        self.owner_of = owner_of  # who owns an attempt in the database now
         self.size = size
         self._entries: OrderedDict[tuple[str, ...], Finished] = OrderedDict()
         self._lock = threading.Lock()
@@ -43,7 +49,8 @@ class FinishedResults:
         learner: str | None,
         render: Callable[[], tuple[str, str, str]],
     ) -> Response:
-        """The cached result for `key` if `learner` owns it, else `render()` and keep it.
+        """The cached result for `key` (the attempt's id, then the view) if `learner` owns
+        the attempt still, else `render()` and keep it.
 
         `render` returns (owner, media type, text); it raises for anyone but the owner.
         """
@@ -51,7 +58,11 @@ class FinishedResults:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
-        if found is None or found.owner != learner:
+        if found is not None and (found.owner != learner or self.owner_of(key[0]) != learner):
+            with self._lock:
+                self._entries.pop(key, None)  # moved or deleted since: render() decides
+            found = None
+        if found is None:
             owner, media_type, text = render()
             found = Finished(owner, media_type, gzip.compress(text.encode(), GZIP_LEVEL))
             with self._lock:

@@ -66,8 +66,15 @@ Learner = Annotated[str | None, Depends(current_learner)]
 def ensure_learner(request: Request, response: Response, learner: str | None) -> str:
     """Return the learner, giving the browser a new identity (its cookie on `response`) if
     it has none."""
-    if learner:
-        return learner
+    return learner or issue_identity(request, response)
+
+
+def issue_identity(request: Request, response: Response) -> str:
+    """Give the browser a new anonymous identity (its cookie on `response`); its owner key.
+
+    Signing up, in and out do this, so whoever planted or copied the browser's earlier
+    cookie holds a key to nothing the browser does from then on.
+    """
     token = new_identity()
     signer: Signer = request.app.state.identity_signer
     response.set_cookie(

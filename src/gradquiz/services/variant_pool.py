@@ -12,11 +12,13 @@ ever shipped in the package.
 """
 
 import logging
+import math
 import os
 import secrets
 import subprocess
 import sys
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,10 +35,12 @@ from gradquiz.storage.database import Database
 log = logging.getLogger(__name__)
 
 # Variants a process holds ready per generator; it takes more when half are handed out.
-BATCH = 32
-# Variants a process remembers after handing them out, per generator, so the pages of the
-# attempts it started show them at once; other processes read the version the fill kept.
-REMEMBERED = 512
+# One statement and commit per 64 keeps taking them near 45 µs a variant on SQLite.
+BATCH = 64
+# Variants a process remembers after handing them out, per generator (about 3 KB each), so
+# the pages of the attempts it started show them at once; any other page reads the version
+# the fill kept, as other processes do.
+REMEMBERED = 64
 # Variants added in one transaction while filling; the count is read again before each.
 FILL_CHUNK = 50
 # How often a server looks at the pool when no reserve has asked meanwhile.
@@ -54,6 +58,7 @@ class VariantPool:
     size: int
     kept: Callable[[set[str]], None] = lambda digests: None
     wanted: threading.Event = field(default_factory=threading.Event)
+    dry: threading.Event = field(default_factory=threading.Event)  # a take found none
     _reserves: dict[str, "PooledReserve"] = field(default_factory=dict)
     _questions: dict[str, list[Question]] = field(default_factory=dict)
 
@@ -80,10 +85,12 @@ class VariantPool:
         return sorted(self._questions)
 
     def take(self, generator: str, count: int) -> list[tuple[int, Variant]]:
-        """Up to `count` ready variants of the generator, taken so no one else gets them."""
+        """Up to `count` ready variants of the generator, taken so no one else gets them;
+        `kept` is told their version digests."""
         with self.database.writing() as connection:
             taken = store.take_pooled(session=connection, generator=generator, count=count)
-        return [(seed, variant_from_record(body)) for seed, body in taken]
+        self.kept({digest for _, _, digests in taken for digest in digests})
+        return [(seed, variant_from_record(body)) for seed, body, _ in taken]
 
     def counts(self) -> dict[str, int]:
         """Ready variants per generator."""
@@ -125,10 +132,14 @@ class VariantPool:
         source = self._questions[name][0].generator
         assert source is not None
         seeds = [secrets.randbelow(SEED_RANGE) for _ in range(count)]
-        drawn = [(seed, variant_record(draw_variant(source.generate, seed))) for seed in seeds]
-        versions = {k: v for seed in seeds for k, v in self.versions(name, seed).items()}
+        versions = {seed: self.versions(name, seed) for seed in seeds}
+        drawn = [
+            (seed, variant_record(draw_variant(source.generate, seed)), sorted(versions[seed]))
+            for seed in seeds
+        ]
+        records = {k: v for shown in versions.values() for k, v in shown.items()}
         with self.database.writing() as connection:
-            question_versions.save_versions(session=connection, records=versions)
+            question_versions.save_versions(session=connection, records=records)
             store.add_pooled(session=connection, generator=name, drawn=drawn)
         return count
 
@@ -149,10 +160,11 @@ class PooledReserve:
         with self._lock:
             if not self._ready:  # the thread topping up fell behind: take some now
                 self._add(self.pool.take(self.generator, BATCH))
-            if len(self._ready) <= BATCH // 2:
-                self.pool.wanted.set()
+            if len(self._ready) <= BATCH // 2 and not self.pool.wanted.is_set():
+                self.pool.wanted.set()  # half handed out: the background takes more
             if not self._ready:
                 log.warning("no variant of '%s' was ready; drawing one now", self.generator)
+                self.pool.dry.set()
                 return None
             return self._ready.popleft()
 
@@ -168,23 +180,21 @@ class PooledReserve:
                 self._add(taken)
 
     def _add(self, taken: list[tuple[int, Variant]]) -> None:
-        digests: set[str] = set()
         for seed, variant in taken:
             self._known[seed] = variant
             self._ready.append(seed)
-            digests |= set(self.pool.versions(self.generator, seed))
         while len(self._known) > REMEMBERED + len(self._ready):
             self._known.popitem(last=False)
-        self.pool.kept(digests)
 
 
 def fill_in_background(
     pool: VariantPool, stop: threading.Event, environment: dict[str, str]
 ) -> None:
-    """Until `stop`: keep this process's reserves topped up, and start `gradquiz variants
-    fill` whenever a generator runs short (the generators and sympy then never load into a
-    server process)."""
+    """Until `stop`: keep this process's reserves topped up whenever one asks, and every
+    POLL_SECONDS start `gradquiz variants fill` if a generator runs short (the generators
+    and sympy then never load into a server process)."""
     filler: subprocess.Popen[bytes] | None = None
+    looked = -math.inf
     while not stop.is_set():
         try:
             pool.top_up()
@@ -192,12 +202,17 @@ def fill_in_background(
                 if filler.returncode != 0:
                     log.error("gradquiz variants fill exited with %s", filler.returncode)
                 filler = None
-            if filler is None and pool.short():
-                command = [sys.executable, "-m", "gradquiz", "variants", "fill"]
-                # Its one line of figures is for a person at a terminal; errors still show.
-                filler = subprocess.Popen(
-                    command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL
-                )
+            # Counting the pool scans its index: once in a while, not on every top-up.
+            due = time.monotonic() - looked >= POLL_SECONDS or pool.dry.is_set()
+            if filler is None and due:
+                looked = time.monotonic()
+                pool.dry.clear()
+                if pool.short():
+                    command = [sys.executable, "-m", "gradquiz", "variants", "fill"]
+                    # Its one line of figures is for a person at a terminal; errors show.
+                    filler = subprocess.Popen(
+                        command, env={**os.environ, **environment}, stdout=subprocess.DEVNULL
+                    )
         except Exception:
             log.exception("keeping the variant pool filled failed; it is tried again")
         pool.wanted.wait(1.0 if filler is not None else POLL_SECONDS)

@@ -144,6 +144,9 @@ class PooledVariantRow(Base):
     generator: Mapped[str] = mapped_column(String(128))
     seed: Mapped[int] = mapped_column(BigInteger)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The version digests of the questions this variant gives (kept already by the fill),
+    # space-separated: a server reads them with every variant it takes.
+    digests: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_variant_pool_generator", "generator", "id"),)
 

@@ -9,12 +9,16 @@ from gradquiz.storage.database import Executor
 from gradquiz.storage.models import PooledVariantRow
 from gradquiz.storage.upserts import dialect_of
 
+# A variant drawn ahead: its seed, its record, and the version digests of what it shows.
+Pooled = tuple[int, dict[str, Any], list[str]]
 
-def add_pooled(
-    *, session: Executor, generator: str, drawn: Iterable[tuple[int, dict[str, Any]]]
-) -> None:
-    """Keep each (seed, variant record) ready for the generator called `generator`."""
-    rows = [{"generator": generator, "seed": seed, "body": body} for seed, body in drawn]
+
+def add_pooled(*, session: Executor, generator: str, drawn: Iterable[Pooled]) -> None:
+    """Keep each drawn variant ready for the generator called `generator`."""
+    rows = [
+        {"generator": generator, "seed": seed, "body": body, "digests": " ".join(digests)}
+        for seed, body, digests in drawn
+    ]
     if rows:
         session.execute(insert(PooledVariantRow), rows)
 
@@ -27,9 +31,7 @@ def pooled_counts(*, session: Executor) -> dict[str, int]:
     return {generator: count for generator, count in rows}
 
 
-def take_pooled(
-    *, session: Executor, generator: str, count: int
-) -> list[tuple[int, dict[str, Any]]]:
+def take_pooled(*, session: Executor, generator: str, count: int) -> list[Pooled]:
     """Take up to `count` of the generator's ready variants: each is deleted as it is taken,
     so two processes taking at once never get the same one."""
     oldest = (
@@ -44,6 +46,6 @@ def take_pooled(
     taken = session.execute(
         delete(PooledVariantRow)
         .where(PooledVariantRow.id.in_(oldest.scalar_subquery()))
-        .returning(PooledVariantRow.seed, PooledVariantRow.body)
+        .returning(PooledVariantRow.seed, PooledVariantRow.body, PooledVariantRow.digests)
     )
-    return [(seed, dict(body)) for seed, body in taken]
+    return [(seed, dict(body), digests.split()) for seed, body, digests in taken]

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("generator", sa.String(128), nullable=False),
         sa.Column("seed", sa.BigInteger(), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("digests", sa.Text(), nullable=False),
     )
     op.create_index("ix_variant_pool_generator", "variant_pool", ["generator", "id"])
     with op.batch_alter_table("practice_items") as table:

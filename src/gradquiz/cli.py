@@ -125,7 +125,7 @@ def fill_variants(
     ] = None,
 ) -> None:
     """Draw variants for secret seeds into the database until each generator has `size`."""
-    from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+    from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack
     from gradquiz.services.variant_pool import VariantPool
     from gradquiz.storage.database import Database
 
@@ -133,7 +133,8 @@ def fill_variants(
         os.nice(10)  # a server started this: learners' requests come first
     settings = Settings()
     pool = VariantPool(Database(settings.database_url), size=size or settings.variant_pool_size)
-    pool.serve(load_pack(settings.pack_dir or builtin_pack_dir()).questions.values())
+    # The pack as a server loads it: what it serves, the fill draws for.
+    pool.serve(serving_pack(settings.pack_dir or builtin_pack_dir()).questions.values())
     added = pool.fill()
     ready = pool.counts()
     least = min((ready.get(name, 0) for name in pool.generators), default=0)

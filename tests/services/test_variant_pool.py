@@ -2,6 +2,7 @@
 a server process for its pages."""
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack
 from gradquiz.core.attempts import Attempt
 from gradquiz.core.packs import Pack
-from gradquiz.core.variants import SEED_RANGE, VariantSource
+from gradquiz.core.variants import SEED_RANGE, GeneratorFailed, VariantSource
 from gradquiz.services import variant_pool
 from gradquiz.services.exam import ExamService
 from gradquiz.services.variant_pool import BATCH, VariantPool
@@ -115,10 +116,13 @@ def test_two_processes_taking_at_once_never_get_the_same_variant(
     database: Database, pack: Pack
 ) -> None:
     name = next(iter(generators(pack)))
+    served = [q for q in pack.questions.values() if q.generator and q.generator.name == name]
     pool = VariantPool(database, size=10 * BATCH)
-    pool.serve(q for q in pack.questions.values() if q.generator and q.generator.name == name)
+    pool.serve(served)
     pool.fill()
     takers = [VariantPool(database, size=10 * BATCH) for _ in range(4)]
+    for taker in takers:
+        taker.serve(served)
     taken: list[list[int]] = [[] for _ in takers]
 
     def take(n: int) -> None:
@@ -165,3 +169,41 @@ def test_the_package_ships_no_variant_and_no_variants_folder() -> None:
     folder = builtin_pack_dir()
     assert not (folder / "variants").exists()
     assert not list(folder.rglob("*.jsonl"))
+
+
+def test_variants_drawn_by_other_code_are_never_handed_out_and_the_fill_drops_them(
+    database: Database, pack: Pack
+) -> None:
+    pool = VariantPool(database, size=5)
+    pool.serve(pack.questions.values())
+    pool.fill()
+    name = pool.generators[0]
+    released = [
+        replace(q, generator=replace(q.generator, fingerprint="another release"))
+        if q.generator and q.generator.name == name
+        else q
+        for q in pack.questions.values()
+    ]
+    upgraded = VariantPool(database, size=5)
+    upgraded.serve(released)
+    assert name not in upgraded.counts() and upgraded.take(name, 5) == []
+    assert upgraded.fill() == 5  # the old ones are gone, five new ones drawn
+    assert upgraded.counts()[name] == 5 and pool.counts().get(name) is None
+
+
+def test_a_seed_whose_draws_all_fail_is_skipped_not_the_whole_fill(
+    database: Database, pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = VariantPool(database, size=4)
+    pool.serve(pack.questions.values())
+    real = variant_pool.draw_variant
+    failures = iter(range(3))
+
+    def sometimes(generate: object, seed: int) -> object:
+        if next(failures, None) is not None:
+            raise GeneratorFailed(f"no usable variant for seed {seed}")
+        return real(generate, seed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(variant_pool, "draw_variant", sometimes)
+    pool.fill()
+    assert pool.counts() == dict.fromkeys(pool.generators, 4)

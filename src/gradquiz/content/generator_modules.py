@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from gradquiz import __version__
 from gradquiz.core.variants import Generator, Variant, VariantReserve, VariantSource
 
 # What gives a generator, by name, the reserve of variants drawn ahead for it (if any).
@@ -51,7 +52,10 @@ class GeneratorModules:
             if not (self.folder / f"{match.group(1)}.py").is_file():
                 return f"there is no file generators/{match.group(1)}.py"
             self.found[name] = VariantSource(
-                name=name, generate=_Deferred(self, name), reserve=self._reserve(name)
+                name=name,
+                generate=_Deferred(self, name),
+                reserve=self._reserve(name),
+                fingerprint=self._fingerprint(match.group(1)),
             )
             return self.found[name]
         return self._import(name)
@@ -73,7 +77,17 @@ class GeneratorModules:
         function = getattr(module, match.group(2), None)
         if not callable(function):
             return f"generators/{match.group(1)}.py has no function '{match.group(2)}'"
-        return VariantSource(name=name, generate=function, reserve=self._reserve(name))
+        return VariantSource(
+            name=name,
+            generate=function,
+            reserve=self._reserve(name),
+            fingerprint=self._fingerprint(match.group(1)),
+        )
+
+    def _fingerprint(self, stem: str) -> str:
+        """The generator file's text and gradquiz's version (its generator toolkit), hashed."""
+        text = (self.folder / f"{stem}.py").read_bytes()
+        return hashlib.sha256(__version__.encode() + b"\0" + text).hexdigest()[:32]
 
     def _reserve(self, name: str) -> VariantReserve | None:
         return self._reserves(name) if self._reserves is not None else None

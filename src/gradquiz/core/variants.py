@@ -96,6 +96,9 @@ class VariantSource:
     name: str
     generate: Generator
     reserve: VariantReserve | None = None
+    # Changes whenever the generator's code may give other variants for the same seeds:
+    # variants drawn ahead under another fingerprint are never handed out.
+    fingerprint: str = ""
 
     def __call__(self, seed: int) -> Variant:
         """The variant for `seed`: the reserve's, or drawn (and cached); the same seed

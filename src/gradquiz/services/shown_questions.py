@@ -15,7 +15,9 @@ from gradquiz.storage.database import Database, Executor
 
 # Variants read back from the versions their starts kept, per process: a class of 2,000
 # shows about 8,000 of them.
-DRAWN_REMEMBERED = 8192
+DRAWN_REMEMBERED = 2048
+# Digests known to be stored, per process: each pooled variant taken adds its own.
+KEPT_REMEMBERED = 100_000
 
 REVISED = (
     "This question was revised after this attempt was taken, and the version shown then "
@@ -35,7 +37,7 @@ class ShownQuestions:
 
     database: Database
     pack: Pack
-    _kept: set[str] = field(default_factory=set)
+    _kept: "OrderedDict[str, None]" = field(default_factory=OrderedDict)
     _drawn: "OrderedDict[str, Question]" = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
@@ -106,7 +108,10 @@ class ShownQuestions:
 
     def kept(self, digests: set[str]) -> None:
         """Remember versions known to be stored, so they are not written again."""
-        self._kept |= digests
+        with self._lock:
+            self._kept.update(dict.fromkeys(digests))
+            while len(self._kept) > KEPT_REMEMBERED:  # forgotten ones are written again
+                self._kept.popitem(last=False)
 
     def _drawn_elsewhere(self, slot: Slot) -> bool:
         """Whether the slot shows a variant that this process neither holds nor has read."""

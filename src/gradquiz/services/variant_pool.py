@@ -27,7 +27,13 @@ from typing import Any
 from gradquiz.core.question_versions import question_record, version_of
 from gradquiz.core.questions import Question
 from gradquiz.core.variant_records import variant_from_record, variant_record
-from gradquiz.core.variants import SEED_RANGE, Variant, VariantReserve, draw_variant
+from gradquiz.core.variants import (
+    SEED_RANGE,
+    GeneratorFailed,
+    Variant,
+    VariantReserve,
+    draw_variant,
+)
 from gradquiz.storage import question_versions
 from gradquiz.storage import variant_pool as store
 from gradquiz.storage.database import Database
@@ -45,6 +51,11 @@ REMEMBERED = 64
 FILL_CHUNK = 50
 # How often a server looks at the pool when no reserve has asked meanwhile.
 POLL_SECONDS = 20
+# After the pool had none for a start, starts draw their own for this long before asking it
+# again, so an empty pool costs no write per start.
+DRY_PAUSE_SECONDS = 1.0
+# After a fill failed, the next is started this much later, not as soon as a start finds none.
+FAILED_FILL_PAUSE_SECONDS = 300
 
 
 @dataclass
@@ -84,18 +95,26 @@ class VariantPool:
         """The names of the generators served, each once."""
         return sorted(self._questions)
 
+    def drawer(self, generator: str) -> store.Drawer:
+        """The generator's name and the fingerprint of its code as served now."""
+        source = self._questions[generator][0].generator if generator in self._questions else None
+        return generator, source.fingerprint if source is not None else ""
+
     def take(self, generator: str, count: int) -> list[tuple[int, Variant]]:
         """Up to `count` ready variants of the generator, taken so no one else gets them;
         `kept` is told their version digests."""
         with self.database.writing() as connection:
-            taken = store.take_pooled(session=connection, generator=generator, count=count)
+            taken = store.take_pooled(
+                session=connection, drawer=self.drawer(generator), count=count
+            )
         self.kept({digest for _, _, digests in taken for digest in digests})
         return [(seed, variant_from_record(body)) for seed, body, _ in taken]
 
     def counts(self) -> dict[str, int]:
         """Ready variants per generator."""
+        drawers = [self.drawer(name) for name in self.generators]
         with self.database.reading() as connection:
-            return store.pooled_counts(session=connection)
+            return store.pooled_counts(session=connection, drawers=drawers)
 
     def short(self) -> list[str]:
         """The generators served with fewer than half of `size` ready."""
@@ -117,6 +136,9 @@ class VariantPool:
         keeping their question versions; return how many were added. A chunk at a time for
         each generator in turn, so a new install soon has some of every one; several
         fillers at once overshoot by at most a chunk each."""
+        with self.database.writing() as connection:
+            for name in self.generators:
+                store.forget_stale(session=connection, drawer=self.drawer(name))
         added = 0
         while not stopping():
             counts = self.counts()
@@ -131,17 +153,22 @@ class VariantPool:
     def _add_drawn(self, name: str, count: int) -> int:
         source = self._questions[name][0].generator
         assert source is not None
-        seeds = [secrets.randbelow(SEED_RANGE) for _ in range(count)]
-        versions = {seed: self.versions(name, seed) for seed in seeds}
-        drawn = [
-            (seed, variant_record(draw_variant(source.generate, seed)), sorted(versions[seed]))
-            for seed in seeds
-        ]
-        records = {k: v for shown in versions.values() for k, v in shown.items()}
+        drawn, records = [], {}
+        for seed in (secrets.randbelow(SEED_RANGE) for _ in range(count)):
+            try:
+                variant = draw_variant(source.generate, seed)
+                versions = self.versions(name, seed)
+            except GeneratorFailed as error:  # one unlucky seed: the next one is drawn
+                log.warning("%s", error)
+                continue
+            drawn.append((seed, variant_record(variant), sorted(versions)))
+            records.update(versions)
+        if not drawn:
+            raise GeneratorFailed(f"Generator '{name}' gave no usable variant in {count} seeds.")
         with self.database.writing() as connection:
             question_versions.save_versions(session=connection, records=records)
-            store.add_pooled(session=connection, generator=name, drawn=drawn)
-        return count
+            store.add_pooled(session=connection, drawer=self.drawer(name), drawn=drawn)
+        return len(drawn)
 
 
 class PooledReserve:
@@ -154,12 +181,16 @@ class PooledReserve:
         self._lock = threading.Lock()
         self._ready: deque[int] = deque()
         self._known: OrderedDict[int, Variant] = OrderedDict()
+        self._dry_until = -math.inf  # after the pool had none: draw without asking again
 
     def take(self) -> int | None:
         """A ready variant's seed, or None when the pool has none (one is then drawn)."""
         with self._lock:
-            if not self._ready:  # the thread topping up fell behind: take some now
+            # The thread topping up fell behind: take some now, unless the pool just had none.
+            if not self._ready and time.monotonic() >= self._dry_until:
                 self._add(self.pool.take(self.generator, BATCH))
+                if not self._ready:
+                    self._dry_until = time.monotonic() + DRY_PAUSE_SECONDS
             if len(self._ready) <= BATCH // 2 and not self.pool.wanted.is_set():
                 self.pool.wanted.set()  # half handed out: the background takes more
             if not self._ready:
@@ -194,17 +225,18 @@ def fill_in_background(
     POLL_SECONDS start `gradquiz variants fill` if a generator runs short (the generators
     and sympy then never load into a server process)."""
     filler: subprocess.Popen[bytes] | None = None
-    looked = -math.inf
+    looked = paused_until = -math.inf
     while not stop.is_set():
         try:
             pool.top_up()
             if filler is not None and filler.poll() is not None:
                 if filler.returncode != 0:
                     log.error("gradquiz variants fill exited with %s", filler.returncode)
+                    paused_until = time.monotonic() + FAILED_FILL_PAUSE_SECONDS
                 filler = None
             # Counting the pool scans its index: once in a while, not on every top-up.
             due = time.monotonic() - looked >= POLL_SECONDS or pool.dry.is_set()
-            if filler is None and due:
+            if filler is None and due and time.monotonic() >= paused_until:
                 looked = time.monotonic()
                 pool.dry.clear()
                 if pool.short():

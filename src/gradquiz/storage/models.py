@@ -142,6 +142,7 @@ class PooledVariantRow(Base):
 
     id: Mapped[int] = mapped_column(_ROW_ID, primary_key=True, autoincrement=True)
     generator: Mapped[str] = mapped_column(String(128))
+    fingerprint: Mapped[str] = mapped_column(String(32))  # of the code that drew it
     seed: Mapped[int] = mapped_column(BigInteger)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The version digests of the questions this variant gives (kept already by the fill),

@@ -1,4 +1,8 @@
-"""The variants drawn ahead on this install: adding them, counting them and taking them."""
+"""The variants drawn ahead on this install: adding them, counting them and taking them.
+
+A generator is named with the fingerprint of its code: rows drawn by other code (a release
+since) are never counted or taken, and the fill deletes them.
+"""
 
 from collections.abc import Iterable
 from typing import Any
@@ -11,32 +15,60 @@ from gradquiz.storage.upserts import dialect_of
 
 # A variant drawn ahead: its seed, its record, and the version digests of what it shows.
 Pooled = tuple[int, dict[str, Any], list[str]]
+# A generator's name and the fingerprint of its code.
+Drawer = tuple[str, str]
 
 
-def add_pooled(*, session: Executor, generator: str, drawn: Iterable[Pooled]) -> None:
-    """Keep each drawn variant ready for the generator called `generator`."""
+def add_pooled(*, session: Executor, drawer: Drawer, drawn: Iterable[Pooled]) -> None:
+    """Keep each drawn variant ready for the generator `drawer` names."""
+    name, fingerprint = drawer
     rows = [
-        {"generator": generator, "seed": seed, "body": body, "digests": " ".join(digests)}
+        {
+            "generator": name,
+            "fingerprint": fingerprint,
+            "seed": seed,
+            "body": body,
+            "digests": " ".join(digests),
+        }
         for seed, body, digests in drawn
     ]
     if rows:
         session.execute(insert(PooledVariantRow), rows)
 
 
-def pooled_counts(*, session: Executor) -> dict[str, int]:
-    """How many variants are ready, per generator (generators with none are left out)."""
+def pooled_counts(*, session: Executor, drawers: Iterable[Drawer]) -> dict[str, int]:
+    """How many variants each generator's current code has ready (none: left out)."""
+    counts = {}
     rows = session.execute(
-        select(PooledVariantRow.generator, func.count()).group_by(PooledVariantRow.generator)
+        select(PooledVariantRow.generator, PooledVariantRow.fingerprint, func.count()).group_by(
+            PooledVariantRow.generator, PooledVariantRow.fingerprint
+        )
     )
-    return {generator: count for generator, count in rows}
+    found = {(name, fingerprint): count for name, fingerprint, count in rows}
+    for drawer in drawers:
+        if drawer in found:
+            counts[drawer[0]] = found[drawer]
+    return counts
 
 
-def take_pooled(*, session: Executor, generator: str, count: int) -> list[Pooled]:
+def forget_stale(*, session: Executor, drawer: Drawer) -> int:
+    """Delete the generator's variants drawn by other code; how many there were."""
+    name, fingerprint = drawer
+    gone = session.execute(
+        delete(PooledVariantRow).where(
+            PooledVariantRow.generator == name, PooledVariantRow.fingerprint != fingerprint
+        )
+    )
+    return int(getattr(gone, "rowcount", 0) or 0)
+
+
+def take_pooled(*, session: Executor, drawer: Drawer, count: int) -> list[Pooled]:
     """Take up to `count` of the generator's ready variants: each is deleted as it is taken,
     so two processes taking at once never get the same one."""
+    name, fingerprint = drawer
     oldest = (
         select(PooledVariantRow.id)
-        .where(PooledVariantRow.generator == generator)
+        .where(PooledVariantRow.generator == name, PooledVariantRow.fingerprint == fingerprint)
         .order_by(PooledVariantRow.id)
         .limit(count)
     )

@@ -26,6 +26,7 @@ def upgrade() -> None:
             autoincrement=True,
         ),
         sa.Column("generator", sa.String(128), nullable=False),
+        sa.Column("fingerprint", sa.String(32), nullable=False),
         sa.Column("seed", sa.BigInteger(), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("digests", sa.Text(), nullable=False),

@@ -125,11 +125,14 @@ def review(practice: PracticeService) -> ReviewService:
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:
-    """Settings for a test app: its database, and start limits no single test reaches."""
+    """Settings for a test app: its database, start limits no single test reaches, and lab
+    pages worked out in the test's own process."""
     values: dict[str, object] = {
         "database_url": database.url.render_as_string(hide_password=False),
         "start_limit_per_identity": "10000/minute",
         "start_limit_per_address": "10000/minute",
+        "lab_processes": 0,
+        "lab_pages_per_second": 10_000,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from gradquiz.errors import InvalidInput
 from gradquiz.services import lab
-from gradquiz.web import lab_pages
+from gradquiz.web import lab_views
 from gradquiz.web.graph_drawing import draw_graph
 from tests.lab_budget import LIMIT_SECONDS, cpu_seconds
 from tests.web.lab_fuzz import Case, Fuzzer
@@ -41,10 +41,10 @@ def serve(case: Case) -> str:
             draw_graph(page.graph, {}, hidden_gradients=True)
         elif case.route == "flow":
             flow = lab.gradient_flow(case.query)
-            lab_pages._flow_chart(flow.init, flow.depth, flow.width)
+            lab_views._flow_chart(flow.init, flow.depth, flow.width)
         else:
             check = lab.gradient_check(case.query)
-            lab_pages._step_chart(tuple(check.values.items()))
+            lab_views._step_chart(tuple(check.values.items()))
     except InvalidInput as refusal:
         return type(refusal).__name__
     return "drawn"

@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/page_budget.py
 	$(BIN)/python bench/class_run.py --learners 500 1000 2000
 	$(BIN)/python bench/class_live.py --learners 2000
+	$(BIN)/python bench/lab_flood.py --learners 500 --minutes 1 --flood 8 --rounds 3
 
 # Installs exactly the versions in constraints.txt, the ones the tests last passed with.
 $(STAMP): pyproject.toml constraints.txt

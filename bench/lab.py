@@ -1,8 +1,8 @@
 """Render time of a lab page with a 20-node graph, against the landing page, in one run.
 
-Each lab render uses new numbers, so the graph, its layout, its SVG, the sympy check and the
-centred differences are all computed afresh; only sympy's derivative of the (unchanged)
-expression is cached, as it is in the server. Run by hand: `.venv/bin/python bench/lab.py`.
+Each lab render uses new numbers, so the graph, its layout, its SVG, the exact forward-mode
+check and the centred differences are all computed afresh, as in the server.
+Run by hand: `.venv/bin/python bench/lab.py`.
 """
 
 import argparse
@@ -49,7 +49,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         Database(url).migrate()
-        with TestClient(create_app(Settings(database_url=url))) as client:
+        # The page's work in this process, unpaced: the render time itself, not the lab's
+        # process or its pace (see web/lab_work.py and bench/lab_flood.py).
+        settings = Settings(database_url=url, lab_processes=0, lab_pages_per_second=100_000)
+        with TestClient(create_app(settings)) as client:
             lab_urls = [
                 f"/lab/expression?f={quote(EXPRESSION)}&x={0.1 + i / 1000}&y=-0.7&z=0.3&w=1.2"
                 f"&b=-0.4&step={i % 20}"
@@ -59,7 +62,7 @@ def main() -> None:
             lab = render_times(client, lab_urls[1:])
             landing = render_times(client, ["/"] * args.renders)
     print(f"{platform.machine()}, {platform.python_version()}, {args.renders} renders each")
-    print(f"lab page, {node_count()}-node graph: first render {first * 1000:.1f} ms (sympy cold)")
+    print(f"lab page, {node_count()}-node graph: first render {first * 1000:.1f} ms (imports cold)")
     for name, times in (("lab page", lab), ("landing page", landing)):
         ordered = sorted(times)
         print(

@@ -129,8 +129,9 @@ def review(practice: PracticeService) -> ReviewService:
 
 
 def app_settings(database: Database, **overrides: object) -> Settings:
-    """Settings for a test app: its database, rate limits no single test reaches, and no
-    variant pool to fill in a process of its own (tests/services/test_variant_pool.py)."""
+    """Settings for a test app: its database, rate limits no single test reaches, no variant
+    pool to fill in a process of its own (tests/services/test_variant_pool.py), and lab
+    pages worked out in the test's own process."""
     unreached = {
         f"{action}_limit_per_{who}": "10000/minute"
         for action in ("start", "practice", "sign_up", "join")
@@ -139,6 +140,8 @@ def app_settings(database: Database, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database.url.render_as_string(hide_password=False),
         "variant_pool_size": 0,
+        "lab_processes": 0,
+        "lab_pages_per_second": 10_000,
         **unreached,
         **overrides,
     }

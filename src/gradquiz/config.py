@@ -56,6 +56,23 @@ class Settings(BaseSettings):
             "thinks over a question, so the next save needs no new connection."
         ),
     )
+    lab_processes: int = Field(
+        default=1,
+        ge=0,
+        le=8,
+        description=(
+            "Processes each worker runs lab pages in, at a lower CPU priority, so that a flood "
+            "of lab requests cannot hold up learners' saves; 0 runs them in the worker's threads."
+        ),
+    )
+    lab_pages_per_second: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Lab pages each worker starts in any second; later ones wait their turn (up to 64 "
+            "in flight, then 503), so a flood of lab requests costs a worker little."
+        ),
+    )
     secure_cookies: bool = Field(
         default=False,
         description=(

@@ -7,6 +7,7 @@ import pytest
 
 from gradquiz.errors import InvalidInput, NotFound
 from gradquiz.services.lab import (
+    form_inputs,
     gradient_check,
     gradient_flow,
     lab_url,
@@ -15,6 +16,7 @@ from gradquiz.services.lab import (
     open_graph,
     your_turn,
 )
+from tests.lab_budget import LIMIT_SECONDS, cpu_seconds
 
 
 def test_lab_url_opens_a_prepared_graph_with_given_numbers() -> None:
@@ -91,3 +93,36 @@ def test_gradient_check_uses_the_neurons_exact_gradient() -> None:
     page = gradient_check({"w": "0.5", "x": "2", "b": "-1", "y": "1"})
     assert page.exact == -0.25
     assert [row.step for row in page.rows] == [10.0**-k for k in range(1, 13)]
+
+
+@pytest.mark.parametrize("depth", [13, 19])
+def test_a_deeply_nested_expression_costs_milliseconds(depth: int) -> None:
+    # sympy's derivative, evaluated on the request, took 4.9 s at 13 deep, over 90 s at 19.
+    text = "sigmoid(" * depth + "x" + ")" * depth
+    page, seconds = cpu_seconds(lambda: open_graph("expression", {"f": text, "x": "0.3"}))
+    assert seconds < LIMIT_SECONDS, seconds
+    (check,) = page.checks
+    assert check.backprop == pytest.approx(check.exact, rel=1e-9)
+
+
+def test_refusals_name_the_field_a_form_shows_them_beside() -> None:
+    cases = [
+        (lambda: open_graph("neuron", {"w": "big"}), "w"),
+        (lambda: open_graph("expression", {"f": "x*"}), "f"),
+        (lambda: open_graph("neuron", {"step": "99"}), "step"),
+        (lambda: your_turn("fan-out", {"grad-q": "1e9"}), "grad-q"),
+        (lambda: gradient_flow({"depth": "0"}), "depth"),
+        (lambda: gradient_flow({"depth": "50", "width": "256"}), "width"),
+        (lambda: gradient_flow({"init": "zeros"}), "init"),
+        (lambda: gradient_check({"y": "1e7"}), "y"),
+    ]
+    for call, field in cases:
+        with pytest.raises(InvalidInput) as caught:
+            call()
+        assert getattr(caught.value, "field", None) == field, caught.value.message
+
+
+def test_a_refused_graphs_form_has_the_fields_its_page_would() -> None:
+    assert form_inputs("neuron", {}) == ("w", "x", "b", "y")
+    assert form_inputs("expression", {"f": "w*x + 2"}) == ("x", "w")
+    assert form_inputs("expression", {"f": "x*(", "y": "1", "q": "2"}) == ("y",)

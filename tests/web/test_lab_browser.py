@@ -27,6 +27,10 @@ LAB_PAGES = [
     "/lab/flow?init=small&depth=50&width=256",
     "/lab/gradient-check",
     "/lab/expression?f=__import__(x)",
+    "/lab/neuron?w=big",
+    "/lab/flow?depth=50&width=256",
+    "/lab/neuron/your-turn?grad-L=zz&grad-a=0.2",
+    "/lab/gradient-check?w=1e7",
 ]
 
 

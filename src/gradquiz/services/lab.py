@@ -1,7 +1,7 @@
 """The backprop lab: graphs at the learner's numbers, 'your turn' checks and gradient flow.
 
 Stateless: everything a page needs comes from its query string, so every view has a URL
-(`lab_url`) and the lab needs no storage and no identity. sympy is imported with the first
+(`lab_url`) and the lab needs no storage and no identity. mpmath is imported with the first
 graph and numpy only when a gradient-flow page is asked for, so neither slows start-up.
 """
 
@@ -11,9 +11,14 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from gradquiz.core.lab.expressions import VARIABLES, parse_expression
+from gradquiz.core.lab.expressions import (
+    EXPRESSION_FIELD,
+    VARIABLES,
+    parse_expression,
+    variables_in,
+)
 from gradquiz.core.lab.graphs import BackwardStep, Graph, Program, build_graph, forward_value
-from gradquiz.core.lab.numbers import read_number, read_whole_number
+from gradquiz.core.lab.numbers import FieldError, read_number, read_whole_number
 from gradquiz.core.lab.prepared import (
     BY_SLUG,
     EXPRESSION_DEFAULTS,
@@ -25,8 +30,8 @@ from gradquiz.core.questions import LabLink
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
+    from gradquiz.core.lab.checks import GradientCheck
     from gradquiz.core.lab.gradient_flow import LayerNorms, StepError
-    from gradquiz.core.lab.symbolic import GradientCheck
 
 EXPRESSION = "expression"
 ANSWER_PREFIX = "grad-"
@@ -47,7 +52,9 @@ def lab_link_url(link: LabLink) -> str:
 
 
 def _url(graph: str, values: Mapping[str, float | str], step: int | None) -> str:
-    allowed = set(VARIABLES) | {"f"} if graph == EXPRESSION else set(_prepared(graph).inputs)
+    allowed = (
+        set(VARIABLES) | {EXPRESSION_FIELD} if graph == EXPRESSION else set(_prepared(graph).inputs)
+    )
     unknown = sorted(set(values) - allowed)
     if unknown:
         raise ValueError(f"{graph} has no input {', '.join(unknown)}")
@@ -106,7 +113,9 @@ class GraphPage:
 
     def url(self, **changes: int | None) -> str:
         """This page's URL with another step (or none)."""
-        extra: dict[str, float | str] = {"f": self.expression} if self.expression else {}
+        extra: dict[str, float | str] = (
+            {EXPRESSION_FIELD: self.expression} if self.expression else {}
+        )
         return lab_url(self.slug, **extra, **self.values, **changes)  # type: ignore[arg-type]
 
     @property
@@ -115,20 +124,30 @@ class GraphPage:
         return self.url().partition("?")[2]
 
 
+def graph_title(slug: str) -> str:
+    """What a graph's page is called."""
+    return "Your expression" if slug == EXPRESSION else _prepared(slug).title
+
+
+def graph_defaults(slug: str) -> dict[str, float]:
+    """The numbers a graph opens with until the learner sets them."""
+    return dict(EXPRESSION_DEFAULTS) if slug == EXPRESSION else dict(_prepared(slug).defaults)
+
+
 def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
     """A prepared graph (or, for slug "expression", the typed expression) at `query`'s numbers."""
     if slug == EXPRESSION:
-        expression = query.get("f", EXPRESSION_EXAMPLE)
+        expression = query.get(EXPRESSION_FIELD, EXPRESSION_EXAMPLE)
         tree = parse_expression(expression)
         program: Program = (("f", tree),)
-        title, point, source = "Your expression", "", f"f = {expression}"
-        defaults = EXPRESSION_DEFAULTS
+        point, source = "", f"f = {expression}"
     else:
         prepared = _prepared(slug)
         program, expression = prepared.program, None
-        title, point, source = prepared.title, prepared.point, prepared.source
-        defaults = dict(prepared.defaults)
-    from gradquiz.core.lab import symbolic  # sympy loads with the first graph, not at start-up
+        point, source = prepared.point, prepared.source
+    title, defaults = graph_title(slug), graph_defaults(slug)
+    # mpmath loads with the first graph, not at start-up.
+    from gradquiz.core.lab.checks import check_gradients, near_kink
 
     values = {name: _value(query, name, default) for name, default in defaults.items()}
     graph = build_graph(program, values)
@@ -142,20 +161,32 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
         expression=expression,
         values=values,
         graph=graph,
-        checks=symbolic.check_gradients(program, graph),
-        near_kink=symbolic.near_kink(graph),
+        checks=check_gradients(program, graph),
+        near_kink=near_kink(graph),
         step=step,
     )
 
 
 def _value(query: Mapping[str, str], name: str, default: float) -> float:
     text = query.get(name)
-    return default if text is None else read_number(text, f"The value of {name}")
+    return default if text is None else read_number(text, f"The value of {name}", field=name)
 
 
 def _step(query: Mapping[str, str], total: int) -> int:
     text = query.get("step")
-    return 0 if text is None else read_whole_number(text, "The step", 0, total)
+    return 0 if text is None else read_whole_number(text, "The step", 0, total, field="step")
+
+
+def form_inputs(slug: str, query: Mapping[str, str]) -> tuple[str, ...]:
+    """The value fields a graph's form has: a prepared graph's inputs, or the variables a typed
+    expression reads (those the query names when the expression does not parse)."""
+    if slug != EXPRESSION:
+        return _prepared(slug).inputs
+    try:
+        tree = parse_expression(query.get(EXPRESSION_FIELD, EXPRESSION_EXAMPLE))
+    except InvalidInput:
+        return tuple(name for name in VARIABLES if name in query)
+    return tuple(name for name in VARIABLES if name in variables_in(tree))
 
 
 def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Verdict, ...] | None]:
@@ -166,12 +197,14 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
             name.startswith(ANSWER_PREFIX)
             and name[len(ANSWER_PREFIX) :] not in page.graph.gradients
         ):
-            raise InvalidInput(f"This graph has no node {name[len(ANSWER_PREFIX) :][:20]!r}.")
+            raise FieldError(f"This graph has no node {name[len(ANSWER_PREFIX) :][:20]!r}.")
     fields = {key: query.get(ANSWER_PREFIX + key, "") for key in page.graph.gradients}
     if not any(text.strip() for text in fields.values()):
         return page, None
     answers = {
-        key: read_number(text, f"Your gradient for {key}") if text.strip() else None
+        key: read_number(text, f"Your gradient for {key}", field=ANSWER_PREFIX + key)
+        if text.strip()
+        else None
         for key, text in fields.items()
     }
     return page, check_answers(page.graph, answers)
@@ -235,18 +268,25 @@ class FlowPage:
         return [(layer + 1, [run.norms[layer] for run in self.runs]) for layer in range(self.depth)]
 
 
+# What the gradient-flow page opens with, as its form's fields show it.
+FLOW_DEFAULTS = {"init": "xavier", "depth": "30", "width": "64"}
+
+
 def gradient_flow(query: Mapping[str, str]) -> FlowPage:
     """The vanishing/exploding picture for the initialisation, depth and width asked for."""
     from gradquiz.core.lab import gradient_flow as flow  # numpy loads only for this page
 
-    init = query.get("init", "xavier")
+    init = query.get("init", FLOW_DEFAULTS["init"])
     if init not in flow.INITIALISATIONS:
-        raise InvalidInput(
+        raise FieldError(
             f"The initialisation must be one of {', '.join(flow.INITIALISATIONS)}, "
-            f"not {init[:20]!r}."
+            f"not {init[:20]!r}.",
+            "init",
         )
-    depth = _whole(query, "depth", 30, flow.MAX_DEPTH, "The depth")
-    width = _whole(query, "width", 64, flow.MAX_WIDTH, "The width")
+    depth = _whole(query, "depth", flow.MAX_DEPTH, "The depth")
+    width = _whole(query, "width", flow.MAX_WIDTH, "The width")
+    if depth * width * width > flow.MAX_WEIGHTS:
+        raise FieldError(flow.weights_refusal(depth, width), "width")
     return FlowPage(init, depth, width, _flow_runs(init, depth, width))
 
 
@@ -254,14 +294,12 @@ def gradient_flow(query: Mapping[str, str]) -> FlowPage:
 def _flow_runs(init: str, depth: int, width: int) -> tuple["LayerNorms", ...]:
     from gradquiz.core.lab import gradient_flow as flow
 
-    return tuple(
-        flow.layer_gradient_norms(activation, init, depth, width) for activation in flow.ACTIVATIONS
-    )
+    return flow.chain_gradient_norms(flow.ACTIVATIONS, init, depth, width)
 
 
-def _whole(query: Mapping[str, str], name: str, default: int, high: int, what: str) -> int:
-    text = query.get(name)
-    return default if text is None else read_whole_number(text, what, 1, high)
+def _whole(query: Mapping[str, str], name: str, high: int, what: str) -> int:
+    text = query.get(name, FLOW_DEFAULTS[name])
+    return read_whole_number(text, what, 1, high, field=name)
 
 
 @dataclass(frozen=True)
@@ -281,7 +319,7 @@ def gradient_check(query: Mapping[str, str]) -> StepCheckPage:
 
     page = open_graph("neuron", {k: v for k, v in query.items() if k != "step"})
     program = BY_SLUG["neuron"].program
-    exact = next(check.symbolic for check in page.checks if check.input == "w")
+    exact = next(check.exact for check in page.checks if check.input == "w")
 
     def loss_at(w: float) -> float:
         return forward_value(program, {**page.values, "w": w})

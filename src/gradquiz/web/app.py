@@ -47,6 +47,7 @@ from gradquiz.web.errors import error_response, install_error_handlers
 from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
+from gradquiz.web.lab_work import LabWork
 from gradquiz.web.palette import palette_cells
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.rendered import RenderedPack
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         if pool is not None:
             filling.start()
         yield
+        app.state.lab_work.close()
         stopping.set()
         if pool is not None:
             pool.wanted.set()
@@ -177,6 +179,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.rate_limits = RateLimits(settings)
     app.state.finished = FinishedResults(service.owner_of)
+    app.state.lab_work = LabWork(settings.lab_processes, settings.lab_pages_per_second)
     app.state.static = HashedStaticFiles(WEB / "static", "/static")
     api_assets = HashedStaticFiles(SWAGGER_ASSETS, "/api/docs/assets")
     app.state.templates = _templates(app.state.static, api_assets)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # matplotlib's drawing code is not thread-safe, and FastAPI runs page handlers on a pool.
 _DRAWING = threading.Lock()
-_COLOURS = (
+COLOURS = (
     "#2d4fd6",
     "#c0392b",
     "#17663a",
@@ -33,7 +33,7 @@ _COLOURS = (
     "#4f5b6d",
 )
 _DASHES = ("solid", "dashed", "dashdot", "dotted")
-_GRID = "#d5dbe5"
+GRID_COLOUR = "#d5dbe5"
 # Sizes in inches. At 72 SVG units an inch, a compact chart (narrower than WIDE) is about as
 # wide as a phone's screen in CSS pixels, so its 12 pt text stays readable there.
 WIDE = (6.4, 4.0)
@@ -78,7 +78,7 @@ def line_chart(
                 line.x,
                 line.y,
                 label=line.label,
-                color=_COLOURS[index % len(_COLOURS)],
+                color=COLOURS[index % len(COLOURS)],
                 linestyle=_DASHES[index % len(_DASHES)],
                 marker="o",
                 markersize=3,
@@ -95,7 +95,7 @@ def line_chart(
         if x_ticks:
             axes.set_xticks([x for x, _ in x_ticks], [label for _, label in x_ticks])
         _label(axes, x_label, y_label)
-        axes.grid(True, which="major", color=_GRID, linewidth=0.6)
+        axes.grid(True, which="major", color=GRID_COLOUR, linewidth=0.6)
         if _compact(size):  # a legend beside a compact chart would squeeze the lines
             _legend_below(axes, [line.label for line in series])
         else:
@@ -124,19 +124,19 @@ def bar_chart(
     def draw(axes: "Axes") -> None:
         positions = list(range(len(labels)))
         if horizontal:
-            bars = axes.barh(positions, values, color=_COLOURS[0], height=0.6)
+            bars = axes.barh(positions, values, color=COLOURS[0], height=0.6)
             # Long names on two lines, so the bars keep most of a phone's width.
             axes.set_yticks(positions, [textwrap.fill(label, WRAP_CHARS) for label in labels])
             axes.invert_yaxis()  # the first label on top, as in the table beside it
-            axes.grid(True, axis="x", color=_GRID, linewidth=0.6)
+            axes.grid(True, axis="x", color=GRID_COLOUR, linewidth=0.6)
             _label(axes, value_label, category_label)
             if value_limits:
                 axes.set_xlim(*value_limits)
         else:
-            bars = axes.bar(positions, values, color=_COLOURS[0], width=0.7)
+            bars = axes.bar(positions, values, color=COLOURS[0], width=0.7)
             axes.set_xticks(positions, labels)
             axes.margins(y=0.12)  # room above the tallest bar for its text
-            axes.grid(True, axis="y", color=_GRID, linewidth=0.6)
+            axes.grid(True, axis="y", color=GRID_COLOUR, linewidth=0.6)
             _label(axes, category_label, value_label)
             if value_limits:
                 axes.set_ylim(*value_limits)
@@ -178,7 +178,7 @@ def calibration_chart(marks: Sequence[CalibrationMark], *, title: str) -> str:
             [100 * m.stated for m in shown],
             [100 * (m.observed or 0) for m in shown],
             s=[30 + 6 * math.sqrt(m.count) for m in shown],
-            color=_COLOURS[0],
+            color=COLOURS[0],
             zorder=3,
             label="you",
         )
@@ -196,7 +196,7 @@ def calibration_chart(marks: Sequence[CalibrationMark], *, title: str) -> str:
             )
         axes.set_xlim(0, 100)
         axes.set_ylim(-3, 105)
-        axes.grid(True, color=_GRID, linewidth=0.6)
+        axes.grid(True, color=GRID_COLOUR, linewidth=0.6)
         _label(axes, "chance you claimed (%)", "answers right (%)")
         _legend_below(axes, ["perfect calibration", "you"])
 

@@ -1,18 +1,24 @@
 """The backprop lab's pages: every view is a GET with its state in the query string, so
-stepping, checking and sharing work without JavaScript (static/lab.js only adds keys)."""
+stepping, checking and sharing work without JavaScript (static/lab.js only adds keys).
 
-from functools import lru_cache
+Each page's work (lab_views.py) runs where the app's LabWork puts it, by default in a
+process of its own at a lower priority; the page is rendered here, in the worker's threads.
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
-from gradquiz.content.render import highlight_code
 from gradquiz.core.lab.expressions import FUNCTIONS, MAX_LENGTH, VARIABLES
 from gradquiz.core.lab.prepared import EXPRESSION_EXAMPLE, PREPARED
 from gradquiz.services import lab
-from gradquiz.web.charts import Series, line_chart
-from gradquiz.web.graph_drawing import computes, draw_graph, number
+from gradquiz.web import lab_views
+from gradquiz.web.graph_drawing import computes, number
+from gradquiz.web.lab_views import LabView
+from gradquiz.web.lab_work import LabWork
 from gradquiz.web.templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -42,123 +48,37 @@ def lab_index(request: Request) -> HTMLResponse:
 
 
 @router.get("/lab/flow", response_class=HTMLResponse)
-def lab_flow(request: Request) -> HTMLResponse:
+async def lab_flow(request: Request) -> HTMLResponse:
     """Vanishing and exploding gradients: per-layer gradient norms through a deep chain."""
-    page = lab.gradient_flow(request.query_params)
-    return render_page(
-        request,
-        "lab/flow.html",
-        page=page,
-        chart=_flow_chart(page.init, page.depth, page.width),
-        **_common(request),
-    )
-
-
-@lru_cache(maxsize=64)
-def _flow_chart(init: str, depth: int, width: int) -> str:
-    page = lab.gradient_flow({"init": init, "depth": str(depth), "width": str(width)})
-    layers = list(range(1, depth + 1))
-    return line_chart(
-        [Series(run.activation, layers, run.norms) for run in page.runs],
-        title=f"Gradient norm per layer, {init} initialisation, depth {depth}, width {width}",
-        x_label="layer (1 = nearest the input)",
-        y_label="‖∂L/∂W‖ (log scale)",
-        log_y=True,
-    )
+    return await _shown(request, lab_views.flow_view, dict(request.query_params))
 
 
 @router.get("/lab/gradient-check", response_class=HTMLResponse)
-def lab_gradient_check(request: Request) -> HTMLResponse:
+async def lab_gradient_check(request: Request) -> HTMLResponse:
     """Gradient checking: one-sided against centred differences as h shrinks; the ReLU kink."""
-    page = lab.gradient_check(request.query_params)
-    key = tuple(page.values.items())
-    return render_page(
-        request,
-        "lab/gradient_check.html",
-        page=page,
-        chart=_step_chart(key),
-        kink_chart=_kink_chart(),
-        **_common(request),
-    )
-
-
-@lru_cache(maxsize=64)
-def _step_chart(values: tuple[tuple[str, float], ...]) -> str:
-    page = lab.gradient_check({name: repr(value) for name, value in values})
-    steps = [row.step for row in page.rows]
-    return line_chart(
-        [
-            Series("one-sided (f(w+h) − f(w)) / h", steps, [row.one_sided for row in page.rows]),
-            Series("centred (f(w+h) − f(w−h)) / 2h", steps, [row.centred for row in page.rows]),
-        ],
-        title="Relative error of ∂L/∂w by finite differences against the step h",
-        x_label="step h (log scale)",
-        y_label="relative error (log scale)",
-        log_x=True,
-        log_y=True,
-    )
-
-
-@lru_cache(maxsize=1)
-def _kink_chart() -> str:
-    page = lab.gradient_check({})
-    steps = [row.step for row in page.kink_rows]
-    return line_chart(
-        [
-            Series("centred difference", steps, [row.centred for row in page.kink_rows]),
-            Series("one-sided difference", steps, [row.one_sided for row in page.kink_rows]),
-        ],
-        title="Relative error of relu's slope at v = 1e-6 against the step h",
-        x_label="step h (log scale)",
-        y_label="relative error (log scale)",
-        log_x=True,
-        log_y=True,
-    )
+    return await _shown(request, lab_views.gradient_check_view, dict(request.query_params))
 
 
 @router.get("/lab/{graph}", response_class=HTMLResponse)
-def lab_graph(request: Request, graph: str) -> HTMLResponse:
+async def lab_graph(request: Request, graph: str) -> HTMLResponse:
     """A graph at the learner's numbers; `?step=k` shows the backward pass up to step k."""
-    page = lab.open_graph(graph, request.query_params)
-    code = printed = None
-    if page.slug == "neuron":
-        code = highlight_code(lab.neuron_code(page.values))
-        printed = lab.neuron_printout(page.graph)
-    return render_page(
-        request,
-        "lab/graph.html",
-        page=page,
-        svg=draw_graph(
-            page.graph,
-            page.shown_gradients,
-            current=page.current.node if page.current else None,
-            title=f"{page.title}: computational graph",
-        ),
-        code=code,
-        printed=printed,
-        **_common(request),
-    )
+    return await _shown(request, lab_views.graph_view, graph, dict(request.query_params))
 
 
 @router.get("/lab/{graph}/your-turn", response_class=HTMLResponse)
-def lab_your_turn(request: Request, graph: str) -> HTMLResponse:
+async def lab_your_turn(request: Request, graph: str) -> HTMLResponse:
     """The same graph with gradients hidden: type each one and see which are right."""
-    page, verdicts = lab.your_turn(graph, request.query_params)
-    by_node = {verdict.node: verdict for verdict in verdicts or ()}
-    return render_page(
+    return await _shown(request, lab_views.your_turn_view, graph, dict(request.query_params))
+
+
+async def _shown(request: Request, view: Callable[..., LabView], *args: Any) -> HTMLResponse:
+    work: LabWork = request.app.state.lab_work
+    shown = await work.run(view, *args)
+    return await run_in_threadpool(
+        render_page,
         request,
-        "lab/your_turn.html",
-        page=page,
-        svg=draw_graph(
-            page.graph, {}, hidden_gradients=True, title=f"{page.title}: graph, gradients hidden"
-        ),
-        verdicts=by_node,
-        checked=verdicts is not None,
-        right=sum(1 for v in verdicts or () if v.correct),
-        answers={
-            key: request.query_params.get(lab.ANSWER_PREFIX + key, "")
-            for key in page.graph.gradients
-        },
-        answer_prefix=lab.ANSWER_PREFIX,
+        shown.template,
+        shown.status,
+        **shown.context,
         **_common(request),
     )

@@ -64,6 +64,9 @@ def test_max_takes_several_arguments() -> None:
         ("[x]", 1, "use ( and )"),
         ("2 x", 3, "expected an operator"),
         ("1e999", 1, "too large"),
+        ("x*1e-999999+x*1e-999998", 3, "1e-999999 is too small"),
+        ("x*9.9e-100", 3, "too small"),
+        ("1e-60*1e-60*x", 6, "smaller than 1e-99"),
     ],
 )
 def test_refusals_name_the_column(text: str, column: int, words: str) -> None:
@@ -73,6 +76,11 @@ def test_refusals_name_the_column(text: str, column: int, words: str) -> None:
     assert words in caught.value.message
     assert caught.value.message.startswith(f"Column {column}: ")
     assert isinstance(caught.value, InvalidInput) and caught.value.status == 422
+
+
+def test_numbers_from_1e_minus_99_to_a_million_and_0_are_taken() -> None:
+    for text in ["1e-99", "1000000", "0", "0e-999999", "0.000"]:
+        assert isinstance(parse_expression(f"x*{text}"), BinaryOp), text
 
 
 def test_limits_on_length_depth_and_size() -> None:

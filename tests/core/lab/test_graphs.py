@@ -4,22 +4,22 @@ graph's structure: topological order, running sums at fan-outs."""
 import networkx as nx
 import pytest
 
-from gradquiz.core.lab.graphs import build_graph, parse_program
+from gradquiz.core.lab.checks import check_gradients
+from gradquiz.core.lab.graphs import build_graph, forward_value, parse_program
 from gradquiz.core.lab.prepared import PREPARED
-from gradquiz.core.lab.symbolic import check_gradients
 from gradquiz.errors import InvalidInput
 from tests.core.lab.independent import agree, finite_difference
 
 
 @pytest.mark.parametrize("prepared", PREPARED, ids=lambda p: p.slug)
-def test_every_prepared_graph_matches_finite_differences_and_sympy(prepared) -> None:  # type: ignore[no-untyped-def]
+def test_every_prepared_graph_matches_finite_differences_and_forward_mode(prepared) -> None:  # type: ignore[no-untyped-def]
     values = dict(prepared.defaults)
     graph = build_graph(prepared.program, values)
     for name in prepared.inputs:
         estimate = finite_difference(prepared.program, values, name)
         assert agree(graph.gradients[name], estimate), (name, graph.gradients[name], estimate)
     for check in check_gradients(prepared.program, graph):
-        assert agree(check.backprop, check.symbolic, 1e-12)
+        assert agree(check.backprop, check.exact, 1e-12)
         assert check.relative_error < 1e-6
 
 
@@ -88,3 +88,11 @@ def test_an_expression_without_an_operation_is_refused() -> None:
     program = parse_program([("f", "x")], ["x"])
     with pytest.raises(InvalidInput, match="at least one operation"):
         build_graph(program, {"x": 1.0})
+
+
+@pytest.mark.parametrize("prepared", PREPARED, ids=lambda p: p.slug)
+def test_forward_value_is_the_graphs_output_without_building_the_graph(prepared) -> None:  # type: ignore[no-untyped-def]
+    for shift in (-0.3, 0.0, 0.7):
+        values = {name: value + shift for name, value in prepared.defaults}
+        graph = build_graph(prepared.program, values)
+        assert forward_value(prepared.program, values) == graph.by_key[graph.output].value

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from gradquiz.errors import InvalidInput
+from gradquiz.core.lab.numbers import FieldError
 
 VARIABLES = ("x", "y", "z", "w", "b")
 FUNCTIONS = ("exp", "log", "sigmoid", "tanh", "relu", "max")
@@ -27,7 +27,11 @@ MAX_DEPTH = 20
 MAX_NODES = 60
 MAX_EXPONENT = 16.0
 MAX_CONSTANT = 1e6
+# A number other than 0 is at least this large in size: 1e-999999 is not silently 0, and no
+# written exponent can ask exact arithmetic for a million digits.
+MIN_CONSTANT = 1e-99
 MAX_ARGUMENTS = 6
+EXPRESSION_FIELD = "f"  # the query parameter, and form field, that holds a typed expression
 
 # Typed forms of the operators a learner may know from paper; mapped to the ASCII ones.
 _ALIASES = {"×": "*", "·": "*", "÷": "/", "−": "-"}
@@ -36,11 +40,11 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SYMBOLS = ("**", "+", "-", "*", "/", "^", "(", ")", ",")
 
 
-class ExpressionError(InvalidInput):
+class ExpressionError(FieldError):
     """An expression the lab refuses; `column` (1-based) points at the problem."""
 
     def __init__(self, message: str, column: int) -> None:
-        super().__init__(f"Column {column}: {message}")
+        super().__init__(f"Column {column}: {message}", EXPRESSION_FIELD)
         self.column = column
         self.reason = message
 
@@ -342,6 +346,13 @@ def _number_value(token: _Token) -> float:
             f"the number {_shown(token.text)} is too large: at most {MAX_CONSTANT:,.0f}",
             token.column,
         )
+    written_zero = not re.search(r"[1-9]", re.split("[eE]", token.text)[0])
+    if not (written_zero or value >= MIN_CONSTANT):
+        raise ExpressionError(
+            f"the number {_shown(token.text)} is too small: a number other than 0 must be at "
+            f"least {MIN_CONSTANT:g} in size",
+            token.column,
+        )
     return value
 
 
@@ -372,6 +383,11 @@ def _folded(tree: Expr) -> Expr:
     if not (math.isfinite(value) and abs(value) <= MAX_CONSTANT):
         raise ExpressionError(
             f"this constant part is undefined or larger than {MAX_CONSTANT:,.0f}",
+            tree.column,
+        )
+    if value != 0 and abs(value) < MIN_CONSTANT:
+        raise ExpressionError(
+            f"this constant part is smaller than {MIN_CONSTANT:g} in size (but not 0)",
             tree.column,
         )
     return Number(value, repr(value), tree.column)

@@ -161,11 +161,22 @@ def apply(
     operation: Operation, args: Sequence[float], exponent: float
 ) -> tuple[float, tuple[float, ...]]:
     """The forward value and the local derivatives, or DomainError if either is not finite."""
+    value = forward(operation, args, exponent)
     try:
-        value = operation.forward(args, exponent)
         locals_ = operation.local(args, value, exponent)
     except OverflowError:
         raise DomainError("a value too large for a float") from None
-    if not math.isfinite(value) or not all(math.isfinite(d) for d in locals_):
+    if not all(math.isfinite(d) for d in locals_):
         raise DomainError("a value too large for a float")
     return value, locals_
+
+
+def forward(operation: Operation, args: Sequence[float], exponent: float) -> float:
+    """The forward value alone, or DomainError if it is not finite."""
+    try:
+        value = operation.forward(args, exponent)
+    except OverflowError:
+        raise DomainError("a value too large for a float") from None
+    if not math.isfinite(value):
+        raise DomainError("a value too large for a float")
+    return value

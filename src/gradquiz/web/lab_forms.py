@@ -1,0 +1,43 @@
+"""A lab form as a page shows it: every field's text, and a refusal beside the field to blame.
+
+A refused lab request answers 422 with its form shown again, the learner's input kept as
+typed and the message next to the field it is about (or above the form when no one field is).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from gradquiz.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class LabForm:
+    """The texts a form's fields show, and the refusal of one of them, if any."""
+
+    texts: Mapping[str, str]
+    errors: Mapping[str, str] = field(default_factory=dict)
+    error: str | None = None  # a refusal that no single field on the form is to blame for
+
+    @classmethod
+    def refusing(
+        cls, texts: Mapping[str, str], refusal: InvalidInput, shown: Iterable[str]
+    ) -> "LabForm":
+        """The form again with `refusal` beside its field, or above the form."""
+        name = getattr(refusal, "field", None)
+        if name is not None and name in set(shown):
+            return cls(texts, {name: refusal.message})
+        return cls(texts, error=refusal.message)
+
+    @property
+    def message(self) -> str | None:
+        """The refusal, wherever it is shown."""
+        return self.error or next(iter(self.errors.values()), None)
+
+    def text(self, name: str) -> str:
+        """A field's text as typed (empty if it was not sent)."""
+        return self.texts.get(name, "")
+
+
+def texts_of(query: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:
+    """The texts the query gave these fields, as typed."""
+    return {name: query[name] for name in names if name in query}

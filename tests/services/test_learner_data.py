@@ -189,6 +189,14 @@ def test_while_a_window_is_open_no_file_names_its_questions(
     practised = [row for row in during["practice_answers"] if row["question_id"]]
     assert len(practised) == len(service.pack.questions) - len(asked)  # the rest say all
     assert all(row["key"] and row["correct"] for row in practised)
+    # Nor does any row of a held question say how it went (its mark, rating or card).
+    for name, outcome in (
+        ("review_log", "correct"),
+        ("review_log", "rating"),
+        ("review_cards", "lapses"),
+    ):
+        blank = [row for row in during[name] if not row["question_id"]]
+        assert blank and all(row[outcome] == "" for row in blank), name
     clock.advance(hours=2, seconds=15)
     after = read_zip(data.export(learner=learner.owner))
     assert {row["question_id"] for row in after["review_cards"]} == set(service.pack.questions)

@@ -122,10 +122,21 @@ def _disclosure(attempt: Attempt, exams: dict[str, ClassExam | None], now: datet
     return exam.disclosure(now) if exam is not None else Disclosure.SCORE
 
 
+# What a sealed question's row may still say: when, where from, and nothing of how it went.
+_NEUTRAL = frozenset({"id", "pack_id", "source", "answered_at", "seconds", "seen_at"})
+
+
 def _sealing(columns: Sequence[str], rows: Sequence[Row], sealed: frozenset[str]) -> list[Row]:
-    """The rows with every sealed question id left blank."""
+    """The rows with every sealed question's id left blank, and all it says of the outcome
+    (mark, rating, topic, card state) too: a review log's `correct` would give its mark."""
     at = list(columns).index("question_id")
-    return [(*row[:at], sealed_id(row[at], sealed), *row[at + 1 :]) for row in rows]
+    kept = [name in _NEUTRAL for name in columns]
+    return [
+        row
+        if sealed_id(row[at], sealed) is not None
+        else tuple(value if keep else None for value, keep in zip(row, kept, strict=True))
+        for row in rows
+    ]
 
 
 def _csv(columns: Sequence[str], rows: Any) -> str:

@@ -178,7 +178,12 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
             "learner",
             form={"current": PASSWORD, "new": PASSWORD + "!", "repeated": PASSWORD + "!"},
         ),
-        Case("POST", "/account/delete", "learner", form={"password": PASSWORD}),
+        Case(
+            "POST",
+            "/account/delete",
+            "learner",
+            form={"password": PASSWORD, "archive_classes": "on"},
+        ),
         Case(
             "POST",
             "/practice",
@@ -207,6 +212,13 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
         Case("POST", "/classes/{class_id}/close", "instructor"),
         Case("POST", "/api/v1/classes/join", "learner", json={"code": code}),
         Case("POST", "/api/v1/classes/{class_id}/attempts", "learner"),
+        Case(
+            "POST",
+            "/account/classes/{class_id}/hand-over",
+            "instructor",
+            form={"username": "learner"},
+        ),
+        Case("POST", "/account/classes/{class_id}/archive", "instructor"),
     ]
 
 

@@ -43,8 +43,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(GradquizError)
     async def on_gradquiz_error(request: Request, error: GradquizError) -> Response:
-        if error.status >= 500:
-            # Its message is for the log: a failing generator names its seed, for one.
+        if error.status == 500:
+            # Its message is for the log: a failing generator names its seed, for one. A
+            # deliberate refusal (503, the lab busy) says what it says.
             log.error(
                 "%s on %s %s: %s",
                 type(error).__name__,
@@ -52,7 +53,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 request.url.path,
                 error.message,
             )
-            return error_response(request, error.status, _UNEXPECTED)
+            return error_response(request, 500, _UNEXPECTED, error.headers)
         return error_response(request, error.status, error.message, error.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -50,6 +50,7 @@ class Tally:
     submitted: set[str] = field(default_factory=set)
     attempts: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
+    last: dict[int, str] = field(default_factory=dict)  # each learner's request under way
 
     def timed(self, kind: str, seconds: float, status: int) -> None:
         self.latency.setdefault(kind, []).append(seconds)
@@ -77,7 +78,16 @@ def quick_pack(folder: Path, minutes: int) -> Path:
 async def learner(
     number: int, base: str, tally: Tally, release: float, exam_seconds: float, submits: bool
 ) -> None:
-    """One learner's exam, from start to submit."""
+    """One learner's exam, from start to submit; a request unanswered in 60 s is a failure."""
+    try:
+        await sitting(number, base, tally, release, exam_seconds, submits)
+    except TimeoutError:
+        tally.failures.append(f"no answer in 60 s ({tally.last.get(number, 'start')})")
+
+
+async def sitting(
+    number: int, base: str, tally: Tally, release: float, exam_seconds: float, submits: bool
+) -> None:
     headers = {"X-Forwarded-For": f"10.{number // 65536}.{number // 256 % 256}.{number % 256}"}
     jar = aiohttp.CookieJar(unsafe=True)
     timeout = aiohttp.ClientTimeout(total=60)
@@ -95,12 +105,14 @@ async def learner(
         tally.attempts.add(attempt)
         think = exam_seconds * 0.8 / 15
         for question in range(1, 16):
+            tally.last[number] = f"page {question}"
             began = time.perf_counter()
             async with http.get(f"/attempts/{attempt}/questions/{question}") as reply:
                 await reply.read()
                 tally.timed("page", time.perf_counter() - began, reply.status)
             await asyncio.sleep(random.uniform(0.3, 1.7) * think)
             letter = random.choice("ABC")
+            tally.last[number] = f"save {question}"
             began = time.perf_counter()
             url = f"/api/v1/attempts/{attempt}/answers/{question}"
             async with http.put(url, json={"option": letter, "seq": 1}) as reply:
@@ -109,6 +121,7 @@ async def learner(
                 if reply.status == 200 and body["applied"]:
                     tally.acknowledged[(attempt, question)] = body["option"]
         if submits:
+            tally.last[number] = "submit"
             began = time.perf_counter()
             form = {"confirm": "yes"}
             async with http.post(

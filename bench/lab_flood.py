@@ -2,13 +2,13 @@
 
 The same class (class_run.py's learners: start, read each question, save an answer with
 think time, submit) sits twice against a fresh `gradquiz serve` with the README's defaults
-(SQLite, one worker per core): once alone, once while a flooding client keeps `--flood`
-lab requests in flight, each the most expensive the lab allows and each with new numbers,
-so that no cache answers it: flow pages of 2**20 weights, expressions of 60 parts and of
-20 levels of nesting, 'your turn' on them, gradient checks. The flooding client is a process
-of its own, so that reading its pages does not delay the loop that times the saves. It
-prints save p99 in both runs and their ratio (the target is within 2x), and what the flood
-got.
+(SQLite, one worker per core, the variant pool filled ahead): once alone, once while a
+flooding client keeps `--flood` lab requests in flight, each the most expensive the lab
+allows and each with new numbers, so that no cache answers it: flow pages of 2**20 weights,
+expressions of 60 parts and of 20 levels of nesting, 'your turn' on them, gradient checks.
+The flooding client is a process of its own, so that reading its pages does not delay the
+loop that times the saves. It prints save p99 in both runs and their ratio (the target is
+within 2x), and what the flood got.
 
     .venv/bin/python bench/lab_flood.py --learners 500 --minutes 1 --flood 8
 """
@@ -34,7 +34,14 @@ import aiohttp
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from class_run import Tally, cpu_seconds, percentile, quick_pack, run_class  # noqa: E402
+from class_run import (  # noqa: E402
+    Tally,
+    cpu_seconds,
+    fill_pool,
+    percentile,
+    quick_pack,
+    run_class,
+)
 from http_load import free_port, wait_for  # noqa: E402
 
 SIXTY_PARTS = "-x*y" + "+x*y" * 13 + "+w*b"  # exactly 60 parts, the most the lab takes
@@ -124,6 +131,7 @@ def run(learners: int, minutes: int, connections: int) -> tuple[Tally, Flood, li
             "GRADQUIZ_PACK_DIR": str(quick_pack(folder, minutes)),
             "GRADQUIZ_LOG_LEVEL": "warning",
         }
+        fill_pool(env)  # as before any real class: no fill competes with either sitting
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gradquiz", "serve", "--port", str(port)], env=env

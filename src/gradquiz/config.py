@@ -103,7 +103,7 @@ class Settings(BaseSettings):
         description="Request bodies larger than this are refused before they are read.",
     )
     variant_pool_size: int = Field(
-        default=500,
+        default=1000,
         ge=0,
         le=100_000,
         description=(

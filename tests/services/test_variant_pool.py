@@ -15,6 +15,7 @@ from gradquiz.services import variant_pool
 from gradquiz.services.exam import ExamService
 from gradquiz.services.variant_pool import BATCH, VariantPool
 from gradquiz.storage.database import Database
+from gradquiz.storage.variant_pool import filling_alone
 from tests.conftest import FrozenClock
 
 
@@ -207,3 +208,34 @@ def test_a_seed_whose_draws_all_fail_is_skipped_not_the_whole_fill(
     monkeypatch.setattr(variant_pool, "draw_variant", sometimes)
     pool.fill()
     assert pool.counts() == dict.fromkeys(pool.generators, 4)
+
+
+def test_one_fill_runs_at_a_time_and_another_process_filling_adds_nothing(
+    database: Database, pack: Pack
+) -> None:
+    pool = VariantPool(database, size=3)
+    pool.serve(pack.questions.values())
+    with filling_alone(database) as alone:  # as another server's fill would hold it
+        assert alone
+        assert pool.fill() == 0
+        assert pool.counts() == {}
+        with filling_alone(database) as also:
+            assert not also
+    assert pool.fill() == 3 * len(pool.generators)
+
+
+def test_a_class_starting_keeps_the_cores_until_the_pool_runs_low(
+    database: Database, pack: Pack
+) -> None:
+    pool = VariantPool(database, size=8)
+    pool.serve(pack.questions.values())
+    assert pool.wants_filling()  # empty
+    pool.fill()
+    assert not pool.wants_filling()
+    name = pool.generators[0]
+    assert len(pool.take(name, 5)) == 5  # 3 of 8 left: under half, not under a quarter
+    assert not pool.wants_filling()  # takes are still under way
+    pool.taken_at -= variant_pool.QUIET_SECONDS
+    assert pool.wants_filling()  # quiet since
+    assert len(pool.take(name, 2)) == 2  # 1 of 8 left: under a quarter
+    assert pool.wants_filling()

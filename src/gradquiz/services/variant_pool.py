@@ -48,7 +48,9 @@ BATCH = 64
 # the fill kept, as other processes do.
 REMEMBERED = 64
 # Variants added in one transaction while filling; the count is read again before each.
-FILL_CHUNK = 50
+# The fill runs at low priority: a small chunk holds SQLite's write lock, in front of
+# learners' saves, for a few milliseconds even when the fill is descheduled holding it.
+FILL_CHUNK = 10
 # How often a server looks at the pool when no reserve has asked meanwhile.
 POLL_SECONDS = 20
 # After the pool had none for a start, starts draw their own for this long before asking it
@@ -56,6 +58,9 @@ POLL_SECONDS = 20
 DRY_PAUSE_SECONDS = 1.0
 # After a fill failed, the next is started this much later, not as soon as a start finds none.
 FAILED_FILL_PAUSE_SECONDS = 300
+# A generator below half of the pool's size is refilled once no variant has been taken for
+# this long, so a class starting together keeps the cores; below a quarter, at once.
+QUIET_SECONDS = 30
 
 
 @dataclass
@@ -72,6 +77,7 @@ class VariantPool:
     dry: threading.Event = field(default_factory=threading.Event)  # a take found none
     _reserves: dict[str, "PooledReserve"] = field(default_factory=dict)
     _questions: dict[str, list[Question]] = field(default_factory=dict)
+    taken_at: float = -math.inf  # time.monotonic() of the last take in this process
 
     def reserve(self, generator: str) -> VariantReserve | None:
         """This process's reserve for the generator called `generator` (None with size 0)."""
@@ -103,6 +109,7 @@ class VariantPool:
     def take(self, generator: str, count: int) -> list[tuple[int, Variant]]:
         """Up to `count` ready variants of the generator, taken so no one else gets them;
         `kept` is told their version digests."""
+        self.taken_at = time.monotonic()
         with self.database.writing() as connection:
             taken = store.take_pooled(
                 session=connection, drawer=self.drawer(generator), count=count
@@ -116,10 +123,18 @@ class VariantPool:
         with self.database.reading() as connection:
             return store.pooled_counts(session=connection, drawers=drawers)
 
-    def short(self) -> list[str]:
-        """The generators served with fewer than half of `size` ready."""
+    def short(self, share: float = 0.5) -> list[str]:
+        """The generators served with fewer than `share` of `size` ready."""
         counts = self.counts()
-        return [name for name in self.generators if counts.get(name, 0) < self.size / 2]
+        return [name for name in self.generators if counts.get(name, 0) < self.size * share]
+
+    def wants_filling(self) -> bool:
+        """Whether to fill now: a generator has fewer than a quarter of `size` ready, or
+        fewer than half and this process has taken none for QUIET_SECONDS."""
+        counts = self.counts()
+        least = min((counts.get(name, 0) for name in self.generators), default=self.size)
+        quiet = time.monotonic() - self.taken_at >= QUIET_SECONDS
+        return least < self.size / 4 or (least < self.size / 2 and quiet)
 
     def top_up(self) -> None:
         """Take more for every reserve of this process that has handed out half its own."""
@@ -133,9 +148,13 @@ class VariantPool:
 
     def fill(self, *, stopping: Callable[[], bool] = lambda: False) -> int:
         """Draw variants for new secret seeds until each generator served has `size` ready,
-        keeping their question versions; return how many were added. A chunk at a time for
-        each generator in turn, so a new install soon has some of every one; several
-        fillers at once overshoot by at most a chunk each."""
+        keeping their question versions; return how many were added (0 at once while
+        another process fills). A chunk at a time for each generator in turn, so a new
+        install soon has some of every one."""
+        with store.filling_alone(self.database) as alone:
+            return self._fill(stopping) if alone else 0
+
+    def _fill(self, stopping: Callable[[], bool]) -> int:
         with self.database.writing() as connection:
             for name in self.generators:
                 store.forget_stale(session=connection, drawer=self.drawer(name))
@@ -222,8 +241,8 @@ def fill_in_background(
     pool: VariantPool, stop: threading.Event, environment: dict[str, str]
 ) -> None:
     """Until `stop`: keep this process's reserves topped up whenever one asks, and every
-    POLL_SECONDS start `gradquiz variants fill` if a generator runs short (the generators
-    and sympy then never load into a server process)."""
+    POLL_SECONDS start `gradquiz variants fill` if the pool wants filling (the generators
+    and sympy then never load into a server process; one fill runs at a time)."""
     filler: subprocess.Popen[bytes] | None = None
     looked = paused_until = -math.inf
     while not stop.is_set():
@@ -239,7 +258,7 @@ def fill_in_background(
             if filler is None and due and time.monotonic() >= paused_until:
                 looked = time.monotonic()
                 pool.dry.clear()
-                if pool.short():
+                if pool.wants_filling():
                     command = [sys.executable, "-m", "gradquiz", "variants", "fill"]
                     # Its one line of figures is for a person at a terminal; errors show.
                     filler = subprocess.Popen(

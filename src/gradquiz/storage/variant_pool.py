@@ -4,19 +4,30 @@ A generator is named with the fingerprint of its code: rows drawn by other code 
 since) are never counted or taken, and the fill deletes them.
 """
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from gradquiz.storage.database import Executor
+from gradquiz.storage.database import Database, Executor
 from gradquiz.storage.models import PooledVariantRow
 from gradquiz.storage.upserts import dialect_of
+
+try:
+    import fcntl
+except ImportError:  # Windows: fills may overlap, each only slower
+    fcntl = None  # type: ignore[assignment]
 
 # A variant drawn ahead: its seed, its record, and the version digests of what it shows.
 Pooled = tuple[int, dict[str, Any], list[str]]
 # A generator's name and the fingerprint of its code.
 Drawer = tuple[str, str]
+# The advisory lock one fill at a time holds on PostgreSQL, per schema: ("fill" in ASCII,
+# the schema's hash).
+FILL_LOCK = int.from_bytes(b"fill", "big") >> 1
 
 
 def add_pooled(*, session: Executor, drawer: Drawer, drawn: Iterable[Pooled]) -> None:
@@ -81,3 +92,38 @@ def take_pooled(*, session: Executor, drawer: Drawer, count: int) -> list[Pooled
         .returning(PooledVariantRow.seed, PooledVariantRow.body, PooledVariantRow.digests)
     )
     return [(seed, dict(body), digests.split()) for seed, body, digests in taken]
+
+
+@contextmanager
+def filling_alone(database: Database) -> Iterator[bool]:
+    """Whether this process is the only one filling the pool now; held until the block ends.
+
+    Every server process may find the pool short at once: the others' fills would only race
+    this one for the same rows and the cores a class needs. A lock file beside SQLite's
+    database (flock, let go if the process dies), a session-level advisory lock on PostgreSQL.
+    """
+    if database.is_sqlite:
+        name = database.url.database
+        if fcntl is None or not name or name == ":memory:" or name.startswith("file:"):
+            yield True
+            return
+        path = Path(name).expanduser().with_name(Path(name).name + ".fill-lock")
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(descriptor)  # closing lets go of the lock
+        return
+    key = (FILL_LOCK, func.hashtext(func.current_schema()))
+    with database.reading() as connection:
+        alone = bool(connection.execute(select(func.pg_try_advisory_lock(*key))).scalar())
+        try:
+            yield alone
+        finally:
+            if alone:
+                connection.execute(select(func.pg_advisory_unlock(*key)))

@@ -144,7 +144,8 @@ def main() -> None:
                 args.lighthouse, f"http://127.0.0.1:{port}{path}", token, folder / "report.json"
             )
             cells = [f"{figures[c]:.2f}" for c in CATEGORIES]
-            cells += [f"{figures['CLS']:.3f}", f"{figures['FCP ms']:.0f}", f"{figures['LCP ms']:.0f}"]
+            cells.append(f"{figures['CLS']:.3f}")
+            cells += [f"{figures[timing]:.0f}" for timing in ("FCP ms", "LCP ms")]
             print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
     finally:
         server.terminate()

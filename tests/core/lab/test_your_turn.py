@@ -99,7 +99,7 @@ def test_at_a_max_tie_any_split_is_right_and_an_even_split_is_not_a_mistake() ->
         assert verdicts["x"].correct and verdicts["y"].correct, (x, y)
     assert not verdicts_for(graph, x=3.0)["x"].correct  # a wrong sign is never right
     (notice,) = kink_notices(graph)
-    assert "tie" in notice and "torch.maximum splits it" in notice
+    assert "x and y are both the largest (2)" in notice and "torch.maximum splits it" in notice
     away = prepared("max-gate")  # x = 4 > y = 2: no tie, and no notice
     assert kink_notices(away) == () and "only at a tie" in (verdicts_for(away, x=-1.5)["x"].message)
 

@@ -165,9 +165,11 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
                 "slope from 0 to 1 is as valid."
             )
         else:
-            names = ", ".join(dict.fromkeys(tied))
+            names = list(dict.fromkeys(tied))
+            both = "both" if len(names) == 2 else "all"
+            listed = ", ".join(names[:-1]) + " and " + names[-1]
             notices.append(
-                f"{node.key} = max({', '.join(node.inputs)}) is a tie: {names} are all the "
+                f"{node.key} = max({', '.join(node.inputs)}) is a tie: {listed} are {both} the "
                 f"largest ({node.value:.4g}). The lab gives the whole gradient to the first "
                 f"({tied[0]}), as an argmax does; torch.maximum splits it evenly; any split "
                 "is as valid."

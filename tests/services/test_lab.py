@@ -110,7 +110,7 @@ def test_refusals_name_the_field_a_form_shows_them_beside() -> None:
         (lambda: open_graph("neuron", {"w": "big"}), "w"),
         (lambda: open_graph("expression", {"f": "x*"}), "f"),
         (lambda: open_graph("neuron", {"step": "99"}), "step"),
-        (lambda: your_turn("fan-out", {"grad-q": "1e9"}), "grad-q"),
+        (lambda: your_turn("fan-out", {"grad-q": "1e999"}), "grad-q"),
         (lambda: gradient_flow({"depth": "0"}), "depth"),
         (lambda: gradient_flow({"depth": "50", "width": "256"}), "width"),
         (lambda: gradient_flow({"init": "zeros"}), "init"),
@@ -126,3 +126,37 @@ def test_a_refused_graphs_form_has_the_fields_its_page_would() -> None:
     assert form_inputs("neuron", {}) == ("w", "x", "b", "y")
     assert form_inputs("expression", {"f": "w*x + 2"}) == ("x", "w")
     assert form_inputs("expression", {"f": "x*(", "y": "1", "q": "2"}) == ("y",)
+
+
+@pytest.mark.parametrize("z1", ["354", "355", "709"])
+def test_softmax_takes_large_logits(z1: str) -> None:
+    # Issue 28: z1 = 355 was refused, "a value too large": −e₁/S² overflowed in S².
+    page = open_graph("softmax", {"z1": z1, "z2": "0", "z3": "0"})
+    local = next(e.local for e in page.graph.edges if e.source == "S" and e.target == "p1")
+    assert local == pytest.approx(-1 / page.graph.by_key["S"].value, rel=1e-12)
+    assert page.graph.gradients["z1"] == pytest.approx(0, abs=1e-12)
+
+
+def test_a_gradient_of_any_size_can_be_answered() -> None:
+    # Issue 28: 4,000,000 was refused, "too large: numbers up to 1e+06".
+    _, verdicts = your_turn("expression", {"f": "x**4", "x": "100", "grad-x": "4000000"})
+    assert verdicts is not None and {v.node: v.correct for v in verdicts}["x"]
+
+
+def test_the_kink_is_named_on_the_graph_and_your_turn_pages() -> None:
+    at_zero = {"f": "relu(x)*y", "x": "0", "y": "2"}
+    page = open_graph("expression", at_zero)
+    assert page.near_kink and len(page.kinks) == 1
+    turn, _ = your_turn("expression", at_zero)
+    assert turn.kinks == page.kinks
+    across = open_graph("expression", {"f": "relu(1000*x)", "x": "0.000001"})
+    assert across.near_kink and across.kinks == ()  # the step crosses it; x is not on it
+    assert not open_graph("expression", {"f": "relu(x)*y", "x": "1"}).near_kink
+
+
+def test_an_exact_gradient_of_0_gives_absolute_errors_not_100_percent() -> None:
+    # Issue 28: at y = a every error read 1.00 (and the exact value was sympy's -8e-146).
+    page = gradient_check({"w": "0.5", "x": "2", "b": "-1", "y": "0.5"})
+    assert page.exact == 0 and page.absolute
+    assert all(row.centred < 1e-6 for row in page.rows), page.rows
+    assert gradient_check({}).absolute is False

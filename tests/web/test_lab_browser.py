@@ -31,6 +31,11 @@ LAB_PAGES = [
     "/lab/flow?depth=50&width=256",
     "/lab/neuron/your-turn?grad-L=zz&grad-a=0.2",
     "/lab/gradient-check?w=1e7",
+    "/lab/expression?f=x*y%24z",
+    "/lab/expression/your-turn?f=relu(x)*y&x=0&y=2&grad-x=2",
+    "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-x=-1.5&grad-y=-1.5",
+    "/lab/expression?f=1/x&x=0.000001",
+    "/lab/gradient-check?w=0.5&x=2&b=-1&y=0.5",
 ]
 
 
@@ -104,3 +109,59 @@ def test_lab_pages_fit_a_phone(browser: Browser, live_server: str, width: int) -
             wide.append(url)
     context.close()
     assert wide == []
+
+
+# Each lab form, a value it refuses, and the field the refusal is about (issue 29).
+REFUSED_FORMS = [
+    ("/lab/neuron", "#value-w", "big", "Set values", "not a number"),
+    ("/lab", "#expression-f", "x*y$z", "Draw the graph", "Column 4"),
+    ("/lab/neuron/your-turn", "#grad-L", "zz", "Check my gradients", "not a number"),
+    ("/lab/flow", "#flow-width", "256", "Draw", "1,048,576"),
+    ("/lab/gradient-check", "#value-w", "1e7", "Set values", "too large"),
+]
+
+
+@pytest.mark.parametrize(("url", "field", "typed", "button", "words"), REFUSED_FORMS)
+def test_a_refused_form_comes_back_with_the_error_beside_its_field_without_javascript(
+    browser: Browser, live_server: str, url: str, field: str, typed: str, button: str, words: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(live_server + url)
+    if url == "/lab/flow":
+        plain.fill("#flow-depth", "50")
+    plain.fill(field, typed)
+    with plain.expect_navigation() as navigation:
+        plain.get_by_role("button", name=button).click()
+    response = navigation.value
+    assert response is not None and response.status == 422
+    box = plain.locator(field)
+    expect(box).to_have_value(typed)  # the input kept as typed
+    expect(box).to_have_attribute("aria-invalid", "true")
+    described = box.get_attribute("aria-describedby") or ""
+    expect(plain.locator(f"#{described}")).to_contain_text(words)
+    expect(plain.locator(f"#{described}")).to_be_visible()
+    expect(plain.get_by_role("alert")).to_contain_text(words)  # announced
+    assert plain.get_by_role("link", name=re.compile("Back to")).count() == 0
+    if typed == "x*y$z":
+        expect(plain.locator(f"#{described} mark")).to_have_text("$")
+    context.close()
+
+
+def test_a_graph_wider_than_its_box_shows_a_scroll_hint(browser: Browser, live_server: str) -> None:
+    # Issue 29: graphs were clipped at 1280 px with no sign that they scroll.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    wide = context.new_page()
+    wide.goto(live_server + "/lab/tanh-chain")
+    hint = wide.locator("#graph-scroll-hint")
+    expect(hint).to_be_visible()
+    box = wide.get_by_role("region", name=re.compile("the graph"))
+    expect(box).to_have_attribute("aria-describedby", "graph-scroll-hint")
+    wide.goto(live_server + "/lab/fan-out")
+    expect(wide.locator("#graph-scroll-hint")).to_be_hidden()
+    context.close()
+    phone = browser.new_context(viewport={"width": 320, "height": 740}, is_mobile=True)
+    narrow = phone.new_page()
+    narrow.goto(live_server + "/lab/fan-out")  # fits at 1280, not at 320: lab.js says so
+    expect(narrow.locator("#graph-scroll-hint")).to_be_visible()
+    phone.close()

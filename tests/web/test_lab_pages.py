@@ -5,7 +5,7 @@ import re
 import time
 from collections.abc import Iterator
 from html import unescape
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -164,3 +164,100 @@ def test_bad_answers_and_settings_are_refused(lab_client: TestClient) -> None:
         status, html, _ = _timed_get(lab_client, url)
         assert status == 422 and "Invalid input" in html, url
     assert lab_client.get("/lab/no-such-graph").status_code == 404
+
+
+def test_your_turn_at_a_kink_shows_the_convention_and_takes_any_slope(
+    lab_client: TestClient,
+) -> None:
+    # Issue 28: at relu(0) the page said "The ReLU's input is negative here"; at a tie an
+    # even split was "A max gate does not share the gradient out".
+    relu = lab_client.get("/lab/expression/your-turn?f=relu(x)*y&x=0&y=2&grad-x=2&grad-t1=2")
+    text = text_of(relu.text)
+    assert relu.status_code == 200 and 'id="kink-conventions"' in relu.text
+    assert "At a kink the derivative is a convention" in text and "§6.3" in text
+    assert "negative here" not in text and "2 of 4 right." in text
+    tie = text_of(
+        lab_client.get("/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-x=-1.5&grad-y=-1.5").text
+    )
+    assert "torch.maximum splits it evenly" in tie and "2 of 5 right." in tie
+    assert "does not share" not in tie and "not the largest" not in tie
+    plain = lab_client.get("/lab/max-gate/your-turn?x=4&y=2&z=-3")
+    assert 'id="kink-conventions"' not in plain.text
+
+
+def test_a_wrong_answer_says_not_right_once(lab_client: TestClient) -> None:
+    text = text_of(lab_client.get("/lab/neuron/your-turn?grad-w=123").text)
+    assert "Not right." in text and "Not right. Not right." not in text
+
+
+def test_answers_of_any_size_and_signs_of_small_gradients(lab_client: TestClient) -> None:
+    big = text_of(lab_client.get("/lab/expression/your-turn?f=x**4&x=100&grad-x=4000000").text)
+    assert "1 of 2 right." in big
+    # Issue 28: +0.00025 was "Right" for -0.00025.
+    small = lab_client.get("/lab/neuron/your-turn?w=0.5&x=2&b=-1&y=0.502&grad-x=0.00025")
+    assert "0 of 10 right." in text_of(small.text) and "sign is flipped" in small.text
+
+
+def test_softmax_draws_large_logits(lab_client: TestClient) -> None:
+    assert lab_client.get("/lab/softmax?z1=355&z2=0&z3=0").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ({"f": "log(x)", "x": "0.000005"}, "leaves the function's domain, so the step is 1e-09"),
+        ({"f": "x**1.5", "x": "0"}, "the difference is one-sided"),
+        ({"f": "1/x", "x": "0.000001"}, "curves too sharply over h = 1e-05"),
+        ({"f": "relu(1000*x)", "x": "0.000001"}, "averages two slopes across the kink"),
+    ],
+)
+def test_the_check_table_says_why_a_difference_is_taken_another_way_or_disagrees(
+    lab_client: TestClient, query: dict[str, str], words: str
+) -> None:
+    page = lab_client.get("/lab/expression?" + urlencode(query))
+    assert page.status_code == 200, text_of(page.text)[:300]
+    notes = page.text.split('id="check-notes"', 1)[1].split("</ul>", 1)[0]
+    assert words in text_of(notes)
+    assert ('id="kink-notice"' in page.text) == ("relu" in query["f"])
+
+
+def test_the_gradient_check_page_shows_absolute_errors_at_an_exact_0(
+    lab_client: TestClient,
+) -> None:
+    page = lab_client.get("/lab/gradient-check?w=0.5&x=2&b=-1&y=0.5")
+    text = text_of(page.text)
+    assert "Absolute error of ∂L/∂w" in text and "absolute error (log scale)" in text
+    cells = re.findall(r"<td>([^<]*)</td>", page.text.split("Absolute error of", 1)[1])
+    assert cells and "1.00e+00" not in cells[:24]
+    usual = text_of(lab_client.get("/lab/gradient-check").text)
+    assert "Relative error of ∂L/∂w" in usual and "looks only to the right of v" in usual
+
+
+def test_a_refused_expression_marks_the_column(lab_client: TestClient) -> None:
+    page = lab_client.get("/lab/expression?" + urlencode({"f": "x*y$z"}))
+    assert page.status_code == 422
+    field = re.search(r'<input id="expression-f"[^>]*>', page.text)
+    assert field and 'value="x*y$z"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
+    error = page.text.split('id="error-expression-f">', 1)[1].split("</p>", 1)[0]
+    assert "Column 4:" in error and '<code class="error-at">x*y<mark>$</mark>z</code>' in error
+    end = lab_client.get("/lab/expression?" + urlencode({"f": "x*"}))
+    assert "x*<mark>&nbsp;</mark></code>" in end.text
+
+
+@pytest.mark.parametrize(("url", "wide"), [("/lab/softmax", True), ("/lab/fan-out", False),
+                                           ("/lab/tanh-chain/your-turn", True)])  # fmt: skip
+def test_a_graph_wider_than_its_box_says_so(lab_client: TestClient, url: str, wide: bool) -> None:
+    page = lab_client.get(url)
+    hint = re.search(r'<p class="hint scroll-hint" id="graph-scroll-hint"( hidden)?>', page.text)
+    assert hint is not None and (hint.group(1) is None) == wide
+    box = re.search(r'<div class="graph-box"[^>]*>', page.text)
+    assert box and ('aria-describedby="graph-scroll-hint"' in box.group(0)) == wide
+
+
+def test_the_expression_rules_are_stated_where_an_expression_is_typed(
+    lab_client: TestClient,
+) -> None:
+    help_text = text_of(lab_client.get("/lab").text.split('id="expression-help">', 1)[1])
+    assert "max (of two to 6)" in help_text and "write 1*x" in help_text
+    bare = lab_client.get("/lab/expression?f=x")
+    assert bare.status_code == 422 and "f = x has no operation in it" in text_of(bare.text)

@@ -5,6 +5,7 @@ Stateless: everything a page needs comes from its query string, so every view ha
 graph and numpy only when a gradient-flow page is asked for, so neither slows start-up.
 """
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -25,7 +26,7 @@ from gradquiz.core.lab.prepared import (
     EXPRESSION_EXAMPLE,
     PreparedGraph,
 )
-from gradquiz.core.lab.your_turn import Verdict, check_answers
+from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_notices
 from gradquiz.core.questions import LabLink
 from gradquiz.errors import InvalidInput, NotFound
 
@@ -35,6 +36,9 @@ if TYPE_CHECKING:  # numpy is imported by the flow pages only
 
 EXPRESSION = "expression"
 ANSWER_PREFIX = "grad-"
+# A gradient typed in "your turn" may be as large as the graph's own (x**4 at x = 100 has
+# ∂f/∂x = 4·10⁶): any finite number is an answer, right or wrong.
+ANY_SIZE = sys.float_info.max
 
 
 def lab_url(graph: str, *, step: int | None = None, **values: float | str) -> str:
@@ -93,7 +97,8 @@ class GraphPage:
     values: dict[str, float]
     graph: Graph
     checks: "tuple[GradientCheck, ...]"
-    near_kink: bool
+    near_kink: bool  # a ReLU or max gate at or near its kink, or a check's step across one
+    kinks: tuple[str, ...]  # a notice for each node exactly on its kink (the conventions)
     step: int  # 0: forward only; len(graph.steps): every gradient shown
 
     @property
@@ -153,6 +158,7 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
     graph = build_graph(program, values)
     values = {name: values[name] for name in graph.inputs}
     step = _step(query, len(graph.steps))
+    checks = check_gradients(program, graph)
     return GraphPage(
         slug=slug,
         title=title,
@@ -161,8 +167,9 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
         expression=expression,
         values=values,
         graph=graph,
-        checks=check_gradients(program, graph),
-        near_kink=near_kink(graph),
+        checks=checks,
+        near_kink=near_kink(graph) or any(check.reason == "kink" for check in checks),
+        kinks=kink_notices(graph),
         step=step,
     )
 
@@ -202,7 +209,7 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
     if not any(text.strip() for text in fields.values()):
         return page, None
     answers = {
-        key: read_number(text, f"Your gradient for {key}", field=ANSWER_PREFIX + key)
+        key: read_number(text, f"Your gradient for {key}", ANY_SIZE, field=ANSWER_PREFIX + key)
         if text.strip()
         else None
         for key, text in fields.items()
@@ -311,6 +318,11 @@ class StepCheckPage:
     rows: tuple["StepError", ...]
     kink_point: float
     kink_rows: tuple["StepError", ...]
+
+    @property
+    def absolute(self) -> bool:
+        """Whether the exact gradient is 0, so that the errors are absolute, not relative."""
+        return self.exact == 0
 
 
 def gradient_check(query: Mapping[str, str]) -> StepCheckPage:

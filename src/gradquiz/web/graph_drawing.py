@@ -5,6 +5,7 @@ its gradient; each edge shows its local derivative. The step being shown is high
 the node receiving its gradient, the edges it reads and the consumers upstream of it.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
@@ -84,6 +85,17 @@ def layout(graph: Graph) -> dict[str, Placed]:
         )
         for key, p in positions.items()
     }
+
+
+# The graph box's inner width on a wide screen (the page's 62rem less its padding): a graph
+# drawn wider than this is clipped at every screen width, and says so without JavaScript.
+BOX_INNER_WIDTH = 880
+
+
+def drawn_width(svg: str) -> int:
+    """The width in CSS pixels a graph from `draw_graph` is drawn at."""
+    match = re.search(r'<svg class="lab-graph"[^>]* width="(\d+)"', svg)
+    return int(match.group(1)) if match else 0
 
 
 def draw_graph(

@@ -17,6 +17,7 @@ class LabForm:
     texts: Mapping[str, str]
     errors: Mapping[str, str] = field(default_factory=dict)
     error: str | None = None  # a refusal that no single field on the form is to blame for
+    columns: Mapping[str, int] = field(default_factory=dict)  # 1-based, in a field's text
 
     @classmethod
     def refusing(
@@ -25,7 +26,9 @@ class LabForm:
         """The form again with `refusal` beside its field, or above the form."""
         name = getattr(refusal, "field", None)
         if name is not None and name in set(shown):
-            return cls(texts, {name: refusal.message})
+            column = getattr(refusal, "column", None)
+            columns = {name: column} if isinstance(column, int) and column > 0 else {}
+            return cls(texts, {name: refusal.message}, columns=columns)
         return cls(texts, error=refusal.message)
 
     @property
@@ -36,6 +39,16 @@ class LabForm:
     def text(self, name: str) -> str:
         """A field's text as typed (empty if it was not sent)."""
         return self.texts.get(name, "")
+
+    def marked(self, name: str) -> tuple[str, str, str] | None:
+        """A field's text split around the character its refusal points at (the column),
+        which is "" past the end; None when the refusal names no column."""
+        column = self.columns.get(name)
+        if column is None:
+            return None
+        text = self.text(name)
+        at = min(column, len(text) + 1) - 1
+        return text[:at], text[at : at + 1], text[at + 1 :]
 
 
 def texts_of(query: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """The backprop lab's pages: every view is a GET with its state in the query string, so
-stepping, checking and sharing work without JavaScript (static/lab.js only adds keys).
+stepping, checking and sharing work without JavaScript (static/lab.js only adds keys and
+a graph's scroll hint at the screen's own width).
 
 Each page's work (lab_views.py) runs where the app's LabWork puts it, by default in a
 process of its own at a lower priority; the page is rendered here, in the worker's threads.
@@ -12,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from gradquiz.core.lab.expressions import FUNCTIONS, MAX_LENGTH, VARIABLES
+from gradquiz.core.lab.expressions import FUNCTIONS, MAX_ARGUMENTS, MAX_LENGTH, VARIABLES
 from gradquiz.core.lab.prepared import EXPRESSION_EXAMPLE, PREPARED
 from gradquiz.services import lab
 from gradquiz.web import lab_views
@@ -43,6 +44,7 @@ def lab_index(request: Request) -> HTMLResponse:
         example=EXPRESSION_EXAMPLE,
         variables=VARIABLES,
         functions=FUNCTIONS,
+        max_arguments=MAX_ARGUMENTS,
         **_common(request),
     )
 

@@ -16,7 +16,7 @@ from gradquiz.core.lab.prepared import EXPRESSION_EXAMPLE
 from gradquiz.errors import InvalidInput
 from gradquiz.services import lab
 from gradquiz.web.charts import Series
-from gradquiz.web.graph_drawing import draw_graph
+from gradquiz.web.graph_drawing import BOX_INNER_WIDTH, draw_graph, drawn_width
 from gradquiz.web.lab_forms import LabForm, texts_of
 from gradquiz.web.log_chart import log_chart
 
@@ -62,6 +62,8 @@ def graph_view(slug: str, query: Query) -> LabView:
             "form": LabForm(texts),
             "action": f"/lab/{page.slug}",
             "value_names": tuple(page.values),
+            "graph_width": drawn_width(svg),
+            "box_width": BOX_INNER_WIDTH,
         },
     )
 
@@ -97,6 +99,8 @@ def your_turn_view(slug: str, query: Query) -> LabView:
             "right": sum(1 for v in verdicts or () if v.correct),
             "form": LabForm.refusing(answers, refusal, answers) if refusal else LabForm(answers),
             "answer_prefix": lab.ANSWER_PREFIX,
+            "graph_width": drawn_width(svg),
+            "box_width": BOX_INNER_WIDTH,
         },
         422 if refusal else 200,
     )
@@ -176,14 +180,15 @@ def gradient_check_view(query: Query) -> LabView:
 def _step_chart(values: tuple[tuple[str, float], ...]) -> str:
     page = lab.gradient_check({name: repr(value) for name, value in values})
     steps = [row.step for row in page.rows]
+    kind = "absolute" if page.absolute else "relative"  # an exact 0 has no relative error
     return log_chart(
         [
             Series("one-sided (f(w+h) − f(w)) / h", steps, [row.one_sided for row in page.rows]),
             Series("centred (f(w+h) − f(w−h)) / 2h", steps, [row.centred for row in page.rows]),
         ],
-        title="Relative error of ∂L/∂w by finite differences against the step h",
+        title=f"{kind.capitalize()} error of ∂L/∂w by finite differences against the step h",
         x_label="step h (log scale)",
-        y_label="relative error (log scale)",
+        y_label=f"{kind} error (log scale)",
         log_x=True,
     )
 

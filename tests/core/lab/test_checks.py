@@ -5,13 +5,14 @@ with nesting."""
 import math
 import time
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from gradquiz.core.lab.checks import check_gradients, near_kink
+from gradquiz.core.lab.checks import GradientCheck, check_gradients, near_kink
 from gradquiz.core.lab.expressions import VARIABLES, parse_expression
 from gradquiz.core.lab.forward_mode import exact_gradients
-from gradquiz.core.lab.graphs import build_graph
+from gradquiz.core.lab.graphs import build_graph, parse_program
 from gradquiz.errors import InvalidInput
 from tests.core.lab.independent import agree, finite_difference, sympy_gradients
 
@@ -91,11 +92,54 @@ def test_the_exact_check_costs_one_step_a_part_however_deep_the_nesting() -> Non
         assert agree(check.exact, check.backprop, 1e-12) and agree(check.exact, check.centred, 1e-5)
 
 
-def test_a_centred_difference_that_leaves_the_domain_is_nan_not_a_refusal() -> None:
-    program = (("f", parse_expression("log(x)")),)
-    graph = build_graph(program, {"x": 1e-6})  # x − h is negative: log has no value there
-    (check,) = check_gradients(program, graph)
-    assert math.isnan(check.centred) and check.exact == check.backprop == 1e6
+def _checked(text: str, **values: float) -> GradientCheck:
+    program = (("f", parse_expression(text)),)
+    (check,) = check_gradients(program, build_graph(program, values))
+    return check
+
+
+def test_near_a_domain_edge_the_difference_takes_a_smaller_step_not_a_nan() -> None:
+    # Issue 28: log(x) at x = 5e-6 was refused ("log of -5e-06"), then a NaN.
+    for x in (1e-6, 5e-6, 1e-9, 1e-12):
+        check = _checked("log(x)", x=x)
+        assert check.exact == check.backprop == pytest.approx(1 / x)
+        assert check.method == "centred" and check.step < x and check.agrees, check
+        assert check.note is not None and "leaves the function's domain" in check.note
+
+
+def test_at_a_domain_edge_the_difference_is_one_sided() -> None:
+    check = _checked("x**1.5", x=0.0)  # x − h < 0 has no real power 1.5, at any h
+    assert check.exact == 0 and check.method == "forward"
+    assert check.centred == pytest.approx(check.step**0.5)  # ((h)^1.5 − 0) / h
+    assert check.note is not None and "one-sided" in check.note
+    below = _checked("(0 - x)**1.5", x=0.0)  # only x − h is in the domain
+    assert below.method == "backward" and below.centred == pytest.approx(-(below.step**0.5))
+
+
+def test_a_disagreement_says_why_a_kink_or_the_curvature() -> None:
+    # Issue 28: 1/x at 1e-6 (error 1.01) and relu(1000*x) at 1e-6 (error 0.45) said nothing.
+    pole = _checked("1/x", x=1e-6)
+    assert not pole.agrees and pole.reason == "curvature"
+    assert pole.note is not None and "curves too sharply" in pole.note and "1e-10" in pole.note
+    kink = _checked("relu(1000*x)", x=1e-6)
+    assert kink.relative_error == pytest.approx(0.45) and kink.reason == "kink"
+    assert kink.note is not None and "kink" in kink.note
+    smooth = _checked("x*x + sigmoid(x)", x=1.5)
+    assert smooth.agrees and smooth.note is None and smooth.reason is None
+
+
+def test_rounding_residue_is_an_exact_0_and_its_error_is_absolute() -> None:
+    # z = 0.1·10 − 1 is 0 in float64 but 5.55e-17 for the floats' exact values.
+    program = parse_program(
+        [("z", "w*x + b"), ("a", "sigmoid(z)"), ("L", "0.5*(y - a)**2")], ["w", "x", "b", "y"]
+    )
+    values = {"w": 0.1, "x": 10.0, "b": -1.0, "y": 0.5}
+    graph = build_graph(program, values)
+    assert exact_gradients(program, values)["w"] != 0  # the residue, before it is judged
+    by_input = {check.input: check for check in check_gradients(program, graph)}
+    assert by_input["w"].exact == 0 and by_input["w"].error_is_absolute
+    assert by_input["w"].relative_error < 1e-12 and by_input["w"].agrees
+    assert by_input["w"].scale == pytest.approx(2.5)
 
 
 def test_an_exact_value_outside_the_domain_gives_nan_not_an_error() -> None:

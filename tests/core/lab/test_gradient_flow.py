@@ -11,6 +11,7 @@ from gradquiz.core.lab.gradient_flow import (
     MAX_WEIGHTS,
     chain_gradient_norms,
     layer_gradient_norms,
+    relative_error,
     relu_kink_sweep,
     step_sweep,
     weight_std,
@@ -110,3 +111,12 @@ def test_every_activation_gets_the_same_draws_as_alone() -> None:
     together = chain_gradient_norms(ACTIVATIONS, "xavier", 12, 16)
     for run in together:
         assert run == layer_gradient_norms(run.activation, "xavier", 12, 16)
+
+
+def test_an_exact_0_is_judged_by_the_absolute_error() -> None:
+    # Issue 28: against an exact 0, every estimate but 0 read as a relative error of 1.00.
+    assert relative_error(3e-12, 0.0) == 3e-12 and relative_error(0.0, 0.0) == 0.0
+    assert relative_error(1.5, 1.0) == pytest.approx(1 / 3)
+    rows = step_sweep(lambda w: (w - 2.0) ** 2, 2.0, 0.0)  # a minimum: the slope is 0
+    assert all(row.centred < 1e-9 for row in rows)
+    assert rows[0].one_sided == pytest.approx(0.1)  # (h² − 0)/h = h, away from 0 by h

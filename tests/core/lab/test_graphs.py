@@ -84,10 +84,14 @@ def test_values_outside_a_gates_domain_are_refused(
         build_graph(program, values)
 
 
-def test_an_expression_without_an_operation_is_refused() -> None:
-    program = parse_program([("f", "x")], ["x"])
-    with pytest.raises(InvalidInput, match="at least one operation"):
+@pytest.mark.parametrize(("text", "shown"), [("x", "x"), ("2", "2"), ("+x", "x"), ("2*3", "6.0")])
+def test_an_expression_without_an_operation_is_refused_with_the_rule(text: str, shown: str) -> None:
+    # Issue 28: the rule was unstated; the message now says it and how to write the identity.
+    program = parse_program([("f", text)], ["x"])
+    with pytest.raises(InvalidInput, match="at least one operation") as caught:
         build_graph(program, {"x": 1.0})
+    assert f"f = {shown} has no operation" in caught.value.message
+    assert "1*x" in caught.value.message
 
 
 @pytest.mark.parametrize("prepared", PREPARED, ids=lambda p: p.slug)

@@ -1,8 +1,9 @@
 import pytest
 
+from gradquiz.core.lab.expressions import parse_expression
 from gradquiz.core.lab.graphs import Graph, build_graph, parse_program
 from gradquiz.core.lab.prepared import BY_SLUG
-from gradquiz.core.lab.your_turn import check_answers
+from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_notices
 
 
 def prepared(slug: str) -> Graph:
@@ -68,3 +69,85 @@ def test_relu_with_a_negative_input_passes_nothing() -> None:
     graph = build_graph(program, {"x": -1.0, "y": 2.0})
     assert graph.gradients["x"] == 0.0
     assert mistake_for(graph, "x", 2.0) == "relu-negative"
+
+
+def verdicts_for(graph: Graph, **answers: float) -> dict[str, Verdict]:
+    return {v.node: v for v in check_answers(graph, answers)}
+
+
+def expression_graph(text: str, **values: float) -> Graph:
+    return build_graph((("f", parse_expression(text)),), values)
+
+
+def test_at_a_relu_of_exactly_0_any_slope_from_0_to_1_is_right() -> None:
+    # Issue 28: relu's input at 0 was "negative here" and only the convention 0 was right.
+    graph = expression_graph("relu(x)*y", x=0.0, y=2.0)
+    for right in (0.0, 1.0, 2.0, 1.999):
+        assert verdicts_for(graph, x=right)["x"].correct, right
+    for wrong in (-0.5, 2.5, -2.0):
+        assert not verdicts_for(graph, x=wrong)["x"].correct, wrong
+    assert "convention" in verdicts_for(graph, x=2.0)["x"].message
+    (notice,) = kink_notices(graph)
+    assert "exactly 0" in notice and "relu′(0) = 0" in notice and "negative" not in notice
+
+
+def test_at_a_max_tie_any_split_is_right_and_an_even_split_is_not_a_mistake() -> None:
+    graph = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
+    # m's gradient is z = -3; torch.maximum gives each tied input half of it.
+    for x, y in [(-1.5, -1.5), (-3.0, 0.0), (0.0, -3.0), (-1.0, -2.0)]:
+        verdicts = verdicts_for(graph, x=x, y=y)
+        assert verdicts["x"].correct and verdicts["y"].correct, (x, y)
+    assert not verdicts_for(graph, x=3.0)["x"].correct  # a wrong sign is never right
+    (notice,) = kink_notices(graph)
+    assert "x and y are both the largest (2)" in notice and "torch.maximum splits it" in notice
+    away = prepared("max-gate")  # x = 4 > y = 2: no tie, and no notice
+    assert kink_notices(away) == () and "only at a tie" in (verdicts_for(away, x=-1.5)["x"].message)
+
+
+def test_a_max_of_one_node_with_itself_is_no_kink() -> None:
+    graph = expression_graph("max(x, x)*y", x=1.0, y=3.0)
+    assert kink_notices(graph) == ()
+    assert verdicts_for(graph, x=3.0)["x"].correct and not verdicts_for(graph, x=6.0)["x"].correct
+
+
+def test_nodes_before_a_kink_are_checked_against_the_learners_own_convention() -> None:
+    graph = expression_graph("relu(2*x)*y", x=0.0, y=2.0)
+    (doubled,) = [node.key for node in graph.nodes if node.kind == "mul" and node.key != "f"]
+    assert verdicts_for(graph, **{doubled: 2.0, "x": 4.0})["x"].correct  # slope 1 chosen
+    assert verdicts_for(graph, **{doubled: 0.0, "x": 0.0})["x"].correct  # slope 0 chosen
+    assert not verdicts_for(graph, **{doubled: 0.0, "x": 4.0})["x"].correct
+
+
+def test_a_flipped_sign_or_a_zero_is_not_right_for_a_small_gradient() -> None:
+    # Issue 28: the absolute tolerance 5e-4 took +0.00025 (and 0) for -0.00025.
+    graph = build_graph(BY_SLUG["neuron"].program, {"w": 0.5, "x": 2.0, "b": -1.0, "y": 0.502})
+    assert graph.gradients["x"] == pytest.approx(-0.00025)
+    assert verdicts_for(graph, x=-0.00025)["x"].correct
+    assert verdicts_for(graph, x=-0.0002501)["x"].correct
+    flipped = verdicts_for(graph, x=0.00025)["x"]
+    assert not flipped.correct and flipped.mistake == "sign"
+    assert not verdicts_for(graph, x=0.0)["x"].correct
+    # a − y = −0.002 cancels terms of size 1, known to four figures: 4 % off is within the
+    # floor (1e-4 × 0.125), 20 % off is not.
+    assert verdicts_for(graph, x=-0.00024)["x"].correct
+    assert not verdicts_for(graph, x=-0.0002)["x"].correct
+
+
+def test_a_right_answer_of_any_size_is_right() -> None:
+    graph = expression_graph("x**4", x=100.0)
+    assert graph.gradients["x"] == 4_000_000
+    assert verdicts_for(graph, x=4_000_000.0)["x"].correct
+    assert (
+        verdicts_for(graph, x=4.02e6)["x"].correct and not verdicts_for(graph, x=4.1e6)["x"].correct
+    )
+
+
+def test_a_gradient_that_cancels_to_0_takes_0_and_not_a_sizeable_value() -> None:
+    graph = expression_graph("x*y + x", x=3.0, y=-1.0)  # ∂f/∂x = y + 1 = 0
+    assert verdicts_for(graph, x=0.0)["x"].correct
+    assert not verdicts_for(graph, x=0.01)["x"].correct
+
+
+def test_an_unexplained_wrong_answer_does_not_say_not_right_twice() -> None:
+    verdict = verdicts_for(prepared("neuron"), w=123.0)["w"]
+    assert verdict.mistake == "other" and not verdict.message.startswith("Not right")

@@ -1,40 +1,67 @@
-"""Each input's gradient three ways: the backward pass, an exact reference, a centred difference.
+"""Each input's gradient three ways: the backward pass, an exact reference, a finite difference.
 
 The backward pass (float64, reverse mode), forward-mode differentiation in 30-digit arithmetic
-(forward_mode.py, with its own statement of the rules) and a centred difference (no rules at
-all) are three independent routes to the same number; the lab shows all three.
+(forward_mode.py, with its own statement of the rules) and a finite difference (no rules at
+all) are three independent routes to the same number; the lab shows all three, and says why
+where the finite difference disagrees: a step that reaches across a kink, a function that
+curves too sharply over the step, or a point at the edge of the function's domain.
 """
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import exact_gradients
-from gradquiz.core.lab.graphs import Graph, Program, forward_value
+from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices
 from gradquiz.core.lab.operations import DomainError
+from gradquiz.core.lab.scales import gradient_scales, residue
 
-# The centred difference's step, scaled by the input's size, and the floor under the
-# relative error's denominator so that two gradients of about 0 do not read as disagreeing.
+# The centred difference's step, scaled by the input's size.
 STEP = 1e-5
-ERROR_FLOOR = 1e-8
-# Within this distance of a ReLU's or a max gate's kink, the centred difference straddles it.
+# A difference this close to the exact gradient agrees (relatively, or beside the gradient's
+# scale when the exact gradient is 0); a centred difference with STEP on a smooth function
+# is typically within 1e-9.
+AGREEMENT = 1e-6
+# Smaller steps tried, each a tenth of the last, to show that a disagreement is the step's:
+# down to STEP·10⁻⁶, still far above round-off.
+SMALLER_STEPS = 6
+# Near a domain's edge, steps down to STEP·10⁻¹² are tried for one that stays inside (x =
+# 10⁻¹² in log(x) needs 10⁻¹³), and a thousandth of the largest that does is taken.
+INSIDE_STEPS = 12
+# Within this distance of a ReLU's or a max gate's kink, a difference may straddle it.
 KINK_MARGIN = 1e-4
 
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """One input's gradient by backprop, by exact forward mode and by a centred difference."""
+    """One input's gradient by backprop, by exact forward mode and by a finite difference."""
 
     input: str
     backprop: float
-    exact: float
-    centred: float
+    exact: float  # 0 where what forward mode gives is rounding residue beside `scale`
+    centred: float  # the finite difference: centred unless `method` says otherwise
     step: float
+    scale: float = 1.0  # the size of the terms the gradient is made of (scales.py)
+    method: str = "centred"  # "centred", or "forward"/"backward" (one-sided) at a domain edge
+    note: str | None = None  # why the difference was taken another way, or disagrees
+    reason: str | None = None  # why it disagrees: "kink", "curvature" or "round-off"
+
+    @property
+    def error_is_absolute(self) -> bool:
+        """A relative error means nothing when the exact gradient is 0: the error is absolute."""
+        return self.exact == 0
 
     @property
     def relative_error(self) -> float:
-        """|exact − centred| / max(|exact|, |centred|), floored at ERROR_FLOOR."""
+        """|exact − difference| / max(|exact|, |difference|), or |difference| when exact is 0."""
+        if self.error_is_absolute:
+            return abs(self.centred)
         return relative_error(self.exact, self.centred)
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the difference confirms the exact gradient."""
+        return _agree(self.exact, self.centred, self.scale)
 
     @property
     def backprop_error(self) -> float:
@@ -43,36 +70,155 @@ class GradientCheck:
 
 
 def relative_error(a: float, b: float) -> float:
-    """|a − b| / max(|a|, |b|, ERROR_FLOOR)."""
-    return abs(a - b) / max(abs(a), abs(b), ERROR_FLOOR)
+    """|a − b| / max(|a|, |b|) (0 when both are 0)."""
+    size = max(abs(a), abs(b))
+    return 0.0 if size == 0 else abs(a - b) / size
+
+
+def _agree(exact: float, estimate: float, scale: float) -> bool:
+    if not math.isfinite(estimate):
+        return False
+    if exact == 0:
+        return abs(estimate) <= AGREEMENT * scale
+    return relative_error(exact, estimate) <= AGREEMENT
+
+
+def step_for(value: float) -> float:
+    """The centred difference's step at `value`: STEP·max(1, |value|)."""
+    return STEP * max(1.0, abs(value))
 
 
 def centred_difference(program: Program, values: Mapping[str, float], name: str) -> float:
     """∂output/∂name ≈ (f(v + h) − f(v − h)) / 2h with h = STEP·max(1, |v|); NaN where
-    v ± h leaves the function's domain (log(x) at x = 10⁻⁶, say)."""
-    step = STEP * max(1.0, abs(values[name]))
-    up = {**values, name: values[name] + step}
-    down = {**values, name: values[name] - step}
+    v ± h leaves the function's domain (`finite_difference` then steps another way)."""
     try:
-        return (forward_value(program, up) - forward_value(program, down)) / (2 * step)
+        return _centred(program, values, name, step_for(values[name]))
     except DomainError:
         return math.nan
 
 
+def _centred(program: Program, values: Mapping[str, float], name: str, step: float) -> float:
+    v = values[name]
+    up = forward_value(program, {**values, name: v + step})
+    down = forward_value(program, {**values, name: v - step})
+    return (up - down) / (2 * step)
+
+
+def finite_difference(
+    program: Program, values: Mapping[str, float], name: str
+) -> tuple[float, float, str, str | None]:
+    """The estimate, its step, its method and a note, never a refusal of a valid point.
+
+    A centred difference with STEP where v ± h stays in the domain; near a domain's edge a
+    smaller step (a thousandth of the largest that stays inside), and at the edge itself a
+    one-sided difference from the side that is inside."""
+    v, step = values[name], step_for(values[name])
+    try:
+        return _centred(program, values, name, step), step, "centred", None
+    except DomainError:
+        pass
+    for k in range(1, INSIDE_STEPS + 1):
+        inside = step * 10.0**-k
+        try:
+            _centred(program, values, name, inside)
+        except DomainError:
+            continue
+        smaller = inside / 1000  # the edge is further than `inside`: (h/distance)² ≤ 10⁻⁶
+        try:
+            estimate = _centred(program, values, name, smaller)
+        except DomainError:  # a domain with a hole nearer than `inside`: look further
+            continue
+        return (
+            estimate,
+            smaller,
+            "centred",
+            f"{name} ± {step:.0e} leaves the function's domain, so the step is {smaller:.0e}.",
+        )
+    centre = forward_value(program, values)
+    for method, sign in (("forward", 1.0), ("backward", -1.0)):
+        try:
+            moved = forward_value(program, {**values, name: v + sign * step})
+        except DomainError:
+            continue
+        side = "below" if sign > 0 else "above"
+        note = (
+            f"{name} is at the edge of the function's domain (nothing {side} {v:g} is in "
+            f"it), so the difference is one-sided, (f({name} {'+' if sign > 0 else '−'} h) "
+            f"− f({name})) / h, and converges only as fast as the function is smooth there."
+        )
+        return sign * (moved - centre) / step, step, method, note
+    return math.nan, step, "centred", f"No finite difference at {name} = {v:g} stays in the domain."
+
+
 def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]:
-    """Every input's gradient three ways."""
+    """Every input's gradient three ways, with a note on any difference that disagrees."""
     values = {key: graph.by_key[key].value for key in graph.inputs}
     exact = exact_gradients(program, values)
-    return tuple(
-        GradientCheck(
-            input=name,
-            backprop=graph.gradients[name],
-            exact=exact[name],
-            centred=centred_difference(program, values, name),
-            step=STEP * max(1.0, abs(values[name])),
+    scales = gradient_scales(graph)
+    checks = []
+    for name in graph.inputs:
+        scale, reference = scales[name], exact[name]
+        if residue(reference, scale) and residue(graph.gradients[name], scale):
+            reference = 0.0  # what is left of terms that cancel, not a value
+        estimate, step, method, note = finite_difference(program, values, name)
+        check = GradientCheck(
+            name, graph.gradients[name], reference, estimate, step, scale, method, note
         )
-        for name in graph.inputs
+        finite = math.isfinite(reference) and math.isfinite(estimate)
+        if check.method == "centred" and finite and not check.agrees:
+            reason, why = _why(program, values, check)
+            check = replace(check, note=f"{note} {why}" if note else why, reason=reason)
+        checks.append(check)
+    return tuple(checks)
+
+
+def _why(program: Program, values: Mapping[str, float], check: GradientCheck) -> tuple[str, str]:
+    """Why a difference disagrees with the exact gradient: a reason and a sentence."""
+    name, step, v = check.input, check.step, values[check.input]
+    if crosses_kink(program, values, name, step):
+        return "kink", (
+            f"Between {name} − h and {name} + h a ReLU's input changes sign or a max gate's "
+            "largest input changes: the difference averages two slopes across the kink. "
+            "The gradient is right; the check cannot see it at this step."
+        )
+    smaller = step
+    for _ in range(SMALLER_STEPS):
+        smaller /= 10
+        try:
+            estimate = _centred(program, values, name, smaller)
+        except DomainError:
+            continue
+        if _agree(check.exact, estimate, check.scale):
+            return "curvature", (
+                f"The function curves too sharply over h = {step:.0e} here (at {name} = "
+                f"{v:.4g}) for the difference's truncation error to be small; with h = "
+                f"{smaller:.0e} it gives {estimate:.6g}, which agrees."
+            )
+    if check.exact == 0:
+        cause = (
+            f"The exact gradient is 0, so what the difference shows is round-off in f({name} ± h)"
+        )
+    else:
+        cause = (
+            f"What is left is round-off: the change the difference has to see, about "
+            f"{abs(check.exact) * 2 * step:.1e}, is lost in rounding f({name} ± h)"
+        )
+    return "round-off", (
+        f"No step down to h = {smaller:.0e} agrees either. {cause} (or a singularity lies "
+        "closer than that step)."
     )
+
+
+def crosses_kink(program: Program, values: Mapping[str, float], name: str, step: float) -> bool:
+    """Whether moving `name` by ± `step` changes a ReLU's side or a max gate's winner."""
+    v = values[name]
+    try:
+        here = gate_choices(program, values)
+        return any(
+            gate_choices(program, {**values, name: v + sign * step}) != here for sign in (1, -1)
+        )
+    except DomainError:
+        return False
 
 
 def near_kink(graph: Graph) -> bool:

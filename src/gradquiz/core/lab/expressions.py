@@ -331,9 +331,13 @@ class _Parser:
             self.advance()
             args.append(self.sum(inner))
         self.expect(")", f"')' to close {function.text}(")
-        wanted = "two or more arguments" if function.text == "max" else "one argument"
+        wanted = (
+            f"from two to {MAX_ARGUMENTS} arguments" if function.text == "max" else "one argument"
+        )
         if (function.text == "max") != (len(args) >= 2) or len(args) > MAX_ARGUMENTS:
-            raise ExpressionError(f"{function.text} takes {wanted}", function.column)
+            raise ExpressionError(
+                f"{function.text} takes {wanted}, not {len(args)}", function.column
+            )
         return _folded(Call(function.text, tuple(args), function.column))
 
 
@@ -373,21 +377,20 @@ _CONSTANT_RULES: dict[str, Callable[..., float]] = {
 
 
 def _folded(tree: Expr) -> Expr:
-    """A part with no variable in it becomes one constant; its value must be small and real."""
+    """A part with no variable in it becomes one constant, which must be a real number.
+
+    The limits on size are for numbers as written; a part worked out from them, such as
+    1e6*10, may be any float, as x*1e6*10 (which is not folded) always could be."""
     if not all(isinstance(child, Number) for child in children(tree)):
         return tree
     try:
         value = constant_value(tree)
     except (ArithmeticError, ValueError):
         value = math.nan
-    if not (math.isfinite(value) and abs(value) <= MAX_CONSTANT):
+    if not math.isfinite(value):
         raise ExpressionError(
-            f"this constant part is undefined or larger than {MAX_CONSTANT:,.0f}",
-            tree.column,
-        )
-    if value != 0 and abs(value) < MIN_CONSTANT:
-        raise ExpressionError(
-            f"this constant part is smaller than {MIN_CONSTANT:g} in size (but not 0)",
+            "this constant part is undefined (a log of 0 or less, a division by 0) or too "
+            "large for a float",
             tree.column,
         )
     return Number(value, repr(value), tree.column)

@@ -123,9 +123,11 @@ class StepError:
 
 
 def relative_error(estimate: float, exact: float) -> float:
-    """|estimate − exact| / max(|estimate|, |exact|), 0 when both are 0."""
-    scale = max(abs(estimate), abs(exact))
-    return 0.0 if scale == 0 else abs(estimate - exact) / scale
+    """|estimate − exact| / max(|estimate|, |exact|); when the exact value is 0, where any
+    estimate but 0 would be 100 % off, the absolute error |estimate| instead."""
+    if exact == 0:
+        return abs(estimate)
+    return abs(estimate - exact) / max(abs(estimate), abs(exact))
 
 
 def step_sweep(

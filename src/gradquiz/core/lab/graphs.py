@@ -211,8 +211,12 @@ def build_graph(program: Program, values: Mapping[str, float]) -> Graph:
     output = ""
     for name, tree in program:
         if isinstance(tree, Name | Number):
+            # A graph of one leaf has no edge to differentiate along: the rule is stated.
+            alone = tree.name if isinstance(tree, Name) else tree.text
             raise ExpressionError(
-                f"{name} needs at least one operation, such as x*y or sigmoid(x)", tree.column or 1
+                f"{name} = {alone} has no operation in it; the lab draws graphs of at least "
+                "one operation, such as x*y or sigmoid(x) (for the identity write 1*x)",
+                tree.column or 1,
             )
         output = builder.add(tree, name)
     nodes = tuple(builder.nodes.values())
@@ -249,14 +253,27 @@ def forward_value(program: Program, values: Mapping[str, float]) -> float:
     evaluations of a centred difference cost a fraction of the graph itself."""
     env = dict(values)
     for name, tree in program:
-        env[name] = _value(tree, env)
+        env[name] = _value(tree, env, None)
     return env[program[-1][0]]
 
 
-def _value(tree: Expr, env: Mapping[str, float]) -> float:
+def gate_choices(program: Program, values: Mapping[str, float]) -> tuple[int, ...]:
+    """Which side of its kink each ReLU is on (1: input > 0) and which input each max gate
+    routes to, in evaluation order: two points with the same choices lie on one smooth piece."""
+    env = dict(values)
+    choices: list[int] = []
+    for name, tree in program:
+        env[name] = _value(tree, env, choices)
+    return tuple(choices)
+
+
+def _value(tree: Expr, env: Mapping[str, float], choices: list[int] | None) -> float:
     if isinstance(tree, Name):
         return env[tree.name]
     if isinstance(tree, Number):
         return tree.value
     kind, exponent = _kind(tree)
-    return forward(OPERATIONS[kind], [_value(child, env) for child in children(tree)], exponent)
+    args = [_value(child, env, choices) for child in children(tree)]
+    if choices is not None and kind in ("relu", "max"):
+        choices.append(int(args[0] > 0) if kind == "relu" else args.index(max(args)))
+    return forward(OPERATIONS[kind], args, exponent)

@@ -104,7 +104,9 @@ OPERATIONS: dict[str, Operation] = {
             "div",
             "÷",
             _divide,
-            lambda a, o, _: (1 / a[1], -a[0] / a[1] ** 2),
+            # −a/b² as −(a/b)/b: b² overflows long before the quotient does (softmax's
+            # e₁/S at z₁ = 355 has S² ≈ 10³⁰⁸).
+            lambda a, o, _: (1 / a[1], -(a[0] / a[1]) / a[1]),
             lambda n, o, _: (f"1/{n[1]}", f"−{n[0]}/{n[1]}²"),
         ),
         Operation("neg", "−", lambda a, _: -a[0], lambda a, o, _: (-1.0,), lambda n, o, _: ("−1",)),

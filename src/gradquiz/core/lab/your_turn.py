@@ -6,15 +6,40 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
+from gradquiz.core.lab.scales import gradient_scales, residue
 
-# Learners work from values shown to four significant figures.
+# Learners work from values shown to four significant figures: an answer within 1 % of the
+# gradient is right, and so is one within FLOOR of it, where FLOOR is this fraction of the
+# size of the terms the gradient is made of (scales.py), so that a gradient that cancels to
+# nearly 0 can be answered 0 while a small gradient cannot. A wrong sign is never right.
 RELATIVE_TOLERANCE = 1e-2
-ABSOLUTE_TOLERANCE = 5e-4
+FLOOR_FRACTION = 1e-4
 
 
-def close(a: float, b: float) -> bool:
-    """Whether two gradients agree as far as hand-worked numbers can."""
-    return abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b)) + ABSOLUTE_TOLERANCE
+@dataclass(frozen=True)
+class Target:
+    """What a node's gradient may be: one value, or at a kink anything from `low` to `high`."""
+
+    low: float
+    high: float
+    floor: float  # an answer this close to the range is right whatever its size
+
+    @property
+    def at_kink(self) -> bool:
+        """Whether a ReLU at 0 or a max gate's tie makes a range of answers right."""
+        return self.low < self.high
+
+    def accepts(self, answer: float) -> bool:
+        """Whether `answer` is a right gradient: within tolerance of the range, same sign."""
+        nearest = min(max(answer, self.low), self.high)
+        if abs(answer - nearest) > RELATIVE_TOLERANCE * abs(nearest) + self.floor:
+            return False
+        return answer * nearest >= 0
+
+
+def close(answer: float, gradient: float, floor: float = 0.0) -> bool:
+    """Whether a hand-worked answer counts as `gradient` (1 %, or `floor`, never the sign)."""
+    return Target(gradient, gradient, floor).accepts(answer)
 
 
 @dataclass(frozen=True)
@@ -25,7 +50,7 @@ class Verdict:
     answer: float | None
     correct: bool
     mistake: str | None = None  # a short name for the mistake, such as "sign"
-    message: str = ""
+    message: str = ""  # what is said after "Right." or "Not right."
 
 
 @dataclass(frozen=True)
@@ -37,36 +62,147 @@ class _Suspect:
 
 def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Verdict, ...]:
     """A verdict for every node that takes a gradient, in backward order."""
-    verdicts = []
+    targets = answer_targets(graph, answers)
+    verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
-        answer = answers.get(step.node)
+        answer, target = answers.get(step.node), targets[step.node]
         if answer is None:
-            verdicts.append(Verdict(step.node, None, False, None, "Not answered yet."))
-        elif close(answer, step.gradient):
-            verdicts.append(Verdict(step.node, answer, True, None, "Right."))
+            verdicts[step.node] = Verdict(step.node, None, False, None, "Not answered yet.")
+        elif target.accepts(answer):
+            verdicts[step.node] = Verdict(step.node, answer, True, None, _right(target))
         else:
-            verdicts.append(_diagnose(graph, step, answer, answers))
-    return tuple(verdicts)
+            verdicts[step.node] = _diagnose(graph, step, answer, answers, target, verdicts)
+    return tuple(verdicts.values())
+
+
+def _right(target: Target) -> str:
+    if not target.at_kink:
+        return ""
+    return (
+        f"At a kink any gradient from {target.low:.4g} to {target.high:.4g} is right here: "
+        "which one is a convention."
+    )
+
+
+def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[str, Target]:
+    """What each node's gradient may be, given the learner's own choices at kinks.
+
+    Where a ReLU's input is exactly 0 or a max gate's inputs tie, the derivative is not
+    defined and any slope between the one-sided derivatives (0 and 1) is a valid convention
+    (Goodfellow et al., Deep Learning, §6.3): PyTorch's relu takes 0, an argmax routes a tie
+    to one input, torch.maximum splits it. A node before a kink is then judged against the
+    convention the learner chose there, if their answer at the kink was right."""
+    scales = gradient_scales(graph)
+    basis = {graph.output: 1.0}  # the gradient each node passes back, as the learner chose it
+    targets = {}
+    for step in graph.steps:
+        if step.node == graph.output:
+            target = Target(1.0, 1.0, 0.0)
+        else:
+            low = high = 0.0
+            for consumer, slope_low, slope_high in kink_slopes(graph, step.node):
+                upstream = basis[consumer]
+                low += min(upstream * slope_low, upstream * slope_high)
+                high += max(upstream * slope_low, upstream * slope_high)
+            scale = scales[step.node]
+            if residue(low, scale) and residue(high, scale):
+                low = high = 0.0
+            target = Target(low, high, FLOOR_FRACTION * scale)
+            answer = answers.get(step.node)
+            if target.at_kink and answer is not None and target.accepts(answer):
+                basis[step.node] = min(max(answer, low), high)  # the learner's convention
+            else:
+                basis[step.node] = sum(basis[c.consumer] * c.local for c in step.contributions)
+        targets[step.node] = target
+    return targets
+
+
+def kink_slopes(graph: Graph, node: str) -> list[tuple[str, float, float]]:
+    """For each node `node` feeds: the lowest and highest total local derivative it may take
+    (equal, except at a ReLU whose input is 0 or a max gate's tie, where it is 0 to 1)."""
+    slopes: dict[str, tuple[float, float]] = {}
+    for edge in graph.edges_out_of(node):
+        if edge.target in slopes:
+            continue
+        tied = kink_inputs(graph, edge.target)
+        if tied and graph.by_key[edge.target].kind == "relu":
+            slopes[edge.target] = (0.0, 1.0)
+        elif tied:
+            # Any split of the gradient among the tied inputs (shares from 0 to 1, adding
+            # up to 1): a node is all of them only if every tied input is that node.
+            mine = [key for key in tied if key == node]
+            slopes[edge.target] = (1.0 if len(mine) == len(tied) else 0.0, 1.0 if mine else 0.0)
+        else:
+            total = sum(e.local for e in graph.edges_into(edge.target) if e.source == node)
+            slopes[edge.target] = (total, total)
+    return [(consumer, low, high) for consumer, (low, high) in slopes.items()]
+
+
+def kink_inputs(graph: Graph, key: str) -> tuple[str, ...]:
+    """The inputs of a node sitting on its kink: a ReLU's input at exactly 0, or the max
+    gate's tied largest inputs (when they are not all the same node); else ()."""
+    node = graph.by_key[key]
+    values = [graph.by_key[i].value for i in node.inputs]
+    if node.kind == "relu" and values[0] == 0:
+        return node.inputs
+    if node.kind == "max":
+        tied = tuple(i for i, v in zip(node.inputs, values, strict=True) if v == max(values))
+        return tied if len(set(tied)) > 1 else ()
+    return ()
+
+
+def kink_notices(graph: Graph) -> tuple[str, ...]:
+    """For each node on its kink, what sits there and which convention the lab follows."""
+    notices = []
+    for node in graph.nodes:
+        tied = kink_inputs(graph, node.key)
+        if not tied:
+            continue
+        if node.kind == "relu":
+            notices.append(
+                f"{node.key} = relu({tied[0]}) sits on its kink: its input is exactly 0, where "
+                "relu has no derivative. The lab takes relu′(0) = 0, as PyTorch does; any "
+                "slope from 0 to 1 is as valid."
+            )
+        else:
+            names = list(dict.fromkeys(tied))
+            both = "both" if len(names) == 2 else "all"
+            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            notices.append(
+                f"{node.key} = max({', '.join(node.inputs)}) is a tie: {listed} are {both} the "
+                f"largest ({node.value:.4g}). The lab gives the whole gradient to the first "
+                f"({tied[0]}), as an argmax does; torch.maximum splits it evenly; any split "
+                "is as valid."
+            )
+    return tuple(notices)
 
 
 def _diagnose(
-    graph: Graph, step: BackwardStep, answer: float, answers: Mapping[str, float | None]
+    graph: Graph,
+    step: BackwardStep,
+    answer: float,
+    answers: Mapping[str, float | None],
+    target: Target,
+    verdicts: Mapping[str, Verdict],
 ) -> Verdict:
-    for suspect in _suspects(graph, step, answers):
-        if close(answer, suspect.value) and not close(suspect.value, step.gradient):
+    for suspect in _suspects(graph, step, answers, verdicts):
+        if close(answer, suspect.value, target.floor) and not target.accepts(suspect.value):
             return Verdict(step.node, answer, False, suspect.mistake, suspect.message)
     return Verdict(
         step.node,
         answer,
         False,
         "other",
-        "Not right. For each edge out of this node, multiply the consumer's gradient by the "
-        "edge's local derivative, then add the products.",
+        "For each edge out of this node, multiply the consumer's gradient by the edge's local "
+        "derivative, then add the products.",
     )
 
 
 def _suspects(
-    graph: Graph, step: BackwardStep, answers: Mapping[str, float | None]
+    graph: Graph,
+    step: BackwardStep,
+    answers: Mapping[str, float | None],
+    verdicts: Mapping[str, Verdict],
 ) -> Iterator[_Suspect]:
     node = step.node
     if node == graph.output:
@@ -79,7 +215,7 @@ def _suspects(
             "That is the output's forward value; its gradient with respect to itself is 1.",
         )
         return
-    carried = _carried_forward(step, answers)
+    carried = _carried_forward(step, answers, verdicts)
     if carried is not None:
         yield _Suspect(
             "carried",
@@ -136,7 +272,8 @@ def _gate_suspects(graph: Graph, step: BackwardStep) -> Iterator[_Suspect]:
             yield _Suspect(
                 "max-average",
                 upstream / len(consumer.inputs),
-                "A max gate does not share the gradient out: the winner gets all of it.",
+                "Away from a tie a max gate does not share the gradient out: the largest input "
+                "gets all of it (only at a tie is sharing it a valid convention).",
             )
     elif consumer.kind == "mul":
         yield _Suspect(
@@ -156,7 +293,7 @@ def _gate_suspects(graph: Graph, step: BackwardStep) -> Iterator[_Suspect]:
             upstream * (1 - out),
             "The tanh's local derivative is 1 − tanh², not 1 − tanh.",
         )
-    elif consumer.kind == "relu" and contribution.local == 0:
+    elif consumer.kind == "relu" and own < 0:
         yield _Suspect(
             "relu-negative",
             upstream,
@@ -177,7 +314,9 @@ def _gate_suspects(graph: Graph, step: BackwardStep) -> Iterator[_Suspect]:
         )
 
 
-def _carried_forward(step: BackwardStep, answers: Mapping[str, float | None]) -> float | None:
+def _carried_forward(
+    step: BackwardStep, answers: Mapping[str, float | None], verdicts: Mapping[str, Verdict]
+) -> float | None:
     """The gradient the learner's own answers for the consumers imply, if one of them is off."""
     total = 0.0
     for contribution in step.contributions:
@@ -185,5 +324,5 @@ def _carried_forward(step: BackwardStep, answers: Mapping[str, float | None]) ->
         if upstream is None:
             return None
         total += upstream * contribution.local
-    differs = any(not close(answers.get(c.consumer) or 0.0, c.upstream) for c in step.contributions)
+    differs = any(not verdicts[c.consumer].correct for c in step.contributions)
     return total if differs else None

@@ -1,6 +1,6 @@
 // The lab works without this file. It adds keys for stepping the backward pass ([ and ], or
-// the arrow keys when nothing that uses them has focus) and keeps focus on the step button
-// from one step to the next.
+// the arrow keys when nothing that uses them has focus), keeps focus on the step button
+// from one step to the next, and shows a graph's scroll hint when the graph overflows.
 (function () {
   "use strict";
 
@@ -31,6 +31,21 @@
     var frame = box.getBoundingClientRect();
     box.scrollLeft += node.left + node.width / 2 - (frame.left + frame.width / 2);
   }
+
+  // A graph wider than its box says so, at whatever width the screen has now (without this
+  // file the hint shows for graphs wider than the box on a wide screen).
+  function markOverflow() {
+    document.querySelectorAll(".graph-box[data-scroll-hint]").forEach(function (scroller) {
+      var hint = document.getElementById(scroller.getAttribute("data-scroll-hint"));
+      if (!hint) return;
+      var overflows = scroller.scrollWidth > scroller.clientWidth + 1;
+      hint.hidden = !overflows;
+      if (overflows) scroller.setAttribute("aria-describedby", hint.id);
+      else scroller.removeAttribute("aria-describedby");
+    });
+  }
+  markOverflow();
+  window.addEventListener("resize", markOverflow);
 
   // After a step, focus the step button again so Enter keeps stepping.
   function focusStepButton() {

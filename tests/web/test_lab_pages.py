@@ -102,14 +102,28 @@ def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None
     page = lab_client.get("/lab/flow?init=xavier&depth=12&width=16")
     rows = re.findall(r"<tr><th scope=\"row\">(\d+)</th>((?:<td>[^<]*</td>)+)</tr>", page.text)
     assert len(rows) == 12
-    direct = {
-        a: layer_gradient_norms(a, "xavier", 12, 16).norms for a in ("sigmoid", "tanh", "relu")
-    }
+    direct = {a: layer_gradient_norms(a, "xavier", 12, 16) for a in ("sigmoid", "tanh", "relu")}
     for layer, cells in rows:
         shown = [float(v) for v in re.findall(r"<td>([^<]*)</td>", cells)]
-        expected = [direct[a][int(layer) - 1] for a in ("sigmoid", "tanh", "relu")]
+        expected = [
+            value
+            for a in ("sigmoid", "tanh", "relu")
+            for value in (direct[a].deltas[int(layer) - 1], direct[a].norms[int(layer) - 1])
+        ]
         assert shown == pytest.approx(expected, rel=6e-3)
     assert "‖∂L/∂W‖" in page.text and "<style" not in page.text.split('<svg class="chart-svg"')[1]
+    assert page.text.count('<svg class="chart-svg"') == 2  # ‖δ‖ and ‖∂L/∂W‖
+
+
+def test_flow_summary_shows_the_vanishing_the_weight_gradients_hide(
+    lab_client: TestClient,
+) -> None:
+    text = text_of(lab_client.get("/lab/flow?init=small&depth=30&width=64").text)
+    # Before: "tanh: layer 1 gets 1.6 times the gradient of layer 30", and nothing else.
+    assert re.search(r"tanh: going back from layer 30 to layer 1, δ vanishes: ‖δ‖ is 6\.9 at "
+                     r"layer 30 and 7\.6e-32 at layer 1", text)  # fmt: skip
+    assert "‖∂L/∂W‖ at layer 1 is 1.6 times layer 30's" in text
+    assert "eq. 14" in text and "at initialisation" in text
 
 
 def _timed_get(client: TestClient, url: str) -> tuple[int, str, float]:

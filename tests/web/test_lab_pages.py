@@ -89,6 +89,14 @@ def test_step_links_walk_the_backward_pass(lab_client: TestClient) -> None:
     assert "running sum -2" in last and "running sum -1" in last
 
 
+def test_a_value_used_twice_by_one_node_is_not_called_a_fan_out(lab_client: TestClient) -> None:
+    twice = text_of(lab_client.get("/lab/expression?f=x*x%2By&x=3&y=1&step=4").text)
+    # Before: "x gets its gradient from the 2 nodes it feeds; the branches add up".
+    assert "x gets its gradient from t1, which uses it 2 times; the uses add up." in twice
+    fork = text_of(lab_client.get("/lab/fan-out?x=3&y=-2&step=4").text)
+    assert "x gets its gradient from the 2 nodes it feeds; the branches add up." in fork
+
+
 def test_your_turn_reports_each_node(lab_client: TestClient) -> None:
     page = lab_client.get("/lab/fan-out/your-turn?x=3&y=-2&grad-f=1&grad-q=1&grad-y=3&grad-x=-2")
     text = text_of(page.text)

@@ -57,8 +57,8 @@ PREPARED = (
     PreparedGraph(
         "add-multiply",
         "An add gate feeding a multiply",
-        "The add gate passes its gradient to both inputs unchanged; the multiply swaps its "
-        "inputs' values.",
+        "The add gate passes its gradient to both inputs unchanged; the multiply gate gives "
+        "each input the upstream gradient times the other input's value.",
         (("q", "x + y"), ("f", "q*z")),
         (("x", -2.0), ("y", 5.0), ("z", -4.0)),
     ),

@@ -128,7 +128,7 @@ def test_flow_summary_shows_the_vanishing_the_weight_gradients_hide(
 ) -> None:
     text = text_of(lab_client.get("/lab/flow?init=small&depth=30&width=64").text)
     # Before: "tanh: layer 1 gets 1.6 times the gradient of layer 30", and nothing else.
-    assert re.search(r"tanh: going back from layer 30 to layer 1, δ vanishes: ‖δ‖ is 6\.9 at "
+    assert re.search(r"tanh : going back from layer 30 to layer 1, δ vanishes: ‖δ‖ is 6\.9 at "
                      r"layer 30 and 7\.6e-32 at layer 1", text)  # fmt: skip
     assert "‖∂L/∂W‖ at layer 1 is 1.6 times layer 30's" in text
     assert "eq. 14" in text and "at initialisation" in text

@@ -62,8 +62,8 @@ _ADVICE = {
         "and what was taught."
     ),
     Flag.UNCHOSEN_DISTRACTOR: (
-        "A wrong option that nobody shown it chose adds nothing: replace it with a more "
-        "common mistake."
+        "A wrong option that none of the learners shown it chose adds nothing: replace it "
+        "with a more common mistake (if only a few were shown it, wait for more answers)."
     ),
 }
 

@@ -447,7 +447,9 @@ def generated_class(
         row = {"gen": Response(choice, right, shown)}
         for item in items[1:]:
             correct = rng.random() < 1 / (1 + math.exp(-1.5 * theta))
-            row[item.id] = Response(item.key if correct else "e", correct)
+            row[item.id] = Response(
+                item.key if correct else "c" if item.key != "c" else "d", correct
+            )
         table.append(row)
         shown_as.append(shown)
     return items, table, shown_as

@@ -14,8 +14,8 @@ from gradquiz.core.scoring import Tally
 # Mastery of a topic is the share right among its last MASTERY_WINDOW answers.
 MASTERY_WINDOW = 20
 TREND_WEEKS = 8
-# Options assumed for a question whose count is not given (every question of the built-in
-# pack has four).
+# Options assumed for a question whose count is not given (most questions of the built-in
+# pack have four; its gate questions have three).
 DEFAULT_OPTIONS = 4
 # The chance of being right each confidence level claims: sure is "about 9 in 10", unsure
 # "better than even"; guessing claims a blind guess's chance, one in the number of options

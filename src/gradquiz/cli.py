@@ -187,6 +187,7 @@ def stats(
 
     from rich.table import Table
 
+    from gradquiz.core.item_flags import kr20_note
     from gradquiz.services.classes import ClassService
 
     classes = ClassService(exam=_services(Settings())[0])
@@ -201,6 +202,7 @@ def stats(
         f"mean {e.mean:.2f}, sd {e.sd:.2f}, KR-20 {kr20}; upper/lower groups of "
         f"{analysis.group_size}; computed in {took * 1000:.0f} ms"
     )
+    out().print(kr20_note(e.kr20, learners=e.learners, items=e.items))
     table = Table("#")
     table.add_column("item", overflow="fold")  # ids are long; fold them, never cut them
     for heading in ("facility", "D", "r_pb", "flags"):

@@ -75,4 +75,5 @@ def test_stats_prints_the_classs_figures(database_url: str) -> None:
     result = runner.invoke(app, ["stats", exam.code], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "3 learners, 15 items" in result.output and "KR-20" in result.output
+    assert "is the exam's internal consistency" in " ".join(result.output.split())
     assert exam.question_ids[0] in result.output

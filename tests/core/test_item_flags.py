@@ -1,6 +1,16 @@
 import pytest
 
-from gradquiz.core.item_flags import Band, Flag, discrimination_band, flags_for
+from gradquiz.core.item_flags import (
+    BAND_FLOORS,
+    FEW_LEARNERS,
+    POOR_BELOW,
+    Band,
+    Flag,
+    band_legend,
+    discrimination_band,
+    flags_for,
+    kr20_note,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,12 +35,49 @@ def flags(facility: float = 0.5, d: float = 0.5, unchosen: bool = False) -> tupl
     return flags_for(facility=facility, discrimination=d, unchosen_distractors=unchosen)
 
 
-def test_discrimination_below_a_tenth_is_flagged_near_zero_and_below_zero_negative() -> None:
-    assert flags(d=0.3 - 0.2) == ()  # an exact 0.1, computed as 0.09999999999999998
-    assert flags(d=0.09) == (Flag.NEAR_ZERO_DISCRIMINATION,)
-    assert flags(d=0.0) == (Flag.NEAR_ZERO_DISCRIMINATION,)
-    assert flags(d=-1e-17) == (Flag.NEAR_ZERO_DISCRIMINATION,)
+def test_discrimination_below_the_poor_band_is_flagged_poor_and_below_zero_negative() -> None:
+    assert flags(d=0.5 - 0.3) == ()  # an exact 0.2, computed as 0.19999999999999998
+    assert flags(d=0.19) == (Flag.POOR_DISCRIMINATION,)  # before: "poor", yet no flag
+    assert flags(d=0.09) == (Flag.POOR_DISCRIMINATION,)
+    assert flags(d=0.0) == (Flag.POOR_DISCRIMINATION,)
+    assert flags(d=-1e-17) == (Flag.POOR_DISCRIMINATION,)
     assert flags(d=-0.05) == (Flag.NEGATIVE_DISCRIMINATION,)
+
+
+def test_bands_and_flags_agree_at_every_d_in_hundredths() -> None:
+    for hundredths in range(-100, 101):
+        d = hundredths / 100
+        band, raised = discrimination_band(d), flags(d=d)
+        assert (Flag.NEGATIVE_DISCRIMINATION in raised) == (band is Band.NEGATIVE), d
+        assert (Flag.POOR_DISCRIMINATION in raised) == (band is Band.POOR), d
+
+
+def test_the_thresholds_are_stated_from_one_place() -> None:
+    assert POOR_BELOW == 0.20 and [band for _, band in BAND_FLOORS][-1] is Band.POOR
+    assert f"D < {POOR_BELOW:.2f}" in Flag.POOR_DISCRIMINATION.advice
+    assert band_legend() == (
+        "very good from 0.40, good from 0.30, marginal from 0.20, poor from 0.00, negative below 0"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kr20", "learners", "items", "ending"),
+    [
+        (0.81, 120, 15, "It rests on 120 learners."),
+        (0.81, FEW_LEARNERS, 15, f"It rests on {FEW_LEARNERS} learners."),
+        (0.42, 12, 15, "It needs at least 30 learners to be read with any confidence; with 12"),
+        (None, 40, 1, "It is undefined here: it has a single question."),
+        (None, 40, 15, "It is undefined here: every learner has the same total."),
+    ],
+)
+def test_the_kr20_note_says_what_it_is_its_range_what_low_means_and_what_it_needs(
+    kr20: float | None, learners: int, items: int, ending: str
+) -> None:
+    note = kr20_note(kr20, learners=learners, items=items)
+    assert "internal consistency" in note and "Cronbach's α" in note  # what it is
+    assert "at most 1 and can be negative" in note  # its range
+    assert "0.70 or more" in note and "a lower value means" in note  # what low means
+    assert ending in note
 
 
 def test_facility_is_flagged_strictly_above_095_and_strictly_below_02() -> None:
@@ -42,10 +89,10 @@ def test_facility_is_flagged_strictly_above_095_and_strictly_below_02() -> None:
 
 def test_flags_come_in_a_fixed_order_each_with_advice() -> None:
     assert flags(facility=1.0, d=0.0, unchosen=True) == (
-        Flag.NEAR_ZERO_DISCRIMINATION,
+        Flag.POOR_DISCRIMINATION,
         Flag.TOO_EASY,
         Flag.UNCHOSEN_DISTRACTOR,
     )
     assert "check the key" in Flag.NEGATIVE_DISCRIMINATION.advice
-    assert "D < 0.10" in Flag.NEAR_ZERO_DISCRIMINATION.advice
+    assert "D < 0.20" in Flag.POOR_DISCRIMINATION.advice
     assert all(flag.advice.endswith(".") for flag in Flag)

@@ -309,7 +309,7 @@ def test_simulated_groups_are_54_learners_and_option_shares_add_up(simulated: Si
     assert analysis.group_size == 54  # 27 % of 200
     for stats in analysis.items:
         assert sum(o.count for o in stats.options) + stats.omitted == 200
-        assert sum(o.upper for o in stats.options) <= 1 + 1e-12
+        assert sum(o.upper or 0 for o in stats.options) <= 1 + 1e-12
         key = next(o for o in stats.options if o.is_key)
         assert (key.upper, key.lower) == pytest.approx((stats.upper, stats.lower))
 
@@ -328,7 +328,7 @@ def test_every_learner_right_on_an_item() -> None:
     x = by_id(analysis)["x"]
     assert (x.facility, x.upper, x.lower, x.discrimination) == (1.0, 1.0, 1.0, 0.0)
     assert x.point_biserial is None  # the item does not vary
-    assert x.flags == (Flag.NEAR_ZERO_DISCRIMINATION, Flag.TOO_EASY, Flag.UNCHOSEN_DISTRACTOR)
+    assert x.flags == (Flag.POOR_DISCRIMINATION, Flag.TOO_EASY, Flag.UNCHOSEN_DISTRACTOR)
     assert x.unchosen_distractors == ("b", "c", "d")
 
 
@@ -337,7 +337,7 @@ def test_nobody_right_on_an_item() -> None:
     analysis = analyse_items(items, rows(items, ["ba", "ca", "db", "-c"]))
     x = by_id(analysis)["x"]
     assert (x.facility, x.discrimination, x.point_biserial) == (0.0, 0.0, None)
-    assert x.flags == (Flag.NEAR_ZERO_DISCRIMINATION, Flag.TOO_HARD)
+    assert x.flags == (Flag.POOR_DISCRIMINATION, Flag.TOO_HARD)
     assert [o.count for o in x.options] == [0, 1, 1, 1]  # the key, unchosen, is no distractor
 
 
@@ -414,9 +414,115 @@ def test_option_ids_need_not_be_letters_and_variants_aggregate_by_id() -> None:
 
 
 def test_option_stats_are_frozen() -> None:
-    option = OptionStats(option="a", is_key=True, count=1, upper=1.0, lower=0.0)
+    option = OptionStats(option="a", is_key=True, count=1, upper=1.0, lower=0.0, shown=1)
     with pytest.raises(AttributeError):
         option.count = 2  # type: ignore[misc]
+
+
+# A generated question as a class sees it: each variant shows the right answer and three of
+# the generator's wrong options, and which id is the key varies. As the class statistics do,
+# right answers count under RIGHT, a row of its own; "x" is the key in 60 % of the variants
+# and a wrong option in the rest; "y" is only ever the key; "m5" is shown in about 10 %
+# (a variant offers it in 15 % of draws, and then shows three of the four wrong options).
+RIGHT = "(right answer)"
+GENERATED = Item(id="gen", options=(RIGHT, "x", "y", "m1", "m2", "m3", "m4", "m5"), key=RIGHT)
+
+
+def generated_class(
+    seed: int = 28, learners: int = 300
+) -> tuple[list[Item], list[dict[str, Response]], list[frozenset[str]]]:
+    rng = random.Random(seed)
+    items = [GENERATED, *lettered("abcdef", "abcdab")]
+    table, shown_as = [], []
+    for _ in range(learners):
+        theta = rng.gauss(0, 1)
+        pool = ["m1", "m2", "m3", "m4"]
+        if rng.random() < 0.15:
+            pool = ["m5", *rng.sample(pool, 3)]
+        wrong = rng.sample(pool, 3) if rng.random() < 0.6 else ["x", *rng.sample(pool, 2)]
+        shown = frozenset({RIGHT, *wrong})
+        right = rng.random() < 1 / (1 + math.exp(-1.5 * theta))
+        tempting = [option for option in wrong if option != "m4"]  # nobody falls for m4
+        choice = RIGHT if right else (None if rng.random() < 0.05 else rng.choice(tempting))
+        row = {"gen": Response(choice, right, shown)}
+        for item in items[1:]:
+            correct = rng.random() < 1 / (1 + math.exp(-1.5 * theta))
+            row[item.id] = Response(
+                item.key if correct else "c" if item.key != "c" else "d", correct
+            )
+        table.append(row)
+        shown_as.append(shown)
+    return items, table, shown_as
+
+
+def tie_split_weights(totals: Sequence[int], size: int) -> list[float]:
+    """The documented group rule, written out: the `size` highest totals, ties at the cut
+    sharing the places left."""
+    cut = sorted(totals, reverse=True)[size - 1]
+    above = sum(t > cut for t in totals)
+    tied = sum(t == cut for t in totals)
+    return [1.0 if t > cut else (size - above) / tied if t == cut else 0.0 for t in totals]
+
+
+def test_generated_options_are_judged_among_the_learners_shown_them() -> None:
+    items, table, shown_as = generated_class()
+    analysis = analyse_items(items, table)
+    stats = by_id(analysis)["gen"]
+    totals = [sum(row[item.id].correct for item in items) for row in table]
+    upper = tie_split_weights(totals, analysis.group_size)
+    lower = tie_split_weights([-t for t in totals], analysis.group_size)
+    exposures = {}
+    for option in stats.options:
+        offered = [i for i, shown in enumerate(shown_as) if option.option in shown]
+        picked = [i for i in offered if table[i]["gen"].option == option.option]
+        assert (option.shown, option.count) == (len(offered), len(picked)), option.option
+        assert option.exposure == pytest.approx(len(offered) / len(table))
+        for got, weights in ((option.upper, upper), (option.lower, lower)):
+            base = sum(weights[i] for i in offered)
+            if base == 0:
+                assert got is None
+            else:
+                assert got == pytest.approx(sum(weights[i] for i in picked) / base, abs=1e-12)
+        exposures[option.option] = option.exposure
+    # Each learner saw only some options: the right answer all, the others 0 % to about 60 %.
+    assert exposures[RIGHT] == 1 and exposures["y"] == 0
+    assert 0.05 < exposures["m5"] < 0.15 and 0.3 < exposures["x"] < 0.5
+    assert all(0.3 < exposures[m] < 0.8 for m in ("m1", "m2", "m3", "m4"))
+    # Only m4, shown and never chosen, is a useless wrong option; "y", the right answer
+    # wherever it was shown, is none (before, both were flagged, as y's count was 0 too).
+    assert stats.unchosen_distractors == ("m4",)
+    assert Flag.UNCHOSEN_DISTRACTOR in stats.flags
+    y = next(o for o in stats.options if o.option == "y")
+    assert (y.count, y.upper, y.lower) == (0, None, None)
+
+
+def test_a_rarely_shown_option_is_a_share_of_those_shown_it() -> None:
+    # Four learners; only the last two were shown "rare", and one of them chose it.
+    item = Item(id="gen", options=("key", "common", "rare"), key="key")
+    both = frozenset({"key", "common", "rare"})
+    without = frozenset({"key", "common"})
+    table = [
+        {"gen": Response("key", True, without)},
+        {"gen": Response("common", False, without)},
+        {"gen": Response("rare", False, both)},
+        {"gen": Response("key", True, both)},
+    ]
+    stats = analyse_items([item], table).items[0]
+    rare = next(o for o in stats.options if o.option == "rare")
+    assert (rare.shown, rare.exposure, rare.count) == (2, 0.5, 1)
+    # Groups of one: ties at 1 right (learners 0 and 3) and at 0 (1 and 2) split the place.
+    # Upper: learners 0 and 3 count 1/2 each; of them only 3 was shown "rare", and did not
+    # pick it: 0. Lower: 1 and 2 count 1/2 each; only 2 was shown it, and picked it: 1, where
+    # a share of the whole group (the old way) gave 1/2.
+    assert (rare.upper, rare.lower) == (0.0, 1.0)
+
+
+def test_an_option_chosen_but_not_shown_is_refused() -> None:
+    item = Item(id="gen", options=("key", "a", "b"), key="key")
+    with pytest.raises(InvalidInput, match="option 'b' was chosen but not shown"):
+        analyse_items([item], [{"gen": Response("b", False, frozenset({"key", "a"}))}])
+    with pytest.raises(InvalidInput, match="has no option 'z' to show"):
+        analyse_items([item], [{"gen": Response("a", False, frozenset({"key", "a", "z"}))}])
 
 
 @pytest.mark.parametrize(

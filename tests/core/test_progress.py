@@ -1,5 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from gradquiz.content.question_file import MAX_OPTIONS, MIN_OPTIONS
 from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
 from gradquiz.core.progress import calibration, mastery, mastery_trend
 from gradquiz.core.questions import Difficulty
@@ -79,3 +82,24 @@ def test_calibration_counts_right_answers_per_confidence_level() -> None:
         (Confidence.SURE, 0.9, Tally(3, 4)),
     ]
     assert [p.observed for p in points] == [1 / 3, None, 0.75]
+
+
+@pytest.mark.parametrize("options", range(MIN_OPTIONS, MAX_OPTIONS + 1))
+def test_a_guess_claims_one_in_the_number_of_options(options: int) -> None:
+    # Before: 1 in 4 whatever the question, so a guess among three options that came out
+    # right a third of the time read as better than chance.
+    answers = history(("graph", True, 2, Confidence.GUESSING), ("graph", False, 1, None))
+    guessing = calibration(answers, {"q0": options})[0]
+    assert guessing.confidence is Confidence.GUESSING
+    assert guessing.stated == pytest.approx(1 / options)
+
+
+def test_guesses_on_questions_of_different_sizes_claim_their_average_chance() -> None:
+    answers = history(
+        ("graph", True, 3, Confidence.GUESSING),  # q0: 3 options
+        ("graph", False, 2, Confidence.GUESSING),  # q1: 5 options
+        ("graph", False, 1, Confidence.GUESSING),  # q2: not given, so four
+    )
+    guessing = calibration(answers, {"q0": 3, "q1": 5})[0]
+    assert guessing.stated == pytest.approx((1 / 3 + 1 / 5 + 1 / 4) / 3)
+    assert calibration([], {"q0": 3})[0].stated == 0.25  # no guesses yet: four options

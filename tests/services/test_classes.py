@@ -1,6 +1,7 @@
 """Class exams under a frozen clock: joining, windows, deadlines, extra time, early close,
 attempts allowed, the review policy and item statistics, on SQLite and PostgreSQL."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from gradquiz.core.accounts import Account, Role
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.core.classes import ClassExam, Disclosure, Window
 from gradquiz.errors import AttemptClosed, InvalidInput, NotFound, Withheld
-from gradquiz.services.classes import ClassRefused, ClassService
+from gradquiz.services.classes import KEY, ClassRefused, ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.storage.models import ReviewCardRow, ReviewLogRow
 from tests.factories import FrozenClock, account, class_rules
@@ -217,6 +218,43 @@ def test_statistics_count_first_sittings_and_agree_with_the_answers(
     assert item.omitted == 2
     assert sum(o.count for o in item.options) == 4
     assert analysis.exam.mean == pytest.approx(keyed / 6)
+
+
+def test_statistics_judge_a_generated_option_among_the_learners_shown_it(
+    classes: ClassService, teacher: Account, clock: FrozenClock, service: ExamService
+) -> None:
+    exam = make(classes, teacher, clock, prefer_parametrized=True)
+    rng = random.Random(28)
+    shown: list[list[tuple[str, tuple[str, ...]]]] = []  # per learner: (key, option ids)
+    for learner in learners(service, clock, 10):
+        classes.join(learner=learner, code=exam.code)
+        attempt = classes.start(learner=learner, class_id=exam.id)
+        questions = [service.shown.of_slot(slot) for slot in attempt.slots]
+        shown.append([(q.key, q.option_ids) for q in questions])
+        for number, slot in enumerate(attempt.slots, start=1):
+            letter = slot.letter_of(rng.choice(slot.option_order))
+            service.save_answer(
+                learner=learner.owner, attempt_id=attempt.id, number=number, letter=letter
+            )
+        service.submit(learner=learner.owner, attempt_id=attempt.id)
+    analysis = classes.statistics(exam)
+    generated = [q for q in exam.question_ids if service.pack.questions[q].parametrized]
+    assert generated
+    for column, item in enumerate(analysis.items):
+        variants = [sitting[column] for sitting in shown]
+        varying = len({key for key, _ in variants}) > 1
+        for option in item.options:
+            if option.option == KEY:
+                expected = len(variants)  # every learner was shown the right answer
+            else:
+                expected = sum(
+                    option.option in ids and not (varying and option.option == key)
+                    for key, ids in variants
+                )
+            assert option.shown == expected, (item.item, option.option)
+            assert option.exposure == pytest.approx(expected / len(variants))
+            if option.shown == 0:
+                assert option.upper is None and option.option not in item.unchosen_distractors
 
 
 def test_extra_time_is_given_by_username_in_either_case_and_never_to_a_look_alike(

@@ -245,6 +245,9 @@ def test_a_class_of_200_through_the_api_agrees_with_the_database(site: Site) -> 
     assert sitting.status_code == 200 and f"{names[one]}'s result" in sitting.text
     stats = instructor.get(f"/classes/{class_id}/stats")
     assert stats.status_code == 200 and "<strong>200</strong> learners" in stats.text
+    assert "internal consistency" in stats.text and "It rests on 200 learners." in stats.text
+    assert stats.text.count('<th scope="col">Shown to</th>') == 15  # exposure, every question
+    assert "poor from 0.20" not in stats.text and "marginal from 0.20" in stats.text
     live = instructor.get(f"/classes/{class_id}/live.json").json()
     assert live["counts"] == {"joined": 200, "started": 200, "in_progress": 0, "submitted": 200}
 

@@ -89,6 +89,14 @@ def test_step_links_walk_the_backward_pass(lab_client: TestClient) -> None:
     assert "running sum -2" in last and "running sum -1" in last
 
 
+def test_a_value_used_twice_by_one_node_is_not_called_a_fan_out(lab_client: TestClient) -> None:
+    twice = text_of(lab_client.get("/lab/expression?f=x*x%2By&x=3&y=1&step=4").text)
+    # Before: "x gets its gradient from the 2 nodes it feeds; the branches add up".
+    assert "x gets its gradient from t1, which uses it 2 times; the uses add up." in twice
+    fork = text_of(lab_client.get("/lab/fan-out?x=3&y=-2&step=4").text)
+    assert "x gets its gradient from the 2 nodes it feeds; the branches add up." in fork
+
+
 def test_your_turn_reports_each_node(lab_client: TestClient) -> None:
     page = lab_client.get("/lab/fan-out/your-turn?x=3&y=-2&grad-f=1&grad-q=1&grad-y=3&grad-x=-2")
     text = text_of(page.text)
@@ -102,14 +110,28 @@ def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None
     page = lab_client.get("/lab/flow?init=xavier&depth=12&width=16")
     rows = re.findall(r"<tr><th scope=\"row\">(\d+)</th>((?:<td>[^<]*</td>)+)</tr>", page.text)
     assert len(rows) == 12
-    direct = {
-        a: layer_gradient_norms(a, "xavier", 12, 16).norms for a in ("sigmoid", "tanh", "relu")
-    }
+    direct = {a: layer_gradient_norms(a, "xavier", 12, 16) for a in ("sigmoid", "tanh", "relu")}
     for layer, cells in rows:
         shown = [float(v) for v in re.findall(r"<td>([^<]*)</td>", cells)]
-        expected = [direct[a][int(layer) - 1] for a in ("sigmoid", "tanh", "relu")]
+        expected = [
+            value
+            for a in ("sigmoid", "tanh", "relu")
+            for value in (direct[a].deltas[int(layer) - 1], direct[a].norms[int(layer) - 1])
+        ]
         assert shown == pytest.approx(expected, rel=6e-3)
     assert "‖∂L/∂W‖" in page.text and "<style" not in page.text.split('<svg class="chart-svg"')[1]
+    assert page.text.count('<svg class="chart-svg"') == 2  # ‖δ‖ and ‖∂L/∂W‖
+
+
+def test_flow_summary_shows_the_vanishing_the_weight_gradients_hide(
+    lab_client: TestClient,
+) -> None:
+    text = text_of(lab_client.get("/lab/flow?init=small&depth=30&width=64").text)
+    # Before: "tanh: layer 1 gets 1.6 times the gradient of layer 30", and nothing else.
+    assert re.search(r"tanh : going back from layer 30 to layer 1, δ vanishes: ‖δ‖ is 6\.9 at "
+                     r"layer 30 and 7\.6e-32 at layer 1", text)  # fmt: skip
+    assert "‖∂L/∂W‖ at layer 1 is 1.6 times layer 30's" in text
+    assert "eq. 14" in text and "at initialisation" in text
 
 
 def _timed_get(client: TestClient, url: str) -> tuple[int, str, float]:

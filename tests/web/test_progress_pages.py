@@ -46,6 +46,10 @@ def test_every_chart_has_its_table_and_the_exam_is_listed(client: TestClient) ->
     assert re.search(r"\d+ of 15 \(\d+%\) 0:00 Result", text)  # date, score, time used, link
     assert "Today, with any overdue" in text
     assert re.search(r"Sure ?90% ?(100|0)% \((1|0) of 1\)", text)
+    # A guess claims one in the question's options: four (25 %), or three for the gate
+    # questions (33 %); before, 25 % whatever the question.
+    assert re.search(r"Guessing ?(25|33)% ?(100|0)% \((1|0) of 1\)", text)
+    assert "1 in 4 with four options, 1 in 3 with three" in text
     assert "<script>" not in markup and " onclick=" not in markup
 
 

@@ -9,6 +9,10 @@ wrong). Each item is worth one mark, so an item score is 0 or 1 and a total is a
   rounded half up, at least one. Learners tied at a group's cut share its remaining places equally
   (each counts as a fraction of a learner), so D does not depend on row order and equals
   its average over every way of breaking the tie.
+- Options: a generated question shows each learner only some of its options, so each
+  option is judged among the learners who were shown it (`Response.shown`): its exposure
+  is their share of the class, its count and its upper and lower shares are among them, and
+  a distractor is unchosen only if someone was shown it and nobody chose it.
 - Corrected point-biserial: the correlation of the item score with the rest score (the total
   without this item), so an item does not correlate with itself.
 - Exam: mean and population standard deviation of totals (the class is the whole group
@@ -52,18 +56,25 @@ class Response:
     # Redundant with the key on purpose: a table built from the wrong variant's option ids
     # disagrees with it somewhere and is refused instead of analysed.
     correct: bool
+    # The options this learner was shown (None: all of the item's options). A generated
+    # question's variant offers some of its generator's options, not all.
+    shown: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
 class OptionStats:
-    """How often one option was chosen: by everyone (a count), the upper and the lower group."""
+    """How often one option was chosen among the learners shown it: a count, and the shares
+    of the upper and the lower group's members who were shown it."""
 
     option: str
     is_key: bool
     count: int
-    # Shares of the whole group, also of learners whose variant did not offer this option.
-    upper: float
-    lower: float
+    # None where no member of that group was shown the option.
+    upper: float | None
+    lower: float | None
+    # Learners shown the option, and their share of the class.
+    shown: int = 0
+    exposure: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -89,8 +100,12 @@ class ItemStats:
 
     @property
     def unchosen_distractors(self) -> tuple[str, ...]:
-        """The wrong options that no learner chose."""
-        return tuple(o.option for o in self.options if not o.is_key and o.count == 0)
+        """The wrong options that some learners were shown and none of them chose."""
+        return tuple(o.option for o in self.options if _unchosen(o))
+
+
+def _unchosen(option: OptionStats) -> bool:
+    return not option.is_key and option.shown > 0 and option.count == 0
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,7 @@ def analyse_items(
     _check_items(items)
     if not responses:
         raise InvalidInput("There are no attempts to analyse.")
-    correct, chosen = _table(items, responses)
+    correct, chosen, shown = _table(items, responses)
     totals = correct.sum(axis=1)
     size = group_size(len(responses))
     upper_weights = _top_weights(totals, size)
@@ -139,7 +154,9 @@ def analyse_items(
     point_biserial = _rest_correlations(scores, totals)
     stats = []
     for column, item in enumerate(items):
-        options = _option_stats(item, chosen[:, column], upper_weights, lower_weights, size)
+        options = _option_stats(
+            item, chosen[:, column], shown[:, column], upper_weights, lower_weights
+        )
         discrimination = float(upper[column] - lower[column])
         stats.append(
             ItemStats(
@@ -154,7 +171,7 @@ def analyse_items(
                 flags=flags_for(
                     facility=float(facility[column]),
                     discrimination=discrimination,
-                    unchosen_distractors=any(not o.is_key and o.count == 0 for o in options),
+                    unchosen_distractors=any(_unchosen(o) for o in options),
                 ),
             )
         )
@@ -176,12 +193,15 @@ def _check_items(items: Sequence[Item]) -> None:
 
 def _table(
     items: Sequence[Item], responses: Sequence[Mapping[str, Response]]
-) -> tuple[npt.NDArray[np.bool_], Ints]:
-    """Right/wrong and the chosen option's index (-1 for a blank), one row per learner."""
+) -> tuple[npt.NDArray[np.bool_], Ints, npt.NDArray[np.bool_]]:
+    """Right/wrong, the chosen option's index (-1 for a blank) and which options each
+    learner was shown, one row per learner (the last indexed learner, item, option)."""
     ids = {item.id for item in items}
     indices = [{option: index for index, option in enumerate(item.options)} for item in items]
     correct = np.zeros((len(responses), len(items)), dtype=np.bool_)
     chosen = np.full((len(responses), len(items)), -1, dtype=np.intp)
+    widest = max(len(item.options) for item in items)
+    shown = np.zeros((len(responses), len(items), widest), dtype=np.bool_)
     for row, answers in enumerate(responses):
         if answers.keys() != ids:
             raise InvalidInput(_mismatch(row, ids, set(answers)))
@@ -190,13 +210,25 @@ def _table(
             if response.correct != (response.option == item.key):
                 raise InvalidInput(_misgraded(row, item, response))
             correct[row, column] = response.correct
+            offered = item.options if response.shown is None else response.shown
+            for option in offered:
+                if option not in indices[column]:
+                    raise InvalidInput(
+                        f"Learner {row}: item '{item.id}' has no option '{option}' to show."
+                    )
+                shown[row, column, indices[column][option]] = True
             if response.option is not None:
                 if response.option not in indices[column]:
                     raise InvalidInput(
                         f"Learner {row}: item '{item.id}' has no option '{response.option}'."
                     )
+                if response.option not in offered:
+                    raise InvalidInput(
+                        f"Learner {row}: item '{item.id}': option '{response.option}' was "
+                        "chosen but not shown."
+                    )
                 chosen[row, column] = indices[column][response.option]
-    return correct, chosen
+    return correct, chosen, shown
 
 
 def _mismatch(row: int, expected: set[str], given: set[str]) -> str:
@@ -236,24 +268,35 @@ def _rest_correlations(scores: Floats, totals: Ints) -> list[float | None]:
 
 
 def _option_stats(
-    item: Item, chosen: Ints, upper_weights: Floats, lower_weights: Floats, size: int
+    item: Item, chosen: Ints, shown: npt.NDArray[np.bool_], upper: Floats, lower: Floats
 ) -> tuple[OptionStats, ...]:
-    """Each option's count and its shares of the upper and the lower group."""
-    # Shifted by one so that bin 0 takes the blanks (-1).
-    bins = len(item.options) + 1
-    counts = np.bincount(chosen + 1, minlength=bins)
-    upper = np.bincount(chosen + 1, weights=upper_weights, minlength=bins) / size
-    lower = np.bincount(chosen + 1, weights=lower_weights, minlength=bins) / size
-    return tuple(
-        OptionStats(
-            option=option,
-            is_key=option == item.key,
-            count=int(counts[index + 1]),
-            upper=float(upper[index + 1]),
-            lower=float(lower[index + 1]),
+    """Each option's count, exposure and shares of the upper and the lower group, all among
+    the learners who were shown it."""
+    learners = len(chosen)
+    stats = []
+    for index, option in enumerate(item.options):
+        picked = chosen == index
+        offered = shown[:, index]
+        stats.append(
+            OptionStats(
+                option=option,
+                is_key=option == item.key,
+                count=int(picked.sum()),
+                upper=_share(upper, picked, offered),
+                lower=_share(lower, picked, offered),
+                shown=int(offered.sum()),
+                exposure=float(offered.sum()) / learners,
+            )
         )
-        for index, option in enumerate(item.options)
-    )
+    return tuple(stats)
+
+
+def _share(
+    weights: Floats, picked: npt.NDArray[np.bool_], offered: npt.NDArray[np.bool_]
+) -> float | None:
+    """The group's weight on learners who picked the option over its weight on those shown it."""
+    base = float(weights[offered].sum())
+    return float(weights[picked].sum()) / base if base > 0 else None
 
 
 def _exam_stats(scores: Floats, totals: Ints) -> ExamStats:

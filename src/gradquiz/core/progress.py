@@ -3,9 +3,10 @@ week by week, and calibration of stated confidence against answers. `now` is pas
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from statistics import fmean
 
 from gradquiz.core.answers import AnsweredQuestion, Confidence
 from gradquiz.core.scoring import Tally
@@ -13,9 +14,22 @@ from gradquiz.core.scoring import Tally
 # Mastery of a topic is the share right among its last MASTERY_WINDOW answers.
 MASTERY_WINDOW = 20
 TREND_WEEKS = 8
+# Options assumed for a question whose count is not given (most questions of the built-in
+# pack have four; its gate questions have three).
+DEFAULT_OPTIONS = 4
 # The chance of being right each confidence level claims: sure is "about 9 in 10", unsure
-# "better than even", guessing "one option in four" (chance with four options).
-STATED_CHANCE = {Confidence.GUESSING: 0.25, Confidence.UNSURE: 0.6, Confidence.SURE: 0.9}
+# "better than even"; guessing claims a blind guess's chance, one in the number of options
+# the question had (1 in 4 is only right for four), so `calibration` works it out per answer.
+STATED_CHANCE = {
+    Confidence.GUESSING: 1 / DEFAULT_OPTIONS,
+    Confidence.UNSURE: 0.6,
+    Confidence.SURE: 0.9,
+}
+
+
+def guess_chance(options: int) -> float:
+    """The chance of a blind guess being right among `options` options."""
+    return 1 / options
 
 
 def mastery(history: Sequence[AnsweredQuestion], last: int = MASTERY_WINDOW) -> dict[str, Tally]:
@@ -71,13 +85,25 @@ class CalibrationPoint:
         return self.tally.correct / self.tally.total if self.tally.total else None
 
 
-def calibration(history: Sequence[AnsweredQuestion]) -> tuple[CalibrationPoint, ...]:
-    """For each confidence level, from guessing to sure, how often the learner was right."""
-    return tuple(
-        CalibrationPoint(
-            confidence=level,
-            stated=stated,
-            tally=_tally([a.correct for a in history if a.confidence is level]),
+def calibration(
+    history: Sequence[AnsweredQuestion], options: Mapping[str, int] | None = None
+) -> tuple[CalibrationPoint, ...]:
+    """For each confidence level, from guessing to sure, how often the learner was right.
+
+    `options` gives the number of options of each question (DEFAULT_OPTIONS where it does
+    not say): guessing claims a blind guess's chance, 1/k on a question of k options,
+    averaged over the answers given as guesses (1/DEFAULT_OPTIONS with none yet).
+    """
+    counts = options or {}
+    points = []
+    for level, stated in STATED_CHANCE.items():
+        answers = [a for a in history if a.confidence is level]
+        if level is Confidence.GUESSING:
+            chances = [guess_chance(counts.get(a.question_id, DEFAULT_OPTIONS)) for a in answers]
+            stated = fmean(chances) if chances else guess_chance(DEFAULT_OPTIONS)
+        points.append(
+            CalibrationPoint(
+                confidence=level, stated=stated, tally=_tally([a.correct for a in answers])
+            )
         )
-        for level, stated in STATED_CHANCE.items()
-    )
+    return tuple(points)

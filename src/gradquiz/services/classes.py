@@ -293,8 +293,10 @@ class ClassService:
 
         A parametrized question is one item (its generator) whatever numbers each learner
         drew; its options are the generator's stable option ids, one per misconception, so the
-        option table counts each misconception across variants. Where the key's id differs
-        between variants, right answers count under KEY. InvalidInput with no sittings.
+        option table counts each misconception across variants, each among the learners whose
+        variant showed it. Where the key's id differs between variants, right answers count
+        under KEY, a row of its own, and an option id counts as a distractor only where it was
+        one. InvalidInput with no sittings.
         """
         with self.exam.database.reading() as session:
             fingerprint = store.submitted_fingerprint(session=session, class_id=exam.id)
@@ -333,7 +335,11 @@ class ClassService:
         table = [
             {
                 o.question.id: Response(
-                    option=key[o.question.id] if o.correct else o.chosen, correct=o.correct
+                    option=key[o.question.id] if o.correct else o.chosen,
+                    correct=o.correct,
+                    shown=_shown_as(
+                        o.question.option_ids, o.question.key, o.question.id in varying
+                    ),
                 )
                 for o in outcomes
             }
@@ -443,3 +449,11 @@ class ClassService:
             action=action,
             detail=detail,
         )
+
+
+def _shown_as(option_ids: tuple[str, ...], key: str, varying: bool) -> frozenset[str]:
+    """The options a learner was shown, as the statistics name them: where the key's id
+    varies between variants, the key is the row KEY, and the other ids were distractors."""
+    if not varying:
+        return frozenset(option_ids)
+    return frozenset({KEY, *(option for option in option_ids if option != key)})

@@ -270,9 +270,12 @@ class FlowPage:
     runs: tuple["LayerNorms", ...]
 
     @property
-    def rows(self) -> list[tuple[int, list[float]]]:
-        """Layer by layer: the norm for each activation, in the order of `runs`."""
-        return [(layer + 1, [run.norms[layer] for run in self.runs]) for layer in range(self.depth)]
+    def rows(self) -> list[tuple[int, list[tuple[float, float]]]]:
+        """Layer by layer: ‖δ‖ and ‖∂L/∂W‖ for each activation, in the order of `runs`."""
+        return [
+            (layer + 1, [(run.deltas[layer], run.norms[layer]) for run in self.runs])
+            for layer in range(self.depth)
+        ]
 
 
 # What the gradient-flow page opens with, as its form's fields show it.

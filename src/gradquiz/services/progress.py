@@ -1,10 +1,10 @@
 """Progress: mastery per topic and its trend, exam history, what is due day by day, and
 calibration, all read from the learner's own history at the moment the clock gives."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from gradquiz.core.answers import AnsweredQuestion
+from gradquiz.core.answers import AnsweredQuestion, Confidence
 from gradquiz.core.packs import Pack
 from gradquiz.core.progress import (
     MASTERY_WINDOW,
@@ -43,6 +43,8 @@ class ProgressService:
     database: Database
     pack: Pack
     clock: Clock = utc_now
+    # Options per question id, counted once (a generated question's by running it once).
+    _options: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def progress(self, *, learner: str | None) -> Progress:
         """The learner's progress now (empty for a browser with no history)."""
@@ -70,5 +72,20 @@ class ProgressService:
             ),
             exams=tuple(exams),
             due_by_day=tuple(due_by_day(dues, now)),
-            calibration=calibration(history),
+            calibration=calibration(history, self._option_counts(history)),
         )
+
+    def _option_counts(self, history: list[AnsweredQuestion]) -> dict[str, int]:
+        """How many options each question answered as a guess has (a generated question's
+        from one variant: a generator always offers the same number)."""
+        guessed = {a.question_id for a in history if a.confidence is Confidence.GUESSING}
+        counts = {}
+        for question_id in guessed:
+            if question_id not in self._options:
+                question = self.pack.questions.get(question_id)
+                if question is None:  # no longer in the pack: the default stands
+                    continue
+                shown = question.resolve(0) if question.parametrized else question
+                self._options[question_id] = len(shown.options)
+            counts[question_id] = self._options[question_id]
+        return counts

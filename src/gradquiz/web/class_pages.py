@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from gradquiz.core import item_flags
 from gradquiz.core.accounts import Account, Role, require_instructor
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.core.classes import (
@@ -295,6 +296,14 @@ def stats(request: Request, class_id: ClassId) -> Response:
         analysis=analysis,
         questions=pack.questions,
         flags=list(Flag),
+        judging=item_flags,
+        kr20_note=(
+            item_flags.kr20_note(
+                analysis.exam.kr20, learners=analysis.exam.learners, items=analysis.exam.items
+            )
+            if analysis
+            else ""
+        ),
     )
 
 

@@ -137,22 +137,38 @@ def flow_view(query: Query) -> LabView:
     except InvalidInput as refusal:
         form = LabForm.refusing(texts, refusal, FLOW_FIELDS)
         return LabView("lab/flow.html", {**context, "form": form}, 422)
-    chart = _flow_chart(page.init, page.depth, page.width)
+    weight_chart, delta_chart = _flow_chart(page.init, page.depth, page.width)
     return LabView(
-        "lab/flow.html", {**context, "page": page, "form": LabForm(texts), "chart": chart}
+        "lab/flow.html",
+        {
+            **context,
+            "page": page,
+            "form": LabForm(texts),
+            "chart": weight_chart,
+            "delta_chart": delta_chart,
+        },
     )
 
 
 @lru_cache(maxsize=64)
-def _flow_chart(init: str, depth: int, width: int) -> str:
+def _flow_chart(init: str, depth: int, width: int) -> tuple[str, str]:
+    """The charts of ‖∂L/∂W_l‖ and of ‖δ_l‖ per layer, in that order."""
     page = lab.gradient_flow({"init": init, "depth": str(depth), "width": str(width)})
     layers = list(range(1, depth + 1))
-    return log_chart(
+    setting = f"{init} initialisation, depth {depth}, width {width}"
+    weights = log_chart(
         [Series(run.activation, layers, run.norms) for run in page.runs],
-        title=f"Gradient norm per layer, {init} initialisation, depth {depth}, width {width}",
+        title=f"Weight gradient norm per layer, {setting}",
         x_label="layer (1 = nearest the input)",
         y_label="‖∂L/∂W‖ (log scale)",
     )
+    deltas = log_chart(
+        [Series(run.activation, layers, run.deltas) for run in page.runs],
+        title=f"Back-propagated gradient norm per layer, {setting}",
+        x_label="layer (1 = nearest the input)",
+        y_label="‖δ‖ = ‖∂L/∂z‖ (log scale)",
+    )
+    return weights, deltas
 
 
 def gradient_check_view(query: Query) -> LabView:

@@ -9,6 +9,8 @@ from gradquiz.core.lab.gradient_flow import (
     ACTIVATIONS,
     INITIALISATIONS,
     MAX_WEIGHTS,
+    SEED,
+    LayerNorms,
     chain_gradient_norms,
     layer_gradient_norms,
     relative_error,
@@ -120,3 +122,95 @@ def test_an_exact_0_is_judged_by_the_absolute_error() -> None:
     rows = step_sweep(lambda w: (w - 2.0) ** 2, 2.0, 0.0)  # a minimum: the slope is 0
     assert all(row.centred < 1e-9 for row in rows)
     assert rows[0].one_sided == pytest.approx(0.1)  # (h² − 0)/h = h, away from 0 by h
+
+
+def direct_chain(
+    activation: str, init: str, depth: int, width: int, seed: int = SEED
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """Weights, every layer's input h_{l−1} and the output direction, drawn as the lab draws."""
+    rng = np.random.default_rng(seed)
+    weights = list(rng.standard_normal((depth, width, width)) * weight_std(init, width, width))
+    h, direction = rng.standard_normal(width), rng.standard_normal(width)
+    act = {
+        "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+        "tanh": np.tanh,
+        "relu": lambda v: np.maximum(v, 0),
+    }[activation]
+    inputs = []
+    for w in weights:
+        inputs.append(h)
+        h = act(w @ h)
+    return weights, inputs, direction
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_delta_matches_finite_differences_on_the_pre_activations(activation: str) -> None:
+    # δ_l = ∂L/∂z_l, estimated by nudging each pre-activation and running the rest forward.
+    act = {"sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh}[activation]
+    weights, inputs, direction = direct_chain(activation, "xavier", 5, 4, seed=3)
+    deltas = layer_gradient_norms(activation, "xavier", 5, 4, seed=3).deltas
+
+    def loss_from(layer: int, pre: np.ndarray) -> float:
+        h = act(pre)
+        for w in weights[layer + 1 :]:
+            h = act(w @ h)
+        return float(direction @ h)
+
+    for layer, (w, h_in) in enumerate(zip(weights, inputs, strict=True)):
+        pre = w @ h_in
+        grad = [
+            (loss_from(layer, pre + step) - loss_from(layer, pre - step)) / 2e-6
+            for step in np.eye(len(pre)) * 1e-6
+        ]
+        assert math.isclose(deltas[layer], float(np.linalg.norm(grad)), rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("init", INITIALISATIONS)
+def test_weight_gradient_is_delta_times_the_layer_input(activation: str, init: str) -> None:
+    run = layer_gradient_norms(activation, init, 30, 64)
+    _, inputs, _ = direct_chain(activation, init, 30, 64)
+    for norm, delta, h_in in zip(run.norms, run.deltas, inputs, strict=True):
+        assert norm == pytest.approx(delta * float(np.linalg.norm(h_in)), rel=1e-12)
+
+
+def test_small_weights_hide_the_vanishing_from_the_weight_gradients() -> None:
+    # Glorot & Bengio 2010, eqs. 13–14: δ shrinks as (n·Var W)^(d−l) going back, while h
+    # shrinks as fast going forward, so ‖δ_l‖·‖h_{l−1}‖ is about the same at every layer.
+    tanh = layer_gradient_norms("tanh", "small", 30, 64)
+    assert tanh.weight_ratio == pytest.approx(1.6, abs=0.05)  # what the page used to summarise
+    assert 5 < tanh.deltas[-1] < 10 and tanh.deltas[0] < 1e-30  # "from 7 to 1e-31"
+    assert max(tanh.norms) / min(tanh.norms) < 10  # every layer's ‖∂L/∂W‖ alike ...
+    assert max(tanh.norms) < 1e-29  # ... and all of them negligible
+    assert tanh.delta_trend == "vanishes"
+    relu = layer_gradient_norms("relu", "small", 30, 64)
+    assert relu.weight_ratio == pytest.approx(0.8, abs=0.05) and max(relu.norms) < 1e-34
+    assert relu.delta_trend == "vanishes"
+
+
+def test_relu_weight_gradient_ratio_is_the_same_at_every_initialisation() -> None:
+    # relu(c·z) = c·relu(z): scaling every weight by c scales every ‖∂L/∂W_l‖ by c^(d−1),
+    # so only ‖δ‖ tells the initialisations apart.
+    runs = {init: layer_gradient_norms("relu", init, 30, 64) for init in INITIALISATIONS}
+    ratios = [run.weight_ratio for run in runs.values()]
+    assert ratios == pytest.approx([ratios[0]] * 3, rel=1e-9)
+    assert runs["small"].delta_trend == runs["xavier"].delta_trend == "vanishes"
+    assert runs["he"].delta_trend == "stays within a factor of 100"
+
+
+def test_tanh_with_he_weights_grows_the_gradient_going_back() -> None:
+    # A tanh slope ≤ 1 does not make a long chain shrink the gradient: the weights count too.
+    run = layer_gradient_norms("tanh", "he", 30, 64)
+    assert run.weight_ratio == pytest.approx(14.6, abs=0.05)
+    assert run.delta_ratio is not None and run.delta_ratio > 5
+
+
+def test_a_chain_dead_at_the_top_has_no_ratio() -> None:
+    dead = LayerNorms("relu", "he", norms=(1.0, 0.0), deltas=(0.0, 0.0))
+    assert (dead.delta_ratio, dead.weight_ratio, dead.delta_trend) == (
+        None,
+        None,
+        "is 0 at every layer",
+    )
+    exploding = LayerNorms("relu", "he", norms=(1.0, 1.0), deltas=(1e3, 1.0))
+    assert exploding.delta_trend == "explodes"

@@ -100,3 +100,14 @@ def test_forward_value_is_the_graphs_output_without_building_the_graph(prepared)
         values = {name: value + shift for name, value in prepared.defaults}
         graph = build_graph(prepared.program, values)
         assert forward_value(prepared.program, values) == graph.by_key[graph.output].value
+
+
+def test_the_tanh_chain_grows_or_shrinks_the_gradient_as_its_weights_say() -> None:
+    # tanh′ ≤ 1 alone does not shrink the gradient: each layer multiplies it by w·tanh′(z).
+    chain = next(p for p in PREPARED if p.slug == "tanh-chain")
+    assert "weight" in chain.point and "shrinks it." not in chain.point
+    for w, grows in ((2.0, True), (0.5, False)):
+        values = {**dict(chain.defaults), "w1": w, "w2": w, "b1": 0.0, "b2": 0.0, "x": 0.1}
+        gradients = build_graph(chain.program, values).gradients
+        through_both = gradients["x"] / gradients["o"]  # ∂o/∂x = w2·tanh′(z2)·w1·tanh′(z1)
+        assert (abs(through_both) > 1) is grows, (w, through_both)

@@ -45,11 +45,48 @@ def weight_std(init: str, fan_in: int, fan_out: int) -> float:
 
 @dataclass(frozen=True)
 class LayerNorms:
-    """‖∂L/∂W‖ for each layer of one deep chain, layer 1 nearest the input."""
+    """For each layer of one deep chain, layer 1 nearest the input: ‖∂L/∂W_l‖ (`norms`) and
+    the back-propagated gradient ‖δ_l‖ = ‖∂L/∂z_l‖ at its pre-activations z_l = W_l h_{l−1}.
+
+    ∂L/∂W_l = δ_l h_{l−1}ᵀ, so ‖∂L/∂W_l‖ = ‖δ_l‖·‖h_{l−1}‖: where the forward signal h shrinks
+    layer by layer as fast as δ shrinks going back, the weight gradients all come out about
+    the same size while δ vanishes (Glorot & Bengio 2010, eqs. 13 and 14).
+    """
 
     activation: str
     init: str
     norms: tuple[float, ...]
+    deltas: tuple[float, ...]
+
+    @property
+    def delta_ratio(self) -> float | None:
+        """‖δ‖ at layer 1 over ‖δ‖ at the top layer; None when the top's is 0."""
+        return _ratio(self.deltas)
+
+    @property
+    def weight_ratio(self) -> float | None:
+        """‖∂L/∂W‖ at layer 1 over the top layer's; None when the top's is 0."""
+        return _ratio(self.norms)
+
+    @property
+    def delta_trend(self) -> str:
+        """What happens to δ on its way back to layer 1, in a few words."""
+        ratio = self.delta_ratio
+        if ratio is None:  # δ at the top is 0, so every δ below it is 0 too
+            return "is 0 at every layer"
+        if ratio > TREND_FACTOR:
+            return "explodes"
+        if ratio < 1 / TREND_FACTOR:
+            return "vanishes"
+        return f"stays within a factor of {TREND_FACTOR:g}"
+
+
+# A change of more than this between the top layer and layer 1 is called vanishing/exploding.
+TREND_FACTOR = 100.0
+
+
+def _ratio(values: tuple[float, ...]) -> float | None:
+    return values[0] / values[-1] if values[-1] else None
 
 
 def layer_gradient_norms(
@@ -78,7 +115,7 @@ def chain_gradient_norms(
     start = rng.standard_normal(width)
     direction = rng.standard_normal(width)
     return tuple(
-        LayerNorms(activation, init, _norms(activation, weights, start, direction))
+        LayerNorms(activation, init, *_norms(activation, weights, start, direction))
         for activation in activations
     )
 
@@ -93,7 +130,10 @@ def weights_refusal(depth: int, width: int) -> str:
     )
 
 
-def _norms(activation: str, weights: Array, start: Array, direction: Array) -> tuple[float, ...]:
+def _norms(
+    activation: str, weights: Array, start: Array, direction: Array
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """‖∂L/∂W_l‖ and ‖δ_l‖ for every layer, layer 1 first."""
     inputs, slopes = [], []
     hidden = start
     for layer in weights:
@@ -101,16 +141,18 @@ def _norms(activation: str, weights: Array, start: Array, direction: Array) -> t
         hidden, slope = _activate(activation, layer @ hidden)
         slopes.append(slope)
     upstream = direction  # ∂L/∂h at the top
-    norms = []
+    norms, deltas = [], []
     for layer, layer_input, slope in zip(
         reversed(weights), reversed(inputs), reversed(slopes), strict=True
     ):
-        pre_gradient = upstream * slope
+        pre_gradient = upstream * slope  # δ_l
+        delta = float(np.linalg.norm(pre_gradient))
         # ∂L/∂W is the outer product of pre_gradient and layer_input, and the Frobenius norm
         # of an outer product u·vᵀ is ‖u‖·‖v‖: no width × width matrix is built.
-        norms.append(float(np.linalg.norm(pre_gradient) * np.linalg.norm(layer_input)))
+        norms.append(delta * float(np.linalg.norm(layer_input)))
+        deltas.append(delta)
         upstream = layer.T @ pre_gradient
-    return tuple(reversed(norms))
+    return tuple(reversed(norms)), tuple(reversed(deltas))
 
 
 @dataclass(frozen=True)

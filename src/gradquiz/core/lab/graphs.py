@@ -89,6 +89,12 @@ class BackwardStep:
         """Whether several branches add up here."""
         return len(self.contributions) > 1
 
+    @property
+    def consumers(self) -> tuple[str, ...]:
+        """The nodes that use this one, each once, in the order of the contributions; fewer
+        than the contributions where one node uses it twice (x*x, a + a)."""
+        return tuple(dict.fromkeys(c.consumer for c in self.contributions))
+
 
 @dataclass(frozen=True)
 class Graph:

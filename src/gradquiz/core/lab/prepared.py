@@ -57,15 +57,17 @@ PREPARED = (
     PreparedGraph(
         "add-multiply",
         "An add gate feeding a multiply",
-        "The add gate passes its gradient to both inputs unchanged; the multiply swaps its "
-        "inputs' values.",
+        "The add gate passes its gradient to both inputs unchanged; the multiply gate gives "
+        "each input the upstream gradient times the other input's value.",
         (("q", "x + y"), ("f", "q*z")),
         (("x", -2.0), ("y", 5.0), ("z", -4.0)),
     ),
     PreparedGraph(
         "tanh-chain",
         "A two-layer tanh chain",
-        "Each tanh multiplies the gradient by 1 − tanh² ≤ 1: a long chain of them shrinks it.",
+        "Each layer multiplies the gradient by its weight times tanh′(z) = 1 − tanh²(z): "
+        "tanh′ ≤ 1, but the weight can be larger, so a long chain shrinks the gradient only "
+        "where |w·tanh′(z)| < 1 (saturated units, small weights) and grows it where it is > 1.",
         (("h", "tanh(w1*x + b1)"), ("o", "tanh(w2*h + b2)"), ("L", "0.5*(o - y)**2")),
         (("x", 1.0), ("w1", 0.8), ("b1", 0.1), ("w2", -1.2), ("b2", 0.3), ("y", 0.5)),
     ),

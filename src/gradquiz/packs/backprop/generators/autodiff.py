@@ -86,15 +86,19 @@ def pass_counts(rng: random.Random) -> Variant:
         "forward-per-output",
         f"Forward mode, with {_passes(m)}",
         "This counts forward mode per output. A forward pass is seeded with one input "
-        f"direction and returns a whole column, the derivatives of all ${m}$ outputs, so "
-        f"forward mode needs one pass per input: ${n}$.",
+        "direction and returns a whole column, the "
+        + ("derivative of the one output" if m == 1 else f"derivatives of all ${m}$ outputs")
+        + f", so forward mode needs one pass per input: ${n}$.",
     )
     if reverse_cheaper:
         key = Choice(reverse.id, reverse.value, f"Correct: one reverse pass per output, ${m}$.")
         distractors = [forward, reverse_per_input, forward_per_output]
+        extreme = (
+            "A single output, like a scalar loss, is" if m == 1 else "A scalar loss, $m = 1$, is"
+        )
         verdict = (
             f"Here $m = {m}$ is smaller than $n = {n}$, so reverse mode is cheaper, with "
-            f"{_passes(m)}. A scalar loss, $m = 1$, is the extreme case: one reverse pass "
+            f"{_passes(m)}. {extreme} the extreme case: one reverse pass "
             "gives its gradient with respect to every input, which is why the gradient used to "
             "train a network is computed by backpropagation, a special case of reverse mode."
         )

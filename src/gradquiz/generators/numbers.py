@@ -105,4 +105,4 @@ def evaluate(
     function = compiled(expression, tuple(values), exact)
     if exact:
         return function(*values.values())
-    return function(*(float(v) for v in values.values()))
+    return function(*(as_float(v) for v in values.values()))

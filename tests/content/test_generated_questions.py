@@ -271,3 +271,20 @@ def test_the_chain_generators_slope_formulas_are_the_activations_derivatives() -
     )
     chain.ACTIVATIONS = (*chain.ACTIVATIONS, broken)
     assert not chain.slope_formulas_agree()
+
+
+def test_a_generators_fingerprint_covers_the_toolkit_that_shapes_its_variants() -> None:
+    # A pooled variant drawn before the spacing rule must not be handed out after it, even
+    # without a new version number.
+    import gradquiz
+    from gradquiz.content import generator_modules
+
+    package = Path(gradquiz.__file__).parent
+    toolkit = generator_modules._toolkit()
+    for path in (
+        package / "generators" / "options.py",
+        package / "core" / "option_spacing.py",
+        package / "core" / "typed_numbers.py",
+        package / "core" / "variants.py",
+    ):
+        assert path.read_bytes() in toolkit, path

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import typer
 
 from gradquiz.config import Settings
+from gradquiz.content.generator_check import SPACING_SEEDS
 from gradquiz.errors import GradquizError, PackInvalid
 from gradquiz.logs import log_config
 
@@ -90,11 +91,21 @@ def migrate_command() -> None:
 
 
 @app.command()
-def check(pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.toml.")]) -> None:
+def check(
+    pack_dir: Annotated[Path, typer.Argument(help="Folder holding pack.toml.")],
+    numeric_seeds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Seeds each generator with numeric options is run on in all, so that no "
+            "typed number could mean two options.",
+        ),
+    ] = SPACING_SEEDS,
+) -> None:
     """Validate a content pack; print each problem as file:line: message."""
     from gradquiz.content.pack_loader import check_pack, load_pack
 
-    problems = check_pack(pack_dir)
+    problems = check_pack(pack_dir, numeric_seeds=numeric_seeds)
     if problems:
         for problem in problems:
             typer.echo(str(problem))

@@ -14,6 +14,7 @@ from gradquiz.core.practice import (
     draw_practice,
     mark_choice,
     mark_typed,
+    takes_typed,
 )
 from gradquiz.core.questions import Difficulty, Option, Question
 from gradquiz.errors import InvalidInput, NotFound
@@ -72,10 +73,16 @@ def test_a_typed_number_counts_as_the_option_it_matches() -> None:
     assert not mark_typed(question, -1.0).correct  # a flipped sign is not near
 
 
-def test_the_nearest_option_wins_when_two_are_within_tolerance() -> None:
-    question = numeric_question(values=(1.0, 1.015, 3.0), key="o0")
-    assert mark_typed(question, 1.012).option_id == "o1"
-    assert mark_typed(question, 1.004).option_id == "o0"
+def test_typing_is_refused_where_two_options_are_closer_than_the_spacing() -> None:
+    # 1.0 and 1.015: 1.012 is within 1 % of both (a set made before the spacing rule).
+    crowded = numeric_question(values=(1.0, 1.015, 3.0), key="o0")
+    assert crowded.numeric and not takes_typed(crowded)
+    with pytest.raises(InvalidInput, match="too close together"):
+        mark_typed(crowded, 1.012)
+    spaced = numeric_question(values=(1.0, 1.0205, 3.0), key="o0")  # 2.01 % apart
+    assert takes_typed(spaced)
+    assert mark_typed(spaced, 1.0101).option_id == "o0"  # within 1 % of 1.0 only
+    assert mark_typed(spaced, 1.0104).option_id == "o1"
 
 
 def test_typing_is_refused_for_a_question_without_numbers(pack: Pack) -> None:

@@ -55,3 +55,28 @@ def test_numeric_options_keep_their_exact_values() -> None:
         ("$0.123$", 0.123456),
         ("$7.5$", 7.5),
     ]
+
+
+def test_options_closer_than_the_spacing_are_drawn_again() -> None:
+    checks = [KeyCheck("k", 2.108, 2.108)]
+    crowded = [Choice("fixed-step", 2.1, "Moved by eta alone."), Choice("far", 9, "No.")]
+    with pytest.raises(VariantRejected, match=r"'fixed-step' \(2.1\) and 'key' \(2.108\)"):
+        numeric_variant(
+            stem="?", key=Choice("key", 2.108, "Yes."), distractors=crowded, explanation=".",
+            checks=checks, digits=4,
+        )  # fmt: skip
+    # 2.01 % apart, but 1.00 and 1.02 as shown to three figures are 1.96 % apart.
+    with pytest.raises(VariantRejected, match="apart as shown"):
+        numeric_variant(
+            stem="?", key=Choice("key", 1.0, "Yes."), distractors=[Choice("m", 1.0205, "No.")],
+            explanation=".", checks=[KeyCheck("k", 1.0, 1.0)],
+        )  # fmt: skip
+
+
+def test_mistakes_too_close_to_the_key_are_never_drawn() -> None:
+    close = [Choice("close-below", 4.95, "No."), Choice("close-above", 5.05, "No.")]
+    for seed in range(50):
+        chosen = distractors_around(random.Random(seed), KEY, [*MISTAKES, *close], seed % 4)
+        assert not {c.id for c in chosen} & {"close-below", "close-above"}
+    with pytest.raises(VariantRejected, match="0 mistakes below"):
+        distractors_around(random.Random(0), KEY, close + MISTAKES[3:], 1)

@@ -82,7 +82,12 @@ def test_numeric_entry_is_offered_for_generated_numbers_only(
         question = practice.question(session, item.number)
         page = client.get(f"{url}/{item.number}")
         assert ('name="typed"' in page.text) == (item.slot.seed is not None and question.numeric)
-        assert "Counted right within 1 %" in page.text or 'name="typed"' not in page.text
+        rule = (
+            "Right if it is within 1 % of the answer (the difference at most 1 % of the larger "
+            "of the two); within 1 % of a wrong option, it gets that option's feedback; anything "
+            "else is wrong. The options are at least 2 % apart, so no number is within 1 % of two."
+        )
+        assert rule in page.text or 'name="typed"' not in page.text
         key = question.option(question.key)
         data = (
             {"typed": repr(key.value)}

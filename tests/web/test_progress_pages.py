@@ -6,8 +6,9 @@ import zipfile
 
 from fastapi.testclient import TestClient
 
+from gradquiz.services.practice import PracticeService
 from tests.web.test_exam_pages import page_text
-from tests.web.test_practice_pages import start
+from tests.web.test_practice_pages import learner_of, start
 
 
 def answer_some(client: TestClient) -> None:
@@ -77,3 +78,18 @@ def test_delete_my_data_asks_first_then_removes_everything(
     text = page_text(client.get("/progress?deleted=1").text)
     assert "Your data is deleted" in text and "0 answers so far" in text
     assert "4 answers so far" in page_text(other_client.get("/progress").text)
+
+
+def test_mastery_percentages_round_half_up(client: TestClient, practice: PracticeService) -> None:
+    # 1, 5 and 3 of 8 right: round half to even showed 12 %, 62 % and 38 %.
+    for topic, right in (("chain-rule", 1), ("gradient-descent", 5), ("vanishing-gradient", 3)):
+        url = start(client, topic=topic, count="10")
+        session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+        for number in range(1, 9):
+            item, question = session.item(number), practice.question(session, number)
+            wrong = next(o for o in question.option_ids if o != question.key)
+            chosen = question.key if number <= right else wrong
+            client.post(f"{url}/{number}", data={"option": item.slot.letter_of(chosen)})
+    text = page_text(client.get("/progress").text)
+    for shown in ("1 of 8 ?13%", "5 of 8 ?63%", "3 of 8 ?38%"):
+        assert re.search(shown, text), shown

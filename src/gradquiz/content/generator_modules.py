@@ -6,15 +6,19 @@ import random
 import re
 import threading
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+import gradquiz
 from gradquiz import __version__
 from gradquiz.core.variants import Generator, Variant, VariantReserve, VariantSource
 
 # What gives a generator, by name, the reserve of variants drawn ahead for it (if any).
 Reserves = Callable[[str], VariantReserve | None]
 
+# The core modules a variant's drawing, checking and options go through.
+TOOLKIT_CORE = ("variants.py", "option_spacing.py", "typed_numbers.py", "questions.py")
 _NAME = re.compile(r"^([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$")
 
 
@@ -85,9 +89,11 @@ class GeneratorModules:
         )
 
     def _fingerprint(self, stem: str) -> str:
-        """The generator file's text and gradquiz's version (its generator toolkit), hashed."""
+        """The generator file's text, gradquiz's version and its generator toolkit's code,
+        hashed: a toolkit that rejects other draws (a working copy between releases too)
+        makes other variants of the same seeds."""
         text = (self.folder / f"{stem}.py").read_bytes()
-        return hashlib.sha256(__version__.encode() + b"\0" + text).hexdigest()[:32]
+        return hashlib.sha256(_toolkit() + b"\0" + text).hexdigest()[:32]
 
     def _reserve(self, name: str) -> VariantReserve | None:
         return self._reserves(name) if self._reserves is not None else None
@@ -110,6 +116,16 @@ class GeneratorModules:
         except Exception as error:  # a pack's own code: report any failure as a problem
             return f"importing generators/{stem}.py failed: {type(error).__name__}: {error}"
         return module
+
+
+@cache
+def _toolkit() -> bytes:
+    """gradquiz's version and the text of the code every generator's variants go through."""
+    package = Path(gradquiz.__file__).parent
+    sources = sorted((package / "generators").glob("*.py")) + [
+        package / "core" / name for name in TOOLKIT_CORE
+    ]
+    return __version__.encode() + b"".join(b"\0" + path.read_bytes() for path in sources)
 
 
 class _Deferred:

@@ -92,15 +92,17 @@ def _valid_pack(directory: Path, pack: Pack | None, problems: list[Problem]) -> 
     return pack
 
 
-def check_pack(directory: Path, seeds: int = CHECK_SEEDS) -> list[Problem]:
-    """Every problem in the pack at `directory` (each generator run on `seeds` seeds)."""
-    return sorted(_read_pack(directory, seeds)[1])
+def check_pack(directory: Path, seeds: int = CHECK_SEEDS, numeric_seeds: int = 0) -> list[Problem]:
+    """Every problem in the pack at `directory` (each generator run on `seeds` seeds, and one
+    whose options are numbers on `numeric_seeds` in all, when that is more)."""
+    return sorted(_read_pack(directory, seeds, numeric_seeds=numeric_seeds)[1])
 
 
 def _read_pack(
     directory: Path,
     seeds: int,
     *,
+    numeric_seeds: int = 0,
     deferred: bool = False,
     authoring: bool = True,
     reserves: Reserves | None = None,
@@ -114,7 +116,7 @@ def _read_pack(
     page = read_page(directory, code_title, problems)
     modules = GeneratorModules(directory / "generators", deferred=deferred, reserves=reserves)
     questions, paths = _read_questions(directory / "questions", problems, modules)
-    problems.extend(check_generators(questions, paths, seeds))
+    problems.extend(check_generators(questions, paths, seeds, numeric_seeds))
     if authoring:
         problems.extend(code_block_problems(directory))
     if spec is None or page is None:

@@ -9,15 +9,11 @@ from enum import StrEnum
 
 from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
 from gradquiz.core.attempts import Slot
+from gradquiz.core.option_spacing import TYPED_TOLERANCE, relative_error, spacing_problems
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Tally
-from gradquiz.core.variants import relative_error
 from gradquiz.errors import InvalidInput, NotFound
 
-# A typed number counts as an option within 1 % of its value: options are shown to three
-# significant figures (at most 0.5 % off), and working from the stem's rounded numbers
-# adds a little more.
-TYPED_TOLERANCE = 0.01
 # "Try another like it" adds a question per miss; a set stops growing here.
 MAX_ITEMS = 200
 
@@ -73,17 +69,27 @@ def mark_choice(question: Question, option_id: str) -> Marking:
     return Marking(option_id, None, option_id == question.key)
 
 
+def takes_typed(question: Question) -> bool:
+    """Whether a number may be typed for `question`: its options are numbers, OPTION_SPACING
+    apart (exact and as shown), so a number is within TYPED_TOLERANCE of one of them at most.
+    Every generator keeps them so; a set made by older code may hold one that does not."""
+    return question.numeric and not spacing_problems(question.options)
+
+
 def mark_typed(question: Question, value: float) -> Marking:
-    """A typed number: it counts as the option nearest to it within TYPED_TOLERANCE (relative),
-    so it is right near the key and gets a distractor's feedback near that distractor."""
+    """A typed number: it counts as the option within TYPED_TOLERANCE (relative) of it, so it
+    is right near the key and gets a distractor's feedback near that distractor; near none,
+    it is wrong."""
     if not question.numeric:
         raise InvalidInput("This question's options are not numbers: choose one of them.")
+    if not takes_typed(question):
+        raise InvalidInput("This question's options are too close together to type: choose one.")
     near = [
-        (relative_error(value, option.value), option.id)
+        option.id
         for option in question.options
         if option.value is not None and relative_error(value, option.value) <= TYPED_TOLERANCE
     ]
-    matched = min(near)[1] if near else None
+    matched = near[0] if near else None
     return Marking(matched, value, matched == question.key)
 
 

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from gradquiz.core.answers import AnsweredQuestion, Source
 from gradquiz.core.attempts import Attempt
+from gradquiz.core.percentages import whole_percent
 from gradquiz.core.questions import Difficulty, Question
 
 K = TypeVar("K")
@@ -25,8 +26,8 @@ class Tally:
 
     @property
     def percent(self) -> int:
-        """Share correct as a whole percentage (0 when the group is empty)."""
-        return round(100 * self.correct / self.total) if self.total else 0
+        """Share correct as a whole percentage, halves up (0 when the group is empty)."""
+        return whole_percent(self.correct, self.total)
 
 
 @dataclass(frozen=True)

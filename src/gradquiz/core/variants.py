@@ -7,18 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from gradquiz.core.option_spacing import relative_error, spacing_problems
 from gradquiz.core.questions import LabLink, Option
 from gradquiz.errors import GradquizError
 
 # A variant's key must agree with an independent estimate to this relative error.
 CHECK_TOLERANCE = 1e-6
 MAX_REDRAWS = 50
-
-
-def relative_error(a: float, b: float) -> float:
-    """|a − b| / max(|a|, |b|), and 0 when both are 0."""
-    scale = max(abs(a), abs(b))
-    return 0.0 if scale == 0 else abs(a - b) / scale
 
 
 @dataclass(frozen=True)
@@ -130,6 +125,7 @@ def variant_problems(variant: Variant) -> list[str]:
     for option in variant.options:
         if option.id != variant.key and not option.feedback.strip():
             problems.append(f"wrong option '{option.id}' has no feedback")
+    problems.extend(spacing_problems(variant.options))
     if not variant.checks:
         problems.append("the key has no independent check")
     for check in variant.checks:

@@ -10,9 +10,10 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gradquiz.core.option_spacing import OPTION_SPACING, relative_error, spacing_problems
 from gradquiz.core.questions import LabLink, Option
 from gradquiz.core.variants import Generator, KeyCheck, Variant, VariantRejected
-from gradquiz.generators.numbers import Number, fmt
+from gradquiz.generators.numbers import Number, as_float, fmt
 
 RankedGenerator = Callable[[random.Random, int], Variant]
 # Draws tried for one rank before the whole variant is drawn again (with a new rank).
@@ -44,25 +45,27 @@ def numeric_variant(
     Each option keeps its exact value, so a learner may type the number instead of choosing.
     `lab` names the lab graph that computes the same numbers, for "open in the lab".
 
-    Raises VariantRejected when two options would read the same, so the numbers are drawn
-    again.
+    Raises VariantRejected when two options would read the same, or lie closer than
+    OPTION_SPACING (exact or as shown), so the numbers are drawn again: a typed number is then
+    within the typed tolerance of one option at most.
     """
     choices = [key, *distractors]
-    shown = {c.id: fmt(float(c.value), digits) for c in choices}
+    shown = {c.id: fmt(c.value, digits) for c in choices}
     if len(set(shown.values())) != len(shown):
         raise VariantRejected(f"options coincide after rounding: {shown}")
-    ordered = sorted(choices, key=lambda c: float(c.value))
+    ordered = sorted(choices, key=lambda c: as_float(c.value))
+    options = tuple(
+        Option(
+            id=c.id, text=f"${shown[c.id]}${suffix}", feedback=c.feedback, value=as_float(c.value)
+        )
+        for c in ordered
+    )
+    crowded = spacing_problems(options)
+    if crowded:
+        raise VariantRejected("; ".join(crowded))
     return Variant(
         stem=stem,
-        options=tuple(
-            Option(
-                id=c.id,
-                text=f"${shown[c.id]}${suffix}",
-                feedback=c.feedback,
-                value=float(c.value),
-            )
-            for c in ordered
-        ),
+        options=options,
         key=key.id,
         explanation=explanation,
         checks=tuple(checks),
@@ -120,10 +123,13 @@ def distractors_around(
     rng: random.Random, key: Choice, mistakes: Sequence[Choice], rank: int, count: int = 3
 ) -> list[Choice]:
     """`count` of the `mistakes`: `rank` of them below the key's value and the rest above it,
-    each drawn at random from those that fit. Raises VariantRejected when too few do."""
-    value = float(key.value)
-    below = [m for m in mistakes if float(m.value) < value]
-    above = [m for m in mistakes if float(m.value) > value]
+    each drawn at random from those that fit, leaving out those closer than OPTION_SPACING to
+    the key (a typed answer could not tell them apart). Raises VariantRejected when too few
+    fit."""
+    value = as_float(key.value)
+    apart = [m for m in mistakes if relative_error(as_float(m.value), value) >= OPTION_SPACING]
+    below = [m for m in apart if as_float(m.value) < value]
+    above = [m for m in apart if as_float(m.value) > value]
     if len(below) < rank or len(above) < count - rank:
         raise VariantRejected(
             f"{len(below)} mistakes below and {len(above)} above the key; rank {rank} needs "

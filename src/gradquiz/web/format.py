@@ -1,9 +1,11 @@
-"""Jinja filters for times and durations."""
+"""Jinja filters for times, durations and percentages."""
 
 from datetime import datetime
 
 from jinja2 import Environment
 from markupsafe import Markup
+
+from gradquiz.core.percentages import whole_percent
 
 
 def clock(seconds: int) -> str:
@@ -29,3 +31,5 @@ def install_filters(env: Environment) -> None:
     env.filters["clock"] = clock
     env.filters["utc_time"] = utc_time
     env.filters["local_time"] = local_time
+    # {{ share|percent }} or {{ part|percent(whole) }}: a whole percentage, halves up.
+    env.filters["percent"] = whole_percent

@@ -5,8 +5,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from gradquiz.core.option_spacing import OPTION_SPACING, TYPED_TOLERANCE
 from gradquiz.core.packs import Pack
-from gradquiz.core.practice import TYPED_TOLERANCE, PracticeItem, PracticeSession, SessionKind
+from gradquiz.core.practice import PracticeItem, PracticeSession, SessionKind, takes_typed
 from gradquiz.core.questions import Question
 from gradquiz.core.scoring import Tally
 from gradquiz.web.rendered import RenderedPack
@@ -53,6 +54,7 @@ class PracticeQuestionView:
     options: tuple[OptionView, ...]
     takes_typed: bool
     tolerance_percent: float = TYPED_TOLERANCE * 100
+    spacing_percent: float = OPTION_SPACING * 100
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class FeedbackView:
     confidence: str | None
     another_like_it: bool
     next_number: int | None
+    tolerance_percent: float = TYPED_TOLERANCE * 100
 
 
 def set_view(practice: PracticeSession) -> SetView:
@@ -88,7 +91,7 @@ def question_view(
         difficulty=question.difficulty.value,
         stem_html=html.stem,
         options=option_views(item.slot, html.options),
-        takes_typed=item.slot.seed is not None and question.numeric,
+        takes_typed=item.slot.seed is not None and takes_typed(question),
     )
 
 

@@ -1,12 +1,13 @@
-"""Reading the numbers a learner types: plain decimals only, finite and of a sensible size."""
+"""Reading the numbers a learner types: in any form the pages show, finite and of a sensible
+size."""
 
 import re
 
+from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
 from gradquiz.errors import InvalidInput
 
 MAX_CHARS = 32
 MAX_MAGNITUDE = 1e6
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 
 
 class FieldError(InvalidInput):
@@ -21,8 +22,11 @@ class FieldError(InvalidInput):
 def read_number(
     text: str, what: str, limit: float = MAX_MAGNITUDE, *, field: str | None = None
 ) -> float:
-    """`text` as a float, or FieldError naming `what` and the fault (never NaN or inf)."""
-    cleaned = text.strip().replace("−", "-")
+    """`text` as a float, or FieldError naming `what` and the fault (never NaN or inf).
+
+    Every form the pages show a number in is read (core.typed_numbers): 0.25, −1.5, 0,25,
+    1,048,576, 2e-3, 2 × 10^-3, 10⁻⁸; what could be read two ways is refused."""
+    cleaned = text.strip()
     if not cleaned:
         raise FieldError(f"{what} is empty: type a number such as 0.5 or -2.", field)
     if len(cleaned) > MAX_CHARS:
@@ -30,12 +34,10 @@ def read_number(
             f"{what} is {len(cleaned)} characters long; a number needs at most {MAX_CHARS}.",
             field,
         )
-    if not _DECIMAL.fullmatch(cleaned):
-        raise FieldError(
-            f"{what} is not a number: {cleaned!r}. Type a decimal such as 0.5, -2 or 1e-3.",
-            field,
-        )
-    value = float(cleaned)
+    try:
+        value = parse_typed_number(cleaned)
+    except NumberFormError as error:
+        raise FieldError(f"{what} {error}", field) from None
     if not abs(value) <= limit:
         raise FieldError(
             f"{what} is {cleaned}, too large: numbers up to {limit:g} in size are taken.", field

@@ -6,6 +6,7 @@ scale that brings the norm down to c by bisection, without the formula c / ||g||
 
 import math
 import random
+from functools import cache
 
 import sympy
 
@@ -65,6 +66,12 @@ def _vector_text(vector: list[sympy.Integer]) -> str:
     return "(" + ", ".join(fmt(x) for x in vector) + ")"
 
 
+@cache  # a few hundred distinct fractions; sympy's 30-digit evaluation is slow
+def _float(exact: sympy.Rational) -> float:
+    """`exact`, evaluated to 30 digits and rounded to a float."""
+    return float(sympy.N(exact, 30))
+
+
 @key_at_random_rank(OPTIONS)
 def by_norm(rng: random.Random, rank: int) -> Variant:
     """One component of g after clipping by norm: c * g_k / ||g||."""
@@ -82,7 +89,7 @@ def by_norm(rng: random.Random, rank: int) -> Variant:
         raise VariantRejected("threshold too close to the norm")
 
     key_exact = threshold * component / norm
-    key = float(sympy.N(key_exact, 30))
+    key = _float(key_exact)
     floats = [float(x) for x in vector]
     estimate = _bisection_scale(floats, float(threshold)) * floats[index]
 

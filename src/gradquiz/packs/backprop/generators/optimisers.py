@@ -124,8 +124,14 @@ def sgd_step(rng: random.Random, rank: int) -> Variant:
         f"Correct: $w - \\eta \\frac{{\\partial L}}{{\\partial w}} = {w_text} - {eta_text} "
         f"\\cdot {_signed(g)} = {fmt(key, DIGITS)}$.",
     )
-    distractors = distractors_around(rng, correct, _sgd_distractors(values, eta), rank)
-    _require_exact(key, *(c.value for c in distractors))
+    # The mistakes are placed by value first: their feedback is written only for a draw that
+    # keeps them (most draws are redrawn for the key's rank), in the order they were drawn.
+    screen = distractors_around(
+        rng, correct, [Choice(n, v, "") for n, v in _sgd_mistakes(values, eta).items()], rank
+    )
+    _require_exact(key, *(c.value for c in screen))
+    written = {c.id: c for c in _sgd_distractors(values, eta)}
+    distractors = [written[c.id] for c in screen]
 
     numeric_g = _numeric_gradient(values)
     step_estimate = float(w0) - float(eta) * numeric_g
@@ -232,46 +238,45 @@ def momentum_step(rng: random.Random, rank: int) -> Variant:
         key,
         f"Correct: ${new_velocity}$, and $w = {w_text} + {_signed(velocity)} = {key_text}$.",
     )
-    mistakes = [
-        Choice(
-            "forgot-velocity",
-            w0 - eta * g,
+    moved = {
+        "forgot-velocity": w0 - eta * g,
+        "gradient-sign": w0 + mu * v0 + eta * g,
+        "old-velocity": w0 + v0,
+        "dropped-mu": w0 + v0 - eta * g,
+        "forgot-rate": w0 + mu * v0 - g,
+    }
+    # Placed by value first; feedback is written only for a draw that keeps its mistakes.
+    screen = distractors_around(rng, correct, [Choice(n, v, "") for n, v in moved.items()], rank)
+    _require_exact(key, velocity, *(c.value for c in screen))
+    feedback = {
+        "forgot-velocity": (
             "This is the plain gradient-descent step $w - \\eta "
             "\\frac{\\partial L}{\\partial w}$, which ignores the velocity. With momentum "
             f"the damped old velocity $\\mu v = {fmt(mu * v0, DIGITS)}$ is added as well: "
-            f"${new_velocity}$, so $w = {key_text}$.",
+            f"${new_velocity}$, so $w = {key_text}$."
         ),
-        Choice(
-            "gradient-sign",
-            w0 + mu * v0 + eta * g,
+        "gradient-sign": (
             "This adds the gradient term to the velocity instead of subtracting it, which "
             "pushes the weight uphill. The velocity is pushed against the gradient: "
-            f"${new_velocity}$, so $w = {key_text}$.",
+            f"${new_velocity}$, so $w = {key_text}$."
         ),
-        Choice(
-            "old-velocity",
-            w0 + v0,
+        "old-velocity": (
             f"This moves $w$ by the old velocity $v = {v_text}$, before the velocity is "
             "updated with the damping and the new gradient. The update first computes "
-            f"${new_velocity}$ and then moves $w$ by it: $w = {key_text}$.",
+            f"${new_velocity}$ and then moves $w$ by it: $w = {key_text}$."
         ),
-        Choice(
-            "dropped-mu",
-            w0 + v0 - eta * g,
+        "dropped-mu": (
             f"This keeps the whole old velocity, dropping the factor $\\mu = {mu_text}$: "
             f"$v = {_signed(v0)} - {eta_text} \\cdot {_signed(g)}$. The old velocity is "
-            f"damped first: ${new_velocity}$, so $w = {key_text}$.",
+            f"damped first: ${new_velocity}$, so $w = {key_text}$."
         ),
-        Choice(
-            "forgot-rate",
-            w0 + mu * v0 - g,
+        "forgot-rate": (
             "This pushes the velocity by the whole gradient and forgets the learning rate. "
             f"The push is $\\eta \\frac{{\\partial L}}{{\\partial w}}$: ${new_velocity}$, so "
-            f"$w = {key_text}$.",
+            f"$w = {key_text}$."
         ),
-    ]
-    distractors = distractors_around(rng, correct, mistakes, rank)
-    _require_exact(key, velocity, *(c.value for c in distractors))
+    }
+    distractors = [Choice(c.id, c.value, feedback[c.id]) for c in screen]
     return numeric_variant(
         stem=(
             "SGD with momentum updates a weight by $v \\leftarrow \\mu v - \\eta "

@@ -1,0 +1,123 @@
+"""Reading a number as a learner types it, in every form the pages show one.
+
+The pages write numbers as plain decimals (0.25, −1.5: a Unicode minus in the maths), in
+Python's exponent form (1e-05, 2.5e+06, in tables and "You typed"), and as m × 10^k
+(1.23 × 10⁻⁵ in rendered maths, 10⁻⁸ on chart ticks); the lab writes 1,048,576 with
+thousands commas. Each of those is read back, with the dashes a keyboard or a copy may give
+for a minus, and a decimal comma (0,25). What could be read two ways is refused with a
+message that shows how to type it: 1,234 (1.234 or 1234?) and 1.2×10-5 (a superscript lost
+in a copy: 1.2 × 10 − 5, or 1.2 × 10⁻⁵?).
+"""
+
+import re
+from decimal import Decimal
+
+# Characters read as a minus: the hyphen-minus, the minus sign, the dashes a word processor
+# or a copy of rendered maths may give, and their small and full-width forms.
+_MINUSES = "\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d"
+_SIGNS = str.maketrans({**dict.fromkeys(_MINUSES, "-"), "\uff0b": "+"})
+_SUPERSCRIPTS = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
+_SUPERSCRIPT_RUN = re.compile(r"[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_TIMES = r"(?:×|x|X|\*|·|⋅|\\times|\\cdot)"
+_EXPONENT = r"[+-]?[0-9]{1,3}"
+_MANTISSA = r"[+-]?[0-9.,]*[0-9][0-9.,]*|[+-]?[.,][0-9]+"
+# 1e-5, 1E+05
+_E_FORM = re.compile(rf"(?P<m>{_MANTISSA})[eE](?P<k>{_EXPONENT})")
+# 1.2 × 10^-5, 1.2*10**-5, 1.2 \times 10^{-5}, 10^-8 (1 × 10^k with the 1 left out)
+_TIMES_FORM = re.compile(
+    rf"(?:(?P<m>{_MANTISSA}){_TIMES})?(?P<sign>[+-]?)10(?:\^|\*\*)"
+    rf"(?:\{{(?P<braced>{_EXPONENT})\}}|\((?P<bracketed>{_EXPONENT})\)|(?P<k>{_EXPONENT}))"
+)
+# 1.2×10-5: the exponent's superscript lost, so it reads as a subtraction too.
+_LOST_SUPERSCRIPT = re.compile(rf"(?P<m>{_MANTISSA}){_TIMES}10(?P<k>[+-][0-9]{{1,3}})")
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# 1,234,567 and 1,234.5: commas between groups of three digits, a point for the fraction.
+_GROUPED = re.compile(r"(?P<sign>[+-]?)(?P<int>[0-9]{1,3}(?:,[0-9]{3})+)(?P<frac>\.[0-9]*)?")
+# 0,25 and ,5: a decimal comma.
+_DECIMAL_COMMA = re.compile(r"(?P<sign>[+-]?)(?P<int>[0-9]*),(?P<frac>[0-9]+)")
+EXAMPLES = "0.25, -1.5, 2e-3 or 2 × 10^-3"
+
+
+class NumberFormError(ValueError):
+    """Text that is not a number in any accepted form; the message says what to type."""
+
+
+def parse_typed_number(text: str) -> float:
+    """`text` as a float, in any form the pages show a number; NumberFormError otherwise.
+
+    The result may be infinite (1e999); the caller bounds the size.
+    """
+    stripped = text.strip()
+    if _PLAIN.fullmatch(stripped):  # the usual case, at once: 0.25, -1.5
+        return float(stripped)
+    spaced = _SUPERSCRIPT_RUN.sub(_caret, stripped.translate(_SIGNS))
+    if re.search(r"[0-9.,]\s+[0-9.,]", spaced):
+        raise NumberFormError(
+            f"has a space inside a number: {text.strip()!r}. Type it without spaces, "
+            f"such as {EXAMPLES}."
+        )
+    compact = re.sub(r"\s+", "", spaced)
+    lost = _LOST_SUPERSCRIPT.fullmatch(compact)
+    if lost:
+        mantissa, power = _mantissa(lost["m"], text), lost["k"]
+        difference = Decimal(mantissa) * 10 + Decimal(power)
+        raise NumberFormError(
+            f"could be read two ways: {text.strip()!r} (a power of 10 whose superscript was "
+            f"lost, or a subtraction). Type {mantissa}e{power} or {mantissa} × 10^{power} for "
+            f"the power, {_decimal_text(difference)} for the subtraction."
+        )
+    if match := _E_FORM.fullmatch(compact):
+        return _scaled(_mantissa(match["m"], text), match["k"])
+    if match := _TIMES_FORM.fullmatch(compact):
+        power = match["braced"] or match["bracketed"] or match["k"]
+        mantissa = _mantissa(match["m"], text) if match["m"] else f"{match['sign']}1"
+        if match["m"] and match["sign"]:
+            raise NumberFormError(_not_a_number(text))
+        return _scaled(mantissa, power)
+    return float(_mantissa(compact, text))
+
+
+def _caret(run: re.Match[str]) -> str:
+    """A run of superscript digits as the power it writes: ⁻⁵ is ^-5."""
+    return "^" + run[0].translate(_SUPERSCRIPTS)
+
+
+def _scaled(mantissa: str, power: str) -> float:
+    """mantissa × 10^power, rounded once (as float() rounds "1.5e-3")."""
+    return float(f"{mantissa}e{int(power)}")
+
+
+def _mantissa(part: str, text: str) -> str:
+    """A decimal's text with a point for the fraction and no separators, or NumberFormError."""
+    if _PLAIN.fullmatch(part):
+        return part
+    if "," not in part:
+        raise NumberFormError(_not_a_number(text))
+    grouped = _GROUPED.fullmatch(part)
+    if grouped and (grouped["frac"] is not None or part.count(",") > 1):
+        return grouped["sign"] + grouped["int"].replace(",", "") + (grouped["frac"] or "")
+    comma = _DECIMAL_COMMA.fullmatch(part)
+    if comma is None:
+        raise NumberFormError(
+            f"is not a number: {text.strip()!r}. Write the decimals after a point, with no "
+            f"other separator (or commas between groups of three digits, as in 1,234.5): "
+            f"for example {EXAMPLES}."
+        )
+    sign, whole, fraction = comma["sign"], comma["int"], comma["frac"]
+    if grouped and not whole.startswith("0"):
+        # One comma before three digits: a thousands separator or a decimal comma.
+        raise NumberFormError(
+            f"could be read two ways: {text.strip()!r} (a thousands comma or a decimal "
+            f"comma). Type {sign}{whole}.{fraction} or {sign}{whole}{fraction}, with no comma."
+        )
+    return f"{sign}{whole or '0'}.{fraction}"
+
+
+def _decimal_text(number: Decimal) -> str:
+    """A Decimal in plain digits, without trailing zeros: 7, not 7.0."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _not_a_number(text: str) -> str:
+    return f"is not a number: {text.strip()!r}. Type a decimal such as {EXAMPLES}."

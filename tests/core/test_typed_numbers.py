@@ -1,0 +1,156 @@
+"""Typed numbers: every form a page shows a number in reads back; what could be read two ways
+is refused with a message that shows what to type."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from gradquiz.core.lab.numbers import FieldError, read_number
+from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
+from gradquiz.generators import fmt
+from gradquiz.services.lab import number_text
+from gradquiz.web.graph_drawing import number as graph_number
+from gradquiz.web.log_chart import _power_of_ten
+
+VALUES = [
+    0.25, -1.5, 2.108, -2.712, 0.5, 3, -1000, 12345.678, 1_048_576, 1e-5, -3.2e-9, 6.02e23,
+    1.23e-146, 0.001, 999.5, -0.0004567, 7.0, 1e6,
+]  # fmt: skip
+
+
+def _latex_as_read(text: str) -> str:
+    """fmt's LaTeX as the rendered maths reads: × for \\times, a caret for the power."""
+    return text.replace(" \\times ", " × ").replace("^{", "^").replace("}", "")
+
+
+def _superscript(text: str) -> str:
+    """m × 10^k with the power set as superscripts, as rendered maths and chart ticks show it."""
+    if "^" not in text:
+        return text
+    mantissa, power = text.split("^")
+    return mantissa + power.translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+# Each way a page writes a number (see web/format.py, web/graph_drawing.py, services/lab.py,
+# web/log_chart.py, the templates' format filters and generators.fmt for options and stems),
+# and the number it means as written, rounding included.
+FORMS: dict[str, tuple[Callable[[float], str], Callable[[float], float]]] = {
+    "fmt (option maths, LaTeX)": (fmt, lambda v: float(f"{v:.3g}")),
+    "fmt, four figures": (lambda v: fmt(v, 4), lambda v: float(f"{v:.4g}")),
+    "fmt as rendered, caret": (lambda v: _latex_as_read(fmt(v)), lambda v: float(f"{v:.3g}")),
+    "fmt as rendered, superscripts": (
+        lambda v: _superscript(_latex_as_read(fmt(v))),
+        lambda v: float(f"{v:.3g}"),
+    ),
+    "%g (You typed …, lab tables)": (lambda v: f"{v:g}", lambda v: float(f"{v:g}")),
+    "%.2e (gradient-check table)": (lambda v: f"{v:.2e}", lambda v: float(f"{v:.2e}")),
+    "%.1e (relative errors)": (lambda v: f"{v:.1e}", lambda v: float(f"{v:.1e}")),
+    "%.6g (centred differences)": (lambda v: f"{v:.6g}", lambda v: float(f"{v:.6g}")),
+    "%.4g (graph values)": (graph_number, lambda v: float(f"{v:.4g}")),
+    "repr (lab links)": (number_text, float),
+    "thousands commas (lab limits)": (lambda v: f"{v:,}", float),
+    "whole thousands (lab limits)": (lambda v: f"{v:,.0f}", lambda v: float(f"{v:.0f}")),
+}
+MINUSES = ["-", "\u2212", "\u2013", "\u2012", "\u2010", "\u2011", "\ufe63", "\uff0d"]
+# One comma before three digits, as 12,346: a thousands comma or a decimal comma.
+ONE_GROUP = re.compile(r"-?[1-9][0-9]{0,2},[0-9]{3}")
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_form_a_page_shows_reads_back_as_its_number(form: str) -> None:
+    write, meaning = FORMS[form]
+    for value in VALUES:
+        written = write(value)
+        if ONE_GROUP.fullmatch(written):  # refused by design, with both readings shown
+            with pytest.raises(NumberFormError, match="could be read two ways"):
+                parse_typed_number(written)
+            continue
+        assert parse_typed_number(written) == meaning(value), (form, written)
+        for minus in MINUSES:  # a typeset minus, or a dash from a copy or a word processor
+            dashed = written.replace("-", minus)
+            assert parse_typed_number(dashed) == meaning(value), (form, dashed)
+
+
+def test_plain_decimals_read_exactly_as_python_reads_them() -> None:
+    for text in ("0.25", "-1.5", "+2", ".5", "5.", "1e-05", "2.5e+06", "-8.0e-146", "1E3"):
+        assert parse_typed_number(text) == float(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("10⁻⁸", 1e-8),  # a chart tick
+        ("10⁰", 1.0),
+        ("1.23 × 10⁻⁵", 1.23e-5),
+        ("1.23×10^-5", 1.23e-5),
+        ("1.23 x 10^-5", 1.23e-5),
+        ("1.23*10**-5", 1.23e-5),
+        ("1.23 · 10^(−5)", 1.23e-5),
+        ("1.23 \\times 10^{-5}", 1.23e-5),
+        ("−2 × 10^3", -2000.0),
+        ("-10^-8", -1e-8),
+        ("2,5 × 10^-3", 2.5e-3),
+        ("1,5e-3", 1.5e-3),
+        ("0,25", 0.25),
+        ("−1,5", -1.5),
+        (",5", 0.5),
+        ("12,5", 12.5),
+        ("0,123", 0.123),  # a leading 0 is never a thousands group
+        ("1,048,576", 1048576.0),
+        ("1,234.5", 1234.5),
+        ("  0.25  ", 0.25),
+        ("- 0.25", -0.25),
+    ],
+)
+def test_accepted_forms(text: str, value: float) -> None:
+    assert parse_typed_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("1,234", "Type 1.234 or 1234"),
+        ("-1,234", "Type -1.234 or -1234"),
+        ("999,999", "Type 999.999 or 999999"),
+        ("1.2×10-5", "Type 1.2e-5 or 1.2 × 10^-5 for the power, 7 for the subtraction"),
+        ("1.2 × 10−5", "Type 1.2e-5 or 1.2 × 10^-5"),
+        ("2,5×10+3", "Type 2.5e+3 or 2.5 × 10^+3 for the power, 28 for the subtraction"),
+    ],
+)
+def test_input_that_reads_two_ways_is_refused_with_an_accepted_form(text: str, shown: str) -> None:
+    with pytest.raises(NumberFormError, match="could be read two ways") as refused:
+        parse_typed_number(text)
+    assert shown in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "twelve", "inf", "nan", "1e6.5", "1_000", "0x10", "--1", "1,", "1.234,5", "1,23,456",
+     "1 234", "1.2×105", "2×-10^3", "1.2.3", "10^", "e5", "1e1234", "½"],
+)  # fmt: skip
+def test_what_is_not_a_number_is_refused_with_examples(text: str) -> None:
+    with pytest.raises(NumberFormError) as refused:
+        parse_typed_number(text)
+    assert "0.25, -1.5, 2e-3 or 2 × 10^-3" in str(refused.value)
+
+
+def test_read_number_names_the_field_and_keeps_its_bounds() -> None:
+    assert read_number("0,5", "The value of w", field="w") == 0.5
+    assert read_number("−2 × 10^-3", "Your gradient") == -0.002
+    with pytest.raises(FieldError, match="The value of w could be read two ways") as refused:
+        read_number("1,234", "The value of w", field="w")
+    assert refused.value.field == "w" and "1.234 or 1234" in str(refused.value)
+    with pytest.raises(FieldError, match="too large"):
+        read_number("2 × 10^6", "The value of x")
+    with pytest.raises(FieldError, match="too large"):
+        read_number("1e999", "The value of x")  # infinite
+    with pytest.raises(FieldError, match="empty"):
+        read_number("  ", "The value of x")
+    with pytest.raises(FieldError, match="at most 32"):
+        read_number("1" * 33, "The value of x")
+
+
+def test_chart_ticks_read_back() -> None:
+    for power in range(-12, 4):
+        assert parse_typed_number(_power_of_ten(power)) == 10.0**power

@@ -64,7 +64,10 @@ def read_questions(
     A file that cannot be read at all (wrong format or encoding, too large, unsafe XML, a zip
     bomb) raises FileRefused naming the line and the fault.
     """
-    check_size(data, max_bytes)
+    check_size(len(data), max_bytes)
+    if file_format in {Format.GIFT, Format.CSV} and data.startswith(b"PK\x03\x04"):
+        name = "GIFT" if file_format is Format.GIFT else "CSV"
+        raise FileRefused(f"Not {name}: the file is a zip archive (a QTI content package?).")
     found: Iterable[Draft | Skipped]
     if file_format is Format.GIFT:
         found = list(read_gift(utf8_text(data)))
@@ -96,6 +99,7 @@ __all__ = [
     "FileRefused",
     "Format",
     "ImportReport",
+    "check_size",
     "detect_format",
     "read_questions",
     "write_questions",

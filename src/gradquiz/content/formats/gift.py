@@ -13,7 +13,12 @@ from functools import cache
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from gradquiz.content.formats.markup import html_to_markdown, markdown_to_html, plain_to_markdown
+from gradquiz.content.formats.markup import (
+    html_to_markdown,
+    latex_to_dollars,
+    markdown_to_html,
+    plain_to_markdown,
+)
 from gradquiz.content.formats.report import BankQuestion, FileRefused, Skipped
 from gradquiz.content.formats.rules import (
     Draft,
@@ -42,8 +47,8 @@ CATEGORY.3: /\$CATEGORY:[^\n]*\n?/
 TITLE: /(\\.|[^\\:]|:(?!:))+/s
 _TITLE_MARK.3: "::"
 FORMAT.3: /\[(html|markdown|plain|moodle)\]/
-TEXT: /(\\.|[^\\{])+/s
-TAIL: /(\\.|[^\\])+/s
+TEXT: /(\\.|[^\\{}])+/s
+TAIL: /(\\.|[^\\{}])+/s
 MARK: /[=~]/
 WEIGHT.3: /%-?\d+(\.\d+)?%/
 ANSWER: /(\\.|[^\\=~#}])+/s
@@ -113,7 +118,9 @@ def _chunks(text: str) -> Iterator[_Chunk]:
 
 
 def _unexpected(error: UnexpectedInput, text: str) -> str:
-    found = text[error.pos_in_stream : error.pos_in_stream + 1] if error.pos_in_stream else ""
+    token = getattr(error, "token", None)
+    at_end = isinstance(token, Token) and token.type == "$END"
+    found = "" if at_end or error.pos_in_stream is None else text[error.pos_in_stream]
     if found:
         return f"unexpected {found!r} (a literal ~ = # {{ }} : is written with a backslash)"
     return "the question ends before its answer block is closed"
@@ -249,7 +256,7 @@ def _markdown(text: str, text_format: str) -> str:
         return html_to_markdown("".join(f"<p>{p}</p>" for p in paragraphs).replace("\n", "<br>"))
     if text_format == "plain":
         return plain_to_markdown(text)
-    return text.strip()
+    return latex_to_dollars(text.strip())
 
 
 def write_gift(items: Sequence[BankQuestion], pack_id: str) -> bytes:

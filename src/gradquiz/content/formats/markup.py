@@ -22,7 +22,9 @@ from gradquiz.content.render import sanitise
 MEDIA_PREFIX = "media/"
 # Formulas in HTML or plain text, as MathJax delimits them (and `$$…$$`, which it reads too).
 _LATEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.DOTALL)
-# One-line formulas in Markdown as the dollarmath plugin reads them (render.py's pattern).
+# The same in Markdown, where `$$…$$` is already gradquiz's own.
+_MARKDOWN_LATEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# Characters that would make plain text read as Markdown markup or a formula.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]$|])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
@@ -57,6 +59,13 @@ def markdown_to_html(text: str, *, inline: bool = False) -> str:
     md = _exchange_markdown()
     html: str = md.renderInline(text) if inline else md.render(text)
     return html.strip()
+
+
+def latex_to_dollars(markdown: str) -> str:
+    """Markdown whose formulas are written `\\(…\\)` or `\\[…\\]`, with `$…$` and `$$…$$`."""
+    return _MARKDOWN_LATEX.sub(
+        lambda m: f"${m[1].strip()}$" if m[1] is not None else f"$${m[2].strip()}$$", markdown
+    )
 
 
 def plain_to_markdown(text: str) -> str:

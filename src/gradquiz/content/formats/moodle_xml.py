@@ -12,6 +12,7 @@ import lxml.etree
 from gradquiz.content.formats.markup import (
     MEDIA_PREFIX,
     html_to_markdown,
+    latex_to_dollars,
     markdown_to_html,
     plain_to_markdown,
 )
@@ -133,7 +134,7 @@ def _markdown(holder: Any, media: dict[str, str]) -> str:
     if text_format == "markdown":
         for address, name in media.items():
             text = text.replace(address, MEDIA_PREFIX + name)
-        return text.strip()
+        return latex_to_dollars(text.strip())
     if text_format == "plain_text":
         return plain_to_markdown(text)
     if text_format == "moodle_auto_format":

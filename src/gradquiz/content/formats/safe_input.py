@@ -21,13 +21,17 @@ _MAGIC = (
 )
 
 
-def check_size(data: bytes, limit: int) -> None:
-    """Refuse a file over the import limit (GRADQUIZ_IMPORT_MAX_BYTES)."""
-    if len(data) > limit:
+def check_size(size: int, limit: int) -> None:
+    """Refuse a file of `size` bytes over the import limit (GRADQUIZ_IMPORT_MAX_BYTES)."""
+    if size > limit:
         raise FileRefused(
-            f"The file is {len(data) / 1e6:.1f} MB; imports take at most {limit / 1e6:.1f} MB "
+            f"The file is {_size(size)}; imports take at most {_size(limit)} "
             "(GRADQUIZ_IMPORT_MAX_BYTES)."
         )
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB"
 
 
 def utf8_text(data: bytes) -> str:

@@ -163,7 +163,9 @@ def test_an_item_without_a_correct_response_is_refused() -> None:
 
 def test_qti_2_is_refused_with_what_to_do() -> None:
     qti2 = b'<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="x"/>'
-    with pytest.raises(FileRefused, match=re.escape("QTI 2.x items are not read; convert them to QTI 3.0")):
+    with pytest.raises(
+        FileRefused, match=re.escape("QTI 2.x items are not read; convert them to QTI 3.0")
+    ):
         read(qti2)
     package = zipped({"imsmanifest.xml": manifest(resource("a.xml", "imsqti_item_xmlv2p1"))})
     with pytest.raises(FileRefused, match=re.escape("convert the package to QTI 3.0 first")):

@@ -29,7 +29,8 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]$|])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+# What would start a heading, quote, list or underline at the start of a line.
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)](\s|$)))")
 _BLOCK_TAGS = {
     "p", "div", "pre", "table", "ul", "ol", "blockquote", "hr",
     "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
@@ -117,7 +118,13 @@ def _escape_plain(text: str) -> str:
 
 
 def _escape_line_starts(text: str) -> str:
-    return "\n".join(_LINE_START.sub(r"\1\\\2", line) for line in text.split("\n"))
+    return "\n".join(_LINE_START.sub(_escape_marker, line) for line in text.split("\n"))
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    # A list number is kept and its '.' or ')' escaped: a backslash escapes punctuation only.
+    return f"{indent}{marker}\\" if marker[0].isdigit() else f"{indent}\\{marker}"
 
 
 class _Converter:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gradquiz.services.accounts import AccountService
+    from gradquiz.services.banks import BankService
     from gradquiz.services.exam import ExamService
 
 app = typer.Typer(
@@ -124,6 +125,13 @@ def import_questions(
     difficulty: Annotated[
         str, typer.Option(help="Difficulty where the file gives none: easy, medium, hard.")
     ] = "medium",
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Store the questions in this instructor's private bank (database)."),
+    ] = None,
+    bank: Annotated[
+        str | None, typer.Option(help="The bank's name with --owner [default: the file's name].")
+    ] = None,
     folder: Annotated[
         Path | None,
         typer.Option(
@@ -153,13 +161,27 @@ def import_questions(
         raise InvalidInput(f"Cannot read {file}: {error.strerror or error}") from None
     chosen = detect_format(file.name, data) if file_format == "auto" else Format(file_format)
     defaults = Defaults(topic=slug(topic) if topic else None, difficulty=Difficulty(difficulty))
-    report = read_questions(data, chosen, defaults, max_bytes=settings.import_max_bytes)
+    if owner is not None:
+        banks = _bank_service(settings)
+        stored = banks.import_file(
+            instructor=banks.instructor_named(owner),
+            bank_name=bank or file.stem,
+            data=data,
+            file_name=file.name,
+            file_format=chosen,
+            defaults=defaults,
+        )
+        report = stored.report
+    else:
+        report = read_questions(data, chosen, defaults, max_bytes=settings.import_max_bytes)
     for line in report.lines()[:-1]:
         typer.echo(line)
-    out().print(f"{file} ({chosen.value}): {report.summary()}")
+    out().print(f"{file} ({chosen.value}): {report.summary()}", soft_wrap=True, markup=False)
+    if owner is not None:
+        out().print(f"{owner}'s {stored.summary()}", soft_wrap=True, markup=False)
     if folder is not None:
         changes = write_question_folder(report.imported, folder)
-        out().print(f"{folder}: {changes.summary()}")
+        out().print(f"{folder}: {changes.summary()}", soft_wrap=True, markup=False)
     if report.refused or not report.imported:
         raise typer.Exit(1)
 
@@ -173,23 +195,41 @@ def export_questions(
         int,
         typer.Option(min=0, max=100, help="Frozen variants of each parametrized question."),
     ] = 1,
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Export this instructor's private bank named PACK instead of a pack."),
+    ] = None,
 ) -> None:
-    """Write a pack's questions in an exchange format; importing it gives them back."""
+    """Write a pack's (or a private bank's) questions in an exchange format; importing the file
+    gives them back."""
     from gradquiz.content.formats import Format, write_questions
     from gradquiz.content.formats.pack_export import pack_questions
+    from gradquiz.content.formats.rules import slug
     from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
     from gradquiz.errors import InvalidInput
 
     if file_format not in {f.value for f in Format}:
         raise InvalidInput(f"--format {file_format!r} is not one of: gift, moodle, qti, csv")
-    pack_dir = Path(pack)
-    if not pack_dir.is_dir() and builtin_pack_dir(pack).is_dir():
-        pack_dir = builtin_pack_dir(pack)
-    loaded = load_pack(pack_dir)
-    items = pack_questions(loaded, variants=variants)
-    data = write_questions(items, Format(file_format), pack_id=loaded.id, title=loaded.title)
+    if owner is not None:
+        banks = _bank_service(Settings())
+        instructor = banks.instructor_named(owner)
+        found = banks.named(instructor=instructor, name=pack)
+        items = banks.questions(instructor=instructor, bank_id=found.id)
+        source, title = slug(found.name), found.name
+    else:
+        pack_dir = Path(pack)
+        if not pack_dir.is_dir() and builtin_pack_dir(pack).is_dir():
+            pack_dir = builtin_pack_dir(pack)
+        loaded = load_pack(pack_dir)
+        items = pack_questions(loaded, variants=variants)
+        source, title = loaded.id, loaded.title
+    data = write_questions(items, Format(file_format), pack_id=source, title=title)
     target.write_bytes(data)
-    out().print(f"{target}: {len(items)} questions from {loaded.id} ({len(data):,} bytes)")
+    out().print(
+        f"{target}: {len(items)} questions from {source} ({len(data):,} bytes)",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 variants_commands = typer.Typer(
@@ -311,6 +351,13 @@ def _services(settings: Settings) -> "tuple[ExamService, AccountService]":
         pack=serving_pack(settings.pack_dir or builtin_pack_dir()),
     )
     return exam, AccountService(exam=exam)
+
+
+def _bank_service(settings: Settings) -> "BankService":
+    from gradquiz.services.banks import BankService
+    from gradquiz.storage.database import Database
+
+    return BankService(Database(settings.database_url), max_bytes=settings.import_max_bytes)
 
 
 def load_pack_title(settings: Settings) -> str:

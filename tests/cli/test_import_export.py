@@ -1,15 +1,27 @@
 """`gradquiz import` and `gradquiz export` from the command line."""
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from gradquiz.cli import app, main
+from gradquiz.cli import _console, app, main
 from gradquiz.content.formats import Format, read_questions
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Rich's console is made once per process, as wide as the terminal: make a fresh one."""
+    monkeypatch.setenv("COLUMNS", "300")
+    _console.cache_clear()
+    yield
+    _console.cache_clear()
+
+
 GIFT = (
     "$CATEGORY: $course$/top/Backprop/Chain rule/easy\n\n"
     "::Good::Which rule? {=chain ~product#No. ~quotient#No.}\n\n"
@@ -115,3 +127,47 @@ def test_bad_files_and_options_get_one_line_and_exit_1_never_a_traceback(
     captured = capsys.readouterr()
     assert message in " ".join(captured.err.split())
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_import_owner_stores_a_private_bank_and_export_owner_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from gradquiz.core.accounts import Role
+    from gradquiz.storage.database import Database
+    from tests.factories import account
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    Database(url).migrate()
+    monkeypatch.setenv("GRADQUIZ_DATABASE_URL", url)
+    account(Database(url), "prof", Role.INSTRUCTOR, datetime(2026, 12, 7, tzinfo=UTC))
+    source = tmp_path / "week3.gift"
+    source.write_text(GIFT.split("\n\n::Bad")[0])
+    first = runner.invoke(app, ["import", str(source), "--owner", "prof"])
+    assert first.exit_code == 0, first.output
+    assert "prof's bank 'week3': 1 new, 0 changed (a new version), 0 unchanged" in first.output
+    again = runner.invoke(app, ["import", str(source), "--owner", "prof"])
+    assert "0 new, 0 changed (a new version), 1 unchanged" in again.output
+    target = tmp_path / "out.xml"
+    exported = runner.invoke(
+        app, ["export", "week3", "--owner", "prof", "--format", "moodle", "--out", str(target)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert read_questions(target.read_bytes(), Format.MOODLE).questions[0].id == "good"
+
+
+def test_import_owner_must_name_an_instructor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gradquiz.errors import InvalidInput
+    from gradquiz.storage.database import Database
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    Database(url).migrate()
+    monkeypatch.setenv("GRADQUIZ_DATABASE_URL", url)
+    source = tmp_path / "week3.gift"
+    source.write_text(GIFT)
+    result = runner.invoke(app, ["import", str(source), "--owner", "nobody"])
+    assert isinstance(result.exception, InvalidInput)
+    assert result.exception.message == "There is no instructor named nobody."

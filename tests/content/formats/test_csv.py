@@ -110,3 +110,11 @@ def test_a_file_with_no_six_column_row_and_no_header_is_not_csv() -> None:
 def test_an_empty_file_is_refused() -> None:
     with pytest.raises(FileRefused, match="the file is empty"):
         read(b"\n\n")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolons_and_tabs_are_read_as_spreadsheets_write_them(delimiter: str) -> None:
+    row = delimiter.join(["Which, of these?", "a", "b", "c", "d", "D"])
+    report = read(f"{row}\n".encode())
+    assert report.questions[0].stem == "Which, of these?"
+    assert report.questions[0].key == "d"

@@ -36,8 +36,15 @@ def read_csv(text: str) -> Iterator[Draft]:
         yield from _headerless(rows)
 
 
+def _delimiter(text: str) -> str:
+    """',' unless the first line holds more ';' or tabs (as spreadsheets set to some locales
+    write CSV)."""
+    first = text.split("\n", 1)[0]
+    return max(",;\t", key=lambda d: (first.count(d), d == ","))
+
+
 def _rows(text: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     rows = []
     line = 1
     try:

@@ -5,10 +5,8 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 
-from gradquiz.content.formats.csv_files import read_csv, write_csv
-from gradquiz.content.formats.gift import read_gift, write_gift
-from gradquiz.content.formats.moodle_xml import read_moodle_xml, write_moodle_xml
-from gradquiz.content.formats.qti import read_qti, write_qti
+# Each format's module (lark, lxml, defusedxml) is imported when it is first used: a server
+# that never imports a file does not pay for them at start-up.
 from gradquiz.content.formats.report import (
     BankQuestion,
     FileRefused,
@@ -70,12 +68,20 @@ def read_questions(
         raise FileRefused(f"Not {name}: the file is a zip archive (a QTI content package?).")
     found: Iterable[Draft | Skipped]
     if file_format is Format.GIFT:
+        from gradquiz.content.formats.gift import read_gift
+
         found = list(read_gift(utf8_text(data)))
     elif file_format is Format.CSV:
+        from gradquiz.content.formats.csv_files import read_csv
+
         found = list(read_csv(utf8_text(data)))
     elif file_format is Format.MOODLE:
+        from gradquiz.content.formats.moodle_xml import read_moodle_xml
+
         found = list(read_moodle_xml(data))
     else:
+        from gradquiz.content.formats.qti import read_qti
+
         found = list(read_qti(data))
     return accept(found, ImportReport(file_format.value), defaults)
 
@@ -85,11 +91,19 @@ def write_questions(
 ) -> bytes:
     """The questions in one format; reading the bytes back gives the same questions."""
     if file_format is Format.GIFT:
+        from gradquiz.content.formats.gift import write_gift
+
         return write_gift(items, pack_id)
     if file_format is Format.MOODLE:
+        from gradquiz.content.formats.moodle_xml import write_moodle_xml
+
         return write_moodle_xml(items, pack_id)
     if file_format is Format.QTI:
+        from gradquiz.content.formats.qti import write_qti
+
         return write_qti(items, pack_id, title or pack_id)
+    from gradquiz.content.formats.csv_files import write_csv
+
     return write_csv(items)
 
 

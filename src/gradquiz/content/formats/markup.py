@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-import lxml.html
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -79,6 +78,8 @@ def plain_to_markdown(text: str) -> str:
 
 def html_to_markdown(html: str, media: Mapping[str, str] | None = None) -> str:
     """Sanitised HTML as Markdown; images `media` maps are kept, others become their alt text."""
+    import lxml.html  # imported on first use: a server that imports nothing never needs it
+
     clean = sanitise(html).strip()
     if not clean:
         return ""

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from gradquiz.content.formats.report import BankQuestion
 from gradquiz.core.packs import Pack
+from gradquiz.core.questions import Difficulty
 from gradquiz.core.variants import SEED_RANGE
 
 
@@ -18,7 +19,11 @@ def pack_questions(
     and its key fixed; its seeds are secret unless `seeds` gives them (tests do).
     """
     found = []
-    for question in sorted(pack.questions.values(), key=lambda q: (q.topic, q.id)):
+    order = list(Difficulty)
+    # By topic and difficulty, so that each category is written once.
+    for question in sorted(
+        pack.questions.values(), key=lambda q: (q.topic, order.index(q.difficulty), q.id)
+    ):
         if not question.parametrized:
             found.append(BankQuestion(question))
             continue

@@ -3,10 +3,7 @@
 import io
 import zipfile
 from collections.abc import Mapping
-
-import defusedxml.ElementTree
-import lxml.etree
-from defusedxml import DefusedXmlException
+from typing import Any
 
 from gradquiz.content.formats.report import FileRefused
 
@@ -57,8 +54,13 @@ def _guess_encoding(data: bytes) -> str:
     return "the file looks like Windows-1252 or Latin-1 (as Excel saves CSV)."
 
 
-def parse_xml(data: bytes, what: str) -> "lxml.etree._Element":
-    """Parse XML after defusedxml has refused DTDs, entities and external references."""
+def parse_xml(data: bytes, what: str) -> Any:
+    """Parse XML (to an lxml element) after defusedxml has refused DTDs, entities and
+    external references."""
+    import defusedxml.ElementTree
+    import lxml.etree
+    from defusedxml import DefusedXmlException
+
     try:
         defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as error:

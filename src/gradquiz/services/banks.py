@@ -10,7 +10,9 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gradquiz.content.formats import (
@@ -80,6 +82,14 @@ class BankService:
         chosen = file_format or detect_format(file_name, data)
         report = read_questions(data, chosen, defaults, max_bytes=self.max_bytes)
         now = self.clock()
+        try:
+            return self._import(owner, name, report, now)
+        except IntegrityError:  # another import made the same new bank at the same moment
+            raise InvalidInput(
+                f"Another import into the bank {name!r} was under way; import the file again."
+            ) from None
+
+    def _import(self, owner: Account, name: str, report: ImportReport, now: datetime) -> BankImport:
         with self.database.write() as session:
             bank = store.bank_named(session=session, instructor_id=owner.id, name=name)
             if bank is None:

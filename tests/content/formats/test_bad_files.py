@@ -69,3 +69,28 @@ def test_each_format_is_detected_from_its_content(file_format: Format) -> None:
 )
 def test_names_and_content_pick_the_format(name: str, data: bytes, expected: Format) -> None:
     assert detect_format(name, data) is expected
+
+
+@pytest.mark.parametrize("file_format", [Format.GIFT, Format.CSV])
+@pytest.mark.parametrize("control", ["\x00", "\x0c", "\x1b"])
+def test_a_control_character_in_a_text_file_is_named_with_its_place(
+    file_format: Format, control: str
+) -> None:
+    with pytest.raises(FileRefused) as refused:
+        read_questions(f"Q?,a,b\nx{control}y,c,d,e,f,A\n".encode(), file_format)
+    assert refused.value.message == (
+        f"Line 2, column 2: a control character (U+{ord(control):04X}) is not text; "
+        "is this a text file?"
+    )
+
+
+def test_html_with_control_characters_still_converts() -> None:
+    from gradquiz.content.formats.markup import html_to_markdown
+
+    assert html_to_markdown("<p>a\x0cb\x00c</p>") == "abc"
+
+
+def test_xml_nested_deeper_than_the_parser_takes_is_refused() -> None:
+    deep = b"<quiz>" + b"<a>" * 300 + b"</a>" * 300 + b"</quiz>"
+    with pytest.raises(FileRefused, match="Not Moodle XML: line 1: "):
+        read_questions(deep, Format.MOODLE)

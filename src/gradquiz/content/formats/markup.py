@@ -30,6 +30,7 @@ _AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # What would start a heading, quote, list or underline at the start of a line.
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)](\s|$)))")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCK_TAGS = {
     "p", "div", "pre", "table", "ul", "ol", "blockquote", "hr",
     "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
@@ -80,7 +81,7 @@ def html_to_markdown(html: str, media: Mapping[str, str] | None = None) -> str:
     """Sanitised HTML as Markdown; images `media` maps are kept, others become their alt text."""
     import lxml.html  # imported on first use: a server that imports nothing never needs it
 
-    clean = sanitise(html).strip()
+    clean = _CONTROL.sub("", sanitise(html)).strip()  # lxml takes no control characters
     if not clean:
         return ""
     root = lxml.html.fragment_fromstring(clean, create_parent="div")

@@ -1,6 +1,7 @@
 """Reading untrusted bytes: size limit, UTF-8 text, XML without entities, zips, images."""
 
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from typing import Any
@@ -10,6 +11,8 @@ from gradquiz.content.formats.report import FileRefused
 # A zip may unpack to at most this many bytes and members (a bomb is refused unread).
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_MEMBERS = 10_000
+# Characters no question text holds (tab, line feed and carriage return are fine).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -36,7 +39,7 @@ def utf8_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused("The file is UTF-16; save it as UTF-8 and import it again.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
@@ -44,6 +47,15 @@ def utf8_text(data: bytes) -> str:
             f"Line {line}, column {column}: byte 0x{data[error.start]:02X} is not UTF-8; "
             f"{_guess_encoding(data)} Save the file as UTF-8 and import it again."
         ) from None
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        raise FileRefused(
+            f"Line {line}, column {column}: a control character "
+            f"(U+{ord(control.group()):04X}) is not text; is this a text file?"
+        )
+    return text
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -76,7 +88,11 @@ def parse_xml(data: bytes, what: str) -> Any:
     parser = lxml.etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
     )
-    return lxml.etree.fromstring(data, parser)
+    try:
+        return lxml.etree.fromstring(data, parser)
+    except lxml.etree.XMLSyntaxError as error:  # what expat takes and libxml2 does not (depth)
+        line = error.position[0] if error.position else 1
+        raise FileRefused(f"Not {what}: line {line}: {error.msg}") from None
 
 
 def _reason(error: Exception) -> str:

@@ -37,6 +37,7 @@ NEW_CLASS = {
     "at_submit": "score",
     "after_close": "everything",
     "attempts_allowed": "1",
+    "bank": "",
 }
 
 

@@ -332,6 +332,9 @@ class ClassExamRow(Base):
     attempts_allowed: Mapped[int] = mapped_column(Integer)
     question_ids: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # A class exam drawn from a private bank: the bank, and its questions' pinned versions.
+    bank_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    versions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class ClassMemberRow(Base):

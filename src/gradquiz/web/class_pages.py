@@ -115,7 +115,8 @@ async def create(request: Request) -> Response:
     form = {k: str(v)[:200] for k, v in (await request.form()).items()}
     try:
         rules = _rules(form)
-        exam = _classes(request).create(instructor=account, rules=rules)
+        bank = form.get("bank", "").strip() or None
+        exam = _classes(request).create(instructor=account, rules=rules, bank_id=bank)
     except GradquizError as refusal:
         return _new_form(request, refusal, form)
     return see_other(f"/classes/{exam.id}/live")
@@ -375,6 +376,7 @@ def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, s
         prefer=form.get("prefer_parametrized") == "on" if form else False,
         policies=list(Disclosure),
         difficulties=list(Difficulty),
+        banks=request.app.state.banks.banks(instructor=_instructor(request)),
         limits={"minutes": MINUTES, "attempts": ATTEMPTS, "multiplier": MULTIPLIER},
     )
 

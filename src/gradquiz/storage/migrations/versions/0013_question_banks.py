@@ -1,4 +1,5 @@
-"""Instructors' private banks of imported questions, their images and who they are shared with.
+"""Instructors' private banks of imported questions, their images and who they are shared
+with; class exams drawn from a bank.
 
 Revision ID: 0013
 Revises: 0012
@@ -76,9 +77,15 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_bank_shares_account_id", "bank_shares", ["account_id"])
+    with op.batch_alter_table("class_exams") as table:
+        table.add_column(sa.Column("bank_id", sa.String(32), nullable=True))
+        table.add_column(sa.Column("versions", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("class_exams") as table:
+        table.drop_column("versions")
+        table.drop_column("bank_id")
     op.drop_table("bank_shares")
     op.drop_table("bank_files")
     op.drop_table("bank_questions")

@@ -156,7 +156,8 @@ def test_a_file_over_the_limit_is_refused(people: People) -> None:
     people.client.app.state.banks.max_bytes = 2048  # type: ignore[attr-defined]
     response = upload(people.as_("prof"), "big.gift", GIFT.encode() * 20)
     assert response.status_code == 422
-    assert "imports take at most 2.0 kB" in page_text(response.text)
+    size = len(GIFT.encode() * 20) / 1000
+    assert f"The file is {size:.1f} kB; imports take at most 2.0 kB" in page_text(response.text)
 
 
 def test_an_upload_larger_than_the_route_allows_is_a_413_unread(people: People) -> None:

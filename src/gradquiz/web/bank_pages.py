@@ -81,6 +81,7 @@ async def upload(
     instructor = _instructor(request)
     banks = _banks(request)
     try:
+        check_size(file.size or 0, banks.max_bytes)  # the whole file's size, as received
         data = await file.read(banks.max_bytes + 1)
         check_size(len(data), banks.max_bytes)
         done = banks.import_file(

@@ -64,3 +64,15 @@ def test_plain_text_is_escaped_paragraph_by_paragraph() -> None:
         plain_to_markdown("1. Cost *is*\n  $5\n\n\nnext \\(x\\)")
         == "1\\. Cost \\*is\\* \\$5\n\nnext $x$"
     )
+
+
+def test_a_server_imports_no_format_library_until_a_file_is_read() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; import gradquiz.web.app;"
+        "print(*(m in sys.modules for m in ('lark', 'lxml', 'defusedxml')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False False"

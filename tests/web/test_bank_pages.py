@@ -68,8 +68,8 @@ def test_an_upload_shows_the_report_and_the_bank(people: People) -> None:
     assert response.status_code == 200
     text = page_text(response.text)
     assert "1 imported, 1 skipped (1 essay), 1 refused" in text
-    assert "line 5: skipped essay question 'Essay'" in text
-    assert "line 7: refused 'Bad': 2 right answers; one is needed" in text
+    assert "line 10: skipped essay question 'Essay'" in text
+    assert "line 12: refused 'Bad': 2 right answers; one is needed" in text
     assert "bank 'Week 3': 1 new, 0 changed (a new version), 0 unchanged" in text
     again = page_text(upload(prof, "week3.gift", GIFT.encode()).text)
     assert "0 new, 0 changed (a new version), 1 unchanged" in again

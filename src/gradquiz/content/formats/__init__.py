@@ -11,6 +11,7 @@ from gradquiz.content.formats.report import (
     BankQuestion,
     FileRefused,
     ImportReport,
+    Refused,
     Skipped,
 )
 from gradquiz.content.formats.rules import Defaults, Draft, accept
@@ -66,7 +67,7 @@ def read_questions(
     if file_format in {Format.GIFT, Format.CSV} and data.startswith(b"PK\x03\x04"):
         name = "GIFT" if file_format is Format.GIFT else "CSV"
         raise FileRefused(f"Not {name}: the file is a zip archive (a QTI content package?).")
-    found: Iterable[Draft | Skipped]
+    found: Iterable[Draft | Skipped | Refused]
     if file_format is Format.GIFT:
         from gradquiz.content.formats.gift import read_gift
 

@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterator, Sequence
 
 from gradquiz.content.formats.markup import plain_to_markdown
-from gradquiz.content.formats.report import BankQuestion, FileRefused
+from gradquiz.content.formats.report import BankQuestion, FileRefused, Refused
 from gradquiz.content.formats.rules import OPTION_IDS, Draft, DraftOption, split_reference
 
 HEADERLESS_COLUMNS = 6  # question, A, B, C, D, answer letter
@@ -24,7 +24,7 @@ COLUMNS = (
 _KNOWN = set(COLUMNS)
 
 
-def read_csv(text: str) -> Iterator[Draft]:
+def read_csv(text: str) -> Iterator[Draft | Refused]:
     """Every row as a draft: headed when the first row names 'question' and 'key'."""
     rows = _rows(text)
     if not rows:
@@ -57,7 +57,7 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _headerless(rows: list[tuple[int, list[str]]]) -> Iterator[Draft]:
+def _headerless(rows: list[tuple[int, list[str]]]) -> Iterator[Draft | Refused]:
     if not any(len(row) == HEADERLESS_COLUMNS for _, row in rows):
         raise FileRefused(
             "Not CSV as gradquiz reads it: no row has the 6 columns (question, A, B, C, D, "
@@ -66,9 +66,8 @@ def _headerless(rows: list[tuple[int, list[str]]]) -> Iterator[Draft]:
     for line, row in rows:
         where = f"line {line}"
         if len(row) != HEADERLESS_COLUMNS:
-            draft = Draft(where, "", plain_to_markdown(row[0]), [])
-            draft.faults.append(f"{len(row)} columns; the headerless layout has 6")
-            yield draft
+            name = " ".join(row[0].split()[:8])
+            yield Refused(name, where, f"{len(row)} columns; the headerless layout has 6")
             continue
         letter = row[5].strip().lower()
         draft = Draft(where, "", plain_to_markdown(row[0]), [])

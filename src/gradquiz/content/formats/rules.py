@@ -17,6 +17,7 @@ REFERENCE_PREFIX = "Reference: "
 _ID_WORDS = 8
 _ID_LENGTH = 60
 OPTION_IDS = "abcde"
+NO_KEY = "no right answer"
 
 
 @dataclass
@@ -102,15 +103,23 @@ def category_path(pack_id: str, question: Question) -> str:
 
 
 def accept(
-    found: Iterable[Draft | Skipped], report: ImportReport, defaults: Defaults = Defaults()
+    found: Iterable[Draft | Skipped | Refused],
+    report: ImportReport,
+    defaults: Defaults = Defaults(),
 ) -> ImportReport:
-    """Apply the rules to each draft: a question is imported whole, or refused whole."""
+    """Apply the rules to each draft: a question is imported whole, or refused whole (a
+    reader refuses what it could not read as a question at all)."""
     taken: set[str] = set()
     for item in found:
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
-        faults = item.faults + rule_faults(item)
+        if isinstance(item, Refused):
+            report.refused.append(item)
+            continue
+        # A reader's own fault (a key letter that names no option) says why there is no key.
+        broken = rule_faults(item)
+        faults = item.faults + [f for f in broken if not (item.faults and f == NO_KEY)]
         difficulty = _difficulty(item, defaults, faults)
         if faults or difficulty is None:
             report.refused.append(Refused(item.name, item.where, "; ".join(faults)))
@@ -143,9 +152,7 @@ def rule_faults(draft: Draft) -> list[str]:
             faults.append(f"option {number} uses an 'all/none of the above' form")
     right = [n for n, option in enumerate(draft.options) if option.correct]
     if len(right) != 1:
-        faults.append(
-            "no right answer" if not right else f"{len(right)} right answers; one is needed"
-        )
+        faults.append(NO_KEY if not right else f"{len(right)} right answers; one is needed")
     elif count > 1 and key_stands_out(
         str(right[0]), {str(n): o.text for n, o in enumerate(draft.options)}
     ):

@@ -2,9 +2,10 @@
 writing the same questions as pack question files in the same run (the baseline).
 
 Each step runs in a fresh process twice: once timed, once under tracemalloc for the peak of
-Python's allocations; the process's peak resident size (ru_maxrss, which also counts lxml's
-C allocations) is reported as its growth over the size before the step. Target: each import
-and export under 5 s and 200 MB. Run by hand: `.venv/bin/python bench/formats.py`.
+Python's allocations; the timed process's peak resident size (ru_maxrss: the interpreter,
+gradquiz's imports, the file and the step, lxml's C allocations included) is reported too.
+Target: each import and export under 5 s and 200 MB. Run by hand:
+`.venv/bin/python bench/formats.py`.
 """
 
 import argparse
@@ -42,9 +43,8 @@ def _rss_mb() -> float:
 
 
 def _step(kind: str, file_format: str, payload: Any, traced: bool) -> tuple[float, float]:
-    """Run one step in this (fresh) process; (seconds, MB): traced peak or RSS growth."""
+    """Run one step in this (fresh) process; (seconds, MB): traced peak, or peak RSS."""
     action = _action(kind, file_format, payload)
-    before = _rss_mb()
     if traced:
         tracemalloc.start()
     began = time.perf_counter()
@@ -54,7 +54,7 @@ def _step(kind: str, file_format: str, payload: Any, traced: bool) -> tuple[floa
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         return seconds, peak
-    return seconds, _rss_mb() - before
+    return seconds, _rss_mb()
 
 
 def _action(kind: str, file_format: str, payload: Any) -> Callable[[], object]:
@@ -70,7 +70,7 @@ def _action(kind: str, file_format: str, payload: Any) -> Callable[[], object]:
 
 
 def measure(kind: str, file_format: str, payload: Any) -> tuple[float, float, float]:
-    """(seconds, traced peak MB, RSS growth MB) of one step, each in a fresh process."""
+    """(seconds, traced peak MB, peak RSS MB) of one step, each in a fresh process."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         seconds, rss = pool.submit(_step, kind, file_format, payload, False).result()
@@ -85,7 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     items = bank(args.questions)
     print(f"{platform.machine()}, Python {platform.python_version()}; {len(items)} questions")
-    print(f"{'format':8} {'step':7} {'size':>10} {'seconds':>8} {'traced MB':>10} {'RSS +MB':>8}")
+    print(f"{'format':8} {'step':7} {'size':>10} {'seconds':>8} {'traced MB':>10} {'RSS MB':>8}")
     texts = {item.question.id: question_file(item.question) for item in items}
     files: dict[str, Any] = {"pack": texts}
     for file_format in Format:

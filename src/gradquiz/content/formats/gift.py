@@ -59,8 +59,11 @@ TF.2: /(TRUE|FALSE|T|F)(?=\s*[#}])\s*/
 WS: /\s+/
 """
 
-_ESCAPABLE = "~=#{}:"
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# The escapes GIFT defines; any other backslash stays, as LaTeX's do.
+_ESCAPE = re.compile(r"\\([~=#{}:n\\])")
+# What a writer escapes: a backslash before something an escape would take, and the specials.
+_NEEDS_ESCAPE = re.compile(r"\\(?=[~=#{}:n\\])|[~=#{}:\n\r]")
+_ESCAPED_AS = {"\\": "\\\\", "\n": "\\n", "\r": ""}
 _TEXT_FORMAT = re.compile(r"^\s*\[(html|markdown|plain|moodle)\]")
 _TRUE_FALSE = ("True", "False")
 
@@ -236,13 +239,7 @@ def _line(tree: Tree[Token]) -> int:
 
 
 def _unescape(text: str) -> str:
-    def one(match: re.Match[str]) -> str:
-        char = match.group(1)
-        if char in _ESCAPABLE or char == "\\":
-            return char
-        return "\n" if char == "n" else match.group(0)
-
-    return _ESCAPE.sub(one, text)
+    return _ESCAPE.sub(lambda m: "\n" if m[1] == "n" else m[1], text)
 
 
 def _markdown(text: str, text_format: str) -> str:
@@ -297,15 +294,4 @@ def _html(markdown: str) -> str:
 
 
 def _escape(text: str) -> str:
-    out = []
-    for index, char in enumerate(text):
-        if char == "\\":
-            follows = text[index + 1 : index + 2]
-            out.append("\\\\" if follows and follows in _ESCAPABLE + "n\\" else "\\")
-        elif char in _ESCAPABLE:
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char != "\r":
-            out.append(char)
-    return "".join(out)
+    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPED_AS.get(m[0], "\\" + m[0]), text)

@@ -25,6 +25,8 @@ _LATEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.DOTALL)
 _MARKDOWN_LATEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 # Characters that would make plain text read as Markdown markup or a formula.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]$|])")
+_SPACES = re.compile(r"\s+")
+_NEEDS_ESCAPE = re.compile(r"[\\`*_\[\]$|&<]")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -79,6 +81,8 @@ def plain_to_markdown(text: str) -> str:
 
 def html_to_markdown(html: str, media: Mapping[str, str] | None = None) -> str:
     """Sanitised HTML as Markdown; images `media` maps are kept, others become their alt text."""
+    if "<" not in html and "&" not in html:  # text alone, as most options are: no parsing
+        return _escape_line_starts(_tidy(_collapse(_CONTROL.sub("", html))))
     import lxml.html  # imported on first use: a server that imports nothing never needs it
 
     clean = _CONTROL.sub("", sanitise(html)).strip()  # lxml takes no control characters
@@ -90,6 +94,8 @@ def html_to_markdown(html: str, media: Mapping[str, str] | None = None) -> str:
 
 def _escape_text(text: str) -> str:
     """Text as Markdown: formulas become `$…$`/`$$…$$`, everything else is escaped."""
+    if "\\" not in text and "$$" not in text:  # no formula: the common case, and quick
+        return _escape_plain(text)
     parts = []
     position = 0
     for match in _LATEX.finditer(text):
@@ -114,6 +120,8 @@ def unescape_markdown(text: str) -> str:
 
 
 def _escape_plain(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):
+        return text
     text = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
     text = _ENTITY_LIKE.sub(r"\\&", text)
     return _AUTOLINK_LIKE.sub(r"\\<", text)
@@ -251,7 +259,7 @@ def _collapse(text: str | None) -> str:
     """HTML text as Markdown: runs of white space fold to one space, then it is escaped."""
     if not text:
         return ""
-    return _escape_text(re.sub(r"\s+", " ", text))
+    return _escape_text(_SPACES.sub(" ", text))
 
 
 def _tidy(text: str) -> str:

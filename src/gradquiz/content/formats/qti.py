@@ -186,13 +186,10 @@ def _media(root: Any, href: str, files: Mapping[str, bytes], draft: Draft) -> di
 def _markdown(element: Any, media: Mapping[str, str]) -> str:
     if element is None:
         return ""
-    copy = lxml.etree.fromstring(lxml.etree.tostring(element))
-    for node in copy.iter():
-        if isinstance(node.tag, str):
-            node.tag = lxml.etree.QName(node).localname
-    lxml.etree.cleanup_namespaces(copy)
-    inner = (copy.text or "").replace("&", "&amp;").replace("<", "&lt;")
-    inner += "".join(lxml.etree.tostring(child, encoding="unicode") for child in copy)
+    # The children keep their QTI namespace declarations; the sanitiser drops those, as it
+    # drops every attribute it does not know.
+    inner = (element.text or "").replace("&", "&amp;").replace("<", "&lt;")
+    inner += "".join(lxml.etree.tostring(child, encoding="unicode") for child in element)
     return html_to_markdown(inner, media)
 
 

@@ -1,9 +1,11 @@
 """IMS QTI 3.0: single-response choice items, alone or in a content package (zip)."""
 
+import copy
 import io
 import posixpath
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import lxml.etree
@@ -287,24 +289,8 @@ def item_xml(item: BankQuestion) -> bytes:
     _sub(_sub(declaration, QTI, "qti-correct-response"), QTI, "qti-value").text = letters[
         question.key
     ]
-    score = _sub(
-        root,
-        QTI,
-        "qti-outcome-declaration",
-        identifier="SCORE",
-        cardinality="single",
-        attrib={"base-type": "float"},
-    )
-    _sub(_sub(score, QTI, "qti-default-value"), QTI, "qti-value").text = "0"
-    for outcome in ("FEEDBACK", "GENERAL_FEEDBACK"):
-        _sub(
-            root,
-            QTI,
-            "qti-outcome-declaration",
-            identifier=outcome,
-            cardinality="single",
-            attrib={"base-type": "identifier"},
-        )
+    outcomes, processing = _fixed_parts()
+    root.extend(copy.deepcopy(outcomes))
     body = _sub(root, QTI, "qti-item-body")
     _append_html(body, markdown_to_html(question.stem))
     interaction = _sub(
@@ -320,7 +306,7 @@ def item_xml(item: BankQuestion) -> bytes:
     for option in question.options:
         choice = _sub(interaction, QTI, "qti-simple-choice", identifier=letters[option.id])
         _append_html(choice, markdown_to_html(option.text, inline=True))
-    _response_processing(root)
+    root.append(copy.deepcopy(processing))
     for option in question.options:
         if option.feedback:
             _modal(root, "FEEDBACK", letters[option.id], option.feedback)
@@ -328,6 +314,34 @@ def item_xml(item: BankQuestion) -> bytes:
     if general:
         _modal(root, "GENERAL_FEEDBACK", EXPLANATION, general)
     return _bytes(root)
+
+
+@cache
+def _fixed_parts() -> tuple[list[Any], Any]:
+    """The outcome declarations and the response processing every item has, made once (each
+    item takes a copy)."""
+    holder = lxml.etree.Element(f"{{{QTI}}}holder", nsmap={None: QTI})
+    score = _sub(
+        holder,
+        QTI,
+        "qti-outcome-declaration",
+        identifier="SCORE",
+        cardinality="single",
+        attrib={"base-type": "float"},
+    )
+    _sub(_sub(score, QTI, "qti-default-value"), QTI, "qti-value").text = "0"
+    for outcome in ("FEEDBACK", "GENERAL_FEEDBACK"):
+        _sub(
+            holder,
+            QTI,
+            "qti-outcome-declaration",
+            identifier=outcome,
+            cardinality="single",
+            attrib={"base-type": "identifier"},
+        )
+    _response_processing(holder)
+    *outcomes, processing = list(holder)
+    return outcomes, processing
 
 
 def _response_processing(root: Any) -> None:

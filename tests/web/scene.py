@@ -276,6 +276,7 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/classes",
         "/join/{code}",
         "/classes/{class_id}",
+        "/classes/{class_id}/media/{name}",
     ]
     instructor = [
         "/classes/new",

@@ -214,3 +214,54 @@ def test_only_the_banks_instructors_can_make_a_class_exam_of_it(site: Site) -> N
     assert refused.status_code == 404 and STEMS[0] not in refused.text
     too_many = site.as_(teacher).post("/classes/new", data={**form, "easy": "6"})
     assert too_many.status_code == 422 and "The bank has 5 easy questions, not 6." in too_many.text
+
+
+def test_a_bank_image_is_served_to_members_who_started_and_to_the_instructor(site: Site) -> None:
+    import base64
+
+    from tests.content.formats.samples import PNG, answer, moodle_quiz
+
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    instructor = site.accounts.signed_in(teacher)
+    xml = moodle_quiz(
+        '<question type="category"><category><text>$course$/top/P/easy</text></category>'
+        '</question><question type="multichoice"><name><text>Img</text></name>'
+        '<questiontext format="html"><text>&lt;img src="@@PLUGINFILE@@/g.png" alt="graph"&gt;'
+        f'Which?</text><file name="g.png" path="/" encoding="base64">{base64.b64encode(PNG).decode()}'
+        "</file></questiontext>" + answer("100", "a") + answer("0", "b", "no") + "</question>"
+    )
+    bank = site.client.app.state.banks.import_file(  # type: ignore[attr-defined]
+        instructor=instructor, bank_name="Images", data=xml, file_name="q.xml"
+    )
+    rule = class_rules(site.clock())
+    created = site.as_(teacher).post(
+        "/classes/new",
+        data={
+            "title": "Images",
+            "bank": bank.bank.id,
+            "opens_at": rule.opens_at.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": rule.closes_at.strftime("%Y-%m-%dT%H:%M"),
+            "minutes": "25",
+            "easy": "1",
+            "medium": "0",
+            "hard": "0",
+            "at_submit": "score",
+            "after_close": "everything",
+            "attempts_allowed": "1",
+        },
+    )
+    class_id = created.headers["location"].split("/")[2]
+    image = f"/classes/{class_id}/media/g.png"
+    code = site.classes.owned(instructor=instructor, class_id=class_id).code
+    member = site.person("learner")
+    learner = site.as_(member)
+    learner.post("/classes/join", data={"code": code})
+    assert learner.get(image).status_code == 404  # not before the member has started
+    attempt_id = learner.post(f"/classes/{class_id}/start").headers["location"].split("/")[2]
+    page = learner.get(f"/attempts/{attempt_id}/questions/1")
+    assert f'src="{image}"' in page.text
+    served = learner.get(image)
+    assert (served.status_code, served.content) == (200, PNG)
+    assert learner.get(f"/classes/{class_id}/media/other.png").status_code == 404
+    assert site.as_(site.person("stranger")).get(image).status_code == 404
+    assert site.as_(teacher).get(image).status_code == 200

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
+from gradquiz.content.formats.markup import MEDIA_PREFIX
 from gradquiz.core.accounts import Account, Role, require_instructor, username_key
 from gradquiz.core.attempts import Attempt, sit_questions
 from gradquiz.core.classes import (
@@ -127,14 +128,16 @@ class ClassService:
         if bank_id is None:
             rules = checked_rules(rules, pack)
             questions = class_questions(pack, rules, rng)
-        else:
+        class_id = secrets.token_hex(16)
+        if bank_id is not None:
             bank = self._bank_questions(instructor, bank_id)
             rules = checked_rules(rules, pack, bank)
-            questions = bank_class_questions(bank, rules, rng)
+            drawn = bank_class_questions(bank, rules, rng)
+            questions = [_images_served(q, f"/classes/{class_id}/{MEDIA_PREFIX}") for q in drawn]
         records = {version_of(q): question_record(q) for q in questions} if bank_id else {}
         for _ in range(_CODE_TRIES):
             exam = ClassExam(
-                id=secrets.token_hex(16),
+                id=class_id,
                 code=join_code(rng),
                 pack_id=pack.id,
                 instructor=instructor.id,
@@ -172,6 +175,41 @@ class ClassService:
             replace(question_from_record(records[digest]), id=f"bank-{bank_id[:8]}:{qid}")
             for qid, digest in versions.items()
         ]
+
+    def image(self, *, account: Account | None, class_id: str, name: str) -> tuple[str, bytes]:
+        """An image one of a bank class exam's questions shows: for its instructor, and for a
+        member once they have started a sitting; NotFound for anyone and anything else."""
+        if account is None:
+            raise NotFound("No such image.")
+        with self.exam.database.read() as session:
+            exam = store.load_class_exam(session=session, class_id=class_id)
+            allowed = (
+                exam is not None
+                and exam.bank_id is not None
+                and (
+                    exam.instructor == account.id
+                    or bool(store.sittings(session=session, class_id=class_id, owner=account.owner))
+                )
+            )
+            address = f"](/classes/{class_id}/{MEDIA_PREFIX}{name})"
+            shown = (
+                allowed
+                and exam is not None
+                and any(
+                    address in str(record)
+                    for record in load_versions(
+                        session=session, digests=set(exam.versions)
+                    ).values()
+                )
+            )
+            found = (
+                banks_store.bank_file(session=session, bank_id=exam.bank_id, name=name)
+                if shown and exam is not None and exam.bank_id
+                else None
+            )
+        if found is None:
+            raise NotFound("No such image.")
+        return found
 
     def questions_of(self, exam: ClassExam) -> list[Question]:
         """The questions every sitting of the class exam asks (a bank's at their pinned
@@ -487,3 +525,19 @@ class ClassService:
             action=action,
             detail=detail,
         )
+
+
+def _images_served(question: Question, prefix: str) -> Question:
+    """The question with its bank images' addresses (`media/<name>`) at `prefix`."""
+
+    def served(text: str) -> str:
+        return text.replace(f"]({MEDIA_PREFIX}", f"]({prefix}")
+
+    return replace(
+        question,
+        stem=served(question.stem),
+        explanation=served(question.explanation),
+        options=tuple(
+            replace(o, text=served(o.text), feedback=served(o.feedback)) for o in question.options
+        ),
+    )

@@ -137,6 +137,15 @@ def class_page(request: Request, class_id: ClassId) -> Response:
     return render_page(request, "classes/learner.html", view=view, now=_now(request))
 
 
+@router.get("/classes/{class_id}/media/{name}")
+def class_image(
+    request: Request, class_id: ClassId, name: Annotated[str, Path(max_length=120)]
+) -> Response:
+    """An image a question of a class exam drawn from a private bank shows."""
+    mime, data = _classes(request).image(account=signed_in(request), class_id=class_id, name=name)
+    return Response(data, media_type=mime, headers={"Cache-Control": "private, no-store"})
+
+
 @router.post("/classes/{class_id}/start")
 def start(request: Request, class_id: ClassId) -> Response:
     """Start (or resume) the member's sitting and go to its first question."""

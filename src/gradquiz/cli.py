@@ -1,4 +1,5 @@
-"""The command line: serve the web app, migrate the database, check a pack."""
+"""The command line: serve the web app, migrate the database, check a pack, import and export
+questions."""
 
 import logging
 import logging.config
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gradquiz.services.accounts import AccountService
+    from gradquiz.services.banks import BankService
     from gradquiz.services.exam import ExamService
 
 app = typer.Typer(
@@ -119,6 +121,125 @@ def check(
     typer.echo(
         f"ok: {pack.id}: {len(pack.questions)} questions ({counts}), {len(pack.topics)} topics; "
         f"exam draws {pack.blueprint.size} in {pack.minutes} min"
+    )
+
+
+@app.command("import")
+def import_questions(
+    file: Annotated[Path, typer.Argument(help="GIFT, Moodle XML, QTI 3.0 (.zip or .xml) or CSV.")],
+    file_format: Annotated[
+        str, typer.Option("--format", help="auto, gift, moodle, qti or csv.")
+    ] = "auto",
+    topic: Annotated[
+        str | None, typer.Option(help="Topic of questions whose file gives no category.")
+    ] = None,
+    difficulty: Annotated[
+        str, typer.Option(help="Difficulty where the file gives none: easy, medium, hard.")
+    ] = "medium",
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Store the questions in this instructor's private bank (database)."),
+    ] = None,
+    bank: Annotated[
+        str | None, typer.Option(help="The bank's name with --owner [default: the file's name].")
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder to write the questions into, one <id>.txt each (a pack's "
+            "questions/ format); without it, only the report is printed.",
+        ),
+    ] = None,
+) -> None:
+    """Read a file of questions: print what is imported, skipped by type and refused by rule."""
+    from gradquiz.content.formats import Format, check_size, detect_format, read_questions
+    from gradquiz.content.formats.question_files import write_question_folder
+    from gradquiz.content.formats.rules import Defaults, slug
+    from gradquiz.core.questions import Difficulty
+    from gradquiz.errors import InvalidInput
+
+    choices = ("auto", *(f.value for f in Format))
+    if file_format not in choices:
+        raise InvalidInput(f"--format {file_format!r} is not one of: {', '.join(choices)}")
+    if difficulty not in {d.value for d in Difficulty}:
+        raise InvalidInput(f"--difficulty {difficulty!r} is not one of: easy, medium, hard")
+    settings = Settings()
+    try:
+        check_size(file.stat().st_size, settings.import_max_bytes)
+        data = file.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {file}: {error.strerror or error}") from None
+    chosen = detect_format(file.name, data) if file_format == "auto" else Format(file_format)
+    defaults = Defaults(topic=slug(topic) if topic else None, difficulty=Difficulty(difficulty))
+    if owner is not None:
+        banks = _bank_service(settings)
+        stored = banks.import_file(
+            instructor=banks.instructor_named(owner),
+            bank_name=bank or file.stem,
+            data=data,
+            file_name=file.name,
+            file_format=chosen,
+            defaults=defaults,
+        )
+        report = stored.report
+    else:
+        report = read_questions(data, chosen, defaults, max_bytes=settings.import_max_bytes)
+    for line in report.lines()[:-1]:
+        typer.echo(line)
+    out().print(f"{file} ({chosen.value}): {report.summary()}", soft_wrap=True, markup=False)
+    if owner is not None:
+        out().print(f"{owner}'s {stored.summary()}", soft_wrap=True, markup=False)
+    if folder is not None:
+        changes = write_question_folder(report.imported, folder)
+        out().print(f"{folder}: {changes.summary()}", soft_wrap=True, markup=False)
+    if report.refused or not report.imported:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_questions(
+    pack: Annotated[str, typer.Argument(help="A pack folder, or the name of a built-in pack.")],
+    file_format: Annotated[str, typer.Option("--format", help="gift, moodle, qti or csv.")],
+    target: Annotated[Path, typer.Option("--out", help="File to write.")],
+    variants: Annotated[
+        int,
+        typer.Option(min=0, max=100, help="Frozen variants of each parametrized question."),
+    ] = 1,
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Export this instructor's private bank named PACK instead of a pack."),
+    ] = None,
+) -> None:
+    """Write a pack's (or a private bank's) questions in an exchange format; importing the file
+    gives them back."""
+    from gradquiz.content.formats import Format, write_questions
+    from gradquiz.content.formats.pack_export import pack_questions
+    from gradquiz.content.formats.rules import slug
+    from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+    from gradquiz.errors import InvalidInput
+
+    if file_format not in {f.value for f in Format}:
+        raise InvalidInput(f"--format {file_format!r} is not one of: gift, moodle, qti, csv")
+    if owner is not None:
+        banks = _bank_service(Settings())
+        instructor = banks.instructor_named(owner)
+        found = banks.named(instructor=instructor, name=pack)
+        items = banks.questions(instructor=instructor, bank_id=found.id)
+        source, title = slug(found.name), found.name
+    else:
+        pack_dir = Path(pack)
+        if not pack_dir.is_dir() and builtin_pack_dir(pack).is_dir():
+            pack_dir = builtin_pack_dir(pack)
+        loaded = load_pack(pack_dir)
+        items = pack_questions(loaded, variants=variants)
+        source, title = loaded.id, loaded.title
+    data = write_questions(items, Format(file_format), pack_id=source, title=title)
+    target.write_bytes(data)
+    out().print(
+        f"{target}: {len(items)} questions from {source} ({len(data):,} bytes)",
+        soft_wrap=True,
+        markup=False,
     )
 
 
@@ -243,6 +364,13 @@ def _services(settings: Settings) -> "tuple[ExamService, AccountService]":
         pack=serving_pack(settings.pack_dir or builtin_pack_dir()),
     )
     return exam, AccountService(exam=exam)
+
+
+def _bank_service(settings: Settings) -> "BankService":
+    from gradquiz.services.banks import BankService
+    from gradquiz.storage.database import Database
+
+    return BankService(Database(settings.database_url), max_bytes=settings.import_max_bytes)
 
 
 def load_pack_title(settings: Settings) -> str:

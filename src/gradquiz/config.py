@@ -102,6 +102,14 @@ class Settings(BaseSettings):
         ge=1024,
         description="Request bodies larger than this are refused before they are read.",
     )
+    import_max_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        ge=1024,
+        description=(
+            "Largest question file `gradquiz import` reads (GIFT, Moodle XML, QTI zip or CSV); "
+            "larger ones are refused before they are parsed."
+        ),
+    )
     variant_pool_size: int = Field(
         default=1000,
         ge=0,

@@ -37,7 +37,11 @@ NEW_CLASS = {
     "at_submit": "score",
     "after_close": "everything",
     "attempts_allowed": "1",
+    "bank": "",
 }
+
+
+SCENE_GIFT = "::Scene::Which gate copies the gradient? {=add ~max#It routes. ~mul#It scales.}"
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,10 @@ def open_scene(
         teacher = accounts.signed_in(tokens["instructor"])
         exam = app.state.classes.create(instructor=teacher, rules=class_rules(clock()))
         scene.ids |= {"class_id": exam.id, "code": exam.code}
+        bank = app.state.banks.import_file(
+            instructor=teacher, bank_name="Scene bank", data=SCENE_GIFT.encode(), file_name="s.gift"
+        )
+        scene.ids |= {"bank_id": bank.bank.id, "name": "figure.png"}
         learner = scene.as_("learner")
         assert learner.post("/classes/join", data={"code": exam.code}).status_code == 303
         sitting = learner.post(f"/api/v1/classes/{exam.id}/attempts").json()["attempt_id"]
@@ -219,6 +227,19 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
             form={"username": "learner"},
         ),
         Case("POST", "/account/classes/{class_id}/archive", "instructor"),
+        Case(
+            "POST",
+            "/classes/banks",
+            "instructor",
+            form={
+                "file": SCENE_GIFT,
+                "bank": "Another",
+                "topic": "gates",
+                "difficulty": "easy",
+                "format": "gift",
+            },
+        ),
+        Case("POST", "/classes/banks/{bank_id}/delete", "instructor", form={"confirm": "yes"}),
     ]
 
 
@@ -255,6 +276,7 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/classes",
         "/join/{code}",
         "/classes/{class_id}",
+        "/classes/{class_id}/media/{name}",
     ]
     instructor = [
         "/classes/new",
@@ -264,6 +286,9 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/classes/{class_id}/results.csv",
         "/classes/{class_id}/answers.csv",
         "/classes/{class_id}/stats",
+        "/classes/banks",
+        "/classes/banks/{bank_id}",
+        "/classes/banks/{bank_id}/media/{name}",
     ]
     submitted = {"attempt_id": "submitted"}
     return [

@@ -1,7 +1,7 @@
 """Parsing one plain-text question file, keeping line numbers for every problem."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,7 @@ KEY_LENGTH_SLACK = 15
 _HEADER_LINE = re.compile(r"^([A-Za-z_-]+):\s*(.*?)\s*$")
 _SECTION_LINE = re.compile(r"^--- (.*?)\s*$")
 _SECTION_NAME = re.compile(r"^(stem|explanation|(option|feedback) ([a-z0-9-]+))$")
-_ALL_OF_THE_ABOVE = re.compile(r"\b(all|none|both) of the (above|options)\b", re.IGNORECASE)
+ALL_OF_THE_ABOVE = re.compile(r"\b(all|none|both) of the (above|options)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -229,7 +229,7 @@ def _options(
             fault(section.line, f"feedback for option '{option_id}', which does not exist")
             ok = False
     for option_id, section in texts.items():
-        if _ALL_OF_THE_ABOVE.search(section.text):
+        if ALL_OF_THE_ABOVE.search(section.text):
             fault(section.line, f"option '{option_id}' uses an 'all/none of the above' form")
             ok = False
         if option_id != key and option_id not in feedback:
@@ -238,7 +238,7 @@ def _options(
     if key is not None and key not in texts:
         fault(key_line, f"key '{key}' is not one of the options ({', '.join(texts) or 'none'})")
         ok = False
-    elif key is not None and _key_stands_out(key, texts):
+    elif key is not None and key_stands_out(key, {i: s.text for i, s in texts.items()}):
         fault(texts[key].line, f"the key '{key}' is much longer than the other options (a cue)")
         ok = False
     if not ok:
@@ -253,8 +253,9 @@ def _options(
     )
 
 
-def _key_stands_out(key: str, texts: dict[str, _Section]) -> bool:
-    lengths = {option_id: len(" ".join(s.text.split())) for option_id, s in texts.items()}
+def key_stands_out(key: str, texts: Mapping[str, str]) -> bool:
+    """Whether the key's text is much longer than the other options' (a cue to the answer)."""
+    lengths = {option_id: len(" ".join(text.split())) for option_id, text in texts.items()}
     others = [n for option_id, n in lengths.items() if option_id != key]
     if not others:
         return False

@@ -3,7 +3,7 @@ function that depends on the time takes `now`."""
 
 import hashlib
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -86,6 +86,10 @@ class ClassExam:
     created_at: datetime
     closed_early_at: datetime | None = None
     archived_at: datetime | None = None  # closed for good; its learners keep their results
+    # Drawn from an instructor's private bank: the versions of its questions, pinned when the
+    # class exam was created (a later edit of the bank does not change what it asks).
+    bank_id: str | None = None
+    versions: tuple[str, ...] = ()
 
     @property
     def closes(self) -> datetime:
@@ -191,8 +195,11 @@ def next_change(exams: Iterable[ClassExam], now: datetime, grace: timedelta) -> 
     return min(moments, default=None)
 
 
-def checked_rules(rules: ClassRules, pack: Pack) -> ClassRules:
-    """The rules if they make a class exam of `pack`; InvalidInput naming the first fault."""
+def checked_rules(
+    rules: ClassRules, pack: Pack, bank: Collection[Question] | None = None
+) -> ClassRules:
+    """The rules if they make a class exam of `pack` (or of a private `bank`'s questions);
+    InvalidInput naming the first fault."""
     title = rules.title.strip()
     if not 1 <= len(title) <= TITLE_CHARS:
         raise InvalidInput(f"Give the class exam a title of 1 to {TITLE_CHARS} characters.")
@@ -210,8 +217,9 @@ def checked_rules(rules: ClassRules, pack: Pack) -> ClassRules:
         raise InvalidInput(
             "After the window closes learners must see at least what they saw at submit."
         )
+    questions = pack.questions.values() if bank is None else bank
     for difficulty, count in rules.counts.items():
-        have = sum(1 for q in pack.questions.values() if q.difficulty == difficulty)
+        have = sum(1 for q in questions if q.difficulty == difficulty)
         if count > have:
             raise InvalidInput(f"The bank has {have} {difficulty.value} questions, not {count}.")
     return replace(rules, title=title)
@@ -265,3 +273,12 @@ def class_questions(pack: Pack, rules: ClassRules, rng: random.Random) -> list[Q
     except BlueprintUnfillable:
         loose = Blueprint(counts=counts, required_topics=())
         return draw_questions(pack.questions.values(), loose, rng, others)
+
+
+def bank_class_questions(
+    bank: Collection[Question], rules: ClassRules, rng: random.Random
+) -> list[Question]:
+    """The questions every learner sits, drawn once from a private bank by difficulty (a
+    bank's topics are its own, so none is required)."""
+    counts = {d: n for d, n in rules.counts.items() if n > 0}
+    return draw_questions(bank, Blueprint(counts=counts, required_topics=()), rng, frozenset())

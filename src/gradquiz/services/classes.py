@@ -11,33 +11,39 @@ import random
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
+from gradquiz.content.formats.markup import MEDIA_PREFIX
 from gradquiz.core.accounts import Account, Role, require_instructor, username_key
 from gradquiz.core.attempts import Attempt, sit_questions
 from gradquiz.core.classes import (
     ClassExam,
     ClassRules,
     Window,
+    bank_class_questions,
     checked_multiplier,
     checked_rules,
     class_questions,
     join_code,
     normal_code,
 )
+from gradquiz.core.question_versions import question_from_record, question_record, version_of
+from gradquiz.core.questions import Question
 from gradquiz.core.scoring import Result, grade_attempt
 from gradquiz.core.text import checked_text
 from gradquiz.errors import AttemptInProgress, GradquizError, InvalidInput, NotFound
 from gradquiz.services.exam import ExamService
 from gradquiz.storage import accounts as accounts_store
 from gradquiz.storage import attempts as attempts_store
+from gradquiz.storage import banks as banks_store
 from gradquiz.storage import classes as store
 from gradquiz.storage.classes import Event, Member, Sitting
 from gradquiz.storage.database import Executor
+from gradquiz.storage.question_versions import load_versions, save_versions
 
 if TYPE_CHECKING:  # numpy loads with the statistics, not with every server
     from gradquiz.core.item_stats import ItemAnalysis
@@ -111,25 +117,39 @@ class ClassService:
 
     # Instructors -------------------------------------------------------------------------
 
-    def create(self, *, instructor: Account, rules: ClassRules) -> ClassExam:
-        """A new class exam of the pack with a fresh join code and its questions drawn."""
+    def create(
+        self, *, instructor: Account, rules: ClassRules, bank_id: str | None = None
+    ) -> ClassExam:
+        """A new class exam with a fresh join code and its questions drawn, from the pack or
+        from one of the instructor's private banks (`bank_id`)."""
         require_instructor(instructor)
         pack = self.exam.pack
-        rules = checked_rules(rules, pack)
         rng = random.Random(secrets.randbits(64))
-        questions = class_questions(pack, rules, rng)
+        if bank_id is None:
+            rules = checked_rules(rules, pack)
+            questions = class_questions(pack, rules, rng)
+        class_id = secrets.token_hex(16)
+        if bank_id is not None:
+            bank = self._bank_questions(instructor, bank_id)
+            rules = checked_rules(rules, pack, bank)
+            drawn = bank_class_questions(bank, rules, rng)
+            questions = [_images_served(q, f"/classes/{class_id}/{MEDIA_PREFIX}") for q in drawn]
+        records = {version_of(q): question_record(q) for q in questions} if bank_id else {}
         for _ in range(_CODE_TRIES):
             exam = ClassExam(
-                id=secrets.token_hex(16),
+                id=class_id,
                 code=join_code(rng),
                 pack_id=pack.id,
                 instructor=instructor.id,
                 rules=rules,
                 question_ids=tuple(q.id for q in questions),
                 created_at=self.now(),
+                bank_id=bank_id,
+                versions=tuple(records),
             )
             try:
                 with self.exam.database.write() as session:
+                    save_versions(session=session, records=records)
                     store.insert_class_exam(session=session, exam=exam)
                     self._log(session, exam.id, instructor, "created", f"code {exam.code}")
             except IntegrityError:
@@ -138,6 +158,68 @@ class ClassService:
             self.exam.windows.forget()  # its window may be open already
             return exam
         raise GradquizError("Could not find a free join code; try again.")
+
+    def _bank_questions(self, instructor: Account, bank_id: str) -> list[Question]:
+        """The current questions of a bank the instructor may use; NotFound otherwise."""
+        with self.exam.database.read() as session:
+            if (
+                banks_store.may_use(session=session, bank_id=bank_id, account_id=instructor.id)
+                is None
+            ):
+                raise NotFound("There is no such bank.")
+            versions = banks_store.question_versions(session=session, bank_id=bank_id)
+            records = load_versions(session=session, digests=set(versions.values()))
+        # A bank's ids are its own: named apart from the pack's (which never hold a colon),
+        # so that no page, practice set or held window can mistake one for the other.
+        return [
+            replace(question_from_record(records[digest]), id=f"bank-{bank_id[:8]}:{qid}")
+            for qid, digest in versions.items()
+        ]
+
+    def image(self, *, account: Account | None, class_id: str, name: str) -> tuple[str, bytes]:
+        """An image one of a bank class exam's questions shows: for its instructor, and for a
+        member once they have started a sitting; NotFound for anyone and anything else."""
+        if account is None:
+            raise NotFound("No such image.")
+        with self.exam.database.read() as session:
+            exam = store.load_class_exam(session=session, class_id=class_id)
+            allowed = (
+                exam is not None
+                and exam.bank_id is not None
+                and (
+                    exam.instructor == account.id
+                    or bool(store.sittings(session=session, class_id=class_id, owner=account.owner))
+                )
+            )
+            address = f"](/classes/{class_id}/{MEDIA_PREFIX}{name})"
+            shown = (
+                allowed
+                and exam is not None
+                and any(
+                    address in str(record)
+                    for record in load_versions(
+                        session=session, digests=set(exam.versions)
+                    ).values()
+                )
+            )
+            found = (
+                banks_store.bank_file(session=session, bank_id=exam.bank_id, name=name)
+                if shown and exam is not None and exam.bank_id
+                else None
+            )
+        if found is None:
+            raise NotFound("No such image.")
+        return found
+
+    def questions_of(self, exam: ClassExam) -> list[Question]:
+        """The questions every sitting of the class exam asks (a bank's at their pinned
+        versions, which stay kept when the bank changes or is deleted)."""
+        if exam.bank_id is None:
+            pack = self.exam.pack
+            return [pack.questions[q] for q in exam.question_ids]
+        with self.exam.database.reading() as session:
+            records = load_versions(session=session, digests=set(exam.versions))
+        return [question_from_record(records[digest]) for digest in exam.versions]
 
     def owned(self, *, instructor: Account | None, class_id: str) -> ClassExam:
         """The instructor's class exam; NotFound for anyone else (ids are not probeable)."""
@@ -418,7 +500,7 @@ class ClassService:
             attempt_id=secrets.token_hex(16),
             owner=learner.owner,
             pack=pack,
-            questions=[pack.questions[q] for q in exam.question_ids],
+            questions=self.questions_of(exam),
             rng=random.Random(secrets.randbits(64)),
             now=now,
             deadline=exam.deadline(now, member.multiplier, member.extra),
@@ -457,3 +539,19 @@ def _shown_as(option_ids: tuple[str, ...], key: str, varying: bool) -> frozenset
     if not varying:
         return frozenset(option_ids)
     return frozenset({KEY, *(option for option in option_ids if option != key)})
+
+
+def _images_served(question: Question, prefix: str) -> Question:
+    """The question with its bank images' addresses (`media/<name>`) at `prefix`."""
+
+    def served(text: str) -> str:
+        return text.replace(f"]({MEDIA_PREFIX}", f"]({prefix}")
+
+    return replace(
+        question,
+        stem=served(question.stem),
+        explanation=served(question.explanation),
+        options=tuple(
+            replace(o, text=served(o.text), feedback=served(o.feedback)) for o in question.options
+        ),
+    )

@@ -105,6 +105,12 @@ class PracticeService:
             for slot, outcome in zip(attempt.slots, result.outcomes, strict=True)
             if not outcome.correct and outcome.question.key
         ]
+        if missed and not any(slot.question_id in self.pack.questions for slot in missed):
+            raise InvalidInput(
+                "The questions you missed are from your instructor's own bank: they are "
+                "not practised here."
+            )
+        missed = [slot for slot in missed if slot.question_id in self.pack.questions]
         if not missed:
             raise InvalidInput(
                 "Every question of that exam was right: there is nothing to practise."

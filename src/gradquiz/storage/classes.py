@@ -81,6 +81,8 @@ def insert_class_exam(*, session: Executor, exam: ClassExam) -> None:
             "attempts_allowed": rules.attempts_allowed,
             "question_ids": list(exam.question_ids),
             "created_at": exam.created_at,
+            "bank_id": exam.bank_id,
+            "versions": list(exam.versions) if exam.bank_id else None,
         },
     )
 
@@ -338,6 +340,8 @@ def _class_exam(row: Any) -> ClassExam:
         created_at=row.created_at,
         closed_early_at=row.closed_early_at,
         archived_at=row.archived_at,
+        bank_id=row.bank_id,
+        versions=tuple(row.versions or ()),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     text,
@@ -331,6 +332,9 @@ class ClassExamRow(Base):
     attempts_allowed: Mapped[int] = mapped_column(Integer)
     question_ids: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # A class exam drawn from a private bank: the bank, and its questions' pinned versions.
+    bank_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    versions: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class ClassMemberRow(Base):
@@ -360,3 +364,59 @@ class ClassEventRow(Base):
     actor: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(String(256))
+
+
+class QuestionBankRow(Base):
+    """An instructor's private bank of imported questions (issue 30): never public."""
+
+    __tablename__ = "question_banks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    instructor_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ux_question_banks_name", "instructor_id", "name", unique=True),)
+
+
+class BankQuestionRow(Base):
+    """A question of a bank: its current version (the record is kept in question_versions,
+    so an edited question is a new version and old attempts keep theirs)."""
+
+    __tablename__ = "bank_questions"
+
+    bank_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("question_banks.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(32))
+
+
+class BankFileRow(Base):
+    """An image a bank's questions show (checked to be PNG, JPEG or GIF when imported)."""
+
+    __tablename__ = "bank_files"
+
+    bank_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("question_banks.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BankShareRow(Base):
+    """Another instructor a bank is shared with."""
+
+    __tablename__ = "bank_shares"
+
+    bank_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("question_banks.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -19,7 +19,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from gradquiz import __version__
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, serving_pack, warm_up
+from gradquiz.content.render import MarkdownRenderer
 from gradquiz.services.accounts import AccountService
+from gradquiz.services.banks import BankService
 from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
@@ -33,6 +35,7 @@ from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
 from gradquiz.web import (
     account_pages,
+    bank_pages,
     class_pages,
     exam_api,
     exam_pages,
@@ -175,6 +178,10 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         database=service.database, pack=service.pack, clock=service.clock
     )
     app.state.classes = ClassService(exam=service)
+    app.state.banks = BankService(
+        service.database, clock=service.clock, max_bytes=settings.import_max_bytes
+    )
+    app.state.bank_markdown = MarkdownRenderer()
     app.state.learner_data = LearnerData(exam=service)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.rate_limits = RateLimits(settings)
@@ -198,11 +205,17 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(practice_pages.router)
     app.include_router(review_pages.router)
     app.include_router(progress_pages.router)
+    app.include_router(bank_pages.router)  # before /classes/{class_id} could take "banks"
     app.include_router(class_pages.router)
     app.include_router(class_pages.api)
     # The last added runs first; the security headers wrap them all (SecuredApp).
     app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, refuse=error_response)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        refuse=error_response,
+        uploads=bank_pages.upload_limits(settings.import_max_bytes),
+    )
     # Pages and JSON over 1 KB go out compressed to clients that accept it; results come
     # compressed already (FinishedResults) and pass through.
     app.add_middleware(

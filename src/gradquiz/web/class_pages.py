@@ -116,7 +116,8 @@ async def create(request: Request) -> Response:
     form = {k: str(v)[:200] for k, v in (await request.form()).items()}
     try:
         rules = _rules(form)
-        exam = _classes(request).create(instructor=account, rules=rules)
+        bank = form.get("bank", "").strip() or None
+        exam = _classes(request).create(instructor=account, rules=rules, bank_id=bank)
     except GradquizError as refusal:
         return _new_form(request, refusal, form)
     return see_other(f"/classes/{exam.id}/live")
@@ -135,6 +136,15 @@ def class_page(request: Request, class_id: ClassId) -> Response:
             pass
     view = classes.for_learner(learner=account, class_id=class_id)
     return render_page(request, "classes/learner.html", view=view, now=_now(request))
+
+
+@router.get("/classes/{class_id}/media/{name}")
+def class_image(
+    request: Request, class_id: ClassId, name: Annotated[str, Path(max_length=120)]
+) -> Response:
+    """An image a question of a class exam drawn from a private bank shows."""
+    mime, data = _classes(request).image(account=signed_in(request), class_id=class_id, name=name)
+    return Response(data, media_type=mime, headers={"Cache-Control": "private, no-store"})
 
 
 @router.post("/classes/{class_id}/start")
@@ -384,6 +394,7 @@ def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, s
         prefer=form.get("prefer_parametrized") == "on" if form else False,
         policies=list(Disclosure),
         difficulties=list(Difficulty),
+        banks=request.app.state.banks.banks(instructor=_instructor(request)),
         limits={"minutes": MINUTES, "attempts": ATTEMPTS, "multiplier": MULTIPLIER},
     )
 

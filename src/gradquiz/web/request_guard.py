@@ -1,6 +1,6 @@
 """Refuse oversized bodies before they are read, and NUL bytes before anything sees them."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import unquote_to_bytes
 
 from starlette.exceptions import HTTPException
@@ -32,10 +32,22 @@ class RequestGuard:
     and no field needs a check of its own; the app's error handler answers either refusal.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, refuse: Refusal) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        refuse: Refusal,
+        uploads: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.refuse = refuse
+        # Paths that take a file (question imports), each with its own larger limit.
+        self.uploads = dict(uploads or {})
+
+    def _limit(self, scope: Scope) -> int:
+        return self.uploads.get(scope.get("path", ""), self.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,18 +56,18 @@ class RequestGuard:
         request = Request(scope)
         if _has_nul(scope):
             response = self.refuse(request, 400, "The address contains a NUL byte.")
-        elif _declared_length(request) > self.max_body_bytes:
-            response = self.refuse(request, 413, self.too_large)
+        elif _declared_length(request) > self._limit(scope):
+            response = self.refuse(request, 413, self.too_large(self._limit(scope)))
             response.headers["Connection"] = "close"
         else:
             await self.app(scope, self._checked(scope, receive), send)
             return
         await response(scope, receive, send)
 
-    @property
-    def too_large(self) -> str:
+    @staticmethod
+    def too_large(limit: int) -> str:
         """The message a refused body gets."""
-        kilobytes = self.max_body_bytes // 1024
+        kilobytes = limit // 1024
         return f"The request body is larger than {kilobytes} KB, the most this server accepts."
 
     def _checked(self, scope: Scope, receive: Receive) -> Receive:
@@ -70,18 +82,19 @@ class RequestGuard:
             message = await receive()
             if message["type"] != "http.request":
                 return message  # the client went away: the app hears of it as usual
+            limit = self._limit(scope)
             if message.get("more_body", False):
-                message = await self._rest(receive, message)
+                message = await self._rest(receive, message, limit)
             body: bytes = message.get("body", b"")
-            if len(body) > self.max_body_bytes:
-                raise BodyTooLarge(413, self.too_large)
+            if len(body) > limit:
+                raise BodyTooLarge(413, self.too_large(limit))
             if may_hold_nul(scope, body) and (field := await field_with_nul(scope, body)):
                 raise NulInBody(422, _nul_message(field))
             return message
 
         return checked
 
-    async def _rest(self, receive: Receive, first: Message) -> Message:
+    async def _rest(self, receive: Receive, first: Message, limit: int) -> Message:
         """The body sent in chunks, as one message; cut off once past the limit."""
         body = bytearray(first.get("body", b""))
         message = first
@@ -90,8 +103,8 @@ class RequestGuard:
             if message["type"] != "http.request":
                 return message
             body += message.get("body", b"")
-            if len(body) > self.max_body_bytes:
-                raise BodyTooLarge(413, self.too_large)
+            if len(body) > limit:
+                raise BodyTooLarge(413, self.too_large(limit))
         return {"type": "http.request", "body": bytes(body), "more_body": False}
 
 

@@ -232,6 +232,9 @@ class ResultView:
     by_difficulty: tuple[Breakdown, ...]
     by_topic: tuple[Breakdown, ...]
     questions: tuple[ReviewedQuestion, ...]
+    # Whether "Practise what I missed" has anything to practise: a private bank's questions
+    # (a class exam's) are never practised.
+    practisable: bool = True
 
 
 def reviewed_question(
@@ -317,8 +320,17 @@ def result_view(
             Breakdown(pack.topic_name(t.id), result.by_topic[t.id])
             for t in pack.topics
             if t.id in result.by_topic
+        )
+        + tuple(  # a private bank's topics, after the pack's
+            Breakdown(topic, result.by_topic[topic])
+            for topic in sorted(result.by_topic)
+            if topic not in {t.id for t in pack.topics}
         ),
         questions=tuple(reviewed),
+        practisable=any(
+            not outcome.correct and slot.question_id in pack.questions
+            for slot, outcome in zip(attempt.slots, result.outcomes, strict=True)
+        ),
     )
 
 

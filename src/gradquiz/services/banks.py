@@ -1,0 +1,241 @@
+"""Instructors' private banks: importing a file into one, listing, reading, sharing, deleting.
+
+A bank lives in the database, so every worker and machine serves it. Its questions are kept
+as versions (the same records attempts keep), so re-importing an unchanged file changes
+nothing and an edited question becomes a new version while old attempts keep theirs. An
+import stores all its accepted questions in one transaction, or none.
+"""
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gradquiz.content.formats import (
+    DEFAULT_IMPORT_MAX_BYTES,
+    BankQuestion,
+    Format,
+    ImportReport,
+    detect_format,
+    read_questions,
+)
+from gradquiz.content.formats.markup import MEDIA_PREFIX
+from gradquiz.content.formats.report import MediaFile
+from gradquiz.content.formats.rules import Defaults
+from gradquiz.core.accounts import Account, Role, require_instructor, username_key
+from gradquiz.core.question_versions import question_from_record, question_record, version_of
+from gradquiz.core.questions import Question
+from gradquiz.errors import InvalidInput, NotFound
+from gradquiz.services.clock import Clock, utc_now
+from gradquiz.storage import accounts as account_store
+from gradquiz.storage import banks as store
+from gradquiz.storage.database import Database
+from gradquiz.storage.question_versions import load_versions, save_versions
+
+log = logging.getLogger(__name__)
+MAX_NAME = 120
+
+
+@dataclass
+class BankImport:
+    """What one import into a bank did: the file's report, then what changed in the bank."""
+
+    bank: store.Bank
+    report: ImportReport
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: the bank and what changed in it."""
+        return (
+            f"bank {self.bank.name!r}: {len(self.new)} new, {len(self.changed)} changed "
+            f"(a new version), {len(self.unchanged)} unchanged"
+        )
+
+
+@dataclass
+class BankService:
+    """Private banks of one server, for instructors only."""
+
+    database: Database
+    clock: Clock = utc_now
+    max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
+
+    def import_file(
+        self,
+        *,
+        instructor: Account | None,
+        bank_name: str,
+        data: bytes,
+        file_name: str = "",
+        file_format: Format | None = None,
+        defaults: Defaults = Defaults(),
+    ) -> BankImport:
+        """Read a file and store its accepted questions in the instructor's bank of that name."""
+        owner = require_instructor(instructor)
+        name = _bank_name(bank_name)
+        chosen = file_format or detect_format(file_name, data)
+        report = read_questions(data, chosen, defaults, max_bytes=self.max_bytes)
+        now = self.clock()
+        try:
+            return self._import(owner, name, report, now)
+        except IntegrityError:  # another import made the same new bank at the same moment
+            raise InvalidInput(
+                f"Another import into the bank {name!r} was under way; import the file again."
+            ) from None
+
+    def _import(self, owner: Account, name: str, report: ImportReport, now: datetime) -> BankImport:
+        with self.database.write() as session:
+            bank = store.bank_named(session=session, instructor_id=owner.id, name=name)
+            if bank is None:
+                bank_id = secrets.token_hex(16)
+                store.insert_bank(
+                    session=session, bank_id=bank_id, instructor_id=owner.id, name=name, now=now
+                )
+            else:
+                bank_id = bank.id
+            new, changed, unchanged = _store(session, bank_id, report.imported)
+            if new or changed:
+                store.touch_bank(session=session, bank_id=bank_id, now=now)
+            stored = store.bank_named(session=session, instructor_id=owner.id, name=name)
+        assert stored is not None
+        done = BankImport(stored, report, new, changed, unchanged)
+        log.info("bank %s: %s", stored.id, done.summary())
+        return done
+
+    def banks(self, *, instructor: Account | None) -> list[store.Bank]:
+        """The banks the instructor owns or was given."""
+        owner = require_instructor(instructor)
+        with self.database.read() as session:
+            return store.banks_for(session=session, account_id=owner.id)
+
+    def bank(self, *, instructor: Account | None, bank_id: str) -> store.Bank:
+        """One bank the instructor may use; NotFound for any other."""
+        owner = require_instructor(instructor)
+        with self.database.read() as session:
+            bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
+        if bank is None:
+            raise NotFound("There is no such bank.")
+        return bank
+
+    def named(self, *, instructor: Account | None, name: str) -> store.Bank:
+        """The instructor's own bank of that name."""
+        owner = require_instructor(instructor)
+        with self.database.read() as session:
+            bank = store.bank_named(session=session, instructor_id=owner.id, name=name.strip())
+        if bank is None:
+            raise NotFound(f"{owner.username} has no bank named {name.strip()[:MAX_NAME]!r}.")
+        return bank
+
+    def questions(self, *, instructor: Account | None, bank_id: str) -> list[BankQuestion]:
+        """Every question of the bank at its current version, with the images it shows."""
+        self.bank(instructor=instructor, bank_id=bank_id)
+        with self.database.read() as session:
+            versions = store.question_versions(session=session, bank_id=bank_id)
+            records = load_versions(session=session, digests=set(versions.values()))
+            found = []
+            for digest in versions.values():
+                question = question_from_record(records[digest])
+                files = tuple(
+                    MediaFile(name, *stored)
+                    for name in _media_names(question)
+                    if (stored := store.bank_file(session=session, bank_id=bank_id, name=name))
+                )
+                found.append(BankQuestion(question, files))
+        return found
+
+    def image(self, *, instructor: Account | None, bank_id: str, name: str) -> tuple[str, bytes]:
+        """An image of the bank: its type and bytes."""
+        self.bank(instructor=instructor, bank_id=bank_id)
+        with self.database.read() as session:
+            found = store.bank_file(session=session, bank_id=bank_id, name=name)
+        if found is None:
+            raise NotFound("There is no such image.")
+        return found
+
+    def share(self, *, instructor: Account | None, bank_id: str, username: str) -> None:
+        """Let another instructor use one of the instructor's own banks."""
+        owner = require_instructor(instructor)
+        with self.database.write() as session:
+            bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
+            if bank is None or bank.instructor_id != owner.id:
+                raise NotFound("There is no such bank of yours.")
+            found = account_store.account_by_username(
+                session=session, username_key=username_key(username.strip())
+            )
+            if found is None or found[0].role is not Role.INSTRUCTOR:
+                raise InvalidInput(f"There is no instructor named {username.strip()[:32]}.")
+            store.share_bank(session=session, bank_id=bank_id, account_id=found[0].id)
+
+    def instructor_named(self, username: str) -> Account:
+        """The instructor account of that name (for the command line, which acts for one)."""
+        with self.database.read() as session:
+            found = account_store.account_by_username(
+                session=session, username_key=username_key(username.strip())
+            )
+        if found is None or found[0].role is not Role.INSTRUCTOR:
+            raise InvalidInput(f"There is no instructor named {username.strip()[:32]}.")
+        return found[0]
+
+    def delete(self, *, instructor: Account | None, bank_id: str) -> None:
+        """Delete one of the instructor's own banks (attempts keep the versions they showed)."""
+        owner = require_instructor(instructor)
+        with self.database.write() as session:
+            bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
+            if bank is None or bank.instructor_id != owner.id:
+                raise NotFound("There is no such bank of yours.")
+            store.delete_bank(session=session, bank_id=bank_id)
+        log.info("bank %s deleted", bank_id)
+
+
+def _store(
+    session: Session, bank_id: str, items: list[BankQuestion]
+) -> tuple[list[str], list[str], list[str]]:
+    """Point each question at its version; (new, changed, unchanged) question ids."""
+    current = store.question_versions(session=session, bank_id=bank_id)
+    new: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    records = {}
+    for position, item in enumerate(items, start=len(current)):
+        question = item.question
+        digest = version_of(question)
+        files_changed = [
+            store.put_file(session=session, bank_id=bank_id, name=f.name, mime=f.mime, data=f.data)
+            for f in item.files
+        ]
+        if current.get(question.id) == digest:
+            (changed if any(files_changed) else unchanged).append(question.id)
+            continue
+        (changed if question.id in current else new).append(question.id)
+        records[digest] = question_record(question)
+        store.put_question(
+            session=session,
+            bank_id=bank_id,
+            question_id=question.id,
+            position=position,
+            version=digest,
+        )
+    save_versions(session=session, records=records)
+    return new, changed, unchanged
+
+
+def _media_names(question: Question) -> list[str]:
+    """The images a question's Markdown shows from its bank (`![…](media/<name>)`)."""
+    texts = [question.stem, question.explanation]
+    for option in question.options:
+        texts += [option.text, option.feedback]
+    names = re.findall(rf"\]\({re.escape(MEDIA_PREFIX)}([^)\s]+)\)", "\n".join(texts))
+    return sorted(set(names))
+
+
+def _bank_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > MAX_NAME:
+        raise InvalidInput(f"A bank's name is 1 to {MAX_NAME} characters.")
+    return cleaned

@@ -1,0 +1,136 @@
+"""Instructors' private question banks: rows of questions by version, images and shares."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from gradquiz.storage.models import BankFileRow, BankQuestionRow, BankShareRow, QuestionBankRow
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A bank as its list shows it."""
+
+    id: str
+    instructor_id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    questions: int
+
+
+def _bank(row: QuestionBankRow, questions: int) -> Bank:
+    return Bank(row.id, row.instructor_id, row.name, row.created_at, row.updated_at, questions)
+
+
+def bank_named(*, session: Session, instructor_id: str, name: str) -> Bank | None:
+    """The instructor's own bank of that name, if any."""
+    row = session.scalar(
+        select(QuestionBankRow).where(
+            QuestionBankRow.instructor_id == instructor_id, QuestionBankRow.name == name
+        )
+    )
+    return (
+        None if row is None else _bank(row, len(question_versions(session=session, bank_id=row.id)))
+    )
+
+
+def insert_bank(
+    *, session: Session, bank_id: str, instructor_id: str, name: str, now: datetime
+) -> None:
+    """A new, empty bank."""
+    session.add(
+        QuestionBankRow(
+            id=bank_id, instructor_id=instructor_id, name=name, created_at=now, updated_at=now
+        )
+    )
+    session.flush()
+
+
+def touch_bank(*, session: Session, bank_id: str, now: datetime) -> None:
+    """Mark the bank changed now."""
+    session.execute(
+        update(QuestionBankRow).where(QuestionBankRow.id == bank_id).values(updated_at=now)
+    )
+
+
+def banks_for(*, session: Session, account_id: str) -> list[Bank]:
+    """The banks an instructor owns or has been given, by name."""
+    shared = select(BankShareRow.bank_id).where(BankShareRow.account_id == account_id)
+    rows = session.scalars(
+        select(QuestionBankRow)
+        .where(or_(QuestionBankRow.instructor_id == account_id, QuestionBankRow.id.in_(shared)))
+        .order_by(QuestionBankRow.name, QuestionBankRow.id)
+    ).all()
+    return [_bank(row, len(question_versions(session=session, bank_id=row.id))) for row in rows]
+
+
+def question_versions(*, session: Session, bank_id: str) -> dict[str, str]:
+    """Each question id of the bank and its current version digest, in bank order."""
+    rows = session.execute(
+        select(BankQuestionRow.question_id, BankQuestionRow.version)
+        .where(BankQuestionRow.bank_id == bank_id)
+        .order_by(BankQuestionRow.position)
+    )
+    return {row.question_id: row.version for row in rows}
+
+
+def put_question(
+    *, session: Session, bank_id: str, question_id: str, position: int, version: str
+) -> None:
+    """Add the question, or point it at a new version."""
+    row = session.get(BankQuestionRow, (bank_id, question_id))
+    if row is None:
+        session.add(
+            BankQuestionRow(
+                bank_id=bank_id, question_id=question_id, position=position, version=version
+            )
+        )
+    else:
+        row.version = version
+    session.flush()
+
+
+def put_file(*, session: Session, bank_id: str, name: str, mime: str, data: bytes) -> bool:
+    """Keep an image under its name; whether anything changed."""
+    row = session.get(BankFileRow, (bank_id, name))
+    if row is not None and row.data == data and row.mime == mime:
+        return False
+    if row is None:
+        session.add(BankFileRow(bank_id=bank_id, name=name, mime=mime, data=data))
+    else:
+        row.mime, row.data = mime, data
+    session.flush()
+    return True
+
+
+def bank_file(*, session: Session, bank_id: str, name: str) -> tuple[str, bytes] | None:
+    """An image's type and bytes."""
+    row = session.get(BankFileRow, (bank_id, name))
+    return None if row is None else (row.mime, row.data)
+
+
+def may_use(*, session: Session, bank_id: str, account_id: str) -> Bank | None:
+    """The bank, if the account owns it or it was shared with the account."""
+    row = session.get(QuestionBankRow, bank_id)
+    if row is None:
+        return None
+    if row.instructor_id != account_id and session.get(BankShareRow, (bank_id, account_id)) is None:
+        return None
+    return _bank(row, len(question_versions(session=session, bank_id=bank_id)))
+
+
+def share_bank(*, session: Session, bank_id: str, account_id: str) -> None:
+    """Let another instructor use the bank."""
+    if session.get(BankShareRow, (bank_id, account_id)) is None:
+        session.add(BankShareRow(bank_id=bank_id, account_id=account_id))
+        session.flush()
+
+
+def delete_bank(*, session: Session, bank_id: str) -> None:
+    """Delete the bank, its questions' rows, images and shares (kept versions stay for attempts)."""
+    for model in (BankShareRow, BankFileRow, BankQuestionRow):
+        session.execute(delete(model).where(model.bank_id == bank_id))
+    session.execute(delete(QuestionBankRow).where(QuestionBankRow.id == bank_id))

@@ -85,7 +85,7 @@ def test_a_chart_is_never_drawn_narrower_than_its_text_allows() -> None:
 
     assert FONT_SIZE * MIN_WIDTH / WIDTH >= 12  # text of 12 CSS px at the narrowest
     css = (Path(gradquiz.web.__file__).parent / "static" / "style.css").read_text()
-    assert f".chart-svg.log-chart {{ min-width: {MIN_WIDTH:.1f}px; }}" in css
+    assert f".chart-svg.log-chart {{ min-width: {MIN_WIDTH:.1f}px;" in css
 
 
 def test_a_long_legend_takes_more_rows_and_a_taller_chart() -> None:

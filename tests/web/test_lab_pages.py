@@ -109,7 +109,10 @@ def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None
         shown = [float(v) for v in re.findall(r"<td>([^<]*)</td>", cells)]
         expected = [direct[a][int(layer) - 1] for a in ("sigmoid", "tanh", "relu")]
         assert shown == pytest.approx(expected, rel=6e-3)
-    assert "‖∂L/∂W‖" in page.text and "<style" not in page.text.split('<svg class="chart-svg"')[1]
+    assert (
+        "‖∂L/∂W‖" in page.text
+        and "<style" not in page.text.split('<svg class="chart-svg log-chart"')[1]
+    )
 
 
 def _timed_get(client: TestClient, url: str) -> tuple[int, str, float]:

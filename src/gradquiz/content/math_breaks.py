@@ -12,11 +12,26 @@ _TAG = f"{{{MATHML_NS}}}"
 _RELATIONS = {"=", "\u2248", "<", ">", "\u2264", "\u2265", "\u2260", "\u2190", "\u2192", "\u221d"}
 _BINARY = {"+", "-", "\u2212", "\u00b1", "\u00d7", "\u22c5", "\u00b7"}
 _OPEN, _CLOSE = {"(", "[", "{", "\u27e8"}, {")", "]", "}", "\u27e9"}
-# A formula of fewer tokens than this fits any line: it stays whole. (Tokens, not characters:
-# a number counts once however many digits it has, so a formula breaks the same way for
-# every seed of a generator, as the shape its numbers are put back into.)
-LONG = 8
+# A formula narrower than this many tokens fits any line: it stays whole. Width is told by
+# structure, not characters (a number is one token however many digits it has; a fraction
+# is as wide as its wider part; a script counts 0.7), so a formula breaks the same way for
+# every seed of a generator, as the shape its numbers are put back into.
+LONG = 10
 _TOKENS = {f"{_TAG}{name}" for name in ("mi", "mn", "mo", "mtext")}
+_WIDEST = {f"{_TAG}{name}" for name in ("mfrac", "munder", "mover", "munderover")}
+_SCRIPTED = {f"{_TAG}{name}" for name in ("msub", "msup", "msubsup")}
+
+
+def width(element: ET.Element) -> float:
+    """About how many tokens wide `element` is drawn."""
+    if element.tag in _TOKENS:
+        return 1.0
+    parts = [width(child) for child in element]
+    if element.tag in _WIDEST:
+        return max(parts, default=0.0)
+    if element.tag in _SCRIPTED and parts:
+        return parts[0] + 0.7 * sum(parts[1:])
+    return sum(parts)
 
 
 def breakable(mathml: str) -> str:
@@ -26,7 +41,7 @@ def breakable(mathml: str) -> str:
     if root.get("display") == "block":
         return mathml
     row = root[0] if len(root) == 1 and root[0].tag == f"{_TAG}mrow" else root
-    if sum(element.tag in _TOKENS for element in row.iter()) < LONG:
+    if width(row) < LONG:
         return mathml
     pieces: list[list[ET.Element]] = [[]]
     depth = 0

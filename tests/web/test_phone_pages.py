@@ -18,7 +18,7 @@ from gradquiz.core.attempts import slot_for
 from gradquiz.core.practice import ItemAnswer, PracticeSession, SessionKind
 from gradquiz.web.practice_views import AnswerForm, feedback_view, question_view, set_view
 from gradquiz.web.templating import render_html
-from tests.web.browsing import ShiftedClock
+from tests.web.browsing import ShiftedClock, serious_violations
 from tests.web.test_exam_browser import start_exam
 from tests.web.test_practice_browser import fill_history, learner_of, start_from_the_page
 
@@ -314,3 +314,37 @@ def test_the_gradient_check_keeps_one_colour_per_method(page: Page, live_server:
     colours = [dict(legend) for legend in legends]
     assert set(colours[0]) == set(colours[1]) == {"one-sided", "centred"}
     assert colours[0] == colours[1]
+
+
+def test_a_refused_practice_answer_keeps_the_input_focuses_the_field_and_passes_axe(
+    browser: Browser, live_server: str, live_app: FastAPI
+) -> None:
+    # The page is the server's (a form post, the same without JavaScript: see
+    # test_practice_pages.py); axe needs scripts to run.
+    context = phone(browser, 390)
+    page = context.new_page()
+    start_from_the_page(page, live_server)
+    practice = live_app.state.practice
+    slot = slot_for(practice.pack.questions["neuron-dl-dw"], random.Random(2))
+    made = practice.begin(
+        learner=learner_of(page, live_app), kind=SessionKind.PRACTICE, slots=[slot]
+    )
+    page.goto(f"{live_server}/practice/{made.id}/1")
+    page.locator("#typed").fill("abc")
+    page.locator("label[for=confidence-unsure]").click()
+    with page.expect_response(lambda r: r.request.method == "POST", timeout=10_000) as posted:
+        page.get_by_role("button", name="Check my answer").click(timeout=10_000)
+    assert posted.value.status == 422
+    expect(page.locator("#typed")).to_have_value("abc")
+    expect(page.locator("#typed")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#typed-error")).to_contain_text("is not a number")
+    expect(page.locator("#form-problem")).to_have_attribute("role", "alert")
+    assert page.locator("#confidence-unsure").is_checked()
+    assert page.evaluate("document.activeElement.id") == "typed"
+    assert serious_violations(page) == []
+    page.locator("#typed").fill(
+        repr(practice.question(made, 1).option(practice.question(made, 1).key).value)
+    )
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator("#verdict-heading")).to_have_text("✓ Right")
+    context.close()

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check bench lock clean
+.PHONY: run test lint check bench lock clean font
 
 # Bytecode is compiled ahead, as pip does for an installed wheel, so a start never compiles
 # gradquiz's own modules (PYTHONDONTWRITEBYTECODE would otherwise make every start do it).
@@ -27,6 +27,12 @@ lint: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/gradquiz check src/gradquiz/packs/backprop
+
+# The bundled math font, cut down to the glyphs the pack's formulas use (run after adding a
+# symbol; tests/content/test_math_font.py says when).
+font: $(STAMP)
+	$(BIN)/python -m gradquiz.content.math_font fonts/noto-sans-math-5.3.0.woff2 \
+		src/gradquiz/web/static/fonts/noto-sans-math-subset.woff2
 
 # Needs wrk (Debian: apt-get install wrk). BENCH_PG=postgresql+psycopg://… adds the PostgreSQL run.
 bench: $(STAMP)

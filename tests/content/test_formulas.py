@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from latex2mathml.converter import convert
 
 from gradquiz.content import formulas, render
+from gradquiz.content.math_breaks import breakable
 from gradquiz.content.mathml import polish
 from gradquiz.core.packs import Pack
 from gradquiz.web.rendered import RenderedPack
@@ -17,8 +18,10 @@ T = TypeVar("T")
 
 
 def whole(latex: str, display: bool) -> str:
-    """The formula converted whole, as before shapes were kept."""
-    return polish(convert(latex, display="block" if display else "inline"))
+    """The formula converted whole, as before shapes were kept (an inline one with its line
+    breaks)."""
+    polished = polish(convert(latex, display="block" if display else "inline"))
+    return polished if display else breakable(polished)
 
 
 def readable_or_skipped(render_whole: Callable[[], T]) -> T:

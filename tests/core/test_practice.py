@@ -7,6 +7,7 @@ from gradquiz.core.answers import Confidence, Source
 from gradquiz.core.attempts import Slot, slot_for
 from gradquiz.core.packs import Pack
 from gradquiz.core.practice import (
+    LIKE_IT_PER_QUESTION,
     MAX_ITEMS,
     PracticeSession,
     SessionKind,
@@ -138,6 +139,20 @@ def test_a_set_stops_growing() -> None:
     for _ in range(MAX_ITEMS):
         assert session.add(slot) is not None
     assert session.add(slot) is None
+
+
+def test_another_like_it_comes_at_most_once_per_question_and_keeps_the_chosen_count() -> None:
+    session = PracticeSession("s", "owner", "p", SessionKind.PRACTICE, T0)
+    for name in ("q1", "q2", "q3"):
+        session.add(Slot(name, ("a", "b")))
+    assert (session.chosen, session.like_of(2)) == (3, None)
+    added = session.add_like(Slot("q2", ("b", "a"), seed=9))
+    assert added is not None and added.number == 4
+    assert [session.add_like(Slot("q2", ("a", "b"), seed=s)) for s in range(5)] == [None] * 5
+    assert session.add_like(Slot("q3", ("a", "b"), seed=1)) is not None
+    assert len(session.items) == 5 and session.chosen == 3
+    assert [session.like_of(n) for n in range(1, 6)] == [None, None, None, 2, 3]
+    assert LIKE_IT_PER_QUESTION == 1
 
 
 def test_a_set_draws_none_of_the_questions_held_back(pack: Pack) -> None:

@@ -122,6 +122,23 @@ def test_a_typed_distractor_gets_its_feedback_and_another_like_it(
         practice.answer(learner=LEARNER, session_id=session.id, number=2, typed="twelve")
 
 
+def test_missing_the_same_generated_question_again_adds_no_more_like_it(
+    practice: PracticeService,
+) -> None:
+    # It once grew a set of 10 to 23, 14 of them the same clipping question.
+    session = numeric_set(practice)
+    for number in (1, 2):
+        session = practice.answer(
+            learner=LEARNER,
+            session_id=session.id,
+            number=number,
+            letter=wrong_letter(practice, session, number),
+        )
+    assert len(session.items) == 2 and session.current is None and session.chosen == 1
+    kept = practice.session(learner=LEARNER, session_id=session.id)
+    assert len(kept.items) == 2 and kept.like_of(2) == 1
+
+
 def test_a_missed_static_question_does_not_come_back_in_the_set(practice: PracticeService) -> None:
     static = next(q for q in practice.pack.questions.values() if not q.parametrized)
     slot = slot_for(static, random.Random(1))

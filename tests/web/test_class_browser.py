@@ -71,7 +71,7 @@ def test_an_instructor_runs_a_class_exam_for_a_learner(
     learner.wait_for_url("**/questions/1")
     for number in range(1, 16):
         learner.locator("label[for=option-A]").click()
-        leave = "Save and review" if number == 15 else "Save and next"
+        leave = "Save, review and submit" if number == 15 else "Save and next"
         learner.get_by_role("button", name=leave).click()
         learner.wait_for_url("**/review" if number == 15 else f"**/questions/{number + 1}")
 

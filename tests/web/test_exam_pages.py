@@ -259,8 +259,15 @@ def test_without_javascript_the_timer_says_it_shows_the_time_at_page_load(
     client: TestClient,
 ) -> None:
     attempt_id = start_exam(client)
-    text = page_text(client.get(f"/attempts/{attempt_id}/questions/1").text)
-    assert "Time left when this page loaded 25:00" in text
+    html = client.get(f"/attempts/{attempt_id}/questions/1").text
+    text = page_text(html)
+    assert "Time left 25:00" in text
+    # Said below the bar, in <noscript>, so the bar is the same size with JavaScript.
+    assert re.search(
+        r"<noscript><p class=\"hint timer-note\">The time left is what remained "
+        r"when this page loaded; it counts down only with JavaScript",
+        html,
+    )
 
 
 def test_landing_page_offers_resume_and_lists_past_results(

@@ -119,8 +119,11 @@ def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None
             for value in (direct[a].deltas[int(layer) - 1], direct[a].norms[int(layer) - 1])
         ]
         assert shown == pytest.approx(expected, rel=6e-3)
-    assert "‖∂L/∂W‖" in page.text and "<style" not in page.text.split('<svg class="chart-svg"')[1]
-    assert page.text.count('<svg class="chart-svg"') == 2  # ‖δ‖ and ‖∂L/∂W‖
+    assert (
+        "‖∂L/∂W‖" in page.text
+        and "<style" not in page.text.split('<svg class="chart-svg log-chart"')[1]
+    )
+    assert page.text.count('<svg class="chart-svg log-chart"') == 2  # ‖δ‖ and ‖∂L/∂W‖
 
 
 def test_flow_summary_shows_the_vanishing_the_weight_gradients_hide(

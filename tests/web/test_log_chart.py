@@ -10,8 +10,13 @@ from gradquiz.web.log_chart import BOTTOM, MAX_TICKS, TOP, log_chart
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)
+def _parse(chart: str) -> ET.Element:
+    """The chart's <svg> (inside the box that scrolls it on a narrow screen)."""
+    box = ET.fromstring(chart)
+    assert box.get("tabindex") == "0" and box.get("role") == "group"
+    svg = box.find(f"{SVG}svg")
+    assert svg is not None
+    return svg
 
 
 def test_a_log_log_chart_marks_whole_decades_and_draws_every_point() -> None:
@@ -70,3 +75,28 @@ def test_a_chart_of_three_fifty_point_lines_costs_about_a_millisecond() -> None:
     svg = log_chart(series, title="flow", x_label="layer", y_label="norm")
     assert time.thread_time() - began < 0.02
     assert len(re.findall("<circle", svg)) == 150
+
+
+def test_a_chart_is_never_drawn_narrower_than_its_text_allows() -> None:
+    from pathlib import Path
+
+    import gradquiz.web
+    from gradquiz.web.log_chart import FONT_SIZE, MIN_WIDTH, WIDTH
+
+    assert FONT_SIZE * MIN_WIDTH / WIDTH >= 12  # text of 12 CSS px at the narrowest
+    css = (Path(gradquiz.web.__file__).parent / "static" / "style.css").read_text()
+    assert f".chart-svg.log-chart {{ min-width: {MIN_WIDTH:.1f}px;" in css
+
+
+def test_a_long_legend_takes_more_rows_and_a_taller_chart() -> None:
+    steps = [1.0, 2.0, 3.0]
+    one = log_chart([Series("a", steps, steps)], title="t", x_label="x", y_label="y")
+    names = ["one-sided (f(w+h) − f(w)) / h", "centred (f(w+h) − f(w−h)) / 2h", "third"]
+    three = log_chart([Series(n, steps, steps) for n in names], title="t", x_label="x", y_label="y")
+
+    def height(chart: str) -> float:
+        return float(_parse(chart).get("viewBox", "").split()[3])
+
+    assert height(three) > height(one)
+    rows = {text.get("y") for text in _parse(three).iter(f"{SVG}text") if text.text in names}
+    assert len(rows) >= 2

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from gradquiz.services.practice import PracticeService
@@ -55,7 +56,8 @@ def test_bad_forms_are_clear_4xx_pages(client: TestClient) -> None:
     assert client.post("/practice", data={"topic": "astrology"}).status_code == 422
     assert client.post("/practice", data={"difficulty": "brutal"}).status_code == 422
     refused = client.post(url + "/1", data={})
-    assert refused.status_code == 422 and "Choose an option" in refused.text
+    assert refused.status_code == 422
+    assert re.search("Choose an option|Type a number to check your answer", refused.text)
     assert client.post(url + "/1", data={"option": "A", "typed": "2"}).status_code == 422
     assert client.post(url + "/1", data={"option": "A", "confidence": "x"}).status_code == 422
     assert client.post(url + "/1", data={"option": "A\x00"}).status_code in (400, 422)
@@ -121,3 +123,88 @@ def test_review_page_and_landing_show_whats_due(client: TestClient) -> None:
     landing = page_text(client.get("/").text)
     assert "Next one due" in landing
     assert client.post("/review").headers["location"] == "/review"  # nothing due yet
+
+
+def numeric_and_static_set(client: TestClient, practice: PracticeService) -> str:
+    """A set of this browser's: a generated numeric question, then a static one."""
+    import random
+
+    from gradquiz.core.attempts import slot_for
+    from gradquiz.core.practice import SessionKind
+
+    start(client)  # gives the browser its identity
+    static = next(
+        q for q in practice.pack.questions.values() if not q.parametrized and not q.numeric
+    )
+    slots = [
+        slot_for(practice.pack.questions[q], random.Random(3)) for q in ("neuron-dl-dw", static.id)
+    ]
+    made = practice.begin(learner=learner_of(client), kind=SessionKind.PRACTICE, slots=slots)
+    return f"/practice/{made.id}"
+
+
+def test_a_generated_number_is_asked_for_typed_with_the_options_as_a_fallback(
+    client: TestClient, practice: PracticeService
+) -> None:
+    url = numeric_and_static_set(client, practice)
+    typed_only = client.get(url + "/1").text
+    assert 'name="typed"' in typed_only and 'name="option"' not in typed_only
+    assert "Show the options instead" in typed_only
+    fallback = client.get(url + "/1?show=options").text
+    assert 'name="option"' in fallback and 'name="typed"' not in fallback
+    assert 'name="show" value="options"' in fallback and "Type the number instead" in fallback
+    chosen = client.post(url + "/1", data={"option": "A", "show": "options"})
+    assert chosen.status_code == 303
+    static = client.get(url + "/2").text
+    assert 'name="option"' in static and 'name="typed"' not in static
+    assert "Show the options instead" not in static and "Type the number instead" not in static
+
+
+REFUSALS = [
+    # (question, what was sent, the field the reason stands beside, part of the reason)
+    (2, {}, "option", "Choose an option"),
+    (2, {"option": "Z"}, "option", "is not an option of this question"),
+    (2, {"option": "A", "confidence": "certain"}, "confidence", "not a level of confidence"),
+    (2, {"typed": "2"}, "option", "not numbers"),
+    (1, {}, "typed", "Type a number"),
+    (1, {"typed": "abc"}, "typed", "not a number"),
+    (1, {"typed": "   "}, "typed", "Type a number"),
+    (1, {"option": "A", "typed": "0.5", "show": "options"}, "option", "not both"),
+    (1, {"typed": "0.5", "confidence": "certain"}, "confidence", "not a level of confidence"),
+]
+
+
+@pytest.mark.parametrize(("number", "sent", "field", "reason"), REFUSALS)
+def test_a_refused_answer_shows_the_question_again_with_the_reason_beside_the_field(
+    client: TestClient,
+    practice: PracticeService,
+    number: int,
+    sent: dict[str, str],
+    field: str,
+    reason: str,
+) -> None:
+    url = numeric_and_static_set(client, practice)
+    if number == 2:
+        client.post(url + "/1", data={"typed": "0"})
+    page = client.post(f"{url}/{number}", data=sent)
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "<title>Not checked: Practice: question" in html
+    assert 'role="alert" id="form-problem"' in html and "Invalid input" not in html
+    beside = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', html)
+    assert beside is not None and reason in beside.group(1), html
+    assert html.count('class="field-error"') == 1
+    if field == "typed":
+        assert 'aria-invalid="true" autofocus' in html
+        assert 'aria-describedby="typed-error typed-hint"' in html
+    else:
+        assert f'aria-describedby="{field}-error"' in html
+    if "typed" in sent and field == "typed":
+        assert f'value="{sent["typed"]}"' in html  # kept as typed
+    if sent.get("option") == "A":
+        assert re.search(r'id="option-A" value="A" checked', html)  # kept as chosen
+    if "confidence" in sent and sent["confidence"] in ("sure", "unsure", "guessing"):
+        assert f'value="{sent["confidence"]}" checked' in html
+    after = client.get(f"{url}/{number}")
+    assert after.status_code == 200 and "field-error" not in after.text  # nothing was saved

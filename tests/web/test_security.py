@@ -246,7 +246,7 @@ def test_the_database_holds_a_hash_of_the_identity_never_the_cookie(
 
 def test_the_math_font_is_bundled_served_and_used(client: TestClient) -> None:
     css = client.get("/static/style.css")
-    assert css.status_code == 200 and 'url("fonts/noto-sans-math-5.3.0.woff2")' in css.text
-    font = client.get("/static/fonts/noto-sans-math-5.3.0.woff2")
+    assert css.status_code == 200 and 'url("fonts/noto-sans-math-subset.woff2?v=' in css.text
+    font = client.get("/static/fonts/noto-sans-math-subset.woff2")
     assert font.status_code == 200 and font.content[:4] == b"wOF2"
     assert "SIL Open Font License" in client.get("/static/fonts/OFL.txt").text

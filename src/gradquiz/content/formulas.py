@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from latex2mathml.converter import convert as latex_to_mathml
 
+from gradquiz.content.math_breaks import breakable
 from gradquiz.content.mathml import polish
 
 # A run of digits as latex2mathml's tokenizer reads a number, unless it follows a digit or a
@@ -58,4 +59,5 @@ def numbers_put_back(markup: str, numbers: dict[str, str]) -> str | None:
 # Shapes recur across seeds (about 600 in the built-in pack's variants over 100 seeds).
 @lru_cache(maxsize=2048)
 def _converted(latex: str, display: bool) -> str:
-    return polish(str(latex_to_mathml(latex, display="block" if display else "inline")))
+    polished = polish(str(latex_to_mathml(latex, display="block" if display else "inline")))
+    return polished if display else breakable(polished)

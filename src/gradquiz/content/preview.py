@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 # A formula counts as this many characters of the preview, however long its markup.
 _FORMULA_WIDTH = 6
-_VOID = {"br", "img", "mspace"}
+_VOID = {"br", "img", "mspace", "wbr"}
 
 
 def first_words(html: str, limit: int = 90) -> str:

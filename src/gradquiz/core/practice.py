@@ -16,6 +16,9 @@ from gradquiz.errors import InvalidInput, NotFound
 
 # "Try another like it" adds a question per miss; a set stops growing here.
 MAX_ITEMS = 200
+# ... and at most this many of any one question, so a set of 10 stays about the 10 chosen
+# (one miss after another of the same generated question once grew a set of 10 to 23).
+LIKE_IT_PER_QUESTION = 1
 
 
 class SessionKind(StrEnum):
@@ -150,6 +153,25 @@ class PracticeSession:
         item = PracticeItem(number=len(self.items) + 1, slot=slot)
         self.items.append(item)
         return item
+
+    def add_like(self, slot: Slot) -> PracticeItem | None:
+        """Put another variant of a question of the set at its end, unless the set holds
+        LIKE_IT_PER_QUESTION of them already (None then)."""
+        extras = sum(item.slot.question_id == slot.question_id for item in self.items) - 1
+        if extras >= LIKE_IT_PER_QUESTION:
+            return None
+        return self.add(slot)
+
+    @property
+    def chosen(self) -> int:
+        """How many questions the set was made with, before any "another like it"."""
+        return len({item.slot.question_id for item in self.items})
+
+    def like_of(self, number: int) -> int | None:
+        """For a question added as another like an earlier one, that one's number."""
+        question_id = self.item(number).slot.question_id
+        first = next(item.number for item in self.items if item.slot.question_id == question_id)
+        return first if first != number else None
 
     def answer(
         self, number: int, marking: Marking, confidence: Confidence | None, *, now: datetime

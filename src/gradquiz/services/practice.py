@@ -229,7 +229,7 @@ class PracticeService:
         source = self.pack.questions.get(slot.question_id)
         if slot.seed is None or source is None or not source.parametrized:
             return set()
-        fresh = practice.add(slot_for(source, random.Random(secrets.randbits(64))))
+        fresh = practice.add_like(slot_for(source, random.Random(secrets.randbits(64))))
         if fresh is None:
             return set()
         store.add_items(session=session, practice=practice, items=[fresh])

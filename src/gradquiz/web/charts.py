@@ -34,10 +34,14 @@ COLOURS = (
 )
 _DASHES = ("solid", "dashed", "dashdot", "dotted")
 GRID_COLOUR = "#d5dbe5"
-# Sizes in inches. At 72 SVG units an inch, a compact chart (narrower than WIDE) is about as
-# wide as a phone's screen in CSS pixels, so its 12 pt text stays readable there.
+# Sizes in inches, at 72 SVG units an inch. All text is FONT_SIZE units. A compact chart
+# (narrower than WIDE) is no wider than the narrowest box a chart gets on a 320 px phone
+# (about 270 CSS px), so its text is drawn at FONT_SIZE CSS px or larger at every width.
 WIDE = (6.4, 4.0)
-COMPACT = (4.4, 3.4)
+COMPACT = (3.6, 3.2)
+FONT_SIZE = 12
+# More bars than this on a compact chart and only every other one is named under it.
+CROWDED_BARS = 8
 
 
 # Category names longer than this are wrapped, and legends of such names take one column.
@@ -134,7 +138,9 @@ def bar_chart(
                 axes.set_xlim(*value_limits)
         else:
             bars = axes.bar(positions, values, color=COLOURS[0], width=0.7)
-            axes.set_xticks(positions, labels)
+            # Every other name where a compact chart has too many to fit at full size.
+            every = 2 if _compact(size) and len(labels) > CROWDED_BARS else 1
+            axes.set_xticks(positions, [t if i % every == 0 else "" for i, t in enumerate(labels)])
             axes.margins(y=0.12)  # room above the tallest bar for its text
             axes.grid(True, axis="y", color=GRID_COLOUR, linewidth=0.6)
             _label(axes, category_label, value_label)
@@ -144,7 +150,7 @@ def bar_chart(
         if whole_numbers:
             (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
         if bar_texts:
-            axes.bar_label(bars, labels=list(bar_texts), padding=3, fontsize="small")
+            axes.bar_label(bars, labels=list(bar_texts), padding=3)
 
     return _svg(title, draw, size)
 
@@ -192,7 +198,6 @@ def calibration_chart(marks: Sequence[CalibrationMark], *, title: str) -> str:
                 xytext=(0, -10 if high else 10),
                 ha="right" if mark.stated > 0.8 else "center",
                 va="top" if high else "bottom",
-                fontsize="small",
             )
         axes.set_xlim(0, 100)
         axes.set_ylim(-3, 105)
@@ -219,10 +224,9 @@ def _svg(title: str, draw: Callable[["Axes"], None], size: tuple[float, float]) 
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    font_size = 12 if _compact(size) else 10  # 10 is matplotlib's own
     with (
         _DRAWING,
-        rc_context({"svg.fonttype": "none", "svg.hashsalt": title, "font.size": font_size}),
+        rc_context({"svg.fonttype": "none", "svg.hashsalt": title, "font.size": FONT_SIZE}),
     ):
         figure = Figure(figsize=size, layout="constrained")
         FigureCanvasSVG(figure)

@@ -215,8 +215,9 @@ def _kink_chart() -> str:
     steps = [row.step for row in page.kink_rows]
     return log_chart(
         [
-            Series("centred difference", steps, [row.centred for row in page.kink_rows]),
+            # One-sided first, as in the chart above, so each method keeps its colour.
             Series("one-sided difference", steps, [row.one_sided for row in page.kink_rows]),
+            Series("centred difference", steps, [row.centred for row in page.kink_rows]),
         ],
         title="Relative error of relu's slope at v = 1e-6 against the step h",
         x_label="step h (log scale)",

@@ -13,9 +13,15 @@ from html import escape
 
 from gradquiz.web.charts import COLOURS, GRID_COLOUR, Series
 
-WIDTH, HEIGHT = 640, 420
-LEFT, RIGHT, TOP, BOTTOM = 74, 624, 14, 318  # the plotting area, in viewBox units
-MAX_TICKS = 8
+# The chart is drawn FONT_SIZE units high in a WIDTH-unit box and never shown narrower than
+# MIN_WIDTH CSS px (it scrolls inside its own box on a narrower screen), so its text is
+# at least 12 CSS px at every width.
+WIDTH, FONT_SIZE = 380, 14
+MIN_WIDTH = WIDTH * 12 / FONT_SIZE
+LEFT, RIGHT, TOP, BOTTOM = 64, 368, 10, 250  # the plotting area, in viewBox units
+LEGEND_LEFT, LEGEND_TOP, LEGEND_LINE = 14, BOTTOM + 64, 22
+MAX_TICKS = 7
+CHAR_WIDTH = 8.4  # a character of DejaVu Sans at FONT_SIZE, on average, in viewBox units
 _DASHES = ("", "7 4", "10 3 2 3", "2 3")
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INK = "#1f2733"
@@ -30,17 +36,21 @@ def log_chart(
     ys = [y for line in series for y in line.y if _plottable(y, True)]
     x_ticks, x_at = _log_scale(xs, LEFT, RIGHT) if log_x else _linear_scale(xs, LEFT, RIGHT)
     y_ticks, y_at = _log_scale(ys, BOTTOM, TOP)
+    legend, height = _legend(series)
     parts = [
-        f'<svg class="chart-svg" role="img" aria-label="{escape(title)}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12" fill="{_INK}">',
+        # Scrolls sideways in its own box when the screen is narrower than MIN_WIDTH, so
+        # it takes the keyboard focus to be scrolled without a pointer.
+        f'<div class="chart-scroll" tabindex="0" role="group" aria-label="{escape(title)}">',
+        f'<svg class="chart-svg log-chart" role="img" aria-label="{escape(title)}" '
+        f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{FONT_SIZE}" fill="{_INK}">',
         *_grid(x_ticks, y_ticks),
         *_labels(x_label, y_label),
     ]
     for index, line in enumerate(series):
         parts.extend(_line(line, index, x_at, y_at, log_x))
-    parts.extend(_legend(series))
-    parts.append("</svg>")
+    parts.extend(['<g class="chart-legend">', *legend, "</g>"])
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -101,7 +111,7 @@ def _grid(x_ticks: Ticks, y_ticks: Ticks) -> list[str]:
         parts.append(
             f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{BOTTOM + 4}" '
             f'stroke="{GRID_COLOUR}" stroke-width="0.8"/>'
-            f'<text x="{x:.1f}" y="{BOTTOM + 18}" text-anchor="middle">{label}</text>'
+            f'<text x="{x:.1f}" y="{BOTTOM + 20}" text-anchor="middle">{label}</text>'
         )
     for y, label in y_ticks:
         parts.append(
@@ -115,8 +125,8 @@ def _grid(x_ticks: Ticks, y_ticks: Ticks) -> list[str]:
 def _labels(x_label: str, y_label: str) -> list[str]:
     middle_x, middle_y = (LEFT + RIGHT) / 2, (TOP + BOTTOM) / 2
     return [
-        f'<text x="{middle_x:.0f}" y="{BOTTOM + 40}" text-anchor="middle">{escape(x_label)}</text>',
-        f'<text transform="translate(16 {middle_y:.0f}) rotate(-90)" text-anchor="middle">'
+        f'<text x="{middle_x:.0f}" y="{BOTTOM + 42}" text-anchor="middle">{escape(x_label)}</text>',
+        f'<text transform="translate(14 {middle_y:.0f}) rotate(-90)" text-anchor="middle">'
         f"{escape(y_label)}</text>",
     ]
 
@@ -143,17 +153,21 @@ def _line(line: Series, index: int, x_at: Scale, y_at: Scale, log_x: bool) -> li
     return parts
 
 
-def _legend(series: Sequence[Series]) -> list[str]:
-    """One row under the x label: a stretch of each line's stroke, then its name."""
+def _legend(series: Sequence[Series]) -> tuple[list[str], int]:
+    """Rows under the x label, each entry a stretch of its line's stroke and then its name,
+    a new row where the next would not fit; and the chart's height with them."""
     parts = []
-    x, y = LEFT, HEIGHT - 16
+    x, y = LEGEND_LEFT, LEGEND_TOP
     for index, line in enumerate(series):
+        width = round(40 + CHAR_WIDTH * len(line.label))
+        if x > LEGEND_LEFT and x + width > WIDTH:
+            x, y = LEGEND_LEFT, y + LEGEND_LINE
         colour, dash = COLOURS[index % len(COLOURS)], _DASHES[index % len(_DASHES)]
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
-            f'<line x1="{x}" y1="{y - 4}" x2="{x + 28}" y2="{y - 4}" stroke="{colour}" '
+            f'<line x1="{x}" y1="{y - 5}" x2="{x + 28}" y2="{y - 5}" stroke="{colour}" '
             f'stroke-width="1.8"{dashes}/>'
             f'<text x="{x + 34}" y="{y}">{escape(line.label)}</text>'
         )
-        x += 44 + 7 * len(line.label)
-    return parts
+        x += width + 12
+    return parts, y + 12

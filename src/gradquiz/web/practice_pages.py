@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from gradquiz.core.practice import PracticeSession
 from gradquiz.core.questions import Difficulty
 from gradquiz.errors import InvalidInput
 from gradquiz.services.exam import ExamService
@@ -15,9 +16,12 @@ from gradquiz.services.review import ReviewService
 from gradquiz.web import rate_limits
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.practice_views import (
+    AnswerForm,
+    PracticeQuestionView,
     SetView,
     feedback_view,
     question_view,
+    refused_field,
     set_view,
     summary_rows,
 )
@@ -146,11 +150,26 @@ def set_question(request: Request, session_id: str, number: int, learner: Learne
             request, "practice/held.html", set=set_view(practice), held_until=held_until
         )
     service.present(practice, number)
+    show_options = request.query_params.get("show") == "options"
+    page = question_view(item, question, service.pack, rendered, show_options=show_options)
+    return _question_page(request, practice, page, AnswerForm())
+
+
+def _question_page(
+    request: Request,
+    practice: PracticeSession,
+    question: PracticeQuestionView,
+    form: AnswerForm,
+    status: int = 200,
+) -> HTMLResponse:
+    """A question's page, with what was sent and why it was refused, if it was."""
     return render_page(
         request,
         "practice/question.html",
+        status=status,
         set=set_view(practice),
-        question=question_view(item, question, service.pack, rendered),
+        question=question,
+        form=form,
     )
 
 
@@ -163,14 +182,38 @@ def answer_question(
     option: Annotated[str | None, Form(max_length=8)] = None,
     typed: Annotated[str | None, Form(max_length=64)] = None,
     confidence: Annotated[str | None, Form(max_length=16)] = None,
+    show: Annotated[str | None, Form(max_length=16)] = None,
 ) -> Response:
-    """Mark the answer (a chosen letter or a typed number), then show its feedback."""
-    _practice(request).answer(
-        learner=learner,
-        session_id=session_id,
-        number=number,
-        letter=option,
-        typed=typed,
-        confidence=confidence,
-    )
+    """Mark the answer (a chosen letter or a typed number), then show its feedback; a refused
+    answer shows the question again (422) with the reason beside the field and the input kept."""
+    service = _practice(request)
+    try:
+        service.answer(
+            learner=learner,
+            session_id=session_id,
+            number=number,
+            letter=option,
+            typed=typed,
+            confidence=confidence,
+        )
+    except InvalidInput as error:
+        practice = service.session(learner=learner, session_id=session_id)
+        item = practice.item(number)
+        if item is not practice.current:
+            raise
+        page = question_view(
+            item,
+            service.question(practice, number),
+            service.pack,
+            request.app.state.rendered,
+            show_options=show == "options",
+        )
+        field = refused_field(option, typed, confidence)
+        message = error.message
+        if page.typed_only and field == "option":
+            field, message = "typed", "Type a number to check your answer."
+        elif field == "typed" and not page.takes_typed:
+            field = "option"  # no number box on this page: the note goes by the options
+        form = AnswerForm(message, field, option or "", typed or "", confidence or "")
+        return _question_page(request, practice, page, form, status=422)
     return see_other(f"/practice/{session_id}/{number}#feedback")

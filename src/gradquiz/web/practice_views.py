@@ -5,6 +5,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from gradquiz.core.answers import Confidence
 from gradquiz.core.option_spacing import OPTION_SPACING, TYPED_TOLERANCE
 from gradquiz.core.packs import Pack
 from gradquiz.core.practice import PracticeItem, PracticeSession, SessionKind, takes_typed
@@ -18,6 +19,8 @@ from gradquiz.web.views import (
     option_views,
     reviewed_question,
 )
+
+CONFIDENCE_LEVELS = tuple(level.value for level in Confidence)
 
 TITLES = {
     SessionKind.PRACTICE: "Practice",
@@ -33,13 +36,28 @@ class SetView:
     id: str
     kind: str
     title: str
-    total: int
+    total: int  # the questions the set was made with, as the learner chose
     answered: int
+    size: int = 0  # with those added as "another like it"
+    like: tuple[tuple[int, int], ...] = ()  # (added question's number, the one it is like)
 
     @property
     def url(self) -> str:
         """Where the set continues."""
         return f"/practice/{self.id}"
+
+    @property
+    def left(self) -> int:
+        """Questions not answered yet, added ones included."""
+        return self.size - self.answered
+
+    def place(self, number: int) -> str:
+        """Where question `number` stands: "question 3 of 10", or, for one added as another
+        like an earlier one, "another like question 3"."""
+        like = dict(self.like).get(number)
+        if like is not None:
+            return f"another like question {like}"
+        return f"question {number} of {self.total}"
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,21 @@ class PracticeQuestionView:
     takes_typed: bool
     tolerance_percent: float = TYPED_TOLERANCE * 100
     spacing_percent: float = OPTION_SPACING * 100
+    # A question that takes a typed number asks for it with the options hidden, so it tests
+    # recall, not recognition; `?show=options` is the fallback that shows them instead.
+    typed_only: bool = False
+    typeable: bool = False
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """What the learner sent, kept to show again beside the reason it was refused."""
+
+    message: str | None = None
+    field: str | None = None  # "option", "typed" or "confidence"
+    option: str = ""
+    typed: str = ""
+    confidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,24 +108,49 @@ def set_view(practice: PracticeSession) -> SetView:
         id=practice.id,
         kind=practice.kind.value,
         title=TITLES[practice.kind],
-        total=len(practice.items),
+        total=practice.chosen,
         answered=practice.score.total,
+        size=len(practice.items),
+        like=tuple(
+            (item.number, like)
+            for item in practice.items
+            if (like := practice.like_of(item.number)) is not None
+        ),
     )
 
 
 def question_view(
-    item: PracticeItem, question: Question, pack: Pack, rendered: RenderedPack
+    item: PracticeItem,
+    question: Question,
+    pack: Pack,
+    rendered: RenderedPack,
+    *,
+    show_options: bool = False,
 ) -> PracticeQuestionView:
-    """The page of a question not answered yet."""
+    """The page of a question not answered yet: typed-only for a generated numeric question,
+    unless the learner asked for the options (`show_options`)."""
     html = rendered.of(question)
+    typeable = item.slot.seed is not None and takes_typed(question)
     return PracticeQuestionView(
         number=item.number,
         topic_name=pack.topic_name(question.topic),
         difficulty=question.difficulty.value,
         stem_html=html.stem,
         options=option_views(item.slot, html.options),
-        takes_typed=item.slot.seed is not None and takes_typed(question),
+        takes_typed=typeable and not show_options,
+        typed_only=typeable and not show_options,
+        typeable=typeable,
     )
+
+
+def refused_field(option: str | None, typed: str | None, confidence: str | None) -> str:
+    """Which field of the answer form a refused answer is about, told from what was sent:
+    a bad confidence level, else the typed number if one was typed, else the options."""
+    if confidence and confidence not in CONFIDENCE_LEVELS:
+        return "confidence"
+    if (typed or "").strip():
+        return "typed"
+    return "option"
 
 
 def feedback_view(

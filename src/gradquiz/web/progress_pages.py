@@ -52,23 +52,32 @@ def progress_page(request: Request, learner: Learner) -> HTMLResponse:
     )
 
 
-def _charts(progress: Progress, names: dict[str, str]) -> dict[str, str]:
+def _charts(progress: Progress, names: dict[str, str]) -> dict[str, str | None]:
+    """Each chart's SVG, or None where it would be empty (the page says why instead)."""
+    trend = {
+        names[topic]: tallies
+        for topic, tallies in progress.trend.by_topic.items()
+        if any(tallies)  # a topic never answered would only fill the legend
+    }
+    weeks_shown = sum(
+        any(tallies[week] for tallies in trend.values()) for week in range(TREND_WEEKS)
+    )
+    marks = tuple(
+        CalibrationMark(point.confidence.value, point.stated, point.observed, point.tally.total)
+        for point in progress.calibration
+    )
     return {
         "mastery": _mastery_chart(
             tuple((names[topic], tally) for topic, tally in progress.mastery), progress.window
         ),
-        "trend": _trend_chart(
-            tuple((names[topic], tallies) for topic, tallies in progress.trend.by_topic.items())
-        ),
-        "due": _due_chart(progress.due_by_day),
-        "calibration": _calibration_chart(
-            tuple(
-                CalibrationMark(
-                    point.confidence.value, point.stated, point.observed, point.tally.total
-                )
-                for point in progress.calibration
-            )
-        ),
+        # A trend needs two weeks: a first week's answers make one point per topic.
+        "trend": _trend_chart(tuple(trend.items())) if weeks_shown >= 2 else None,
+        "due": _due_chart(progress.due_by_day)
+        if any(count for _, count in progress.due_by_day)
+        else None,
+        "calibration": _calibration_chart(marks)
+        if any(mark.observed is not None for mark in marks)
+        else None,
     }
 
 

@@ -5,7 +5,6 @@
   // Countdown: counts from the server's remaining time, so the browser's clock never matters.
   var timer = document.querySelector(".timer[data-remaining]");
   if (timer) {
-    document.getElementById("timer-label").textContent = "Time left";
     var valueEl = document.getElementById("timer-value");
     var announcer = document.getElementById("timer-announcer");
     var endsAt = Date.now() + Number(timer.dataset.remaining) * 1000;
@@ -23,6 +22,29 @@
       }
       return s + " seconds left";
     };
+    // At 0:00 nothing on the page can change any more: say so, lock the controls, and count
+    // down to the result. Saves still in flight count during the server's grace; the result
+    // exists after it.
+    var timeUp = function () {
+      timer.classList.add("done");
+      document.querySelectorAll("main input, main button, main select, main textarea, button.brand")
+        .forEach(function (control) { control.disabled = true; });
+      var box = document.getElementById("time-up");
+      var when = document.getElementById("time-up-when");
+      var wait = Number(timer.dataset.grace || 0) + 1;
+      var opensAt = Date.now() + wait * 1000;
+      var show = function () {
+        var seconds = Math.max(0, Math.ceil((opensAt - Date.now()) / 1000));
+        if (when) { when.textContent = seconds > 0 ? "in " + seconds + (seconds === 1 ? " second" : " seconds") : "now"; }
+        if (seconds > 0) { window.setTimeout(show, 1000); }
+      };
+      show();
+      if (box) { box.hidden = false; }
+      announcer.textContent = "Time is up. Your saved answers are being submitted; nothing more can be changed.";
+      window.setTimeout(function () {
+        window.location.href = "/attempts/" + timer.dataset.attempt + "/result";
+      }, wait * 1000);
+    };
     var started = Number(timer.dataset.remaining);
     announceAt.forEach(function (mark) { if (mark >= started) { announced[mark] = true; } });
     var tick = function () {
@@ -36,12 +58,7 @@
         }
       });
       if (left === 0) {
-        // Saves still in flight count during the server's grace; the result exists after it.
-        announcer.textContent = "Time is up. Your saved answers are being submitted.";
-        timer.classList.add("done");
-        window.setTimeout(function () {
-          window.location.href = "/attempts/" + timer.dataset.attempt + "/result";
-        }, (Number(timer.dataset.grace || 0) + 1) * 1000);
+        timeUp();
         return;
       }
       window.setTimeout(tick, 1000 - (Date.now() % 1000) + 5);

@@ -283,3 +283,44 @@ def test_the_expression_rules_are_stated_where_an_expression_is_typed(
     assert "max (of two to 6)" in help_text and "write 1*x" in help_text
     bare = lab_client.get("/lab/expression?f=x")
     assert bare.status_code == 422 and "f = x has no operation in it" in text_of(bare.text)
+
+
+def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
+    lab_client: TestClient,
+) -> None:
+    # Review of issue 28, finding 1: the whole gradient to both tied inputs (or to neither)
+    # was "5 of 5 right"; max(x + t, y + t) = max(x, y) + t, so the shares add up to ∂f/∂m.
+    base = "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-f=1&grad-z=2&grad-m=-3"
+    for both, right in [("-3", "4 of 5"), ("0", "4 of 5"), ("-1.5", "5 of 5")]:
+        text = text_of(lab_client.get(f"{base}&grad-x={both}&grad-y={both}").text)
+        assert f"{right} right." in text, both
+        assert "must add up to ∂f/∂m = -3" in text
+    split = text_of(lab_client.get(f"{base}&grad-x=-1&grad-y=-2").text)
+    assert "5 of 5 right." in split and "this one takes the rest, -1." in split
+    three = "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2&grad-f=1&grad-w=1&grad-t1=2"
+    assert "5 of 6 right." in text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
+    thirds = text_of(lab_client.get(f"{three}&grad-x=0.6667&grad-y=0.6667&grad-z=0.6667").text)
+    assert "6 of 6 right." in thirds
+    page = text_of(lab_client.get(base).text)
+    assert "the nodes that feed it" in page and "nodes before it" not in page
+
+
+def test_a_tie_of_three_names_the_reductions_not_torch_maximum(lab_client: TestClient) -> None:
+    # Finding 2: torch.maximum takes two inputs; nested it splits 1/4, 1/4, 1/2.
+    for url in (
+        "/lab/expression?f=max(x,y,z)*w&x=1&y=1&z=1&w=2",
+        "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2",
+    ):
+        text = text_of(lab_client.get(url).text)
+        assert "torch.maximum" not in text, url
+        assert "torch.amax and torch.max(t) split it evenly" in text
+        assert "torch.max(t, dim) does for the index it returns" in text
+    two = text_of(lab_client.get("/lab/max-gate?x=2&y=2&z=-3").text)
+    assert "torch.maximum splits it evenly" in two
+
+
+def test_the_max_gate_s_edge_rule_says_a_tie_goes_to_the_first(lab_client: TestClient) -> None:
+    # Finding 3: "∂m/∂y = 1 if y is the largest, else 0" showed 0 while y tied for largest.
+    text = text_of(lab_client.get("/lab/max-gate?x=2&y=2&z=-3").text)
+    assert "1 if y is the first largest input (ties go to the first), else 0" in text
+    assert "1 if y is the largest, else 0" not in text

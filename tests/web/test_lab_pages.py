@@ -324,3 +324,15 @@ def test_the_max_gate_s_edge_rule_says_a_tie_goes_to_the_first(lab_client: TestC
     text = text_of(lab_client.get("/lab/max-gate?x=2&y=2&z=-3").text)
     assert "1 if y is the first largest input (ties go to the first), else 0" in text
     assert "1 if y is the largest, else 0" not in text
+
+
+def test_a_cancelled_forward_mode_value_is_not_called_an_exact_0(lab_client: TestClient) -> None:
+    # Finding 4: at z1 = 355, ∂L/∂z1 = p1 − 1 ≈ −1.34e-154 was shown as 0 under
+    # "Forward mode (exact)" beside ∂L/∂z2 = ∂L/∂z3 = 6.691e-155.
+    html = lab_client.get("/lab/softmax?z1=355&z2=0&z3=0").text
+    text = text_of(html)
+    assert "Forward mode (30 digits)" in text and "Forward mode (exact)" not in text
+    row = re.search(r"∂L/∂z1</th>(.*?)</tr>", html, re.S)
+    assert row is not None and "≈ 0" in row.group(1)
+    plain = text_of(lab_client.get("/lab/softmax").text)
+    assert "≈ 0" not in plain.split("Three ways")[1].split("Forward mode (30 digits)")[1]

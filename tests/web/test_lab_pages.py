@@ -280,9 +280,11 @@ def test_the_expression_rules_are_stated_where_an_expression_is_typed(
     lab_client: TestClient,
 ) -> None:
     help_text = text_of(lab_client.get("/lab").text.split('id="expression-help">', 1)[1])
-    assert "max (of two to 6)" in help_text and "write 1*x" in help_text
+    assert "max (of two to six)" in help_text and "write 1*x" in help_text
     bare = lab_client.get("/lab/expression?f=x")
-    assert bare.status_code == 422 and "f = x has no operation in it" in text_of(bare.text)
+    assert bare.status_code == 422 and "f has no operation in it (it is just x)" in text_of(
+        bare.text
+    )
 
 
 def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
@@ -336,3 +338,33 @@ def test_a_cancelled_forward_mode_value_is_not_called_an_exact_0(lab_client: Tes
     assert row is not None and "≈ 0" in row.group(1)
     plain = text_of(lab_client.get("/lab/softmax").text)
     assert "≈ 0" not in plain.split("Three ways")[1].split("Forward mode (30 digits)")[1]
+
+
+def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestClient) -> None:
+    # Finding 5: "At t2 = log: log of 0, which is not positive", though p1 = e^-800/(2 +
+    # e^-800) > 0 and L ≈ 800.69: e1 underflows in float64.
+    page = lab_client.get("/lab/softmax?z1=-800&z2=0&z3=0")
+    text = text_of(page.text)
+    assert page.status_code == 422
+    assert "At t2 = log(p1): e1 = exp(z1) underflows to 0 in float64" in text
+    assert "about 10^-347.4" in text and "so p1 is 0 too" in text
+    assert "which is not positive" not in text
+
+
+def test_messages_name_operations_and_bounds_as_the_pages_write_them(
+    lab_client: TestClient,
+) -> None:
+    # Findings 15 and 16: "two to 6", "up to 1e+06", "up to 1.79769e+308", "At f = **".
+    cases = {
+        "/lab/expression?f=x*y&x=2000000&y=1": "numbers up to 10⁶ in size",
+        "/lab/expression/your-turn?f=x*y&x=1&y=1&grad-x=1e999": "up to the largest float",
+        "/lab/expression?f=x**0.5&x=-1": "At f = x**0.5: a negative number",
+        "/lab/expression?f=log(x)&x=0": "At f = log(x): log of 0",
+        "/lab/expression?f=max(x)": "max takes from two to six arguments",
+        "/lab/expression?f=%2Bx": "f has no operation in it (it is just x)",
+    }
+    for url, said in cases.items():
+        page = lab_client.get(url)
+        text = text_of(page.text)
+        assert page.status_code == 422 and said in text, (url, text[:2000])
+        assert not re.search(r"1e\+0|e\+308|= \*\*:|= log:", text), url

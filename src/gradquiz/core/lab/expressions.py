@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from gradquiz.core.lab.numbers import FieldError
+from gradquiz.core.lab.numbers import FieldError, number_word
 
 VARIABLES = ("x", "y", "z", "w", "b")
 FUNCTIONS = ("exp", "log", "sigmoid", "tanh", "relu", "max")
@@ -332,7 +332,9 @@ class _Parser:
             args.append(self.sum(inner))
         self.expect(")", f"')' to close {function.text}(")
         wanted = (
-            f"from two to {MAX_ARGUMENTS} arguments" if function.text == "max" else "one argument"
+            f"from two to {number_word(MAX_ARGUMENTS)} arguments"
+            if function.text == "max"
+            else "one argument"
         )
         if (function.text == "max") != (len(args) >= 2) or len(args) > MAX_ARGUMENTS:
             raise ExpressionError(

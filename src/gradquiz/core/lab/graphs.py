@@ -6,6 +6,7 @@ A graph is built from a program: named assignments such as the worked example's 
 assignment is the output, whose gradient is seeded with 1.
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -168,6 +169,32 @@ class _Builder:
         node = self.nodes[key]
         return f"{node.value:g}" if node.is_constant else key
 
+    def underflow(self, arguments: Sequence[str]) -> str:
+        """Why an input is 0 where its true value is not, if an exp before it underflowed."""
+        zeros = [key for key in arguments if self.nodes[key].value == 0]
+        if not zeros:
+            return ""
+        seen: set[str] = set()
+        pending = list(zeros)
+        while pending:
+            key = pending.pop()
+            node = self.nodes[key]
+            if key in seen:
+                continue
+            seen.add(key)
+            if node.kind == "exp" and node.value == 0:
+                (source,) = node.inputs
+                power = self.nodes[source].value / math.log(10)
+                zero = self.shown(zeros[0])
+                via = "" if zeros[0] == key else f", so {zero} is 0 too"
+                return (
+                    f"{key} = exp({self.shown(source)}) underflows to 0 in float64 (it is "
+                    f"about 10^{power:.4g}, below the smallest float, about 10^-324){via}; "
+                    f"the true {zero} is not 0, but float64 cannot hold it"
+                )
+            pending.extend(node.inputs)
+        return ""
+
     def add(self, tree: Expr, name: str | None = None) -> str:
         if isinstance(tree, Name):
             if tree.name not in self.nodes:
@@ -182,11 +209,13 @@ class _Builder:
         kind, exponent = _kind(tree)
         key = name or self.fresh("t")
         args = [self.nodes[a].value for a in arguments]
+        shown = [self.shown(a) for a in arguments]
         try:
             value, locals_ = apply(OPERATIONS[kind], args, exponent)
         except DomainError as error:
-            raise DomainError(f"At {key} = {OPERATIONS[kind].symbol}: {error.message}.") from None
-        shown = [self.shown(a) for a in arguments]
+            written = written_operation(kind, shown, exponent)
+            reason = self.underflow(arguments) or error.message
+            raise DomainError(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)
         self.edges.extend(
@@ -196,6 +225,20 @@ class _Builder:
             )
         )
         return key
+
+
+_INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "/"}
+
+
+def written_operation(kind: str, inputs: Sequence[str], exponent: float) -> str:
+    """An operation as the learner would write it, with its inputs: "e1 / S", "log(p1)"."""
+    if kind in _INFIX:
+        return f"{inputs[0]} {_INFIX[kind]} {inputs[1]}"
+    if kind == "neg":
+        return f"−{inputs[0]}"
+    if kind == "pow":
+        return f"{inputs[0]}**{exponent:g}"
+    return f"{kind}({', '.join(inputs)})"
 
 
 def _kind(tree: Expr) -> tuple[str, float]:
@@ -220,8 +263,8 @@ def build_graph(program: Program, values: Mapping[str, float]) -> Graph:
             # A graph of one leaf has no edge to differentiate along: the rule is stated.
             alone = tree.name if isinstance(tree, Name) else tree.text
             raise ExpressionError(
-                f"{name} = {alone} has no operation in it; the lab draws graphs of at least "
-                "one operation, such as x*y or sigmoid(x) (for the identity write 1*x)",
+                f"{name} has no operation in it (it is just {alone}); the lab draws graphs of "
+                "at least one operation, such as x*y or sigmoid(x) (for the identity write 1*x)",
                 tree.column or 1,
             )
         output = builder.add(tree, name)

@@ -368,3 +368,26 @@ def test_messages_name_operations_and_bounds_as_the_pages_write_them(
         text = text_of(page.text)
         assert page.status_code == 422 and said in text, (url, text[:2000])
         assert not re.search(r"1e\+0|e\+308|= \*\*:|= log:", text), url
+
+
+def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_picture(
+    lab_client: TestClient,
+) -> None:
+    # Finding 6: at y = a the centred error is 0 at every h and the one-sided one falls with
+    # h with no round-off floor; at w = -20, x = 5 every error is 1.00; both got the generic
+    # "At first both errors fall … round-off takes over" text.
+    generic = "Below some h, round-off takes over"
+    usual = text_of(lab_client.get("/lab/gradient-check").text)
+    assert generic in usual and 'id="sweep-case"' not in usual
+    cases = {
+        "w=0.5&x=2&b=-1&y=0.5": ["L is symmetric about w", "L(w + h) = L(w − h)", "exact at"],
+        "w=-20&x=5&b=0&y=1": ["no step can see the gradient", "∂L/∂w = -1.86e-43", "1.9e-44"],
+        "w=0.5&x=0&b=-1&y=0.2": ["x = 0", "do not depend on w"],
+        "w=-200&x=5&b=0&y=1": ["too small to tell from 0", "absolute"],
+    }
+    for query, said in cases.items():
+        page = lab_client.get(f"/lab/gradient-check?{query}")
+        text = text_of(page.text)
+        assert page.status_code == 200 and 'id="sweep-case"' in page.text, query
+        assert all(part in text for part in said), (query, said)
+        assert generic not in text, query

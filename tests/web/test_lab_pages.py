@@ -229,7 +229,11 @@ def test_softmax_draws_large_logits(lab_client: TestClient) -> None:
     [
         ({"f": "log(x)", "x": "0.000005"}, "leaves the function's domain, so the step is 1e-09"),
         ({"f": "x**1.5", "x": "0"}, "the difference is one-sided"),
-        ({"f": "1/x", "x": "0.000001"}, "curves too sharply over h = 1e-05"),
+        # Review finding 7: at 1e-6 the step h = 1e-5 reaches across the pole at 0, which
+        # was called curving "too sharply"; at 2e-5 it does not, and curvature is the cause.
+        ({"f": "1/x", "x": "0.000001"}, "The step reaches across x = 0, where the function"),
+        ({"f": "1/x", "x": "0.00002"}, "curves too sharply over h = 1e-05"),
+        ({"f": "1/(x - y)", "x": "0.000001", "y": "0"}, "reaches across a zero of a divisor"),
         ({"f": "relu(1000*x)", "x": "0.000001"}, "averages two slopes across the kink"),
     ],
 )

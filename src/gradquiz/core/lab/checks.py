@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import exact_gradients
-from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices
+from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
 from gradquiz.core.lab.operations import DomainError
 from gradquiz.core.lab.scales import gradient_scales, residue
 
@@ -44,7 +44,7 @@ class GradientCheck:
     scale: float = 1.0  # the size of the terms the gradient is made of (scales.py)
     method: str = "centred"  # "centred", or "forward"/"backward" (one-sided) at a domain edge
     note: str | None = None  # why the difference was taken another way, or disagrees
-    reason: str | None = None  # why it disagrees: "kink", "curvature" or "round-off"
+    reason: str | None = None  # why it disagrees: "kink", "pole", "curvature" or "round-off"
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
 
     @property
@@ -194,6 +194,7 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             "largest input changes: the difference averages two slopes across the kink. "
             "The gradient is right; the check cannot see it at this step."
         )
+    pole = crosses_pole(program, values, name, step)
     smaller = step
     for _ in range(SMALLER_STEPS):
         smaller /= 10
@@ -201,12 +202,18 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             estimate = _centred(program, values, name, smaller)
         except DomainError:
             continue
+        if _agree(check.exact, estimate, check.scale) and pole is not None:
+            return "pole", f"{_across(pole, name, step, v)} With h = {smaller:.0e}, which " + (
+                f"stays on one side, it gives {estimate:.6g}, which agrees."
+            )
         if _agree(check.exact, estimate, check.scale):
             return "curvature", (
                 f"The function curves too sharply over h = {step:.0e} here (at {name} = "
                 f"{v:.4g}) for the difference's truncation error to be small; with h = "
                 f"{smaller:.0e} it gives {estimate:.6g}, which agrees."
             )
+    if pole is not None:
+        return "pole", _across(pole, name, step, v)
     if check.exact == 0:
         cause = (
             f"The exact gradient is 0, so what the difference shows is round-off in f({name} ± h)"
@@ -232,6 +239,32 @@ def crosses_kink(program: Program, values: Mapping[str, float], name: str, step:
         )
     except DomainError:
         return False
+
+
+def _across(pole: str, name: str, step: float, v: float) -> str:
+    return (
+        f"The step reaches across {pole}, where the function is not defined: {name} − h and "
+        f"{name} + h (h = {step:.0e}, at {name} = {v:.4g}) lie on two sides of a pole, so the "
+        "difference measures nothing there."
+    )
+
+
+def crosses_pole(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> str | None:
+    """Where moving `name` by ± `step` changes the sign of a divisor (or of a base raised to
+    a negative power): "x = 0" where that is an input, "a point where a divisor is 0"
+    otherwise; None where no divisor changes sign."""
+    v = values[name]
+    try:
+        below = pole_signs(program, {**values, name: v - step})
+        above = pole_signs(program, {**values, name: v + step})
+    except DomainError:
+        return None
+    for (low, divisor), (high, _) in zip(below, above, strict=False):
+        if low != high:
+            return f"{divisor} = 0" if divisor else "a zero of a divisor"
+    return None
 
 
 def near_kink(graph: Graph) -> bool:

@@ -316,13 +316,34 @@ def gate_choices(program: Program, values: Mapping[str, float]) -> tuple[int, ..
     return tuple(choices)
 
 
-def _value(tree: Expr, env: Mapping[str, float], choices: list[int] | None) -> float:
+def pole_signs(program: Program, values: Mapping[str, float]) -> tuple[tuple[bool, str], ...]:
+    """The sign of every divisor, and of every base raised to a negative power, in evaluation
+    order, with its name where it is an input: a point and a step with other signs lie on
+    two sides of a pole (1/x across x = 0), where the function is not defined."""
+    env = dict(values)
+    poles: list[tuple[bool, str]] = []
+    for name, tree in program:
+        env[name] = _value(tree, env, None, poles)
+    return tuple(poles)
+
+
+def _value(
+    tree: Expr,
+    env: Mapping[str, float],
+    choices: list[int] | None,
+    poles: list[tuple[bool, str]] | None = None,
+) -> float:
     if isinstance(tree, Name):
         return env[tree.name]
     if isinstance(tree, Number):
         return tree.value
     kind, exponent = _kind(tree)
-    args = [_value(child, env, choices) for child in children(tree)]
+    parts = children(tree)
+    args = [_value(child, env, choices, poles) for child in parts]
     if choices is not None and kind in ("relu", "max"):
         choices.append(int(args[0] > 0) if kind == "relu" else args.index(max(args)))
+    if poles is not None and (kind == "div" or (kind == "pow" and exponent < 0)):
+        divisor = parts[-1] if kind == "div" else parts[0]
+        value = args[-1] if kind == "div" else args[0]
+        poles.append((value > 0, divisor.name if isinstance(divisor, Name) else ""))
     return forward(OPERATIONS[kind], args, exponent)

@@ -395,3 +395,49 @@ def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_pictur
         assert page.status_code == 200 and 'id="sweep-case"' in page.text, query
         assert all(part in text for part in said), (query, said)
         assert generic not in text, query
+
+
+def test_a_local_derivative_into_the_output_is_marked_local(lab_client: TestClient) -> None:
+    # Finding 10: "∂f/∂f × ∂f/∂x = 1 × 1 = 1" then "∂f/∂x = -1", one symbol for both.
+    text = text_of(lab_client.get("/lab/fan-out?step=4").text)
+    assert "∂f/∂f × ∂f/∂x (local, as the + node's input) = 1 × 1 = 1" in text
+    assert "∂f/∂q × ∂q/∂x = 1 × -2" in text  # an inner node's symbol is not ambiguous
+    edges = text.split("Edges and their local derivatives", 1)[1]
+    assert "∂f/∂q (local) = 1" in edges and "∂q/∂x = y (the other input)" in edges
+
+
+def test_an_edge_from_a_constant_takes_no_gradient(lab_client: TestClient) -> None:
+    # Finding 11: "0.5 → L  ∂L/∂0.5 = t3 (the other input)".
+    for url, constant in (("/lab/neuron", "0.5"), ("/lab/tanh-chain", "0.5")):
+        text = text_of(lab_client.get(url).text)
+        assert f"∂L/∂{constant} " not in text and f"∂L/∂{constant}=" not in text, url
+        assert f"none: the constant {constant} gets no gradient" in text, url
+
+
+def test_the_kink_texts_cite_section_6_3_for_what_it_says_and_only_once(
+    lab_client: TestClient,
+) -> None:
+    # Findings 12 and 13: §6.3 says implementations return a one-sided derivative; "any
+    # value between" is the subgradient view; two notices explained the kink twice.
+    text = text_of(lab_client.get("/lab/expression?f=relu(x)*y&x=0&y=2").text)
+    assert "Implementations return one of the one-sided derivatives" in text
+    assert "is a subgradient" in text and "is a valid choice" not in text
+    assert text.count("§6.3") == 1 and text.count("the derivative is not defined") == 1
+    near = text_of(lab_client.get("/lab/expression?f=relu(1000*x)&x=0.000001").text)
+    assert near.count("§6.3") == 1  # near, not on, the kink: the one notice says it
+    notes = {
+        "relu(1000*x)&x=0.000001": ("a ReLU's input changes sign:", "max gate"),
+        "max(x,y)*2&x=0.000001&y=0": ("a max gate's largest input changes:", "ReLU"),
+    }
+    for query, (said, unsaid) in notes.items():
+        page = lab_client.get(f"/lab/expression?f={query}").text
+        listed = text_of(page.split('id="check-notes"', 1)[1].split("</ul>", 1)[0])
+        assert said in listed and unsaid not in listed, query
+
+
+def test_the_check_table_shows_its_three_columns_to_one_precision(lab_client: TestClient) -> None:
+    # Finding 17: backprop "0.437" beside finite difference "0.43704" on the tanh chain.
+    html = lab_client.get("/lab/tanh-chain").text
+    row = re.search(r"∂L/∂w1</th>(.*?)</tr>", html, re.S)
+    assert row is not None
+    assert text_of(row.group(1)).split()[:3] == ["0.43704", "0.43704", "0.43704"]

@@ -188,11 +188,20 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
 def _why(program: Program, values: Mapping[str, float], check: GradientCheck) -> tuple[str, str]:
     """Why a difference disagrees with the exact gradient: a reason and a sentence."""
     name, step, v = check.input, check.step, values[check.input]
-    if crosses_kink(program, values, name, step):
+    kinds = crosses_kink(program, values, name, step)
+    if kinds:
+        changes = " and ".join(
+            what
+            for kind, what in (
+                ("relu", "a ReLU's input changes sign"),
+                ("max", "a max gate's largest input changes"),
+            )
+            if kind in kinds
+        )
         return "kink", (
-            f"Between {name} − h and {name} + h a ReLU's input changes sign or a max gate's "
-            "largest input changes: the difference averages two slopes across the kink. "
-            "The gradient is right; the check cannot see it at this step."
+            f"Between {name} − h and {name} + h {changes}: the difference averages two "
+            "slopes across the kink. The gradient is right; the check cannot see it at this "
+            "step."
         )
     pole = crosses_pole(program, values, name, step)
     smaller = step
@@ -229,16 +238,23 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     )
 
 
-def crosses_kink(program: Program, values: Mapping[str, float], name: str, step: float) -> bool:
-    """Whether moving `name` by ± `step` changes a ReLU's side or a max gate's winner."""
+def crosses_kink(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> frozenset[str]:
+    """The kinds of gate ("relu", "max") that moving `name` by ± `step` moves across a kink
+    of: a ReLU's side or a max gate's winner changes; empty where none does."""
     v = values[name]
     try:
         here = gate_choices(program, values)
-        return any(
-            gate_choices(program, {**values, name: v + sign * step}) != here for sign in (1, -1)
-        )
+        moved = [gate_choices(program, {**values, name: v + sign * step}) for sign in (1, -1)]
     except DomainError:
-        return False
+        return frozenset()
+    return frozenset(
+        kind
+        for there in moved
+        for (kind, choice), (_, other) in zip(here, there, strict=True)
+        if choice != other
+    )
 
 
 def _across(pole: str, name: str, step: float, v: float) -> str:

@@ -306,11 +306,12 @@ def forward_value(program: Program, values: Mapping[str, float]) -> float:
     return env[program[-1][0]]
 
 
-def gate_choices(program: Program, values: Mapping[str, float]) -> tuple[int, ...]:
+def gate_choices(program: Program, values: Mapping[str, float]) -> tuple[tuple[str, int], ...]:
     """Which side of its kink each ReLU is on (1: input > 0) and which input each max gate
-    routes to, in evaluation order: two points with the same choices lie on one smooth piece."""
+    routes to, in evaluation order, each with its gate's kind ("relu" or "max"): two points
+    with the same choices lie on one smooth piece."""
     env = dict(values)
-    choices: list[int] = []
+    choices: list[tuple[str, int]] = []
     for name, tree in program:
         env[name] = _value(tree, env, choices)
     return tuple(choices)
@@ -330,7 +331,7 @@ def pole_signs(program: Program, values: Mapping[str, float]) -> tuple[tuple[boo
 def _value(
     tree: Expr,
     env: Mapping[str, float],
-    choices: list[int] | None,
+    choices: list[tuple[str, int]] | None,
     poles: list[tuple[bool, str]] | None = None,
 ) -> float:
     if isinstance(tree, Name):
@@ -341,7 +342,7 @@ def _value(
     parts = children(tree)
     args = [_value(child, env, choices, poles) for child in parts]
     if choices is not None and kind in ("relu", "max"):
-        choices.append(int(args[0] > 0) if kind == "relu" else args.index(max(args)))
+        choices.append((kind, int(args[0] > 0) if kind == "relu" else args.index(max(args))))
     if poles is not None and (kind == "div" or (kind == "pow" and exponent < 0)):
         divisor = parts[-1] if kind == "div" else parts[0]
         value = args[-1] if kind == "div" else args[0]

@@ -169,3 +169,15 @@ def test_at_a_tie_the_tied_inputs_shares_add_up_to_the_gate_s_gradient() -> None
     for shares in [(2.0, 2.0, 2.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (0.5, 0.5, 0.5)]:
         verdicts = verdicts_for(three, **dict(zip("xyz", shares, strict=True)))
         assert not all(verdicts[k].correct for k in "xyz"), shares
+
+
+def test_a_node_in_two_ties_or_also_feeding_another_gate_is_checked_with_its_shares() -> None:
+    # x closes both ties of max(x, y)*max(x, z) at x = y = z: it takes what y and z left.
+    double = expression_graph("max(x, y)*max(x, z)", x=1.0, y=1.0, z=1.0)
+    assert verdicts_for(double, x=1.0, y=1.0, z=0.0)["x"].correct
+    assert verdicts_for(double, x=0.0, y=1.0, z=1.0)["x"].correct
+    assert not verdicts_for(double, x=2.0, y=1.0, z=1.0)["x"].correct
+    # x's gradient is its share in the tie plus 1 from the add gate.
+    mixed = expression_graph("max(x, y) + x", x=1.0, y=1.0)
+    assert verdicts_for(mixed, x=1.0, y=1.0)["x"].correct
+    assert not verdicts_for(mixed, x=2.0, y=1.0)["x"].correct

@@ -125,8 +125,8 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
             for c in dict.fromkeys(e.target for e in graph.edges_out_of(step.node))
             if _tie_of(graph, c, step.node)
         ]
-        tie: _Tie | None = None
-        note = ""
+        mine: list[_Tie] = []  # the ties this node is checked together with
+        notes = []
         for consumer, slope_low, slope_high in kink_slopes(graph, step.node):
             upstream = basis[consumer]
             if consumer in tied_consumers:
@@ -135,11 +135,9 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
                     _Tie(upstream, upstream, set(kink_inputs(graph, consumer))),
                 )
                 state.pending.discard(step.node)
-                if len(tied_consumers) > 1:
-                    state.known = False  # one answer, two ties: its shares are not known
                 if state.known:
-                    tie = state
-                    note = _tie_note(graph, consumer, step.node, state)
+                    mine.append(state)
+                    notes.append(_tie_note(graph, consumer, step.node, state))
                     if not state.pending:  # the last tied input takes what is left
                         low += state.remaining
                         high += state.remaining
@@ -151,30 +149,31 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
         if residue(low, scale) and residue(high, scale):
             low = high = 0.0
         floor = FLOOR_FRACTION * scale
-        if tie is not None:  # the shares add up to within 1 % of the gate's gradient
+        for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             floor = max(floor, RELATIVE_TOLERANCE * abs(tie.upstream))
-        target = Target(low, high, floor, note)
+        target = Target(low, high, floor, " ".join(notes))
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)
-        if (target.at_kink or tie is not None) and answer is not None and accepted:
-            chosen = min(max(answer, low), high)  # the learner's convention
-            basis[step.node] = chosen
-        elif tie is not None and not target.at_kink:
-            chosen = low  # what the learner's other shares leave for this one
-            basis[step.node] = chosen
+        if accepted and answer is not None and (target.at_kink or mine):
+            basis[step.node] = min(max(answer, low), high)  # the learner's convention
+        elif mine and not target.at_kink:
+            basis[step.node] = low  # what the learner's other shares leave for this one
         else:
-            chosen = None
             basis[step.node] = sum(basis[c.consumer] * c.local for c in step.contributions)
-        if tie is not None:
-            if chosen is None or not accepted:
+        still_open = [tie for tie in mine if tie.pending]
+        if still_open and accepted and len(still_open) == 1:
+            # This node's share in the one tie still open: its gradient less what comes
+            # from its other consumers and the rest of the ties it closes.
+            others = sum(
+                basis[c.consumer] * c.local
+                for c in step.contributions
+                if c.consumer not in tied_consumers
+            )
+            closed = sum(tie.remaining for tie in mine if not tie.pending)
+            still_open[0].remaining -= basis[step.node] - others - closed
+        else:
+            for tie in still_open:  # its share in each is not known
                 tie.known = False
-            else:
-                others = sum(
-                    basis[c.consumer] * c.local
-                    for c in step.contributions
-                    if c.consumer not in tied_consumers
-                )
-                tie.remaining -= chosen - others
         targets[step.node] = target
     return targets
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from gradquiz.core.lab.numbers import FieldError, number_word
+from gradquiz.core.lab.numbers import FieldError, number_word, shown_size
 
 VARIABLES = ("x", "y", "z", "w", "b")
 FUNCTIONS = ("exp", "log", "sigmoid", "tanh", "relu", "max")
@@ -356,7 +356,7 @@ def _number_value(token: _Token) -> float:
     if not (written_zero or value >= MIN_CONSTANT):
         raise ExpressionError(
             f"the number {_shown(token.text)} is too small: a number other than 0 must be at "
-            f"least {MIN_CONSTANT:g} in size",
+            f"least {shown_size(MIN_CONSTANT)} in size",
             token.column,
         )
     return value

@@ -73,10 +73,11 @@ def shown_size(limit: float) -> str:
     """A bound as the pages write it: 10⁶, not 1e+06; the largest float by name."""
     if limit == sys.float_info.max:
         return "the largest float, about 1.8 × 10³⁰⁸"
-    power = round(math.log10(limit))
+    power = math.floor(math.log10(limit))
+    ten = "10" + str(power).translate(_SUPERSCRIPTS)
     if limit == 10.0**power:
-        return "10" + str(power).translate(_SUPERSCRIPTS)
-    return f"{limit:,g}"
+        return ten
+    return f"{limit / 10.0**power:.4g} × {ten}"
 
 
 def number_word(count: int) -> str:

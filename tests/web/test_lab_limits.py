@@ -62,7 +62,7 @@ EXPRESSION_LIMITS = [
     Limit("exponent", EXPRESSION, {"f": "((x**16)**-16)**16"}, {"f": "x**16.5"},
           "expression-f", "the exponent 16.5 is too large"),
     Limit("arguments", EXPRESSION, {"f": "max(x, y, z, w, b, x*y)"},
-          {"f": "max(x, y, z, w, b, x*y, 2)"}, "expression-f", "max takes from two to 6 arguments, not 7"),
+          {"f": "max(x, y, z, w, b, x*y, 2)"}, "expression-f", "max takes from two to six arguments, not 7"),
     Limit("a value's size", EXPRESSION, {"f": "x*y", "x": "-1000000"},
           {"f": "x*y", "x": "-1000000.5"}, "value-x", "too large"),
     Limit("a value's characters", EXPRESSION, {"f": "x*y", "y": "0." + "0" * 29 + "1"},

@@ -232,7 +232,11 @@ def test_softmax_draws_large_logits(lab_client: TestClient) -> None:
     [
         ({"f": "log(x)", "x": "0.000005"}, "leaves the function's domain, so the step is 1e-09"),
         ({"f": "x**1.5", "x": "0"}, "the difference is one-sided"),
-        ({"f": "1/x", "x": "0.000001"}, "curves too sharply over h = 1e-05"),
+        # Review finding 7: at 1e-6 the step h = 1e-5 reaches across the pole at 0, which
+        # was called curving "too sharply"; at 2e-5 it does not, and curvature is the cause.
+        ({"f": "1/x", "x": "0.000001"}, "The step reaches across x = 0, where the function"),
+        ({"f": "1/x", "x": "0.00002"}, "curves too sharply over h = 1e-05"),
+        ({"f": "1/(x - y)", "x": "0.000001", "y": "0"}, "reaches across a zero of a divisor"),
         ({"f": "relu(1000*x)", "x": "0.000001"}, "averages two slopes across the kink"),
     ],
 )
@@ -283,6 +287,161 @@ def test_the_expression_rules_are_stated_where_an_expression_is_typed(
     lab_client: TestClient,
 ) -> None:
     help_text = text_of(lab_client.get("/lab").text.split('id="expression-help">', 1)[1])
-    assert "max (of two to 6)" in help_text and "write 1*x" in help_text
+    assert "max (of two to six)" in help_text and "write 1*x" in help_text
     bare = lab_client.get("/lab/expression?f=x")
-    assert bare.status_code == 422 and "f = x has no operation in it" in text_of(bare.text)
+    assert bare.status_code == 422 and "f has no operation in it (it is just x)" in text_of(
+        bare.text
+    )
+
+
+def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
+    lab_client: TestClient,
+) -> None:
+    # Review of issue 28, finding 1: the whole gradient to both tied inputs (or to neither)
+    # was "5 of 5 right"; max(x + t, y + t) = max(x, y) + t, so the shares add up to ∂f/∂m.
+    base = "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-f=1&grad-z=2&grad-m=-3"
+    for both, right in [("-3", "4 of 5"), ("0", "4 of 5"), ("-1.5", "5 of 5")]:
+        text = text_of(lab_client.get(f"{base}&grad-x={both}&grad-y={both}").text)
+        assert f"{right} right." in text, both
+        assert "must add up to ∂f/∂m = -3" in text
+    split = text_of(lab_client.get(f"{base}&grad-x=-1&grad-y=-2").text)
+    assert "5 of 5 right." in split and "this one takes the rest, -1." in split
+    three = "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2&grad-f=1&grad-w=1&grad-t1=2"
+    assert "5 of 6 right." in text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
+    thirds = text_of(lab_client.get(f"{three}&grad-x=0.6667&grad-y=0.6667&grad-z=0.6667").text)
+    assert "6 of 6 right." in thirds
+    page = text_of(lab_client.get(base).text)
+    assert "the nodes that feed it" in page and "nodes before it" not in page
+
+
+def test_a_tie_of_three_names_the_reductions_not_torch_maximum(lab_client: TestClient) -> None:
+    # Finding 2: torch.maximum takes two inputs; nested it splits 1/4, 1/4, 1/2.
+    for url in (
+        "/lab/expression?f=max(x,y,z)*w&x=1&y=1&z=1&w=2",
+        "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2",
+    ):
+        text = text_of(lab_client.get(url).text)
+        assert "torch.maximum" not in text, url
+        assert "torch.amax and torch.max(t) split it evenly" in text
+        assert "torch.max(t, dim) does for the index it returns" in text
+    two = text_of(lab_client.get("/lab/max-gate?x=2&y=2&z=-3").text)
+    assert "torch.maximum splits it evenly" in two
+
+
+def test_the_max_gate_s_edge_rule_says_a_tie_goes_to_the_first(lab_client: TestClient) -> None:
+    # Finding 3: "∂m/∂y = 1 if y is the largest, else 0" showed 0 while y tied for largest.
+    text = text_of(lab_client.get("/lab/max-gate?x=2&y=2&z=-3").text)
+    assert "1 if y is the first largest input (ties go to the first), else 0" in text
+    assert "1 if y is the largest, else 0" not in text
+
+
+def test_a_cancelled_forward_mode_value_is_not_called_an_exact_0(lab_client: TestClient) -> None:
+    # Finding 4: at z1 = 355, ∂L/∂z1 = p1 − 1 ≈ −1.34e-154 was shown as 0 under
+    # "Forward mode (exact)" beside ∂L/∂z2 = ∂L/∂z3 = 6.691e-155.
+    html = lab_client.get("/lab/softmax?z1=355&z2=0&z3=0").text
+    text = text_of(html)
+    assert "Forward mode (30 digits)" in text and "Forward mode (exact)" not in text
+    row = re.search(r"∂L/∂z1</th>(.*?)</tr>", html, re.S)
+    assert row is not None and "≈ 0" in row.group(1)
+    plain = text_of(lab_client.get("/lab/softmax").text)
+    assert "≈ 0" not in plain.split("Three ways")[1].split("Forward mode (30 digits)")[1]
+
+
+def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestClient) -> None:
+    # Finding 5: "At t2 = log: log of 0, which is not positive", though p1 = e^-800/(2 +
+    # e^-800) > 0 and L ≈ 800.69: e1 underflows in float64.
+    page = lab_client.get("/lab/softmax?z1=-800&z2=0&z3=0")
+    text = text_of(page.text)
+    assert page.status_code == 422
+    assert "At t2 = log(p1): e1 = exp(z1) underflows to 0 in float64" in text
+    assert "about 10^-347.4" in text and "so p1 is 0 too" in text
+    assert "which is not positive" not in text
+
+
+def test_messages_name_operations_and_bounds_as_the_pages_write_them(
+    lab_client: TestClient,
+) -> None:
+    # Findings 15 and 16: "two to 6", "up to 1e+06", "up to 1.79769e+308", "At f = **".
+    cases = {
+        "/lab/expression?f=x*y&x=2000000&y=1": "numbers up to 10⁶ in size",
+        "/lab/expression/your-turn?f=x*y&x=1&y=1&grad-x=1e999": "up to the largest float",
+        "/lab/expression?f=x**0.5&x=-1": "At f = x**0.5: a negative number",
+        "/lab/expression?f=log(x)&x=0": "At f = log(x): log of 0",
+        "/lab/expression?f=max(x)": "max takes from two to six arguments",
+        "/lab/expression?f=%2Bx": "f has no operation in it (it is just x)",
+        "/lab/expression?f=x*1e-100": "at least 10⁻⁹⁹ in size",
+    }
+    for url, said in cases.items():
+        page = lab_client.get(url)
+        text = text_of(page.text)
+        assert page.status_code == 422 and said in text, (url, text[:2000])
+        assert not re.search(r"1e\+0|e\+308|at least 1e-|= \*\*:|= log:", text), url
+
+
+def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_picture(
+    lab_client: TestClient,
+) -> None:
+    # Finding 6: at y = a the centred error is 0 at every h and the one-sided one falls with
+    # h with no round-off floor; at w = -20, x = 5 every error is 1.00; both got the generic
+    # "At first both errors fall … round-off takes over" text.
+    generic = "Below some h, round-off takes over"
+    usual = text_of(lab_client.get("/lab/gradient-check").text)
+    assert generic in usual and 'id="sweep-case"' not in usual
+    cases = {
+        "w=0.5&x=2&b=-1&y=0.5": ["L is symmetric about w", "L(w + h) = L(w − h)", "exact at"],
+        "w=-20&x=5&b=0&y=1": ["no step can see the gradient", "∂L/∂w = -1.86e-43", "1.9e-44"],
+        "w=0.5&x=0&b=-1&y=0.2": ["x = 0", "do not depend on w"],
+        "w=-200&x=5&b=0&y=1": ["too small to tell from 0", "absolute"],
+    }
+    for query, said in cases.items():
+        page = lab_client.get(f"/lab/gradient-check?{query}")
+        text = text_of(page.text)
+        assert page.status_code == 200 and 'id="sweep-case"' in page.text, query
+        assert all(part in text for part in said), (query, said)
+        assert generic not in text, query
+
+
+def test_a_local_derivative_into_the_output_is_marked_local(lab_client: TestClient) -> None:
+    # Finding 10: "∂f/∂f × ∂f/∂x = 1 × 1 = 1" then "∂f/∂x = -1", one symbol for both.
+    text = text_of(lab_client.get("/lab/fan-out?step=4").text)
+    assert "∂f/∂f × ∂f/∂x (local, as the + node's input) = 1 × 1 = 1" in text
+    assert "∂f/∂q × ∂q/∂x = 1 × -2" in text  # an inner node's symbol is not ambiguous
+    edges = text.split("Edges and their local derivatives", 1)[1]
+    assert "∂f/∂q (local) = 1" in edges and "∂q/∂x = y (the other input)" in edges
+
+
+def test_an_edge_from_a_constant_takes_no_gradient(lab_client: TestClient) -> None:
+    # Finding 11: "0.5 → L  ∂L/∂0.5 = t3 (the other input)".
+    for url, constant in (("/lab/neuron", "0.5"), ("/lab/tanh-chain", "0.5")):
+        text = text_of(lab_client.get(url).text)
+        assert f"∂L/∂{constant} " not in text and f"∂L/∂{constant}=" not in text, url
+        assert f"none: the constant {constant} gets no gradient" in text, url
+
+
+def test_the_kink_texts_cite_section_6_3_for_what_it_says_and_only_once(
+    lab_client: TestClient,
+) -> None:
+    # Findings 12 and 13: §6.3 says implementations return a one-sided derivative; "any
+    # value between" is the subgradient view; two notices explained the kink twice.
+    text = text_of(lab_client.get("/lab/expression?f=relu(x)*y&x=0&y=2").text)
+    assert "Implementations return one of the one-sided derivatives" in text
+    assert "is a subgradient" in text and "is a valid choice" not in text
+    assert text.count("§6.3") == 1 and text.count("the derivative is not defined") == 1
+    near = text_of(lab_client.get("/lab/expression?f=relu(1000*x)&x=0.000001").text)
+    assert near.count("§6.3") == 1  # near, not on, the kink: the one notice says it
+    notes = {
+        "relu(1000*x)&x=0.000001": ("a ReLU's input changes sign:", "max gate"),
+        "max(x,y)*2&x=0.000001&y=0": ("a max gate's largest input changes:", "ReLU"),
+    }
+    for query, (said, unsaid) in notes.items():
+        page = lab_client.get(f"/lab/expression?f={query}").text
+        listed = text_of(page.split('id="check-notes"', 1)[1].split("</ul>", 1)[0])
+        assert said in listed and unsaid not in listed, query
+
+
+def test_the_check_table_shows_its_three_columns_to_one_precision(lab_client: TestClient) -> None:
+    # Finding 17: backprop "0.437" beside finite difference "0.43704" on the tanh chain.
+    html = lab_client.get("/lab/tanh-chain").text
+    row = re.search(r"∂L/∂w1</th>(.*?)</tr>", html, re.S)
+    assert row is not None
+    assert text_of(row.group(1)).split()[:3] == ["0.43704", "0.43704", "0.43704"]

@@ -5,6 +5,7 @@ Stateless: everything a page needs comes from its query string, so every view ha
 graph and numpy only when a gradient-flow page is asked for, so neither slows start-up.
 """
 
+import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from gradquiz.core.lab.expressions import (
 )
 from gradquiz.core.lab.graphs import BackwardStep, Graph, Program, build_graph, forward_value
 from gradquiz.core.lab.numbers import FieldError, read_number, read_whole_number
+from gradquiz.core.lab.operations import sigmoid
 from gradquiz.core.lab.prepared import (
     BY_SLUG,
     EXPRESSION_DEFAULTS,
@@ -321,11 +323,44 @@ class StepCheckPage:
     rows: tuple["StepError", ...]
     kink_point: float
     kink_rows: tuple["StepError", ...]
+    loss: float = 0.0  # L at the values, for what float64 can resolve of its change
 
     @property
     def absolute(self) -> bool:
         """Whether the exact gradient is 0, so that the errors are absolute, not relative."""
         return self.exact == 0
+
+    @property
+    def case(self) -> str:
+        """Where the sweep does not show truncation falling then round-off rising: "flat"
+        (x = 0: L does not depend on w), "symmetric" (a = y: L is even about w, so the
+        centred difference is exact and the one-sided one has no round-off floor), "tiny"
+        (a gradient too small to tell from 0), or "unseen" (no step resolves the change in L:
+        a saturated sigmoid); else ""."""
+        if self.values["x"] == 0:
+            return "flat"
+        if self.loss == 0:
+            return "symmetric"
+        if self.absolute:
+            return "tiny"  # not a = y, yet 0: too small for float64 or for 30 digits
+        if all(min(row.one_sided, row.centred) >= 0.5 for row in self.rows):
+            return "unseen"
+        return ""
+
+    @property
+    def activation(self) -> float:
+        """a = σ(w·x + b)."""
+        return sigmoid(self.values["w"] * self.values["x"] + self.values["b"])
+
+    @property
+    def change_at_largest_step(self) -> float:
+        """About how much L changes over the largest step: |∂L/∂w|·h."""
+        return abs(self.exact) * max(row.step for row in self.rows)
+
+    @property
+    def resolution(self) -> float:
+        """The smallest change in L that float64 can show: a unit in the last place of L."""
+        return math.ulp(self.loss) if self.loss else 0.0
 
 
 def gradient_check(query: Mapping[str, str]) -> StepCheckPage:
@@ -345,6 +380,7 @@ def gradient_check(query: Mapping[str, str]) -> StepCheckPage:
         rows=flow.step_sweep(loss_at, page.values["w"], exact),
         kink_point=KINK_POINT,
         kink_rows=flow.relu_kink_sweep(KINK_POINT),
+        loss=loss_at(page.values["w"]),
     )
 
 

@@ -22,9 +22,10 @@ MARGIN = 16
 SCALE = 0.8
 
 
-def number(value: float) -> str:
-    """A value as the lab shows it: four significant figures, no negative zero."""
-    text = f"{value:.4g}"
+def number(value: float, figures: int = 4) -> str:
+    """A value as the lab shows it: four significant figures (or `figures`), no negative
+    zero."""
+    text = f"{value:.{figures}g}"
     return "0" if text == "-0" else text
 
 

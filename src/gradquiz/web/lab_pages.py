@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from gradquiz.core.lab.expressions import FUNCTIONS, MAX_ARGUMENTS, MAX_LENGTH, VARIABLES
+from gradquiz.core.lab.numbers import number_word
 from gradquiz.core.lab.prepared import EXPRESSION_EXAMPLE, PREPARED
 from gradquiz.services import lab
 from gradquiz.web import lab_views
@@ -44,7 +45,7 @@ def lab_index(request: Request) -> HTMLResponse:
         example=EXPRESSION_EXAMPLE,
         variables=VARIABLES,
         functions=FUNCTIONS,
-        max_arguments=MAX_ARGUMENTS,
+        max_arguments=number_word(MAX_ARGUMENTS),
         **_common(request),
     )
 

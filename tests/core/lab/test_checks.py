@@ -118,9 +118,15 @@ def test_at_a_domain_edge_the_difference_is_one_sided() -> None:
 
 def test_a_disagreement_says_why_a_kink_or_the_curvature() -> None:
     # Issue 28: 1/x at 1e-6 (error 1.01) and relu(1000*x) at 1e-6 (error 0.45) said nothing.
-    pole = _checked("1/x", x=1e-6)
-    assert not pole.agrees and pole.reason == "curvature"
-    assert pole.note is not None and "curves too sharply" in pole.note and "1e-10" in pole.note
+    pole = _checked("1/x", x=1e-6)  # h = 1e-5 > x: the step reaches across the pole
+    assert not pole.agrees and pole.reason == "pole"
+    assert pole.note is not None and "across x = 0" in pole.note and "1e-10" in pole.note
+    assert "curves" not in pole.note
+    even = _checked("x**-2", x=1e-6)
+    assert even.reason == "pole" and even.note is not None and "across x = 0" in even.note
+    curved = _checked("1/x", x=2e-5)  # h = 1e-5 < x: no pole crossed, the curve is the cause
+    assert not curved.agrees and curved.reason == "curvature"
+    assert curved.note is not None and "curves too sharply" in curved.note
     kink = _checked("relu(1000*x)", x=1e-6)
     assert kink.relative_error == pytest.approx(0.45) and kink.reason == "kink"
     assert kink.note is not None and "kink" in kink.note

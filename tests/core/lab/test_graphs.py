@@ -90,7 +90,7 @@ def test_an_expression_without_an_operation_is_refused_with_the_rule(text: str, 
     program = parse_program([("f", text)], ["x"])
     with pytest.raises(InvalidInput, match="at least one operation") as caught:
         build_graph(program, {"x": 1.0})
-    assert f"f = {shown} has no operation" in caught.value.message
+    assert f"f has no operation in it (it is just {shown})" in caught.value.message
     assert "1*x" in caught.value.message
 
 

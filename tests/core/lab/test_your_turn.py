@@ -151,3 +151,33 @@ def test_a_gradient_that_cancels_to_0_takes_0_and_not_a_sizeable_value() -> None
 def test_an_unexplained_wrong_answer_does_not_say_not_right_twice() -> None:
     verdict = verdicts_for(prepared("neuron"), w=123.0)["w"]
     assert verdict.mistake == "other" and not verdict.message.startswith("Not right")
+
+
+def test_at_a_tie_the_tied_inputs_shares_add_up_to_the_gate_s_gradient() -> None:
+    # Review of issue 28, finding 1: each tied input was checked alone against 0 to -3.
+    graph = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
+    for x, y in [(-3.0, -3.0), (0.0, 0.0), (-2.0, -2.0), (-1.0, -1.0), (-3.0, -1.0)]:
+        verdicts = verdicts_for(graph, x=x, y=y)
+        assert not (verdicts["x"].correct and verdicts["y"].correct), (x, y)
+    copied = verdicts_for(graph, x=-3.0, y=-3.0)["x"]
+    assert copied.mistake == "tie-split" and "takes the rest, 0." in copied.message
+    assert verdicts_for(graph, x=-2.98, y=0.0)["x"].correct  # within 1 % of ∂f/∂m in sum
+    three = expression_graph("max(x, y, z)*w", x=1.0, y=1.0, z=1.0, w=2.0)
+    for shares in [(2.0, 0.0, 0.0), (0.0, 2.0, 0.0), (0.5, 0.5, 1.0), (0.6667, 0.6667, 0.6667)]:
+        verdicts = verdicts_for(three, **dict(zip("xyz", shares, strict=True)))
+        assert all(verdicts[k].correct for k in "xyz"), shares
+    for shares in [(2.0, 2.0, 2.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (0.5, 0.5, 0.5)]:
+        verdicts = verdicts_for(three, **dict(zip("xyz", shares, strict=True)))
+        assert not all(verdicts[k].correct for k in "xyz"), shares
+
+
+def test_a_node_in_two_ties_or_also_feeding_another_gate_is_checked_with_its_shares() -> None:
+    # x closes both ties of max(x, y)*max(x, z) at x = y = z: it takes what y and z left.
+    double = expression_graph("max(x, y)*max(x, z)", x=1.0, y=1.0, z=1.0)
+    assert verdicts_for(double, x=1.0, y=1.0, z=0.0)["x"].correct
+    assert verdicts_for(double, x=0.0, y=1.0, z=1.0)["x"].correct
+    assert not verdicts_for(double, x=2.0, y=1.0, z=1.0)["x"].correct
+    # x's gradient is its share in the tie plus 1 from the add gate.
+    mixed = expression_graph("max(x, y) + x", x=1.0, y=1.0)
+    assert verdicts_for(mixed, x=1.0, y=1.0)["x"].correct
+    assert not verdicts_for(mixed, x=2.0, y=1.0)["x"].correct

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import exact_gradients
-from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices
+from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
 from gradquiz.core.lab.operations import DomainError
 from gradquiz.core.lab.scales import gradient_scales, residue
 
@@ -44,7 +44,8 @@ class GradientCheck:
     scale: float = 1.0  # the size of the terms the gradient is made of (scales.py)
     method: str = "centred"  # "centred", or "forward"/"backward" (one-sided) at a domain edge
     note: str | None = None  # why the difference was taken another way, or disagrees
-    reason: str | None = None  # why it disagrees: "kink", "curvature" or "round-off"
+    reason: str | None = None  # why it disagrees: "kink", "pole", "curvature" or "round-off"
+    cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
 
     @property
     def error_is_absolute(self) -> bool:
@@ -158,11 +159,23 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
     checks = []
     for name in graph.inputs:
         scale, reference = scales[name], exact[name]
-        if residue(reference, scale) and residue(graph.gradients[name], scale):
-            reference = 0.0  # what is left of terms that cancel, not a value
+        cancelled = residue(reference, scale) and residue(graph.gradients[name], scale)
+        if cancelled:
+            # What is left of terms that cancel, not a value: a true gradient smaller than
+            # RESIDUE × scale (softmax's p1 − 1 ≈ −1.3e-154 at z1 = 355) looks the same in
+            # 30 digits, so the page shows "≈ 0", never an exact 0.
+            reference = 0.0
         estimate, step, method, note = finite_difference(program, values, name)
         check = GradientCheck(
-            name, graph.gradients[name], reference, estimate, step, scale, method, note
+            name,
+            graph.gradients[name],
+            reference,
+            estimate,
+            step,
+            scale,
+            method,
+            note,
+            cancelled=cancelled,
         )
         finite = math.isfinite(reference) and math.isfinite(estimate)
         if check.method == "centred" and finite and not check.agrees:
@@ -175,12 +188,22 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
 def _why(program: Program, values: Mapping[str, float], check: GradientCheck) -> tuple[str, str]:
     """Why a difference disagrees with the exact gradient: a reason and a sentence."""
     name, step, v = check.input, check.step, values[check.input]
-    if crosses_kink(program, values, name, step):
-        return "kink", (
-            f"Between {name} − h and {name} + h a ReLU's input changes sign or a max gate's "
-            "largest input changes: the difference averages two slopes across the kink. "
-            "The gradient is right; the check cannot see it at this step."
+    kinds = crosses_kink(program, values, name, step)
+    if kinds:
+        changes = " and ".join(
+            what
+            for kind, what in (
+                ("relu", "a ReLU's input changes sign"),
+                ("max", "a max gate's largest input changes"),
+            )
+            if kind in kinds
         )
+        return "kink", (
+            f"Between {name} − h and {name} + h {changes}: the difference averages two "
+            "slopes across the kink. The gradient is right; the check cannot see it at this "
+            "step."
+        )
+    pole = crosses_pole(program, values, name, step)
     smaller = step
     for _ in range(SMALLER_STEPS):
         smaller /= 10
@@ -188,12 +211,18 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             estimate = _centred(program, values, name, smaller)
         except DomainError:
             continue
+        if _agree(check.exact, estimate, check.scale) and pole is not None:
+            return "pole", f"{_across(pole, name, step, v)} With h = {smaller:.0e}, which " + (
+                f"stays on one side, it gives {estimate:.6g}, which agrees."
+            )
         if _agree(check.exact, estimate, check.scale):
             return "curvature", (
                 f"The function curves too sharply over h = {step:.0e} here (at {name} = "
                 f"{v:.4g}) for the difference's truncation error to be small; with h = "
                 f"{smaller:.0e} it gives {estimate:.6g}, which agrees."
             )
+    if pole is not None:
+        return "pole", _across(pole, name, step, v)
     if check.exact == 0:
         cause = (
             f"The exact gradient is 0, so what the difference shows is round-off in f({name} ± h)"
@@ -209,16 +238,49 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     )
 
 
-def crosses_kink(program: Program, values: Mapping[str, float], name: str, step: float) -> bool:
-    """Whether moving `name` by ± `step` changes a ReLU's side or a max gate's winner."""
+def crosses_kink(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> frozenset[str]:
+    """The kinds of gate ("relu", "max") that moving `name` by ± `step` moves across a kink
+    of: a ReLU's side or a max gate's winner changes; empty where none does."""
     v = values[name]
     try:
         here = gate_choices(program, values)
-        return any(
-            gate_choices(program, {**values, name: v + sign * step}) != here for sign in (1, -1)
-        )
+        moved = [gate_choices(program, {**values, name: v + sign * step}) for sign in (1, -1)]
     except DomainError:
-        return False
+        return frozenset()
+    return frozenset(
+        kind
+        for there in moved
+        for (kind, choice), (_, other) in zip(here, there, strict=True)
+        if choice != other
+    )
+
+
+def _across(pole: str, name: str, step: float, v: float) -> str:
+    return (
+        f"The step reaches across {pole}, where the function is not defined: {name} − h and "
+        f"{name} + h (h = {step:.0e}, at {name} = {v:.4g}) lie on two sides of a pole, so the "
+        "difference measures nothing there."
+    )
+
+
+def crosses_pole(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> str | None:
+    """Where moving `name` by ± `step` changes the sign of a divisor (or of a base raised to
+    a negative power): "x = 0" where that is an input, "a point where a divisor is 0"
+    otherwise; None where no divisor changes sign."""
+    v = values[name]
+    try:
+        below = pole_signs(program, {**values, name: v - step})
+        above = pole_signs(program, {**values, name: v + step})
+    except DomainError:
+        return None
+    for (low, divisor), (high, _) in zip(below, above, strict=False):
+        if low != high:
+            return f"{divisor} = 0" if divisor else "a zero of a divisor"
+    return None
 
 
 def near_kink(graph: Graph) -> bool:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from gradquiz.core.lab.numbers import FieldError
+from gradquiz.core.lab.numbers import FieldError, number_word, shown_size
 
 VARIABLES = ("x", "y", "z", "w", "b")
 FUNCTIONS = ("exp", "log", "sigmoid", "tanh", "relu", "max")
@@ -332,7 +332,9 @@ class _Parser:
             args.append(self.sum(inner))
         self.expect(")", f"')' to close {function.text}(")
         wanted = (
-            f"from two to {MAX_ARGUMENTS} arguments" if function.text == "max" else "one argument"
+            f"from two to {number_word(MAX_ARGUMENTS)} arguments"
+            if function.text == "max"
+            else "one argument"
         )
         if (function.text == "max") != (len(args) >= 2) or len(args) > MAX_ARGUMENTS:
             raise ExpressionError(
@@ -354,7 +356,7 @@ def _number_value(token: _Token) -> float:
     if not (written_zero or value >= MIN_CONSTANT):
         raise ExpressionError(
             f"the number {_shown(token.text)} is too small: a number other than 0 must be at "
-            f"least {MIN_CONSTANT:g} in size",
+            f"least {shown_size(MIN_CONSTANT)} in size",
             token.column,
         )
     return value

@@ -6,6 +6,7 @@ A graph is built from a program: named assignments such as the worked example's 
 assignment is the output, whose gradient is seeded with 1.
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -168,6 +169,32 @@ class _Builder:
         node = self.nodes[key]
         return f"{node.value:g}" if node.is_constant else key
 
+    def underflow(self, arguments: Sequence[str]) -> str:
+        """Why an input is 0 where its true value is not, if an exp before it underflowed."""
+        zeros = [key for key in arguments if self.nodes[key].value == 0]
+        if not zeros:
+            return ""
+        seen: set[str] = set()
+        pending = list(zeros)
+        while pending:
+            key = pending.pop()
+            node = self.nodes[key]
+            if key in seen:
+                continue
+            seen.add(key)
+            if node.kind == "exp" and node.value == 0:
+                (source,) = node.inputs
+                power = self.nodes[source].value / math.log(10)
+                zero = self.shown(zeros[0])
+                via = "" if zeros[0] == key else f", so {zero} is 0 too"
+                return (
+                    f"{key} = exp({self.shown(source)}) underflows to 0 in float64 (it is "
+                    f"about 10^{power:.4g}, below the smallest float, about 10^-324){via}; "
+                    f"the true {zero} is not 0, but float64 cannot hold it"
+                )
+            pending.extend(node.inputs)
+        return ""
+
     def add(self, tree: Expr, name: str | None = None) -> str:
         if isinstance(tree, Name):
             if tree.name not in self.nodes:
@@ -182,11 +209,13 @@ class _Builder:
         kind, exponent = _kind(tree)
         key = name or self.fresh("t")
         args = [self.nodes[a].value for a in arguments]
+        shown = [self.shown(a) for a in arguments]
         try:
             value, locals_ = apply(OPERATIONS[kind], args, exponent)
         except DomainError as error:
-            raise DomainError(f"At {key} = {OPERATIONS[kind].symbol}: {error.message}.") from None
-        shown = [self.shown(a) for a in arguments]
+            written = written_operation(kind, shown, exponent)
+            reason = self.underflow(arguments) or error.message
+            raise DomainError(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)
         self.edges.extend(
@@ -196,6 +225,20 @@ class _Builder:
             )
         )
         return key
+
+
+_INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "/"}
+
+
+def written_operation(kind: str, inputs: Sequence[str], exponent: float) -> str:
+    """An operation as the learner would write it, with its inputs: "e1 / S", "log(p1)"."""
+    if kind in _INFIX:
+        return f"{inputs[0]} {_INFIX[kind]} {inputs[1]}"
+    if kind == "neg":
+        return f"−{inputs[0]}"
+    if kind == "pow":
+        return f"{inputs[0]}**{exponent:g}"
+    return f"{kind}({', '.join(inputs)})"
 
 
 def _kind(tree: Expr) -> tuple[str, float]:
@@ -220,8 +263,8 @@ def build_graph(program: Program, values: Mapping[str, float]) -> Graph:
             # A graph of one leaf has no edge to differentiate along: the rule is stated.
             alone = tree.name if isinstance(tree, Name) else tree.text
             raise ExpressionError(
-                f"{name} = {alone} has no operation in it; the lab draws graphs of at least "
-                "one operation, such as x*y or sigmoid(x) (for the identity write 1*x)",
+                f"{name} has no operation in it (it is just {alone}); the lab draws graphs of "
+                "at least one operation, such as x*y or sigmoid(x) (for the identity write 1*x)",
                 tree.column or 1,
             )
         output = builder.add(tree, name)
@@ -263,23 +306,45 @@ def forward_value(program: Program, values: Mapping[str, float]) -> float:
     return env[program[-1][0]]
 
 
-def gate_choices(program: Program, values: Mapping[str, float]) -> tuple[int, ...]:
+def gate_choices(program: Program, values: Mapping[str, float]) -> tuple[tuple[str, int], ...]:
     """Which side of its kink each ReLU is on (1: input > 0) and which input each max gate
-    routes to, in evaluation order: two points with the same choices lie on one smooth piece."""
+    routes to, in evaluation order, each with its gate's kind ("relu" or "max"): two points
+    with the same choices lie on one smooth piece."""
     env = dict(values)
-    choices: list[int] = []
+    choices: list[tuple[str, int]] = []
     for name, tree in program:
         env[name] = _value(tree, env, choices)
     return tuple(choices)
 
 
-def _value(tree: Expr, env: Mapping[str, float], choices: list[int] | None) -> float:
+def pole_signs(program: Program, values: Mapping[str, float]) -> tuple[tuple[bool, str], ...]:
+    """The sign of every divisor, and of every base raised to a negative power, in evaluation
+    order, with its name where it is an input: a point and a step with other signs lie on
+    two sides of a pole (1/x across x = 0), where the function is not defined."""
+    env = dict(values)
+    poles: list[tuple[bool, str]] = []
+    for name, tree in program:
+        env[name] = _value(tree, env, None, poles)
+    return tuple(poles)
+
+
+def _value(
+    tree: Expr,
+    env: Mapping[str, float],
+    choices: list[tuple[str, int]] | None,
+    poles: list[tuple[bool, str]] | None = None,
+) -> float:
     if isinstance(tree, Name):
         return env[tree.name]
     if isinstance(tree, Number):
         return tree.value
     kind, exponent = _kind(tree)
-    args = [_value(child, env, choices) for child in children(tree)]
+    parts = children(tree)
+    args = [_value(child, env, choices, poles) for child in parts]
     if choices is not None and kind in ("relu", "max"):
-        choices.append(int(args[0] > 0) if kind == "relu" else args.index(max(args)))
+        choices.append((kind, int(args[0] > 0) if kind == "relu" else args.index(max(args))))
+    if poles is not None and (kind == "div" or (kind == "pow" and exponent < 0)):
+        divisor = parts[-1] if kind == "div" else parts[0]
+        value = args[-1] if kind == "div" else args[0]
+        poles.append((value > 0, divisor.name if isinstance(divisor, Name) else ""))
     return forward(OPERATIONS[kind], args, exponent)

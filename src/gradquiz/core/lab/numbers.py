@@ -1,7 +1,9 @@
 """Reading the numbers a learner types: in any form the pages show, finite and of a sensible
 size."""
 
+import math
 import re
+import sys
 
 from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
 from gradquiz.errors import InvalidInput
@@ -40,7 +42,8 @@ def read_number(
         raise FieldError(f"{what} {error}", field) from None
     if not abs(value) <= limit:
         raise FieldError(
-            f"{what} is {cleaned}, too large: numbers up to {limit:g} in size are taken.", field
+            f"{what} is {cleaned}, too large: numbers up to {shown_size(limit)} in size are taken.",
+            field,
         )
     return value
 
@@ -60,3 +63,23 @@ def read_whole_number(
             f"{what} must be from {low} to {high}; {value} is outside that range.", field
         )
     return value
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def shown_size(limit: float) -> str:
+    """A bound as the pages write it: 10⁶, not 1e+06; the largest float by name."""
+    if limit == sys.float_info.max:
+        return "the largest float, about 1.8 × 10³⁰⁸"
+    power = math.floor(math.log10(limit))
+    ten = "10" + str(power).translate(_SUPERSCRIPTS)
+    if limit == 10.0**power:
+        return ten
+    return f"{limit / 10.0**power:.4g} × {ten}"
+
+
+def number_word(count: int) -> str:
+    """A small count in words, as the pages write it ("two to six"), else in figures."""
+    return _WORDS[count] if 0 <= count < len(_WORDS) else str(count)

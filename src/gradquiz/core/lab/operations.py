@@ -73,7 +73,11 @@ def _power_rule(name: str, exponent: float) -> str:
 
 
 def _max_rules(names: Sequence[str], _out: str, _exponent: float) -> tuple[str, ...]:
-    return tuple(f"1 if {name} is the largest, else 0" for name in names)
+    # At a tie the first of the largest takes it all (_argmax_first): "the largest" alone
+    # would read as 1 for every tied input while the table shows 0 for all but the first.
+    return tuple(
+        f"1 if {name} is the first largest input (ties go to the first), else 0" for name in names
+    )
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -23,6 +23,7 @@ class Target:
     low: float
     high: float
     floor: float  # an answer this close to the range is right whatever its size
+    tie: str = ""  # at a max gate's tie: what the tied inputs' gradients must add up to
 
     @property
     def at_kink(self) -> bool:
@@ -70,12 +71,16 @@ def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Ve
             verdicts[step.node] = Verdict(step.node, None, False, None, "Not answered yet.")
         elif target.accepts(answer):
             verdicts[step.node] = Verdict(step.node, answer, True, None, _right(target))
+        elif target.tie and not target.at_kink:
+            verdicts[step.node] = Verdict(step.node, answer, False, "tie-split", target.tie)
         else:
             verdicts[step.node] = _diagnose(graph, step, answer, answers, target, verdicts)
     return tuple(verdicts.values())
 
 
 def _right(target: Target) -> str:
+    if target.tie:
+        return target.tie
     if not target.at_kink:
         return ""
     return (
@@ -84,37 +89,123 @@ def _right(target: Target) -> str:
     )
 
 
+@dataclass
+class _Tie:
+    """A max gate's tie while its tied inputs are checked, last consumer first."""
+
+    upstream: float  # the gate's gradient, as the learner chose it: the shares add up to it
+    remaining: float  # what is left of it for the tied inputs not yet checked
+    pending: set[str]  # the tied inputs not yet checked
+    known: bool = True  # whether every share so far is known (answered and right)
+
+
 def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[str, Target]:
     """What each node's gradient may be, given the learner's own choices at kinks.
 
-    Where a ReLU's input is exactly 0 or a max gate's inputs tie, the derivative is not
-    defined and any slope between the one-sided derivatives (0 and 1) is a valid convention
-    (Goodfellow et al., Deep Learning, §6.3): PyTorch's relu takes 0, an argmax routes a tie
-    to one input, torch.maximum splits it. A node before a kink is then judged against the
-    convention the learner chose there, if their answer at the kink was right."""
+    Where a ReLU's input is exactly 0 the derivative is not defined: implementations return
+    one of the one-sided derivatives (Goodfellow et al., Deep Learning, §6.3; PyTorch's relu
+    takes 0), and any slope between them is a subgradient, so any is right. At a max gate's
+    tie the gradient is split among the tied inputs (shares from 0 to 1 adding up to 1: an
+    argmax gives it all to one, torch.amax evenly), never copied: max(x + t, y + t) grows as
+    t, not 2t. So the tied inputs are checked together: each one's share lies between 0 and
+    what the ones checked before it left, and the last one takes the rest. A node that feeds
+    a kink is then judged against the convention the learner chose there, if their answer at
+    the kink was right."""
     scales = gradient_scales(graph)
     basis = {graph.output: 1.0}  # the gradient each node passes back, as the learner chose it
+    ties: dict[str, _Tie] = {}
     targets = {}
     for step in graph.steps:
         if step.node == graph.output:
-            target = Target(1.0, 1.0, 0.0)
-        else:
+            targets[step.node] = Target(1.0, 1.0, 0.0)
+            continue
+        low = high = 0.0
+        tied_consumers = [
+            c
+            for c in dict.fromkeys(e.target for e in graph.edges_out_of(step.node))
+            if _tie_of(graph, c, step.node)
+        ]
+        mine: list[_Tie] = []  # the ties this node is checked together with
+        notes = []
+        for consumer, slope_low, slope_high in kink_slopes(graph, step.node):
+            upstream = basis[consumer]
+            if consumer in tied_consumers:
+                state = ties.setdefault(
+                    consumer,
+                    _Tie(upstream, upstream, set(kink_inputs(graph, consumer))),
+                )
+                state.pending.discard(step.node)
+                if state.known:
+                    mine.append(state)
+                    notes.append(_tie_note(graph, consumer, step.node, state))
+                    if not state.pending:  # the last tied input takes what is left
+                        low += state.remaining
+                        high += state.remaining
+                        continue
+                    slope_low, slope_high = 0.0, state.remaining / upstream if upstream else 0.0
+            low += min(upstream * slope_low, upstream * slope_high)
+            high += max(upstream * slope_low, upstream * slope_high)
+        scale = scales[step.node]
+        if residue(low, scale) and residue(high, scale):
             low = high = 0.0
-            for consumer, slope_low, slope_high in kink_slopes(graph, step.node):
-                upstream = basis[consumer]
-                low += min(upstream * slope_low, upstream * slope_high)
-                high += max(upstream * slope_low, upstream * slope_high)
-            scale = scales[step.node]
-            if residue(low, scale) and residue(high, scale):
-                low = high = 0.0
-            target = Target(low, high, FLOOR_FRACTION * scale)
-            answer = answers.get(step.node)
-            if target.at_kink and answer is not None and target.accepts(answer):
-                basis[step.node] = min(max(answer, low), high)  # the learner's convention
-            else:
-                basis[step.node] = sum(basis[c.consumer] * c.local for c in step.contributions)
+        floor = FLOOR_FRACTION * scale
+        for tie in mine:  # the shares add up to within 1 % of the gate's gradient
+            floor = max(floor, RELATIVE_TOLERANCE * abs(tie.upstream))
+        target = Target(low, high, floor, " ".join(notes))
+        answer = answers.get(step.node)
+        accepted = answer is not None and target.accepts(answer)
+        if accepted and answer is not None and (target.at_kink or mine):
+            basis[step.node] = min(max(answer, low), high)  # the learner's convention
+        elif mine and not target.at_kink:
+            basis[step.node] = low  # what the learner's other shares leave for this one
+        else:
+            basis[step.node] = sum(basis[c.consumer] * c.local for c in step.contributions)
+        still_open = [tie for tie in mine if tie.pending]
+        if still_open and accepted and len(still_open) == 1:
+            # This node's share in the one tie still open: its gradient less what comes
+            # from its other consumers and the rest of the ties it closes.
+            others = sum(
+                basis[c.consumer] * c.local
+                for c in step.contributions
+                if c.consumer not in tied_consumers
+            )
+            closed = sum(tie.remaining for tie in mine if not tie.pending)
+            still_open[0].remaining -= basis[step.node] - others - closed
+        else:
+            for tie in still_open:  # its share in each is not known
+                tie.known = False
         targets[step.node] = target
     return targets
+
+
+def _tie_of(graph: Graph, consumer: str, node: str) -> bool:
+    """Whether `consumer` is a max gate on a tie that `node` is one of several inputs to."""
+    return graph.by_key[consumer].kind == "max" and node in kink_inputs(graph, consumer)
+
+
+def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
+    inputs = list(dict.fromkeys(kink_inputs(graph, gate)))
+    gradient = f"∂{graph.output}/∂{gate} = {state.upstream:.4g}"
+    rule = (
+        f"At the tie at {gate} the gradient is split, not copied: the gradients of "
+        f"{_listed(inputs)} must add up to {gradient}"
+    )
+    before = [key for key in inputs if key != node and key not in state.pending]
+    if state.pending and not before:
+        return f"{rule}, each between 0 and it; any split is right, which one is a convention."
+    if state.pending:
+        return (
+            f"{rule}, each between 0 and it: with your answer for {_listed(before)} this one "
+            f"may take from 0 to {state.remaining:.4g}; which split is a convention."
+        )
+    return (
+        f"{rule} (max({', '.join(inputs)}) grows by t when all of them do), so with your "
+        f"answer for {_listed(before)} this one takes the rest, {state.remaining:.4g}."
+    )
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def kink_slopes(graph: Graph, node: str) -> list[tuple[str, float, float]]:
@@ -168,11 +259,20 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
             names = list(dict.fromkeys(tied))
             both = "both" if len(names) == 2 else "all"
             listed = ", ".join(names[:-1]) + " and " + names[-1]
+            if len(node.inputs) == 2:
+                libraries = "as an argmax does; torch.maximum splits it evenly"
+            else:
+                # torch.maximum takes two inputs (nested, it splits 1/4, 1/4, 1/2): a gate of
+                # three or more is a reduction over a tensor.
+                libraries = (
+                    "as torch.max(t, dim) does for the index it returns; torch.amax and "
+                    "torch.max(t) split it evenly"
+                )
             notices.append(
                 f"{node.key} = max({', '.join(node.inputs)}) is a tie: {listed} are {both} the "
                 f"largest ({node.value:.4g}). The lab gives the whole gradient to the first "
-                f"({tied[0]}), as an argmax does; torch.maximum splits it evenly; any split "
-                "is as valid."
+                f"({tied[0]}), {libraries}; any split whose shares add up to the whole "
+                "gradient is as valid."
             )
     return tuple(notices)
 

@@ -319,7 +319,7 @@ def stats(
 
     from rich.table import Table
 
-    from gradquiz.core.item_flags import kr20_note
+    from gradquiz.core.item_flags import Flag, kr20_note
     from gradquiz.services.classes import ClassService
 
     classes = ClassService(exam=_services(Settings())[0])
@@ -331,17 +331,20 @@ def stats(
     kr20 = "undefined" if e.kr20 is None else f"{e.kr20:.3f}"
     out().print(
         f"{exam.rules.title} ({exam.code}): {e.learners} learners, {e.items} items, "
-        f"mean {e.mean:.2f}, sd {e.sd:.2f}, KR-20 {kr20}; upper/lower groups of "
+        f"mean {e.mean:.2f}, population sd {e.sd:.2f}, KR-20 {kr20}; upper/lower groups of "
         f"{analysis.group_size}; computed in {took * 1000:.0f} ms"
     )
     out().print(kr20_note(e.kr20, learners=e.learners, items=e.items))
     table = Table("#")
     table.add_column("item", overflow="fold")  # ids are long; fold them, never cut them
-    for heading in ("facility", "D", "r_pb", "flags"):
+    for heading in ("facility", "D", "r_pb"):
         table.add_column(heading)
+    # One flag a line, each whole: a narrow terminal would otherwise cut the longest short.
+    longest = max(len(flag.value) for flag in Flag)
+    table.add_column("flags", min_width=longest, no_wrap=True, overflow="fold")
     for number, item in enumerate(analysis.items, start=1):
         r_pb = "–" if item.point_biserial is None else f"{item.point_biserial:.3f}"
-        flags = ", ".join(f.value for f in item.flags) or "–"
+        flags = "\n".join(f.value for f in item.flags) or "–"
         table.add_row(
             str(number),
             item.item,

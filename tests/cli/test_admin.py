@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from gradquiz.cli import _console, app
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.accounts import Role
+from gradquiz.core.classes import ClassExam
 from gradquiz.services.accounts import AccountService
 from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
@@ -55,7 +56,8 @@ def test_promote_makes_an_existing_account_an_instructor(database_url: str) -> N
     assert missing.exit_code == 1
 
 
-def test_stats_prints_the_classs_figures(database_url: str) -> None:
+def sat_class(database_url: str) -> tuple[ClassService, ClassExam]:
+    """A class exam three learners sat, answering one, two and three questions with A."""
     service = ExamService(database=Database(database_url), pack=load_pack(builtin_pack_dir()))
     now = datetime.now(UTC)
     teacher = account(service.database, "teacher", Role.INSTRUCTOR, now)
@@ -70,6 +72,11 @@ def test_stats_prints_the_classs_figures(database_url: str) -> None:
                 learner=learner.owner, attempt_id=attempt.id, number=number, letter="A"
             )
         service.submit(learner=learner.owner, attempt_id=attempt.id)
+    return classes, exam
+
+
+def test_stats_prints_the_classs_figures(database_url: str) -> None:
+    _, exam = sat_class(database_url)
     # The console is made once per process: an earlier test's may have another width.
     _console.cache_clear()
     result = runner.invoke(app, ["stats", exam.code], env={"COLUMNS": "200"})
@@ -77,3 +84,17 @@ def test_stats_prints_the_classs_figures(database_url: str) -> None:
     assert "3 learners, 15 items" in result.output and "KR-20" in result.output
     assert "is the exam's internal consistency" in " ".join(result.output.split())
     assert exam.question_ids[0] in result.output
+
+
+def test_stats_prints_every_flag_whole_on_a_narrow_terminal(database_url: str) -> None:
+    classes, exam = sat_class(database_url)
+    flagged = {f.value for item in classes.statistics(exam).items for f in item.flags}
+    assert "negative-discrimination" in flagged or "poor-discrimination" in flagged
+    _console.cache_clear()
+    result = runner.invoke(app, ["stats", exam.code], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    # Before: "negative-discrimina…", the flags column cut at 80 columns.
+    assert "…" not in result.output
+    for flag in flagged:
+        assert flag in result.output
+    assert "population sd" in result.output  # the SD is the population's, not a sample's

@@ -88,11 +88,25 @@ def test_typing_is_refused_where_two_options_are_closer_than_the_spacing() -> No
 
 def test_typing_is_refused_for_a_question_without_numbers(pack: Pack) -> None:
     static = next(q for q in pack.questions.values() if not q.parametrized)
-    with pytest.raises(InvalidInput, match="not numbers"):
+    with pytest.raises(InvalidInput, match="takes no typed number"):
         mark_typed(static, 1.0)
     assert mark_choice(static, static.key).correct
     with pytest.raises(InvalidInput):
         mark_choice(static, "no-such-option")
+
+
+def test_typing_is_refused_without_calling_written_number_options_not_numbers(
+    pack: Pack,
+) -> None:
+    # A written question whose options are numbers ($-2.99$, $-1.99$, $0.025$, $3.01$) carries
+    # no values to match: the refusal says it takes a choice, not that its options are not
+    # numbers (which they plainly are).
+    written = pack.questions["input-scale-weight-step"]
+    assert not written.parametrized and not written.numeric
+    assert [o.text for o in written.options] == ["$-2.99$", "$-1.99$", "$0.025$", "$3.01$"]
+    with pytest.raises(InvalidInput) as refused:
+        mark_typed(written, 3.01)
+    assert str(refused.value) == "This question takes no typed number: choose one of its options."
 
 
 def session_of(pack: Pack, count: int = 3) -> PracticeSession:

@@ -147,7 +147,7 @@ def test_a_missed_static_question_does_not_come_back_in_the_set(practice: Practi
         learner=LEARNER, session_id=session.id, number=1, letter=wrong_letter(practice, session, 1)
     )
     assert len(done.items) == 1 and done.current is None
-    with pytest.raises(InvalidInput, match="not numbers"):
+    with pytest.raises(InvalidInput, match="takes no typed number"):
         practice.answer(
             learner=LEARNER, session_id=numeric_set(practice, static.id).id, number=1, typed="3"
         )

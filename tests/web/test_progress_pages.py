@@ -24,7 +24,7 @@ def test_a_new_browser_sees_an_empty_progress_page(client: TestClient) -> None:
     response = client.get("/progress")
     assert response.status_code == 200
     text = page_text(response.text)
-    assert "Nothing to show yet" in text and "No exam submitted yet" in text
+    assert "Nothing to show yet" in text and "No exam of your own submitted yet" in text
     assert "<svg" not in response.text
 
 

@@ -84,7 +84,9 @@ def mark_typed(question: Question, value: float) -> Marking:
     is right near the key and gets a distractor's feedback near that distractor; near none,
     it is wrong."""
     if not question.numeric:
-        raise InvalidInput("This question's options are not numbers: choose one of them.")
+        # Its options may well look like numbers ("$-2.99$"): a written question's options carry
+        # no values to match a typed number against, so it takes a choice only.
+        raise InvalidInput("This question takes no typed number: choose one of its options.")
     if not takes_typed(question):
         raise InvalidInput("This question's options are too close together to type: choose one.")
     near = [

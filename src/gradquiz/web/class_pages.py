@@ -305,6 +305,7 @@ def stats(request: Request, class_id: ClassId) -> Response:
         exam=exam,
         analysis=analysis,
         questions=pack.questions,
+        rendered=request.app.state.rendered,  # option text as the question pages show it
         flags=list(Flag),
         judging=item_flags,
         kr20_note=(

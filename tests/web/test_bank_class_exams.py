@@ -265,3 +265,20 @@ def test_a_bank_image_is_served_to_members_who_started_and_to_the_instructor(sit
     assert learner.get(f"/classes/{class_id}/media/other.png").status_code == 404
     assert site.as_(site.person("stranger")).get(image).status_code == 404
     assert site.as_(teacher).get(image).status_code == 200
+
+
+def test_the_instructors_pages_of_a_bank_class_exam_name_its_questions(site: Site) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code, _ = bank_class(site, teacher)
+    learner = site.as_(site.person("learner"))
+    learner.post("/classes/join", data={"code": code})
+    attempt_id = learner.post(f"/classes/{class_id}/start").headers["location"].split("/")[2]
+    for number in range(1, 16):
+        learner.put(f"/api/v1/attempts/{attempt_id}/answers/{number}", json={"option": "A"})
+    assert learner.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+    instructor = site.as_(teacher)
+    for page in ("live", "results", "stats", "results.csv", "answers.csv"):
+        response = instructor.get(f"/classes/{class_id}/{page}")
+        assert response.status_code == 200, (page, response.text[-500:])
+    stats = instructor.get(f"/classes/{class_id}/stats").text
+    assert "bank-q0" in stats or STEMS[0] in stats

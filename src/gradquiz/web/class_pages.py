@@ -298,13 +298,14 @@ def stats(request: Request, class_id: ClassId) -> Response:
         analysis = _classes(request).statistics(exam)
     except InvalidInput:
         analysis = None
-    pack = _classes(request).exam.pack
+    # A bank's exam asks its own questions, at their pinned versions, not the pack's.
+    questions = {question.id: question for question in _classes(request).questions_of(exam)}
     return render_page(
         request,
         "classes/stats.html",
         exam=exam,
         analysis=analysis,
-        questions=pack.questions,
+        questions=questions,
         rendered=request.app.state.rendered,  # option text as the question pages show it
         flags=list(Flag),
         judging=item_flags,

@@ -27,7 +27,6 @@
     const link = document.createElement("a");
     link.href = "?time_for=" + encodeURIComponent(username) + "#time";
     link.textContent = "Extra time";
-    link.setAttribute("aria-label", "Extra time for " + username);
     td.append(link);
     return td;
   }

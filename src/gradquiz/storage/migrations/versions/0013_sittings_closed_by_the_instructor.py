@@ -46,7 +46,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        attempts.update()
-        .where(attempts.c.submitted_by == "closed")
-        .values(submitted_by="deadline")
+        attempts.update().where(attempts.c.submitted_by == "closed").values(submitted_by="deadline")
     )

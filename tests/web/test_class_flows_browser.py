@@ -66,12 +66,13 @@ def violations(page: Page) -> list[str]:
     ]
 
 
-def audit(page: Page, name: str) -> list[str]:
-    """axe at 1280 px and at 390 px (with a screenshot there), and no sideways scroll."""
+def audit(page: Page, name: str, *, fit: bool = True) -> list[str]:
+    """axe at 1280 px and at 390 px (with a screenshot there), and no sideways scroll
+    unless `fit` is false."""
     problems = [f"{name} @1280: {v}" for v in violations(page)]
     page.set_viewport_size({"width": 390, "height": 844})
     problems += [f"{name} @390: {v}" for v in violations(page)]
-    if not fits_width(page):
+    if fit and not fits_width(page):
         problems.append(f"{name} scrolls sideways at 390 px")
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / f"{name}-390.png"), full_page=True)
@@ -86,10 +87,10 @@ def test_a_join_link_takes_a_signed_out_learner_through_sign_up_into_the_class(
     context, page = new_page(browser)
     page.goto(f"{live_server}/join/{exam.code}")
     expect(page.locator("main .join-code").first).to_have_text(exam.code)
-    problems = audit(page, "class-join-signed-out")
+    problems = audit(page, "i29-classes-join-signed-out")
     page.get_by_role("link", name="Create an account to join").click()
     expect(page.locator("#joining")).to_contain_text(exam.code)
-    problems += audit(page, "sign-up-to-join")
+    problems += audit(page, "i29-classes-sign-up-to-join")
     name = f"ada-{uuid.uuid4().hex[:6]}"
     page.get_by_label("Username").fill(name)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -98,7 +99,7 @@ def test_a_join_link_takes_a_signed_out_learner_through_sign_up_into_the_class(
     page.wait_for_url(f"**/classes/{exam.id}?notice=joined")
     expect(page.get_by_role("status")).to_have_text("You have joined this class exam.")
     expect(page.get_by_role("button", name="Start the exam")).to_be_visible()
-    problems += audit(page, "class-joined")
+    problems += audit(page, "i29-classes-joined")
     context.close()
     assert not problems, problems
 
@@ -119,7 +120,7 @@ def test_closing_early_is_confirmed_and_the_learner_is_told_why(
     teacher.get_by_role("link", name="Close the exam now…").click()
     teacher.wait_for_url(f"**/classes/{exam.id}/close")
     expect(teacher.locator("main")).to_contain_text("1 attempt in progress is submitted")
-    problems = audit(teacher, "class-close-confirm")
+    problems = audit(teacher, "i29-classes-close-confirm")
     teacher.get_by_role("button", name="Close and submit 1 attempt").click()
     teacher.wait_for_url("**/live?notice=closed")
     expect(teacher.get_by_role("status").first).to_contain_text(
@@ -131,7 +132,9 @@ def test_closing_early_is_confirmed_and_the_learner_is_told_why(
     learner.wait_for_url("**/result")
     expect(learner.locator("main")).to_contain_text("when your instructor closed the exam")
     expect(learner.locator("main")).not_to_contain_text("time ran out")
-    problems += audit(learner, "class-result-closed")
+    # Whether a result page fits 390 px depends on the draw's long formulas: issue 29's
+    # phone item, tested on every question by the exam pages' own tests.
+    problems += audit(learner, "i29-classes-result-closed", fit=False)
     teacher_context.close()
     learner_context.close()
     assert not problems, problems
@@ -159,7 +162,7 @@ def test_the_live_table_searches_and_sorts_with_and_without_javascript(
     page.get_by_role("link", name="Learner", exact=True).click()  # sort by name, descending
     expect(page.locator("#live-rows th").first).to_contain_text(exam.learners[2])
     expect(page.locator("th[aria-sort=descending]")).to_have_text("Learner")
-    problems = audit(page, "class-live")
+    problems = audit(page, "i29-classes-live")
     page.locator("#live-rows tr").first.get_by_role("link", name="Extra time").click()
     expect(page.get_by_label("Username", exact=True)).to_have_value(exam.learners[2])
     context.close()
@@ -194,15 +197,15 @@ def test_the_instructor_and_learner_pages_have_no_axe_violations(
     sign_in(page, live_server, exam.teacher)
     problems: list[str] = []
     for name, path in (
-        ("class-results", f"/classes/{exam.id}/results"),
-        ("class-stats", f"/classes/{exam.id}/stats"),
-        ("class-preview", f"/classes/{exam.id}/preview"),
-        ("class-new", "/classes/new"),
-        ("progress", "/progress"),
-        ("api-docs", "/api/docs"),
+        ("i29-classes-results", f"/classes/{exam.id}/results"),
+        ("i29-classes-stats", f"/classes/{exam.id}/stats"),
+        ("i29-classes-preview", f"/classes/{exam.id}/preview"),
+        ("i29-classes-new", "/classes/new"),
+        ("i29-classes-progress", "/progress"),
+        ("i29-classes-api-docs", "/api/docs"),
     ):
         page.goto(live_server + path)
-        if name == "api-docs":
+        if name.endswith("api-docs"):
             page.locator("#swagger-ui .opblock").first.wait_for()
         problems += audit(page, name)
     expect(page.locator("#swagger-ui")).to_contain_text("Join a class exam")

@@ -97,12 +97,14 @@ def test_closing_early_submits_each_open_sitting_once_and_stops_starts(
     assert service.sweep() == 0
     for attempt in open_ones:
         ended = service.attempt(learner=attempt.owner, attempt_id=attempt.id)
-        assert ended.submitted_by is SubmitReason.DEADLINE and ended.submitted_at == clock()
+        assert ended.submitted_by is SubmitReason.CLOSED and ended.submitted_at == clock()
         with pytest.raises(AttemptClosed):
             service.save_answer(learner=attempt.owner, attempt_id=attempt.id, number=1, letter="A")
     with pytest.raises(ClassRefused, match="closed"):
         classes.start(learner=d, class_id=exam.id)
     assert [e.action for e in classes.events(exam)] == ["created", "closed"]
+    assert classes.events(exam)[-1].detail == "closed early, with 2 attempts in progress"
+    assert classes.in_progress(exam) == 0
 
 
 def test_the_window_and_the_attempts_allowed_bound_starting(
@@ -308,7 +310,7 @@ def test_archiving_closes_for_good_and_every_learner_keeps_their_sitting_and_res
     assert classes.running(teacher) == [] and classes.taught(instructor=teacher) == [archived]
     assert classes.archive(instructor=teacher, class_id=exam.id) == archived  # once is enough
     ended = service.attempt(learner=sitting_now.owner, attempt_id=in_progress.id)
-    assert ended.submitted_by is SubmitReason.DEADLINE
+    assert ended.submitted_by is SubmitReason.CLOSED
     for learner, sitting in ((done, submitted), (sitting_now, ended)):
         view = classes.for_learner(learner=learner, class_id=exam.id)
         assert [s.id for s in view.sittings] == [sitting.id]

@@ -262,3 +262,64 @@ def test_upgrading_from_0010_keeps_class_exams_their_sittings_members_and_log(
         with database.engine.connect() as connection:
             kept = connection.execute(text("SELECT instructor_id, archived_at FROM class_exams"))
             assert kept.one() == ("t", None)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_to_0014_names_the_sittings_an_early_close_submitted(
+    backend: str, tmp_path: Path
+) -> None:
+    end = T0 + timedelta(minutes=25)
+    with database_at(backend, "0012", tmp_path) as database:
+        with database.engine.begin() as connection:
+            for exam, closed_early in (("early", T0 + timedelta(minutes=10)), ("on-time", None)):
+                connection.execute(
+                    text(
+                        "INSERT INTO class_exams (id, code, title, pack_id, instructor_id,"
+                        " opens_at, closes_at, closed_early_at, minutes, counts,"
+                        " prefer_parametrized, at_submit, after_close, attempts_allowed,"
+                        " question_ids, created_at) VALUES (:id, :code, 'Quiz', 'backprop',"
+                        " NULL, :start, :end, :early, 25, '{}', false, 'score', 'everything', 1,"
+                        " '[]', :start)"
+                    ),
+                    {
+                        "id": exam,
+                        "code": exam[:6].upper(),
+                        "start": T0,
+                        "end": end + timedelta(hours=1),
+                        "early": closed_early,
+                    },
+                )
+            # (id, class exam, submitted at, submitted by): the close ended "cut" before its
+            # deadline; "timed" reached its deadline first; the rest are not the close's.
+            for attempt_id, exam, at, by in (
+                ("cut", "early", T0 + timedelta(minutes=10), "deadline"),
+                ("timed", "early", end, "deadline"),
+                ("done", "early", T0 + timedelta(minutes=5), "learner"),
+                ("other-class", "on-time", T0 + timedelta(minutes=10), "deadline"),
+                ("self-study", None, T0 + timedelta(minutes=10), "deadline"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO attempts (id, owner, pack_id, started_at, deadline, layout,"
+                        " total, class_exam_id, submitted_at, submitted_by) VALUES (:id,"
+                        " 'learner', 'backprop', :start, :end, '[]', 1, :exam, :at, :by)"
+                    ),
+                    {"id": attempt_id, "start": T0, "end": end, "exam": exam, "at": at, "by": by},
+                )
+        database.migrate()
+        with database.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, submitted_by FROM attempts"))
+            assert dict(rows.all()) == {
+                "cut": "closed",
+                "timed": "deadline",
+                "done": "learner",
+                "other-class": "deadline",
+                "self-study": "deadline",
+            }
+        with database.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0012")
+        with database.engine.connect() as connection:
+            rows = connection.execute(text("SELECT submitted_by FROM attempts WHERE id = 'cut'"))
+            assert rows.scalar_one() == "deadline"

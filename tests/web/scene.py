@@ -171,13 +171,18 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
             "POST",
             "/account/sign-up",
             "anonymous",
-            form={"username": "newcomer", "password": PASSWORD, "repeated": PASSWORD},
+            form={
+                "username": "newcomer",
+                "password": PASSWORD,
+                "repeated": PASSWORD,
+                "next": f"/join/{code}",
+            },
         ),
         Case(
             "POST",
             "/account/sign-in",
             "anonymous",
-            form={"username": "learner", "password": PASSWORD},
+            form={"username": "learner", "password": PASSWORD, "next": "/progress"},
         ),
         Case("POST", "/account/sign-out", "learner"),
         Case(
@@ -217,7 +222,7 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
             "instructor",
             form={"username": "learner", "multiplier": "1.5", "extra_minutes": "5"},
         ),
-        Case("POST", "/classes/{class_id}/close", "instructor"),
+        Case("POST", "/classes/{class_id}/close", "instructor", form={"confirm": "yes"}),
         Case("POST", "/api/v1/classes/join", "learner", json={"code": code}),
         Case("POST", "/api/v1/classes/{class_id}/attempts", "learner"),
         Case(
@@ -289,6 +294,8 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/classes/banks",
         "/classes/banks/{bank_id}",
         "/classes/banks/{bank_id}/media/{name}",
+        "/classes/{class_id}/close",
+        "/classes/{class_id}/preview",
     ]
     submitted = {"attempt_id": "submitted"}
     return [

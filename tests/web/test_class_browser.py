@@ -90,8 +90,10 @@ def test_an_instructor_runs_a_class_exam_for_a_learner(
 
     teacher.reload()
     expect(row).to_contain_text("submitted")
-    teacher.get_by_role("button", name="Close the exam now").click()
-    expect(teacher.locator("[role=status]")).to_contain_text("Closed.")
+    teacher.get_by_role("link", name="Close the exam now…").click()
+    expect(teacher.locator("main")).to_contain_text("no attempt is in progress")
+    teacher.get_by_role("button", name="Close the exam").click()
+    expect(teacher.locator("[role=status]")).to_contain_text("Closed: closed early")
 
     learner.reload()
     expect(learner.locator("#answers-title")).to_have_text("Question by question")

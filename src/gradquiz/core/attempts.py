@@ -18,11 +18,13 @@ LETTERS = string.ascii_uppercase
 
 
 class SubmitReason(StrEnum):
-    """Who ended the attempt: the learner, the deadline, or the learner starting afresh."""
+    """Who ended the attempt: the learner, the deadline, the learner starting afresh, or the
+    instructor closing the class exam early."""
 
     LEARNER = "learner"
     DEADLINE = "deadline"
     ABANDONED = "abandoned"
+    CLOSED = "closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,11 @@ class Attempt:
         A save numbered below the one already held is older than it and changes nothing;
         one without a number counts as the newest.
         """
+        if self.submitted_by is SubmitReason.CLOSED:
+            raise AttemptClosed(
+                "Your instructor has closed the exam: it was submitted with the answers saved"
+                " before, and this one was not saved."
+            )
         if self.is_submitted:
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
         if not accepts_saves(self.deadline, now, grace):

@@ -41,7 +41,11 @@ from gradquiz.storage import accounts as accounts_store
 from gradquiz.storage import attempts as attempts_store
 from gradquiz.storage import banks as banks_store
 from gradquiz.storage import classes as store
-from gradquiz.storage.classes import Event, Member, Sitting
+
+# Re-exported: the pages read them through the service.
+from gradquiz.storage.classes import Event as Event
+from gradquiz.storage.classes import Member as Member
+from gradquiz.storage.classes import Sitting as Sitting
 from gradquiz.storage.database import Executor
 from gradquiz.storage.question_versions import load_versions, save_versions
 
@@ -345,10 +349,16 @@ class ClassService:
             raise ClassRefused("This class exam has already closed.")
         with self.exam.database.write() as session:
             store.close_early(session=session, class_id=exam.id, at=now)
-            self._log(session, exam.id, instructor, "closed", "closed early")
             open_ids = store.open_sitting_ids(session=session, class_id=exam.id)
+            detail = f"closed early, with {_attempts(len(open_ids))} in progress"
+            self._log(session, exam.id, instructor, "closed", detail)
         self.exam.windows.forget()
         return sum(self.exam.end_now(attempt_id) for attempt_id in open_ids)
+
+    def in_progress(self, exam: ClassExam) -> int:
+        """How many of the class exam's sittings are open now (what closing would submit)."""
+        with self.exam.database.reading() as session:
+            return len(store.open_sitting_ids(session=session, class_id=exam.id))
 
     def sitting_result(self, exam: ClassExam, attempt_id: str) -> tuple[Attempt, Result]:
         """A member's submitted sitting of `exam` (an instructor's, from `owned`), with every
@@ -555,3 +565,7 @@ def _images_served(question: Question, prefix: str) -> Question:
             replace(o, text=served(o.text), feedback=served(o.feedback)) for o in question.options
         ),
     )
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'' if count == 1 else 's'}"

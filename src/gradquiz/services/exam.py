@@ -359,15 +359,16 @@ class ExamService:
         self.shown.kept(digests)
 
     def end_now(self, attempt_id: str) -> bool:
-        """Submit an open attempt now as at its deadline (a class closed early); True if this
-        call submitted it, False if it was submitted already."""
+        """Submit an open attempt now because its class exam was closed early (at its own
+        deadline if that came first); True if this call submitted it, False if it was
+        submitted already."""
         with self.database.writing() as session:
             attempt = store.load_attempt(session=session, attempt_id=attempt_id, lock=True)
             if attempt is None or attempt.is_submitted:
                 return False
             # The close is the deadline now, with no grace: submitted at it, or at the
             # attempt's own deadline if that came first.
-            attempt.submit(now=self.clock(), grace=timedelta(0), reason=SubmitReason.DEADLINE)
+            attempt.submit(now=self.clock(), grace=timedelta(0), reason=SubmitReason.CLOSED)
             return self._record(session, attempt)
 
     def _insert(self, attempt: Attempt, *, close_first: bool, replacing: str | None) -> set[str]:

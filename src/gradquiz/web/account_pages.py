@@ -6,7 +6,7 @@ Fetch Metadata middleware). A refused form comes back filled in, with what was w
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core.accounts import PASSWORD_CHARS, USERNAME_CHARS, USERNAME_RULE, Account
@@ -14,6 +14,8 @@ from gradquiz.errors import GradquizError, InvalidInput, TooManyRequests
 from gradquiz.services.accounts import NewSession
 from gradquiz.services.classes import ClassRefused
 from gradquiz.web import rate_limits
+from gradquiz.web.class_pages import join_on_arrival
+from gradquiz.web.destinations import join_code_of, local_path, with_next
 from gradquiz.web.identity import (
     browser_owner,
     client_address,
@@ -37,6 +39,9 @@ router = APIRouter(include_in_schema=False)
 Username = Annotated[str, Form(max_length=200)]
 Password = Annotated[str, Form(max_length=2000)]
 Checkbox = Annotated[str | None, Form(max_length=8)]
+# Where to go once signed in (a class's join link, say); only a path on this site is used.
+NextField = Annotated[str, Form(alias="next", max_length=400)]
+NextParameter = Annotated[str, Query(alias="next")]
 ClassId = Annotated[str, Path(min_length=1, max_length=64)]
 REFUSALS = (InvalidInput, TooManyRequests)
 
@@ -79,6 +84,35 @@ def _signed_in_afresh(request: Request, new: NewSession, destination: str) -> Re
     return response
 
 
+def _entry_form(
+    request: Request,
+    template: str,
+    refusal: GradquizError | None,
+    username: str,
+    destination: str | None,
+) -> Response:
+    """The sign-in or sign-up form, carrying where to go once signed in."""
+    return _form(
+        request,
+        template,
+        refusal,
+        username=username,
+        destination=destination,
+        joining=join_code_of(destination),
+        sign_in_url=with_next("/account/sign-in", destination),
+        sign_up_url=with_next("/account/sign-up", destination),
+    )
+
+
+def _arrival(request: Request, account: Account, destination: str | None, default: str) -> str:
+    """Where a browser just signed in goes: a class it came to join, joined; the page it came
+    from; or `default`."""
+    code = join_code_of(destination)
+    if code is not None:
+        return join_on_arrival(request, account, code)
+    return destination or default
+
+
 def _required(request: Request) -> Account:
     return required_account(
         request, "You are not signed in (or your sign-in has ended); sign in first."
@@ -86,14 +120,18 @@ def _required(request: Request) -> Account:
 
 
 @router.get("/account/sign-up", response_class=HTMLResponse)
-def sign_up_page(request: Request) -> Response:
+def sign_up_page(request: Request, go_to: NextParameter = "") -> Response:
     """The form that makes an account."""
-    return _form(request, "accounts/sign_up.html", None, username="")
+    return _entry_form(request, "accounts/sign_up.html", None, "", local_path(go_to))
 
 
 @router.post("/account/sign-up")
 def sign_up(
-    request: Request, username: Username = "", password: Password = "", repeated: Password = ""
+    request: Request,
+    username: Username = "",
+    password: Password = "",
+    repeated: Password = "",
+    go_to: NextField = "",
 ) -> Response:
     """Make the account, carry this browser's history into it, and sign in."""
     try:
@@ -106,20 +144,26 @@ def sign_up(
             ending=session_token(request),
         )
     except REFUSALS as refusal:
-        return _form(request, "accounts/sign_up.html", refusal, username=username)
-    return _signed_in_afresh(request, new, "/account?done=welcome")
+        destination = local_path(go_to)
+        return _entry_form(request, "accounts/sign_up.html", refusal, username, destination)
+    arrival = _arrival(request, new.account, local_path(go_to), "/account?done=welcome")
+    return _signed_in_afresh(request, new, arrival)
 
 
 @router.get("/account/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request) -> Response:
-    """The sign-in form; a signed-in browser goes to its account instead."""
+def sign_in_page(request: Request, go_to: NextParameter = "") -> Response:
+    """The sign-in form; a signed-in browser goes on (to its account, if it came from
+    nowhere in particular) instead."""
+    destination = local_path(go_to)
     if signed_in(request):
-        return see_other("/account")
-    return _form(request, "accounts/sign_in.html", None, username="")
+        return see_other(destination or "/account")
+    return _entry_form(request, "accounts/sign_in.html", None, "", destination)
 
 
 @router.post("/account/sign-in")
-def sign_in(request: Request, username: Username = "", password: Password = "") -> Response:
+def sign_in(
+    request: Request, username: Username = "", password: Password = "", go_to: NextField = ""
+) -> Response:
     """Sign in with a new session, carrying this browser's history into the account."""
     try:
         new = accounts(request).sign_in(
@@ -130,8 +174,9 @@ def sign_in(request: Request, username: Username = "", password: Password = "") 
             ending=session_token(request),
         )
     except REFUSALS as refusal:
-        return _form(request, "accounts/sign_in.html", refusal, username=username)
-    return _signed_in_afresh(request, new, "/")
+        destination = local_path(go_to)
+        return _entry_form(request, "accounts/sign_in.html", refusal, username, destination)
+    return _signed_in_afresh(request, new, _arrival(request, new.account, local_path(go_to), "/"))
 
 
 @router.post("/account/sign-out")

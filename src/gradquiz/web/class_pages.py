@@ -4,8 +4,6 @@ Pages are plain forms (JavaScript only refreshes the live table); the JSON route
 /api/v1/classes let a learner join and start by API, as the exam's own API does the rest.
 """
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -14,26 +12,30 @@ from fastapi.responses import HTMLResponse, Response
 
 from gradquiz.core import item_flags
 from gradquiz.core.accounts import Account, Role, require_instructor
-from gradquiz.core.attempts import SubmitReason
 from gradquiz.core.classes import (
     ATTEMPTS,
     MINUTES,
     MULTIPLIER,
     ClassExam,
-    ClassRules,
     Disclosure,
-    checked_window_time,
+    Window,
 )
 from gradquiz.core.item_flags import Flag
 from gradquiz.core.questions import Difficulty
-from gradquiz.errors import GradquizError, InvalidInput, NotFound
-from gradquiz.services.classes import ClassService, Standing
+from gradquiz.errors import GradquizError, InvalidInput, NotFound, TooManyRequests
+from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.web import rate_limits
+from gradquiz.web.class_forms import class_rules_of, form_number
+from gradquiz.web.class_live import SHOWS, SORTS, TableView, live_table, notice_text, time_form
+from gradquiz.web.class_questions import ClassQuestion, class_questions
+from gradquiz.web.class_results import csv_download, result_rows
 from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.rate_limits import Action
 from gradquiz.web.schemas import ClassJoinIn, ClassOut, documented_errors
 from gradquiz.web.sessions import required_account, signed_in
 from gradquiz.web.templating import render_page, see_other
+from gradquiz.web.time_zones import DEFAULT as DEFAULT_ZONE
+from gradquiz.web.time_zones import wall_clock, zone_names
 from gradquiz.web.views import result_view
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +57,18 @@ api = APIRouter(
 )
 
 ClassId = Annotated[str, Path(min_length=1, max_length=64)]
+# Why joining from a join link after signing in was refused: fixed texts, named in the query.
+JOIN_REFUSED = {
+    "unknown": "No class exam has that code; check it with your instructor.",
+    "closed": "This class exam has closed; it takes no new members.",
+    "busy": "Too many class codes tried from this account or address; try again later.",
+    "other": "The class could not be joined; try the code again.",
+}
+JOIN_REFUSALS: dict[str, type[GradquizError]] = {
+    "unknown": NotFound,
+    "closed": ClassRefused,
+    "busy": TooManyRequests,
+}
 # Generous bounds, so that the service, not the form parser, says what is wrong.
 Text = Annotated[str, Form(max_length=400)]
 REFRESH_SECONDS = 10
@@ -77,15 +91,34 @@ def _now(request: Request) -> datetime:
 
 
 @router.get("/classes", response_class=HTMLResponse)
-def index(request: Request, code: str = "") -> Response:
+def index(request: Request, code: str = "", refused: str = "") -> Response:
     """Join a class by code; your classes; for instructors, the classes you run."""
-    return _index(request, signed_in(request), code, None)
+    refusal = GradquizError(JOIN_REFUSED[refused]) if refused in JOIN_REFUSED else None
+    return _index(request, signed_in(request), _typed_code(code), refusal, status=200)
 
 
 @router.get("/join/{code}")
-def join_link(code: str) -> Response:
-    """A class's join link: the join form with its code filled in."""
-    return see_other(f"/classes?code={''.join(c for c in code[:32] if c.isalnum())}#join")
+def join_link(request: Request, code: str) -> Response:
+    """A class's join link: the join form with its code filled in; signed out, the code and
+    the way in (sign in or sign up, then land in the class, joined)."""
+    typed = _typed_code(code)
+    account = signed_in(request)
+    if account is None:
+        return _index(request, None, typed, None)
+    return see_other(f"/classes?code={typed}#join")
+
+
+def join_on_arrival(request: Request, account: Account, code: str) -> str:
+    """Join the class with `code` for an account that has just signed in (or up) from its
+    join link; the class page to land on, or the join form saying why it was refused."""
+    try:
+        rate_limits.check(request, Action.JOIN, account.id)  # a wrong code counts too
+        exam = _classes(request).join(learner=account, code=code)
+    except GradquizError as refusal:
+        kinds = JOIN_REFUSALS.items()
+        reason = next((r for r, kind in kinds if isinstance(refusal, kind)), "other")
+        return f"/classes?code={_typed_code(code)}&refused={reason}#join"
+    return f"/classes/{exam.id}?notice=joined"
 
 
 @router.post("/classes/join")
@@ -93,7 +126,8 @@ def join(request: Request, code: Text) -> Response:
     """Join the class exam with this code, then see it."""
     account = signed_in(request)
     if account is None:
-        return see_other("/account/sign-in")
+        typed = _typed_code(code)
+        return see_other(f"/account/sign-in?next=/join/{typed}" if typed else "/account/sign-in")
     try:
         rate_limits.check(request, Action.JOIN, account.id)  # a wrong code counts too
         exam = _classes(request).join(learner=account, code=code)
@@ -115,7 +149,7 @@ async def create(request: Request) -> Response:
     account = _instructor(request)
     form = {k: str(v)[:200] for k, v in (await request.form()).items()}
     try:
-        rules = _rules(form)
+        rules = class_rules_of(form)
         bank = form.get("bank", "").strip() or None
         exam = _classes(request).create(instructor=account, rules=rules, bank_id=bank)
     except GradquizError as refusal:
@@ -135,7 +169,8 @@ def class_page(request: Request, class_id: ClassId) -> Response:
         except NotFound:
             pass
     view = classes.for_learner(learner=account, class_id=class_id)
-    return render_page(request, "classes/learner.html", view=view, now=_now(request))
+    joined = request.query_params.get("notice") == "joined"
+    return render_page(request, "classes/learner.html", view=view, now=_now(request), joined=joined)
 
 
 @router.get("/classes/{class_id}/media/{name}")
@@ -171,28 +206,17 @@ def promote(request: Request, username: Text) -> Response:
 @router.get("/classes/{class_id}/live", response_class=HTMLResponse)
 def live(request: Request, class_id: ClassId) -> Response:
     """Who has joined, started, answered how many, submitted, and the time each has left."""
-    exam = _owned(request, class_id)
-    now = _now(request)
-    standings = _classes(request).standings(exam)
-    return render_page(
-        request,
-        "classes/live.html",
-        exam=exam,
-        now=now,
-        live=_live(exam, standings, now),
-        events=_classes(request).events(exam),
-        refresh=REFRESH_SECONDS,
-        join_url=str(request.base_url).rstrip("/") + f"/join/{exam.code}",
-        notice=request.query_params.get("notice", "")[:200],
-    )
+    return _live_page(request, _owned(request, class_id))
 
 
 @router.get("/classes/{class_id}/live.json", include_in_schema=False)
 def live_json(request: Request, class_id: ClassId) -> Response:
-    """The live table's figures, for the page's own refresh."""
+    """The live table's figures, for the page's own refresh (the same query as the page)."""
     exam = _owned(request, class_id)
-    now = _now(request)
-    return PrivateJSONResponse(_live(exam, _classes(request).standings(exam), now))
+    view = TableView.of(request.query_params)
+    return PrivateJSONResponse(
+        live_table(exam, _classes(request).standings(exam), _now(request), view)
+    )
 
 
 @router.post("/classes/{class_id}/time")
@@ -206,33 +230,46 @@ def give_time(
     """Set a member's extra time (a multiplier and an extension); logged."""
     account = _instructor(request)
     try:
-        member = _classes(request).give_time(
+        _classes(request).give_time(
             instructor=account,
             class_id=class_id,
             username=username,
-            multiplier=_number(multiplier, "The multiplier", float),
-            extra_minutes=int(_number(extra_minutes, "The extension", int)),
+            multiplier=form_number(multiplier, "The multiplier", float),
+            extra_minutes=int(form_number(extra_minutes, "The extension", int)),
         )
     except InvalidInput as refusal:
-        return see_other(f"/classes/{class_id}/live?notice={refusal.message}#time")
-    notice = f"{member.username} now has time × {member.multiplier:g}"
-    notice += f" and {int(member.extra.total_seconds() // 60)} extra minutes."
-    return see_other(f"/classes/{class_id}/live?notice={notice}#time")
+        typed = {"username": username, "multiplier": multiplier, "extra_minutes": extra_minutes}
+        return _live_page(request, _owned(request, class_id), refusal, typed)
+    return see_other(f"/classes/{class_id}/live?notice=time#time")
+
+
+@router.get("/classes/{class_id}/close", response_class=HTMLResponse)
+def close_form(request: Request, class_id: ClassId) -> Response:
+    """What closing now would do, with how many attempts are in progress, and the button."""
+    exam = _owned(request, class_id)
+    classes = _classes(request)
+    if exam.window(_now(request)) is Window.CLOSED:
+        return see_other(f"/classes/{class_id}/live")
+    return render_page(
+        request, "classes/close.html", exam=exam, in_progress=classes.in_progress(exam)
+    )
 
 
 @router.post("/classes/{class_id}/close")
-def close(request: Request, class_id: ClassId) -> Response:
-    """Close the window now; every open sitting is submitted at once."""
-    submitted = _classes(request).close_now(instructor=_instructor(request), class_id=class_id)
-    notice = f"Closed. {submitted} attempt{'s' if submitted != 1 else ''} in progress submitted."
-    return see_other(f"/classes/{class_id}/live?notice={notice}")
+def close(request: Request, class_id: ClassId, confirm: Text = "") -> Response:
+    """Close the window now, once confirmed; every open sitting is submitted at once."""
+    if confirm != "yes":  # a post from an old page, or without the confirmation step
+        _owned(request, class_id)
+        return see_other(f"/classes/{class_id}/close")
+    _classes(request).close_now(instructor=_instructor(request), class_id=class_id)
+    return see_other(f"/classes/{class_id}/live?notice=closed")
 
 
 @router.get("/classes/{class_id}/results", response_class=HTMLResponse)
 def results(request: Request, class_id: ClassId) -> Response:
     """Each member's sittings: score, time used, and who submitted."""
     exam = _owned(request, class_id)
-    rows = _result_rows(exam, _classes(request).standings(exam))
+    rows = result_rows(exam, _classes(request).standings(exam))
     return render_page(request, "classes/results.html", exam=exam, rows=rows)
 
 
@@ -240,10 +277,12 @@ def results(request: Request, class_id: ClassId) -> Response:
 def results_csv(request: Request, class_id: ClassId) -> Response:
     """The results table as CSV, one row per sitting (or per member who has not started)."""
     exam = _owned(request, class_id)
-    rows = _result_rows(exam, _classes(request).standings(exam))
+    rows = result_rows(exam, _classes(request).standings(exam))
     columns = ["username", "attempt", "started_at", "submitted_at", "submitted_by"]
     columns += ["score", "total", "minutes_used", "time_multiplier", "extra_minutes"]
-    return _csv(f"{exam.code}-results.csv", columns, [[r[c] for c in columns] for r in rows])
+    return csv_download(
+        f"{exam.code}-results.csv", columns, [[r[c] for c in columns] for r in rows]
+    )
 
 
 @router.get("/classes/{class_id}/answers.csv")
@@ -267,7 +306,7 @@ def answers_csv(request: Request, class_id: ClassId) -> Response:
                 ]
             )
     columns = ["username", "attempt", "number", "question", "chosen", "key", "correct"]
-    return _csv(f"{exam.code}-answers.csv", columns, rows)
+    return csv_download(f"{exam.code}-answers.csv", columns, rows)
 
 
 @router.get("/classes/{class_id}/sittings/{attempt_id}", response_class=HTMLResponse)
@@ -307,6 +346,7 @@ def stats(request: Request, class_id: ClassId) -> Response:
         analysis=analysis,
         questions=questions,
         rendered=request.app.state.rendered,  # option text as the question pages show it
+        shown=_shown_questions(request, exam),
         flags=list(Flag),
         judging=item_flags,
         kr20_note=(
@@ -319,10 +359,22 @@ def stats(request: Request, class_id: ClassId) -> Response:
     )
 
 
+@router.get("/classes/{class_id}/preview", response_class=HTMLResponse)
+def preview(request: Request, class_id: ClassId) -> Response:
+    """The class exam's questions as learners see them, without starting an attempt."""
+    exam = _owned(request, class_id)
+    return render_page(
+        request,
+        "classes/preview.html",
+        exam=exam,
+        questions=list(_shown_questions(request, exam).values()),
+    )
+
+
 # The API ----------------------------------------------------------------------------------
 
 
-@api.post("/join", response_model=ClassOut)
+@api.post("/join", response_model=ClassOut, summary="Join a class exam", operation_id="joinClass")
 def api_join(request: Request, body: ClassJoinIn) -> ClassOut:
     """Join the class exam with this code (signed in)."""
     account = _account(request)
@@ -331,7 +383,12 @@ def api_join(request: Request, body: ClassJoinIn) -> ClassOut:
     return _class_out(exam, _now(request))
 
 
-@api.post("/{class_id}/attempts", status_code=201)
+@api.post(
+    "/{class_id}/attempts",
+    status_code=201,
+    summary="Start a class exam sitting",
+    operation_id="startClassSitting",
+)
 def api_start(request: Request, response: Response, class_id: ClassId) -> dict[str, str]:
     """Start (or resume) your sitting; then use /api/v1/attempts/{id} as for any attempt."""
     attempt = _classes(request).start(learner=_account(request), class_id=class_id)
@@ -354,18 +411,66 @@ def _owned(request: Request, class_id: str) -> ClassExam:
     return _classes(request).owned(instructor=_instructor(request), class_id=class_id)
 
 
+def _typed_code(text: str) -> str:
+    return "".join(c for c in text[:32] if c.isascii() and c.isalnum())
+
+
+def _shown_questions(request: Request, exam: ClassExam) -> dict[str, ClassQuestion]:
+    classes = _classes(request)
+    return class_questions(
+        classes.exam.pack, request.app.state.rendered, classes.questions_of(exam)
+    )
+
+
+def _live_page(
+    request: Request,
+    exam: ClassExam,
+    refusal: GradquizError | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    """The live page; with a refused extra-time form, the reason and the form as typed."""
+    classes, now = _classes(request), _now(request)
+    standings = classes.standings(exam)
+    view = TableView.of(request.query_params)
+    events = classes.events(exam)
+    return render_page(
+        request,
+        "classes/live.html",
+        status=refusal.status if refusal else 200,
+        exam=exam,
+        now=now,
+        live=live_table(exam, standings, now, view),
+        view=view,
+        shows=SHOWS,
+        sorts=SORTS,
+        events=events,
+        refresh=REFRESH_SECONDS,
+        join_url=str(request.base_url).rstrip("/") + f"/join/{exam.code}",
+        notice=notice_text(request.query_params.get("notice", ""), events),
+        time_error=refusal.message if refusal else None,
+        time_form=typed or time_form(standings, request.query_params.get("time_for", "")),
+        in_progress=sum(1 for s in standings if s.latest and s.latest.submitted_at is None),
+    )
+
+
 def _index(
-    request: Request, account: Account | None, code: str, refusal: GradquizError | None
+    request: Request,
+    account: Account | None,
+    code: str,
+    refusal: GradquizError | None,
+    status: int | None = None,
 ) -> Response:
     """The classes page, with the reason a form on it was refused if one was."""
     classes = _classes(request)
+    code = code[:32]
     page = render_page(
         request,
         "classes/index.html",
-        status=refusal.status if refusal else 200,
+        status=status or (refusal.status if refusal else 200),
         error=refusal.message if refusal else None,
         account=account,
-        code=code[:32],
+        code=code,
+        join_path=f"/join/{_typed_code(code)}" if _typed_code(code) else None,
         joined=classes.joined(learner=account) if account else [],
         taught=classes.taught(instructor=account) if account and _teaches(account) else [],
         now=_now(request),
@@ -377,10 +482,14 @@ def _index(
 def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, str]) -> Response:
     pack = _classes(request).exam.pack
     now = _now(request).astimezone(UTC).replace(second=0, microsecond=0)
+    zone_name = form.get("time_zone", DEFAULT_ZONE)
+    if zone_name not in zone_names():
+        zone_name = DEFAULT_ZONE
     defaults = {
         "title": f"{pack.title}",
-        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
-        "closes_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "time_zone": zone_name,
+        "opens_at": wall_clock(now, zone_name),
+        "closes_at": wall_clock(now + timedelta(days=1), zone_name),
         "minutes": str(pack.minutes),
         "attempts_allowed": "1",
         "at_submit": Disclosure.SCORE.value,
@@ -393,137 +502,13 @@ def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, s
         status=refusal.status if refusal else 200,
         error=refusal.message if refusal else None,
         form={**defaults, **form} if form else defaults,
+        fresh=not form,
+        zones=zone_names(),
         prefer=form.get("prefer_parametrized") == "on" if form else False,
         policies=list(Disclosure),
         difficulties=list(Difficulty),
         banks=request.app.state.banks.banks(instructor=_instructor(request)),
         limits={"minutes": MINUTES, "attempts": ATTEMPTS, "multiplier": MULTIPLIER},
-    )
-
-
-def _rules(form: dict[str, str]) -> ClassRules:
-    def policy(name: str) -> Disclosure:
-        try:
-            return Disclosure(form.get(name, ""))
-        except ValueError:
-            raise InvalidInput("Choose what learners see from the list.") from None
-
-    return ClassRules(
-        title=form.get("title", ""),
-        opens_at=_when(form.get("opens_at", ""), "The opening time"),
-        closes_at=_when(form.get("closes_at", ""), "The closing time"),
-        minutes=int(_number(form.get("minutes", ""), "The time limit", int)),
-        counts={
-            d: int(_number(form.get(d.value, "0"), f"The {d.value} count", int)) for d in Difficulty
-        },
-        prefer_parametrized=form.get("prefer_parametrized") == "on",
-        at_submit=policy("at_submit"),
-        after_close=policy("after_close"),
-        attempts_allowed=int(_number(form.get("attempts_allowed", ""), "Attempts", int)),
-    )
-
-
-def _when(text: str, what: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} must be a date and time (YYYY-MM-DD HH:MM, UTC).") from None
-    return checked_window_time(
-        moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment, what
-    )
-
-
-def _number(text: str, what: str, kind: type[int] | type[float]) -> float:
-    try:
-        return kind(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} must be a number, not {text.strip()[:16]!r}.") from None
-
-
-def _state(sitting: Any, now: datetime) -> str:
-    if sitting is None:
-        return "joined"
-    if sitting.submitted_at is None:
-        return "in progress" if now < sitting.deadline else "time up"
-    return "submitted" if sitting.submitted_by is SubmitReason.LEARNER else "submitted at deadline"
-
-
-def _live(exam: ClassExam, standings: list[Standing], now: datetime) -> dict[str, Any]:
-    rows = []
-    counts = {"joined": len(standings), "started": 0, "in_progress": 0, "submitted": 0}
-    for standing in standings:
-        latest = standing.latest
-        if latest is not None:
-            counts["started"] += 1
-            if latest.submitted_at is None:
-                counts["in_progress"] += 1
-            else:
-                counts["submitted"] += 1
-        left = (latest.deadline - now).total_seconds() if latest and not latest.submitted_at else 0
-        rows.append(
-            {
-                "username": standing.member.username,
-                "state": _state(latest, now),
-                "answered": latest.answered if latest else 0,
-                "total": latest.total if latest else len(exam.question_ids),
-                "seconds_left": max(0, int(left)),
-                "score": latest.score if latest else None,
-                "extra": standing.member.multiplier != 1 or bool(standing.member.extra),
-            }
-        )
-    return {
-        "window": exam.window(now).value,
-        "closes": exam.closes.isoformat(),
-        "counts": counts,
-        "rows": rows,
-    }
-
-
-def _result_rows(exam: ClassExam, standings: list[Standing]) -> list[dict[str, Any]]:
-    rows = []
-    for standing in standings:
-        member = standing.member
-        base = {
-            "username": member.username,
-            "time_multiplier": f"{member.multiplier:g}",
-            "extra_minutes": int(member.extra.total_seconds() // 60),
-        }
-        if not standing.sittings:
-            empty = dict.fromkeys(["attempt", "started_at", "submitted_at", "submitted_by"], "")
-            rows.append(
-                {**base, **empty, "score": "", "total": len(exam.question_ids), "minutes_used": ""}
-            )
-        for sitting in standing.sittings:
-            used = (sitting.submitted_at - sitting.started_at) if sitting.submitted_at else None
-            rows.append(
-                {
-                    **base,
-                    "attempt": sitting.id,
-                    "started_at": sitting.started_at.isoformat(timespec="seconds"),
-                    "submitted_at": sitting.submitted_at.isoformat(timespec="seconds")
-                    if sitting.submitted_at
-                    else "",
-                    "submitted_by": sitting.submitted_by.value if sitting.submitted_by else "",
-                    "score": "" if sitting.score is None else sitting.score,
-                    "total": sitting.total,
-                    "minutes_used": f"{used.total_seconds() / 60:.1f}" if used else "",
-                }
-            )
-    return rows
-
-
-def _csv(filename: str, columns: list[str], rows: list[list[Any]]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
     )
 
 

@@ -7,7 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from gradquiz.errors import GradquizError
+from gradquiz.errors import GradquizError, SignInRequired
+from gradquiz.web.destinations import local_path, with_next
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ def install_error_handlers(app: FastAPI) -> None:
                 error.message,
             )
             return error_response(request, 500, _UNEXPECTED, error.headers)
+        if isinstance(error, SignInRequired) and request.method == "GET":
+            # Signed out on a page that needs an account: sign in, then come straight back.
+            here = local_path(request.url.path)
+            return error_response(request, error.status, error.message, sign_in=here)
         return error_response(request, error.status, error.message, error.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -79,9 +84,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def error_response(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    sign_in: str | None = None,
 ) -> Response:
-    """An error as JSON for API clients, or as a page for people."""
+    """An error as JSON for API clients, or as a page for people (with a way to sign in
+    and come back to `sign_in`, if given)."""
     headers = {"Cache-Control": "no-store", **(headers or {})}
     if request.url.path.startswith("/api/"):
         body = {"error": {"status": status, "message": message}}
@@ -93,6 +103,7 @@ def error_response(
         title=_TITLES.get(status, "Error"),
         message=message,
         pack=request.app.state.pack,
+        sign_in_url=with_next("/account/sign-in", sign_in) if sign_in else None,
     )
     return HTMLResponse(html, status_code=status, headers=headers)
 

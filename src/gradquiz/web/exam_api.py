@@ -77,7 +77,13 @@ def _attempt_out(request: Request, learner: str | None, attempt_id: str) -> Atte
     return AttemptOut.of(view)
 
 
-@router.post("/attempts", status_code=201, response_model=AttemptOut)
+@router.post(
+    "/attempts",
+    status_code=201,
+    response_model=AttemptOut,
+    summary="Start an exam attempt",
+    operation_id="startAttempt",
+)
 async def start_attempt(
     request: Request,
     response: Response,
@@ -100,13 +106,23 @@ async def start_attempt(
     return _attempt_out(request, learner, attempt.id)
 
 
-@router.get("/attempts/{attempt_id}", response_model=AttemptOut)
+@router.get(
+    "/attempts/{attempt_id}",
+    response_model=AttemptOut,
+    summary="Read an attempt",
+    operation_id="readAttempt",
+)
 async def read_attempt(request: Request, attempt_id: AttemptId, learner: Learner) -> AttemptOut:
     """The attempt's questions, options, saved answers and time left. No key."""
     return _attempt_out(request, learner, attempt_id)
 
 
-@saves.put("/attempts/{attempt_id}/answers/{number}", response_model=SavedOut)
+@saves.put(
+    "/attempts/{attempt_id}/answers/{number}",
+    response_model=SavedOut,
+    summary="Save an answer",
+    operation_id="saveAnswer",
+)
 async def save_answer(
     request: Request, attempt_id: AttemptId, number: Number, body: AnswerIn, learner: Learner
 ) -> Response:
@@ -139,7 +155,12 @@ async def save_answer(
     return Response(held.model_dump_json(), media_type="application/json", headers=NO_STORE)
 
 
-@router.post("/attempts/{attempt_id}/submit", response_model=ResultOut | WithheldOut)
+@router.post(
+    "/attempts/{attempt_id}/submit",
+    response_model=ResultOut | WithheldOut,
+    summary="Submit an attempt",
+    operation_id="submitAttempt",
+)
 async def submit_attempt(
     request: Request, attempt_id: AttemptId, learner: Learner
 ) -> ResultOut | WithheldOut | Response:
@@ -149,7 +170,12 @@ async def submit_attempt(
     return _result(request, attempt_id, learner, lambda: service.graded(submitted))
 
 
-@router.get("/attempts/{attempt_id}/result", response_model=ResultOut | WithheldOut)
+@router.get(
+    "/attempts/{attempt_id}/result",
+    response_model=ResultOut | WithheldOut,
+    summary="Read a result",
+    operation_id="readResult",
+)
 async def read_result(
     request: Request, attempt_id: AttemptId, learner: Learner
 ) -> ResultOut | WithheldOut | Response:

@@ -134,10 +134,16 @@ class ReviewedQuestionOut(_Out):
     )
 
 
+SUBMITTED_BY = (
+    "Who ended the attempt: learner, deadline, abandoned (for a new exam), or closed (the"
+    " instructor closed the class exam early)."
+)
+
+
 class ResultOut(_Out):
     attempt_id: str
     submitted_at: datetime
-    submitted_by: str
+    submitted_by: str = Field(description=SUBMITTED_BY)
     score: int
     total: int
     percent: int
@@ -221,6 +227,8 @@ class WithheldOut(_Out):
     everything_from: datetime | None = Field(
         description="When keys, feedback and explanations are shown, if they will be."
     )
+    submitted_by: str = Field(description=SUBMITTED_BY)
+    submitted_at: datetime
 
 
 class ClassJoinIn(BaseModel):

@@ -15,6 +15,7 @@ def withheld_out(withheld: Withheld, held: Collection[str] = ()) -> WithheldOut:
     attempt: Attempt = withheld.attempt
     result: Result = withheld.result
     marks = withheld.shown == Disclosure.MARKS
+    assert attempt.submitted_at is not None  # a result is withheld only once submitted
     return WithheldOut(
         attempt_id=attempt.id,
         disclosure=str(withheld.shown),
@@ -27,4 +28,6 @@ def withheld_out(withheld: Withheld, held: Collection[str] = ()) -> WithheldOut:
         ],
         message=withheld.message,
         everything_from=withheld.everything_from,
+        submitted_by=attempt.submitted_by.value if attempt.submitted_by else "",
+        submitted_at=attempt.submitted_at,
     )

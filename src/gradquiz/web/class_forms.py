@@ -1,0 +1,58 @@
+"""The new-class-exam form read into rules: numbers, policies, and a window typed in the
+instructor's time zone (stored in UTC)."""
+
+from datetime import datetime
+
+from gradquiz.core.classes import ClassRules, Disclosure, checked_window_time
+from gradquiz.core.questions import Difficulty
+from gradquiz.errors import InvalidInput
+from gradquiz.web.time_zones import DEFAULT as DEFAULT_ZONE
+from gradquiz.web.time_zones import zone
+
+
+def class_rules_of(form: dict[str, str]) -> ClassRules:
+    """The rules the new-class-exam form asks for; InvalidInput naming the first fault."""
+
+    def policy(name: str) -> Disclosure:
+        try:
+            return Disclosure(form.get(name, ""))
+        except ValueError:
+            raise InvalidInput("Choose what learners see from the list.") from None
+
+    zone_name = form.get("time_zone", DEFAULT_ZONE)
+    return ClassRules(
+        title=form.get("title", ""),
+        opens_at=window_time(form.get("opens_at", ""), "The opening time", zone_name),
+        closes_at=window_time(form.get("closes_at", ""), "The closing time", zone_name),
+        minutes=int(form_number(form.get("minutes", ""), "The time limit", int)),
+        counts={
+            d: int(form_number(form.get(d.value, "0"), f"The {d.value} count", int))
+            for d in Difficulty
+        },
+        prefer_parametrized=form.get("prefer_parametrized") == "on",
+        at_submit=policy("at_submit"),
+        after_close=policy("after_close"),
+        attempts_allowed=int(form_number(form.get("attempts_allowed", ""), "Attempts", int)),
+    )
+
+
+def window_time(text: str, what: str, zone_name: str) -> datetime:
+    """A time typed in the form's time zone (or with its own offset), in UTC."""
+    where = zone(zone_name)
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{what} must be a date and time (YYYY-MM-DD HH:MM, {zone_name} time)."
+        ) from None
+    return checked_window_time(
+        moment.replace(tzinfo=where) if moment.tzinfo is None else moment, what
+    )
+
+
+def form_number(text: str, what: str, kind: type[int] | type[float]) -> float:
+    """A number typed in a form field; InvalidInput naming the field otherwise."""
+    try:
+        return kind(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what} must be a number, not {text.strip()[:16]!r}.") from None

@@ -35,7 +35,7 @@ from sqlalchemy import insert
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.accounts import Account, Role
-from gradquiz.core.classes import ClassRules, Disclosure
+from gradquiz.core.classes import ClassExam, ClassRules, Disclosure
 from gradquiz.services.accounts import AccountService, NewSession
 from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
@@ -76,6 +76,26 @@ def signed_in(app: FastAPI, account: Account) -> NewSession:
     )
 
 
+def open_class(classes: ClassService, teacher: Account, title: str) -> ClassExam:
+    """A class exam of the pack's blueprint, open from a minute ago for three hours."""
+    now = datetime.now(UTC)
+    pack = classes.exam.pack
+    return classes.create(
+        instructor=teacher,
+        rules=ClassRules(
+            title=title,
+            opens_at=now - timedelta(minutes=1),
+            closes_at=now + timedelta(hours=3),
+            minutes=pack.minutes,
+            counts=dict(pack.blueprint.counts),
+            prefer_parametrized=True,
+            at_submit=Disclosure.SCORE,
+            after_close=Disclosure.EVERYTHING,
+            attempts_allowed=1,
+        ),
+    )
+
+
 def percentiles_ms(call: Callable[[], object], repeat: int) -> tuple[float, float]:
     """The median and the 99th percentile of `repeat` calls, in ms (after one to warm)."""
     call()  # warm
@@ -102,21 +122,7 @@ def main() -> None:
     classes = ClassService(exam=service)
     now = datetime.now(UTC)
     teacher = person(database, f"prof{secrets.token_hex(3)}", Role.INSTRUCTOR)
-    pack = service.pack
-    exam = classes.create(
-        instructor=teacher,
-        rules=ClassRules(
-            title="Benchmark class",
-            opens_at=now - timedelta(minutes=1),
-            closes_at=now + timedelta(hours=3),
-            minutes=pack.minutes,
-            counts=dict(pack.blueprint.counts),
-            prefer_parametrized=True,
-            at_submit=Disclosure.SCORE,
-            after_close=Disclosure.EVERYTHING,
-            attempts_allowed=1,
-        ),
-    )
+    exam = open_class(classes, teacher, "Benchmark class")
     rng = random.Random(11)
     set_up = time.perf_counter()
     first_learner = None

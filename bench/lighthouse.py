@@ -17,18 +17,17 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from class_live import person, signed_in  # noqa: E402
+from class_live import open_class, person, signed_in  # noqa: E402
 from http_load import free_port, wait_for  # noqa: E402
 
 from gradquiz.config import Settings  # noqa: E402
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack  # noqa: E402
 from gradquiz.core.accounts import Role  # noqa: E402
-from gradquiz.core.classes import ClassRules, Disclosure  # noqa: E402
 from gradquiz.services.classes import ClassService  # noqa: E402
 from gradquiz.services.exam import ExamService  # noqa: E402
 from gradquiz.storage.classes import add_member  # noqa: E402
@@ -47,21 +46,7 @@ def set_up(url: str, learners: int) -> tuple[dict[str, str], str, str]:
     classes = ClassService(exam=service)
     now = datetime.now(UTC)
     teacher = person(database, "lighthouse-teacher", Role.INSTRUCTOR)
-    pack = service.pack
-    exam = classes.create(
-        instructor=teacher,
-        rules=ClassRules(
-            title="Lighthouse class",
-            opens_at=now - timedelta(minutes=1),
-            closes_at=now + timedelta(hours=3),
-            minutes=pack.minutes,
-            counts=dict(pack.blueprint.counts),
-            prefer_parametrized=True,
-            at_submit=Disclosure.SCORE,
-            after_close=Disclosure.EVERYTHING,
-            attempts_allowed=1,
-        ),
-    )
+    exam = open_class(classes, teacher, "Lighthouse class")
     for n in range(learners):
         member = person(database, f"member{n:04d}", Role.LEARNER)
         with database.write() as session:

@@ -319,7 +319,7 @@ def test_upgrading_to_0014_names_the_sittings_an_early_close_submitted(
         with database.engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.downgrade(config, "0012")
+            command.downgrade(config, "0013")
         with database.engine.connect() as connection:
             rows = connection.execute(text("SELECT submitted_by FROM attempts WHERE id = 'cut'"))
             assert rows.scalar_one() == "deadline"

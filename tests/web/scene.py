@@ -208,7 +208,7 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
             "POST",
             "/practice/{session_id}/{number}",
             "learner",
-            form={"option": "A", "typed": "", "confidence": "sure"},
+            form={"option": "A", "typed": "", "confidence": "sure", "show": "options"},
         ),
         Case("POST", "/review", "learner"),
         Case("POST", "/progress/delete-my-data", "learner", form={"confirm": "yes"}),

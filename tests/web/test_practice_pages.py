@@ -165,7 +165,7 @@ REFUSALS = [
     (2, {}, "option", "Choose an option"),
     (2, {"option": "Z"}, "option", "is not an option of this question"),
     (2, {"option": "A", "confidence": "certain"}, "confidence", "not a level of confidence"),
-    (2, {"typed": "2"}, "option", "not numbers"),
+    (2, {"typed": "2"}, "option", "takes no typed number"),
     (1, {}, "typed", "Type a number"),
     (1, {"typed": "abc"}, "typed", "not a number"),
     (1, {"typed": "   "}, "typed", "Type a number"),

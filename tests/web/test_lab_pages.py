@@ -307,7 +307,11 @@ def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
     split = text_of(lab_client.get(f"{base}&grad-x=-1&grad-y=-2").text)
     assert "5 of 5 right." in split and "this one takes the rest, -1." in split
     three = "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2&grad-f=1&grad-w=1&grad-t1=2"
-    assert "5 of 6 right." in text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
+    # Second review, finding 1: z takes all 2, so y and x (2 each) are both out of range.
+    copied = text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
+    assert "4 of 6 right." in copied and "At a kink any gradient" not in copied
+    loser = text_of(lab_client.get(f"{base}&grad-y=1&grad-x=-3").text)
+    assert "4 of 5 right." in loser and "At a kink any gradient from -3 to 0" not in loser
     thirds = text_of(lab_client.get(f"{three}&grad-x=0.6667&grad-y=0.6667&grad-z=0.6667").text)
     assert "6 of 6 right." in thirds
     page = text_of(lab_client.get(base).text)
@@ -445,3 +449,34 @@ def test_the_check_table_shows_its_three_columns_to_one_precision(lab_client: Te
     row = re.search(r"∂L/∂w1</th>(.*?)</tr>", html, re.S)
     assert row is not None
     assert text_of(row.group(1)).split()[:3] == ["0.43704", "0.43704", "0.43704"]
+
+
+def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, findings 2, 3 and 8 (figures checked with mpmath, 30 digits).
+    def case(query: str) -> str:
+        page = lab_client.get(f"/lab/gradient-check?{query}")
+        assert page.status_code == 200, query
+        return text_of(page.text)
+
+    # a = σ(41) rounds to 1 = y in float64 only: not the "a = y" text.
+    text = case("w=1&x=1&b=40&y=1")
+    assert "Here a = y" not in text and "no step can see the gradient" in text
+    assert "a − y = -1.56e-18" in text and "σ′(z) = a(1 − a) = 1.56e-18" in text
+    assert "float64 rounds a = σ(z) to y" in text
+    # σ′(61) ≈ 3.22e-27 is not 0.
+    text = case("w=1&x=1&b=60&y=0")
+    assert "σ′(z) = a(1 − a) = 3.22e-27" in text and "= 0," not in text
+    # Gradients that float64 cannot tell from 0 are not called exact, and differences that
+    # are all exactly 0 are not called curvature and round-off.
+    for query, size in (("w=1&x=1&b=200&y=0", "5.09e-88"), ("w=1&x=1&b=1e6&y=0", "1.21e-434295")):
+        text = case(query)
+        assert f"is about {size}" in text and "Its exact ∂L/∂w" not in text, query
+        assert f"σ′(z) = a(1 − a) = {size}" in text, query
+        assert "round to the same float at every step" in text, query
+        assert "curvature of L over the step" not in text, query
+    # Where a = y exactly, the one-sided difference's L(w + h) does not keep full precision.
+    text = case("w=0.5&x=2&b=-1&y=0.5")
+    assert "Here a = y" in text and "full relative precision" not in text
+    assert "a small fraction of L(w + h) itself, so it never dominates" in text

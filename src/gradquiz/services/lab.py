@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from gradquiz.core.lab.expressions import (
@@ -339,13 +339,45 @@ class StepCheckPage:
         a saturated sigmoid); else ""."""
         if self.values["x"] == 0:
             return "flat"
-        if self.loss == 0:
+        if self.exact_terms[0] == 0:  # a = y in 30 digits, not only in float64
             return "symmetric"
         if self.absolute:
             return "tiny"  # not a = y, yet 0: too small for float64 or for 30 digits
         if all(min(row.one_sided, row.centred) >= 0.5 for row in self.rows):
             return "unseen"
         return ""
+
+    @cached_property
+    def exact_terms(self) -> tuple[Any, Any, Any]:
+        """a − y, σ′(z) and ∂L/∂w = (a − y)·σ′(z)·x in 30-digit arithmetic, as mpmath
+        numbers: float64 rounds σ(41) to 1 and σ′(61) to 0, but none of them is 0."""
+        import mpmath
+
+        context = mpmath.MPContext()
+        context.dps = 30
+        w, x, b, y = (context.mpf(self.values[k]) for k in ("w", "x", "b", "y"))
+        z = w * x + b
+        tail = context.exp(-abs(z)) / (1 + context.exp(-abs(z)))  # min(a, 1 − a)
+        a_minus_y = (1 - y) - tail if z >= 0 else tail - y
+        slope = tail * (1 - tail)
+        return a_minus_y, slope, a_minus_y * slope * x
+
+    @property
+    def exact_text(self) -> tuple[str, str, str]:
+        """`exact_terms` to three figures, whatever their size (e^-1000001 included)."""
+        import mpmath
+
+        return tuple(mpmath.nstr(term, 3) for term in self.exact_terms)
+
+    @property
+    def rounded_to_zero(self) -> bool:
+        """Whether the gradient taken as exact is 0 though the 30-digit one is not."""
+        return self.exact == 0 and self.exact_terms[2] != 0
+
+    @property
+    def differences_all_zero(self) -> bool:
+        """Whether L(w ± h) rounded to the same float at every step: every difference 0."""
+        return self.absolute and all(r.one_sided == 0 and r.centred == 0 for r in self.rows)
 
     @property
     def activation(self) -> float:

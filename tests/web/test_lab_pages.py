@@ -480,3 +480,15 @@ def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
     text = case("w=0.5&x=2&b=-1&y=0.5")
     assert "Here a = y" in text and "full relative precision" not in text
     assert "a small fraction of L(w + h) itself, so it never dominates" in text
+
+
+def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, finding 10: a ReLU-only kink page spoke of a tie.
+    together = "(a tie's inputs checked together)"
+    relu = text_of(lab_client.get("/lab/expression/your-turn?f=relu(x)*y&x=0&y=3").text)
+    assert "Your answers there count as right for any such choice, and" in relu
+    assert together not in relu
+    tie = text_of(lab_client.get("/lab/max-gate/your-turn?x=2&y=2&z=-3").text)
+    assert together in tie

@@ -28,7 +28,7 @@ from gradquiz.core.lab.prepared import (
     EXPRESSION_EXAMPLE,
     PreparedGraph,
 )
-from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_notices
+from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_inputs, kink_notices
 from gradquiz.core.questions import LabLink
 from gradquiz.errors import InvalidInput, NotFound
 
@@ -102,6 +102,13 @@ class GraphPage:
     near_kink: bool  # a ReLU or max gate at or near its kink, or a check's step across one
     kinks: tuple[str, ...]  # a notice for each node exactly on its kink (the conventions)
     step: int  # 0: forward only; len(graph.steps): every gradient shown
+
+    @property
+    def has_tie(self) -> bool:
+        """Whether a max gate's inputs tie here (not only a ReLU sits on its kink)."""
+        return any(
+            node.kind == "max" and kink_inputs(self.graph, node.key) for node in self.graph.nodes
+        )
 
     @property
     def total_steps(self) -> int:

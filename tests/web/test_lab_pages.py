@@ -470,12 +470,15 @@ def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
     assert "σ′(z) = a(1 − a) = 3.22e-27" in text and "= 0," not in text
     # Gradients that float64 cannot tell from 0 are not called exact, and differences that
     # are all exactly 0 are not called curvature and round-off.
-    for query, size in (("w=1&x=1&b=200&y=0", "5.09e-88"), ("w=1&x=1&b=1e6&y=0", "1.21e-434295")):
-        text = case(query)
-        assert f"is about {size}" in text and "Its exact ∂L/∂w" not in text, query
-        assert f"σ′(z) = a(1 − a) = {size}" in text, query
-        assert "round to the same float at every step" in text, query
-        assert "curvature of L over the step" not in text, query
+    text = case("w=1&x=1&b=1e6&y=0")
+    assert "is about 1.21e-434295" in text and "Its exact ∂L/∂w" not in text
+    assert "σ′(z) = a(1 − a) = 1.21e-434295" in text
+    assert "round to the same float at every step" in text
+    assert "curvature of L over the step" not in text
+    # σ′(201) in 30 digits is e^-201 (not 1 − σ rounded to 0): a float64 number, shown.
+    text = case("w=1&x=1&b=200&y=0")
+    assert "is 5.091070809e-88" in text and "no step can see the gradient" in text
+    assert "σ′(z) = a(1 − a) = 5.09e-88" in text
     # Where a = y exactly, the one-sided difference's L(w + h) does not keep full precision.
     text = case("w=0.5&x=2&b=-1&y=0.5")
     assert "Here a = y" in text and "full relative precision" not in text
@@ -492,3 +495,29 @@ def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
     assert together not in relu
     tie = text_of(lab_client.get("/lab/max-gate/your-turn?x=2&y=2&z=-3").text)
     assert together in tie
+
+
+def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, finding 4: every exact 0 was "≈ 0 (cancelled)".
+    cancelled = "≈ 0 (cancelled)"
+
+    def table(url: str) -> str:
+        text = text_of(lab_client.get(url).text)
+        return text.split("Forward mode (30 digits)", 1)[1]
+
+    exact_zeros = (
+        "/lab/max-gate?x=3&y=2&z=-3",
+        "/lab/max-gate?x=2&y=2&z=-3",
+        "/lab/expression?f=x*y&x=0&y=0",
+        "/lab/expression?f=relu(x)*y&x=-1&y=2",
+        "/lab/expression?f=x**1.5&x=0",
+        "/lab/expression?f=x*y%2Bx&x=3&y=-1",
+    )
+    for url in exact_zeros:
+        shown = table(url)
+        assert cancelled not in shown, (url, shown[:300])
+    # Terms that cancel in 30 digits but not exactly: e^-355 and e^-1000001 beside 1.
+    for url in ("/lab/softmax?z1=355&z2=0&z3=0", "/lab/neuron?w=1&x=1&b=1e6&y=0"):
+        assert cancelled in table(url), url

@@ -521,3 +521,17 @@ def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled
     # Terms that cancel in 30 digits but not exactly: e^-355 and e^-1000001 beside 1.
     for url in ("/lab/softmax?z1=355&z2=0&z3=0", "/lab/neuron?w=1&x=1&b=1e6&y=0"):
         assert cancelled in table(url), url
+
+
+def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClient) -> None:
+    # Second review of issue 28, finding 5: ∂L/∂z1 = 0 unmarked at z1 = 355 (really
+    # −1.338e-154 by mpmath), beside ∂L/∂z2 = ∂L/∂z3 = 6.69e-155, and the exact-0 note.
+    text = text_of(lab_client.get("/lab/softmax?z1=355&z2=0&z3=0&step=11").text)
+    nodes, checks = text.split("Forward mode (30 digits)", 1)
+    assert "0 (rounded; about -1.3e-154)" in nodes
+    assert "∂L/∂z1 0 (rounded; about -1.3e-154) ≈ 0 (cancelled; about -1.3e-154)" in checks
+    assert "Where the exact gradient is 0" not in checks
+    assert "too small to tell from 0 beside the terms it is made of (≈ 0)" in checks
+    # An exact 0 keeps the exact-0 note and is not marked rounded.
+    exact = text_of(lab_client.get("/lab/max-gate?x=3&y=2&z=-3&step=5").text)
+    assert "rounded; about" not in exact and "Where the exact gradient is 0" in exact

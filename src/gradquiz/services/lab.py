@@ -103,6 +103,11 @@ class GraphPage:
     kinks: tuple[str, ...]  # a notice for each node exactly on its kink (the conventions)
     step: int  # 0: forward only; len(graph.steps): every gradient shown
 
+    @cached_property
+    def rounded_zeros(self) -> dict[str, str]:
+        """Inputs whose float64 gradient is 0 though the exact one is not: about how big."""
+        return {c.input: c.about for c in self.checks if c.backprop == 0 and c.about}
+
     @property
     def has_tie(self) -> bool:
         """Whether a max gate's inputs tie here (not only a ReLU sits on its kink)."""

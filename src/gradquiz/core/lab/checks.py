@@ -49,6 +49,7 @@ class GradientCheck:
     note: str | None = None  # why the difference was taken another way, or disagrees
     reason: str | None = None  # why it disagrees: "kink", "pole", "curvature" or "round-off"
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
+    about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
 
     @property
     def error_is_absolute(self) -> bool:
@@ -158,7 +159,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
     """Every input's gradient three ways, with a note on any difference that disagrees."""
     values = {key: graph.by_key[key].value for key in graph.inputs}
     exact = exact_gradients(program, values)
-    wide: set[str] = set()
+    wide: dict[str, str] = {}
     if any(exact[name] == 0 for name in graph.inputs):
         # A 0 in 30 digits may be a cancellation (softmax's p1 − 1 at z1 = 355 is −1.3e-154):
         # only what is 0 in WIDE_DIGITS as well is shown as an exact 0.
@@ -187,6 +188,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             method,
             note,
             cancelled=cancelled,
+            about=wide.get(name, "") if cancelled else "",
         )
         finite = math.isfinite(reference) and math.isfinite(estimate)
         if check.method == "centred" and finite and not check.agrees:

@@ -58,14 +58,15 @@ def exact_gradients(program: Program, values: Mapping[str, float]) -> dict[str, 
         return dict.fromkeys(values, math.nan)
 
 
-def nonzero_gradients(program: Program, values: Mapping[str, float], digits: int) -> set[str]:
+def nonzero_gradients(program: Program, values: Mapping[str, float], digits: int) -> dict[str, str]:
     """The inputs whose gradient is not 0 in `digits`-digit arithmetic, however small (a
-    value below float64's range, such as e^-1000001, included)."""
+    value below float64's range, such as e^-1000001, included), each to two figures."""
+    context = _context(digits)
     try:
-        tangents = _tangents(_context(digits), program, values)
+        tangents = _tangents(context, program, values)
     except (ArithmeticError, ValueError, TypeError):
-        return set()
-    return {name for name, t in tangents.items() if t != 0}
+        return {}
+    return {name: context.nstr(t, 2) for name, t in tangents.items() if t != 0}
 
 
 def _tangents(ctx: Any, program: Program, values: Mapping[str, float]) -> dict[str, Real]:

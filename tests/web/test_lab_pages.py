@@ -501,7 +501,7 @@ def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled
     lab_client: TestClient,
 ) -> None:
     # Second review of issue 28, finding 4: every exact 0 was "≈ 0 (cancelled)".
-    cancelled = "≈ 0 (cancelled)"
+    cancelled = "≈ 0 (cancelled"
 
     def table(url: str) -> str:
         text = text_of(lab_client.get(url).text)

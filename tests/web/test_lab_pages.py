@@ -535,3 +535,17 @@ def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClie
     # An exact 0 keeps the exact-0 note and is not marked rounded.
     exact = text_of(lab_client.get("/lab/max-gate?x=3&y=2&z=-3&step=5").text)
     assert "rounded; about" not in exact and "Where the exact gradient is 0" in exact
+
+
+def test_each_use_of_a_node_by_one_consumer_is_marked_local_and_which(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, finding 9: "∂f/∂t1 × ∂t1/∂x = 1 × 2 = 2" twice, while the
+    # whole ∂t1/∂x of t1 = x × x is 4.
+    text = text_of(lab_client.get("/lab/expression?f=x*x%2Bx&x=2&step=3").text)
+    assert "∂f/∂t1 × ∂t1/∂x (local, first use) = 1 × 2 = 2" in text
+    assert "∂f/∂t1 × ∂t1/∂x (local, second use) = 1 × 2 = 2" in text
+    assert "∂f/∂t1 × ∂t1/∂x = 1 × 2" not in text
+    square = text_of(lab_client.get("/lab/expression?f=x*x&x=3&step=2").text)
+    assert "∂f/∂f × ∂f/∂x (local, first use as the × node's input) = 1 × 3 = 3" in square
+    assert "∂f/∂f × ∂f/∂x (local, second use as the × node's input) = 1 × 3 = 3" in square

@@ -30,6 +30,7 @@ from gradquiz.core.lab.prepared import (
 )
 from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_inputs, kink_notices
 from gradquiz.core.questions import LabLink
+from gradquiz.core.typed_numbers import quoted
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
@@ -218,7 +219,7 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
             name.startswith(ANSWER_PREFIX)
             and name[len(ANSWER_PREFIX) :] not in page.graph.gradients
         ):
-            raise FieldError(f"This graph has no node {name[len(ANSWER_PREFIX) :][:20]!r}.")
+            raise FieldError(f"This graph has no node {quoted(name[len(ANSWER_PREFIX) :][:20])}.")
     fields = {key: query.get(ANSWER_PREFIX + key, "") for key in page.graph.gradients}
     if not any(text.strip() for text in fields.values()):
         return page, None
@@ -304,7 +305,7 @@ def gradient_flow(query: Mapping[str, str]) -> FlowPage:
     if init not in flow.INITIALISATIONS:
         raise FieldError(
             f"The initialisation must be one of {', '.join(flow.INITIALISATIONS)}, "
-            f"not {init[:20]!r}.",
+            f"not {quoted(init[:20])}.",
             "init",
         )
     depth = _whole(query, "depth", flow.MAX_DEPTH, "The depth")

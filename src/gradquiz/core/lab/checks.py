@@ -273,7 +273,7 @@ def crosses_kink(
 def _across(pole: str, name: str, step: float, v: float) -> str:
     return (
         f"The step reaches across {pole}, where the function is not defined: {name} − h and "
-        f"{name} + h (h = {step:.0e}, at {name} = {v:.4g}) lie on two sides of a pole, so the "
+        f"{name} + h (h = {step:.0e}, at {name} = {v:.10g}) lie on two sides of a pole, so the "
         "difference measures nothing there."
     )
 

@@ -549,3 +549,16 @@ def test_each_use_of_a_node_by_one_consumer_is_marked_local_and_which(
     square = text_of(lab_client.get("/lab/expression?f=x*x&x=3&step=2").text)
     assert "∂f/∂f × ∂f/∂x (local, first use as the × node's input) = 1 × 3 = 3" in square
     assert "∂f/∂f × ∂f/∂x (local, second use as the × node's input) = 1 × 3 = 3" in square
+
+
+def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient) -> None:
+    # Second review of issue 28, finding 12: "from layer 1 to layer 1 … 1 times", "not
+    # comparable with layer 1's", "narrower chains scatter more" at width 1.
+    page = lab_client.get("/lab/flow?init=xavier&depth=1&width=1")
+    text = text_of(page.text)
+    assert page.status_code == 200
+    assert "from layer 1 to layer 1" not in text and "not comparable with layer 1" not in text
+    assert text.count("one layer, so nothing to compare across layers") == 3
+    assert "narrower chains scatter more" not in text and "the narrowest, most of all" in text
+    wide = text_of(lab_client.get("/lab/flow?init=xavier&depth=4&width=8").text)
+    assert "going back from layer 4 to layer 1" in wide and "narrower chains scatter more" in wide

@@ -103,3 +103,15 @@ def test_guesses_on_questions_of_different_sizes_claim_their_average_chance() ->
     guessing = calibration(answers, {"q0": 3, "q1": 5})[0]
     assert guessing.stated == pytest.approx((1 / 3 + 1 / 5 + 1 / 4) / 3)
     assert calibration([], {"q0": 3})[0].stated == 0.25  # no guesses yet: four options
+
+
+def test_a_typed_guess_claims_0_and_a_chosen_one_one_in_the_options() -> None:
+    # Second review of issue 28, finding 7: a typed guess saw no options, yet claimed 1 in 4.
+    answers = history(
+        ("graph", True, 2, Confidence.GUESSING),  # q0: typed
+        ("graph", False, 1, Confidence.GUESSING),  # q1: chosen among 4
+    )
+    typed = {(answers[0].question_id, answers[0].answered_at)}
+    assert calibration(answers, {"q1": 4}, typed)[0].stated == pytest.approx((0 + 1 / 4) / 2)
+    assert calibration(answers[:1], {}, typed)[0].stated == 0
+    assert calibration(answers[:1], {"q0": 4})[0].stated == 0.25

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from gradquiz.core.lab.numbers import FieldError, read_number
-from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
+from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
 from gradquiz.generators import fmt
 from gradquiz.services.lab import number_text
 from gradquiz.web.graph_drawing import number as graph_number
@@ -154,3 +154,11 @@ def test_read_number_names_the_field_and_keeps_its_bounds() -> None:
 def test_chart_ticks_read_back() -> None:
     for power in range(-12, 4):
         assert parse_typed_number(_power_of_ten(power)) == 10.0**power
+
+
+def test_a_refused_number_is_quoted_as_typed_not_as_a_python_literal() -> None:
+    # Second review of issue 28, finding 12: "'1\xa0000'" in the message.
+    with pytest.raises(NumberFormError) as raised:
+        parse_typed_number("1\xa0000")
+    assert "'1 000'" in str(raised.value) and "\\x" not in str(raised.value)
+    assert quoted("a\x00b\tc") == "'a�b�c'"

@@ -61,3 +61,19 @@ def test_a_review_set_takes_the_longest_overdue_first_up_to_its_size(
     due = review.start(learner=LEARNER)
     assert due is not None
     assert [item.slot.question_id for item in due.items] == questions[:REVIEW_SET_SIZE]
+
+
+def test_the_next_review_time_is_shown_rounded_up_to_a_whole_minute() -> None:
+    # Second review of issue 28, finding 12: "Next one due 13:42" for 13:42:40 read as
+    # already due at 13:42:10.
+    from datetime import UTC, datetime
+
+    from gradquiz.services.review import DueSummary
+
+    def at(second: int, micro: int = 0) -> datetime:
+        return datetime(2026, 12, 7, 13, 42, second, micro, tzinfo=UTC)
+
+    assert DueSummary(0, at(40)).next_due_minute == datetime(2026, 12, 7, 13, 43, tzinfo=UTC)
+    assert DueSummary(0, at(0, 1)).next_due_minute == datetime(2026, 12, 7, 13, 43, tzinfo=UTC)
+    assert DueSummary(0, at(0)).next_due_minute == at(0)
+    assert DueSummary(0, None).next_due_minute is None

@@ -307,7 +307,11 @@ def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
     split = text_of(lab_client.get(f"{base}&grad-x=-1&grad-y=-2").text)
     assert "5 of 5 right." in split and "this one takes the rest, -1." in split
     three = "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2&grad-f=1&grad-w=1&grad-t1=2"
-    assert "5 of 6 right." in text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
+    # Second review, finding 1: z takes all 2, so y and x (2 each) are both out of range.
+    copied = text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
+    assert "4 of 6 right." in copied and "At a kink any gradient" not in copied
+    loser = text_of(lab_client.get(f"{base}&grad-y=1&grad-x=-3").text)
+    assert "4 of 5 right." in loser and "At a kink any gradient from -3 to 0" not in loser
     thirds = text_of(lab_client.get(f"{three}&grad-x=0.6667&grad-y=0.6667&grad-z=0.6667").text)
     assert "6 of 6 right." in thirds
     page = text_of(lab_client.get(base).text)
@@ -445,3 +449,116 @@ def test_the_check_table_shows_its_three_columns_to_one_precision(lab_client: Te
     row = re.search(r"∂L/∂w1</th>(.*?)</tr>", html, re.S)
     assert row is not None
     assert text_of(row.group(1)).split()[:3] == ["0.43704", "0.43704", "0.43704"]
+
+
+def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, findings 2, 3 and 8 (figures checked with mpmath, 30 digits).
+    def case(query: str) -> str:
+        page = lab_client.get(f"/lab/gradient-check?{query}")
+        assert page.status_code == 200, query
+        return text_of(page.text)
+
+    # a = σ(41) rounds to 1 = y in float64 only: not the "a = y" text.
+    text = case("w=1&x=1&b=40&y=1")
+    assert "Here a = y" not in text and "no step can see the gradient" in text
+    assert "a − y = -1.56e-18" in text and "σ′(z) = a(1 − a) = 1.56e-18" in text
+    assert "float64 rounds a = σ(z) to y" in text
+    # σ′(61) ≈ 3.22e-27 is not 0.
+    text = case("w=1&x=1&b=60&y=0")
+    assert "σ′(z) = a(1 − a) = 3.22e-27" in text and "= 0," not in text
+    # Gradients that float64 cannot tell from 0 are not called exact, and differences that
+    # are all exactly 0 are not called curvature and round-off.
+    text = case("w=1&x=1&b=1e6&y=0")
+    assert "is about 1.21e-434295" in text and "Its exact ∂L/∂w" not in text
+    assert "σ′(z) = a(1 − a) = 1.21e-434295" in text
+    assert "round to the same float at every step" in text
+    assert "curvature of L over the step" not in text
+    # σ′(201) in 30 digits is e^-201 (not 1 − σ rounded to 0): a float64 number, shown.
+    text = case("w=1&x=1&b=200&y=0")
+    assert "is 5.091070809e-88" in text and "no step can see the gradient" in text
+    assert "σ′(z) = a(1 − a) = 5.09e-88" in text
+    # Where a = y exactly, the one-sided difference's L(w + h) does not keep full precision.
+    text = case("w=0.5&x=2&b=-1&y=0.5")
+    assert "Here a = y" in text and "full relative precision" not in text
+    assert "a small fraction of L(w + h) itself, so it never dominates" in text
+
+
+def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, finding 10: a ReLU-only kink page spoke of a tie.
+    together = "(a tie's inputs checked together)"
+    relu = text_of(lab_client.get("/lab/expression/your-turn?f=relu(x)*y&x=0&y=3").text)
+    assert "Your answers there count as right for any such choice, and" in relu
+    assert together not in relu
+    tie = text_of(lab_client.get("/lab/max-gate/your-turn?x=2&y=2&z=-3").text)
+    assert together in tie
+
+
+def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, finding 4: every exact 0 was "≈ 0 (cancelled)".
+    cancelled = "≈ 0 (cancelled"
+
+    def table(url: str) -> str:
+        text = text_of(lab_client.get(url).text)
+        return text.split("Forward mode (30 digits)", 1)[1]
+
+    exact_zeros = (
+        "/lab/max-gate?x=3&y=2&z=-3",
+        "/lab/max-gate?x=2&y=2&z=-3",
+        "/lab/expression?f=x*y&x=0&y=0",
+        "/lab/expression?f=relu(x)*y&x=-1&y=2",
+        "/lab/expression?f=x**1.5&x=0",
+        "/lab/expression?f=x*y%2Bx&x=3&y=-1",
+    )
+    for url in exact_zeros:
+        shown = table(url)
+        assert cancelled not in shown, (url, shown[:300])
+    # Terms that cancel in 30 digits but not exactly: e^-355 and e^-1000001 beside 1.
+    for url in ("/lab/softmax?z1=355&z2=0&z3=0", "/lab/neuron?w=1&x=1&b=1e6&y=0"):
+        assert cancelled in table(url), url
+
+
+def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClient) -> None:
+    # Second review of issue 28, finding 5: ∂L/∂z1 = 0 unmarked at z1 = 355 (really
+    # −1.338e-154 by mpmath), beside ∂L/∂z2 = ∂L/∂z3 = 6.69e-155, and the exact-0 note.
+    text = text_of(lab_client.get("/lab/softmax?z1=355&z2=0&z3=0&step=11").text)
+    nodes, checks = text.split("Forward mode (30 digits)", 1)
+    assert "0 (rounded; about -1.3e-154)" in nodes
+    assert "∂L/∂z1 0 (rounded; about -1.3e-154) ≈ 0 (cancelled; about -1.3e-154)" in checks
+    assert "Where the exact gradient is 0" not in checks
+    assert "too small to tell from 0 beside the terms it is made of (≈ 0)" in checks
+    # An exact 0 keeps the exact-0 note and is not marked rounded.
+    exact = text_of(lab_client.get("/lab/max-gate?x=3&y=2&z=-3&step=5").text)
+    assert "rounded; about" not in exact and "Where the exact gradient is 0" in exact
+
+
+def test_each_use_of_a_node_by_one_consumer_is_marked_local_and_which(
+    lab_client: TestClient,
+) -> None:
+    # Second review of issue 28, finding 9: "∂f/∂t1 × ∂t1/∂x = 1 × 2 = 2" twice, while the
+    # whole ∂t1/∂x of t1 = x × x is 4.
+    text = text_of(lab_client.get("/lab/expression?f=x*x%2Bx&x=2&step=3").text)
+    assert "∂f/∂t1 × ∂t1/∂x (local, first use) = 1 × 2 = 2" in text
+    assert "∂f/∂t1 × ∂t1/∂x (local, second use) = 1 × 2 = 2" in text
+    assert "∂f/∂t1 × ∂t1/∂x = 1 × 2" not in text
+    square = text_of(lab_client.get("/lab/expression?f=x*x&x=3&step=2").text)
+    assert "∂f/∂f × ∂f/∂x (local, first use as the × node's input) = 1 × 3 = 3" in square
+    assert "∂f/∂f × ∂f/∂x (local, second use as the × node's input) = 1 × 3 = 3" in square
+
+
+def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient) -> None:
+    # Second review of issue 28, finding 12: "from layer 1 to layer 1 … 1 times", "not
+    # comparable with layer 1's", "narrower chains scatter more" at width 1.
+    page = lab_client.get("/lab/flow?init=xavier&depth=1&width=1")
+    text = text_of(page.text)
+    assert page.status_code == 200
+    assert "from layer 1 to layer 1" not in text and "not comparable with layer 1" not in text
+    assert text.count("one layer, so nothing to compare across layers") == 3
+    assert "narrower chains scatter more" not in text and "the narrowest, most of all" in text
+    wide = text_of(lab_client.get("/lab/flow?init=xavier&depth=4&width=8").text)
+    assert "going back from layer 4 to layer 1" in wide and "narrower chains scatter more" in wide

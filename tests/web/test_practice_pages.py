@@ -208,3 +208,10 @@ def test_a_refused_answer_shows_the_question_again_with_the_reason_beside_the_fi
         assert f'value="{sent["confidence"]}" checked' in html
     after = client.get(f"{url}/{number}")
     assert after.status_code == 200 and "field-error" not in after.text  # nothing was saved
+
+
+def test_an_empty_review_queue_says_class_exams_do_not_join_it(client: TestClient) -> None:
+    # Second review of issue 28, finding 12: "in an exam or in practice" left class exams out.
+    text = page_text(client.get("/practice").text)
+    assert "in an exam of your own or in practice and they join your review queue" in text
+    assert "(class exams do not)" in text

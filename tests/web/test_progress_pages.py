@@ -95,3 +95,34 @@ def test_mastery_percentages_round_half_up(client: TestClient, practice: Practic
     text = page_text(client.get("/progress").text)
     for shown in ("1 of 8 ?13%", "5 of 8 ?63%", "3 of 8 ?38%"):
         assert re.search(shown, text), shown
+
+
+def test_a_typed_guess_claims_about_0_not_one_in_the_options(
+    client: TestClient, practice: PracticeService
+) -> None:
+    # Second review of issue 28, finding 7: a typed number given as a guess showed
+    # "Guessing | Claims 25% | 100% (1 of 1)", though no options were shown.
+    url = start(client, topic="chain-rule", count="all")
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    item = next(
+        item
+        for item in session.items
+        if item.slot.seed is not None and practice.question(session, item.number).numeric
+    )
+    for earlier in range(1, item.number):  # answered in order, with no confidence given
+        client.post(f"{url}/{earlier}", data={"option": "A"})
+    question = practice.question(session, item.number)
+    key = question.option(question.key)
+    answered = client.post(
+        f"{url}/{item.number}", data={"typed": repr(key.value), "confidence": "guessing"}
+    )
+    assert answered.status_code == 303, answered.text[-3000:]
+    text = page_text(client.get("/progress").text)
+    assert re.search(r"Guessing ?0% ?100% \(1 of 1\)", text), text
+    assert "a number typed as a guess saw no options and claims about 0" in text
+    # A chosen option given as a guess still claims one in the options.
+    chosen = client.post(f"{url}/{item.number + 1}", data={"option": "A", "confidence": "guessing"})
+    assert chosen.status_code == 303
+    text = page_text(client.get("/progress").text)
+    # (0 + 1/k) / 2 for a question of k options, 2 to 6: 25 %, 17 %, 13 %, 10 % or 8 %.
+    assert re.search(r"Guessing ?(25|17|13|12|10|8)% ?(50|100)% \((1|2) of 2\)", text), text

@@ -30,9 +30,11 @@ class _Preview(HTMLParser):
         self.math_depth = 0
         self.done = False
         self.cut = False
+        self.unfinished = False  # the paragraph ended mid-sentence: anything after is cut
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.done:
+            self.cut = self.cut or self.unfinished
             return
         if tag in {"pre", "table", "ul", "ol"} or (
             tag == "div" and ("class", "math-display") in attrs
@@ -51,6 +53,10 @@ class _Preview(HTMLParser):
         if self.done:
             return
         if tag == "p":
+            # "A computational graph computes" then a display formula: the sentence goes on
+            # past the preview, so it ends "…" if anything follows.
+            text = "".join(self.parts).rstrip()
+            self.unfinished = bool(text) and not text.endswith((".", "?", "!", ":", ">"))
             self._stop(cut=False)
             return
         if self.open and self.open[-1] == tag:
@@ -64,6 +70,7 @@ class _Preview(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.done:
+            self.cut = self.cut or (self.unfinished and bool(data.strip()))
             return
         if self.math_depth:
             self.parts.append(escape(data, quote=False))

@@ -3,7 +3,7 @@ week by week, and calibration of stated confidence against answers. `now` is pas
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import fmean
@@ -25,6 +25,11 @@ STATED_CHANCE = {
     Confidence.UNSURE: 0.6,
     Confidence.SURE: 0.9,
 }
+
+
+# What a guess typed as a number claims: no options were shown, and a blind number within
+# 1 % of the answer is a long shot.
+TYPED_GUESS_CHANCE = 0.0
 
 
 def guess_chance(options: int) -> float:
@@ -86,20 +91,30 @@ class CalibrationPoint:
 
 
 def calibration(
-    history: Sequence[AnsweredQuestion], options: Mapping[str, int] | None = None
+    history: Sequence[AnsweredQuestion],
+    options: Mapping[str, int] | None = None,
+    typed: Collection[tuple[str, datetime]] = (),
 ) -> tuple[CalibrationPoint, ...]:
     """For each confidence level, from guessing to sure, how often the learner was right.
 
     `options` gives the number of options of each question (DEFAULT_OPTIONS where it does
     not say): guessing claims a blind guess's chance, 1/k on a question of k options,
-    averaged over the answers given as guesses (1/DEFAULT_OPTIONS with none yet).
+    averaged over the answers given as guesses (1/DEFAULT_OPTIONS with none yet). An answer
+    typed as a number rather than chosen, (question id, answered at) in `typed`, saw no
+    options: a blind typed number is almost never within 1 %, so such a guess claims 0.
     """
     counts = options or {}
+    typed_answers = set(typed)
     points = []
     for level, stated in STATED_CHANCE.items():
         answers = [a for a in history if a.confidence is level]
         if level is Confidence.GUESSING:
-            chances = [guess_chance(counts.get(a.question_id, DEFAULT_OPTIONS)) for a in answers]
+            chances = [
+                TYPED_GUESS_CHANCE
+                if (a.question_id, a.answered_at) in typed_answers
+                else guess_chance(counts.get(a.question_id, DEFAULT_OPTIONS))
+                for a in answers
+            ]
             stated = fmean(chances) if chances else guess_chance(DEFAULT_OPTIONS)
         points.append(
             CalibrationPoint(

@@ -10,6 +10,7 @@ in a copy: 1.2 × 10 − 5, or 1.2 × 10⁻⁵?).
 """
 
 import re
+import unicodedata
 from decimal import Decimal
 
 # Characters read as a minus: the hyphen-minus, the minus sign, the dashes a word processor
@@ -42,6 +43,16 @@ class NumberFormError(ValueError):
     """Text that is not a number in any accepted form; the message says what to type."""
 
 
+def quoted(text: str) -> str:
+    """`text` in quotes as the learner typed it, not as a Python literal ('1 000', not
+    '1\\xa0000'): a space of any kind as a space, any other character that does not print
+    as �."""
+    shown = "".join(
+        ch if ch.isprintable() else " " if unicodedata.category(ch) == "Zs" else "�" for ch in text
+    )
+    return f"'{shown}'"
+
+
 def parse_typed_number(text: str) -> float:
     """`text` as a float, in any form the pages show a number; NumberFormError otherwise.
 
@@ -53,7 +64,7 @@ def parse_typed_number(text: str) -> float:
     spaced = _SUPERSCRIPT_RUN.sub(_caret, stripped.translate(_SIGNS))
     if re.search(r"[0-9.,]\s+[0-9.,]", spaced):
         raise NumberFormError(
-            f"has a space inside a number: {text.strip()!r}. Type it without spaces, "
+            f"has a space inside a number: {quoted(text.strip())}. Type it without spaces, "
             f"such as {EXAMPLES}."
         )
     compact = re.sub(r"\s+", "", spaced)
@@ -62,7 +73,7 @@ def parse_typed_number(text: str) -> float:
         mantissa, power = _mantissa(lost["m"], text), lost["k"]
         difference = Decimal(mantissa) * 10 + Decimal(power)
         raise NumberFormError(
-            f"could be read two ways: {text.strip()!r} (a power of 10 whose superscript was "
+            f"could be read two ways: {quoted(text.strip())} (a power of 10 whose superscript was "
             f"lost, or a subtraction). Type {mantissa}e{power} or {mantissa} × 10^{power} for "
             f"the power, {_decimal_text(difference)} for the subtraction."
         )
@@ -99,7 +110,7 @@ def _mantissa(part: str, text: str) -> str:
     comma = _DECIMAL_COMMA.fullmatch(part)
     if comma is None:
         raise NumberFormError(
-            f"is not a number: {text.strip()!r}. Write the decimals after a point, with no "
+            f"is not a number: {quoted(text.strip())}. Write the decimals after a point, with no "
             f"other separator (or commas between groups of three digits, as in 1,234.5): "
             f"for example {EXAMPLES}."
         )
@@ -107,7 +118,7 @@ def _mantissa(part: str, text: str) -> str:
     if grouped and not whole.startswith("0"):
         # One comma before three digits: a thousands separator or a decimal comma.
         raise NumberFormError(
-            f"could be read two ways: {text.strip()!r} (a thousands comma or a decimal "
+            f"could be read two ways: {quoted(text.strip())} (a thousands comma or a decimal "
             f"comma). Type {sign}{whole}.{fraction} or {sign}{whole}{fraction}, with no comma."
         )
     return f"{sign}{whole or '0'}.{fraction}"
@@ -120,4 +131,4 @@ def _decimal_text(number: Decimal) -> str:
 
 
 def _not_a_number(text: str) -> str:
-    return f"is not a number: {text.strip()!r}. Type a decimal such as {EXAMPLES}."
+    return f"is not a number: {quoted(text.strip())}. Type a decimal such as {EXAMPLES}."

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from gradquiz.core.lab.expressions import (
@@ -28,8 +28,9 @@ from gradquiz.core.lab.prepared import (
     EXPRESSION_EXAMPLE,
     PreparedGraph,
 )
-from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_notices
+from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_inputs, kink_notices
 from gradquiz.core.questions import LabLink
+from gradquiz.core.typed_numbers import quoted
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
@@ -102,6 +103,18 @@ class GraphPage:
     near_kink: bool  # a ReLU or max gate at or near its kink, or a check's step across one
     kinks: tuple[str, ...]  # a notice for each node exactly on its kink (the conventions)
     step: int  # 0: forward only; len(graph.steps): every gradient shown
+
+    @cached_property
+    def rounded_zeros(self) -> dict[str, str]:
+        """Inputs whose float64 gradient is 0 though the exact one is not: about how big."""
+        return {c.input: c.about for c in self.checks if c.backprop == 0 and c.about}
+
+    @property
+    def has_tie(self) -> bool:
+        """Whether a max gate's inputs tie here (not only a ReLU sits on its kink)."""
+        return any(
+            node.kind == "max" and kink_inputs(self.graph, node.key) for node in self.graph.nodes
+        )
 
     @property
     def total_steps(self) -> int:
@@ -206,7 +219,7 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
             name.startswith(ANSWER_PREFIX)
             and name[len(ANSWER_PREFIX) :] not in page.graph.gradients
         ):
-            raise FieldError(f"This graph has no node {name[len(ANSWER_PREFIX) :][:20]!r}.")
+            raise FieldError(f"This graph has no node {quoted(name[len(ANSWER_PREFIX) :][:20])}.")
     fields = {key: query.get(ANSWER_PREFIX + key, "") for key in page.graph.gradients}
     if not any(text.strip() for text in fields.values()):
         return page, None
@@ -292,7 +305,7 @@ def gradient_flow(query: Mapping[str, str]) -> FlowPage:
     if init not in flow.INITIALISATIONS:
         raise FieldError(
             f"The initialisation must be one of {', '.join(flow.INITIALISATIONS)}, "
-            f"not {init[:20]!r}.",
+            f"not {quoted(init[:20])}.",
             "init",
         )
     depth = _whole(query, "depth", flow.MAX_DEPTH, "The depth")
@@ -339,13 +352,45 @@ class StepCheckPage:
         a saturated sigmoid); else ""."""
         if self.values["x"] == 0:
             return "flat"
-        if self.loss == 0:
+        if self.exact_terms[0] == 0:  # a = y in 30 digits, not only in float64
             return "symmetric"
         if self.absolute:
             return "tiny"  # not a = y, yet 0: too small for float64 or for 30 digits
         if all(min(row.one_sided, row.centred) >= 0.5 for row in self.rows):
             return "unseen"
         return ""
+
+    @cached_property
+    def exact_terms(self) -> tuple[Any, Any, Any]:
+        """a − y, σ′(z) and ∂L/∂w = (a − y)·σ′(z)·x in 30-digit arithmetic, as mpmath
+        numbers: float64 rounds σ(41) to 1 and σ′(61) to 0, but none of them is 0."""
+        import mpmath
+
+        context = mpmath.MPContext()
+        context.dps = 30
+        w, x, b, y = (context.mpf(self.values[k]) for k in ("w", "x", "b", "y"))
+        z = w * x + b
+        tail = context.exp(-abs(z)) / (1 + context.exp(-abs(z)))  # min(a, 1 − a)
+        a_minus_y = (1 - y) - tail if z >= 0 else tail - y
+        slope = tail * (1 - tail)
+        return a_minus_y, slope, a_minus_y * slope * x
+
+    @property
+    def exact_text(self) -> tuple[str, str, str]:
+        """`exact_terms` to three figures, whatever their size (e^-1000001 included)."""
+        import mpmath
+
+        return tuple(mpmath.nstr(term, 3) for term in self.exact_terms)
+
+    @property
+    def rounded_to_zero(self) -> bool:
+        """Whether the gradient taken as exact is 0 though the 30-digit one is not."""
+        return self.exact == 0 and self.exact_terms[2] != 0
+
+    @property
+    def differences_all_zero(self) -> bool:
+        """Whether L(w ± h) rounded to the same float at every step: every difference 0."""
+        return self.absolute and all(r.one_sided == 0 and r.centred == 0 for r in self.rows)
 
     @property
     def activation(self) -> float:

@@ -52,12 +52,14 @@ class ProgressService:
         history: list[AnsweredQuestion] = []
         exams: list[attempt_store.PastAttempt] = []
         dues: list[datetime] = []
+        typed: set[tuple[str, datetime]] = set()
         if learner is not None:
             pack_id = self.pack.id
             with self.database.read() as session:
                 history = review_store.load_history(session=session, owner=learner, pack_id=pack_id)
                 exams = attempt_store.past_attempts(session=session, owner=learner, pack_id=pack_id)
                 dues = review_store.due_times(session=session, owner=learner, pack_id=pack_id)
+                typed = review_store.typed_guesses(session=session, owner=learner)
         by_topic = mastery(history)
         trend = mastery_trend(history, now)
         order = [topic.id for topic in self.pack.topics]
@@ -72,7 +74,7 @@ class ProgressService:
             ),
             exams=tuple(exams),
             due_by_day=tuple(due_by_day(dues, now)),
-            calibration=calibration(history, self._option_counts(history)),
+            calibration=calibration(history, self._option_counts(history), typed),
         )
 
     def _option_counts(self, history: list[AnsweredQuestion]) -> dict[str, int]:

@@ -4,7 +4,7 @@ numbers and a fresh option order; how many are due and when the next one is."""
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from gradquiz.core.attempts import slot_for
 from gradquiz.core.packs import Pack
@@ -27,6 +27,15 @@ class DueSummary:
     due: int
     next_due: datetime | None
     held: int = 0
+
+    @property
+    def next_due_minute(self) -> datetime | None:
+        """`next_due` rounded up to a whole minute: the page shows hours and minutes, and
+        13:42:40 shown as 13:42 reads as already due at 13:42:10."""
+        if self.next_due is None:
+            return None
+        whole = self.next_due.replace(second=0, microsecond=0)
+        return whole if whole == self.next_due else whole + timedelta(minutes=1)
 
 
 @dataclass

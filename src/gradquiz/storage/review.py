@@ -10,7 +10,7 @@ from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
 from gradquiz.core.questions import Difficulty
 from gradquiz.core.scheduling import ReviewCard
 from gradquiz.storage.database import Executor
-from gradquiz.storage.models import ReviewCardRow, ReviewLogRow
+from gradquiz.storage.models import PracticeItemRow, ReviewCardRow, ReviewLogRow
 from gradquiz.storage.upserts import dialect_of, upsert
 
 _CARDS = ReviewCardRow.__table__
@@ -135,6 +135,19 @@ def load_history(*, session: Executor, owner: str, pack_id: str) -> list[Answere
         )
         for row in rows
     ]
+
+
+def typed_guesses(*, session: Executor, owner: str) -> set[tuple[str, datetime]]:
+    """(question id, answered at) of each practice answer the owner typed as a number and
+    gave as a guess: no options were shown for it."""
+    rows = session.execute(
+        select(PracticeItemRow.question_id, PracticeItemRow.answered_at).where(
+            PracticeItemRow.owner == owner,
+            PracticeItemRow.typed.is_not(None),
+            PracticeItemRow.confidence == Confidence.GUESSING.value,
+        )
+    )
+    return {(row.question_id, row.answered_at) for row in rows if row.answered_at}
 
 
 def due_times(*, session: Executor, owner: str, pack_id: str) -> list[datetime]:

@@ -153,3 +153,11 @@ def test_an_exact_value_outside_the_domain_gives_nan_not_an_error() -> None:
     program = (("f", parse_expression("log(x - 0.3)")),)
     assert math.isnan(exact_gradients(program, {"x": 0.3})["x"])
     assert math.isnan(exact_gradients((("f", parse_expression("1/(x - x)")),), {"x": 2.0})["x"])
+
+
+def test_a_step_across_a_pole_names_the_point_to_its_full_precision() -> None:
+    # Second review of issue 28, finding 12: "(h = 1e-05, at x = 1)" for x = 1.000001 read
+    # as the pole itself.
+    check = _checked("1/(x - 1)", x=1.000001)
+    assert check.reason == "pole" and check.note is not None
+    assert "at x = 1.000001)" in check.note and "at x = 1)" not in check.note

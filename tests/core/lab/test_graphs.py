@@ -111,3 +111,17 @@ def test_the_tanh_chain_grows_or_shrinks_the_gradient_as_its_weights_say() -> No
         gradients = build_graph(chain.program, values).gradients
         through_both = gradients["x"] / gradients["o"]  # ∂o/∂x = w2·tanh′(z2)·w1·tanh′(z1)
         assert (abs(through_both) > 1) is grows, (w, through_both)
+
+
+@pytest.mark.parametrize("z1", [-745.0, -744.5])
+def test_a_quotient_that_underflows_is_not_called_a_log_of_0(z1: float) -> None:
+    # Second review of issue 28, finding 6: e1 = exp(-745) is the smallest subnormal, not 0;
+    # p1 = e1 / S rounds to 0, though the true p1 (1.4e-324 and 2.3e-324, mpmath) is positive.
+    from gradquiz.core.lab.operations import DomainError
+    from gradquiz.core.lab.prepared import BY_SLUG
+
+    with pytest.raises(DomainError) as raised:
+        build_graph(BY_SLUG["softmax"].program, {"z1": z1, "z2": 0.0, "z3": 0.0})
+    message = str(raised.value)
+    assert "p1 = e1 / S underflows to 0 in float64" in message
+    assert "the true p1 is not 0" in message and "log of 0" not in message

@@ -71,7 +71,7 @@ def test_relu_with_a_negative_input_passes_nothing() -> None:
     assert mistake_for(graph, "x", 2.0) == "relu-negative"
 
 
-def verdicts_for(graph: Graph, **answers: float) -> dict[str, Verdict]:
+def verdicts_for(graph: Graph, **answers: float | None) -> dict[str, Verdict]:
     return {v.node: v for v in check_answers(graph, answers)}
 
 
@@ -181,3 +181,50 @@ def test_a_node_in_two_ties_or_also_feeding_another_gate_is_checked_with_its_sha
     mixed = expression_graph("max(x, y) + x", x=1.0, y=1.0)
     assert verdicts_for(mixed, x=1.0, y=1.0)["x"].correct
     assert not verdicts_for(mixed, x=2.0, y=1.0)["x"].correct
+
+
+def test_an_out_of_range_tied_answer_takes_no_share_and_the_rest_are_checked_as_a_tie() -> None:
+    # Second review of issue 28, finding 1: after z took all of ∂f/∂t1 = 2, y = 2 was out of
+    # range and x = 2 was then checked alone ("any gradient from 0 to 2"): 5 of 6 right.
+    three = expression_graph("max(x, y, z)*w", x=1.0, y=1.0, z=1.0, w=2.0)
+    for shares in [(2.0, 2.0, 2.0), (2.0, 5.0, 2.0), (2.0, -1.0, 2.0), (1.5, 1.5, 1.5)]:
+        verdicts = verdicts_for(three, **dict(zip("xyz", shares, strict=True)))
+        right = sum(s for k, s in zip("xyz", shares, strict=True) if verdicts[k].correct)
+        assert right <= 2.0 * 1.01, shares
+        assert all("At a kink" not in verdicts[k].message for k in "xyz"), shares
+        assert all("split, not copied" in verdicts[k].message for k in "xyz"), shares
+    verdicts = verdicts_for(three, x=2.0, y=2.0, z=2.0)
+    assert [verdicts[k].correct for k in "xyz"] == [False, False, True]
+    assert "takes the rest, 0." in verdicts["x"].message
+    # y out of range takes nothing: x may still take the whole gradient when z takes none.
+    verdicts = verdicts_for(three, x=2.0, y=-1.0, z=0.0)
+    assert [verdicts[k].correct for k in "xyz"] == [True, False, True]
+    # y not answered yet may still take what is left, so x is not forced to take it.
+    verdicts = verdicts_for(three, x=0.5, y=None, z=1.0)
+    assert verdicts["x"].correct and "may take from 0 to 1" in verdicts["x"].message
+    assert not verdicts_for(three, x=1.5, y=None, z=1.0)["x"].correct
+    # Two inputs: y's 1 is out of range (the wrong sign), so x takes the whole -3.
+    two = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
+    verdicts = verdicts_for(two, x=-3.0, y=1.0)
+    assert verdicts["x"].correct and not verdicts["y"].correct
+    assert (
+        "At a kink" not in verdicts["x"].message and "takes the rest, -3" in verdicts["x"].message
+    )
+    assert not verdicts_for(two, x=1.0, y=1.0)["x"].correct
+
+
+def test_an_answer_outside_a_kink_s_range_is_told_the_range() -> None:
+    # Second review of issue 28, finding 10: only the generic chain-rule hint was given.
+    relu = expression_graph("relu(x)*y", x=0.0, y=3.0)
+    for wrong in (-1.0, 4.0):
+        verdict = verdicts_for(relu, x=wrong)["x"]
+        assert not verdict.correct
+        assert f"At the kink any value from 0 to 3 is right; {wrong:g} is outside it." in (
+            verdict.message
+        )
+    tie = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
+    verdict = verdicts_for(tie, y=1.0)["y"]
+    assert not verdict.correct and verdict.mistake == "tie-split"
+    assert (
+        "split, not copied" in verdict.message and "Your 1 is outside -3 to 0." in verdict.message
+    )

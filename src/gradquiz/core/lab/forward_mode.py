@@ -28,6 +28,13 @@ _CONTEXT.dps = DIGITS
 Real = Any  # an mpf of _CONTEXT (mpmath has no type hints)
 
 
+def _context(digits: int) -> Any:
+    """A context of its own with `digits` significant digits."""
+    context = mpmath.MPContext()
+    context.dps = digits
+    return context
+
+
 @dataclass(frozen=True)
 class Dual:
     """A value and its derivative by each input, in the order of the inputs."""
@@ -42,49 +49,63 @@ class Dual:
 
 def exact_gradients(program: Program, values: Mapping[str, float]) -> dict[str, float]:
     """∂output/∂input for every input in `values`, to 30 digits (NaN where undefined)."""
-    inputs = sorted(values)
-    env: dict[str, Dual] = {
-        name: Dual(_CONTEXT.mpf(values[name]), _unit(index, len(inputs)))
-        for index, name in enumerate(inputs)
-    }
     try:
-        for name, tree in program:
-            env[name] = _dual(tree, env, len(inputs))
-        output = env[program[-1][0]]
-        gradients = [_real(t) for t in output.tangent]
+        tangents = _tangents(_CONTEXT, program, values)
+        return {name: _real(_CONTEXT, t) for name, t in tangents.items()}
     except (ArithmeticError, ValueError, TypeError):
         # The float pass had a value here, but the exact one crosses a domain's edge (a log
         # of a value that float rounding kept just above 0, say): no reference to give.
-        gradients = [math.nan] * len(inputs)
-    return dict(zip(inputs, gradients, strict=True))
+        return dict.fromkeys(values, math.nan)
 
 
-def _unit(index: int, size: int) -> tuple[Real, ...]:
-    return tuple(_CONTEXT.one if i == index else _CONTEXT.zero for i in range(size))
+def nonzero_gradients(program: Program, values: Mapping[str, float], digits: int) -> dict[str, str]:
+    """The inputs whose gradient is not 0 in `digits`-digit arithmetic, however small (a
+    value below float64's range, such as e^-1000001, included), each to two figures."""
+    context = _context(digits)
+    try:
+        tangents = _tangents(context, program, values)
+    except (ArithmeticError, ValueError, TypeError):
+        return {}
+    return {name: context.nstr(t, 2) for name, t in tangents.items() if t != 0}
 
 
-def _real(number: Real) -> float:
-    if not (isinstance(number, _CONTEXT.mpf) and _CONTEXT.isfinite(number)):
+def _tangents(ctx: Any, program: Program, values: Mapping[str, float]) -> dict[str, Real]:
+    inputs = sorted(values)
+    env: dict[str, Dual] = {
+        name: Dual(ctx.mpf(values[name]), _unit(ctx, index, len(inputs)))
+        for index, name in enumerate(inputs)
+    }
+    for name, tree in program:
+        env[name] = _dual(ctx, tree, env, len(inputs))
+    return dict(zip(inputs, env[program[-1][0]].tangent, strict=True))
+
+
+def _unit(ctx: Any, index: int, size: int) -> tuple[Real, ...]:
+    return tuple(ctx.one if i == index else ctx.zero for i in range(size))
+
+
+def _real(ctx: Any, number: Real) -> float:
+    if not (isinstance(number, ctx.mpf) and ctx.isfinite(number)):
         raise ValueError("not a finite real number")
     return float(number)
 
 
-def _dual(tree: Expr, env: Mapping[str, Dual], size: int) -> Dual:
+def _dual(ctx: Any, tree: Expr, env: Mapping[str, Dual], size: int) -> Dual:
     match tree:
         case Number(text=text):
             # A written number such as 0.1 means one tenth, not its nearest float.
-            return Dual(_CONTEXT.mpf(text), (_CONTEXT.zero,) * size)
+            return Dual(ctx.mpf(text), (ctx.zero,) * size)
         case Name(name=name):
             return env[name]
         case Negate(operand=operand):
-            inner = _dual(operand, env, size)
-            return inner.scaled(-inner.value, -_CONTEXT.one)
+            inner = _dual(ctx, operand, env, size)
+            return inner.scaled(-inner.value, -ctx.one)
         case BinaryOp(op=op, left=left, right=right):
-            return _arithmetic(op, _dual(left, env, size), _dual(right, env, size))
+            return _arithmetic(op, _dual(ctx, left, env, size), _dual(ctx, right, env, size))
         case Power(base=base, exponent=exponent):
-            return _power(_dual(base, env, size), _CONTEXT.mpf(exponent.text))
+            return _power(ctx, _dual(ctx, base, env, size), ctx.mpf(exponent.text))
         case Call(function=function, args=args):
-            return _call(function, [_dual(arg, env, size) for arg in args])
+            return _call(ctx, function, [_dual(ctx, arg, env, size) for arg in args])
     raise ValueError(f"not an expression: {tree!r}")
 
 
@@ -100,29 +121,31 @@ def _arithmetic(op: str, a: Dual, b: Dual) -> Dual:
     return Dual(a.value / b.value, tuple((s * b.value - a.value * t) / square for s, t in pairs))
 
 
-def _power(base: Dual, exponent: Real) -> Dual:
+def _power(ctx: Any, base: Dual, exponent: Real) -> Dual:
     # A whole exponent keeps a negative base real; mpmath would go complex otherwise.
     n = int(exponent) if exponent == int(exponent) else exponent
-    return base.scaled(_CONTEXT.power(base.value, n), n * _CONTEXT.power(base.value, n - 1))
+    return base.scaled(ctx.power(base.value, n), n * ctx.power(base.value, n - 1))
 
 
-def _call(function: str, args: Sequence[Dual]) -> Dual:
+def _call(ctx: Any, function: str, args: Sequence[Dual]) -> Dual:
     a = args[0]
     if function == "exp":
-        value = _CONTEXT.exp(a.value)
+        value = ctx.exp(a.value)
         return a.scaled(value, value)
     if function == "log":
         if not a.value > 0:
             raise ValueError("log of a number that is not positive")
-        return a.scaled(_CONTEXT.log(a.value), 1 / a.value)
+        return a.scaled(ctx.log(a.value), 1 / a.value)
     if function == "sigmoid":
-        value = 1 / (1 + _CONTEXT.exp(-a.value))
-        return a.scaled(value, value * (1 - value))
+        value = 1 / (1 + ctx.exp(-a.value))
+        # σ(1 − σ) as e^-|z| / (1 + e^-|z|)²: no 1 − σ that rounds to 0 at z = 200.
+        tail = ctx.exp(-abs(a.value))
+        return a.scaled(value, tail / (1 + tail) ** 2)
     if function == "tanh":
-        value = _CONTEXT.tanh(a.value)
-        return a.scaled(value, 1 - value * value)
+        value = ctx.tanh(a.value)
+        return a.scaled(value, 1 / ctx.cosh(a.value) ** 2)  # 1 − tanh², without cancelling
     if function == "relu":
-        return a if a.value > 0 else a.scaled(_CONTEXT.zero, _CONTEXT.zero)
+        return a if a.value > 0 else a.scaled(ctx.zero, ctx.zero)
     # max: the first of the largest takes the gradient, as the backward pass does at a tie.
     largest = max(range(len(args)), key=lambda i: (args[i].value, -i))
     return args[largest]

@@ -192,6 +192,23 @@ class _Builder:
                     f"about 10^{power:.4g}, below the smallest float, about 10^-324){via}; "
                     f"the true {zero} is not 0, but float64 cannot hold it"
                 )
+            if (
+                node.kind in _UNDERFLOWING
+                and node.value == 0
+                and all(self.nodes[i].value != 0 for i in node.inputs)
+            ):
+                # A product, quotient, power or sigmoid of numbers that are not 0 is not 0:
+                # e1 / S at z1 = -745 is about 4.9e-324 / 2, which rounds to 0.
+                written = written_operation(
+                    node.kind, [self.shown(i) for i in node.inputs], node.exponent
+                )
+                zero = self.shown(zeros[0])
+                via = "" if zeros[0] == key else f", so {zero} is 0 too"
+                return (
+                    f"{key} = {written} underflows to 0 in float64 (none of its inputs is 0, "
+                    f"but the result is below the smallest float, about 10^-324){via}; the "
+                    f"true {zero} is not 0, but float64 cannot hold it"
+                )
             pending.extend(node.inputs)
         return ""
 
@@ -228,6 +245,8 @@ class _Builder:
 
 
 _INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "/"}
+# Operations whose result is 0 in float64 only by underflow when no input is 0.
+_UNDERFLOWING = frozenset({"mul", "div", "pow", "sigmoid"})
 
 
 def written_operation(kind: str, inputs: Sequence[str], exponent: float) -> str:

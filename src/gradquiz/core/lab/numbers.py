@@ -5,7 +5,7 @@ import math
 import re
 import sys
 
-from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
+from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
 from gradquiz.errors import InvalidInput
 
 MAX_CHARS = 32
@@ -55,7 +55,8 @@ def read_whole_number(
     cleaned = text.strip()
     if not re.fullmatch(r"[+-]?[0-9]{1,6}", cleaned):
         raise FieldError(
-            f"{what} must be a whole number from {low} to {high}, not {cleaned[:20]!r}.", field
+            f"{what} must be a whole number from {low} to {high}, not {quoted(cleaned[:20])}.",
+            field,
         )
     value = int(cleaned)
     if not low <= value <= high:

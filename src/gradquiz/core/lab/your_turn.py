@@ -3,7 +3,7 @@ like (the bank's misconceptions: sign flipped, forgot the local derivative, did 
 fan-out branches, routed the max gate's gradient to the loser, …)."""
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.scales import gradient_scales, residue
@@ -71,10 +71,27 @@ def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Ve
             verdicts[step.node] = Verdict(step.node, None, False, None, "Not answered yet.")
         elif target.accepts(answer):
             verdicts[step.node] = Verdict(step.node, answer, True, None, _right(target))
-        elif target.tie and not target.at_kink:
-            verdicts[step.node] = Verdict(step.node, answer, False, "tie-split", target.tie)
+        elif target.tie:
+            outside = (
+                f" Your {answer:.4g} is outside {target.low:.4g} to {target.high:.4g}."
+                if target.at_kink
+                else ""
+            )
+            verdicts[step.node] = Verdict(
+                step.node, answer, False, "tie-split", target.tie + outside
+            )
         else:
-            verdicts[step.node] = _diagnose(graph, step, answer, answers, target, verdicts)
+            verdict = _diagnose(graph, step, answer, answers, target, verdicts)
+            if verdict.mistake == "other" and target.at_kink:
+                verdict = Verdict(
+                    step.node,
+                    answer,
+                    False,
+                    "other",
+                    f"At the kink any value from {target.low:.4g} to {target.high:.4g} is "
+                    f"right; {answer:.4g} is outside it.",
+                )
+            verdicts[step.node] = verdict
     return tuple(verdicts.values())
 
 
@@ -96,7 +113,9 @@ class _Tie:
     upstream: float  # the gate's gradient, as the learner chose it: the shares add up to it
     remaining: float  # what is left of it for the tied inputs not yet checked
     pending: set[str]  # the tied inputs not yet checked
-    known: bool = True  # whether every share so far is known (answered and right)
+    known: bool = True  # whether every share so far is known (answered, or out of range)
+    open_share: bool = False  # an input not answered yet may still take what is left
+    counted: list[str] = field(default_factory=list)  # tied inputs whose share was taken
 
 
 def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[str, Target]:
@@ -108,7 +127,9 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
     tie the gradient is split among the tied inputs (shares from 0 to 1 adding up to 1: an
     argmax gives it all to one, torch.amax evenly), never copied: max(x + t, y + t) grows as
     t, not 2t. So the tied inputs are checked together: each one's share lies between 0 and
-    what the ones checked before it left, and the last one takes the rest. A node that feeds
+    what the right answers before it left, and the last one takes the rest (unless one before
+    it is not answered yet). An answer out of its range takes nothing, so the right answers'
+    shares never add up to more than the gate's gradient. A node that feeds
     a kink is then judged against the convention the learner chose there, if their answer at
     the kink was right."""
     scales = gradient_scales(graph)
@@ -138,7 +159,7 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
                 if state.known:
                     mine.append(state)
                     notes.append(_tie_note(graph, consumer, step.node, state))
-                    if not state.pending:  # the last tied input takes what is left
+                    if not state.pending and not state.open_share:  # the last takes the rest
                         low += state.remaining
                         high += state.remaining
                         continue
@@ -161,7 +182,13 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
         else:
             basis[step.node] = sum(basis[c.consumer] * c.local for c in step.contributions)
         still_open = [tie for tie in mine if tie.pending]
-        if still_open and accepted and len(still_open) == 1:
+        if answer is not None and not accepted and mine:
+            # Out of its range: it takes no share, and the others share what is left.
+            pass
+        elif answer is None and mine and len(still_open) == len(mine):
+            for tie in still_open:  # not answered yet: it may still take what is left
+                tie.open_share = True
+        elif still_open and accepted and len(still_open) == 1:
             # This node's share in the one tie still open: its gradient less what comes
             # from its other consumers and the rest of the ties it closes.
             others = sum(
@@ -171,6 +198,7 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
             )
             closed = sum(tie.remaining for tie in mine if not tie.pending)
             still_open[0].remaining -= basis[step.node] - others - closed
+            still_open[0].counted.append(step.node)
         else:
             for tie in still_open:  # its share in each is not known
                 tie.known = False
@@ -191,16 +219,21 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
         f"{_listed(inputs)} must add up to {gradient}"
     )
     before = [key for key in inputs if key != node and key not in state.pending]
-    if state.pending and not before:
+    if not before:
         return f"{rule}, each between 0 and it; any split is right, which one is a convention."
-    if state.pending:
+    counted = [key for key in before if key in state.counted]
+    others = [key for key in before if key not in state.counted]
+    given = f"with your answer for {_listed(counted)}" if counted else "with no share taken"
+    if others:
+        given += f" ({_listed(others)}: out of range or not answered, so no share)"
+    if state.pending or state.open_share:
         return (
-            f"{rule}, each between 0 and it: with your answer for {_listed(before)} this one "
-            f"may take from 0 to {state.remaining:.4g}; which split is a convention."
+            f"{rule}, each between 0 and it: {given} this one may take from 0 to "
+            f"{state.remaining:.4g}; which split is a convention."
         )
     return (
-        f"{rule} (max({', '.join(inputs)}) grows by t when all of them do), so with your "
-        f"answer for {_listed(before)} this one takes the rest, {state.remaining:.4g}."
+        f"{rule} (max({', '.join(inputs)}) grows by t when all of them do), so {given} this "
+        f"one takes the rest, {state.remaining:.4g}."
     )
 
 

@@ -87,7 +87,9 @@ def test_the_preview_shows_the_drawn_questions_rendered_without_an_attempt(site:
     for number in range(1, 16):
         assert f'<h2 id="preview-{number}">Question {number} ' in page.text
     assert "<math" in page.text and not re.search(r"\$\\[a-z]", page.text)
-    assert "Generated: details vary" in page.text  # second review, finding 11: not only numbers
+    # Second review, finding 11: "details vary", not only numbers; one chip per generated one.
+    generated = [q for q in exam.question_ids if site.service.pack.questions[q].parametrized]
+    assert page.text.count("Generated: details vary") == len(generated)
     assert page.text.count("<summary>Key</summary>") == 15
     with site.service.database.read() as session:
         assert session.scalar(select(func.count()).select_from(AttemptRow)) == 0

@@ -82,20 +82,23 @@ def set_up(url: str, learners: int) -> tuple[dict[str, str], str, str]:
 
 def lighthouse(tool: Path, url: str, token: str, out: Path) -> dict[str, float]:
     headers = json.dumps({"Cookie": f"{SESSION_COOKIE}={token}"})
-    subprocess.run(
-        [
-            str(tool / "node_modules/.bin/lighthouse"),
-            url,
-            "--quiet",
-            "--form-factor=mobile",
-            "--chrome-flags=--headless=new --no-sandbox",
-            f"--extra-headers={headers}",
-            "--output=json",
-            f"--output-path={out}",
-        ],
-        check=True,
-        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
-    )
+    command = [
+        str(tool / "node_modules/.bin/lighthouse"),
+        url,
+        "--quiet",
+        "--form-factor=mobile",
+        "--chrome-flags=--headless=new --no-sandbox",
+        f"--extra-headers={headers}",
+        "--output=json",
+        f"--output-path={out}",
+    ]
+    # Lighthouse now and then fails to record a trace (NO_NAVSTART); a page gets three tries.
+    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    for _ in range(3):
+        if subprocess.run(command, env=env).returncode == 0:
+            break
+    else:
+        raise RuntimeError(f"Lighthouse failed three times on {url}")
     report = json.loads(out.read_text())
     audits = report["audits"]
     figures = {name: report["categories"][name]["score"] for name in CATEGORIES}

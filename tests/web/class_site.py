@@ -17,12 +17,17 @@ from tests.conftest import app_settings
 from tests.factories import CHEAP_HASHER, FrozenClock
 from tests.web.test_class_pages import PASSWORD, Site, new_class
 
-__all__ = ["PASSWORD", "Site", "new_class", "seated", "site"]
+__all__ = ["PASSWORD", "Site", "built_in_site", "new_class", "seated", "site"]
 
 
 @pytest.fixture
 def site(database: Database, clock: FrozenClock) -> Iterator[Site]:
     """The app on the built-in pack, on each database, with a frozen clock."""
+    yield from built_in_site(database, clock)
+
+
+def built_in_site(database: Database, clock: FrozenClock) -> Iterator[Site]:
+    """The app on the built-in pack, served through a test client while the caller iterates."""
     service = ExamService(
         database=database,
         pack=load_pack(builtin_pack_dir()),

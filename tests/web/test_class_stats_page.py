@@ -4,23 +4,17 @@ only where it was a wrong option, the population SD, and class exams kept apart 
 
 import random
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
-from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.accounts import Account, Role
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Question
 from gradquiz.services import classes as classes_module
 from gradquiz.services.classes import KEY
-from gradquiz.services.exam import ExamService
-from gradquiz.services.passwords import Passwords
 from gradquiz.storage.database import Database
-from gradquiz.web.app import create_app
-from tests.conftest import app_settings
-from tests.factories import CHEAP_HASHER, FrozenClock, class_rules
+from tests.factories import FrozenClock, class_rules
+from tests.web.class_site import built_in_site
 from tests.web.test_class_pages import Site
 from tests.web.test_exam_pages import page_text
 
@@ -37,16 +31,7 @@ def site(database: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
         return [pack.questions[WRITTEN], pack.questions[GENERATED]]
 
     monkeypatch.setattr(classes_module, "class_questions", drawn)
-    service = ExamService(
-        database=database,
-        pack=load_pack(builtin_pack_dir()),
-        grace=timedelta(seconds=15),
-        clock=clock,
-    )
-    app = create_app(app_settings(database), service=service)
-    app.state.accounts.passwords = Passwords(CHEAP_HASHER)
-    with TestClient(app, follow_redirects=False) as client:
-        yield Site(client, service, clock)
+    yield from built_in_site(database, clock)
 
 
 def account_of(site: Site, token: str) -> Account:

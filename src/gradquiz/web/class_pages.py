@@ -21,7 +21,7 @@ from gradquiz.core.classes import (
     Window,
 )
 from gradquiz.core.item_flags import Flag
-from gradquiz.core.questions import Difficulty
+from gradquiz.core.questions import Difficulty, Question
 from gradquiz.errors import GradquizError, InvalidInput, NotFound, TooManyRequests
 from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.web import rate_limits
@@ -337,8 +337,9 @@ def stats(request: Request, class_id: ClassId) -> Response:
         analysis = _classes(request).statistics(exam)
     except InvalidInput:
         analysis = None
-    # A bank's exam asks its own questions, at their pinned versions, not the pack's.
-    questions = {question.id: question for question in _classes(request).questions_of(exam)}
+    # A bank's exam asks its own questions, at their pinned versions, not the pack's: read once.
+    asked = _classes(request).questions_of(exam)
+    questions = {question.id: question for question in asked}
     return render_page(
         request,
         "classes/stats.html",
@@ -346,7 +347,7 @@ def stats(request: Request, class_id: ClassId) -> Response:
         analysis=analysis,
         questions=questions,
         rendered=request.app.state.rendered,  # option text as the question pages show it
-        shown=_shown_questions(request, exam),
+        shown=_shown_questions(request, asked),
         flags=list(Flag),
         judging=item_flags,
         kr20_note=(
@@ -367,7 +368,7 @@ def preview(request: Request, class_id: ClassId) -> Response:
         request,
         "classes/preview.html",
         exam=exam,
-        questions=list(_shown_questions(request, exam).values()),
+        questions=list(_shown_questions(request, _classes(request).questions_of(exam)).values()),
     )
 
 
@@ -415,11 +416,8 @@ def _typed_code(text: str) -> str:
     return "".join(c for c in text[:32] if c.isascii() and c.isalnum())
 
 
-def _shown_questions(request: Request, exam: ClassExam) -> dict[str, ClassQuestion]:
-    classes = _classes(request)
-    return class_questions(
-        classes.exam.pack, request.app.state.rendered, classes.questions_of(exam)
-    )
+def _shown_questions(request: Request, asked: list[Question]) -> dict[str, ClassQuestion]:
+    return class_questions(_classes(request).exam.pack, request.app.state.rendered, asked)
 
 
 def _live_page(

@@ -2,6 +2,7 @@
 feedback show no key of them, a set waits at one, and a start the rest cannot fill is a
 clear 409, never a 500."""
 
+import lxml.html
 from fastapi.testclient import TestClient
 
 from gradquiz.core.questions import Difficulty
@@ -87,3 +88,38 @@ def test_a_practice_set_waits_at_a_held_question_and_hides_a_held_answer(
     clock.advance(hours=1, seconds=15)
     assert "Correct answer" in page_text(client.get(url + "/1").text)
     assert client.post(url + "/2", data={"option": "A"}).status_code == 303
+
+
+def test_a_set_summary_counts_only_the_answers_it_shows_as_right_or_wrong(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    url = start(client, count="10")
+    practice = client.app.state.practice  # type: ignore[attr-defined]
+    drawn = practice.session(learner=learner_of(client), session_id=url.split("/")[2])
+    right = {1: True, 2: False, 3: True, 4: False}
+    for number, correct in right.items():
+        slot = drawn.item(number).slot
+        key = practice.question(drawn, number).key
+        letter = slot.letter_of(key if correct else next(o for o in slot.option_order if o != key))
+        assert client.post(f"{url}/{number}", data={"option": letter}).status_code == 303
+    hold(service, [drawn.item(n).slot.question_id for n in (1, 2, 5)], clock)
+
+    markup = client.get(url + "/done").text
+    done = page_text(markup)
+    # Before: "So far: 2 of 4 right (50%)", the two held answers counted (and the topic table
+    # with them), though the list beside it says only that they are held back.
+    assert "So far: 1 of 2 right (50%)" in done
+    assert "2 of 4" not in done
+    assert "2 more answers are held back while a class exam that asks them is open" in done
+    assert done.count("held back while a class exam that asks it is open") == 2
+    shown = lxml.html.fromstring(markup)
+    assert len(shown.xpath("//ol[@class='done-list']/li[@class='correct']")) == 1
+    assert len(shown.xpath("//ol[@class='done-list']/li[@class='wrong']")) == 1
+    topics = [
+        td.text_content() for td in shown.xpath("//table[@class='breakdown']//tbody/tr/td[1]")
+    ]
+    counted = [tuple(int(n) for n in t.split(" of ")) for t in topics]
+    assert (sum(r for r, _ in counted), sum(t for _, t in counted)) == (1, 2), topics
+
+    clock.advance(hours=1, seconds=15)  # the window closed: all four count again
+    assert "So far: 2 of 4 right (50%)" in page_text(client.get(url + "/done").text)

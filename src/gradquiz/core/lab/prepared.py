@@ -74,8 +74,8 @@ PREPARED = (
     PreparedGraph(
         "softmax",
         "Softmax with cross-entropy",
-        "Three logits, the first is the true class: ∂L/∂zᵢ = pᵢ − 1 for the true class and pᵢ "
-        "for the others.",
+        "Three logits, the first is the true class: L = −log p₁, and ∂L/∂zᵢ = pᵢ − 1 for the "
+        "true class and pᵢ for the others (Goodfellow et al., Deep Learning, §6.2.2.3).",
         (
             ("e1", "exp(z1)"),
             ("e2", "exp(z2)"),

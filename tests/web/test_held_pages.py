@@ -123,3 +123,16 @@ def test_a_set_summary_counts_only_the_answers_it_shows_as_right_or_wrong(
 
     clock.advance(hours=1, seconds=15)  # the window closed: all four count again
     assert "So far: 2 of 4 right (50%)" in page_text(client.get(url + "/done").text)
+
+
+def test_a_summary_whose_every_answer_is_held_says_none_is_counted_yet(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    url = start(client, count="10")
+    assert client.post(url + "/1", data={"option": "A"}).status_code == 303
+    practice = client.app.state.practice  # type: ignore[attr-defined]
+    drawn = practice.session(learner=learner_of(client), session_id=url.split("/")[2])
+    hold(service, [drawn.item(1).slot.question_id], clock)
+    done = page_text(client.get(url + "/done").text)
+    assert "So far: 0 of 0 right" in done and "1 answer is held back" in done
+    assert "more answer" not in done and "Right answers by topic" not in done

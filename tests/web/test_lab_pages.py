@@ -575,6 +575,7 @@ def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: Tes
     assert "L −t2 0 (rounded; about 8.5e-18) 1 " in nodes
     assert "z1 input 40 0 (rounded; about -8.5e-18)" in nodes
     assert "L is never 0 for finite logits" in nodes
+    assert "Courville, Deep Learning, §6.2.2.3)" in nodes
     assert "∂L/∂z1 0 (rounded; about -8.5e-18) ≈ 0 (cancelled; about -8.5e-18)" in checks
     # At the default logits nothing is rounded to 0 or 1, and the note is not there.
     plain = text_of(lab_client.get("/lab/softmax?step=11").text)

@@ -5,8 +5,10 @@ clear 409, never a 500."""
 import lxml.html
 from fastapi.testclient import TestClient
 
+from gradquiz.core.practice import PracticeSession
 from gradquiz.core.questions import Difficulty
 from gradquiz.services.exam import ExamService
+from gradquiz.services.practice import PracticeService
 from gradquiz.storage.attempts import load_attempt
 from tests.factories import FrozenClock
 from tests.services.test_class_windows import HOUR, held_class
@@ -18,6 +20,13 @@ def hold(service: ExamService, question_ids: list[str], clock: FrozenClock) -> N
     """Open a class window asking these questions, for an hour from now."""
     held_class(service, question_ids, clock(), clock() + HOUR)
     service.windows.forget()
+
+
+def started(client: TestClient) -> tuple[str, PracticeService, PracticeSession]:
+    """A new set of 10: its address, the practice service and the set as drawn."""
+    url = start(client, count="10")
+    practice: PracticeService = client.app.state.practice  # type: ignore[attr-defined]
+    return url, practice, practice.session(learner=learner_of(client), session_id=url.split("/")[2])
 
 
 def test_a_result_read_during_the_window_shows_no_key_of_its_questions(
@@ -68,10 +77,8 @@ def test_when_no_exam_can_start_the_landing_page_says_so_and_start_is_409(
 def test_a_practice_set_waits_at_a_held_question_and_hides_a_held_answer(
     client: TestClient, service: ExamService, clock: FrozenClock
 ) -> None:
-    url = start(client, count="10")
+    url, _, drawn = started(client)
     assert client.post(url + "/1", data={"option": "B"}).status_code == 303
-    practice = client.app.state.practice  # type: ignore[attr-defined]
-    drawn = practice.session(learner=learner_of(client), session_id=url.split("/")[2])
     hold(service, [drawn.item(1).slot.question_id, drawn.item(2).slot.question_id], clock)
 
     feedback = page_text(client.get(url + "/1").text)
@@ -93,9 +100,7 @@ def test_a_practice_set_waits_at_a_held_question_and_hides_a_held_answer(
 def test_a_set_summary_counts_only_the_answers_it_shows_as_right_or_wrong(
     client: TestClient, service: ExamService, clock: FrozenClock
 ) -> None:
-    url = start(client, count="10")
-    practice = client.app.state.practice  # type: ignore[attr-defined]
-    drawn = practice.session(learner=learner_of(client), session_id=url.split("/")[2])
+    url, practice, drawn = started(client)
     right = {1: True, 2: False, 3: True, 4: False}
     for number, correct in right.items():
         slot = drawn.item(number).slot
@@ -128,10 +133,8 @@ def test_a_set_summary_counts_only_the_answers_it_shows_as_right_or_wrong(
 def test_a_summary_whose_every_answer_is_held_says_none_is_counted_yet(
     client: TestClient, service: ExamService, clock: FrozenClock
 ) -> None:
-    url = start(client, count="10")
+    url, _, drawn = started(client)
     assert client.post(url + "/1", data={"option": "A"}).status_code == 303
-    practice = client.app.state.practice  # type: ignore[attr-defined]
-    drawn = practice.session(learner=learner_of(client), session_id=url.split("/")[2])
     hold(service, [drawn.item(1).slot.question_id], clock)
     done = page_text(client.get(url + "/done").text)
     assert "So far: 0 of 0 right" in done and "1 answer is held back" in done

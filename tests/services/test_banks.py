@@ -143,9 +143,12 @@ def test_only_the_owner_and_those_it_is_shared_with_can_read_a_bank(banks: BankS
     for stranger in (other, learner, None):
         with pytest.raises(NotFound):
             banks.questions(instructor=stranger, bank_id=bank_id)
-    with pytest.raises(InvalidInput, match="no instructor named pupil"):
+    with pytest.raises(InvalidInput, match="pupil is not an instructor"):
         banks.share(instructor=prof, bank_id=bank_id, username="pupil")
-    banks.share(instructor=prof, bank_id=bank_id, username="Other")
+    assert banks.share(instructor=prof, bank_id=bank_id, username="Other") == "other"
+    assert banks.shared_with(instructor=prof, bank_id=bank_id) == ["other"]
+    with pytest.raises(NotFound):  # only the owner sees or changes who may use it
+        banks.shared_with(instructor=other, bank_id=bank_id)
     assert len(banks.questions(instructor=other, bank_id=bank_id)) == 2
     with pytest.raises(NotFound):
         banks.delete(instructor=other, bank_id=bank_id)

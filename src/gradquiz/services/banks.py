@@ -26,7 +26,13 @@ from gradquiz.content.formats import (
 from gradquiz.content.formats.markup import MEDIA_PREFIX
 from gradquiz.content.formats.report import MediaFile
 from gradquiz.content.formats.rules import Defaults
-from gradquiz.core.accounts import Account, Role, require_instructor, username_key
+from gradquiz.core.accounts import (
+    USERNAME_CHARS,
+    Account,
+    Role,
+    require_instructor,
+    username_key,
+)
 from gradquiz.core.question_versions import question_from_record, question_record, version_of
 from gradquiz.core.questions import Question
 from gradquiz.errors import InvalidInput, NotFound
@@ -158,19 +164,34 @@ class BankService:
             raise NotFound("There is no such image.")
         return found
 
-    def share(self, *, instructor: Account | None, bank_id: str, username: str) -> None:
-        """Let another instructor use one of the instructor's own banks."""
+    def share(self, *, instructor: Account | None, bank_id: str, username: str) -> str:
+        """Let another instructor use one of the instructor's own banks; their username."""
+        return self._set_shared(instructor, bank_id, username, shared=True)
+
+    def unshare(self, *, instructor: Account | None, bank_id: str, username: str) -> str:
+        """Stop sharing one of the instructor's own banks with another; their username."""
+        return self._set_shared(instructor, bank_id, username, shared=False)
+
+    def _set_shared(
+        self, instructor: Account | None, bank_id: str, username: str, *, shared: bool
+    ) -> str:
         owner = require_instructor(instructor)
+        change = store.share_bank if shared else store.unshare_bank
         with self.database.write() as session:
-            bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
-            if bank is None or bank.instructor_id != owner.id:
-                raise NotFound("There is no such bank of yours.")
-            found = account_store.account_by_username(
-                session=session, username_key=username_key(username.strip())
-            )
-            if found is None or found[0].role is not Role.INSTRUCTOR:
-                raise InvalidInput(f"There is no instructor named {username.strip()[:32]}.")
-            store.share_bank(session=session, bank_id=bank_id, account_id=found[0].id)
+            _own(session, owner, bank_id)
+            other = _other_instructor(session, owner, username)
+            if not change(session=session, bank_id=bank_id, account_id=other.id):
+                already = "already" if shared else "not"
+                raise InvalidInput(f"The bank is {already} shared with {other.username}.")
+        log.info("bank %s shared with %s: %s", bank_id, other.id, shared)
+        return other.username
+
+    def shared_with(self, *, instructor: Account | None, bank_id: str) -> list[str]:
+        """The usernames of the instructors one of the instructor's own banks is shared with."""
+        owner = require_instructor(instructor)
+        with self.database.read() as session:
+            _own(session, owner, bank_id)
+            return store.shared_with(session=session, bank_id=bank_id)
 
     def instructor_named(self, username: str) -> Account:
         """The instructor account of that name (for the command line, which acts for one)."""
@@ -186,11 +207,39 @@ class BankService:
         """Delete one of the instructor's own banks (attempts keep the versions they showed)."""
         owner = require_instructor(instructor)
         with self.database.write() as session:
-            bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
-            if bank is None or bank.instructor_id != owner.id:
-                raise NotFound("There is no such bank of yours.")
+            _own(session, owner, bank_id)
             store.delete_bank(session=session, bank_id=bank_id)
         log.info("bank %s deleted", bank_id)
+
+
+def _own(session: Session, owner: Account, bank_id: str) -> store.Bank:
+    """One of the owner's own banks (not one shared with them); NotFound otherwise."""
+    bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
+    if bank is None or bank.instructor_id != owner.id:
+        raise NotFound("There is no such bank of yours.")
+    return bank
+
+
+def _other_instructor(session: Session, owner: Account, username: str) -> Account:
+    """The instructor of that name, other than the owner: the one a bank is shared with."""
+    name = username.strip()
+    if not name:
+        raise InvalidInput("Type the username of the instructor to share the bank with.")
+    longest = USERNAME_CHARS[1]
+    found = (
+        account_store.account_by_username(session=session, username_key=username_key(name))
+        if len(name) <= longest
+        else None
+    )
+    if found is None:
+        raise InvalidInput(f"There is no account named {name[:longest]}.")
+    if found[0].role is not Role.INSTRUCTOR:
+        raise InvalidInput(
+            f"{found[0].username} is not an instructor; only instructors share banks."
+        )
+    if found[0].id == owner.id:
+        raise InvalidInput("The bank is yours already; share it with another instructor.")
+    return found[0]
 
 
 def _store(

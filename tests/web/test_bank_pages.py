@@ -249,3 +249,57 @@ def test_a_username_past_the_forms_limit_is_refused_unread(people: People) -> No
     refused = prof.post(f"/classes/banks/{bank}/share", data={"username": "x" * 401})
     assert refused.status_code == 422 and "username" in page_text(refused.text)
     assert "Traceback" not in refused.text
+
+
+def csv_rows(first: int, count: int) -> bytes:
+    return "".join(
+        f"Stem {n}?,a{n},b{n},c{n},d{n},B\n" for n in range(first, first + count)
+    ).encode()
+
+
+@pytest.mark.parametrize("limit", [1, 4])
+def test_an_upload_past_a_banks_question_limit_is_refused_on_the_page_with_the_form_kept(
+    people: People, limit: int
+) -> None:
+    people.client.app.state.banks.max_questions = limit  # type: ignore[attr-defined]
+    prof = people.as_("prof")
+    form = {"bank": "Week 3", "topic": "Chain rule", "difficulty": "hard", "format": "csv"}
+    refused = prof.post(
+        "/classes/banks", files={"file": ("w.csv", csv_rows(0, limit + 1))}, data=form
+    )
+    assert refused.status_code == 422
+    text = page_text(refused.text)
+    assert (
+        f"The bank 'Week 3' would hold {limit + 1} questions; a bank holds at most {limit}. "
+        "Nothing was imported."
+    ) in text
+    assert "No banks yet." in text
+    assert 'value="Week 3"' in refused.text and 'value="Chain rule"' in refused.text
+    assert '<option value="hard" selected>' in refused.text
+    assert '<option value="csv" selected>' in refused.text
+    at_limit = prof.post("/classes/banks", files={"file": ("w.csv", csv_rows(0, limit))}, data=form)
+    assert at_limit.status_code == 200
+    assert f"{limit} imported, 0 skipped, 0 refused" in page_text(at_limit.text)
+
+
+def test_an_upload_past_the_instructors_bank_limit_is_refused_on_the_page(
+    people: People,
+) -> None:
+    people.client.app.state.banks.max_banks = 2  # type: ignore[attr-defined]
+    prof = people.as_("prof")
+    for name in ("One", "Two"):
+        made = prof.post(
+            "/classes/banks", files={"file": ("w.csv", csv_rows(0, 1))}, data={"bank": name}
+        )
+        assert made.status_code == 200
+    refused = prof.post(
+        "/classes/banks", files={"file": ("w.csv", csv_rows(0, 1))}, data={"bank": "Three"}
+    )
+    assert refused.status_code == 422
+    assert (
+        "You have 2 banks, the most one instructor may have; import into one of them or "
+        "delete one. Nothing was imported."
+    ) in page_text(refused.text)
+    assert "A bank holds at most 2,000 questions, and you may own 2 banks." in page_text(
+        refused.text
+    )

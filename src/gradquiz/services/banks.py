@@ -44,6 +44,8 @@ from gradquiz.storage.question_versions import load_versions, save_versions
 
 log = logging.getLogger(__name__)
 MAX_NAME = 120
+DEFAULT_MAX_QUESTIONS = 2000
+DEFAULT_MAX_BANKS = 50
 
 
 @dataclass
@@ -71,6 +73,8 @@ class BankService:
     database: Database
     clock: Clock = utc_now
     max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
+    max_questions: int = DEFAULT_MAX_QUESTIONS  # in one bank
+    max_banks: int = DEFAULT_MAX_BANKS  # owned by one instructor
 
     def import_file(
         self,
@@ -98,6 +102,7 @@ class BankService:
     def _import(self, owner: Account, name: str, report: ImportReport, now: datetime) -> BankImport:
         with self.database.write() as session:
             bank = store.bank_named(session=session, instructor_id=owner.id, name=name)
+            self._check_limits(session, owner, name, bank, report.imported)
             if bank is None:
                 bank_id = secrets.token_hex(16)
                 store.insert_bank(
@@ -113,6 +118,31 @@ class BankService:
         done = BankImport(stored, report, new, changed, unchanged)
         log.info("bank %s: %s", stored.id, done.summary())
         return done
+
+    def _check_limits(
+        self,
+        session: Session,
+        owner: Account,
+        name: str,
+        bank: store.Bank | None,
+        items: list[BankQuestion],
+    ) -> None:
+        """Refuse an import that would make a bank past the instructor's number of banks, or
+        put more questions in one bank than it holds."""
+        if bank is None and store.banks_owned(session=session, instructor_id=owner.id) >= (
+            self.max_banks
+        ):
+            raise InvalidInput(
+                f"You have {self.max_banks:,} banks, the most one instructor may have; "
+                f"import into one of them or delete one. Nothing was imported."
+            )
+        held = store.question_versions(session=session, bank_id=bank.id) if bank else {}
+        total = len(held.keys() | {item.question.id for item in items})
+        if total > self.max_questions:
+            raise InvalidInput(
+                f"The bank {name!r} would hold {total:,} questions; a bank holds at most "
+                f"{self.max_questions:,}. Nothing was imported."
+            )
 
     def banks(self, *, instructor: Account | None) -> list[store.Bank]:
         """The banks the instructor owns or was given."""

@@ -94,7 +94,8 @@ async def upload(
             defaults=_defaults(topic, difficulty),
         )
     except GradquizError as refusal:
-        return _index(request, instructor, refusal=refusal)
+        kept = {"bank": bank, "topic": topic, "difficulty": difficulty, "format": file_format}
+        return _index(request, instructor, refusal=refusal, form=kept)
     return _index(request, instructor, done=done)
 
 
@@ -184,18 +185,23 @@ def _index(
     *,
     refusal: GradquizError | None = None,
     done: BankImport | None = None,
+    form: dict[str, str] | None = None,
 ) -> Response:
+    banks = _banks(request)
     page = render_page(
         request,
         "classes/banks.html",
         status=refusal.status if refusal else 200,
         error=refusal.message if refusal else None,
         account=instructor,
-        banks=_banks(request).banks(instructor=instructor),
+        banks=banks.banks(instructor=instructor),
         done=done,
+        form={"bank": "", "topic": "", "difficulty": "medium", "format": "auto", **(form or {})},
         formats=[f.value for f in Format],
         difficulties=[d.value for d in Difficulty],
-        max_mb=_banks(request).max_bytes / 1e6,
+        max_mb=banks.max_bytes / 1e6,
+        max_questions=banks.max_questions,
+        max_banks=banks.max_banks,
     )
     page.headers.update(refusal.headers if refusal else {})
     return page

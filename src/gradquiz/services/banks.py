@@ -34,7 +34,7 @@ from gradquiz.core.accounts import (
     username_key,
 )
 from gradquiz.core.question_versions import question_from_record, question_record, version_of
-from gradquiz.core.questions import Question
+from gradquiz.core.questions import Difficulty, Question
 from gradquiz.errors import InvalidInput, NotFound
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.storage import accounts as account_store
@@ -149,6 +149,17 @@ class BankService:
         owner = require_instructor(instructor)
         with self.database.read() as session:
             return store.banks_for(session=session, account_id=owner.id)
+
+    def difficulties(self, *, instructor: Account | None) -> dict[str, dict[Difficulty, int]]:
+        """For each bank the instructor may use, its questions of each difficulty."""
+        owner = require_instructor(instructor)
+        with self.database.read() as session:
+            ids = [bank.id for bank in store.banks_for(session=session, account_id=owner.id)]
+            found = store.difficulty_counts(session=session, bank_ids=ids)
+        return {
+            bank_id: {d: counts.get(d.value, 0) for d in Difficulty}
+            for bank_id, counts in found.items()
+        }
 
     def bank(self, *, instructor: Account | None, bank_id: str) -> store.Bank:
         """One bank the instructor may use; NotFound for any other."""

@@ -1,5 +1,6 @@
 """Instructors' private question banks: rows of questions by version, images and shares."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from gradquiz.storage.models import (
     BankQuestionRow,
     BankShareRow,
     QuestionBankRow,
+    QuestionVersionRow,
 )
 
 
@@ -173,3 +175,19 @@ def delete_bank(*, session: Session, bank_id: str) -> None:
     for model in (BankShareRow, BankFileRow, BankQuestionRow):
         session.execute(delete(model).where(model.bank_id == bank_id))
     session.execute(delete(QuestionBankRow).where(QuestionBankRow.id == bank_id))
+
+
+def difficulty_counts(*, session: Session, bank_ids: Collection[str]) -> dict[str, dict[str, int]]:
+    """For each bank, how many of its current questions there are of each difficulty (read
+    from the kept records in the database, not loaded one by one)."""
+    difficulty = QuestionVersionRow.body["difficulty"].as_string()
+    rows = session.execute(
+        select(BankQuestionRow.bank_id, difficulty, func.count())
+        .join(QuestionVersionRow, QuestionVersionRow.digest == BankQuestionRow.version)
+        .where(BankQuestionRow.bank_id.in_(list(bank_ids)))
+        .group_by(BankQuestionRow.bank_id, difficulty)
+    )
+    counts: dict[str, dict[str, int]] = {bank_id: {} for bank_id in bank_ids}
+    for bank_id, level, count in rows:
+        counts[bank_id][str(level)] = int(count)
+    return counts

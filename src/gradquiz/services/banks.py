@@ -9,7 +9,7 @@ import stores all its accepted questions in one transaction, or none.
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,7 @@ from gradquiz.content.formats import (
     read_questions,
 )
 from gradquiz.content.formats.markup import MEDIA_PREFIX
-from gradquiz.content.formats.report import MediaFile
+from gradquiz.content.formats.report import Changes, MediaFile
 from gradquiz.content.formats.rules import Defaults
 from gradquiz.core.accounts import (
     USERNAME_CHARS,
@@ -48,22 +48,16 @@ DEFAULT_MAX_QUESTIONS = 2000
 DEFAULT_MAX_BANKS = 50
 
 
-@dataclass
-class BankImport:
+@dataclass(kw_only=True)
+class BankImport(Changes):
     """What one import into a bank did: the file's report, then what changed in the bank."""
 
     bank: store.Bank
     report: ImportReport
-    new: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: the bank and what changed in it."""
-        return (
-            f"bank {self.bank.name!r}: {len(self.new)} new, {len(self.changed)} changed "
-            f"(a new version), {len(self.unchanged)} unchanged"
-        )
+        return f"bank {self.bank.name!r}: {super().summary()}"
 
 
 @dataclass
@@ -110,12 +104,18 @@ class BankService:
                 )
             else:
                 bank_id = bank.id
-            new, changed, unchanged = _store(session, bank_id, report.imported)
-            if new or changed:
+            changes = _store(session, bank_id, report.imported)
+            if changes.new or changes.changed:
                 store.touch_bank(session=session, bank_id=bank_id, now=now)
             stored = store.bank_named(session=session, instructor_id=owner.id, name=name)
         assert stored is not None
-        done = BankImport(stored, report, new, changed, unchanged)
+        done = BankImport(
+            bank=stored,
+            report=report,
+            new=changes.new,
+            changed=changes.changed,
+            unchanged=changes.unchanged,
+        )
         log.info("bank %s: %s", stored.id, done.summary())
         return done
 
@@ -283,14 +283,11 @@ def _other_instructor(session: Session, owner: Account, username: str) -> Accoun
     return found[0]
 
 
-def _store(
-    session: Session, bank_id: str, items: list[BankQuestion]
-) -> tuple[list[str], list[str], list[str]]:
-    """Point each question at its version; (new, changed, unchanged) question ids."""
+def _store(session: Session, bank_id: str, items: list[BankQuestion]) -> Changes:
+    """Point each question at its version (an unchanged one whose images changed counts as
+    changed)."""
     current = store.question_versions(session=session, bank_id=bank_id)
-    new: list[str] = []
-    changed: list[str] = []
-    unchanged: list[str] = []
+    changes = Changes()
     records = {}
     for position, item in enumerate(items, start=len(current)):
         question = item.question
@@ -299,10 +296,12 @@ def _store(
             store.put_file(session=session, bank_id=bank_id, name=f.name, mime=f.mime, data=f.data)
             for f in item.files
         ]
-        if current.get(question.id) == digest:
-            (changed if any(files_changed) else unchanged).append(question.id)
+        kept = current.get(question.id)
+        if kept == digest and any(files_changed):
+            changes.changed.append(question.id)
             continue
-        (changed if question.id in current else new).append(question.id)
+        if not changes.note(question.id, kept, digest):
+            continue
         records[digest] = question_record(question)
         store.put_question(
             session=session,
@@ -312,7 +311,7 @@ def _store(
             version=digest,
         )
     save_versions(session=session, records=records)
-    return new, changed, unchanged
+    return changes
 
 
 def _media_names(question: Question) -> list[str]:

@@ -373,7 +373,12 @@ def _bank_service(settings: Settings) -> "BankService":
     from gradquiz.services.banks import BankService
     from gradquiz.storage.database import Database
 
-    return BankService(Database(settings.database_url), max_bytes=settings.import_max_bytes)
+    return BankService(
+        Database(settings.database_url),
+        max_bytes=settings.import_max_bytes,
+        max_questions=settings.bank_max_questions,
+        max_banks=settings.banks_per_instructor,
+    )
 
 
 def load_pack_title(settings: Settings) -> str:

@@ -110,6 +110,18 @@ class Settings(BaseSettings):
             "larger ones are refused before they are parsed."
         ),
     )
+    bank_max_questions: int = Field(
+        default=2000,
+        ge=1,
+        le=1_000_000,
+        description="Most questions one private bank holds; an import past it stores nothing.",
+    )
+    banks_per_instructor: int = Field(
+        default=50,
+        ge=1,
+        le=100_000,
+        description="Most private banks one instructor owns (banks shared with them not counted).",
+    )
     variant_pool_size: int = Field(
         default=1000,
         ge=0,

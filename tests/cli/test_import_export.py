@@ -171,3 +171,57 @@ def test_import_owner_must_name_an_instructor(
     result = runner.invoke(app, ["import", str(source), "--owner", "nobody"])
     assert isinstance(result.exception, InvalidInput)
     assert result.exception.message == "There is no instructor named nobody."
+
+
+@pytest.mark.parametrize(
+    ("setting", "banks", "message"),
+    [
+        (
+            "GRADQUIZ_BANK_MAX_QUESTIONS",
+            ["week3"],
+            "gradquiz: The bank 'week3' would hold 3 questions; a bank holds at most 2. "
+            "Nothing was imported.",
+        ),
+        (
+            "GRADQUIZ_BANKS_PER_INSTRUCTOR",
+            ["one", "two", "three"],
+            "gradquiz: You have 2 banks, the most one instructor may have; import into one of "
+            "them or delete one. Nothing was imported.",
+        ),
+    ],
+)
+def test_import_owner_past_a_bank_limit_is_one_line_and_exit_1(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    banks: list[str],
+    message: str,
+) -> None:
+    from datetime import UTC, datetime
+
+    from gradquiz.core.accounts import Role
+    from gradquiz.storage.database import Database
+    from tests.factories import account
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    Database(url).migrate()
+    monkeypatch.setenv("GRADQUIZ_DATABASE_URL", url)
+    monkeypatch.setenv(setting, "2")
+    account(Database(url), "prof", Role.INSTRUCTOR, datetime(2026, 12, 7, tzinfo=UTC))
+    at_limit, past = tmp_path / "two.csv", tmp_path / "three.csv"
+    rows = [f"Stem {n}?,a{n},b{n},c{n},d{n},C\n" for n in range(3)]
+    at_limit.write_text("".join(rows[:2]))
+    past.write_text("".join(rows))
+    for bank in banks[:-1]:
+        done = runner.invoke(app, ["import", str(at_limit), "--owner", "prof", "--bank", bank])
+        assert done.exit_code == 0, done.output
+    source = past if len(banks) == 1 else at_limit
+    argv = ["gradquiz", "import", str(source), "--owner", "prof", "--bank", banks[-1]]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 1
+    captured = capsys.readouterr()
+    assert " ".join(captured.err.split()) == message
+    assert "Traceback" not in captured.err + captured.out

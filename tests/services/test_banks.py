@@ -143,9 +143,12 @@ def test_only_the_owner_and_those_it_is_shared_with_can_read_a_bank(banks: BankS
     for stranger in (other, learner, None):
         with pytest.raises(NotFound):
             banks.questions(instructor=stranger, bank_id=bank_id)
-    with pytest.raises(InvalidInput, match="no instructor named pupil"):
+    with pytest.raises(InvalidInput, match="pupil is not an instructor"):
         banks.share(instructor=prof, bank_id=bank_id, username="pupil")
-    banks.share(instructor=prof, bank_id=bank_id, username="Other")
+    assert banks.share(instructor=prof, bank_id=bank_id, username="Other") == "other"
+    assert banks.shared_with(instructor=prof, bank_id=bank_id) == ["other"]
+    with pytest.raises(NotFound):  # only the owner sees or changes who may use it
+        banks.shared_with(instructor=other, bank_id=bank_id)
     assert len(banks.questions(instructor=other, bank_id=bank_id)) == 2
     with pytest.raises(NotFound):
         banks.delete(instructor=other, bank_id=bank_id)
@@ -157,3 +160,77 @@ def test_a_learner_cannot_import(banks: BankService) -> None:
     learner = account(banks.database, "pupil", Role.LEARNER, banks.clock())
     with pytest.raises(NotFound, match="Only an instructor"):
         banks.import_file(instructor=learner, bank_name="B", data=GIFT.encode())
+
+
+def csv_questions(first: int, count: int) -> bytes:
+    """`count` questions in the headerless 6-column CSV, numbered from `first`."""
+    return "".join(
+        f"Question {n} stem?,a{n},b{n},c{n},d{n},A\n" for n in range(first, first + count)
+    ).encode()
+
+
+def counted(database: Database, model: type[BankQuestionRow] | type[QuestionBankRow]) -> int:
+    with database.read() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.mark.parametrize(("limit", "held"), [(1, 0), (1, 1), (3, 0), (3, 1), (3, 3), (7, 3)])
+def test_a_bank_holds_up_to_its_question_limit_and_an_import_past_it_stores_nothing(
+    database: Database, clock: FrozenClock, limit: int, held: int
+) -> None:
+    banks = BankService(database, clock=clock, max_questions=limit)
+    prof = instructor(banks)
+    if held:
+        banks.import_file(instructor=prof, bank_name="B", data=csv_questions(0, held))
+    room = limit - held
+    # Re-imported questions (the first `held`) take no new room; only new ones count.
+    at_limit = csv_questions(0, held) + csv_questions(held, room)
+    past = csv_questions(limit, 1)
+    with pytest.raises(InvalidInput) as refused:
+        banks.import_file(instructor=prof, bank_name="B", data=at_limit + past)
+    assert refused.value.message == (
+        f"The bank 'B' would hold {limit + 1:,} questions; a bank holds at most {limit:,}. "
+        "Nothing was imported."
+    )
+    assert counted(database, BankQuestionRow) == held
+    done = banks.import_file(instructor=prof, bank_name="B", data=at_limit)
+    assert len(done.new) == room and len(done.unchanged) == held
+    assert counted(database, BankQuestionRow) == limit
+    with pytest.raises(InvalidInput, match="would hold"):
+        banks.import_file(instructor=prof, bank_name="B", data=past)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_an_instructor_owns_up_to_the_bank_limit_and_shared_banks_do_not_count(
+    database: Database, clock: FrozenClock, limit: int
+) -> None:
+    banks = BankService(database, clock=clock, max_banks=limit)
+    prof, other = instructor(banks, "prof"), instructor(banks, "other")
+    for n in range(limit):
+        banks.import_file(instructor=prof, bank_name=f"B{n}", data=csv_questions(n, 1))
+    theirs = banks.import_file(instructor=other, bank_name="Theirs", data=csv_questions(0, 1))
+    banks.share(instructor=other, bank_id=theirs.bank.id, username="prof")
+    with pytest.raises(InvalidInput) as refused:
+        banks.import_file(instructor=prof, bank_name="One more", data=csv_questions(0, 1))
+    assert refused.value.message == (
+        f"You have {limit:,} banks, the most one instructor may have; import into one of them "
+        "or delete one. Nothing was imported."
+    )
+    assert counted(database, QuestionBankRow) == limit + 1
+    again = banks.import_file(instructor=prof, bank_name="B0", data=csv_questions(100, 1))
+    assert again.new == ["question-100-stem"]  # an existing bank still takes questions
+    banks.delete(instructor=prof, bank_id=again.bank.id)
+    banks.import_file(instructor=prof, bank_name="One more", data=csv_questions(0, 1))
+    assert len(banks.banks(instructor=prof)) == limit + 1  # its own limit, and the shared one
+
+
+def test_the_limits_default_to_2000_questions_and_50_banks() -> None:
+    from gradquiz.config import Settings
+
+    fields = Settings.model_fields
+    assert (fields["bank_max_questions"].default, fields["banks_per_instructor"].default) == (
+        2000,
+        50,
+    )
+    service = BankService(Database("sqlite://"))
+    assert (service.max_questions, service.max_banks) == (2000, 50)

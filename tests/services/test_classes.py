@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from gradquiz.core.accounts import Account, Role
 from gradquiz.core.attempts import SubmitReason
 from gradquiz.core.classes import ClassExam, Disclosure, Window
+from gradquiz.core.questions import Difficulty
 from gradquiz.errors import AttemptClosed, InvalidInput, NotFound, Withheld
 from gradquiz.services.classes import KEY, ClassRefused, ClassService
 from gradquiz.services.exam import ExamService
@@ -360,3 +361,31 @@ def test_a_class_exam_goes_only_to_another_instructor_named_exactly(
         exam.id
     ]
     assert classes.events(exam)[-1].detail == "to colleague"
+
+
+SHORT_BANK = {"easy": 5, "medium": 6, "hard": 4}
+
+
+@pytest.mark.parametrize("short", ["easy", "medium", "hard"])
+def test_a_bank_that_cannot_fill_the_blueprint_is_refused_naming_the_difficulty(
+    classes: ClassService, teacher: Account, clock: FrozenClock, short: str
+) -> None:
+    from gradquiz.services.banks import BankService
+
+    counts = {**SHORT_BANK, short: SHORT_BANK[short] - 1}
+    rows = [f"Stem {d} {n}?,a,b,c,d,A,{d}\n" for d, count in counts.items() for n in range(count)]
+    csv = "question,a,b,c,d,key,difficulty\n" + "".join(rows)
+    banks = BankService(classes.exam.database, clock=clock)
+    bank = banks.import_file(instructor=teacher, bank_name="Short", data=csv.encode())
+    assert bank.report.summary() == f"{sum(counts.values())} imported, 0 skipped, 0 refused"
+    with pytest.raises(InvalidInput) as refused:
+        classes.create(instructor=teacher, rules=class_rules(clock()), bank_id=bank.bank.id)
+    have = SHORT_BANK[short] - 1
+    assert refused.value.message == (
+        f"The bank has {have} {short} questions, not {have + 1}: ask for fewer, or choose "
+        "another source."
+    )
+    at_most = {Difficulty(d): n for d, n in counts.items()}
+    fewer = class_rules(clock(), counts=at_most)
+    made = classes.create(instructor=teacher, rules=fewer, bank_id=bank.bank.id)
+    assert len(made.question_ids) == sum(counts.values())

@@ -57,7 +57,8 @@ class Case:
 
     def path(self, ids: dict[str, str]) -> str:
         """The route's path with the scene's ids (and question 2) in its placeholders."""
-        values = {"number": 2, "question_id": "chain-rule", "graph": "neuron", **ids}
+        values = {"number": 2, "question_id": "chain-rule", "graph": "neuron", "change": "share"}
+        values |= ids
         values |= {name: ids[key] for name, key in self.ids.items()}
         return self.route.format(**values)
 
@@ -245,6 +246,7 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
             },
         ),
         Case("POST", "/classes/banks/{bank_id}/delete", "instructor", form={"confirm": "yes"}),
+        Case("POST", "/classes/banks/{bank_id}/{change}", "instructor", form={"username": "x"}),
     ]
 
 

@@ -54,7 +54,7 @@ def test_an_instructor_runs_a_class_exam_from_their_own_bank(
     teacher.goto(base + "/classes/new")
     teacher.get_by_label("Title").fill(f"Private quiz {suffix}")
     teacher.get_by_label("Questions from").select_option(
-        label=f"Your bank: Private {suffix} (15 questions)"
+        label=f"Your bank: Private {suffix} (5 easy, 6 medium, 4 hard)"
     )
     teacher.get_by_label("At submit, learners see").select_option("score")
     teacher.get_by_role("button", name="Create class exam").click()

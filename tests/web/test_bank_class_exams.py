@@ -3,6 +3,7 @@ and no page or API answer outside the class attempt shows any of the bank's text
 during or after the window (the policy canary, extended to a private bank)."""
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -22,6 +23,8 @@ from gradquiz.web.app import create_app
 from tests.conftest import app_settings
 from tests.factories import CHEAP_HASHER, FrozenClock, class_rules
 from tests.web.test_class_pages import POLICIES, Site, check_disclosure
+from tests.web.test_class_questions_pages import FORM
+from tests.web.test_exam_pages import page_text
 from tests.web.test_no_key_leak import CANARIES, leaks, write_canary_pack
 
 
@@ -85,6 +88,18 @@ def bank_class(site: Site, teacher: str, **rules: object) -> tuple[str, str, str
     exam = site.classes.owned(instructor=instructor, class_id=class_id)
     assert exam.bank_id == bank.bank.id and len(exam.versions) == 15
     return class_id, exam.code, bank.bank.id
+
+
+def exam_form(site: Site, bank_id: str, title: str) -> dict[str, str]:
+    """The new-class form for a 5/6/4 exam from the bank, open now."""
+    rule = class_rules(site.clock())
+    return {
+        **FORM,
+        "title": title,
+        "bank": bank_id,
+        "opens_at": rule.opens_at.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": rule.closes_at.strftime("%Y-%m-%dT%H:%M"),
+    }
 
 
 def outside_pages(site: Site, token: str) -> list[Response]:
@@ -196,24 +211,83 @@ def test_only_the_banks_instructors_can_make_a_class_exam_of_it(site: Site) -> N
     teacher = site.person("teacher", Role.INSTRUCTOR)
     _, _, bank_id = bank_class(site, teacher)
     other = site.person("other", Role.INSTRUCTOR)
-    rule = class_rules(site.clock())
-    form = {
-        "title": "Not mine",
-        "bank": bank_id,
-        "opens_at": rule.opens_at.strftime("%Y-%m-%dT%H:%M"),
-        "closes_at": rule.closes_at.strftime("%Y-%m-%dT%H:%M"),
-        "minutes": "25",
-        "easy": "5",
-        "medium": "6",
-        "hard": "4",
-        "at_submit": "score",
-        "after_close": "everything",
-        "attempts_allowed": "1",
-    }
+    form = exam_form(site, bank_id, "Not mine")
     refused = site.as_(other).post("/classes/new", data=form)
     assert refused.status_code == 404 and STEMS[0] not in refused.text
     too_many = site.as_(teacher).post("/classes/new", data={**form, "easy": "6"})
-    assert too_many.status_code == 422 and "The bank has 5 easy questions, not 6." in too_many.text
+    assert (
+        too_many.status_code == 422
+        and "The bank has 5 easy questions, not 6: ask for fewer" in too_many.text
+    )
+
+
+def test_an_instructor_the_bank_is_shared_with_can_make_a_class_exam_of_it(site: Site) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    _, _, bank_id = bank_class(site, teacher)
+    colleague = site.person("colleague", Role.INSTRUCTOR)
+    stranger = site.person("stranger", Role.INSTRUCTOR)
+    shared = site.as_(teacher).post(
+        f"/classes/banks/{bank_id}/share", data={"username": "colleague"}
+    )
+    assert shared.status_code == 303
+    form = exam_form(site, bank_id, "From a colleague's bank")
+    new_form = site.as_(colleague).get("/classes/new")
+    assert f'value="{bank_id}"' in new_form.text
+    assert f'value="{bank_id}"' not in site.as_(stranger).get("/classes/new").text
+    created = site.as_(colleague).post("/classes/new", data=form)
+    assert created.status_code == 303, created.text
+    class_id = created.headers["location"].split("/")[2]
+    exam = site.classes.owned(instructor=site.accounts.signed_in(colleague), class_id=class_id)
+    assert exam.bank_id == bank_id and len(exam.versions) == 15
+    refused = site.as_(stranger).post("/classes/new", data=form)
+    assert refused.status_code == 404 and STEMS[0] not in refused.text
+    stopped = site.as_(teacher).post(
+        f"/classes/banks/{bank_id}/unshare", data={"username": "colleague"}
+    )
+    assert stopped.status_code == 303
+    again = site.as_(colleague).post("/classes/new", data={**form, "title": "Again"})
+    assert again.status_code == 404 and STEMS[0] not in again.text
+
+
+def test_the_new_class_form_counts_each_sources_questions_and_names_what_it_cannot_fill(
+    site: Site,
+) -> None:
+    from gradquiz.core.classes import by_difficulty
+
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    _, _, full = bank_class(site, teacher)
+    short_gift = canary_gift().split("\n\n$CATEGORY")[0] + "\n\n::e2::Easy too? {=a ~b}\n"
+    instructor = site.accounts.signed_in(teacher)
+    short = site.client.app.state.banks.import_file(  # type: ignore[attr-defined]
+        instructor=instructor, bank_name="Short", data=short_gift.encode(), file_name="s.gift"
+    )
+    assert short.report.summary() == "2 imported, 0 skipped, 0 refused"
+    page = site.as_(teacher).get("/classes/new")
+    assert page.status_code == 200
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (
+            [page_text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", page.text, re.S)
+        )
+    }
+    held = by_difficulty(site.service.pack.questions.values())
+    pack_cells = [str(n) for n in held.values()]
+    assert rows[f"The {site.service.pack.title} pack"] == [*pack_cells, "Fills it"]
+    assert rows["Your bank: Private"] == ["5", "6", "4", "Fills it"]
+    assert rows["Your bank: Short"] == [
+        "2",
+        "0",
+        "0",
+        "Cannot fill it: 2 easy of 5; 0 medium of 6; 0 hard of 4",
+    ]
+    options = page_text(page.text)
+    assert "Your bank: Short (2 easy, 0 medium, 0 hard): cannot fill 5 easy, 6 medium, 4 hard" in (
+        options
+    )
+    assert f'<option value="{full}" >Your bank: Private (5 easy, 6 medium, 4 hard)</option>' in (
+        page.text
+    )
 
 
 def test_a_bank_image_is_served_to_members_who_started_and_to_the_instructor(site: Site) -> None:

@@ -46,6 +46,7 @@ def people(app: FastAPI) -> Iterator[People]:
     for name, role in (
         ("prof", Role.INSTRUCTOR),
         ("other", Role.INSTRUCTOR),
+        ("third", Role.INSTRUCTOR),
         ("pupil", Role.LEARNER),
     ):
         app.state.accounts.create_account(username=name, password=PASSWORD, role=role)
@@ -184,3 +185,121 @@ def test_deleting_needs_the_box_and_then_the_bank_is_gone(people: People) -> Non
     done = prof.post(f"/classes/banks/{bank}/delete", data={"confirm": "yes"})
     assert (done.status_code, done.headers["location"]) == (303, "/classes/banks?deleted=1")
     assert prof.get(f"/classes/banks/{bank}").status_code == 404
+
+
+def test_the_owner_shares_a_bank_by_username_and_stops_sharing(people: People) -> None:
+    prof = people.as_("prof")
+    upload(prof, "week3.gift", GIFT.encode())
+    bank = bank_id(prof.app)  # type: ignore[arg-type]
+    assert "Only you can use this bank." in page_text(prof.get(f"/classes/banks/{bank}").text)
+    shared = prof.post(f"/classes/banks/{bank}/share", data={"username": " Other "})
+    assert shared.status_code == 303
+    assert shared.headers["location"] == f"/classes/banks/{bank}#sharing"
+    page = page_text(prof.get(f"/classes/banks/{bank}").text)
+    assert "Stop sharing with other" in page and "Only you can use this bank." not in page
+    other = people.as_("other")
+    seen = other.get(f"/classes/banks/{bank}")
+    assert seen.status_code == 200 and "CANARY-STEM" in seen.text
+    assert "Share the bank" not in seen.text and "Delete the bank" not in seen.text
+    assert "Week 3 · 1 question" in page_text(other.get("/classes/banks").text)
+    for action in ("share", "unshare"):  # only the owner changes who may use it
+        refused = other.post(f"/classes/banks/{bank}/{action}", data={"username": "third"})
+        assert refused.status_code == 404 and "CANARY" not in refused.text
+    assert people.as_("third").get(f"/classes/banks/{bank}").status_code == 404
+    stopped = people.as_("prof").post(f"/classes/banks/{bank}/unshare", data={"username": "other"})
+    assert stopped.status_code == 303
+    gone = people.as_("other").get(f"/classes/banks/{bank}")
+    assert gone.status_code == 404 and "CANARY" not in gone.text
+
+
+@pytest.mark.parametrize(
+    ("action", "username", "message"),
+    [
+        ("share", "nobody", "There is no account named nobody."),
+        ("share", "pupil", "pupil is not an instructor; only instructors share banks."),
+        ("share", "PROF", "The bank is yours already; share it with another instructor."),
+        ("share", "   ", "Type the username of the instructor to share the bank with."),
+        ("share", "other", "The bank is already shared with other."),
+        ("share", "x" * 32, f"There is no account named {'x' * 32}."),
+        ("share", "x" * 400, f"There is no account named {'x' * 32}."),
+        ("unshare", "third", "The bank is not shared with third."),
+        ("unshare", "nobody", "There is no account named nobody."),
+    ],
+)
+def test_a_refused_share_names_the_fault_on_the_bank_page_and_keeps_the_name(
+    people: People, action: str, username: str, message: str
+) -> None:
+    prof = people.as_("prof")
+    upload(prof, "week3.gift", GIFT.encode())
+    bank = bank_id(prof.app)  # type: ignore[arg-type]
+    assert prof.post(f"/classes/banks/{bank}/share", data={"username": "other"}).status_code == 303
+    refused = prof.post(f"/classes/banks/{bank}/{action}", data={"username": username})
+    assert refused.status_code == 422
+    text = page_text(refused.text)
+    assert message in text and "CANARY-STEM" in text  # the same page, the bank still shown
+    assert f'value="{username[:64]}"' in refused.text
+    assert "<title>Error:" in refused.text
+    assert "Stop sharing with other" in text
+
+
+def test_a_username_past_the_forms_limit_is_refused_unread(people: People) -> None:
+    prof = people.as_("prof")
+    upload(prof, "week3.gift", GIFT.encode())
+    bank = bank_id(prof.app)  # type: ignore[arg-type]
+    refused = prof.post(f"/classes/banks/{bank}/share", data={"username": "x" * 401})
+    assert refused.status_code == 422 and "username" in page_text(refused.text)
+    assert "Traceback" not in refused.text
+
+
+def csv_rows(first: int, count: int) -> bytes:
+    return "".join(
+        f"Stem {n}?,a{n},b{n},c{n},d{n},B\n" for n in range(first, first + count)
+    ).encode()
+
+
+@pytest.mark.parametrize("limit", [1, 4])
+def test_an_upload_past_a_banks_question_limit_is_refused_on_the_page_with_the_form_kept(
+    people: People, limit: int
+) -> None:
+    people.client.app.state.banks.max_questions = limit  # type: ignore[attr-defined]
+    prof = people.as_("prof")
+    form = {"bank": "Week 3", "topic": "Chain rule", "difficulty": "hard", "format": "csv"}
+    refused = prof.post(
+        "/classes/banks", files={"file": ("w.csv", csv_rows(0, limit + 1))}, data=form
+    )
+    assert refused.status_code == 422
+    text = page_text(refused.text)
+    assert (
+        f"The bank 'Week 3' would hold {limit + 1} questions; a bank holds at most {limit}. "
+        "Nothing was imported."
+    ) in text
+    assert "No banks yet." in text
+    assert 'value="Week 3"' in refused.text and 'value="Chain rule"' in refused.text
+    assert '<option value="hard" selected>' in refused.text
+    assert '<option value="csv" selected>' in refused.text
+    at_limit = prof.post("/classes/banks", files={"file": ("w.csv", csv_rows(0, limit))}, data=form)
+    assert at_limit.status_code == 200
+    assert f"{limit} imported, 0 skipped, 0 refused" in page_text(at_limit.text)
+
+
+def test_an_upload_past_the_instructors_bank_limit_is_refused_on_the_page(
+    people: People,
+) -> None:
+    people.client.app.state.banks.max_banks = 2  # type: ignore[attr-defined]
+    prof = people.as_("prof")
+    for name in ("One", "Two"):
+        made = prof.post(
+            "/classes/banks", files={"file": ("w.csv", csv_rows(0, 1))}, data={"bank": name}
+        )
+        assert made.status_code == 200
+    refused = prof.post(
+        "/classes/banks", files={"file": ("w.csv", csv_rows(0, 1))}, data={"bank": "Three"}
+    )
+    assert refused.status_code == 422
+    assert (
+        "You have 2 banks, the most one instructor may have; import into one of them or "
+        "delete one. Nothing was imported."
+    ) in page_text(refused.text)
+    assert "A bank holds at most 2,000 questions, and you may own 2 banks." in page_text(
+        refused.text
+    )

@@ -218,11 +218,32 @@ def checked_rules(
             "After the window closes learners must see at least what they saw at submit."
         )
     questions = pack.questions.values() if bank is None else bank
-    for difficulty, count in rules.counts.items():
-        have = sum(1 for q in questions if q.difficulty == difficulty)
-        if count > have:
-            raise InvalidInput(f"The bank has {have} {difficulty.value} questions, not {count}.")
+    for difficulty, have, count in shortfall(by_difficulty(questions), rules.counts):
+        raise InvalidInput(
+            f"The {'pack' if bank is None else 'bank'} has {have} {difficulty.value} "
+            f"question{'s' if have != 1 else ''}, not {count}: ask for fewer, or choose "
+            "another source."
+        )
     return replace(rules, title=title)
+
+
+def by_difficulty(questions: Iterable[Question]) -> dict[Difficulty, int]:
+    """How many of the questions there are of each difficulty (every difficulty named)."""
+    counts = dict.fromkeys(Difficulty, 0)
+    for question in questions:
+        counts[question.difficulty] += 1
+    return counts
+
+
+def shortfall(
+    have: Mapping[Difficulty, int], wanted: Mapping[Difficulty, int]
+) -> list[tuple[Difficulty, int, int]]:
+    """Each difficulty of which there are fewer questions than wanted: (it, have, wanted)."""
+    return [
+        (difficulty, have.get(difficulty, 0), count)
+        for difficulty, count in wanted.items()
+        if count > have.get(difficulty, 0)
+    ]
 
 
 def checked_window_time(moment: datetime, what: str) -> datetime:

@@ -9,7 +9,7 @@ import stores all its accepted questions in one transaction, or none.
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -24,11 +24,17 @@ from gradquiz.content.formats import (
     read_questions,
 )
 from gradquiz.content.formats.markup import MEDIA_PREFIX
-from gradquiz.content.formats.report import MediaFile
+from gradquiz.content.formats.report import Changes, MediaFile
 from gradquiz.content.formats.rules import Defaults
-from gradquiz.core.accounts import Account, Role, require_instructor, username_key
+from gradquiz.core.accounts import (
+    USERNAME_CHARS,
+    Account,
+    Role,
+    require_instructor,
+    username_key,
+)
 from gradquiz.core.question_versions import question_from_record, question_record, version_of
-from gradquiz.core.questions import Question
+from gradquiz.core.questions import Difficulty, Question
 from gradquiz.errors import InvalidInput, NotFound
 from gradquiz.services.clock import Clock, utc_now
 from gradquiz.storage import accounts as account_store
@@ -38,24 +44,20 @@ from gradquiz.storage.question_versions import load_versions, save_versions
 
 log = logging.getLogger(__name__)
 MAX_NAME = 120
+DEFAULT_MAX_QUESTIONS = 2000
+DEFAULT_MAX_BANKS = 50
 
 
-@dataclass
-class BankImport:
+@dataclass(kw_only=True)
+class BankImport(Changes):
     """What one import into a bank did: the file's report, then what changed in the bank."""
 
     bank: store.Bank
     report: ImportReport
-    new: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: the bank and what changed in it."""
-        return (
-            f"bank {self.bank.name!r}: {len(self.new)} new, {len(self.changed)} changed "
-            f"(a new version), {len(self.unchanged)} unchanged"
-        )
+        return f"bank {self.bank.name!r}: {super().summary()}"
 
 
 @dataclass
@@ -65,6 +67,8 @@ class BankService:
     database: Database
     clock: Clock = utc_now
     max_bytes: int = DEFAULT_IMPORT_MAX_BYTES
+    max_questions: int = DEFAULT_MAX_QUESTIONS  # in one bank
+    max_banks: int = DEFAULT_MAX_BANKS  # owned by one instructor
 
     def import_file(
         self,
@@ -92,6 +96,7 @@ class BankService:
     def _import(self, owner: Account, name: str, report: ImportReport, now: datetime) -> BankImport:
         with self.database.write() as session:
             bank = store.bank_named(session=session, instructor_id=owner.id, name=name)
+            self._check_limits(session, owner, name, bank, report.imported)
             if bank is None:
                 bank_id = secrets.token_hex(16)
                 store.insert_bank(
@@ -99,20 +104,62 @@ class BankService:
                 )
             else:
                 bank_id = bank.id
-            new, changed, unchanged = _store(session, bank_id, report.imported)
-            if new or changed:
+            changes = _store(session, bank_id, report.imported)
+            if changes.new or changes.changed:
                 store.touch_bank(session=session, bank_id=bank_id, now=now)
             stored = store.bank_named(session=session, instructor_id=owner.id, name=name)
         assert stored is not None
-        done = BankImport(stored, report, new, changed, unchanged)
+        done = BankImport(
+            bank=stored,
+            report=report,
+            new=changes.new,
+            changed=changes.changed,
+            unchanged=changes.unchanged,
+        )
         log.info("bank %s: %s", stored.id, done.summary())
         return done
+
+    def _check_limits(
+        self,
+        session: Session,
+        owner: Account,
+        name: str,
+        bank: store.Bank | None,
+        items: list[BankQuestion],
+    ) -> None:
+        """Refuse an import that would make a bank past the instructor's number of banks, or
+        put more questions in one bank than it holds."""
+        if bank is None and store.banks_owned(session=session, instructor_id=owner.id) >= (
+            self.max_banks
+        ):
+            raise InvalidInput(
+                f"You have {self.max_banks:,} banks, the most one instructor may have; "
+                f"import into one of them or delete one. Nothing was imported."
+            )
+        held = store.question_versions(session=session, bank_id=bank.id) if bank else {}
+        total = len(held.keys() | {item.question.id for item in items})
+        if total > self.max_questions:
+            raise InvalidInput(
+                f"The bank {name!r} would hold {total:,} questions; a bank holds at most "
+                f"{self.max_questions:,}. Nothing was imported."
+            )
 
     def banks(self, *, instructor: Account | None) -> list[store.Bank]:
         """The banks the instructor owns or was given."""
         owner = require_instructor(instructor)
         with self.database.read() as session:
             return store.banks_for(session=session, account_id=owner.id)
+
+    def difficulties(self, *, instructor: Account | None) -> dict[str, dict[Difficulty, int]]:
+        """For each bank the instructor may use, its questions of each difficulty."""
+        owner = require_instructor(instructor)
+        with self.database.read() as session:
+            ids = [bank.id for bank in store.banks_for(session=session, account_id=owner.id)]
+            found = store.difficulty_counts(session=session, bank_ids=ids)
+        return {
+            bank_id: {d: counts.get(d.value, 0) for d in Difficulty}
+            for bank_id, counts in found.items()
+        }
 
     def bank(self, *, instructor: Account | None, bank_id: str) -> store.Bank:
         """One bank the instructor may use; NotFound for any other."""
@@ -158,19 +205,34 @@ class BankService:
             raise NotFound("There is no such image.")
         return found
 
-    def share(self, *, instructor: Account | None, bank_id: str, username: str) -> None:
-        """Let another instructor use one of the instructor's own banks."""
+    def share(self, *, instructor: Account | None, bank_id: str, username: str) -> str:
+        """Let another instructor use one of the instructor's own banks; their username."""
+        return self._set_shared(instructor, bank_id, username, shared=True)
+
+    def unshare(self, *, instructor: Account | None, bank_id: str, username: str) -> str:
+        """Stop sharing one of the instructor's own banks with another; their username."""
+        return self._set_shared(instructor, bank_id, username, shared=False)
+
+    def _set_shared(
+        self, instructor: Account | None, bank_id: str, username: str, *, shared: bool
+    ) -> str:
         owner = require_instructor(instructor)
+        change = store.share_bank if shared else store.unshare_bank
         with self.database.write() as session:
-            bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
-            if bank is None or bank.instructor_id != owner.id:
-                raise NotFound("There is no such bank of yours.")
-            found = account_store.account_by_username(
-                session=session, username_key=username_key(username.strip())
-            )
-            if found is None or found[0].role is not Role.INSTRUCTOR:
-                raise InvalidInput(f"There is no instructor named {username.strip()[:32]}.")
-            store.share_bank(session=session, bank_id=bank_id, account_id=found[0].id)
+            _own(session, owner, bank_id)
+            other = _other_instructor(session, owner, username)
+            if not change(session=session, bank_id=bank_id, account_id=other.id):
+                already = "already" if shared else "not"
+                raise InvalidInput(f"The bank is {already} shared with {other.username}.")
+        log.info("bank %s shared with %s: %s", bank_id, other.id, shared)
+        return other.username
+
+    def shared_with(self, *, instructor: Account | None, bank_id: str) -> list[str]:
+        """The usernames of the instructors one of the instructor's own banks is shared with."""
+        owner = require_instructor(instructor)
+        with self.database.read() as session:
+            _own(session, owner, bank_id)
+            return store.shared_with(session=session, bank_id=bank_id)
 
     def instructor_named(self, username: str) -> Account:
         """The instructor account of that name (for the command line, which acts for one)."""
@@ -186,21 +248,46 @@ class BankService:
         """Delete one of the instructor's own banks (attempts keep the versions they showed)."""
         owner = require_instructor(instructor)
         with self.database.write() as session:
-            bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
-            if bank is None or bank.instructor_id != owner.id:
-                raise NotFound("There is no such bank of yours.")
+            _own(session, owner, bank_id)
             store.delete_bank(session=session, bank_id=bank_id)
         log.info("bank %s deleted", bank_id)
 
 
-def _store(
-    session: Session, bank_id: str, items: list[BankQuestion]
-) -> tuple[list[str], list[str], list[str]]:
-    """Point each question at its version; (new, changed, unchanged) question ids."""
+def _own(session: Session, owner: Account, bank_id: str) -> store.Bank:
+    """One of the owner's own banks (not one shared with them); NotFound otherwise."""
+    bank = store.may_use(session=session, bank_id=bank_id, account_id=owner.id)
+    if bank is None or bank.instructor_id != owner.id:
+        raise NotFound("There is no such bank of yours.")
+    return bank
+
+
+def _other_instructor(session: Session, owner: Account, username: str) -> Account:
+    """The instructor of that name, other than the owner: the one a bank is shared with."""
+    name = username.strip()
+    if not name:
+        raise InvalidInput("Type the username of the instructor to share the bank with.")
+    longest = USERNAME_CHARS[1]
+    found = (
+        account_store.account_by_username(session=session, username_key=username_key(name))
+        if len(name) <= longest
+        else None
+    )
+    if found is None:
+        raise InvalidInput(f"There is no account named {name[:longest]}.")
+    if found[0].role is not Role.INSTRUCTOR:
+        raise InvalidInput(
+            f"{found[0].username} is not an instructor; only instructors share banks."
+        )
+    if found[0].id == owner.id:
+        raise InvalidInput("The bank is yours already; share it with another instructor.")
+    return found[0]
+
+
+def _store(session: Session, bank_id: str, items: list[BankQuestion]) -> Changes:
+    """Point each question at its version (an unchanged one whose images changed counts as
+    changed)."""
     current = store.question_versions(session=session, bank_id=bank_id)
-    new: list[str] = []
-    changed: list[str] = []
-    unchanged: list[str] = []
+    changes = Changes()
     records = {}
     for position, item in enumerate(items, start=len(current)):
         question = item.question
@@ -209,10 +296,12 @@ def _store(
             store.put_file(session=session, bank_id=bank_id, name=f.name, mime=f.mime, data=f.data)
             for f in item.files
         ]
-        if current.get(question.id) == digest:
-            (changed if any(files_changed) else unchanged).append(question.id)
+        kept = current.get(question.id)
+        if kept == digest and any(files_changed):
+            changes.changed.append(question.id)
             continue
-        (changed if question.id in current else new).append(question.id)
+        if not changes.note(question.id, kept, digest):
+            continue
         records[digest] = question_record(question)
         store.put_question(
             session=session,
@@ -222,7 +311,7 @@ def _store(
             version=digest,
         )
     save_versions(session=session, records=records)
-    return new, changed, unchanged
+    return changes
 
 
 def _media_names(question: Question) -> list[str]:

@@ -1,12 +1,20 @@
 """Instructors' private question banks: rows of questions by version, images and shares."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from gradquiz.storage.models import BankFileRow, BankQuestionRow, BankShareRow, QuestionBankRow
+from gradquiz.storage.models import (
+    AccountRow,
+    BankFileRow,
+    BankQuestionRow,
+    BankShareRow,
+    QuestionBankRow,
+    QuestionVersionRow,
+)
 
 
 @dataclass(frozen=True)
@@ -122,11 +130,44 @@ def may_use(*, session: Session, bank_id: str, account_id: str) -> Bank | None:
     return _bank(row, len(question_versions(session=session, bank_id=bank_id)))
 
 
-def share_bank(*, session: Session, bank_id: str, account_id: str) -> None:
-    """Let another instructor use the bank."""
-    if session.get(BankShareRow, (bank_id, account_id)) is None:
-        session.add(BankShareRow(bank_id=bank_id, account_id=account_id))
-        session.flush()
+def share_bank(*, session: Session, bank_id: str, account_id: str) -> bool:
+    """Let another instructor use the bank; False if it was shared with them already."""
+    if session.get(BankShareRow, (bank_id, account_id)) is not None:
+        return False
+    session.add(BankShareRow(bank_id=bank_id, account_id=account_id))
+    session.flush()
+    return True
+
+
+def unshare_bank(*, session: Session, bank_id: str, account_id: str) -> bool:
+    """Stop sharing the bank with an instructor; False if it was not shared with them."""
+    removed = session.execute(
+        delete(BankShareRow).where(
+            BankShareRow.bank_id == bank_id, BankShareRow.account_id == account_id
+        )
+    )
+    return bool(getattr(removed, "rowcount", 0))
+
+
+def shared_with(*, session: Session, bank_id: str) -> list[str]:
+    """The usernames of the instructors the bank is shared with, in order."""
+    names = session.scalars(
+        select(AccountRow.username)
+        .join(BankShareRow, BankShareRow.account_id == AccountRow.id)
+        .where(BankShareRow.bank_id == bank_id)
+        .order_by(AccountRow.username_key)
+    )
+    return list(names)
+
+
+def banks_owned(*, session: Session, instructor_id: str) -> int:
+    """How many banks the instructor owns."""
+    counted = session.scalar(
+        select(func.count())
+        .select_from(QuestionBankRow)
+        .where(QuestionBankRow.instructor_id == instructor_id)
+    )
+    return int(counted or 0)
 
 
 def delete_bank(*, session: Session, bank_id: str) -> None:
@@ -134,3 +175,19 @@ def delete_bank(*, session: Session, bank_id: str) -> None:
     for model in (BankShareRow, BankFileRow, BankQuestionRow):
         session.execute(delete(model).where(model.bank_id == bank_id))
     session.execute(delete(QuestionBankRow).where(QuestionBankRow.id == bank_id))
+
+
+def difficulty_counts(*, session: Session, bank_ids: Collection[str]) -> dict[str, dict[str, int]]:
+    """For each bank, how many of its current questions there are of each difficulty (read
+    from the kept records in the database, not loaded one by one)."""
+    difficulty = QuestionVersionRow.body["difficulty"].as_string()
+    rows = session.execute(
+        select(BankQuestionRow.bank_id, difficulty, func.count())
+        .join(QuestionVersionRow, QuestionVersionRow.digest == BankQuestionRow.version)
+        .where(BankQuestionRow.bank_id.in_(list(bank_ids)))
+        .group_by(BankQuestionRow.bank_id, difficulty)
+    )
+    counts: dict[str, dict[str, int]] = {bank_id: {} for bank_id in bank_ids}
+    for bank_id, level, count in rows:
+        counts[bank_id][str(level)] = int(count)
+    return counts

@@ -179,7 +179,11 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.state.classes = ClassService(exam=service)
     app.state.banks = BankService(
-        service.database, clock=service.clock, max_bytes=settings.import_max_bytes
+        service.database,
+        clock=service.clock,
+        max_bytes=settings.import_max_bytes,
+        max_questions=settings.bank_max_questions,
+        max_banks=settings.banks_per_instructor,
     )
     app.state.bank_markdown = MarkdownRenderer()
     app.state.learner_data = LearnerData(exam=service)

@@ -1,4 +1,5 @@
-"""Instructors' private question banks: upload a file, list, preview every question, delete.
+"""Instructors' private question banks: upload a file, list, preview every question, share with
+another instructor, delete.
 
 Every page is an instructor's own (or shared with them); anyone else gets Not found. A bank's
 questions appear nowhere else on the site.
@@ -6,7 +7,7 @@ questions appear nowhere else on the site.
 
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -93,14 +94,25 @@ async def upload(
             defaults=_defaults(topic, difficulty),
         )
     except GradquizError as refusal:
-        return _index(request, instructor, refusal=refusal)
+        kept = {"bank": bank, "topic": topic, "difficulty": difficulty, "format": file_format}
+        return _index(request, instructor, refusal=refusal, form=kept)
     return _index(request, instructor, done=done)
 
 
 @router.get("/classes/banks/{bank_id}", response_class=HTMLResponse)
 def preview(request: Request, bank_id: BankId) -> Response:
     """Every question of the bank, rendered as learners will see it, with key and feedback."""
-    instructor = _instructor(request)
+    return _bank_page(request, _instructor(request), bank_id)
+
+
+def _bank_page(
+    request: Request,
+    instructor: Account,
+    bank_id: str,
+    *,
+    refusal: InvalidInput | None = None,
+    username: str = "",
+) -> Response:
     banks = _banks(request)
     bank = banks.bank(instructor=instructor, bank_id=bank_id)
     items = banks.questions(instructor=instructor, bank_id=bank_id)
@@ -110,12 +122,17 @@ def preview(request: Request, bank_id: BankId) -> Response:
         _preview(number, item.question, renderer, base)
         for number, item in enumerate(items, start=1)
     ]
+    owned = bank.instructor_id == instructor.id
     return render_page(
         request,
         "classes/bank.html",
+        status=refusal.status if refusal else 200,
+        error=refusal.message if refusal else None,
         account=instructor,
         bank=bank,
-        owned=bank.instructor_id == instructor.id,
+        owned=owned,
+        shared_with=banks.shared_with(instructor=instructor, bank_id=bank_id) if owned else [],
+        username=username[:64],
         previews=previews,
     )
 
@@ -142,24 +159,49 @@ def delete(
     return see_other("/classes/banks?deleted=1")
 
 
+# Last: its path would take "delete".
+@router.post("/classes/banks/{bank_id}/{change}")
+def share(
+    request: Request,
+    bank_id: BankId,
+    change: Literal["share", "unshare"],
+    username: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    """Let another instructor, named by username, use one of the instructor's own banks (or
+    stop letting them)."""
+    instructor = _instructor(request)
+    banks = _banks(request)
+    act = banks.share if change == "share" else banks.unshare
+    try:
+        act(instructor=instructor, bank_id=bank_id, username=username)
+    except InvalidInput as refusal:
+        return _bank_page(request, instructor, bank_id, refusal=refusal, username=username)
+    return see_other(f"/classes/banks/{bank_id}#sharing")
+
+
 def _index(
     request: Request,
     instructor: Account,
     *,
     refusal: GradquizError | None = None,
     done: BankImport | None = None,
+    form: dict[str, str] | None = None,
 ) -> Response:
+    banks = _banks(request)
     page = render_page(
         request,
         "classes/banks.html",
         status=refusal.status if refusal else 200,
         error=refusal.message if refusal else None,
         account=instructor,
-        banks=_banks(request).banks(instructor=instructor),
+        banks=banks.banks(instructor=instructor),
         done=done,
+        form={"bank": "", "topic": "", "difficulty": "medium", "format": "auto", **(form or {})},
         formats=[f.value for f in Format],
         difficulties=[d.value for d in Difficulty],
-        max_mb=_banks(request).max_bytes / 1e6,
+        max_mb=banks.max_bytes / 1e6,
+        max_questions=banks.max_questions,
+        max_banks=banks.max_banks,
     )
     page.headers.update(refusal.headers if refusal else {})
     return page

@@ -1,9 +1,18 @@
 """The new-class-exam form read into rules: numbers, policies, and a window typed in the
-instructor's time zone (stored in UTC)."""
+instructor's time zone (stored in UTC); and what each source of questions holds."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
-from gradquiz.core.classes import ClassRules, Disclosure, checked_window_time
+from gradquiz.core.classes import (
+    ClassRules,
+    Disclosure,
+    by_difficulty,
+    checked_window_time,
+    shortfall,
+)
+from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty
 from gradquiz.errors import InvalidInput
 from gradquiz.web.time_zones import DEFAULT as DEFAULT_ZONE
@@ -56,3 +65,27 @@ def form_number(text: str, what: str, kind: type[int] | type[float]) -> float:
         return kind(text.strip())
     except ValueError:
         raise InvalidInput(f"{what} must be a number, not {text.strip()[:16]!r}.") from None
+
+
+@dataclass(frozen=True)
+class QuestionSource:
+    """The pack or a bank as the form lists it: questions of each difficulty, and those of
+    the blueprint it cannot fill ((difficulty, have, wanted))."""
+
+    value: str  # the form's `bank` field: "" for the pack
+    name: str
+    counts: Mapping[Difficulty, int]
+    missing: list[tuple[Difficulty, int, int]]
+
+
+def question_sources(
+    pack: Pack, banks: list[tuple[str, str]], counts: Mapping[str, Mapping[Difficulty, int]]
+) -> list[QuestionSource]:
+    """The pack, then each (id, name) bank, measured against the pack's blueprint."""
+    wanted = pack.blueprint.counts
+    held = by_difficulty(pack.questions.values())
+    sources = [QuestionSource("", f"The {pack.title} pack", held, shortfall(held, wanted))]
+    for bank_id, name in banks:
+        have = counts.get(bank_id, dict.fromkeys(Difficulty, 0))
+        sources.append(QuestionSource(bank_id, name, have, shortfall(have, wanted)))
+    return sources

@@ -21,11 +21,17 @@ from gradquiz.core.classes import (
     Window,
 )
 from gradquiz.core.item_flags import Flag
+from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.errors import GradquizError, InvalidInput, NotFound, TooManyRequests
 from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.web import rate_limits
-from gradquiz.web.class_forms import class_rules_of, form_number
+from gradquiz.web.class_forms import (
+    QuestionSource,
+    class_rules_of,
+    form_number,
+    question_sources,
+)
 from gradquiz.web.class_live import SHOWS, SORTS, TableView, live_table, notice_text, time_form
 from gradquiz.web.class_questions import ClassQuestion, class_questions
 from gradquiz.web.class_results import csv_download, result_rows
@@ -507,9 +513,18 @@ def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, s
         prefer=form.get("prefer_parametrized") == "on" if form else False,
         policies=list(Disclosure),
         difficulties=list(Difficulty),
-        banks=request.app.state.banks.banks(instructor=_instructor(request)),
+        sources=_sources(request, pack),
+        blueprint_text=", ".join(f"{n} {d.value}" for d, n in pack.blueprint.counts.items()),
         limits={"minutes": MINUTES, "attempts": ATTEMPTS, "multiplier": MULTIPLIER},
     )
+
+
+def _sources(request: Request, pack: Pack) -> list[QuestionSource]:
+    """The pack and each bank the instructor may use, with its questions per difficulty."""
+    instructor = _instructor(request)
+    banks = request.app.state.banks
+    found = [(b.id, f"Your bank: {b.name}") for b in banks.banks(instructor=instructor)]
+    return question_sources(pack, found, banks.difficulties(instructor=instructor))
 
 
 def _class_out(exam: ClassExam, now: datetime) -> ClassOut:

@@ -203,14 +203,21 @@ def _write_question(quiz: Any, item: BankQuestion) -> None:
         if true_false:
             _text(answer, option.text.lower())
         else:
-            _text(answer, _html(option.text, inline=True))
+            _html_text(answer, _html(option.text, inline=True))
         _html_field(answer, "feedback", option.feedback)
 
 
 def _html_field(parent: Any, tag: str, markdown: str) -> Any:
     field = lxml.etree.SubElement(parent, tag, format="html")
-    _text(field, _html(markdown))
+    _html_text(field, _html(markdown))
     return field
+
+
+def _html_text(parent: Any, html: str) -> None:
+    """HTML in a CDATA section, as Moodle's documentation asks (a text holding `]]>`, which
+    CDATA cannot, is escaped instead: the same text to any XML reader)."""
+    text = lxml.etree.SubElement(parent, "text")
+    text.text = lxml.etree.CDATA(html) if html and "]]>" not in html else html
 
 
 def _html(markdown: str, *, inline: bool = False) -> str:

@@ -1,11 +1,10 @@
 """Imported questions as pack question files (`questions/<id>.txt`) and their images."""
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from gradquiz.content.formats.markup import MEDIA_PREFIX
-from gradquiz.content.formats.report import BankQuestion
+from gradquiz.content.formats.report import BankQuestion, Changes
 from gradquiz.core.questions import Question
 
 # A line of text that would read as a section header is escaped (Markdown shows it the same).
@@ -35,26 +34,10 @@ def question_file(question: Question) -> str:
     return "\n".join(lines) + "\n"
 
 
-@dataclass
-class FolderChanges:
-    """What writing an import into a folder did, by question id."""
-
-    new: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One line of counts."""
-        return (
-            f"{len(self.new)} new, {len(self.changed)} changed (a new version), "
-            f"{len(self.unchanged)} unchanged"
-        )
-
-
-def write_question_folder(items: list[BankQuestion], folder: Path) -> FolderChanges:
+def write_question_folder(items: list[BankQuestion], folder: Path) -> Changes:
     """Write each question as `<id>.txt` (its images under `media/`); the same import twice
     changes nothing, and an edited question replaces its file (attempts keep their version)."""
-    changes = FolderChanges()
+    changes = Changes()
     folder.mkdir(parents=True, exist_ok=True)
     for item in items:
         path = folder / f"{item.question.id}.txt"
@@ -65,9 +48,6 @@ def write_question_folder(items: list[BankQuestion], folder: Path) -> FolderChan
             if not media.is_file() or media.read_bytes() != file.data:
                 media.parent.mkdir(exist_ok=True)
                 media.write_bytes(file.data)
-        if old == text:
-            changes.unchanged.append(item.question.id)
-            continue
-        (changes.new if old is None else changes.changed).append(item.question.id)
-        path.write_text(text, encoding="utf-8")
+        if changes.note(item.question.id, old, text):
+            path.write_text(text, encoding="utf-8")
     return changes

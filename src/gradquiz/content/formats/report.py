@@ -29,27 +29,62 @@ class BankQuestion:
 
 
 @dataclass(frozen=True)
-class Skipped:
-    """A question of a type gradquiz cannot run (matching, essay, …), named and located."""
+class LeftOut:
+    """A question an import does not keep, named and located, and why (its type or a rule)."""
 
     name: str
     where: str
-    kind: str
+    why: str
+
+
+class Skipped(LeftOut):
+    """A question of a type gradquiz cannot run (matching, essay, …)."""
+
+    @property
+    def kind(self) -> str:
+        """The question's type."""
+        return self.why
 
     def __str__(self) -> str:
-        return f"{self.where}: skipped {self.kind} question {self.name!r}"
+        return f"{self.where}: skipped {self.why} question {self.name!r}"
 
 
-@dataclass(frozen=True)
-class Refused:
+class Refused(LeftOut):
     """A multiple-choice question that breaks a rule; nothing of it is kept."""
 
-    name: str
-    where: str
-    rule: str
+    @property
+    def rule(self) -> str:
+        """The rule it breaks."""
+        return self.why
 
     def __str__(self) -> str:
-        return f"{self.where}: refused {self.name!r}: {self.rule}"
+        return f"{self.where}: refused {self.name!r}: {self.why}"
+
+
+@dataclass(kw_only=True)
+class Changes:
+    """What storing an import did (into a bank or a folder), by question id: new, changed (a
+    new version) or unchanged."""
+
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def note(self, question_id: str, old: object, new: object) -> bool:
+        """File the question by what was kept (`old`, None if nothing) and what comes now;
+        whether it must be written."""
+        if old == new:
+            self.unchanged.append(question_id)
+            return False
+        (self.new if old is None else self.changed).append(question_id)
+        return True
+
+    def summary(self) -> str:
+        """One line of counts."""
+        return (
+            f"{len(self.new)} new, {len(self.changed)} changed (a new version), "
+            f"{len(self.unchanged)} unchanged"
+        )
 
 
 @dataclass

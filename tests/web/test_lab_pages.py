@@ -367,8 +367,8 @@ def test_messages_name_operations_and_bounds_as_the_pages_write_them(
 ) -> None:
     # Findings 15 and 16: "two to 6", "up to 1e+06", "up to 1.79769e+308", "At f = **".
     cases = {
-        "/lab/expression?f=x*y&x=2000000&y=1": "numbers up to 10⁶ in size",
-        "/lab/expression/your-turn?f=x*y&x=1&y=1&grad-x=1e999": "up to the largest float",
+        "/lab/expression?f=x*y&x=2000000&y=1": "a number may be at most 10⁶ in size",
+        "/lab/expression/your-turn?f=x*y&x=1&y=1&grad-x=1e999": "at most the largest float, about",
         "/lab/expression?f=x**0.5&x=-1": "At f = x**0.5: a negative number",
         "/lab/expression?f=log(x)&x=0": "At f = log(x): log of 0",
         "/lab/expression?f=max(x)": "max takes from two to six arguments",

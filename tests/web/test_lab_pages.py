@@ -562,3 +562,16 @@ def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient
     assert "narrower chains scatter more" not in text and "the narrowest, most of all" in text
     wide = text_of(lab_client.get("/lab/flow?init=xavier&depth=4&width=8").text)
     assert "going back from layer 4 to layer 1" in wide and "narrower chains scatter more" in wide
+
+
+def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 2: x*x+x at x = 3 showed two identical rows
+    # "x → t1 | ∂t1/∂x = x (the other input) | 3", though ∂t1/∂x = 2x = 6.
+    text = text_of(lab_client.get("/lab/expression?f=x*x%2Bx&x=3").text)
+    assert "∂t1/∂x = x (the other input)" not in text
+    assert "x → t1 (first use) local derivative of this use: x (the other input) 3" in text
+    assert "x → t1 (second use) local derivative of this use: x (the other input) 3" in text
+    assert "t1 uses x twice: each row is one use, and ∂t1/∂x is their sum, 3 + 3 = 6." in text
+    assert "x → f ∂f/∂x (local) = 1 1" in text  # a single use keeps its plain row

@@ -129,6 +129,25 @@ class Graph:
         """The edges to a node's consumers."""
         return tuple(edge for edge in self.edges if edge.source == key)
 
+    def use_of(self, edge: Edge) -> tuple[int, int]:
+        """Which use of its source `edge` is at its target (0 for the first) and how many
+        there are: x*x has two edges x → t1, each one use, whose local derivatives add up."""
+        same = [e for e in self.edges if (e.source, e.target) == (edge.source, edge.target)]
+        return same.index(edge), len(same)
+
+    def repeated_uses(self) -> tuple[tuple[str, str, tuple[float, ...]], ...]:
+        """For each node that uses one input more than once (x*x, max(x, x)): the input, the
+        node and each use's local derivative, in the edges' order."""
+        uses: dict[tuple[str, str], list[float]] = {}
+        for edge in self.edges:
+            if not self.by_key[edge.source].is_constant:
+                uses.setdefault((edge.source, edge.target), []).append(edge.local)
+        return tuple(
+            (source, target, tuple(locals_))
+            for (source, target), locals_ in uses.items()
+            if len(locals_) > 1
+        )
+
     def step_of(self, key: str) -> BackwardStep:
         """The backward step in which a node gets its gradient."""
         return next(step for step in self.steps if step.node == key)

@@ -575,3 +575,39 @@ def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(
     assert "x → t1 (second use) local derivative of this use: x (the other input) 3" in text
     assert "t1 uses x twice: each row is one use, and ∂t1/∂x is their sum, 3 + 3 = 6." in text
     assert "x → f ∂f/∂x (local) = 1 1" in text  # a single use keeps its plain row
+
+
+def test_a_tie_with_a_constant_names_it_by_its_value_and_says_what_is_checked(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 3: "t1 = max(x, c1) is a tie: x and c1 are both the
+    # largest" and "the gradients of x and c1 must add up to ∂f/∂t1 = 3", though "c1" is
+    # named nowhere else, takes no gradient and has no field; any x from 0 to 3 is accepted.
+    base = "/lab/expression/your-turn?f=max(x,0)*y&x=0&y=3&grad-f=1&grad-y=0&grad-t1=3"
+    for x, right in [("1.5", True), ("0", True), ("3", True), ("3.5", False), ("-1", False)]:
+        text = text_of(lab_client.get(f"{base}&grad-x={x}").text)
+        assert "c1" not in text
+        assert "t1 = max(x, 0) is a tie: x and the constant 0 are both the largest (0)." in text
+        assert ("4 of 4 right." in text) == right, x
+        assert (
+            "At the tie at t1 the gradient is split, not copied: the shares of x and the "
+            "constant 0 must add up to ∂f/∂t1 = 3, each between 0 and it, and the constant's "
+            "share goes nowhere (a constant takes no gradient): x's share may be anything from "
+            "0 to 3; which split is a convention."
+        ) in text
+    first = text_of(lab_client.get("/lab/expression/your-turn?f=max(0,x)*y&x=0&y=3").text)
+    assert "The lab gives the whole gradient to the first (the constant 0, so x gets none)" in first
+
+
+def test_the_max_tie_notice_says_each_share_lies_between_0_and_the_gradient(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 4: "any split whose shares add up to the whole gradient
+    # is as valid", though the checker rightly refuses a share outside 0 to the gradient.
+    url = "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-f=1&grad-z=2&grad-m=-3&grad-x=-6&grad-y=3"
+    text = text_of(lab_client.get(url).text)
+    assert (
+        "any split whose shares, each between 0 and the gradient, add up to it is as valid."
+    ) in text
+    assert "add up to the whole gradient is as valid" not in text
+    assert "3 of 5 right." in text  # -6 and 3 add up to -3, but each is out of range

@@ -214,11 +214,27 @@ def _tie_of(graph: Graph, consumer: str, node: str) -> bool:
 def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
     inputs = list(dict.fromkeys(kink_inputs(graph, gate)))
     gradient = f"∂{graph.output}/∂{gate} = {state.upstream:.4g}"
-    rule = (
-        f"At the tie at {gate} the gradient is split, not copied: the gradients of "
-        f"{_listed(inputs)} must add up to {gradient}"
-    )
+    constants = [key for key in inputs if graph.by_key[key].is_constant]
+    if constants:
+        # A constant takes no gradient and has no field: its share is what the others leave.
+        whose = "the constant's" if len(constants) == 1 else "the constants'"
+        rule = (
+            f"At the tie at {gate} the gradient is split, not copied: the shares of "
+            f"{_listed([tied_name(graph, key) for key in inputs])} must add up to {gradient}, "
+            f"each between 0 and it, and {whose} share goes nowhere (a constant takes no "
+            "gradient)"
+        )
+    else:
+        rule = (
+            f"At the tie at {gate} the gradient is split, not copied: the gradients of "
+            f"{_listed(inputs)} must add up to {gradient}"
+        )
     before = [key for key in inputs if key != node and key not in state.pending]
+    if not before and constants:
+        return (
+            f"{rule}: {node}'s share may be anything from 0 to {state.remaining:.4g}; which "
+            "split is a convention."
+        )
     if not before:
         return f"{rule}, each between 0 and it; any split is right, which one is a convention."
     counted = [key for key in before if key in state.counted]
@@ -235,6 +251,13 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
         f"{rule} (max({', '.join(inputs)}) grows by t when all of them do), so {given} this "
         f"one takes the rest, {state.remaining:.4g}."
     )
+
+
+def tied_name(graph: Graph, key: str) -> str:
+    """A tied input as the pages name it: a constant by its value ("the constant 0"), as the
+    graph and its tables show it, not by its key (c1), which no page shows."""
+    node = graph.by_key[key]
+    return f"the constant {node.value:.4g}" if node.is_constant else key
 
 
 def _listed(names: list[str]) -> str:
@@ -289,9 +312,22 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
                 "slope from 0 to 1 is as valid."
             )
         else:
-            names = list(dict.fromkeys(tied))
+            names = [tied_name(graph, key) for key in dict.fromkeys(tied)]
             both = "both" if len(names) == 2 else "all"
-            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            listed = _listed(names)
+            arguments = ", ".join(
+                f"{graph.by_key[key].value:.4g}" if graph.by_key[key].is_constant else key
+                for key in node.inputs
+            )
+            first = tied_name(graph, tied[0])
+            takers = [key for key in dict.fromkeys(tied) if not graph.by_key[key].is_constant]
+            if graph.by_key[tied[0]].is_constant and takers:
+                first += f", so {_listed(takers)} {'gets' if len(takers) == 1 else 'get'} none"
+            nowhere = (
+                "; a constant's share goes nowhere"
+                if any(graph.by_key[key].is_constant for key in tied)
+                else ""
+            )
             if len(node.inputs) == 2:
                 libraries = "as an argmax does; torch.maximum splits it evenly"
             else:
@@ -302,10 +338,10 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
                     "torch.max(t) split it evenly"
                 )
             notices.append(
-                f"{node.key} = max({', '.join(node.inputs)}) is a tie: {listed} are {both} the "
-                f"largest ({node.value:.4g}). The lab gives the whole gradient to the first "
-                f"({tied[0]}), {libraries}; any split whose shares add up to the whole "
-                "gradient is as valid."
+                f"{node.key} = max({arguments}) is a tie: {listed} are {both} the largest "
+                f"({node.value:.4g}). The lab gives the whole gradient to the first ({first}), "
+                f"{libraries}; any split whose shares, each between 0 and the gradient, add up "
+                f"to it is as valid{nowhere}."
             )
     return tuple(notices)
 

@@ -611,3 +611,20 @@ def test_the_max_tie_notice_says_each_share_lies_between_0_and_the_gradient(
     ) in text
     assert "add up to the whole gradient is as valid" not in text
     assert "3 of 5 right." in text  # -6 and 3 add up to -3, but each is out of range
+
+
+def test_a_flow_whose_every_delta_is_0_says_which_layer_stopped_it(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 10: "δ is 0 at every layer … every layer's lies between
+    # 0 and 0", with no reason given.
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=50&width=2").text)
+    dead = layer_gradient_norms("relu", "he", 50, 2).dead_layer
+    assert dead is not None
+    assert (
+        f"relu : going back from layer 50 to layer 1, δ is 0 at every layer: at layer {dead} "
+        "the input of every unit is at most 0, so all its ReLUs are inactive (dead) and pass "
+        "no gradient back"
+    ) in text
+    assert "lies between 0 and 0" not in text and "not comparable" not in text
+    assert "‖∂L/∂W‖ is 0 at every layer too: no weight would move." in text

@@ -628,3 +628,47 @@ def test_a_flow_whose_every_delta_is_0_says_which_layer_stopped_it(
     ) in text
     assert "lies between 0 and 0" not in text and "not comparable" not in text
     assert "‖∂L/∂W‖ is 0 at every layer too: no weight would move." in text
+
+
+def test_a_refused_gradient_check_names_what_the_differences_estimate(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 15: "Each finite difference estimates it" on the
+    # refused page, where the sentence "it" referred to is left out.
+    for url in ("/lab/gradient-check?w=1e7&x=2&b=-1&y=1", "/lab/gradient-check"):
+        text = text_of(lab_client.get(url).text)
+        assert "Each finite difference estimates ∂L/∂w with a step h" in text, url
+        assert "estimates it" not in text
+
+
+def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 13: "about 10^-4.343e+05", and an overflow said only
+    # "a value too large for a float", with no word of the shift that softmax ignores.
+    under = text_of(lab_client.get("/lab/softmax?z1=-1e6&z2=0&z3=0").text)
+    assert "it is about 10^-434,294, below the smallest float" in under
+    assert "e+05" not in under
+    over = text_of(lab_client.get("/lab/softmax?z1=0&z2=800&z3=0").text)
+    assert (
+        "At e2 = exp(z2): exp(800) is about 10^347.4, above the largest float, about 1.8 × 10^308."
+    ) in over
+    assert (
+        "Softmax is unchanged when the same amount is subtracted from every logit, which is "
+        "why implementations subtract the largest first: every exp is then at most 1 and "
+        "cannot overflow. This graph takes each exp as written, so subtract it yourself "
+        "(here 800 from each)."
+    ) in over
+    typed = text_of(lab_client.get("/lab/expression?f=exp(x)*y&x=800&y=1").text)
+    assert "exp(800) is about 10^347.4, above the largest float" in typed
+    assert "Softmax" not in typed  # the hint is for the softmax page
+
+
+def test_0_to_a_negative_power_is_called_a_division_by_zero(lab_client: TestClient) -> None:
+    # Third review of issue 28, finding 14: "0 to the power -2 has no derivative", though the
+    # value itself is undefined there (a pole), as x/0 already says "a division by zero".
+    text = text_of(lab_client.get("/lab/expression?f=x**-2*y&x=0&y=1").text)
+    assert "At t1 = x**-2: 0 to the power -2 is undefined, a division by zero (1 / 0**2)." in text
+    assert "has no derivative" not in text
+    root = text_of(lab_client.get("/lab/expression?f=x**0.5*y&x=0&y=1").text)
+    assert "0 to the power 0.5 has no derivative" in root  # its value, 0, is defined

@@ -23,7 +23,14 @@ from gradquiz.core.lab.expressions import (
     children,
     parse_expression,
 )
-from gradquiz.core.lab.operations import BINARY_KINDS, OPERATIONS, DomainError, apply, forward
+from gradquiz.core.lab.operations import (
+    BINARY_KINDS,
+    OPERATIONS,
+    TOO_LARGE,
+    DomainError,
+    apply,
+    forward,
+)
 
 Program = tuple[tuple[str, Expr], ...]
 
@@ -208,8 +215,8 @@ class _Builder:
                 via = "" if zeros[0] == key else f", so {zero} is 0 too"
                 return (
                     f"{key} = exp({self.shown(source)}) underflows to 0 in float64 (it is "
-                    f"about 10^{power:.4g}, below the smallest float, about 10^-324){via}; "
-                    f"the true {zero} is not 0, but float64 cannot hold it"
+                    f"about 10^{plain_number(power)}, below the smallest float, about "
+                    f"10^-324){via}; the true {zero} is not 0, but float64 cannot hold it"
                 )
             if (
                 node.kind in _UNDERFLOWING
@@ -251,6 +258,12 @@ class _Builder:
         except DomainError as error:
             written = written_operation(kind, shown, exponent)
             reason = self.underflow(arguments) or error.message
+            if kind == "exp" and args[0] > 0 and error.message == TOO_LARGE:
+                power = plain_number(args[0] / math.log(10))
+                reason = (
+                    f"exp({plain_number(args[0])}) is about 10^{power}, above the largest "
+                    "float, about 1.8 × 10^308"
+                )
             raise DomainError(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)
@@ -261,6 +274,13 @@ class _Builder:
             )
         )
         return key
+
+
+def plain_number(value: float) -> str:
+    """A number (a power of 10, an exp's argument) as a message writes it: -347.4 to four
+    figures, and -434,294 whole with thousands commas once it has more digits than that (not
+    -4.343e+05)."""
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 _INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "/"}

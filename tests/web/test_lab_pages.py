@@ -152,7 +152,8 @@ def test_hostile_expressions_are_refused_with_a_message(lab_client: TestClient) 
         slowest = max(slowest, seconds)
         assert 400 <= status < 500, (expression, status)
         assert re.search(
-            r"Column \d+: |not positive|division by zero|too large|no real|contains a NUL byte",
+            r"Column \d+: |not positive|division by zero|too large|above the largest float"
+            r"|no real|contains a NUL byte",
             html,
         ), expression
         assert seconds < TIME_LIMIT, (expression, seconds)
@@ -672,3 +673,17 @@ def test_0_to_a_negative_power_is_called_a_division_by_zero(lab_client: TestClie
     assert "has no derivative" not in text
     root = text_of(lab_client.get("/lab/expression?f=x**0.5*y&x=0&y=1").text)
     assert "0 to the power 0.5 has no derivative" in root  # its value, 0, is defined
+
+
+def test_a_folded_constant_shown_rounded_is_also_shown_exactly(lab_client: TestClient) -> None:
+    # Third review of issue 28, finding 16: relu(0.1+0.2-x)*y at x = 0.3 showed the constant
+    # "0.3", then "t1 = 0.3 − x = 5.551e-17" and the ReLU near its kink, with no word that
+    # 0.1 + 0.2 is 0.30000000000000004 in float64.
+    text = text_of(lab_client.get("/lab/expression?f=relu(0.1%2B0.2-x)*y&x=0.3&y=2").text)
+    assert (
+        "The constant shown as 0.3 is 0.1 + 0.2 worked out in float64, where it is exactly "
+        "0.30000000000000004, not 0.3 (the tables round to four figures, and float64 holds a "
+        "decimal fraction such as 0.1 only approximately); the nodes it feeds use that value."
+    ) in text
+    plain = text_of(lab_client.get("/lab/expression?f=(1%2B2)*x&x=0.3").text)
+    assert "The constant shown as" not in plain  # 3 is exact

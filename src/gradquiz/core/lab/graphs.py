@@ -45,6 +45,7 @@ class Node:
     value: float
     exponent: float = 0.0  # only for "pow"
     named: bool = False  # named by the program (z, a, L) rather than numbered (t1, t2)
+    written: str = ""  # a constant worked out from numbers: the part as written ("0.1 + 0.2")
 
     @property
     def is_constant(self) -> bool:
@@ -246,7 +247,7 @@ class _Builder:
             return tree.name
         if isinstance(tree, Number):
             key = self.fresh("c")
-            self.nodes[key] = Node(key, "constant", (), tree.value)
+            self.nodes[key] = Node(key, "constant", (), tree.value, written=tree.written)
             return key
         arguments = tuple(self.add(child) for child in children(tree))
         kind, exponent = _kind(tree)

@@ -687,3 +687,30 @@ def test_a_folded_constant_shown_rounded_is_also_shown_exactly(lab_client: TestC
     ) in text
     plain = text_of(lab_client.get("/lab/expression?f=(1%2B2)*x&x=0.3").text)
     assert "The constant shown as" not in plain  # 3 is exact
+
+
+def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestClient) -> None:
+    # Third review of issue 28, finding 11: generic "For each edge…" messages where a specific
+    # one exists, and an ambiguous diagnosis called by one name only.
+    def verdict_of(url: str, node: str) -> str:
+        text = text_of(lab_client.get(url).text)
+        found = re.search(rf"∂f/∂{node} {node} = .*?(?= ∂f/∂\w+ \w+ = |Check my gradients)", text)
+        assert found is not None, text
+        return found.group(0)
+
+    kink = (
+        "/lab/expression/your-turn?f=relu(2*x)*y&x=0&y=-2&grad-f=1&grad-y=0&grad-t2=-2"
+        "&grad-t1=-1&grad-x=-4"
+    )
+    said = verdict_of(kink, "x")
+    assert "Not right." in said and "For each edge" not in said
+    assert "Your ∂f/∂t1 = -1 is one of the values the kink allows at t1" in said
+    assert "must follow from that choice of yours: 2 × (-1) = -2." in said
+    branch = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=10", "x")
+    assert "Not right." in branch and "For each edge" not in branch
+    assert "this is only the branch through t1" in branch
+    one_use = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=6", "x")
+    assert "t1 uses x twice" in one_use and "For each edge" not in one_use
+    both = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x")
+    assert "This number fits more than one mistake." in both
+    assert "the upstream gradient alone" in both and "only one use" in both

@@ -81,7 +81,7 @@ def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Ve
                 step.node, answer, False, "tie-split", target.tie + outside
             )
         else:
-            verdict = _diagnose(graph, step, answer, answers, target, verdicts)
+            verdict = _diagnose(graph, step, answer, answers, target, verdicts, targets)
             if verdict.mistake == "other" and target.at_kink:
                 verdict = Verdict(
                     step.node,
@@ -353,10 +353,22 @@ def _diagnose(
     answers: Mapping[str, float | None],
     target: Target,
     verdicts: Mapping[str, Verdict],
+    targets: Mapping[str, Target],
 ) -> Verdict:
-    for suspect in _suspects(graph, step, answers, verdicts):
+    fitting: list[_Suspect] = []
+    for suspect in _suspects(graph, step, answers, verdicts, targets, answer):
         if close(answer, suspect.value, target.floor) and not target.accepts(suspect.value):
-            return Verdict(step.node, answer, False, suspect.mistake, suspect.message)
+            if suspect.mistake in ("carried", "kink-choice"):  # the learner's own choices
+                return Verdict(step.node, answer, False, suspect.mistake, suspect.message)
+            if all(suspect.message != other.message for other in fitting):
+                fitting.append(suspect)
+    if len(fitting) == 1:
+        return Verdict(step.node, answer, False, fitting[0].mistake, fitting[0].message)
+    if fitting:  # 3 at x*x + x, x = 3: the upstream gradients' sum, and one use's product
+        message = "This number fits more than one mistake. " + " Or: ".join(
+            suspect.message for suspect in fitting
+        )
+        return Verdict(step.node, answer, False, fitting[0].mistake, message)
     return Verdict(
         step.node,
         answer,
@@ -372,6 +384,8 @@ def _suspects(
     step: BackwardStep,
     answers: Mapping[str, float | None],
     verdicts: Mapping[str, Verdict],
+    targets: Mapping[str, Target],
+    answer: float,
 ) -> Iterator[_Suspect]:
     node = step.node
     if node == graph.output:
@@ -392,6 +406,7 @@ def _suspects(
             "Your method is right: this follows from your answer for the node it feeds, "
             "which is off. Fix that one and this one follows.",
         )
+    yield from _kink_choice(graph, step, answers, verdicts, targets, answer)
     yield from _gate_suspects(graph, step)
     upstream_sum = sum(c.upstream for c in step.contributions)
     yield _Suspect(
@@ -401,15 +416,96 @@ def _suspects(
         "(the chain rule).",
     )
     if step.fans_out:
-        for contribution in step.contributions:
-            yield _Suspect(
-                "fan-out",
-                contribution.product,
-                f"{node} feeds {len(step.contributions)} nodes: the gradients from every branch "
-                f"add up (this is only the branch through {contribution.consumer}).",
-            )
+        yield from _fan_out_suspects(step)
     yield _Suspect(
         "sign", -step.gradient, "The size is right but the sign is flipped; check each minus."
+    )
+
+
+def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:
+    """A branch or a use left out where a node feeds several nodes or one node twice."""
+    node, consumers = step.node, step.consumers
+    branches = {
+        consumer: sum(c.product for c in step.contributions if c.consumer == consumer)
+        for consumer in consumers
+    }
+    for consumer, branch in branches.items():
+        if len(consumers) > 1:
+            yield _Suspect(
+                "fan-out",
+                branch,
+                f"{node} feeds {len(consumers)} nodes: the gradients from every branch add up "
+                f"(this is only the branch through {consumer}).",
+            )
+        if len(consumers) > 2:
+            yield _Suspect(
+                "fan-out",
+                step.gradient - branch,
+                f"{node} feeds {len(consumers)} nodes: the gradients from every branch add up "
+                f"(this leaves out the branch through {consumer}).",
+            )
+    for consumer in consumers:
+        uses = [c for c in step.contributions if c.consumer == consumer]
+        if len(uses) < 2:
+            continue
+        times = "twice" if len(uses) == 2 else f"{len(uses)} times"
+        rule = (
+            f"{consumer} uses {node} {times}: each use adds its own product, upstream × local "
+            "derivative, to the gradient"
+        )
+        for use in uses:
+            product = f"{use.upstream:.4g} × {use.local:.4g}"
+            yield _Suspect("fan-out", use.product, f"{rule} (this is only one use, {product}).")
+            yield _Suspect(
+                "fan-out",
+                step.gradient - use.product,
+                f"{rule} (this leaves out one use, {product}).",
+            )
+
+
+def _kink_choice(
+    graph: Graph,
+    step: BackwardStep,
+    answers: Mapping[str, float | None],
+    verdicts: Mapping[str, Verdict],
+    targets: Mapping[str, Target],
+    answer: float,
+) -> Iterator[_Suspect]:
+    """An answer another convention at a kink would give, not the one the learner chose: with
+    ∂f/∂t1 = -1 chosen at relu(t1)'s kink, ∂f/∂x for t1 = 2x is 2 × (-1) = -2, not -4."""
+    given = [answers.get(c.consumer) for c in step.contributions]
+    chosen = [
+        c.consumer
+        for c in step.contributions
+        if targets[c.consumer].at_kink and verdicts[c.consumer].correct
+    ]
+    if not chosen:
+        return
+    low = high = implied = 0.0
+    for contribution, value in zip(step.contributions, given, strict=True):
+        if value is None:
+            return
+        implied += value * contribution.local
+        if contribution.consumer in chosen:
+            kink = targets[contribution.consumer]
+            ends = (kink.low * contribution.local, kink.high * contribution.local)
+        else:
+            ends = (value * contribution.local, value * contribution.local)
+        low, high = low + min(ends), high + max(ends)
+    consumer = chosen[0]
+    choice = answers[consumer]
+    if len(step.contributions) == 1:
+        working = f"{step.contributions[0].local:.4g} × ({choice:.4g}) = {implied:.4g}"
+    else:
+        working = (
+            "each consumer's gradient as you gave it times its local derivative, added up: "
+            f"{implied:.4g}"
+        )
+    yield _Suspect(
+        "kink-choice",
+        min(max(answer, low), high),
+        f"Your ∂{graph.output}/∂{consumer} = {choice:.4g} is one of the values the kink allows "
+        f"at {consumer}; this gradient must follow from that choice of yours: {working}.",
     )
 
 

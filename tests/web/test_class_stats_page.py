@@ -5,6 +5,7 @@ only where it was a wrong option, the population SD, and class exams kept apart 
 import random
 from collections.abc import Iterator
 
+import lxml.html
 import pytest
 
 from gradquiz.core.accounts import Account, Role
@@ -13,6 +14,7 @@ from gradquiz.core.questions import Question
 from gradquiz.services import classes as classes_module
 from gradquiz.services.classes import KEY
 from gradquiz.storage.database import Database
+from gradquiz.web.class_questions import SAMPLE_SEED
 from tests.factories import FrozenClock, class_rules
 from tests.web.class_site import built_in_site
 from tests.web.test_class_pages import Site
@@ -79,8 +81,9 @@ def test_stats_render_option_text_name_the_wrong_option_count_and_the_population
     assert page.status_code == 200
     markup = page.text
     # Before: "Shown to" on both, "16 (84%)"-style figures read as everyone shown it.
-    assert markup.count('<th scope="col">Shown to</th>') == 1  # the written question
-    assert markup.count('<th scope="col">Shown as a wrong option</th>') == 1  # the generated
+    # The written question's table and the generated one's right-answer table; its options'.
+    assert markup.count('<th scope="col">Shown to</th>') == 2
+    assert markup.count('<th scope="col">Shown as a wrong option</th>') == 1
     text = page_text(markup)
     assert "only among the learners for whom it was a wrong option" in text
     # Before: the raw source, "a $-2.99$".
@@ -89,6 +92,51 @@ def test_stats_render_option_text_name_the_wrong_option_count_and_the_population
         assert f"<mn>{value}</mn>" in markup
     # Before: "Standard deviation 2.83", the population SD unnamed.
     assert "Standard deviation (population: the class is the whole group, divided by n)" in text
+
+
+def option_tables(markup: str, number: int) -> list[tuple[list[str], list[str]]]:
+    """Question `number`'s option tables: each one's column headers and row labels, as text."""
+    section = lxml.html.fromstring(markup).get_element_by_id(f"item-{number}").getparent()
+    return [
+        (
+            [" ".join(th.text_content().split()) for th in table.xpath(".//thead//th")],
+            [" ".join(th.text_content().split()) for th in table.xpath(".//tbody//th")],
+        )
+        for table in section.xpath(".//table")
+    ]
+
+
+def test_stats_show_a_varying_key_as_the_key_and_never_among_the_wrong_options(
+    site: Site,
+) -> None:
+    teacher, class_id, _ = sat_class(site)
+    sample = site.service.pack.questions[GENERATED].resolve(SAMPLE_SEED)
+    key_text = next(o.text for o in sample.options if o.id == sample.key)
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    tables = option_tables(markup, 2)
+    keys = [(heads, rows) for heads, rows in tables if any(r.startswith("✓") for r in rows)]
+    # Before: one table, its key row "(right answer)" under "Shown as a wrong option".
+    assert len(keys) == 1
+    heads, rows = keys[0]
+    assert rows == [next(r for r in rows if r.startswith("✓ Key:"))]
+    assert not any("wrong" in h.lower() for h in heads), heads
+    assert heads[1] == "Shown to"
+    wrong = [(heads, rows) for heads, rows in tables if (heads, rows) not in keys]
+    assert len(wrong) == 1
+    heads, rows = wrong[0]
+    assert heads[1] == "Shown as a wrong option"
+    assert len(rows) == len(sample.options)  # every option id, each where it was wrong
+    # Before: the sample's key, "D. Above …: the gradient is probably wrong", listed among
+    # the wrong options without a word, and "(sample numbers; right)" on a wrong option.
+    first_words = key_text.split("$")[0].strip()
+    assert first_words and not any(first_words in r for r in rows), rows
+    assert first_words in keys[0][1][0]
+    assert not any(r.endswith("; right)") for r in rows), rows
+    assert all("option id" in r for r in rows), rows
+    # The written question keeps one table, every learner shown every option, the key marked.
+    [(heads, rows)] = option_tables(markup, 1)
+    assert heads[1] == "Shown to"
+    assert sum(r.startswith("✓ Key:") for r in rows) == 1
 
 
 def test_progress_of_a_learner_with_only_a_class_exam_sends_them_to_the_class(

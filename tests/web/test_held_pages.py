@@ -2,10 +2,13 @@
 feedback show no key of them, a set waits at one, and a start the rest cannot fill is a
 clear 409, never a 500."""
 
+import lxml.html
 from fastapi.testclient import TestClient
 
+from gradquiz.core.practice import PracticeSession
 from gradquiz.core.questions import Difficulty
 from gradquiz.services.exam import ExamService
+from gradquiz.services.practice import PracticeService
 from gradquiz.storage.attempts import load_attempt
 from tests.factories import FrozenClock
 from tests.services.test_class_windows import HOUR, held_class
@@ -17,6 +20,13 @@ def hold(service: ExamService, question_ids: list[str], clock: FrozenClock) -> N
     """Open a class window asking these questions, for an hour from now."""
     held_class(service, question_ids, clock(), clock() + HOUR)
     service.windows.forget()
+
+
+def started(client: TestClient) -> tuple[str, PracticeService, PracticeSession]:
+    """A new set of 10: its address, the practice service and the set as drawn."""
+    url = start(client, count="10")
+    practice: PracticeService = client.app.state.practice  # type: ignore[attr-defined]
+    return url, practice, practice.session(learner=learner_of(client), session_id=url.split("/")[2])
 
 
 def test_a_result_read_during_the_window_shows_no_key_of_its_questions(
@@ -67,10 +77,8 @@ def test_when_no_exam_can_start_the_landing_page_says_so_and_start_is_409(
 def test_a_practice_set_waits_at_a_held_question_and_hides_a_held_answer(
     client: TestClient, service: ExamService, clock: FrozenClock
 ) -> None:
-    url = start(client, count="10")
+    url, _, drawn = started(client)
     assert client.post(url + "/1", data={"option": "B"}).status_code == 303
-    practice = client.app.state.practice  # type: ignore[attr-defined]
-    drawn = practice.session(learner=learner_of(client), session_id=url.split("/")[2])
     hold(service, [drawn.item(1).slot.question_id, drawn.item(2).slot.question_id], clock)
 
     feedback = page_text(client.get(url + "/1").text)
@@ -87,3 +95,47 @@ def test_a_practice_set_waits_at_a_held_question_and_hides_a_held_answer(
     clock.advance(hours=1, seconds=15)
     assert "Correct answer" in page_text(client.get(url + "/1").text)
     assert client.post(url + "/2", data={"option": "A"}).status_code == 303
+
+
+def test_a_set_summary_counts_only_the_answers_it_shows_as_right_or_wrong(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    url, practice, drawn = started(client)
+    right = {1: True, 2: False, 3: True, 4: False}
+    for number, correct in right.items():
+        slot = drawn.item(number).slot
+        key = practice.question(drawn, number).key
+        letter = slot.letter_of(key if correct else next(o for o in slot.option_order if o != key))
+        assert client.post(f"{url}/{number}", data={"option": letter}).status_code == 303
+    hold(service, [drawn.item(n).slot.question_id for n in (1, 2, 5)], clock)
+
+    markup = client.get(url + "/done").text
+    done = page_text(markup)
+    # Before: "So far: 2 of 4 right (50%)", the two held answers counted (and the topic table
+    # with them), though the list beside it says only that they are held back.
+    assert "So far: 1 of 2 right (50%)" in done
+    assert "2 of 4" not in done
+    assert "2 more answers are held back while a class exam that asks them is open" in done
+    assert done.count("held back while a class exam that asks it is open") == 2
+    shown = lxml.html.fromstring(markup)
+    assert len(shown.xpath("//ol[@class='done-list']/li[@class='correct']")) == 1
+    assert len(shown.xpath("//ol[@class='done-list']/li[@class='wrong']")) == 1
+    topics = [
+        td.text_content() for td in shown.xpath("//table[@class='breakdown']//tbody/tr/td[1]")
+    ]
+    counted = [tuple(int(n) for n in t.split(" of ")) for t in topics]
+    assert (sum(r for r, _ in counted), sum(t for _, t in counted)) == (1, 2), topics
+
+    clock.advance(hours=1, seconds=15)  # the window closed: all four count again
+    assert "So far: 2 of 4 right (50%)" in page_text(client.get(url + "/done").text)
+
+
+def test_a_summary_whose_every_answer_is_held_says_none_is_counted_yet(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    url, _, drawn = started(client)
+    assert client.post(url + "/1", data={"option": "A"}).status_code == 303
+    hold(service, [drawn.item(1).slot.question_id], clock)
+    done = page_text(client.get(url + "/done").text)
+    assert "So far: 0 of 0 right" in done and "1 answer is held back" in done
+    assert "more answer" not in done and "Right answers by topic" not in done

@@ -34,6 +34,7 @@ def serve(case: Case) -> str:
     try:
         if case.route == "graph":
             page = lab.open_graph(case.slug, case.query)
+            assert page.rounded is not None  # the tables' rounded marks, worked out lazily
             current = page.current.node if page.current else None
             draw_graph(page.graph, page.shown_gradients, current=current)
         elif case.route == "your-turn":

@@ -20,6 +20,7 @@ LAB_PAGES = [
     "/lab/add-multiply",
     "/lab/tanh-chain?step=16",
     "/lab/softmax?step=11",
+    "/lab/softmax?z1=40&z2=0&z3=0&step=11",  # every kind of rounded mark, and the note
     "/lab/expression?f=x*x%2Bmax(x,y)*z&step=3",
     "/lab/neuron/your-turn",
     "/lab/fan-out/your-turn?x=3&y=-2&grad-f=1&grad-q=1&grad-y=3&grad-x=-2",

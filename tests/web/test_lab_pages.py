@@ -714,3 +714,28 @@ def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestCli
     both = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x")
     assert "This number fits more than one mistake." in both
     assert "the upstream gradient alone" in both and "only one use" in both
+
+
+def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: TestClient) -> None:
+    # The third pass over issue 28: at z1 = 40 float64 rounds p1 = 1 − 8.5e-18 to 1, so
+    # log(p1) and L show as 0 with no word, though L = log(1 + 2e^-40) > 0 (Goodfellow et
+    # al., §6.2.2.3: -log softmax(z)_1 = log Σ exp(z_j) − z_1), and ∂L/∂z1 = p1 − 1 as 0.
+    text = text_of(lab_client.get("/lab/softmax?z1=40&z2=0&z3=0&step=11").text)
+    nodes, checks = text.split("Forward mode (30 digits)", 1)
+    assert "p1 e1 ÷ S 1 (rounded; about 1 − 8.5e-18) -1 " in nodes
+    assert "t2 log(p1) 0 (rounded; about -8.5e-18) -1 " in nodes
+    assert "L −t2 0 (rounded; about 8.5e-18) 1 " in nodes
+    assert "z1 input 40 0 (rounded; about -8.5e-18)" in nodes
+    assert "L is never 0 for finite logits" in nodes
+    assert "Courville, Deep Learning, §6.2.2.3)" in nodes
+    assert "∂L/∂z1 0 (rounded; about -8.5e-18) ≈ 0 (cancelled; about -8.5e-18)" in checks
+    # At the default logits nothing is rounded to 0 or 1, and the note is not there.
+    plain = text_of(lab_client.get("/lab/softmax?step=11").text)
+    assert "rounded" not in plain and "never 0 for finite logits" not in plain
+    # An exact 1 (w·x = 0.5 × 2) and an exact 0 (a max gate's loser) are not marked.
+    for url in ("/lab/neuron?step=9", "/lab/max-gate?x=3&y=2&z=-3&step=5"):
+        assert "rounded" not in text_of(lab_client.get(url).text), url
+    # A saturated sigmoid: a = σ(41) is 1 − 1.6e-18, and y − a is not 0.
+    neuron = text_of(lab_client.get("/lab/neuron?w=0.5&x=2&b=40&y=1").text)
+    assert "a sigmoid(z) 1 (rounded; about 1 − 1.6e-18)" in neuron
+    assert "t2 y − a 0 (rounded; about 1.6e-18)" in neuron

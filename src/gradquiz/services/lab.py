@@ -43,6 +43,7 @@ from gradquiz.errors import InvalidInput, NotFound
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
     from gradquiz.core.lab.checks import GradientCheck
     from gradquiz.core.lab.gradient_flow import LayerNorms, StepError
+    from gradquiz.core.lab.rounding import Rounded
 
 EXPRESSION = "expression"
 ANSWER_PREFIX = "grad-"
@@ -114,7 +115,27 @@ class GraphPage:
     @cached_property
     def rounded_zeros(self) -> dict[str, str]:
         """Inputs whose float64 gradient is 0 though the exact one is not: about how big."""
-        return {c.input: c.about for c in self.checks if c.backprop == 0 and c.about}
+        return {
+            c.input: c.about or f"{c.exact:.2g}"
+            for c in self.checks
+            if c.backprop == 0 and (c.about or (c.exact != 0 and math.isfinite(c.exact)))
+        }
+
+    @cached_property
+    def rounded(self) -> "Rounded":
+        """Values and local derivatives float64 holds at 0 or ±1, and gradients it holds at
+        0, though the exact ones are not: the exact ones."""
+        from gradquiz.core.lab.rounding import rounded_numbers  # mpmath, with the checks
+
+        return rounded_numbers(self.graph)
+
+    @property
+    def marks_rounding(self) -> bool:
+        """Whether the tables, at this step, mark a number as rounded."""
+        rounded = self.rounded
+        return bool(
+            rounded.values or rounded.locals or set(rounded.gradients) & set(self.shown_gradients)
+        )
 
     @property
     def has_tie(self) -> bool:

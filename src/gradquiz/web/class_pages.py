@@ -31,7 +31,7 @@ from gradquiz.web.class_questions import ClassQuestion, class_questions
 from gradquiz.web.class_results import csv_download, result_rows
 from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.rate_limits import Action
-from gradquiz.web.schemas import ClassJoinIn, ClassOut, documented_errors
+from gradquiz.web.schemas import NO_CONTROL_CHARACTERS, ClassJoinIn, ClassOut, documented_errors
 from gradquiz.web.sessions import required_account, signed_in
 from gradquiz.web.templating import render_page, see_other
 from gradquiz.web.time_zones import DEFAULT as DEFAULT_ZONE
@@ -56,7 +56,7 @@ api = APIRouter(
     ),
 )
 
-ClassId = Annotated[str, Path(min_length=1, max_length=64)]
+ClassId = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_CONTROL_CHARACTERS)]
 # Why joining from a join link after signing in was refused: fixed texts, named in the query.
 JOIN_REFUSED = {
     "unknown": "No class exam has that code; check it with your instructor.",
@@ -175,7 +175,9 @@ def class_page(request: Request, class_id: ClassId) -> Response:
 
 @router.get("/classes/{class_id}/media/{name}")
 def class_image(
-    request: Request, class_id: ClassId, name: Annotated[str, Path(max_length=120)]
+    request: Request,
+    class_id: ClassId,
+    name: Annotated[str, Path(max_length=120, pattern=NO_CONTROL_CHARACTERS)],
 ) -> Response:
     """An image a question of a class exam drawn from a private bank shows."""
     mime, data = _classes(request).image(account=signed_in(request), class_id=class_id, name=name)

@@ -50,6 +50,11 @@ class ClassQuestion:
         with a code block or a display formula)."""
         return first_words(self.stem_html) or str(escape(self.id))
 
+    @property
+    def key_id(self) -> str:
+        """The id of the key (of the sample, for a parametrized question)."""
+        return next(o.id for o in self.options if o.is_key)
+
     def option_html(self, option_id: str) -> str:
         """An option's text as HTML ("" for an id this question's sample does not show)."""
         return next((o.html for o in self.options if o.id == option_id), "")

@@ -15,6 +15,7 @@ from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.private_json import NO_STORE, PrivateJSONResponse
 from gradquiz.web.rate_limits import Action
 from gradquiz.web.schemas import (
+    NO_CONTROL_CHARACTERS,
     AnswerIn,
     AttemptOut,
     ResultOut,
@@ -55,7 +56,7 @@ router = _router()
 # every other: each route of a router included earlier is tried first (bench/RESULTS.md).
 saves = _router()
 
-AttemptId = Annotated[str, Path(min_length=1, max_length=64)]
+AttemptId = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_CONTROL_CHARACTERS)]
 Number = Annotated[int, Path(ge=1, le=100, description="The question's number in this attempt.")]
 
 
@@ -90,7 +91,11 @@ async def start_attempt(
     learner: Learner,
     replacing: Annotated[
         str | None,
-        Query(max_length=64, description="Abandon this attempt in progress and start anew."),
+        Query(
+            max_length=64,
+            pattern=NO_CONTROL_CHARACTERS,
+            description="Abandon this attempt in progress and start anew.",
+        ),
     ] = None,
 ) -> AttemptOut | Response:
     """Start a new exam attempt for this browser (409 while another is in progress)."""

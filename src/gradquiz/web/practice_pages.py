@@ -22,8 +22,8 @@ from gradquiz.web.practice_views import (
     feedback_view,
     question_view,
     refused_field,
+    set_summary,
     set_view,
-    summary_rows,
 )
 from gradquiz.web.rate_limits import Action
 from gradquiz.web.templating import render_page, see_other
@@ -111,11 +111,12 @@ def continue_set(request: Request, session_id: str, learner: Learner) -> Respons
 
 @router.get("/practice/{session_id}/done", response_class=HTMLResponse)
 def set_done(request: Request, session_id: str, learner: Learner) -> Response:
-    """How the set went: right out of answered, by topic, question by question."""
+    """How the set went: right out of answered, by topic, question by question; answers a
+    class window holds back are listed as such and counted nowhere."""
     service = _practice(request)
     practice = service.session(learner=learner, session_id=session_id)
     held = service.windows.now().questions
-    rows, by_topic = summary_rows(
+    summary = set_summary(
         practice, lambda number: service.question(practice, number), service.pack, held
     )
     review: ReviewService = request.app.state.review
@@ -123,9 +124,10 @@ def set_done(request: Request, session_id: str, learner: Learner) -> Response:
         request,
         "practice/done.html",
         set=set_view(practice),
-        score=practice.score,
-        rows=rows,
-        by_topic=by_topic,
+        score=summary.score,
+        held=summary.held,
+        rows=summary.rows,
+        by_topic=summary.by_topic,
         finished=practice.current is None,
         due=review.summary(learner=learner),
     )

@@ -187,24 +187,45 @@ class SummaryRow:
     correct: bool | None
 
 
-def summary_rows(
+@dataclass(frozen=True)
+class SetSummary:
+    """A set's answers as its summary shows them: one row each, and right out of the answers
+    it marks, per topic and in all. An answer held back is a row, but in no count."""
+
+    rows: tuple[SummaryRow, ...]
+    by_topic: dict[str, Tally]
+
+    @property
+    def score(self) -> Tally:
+        """Right out of the answers marked right or wrong here (none of those held back)."""
+        marked = [row.correct for row in self.rows if row.correct is not None]
+        return Tally(sum(marked), len(marked))
+
+    @property
+    def held(self) -> int:
+        """Answers held back while a class exam that asks their questions is open."""
+        return sum(row.correct is None for row in self.rows)
+
+
+def set_summary(
     practice: PracticeSession,
     question_of: Callable[[int], Question],
     pack: Pack,
     held: Collection[str] = (),
-) -> tuple[list[SummaryRow], dict[str, Tally]]:
-    """Each answered question, right or wrong (not said of those `held` back), and the tally
-    per topic."""
+) -> SetSummary:
+    """Each answered question, right or wrong (not said, nor counted, of those `held` back),
+    and the tally per topic."""
     rows: list[SummaryRow] = []
     by_topic: dict[str, Tally] = {}
     for item in practice.items:
         if item.answer is None:
             continue
         topic = pack.topic_name(question_of(item.number).topic)
+        if item.slot.question_id in held:
+            rows.append(SummaryRow(item.number, topic, None))
+            continue
         correct = item.answer.correct
-        rows.append(
-            SummaryRow(item.number, topic, None if item.slot.question_id in held else correct)
-        )
+        rows.append(SummaryRow(item.number, topic, correct))
         tally = by_topic.get(topic, Tally(0, 0))
         by_topic[topic] = Tally(tally.correct + correct, tally.total + 1)
-    return rows, by_topic
+    return SetSummary(tuple(rows), by_topic)

@@ -65,11 +65,18 @@ class AttemptOut(_Out):
         )
 
 
+# Text a person types holds no control character. Saying so in the schema keeps a NUL byte (the
+# request guard refuses it with a 400 before validation) out of what the API documents as valid.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
+
+
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     option: str | None = Field(
-        description="Letter of the chosen option, or null to clear the choice.", max_length=8
+        description="Letter of the chosen option, or null to clear the choice.",
+        max_length=8,
+        pattern=NO_CONTROL_CHARACTERS,
     )
     marked: bool = Field(default=False, description="Mark the question for review.")
     seq: int | None = Field(
@@ -232,7 +239,11 @@ class WithheldOut(_Out):
 
 
 class ClassJoinIn(BaseModel):
-    code: str = Field(max_length=32, description="The class exam's join code.")
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(
+        max_length=32, pattern=NO_CONTROL_CHARACTERS, description="The class exam's join code."
+    )
 
 
 class ClassOut(_Out):

@@ -28,11 +28,11 @@ _CONTEXT.dps = DIGITS
 Real = Any  # an mpf of _CONTEXT (mpmath has no type hints)
 
 
-def _context(digits: int) -> Any:
+def context(digits: int) -> Any:
     """A context of its own with `digits` significant digits."""
-    context = mpmath.MPContext()
-    context.dps = digits
-    return context
+    ctx = mpmath.MPContext()
+    ctx.dps = digits
+    return ctx
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,12 @@ def exact_gradients(program: Program, values: Mapping[str, float]) -> dict[str, 
 def nonzero_gradients(program: Program, values: Mapping[str, float], digits: int) -> dict[str, str]:
     """The inputs whose gradient is not 0 in `digits`-digit arithmetic, however small (a
     value below float64's range, such as e^-1000001, included), each to two figures."""
-    context = _context(digits)
+    ctx = context(digits)
     try:
-        tangents = _tangents(context, program, values)
+        tangents = _tangents(ctx, program, values)
     except (ArithmeticError, ValueError, TypeError):
         return {}
-    return {name: context.nstr(t, 2) for name, t in tangents.items() if t != 0}
+    return {name: ctx.nstr(t, 2) for name, t in tangents.items() if t != 0}
 
 
 def _tangents(ctx: Any, program: Program, values: Mapping[str, float]) -> dict[str, Real]:
@@ -101,15 +101,16 @@ def _dual(ctx: Any, tree: Expr, env: Mapping[str, Dual], size: int) -> Dual:
             inner = _dual(ctx, operand, env, size)
             return inner.scaled(-inner.value, -ctx.one)
         case BinaryOp(op=op, left=left, right=right):
-            return _arithmetic(op, _dual(ctx, left, env, size), _dual(ctx, right, env, size))
+            return combine(op, _dual(ctx, left, env, size), _dual(ctx, right, env, size))
         case Power(base=base, exponent=exponent):
-            return _power(ctx, _dual(ctx, base, env, size), ctx.mpf(exponent.text))
+            return power(ctx, _dual(ctx, base, env, size), ctx.mpf(exponent.text))
         case Call(function=function, args=args):
-            return _call(ctx, function, [_dual(ctx, arg, env, size) for arg in args])
+            return call(ctx, function, [_dual(ctx, arg, env, size) for arg in args])
     raise ValueError(f"not an expression: {tree!r}")
 
 
-def _arithmetic(op: str, a: Dual, b: Dual) -> Dual:
+def combine(op: str, a: Dual, b: Dual) -> Dual:
+    """a op b for op in + - * /, with its derivatives."""
     pairs = tuple(zip(a.tangent, b.tangent, strict=True))
     if op == "+":
         return Dual(a.value + b.value, tuple(s + t for s, t in pairs))
@@ -121,13 +122,15 @@ def _arithmetic(op: str, a: Dual, b: Dual) -> Dual:
     return Dual(a.value / b.value, tuple((s * b.value - a.value * t) / square for s, t in pairs))
 
 
-def _power(ctx: Any, base: Dual, exponent: Real) -> Dual:
+def power(ctx: Any, base: Dual, exponent: Real) -> Dual:
+    """base ** exponent (a constant exponent), with its derivatives."""
     # A whole exponent keeps a negative base real; mpmath would go complex otherwise.
     n = int(exponent) if exponent == int(exponent) else exponent
     return base.scaled(ctx.power(base.value, n), n * ctx.power(base.value, n - 1))
 
 
-def _call(ctx: Any, function: str, args: Sequence[Dual]) -> Dual:
+def call(ctx: Any, function: str, args: Sequence[Dual]) -> Dual:
+    """One of the lab's functions (exp, log, sigmoid, tanh, relu, max), with its derivatives."""
     a = args[0]
     if function == "exp":
         value = ctx.exp(a.value)

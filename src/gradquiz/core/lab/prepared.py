@@ -74,8 +74,9 @@ PREPARED = (
     PreparedGraph(
         "softmax",
         "Softmax with cross-entropy",
-        "Three logits, the first is the true class: ∂L/∂zᵢ = pᵢ − 1 for the true class and pᵢ "
-        "for the others.",
+        "Three logits, the first is the true class: L = −log p₁ = log(e^z₁ + e^z₂ + e^z₃) − z₁ "
+        "(Goodfellow, Bengio & Courville, Deep Learning, §6.2.2.3), so ∂L/∂zᵢ = pᵢ − 1 for "
+        "the true class and pᵢ for the others.",
         (
             ("e1", "exp(z1)"),
             ("e2", "exp(z2)"),

@@ -74,6 +74,28 @@ def test_a_typed_number_counts_as_the_option_it_matches() -> None:
     assert not mark_typed(question, -1.0).correct  # a flipped sign is not near
 
 
+@pytest.mark.parametrize(
+    ("values", "key", "at", "inside", "past"),
+    [
+        # sgd-step-numeric seed 92: options 0.49 and 0.5; 0.495 is exactly 1 % below 0.5.
+        ((0.49, 0.5, 2.0), "o1", 0.495, 0.4951, 0.4949),
+        # momentum-step-generated seed 396: −1.0 and −0.98; −0.99 is exactly 1 % of −1.0 off.
+        ((-1.0, -0.98, 3.0), "o0", -0.99, -0.9901, -0.9899),
+        ((0.5, 1.0, 2.0), "o1", 0.99, 0.9901, 0.9899),
+    ],
+)
+def test_a_typed_number_exactly_one_percent_off_counts(
+    values: tuple[float, ...], key: str, at: float, inside: float, past: float
+) -> None:
+    # Third review of issue 28, finding 5: relative_error(0.495, 0.5) is 0.010000000000000009
+    # in floats, so a number exactly 1 % off was marked "not within 1 % of any option".
+    question = numeric_question(values=values, key=key)
+    assert takes_typed(question)
+    assert mark_typed(question, at).option_id == key
+    assert mark_typed(question, inside).option_id == key
+    assert mark_typed(question, past).option_id != key
+
+
 def test_typing_is_refused_where_two_options_are_closer_than_the_spacing() -> None:
     # 1.0 and 1.015: 1.012 is within 1 % of both (a set made before the spacing rule).
     crowded = numeric_question(values=(1.0, 1.015, 3.0), key="o0")

@@ -2,6 +2,7 @@
 is refused with a message that shows what to type."""
 
 import re
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -52,7 +53,10 @@ FORMS: dict[str, tuple[Callable[[float], str], Callable[[float], float]]] = {
     "thousands commas (lab limits)": (lambda v: f"{v:,}", float),
     "whole thousands (lab limits)": (lambda v: f"{v:,.0f}", lambda v: float(f"{v:.0f}")),
 }
-MINUSES = ["-", "\u2212", "\u2013", "\u2012", "\u2010", "\u2011", "\ufe63", "\uff0d"]
+MINUSES = [
+    "-", "\u2212", "\u2013", "\u2014", "\u2015", "\u2012", "\u2010", "\u2011", "\ufe58",
+    "\ufe63", "\uff0d",
+]  # fmt: skip
 # One comma before three digits, as 12,346: a thousands comma or a decimal comma.
 ONE_GROUP = re.compile(r"-?[1-9][0-9]{0,2},[0-9]{3}")
 
@@ -115,7 +119,7 @@ def test_accepted_forms(text: str, value: float) -> None:
         ("999,999", "Type 999.999 or 999999"),
         ("1.2×10-5", "Type 1.2e-5 or 1.2 × 10^-5 for the power, 7 for the subtraction"),
         ("1.2 × 10−5", "Type 1.2e-5 or 1.2 × 10^-5"),
-        ("2,5×10+3", "Type 2.5e+3 or 2.5 × 10^+3 for the power, 28 for the subtraction"),
+        ("2,5×10+3", "Type 2.5e+3 or 2.5 × 10^+3 for the power, 28 for the addition"),
     ],
 )
 def test_input_that_reads_two_ways_is_refused_with_an_accepted_form(text: str, shown: str) -> None:
@@ -162,3 +166,40 @@ def test_a_refused_number_is_quoted_as_typed_not_as_a_python_literal() -> None:
         parse_typed_number("1\xa0000")
     assert "'1 000'" in str(raised.value) and "\\x" not in str(raised.value)
     assert quoted("a\x00b\tc") == "'a�b�c'"
+
+
+def test_the_third_review_s_typed_number_messages() -> None:
+    # Third review of issue 28, finding 12.
+    # "1.2×10+5" is an addition, not a subtraction.
+    with pytest.raises(NumberFormError) as refused:
+        parse_typed_number("1.2×10+5")
+    assert "17 for the addition" in str(refused.value)
+    assert "subtraction" not in str(refused.value)
+    assert "or an addition" in str(refused.value)
+    # An em dash is a dash, as the README says ("an en dash or another dash").
+    assert parse_typed_number("\u20141.5") == -1.5
+    assert parse_typed_number("2 × 10^\u20143") == 0.002
+    # 1e-400 is refused, as 1e309 is, not read silently as 0.
+    for tiny in ("1e-400", "-2.5 × 10^-330", "0." + "0" * 400 + "1", "0," + "0" * 400 + "1"):
+        with pytest.raises(NumberFormError, match="too small for a float") as refused:
+            parse_typed_number(tiny)
+        assert "Type 0 if you mean zero" in str(refused.value)
+    for zero in ("0", "0e-400", "0.000", "-0", "0 × 10^-400"):
+        assert parse_typed_number(zero) == 0.0
+    assert parse_typed_number("5e-324") == 5e-324  # the smallest float is still read
+
+
+def test_a_too_large_number_s_message_reads_as_a_sentence() -> None:
+    # Third review of issue 28, finding 12: "up to the largest float, about 1.8 × 10³⁰⁸ in size
+    # are taken" lacked a comma.
+    with pytest.raises(FieldError) as refused:
+        read_number("1e309", "Your gradient", sys.float_info.max)
+    assert str(refused.value) == (
+        "Your gradient is 1e309, too large: a number may be at most the largest float, "
+        "about 1.8 × 10³⁰⁸, in size."
+    )
+    with pytest.raises(FieldError) as refused:
+        read_number("2e6", "The value of x")
+    assert str(refused.value) == (
+        "The value of x is 2e6, too large: a number may be at most 10⁶ in size."
+    )

@@ -152,7 +152,8 @@ def test_hostile_expressions_are_refused_with_a_message(lab_client: TestClient) 
         slowest = max(slowest, seconds)
         assert 400 <= status < 500, (expression, status)
         assert re.search(
-            r"Column \d+: |not positive|division by zero|too large|no real|contains a NUL byte",
+            r"Column \d+: |not positive|division by zero|too large|above the largest float"
+            r"|no real|contains a NUL byte",
             html,
         ), expression
         assert seconds < TIME_LIMIT, (expression, seconds)
@@ -367,8 +368,8 @@ def test_messages_name_operations_and_bounds_as_the_pages_write_them(
 ) -> None:
     # Findings 15 and 16: "two to 6", "up to 1e+06", "up to 1.79769e+308", "At f = **".
     cases = {
-        "/lab/expression?f=x*y&x=2000000&y=1": "numbers up to 10⁶ in size",
-        "/lab/expression/your-turn?f=x*y&x=1&y=1&grad-x=1e999": "up to the largest float",
+        "/lab/expression?f=x*y&x=2000000&y=1": "a number may be at most 10⁶ in size",
+        "/lab/expression/your-turn?f=x*y&x=1&y=1&grad-x=1e999": "at most the largest float, about",
         "/lab/expression?f=x**0.5&x=-1": "At f = x**0.5: a negative number",
         "/lab/expression?f=log(x)&x=0": "At f = log(x): log of 0",
         "/lab/expression?f=max(x)": "max takes from two to six arguments",
@@ -562,6 +563,157 @@ def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient
     assert "narrower chains scatter more" not in text and "the narrowest, most of all" in text
     wide = text_of(lab_client.get("/lab/flow?init=xavier&depth=4&width=8").text)
     assert "going back from layer 4 to layer 1" in wide and "narrower chains scatter more" in wide
+
+
+def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 2: x*x+x at x = 3 showed two identical rows
+    # "x → t1 | ∂t1/∂x = x (the other input) | 3", though ∂t1/∂x = 2x = 6.
+    text = text_of(lab_client.get("/lab/expression?f=x*x%2Bx&x=3").text)
+    assert "∂t1/∂x = x (the other input)" not in text
+    assert "x → t1 (first use) local derivative of this use: x (the other input) 3" in text
+    assert "x → t1 (second use) local derivative of this use: x (the other input) 3" in text
+    assert "t1 uses x twice: each row is one use, and ∂t1/∂x is their sum, 3 + 3 = 6." in text
+    assert "x → f ∂f/∂x (local) = 1 1" in text  # a single use keeps its plain row
+
+
+def test_a_tie_with_a_constant_names_it_by_its_value_and_says_what_is_checked(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 3: "t1 = max(x, c1) is a tie: x and c1 are both the
+    # largest" and "the gradients of x and c1 must add up to ∂f/∂t1 = 3", though "c1" is
+    # named nowhere else, takes no gradient and has no field; any x from 0 to 3 is accepted.
+    base = "/lab/expression/your-turn?f=max(x,0)*y&x=0&y=3&grad-f=1&grad-y=0&grad-t1=3"
+    for x, right in [("1.5", True), ("0", True), ("3", True), ("3.5", False), ("-1", False)]:
+        text = text_of(lab_client.get(f"{base}&grad-x={x}").text)
+        assert "c1" not in text
+        assert "t1 = max(x, 0) is a tie: x and the constant 0 are both the largest (0)." in text
+        assert ("4 of 4 right." in text) == right, x
+        assert (
+            "At the tie at t1 the gradient is split, not copied: the shares of x and the "
+            "constant 0 must add up to ∂f/∂t1 = 3, each between 0 and it, and the constant's "
+            "share goes nowhere (a constant takes no gradient): x's share may be anything from "
+            "0 to 3; which split is a convention."
+        ) in text
+    first = text_of(lab_client.get("/lab/expression/your-turn?f=max(0,x)*y&x=0&y=3").text)
+    assert "The lab gives the whole gradient to the first (the constant 0, so x gets none)" in first
+
+
+def test_the_max_tie_notice_says_each_share_lies_between_0_and_the_gradient(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 4: "any split whose shares add up to the whole gradient
+    # is as valid", though the checker rightly refuses a share outside 0 to the gradient.
+    url = "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-f=1&grad-z=2&grad-m=-3&grad-x=-6&grad-y=3"
+    text = text_of(lab_client.get(url).text)
+    assert (
+        "any split whose shares, each between 0 and the gradient, add up to it is as valid."
+    ) in text
+    assert "add up to the whole gradient is as valid" not in text
+    assert "3 of 5 right." in text  # -6 and 3 add up to -3, but each is out of range
+
+
+def test_a_flow_whose_every_delta_is_0_says_which_layer_stopped_it(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 10: "δ is 0 at every layer … every layer's lies between
+    # 0 and 0", with no reason given.
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=50&width=2").text)
+    dead = layer_gradient_norms("relu", "he", 50, 2).dead_layer
+    assert dead is not None
+    assert (
+        f"relu : going back from layer 50 to layer 1, δ is 0 at every layer: at layer {dead} "
+        "the input of every unit is at most 0, so all its ReLUs are inactive (dead) and pass "
+        "no gradient back"
+    ) in text
+    assert "lies between 0 and 0" not in text and "not comparable" not in text
+    assert "‖∂L/∂W‖ is 0 at every layer too: no weight would move." in text
+
+
+def test_a_refused_gradient_check_names_what_the_differences_estimate(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 15: "Each finite difference estimates it" on the
+    # refused page, where the sentence "it" referred to is left out.
+    for url in ("/lab/gradient-check?w=1e7&x=2&b=-1&y=1", "/lab/gradient-check"):
+        text = text_of(lab_client.get(url).text)
+        assert "Each finite difference estimates ∂L/∂w with a step h" in text, url
+        assert "estimates it" not in text
+
+
+def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
+    lab_client: TestClient,
+) -> None:
+    # Third review of issue 28, finding 13: "about 10^-4.343e+05", and an overflow said only
+    # "a value too large for a float", with no word of the shift that softmax ignores.
+    under = text_of(lab_client.get("/lab/softmax?z1=-1e6&z2=0&z3=0").text)
+    assert "it is about 10^-434,294, below the smallest float" in under
+    assert "e+05" not in under
+    over = text_of(lab_client.get("/lab/softmax?z1=0&z2=800&z3=0").text)
+    assert (
+        "At e2 = exp(z2): exp(800) is about 10^347.4, above the largest float, about 1.8 × 10^308."
+    ) in over
+    assert (
+        "Softmax is unchanged when the same amount is subtracted from every logit, which is "
+        "why implementations subtract the largest first: every exp is then at most 1 and "
+        "cannot overflow. This graph takes each exp as written, so subtract it yourself "
+        "(here 800 from each)."
+    ) in over
+    typed = text_of(lab_client.get("/lab/expression?f=exp(x)*y&x=800&y=1").text)
+    assert "exp(800) is about 10^347.4, above the largest float" in typed
+    assert "Softmax" not in typed  # the hint is for the softmax page
+
+
+def test_0_to_a_negative_power_is_called_a_division_by_zero(lab_client: TestClient) -> None:
+    # Third review of issue 28, finding 14: "0 to the power -2 has no derivative", though the
+    # value itself is undefined there (a pole), as x/0 already says "a division by zero".
+    text = text_of(lab_client.get("/lab/expression?f=x**-2*y&x=0&y=1").text)
+    assert "At t1 = x**-2: 0 to the power -2 is undefined, a division by zero (1 / 0**2)." in text
+    assert "has no derivative" not in text
+    root = text_of(lab_client.get("/lab/expression?f=x**0.5*y&x=0&y=1").text)
+    assert "0 to the power 0.5 has no derivative" in root  # its value, 0, is defined
+
+
+def test_a_folded_constant_shown_rounded_is_also_shown_exactly(lab_client: TestClient) -> None:
+    # Third review of issue 28, finding 16: relu(0.1+0.2-x)*y at x = 0.3 showed the constant
+    # "0.3", then "t1 = 0.3 − x = 5.551e-17" and the ReLU near its kink, with no word that
+    # 0.1 + 0.2 is 0.30000000000000004 in float64.
+    text = text_of(lab_client.get("/lab/expression?f=relu(0.1%2B0.2-x)*y&x=0.3&y=2").text)
+    assert (
+        "The constant shown as 0.3 is 0.1 + 0.2 worked out in float64, where it is exactly "
+        "0.30000000000000004, not 0.3 (the tables round to four figures, and float64 holds a "
+        "decimal fraction such as 0.1 only approximately); the nodes it feeds use that value."
+    ) in text
+    plain = text_of(lab_client.get("/lab/expression?f=(1%2B2)*x&x=0.3").text)
+    assert "The constant shown as" not in plain  # 3 is exact
+
+
+def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestClient) -> None:
+    # Third review of issue 28, finding 11: generic "For each edge…" messages where a specific
+    # one exists, and an ambiguous diagnosis called by one name only.
+    def verdict_of(url: str, node: str) -> str:
+        text = text_of(lab_client.get(url).text)
+        found = re.search(rf"∂f/∂{node} {node} = .*?(?= ∂f/∂\w+ \w+ = |Check my gradients)", text)
+        assert found is not None, text
+        return found.group(0)
+
+    kink = (
+        "/lab/expression/your-turn?f=relu(2*x)*y&x=0&y=-2&grad-f=1&grad-y=0&grad-t2=-2"
+        "&grad-t1=-1&grad-x=-4"
+    )
+    said = verdict_of(kink, "x")
+    assert "Not right." in said and "For each edge" not in said
+    assert "Your ∂f/∂t1 = -1 is one of the values the kink allows at t1" in said
+    assert "must follow from that choice of yours: 2 × (-1) = -2." in said
+    branch = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=10", "x")
+    assert "Not right." in branch and "For each edge" not in branch
+    assert "this is only the branch through t1" in branch
+    one_use = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=6", "x")
+    assert "t1 uses x twice" in one_use and "For each edge" not in one_use
+    both = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x")
+    assert "This number fits more than one mistake." in both
+    assert "the upstream gradient alone" in both and "only one use" in both
 
 
 def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: TestClient) -> None:

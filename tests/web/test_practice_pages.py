@@ -171,6 +171,10 @@ REFUSALS = [
     (1, {"typed": "   "}, "typed", "Type a number"),
     (1, {"option": "A", "typed": "0.5", "show": "options"}, "option", "not both"),
     (1, {"typed": "0.5", "confidence": "certain"}, "confidence", "not a level of confidence"),
+    # Third review of issue 28, finding 6: over 64 characters was a generic "Invalid input".
+    (1, {"typed": "1" * 33}, "typed", "33 characters long; a number needs at most 32"),
+    (1, {"typed": "2" * 65}, "typed", "65 characters long; a number needs at most 32"),
+    (1, {"typed": "3" * 20_000}, "typed", "20000 characters long; a number needs at most 32"),
 ]
 
 
@@ -200,8 +204,11 @@ def test_a_refused_answer_shows_the_question_again_with_the_reason_beside_the_fi
         assert 'aria-describedby="typed-error typed-hint"' in html
     else:
         assert f'aria-describedby="{field}-error"' in html
-    if "typed" in sent and field == "typed":
+    if "typed" in sent and field == "typed" and len(sent["typed"]) <= 64:
         assert f'value="{sent["typed"]}"' in html  # kept as typed
+    elif "typed" in sent and field == "typed":  # kept, cut to the box's first 64 characters
+        assert f'value="{sent["typed"][:64]}"' in html
+        assert "The box keeps its first 64." in html
     if sent.get("option") == "A":
         assert re.search(r'id="option-A" value="A" checked', html)  # kept as chosen
     if "confidence" in sent and sent["confidence"] in ("sure", "unsure", "guessing"):

@@ -11,8 +11,10 @@ between two options either.
 """
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from gradquiz.core.questions import Option
 from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
@@ -30,6 +32,18 @@ def relative_error(a: float, b: float) -> float:
     """|a − b| / max(|a|, |b|), and 0 when both are 0."""
     scale = max(abs(a), abs(b))
     return 0.0 if scale == 0 else abs(a - b) / scale
+
+
+def within_tolerance(typed: float, value: float) -> bool:
+    """Whether `typed` is within TYPED_TOLERANCE of `value` as relative_error measures it,
+    worked out exactly on the decimals the two floats print as (0.495, not the binary
+    0.49499999999999999555…), so a number exactly 1 % off counts: in floats,
+    relative_error(0.495, 0.5) is 0.010000000000000009."""
+    if not (math.isfinite(typed) and math.isfinite(value)):
+        return False
+    exact_typed, exact_value = Decimal(repr(typed)), Decimal(repr(value))
+    scale = max(abs(exact_typed), abs(exact_value))
+    return abs(exact_typed - exact_value) <= Decimal(repr(TYPED_TOLERANCE)) * scale
 
 
 def spacing_problems(options: Sequence[Option]) -> list[str]:

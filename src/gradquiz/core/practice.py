@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
 from gradquiz.core.attempts import Slot
-from gradquiz.core.option_spacing import TYPED_TOLERANCE, relative_error, spacing_problems
+from gradquiz.core.option_spacing import spacing_problems, within_tolerance
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Tally
 from gradquiz.errors import InvalidInput, NotFound
@@ -80,9 +80,9 @@ def takes_typed(question: Question) -> bool:
 
 
 def mark_typed(question: Question, value: float) -> Marking:
-    """A typed number: it counts as the option within TYPED_TOLERANCE (relative) of it, so it
-    is right near the key and gets a distractor's feedback near that distractor; near none,
-    it is wrong."""
+    """A typed number: it counts as the option within TYPED_TOLERANCE (relative) of it, exactly
+    1 % off included, so it is right near the key and gets a distractor's feedback near that
+    distractor; near none, it is wrong."""
     if not question.numeric:
         # Its options may well look like numbers ("$-2.99$"): a written question's options carry
         # no values to match a typed number against, so it takes a choice only.
@@ -92,7 +92,7 @@ def mark_typed(question: Question, value: float) -> Marking:
     near = [
         option.id
         for option in question.options
-        if option.value is not None and relative_error(value, option.value) <= TYPED_TOLERANCE
+        if option.value is not None and within_tolerance(value, option.value)
     ]
     matched = near[0] if near else None
     return Marking(matched, value, matched == question.key)

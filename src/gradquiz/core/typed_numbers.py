@@ -14,8 +14,9 @@ import unicodedata
 from decimal import Decimal
 
 # Characters read as a minus: the hyphen-minus, the minus sign, the dashes a word processor
-# or a copy of rendered maths may give, and their small and full-width forms.
-_MINUSES = "\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d"
+# or a copy of rendered maths may give (en, em and figure dashes, the horizontal bar, hyphens),
+# and their small and full-width forms.
+_MINUSES = "\u2212\u2013\u2014\u2015\u2012\u2010\u2011\ufe58\ufe63\uff0d"
 _SIGNS = str.maketrans({**dict.fromkeys(_MINUSES, "-"), "\uff0b": "+"})
 _SUPERSCRIPTS = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 _SUPERSCRIPT_RUN = re.compile(r"[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
@@ -60,7 +61,7 @@ def parse_typed_number(text: str) -> float:
     """
     stripped = text.strip()
     if _PLAIN.fullmatch(stripped):  # the usual case, at once: 0.25, -1.5
-        return float(stripped)
+        return _float(stripped, text)
     spaced = _SUPERSCRIPT_RUN.sub(_caret, stripped.translate(_SIGNS))
     if re.search(r"[0-9.,]\s+[0-9.,]", spaced):
         raise NumberFormError(
@@ -71,21 +72,22 @@ def parse_typed_number(text: str) -> float:
     lost = _LOST_SUPERSCRIPT.fullmatch(compact)
     if lost:
         mantissa, power = _mantissa(lost["m"], text), lost["k"]
-        difference = Decimal(mantissa) * 10 + Decimal(power)
+        result = Decimal(mantissa) * 10 + Decimal(power)
+        sum_or_difference = "an addition" if power.startswith("+") else "a subtraction"
         raise NumberFormError(
             f"could be read two ways: {quoted(text.strip())} (a power of 10 whose superscript was "
-            f"lost, or a subtraction). Type {mantissa}e{power} or {mantissa} × 10^{power} for "
-            f"the power, {_decimal_text(difference)} for the subtraction."
+            f"lost, or {sum_or_difference}). Type {mantissa}e{power} or {mantissa} × 10^{power} "
+            f"for the power, {_decimal_text(result)} for the {sum_or_difference.split()[1]}."
         )
     if match := _E_FORM.fullmatch(compact):
-        return _scaled(_mantissa(match["m"], text), match["k"])
+        return _scaled(_mantissa(match["m"], text), match["k"], text)
     if match := _TIMES_FORM.fullmatch(compact):
         power = match["braced"] or match["bracketed"] or match["k"]
         mantissa = _mantissa(match["m"], text) if match["m"] else f"{match['sign']}1"
         if match["m"] and match["sign"]:
             raise NumberFormError(_not_a_number(text))
-        return _scaled(mantissa, power)
-    return float(_mantissa(compact, text))
+        return _scaled(mantissa, power, text)
+    return _float(_mantissa(compact, text), text)
 
 
 def _caret(run: re.Match[str]) -> str:
@@ -93,9 +95,23 @@ def _caret(run: re.Match[str]) -> str:
     return "^" + run[0].translate(_SUPERSCRIPTS)
 
 
-def _scaled(mantissa: str, power: str) -> float:
+def _scaled(mantissa: str, power: str, text: str) -> float:
     """mantissa × 10^power, rounded once (as float() rounds "1.5e-3")."""
-    return float(f"{mantissa}e{int(power)}")
+    return _float(f"{mantissa}e{int(power)}", text)
+
+
+def _float(number: str, text: str) -> float:
+    """`number` (Python's own form) as a float, or NumberFormError when a nonzero number is too
+    small for a float and would be read as 0 (1e-400), as one too large is refused, not read as
+    something else. Too large comes back infinite, for the caller to bound."""
+    value = float(number)
+    if value == 0 and Decimal(number) != 0:
+        raise NumberFormError(
+            f"is too small for a float: {quoted(text.strip())} is not 0, but a float holds "
+            f"nothing between 0 and about 4.9 × 10⁻³²⁴ in size, so it would be read as 0. "
+            f"Type 0 if you mean zero."
+        )
+    return value
 
 
 def _mantissa(part: str, text: str) -> str:

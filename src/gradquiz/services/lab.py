@@ -19,9 +19,16 @@ from gradquiz.core.lab.expressions import (
     parse_expression,
     variables_in,
 )
-from gradquiz.core.lab.graphs import BackwardStep, Graph, Program, build_graph, forward_value
+from gradquiz.core.lab.graphs import (
+    BackwardStep,
+    Graph,
+    Program,
+    build_graph,
+    forward_value,
+    plain_number,
+)
 from gradquiz.core.lab.numbers import FieldError, read_number, read_whole_number
-from gradquiz.core.lab.operations import sigmoid
+from gradquiz.core.lab.operations import DomainError, sigmoid
 from gradquiz.core.lab.prepared import (
     BY_SLUG,
     EXPRESSION_DEFAULTS,
@@ -191,7 +198,12 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
     from gradquiz.core.lab.checks import check_gradients, near_kink
 
     values = {name: _value(query, name, default) for name, default in defaults.items()}
-    graph = build_graph(program, values)
+    try:
+        graph = build_graph(program, values)
+    except DomainError as error:
+        if slug == "softmax" and "above the largest float" in error.message:
+            raise DomainError(f"{error.message} {_softmax_shift(values)}") from None
+        raise
     values = {name: values[name] for name in graph.inputs}
     step = _step(query, len(graph.steps))
     checks = check_gradients(program, graph)
@@ -207,6 +219,16 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
         near_kink=near_kink(graph) or any(check.reason == "kink" for check in checks),
         kinks=kink_notices(graph),
         step=step,
+    )
+
+
+def _softmax_shift(logits: Mapping[str, float]) -> str:
+    """Why an overflowing softmax need not overflow: it ignores a shift of all its logits."""
+    return (
+        "Softmax is unchanged when the same amount is subtracted from every logit, which is "
+        "why implementations subtract the largest first: every exp is then at most 1 and "
+        "cannot overflow. This graph takes each exp as written, so subtract it yourself "
+        f"(here {plain_number(max(logits.values()))} from each)."
     )
 
 

@@ -29,6 +29,8 @@ from gradquiz.web.rate_limits import Action
 from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
+# A refused typed number is shown again in its box, cut to this many characters.
+KEPT_CHARS = 64
 
 
 def _practice(request: Request) -> PracticeService:
@@ -182,7 +184,9 @@ def answer_question(
     number: int,
     learner: Learner,
     option: Annotated[str | None, Form(max_length=8)] = None,
-    typed: Annotated[str | None, Form(max_length=64)] = None,
+    # No length limit here (a longer one was a bare "Invalid input"): the body's size is bounded
+    # by the request guard, and read_number refuses more than 32 characters beside the field.
+    typed: Annotated[str | None, Form()] = None,
     confidence: Annotated[str | None, Form(max_length=16)] = None,
     show: Annotated[str | None, Form(max_length=16)] = None,
 ) -> Response:
@@ -216,6 +220,10 @@ def answer_question(
             field, message = "typed", "Type a number to check your answer."
         elif field == "typed" and not page.takes_typed:
             field = "option"  # no number box on this page: the note goes by the options
-        form = AnswerForm(message, field, option or "", typed or "", confidence or "")
+        kept = typed or ""
+        if len(kept) > KEPT_CHARS:
+            kept = kept[:KEPT_CHARS]
+            message += f" The box keeps its first {KEPT_CHARS}."
+        form = AnswerForm(message, field, option or "", kept, confidence or "")
         return _question_page(request, practice, page, form, status=422)
     return see_other(f"/practice/{session_id}/{number}#feedback")

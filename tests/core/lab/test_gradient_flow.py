@@ -214,3 +214,11 @@ def test_a_chain_dead_at_the_top_has_no_ratio() -> None:
     )
     exploding = LayerNorms("relu", "he", norms=(1.0, 1.0), deltas=(1e3, 1.0))
     assert exploding.delta_trend == "explodes"
+
+
+def test_a_chain_with_a_dead_layer_names_the_first_one() -> None:
+    # Third review of issue 28, finding 10: the page said δ is 0 everywhere without the reason.
+    dead = layer_gradient_norms("relu", "he", 50, 2)
+    assert dead.dead_layer is not None and set(dead.deltas) == {0.0}
+    assert layer_gradient_norms("relu", "he", 12, 16).dead_layer is None
+    assert layer_gradient_norms("tanh", "he", 50, 2).dead_layer is None

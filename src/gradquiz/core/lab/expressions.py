@@ -56,6 +56,8 @@ class Number:
     value: float
     text: str
     column: int = field(default=0, compare=False)
+    # For a part worked out from numbers (0.1+0.2): that part as written, else "".
+    written: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -395,7 +397,32 @@ def _folded(tree: Expr) -> Expr:
             "large for a float",
             tree.column,
         )
-    return Number(value, repr(value), tree.column)
+    return Number(value, repr(value), tree.column, _written(tree))
+
+
+def _written(tree: Expr) -> str:
+    """A part made of numbers as the learner wrote it, for saying what it was folded from
+    ("0.1 + 0.2"); a part folded before it is bracketed where it has an operator around it
+    (or is a negative base of a power)."""
+
+    def part(child: Expr) -> str:
+        if not isinstance(child, Number):
+            return _written(child)
+        text = child.written or child.text
+        if " " in text or (isinstance(tree, Power) and text.startswith("-")):
+            return f"({text})"
+        return text
+
+    match tree:
+        case Negate(operand=operand):
+            return f"-{part(operand)}"
+        case BinaryOp(op=op, left=left, right=right):
+            return f"{part(left)} {op} {part(right)}"
+        case Power(base=base, exponent=exponent):
+            return f"{part(base)}**{exponent.text}"
+        case Call(function=function, args=args):
+            return f"{function}({', '.join(part(a) for a in args)})"
+    return repr(tree)
 
 
 def constant_value(tree: Expr) -> float:

@@ -57,6 +57,10 @@ class LayerNorms:
     init: str
     norms: tuple[float, ...]
     deltas: tuple[float, ...]
+    # The first layer (1 = nearest the input) whose every unit has slope 0 (for ReLU: every
+    # input at most 0, a dead layer): it passes no gradient back, and the layers above it get
+    # h = 0 from it, so with ReLU they are dead too. None when there is none.
+    dead_layer: int | None = None
 
     @property
     def delta_ratio(self) -> float | None:
@@ -132,8 +136,8 @@ def weights_refusal(depth: int, width: int) -> str:
 
 def _norms(
     activation: str, weights: Array, start: Array, direction: Array
-) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """‖∂L/∂W_l‖ and ‖δ_l‖ for every layer, layer 1 first."""
+) -> tuple[tuple[float, ...], tuple[float, ...], int | None]:
+    """‖∂L/∂W_l‖ and ‖δ_l‖ for every layer, layer 1 first, and the first dead layer."""
     inputs, slopes = [], []
     hidden = start
     for layer in weights:
@@ -152,7 +156,8 @@ def _norms(
         norms.append(delta * float(np.linalg.norm(layer_input)))
         deltas.append(delta)
         upstream = layer.T @ pre_gradient
-    return tuple(reversed(norms)), tuple(reversed(deltas))
+    dead = next((number for number, slope in enumerate(slopes, 1) if not slope.any()), None)
+    return tuple(reversed(norms)), tuple(reversed(deltas)), dead
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,14 @@ from gradquiz.core.lab.expressions import (
     children,
     parse_expression,
 )
-from gradquiz.core.lab.operations import BINARY_KINDS, OPERATIONS, DomainError, apply, forward
+from gradquiz.core.lab.operations import (
+    BINARY_KINDS,
+    OPERATIONS,
+    TOO_LARGE,
+    DomainError,
+    apply,
+    forward,
+)
 
 Program = tuple[tuple[str, Expr], ...]
 
@@ -38,6 +45,7 @@ class Node:
     value: float
     exponent: float = 0.0  # only for "pow"
     named: bool = False  # named by the program (z, a, L) rather than numbered (t1, t2)
+    written: str = ""  # a constant worked out from numbers: the part as written ("0.1 + 0.2")
 
     @property
     def is_constant(self) -> bool:
@@ -129,6 +137,25 @@ class Graph:
         """The edges to a node's consumers."""
         return tuple(edge for edge in self.edges if edge.source == key)
 
+    def use_of(self, edge: Edge) -> tuple[int, int]:
+        """Which use of its source `edge` is at its target (0 for the first) and how many
+        there are: x*x has two edges x → t1, each one use, whose local derivatives add up."""
+        same = [e for e in self.edges if (e.source, e.target) == (edge.source, edge.target)]
+        return same.index(edge), len(same)
+
+    def repeated_uses(self) -> tuple[tuple[str, str, tuple[float, ...]], ...]:
+        """For each node that uses one input more than once (x*x, max(x, x)): the input, the
+        node and each use's local derivative, in the edges' order."""
+        uses: dict[tuple[str, str], list[float]] = {}
+        for edge in self.edges:
+            if not self.by_key[edge.source].is_constant:
+                uses.setdefault((edge.source, edge.target), []).append(edge.local)
+        return tuple(
+            (source, target, tuple(locals_))
+            for (source, target), locals_ in uses.items()
+            if len(locals_) > 1
+        )
+
     def step_of(self, key: str) -> BackwardStep:
         """The backward step in which a node gets its gradient."""
         return next(step for step in self.steps if step.node == key)
@@ -189,8 +216,8 @@ class _Builder:
                 via = "" if zeros[0] == key else f", so {zero} is 0 too"
                 return (
                     f"{key} = exp({self.shown(source)}) underflows to 0 in float64 (it is "
-                    f"about 10^{power:.4g}, below the smallest float, about 10^-324){via}; "
-                    f"the true {zero} is not 0, but float64 cannot hold it"
+                    f"about 10^{plain_number(power)}, below the smallest float, about "
+                    f"10^-324){via}; the true {zero} is not 0, but float64 cannot hold it"
                 )
             if (
                 node.kind in _UNDERFLOWING
@@ -220,7 +247,7 @@ class _Builder:
             return tree.name
         if isinstance(tree, Number):
             key = self.fresh("c")
-            self.nodes[key] = Node(key, "constant", (), tree.value)
+            self.nodes[key] = Node(key, "constant", (), tree.value, written=tree.written)
             return key
         arguments = tuple(self.add(child) for child in children(tree))
         kind, exponent = _kind(tree)
@@ -232,6 +259,12 @@ class _Builder:
         except DomainError as error:
             written = written_operation(kind, shown, exponent)
             reason = self.underflow(arguments) or error.message
+            if kind == "exp" and args[0] > 0 and error.message == TOO_LARGE:
+                power = plain_number(args[0] / math.log(10))
+                reason = (
+                    f"exp({plain_number(args[0])}) is about 10^{power}, above the largest "
+                    "float, about 1.8 × 10^308"
+                )
             raise DomainError(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)
@@ -242,6 +275,13 @@ class _Builder:
             )
         )
         return key
+
+
+def plain_number(value: float) -> str:
+    """A number (a power of 10, an exp's argument) as a message writes it: -347.4 to four
+    figures, and -434,294 whole with thousands commas once it has more digits than that (not
+    -4.343e+05)."""
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 _INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "/"}

@@ -42,7 +42,8 @@ def read_number(
         raise FieldError(f"{what} {error}", field) from None
     if not abs(value) <= limit:
         raise FieldError(
-            f"{what} is {cleaned}, too large: numbers up to {shown_size(limit)} in size are taken.",
+            f"{what} is {cleaned}, too large: a number may be at most {shown_size(limit)}"
+            f"{',' if limit == sys.float_info.max else ''} in size.",
             field,
         )
     return value

@@ -34,6 +34,9 @@ class Operation:
     rules: Callable[[Sequence[str], str, float], tuple[str, ...]]
 
 
+TOO_LARGE = "a value too large for a float"
+
+
 class DomainError(InvalidInput):
     """An operation met an input it has no value or derivative for."""
 
@@ -42,7 +45,10 @@ def _exponentiate(args: Sequence[float], exponent: float) -> float:
     base = args[0]
     if base < 0 and not exponent.is_integer():
         raise DomainError(f"a negative number ({base:.4g}) has no real power {exponent:g}")
-    if base == 0 and exponent < 1:
+    if base == 0 and exponent < 0:  # a pole: the value itself is undefined
+        pole = "1 / 0" if exponent == -1 else f"1 / 0**{-exponent:g}"
+        raise DomainError(f"0 to the power {exponent:g} is undefined, a division by zero ({pole})")
+    if base == 0 and exponent < 1:  # 0 ** 0.5 is 0, but its slope there is infinite
         raise DomainError(f"0 to the power {exponent:g} has no derivative")
     return float(math.pow(base, exponent))
 
@@ -171,9 +177,9 @@ def apply(
     try:
         locals_ = operation.local(args, value, exponent)
     except OverflowError:
-        raise DomainError("a value too large for a float") from None
+        raise DomainError(TOO_LARGE) from None
     if not all(math.isfinite(d) for d in locals_):
-        raise DomainError("a value too large for a float")
+        raise DomainError(TOO_LARGE)
     return value, locals_
 
 
@@ -182,7 +188,7 @@ def forward(operation: Operation, args: Sequence[float], exponent: float) -> flo
     try:
         value = operation.forward(args, exponent)
     except OverflowError:
-        raise DomainError("a value too large for a float") from None
+        raise DomainError(TOO_LARGE) from None
     if not math.isfinite(value):
-        raise DomainError("a value too large for a float")
+        raise DomainError(TOO_LARGE)
     return value

@@ -81,7 +81,7 @@ def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Ve
                 step.node, answer, False, "tie-split", target.tie + outside
             )
         else:
-            verdict = _diagnose(graph, step, answer, answers, target, verdicts)
+            verdict = _diagnose(graph, step, answer, answers, target, verdicts, targets)
             if verdict.mistake == "other" and target.at_kink:
                 verdict = Verdict(
                     step.node,
@@ -214,11 +214,27 @@ def _tie_of(graph: Graph, consumer: str, node: str) -> bool:
 def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
     inputs = list(dict.fromkeys(kink_inputs(graph, gate)))
     gradient = f"∂{graph.output}/∂{gate} = {state.upstream:.4g}"
-    rule = (
-        f"At the tie at {gate} the gradient is split, not copied: the gradients of "
-        f"{_listed(inputs)} must add up to {gradient}"
-    )
+    constants = [key for key in inputs if graph.by_key[key].is_constant]
+    if constants:
+        # A constant takes no gradient and has no field: its share is what the others leave.
+        whose = "the constant's" if len(constants) == 1 else "the constants'"
+        rule = (
+            f"At the tie at {gate} the gradient is split, not copied: the shares of "
+            f"{_listed([tied_name(graph, key) for key in inputs])} must add up to {gradient}, "
+            f"each between 0 and it, and {whose} share goes nowhere (a constant takes no "
+            "gradient)"
+        )
+    else:
+        rule = (
+            f"At the tie at {gate} the gradient is split, not copied: the gradients of "
+            f"{_listed(inputs)} must add up to {gradient}"
+        )
     before = [key for key in inputs if key != node and key not in state.pending]
+    if not before and constants:
+        return (
+            f"{rule}: {node}'s share may be anything from 0 to {state.remaining:.4g}; which "
+            "split is a convention."
+        )
     if not before:
         return f"{rule}, each between 0 and it; any split is right, which one is a convention."
     counted = [key for key in before if key in state.counted]
@@ -235,6 +251,13 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
         f"{rule} (max({', '.join(inputs)}) grows by t when all of them do), so {given} this "
         f"one takes the rest, {state.remaining:.4g}."
     )
+
+
+def tied_name(graph: Graph, key: str) -> str:
+    """A tied input as the pages name it: a constant by its value ("the constant 0"), as the
+    graph and its tables show it, not by its key (c1), which no page shows."""
+    node = graph.by_key[key]
+    return f"the constant {node.value:.4g}" if node.is_constant else key
 
 
 def _listed(names: list[str]) -> str:
@@ -289,9 +312,22 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
                 "slope from 0 to 1 is as valid."
             )
         else:
-            names = list(dict.fromkeys(tied))
+            names = [tied_name(graph, key) for key in dict.fromkeys(tied)]
             both = "both" if len(names) == 2 else "all"
-            listed = ", ".join(names[:-1]) + " and " + names[-1]
+            listed = _listed(names)
+            arguments = ", ".join(
+                f"{graph.by_key[key].value:.4g}" if graph.by_key[key].is_constant else key
+                for key in node.inputs
+            )
+            first = tied_name(graph, tied[0])
+            takers = [key for key in dict.fromkeys(tied) if not graph.by_key[key].is_constant]
+            if graph.by_key[tied[0]].is_constant and takers:
+                first += f", so {_listed(takers)} {'gets' if len(takers) == 1 else 'get'} none"
+            nowhere = (
+                "; a constant's share goes nowhere"
+                if any(graph.by_key[key].is_constant for key in tied)
+                else ""
+            )
             if len(node.inputs) == 2:
                 libraries = "as an argmax does; torch.maximum splits it evenly"
             else:
@@ -302,10 +338,10 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
                     "torch.max(t) split it evenly"
                 )
             notices.append(
-                f"{node.key} = max({', '.join(node.inputs)}) is a tie: {listed} are {both} the "
-                f"largest ({node.value:.4g}). The lab gives the whole gradient to the first "
-                f"({tied[0]}), {libraries}; any split whose shares add up to the whole "
-                "gradient is as valid."
+                f"{node.key} = max({arguments}) is a tie: {listed} are {both} the largest "
+                f"({node.value:.4g}). The lab gives the whole gradient to the first ({first}), "
+                f"{libraries}; any split whose shares, each between 0 and the gradient, add up "
+                f"to it is as valid{nowhere}."
             )
     return tuple(notices)
 
@@ -317,10 +353,22 @@ def _diagnose(
     answers: Mapping[str, float | None],
     target: Target,
     verdicts: Mapping[str, Verdict],
+    targets: Mapping[str, Target],
 ) -> Verdict:
-    for suspect in _suspects(graph, step, answers, verdicts):
+    fitting: list[_Suspect] = []
+    for suspect in _suspects(graph, step, answers, verdicts, targets, answer):
         if close(answer, suspect.value, target.floor) and not target.accepts(suspect.value):
-            return Verdict(step.node, answer, False, suspect.mistake, suspect.message)
+            if suspect.mistake in ("carried", "kink-choice"):  # the learner's own choices
+                return Verdict(step.node, answer, False, suspect.mistake, suspect.message)
+            if all(suspect.message != other.message for other in fitting):
+                fitting.append(suspect)
+    if len(fitting) == 1:
+        return Verdict(step.node, answer, False, fitting[0].mistake, fitting[0].message)
+    if fitting:  # 3 at x*x + x, x = 3: the upstream gradients' sum, and one use's product
+        message = "This number fits more than one mistake. " + " Or: ".join(
+            suspect.message for suspect in fitting
+        )
+        return Verdict(step.node, answer, False, fitting[0].mistake, message)
     return Verdict(
         step.node,
         answer,
@@ -336,6 +384,8 @@ def _suspects(
     step: BackwardStep,
     answers: Mapping[str, float | None],
     verdicts: Mapping[str, Verdict],
+    targets: Mapping[str, Target],
+    answer: float,
 ) -> Iterator[_Suspect]:
     node = step.node
     if node == graph.output:
@@ -356,6 +406,7 @@ def _suspects(
             "Your method is right: this follows from your answer for the node it feeds, "
             "which is off. Fix that one and this one follows.",
         )
+    yield from _kink_choice(graph, step, answers, verdicts, targets, answer)
     yield from _gate_suspects(graph, step)
     upstream_sum = sum(c.upstream for c in step.contributions)
     yield _Suspect(
@@ -365,15 +416,96 @@ def _suspects(
         "(the chain rule).",
     )
     if step.fans_out:
-        for contribution in step.contributions:
-            yield _Suspect(
-                "fan-out",
-                contribution.product,
-                f"{node} feeds {len(step.contributions)} nodes: the gradients from every branch "
-                f"add up (this is only the branch through {contribution.consumer}).",
-            )
+        yield from _fan_out_suspects(step)
     yield _Suspect(
         "sign", -step.gradient, "The size is right but the sign is flipped; check each minus."
+    )
+
+
+def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:
+    """A branch or a use left out where a node feeds several nodes or one node twice."""
+    node, consumers = step.node, step.consumers
+    branches = {
+        consumer: sum(c.product for c in step.contributions if c.consumer == consumer)
+        for consumer in consumers
+    }
+    for consumer, branch in branches.items():
+        if len(consumers) > 1:
+            yield _Suspect(
+                "fan-out",
+                branch,
+                f"{node} feeds {len(consumers)} nodes: the gradients from every branch add up "
+                f"(this is only the branch through {consumer}).",
+            )
+        if len(consumers) > 2:
+            yield _Suspect(
+                "fan-out",
+                step.gradient - branch,
+                f"{node} feeds {len(consumers)} nodes: the gradients from every branch add up "
+                f"(this leaves out the branch through {consumer}).",
+            )
+    for consumer in consumers:
+        uses = [c for c in step.contributions if c.consumer == consumer]
+        if len(uses) < 2:
+            continue
+        times = "twice" if len(uses) == 2 else f"{len(uses)} times"
+        rule = (
+            f"{consumer} uses {node} {times}: each use adds its own product, upstream × local "
+            "derivative, to the gradient"
+        )
+        for use in uses:
+            product = f"{use.upstream:.4g} × {use.local:.4g}"
+            yield _Suspect("fan-out", use.product, f"{rule} (this is only one use, {product}).")
+            yield _Suspect(
+                "fan-out",
+                step.gradient - use.product,
+                f"{rule} (this leaves out one use, {product}).",
+            )
+
+
+def _kink_choice(
+    graph: Graph,
+    step: BackwardStep,
+    answers: Mapping[str, float | None],
+    verdicts: Mapping[str, Verdict],
+    targets: Mapping[str, Target],
+    answer: float,
+) -> Iterator[_Suspect]:
+    """An answer another convention at a kink would give, not the one the learner chose: with
+    ∂f/∂t1 = -1 chosen at relu(t1)'s kink, ∂f/∂x for t1 = 2x is 2 × (-1) = -2, not -4."""
+    given = [answers.get(c.consumer) for c in step.contributions]
+    chosen = [
+        c.consumer
+        for c in step.contributions
+        if targets[c.consumer].at_kink and verdicts[c.consumer].correct
+    ]
+    if not chosen:
+        return
+    low = high = implied = 0.0
+    for contribution, value in zip(step.contributions, given, strict=True):
+        if value is None:
+            return
+        implied += value * contribution.local
+        if contribution.consumer in chosen:
+            kink = targets[contribution.consumer]
+            ends = (kink.low * contribution.local, kink.high * contribution.local)
+        else:
+            ends = (value * contribution.local, value * contribution.local)
+        low, high = low + min(ends), high + max(ends)
+    consumer = chosen[0]
+    choice = answers[consumer]
+    if len(step.contributions) == 1:
+        working = f"{step.contributions[0].local:.4g} × ({choice:.4g}) = {implied:.4g}"
+    else:
+        working = (
+            "each consumer's gradient as you gave it times its local derivative, added up: "
+            f"{implied:.4g}"
+        )
+    yield _Suspect(
+        "kink-choice",
+        min(max(answer, low), high),
+        f"Your ∂{graph.output}/∂{consumer} = {choice:.4g} is one of the values the kink allows "
+        f"at {consumer}; this gradient must follow from that choice of yours: {working}.",
     )
 
 

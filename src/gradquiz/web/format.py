@@ -5,6 +5,7 @@ from datetime import datetime
 from jinja2 import Environment
 from markupsafe import Markup
 
+from gradquiz.core.item_flags import shown_figure
 from gradquiz.core.percentages import whole_percent
 
 
@@ -33,3 +34,10 @@ def install_filters(env: Environment) -> None:
     env.filters["local_time"] = local_time
     # {{ share|percent }} or {{ part|percent(whole) }}: a whole percentage, halves up.
     env.filters["percent"] = whole_percent
+    # {{ value|hundredths }}: two decimals, halves up, as the item statistics are judged.
+    env.filters["hundredths"] = hundredths
+
+
+def hundredths(value: float) -> str:
+    """A figure to two decimals, a half rounded up (away from 0): 0.625 reads 0.63."""
+    return str(shown_figure(value))

@@ -1,10 +1,23 @@
 """The class statistics page's figures as a psychometrician reads them: D undefined where the
 upper and lower groups are the same learners, no "check the key" for a question everyone got
-right or wrong (its D is 0 by construction), and every figure rounded half up, its band and
-flags read from the figure shown."""
+right or wrong (its D is 0 by construction), every figure rounded half up, its band and flags
+read from the figure shown; and a generated question's options that its sample lacks
+described by another variant."""
+
+import random
+from collections.abc import Iterator
+
+import pytest
 
 from gradquiz.core.accounts import Role
-from tests.factories import class_rules
+from gradquiz.core.packs import Pack
+from gradquiz.core.questions import Question
+from gradquiz.services import classes as classes_module
+from gradquiz.services.classes import KEY
+from gradquiz.storage.database import Database
+from gradquiz.web.class_questions import SAMPLE_SEED, options_elsewhere
+from tests.factories import FrozenClock, class_rules
+from tests.web.class_site import built_in_site
 from tests.web.test_class_stats_page import WRITTEN, Site, account_of
 from tests.web.test_class_stats_page import site as site  # the fixture
 from tests.web.test_exam_pages import page_text
@@ -86,3 +99,53 @@ def test_figures_are_rounded_half_up_as_the_bar_beside_them(site: Site) -> None:
     assert 'style="width: 63%"></span></span> 0.63</td>' in markup
     assert "0.62</td>" not in markup
     assert "each band and flag is read from the figure as shown" in page_text(markup)
+
+
+SGD = "sgd-step-numeric"  # its sample (seed 1) lacks the options forgot-rate and used-loss
+
+
+@pytest.fixture
+def sgd_site(
+    database: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Site]:
+    """The built-in pack, whose class exams draw exactly WRITTEN and SGD."""
+
+    def drawn(pack: Pack, rules: object, rng: random.Random) -> list[Question]:
+        return [pack.questions[WRITTEN], pack.questions[SGD]]
+
+    monkeypatch.setattr(classes_module, "class_questions", drawn)
+    yield from built_in_site(database, clock)
+
+
+def test_an_option_the_sample_lacks_is_described_by_another_variant(sgd_site: Site) -> None:
+    site = sgd_site
+    teacher, class_id = sat(site, [("A", "wrong")] * 12)
+    exam = site.classes.owned(instructor=account_of(site, teacher), class_id=class_id)
+    sample = {o.id for o in site.service.pack.questions[SGD].resolve(SAMPLE_SEED).options}
+    counted = {o.option for o in site.classes.statistics(exam).items[1].options}
+    lacking = sorted(counted - sample - {KEY})
+    assert lacking  # 12 learners, each shown 3 of its 5 mistakes: the sample shows 3
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    section = markup.split('<h2 id="elsewhere-title">')[1].split("</section>")[0]
+    # Before: a row named "forgot-rate" alone, with no text or letter anywhere on the page.
+    for option_id in lacking:
+        assert f"<dt>option id <code>{option_id}</code>: " in section
+    assert section.count("<dd>") == len(lacking)
+    if "forgot-rate" in lacking:
+        assert "forgets the learning rate" in section
+
+
+def test_the_first_variant_showing_an_option_words_it() -> None:
+    from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+    from gradquiz.web.rendered import RenderedPack
+
+    pack = load_pack(builtin_pack_dir())
+    found = options_elsewhere(
+        pack.questions[SGD], ["used-loss", "forgot-rate", "no-such-id"], RenderedPack(pack)
+    )
+    assert [o.id for o in found] == ["used-loss", "forgot-rate"]
+    assert "in place of" in page_text(
+        found[0].feedback_html
+    )  # "uses the loss value … in place of its gradient"
+    assert "forgets the learning rate" in page_text(found[1].feedback_html)
+    assert "<math" in found[1].text_html

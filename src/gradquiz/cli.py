@@ -319,7 +319,7 @@ def stats(
 
     from rich.table import Table
 
-    from gradquiz.core.item_flags import Flag, kr20_note
+    from gradquiz.core.item_flags import Flag, kr20_note, same_groups_note, shown_figure
     from gradquiz.services.classes import ClassService
 
     classes = ClassService(exam=_services(Settings())[0])
@@ -328,13 +328,16 @@ def stats(
     analysis = classes.statistics(exam)
     took = time.perf_counter() - started
     e = analysis.exam
-    kr20 = "undefined" if e.kr20 is None else f"{e.kr20:.3f}"
+    kr20 = "undefined" if e.kr20 is None else str(shown_figure(e.kr20))
+    learners = "1 learner" if e.learners == 1 else f"{e.learners} learners"
     out().print(
-        f"{exam.rules.title} ({exam.code}): {e.learners} learners, {e.items} items, "
-        f"mean {e.mean:.2f}, population sd {e.sd:.2f}, KR-20 {kr20}; upper/lower groups of "
-        f"{analysis.group_size}; computed in {took * 1000:.0f} ms"
+        f"{exam.rules.title} ({exam.code}): {learners}, {e.items} items, "
+        f"mean {shown_figure(e.mean)}, population sd {shown_figure(e.sd)}, KR-20 {kr20}; "
+        f"upper/lower groups of {analysis.group_size}; computed in {took * 1000:.0f} ms"
     )
     out().print(kr20_note(e.kr20, learners=e.learners, items=e.items))
+    if analysis.same_groups:
+        out().print(same_groups_note(e.learners))
     table = Table("#")
     table.add_column("item", overflow="fold")  # ids are long; fold them, never cut them
     for heading in ("facility", "D", "r_pb"):
@@ -342,17 +345,12 @@ def stats(
     # One flag a line, each whole: a narrow terminal would otherwise cut the longest short.
     longest = max(len(flag.value) for flag in Flag)
     table.add_column("flags", min_width=longest, no_wrap=True, overflow="fold")
+    # Two decimals, halves up, as the statistics page shows them and the flags judge them.
     for number, item in enumerate(analysis.items, start=1):
-        r_pb = "–" if item.point_biserial is None else f"{item.point_biserial:.3f}"
+        r_pb = "–" if item.point_biserial is None else str(shown_figure(item.point_biserial))
+        d = "–" if item.discrimination is None else str(shown_figure(item.discrimination))
         flags = "\n".join(f.value for f in item.flags) or "–"
-        table.add_row(
-            str(number),
-            item.item,
-            f"{item.facility:.3f}",
-            f"{item.discrimination:.3f}",
-            r_pb,
-            flags,
-        )
+        table.add_row(str(number), item.item, str(shown_figure(item.facility)), d, r_pb, flags)
     out().print(table)
 
 

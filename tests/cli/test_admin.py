@@ -86,10 +86,34 @@ def test_stats_prints_the_classs_figures(database_url: str) -> None:
     assert exam.question_ids[0] in result.output
 
 
+def sat_right(database_url: str, rights: list[tuple[int, ...]]) -> tuple[ClassService, ClassExam]:
+    """A class exam that one learner per tuple sat, answering right the questions numbered
+    in it and wrong the others."""
+    service = ExamService(database=Database(database_url), pack=load_pack(builtin_pack_dir()))
+    now = datetime.now(UTC)
+    teacher = account(service.database, "teacher", Role.INSTRUCTOR, now)
+    classes = ClassService(exam=service)
+    exam = classes.create(instructor=teacher, rules=class_rules(now))
+    for n, right in enumerate(rights):
+        learner = account(service.database, f"learner{n}", Role.LEARNER, now)
+        classes.join(learner=learner, code=exam.code)
+        attempt = classes.start(learner=learner, class_id=exam.id)
+        shown = service.shown.of(attempt)
+        for number, (slot, question) in enumerate(zip(attempt.slots, shown, strict=True), 1):
+            wrong = next(o for o in slot.option_order if o != question.key)
+            letter = slot.letter_of(question.key if number in right else wrong)
+            service.save_answer(
+                learner=learner.owner, attempt_id=attempt.id, number=number, letter=letter
+            )
+        service.submit(learner=learner.owner, attempt_id=attempt.id)
+    return classes, exam
+
+
 def test_stats_prints_every_flag_whole_on_a_narrow_terminal(database_url: str) -> None:
-    classes, exam = sat_class(database_url)
+    # The lowest learner alone got question 1 right: D = −1 there.
+    classes, exam = sat_right(database_url, [(1,), (2, 3), (2, 3, 4)])
     flagged = {f.value for item in classes.statistics(exam).items for f in item.flags}
-    assert "negative-discrimination" in flagged or "poor-discrimination" in flagged
+    assert "negative-discrimination" in flagged
     _console.cache_clear()
     result = runner.invoke(app, ["stats", exam.code], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
@@ -98,3 +122,23 @@ def test_stats_prints_every_flag_whole_on_a_narrow_terminal(database_url: str) -
     for flag in flagged:
         assert flag in result.output
     assert "population sd" in result.output  # the SD is the population's, not a sample's
+
+
+def test_stats_of_a_class_of_one_print_no_d_and_no_d_flag(database_url: str) -> None:
+    service = ExamService(database=Database(database_url), pack=load_pack(builtin_pack_dir()))
+    now = datetime.now(UTC)
+    classes = ClassService(exam=service)
+    teacher = account(service.database, "teacher", Role.INSTRUCTOR, now)
+    exam = classes.create(instructor=teacher, rules=class_rules(now))
+    learner = account(service.database, "learner", Role.LEARNER, now)
+    classes.join(learner=learner, code=exam.code)
+    attempt = classes.start(learner=learner, class_id=exam.id)
+    service.submit(learner=learner.owner, attempt_id=attempt.id)
+    _console.cache_clear()
+    result = runner.invoke(app, ["stats", exam.code], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    # Before: "1 learners", D "0.000" and "poor-discrimination" on every item.
+    assert "1 learner, 15 items" in output
+    assert "D compares a group with itself, so it is undefined" in output
+    assert "poor-discrimination" not in output and "0.000" not in output

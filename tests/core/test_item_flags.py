@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from gradquiz.core.item_flags import (
@@ -9,7 +11,9 @@ from gradquiz.core.item_flags import (
     band_legend,
     discrimination_band,
     flags_for,
+    judged_band,
     kr20_note,
+    shown_figure,
 )
 
 
@@ -31,7 +35,7 @@ def test_discrimination_bands_follow_the_content_guide(discrimination: float, ba
     assert discrimination_band(discrimination) is band
 
 
-def flags(facility: float = 0.5, d: float = 0.5, unchosen: bool = False) -> tuple[Flag, ...]:
+def flags(facility: float = 0.5, d: float | None = 0.5, unchosen: bool = False) -> tuple[Flag, ...]:
     return flags_for(facility=facility, discrimination=d, unchosen_distractors=unchosen)
 
 
@@ -88,7 +92,7 @@ def test_facility_is_flagged_strictly_above_095_and_strictly_below_02() -> None:
 
 
 def test_flags_come_in_a_fixed_order_each_with_advice() -> None:
-    assert flags(facility=1.0, d=0.0, unchosen=True) == (
+    assert flags(facility=0.99, d=0.0, unchosen=True) == (
         Flag.POOR_DISCRIMINATION,
         Flag.TOO_EASY,
         Flag.UNCHOSEN_DISTRACTOR,
@@ -96,3 +100,76 @@ def test_flags_come_in_a_fixed_order_each_with_advice() -> None:
     assert "check the key" in Flag.NEGATIVE_DISCRIMINATION.advice
     assert "D < 0.20" in Flag.POOR_DISCRIMINATION.advice
     assert all(flag.advice.endswith(".") for flag in Flag)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (5 / 8, "0.63"),  # before "%.2f": 0.62, half to even, while the bar showed 63 %
+        (0.396, "0.40"),
+        (0.395, "0.40"),  # the float 0.39499999999999996: a half all the same
+        (0.7 - 0.4, "0.30"),
+        (20 / 21, "0.95"),
+        (0.004, "0.00"),
+        (-0.004, "0.00"),  # never "-0.00"
+        (-0.005, "-0.01"),  # a half away from 0
+        (-0.125, "-0.13"),
+        (1.0, "1.00"),
+        (0.0, "0.00"),
+        (2.125, "2.13"),
+    ],
+)
+def test_figures_are_shown_to_two_decimals_halves_up(value: float, text: str) -> None:
+    assert str(shown_figure(value)) == text
+
+
+@pytest.mark.parametrize(
+    ("discrimination", "band"),
+    [
+        (0.396, Band.VERY_GOOD),  # before: "0.40 (good)", the lower band's label
+        (0.395, Band.VERY_GOOD),
+        (0.3949, Band.GOOD),
+        (0.296, Band.GOOD),
+        (0.196, Band.MARGINAL),
+        (0.194, Band.POOR),
+        (-0.004, Band.POOR),  # shown as 0.00
+        (-0.005, Band.NEGATIVE),  # shown as -0.01
+    ],
+)
+def test_the_band_is_that_of_the_figure_shown(discrimination: float, band: Band) -> None:
+    assert discrimination_band(discrimination) is band
+    shown = shown_figure(discrimination)
+    floors = [Decimal(str(f)) for f, b in BAND_FLOORS if b is band]
+    assert shown < 0 if band is Band.NEGATIVE else shown >= floors[0]
+
+
+def test_every_figure_in_thousandths_gets_the_band_and_flags_of_its_shown_value() -> None:
+    for thousandths in range(-1000, 1001):
+        d = thousandths / 1000
+        figure = float(shown_figure(d))
+        assert discrimination_band(d) is discrimination_band(figure), d
+        assert flags(d=d) == flags(d=figure), d
+    for thousandths in range(1, 1000):
+        facility = thousandths / 1000
+        figure = float(shown_figure(facility))
+        assert flags(facility=facility) == flags(facility=figure), facility
+
+
+def test_a_facility_shown_as_095_or_020_raises_no_facility_flag() -> None:
+    # Before: 20 of 21 right read "0.95" beside "⚑ More than 95 % … right".
+    assert flags(facility=20 / 21) == ()
+    assert flags(facility=0.956) == (Flag.TOO_EASY,)  # shown as 0.96
+    assert flags(facility=0.196) == ()  # shown as 0.20
+    assert flags(facility=0.194) == (Flag.TOO_HARD,)
+
+
+def test_d_is_not_judged_where_it_is_undefined_or_0_by_construction() -> None:
+    # Undefined (the groups are the same learners): no band, no D flag.
+    assert judged_band(0.5, None) is None
+    assert flags(facility=0.5, d=None) == ()
+    # Everyone right or everyone wrong: D is 0 by construction, so no "check the key".
+    assert judged_band(1.0, 0.0) is None and judged_band(0.0, 0.0) is None
+    assert flags(facility=1.0, d=0.0) == (Flag.TOO_EASY,)
+    assert flags(facility=0.0, d=0.0) == (Flag.TOO_HARD,)
+    # Anything between is judged, a 0 included.
+    assert judged_band(0.99, 0.0) is Band.POOR

@@ -328,7 +328,9 @@ def test_every_learner_right_on_an_item() -> None:
     x = by_id(analysis)["x"]
     assert (x.facility, x.upper, x.lower, x.discrimination) == (1.0, 1.0, 1.0, 0.0)
     assert x.point_biserial is None  # the item does not vary
-    assert x.flags == (Flag.POOR_DISCRIMINATION, Flag.TOO_EASY, Flag.UNCHOSEN_DISTRACTOR)
+    # D is 0 by construction, so it is not judged: before, also "poor: check the key".
+    assert x.band is None
+    assert x.flags == (Flag.TOO_EASY, Flag.UNCHOSEN_DISTRACTOR)
     assert x.unchosen_distractors == ("b", "c", "d")
 
 
@@ -337,18 +339,33 @@ def test_nobody_right_on_an_item() -> None:
     analysis = analyse_items(items, rows(items, ["ba", "ca", "db", "-c"]))
     x = by_id(analysis)["x"]
     assert (x.facility, x.discrimination, x.point_biserial) == (0.0, 0.0, None)
-    assert x.flags == (Flag.POOR_DISCRIMINATION, Flag.TOO_HARD)
+    assert x.band is None
+    assert x.flags == (Flag.TOO_HARD,)  # before, also "poor: check the key, then the wording"
     assert [o.count for o in x.options] == [0, 1, 1, 1]  # the key, unchosen, is no distractor
 
 
 def test_a_class_of_one() -> None:
     items = lettered("xyz", "abc")
     analysis = analyse_items(items, rows(items, ["ab-"]))
-    # The one learner is both the upper and the lower group.
-    assert analysis.group_size == 1
-    assert [s.discrimination for s in analysis.items] == [0.0, 0.0, 0.0]
+    # The one learner is both the upper and the lower group: D is undefined (before: 0.0,
+    # "poor", and every item flagged "check the key").
+    assert analysis.group_size == 1 and analysis.same_groups
+    assert [s.discrimination for s in analysis.items] == [None, None, None]
+    assert [s.band for s in analysis.items] == [None, None, None]
+    d_flags = {Flag.POOR_DISCRIMINATION, Flag.NEGATIVE_DISCRIMINATION}
+    assert not d_flags.intersection(*(s.flags for s in analysis.items))
+    assert [s.flags[0] for s in analysis.items] == [Flag.TOO_EASY, Flag.TOO_EASY, Flag.TOO_HARD]
     assert [s.point_biserial for s in analysis.items] == [None, None, None]
     assert (analysis.exam.mean, analysis.exam.sd, analysis.exam.kr20) == (2.0, 0.0, None)
+
+
+def test_groups_that_differ_give_d_even_where_they_overlap() -> None:
+    # Totals 2 1 1 1: one upper place (the 2), one lower place shared by the three 1s.
+    items = lettered("xy", "aa")
+    analysis = analyse_items(items, rows(items, ["aa", "ab", "ba", "ab"]))
+    assert not analysis.same_groups
+    x = by_id(analysis)["x"]
+    assert x.discrimination == pytest.approx(1 - 2 / 3)
 
 
 def test_a_class_of_three_compares_the_best_with_the_worst() -> None:
@@ -378,8 +395,10 @@ def test_a_class_of_three_with_a_tie_at_the_cut() -> None:
 def test_everyone_tied_means_no_discrimination() -> None:
     items = lettered("xy", "aa")
     analysis = analyse_items(items, rows(items, ["ab", "ba", "ab", "ba", "ab", "ba"]))
-    assert analysis.group_size == 2
-    assert [s.discrimination for s in analysis.items] == [0.0, 0.0]
+    assert analysis.group_size == 2 and analysis.same_groups
+    # Both groups are all six learners, a third each: D is undefined, not a "poor" 0.
+    assert [s.discrimination for s in analysis.items] == [None, None]
+    assert [s.flags for s in analysis.items] == [(Flag.UNCHOSEN_DISTRACTOR,)] * 2
     assert analysis.exam.kr20 is None  # every total is 1: no variance to explain
 
 

@@ -2,6 +2,7 @@
 joined; `next` sends a browser only to a path on this site (no open redirect)."""
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -161,3 +162,22 @@ def test_a_page_that_needs_an_account_offers_to_sign_in_and_come_back(site: Site
     assert re.search(rf'href="/account/sign-in\?next=/classes/{class_id}"', page.text)
     posted = site.client.post("/classes/join", data={"code": "abc-234"})
     assert posted.headers["location"] == "/account/sign-in?next=/join/abc234"
+
+
+def test_the_learner_page_states_their_time_as_the_deadline_counts_it(site: Site) -> None:
+    teacher = instructor(site)
+    class_id, code = new_class(site, teacher)
+    learner = site.person("ada")
+    assert site.as_(learner).post("/classes/join", data={"code": code}).status_code == 303
+    given = site.as_(teacher).post(
+        f"/classes/{class_id}/time",
+        data={"username": "ada", "multiplier": "1.25", "extra_minutes": "0"},
+    )
+    assert given.status_code == 303
+    page = site.as_(learner).get(f"/classes/{class_id}")
+    # A 25-minute exam × 1.25 is 31 min 15 s: round(1) showed "31.2 minutes".
+    assert "31 minutes 15 seconds (with your extra time)" in page.text
+    started = site.as_(learner).post(f"/api/v1/classes/{class_id}/attempts").json()
+    attempt = site.as_(learner).get(f"/api/v1/attempts/{started['attempt_id']}").json()
+    begun, deadline = (datetime.fromisoformat(attempt[k]) for k in ("started_at", "deadline"))
+    assert (deadline - begun).total_seconds() == 31 * 60 + 15

@@ -111,11 +111,13 @@ class ClassExam:
         """What a learner's submitted attempt shows at `now`."""
         return self.rules.after_close if now >= self.closes else self.rules.at_submit
 
+    def allowed(self, multiplier: float, extra: timedelta) -> timedelta:
+        """A learner's time: the limit × their multiplier, plus any extension."""
+        return timedelta(minutes=self.rules.minutes) * multiplier + extra
+
     def deadline(self, started_at: datetime, multiplier: float, extra: timedelta) -> datetime:
-        """The earlier of the learner's time (limit × multiplier, plus any extension) and the
-        window's close."""
-        allowed = timedelta(minutes=self.rules.minutes) * multiplier + extra
-        return min(started_at + allowed, self.closes)
+        """The earlier of the learner's time (`allowed`) and the window's close."""
+        return min(started_at + self.allowed(multiplier, extra), self.closes)
 
 
 @dataclass(frozen=True)

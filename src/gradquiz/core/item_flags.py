@@ -1,7 +1,13 @@
 """Judging an item by its statistics: the discrimination bands, the flags a report raises and
 what the exam's KR-20 means. Every threshold is defined here once; the bands, the flags,
-their advice and the statistics page all read it from here, so they cannot disagree."""
+their advice and the statistics page all read it from here, so they cannot disagree.
 
+Figures are shown to two decimals, a half rounded up (away from 0), as every page rounds, and
+judged as shown: a D shown as 0.40 is "very good", and a facility shown as 0.95 is not "above
+0.95", so the value a reader sees and its band or flag never disagree.
+"""
+
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 
@@ -24,6 +30,8 @@ FACILITY_BELOW = 0.20
 # D is a difference of float means: an exact 0.2 may arrive as 0.19999999999999998 and must
 # not be called poor, nor an exact 0 arrive as -1e-17 and read as negative.
 TOLERANCE = 1e-9
+# A figure is shown and judged to this many decimals.
+PLACES = 2
 # Fewer learners than this and the figures (KR-20 above all) move a lot between classes.
 FEW_LEARNERS = 30
 # KR-20 at or above this is the usual rule of thumb for a classroom test.
@@ -68,12 +76,37 @@ _ADVICE = {
 }
 
 
+def shown_figure(value: float) -> Decimal:
+    """`value` to two decimals as the statistics page shows it: a half rounded away from 0
+    (0.625 is 0.63, not 0.62), a float within TOLERANCE of a half counting as one (0.395
+    computed as 0.39499999999999996 is 0.40), and never a negative zero."""
+    size = Decimal(repr(abs(float(value))))
+    step = Decimal(1).scaleb(-PLACES)
+    nearest = (size / step + Decimal("0.5") + Decimal(TOLERANCE) / step).to_integral_value(
+        ROUND_FLOOR
+    )
+    if nearest == 0:
+        return Decimal(0).quantize(step)
+    return (nearest * step if value > 0 else -nearest * step).quantize(step)
+
+
 def discrimination_band(discrimination: float) -> Band:
-    """The band of D: ≥ 0.40 very good, ≥ 0.30 good, ≥ 0.20 marginal, ≥ 0 poor, else negative."""
+    """The band of D as shown (two decimals): ≥ 0.40 very good, ≥ 0.30 good, ≥ 0.20 marginal,
+    ≥ 0 poor, else negative."""
+    figure = shown_figure(discrimination)
     for floor, band in BAND_FLOORS:
-        if discrimination >= floor - TOLERANCE:
+        if figure >= Decimal(str(floor)):
             return band
     return Band.NEGATIVE
+
+
+def judged_band(facility: float, discrimination: float | None) -> Band | None:
+    """The band an item's D is judged by; None where D says nothing about the item: undefined
+    (the upper and the lower group are the same learners), or 0 by construction because
+    everyone got the item right, or everyone wrong (both groups then score alike)."""
+    if discrimination is None or facility in (0, 1):
+        return None
+    return discrimination_band(discrimination)
 
 
 def band_legend() -> str:
@@ -83,18 +116,34 @@ def band_legend() -> str:
 
 
 def flags_for(
-    *, facility: float, discrimination: float, unchosen_distractors: bool
+    *, facility: float, discrimination: float | None, unchosen_distractors: bool
 ) -> tuple[Flag, ...]:
-    """The flags an item with these figures raises, in Flag order."""
-    band = discrimination_band(discrimination)
+    """The flags an item with these figures (as shown) raises, in Flag order; none for D
+    where it is undefined or 0 by construction (`judged_band`)."""
+    band = judged_band(facility, discrimination)
+    shown_facility = shown_figure(facility)
     raised = {
         Flag.NEGATIVE_DISCRIMINATION: band is Band.NEGATIVE,
         Flag.POOR_DISCRIMINATION: band is Band.POOR,
-        Flag.TOO_EASY: facility > FACILITY_ABOVE,
-        Flag.TOO_HARD: facility < FACILITY_BELOW,
+        Flag.TOO_EASY: shown_facility > Decimal(str(FACILITY_ABOVE)),
+        Flag.TOO_HARD: shown_facility < Decimal(str(FACILITY_BELOW)),
         Flag.UNCHOSEN_DISTRACTOR: unchosen_distractors,
     }
     return tuple(flag for flag in Flag if raised[flag])
+
+
+def same_groups_note(learners: int) -> str:
+    """Why D is undefined when every learner has the same total (a class of one among them)."""
+    who = (
+        "With one learner, the upper and the lower group are that learner"
+        if learners == 1
+        else "Every learner has the same total, so the upper and the lower group are the same "
+        "learners"
+    )
+    return (
+        f"{who}: D compares a group with itself, so it is undefined (–) for every question, "
+        "and no question is flagged by it."
+    )
 
 
 def kr20_note(kr20: float | None, *, learners: int, items: int) -> str:

@@ -8,7 +8,10 @@ wrong). Each item is worth one mark, so an item score is 0 or 1 and a total is a
   are the 27 % of learners with the highest and the lowest totals: 0.27 n learners each,
   rounded half up, at least one. Learners tied at a group's cut share its remaining places equally
   (each counts as a fraction of a learner), so D does not depend on row order and equals
-  its average over every way of breaking the tie.
+  its average over every way of breaking the tie. Where every learner has the same total
+  (a class of one among them) the two groups are the same learners and D is undefined
+  (None); where everyone, or nobody, got the item right, D is 0 by construction and says
+  nothing of the item, so it is not judged (`item_flags.judged_band`).
 - Options: a generated question shows each learner only some of its options, so each
   option is judged among the learners who were shown it (`Response.shown`): its exposure
   is their share of the class, its count and its upper and lower shares are among them, and
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from gradquiz.core.item_flags import Band, Flag, discrimination_band, flags_for
+from gradquiz.core.item_flags import Band, Flag, flags_for, judged_band
 from gradquiz.errors import InvalidInput
 
 GROUP_PERCENT = 27
@@ -83,10 +86,11 @@ class ItemStats:
 
     item: str
     facility: float
-    # Facility within the upper and the lower 27 % group; discrimination is their difference.
+    # Facility within the upper and the lower 27 % group; discrimination is their difference,
+    # None where the two groups are the same learners (every learner has the same total).
     upper: float
     lower: float
-    discrimination: float
+    discrimination: float | None
     # None where it is undefined: everyone, or nobody, right; or the rest scores all equal.
     point_biserial: float | None
     options: tuple[OptionStats, ...]
@@ -94,9 +98,10 @@ class ItemStats:
     flags: tuple[Flag, ...]
 
     @property
-    def band(self) -> Band:
-        """The discrimination band of D (very good, good, marginal, poor or negative)."""
-        return discrimination_band(self.discrimination)
+    def band(self) -> Band | None:
+        """The discrimination band of D (very good, good, marginal, poor or negative); None
+        where D is undefined, or 0 by construction (everyone right, or everyone wrong)."""
+        return judged_band(self.facility, self.discrimination)
 
     @property
     def unchosen_distractors(self) -> tuple[str, ...]:
@@ -127,6 +132,8 @@ class ItemAnalysis:
     exam: ExamStats
     items: tuple[ItemStats, ...]
     group_size: int
+    # Every learner has the same total: the upper and the lower group are the same learners.
+    same_groups: bool = False
 
 
 def group_size(learners: int) -> int:
@@ -152,12 +159,14 @@ def analyse_items(
     upper = upper_weights @ scores / size
     lower = lower_weights @ scores / size
     point_biserial = _rest_correlations(scores, totals)
+    # Decided on the integer totals: the groups then weigh every learner alike.
+    same_groups = bool(totals.min() == totals.max())
     stats = []
     for column, item in enumerate(items):
         options = _option_stats(
             item, chosen[:, column], shown[:, column], upper_weights, lower_weights
         )
-        discrimination = float(upper[column] - lower[column])
+        discrimination = None if same_groups else float(upper[column] - lower[column])
         stats.append(
             ItemStats(
                 item=item.id,
@@ -175,7 +184,12 @@ def analyse_items(
                 ),
             )
         )
-    return ItemAnalysis(exam=_exam_stats(scores, totals), items=tuple(stats), group_size=size)
+    return ItemAnalysis(
+        exam=_exam_stats(scores, totals),
+        items=tuple(stats),
+        group_size=size,
+        same_groups=same_groups,
+    )
 
 
 def _check_items(items: Sequence[Item]) -> None:

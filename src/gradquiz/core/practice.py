@@ -34,6 +34,13 @@ class SessionKind(StrEnum):
         return Source.REVIEW if self is SessionKind.REVIEW else Source.PRACTICE
 
 
+def matching(
+    questions: Iterable[Question], topics: Collection[str], difficulties: Collection[Difficulty]
+) -> list[Question]:
+    """The questions of the chosen topics and difficulties, held back or not."""
+    return [q for q in questions if q.topic in topics and q.difficulty in difficulties]
+
+
 def draw_practice(
     questions: Iterable[Question],
     *,
@@ -46,11 +53,7 @@ def draw_practice(
 ) -> list[Question]:
     """Up to `count` (None: all) questions of the chosen topics and difficulties, none of those
     `held` back, in random order with those the learner has never answered first."""
-    chosen = [
-        q
-        for q in questions
-        if q.topic in topics and q.difficulty in difficulties and q.id not in held
-    ]
+    chosen = [q for q in matching(questions, topics, difficulties) if q.id not in held]
     rng.shuffle(chosen)
     chosen.sort(key=lambda q: q.id in answered)  # stable: the shuffle holds within each group
     return chosen[:count] if count else chosen

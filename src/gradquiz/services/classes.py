@@ -88,7 +88,8 @@ class LearnerView:
     member: Member | None
     sittings: tuple[Sitting, ...]
     window: Window
-    minutes_allowed: float
+    # The learner's time as the deadline counts it (limit × multiplier, plus any extension).
+    time_allowed: timedelta
 
     @property
     def open_sitting(self) -> Sitting | None:
@@ -487,7 +488,7 @@ class ClassService:
             member=found,
             sittings=tuple(sittings),
             window=exam.window(self.now()),
-            minutes_allowed=exam.rules.minutes * found.multiplier + found.extra.seconds / 60,
+            time_allowed=exam.allowed(found.multiplier, found.extra),
         )
 
     def start(self, *, learner: Account | None, class_id: str) -> Attempt:

@@ -22,6 +22,7 @@ from gradquiz.core.practice import (
     draw_practice,
     mark_choice,
     mark_typed,
+    matching,
 )
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Result
@@ -47,6 +48,16 @@ HELD_ANSWER = (
     "This question is in a class exam that is open now, so it cannot be answered here until "
     "the exam closes: the set goes on then, or start another set meanwhile"
 )
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Why a practice set holds fewer questions than were asked for: it holds every question
+    that matched (`drawn`), and `held` more matched that an open class exam holds back."""
+
+    asked: int
+    drawn: int
+    held: int
 
 
 @dataclass
@@ -96,6 +107,34 @@ class PracticeService:
             kind=SessionKind.PRACTICE,
             slots=[slot_for(question, rng) for question in questions],
         )
+
+    def shortfall(
+        self,
+        practice: PracticeSession,
+        *,
+        asked: int,
+        topics: Collection[str],
+        difficulties: Collection[str],
+    ) -> Shortfall | None:
+        """Why the practice set holds fewer than `asked` questions, if it was made from these
+        topics and difficulties (none: all) and holds every question they match that no open
+        class exam holds back now; None for any other set, so nothing untrue is said of it."""
+        known = {topic.id for topic in self.pack.topics}
+        names = {level.value for level in Difficulty}
+        if (
+            practice.kind is not SessionKind.PRACTICE
+            or asked not in SET_SIZES
+            or not set(topics) <= known
+            or not set(difficulties) <= names
+        ):
+            return None
+        levels = {Difficulty(value) for value in difficulties} or set(Difficulty)
+        found = matching(self.pack.questions.values(), set(topics) or known, levels)
+        held = self.windows.now().questions
+        free = {q.id for q in found if q.id not in held}
+        if {item.slot.question_id for item in practice.items} != free or len(free) >= asked:
+            return None
+        return Shortfall(asked=asked, drawn=len(free), held=len(found) - len(free))
 
     def start_missed(self, *, learner: str, attempt: Attempt, result: Result) -> PracticeSession:
         """A set of an exam's wrong and unanswered questions, each as that exam showed it,

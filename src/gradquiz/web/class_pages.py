@@ -5,7 +5,7 @@ Pages are plain forms (JavaScript only refreshes the live table); the JSON route
 """
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -24,7 +24,7 @@ from gradquiz.core.item_flags import Flag
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.errors import GradquizError, InvalidInput, NotFound, TooManyRequests
-from gradquiz.services.classes import ClassRefused, ClassService
+from gradquiz.services.classes import KEY, ClassRefused, ClassService
 from gradquiz.web import rate_limits
 from gradquiz.web.class_forms import (
     QuestionSource,
@@ -33,7 +33,13 @@ from gradquiz.web.class_forms import (
     question_sources,
 )
 from gradquiz.web.class_live import SHOWS, SORTS, TableView, live_table, notice_text, time_form
-from gradquiz.web.class_questions import ClassQuestion, class_questions
+from gradquiz.web.class_questions import (
+    SEEDS_SEARCHED,
+    ClassQuestion,
+    OptionElsewhere,
+    class_questions,
+    options_elsewhere,
+)
 from gradquiz.web.class_results import csv_download, result_rows
 from gradquiz.web.private_json import PrivateJSONResponse
 from gradquiz.web.rate_limits import Action
@@ -43,6 +49,9 @@ from gradquiz.web.templating import render_page, see_other
 from gradquiz.web.time_zones import DEFAULT as DEFAULT_ZONE
 from gradquiz.web.time_zones import wall_clock, zone_names
 from gradquiz.web.views import result_view
+
+if TYPE_CHECKING:  # numpy, which item statistics need, loads when they are first computed
+    from gradquiz.core.item_stats import ItemAnalysis
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(
@@ -348,6 +357,7 @@ def stats(request: Request, class_id: ClassId) -> Response:
     # A bank's exam asks its own questions, at their pinned versions, not the pack's: read once.
     asked = _classes(request).questions_of(exam)
     questions = {question.id: question for question in asked}
+    shown = _shown_questions(request, asked)
     return render_page(
         request,
         "classes/stats.html",
@@ -355,7 +365,9 @@ def stats(request: Request, class_id: ClassId) -> Response:
         analysis=analysis,
         questions=questions,
         rendered=request.app.state.rendered,  # option text as the question pages show it
-        shown=_shown_questions(request, asked),
+        shown=shown,
+        elsewhere=_options_elsewhere(request, analysis, questions, shown),
+        seeds_searched=SEEDS_SEARCHED,
         flags=list(Flag),
         judging=item_flags,
         kr20_note=(
@@ -366,6 +378,33 @@ def stats(request: Request, class_id: ClassId) -> Response:
             else ""
         ),
     )
+
+
+def _options_elsewhere(
+    request: Request,
+    analysis: "ItemAnalysis | None",
+    questions: dict[str, Question],
+    shown: dict[str, ClassQuestion],
+) -> list[tuple[int, str, tuple[OptionElsewhere, ...], list[str]]]:
+    """For each generated question (by its number and id), the options its statistics count
+    that its sample does not show, each as another variant words it, and the ids of any that
+    no variant searched shows."""
+    if analysis is None:
+        return []
+    described = []
+    for number, item in enumerate(analysis.items, start=1):
+        if not questions[item.item].parametrized:
+            continue
+        missing = [
+            o.option
+            for o in item.options
+            if o.option != KEY and not shown[item.item].option_html(o.option)
+        ]
+        if missing:
+            found = options_elsewhere(questions[item.item], missing, request.app.state.rendered)
+            unfound = [i for i in missing if i not in {o.id for o in found}]
+            described.append((number, item.item, found, unfound))
+    return described
 
 
 @router.get("/classes/{class_id}/preview", response_class=HTMLResponse)

@@ -8,18 +8,22 @@ misconception, the generator's stable option ids) name the statistics' option ro
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import escape
 
 from gradquiz.content.preview import first_words
 from gradquiz.core.attempts import LETTERS
 from gradquiz.core.packs import Pack
-from gradquiz.core.questions import Question
+from gradquiz.core.questions import Option, Question
 from gradquiz.web.rendered import RenderedPack
 
 # The sample variant's seed. Pooled and drawn variants come from secret 63-bit seeds, so a
 # learner meets this one no more often than any other.
 SAMPLE_SEED = 1
+# The seeds after the sample searched for a variant that shows an option the sample does not
+# (every generator of the built-in pack shows each of its options within its first 12).
+SEEDS_SEARCHED = 200
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,43 @@ def _rendered(
             for i, o in enumerate(question.options)
         ),
     )
+
+
+@dataclass(frozen=True)
+class OptionElsewhere:
+    """An option a generated question's sample does not show, as the first other variant that
+    shows it words it: its text (with that variant's numbers) and its feedback, which names
+    the mistake behind it."""
+
+    id: str
+    text_html: str
+    feedback_html: str
+
+
+def options_elsewhere(
+    bank: Question, option_ids: Iterable[str], rendered: RenderedPack
+) -> tuple[OptionElsewhere, ...]:
+    """The options of `option_ids` that the first SEEDS_SEARCHED variants after the sample
+    show, each from the first that does, in the order given; an id none shows is left out."""
+    found = _first_shown(bank, tuple(dict.fromkeys(option_ids)))
+    renderer = rendered.renderer
+    return tuple(
+        OptionElsewhere(
+            o.id, renderer.inline(o.text), renderer.block(o.feedback, link_glossary=True)
+        )
+        for o in found
+    )
+
+
+@lru_cache(maxsize=256)
+def _first_shown(bank: Question, option_ids: tuple[str, ...]) -> tuple[Option, ...]:
+    """Each option of `option_ids`, as the first variant after the sample that shows it."""
+    wanted, found = set(option_ids), {}
+    for seed in range(SAMPLE_SEED + 1, SAMPLE_SEED + 1 + SEEDS_SEARCHED):
+        if not wanted:
+            break
+        for option in bank.resolve(seed).options:
+            if option.id in wanted:
+                found[option.id] = option
+                wanted.discard(option.id)
+    return tuple(found[i] for i in option_ids if i in found)

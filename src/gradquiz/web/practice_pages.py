@@ -3,6 +3,7 @@ feedback at once. Review sets and "practise what I missed" sets are shown here t
 Every action is a plain form post; static/practice.js only keeps choice and typing apart."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -11,7 +12,7 @@ from gradquiz.core.practice import PracticeSession
 from gradquiz.core.questions import Difficulty
 from gradquiz.errors import InvalidInput
 from gradquiz.services.exam import ExamService
-from gradquiz.services.practice import SET_SIZES, PracticeService
+from gradquiz.services.practice import SET_SIZES, PracticeService, Shortfall
 from gradquiz.services.review import ReviewService
 from gradquiz.web import rate_limits
 from gradquiz.web.identity import Learner, ensure_learner
@@ -74,7 +75,34 @@ def start_practice(
         learner=learner, topics=topic or [], difficulties=difficulty or [], count=size
     )
     response.headers["Location"] = f"/practice/{practice.id}"
+    if size is not None and practice.chosen < size:
+        # The first question says why the set is smaller, from what was asked for.
+        asked = [("asked", str(size))] + [("topic", t) for t in topic or []]
+        asked += [("difficulty", d) for d in difficulty or []]
+        response.headers["Location"] += "?" + urlencode(asked)
     return response
+
+
+# What a question page reads of `?asked=…&topic=…&difficulty=…`; past these, nothing.
+ASKED_TOPICS = 64
+ASKED_DIFFICULTIES = 8
+
+
+def _shortfall(request: Request, practice: PracticeSession) -> Shortfall | None:
+    """Why the set is smaller than asked for, from the query its start left on its URL."""
+    query = request.query_params
+    asked = query.get("asked")
+    topics, difficulties = query.getlist("topic"), query.getlist("difficulty")
+    if (
+        asked is None
+        or asked not in {str(size) for size in SET_SIZES}
+        or len(topics) > ASKED_TOPICS
+        or len(difficulties) > ASKED_DIFFICULTIES
+    ):
+        return None
+    return _practice(request).shortfall(
+        practice, asked=int(asked), topics=topics, difficulties=difficulties
+    )
 
 
 def _set_size(count: str) -> int | None:
@@ -106,7 +134,8 @@ def continue_set(request: Request, session_id: str, learner: Learner) -> Respons
     current = practice.current
     if current is None:
         return see_other(f"/practice/{session_id}/done")
-    return see_other(f"/practice/{session_id}/{current.number}")
+    query = f"?{request.url.query}" if request.url.query else ""
+    return see_other(f"/practice/{session_id}/{current.number}{query}")
 
 
 @router.get("/practice/{session_id}/done", response_class=HTMLResponse)
@@ -156,7 +185,9 @@ def set_question(request: Request, session_id: str, number: int, learner: Learne
     service.present(practice, number)
     show_options = request.query_params.get("show") == "options"
     page = question_view(item, question, service.pack, rendered, show_options=show_options)
-    return _question_page(request, practice, page, AnswerForm())
+    return _question_page(
+        request, practice, page, AnswerForm(), shortfall=_shortfall(request, practice)
+    )
 
 
 def _question_page(
@@ -165,8 +196,10 @@ def _question_page(
     question: PracticeQuestionView,
     form: AnswerForm,
     status: int = 200,
+    shortfall: Shortfall | None = None,
 ) -> HTMLResponse:
-    """A question's page, with what was sent and why it was refused, if it was."""
+    """A question's page, with what was sent and why it was refused, if it was, and why the
+    set is smaller than asked for, if it is."""
     return render_page(
         request,
         "practice/question.html",
@@ -174,6 +207,7 @@ def _question_page(
         set=set_view(practice),
         question=question,
         form=form,
+        shortfall=shortfall,
     )
 
 

@@ -59,6 +59,16 @@ class SetView:
             return f"another like question {like}"
         return f"question {number} of {self.total}"
 
+    def named(self, number: int) -> str:
+        """Question `number` as a list names it: "Question 3 of 10", "Another like question 3"."""
+        place = self.place(number)
+        return place[0].upper() + place[1:]
+
+    @property
+    def added(self) -> int:
+        """Questions added as "another like" one answered wrong."""
+        return len(self.like)
+
 
 @dataclass(frozen=True)
 class PracticeQuestionView:

@@ -1,6 +1,7 @@
 """Fixtures: a frozen clock, a migrated database per backend, the service, the app and clients."""
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -59,21 +60,41 @@ def postgres_schema() -> Iterator[str | None]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per test process, which each test's database copies (the
+    14 migrations take 0.1 s of CPU and, with their commits, 0.2–0.8 s; a copy 5 ms)."""
+    path = tmp_path_factory.mktemp("template") / "gradquiz.db"
+    db = Database(f"sqlite:///{path}")
+    db.migrate()
+    db.dispose()  # the last connection to close folds the write-ahead log into the file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_schema: str | None
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_schema: str | None,
+    sqlite_template: Path,
 ) -> Iterator[Database]:
     """A migrated, empty database on each backend."""
     if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'gradquiz.db'}")
-        db.migrate()
+        path = tmp_path / "gradquiz.db"
+        shutil.copyfile(sqlite_template, path)
+        db = Database(f"sqlite:///{path}")
+        db.migrate()  # finds the copy at the newest migration with one query
     else:
         if postgres_schema is None:
             pytest.skip(f"{POSTGRES_ENV} is not set (CI sets it; see .ci/run)")
         db = Database(postgres_schema)
+        # Children before parents, so no foreign key is broken on the way. DELETE of the few
+        # rows a test leaves takes a tenth of TRUNCATE's time, which makes new files for
+        # every table (0.05–0.2 s against 0.5–0.7 s per test, measured on the shared server).
         with db.engine.begin() as connection:
-            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {tables}"))
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
     yield db
     db.dispose()
 

@@ -60,7 +60,7 @@ def serving(app: FastAPI) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # a generous bound: the loop ends once it has started
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)

@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+from gradquiz.core.packs import Pack
 from gradquiz.services.exam import ExamService
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
@@ -23,7 +23,7 @@ def shifted_clock() -> ShiftedClock:
 
 @pytest.fixture(scope="module")
 def live_app(
-    tmp_path_factory: pytest.TempPathFactory, shifted_clock: ShiftedClock
+    tmp_path_factory: pytest.TempPathFactory, shifted_clock: ShiftedClock, pack: Pack
 ) -> Iterator[FastAPI]:
     """The app the live server serves: SQLite, the real (shiftable) clock, a 1 s grace.
 
@@ -33,7 +33,7 @@ def live_app(
     database.migrate()
     service = ExamService(
         database=database,
-        pack=load_pack(builtin_pack_dir()),
+        pack=pack,
         grace=timedelta(seconds=1),
         clock=shifted_clock,
     )

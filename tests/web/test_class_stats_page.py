@@ -26,14 +26,16 @@ LEARNERS = 16
 
 
 @pytest.fixture
-def site(database: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+def site(
+    database: Database, clock: FrozenClock, pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Site]:
     """The built-in pack, whose class exams draw exactly WRITTEN and GENERATED."""
 
     def drawn(pack: Pack, rules: object, rng: random.Random) -> list[Question]:
         return [pack.questions[WRITTEN], pack.questions[GENERATED]]
 
     monkeypatch.setattr(classes_module, "class_questions", drawn)
-    yield from built_in_site(database, clock)
+    yield from built_in_site(database, clock, pack)
 
 
 def account_of(site: Site, token: str) -> Account:

@@ -106,15 +106,15 @@ SGD = "sgd-step-numeric"  # its sample (seed 1) lacks the options forgot-rate an
 
 @pytest.fixture
 def sgd_site(
-    database: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+    database: Database, clock: FrozenClock, pack: Pack, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Site]:
     """The built-in pack, whose class exams draw exactly WRITTEN and SGD."""
 
-    def drawn(pack: Pack, rules: object, rng: random.Random) -> list[Question]:
-        return [pack.questions[WRITTEN], pack.questions[SGD]]
+    def drawn(drawn_from: Pack, rules: object, rng: random.Random) -> list[Question]:
+        return [drawn_from.questions[WRITTEN], drawn_from.questions[SGD]]
 
     monkeypatch.setattr(classes_module, "class_questions", drawn)
-    yield from built_in_site(database, clock)
+    yield from built_in_site(database, clock, pack)
 
 
 def test_an_option_the_sample_lacks_is_described_by_another_variant(sgd_site: Site) -> None:

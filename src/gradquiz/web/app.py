@@ -26,6 +26,7 @@ from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.services.learner_data import LearnerData
+from gradquiz.services.lti import KeySets, LtiService
 from gradquiz.services.practice import PracticeService
 from gradquiz.services.progress import ProgressService
 from gradquiz.services.review import ReviewService
@@ -51,6 +52,9 @@ from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
 from gradquiz.web.lab_work import LabWork
+from gradquiz.web.lti import routes as lti_routes
+from gradquiz.web.lti.adapter import fetch_json
+from gradquiz.web.lti.framing import PlatformOrigins
 from gradquiz.web.palette import palette_cells
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.rendered import RenderedPack
@@ -183,6 +187,9 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.state.bank_markdown = MarkdownRenderer()
     app.state.learner_data = LearnerData(exam=service)
+    app.state.lti = LtiService(service.database, clock=service.clock)
+    app.state.key_sets = KeySets(fetch_json)
+    app.framing = PlatformOrigins(app.state.lti.origins)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.rate_limits = RateLimits(settings)
     app.state.finished = FinishedResults(service.owner_of)
@@ -208,8 +215,13 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(bank_pages.router)  # before /classes/{class_id} could take "banks"
     app.include_router(class_pages.router)
     app.include_router(class_pages.api)
+    app.include_router(lti_routes.router)
     # The last added runs first; the security headers wrap them all (SecuredApp).
-    app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
+    # A platform posts logins and launches from its own site; each carries its own proof
+    # (a registered issuer, then a signed token bound to a state this server issued).
+    app.add_middleware(
+        CrossOriginProtection, deny_app=refuse_cross_site, exempt_paths=lti_routes.CROSS_SITE
+    )
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from gradquiz.core.accounts import Role
 from gradquiz.core.classes import ClassExam
 from gradquiz.services.lti import KeySets, LtiService
+from gradquiz.storage.accounts import account_by_id
 from gradquiz.storage.database import Database
 from gradquiz.storage.models import AccountRow
 from gradquiz.web.lti.adapter import fetch_json
@@ -79,9 +80,19 @@ class LtiSite:
         with self.database.read() as session:
             return int(session.scalar(select(func.count()).select_from(AccountRow)) or 0)
 
-    def class_exam(self, username: str = "prof") -> ClassExam:
+    def class_exam(self, username: str = "prof", **rules: Any) -> ClassExam:
+        """A class exam of a (username) instructor's, open now."""
         teacher = account(self.database, username, Role.INSTRUCTOR, self.site.clock())
-        return self.site.classes.create(instructor=teacher, rules=class_rules(self.site.clock()))
+        return self.site.classes.create(
+            instructor=teacher, rules=class_rules(self.site.clock(), **rules)
+        )
+
+    def instructor_token(self, exam: ClassExam) -> str:
+        """A session token of the class exam's instructor."""
+        with self.database.read() as session:
+            found = account_by_id(session=session, account_id=str(exam.instructor))
+        assert found is not None
+        return self.site.accounts.vouched_session(found).token
 
 
 @pytest.fixture

@@ -237,11 +237,13 @@ def bind_account(
 
 
 def user_subs(*, session: Session, platform_id: str) -> dict[str, str]:
-    """Each bound account's platform user id (`sub`), by account id."""
+    """Each bound account's platform user id (`sub`), by the account's owner key."""
     rows = session.execute(
-        select(LtiUserRow.account_id, LtiUserRow.sub).where(LtiUserRow.platform_id == platform_id)
+        select(AccountRow.owner_key, LtiUserRow.sub)
+        .join(AccountRow, AccountRow.id == LtiUserRow.account_id)
+        .where(LtiUserRow.platform_id == platform_id)
     )
-    return {account_id: sub for account_id, sub in rows}
+    return {owner: sub for owner, sub in rows}
 
 
 def save_link(*, session: Session, link: Link, at: datetime) -> None:
@@ -436,3 +438,21 @@ def link(*, session: Session, platform_id: str, resource_link_id: str) -> Link |
     """The resource link of this platform with this id, if launched before."""
     row = session.get(LtiLinkRow, (platform_id, resource_link_id))
     return _link(row) if row else None
+
+
+def scored_links(*, session: Session, class_id: str | None = None) -> list[Link]:
+    """Every resource link with a line item (of one class exam, if given)."""
+    query = select(LtiLinkRow).where(LtiLinkRow.line_item_url.is_not(None))
+    if class_id is not None:
+        query = query.where(LtiLinkRow.class_exam_id == class_id)
+    return [_link(row) for row in session.scalars(query)]
+
+
+def usernames(*, session: Session, platform_ids: set[str]) -> dict[str, str]:
+    """The username of each bound platform user id (`sub`) of these platforms."""
+    rows = session.execute(
+        select(LtiUserRow.sub, AccountRow.username)
+        .join(AccountRow, AccountRow.id == LtiUserRow.account_id)
+        .where(LtiUserRow.platform_id.in_(platform_ids))
+    )
+    return {sub: username for sub, username in rows}

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gradquiz.core.accounts import Role
 from gradquiz.errors import GradquizError
-from gradquiz.services.lti import LtiRefused, LtiService
+from gradquiz.services.lti import LtiRefused, LtiService, role_of
 from gradquiz.web.lti import deep_linking
 from gradquiz.web.lti.adapter import FastApiRequest, check_launch, start_login
 from gradquiz.web.lti.views import FRAMED_COOKIE, refused_page, tool_configuration
@@ -80,9 +80,9 @@ async def launch(request: Request) -> Response:
         checked = await run_in_threadpool(check_launch, lti, params, request.app.state.key_sets)
         claims = checked.get_launch_data()
         if checked.is_deep_link_launch():
-            account = await run_in_threadpool(lti.launched_account, claims)
-            if account.role is not Role.INSTRUCTOR:
+            if role_of(claims) is not Role.INSTRUCTOR:
                 raise LtiRefused("Only an instructor can add gradquiz to a course.")
+            account = await run_in_threadpool(lti.launched_account, claims)
             destination = deep_linking.start(lti, checked, account)
         else:
             landing = await run_in_threadpool(lti.land, claims)

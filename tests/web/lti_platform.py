@@ -2,6 +2,7 @@
 JWKS, an OIDC login endpoint that answers with the id_token it would post, an OAuth2
 client-credentials token endpoint, AGS line items and scores, and NRPS memberships."""
 
+import html
 import json
 import socket
 import threading
@@ -10,14 +11,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jwcrypto.jwk import JWK
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -69,6 +70,8 @@ class Platform:
     members: list[dict[str, Any]] = field(default_factory=list)
     tokens_issued: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    next_launch: dict[str, Any] = field(default_factory=dict)  # claims of /auth's next answer
+    tool: str = ""  # the tool's base URL, for the course page's frame
 
     @property
     def issuer(self) -> str:
@@ -161,6 +164,34 @@ def login_redirect(location: str) -> dict[str, str]:
 def platform_app(platform: Platform) -> FastAPI:
     """The simulated LMS's HTTP endpoints."""
     app = FastAPI()
+
+    @app.get("/course", response_class=HTMLResponse)
+    def course() -> str:
+        """A course page that frames the tool's login initiation, as an LMS does."""
+        login = f"{platform.tool}/lti/login?" + urlencode(
+            {
+                "iss": platform.issuer,
+                "login_hint": "hint",
+                "target_link_uri": f"{platform.tool}/lti/launch",
+                "client_id": CLIENT_ID,
+            }
+        )
+        return (
+            "<!doctype html><title>Course</title><h1>Deep learning 101</h1>"
+            f'<iframe title="gradquiz" src="{html.escape(login)}" width="1000" height="700">'
+            "</iframe>"
+        )
+
+    @app.get("/auth", response_class=HTMLResponse)
+    def auth(state: str, nonce: str, redirect_uri: str) -> str:
+        """The OIDC authentication: the signed launch, posted back to the tool by a form."""
+        token = platform.sign(platform.claims(nonce=nonce, **platform.next_launch))
+        return (
+            f'<!doctype html><form id="f" method="post" action="{html.escape(redirect_uri)}">'
+            f'<input type="hidden" name="id_token" value="{token}">'
+            f'<input type="hidden" name="state" value="{html.escape(state)}"></form>'
+            "<script>document.getElementById('f').submit()</script>"
+        )
 
     @app.get("/jwks")
     def jwks() -> dict[str, Any]:

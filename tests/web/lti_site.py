@@ -28,6 +28,9 @@ class LtiSite:
     site: Site
     platform: Platform
 
+    def __repr__(self) -> str:  # short: hypothesis prints it with a failing example
+        return f"LtiSite(platform at {self.platform.base})"
+
     @property
     def lti(self) -> LtiService:
         lti: LtiService = self.site.client.app.state.lti  # type: ignore[attr-defined]

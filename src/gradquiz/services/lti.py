@@ -126,12 +126,16 @@ class LaunchStore:
 
     def get(self, key: str) -> Any:
         """The value under `key` if it has not expired, else None."""
+        if not _storable(key):
+            return None
         with self.database.read() as session:
             return store.get_value(session=session, key=key, now=self.clock())
 
     def take(self, key: str) -> Any:
         """The value under `key`, removed: of any number of callers, one gets it, the others
         None (a nonce or a ticket is used once)."""
+        if not _storable(key):
+            return None
         now = self.clock()
         with self.database.write() as session:
             value = store.get_value(session=session, key=key, now=now)
@@ -190,6 +194,7 @@ class KeySets:
     fetch: Any  # (url) -> dict, the JSON the URL serves
     clock: Clock = utc_now
     refresh_seconds: float = 10.0
+    max_age: timedelta = timedelta(days=1)  # a removed (compromised) key is dropped by then
     _kept: dict[str, tuple[datetime, dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -202,7 +207,7 @@ class KeySets:
             fetched_at, keys = kept
             known = any(k.get("kid") == kid for k in keys.get("keys", []))
             fresh = (now - fetched_at).total_seconds() < self.refresh_seconds
-            if known or fresh:
+            if (known or fresh) and now - fetched_at < self.max_age:
                 return keys
         keys = self.fetch(url)
         if not isinstance(keys, dict) or not isinstance(keys.get("keys"), list):
@@ -307,7 +312,9 @@ class LtiService:
     def platform(self, issuer: str | None, client_id: str | None) -> Platform | None:
         """The platform with this issuer and client id (the issuer's only one when no client
         id is given), or None."""
-        if not issuer:
+        if not isinstance(issuer, str) or not _storable(issuer):
+            return None
+        if client_id is not None and not _storable(client_id):
             return None
         with self.database.read() as session:
             found = store.platforms(session=session, issuer=issuer)
@@ -416,7 +423,8 @@ class LtiService:
         instructor sent to its live page. LtiRefused (nothing stored) if it cannot."""
         platform = self._launching_platform(claims)
         role = role_of(claims)
-        link_id = str((claims.get(f"{CLAIM}resource_link") or {}).get("id") or "")
+        resource_link = claims.get(f"{CLAIM}resource_link")
+        link_id = _text(resource_link.get("id") if isinstance(resource_link, Mapping) else "")
         if not link_id:
             raise LtiRefused("The launch names no resource link.")
         class_id = self._linked_class(platform, claims, link_id)
@@ -465,8 +473,8 @@ class LtiService:
     def _linked_class(self, platform: Platform, claims: Mapping[str, Any], link_id: str) -> str:
         custom = claims.get(f"{CLAIM}custom") or {}
         named = custom.get(CUSTOM_CLASS) if isinstance(custom, Mapping) else None
-        if isinstance(named, str) and named:
-            return named[:64]
+        if isinstance(named, str) and _text(named):
+            return _text(named)[:64]
         with self.database.read() as session:
             link = store.link(session=session, platform_id=platform.id, resource_link_id=link_id)
         if link is None:
@@ -491,7 +499,7 @@ class LtiService:
                     account.id, account.username, account.owner, role, account.created_at
                 )
             return account
-        name = str(claims.get("name") or claims.get("given_name") or "")[:200]
+        name = _text(claims.get("name") or claims.get("given_name") or "")[:200]
         account = Account(
             id=secrets.token_hex(16),
             username=_username(name, claims.get("email")),
@@ -551,11 +559,22 @@ def _link(platform: Platform, claims: Mapping[str, Any], link_id: str, class_id:
         platform_id=platform.id,
         resource_link_id=link_id[:FIELD_CHARS],
         class_exam_id=class_id,
-        deployment_id=str(claims.get(f"{CLAIM}deployment_id") or "")[:FIELD_CHARS],
-        line_item_url=str(line_item)[:URL_CHARS] if line_item else None,
-        ags_scopes=tuple(str(s) for s in scopes) if isinstance(scopes, list) else (),
-        memberships_url=str(members)[:URL_CHARS] if members else None,
+        deployment_id=_text(claims.get(f"{CLAIM}deployment_id"))[:FIELD_CHARS],
+        line_item_url=_text(line_item)[:URL_CHARS] or None if line_item else None,
+        ags_scopes=tuple(_text(s) for s in scopes) if isinstance(scopes, list) else (),
+        memberships_url=_text(members)[:URL_CHARS] or None if members else None,
     )
+
+
+def _storable(text: str) -> bool:
+    """Whether a text can be stored and looked up on every backend (PostgreSQL takes no
+    NUL character)."""
+    return "\x00" not in text
+
+
+def _text(value: object) -> str:
+    """A claim as text that every backend stores: NUL characters dropped."""
+    return "" if value is None else str(value).replace("\x00", "")
 
 
 def _username(name: str, email: object) -> str:

@@ -143,6 +143,7 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
         try:
             self.validate_state()
             _step(self.validate_jwt_format, "The launch's id_token is not a JSON Web Token.")
+            self._check_shape()
             self._check_registration()
             self.validate_jwt_signature()
             _step(self.validate_deployment, None)
@@ -172,6 +173,19 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
         if not self._session_service.check_nonce(nonce[:200]):
             raise LtiRefused("The launch's nonce was used before: a launch is accepted once.")
         return self
+
+    def _check_shape(self) -> None:
+        """The token's header and claims are JSON objects, its iss a text and its aud a text
+        or a list of texts (what the library's look-ups take for granted)."""
+        header, body = self._jwt.get("header"), self._jwt.get("body")
+        if not isinstance(header, dict) or not isinstance(body, dict):
+            raise LtiRefused("The launch's id_token is not a JSON Web Token.")
+        audience = body.get("aud")
+        texts = (
+            isinstance(audience, list) and audience and all(isinstance(a, str) for a in audience)
+        )
+        if not isinstance(body.get("iss"), str) or not (isinstance(audience, str) or texts):
+            raise LtiRefused("The launch token's iss or aud claim is not a text.")
 
     def _check_registration(self) -> None:
         body = self._jwt.get("body", {})
@@ -268,10 +282,15 @@ def fetch_json(url: str) -> Any:
 
 
 def _step(check: Any, message: str | None) -> None:
+    """Run one of the library's checks; whatever it raises on a hostile token (its own
+    exceptions, or a claim of an unexpected type) is a refusal."""
     try:
         check()
     except LtiException as error:
         raise LtiRefused(message or str(error)) from None
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as error:
+        log.info("LTI check %s failed on a malformed token: %r", check.__name__, error)
+        raise LtiRefused(message or "The launch token has a claim of the wrong type.") from None
 
 
 def _login_fault(fault: str, request: FastApiRequest) -> str:

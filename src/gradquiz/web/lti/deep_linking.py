@@ -44,7 +44,9 @@ def start(lti: LtiService, launch: Any, account: Account) -> str:
     return f"/lti/deep-link/{picking}"
 
 
-def form(request: Request, lti: LtiService, picking: str, error: str | None = None) -> Response:
+def form(
+    request: Request, lti: LtiService, picking: str, error: str | None = None, title: str = ""
+) -> Response:
     """The picker: the instructor's class exams, and a new one from the pack."""
     found = _picking(request, lti, picking)
     if isinstance(found, Response):
@@ -58,6 +60,7 @@ def form(request: Request, lti: LtiService, picking: str, error: str | None = No
         exams=exams,
         picking=picking,
         error=error,
+        title=title or request.app.state.pack.title,
     )
 
 
@@ -76,7 +79,7 @@ def choose(request: Request, lti: LtiService, picking: str, class_id: str, title
         else:
             raise InvalidInput("Pick a class exam, or give the new one a title.")
     except GradquizError as refusal:
-        return form(request, lti, picking, refusal.message)
+        return form(request, lti, picking, refusal.message, title)
     platform = lti.platform(kept["iss"], kept["client_id"])
     if platform is None:
         return refused_page(request, LtiRefused("That LMS is no longer registered."))
@@ -120,7 +123,7 @@ def _pack_rules(classes: ClassService, title: str) -> ClassRules:
     pack = classes.exam.pack
     now = classes.now().replace(second=0, microsecond=0)
     return ClassRules(
-        title=title.strip()[:120],
+        title=title,
         opens_at=now,
         closes_at=now + timedelta(days=NEW_CLASS_DAYS),
         minutes=pack.minutes,

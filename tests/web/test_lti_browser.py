@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.accounts import Role
@@ -20,7 +20,15 @@ from gradquiz.web.app import create_app
 from gradquiz.web.lti.adapter import fetch_json
 from tests.conftest import app_settings
 from tests.factories import account, class_rules
-from tests.web.browsing import CHROMIUM, CHROMIUM_ARGS, ShiftedClock, require_chromium, serving
+from tests.web.browsing import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ShiftedClock,
+    fits_width,
+    require_chromium,
+    serious_violations,
+    serving,
+)
 from tests.web.lti_platform import Platform, serve_platform
 
 pytestmark = pytest.mark.browser
@@ -56,6 +64,12 @@ def blocking_browser() -> Iterator[Browser]:
         launched.close()
 
 
+def offer_path(page: Page) -> str:
+    """The framed page's own address (the new-window offer), without its origin."""
+    frame = next(f for f in page.frames if "/lti/continue/" in f.url)
+    return "/" + frame.url.split("/", 3)[3]
+
+
 def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_window(
     tool: FastAPI, blocking_browser: Browser
 ) -> None:
@@ -80,6 +94,16 @@ def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_
             frame = page.frame_locator("iframe")
             offer = frame.get_by_role("link", name="Open gradquiz in a new window")
             expect(offer).to_be_visible(timeout=15_000)
+            problems = []
+            for path in ("/lti/config", offer_path(page)):
+                checked = context.new_page()
+                checked.goto(f"{base}{path}")
+                checked.set_viewport_size({"width": 320, "height": 700})
+                problems += [f"{path}: {v}" for v in serious_violations(checked)]
+                if not fits_width(checked):
+                    problems.append(f"{path} scrolls sideways at 320 px")
+                checked.close()
+            assert not problems, problems
             with context.expect_page() as opened:
                 offer.click()
             window = opened.value

@@ -195,3 +195,18 @@ def test_roles_make_instructors_of_instructors_and_administrators_only() -> None
     learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
     for roles in ([], [learner], ["Mentor"], "Instructor"):
         assert role_of({claim: roles}) is Role.LEARNER
+
+
+def test_the_configuration_names_the_tools_addresses_for_moodle_and_canvas(
+    lti_site: LtiSite,
+) -> None:
+    page = lti_site.site.client.get("/lti/config")
+    for address in ("/lti/launch", "/lti/login", "/lti/jwks"):
+        assert f"<code>http://testserver{address}</code>" in page.text
+    canvas = lti_site.site.client.get("/lti/config.json").json()
+    assert canvas["oidc_initiation_url"] == "http://testserver/lti/login"
+    assert canvas["target_link_uri"] == "http://testserver/lti/launch"
+    assert canvas["public_jwk_url"] == "http://testserver/lti/jwks"
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in canvas["scopes"]
+    placements = canvas["extensions"][0]["settings"]["placements"]
+    assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}

@@ -515,6 +515,41 @@ class LtiService:
         log.info("account %s made for %s's user on first launch", account.id, platform.issuer)
         return account
 
+    # Linking a launch's account to a username account -----------------------------------
+
+    def is_bound(self, account: Account) -> bool:
+        """Whether the account is one a platform's launches made (no password of its own)."""
+        with self.database.read() as session:
+            return (
+                accounts_store.password_hash(session=session, account_id=account.id) == "!"
+                and store.binding_of(session=session, account_id=account.id) is not None
+            )
+
+    def check_link_target(self, username_key: str) -> None:
+        """InvalidInput unless the named account may take a launch's account: it has a
+        password and no platform binding of its own (it is checked again when linked)."""
+        with self.database.read() as session:
+            found = accounts_store.account_by_username(session=session, username_key=username_key)
+            bound = store.binding_of(session=session, account_id=found[0].id) if found else None
+        if found is not None and (found[1] == "!" or bound is not None):
+            raise InvalidInput(
+                "That account is itself one an LMS made; name the account you made yourself."
+            )
+
+    def absorb(self, *, launched: Account, into: Account) -> None:
+        """Make `into` the account the platform user of `launched` launches into, hand it
+        the class exams `launched` runs (and its instructor role), and delete `launched`
+        (whose learner rows the sign-in carried into `into` already)."""
+        with self.database.write() as session:
+            store.rebind(session=session, account_id=launched.id, to=into.id)
+            classes_store.hand_over_all(
+                session=session, from_instructor=launched.id, to_instructor=into.id
+            )
+            if launched.role is Role.INSTRUCTOR:
+                accounts_store.set_role(session=session, account_id=into.id, role=Role.INSTRUCTOR)
+            accounts_store.delete_account(session=session, account_id=launched.id)
+        log.info("account %s (made by an LTI launch) linked into %s", launched.id, into.id)
+
     # Tickets: a launch's way into a window whose cookies the framed page could not set ---
 
     def issue_ticket(self, account: Account, destination: str) -> str:

@@ -456,3 +456,18 @@ def usernames(*, session: Session, platform_ids: set[str]) -> dict[str, str]:
         .where(LtiUserRow.platform_id.in_(platform_ids))
     )
     return {sub: username for sub, username in rows}
+
+
+def binding_of(*, session: Session, account_id: str) -> tuple[str, str] | None:
+    """The platform and `sub` an account is bound to, if any."""
+    row = session.execute(
+        select(LtiUserRow.platform_id, LtiUserRow.sub).where(LtiUserRow.account_id == account_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def rebind(*, session: Session, account_id: str, to: str) -> None:
+    """Let the platform user bound to one account launch into another from now on."""
+    session.execute(
+        update(LtiUserRow).where(LtiUserRow.account_id == account_id).values(account_id=to)
+    )

@@ -54,6 +54,7 @@ from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
 from gradquiz.web.lab_work import LabWork
 from gradquiz.web.lti import class_routes as lti_class_routes
+from gradquiz.web.lti import link_routes as lti_link_routes
 from gradquiz.web.lti import routes as lti_routes
 from gradquiz.web.lti.adapter import fetch_json
 from gradquiz.web.lti.framing import PlatformOrigins
@@ -225,6 +226,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(class_pages.api)
     app.include_router(lti_routes.router)
     app.include_router(lti_class_routes.router)
+    app.include_router(lti_link_routes.router)
     # The last added runs first; the security headers wrap them all (SecuredApp).
     # A platform posts logins and launches from its own site; each carries its own proof
     # (a registered issuer, then a signed token bound to a state this server issued).

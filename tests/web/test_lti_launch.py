@@ -210,3 +210,27 @@ def test_the_configuration_names_the_tools_addresses_for_moodle_and_canvas(
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in canvas["scopes"]
     placements = canvas["extensions"][0]["settings"]["placements"]
     assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"azp": "someone-else"}, {"aud": ["gradquiz-client", "another-tool"]}],
+)
+def test_a_launch_for_another_authorized_party_is_refused(
+    lti_site: LtiSite, changes: dict[str, Any]
+) -> None:
+    exam = lti_site.class_exam()
+    refused = lti_site.launch(
+        lambda body: lti_site.platform.sign({**body, **changes}), class_id=exam.id
+    )
+    assert refused.status_code == 403
+    assert "authorized party (azp) is not gradquiz" in refused.text
+
+
+def test_a_token_issued_in_the_future_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    refused = lti_site.launch(
+        lambda body: lti_site.platform.sign({**body, "iat": body["iat"] + 600}),
+        class_id=exam.id,
+    )
+    assert refused.status_code == 403 and "issued in the future" in refused.text

@@ -234,3 +234,15 @@ def test_a_token_issued_in_the_future_is_refused(lti_site: LtiSite) -> None:
         class_id=exam.id,
     )
     assert refused.status_code == 403 and "issued in the future" in refused.text
+
+
+def test_only_login_and_launch_take_posts_from_other_sites(lti_site: LtiSite) -> None:
+    cross = {"Sec-Fetch-Site": "cross-site", "Origin": lti_site.platform.base}
+    for path in ("/lti/link", "/lti/deep-link/some-choice"):
+        refused = lti_site.site.client.post(path, data={"title": "x"}, headers=cross)
+        assert refused.status_code == 403 and "another site" in refused.text
+    sent = lti_site.login()
+    taken = lti_site.site.client.post(
+        "/lti/launch", data={"id_token": "a.b.c", "state": sent["state"]}, headers=cross
+    )
+    assert taken.status_code == 403 and "another site" not in taken.text

@@ -27,6 +27,7 @@ class LtiSite:
 
     site: Site
     platform: Platform
+    _shared: ClassExam | None = None
 
     def __repr__(self) -> str:  # short: hypothesis prints it with a failing example
         return f"LtiSite(platform at {self.platform.base})"
@@ -89,6 +90,12 @@ class LtiSite:
         return self.site.classes.create(
             instructor=teacher, rules=class_rules(self.site.clock(), **rules)
         )
+
+    def shared_exam(self) -> ClassExam:
+        """One class exam for every example of a property test (drawing one takes time)."""
+        if self._shared is None:
+            self._shared = self.class_exam()
+        return self._shared
 
     def instructor_token(self, exam: ClassExam) -> str:
         """A session token of the class exam's instructor."""

@@ -14,6 +14,7 @@ import secrets
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -621,7 +622,10 @@ def _username(name: str, email: object) -> str:
     return f"{base[:22] or 'lms'}-{secrets.token_hex(4)}"
 
 
+@lru_cache(maxsize=8)
 def _public_pem(private_pem: str) -> str:
+    """The public half of a private key (kept: loading a private key takes tens of ms, as
+    it checks the key, and every login and launch needs the tool's)."""
     private = serialization.load_pem_private_key(private_pem.encode(), password=None)
     return (
         private.public_key()

@@ -16,6 +16,7 @@ from gradquiz.config import Settings
 from gradquiz.content.generator_check import SPACING_SEEDS
 from gradquiz.errors import GradquizError, PackInvalid
 from gradquiz.logs import log_config
+from gradquiz.lti_cli import lti as lti_commands
 
 # Each command imports what it alone needs: `serve` starts its workers sooner, and each
 # worker, which imports this module again, reaches its first answer sooner.
@@ -275,6 +276,8 @@ def fill_variants(
         f"{len(pool.generators)} generator(s)"
     )
 
+
+app.add_typer(lti_commands, name="lti")
 
 admin = typer.Typer(help="Instructor accounts.", no_args_is_help=True)
 app.add_typer(admin, name="admin")

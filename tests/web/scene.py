@@ -58,7 +58,7 @@ class Case:
     def path(self, ids: dict[str, str]) -> str:
         """The route's path with the scene's ids (and question 2) in its placeholders."""
         values = {"number": 2, "question_id": "chain-rule", "graph": "neuron", "change": "share"}
-        values |= ids
+        values |= LTI_IDS | ids
         values |= {name: ids[key] for name, key in self.ids.items()}
         return self.route.format(**values)
 
@@ -142,6 +142,11 @@ def open_scene(
         assert started.status_code == 303, started.text
         scene.ids["session_id"] = started.headers["location"].rsplit("/", 1)[1]
         yield scene
+
+
+# What the LTI routes' placeholders hold in the scene: nothing that exists (no LMS is
+# registered), so each answers its refusal.
+LTI_IDS = {"launch_id": "no-such-choice", "ticket": "no-such-ticket", "score_id": 1}
 
 
 def state_changing(ids: dict[str, str]) -> list[Case]:
@@ -247,6 +252,21 @@ def state_changing(ids: dict[str, str]) -> list[Case]:
         ),
         Case("POST", "/classes/banks/{bank_id}/delete", "instructor", form={"confirm": "yes"}),
         Case("POST", "/classes/banks/{bank_id}/{change}", "instructor", form={"username": "x"}),
+        Case(
+            "POST",
+            "/lti/login",
+            "anonymous",
+            form={"iss": "https://lms.example", "login_hint": "h"},
+        ),
+        Case("POST", "/lti/launch", "anonymous", form={"id_token": "a.b.c", "state": "s"}),
+        Case(
+            "POST",
+            "/lti/deep-link/{launch_id}",
+            "instructor",
+            form={"class_id": ids["class_id"], "title": "Week 5"},
+        ),
+        Case("POST", "/lti/link", "learner", form={"username": "instructor", "password": PASSWORD}),
+        Case("POST", "/classes/{class_id}/scores/{score_id}/post-again", "instructor"),
     ]
 
 
@@ -284,6 +304,13 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/join/{code}",
         "/classes/{class_id}",
         "/classes/{class_id}/media/{name}",
+        "/lti/jwks",
+        "/lti/login",
+        "/lti/config",
+        "/lti/config.json",
+        "/lti/continue/{ticket}",
+        "/lti/window/{ticket}",
+        "/lti/link",
     ]
     instructor = [
         "/classes/new",
@@ -298,6 +325,8 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/classes/banks/{bank_id}/media/{name}",
         "/classes/{class_id}/close",
         "/classes/{class_id}/preview",
+        "/classes/{class_id}/roster",
+        "/lti/deep-link/{launch_id}",
     ]
     submitted = {"attempt_id": "submitted"}
     return [

@@ -31,6 +31,12 @@ def account_by_username(*, session: Session, username_key: str) -> tuple[Account
     return (_account(row), row.password_hash) if row else None
 
 
+def account_by_id(*, session: Session, account_id: str) -> Account | None:
+    """The account with this id, if it exists."""
+    row = session.get(AccountRow, account_id)
+    return _account(row) if row else None
+
+
 def password_hash(*, session: Session, account_id: str) -> str | None:
     """The account's password hash, or None if the account is gone."""
     return session.scalar(select(AccountRow.password_hash).where(AccountRow.id == account_id))

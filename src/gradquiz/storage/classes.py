@@ -151,6 +151,15 @@ def hand_over(*, session: Executor, class_id: str, instructor_id: str) -> None:
     )
 
 
+def hand_over_all(*, session: Executor, from_instructor: str, to_instructor: str) -> None:
+    """Give every class exam of one instructor to another (an account linked into another)."""
+    session.execute(
+        update(ClassExamRow)
+        .where(ClassExamRow.instructor_id == from_instructor)
+        .values(instructor_id=to_instructor)
+    )
+
+
 def add_member(*, session: Executor, class_id: str, owner: str, at: datetime) -> None:
     """Make the learner a member (joining twice changes nothing)."""
     session.execute(

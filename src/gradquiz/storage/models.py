@@ -420,3 +420,122 @@ class BankShareRow(Base):
     account_id: Mapped[str] = mapped_column(
         String(32), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class LtiPlatformRow(Base):
+    """An LMS registered to launch gradquiz with LTI 1.3: its issuer, our client id there,
+    and its OIDC login, token and key set addresses."""
+
+    __tablename__ = "lti_platforms"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    auth_login_url: Mapped[str] = mapped_column(String(1000))
+    auth_token_url: Mapped[str] = mapped_column(String(1000))
+    jwks_url: Mapped[str] = mapped_column(String(1000))
+    auth_audience: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("uq_lti_platforms_issuer_client", "issuer", "client_id", unique=True),)
+
+
+class LtiDeploymentRow(Base):
+    """A deployment id a registered platform launches with."""
+
+    __tablename__ = "lti_deployments"
+
+    platform_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    deployment_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+class LtiKeyRow(Base):
+    """gradquiz's own signing key pair as an LTI tool; the newest unretired one signs, a
+    retired one stays published until `served_until`."""
+
+    __tablename__ = "lti_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    served_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class LtiLaunchDataRow(Base):
+    """What an LTI login hands to its launch, kept server-side by key (OIDC state, nonce,
+    launch data), so no check depends on a cookie a framed page may not keep."""
+
+    __tablename__ = "lti_launch_data"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class LtiUserRow(Base):
+    """The account a platform's user (issuer and `sub`) launches into."""
+
+    __tablename__ = "lti_users"
+
+    platform_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    sub: Mapped[str] = mapped_column(String(255), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class LtiLinkRow(Base):
+    """A resource link in a course, the class exam it opens, and the course's grade and
+    roster services as its last launch named them."""
+
+    __tablename__ = "lti_links"
+
+    platform_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    resource_link_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    class_exam_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("class_exams.id", ondelete="CASCADE"), index=True
+    )
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    line_item_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    ags_scopes: Mapped[list[str]] = mapped_column(JSON)
+    memberships_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LtiScoreRow(Base):
+    """One sitting's score for one line item: posted at most once, whoever tries."""
+
+    __tablename__ = "lti_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    attempt_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("attempts.id", ondelete="CASCADE")
+    )
+    line_item_url: Mapped[str] = mapped_column(String(1000))
+    platform_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("lti_platforms.id", ondelete="CASCADE")
+    )
+    class_exam_id: Mapped[str] = mapped_column(String(32), index=True)
+    user_sub: Mapped[str] = mapped_column(String(255))
+    score: Mapped[int] = mapped_column(Integer)
+    maximum: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # waiting (to post, at `next_try_at`), posting (claimed until `next_try_at`), posted, failed
+    state: Mapped[str] = mapped_column(String(16))
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    message: Mapped[str] = mapped_column(String(500), default="")
+    posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("uq_lti_scores_attempt_line_item", "attempt_id", "line_item_url", unique=True),
+        Index("ix_lti_scores_state_next", "state", "next_try_at"),
+    )

@@ -26,6 +26,8 @@ from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from gradquiz.services.learner_data import LearnerData
+from gradquiz.services.lti import KeySets, LtiService
+from gradquiz.services.lti_grades import LtiGrades
 from gradquiz.services.practice import PracticeService
 from gradquiz.services.progress import ProgressService
 from gradquiz.services.review import ReviewService
@@ -51,6 +53,11 @@ from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
 from gradquiz.web.lab_work import LabWork
+from gradquiz.web.lti import class_routes as lti_class_routes
+from gradquiz.web.lti import link_routes as lti_link_routes
+from gradquiz.web.lti import routes as lti_routes
+from gradquiz.web.lti.adapter import fetch_json
+from gradquiz.web.lti.framing import PlatformOrigins
 from gradquiz.web.palette import palette_cells
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.rendered import RenderedPack
@@ -63,6 +70,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 20
 CHECKPOINT_SECONDS = 1.0
+SCORES_SECONDS = 5
 # Collections of the middle generation before a full one (Python's default is 10).
 FULL_COLLECTION_AFTER = 100
 
@@ -130,13 +138,17 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
         )
         if pool is not None:
             filling.start()
+        grading = threading.Thread(
+            target=_post_scores, args=(app.state.lti_grades, stopping), daemon=True
+        )
+        grading.start()
         yield
         app.state.lab_work.close()
         stopping.set()
         if pool is not None:
             pool.wanted.set()
         background.join(timeout=30)
-        for thread in (checkpoints, filling):
+        for thread in (checkpoints, filling, grading):
             if thread.is_alive():
                 thread.join(timeout=30)
 
@@ -187,6 +199,10 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     )
     app.state.bank_markdown = MarkdownRenderer()
     app.state.learner_data = LearnerData(exam=service)
+    app.state.lti = LtiService(service.database, clock=service.clock)
+    app.state.key_sets = KeySets(fetch_json)
+    app.state.lti_grades = LtiGrades(app.state.lti, clock=service.clock)
+    app.framing = PlatformOrigins(app.state.lti.origins)
     app.state.identity_signer = identity_signer(_secret(settings, service.database))
     app.state.rate_limits = RateLimits(settings)
     app.state.finished = FinishedResults(service.owner_of)
@@ -212,8 +228,15 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(bank_pages.router)  # before /classes/{class_id} could take "banks"
     app.include_router(class_pages.router)
     app.include_router(class_pages.api)
+    app.include_router(lti_routes.router)
+    app.include_router(lti_class_routes.router)
+    app.include_router(lti_link_routes.router)
     # The last added runs first; the security headers wrap them all (SecuredApp).
-    app.add_middleware(CrossOriginProtection, deny_app=refuse_cross_site)
+    # A platform posts logins and launches from its own site; each carries its own proof
+    # (a registered issuer, then a signed token bound to a state this server issued).
+    app.add_middleware(
+        CrossOriginProtection, deny_app=refuse_cross_site, exempt_paths=lti_routes.CROSS_SITE
+    )
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,
@@ -298,6 +321,17 @@ def _after_start_up(
             service.sweep(stopping=stop.is_set)
         except Exception:
             log.exception("sweep failed; it runs again in %d s", SWEEP_SECONDS)
+
+
+def _post_scores(grades: LtiGrades, stop: threading.Event) -> None:
+    """Post submitted sittings' scores to the courses that link their class exams."""
+    while not stop.wait(SCORES_SECONDS):
+        if not grades.background:
+            continue
+        try:
+            grades.sync()
+        except Exception:
+            log.exception("posting scores failed; it runs again in %d s", SCORES_SECONDS)
 
 
 def _checkpoints(database: Database, stop: threading.Event) -> None:

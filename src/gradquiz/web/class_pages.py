@@ -287,7 +287,15 @@ def results(request: Request, class_id: ClassId) -> Response:
     """Each member's sittings: score, time used, and who submitted."""
     exam = _owned(request, class_id)
     rows = result_rows(exam, _classes(request).standings(exam))
-    return render_page(request, "classes/results.html", exam=exam, rows=rows)
+    grades = request.app.state.lti_grades
+    return render_page(
+        request,
+        "classes/results.html",
+        exam=exam,
+        rows=rows,
+        lti_scores=grades.scores(exam.id),
+        lti_names=grades.names(exam.id),
+    )
 
 
 @router.get("/classes/{class_id}/results.csv")

@@ -11,7 +11,7 @@ and no reading of the body before the app's own size limit and error handling se
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from fastapi import FastAPI
 from secure import (
@@ -31,6 +31,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gradquiz.web.errors import error_response
 
 CROSS_SITE = "This form came from another site, so it was not accepted."
+
+
+class Framing(Protocol):
+    """Wraps the app to loosen `frame-ancestors` where an LMS may frame a page."""
+
+    def wrap(self, app: ASGIApp) -> ASGIApp: ...
 
 
 class FixedHeaders(Secure):
@@ -54,11 +60,14 @@ class SecuredApp(FastAPI):
     def __init__(self, *, secure: Secure, **options: Any) -> None:
         super().__init__(**options)
         self.secure = secure
+        self.framing: Framing | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        """The app's own stack, wrapped in the security headers."""
+        """The app's own stack, wrapped in the security headers (and, outside them, what
+        lets registered LMSs frame the LTI pages)."""
         wrapped = SecureASGIMiddleware(super().build_middleware_stack(), secure=self.secure)
-        return cast(ASGIApp, wrapped)  # `secure` types its messages as plain objects
+        app = cast(ASGIApp, wrapped)  # `secure` types its messages as plain objects
+        return self.framing.wrap(app) if self.framing is not None else app
 
 
 def security_headers(*, hsts: bool = False) -> Secure:

@@ -39,14 +39,18 @@ def required_account(request: Request, refusal: str) -> Account:
     return account
 
 
-def start_session(request: Request, response: Response, new: NewSession) -> None:
-    """Give the browser the new session's cookie (HttpOnly, SameSite=Lax)."""
+def start_session(
+    request: Request, response: Response, new: NewSession, *, framed: bool = False
+) -> None:
+    """Give the browser the new session's cookie (HttpOnly, SameSite=Lax; SameSite=None over
+    HTTPS for a page an LMS frames, which another site's page holds)."""
+    secure = request.app.state.settings.secure_cookies
     response.set_cookie(
         SESSION_COOKIE,
         new.token,
         max_age=int(accounts(request).session_lifetime.total_seconds()),
         httponly=True,
-        samesite="lax",
+        samesite="none" if framed and secure else "lax",
         secure=request.app.state.settings.secure_cookies,
         path="/",
     )

@@ -1,0 +1,302 @@
+"""pylti1p3next on FastAPI: its request, cookie and redirect interfaces over Starlette's, and
+the OIDC login and message launch with gradquiz's checks.
+
+The launch checks, in order: the state (issued by this server's login, used once), the
+token's form, the registration (issuer and client id), the signature against the platform's
+key set (kept, fetched again for an unknown `kid`), `iss`, `aud`, `azp`, `exp` and `iat`
+within SKEW_SECONDS, the deployment, the message type and version, and last the nonce (the
+one the login issued with this state, used once in any process). Each refusal is an
+LtiRefused naming the fault.
+"""
+
+import logging
+from collections.abc import Mapping
+from typing import Any, cast
+
+import jwt
+import requests
+from pylti1p3.cookie import CookieService
+from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.message_launch import MessageLaunch
+from pylti1p3.oidc_login import OIDCLogin
+from pylti1p3.redirect import Redirect
+from pylti1p3.request import Request as LtiRequest
+from starlette.responses import RedirectResponse, Response
+
+from gradquiz.services.lti import DatabaseSessions, KeySets, LtiRefused, LtiService
+
+log = logging.getLogger(__name__)
+
+SKEW_SECONDS = 60
+FETCH_SECONDS = 10
+MESSAGE_TYPES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
+_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+class FastApiRequest(LtiRequest):
+    """A request's form or query parameters and cookies, as pylti1p3 reads them."""
+
+    def __init__(self, params: Mapping[str, str], cookies: Mapping[str, str], secure: bool):
+        self._params = params
+        self._cookies = cookies
+        self._secure = secure
+
+    @property
+    def session(self) -> dict[str, Any]:
+        return {}  # never used: DatabaseSessions keeps everything server-side
+
+    def is_secure(self) -> bool:
+        return self._secure
+
+    def get_param(self, key: str) -> str:
+        return self._params.get(key, "")
+
+    def get_cookie(self, key: str) -> str | None:
+        return self._cookies.get(key)
+
+
+class FastApiCookies(CookieService):
+    """The cookies pylti1p3 sets, put on the response (SameSite=None; Secure over HTTPS, so
+    a framed page keeps them where the browser allows; nothing depends on them)."""
+
+    def __init__(self, request: FastApiRequest) -> None:
+        self._request = request
+        self._to_set: dict[str, tuple[str, int | None]] = {}
+
+    def get_cookie(self, name: str) -> str | None:
+        return self._request.get_cookie(f"{self._cookie_prefix}-{name}")
+
+    def set_cookie(self, name: str, value: str | int, exp: int | None = 3600) -> None:
+        self._to_set[f"{self._cookie_prefix}-{name}"] = (str(value), exp)
+
+    def apply(self, response: Response) -> Response:
+        """Put the cookies set so far on `response`."""
+        secure = self._request.is_secure()
+        for key, (value, exp) in self._to_set.items():
+            response.set_cookie(
+                key,
+                value,
+                max_age=exp,
+                httponly=True,
+                secure=secure,
+                samesite="none" if secure else "lax",
+                path="/lti/",
+            )
+        return response
+
+
+class FastApiRedirect(Redirect[Response]):
+    """A 302 to the platform's login, with the cookies pylti1p3 set."""
+
+    def __init__(self, location: str, cookies: FastApiCookies) -> None:
+        self._location = location
+        self._cookies = cookies
+
+    def do_redirect(self) -> Response:
+        return self._cookies.apply(
+            RedirectResponse(self._location, status_code=302, headers={"Cache-Control": "no-store"})
+        )
+
+    def do_js_redirect(self) -> Response:
+        return self.do_redirect()  # no inline script (CSP): a plain redirect does the same
+
+    def set_redirect_url(self, location: str) -> None:
+        self._location = location
+
+    def get_redirect_url(self) -> str:
+        return self._location
+
+
+class Login(OIDCLogin[FastApiRequest, Any, DatabaseSessions, FastApiCookies, Response]):
+    """OIDC login initiation: checks the platform is registered, stores state and nonce."""
+
+    def get_redirect(self, url: str) -> Redirect[Response]:
+        return FastApiRedirect(url, self._cookie_service)
+
+
+def start_login(lti: LtiService, request: FastApiRequest, launch_url: str) -> Response:
+    """The redirect to the platform's login for this initiation; LtiRefused if refused."""
+    cookies = FastApiCookies(request)
+    login = Login(
+        request,
+        lti.tool_conf,
+        session_service=DatabaseSessions(lti.launches),
+        cookie_service=cookies,
+    )
+    login.pass_params_to_launch({"target": request.get_param("target_link_uri")[:1000]})
+    try:
+        return login.redirect(launch_url)
+    except OIDCException as error:
+        raise LtiRefused(_login_fault(str(error), request)) from None
+
+
+class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies]):
+    """A message launch checked as the module says."""
+
+    key_sets: KeySets
+
+    def _get_request_param(self, key: str) -> str:
+        return self._request.get_param(key)
+
+    def validate(self) -> "Launch":
+        self._validated = True
+        try:
+            self.validate_state()
+            _step(self.validate_jwt_format, "The launch's id_token is not a JSON Web Token.")
+            self._check_shape()
+            self._check_registration()
+            self.validate_jwt_signature()
+            _step(self.validate_deployment, None)
+            self._check_message()
+            self.validate_nonce()
+            self.save_launch_data()
+        except Exception:
+            self._validated = False
+            raise
+        return self
+
+    def validate_state(self) -> "Launch":
+        state = self._get_request_param("state")
+        params = self._session_service.take_state(state[:200]) if state else None
+        if params is None:
+            raise LtiRefused(
+                "The launch's state is unknown, expired or used already: start it again from"
+                " the course."
+            )
+        self._login_params = params
+        return self
+
+    def validate_nonce(self) -> "Launch":
+        nonce = str(self._jwt.get("body", {}).get("nonce") or "")
+        if not nonce or nonce != self._login_params.get("nonce"):
+            raise LtiRefused("The launch's nonce is not the one its login issued.")
+        if not self._session_service.check_nonce(nonce[:200]):
+            raise LtiRefused("The launch's nonce was used before: a launch is accepted once.")
+        return self
+
+    def _check_shape(self) -> None:
+        """The token's header and claims are JSON objects, its iss a text and its aud a text
+        or a list of texts (what the library's look-ups take for granted)."""
+        header, body = self._jwt.get("header"), self._jwt.get("body")
+        if not isinstance(header, dict) or not isinstance(body, dict):
+            raise LtiRefused("The launch's id_token is not a JSON Web Token.")
+        audience = body.get("aud")
+        texts = (
+            isinstance(audience, list) and audience and all(isinstance(a, str) for a in audience)
+        )
+        if not isinstance(body.get("iss"), str) or not (isinstance(audience, str) or texts):
+            raise LtiRefused("The launch token's iss or aud claim is not a text.")
+
+    def _check_registration(self) -> None:
+        body = self._jwt.get("body", {})
+        try:
+            self.validate_registration()
+        except LtiException:
+            raise LtiRefused(
+                f"No platform is registered with issuer {str(body.get('iss'))[:200]!r} and"
+                f" client id (aud) {str(body.get('aud'))[:200]!r}."
+            ) from None
+
+    def get_public_key(self) -> tuple[str, str]:
+        assert self._registration is not None
+        url = self._registration.get_key_set_url()
+        kid = self._jwt.get("header", {}).get("kid")
+        if not kid:
+            raise LtiRefused("The launch token names no key (kid).")
+        if url:
+            self._registration.set_key_set(cast(Any, self.key_sets.get(url, str(kid))))
+        try:
+            return super().get_public_key()
+        except LtiException:
+            raise LtiRefused(
+                f"The platform's key set has no key {str(kid)[:100]!r}, the one that signed"
+                " the launch token."
+            ) from None
+
+    def validate_jwt_signature(self) -> "Launch":
+        assert self._registration is not None
+        public_key, algorithm = self.get_public_key()
+        client_id = self._registration.get_client_id()
+        try:
+            claims = jwt.decode(
+                self._get_id_token(),
+                public_key,
+                algorithms=[algorithm],
+                audience=client_id,
+                issuer=self._registration.get_issuer(),
+                leeway=SKEW_SECONDS,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
+            )
+        except jwt.InvalidSignatureError:
+            raise LtiRefused(
+                "The launch token's signature does not match the platform's key."
+            ) from None
+        except jwt.ExpiredSignatureError:
+            raise LtiRefused("The launch token has expired.") from None
+        except jwt.ImmatureSignatureError:
+            raise LtiRefused("The launch token was issued in the future (iat).") from None
+        except jwt.InvalidAudienceError:
+            raise LtiRefused("The launch token is not addressed to gradquiz (aud).") from None
+        except jwt.InvalidIssuerError:
+            raise LtiRefused("The launch token's issuer (iss) is not the platform's.") from None
+        except jwt.InvalidTokenError as error:
+            raise LtiRefused(f"The launch token is not valid: {error}.") from None
+        audience = claims.get("aud")
+        azp = claims.get("azp")
+        several = isinstance(audience, list) and len(audience) > 1
+        if (several or azp is not None) and azp != client_id:
+            raise LtiRefused("The launch token's authorized party (azp) is not gradquiz.")
+        return self
+
+    def _check_message(self) -> None:
+        body = self._jwt.get("body", {})
+        kind = body.get(f"{_CLAIM}message_type")
+        if kind not in MESSAGE_TYPES:
+            raise LtiRefused(f"gradquiz takes no {str(kind)[:100]!r} message.")
+        if body.get(f"{_CLAIM}version") != "1.3.0":
+            raise LtiRefused("gradquiz takes LTI version 1.3.0 messages only.")
+        _step(self.validate_message, "The launch message lacks a claim LTI requires.")
+
+
+def check_launch(lti: LtiService, request: FastApiRequest, key_sets: KeySets) -> Launch:
+    """The checked launch of this request; LtiRefused naming the fault otherwise."""
+    launch = Launch(
+        request,
+        lti.tool_conf,
+        session_service=DatabaseSessions(lti.launches),
+        cookie_service=FastApiCookies(request),
+    )
+    launch.key_sets = key_sets
+    return launch.validate()
+
+
+def fetch_json(url: str) -> Any:
+    """The JSON a URL serves (a platform's key set); LtiRefused if it cannot be had."""
+    try:
+        answer = requests.get(url, timeout=FETCH_SECONDS)
+        answer.raise_for_status()
+        return answer.json()
+    except (requests.RequestException, ValueError) as error:
+        log.warning("could not fetch the key set at %s: %s", url, error)
+        raise LtiRefused("The platform's key set (JWKS) could not be fetched.") from None
+
+
+def _step(check: Any, message: str | None) -> None:
+    """Run one of the library's checks; whatever it raises on a hostile token (its own
+    exceptions, or a claim of an unexpected type) is a refusal."""
+    try:
+        check()
+    except LtiException as error:
+        raise LtiRefused(message or str(error)) from None
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as error:
+        log.info("LTI check %s failed on a malformed token: %r", check.__name__, error)
+        raise LtiRefused(message or "The launch token has a claim of the wrong type.") from None
+
+
+def _login_fault(fault: str, request: FastApiRequest) -> str:
+    if "registration" in fault:
+        return (
+            f"No platform is registered with issuer {request.get_param('iss')[:200]!r}"
+            f" and client id {request.get_param('client_id')[:200]!r}."
+        )
+    return f"The login request is incomplete: {fault}."

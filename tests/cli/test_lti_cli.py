@@ -1,0 +1,73 @@
+"""`gradquiz lti add-platform`, `list`, `remove` and `rotate-key` on a real database file."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gradquiz.cli import app
+from gradquiz.services.lti import LtiService
+from gradquiz.storage.database import Database
+
+runner = CliRunner()
+MOODLE = [
+    "--issuer", "https://moodle.example.edu",
+    "--client-id", "AbC123",
+    "--deployment-id", "1",
+    "--deployment-id", "2",
+    "--login-url", "https://moodle.example.edu/mod/lti/auth.php",
+    "--token-url", "https://moodle.example.edu/mod/lti/token.php",
+    "--jwks-url", "https://moodle.example.edu/mod/lti/certs.php",
+]  # fmt: skip
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    Database(url).migrate()
+    monkeypatch.setenv("GRADQUIZ_DATABASE_URL", url)
+    return url
+
+
+def test_platforms_are_added_listed_and_removed(database_url: str) -> None:
+    added = runner.invoke(app, ["lti", "add-platform", *MOODLE])
+    assert added.exit_code == 0, added.output
+    assert "registered with 2 deployment(s)" in added.output
+    listed = runner.invoke(app, ["lti", "list"])
+    assert "https://moodle.example.edu\tAbC123\t1, 2" in listed.output
+    twice = runner.invoke(app, ["lti", "add-platform", *MOODLE])
+    assert twice.exit_code == 1 and "registered already" in str(twice.exception)
+    removed = runner.invoke(app, ["lti", "remove", "https://moodle.example.edu"])
+    assert removed.exit_code == 0 and "removed" in removed.output
+    assert "no LMS is registered" in runner.invoke(app, ["lti", "list"]).output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "fault"),
+    [
+        ("--login-url", "http://moodle.example.edu/auth", "must start with https://"),
+        ("--jwks-url", "https://" + "a" * 1000 + ".edu", "at most 1000 characters"),
+        ("--client-id", "x" * 256, "1 to 255 printable characters"),
+        ("--issuer", " ", "1 to 255 printable characters"),
+    ],
+)
+def test_a_bad_registration_is_refused_naming_the_field(
+    database_url: str, option: str, value: str, fault: str
+) -> None:
+    args = list(MOODLE)
+    args[args.index(option) + 1] = value
+    refused = runner.invoke(app, ["lti", "add-platform", *args])
+    assert refused.exit_code == 1 and fault in str(refused.exception)
+    assert LtiService(Database(database_url)).platforms() == []
+
+
+def test_rotate_key_signs_with_a_new_key_and_keeps_the_old_one_published(
+    database_url: str,
+) -> None:
+    lti = LtiService(Database(database_url))
+    old = lti.ensure_key()
+    rotated = runner.invoke(app, ["lti", "rotate-key"])
+    assert rotated.exit_code == 0, rotated.output
+    new = lti.signing_key()[0]
+    assert new != old and new in rotated.output
+    assert [k["kid"] for k in lti.jwks()["keys"]] == [new, old]

@@ -1,0 +1,270 @@
+"""A simulated LMS for the LTI tests, served by uvicorn on a local port: its own RSA keys and
+JWKS, an OIDC login endpoint that answers with the id_token it would post, an OAuth2
+client-credentials token endpoint, AGS line items and scores, and NRPS memberships."""
+
+import html
+import json
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import jwt
+import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jwcrypto.jwk import JWK
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+CLIENT_ID = "gradquiz-client"
+DEPLOYMENT = "deployment-1"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINE_ITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+
+
+@dataclass
+class SigningKey:
+    """One of the platform's RSA keys, with its kid."""
+
+    kid: str
+    private: rsa.RSAPrivateKey
+
+    @classmethod
+    def new(cls) -> "SigningKey":
+        return cls(kid=uuid.uuid4().hex, private=rsa.generate_private_key(65537, 2048))
+
+    @property
+    def pem(self) -> bytes:
+        return self.private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    def jwk(self) -> dict[str, Any]:
+        public = self.private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        key = json.loads(JWK.from_pem(public).export_public())
+        key.update(kid=self.kid, alg="RS256", use="sig")
+        return dict(key)
+
+
+@dataclass
+class Platform:
+    """What the simulated LMS holds, and the addresses it serves at."""
+
+    base: str
+    keys: list[SigningKey] = field(default_factory=lambda: [SigningKey.new()])
+    tool_jwks: dict[str, Any] = field(default_factory=dict)
+    scores: list[dict[str, Any]] = field(default_factory=list)
+    failures_left: int = 0  # scores answered 503 before one is accepted
+    members: list[dict[str, Any]] = field(default_factory=list)
+    tokens_issued: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_launch: dict[str, Any] = field(default_factory=dict)  # claims of /auth's next answer
+    tool: str = ""  # the tool's base URL, for the course page's frame
+
+    @property
+    def issuer(self) -> str:
+        return self.base
+
+    @property
+    def line_item(self) -> str:
+        return f"{self.base}/lineitems/1"
+
+    def registration(self) -> dict[str, Any]:
+        """What `gradquiz lti add-platform` is given for this platform."""
+        return {
+            "issuer": self.issuer,
+            "client_id": CLIENT_ID,
+            "deployment_ids": [DEPLOYMENT],
+            "auth_login_url": f"{self.base}/auth",
+            "auth_token_url": f"{self.base}/token",
+            "jwks_url": f"{self.base}/jwks",
+        }
+
+    def claims(
+        self,
+        *,
+        nonce: str,
+        sub: str = "user-1",
+        roles: tuple[str, ...] = (LEARNER,),
+        class_id: str | None = None,
+        message_type: str = "LtiResourceLinkRequest",
+        deployment: str = DEPLOYMENT,
+        audience: str = CLIENT_ID,
+        lifetime: int = 300,
+        link: str = "link-1",
+        name: str = "Ada Lovelace",
+    ) -> dict[str, Any]:
+        """A launch's claims, as this platform signs them."""
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": audience,
+            "sub": sub,
+            "exp": now + lifetime,
+            "iat": now - 5 if lifetime > 0 else now - 600,
+            "nonce": nonce,
+            "name": name,
+            f"{CLAIM}message_type": message_type,
+            f"{CLAIM}version": "1.3.0",
+            f"{CLAIM}deployment_id": deployment,
+            f"{CLAIM}target_link_uri": "http://testserver/lti/launch",
+            f"{CLAIM}roles": list(roles),
+            f"{CLAIM}context": {"id": "course-1", "title": "Deep learning 101"},
+            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
+                "scope": [SCORE_SCOPE, LINE_ITEM_SCOPE],
+                "lineitems": f"{self.base}/lineitems",
+                "lineitem": self.line_item,
+            },
+            "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
+                "context_memberships_url": f"{self.base}/memberships",
+                "service_versions": ["2.0"],
+            },
+        }
+        if message_type == "LtiResourceLinkRequest":
+            claims[f"{CLAIM}resource_link"] = {"id": link}
+        if class_id is not None:
+            claims[f"{CLAIM}custom"] = {"gradquiz_class": class_id}
+        if message_type == "LtiDeepLinkingRequest":
+            claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+                "deep_link_return_url": f"{self.base}/deep-link-return",
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+            }
+        return claims
+
+    def sign(self, claims: dict[str, Any], *, key: SigningKey | None = None) -> str:
+        """The id_token: the claims signed with the platform's newest key (or `key`)."""
+        signing = key or self.keys[-1]
+        return jwt.encode(claims, signing.pem, algorithm="RS256", headers={"kid": signing.kid})
+
+    def rotate(self) -> SigningKey:
+        """A new key signs from now on (the old one stays in the JWKS)."""
+        key = SigningKey.new()
+        self.keys.append(key)
+        return key
+
+
+def login_redirect(location: str) -> dict[str, str]:
+    """The parameters the tool's login sent the browser to the platform with."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def platform_app(platform: Platform) -> FastAPI:
+    """The simulated LMS's HTTP endpoints."""
+    app = FastAPI()
+
+    @app.get("/course", response_class=HTMLResponse)
+    def course() -> str:
+        """A course page that frames the tool's login initiation, as an LMS does."""
+        login = f"{platform.tool}/lti/login?" + urlencode(
+            {
+                "iss": platform.issuer,
+                "login_hint": "hint",
+                "target_link_uri": f"{platform.tool}/lti/launch",
+                "client_id": CLIENT_ID,
+            }
+        )
+        return (
+            "<!doctype html><title>Course</title><h1>Deep learning 101</h1>"
+            f'<iframe title="gradquiz" src="{html.escape(login)}" width="1000" height="700">'
+            "</iframe>"
+        )
+
+    @app.get("/auth", response_class=HTMLResponse)
+    def auth(state: str, nonce: str, redirect_uri: str) -> str:
+        """The OIDC authentication: the signed launch, posted back to the tool by a form."""
+        token = platform.sign(platform.claims(nonce=nonce, **platform.next_launch))
+        return (
+            f'<!doctype html><form id="f" method="post" action="{html.escape(redirect_uri)}">'
+            f'<input type="hidden" name="id_token" value="{token}">'
+            f'<input type="hidden" name="state" value="{html.escape(state)}"></form>'
+            "<script>document.getElementById('f').submit()</script>"
+        )
+
+    @app.get("/jwks")
+    def jwks() -> dict[str, Any]:
+        return {"keys": [key.jwk() for key in platform.keys]}
+
+    @app.post("/token")
+    def token(
+        grant_type: str = Form(),
+        client_assertion: str = Form(),
+        scope: str = Form(""),
+        client_assertion_type: str = Form(""),
+    ) -> Response:
+        header = jwt.get_unverified_header(client_assertion)
+        keys = {k["kid"]: k for k in platform.tool_jwks.get("keys", [])}
+        if grant_type != "client_credentials" or header.get("kid") not in keys:
+            return JSONResponse({"error": "invalid_client"}, status_code=401)
+        public = JWK(**keys[header["kid"]]).export_to_pem()
+        try:
+            jwt.decode(
+                client_assertion,
+                public,
+                algorithms=["RS256"],
+                audience=f"{platform.base}/token",
+                issuer=CLIENT_ID,
+            )
+        except jwt.InvalidTokenError as error:
+            return JSONResponse({"error": str(error)}, status_code=401)
+        with platform.lock:
+            platform.tokens_issued += 1
+        return JSONResponse({"access_token": uuid.uuid4().hex, "expires_in": 3600, "scope": scope})
+
+    @app.post("/lineitems/{item}/scores")
+    async def score(item: str, request: Request) -> Response:
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return JSONResponse({"error": "no token"}, status_code=401)
+        with platform.lock:
+            if platform.failures_left > 0:
+                platform.failures_left -= 1
+                return JSONResponse({"error": "down for maintenance"}, status_code=503)
+            platform.scores.append({"item": item, **json.loads(await request.body())})
+        return Response(status_code=204)
+
+    @app.get("/memberships")
+    def memberships() -> Response:
+        return JSONResponse(
+            {
+                "id": f"{platform.base}/memberships",
+                "context": {"id": "course-1"},
+                "members": platform.members,
+            },
+            media_type="application/vnd.ims.lti-nrps.v2.membershipcontainer+json",
+        )
+
+    return app
+
+
+def serve_platform() -> Iterator[Platform]:
+    """The simulated LMS on a free local port while the caller iterates."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    platform = Platform(base=f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(
+        uvicorn.Config(platform_app(platform), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the simulated platform did not start"
+        time.sleep(0.02)
+    try:
+        yield platform
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,56 @@
+"""Deep linking round trip: an instructor's first launch adds a class exam to the course."""
+
+import jwt
+from jwcrypto.jwk import JWK
+
+from tests.web.lti_platform import INSTRUCTOR
+from tests.web.lti_site import LtiSite, lti_site
+
+__all__ = ["lti_site"]
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+
+
+def test_an_instructor_picks_a_new_class_exam_and_the_course_link_opens_its_live_page(
+    lti_site: LtiSite,
+) -> None:
+    before = lti_site.accounts()
+    launched = lti_site.launch(
+        message_type="LtiDeepLinkingRequest", sub="teacher-1", roles=(INSTRUCTOR,)
+    )
+    picker = lti_site.follow(launched).headers["location"]
+    assert picker.startswith("/lti/deep-link/")
+    assert lti_site.accounts() == before + 1
+    form = lti_site.site.client.get(picker)
+    assert form.status_code == 200 and "Choose the class exam" in form.text
+    empty = lti_site.site.client.post(picker, data={"title": " "})
+    assert empty.status_code == 422 and "Pick a class exam" in empty.text
+    answer = lti_site.site.client.post(picker, data={"title": "Week 5 quiz"})
+    assert answer.status_code == 200
+    assert f'action="{lti_site.platform.base}/deep-link-return"' in answer.text
+    assert lti_site.platform.base in answer.headers["content-security-policy"]
+    token = answer.text.split('name="JWT" value="')[1].split('"')[0]
+    keys = {k["kid"]: k for k in lti_site.site.client.get("/lti/jwks").json()["keys"]}
+    public = JWK(**keys[jwt.get_unverified_header(token)["kid"]]).export_to_pem()
+    response = jwt.decode(token, public, algorithms=["RS256"], audience=lti_site.platform.issuer)
+    assert response["https://purl.imsglobal.org/spec/lti/claim/message_type"] == (
+        "LtiDeepLinkingResponse"
+    )
+    [item] = response[f"{DL}content_items"]
+    class_id = item["custom"]["gradquiz_class"]
+    assert item["type"] == "ltiResourceLink" and item["url"] == "http://testserver/lti/launch"
+    assert item["lineItem"] == {"scoreMaximum": 15, "label": "Week 5 quiz", "resourceId": class_id}
+    again = lti_site.site.client.post(picker, data={"title": "twice"})
+    assert again.status_code == 403  # the choice is made once
+    landed = lti_site.follow(
+        lti_site.launch(class_id=class_id, sub="teacher-1", roles=(INSTRUCTOR,))
+    )
+    assert landed.headers["location"] == f"/classes/{class_id}/live"
+    assert lti_site.site.client.get(landed.headers["location"]).status_code == 200
+    assert lti_site.accounts() == before + 1
+
+
+def test_a_learner_cannot_deep_link(lti_site: LtiSite) -> None:
+    before = lti_site.accounts()
+    refused = lti_site.launch(message_type="LtiDeepLinkingRequest", sub="learner-1")
+    assert refused.status_code == 403 and "Only an instructor" in refused.text
+    assert lti_site.accounts() == before

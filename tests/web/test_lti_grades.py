@@ -1,0 +1,151 @@
+"""Scores posted to the simulated LMS's line item, and its roster pulled."""
+
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from gradquiz.core.classes import Disclosure
+from gradquiz.core.scoring import grade_attempt
+from gradquiz.errors import GradquizError
+from gradquiz.services.lti_grades import LtiGrades
+from gradquiz.storage.models import AccountRow, LtiUserRow
+from tests.web.lti_platform import LEARNER
+from tests.web.lti_site import LtiSite, lti_site
+
+__all__ = ["lti_site"]
+
+
+def grades(lti_site: LtiSite) -> LtiGrades:
+    made: LtiGrades = lti_site.site.client.app.state.lti_grades  # type: ignore[attr-defined]
+    made.background = False  # the test posts; the server's thread stays out of the way
+    return made
+
+
+def sitting(lti_site: LtiSite, class_id: str, sub: str) -> str:
+    """A learner launched from the course, who starts and answers the first question."""
+    lti_site.follow(lti_site.launch(class_id=class_id, sub=sub))
+    client = lti_site.site.client
+    attempt_id = str(client.post(f"/api/v1/classes/{class_id}/attempts").json()["attempt_id"])
+    assert (
+        client.put(f"/api/v1/attempts/{attempt_id}/answers/1", json={"option": "A"}).status_code
+        == 200
+    )
+    return attempt_id
+
+
+def owner_of(lti_site: LtiSite, sub: str) -> str:
+    with lti_site.database.read() as session:
+        return str(
+            session.scalar(
+                select(AccountRow.owner_key)
+                .join(LtiUserRow, LtiUserRow.account_id == AccountRow.id)
+                .where(LtiUserRow.sub == sub)
+            )
+        )
+
+
+@pytest.mark.parametrize("policy", list(Disclosure))
+def test_a_score_is_posted_once_after_submit_and_not_before(
+    lti_site: LtiSite, policy: Disclosure
+) -> None:
+    exam = lti_site.class_exam(at_submit=policy)
+    posting = grades(lti_site)
+    attempt_id = sitting(lti_site, exam.id, "learner-1")
+    assert posting.sync() == 0 and lti_site.platform.scores == []  # still open: nothing
+    submitted = lti_site.site.client.post(f"/api/v1/attempts/{attempt_id}/submit")
+    assert submitted.status_code == 200
+    assert posting.sync() == 1
+    assert posting.sync() == 0  # once only
+    [score] = lti_site.platform.scores
+    assert score["item"] == "1" and score["userId"] == "learner-1"
+    assert score["scoreMaximum"] == 15 and 0 <= score["scoreGiven"] <= 1
+    attempt = lti_site.site.service.attempt(
+        learner=owner_of(lti_site, "learner-1"), attempt_id=attempt_id
+    )
+    shown = lti_site.site.service.shown.of(attempt)
+    assert score["scoreGiven"] == grade_attempt(attempt, shown).score.correct
+    assert score["activityProgress"] == "Completed"
+    assert score["gradingProgress"] == "FullyGraded"
+    assert score["timestamp"].startswith(lti_site.site.clock().date().isoformat())
+    [row] = posting.scores(exam.id)
+    assert row.state == "posted" and row.attempt_id == attempt_id
+
+
+def test_a_score_is_tried_again_with_backoff_while_the_platform_answers_503(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    posting = grades(lti_site)
+    attempt_id = sitting(lti_site, exam.id, "learner-2")
+    lti_site.site.client.post(f"/api/v1/attempts/{attempt_id}/submit")
+    lti_site.platform.failures_left = 2
+    assert posting.sync() == 0
+    [waiting] = posting.scores(exam.id)
+    assert waiting.state == "waiting" and "503" in waiting.message
+    assert posting.post_due() == 0  # not before its wait is over
+    lti_site.site.clock.advance(seconds=31)
+    assert posting.post_due() == 0
+    [again] = posting.scores(exam.id)
+    assert again.tries == 2 and again.next_try_at - lti_site.site.clock() > posting.first_wait
+    lti_site.site.clock.advance(seconds=61)
+    assert posting.post_due() == 1
+    assert len(lti_site.platform.scores) == 1
+    [posted] = posting.scores(exam.id)
+    assert posted.state == "posted" and posted.message == ""
+
+
+def test_twenty_concurrent_submits_post_one_score(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    posting = grades(lti_site)
+    attempt_id = sitting(lti_site, exam.id, "learner-3")
+    owner = owner_of(lti_site, "learner-3")
+    start = threading.Barrier(20)
+
+    def submit_and_post(_: int) -> int:
+        start.wait()
+        with contextlib.suppress(GradquizError):  # submitted already by another thread
+            lti_site.site.service.submit(learner=owner, attempt_id=attempt_id)
+        return posting.sync()
+
+    with ThreadPoolExecutor(20) as pool:
+        posted = sum(pool.map(submit_and_post, range(20)))
+    assert posted == 1
+    assert len(lti_site.platform.scores) == 1
+
+
+def test_the_results_page_lists_each_scores_state_and_posts_again(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    posting = grades(lti_site)
+    attempt_id = sitting(lti_site, exam.id, "learner-4")
+    lti_site.site.client.post(f"/api/v1/attempts/{attempt_id}/submit")
+    lti_site.platform.failures_left = 100
+    posting.max_tries = 1
+    posting.sync()
+    client = lti_site.site.as_(lti_site.instructor_token(exam))
+    page = client.get(f"/classes/{exam.id}/results")
+    assert "Grades sent to the course" in page.text
+    assert "failed: The platform answered 503" in page.text
+    [failed] = posting.scores(exam.id)
+    lti_site.platform.failures_left = 0
+    again = client.post(f"/classes/{exam.id}/scores/{failed.id}/post-again")
+    assert again.status_code == 303
+    assert posting.post_due() == 1
+    assert ">posted<" in client.get(f"/classes/{exam.id}/results").text
+
+
+def test_the_roster_lists_course_learners_who_have_not_started(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    sitting(lti_site, exam.id, "learner-5")
+    lti_site.platform.members = [
+        {"user_id": "learner-5", "name": "Ada Lovelace", "roles": [LEARNER], "status": "Active"},
+        {"user_id": "learner-6", "name": "Alan Turing", "roles": [LEARNER], "status": "Active"},
+        {"user_id": "teacher", "name": "Prof", "roles": ["Instructor"], "status": "Active"},
+    ]
+    page = lti_site.site.as_(lti_site.instructor_token(exam)).get(f"/classes/{exam.id}/roster")
+    assert page.status_code == 200
+    assert '<th scope="row">Ada Lovelace</th><td>in progress</td>' in page.text
+    assert '<th scope="row">Alan Turing</th><td>not started</td>' in page.text
+    assert "Prof" not in page.text.split("<tbody>")[1]

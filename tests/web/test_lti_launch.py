@@ -1,0 +1,248 @@
+"""LTI 1.3 launches against the simulated LMS: first launches, the way on from a framed page
+whose cookies the browser refused, the tool's keys, and every refusal the issue lists."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+import pytest
+from sqlalchemy import select
+
+from gradquiz.core.accounts import Role
+from gradquiz.services.lti import KEY_OVERLAP
+from gradquiz.storage import classes as classes_store
+from gradquiz.storage.models import AccountRow, LtiUserRow
+from gradquiz.web.sessions import SESSION_COOKIE
+from tests.web.lti_platform import INSTRUCTOR, SigningKey
+from tests.web.lti_site import LtiSite, lti_site
+
+__all__ = ["lti_site"]
+
+
+def test_a_learners_first_launch_makes_a_bound_account_joined_to_the_class(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    before = lti_site.accounts()
+    landed = lti_site.follow(lti_site.launch(class_id=exam.id, sub="learner-7"))
+    assert landed.headers["location"] == f"/classes/{exam.id}"
+    page = lti_site.site.client.get(landed.headers["location"])
+    assert page.status_code == 200 and exam.rules.title in page.text
+    with lti_site.database.read() as session:
+        bound = session.scalars(select(LtiUserRow).where(LtiUserRow.sub == "learner-7")).one()
+        row = session.get(AccountRow, bound.account_id)
+        assert row is not None and row.role == "learner" and row.password_hash == "!"
+        assert row.username.startswith("Ada-Lovelace-")
+        assert classes_store.member(session=session, class_id=exam.id, owner=row.owner_key)
+    assert lti_site.accounts() == before + 1
+    again = lti_site.follow(lti_site.launch(class_id=exam.id, sub="learner-7"))
+    assert again.headers["location"] == f"/classes/{exam.id}"
+    assert lti_site.accounts() == before + 1  # the same account, not a second one
+
+
+def test_an_instructor_launch_of_another_instructors_class_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    before = lti_site.accounts()
+    refused = lti_site.launch(class_id=exam.id, sub="teacher-2", roles=(INSTRUCTOR,))
+    assert refused.status_code == 403
+    assert "run by another instructor" in refused.text
+    assert lti_site.accounts() == before
+
+
+def test_a_browser_that_refuses_the_frames_cookies_opens_a_new_window(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    launched = lti_site.launch(class_id=exam.id)
+    assert launched.status_code == 303
+    lti_site.site.client.cookies.clear()  # the browser dropped the framed page's cookies
+    offered = lti_site.site.client.get(launched.headers["location"])
+    assert offered.status_code == 200
+    assert "Open gradquiz in a new window" in offered.text
+    window = offered.text.split('href="/lti/window/')[1].split('"')[0]
+    opened = lti_site.site.client.get(f"/lti/window/{window}")
+    assert opened.status_code == 303 and opened.headers["location"] == f"/classes/{exam.id}"
+    assert lti_site.site.client.cookies.get(SESSION_COOKIE)
+    assert lti_site.site.client.get(f"/classes/{exam.id}").status_code == 200
+    used = lti_site.site.client.get(f"/lti/window/{window}")
+    assert used.status_code == 403 and "used already" in used.text
+
+
+def test_the_lti_pages_may_be_framed_by_the_platform_and_no_other_page_is(
+    lti_site: LtiSite,
+) -> None:
+    framed = lti_site.site.client.get("/lti/config")
+    policy = framed.headers["content-security-policy"]
+    assert f"frame-ancestors 'self' {lti_site.platform.base}" in policy
+    assert "x-frame-options" not in framed.headers
+    lti_site.site.client.cookies.clear()
+    home = lti_site.site.client.get("/")
+    assert "frame-ancestors 'none'" in home.headers["content-security-policy"]
+    assert home.headers["x-frame-options"] == "DENY"
+
+
+def test_the_tool_key_is_published_and_a_rotated_one_stays_until_its_tokens_expire(
+    lti_site: LtiSite,
+) -> None:
+    first = lti_site.site.client.get("/lti/jwks").json()["keys"]
+    assert len(first) == 1 and first[0]["alg"] == "RS256" and first[0]["use"] == "sig"
+    new_kid = lti_site.lti.rotate_key()
+    both = [k["kid"] for k in lti_site.site.client.get("/lti/jwks").json()["keys"]]
+    assert both == [new_kid, first[0]["kid"]]
+    assert lti_site.lti.signing_key()[0] == new_kid
+    lti_site.site.clock.advance(seconds=KEY_OVERLAP.total_seconds() + 1)
+    after = [k["kid"] for k in lti_site.site.client.get("/lti/jwks").json()["keys"]]
+    assert after == [new_kid]
+
+
+def test_a_login_from_an_unregistered_platform_is_refused(lti_site: LtiSite) -> None:
+    refused = lti_site.site.client.get(
+        "/lti/login", params={"iss": "https://lms.example", "login_hint": "x"}
+    )
+    assert refused.status_code == 403
+    assert "No platform is registered with issuer &#39;https://lms.example&#39;" in refused.text
+
+
+def _stranger(platform_kid: str) -> Callable[[dict[str, Any]], str]:
+    """Signs with a key the platform never published, under the platform's own kid."""
+    stranger = SigningKey.new()
+
+    def sign(body: dict[str, Any]) -> str:
+        return jwt.encode(body, stranger.pem, algorithm="RS256", headers={"kid": platform_kid})
+
+    return sign
+
+
+REFUSALS: dict[str, tuple[dict[str, Any], str]] = {
+    "wrong aud": ({"audience": "someone-else"}, "client id (aud) &#39;someone-else&#39;"),
+    "expired token": ({"lifetime": -120}, "The launch token has expired."),
+    "unregistered deployment": (
+        {"deployment": "deployment-9"},
+        "The deployment ID &#34;deployment-9&#34; is not recognised.",
+    ),
+    "wrong message type": (
+        {"message_type": "LtiSubmissionReviewRequest"},
+        "gradquiz takes no &#39;LtiSubmissionReviewRequest&#39; message.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_a_launch_is_refused_naming_its_fault_and_creates_nothing(
+    lti_site: LtiSite, case: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    exam = lti_site.class_exam()
+    claims, fault = REFUSALS[case]
+    before = lti_site.accounts()
+    with caplog.at_level(logging.WARNING):
+        refused = lti_site.launch(class_id=exam.id, **claims)
+    assert refused.status_code == 403
+    assert fault in refused.text
+    assert lti_site.accounts() == before
+    assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
+    assert any("LTI launch refused" in r.getMessage() for r in caplog.records)
+
+
+def test_a_bad_signature_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    before = lti_site.accounts()
+    refused = lti_site.launch(_stranger(lti_site.platform.keys[-1].kid), class_id=exam.id)
+    assert refused.status_code == 403
+    assert "signature does not match the platform&#39;s key" in refused.text
+    assert lti_site.accounts() == before
+
+
+def test_an_unknown_kid_is_refused_and_a_rotated_platform_key_is_fetched_and_accepted(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    assert lti_site.follow(lti_site.launch(class_id=exam.id)).status_code == 303  # keys kept
+    unpublished = SigningKey.new()
+    refused = lti_site.launch(lambda body: lti_site.platform.sign(body, key=unpublished))
+    assert refused.status_code == 403
+    assert f"has no key &#39;{unpublished.kid}&#39;" in refused.text
+    rotated = lti_site.platform.rotate()
+    accepted = lti_site.launch(
+        lambda body: lti_site.platform.sign(body, key=rotated), class_id=exam.id
+    )
+    assert lti_site.follow(accepted).headers["location"] == f"/classes/{exam.id}"
+
+
+def test_a_replayed_launch_is_refused_by_its_used_state_and_nonce(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    sent = lti_site.login()
+    token = lti_site.platform.sign(lti_site.platform.claims(nonce=sent["nonce"], class_id=exam.id))
+    assert lti_site.post_launch(token, sent["state"]).status_code == 303
+    replayed = lti_site.post_launch(token, sent["state"])
+    assert replayed.status_code == 403 and "used already" in replayed.text
+    fresh = lti_site.login()  # a new state, but the old token and its used nonce
+    again = lti_site.post_launch(token, fresh["state"])
+    assert again.status_code == 403
+    assert "nonce is not the one its login issued" in again.text
+
+
+def test_a_launch_without_a_login_is_refused(lti_site: LtiSite) -> None:
+    token = lti_site.platform.sign(lti_site.platform.claims(nonce="n"))
+    refused = lti_site.post_launch(token, "state-made-up")
+    assert refused.status_code == 403 and "state is unknown" in refused.text
+
+
+def test_roles_make_instructors_of_instructors_and_administrators_only() -> None:
+    from gradquiz.services.lti import INSTRUCTOR_ROLES, role_of
+
+    claim = "https://purl.imsglobal.org/spec/lti/claim/roles"
+    for role in INSTRUCTOR_ROLES:
+        assert role_of({claim: [role]}) is Role.INSTRUCTOR
+    learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+    for roles in ([], [learner], ["Mentor"], "Instructor"):
+        assert role_of({claim: roles}) is Role.LEARNER
+
+
+def test_the_configuration_names_the_tools_addresses_for_moodle_and_canvas(
+    lti_site: LtiSite,
+) -> None:
+    page = lti_site.site.client.get("/lti/config")
+    for address in ("/lti/launch", "/lti/login", "/lti/jwks"):
+        assert f"<code>http://testserver{address}</code>" in page.text
+    canvas = lti_site.site.client.get("/lti/config.json").json()
+    assert canvas["oidc_initiation_url"] == "http://testserver/lti/login"
+    assert canvas["target_link_uri"] == "http://testserver/lti/launch"
+    assert canvas["public_jwk_url"] == "http://testserver/lti/jwks"
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in canvas["scopes"]
+    placements = canvas["extensions"][0]["settings"]["placements"]
+    assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"azp": "someone-else"}, {"aud": ["gradquiz-client", "another-tool"]}],
+)
+def test_a_launch_for_another_authorized_party_is_refused(
+    lti_site: LtiSite, changes: dict[str, Any]
+) -> None:
+    exam = lti_site.class_exam()
+    refused = lti_site.launch(
+        lambda body: lti_site.platform.sign({**body, **changes}), class_id=exam.id
+    )
+    assert refused.status_code == 403
+    assert "authorized party (azp) is not gradquiz" in refused.text
+
+
+def test_a_token_issued_in_the_future_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    refused = lti_site.launch(
+        lambda body: lti_site.platform.sign({**body, "iat": body["iat"] + 600}),
+        class_id=exam.id,
+    )
+    assert refused.status_code == 403 and "issued in the future" in refused.text
+
+
+def test_only_login_and_launch_take_posts_from_other_sites(lti_site: LtiSite) -> None:
+    cross = {"Sec-Fetch-Site": "cross-site", "Origin": lti_site.platform.base}
+    for path in ("/lti/link", "/lti/deep-link/some-choice"):
+        refused = lti_site.site.client.post(path, data={"title": "x"}, headers=cross)
+        assert refused.status_code == 403 and "another site" in refused.text
+    sent = lti_site.login()
+    taken = lti_site.site.client.post(
+        "/lti/launch", data={"id_token": "a.b.c", "state": sent["state"]}, headers=cross
+    )
+    assert taken.status_code == 403 and "another site" not in taken.text

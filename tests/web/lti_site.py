@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from gradquiz.core.accounts import Role
 from gradquiz.core.classes import ClassExam
+from gradquiz.core.packs import Pack
 from gradquiz.services.lti import KeySets, LtiService
 from gradquiz.storage.accounts import account_by_id
 from gradquiz.storage.database import Database
@@ -106,10 +107,10 @@ class LtiSite:
 
 
 @pytest.fixture
-def lti_site(database: Database, clock: FrozenClock) -> Iterator[LtiSite]:
+def lti_site(database: Database, clock: FrozenClock, pack: Pack) -> Iterator[LtiSite]:
     """The tool on each database with the simulated platform registered."""
     for platform in serve_platform():
-        for site in built_in_site(database, clock):
+        for site in built_in_site(database, clock, pack):
             app = site.client.app
             app.state.key_sets = KeySets(fetch_json, refresh_seconds=0)  # type: ignore[attr-defined]
             made = LtiSite(site, platform)

@@ -50,7 +50,7 @@ def main() -> None:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         Database(url).migrate()
         # The page's work in this process, unpaced: the render time itself, not the lab's
-        # process or its pace (see web/lab_work.py and bench/lab_flood.py).
+        # process or its pace (see web/lab/work.py and bench/lab_flood.py).
         settings = Settings(database_url=url, lab_processes=0, lab_pages_per_second=100_000)
         with TestClient(create_app(settings)) as client:
             lab_urls = [

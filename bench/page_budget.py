@@ -75,7 +75,7 @@ def alone(call: Callable[[], object], times: int) -> float:
 
 async def parts(app: Any, cookie: str, attempt_id: str, times: int) -> dict[str, float]:
     """The question page's three steps, each alone, for question 4 of one attempt."""
-    from gradquiz.web.exam_pages import _view
+    from gradquiz.web.exam.pages import _view
     from gradquiz.web.identity import current_learner
     from gradquiz.web.templating import render_html
 

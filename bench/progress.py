@@ -24,9 +24,9 @@ from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
 from gradquiz.services.cards import record_answers
 from gradquiz.services.identity import owner_key
 from gradquiz.storage.database import Database
-from gradquiz.web import progress_pages
 from gradquiz.web.app import create_app
 from gradquiz.web.identity import COOKIE
+from gradquiz.web.progress import pages as progress_pages
 
 ANSWERS = 1000
 EXAMS = 10

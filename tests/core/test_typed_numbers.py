@@ -11,8 +11,8 @@ from gradquiz.core.lab.numbers import FieldError, read_number
 from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
 from gradquiz.generators import fmt
 from gradquiz.services.lab import number_text
-from gradquiz.web.graph_drawing import number as graph_number
-from gradquiz.web.log_chart import _power_of_ten
+from gradquiz.web.lab.graph_drawing import number as graph_number
+from gradquiz.web.lab.log_chart import _power_of_ten
 
 VALUES = [
     0.25, -1.5, 2.108, -2.712, 0.5, 3, -1000, 12345.678, 1_048_576, 1e-5, -3.2e-9, 6.02e23,
@@ -33,8 +33,8 @@ def _superscript(text: str) -> str:
     return mantissa + power.translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
-# Each way a page writes a number (see web/format.py, web/graph_drawing.py, services/lab.py,
-# web/log_chart.py, the templates' format filters and generators.fmt for options and stems),
+# Each way a page writes a number (see web/format.py, web/lab/graph_drawing.py, services/lab.py,
+# web/lab/log_chart.py, the templates' format filters and generators.fmt for options and stems),
 # and the number it means as written, rounding included.
 FORMS: dict[str, tuple[Callable[[float], str], Callable[[float], float]]] = {
     "fmt (option maths, LaTeX)": (fmt, lambda v: float(f"{v:.3g}")),

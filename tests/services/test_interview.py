@@ -5,7 +5,7 @@ from gradquiz.errors import InvalidInput, NotFound
 from gradquiz.services.exam import ExamService
 from gradquiz.services.interview import InterviewPractice
 from tests.factories import FrozenClock
-from tests.web.test_exam_pages import SEED_PHRASES
+from tests.web.exam.test_exam_pages import SEED_PHRASES
 
 LEARNER = "interview-learner-token-0001"
 

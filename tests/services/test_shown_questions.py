@@ -8,7 +8,7 @@ from gradquiz.core.questions import Option
 from gradquiz.services.exam import ExamService
 from gradquiz.services.shown_questions import REVISED
 from gradquiz.storage.attempts import load_attempt
-from gradquiz.web.finished_results import FinishedResults
+from gradquiz.web.exam.finished_results import FinishedResults
 
 LEARNER = "versioned-learner-token-00000"
 

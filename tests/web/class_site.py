@@ -15,7 +15,7 @@ from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 from tests.conftest import app_settings
 from tests.factories import CHEAP_HASHER, FrozenClock
-from tests.web.test_class_pages import PASSWORD, Site, new_class
+from tests.web.classes.test_class_pages import PASSWORD, Site, new_class
 
 __all__ = ["PASSWORD", "Site", "built_in_site", "new_class", "seated", "site"]
 

@@ -18,7 +18,7 @@ from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 from tests.conftest import app_settings
 from tests.factories import FrozenClock, write_pack
-from tests.web.test_parametrized_pages import parametrized_numbers
+from tests.web.exam.test_parametrized_pages import parametrized_numbers
 
 KEY_ID = "canarykey"
 CANARIES = ("CANARY-EXPLANATION-7f3a", "CANARY-FEEDBACK-7f3a", "CANARY-KEYFEEDBACK-7f3a", KEY_ID)

@@ -16,11 +16,11 @@ from starlette.requests import Request
 
 from gradquiz.core.attempts import slot_for
 from gradquiz.core.practice import ItemAnswer, PracticeSession, SessionKind
-from gradquiz.web.practice_views import AnswerForm, feedback_view, question_view, set_view
+from gradquiz.web.practice.views import AnswerForm, feedback_view, question_view, set_view
 from gradquiz.web.templating import render_html
 from tests.web.browsing import ShiftedClock, serious_violations
-from tests.web.test_exam_browser import start_exam
-from tests.web.test_practice_browser import fill_history, learner_of, start_from_the_page
+from tests.web.exam.test_exam_browser import start_exam
+from tests.web.practice.test_practice_browser import fill_history, learner_of, start_from_the_page
 
 pytestmark = pytest.mark.browser
 

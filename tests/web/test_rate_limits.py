@@ -23,7 +23,7 @@ from gradquiz.web.sessions import SESSION_COOKIE
 from tests.cli.test_serve import REDIS_URL, redis_or_skip
 from tests.conftest import app_settings
 from tests.factories import CHEAP_HASHER, FrozenClock, class_rules
-from tests.web.test_exam_pages import page_text
+from tests.web.exam.test_exam_pages import page_text
 
 PASSWORD = "a long enough password"
 LIMITED = [

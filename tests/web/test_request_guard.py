@@ -9,6 +9,7 @@ import pytest
 
 from gradquiz.services.exam import ExamService
 from tests.factories import FrozenClock
+from tests.web.exam.test_exam_pages import page_text
 from tests.web.scene import (
     STATE_CHANGING,
     Case,
@@ -18,7 +19,6 @@ from tests.web.scene import (
     reading,
     state_changing,
 )
-from tests.web.test_exam_pages import page_text
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from gradquiz.core.variants import GeneratorFailed
 from gradquiz.services.exam import ExamService
 from gradquiz.web.security import security_headers
 from tests.factories import FrozenClock
+from tests.web.exam.test_exam_pages import page_text
 from tests.web.scene import Case, Scene, open_scene, reading, state_changing
-from tests.web.test_exam_pages import page_text
 
 HSTS = "Strict-Transport-Security"
 # These end the learner's session or data, so they go last.

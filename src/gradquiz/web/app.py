@@ -36,32 +36,32 @@ from gradquiz.services.variant_pool import VariantPool, fill_in_background
 from gradquiz.storage.database import Database
 from gradquiz.storage.secrets import shared_secret
 from gradquiz.web import (
-    account_pages,
-    bank_pages,
-    class_pages,
-    exam_api,
-    exam_pages,
-    interview_pages,
-    lab_pages,
-    practice_pages,
-    progress_pages,
-    review_pages,
     site_routes,
 )
+from gradquiz.web.accounts import pages as account_pages
+from gradquiz.web.api import exam as exam_api
+from gradquiz.web.banks import pages as bank_pages
+from gradquiz.web.classes import pages as class_pages
 from gradquiz.web.errors import error_response, install_error_handlers
-from gradquiz.web.finished_results import GZIP_LEVEL, FinishedResults
+from gradquiz.web.exam import pages as exam_pages
+from gradquiz.web.exam.finished_results import GZIP_LEVEL, FinishedResults
+from gradquiz.web.exam.palette import palette_cells
 from gradquiz.web.format import install_filters
 from gradquiz.web.identity import identity_signer
-from gradquiz.web.lab_work import LabWork
+from gradquiz.web.interview import pages as interview_pages
+from gradquiz.web.lab import pages as lab_pages
+from gradquiz.web.lab.work import LabWork
 from gradquiz.web.lti import class_routes as lti_class_routes
 from gradquiz.web.lti import link_routes as lti_link_routes
 from gradquiz.web.lti import routes as lti_routes
 from gradquiz.web.lti.adapter import fetch_json
 from gradquiz.web.lti.framing import PlatformOrigins
-from gradquiz.web.palette import palette_cells
+from gradquiz.web.practice import pages as practice_pages
+from gradquiz.web.progress import pages as progress_pages
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.rendered import RenderedPack
 from gradquiz.web.request_guard import RequestGuard
+from gradquiz.web.review import pages as review_pages
 from gradquiz.web.security import SecuredApp, refuse_cross_site, security_headers
 from gradquiz.web.sessions import signed_in
 from gradquiz.web.static_files import HashedStaticFiles

@@ -1,0 +1,1 @@
+"""Instructors' private question banks: upload, preview, share, delete."""

@@ -1,0 +1,1 @@
+"""Classes: instructors create and watch class exams; learners join and sit them."""

@@ -1,0 +1,1 @@
+"""The exam: its pages, palette, results and what an open attempt withholds."""

@@ -1,0 +1,1 @@
+"""Interview practice: answer first, then compare and self-assess."""

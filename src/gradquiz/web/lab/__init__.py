@@ -1,0 +1,1 @@
+"""The backprop lab: graphs, gradients, your-turn and the charts it draws."""

@@ -1,0 +1,1 @@
+"""The progress page: mastery, trend, history and what is due."""

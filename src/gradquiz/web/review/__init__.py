@@ -1,0 +1,1 @@
+"""Spaced review: what is due and the review sets."""

@@ -1,0 +1,151 @@
+"""The class statistics page's figures as a psychometrician reads them: D undefined where the
+upper and lower groups are the same learners, no "check the key" for a question everyone got
+right or wrong (its D is 0 by construction), every figure rounded half up, its band and flags
+read from the figure shown; and a generated question's options that its sample lacks
+described by another variant."""
+
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from gradquiz.core.accounts import Role
+from gradquiz.core.packs import Pack
+from gradquiz.core.questions import Question
+from gradquiz.services import classes as classes_module
+from gradquiz.services.classes import KEY
+from gradquiz.storage.database import Database
+from gradquiz.web.classes.questions import SAMPLE_SEED, options_elsewhere
+from tests.factories import FrozenClock, class_rules
+from tests.web.class_site import built_in_site
+from tests.web.classes.test_class_stats_page import WRITTEN, Site, account_of
+from tests.web.classes.test_class_stats_page import site as site  # the fixture
+from tests.web.exam.test_exam_pages import page_text
+
+POOR_ADVICE = "check the key, then the wording"
+
+
+def sat(site: Site, choices: list[tuple[str, str]]) -> tuple[str, str]:
+    """A class exam (WRITTEN, whose key is D, then a generated question) that one learner per
+    pair of choices sat: a letter, or for the generated question "right" or "wrong" (its key
+    varies); return the teacher's token and the class id."""
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    exam = site.classes.create(
+        instructor=account_of(site, teacher), rules=class_rules(site.clock())
+    )
+    assert exam.question_ids[0] == WRITTEN
+    for n, chosen in enumerate(choices):
+        learner = account_of(site, site.person(f"learner{n}"))
+        site.classes.join(learner=learner, code=exam.code)
+        attempt = site.classes.start(learner=learner, class_id=exam.id)
+        key = attempt.slots[1].letter_of(site.service.shown.of(attempt)[1].key)
+        wrong = next(letter for letter in "ABCD" if letter != key)
+        for number, letter in enumerate(chosen, start=1):
+            letter = {"right": key, "wrong": wrong}.get(letter, letter)
+            site.service.save_answer(
+                learner=learner.owner, attempt_id=attempt.id, number=number, letter=letter
+            )
+        site.service.submit(learner=learner.owner, attempt_id=attempt.id)
+    return teacher, exam.id
+
+
+def question_section(markup: str, number: int) -> str:
+    """The page's section on question `number`."""
+    return markup.split(f'<h2 id="item-{number}">')[1].split("</section>")[0]
+
+
+def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
+    teacher, class_id = sat(site, [("A", "A")])
+    page = site.as_(teacher).get(f"/classes/{class_id}/stats")
+    assert page.status_code == 200
+    text = page_text(page.text)
+    # Before: "From the first attempt of each of 1 learner".
+    assert "each of 1 learner" not in text
+    assert "From the first attempt of the one learner, over 2 questions." in text
+    # Before: D "0.00 (poor)" on every row and "check the key, then the wording" on each.
+    assert "(poor)" not in text and POOR_ADVICE not in text
+    assert page.text.count('<td>– <span class="hint">(undefined)</span></td>') == 2
+    assert (
+        "With one learner, the upper and the lower group are that learner: D compares a group "
+        "with itself, so it is undefined (–) for every question, and no question is flagged "
+        "by it." in text
+    )
+    # WRITTEN, answered A (its key is D), is still too hard: that flag is not about D.
+    assert "Fewer than 20% of learners got it right" in text
+
+
+def test_a_question_everyone_got_wrong_gets_no_band_and_no_check_the_key(site: Site) -> None:
+    # Totals 1, 1, 0, 0 (the generated question splits them); nobody got WRITTEN right.
+    teacher, class_id = sat(site, [("A", "right"), ("B", "right"), ("C", "wrong"), ("A", "wrong")])
+    exam = site.classes.owned(instructor=account_of(site, teacher), class_id=class_id)
+    analysis = site.classes.statistics(exam)
+    written = analysis.items[0]
+    assert not analysis.same_groups
+    assert (written.facility, written.discrimination, written.band) == (0, 0, None)
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    assert '0.00 <span class="hint">(everyone wrong: no band)</span>' in markup
+    # Before: "0.00 (poor)" with "check the key, then the wording" beside "too hard".
+    first = question_section(markup, 1)
+    assert POOR_ADVICE not in first and "Fewer than 20% of learners got it right" in first
+    # The generated question separates the two groups completely: D = 1, very good.
+    assert '1.00 <span class="hint">(very good)</span>' in markup
+
+
+def test_figures_are_rounded_half_up_as_the_bar_beside_them(site: Site) -> None:
+    # 5 of 8 right on WRITTEN: facility 0.625, the bar 63 %.
+    teacher, class_id = sat(site, [("D", "right")] * 5 + [("A", "right")] * 3)
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    # Before: "%.2f" took the half to even, "0.62" beside a bar of 63 %.
+    assert 'style="width: 63%"></span></span> 0.63</td>' in markup
+    assert "0.62</td>" not in markup
+    assert "each band and flag is read from the figure as shown" in page_text(markup)
+
+
+SGD = "sgd-step-numeric"  # its sample (seed 1) lacks the options forgot-rate and used-loss
+
+
+@pytest.fixture
+def sgd_site(
+    database: Database, clock: FrozenClock, pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Site]:
+    """The built-in pack, whose class exams draw exactly WRITTEN and SGD."""
+
+    def drawn(drawn_from: Pack, rules: object, rng: random.Random) -> list[Question]:
+        return [drawn_from.questions[WRITTEN], drawn_from.questions[SGD]]
+
+    monkeypatch.setattr(classes_module, "class_questions", drawn)
+    yield from built_in_site(database, clock, pack)
+
+
+def test_an_option_the_sample_lacks_is_described_by_another_variant(sgd_site: Site) -> None:
+    site = sgd_site
+    teacher, class_id = sat(site, [("A", "wrong")] * 12)
+    exam = site.classes.owned(instructor=account_of(site, teacher), class_id=class_id)
+    sample = {o.id for o in site.service.pack.questions[SGD].resolve(SAMPLE_SEED).options}
+    counted = {o.option for o in site.classes.statistics(exam).items[1].options}
+    lacking = sorted(counted - sample - {KEY})
+    assert lacking  # 12 learners, each shown 3 of its 5 mistakes: the sample shows 3
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    section = markup.split('<h2 id="elsewhere-title">')[1].split("</section>")[0]
+    # Before: a row named "forgot-rate" alone, with no text or letter anywhere on the page.
+    for option_id in lacking:
+        assert f"<dt>option id <code>{option_id}</code>: " in section
+    assert section.count("<dd>") == len(lacking)
+    if "forgot-rate" in lacking:
+        assert "forgets the learning rate" in section
+
+
+def test_the_first_variant_showing_an_option_words_it() -> None:
+    from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
+    from gradquiz.web.rendered import RenderedPack
+
+    pack = load_pack(builtin_pack_dir())
+    found = options_elsewhere(
+        pack.questions[SGD], ["used-loss", "forgot-rate", "no-such-id"], RenderedPack(pack)
+    )
+    assert [o.id for o in found] == ["used-loss", "forgot-rate"]
+    assert "in place of" in page_text(
+        found[0].feedback_html
+    )  # "uses the loss value … in place of its gradient"
+    assert "forgets the learning rate" in page_text(found[1].feedback_html)
+    assert "<math" in found[1].text_html

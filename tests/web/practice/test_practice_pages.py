@@ -1,0 +1,224 @@
+"""Practice pages without JavaScript: choose, answer, feedback, Next; typed numbers; misses."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gradquiz.services.practice import PracticeService
+from gradquiz.web.identity import COOKIE
+from tests.web.exam.test_exam_pages import page_text
+
+
+def learner_of(client: TestClient) -> str:
+    from gradquiz.services.identity import owner_key
+
+    signer = client.app.state.identity_signer  # type: ignore[attr-defined]
+    return owner_key(signer.unsign(client.cookies[COOKIE]).decode())
+
+
+def start(client: TestClient, **form: str | list[str]) -> str:
+    response = client.post("/practice", data=form)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def test_the_practice_page_offers_every_topic_and_difficulty_ticked(client: TestClient) -> None:
+    text = client.get("/practice").text
+    topics = len(client.app.state.pack.topics)  # type: ignore[attr-defined]
+    assert text.count('name="topic"') == topics and text.count('name="difficulty"') == 3
+    assert text.count(" checked>") == topics + 3 + 1  # every box, and the first set size
+
+
+def test_a_round_answer_feedback_next_and_summary(client: TestClient) -> None:
+    url = start(client, topic="chain-rule", difficulty=["easy", "medium"], count="10")
+    first = client.get(url)
+    assert first.status_code == 303
+    question_url = first.headers["location"]
+    assert question_url.endswith("/1")
+    page = client.get(question_url)
+    assert page.status_code == 200 and "Check my answer" in page.text
+    assert "Correct answer" not in page.text and "Explanation" not in page.text
+    answered = client.post(question_url, data={"option": "A", "confidence": "unsure"})
+    assert answered.status_code == 303 and answered.headers["location"].endswith("/1#feedback")
+    feedback = page_text(client.get(question_url).text)
+    assert re.search(r"✓ Right|✗ Not right", feedback)
+    assert "Explanation" in feedback and "Reference:" in feedback and "Next question" in feedback
+    assert "You said you were unsure" in feedback
+    assert client.get(url.replace("/practice/", "/practice/") + "/3").headers["location"] == url
+    done = page_text(client.get(url + "/done").text)
+    assert "So far: " in done and "of 1 right" in done and "Continue the set" in done
+
+
+def test_bad_forms_are_clear_4xx_pages(client: TestClient) -> None:
+    url = start(client)
+    assert client.post("/practice", data={"count": "7"}).status_code == 422
+    assert client.post("/practice", data={"topic": "astrology"}).status_code == 422
+    assert client.post("/practice", data={"difficulty": "brutal"}).status_code == 422
+    refused = client.post(url + "/1", data={})
+    assert refused.status_code == 422
+    assert re.search("Choose an option|Type a number to check your answer", refused.text)
+    assert client.post(url + "/1", data={"option": "A", "typed": "2"}).status_code == 422
+    assert client.post(url + "/1", data={"option": "A", "confidence": "x"}).status_code == 422
+    assert client.post(url + "/1", data={"option": "A\x00"}).status_code in (400, 422)
+    assert client.get(url + "/999").status_code == 404
+    assert client.get(url + "/abc").status_code == 422
+    assert client.get("/practice/nope").status_code == 404
+
+
+def test_another_browser_cannot_see_or_answer_a_set(
+    client: TestClient, other_client: TestClient
+) -> None:
+    url = start(client)
+    assert other_client.get(url).status_code == 404
+    assert other_client.get(url + "/1").status_code == 404
+    assert other_client.post(url + "/1", data={"option": "A"}).status_code == 404
+
+
+def test_numeric_entry_is_offered_for_generated_numbers_only(
+    client: TestClient, practice: PracticeService
+) -> None:
+    url = start(client, topic="chain-rule", count="all")
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    for item in session.items[:12]:
+        question = practice.question(session, item.number)
+        page = client.get(f"{url}/{item.number}")
+        assert ('name="typed"' in page.text) == (item.slot.seed is not None and question.numeric)
+        rule = (
+            "Right if it is within 1 % of the answer (the difference at most 1 % of the larger "
+            "of the two); within 1 % of a wrong option, it gets that option's feedback; anything "
+            "else is wrong. The options are at least 2 % apart, so no number is within 1 % of two."
+        )
+        assert rule in page.text or 'name="typed"' not in page.text
+        key = question.option(question.key)
+        data = (
+            {"typed": repr(key.value)}
+            if question.numeric
+            else {"option": item.slot.letter_of(key.id)}
+        )
+        client.post(f"{url}/{item.number}", data=data)  # type: ignore[arg-type]
+        feedback = page_text(client.get(f"{url}/{item.number}").text)
+        assert "✓ Right" in feedback
+        if question.numeric:
+            assert f"that is option {item.slot.letter_of(key.id)}, the answer" in feedback
+
+
+def test_practise_what_i_missed_from_a_result(client: TestClient) -> None:
+    attempt_id = client.post("/attempts").headers["location"].split("/")[2]
+    client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
+    result = client.get(f"/attempts/{attempt_id}/result").text
+    assert "Practise what I missed" in result and "15 questions you got wrong" in result
+    made = client.post("/practice/missed", data={"attempt": attempt_id})
+    assert made.status_code == 303
+    first = client.get(made.headers["location"]).headers["location"]
+    assert "What I missed: question 1" in page_text(client.get(first).text)
+    assert client.post("/practice/missed", data={"attempt": "not-mine"}).status_code == 404
+
+
+def test_review_page_and_landing_show_whats_due(client: TestClient) -> None:
+    assert "Nothing is due for review now" in page_text(client.get("/review").text)
+    url = start(client, count="10")
+    client.post(url + "/1", data={"option": "A"})
+    client.post(url + "/2", data={"option": "B"})
+    landing = page_text(client.get("/").text)
+    assert "Next one due" in landing
+    assert client.post("/review").headers["location"] == "/review"  # nothing due yet
+
+
+def numeric_and_static_set(client: TestClient, practice: PracticeService) -> str:
+    """A set of this browser's: a generated numeric question, then a static one."""
+    import random
+
+    from gradquiz.core.attempts import slot_for
+    from gradquiz.core.practice import SessionKind
+
+    start(client)  # gives the browser its identity
+    static = next(
+        q for q in practice.pack.questions.values() if not q.parametrized and not q.numeric
+    )
+    slots = [
+        slot_for(practice.pack.questions[q], random.Random(3)) for q in ("neuron-dl-dw", static.id)
+    ]
+    made = practice.begin(learner=learner_of(client), kind=SessionKind.PRACTICE, slots=slots)
+    return f"/practice/{made.id}"
+
+
+def test_a_generated_number_is_asked_for_typed_with_the_options_as_a_fallback(
+    client: TestClient, practice: PracticeService
+) -> None:
+    url = numeric_and_static_set(client, practice)
+    typed_only = client.get(url + "/1").text
+    assert 'name="typed"' in typed_only and 'name="option"' not in typed_only
+    assert "Show the options instead" in typed_only
+    fallback = client.get(url + "/1?show=options").text
+    assert 'name="option"' in fallback and 'name="typed"' not in fallback
+    assert 'name="show" value="options"' in fallback and "Type the number instead" in fallback
+    chosen = client.post(url + "/1", data={"option": "A", "show": "options"})
+    assert chosen.status_code == 303
+    static = client.get(url + "/2").text
+    assert 'name="option"' in static and 'name="typed"' not in static
+    assert "Show the options instead" not in static and "Type the number instead" not in static
+
+
+REFUSALS = [
+    # (question, what was sent, the field the reason stands beside, part of the reason)
+    (2, {}, "option", "Choose an option"),
+    (2, {"option": "Z"}, "option", "is not an option of this question"),
+    (2, {"option": "A", "confidence": "certain"}, "confidence", "not a level of confidence"),
+    (2, {"typed": "2"}, "option", "takes no typed number"),
+    (1, {}, "typed", "Type a number"),
+    (1, {"typed": "abc"}, "typed", "not a number"),
+    (1, {"typed": "   "}, "typed", "Type a number"),
+    (1, {"option": "A", "typed": "0.5", "show": "options"}, "option", "not both"),
+    (1, {"typed": "0.5", "confidence": "certain"}, "confidence", "not a level of confidence"),
+    # Third review of issue 28, finding 6: over 64 characters was a generic "Invalid input".
+    (1, {"typed": "1" * 33}, "typed", "33 characters long; a number needs at most 32"),
+    (1, {"typed": "2" * 65}, "typed", "65 characters long; a number needs at most 32"),
+    (1, {"typed": "3" * 20_000}, "typed", "20000 characters long; a number needs at most 32"),
+]
+
+
+@pytest.mark.parametrize(("number", "sent", "field", "reason"), REFUSALS)
+def test_a_refused_answer_shows_the_question_again_with_the_reason_beside_the_field(
+    client: TestClient,
+    practice: PracticeService,
+    number: int,
+    sent: dict[str, str],
+    field: str,
+    reason: str,
+) -> None:
+    url = numeric_and_static_set(client, practice)
+    if number == 2:
+        client.post(url + "/1", data={"typed": "0"})
+    page = client.post(f"{url}/{number}", data=sent)
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "<title>Not checked: Practice: question" in html
+    assert 'role="alert" id="form-problem"' in html and "Invalid input" not in html
+    beside = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', html)
+    assert beside is not None and reason in beside.group(1), html
+    assert html.count('class="field-error"') == 1
+    if field == "typed":
+        assert 'aria-invalid="true" autofocus' in html
+        assert 'aria-describedby="typed-error typed-hint"' in html
+    else:
+        assert f'aria-describedby="{field}-error"' in html
+    if "typed" in sent and field == "typed" and len(sent["typed"]) <= 64:
+        assert f'value="{sent["typed"]}"' in html  # kept as typed
+    elif "typed" in sent and field == "typed":  # kept, cut to the box's first 64 characters
+        assert f'value="{sent["typed"][:64]}"' in html
+        assert "The box keeps its first 64." in html
+    if sent.get("option") == "A":
+        assert re.search(r'id="option-A" value="A" checked', html)  # kept as chosen
+    if "confidence" in sent and sent["confidence"] in ("sure", "unsure", "guessing"):
+        assert f'value="{sent["confidence"]}" checked' in html
+    after = client.get(f"{url}/{number}")
+    assert after.status_code == 200 and "field-error" not in after.text  # nothing was saved
+
+
+def test_an_empty_review_queue_says_class_exams_do_not_join_it(client: TestClient) -> None:
+    # Second review of issue 28, finding 12: "in an exam or in practice" left class exams out.
+    text = page_text(client.get("/practice").text)
+    assert "in an exam of your own or in practice and they join your review queue" in text
+    assert "(class exams do not)" in text

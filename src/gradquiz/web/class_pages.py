@@ -105,7 +105,14 @@ def join_link(request: Request, code: str) -> Response:
     account = signed_in(request)
     if account is None:
         return _index(request, None, typed, None)
-    return see_other(f"/classes?code={typed}#join")
+    classes = _classes(request)
+    try:
+        exam = classes.by_code(typed)
+    except GradquizError:
+        return see_other(f"/classes?code={typed}#join")
+    if any(joined.id == exam.id for joined in classes.joined(learner=account)):
+        return see_other(f"/classes/{exam.id}")
+    return _index(request, account, typed, None, found=exam)
 
 
 def join_on_arrival(request: Request, account: Account, code: str) -> str:
@@ -459,8 +466,10 @@ def _index(
     code: str,
     refusal: GradquizError | None,
     status: int | None = None,
+    found: ClassExam | None = None,
 ) -> Response:
-    """The classes page, with the reason a form on it was refused if one was."""
+    """The classes page, with the reason a form on it was refused if one was; from a join
+    link, the class `found` by its code, to join with one press."""
     classes = _classes(request)
     code = code[:32]
     page = render_page(
@@ -474,6 +483,7 @@ def _index(
         joined=classes.joined(learner=account) if account else [],
         taught=classes.taught(instructor=account) if account and _teaches(account) else [],
         now=_now(request),
+        found=found,
     )
     page.headers.update(refusal.headers if refusal else {})
     return page

@@ -93,7 +93,8 @@ async def upload(
             defaults=_defaults(topic, difficulty),
         )
     except GradquizError as refusal:
-        return _index(request, instructor, refusal=refusal)
+        kept = {"bank": bank, "topic": topic, "difficulty": difficulty, "format": file_format}
+        return _index(request, instructor, refusal=refusal, kept=kept)
     return _index(request, instructor, done=done)
 
 
@@ -148,7 +149,10 @@ def _index(
     *,
     refusal: GradquizError | None = None,
     done: BankImport | None = None,
+    kept: dict[str, str] | None = None,
 ) -> Response:
+    """The banks page; after a refused upload, the form as it was sent (a browser cannot
+    refill a file field, so only it is empty)."""
     page = render_page(
         request,
         "classes/banks.html",
@@ -160,6 +164,7 @@ def _index(
         formats=[f.value for f in Format],
         difficulties=[d.value for d in Difficulty],
         max_mb=_banks(request).max_bytes / 1e6,
+        kept=kept or {},
     )
     page.headers.update(refusal.headers if refusal else {})
     return page

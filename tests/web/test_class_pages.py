@@ -4,6 +4,7 @@ class of 200 learners through the API, results and CSV against the database, and
 import csv
 import io
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -281,3 +282,24 @@ def test_learners_cannot_reach_instructor_pages_and_bad_input_is_a_clear_error(
     )
     assert time.status_code == 422 and "multiplier" in time.text
     assert teacher_client.get("/join/" + code).headers["location"].endswith(f"code={code}#join")
+
+
+def test_marks_held_back_by_another_open_class_are_rows_that_say_so(site: Site) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code = new_class(site, teacher, at_submit=Disclosure.MARKS)
+    new_class(site, teacher, at_submit=Disclosure.MARKS)  # open too, asking the same bank
+    learner = site.as_(site.person("learner"))
+    assert learner.post("/classes/join", data={"code": code}).status_code == 303
+    started = learner.post(f"/api/v1/classes/{class_id}/attempts")
+    attempt_id = started.json()["attempt_id"]
+    assert learner.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+    page = learner.get(f"/attempts/{attempt_id}/result")
+    assert page.status_code == 200
+    rows = re.findall(
+        r'<th scope="row">(\d+)</th><td>([^<]*(?:<span[^>]*>[^<]*</span>[^<]*)?)', page.text
+    )
+    assert [int(n) for n, _ in rows] == list(range(1, 16))
+    held = [n for n, cell in rows if cell.startswith("Held back")]
+    api = learner.get(f"/api/v1/attempts/{attempt_id}/result").json()
+    assert held and len(held) == 15 - len(api["marks"])
+    assert "another class exam that asks this question is open" in page.text

@@ -115,7 +115,7 @@ def test_lab_pages_fit_a_phone(browser: Browser, live_server: str, width: int) -
 # Each lab form, a value it refuses, and the field the refusal is about (issue 29).
 REFUSED_FORMS = [
     ("/lab/neuron", "#value-w", "big", "Set values", "not a number"),
-    ("/lab", "#expression-f", "x*y$z", "Draw the graph", "Column 4"),
+    ("/lab", "#expression-f", "x*y$z", "Draw the graph", "At the 4th character"),
     ("/lab/neuron/your-turn", "#grad-L", "zz", "Check my gradients", "not a number"),
     ("/lab/flow", "#flow-width", "256", "Draw", "1,048,576"),
     ("/lab/gradient-check", "#value-w", "1e7", "Set values", "too large"),

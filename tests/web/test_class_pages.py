@@ -303,3 +303,61 @@ def test_marks_held_back_by_another_open_class_are_rows_that_say_so(site: Site) 
     api = learner.get(f"/api/v1/attempts/{attempt_id}/result").json()
     assert held and len(held) == 15 - len(api["marks"])
     assert "another class exam that asks this question is open" in page.text
+
+
+def _new_class_form(site: Site) -> dict[str, str]:
+    rule = class_rules(site.clock())
+    return {
+        "title": rule.title,
+        "time_zone": "UTC",
+        "opens_at": rule.opens_at.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": rule.closes_at.strftime("%Y-%m-%dT%H:%M"),
+        "minutes": str(rule.minutes),
+        **{d.value: str(n) for d, n in rule.counts.items()},
+        "at_submit": rule.at_submit.value,
+        "after_close": rule.after_close.value,
+        "attempts_allowed": str(rule.attempts_allowed),
+    }
+
+
+# Every refusal the new-class-exam form gives, and the field it must land beside.
+NEW_CLASS_REFUSALS = [
+    ({"title": " "}, "title"),
+    ({"bank": "no-such-bank"}, "bank"),
+    ({"opens_at": "soon"}, "opens_at"),
+    ({"opens_at": "1800-01-01T00:00"}, "opens_at"),
+    ({"closes_at": "later"}, "closes_at"),
+    ({"closes_at": "2000-01-01T00:00"}, "closes_at"),
+    ({"minutes": "ten"}, "minutes"),
+    ({"minutes": "0"}, "minutes"),
+    ({"easy": "x"}, "count-easy"),
+    ({"medium": "-1"}, "count-easy"),
+    ({"hard": "999"}, "count-hard"),
+    ({"at_submit": "all"}, "at_submit"),
+    ({"at_submit": "everything", "after_close": "score"}, "after_close"),
+    ({"attempts_allowed": "many"}, "attempts_allowed"),
+    ({"attempts_allowed": "0"}, "attempts_allowed"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), NEW_CLASS_REFUSALS)
+def test_a_refused_new_class_field_is_marked_focused_and_explained_beside_it(
+    site: Site, change: dict[str, str], field: str
+) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    form = {**_new_class_form(site), **change}
+    refused = site.as_(teacher).post("/classes/new", data=form)
+    assert refused.status_code in (404, 422), refused.text
+    html = refused.text
+    tag = re.search(rf'<(?:input|select) id="{field}"[^>]*>', html)
+    assert tag, field
+    assert 'aria-invalid="true"' in tag.group(0) and "autofocus" in tag.group(0)
+    assert f'aria-describedby="error-{field}' in tag.group(0)
+    assert html.count('aria-invalid="true"') == 1
+    message = re.search(
+        r'<div class="alert error" role="alert" id="form-error"><p>([^<]+)</p>', html
+    )
+    assert message and f'<p class="field-error" id="error-{field}">{message.group(1)}</p>' in html
+    for name, value in change.items():
+        if name not in ("bank", "at_submit", "after_close") and value.strip():
+            assert f'value="{value}"' in html, name  # kept as typed

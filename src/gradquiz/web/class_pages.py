@@ -25,7 +25,7 @@ from gradquiz.core.questions import Difficulty, Question
 from gradquiz.errors import GradquizError, InvalidInput, NotFound, TooManyRequests
 from gradquiz.services.classes import ClassRefused, ClassService
 from gradquiz.web import rate_limits
-from gradquiz.web.class_forms import class_rules_of, form_number
+from gradquiz.web.class_forms import class_rules_of, form_number, refused_field
 from gradquiz.web.class_live import SHOWS, SORTS, TableView, live_table, notice_text, time_form
 from gradquiz.web.class_questions import ClassQuestion, class_questions
 from gradquiz.web.class_results import csv_download, result_rows
@@ -511,6 +511,7 @@ def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, s
         "classes/new.html",
         status=refusal.status if refusal else 200,
         error=refusal.message if refusal else None,
+        error_field=refused_field(refusal.message) if refusal else None,
         form={**defaults, **form} if form else defaults,
         fresh=not form,
         zones=zone_names(),

@@ -610,3 +610,16 @@ def test_every_unreadable_answer_is_marked_and_the_readable_ones_are_judged(
     assert 'id="verdict-y">Not answered yet.' in html
     assert 'id="verdict-q"' not in html and 'id="verdict-x"' not in html
     assert "1 of 4 right." in html
+
+
+def test_a_gradient_off_only_through_an_earlier_answer_is_not_called_not_right(
+    lab_client: TestClient,
+) -> None:
+    page = lab_client.get("/lab/neuron/your-turn")
+    fields = re.findall(r'<input id="(grad-[^"]+)"', page.text)
+    checked = lab_client.get("/lab/neuron/your-turn?" + "&".join(f"{f}=1" for f in fields))
+    lines = re.findall(r'<p class="verdict-line" id="verdict-[^"]+">(.*?)</p>', checked.text)
+    carried = [line for line in lines if "Your method is right" in line]
+    assert carried, lines
+    assert all("Not right" not in line for line in carried), carried
+    assert all("Off only because of an answer it follows from." in line for line in carried)

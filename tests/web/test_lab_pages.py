@@ -623,3 +623,13 @@ def test_a_gradient_off_only_through_an_earlier_answer_is_not_called_not_right(
     assert carried, lines
     assert all("Not right" not in line for line in carried), carried
     assert all("Off only because of an answer it follows from." in line for line in carried)
+
+
+def test_the_flow_page_writes_indices_and_powers_as_sub_and_superscripts(
+    lab_client: TestClient,
+) -> None:
+    html = lab_client.get("/lab/flow").text
+    prose = re.sub(r"<svg.*?</svg>|<script.*?</script>", "", html, flags=re.S)
+    assert not re.findall(r"[A-Za-zδ]_[\w{]|\^\(", prose)
+    for written in ("z<sub>l</sub>", "h<sub>l−1</sub>", "‖δ<sub>l</sub>‖", "c<sup>d−l</sup>"):
+        assert written in html, written

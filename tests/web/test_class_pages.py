@@ -281,7 +281,8 @@ def test_learners_cannot_reach_instructor_pages_and_bad_input_is_a_clear_error(
         f"/classes/{class_id}/time", data={"username": "learner", "multiplier": "9"}
     )
     assert time.status_code == 422 and "multiplier" in time.text
-    assert teacher_client.get("/join/" + code).headers["location"].endswith(f"code={code}#join")
+    own = teacher_client.get("/join/" + code)  # their own class's join link: its live page
+    assert own.headers["location"] == f"/classes/{class_id}/live"
 
 
 def test_marks_held_back_by_another_open_class_are_rows_that_say_so(site: Site) -> None:

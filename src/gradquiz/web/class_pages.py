@@ -110,6 +110,8 @@ def join_link(request: Request, code: str) -> Response:
         exam = classes.by_code(typed)
     except GradquizError:
         return see_other(f"/classes?code={typed}#join")
+    if exam.instructor == account.id:
+        return see_other(f"/classes/{exam.id}/live")  # their own class: nothing to join
     if any(joined.id == exam.id for joined in classes.joined(learner=account)):
         return see_other(f"/classes/{exam.id}")
     return _index(request, account, typed, None, found=exam)

@@ -362,3 +362,17 @@ def test_a_refused_new_class_field_is_marked_focused_and_explained_beside_it(
     for name, value in change.items():
         if name not in ("bank", "at_submit", "after_close") and value.strip():
             assert f'value="{value}"' in html, name  # kept as typed
+
+
+def test_the_results_page_gives_time_used_as_the_timer_does(site: Site) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code = new_class(site, teacher)
+    learner = site.as_(site.person("learner"))
+    assert learner.post("/classes/join", data={"code": code}).status_code == 303
+    attempt_id = learner.post(f"/api/v1/classes/{class_id}/attempts").json()["attempt_id"]
+    site.clock.advance(seconds=84)
+    assert learner.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+    page = site.as_(teacher).get(f"/classes/{class_id}/results").text
+    assert "<td>1:24</td>" in page and " min</td>" not in page
+    csv_text = site.as_(teacher).get(f"/classes/{class_id}/results.csv").text
+    assert ",1.4," in csv_text  # the download keeps decimal minutes, for a spreadsheet

@@ -87,9 +87,18 @@ class HeldBack(GradquizError):
 
     status = 409
 
-    def __init__(self, message: str, until: datetime) -> None:
+    def __init__(
+        self,
+        message: str,
+        until: datetime,
+        *,
+        open_classes: int = 1,
+        last_close: datetime | None = None,
+    ) -> None:
         super().__init__(f"{message}. The class exam closes at {until:%Y-%m-%d %H:%M} UTC.")
         self.until = until
+        self.open_classes = open_classes  # how many class windows hold questions now
+        self.last_close = last_close or until  # when the last of them closes
 
 
 class TooManyRequests(GradquizError):

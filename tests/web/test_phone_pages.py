@@ -110,11 +110,36 @@ def test_at_time_up_the_page_says_so_locks_every_control_and_moves_on(
             ".filter(control => !control.disabled).map(control => control.outerHTML)"
         )
         assert enabled == []
+        # ... and look locked: faded, with a not-allowed pointer, every kind of control.
+        looks = page.evaluate(
+            "[...document.querySelectorAll('main button, .option input + label, main a.cell,"
+            " main button.cell')].map(c => { const s = getComputedStyle(c);"
+            " return [c.outerHTML.slice(0, 60), Number(s.opacity), s.cursor]; })"
+        )
+        assert looks and all(o <= 0.6 and cursor == "not-allowed" for _, o, cursor in looks), [
+            look for look in looks if look[1] > 0.6 or look[2] != "not-allowed"
+        ]
         expect(page.locator("#timer-announcer")).to_contain_text("Time is up")
         page.wait_for_url("**/result", timeout=10000)
     finally:
         shifted_clock.shift = timedelta(0)
     expect(page.locator(".score-card")).to_contain_text("Submitted automatically when time ran out")
+    context.close()
+
+
+def test_the_narrowest_timer_draws_its_clock_without_an_emoji_font(
+    browser: Browser, live_server: str
+) -> None:
+    context = phone(browser, 320)
+    page = context.new_page()
+    start_exam(page, live_server)
+    drawn = page.evaluate(
+        "(() => { const s = getComputedStyle(document.getElementById('timer-value'), '::before');"
+        " return [s.content, s.maskImage || s.webkitMaskImage, s.width]; })()"
+    )
+    content, mask, width = drawn
+    assert "\u23f1" not in content and "svg" in mask and width != "auto", drawn
+    expect(page.get_by_role("timer")).to_have_accessible_name("Time left")
     context.close()
 
 

@@ -149,7 +149,12 @@ class ExamService:
             self._refusal = (held.token, unfillable_reason(bank, self.pack.blueprint))
         if self._refusal[1] is None:
             return None
-        return HeldBack(HELD_EXAM, held.first_close)
+        return HeldBack(
+            HELD_EXAM,
+            held.first_close,
+            open_classes=len(held.windows),
+            last_close=max(w.until for w in held.windows),
+        )
 
     def held_back(self, attempt: Attempt) -> dict[str, datetime]:
         """The attempt's questions whose keys open class windows hold back now, with when;

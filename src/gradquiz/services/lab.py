@@ -266,13 +266,32 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
     fields = {key: query.get(ANSWER_PREFIX + key, "") for key in page.graph.gradients}
     if not any(text.strip() for text in fields.values()):
         return page, None
-    answers = {
-        key: read_number(text, f"Your gradient for {key}", ANY_SIZE, field=ANSWER_PREFIX + key)
-        if text.strip()
-        else None
-        for key, text in fields.items()
-    }
-    return page, check_answers(page.graph, answers)
+    answers: dict[str, float | None] = {}
+    unread: dict[str, str] = {}  # field: why it could not be read
+    for key, text in fields.items():
+        answers[key] = None
+        if text.strip():
+            try:
+                answers[key] = read_number(
+                    text, f"Your gradient for {key}", ANY_SIZE, field=ANSWER_PREFIX + key
+                )
+            except FieldError as refusal:
+                unread[ANSWER_PREFIX + key] = refusal.message
+    verdicts = check_answers(page.graph, answers)
+    if unread:
+        raise AnswersUnread(unread, verdicts)
+    return page, verdicts
+
+
+class AnswersUnread(FieldError):
+    """Answers that are not numbers, each field with its message; the others are judged
+    (`verdicts`, an unread one as not answered)."""
+
+    def __init__(self, unread: Mapping[str, str], verdicts: tuple[Verdict, ...]) -> None:
+        field, message = next(iter(unread.items()))
+        super().__init__(message, field)
+        self.unread = dict(unread)
+        self.verdicts = verdicts
 
 
 def neuron_code(values: Mapping[str, float]) -> str:

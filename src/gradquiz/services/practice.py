@@ -310,5 +310,5 @@ def _marking(slot: Slot, question: Question, letter: str | None, typed: str | No
         return mark_typed(question, read_number(typed, "The number you typed"))
     option_id = slot.option_for_letter(letter)
     if option_id is None:
-        raise InvalidInput("Choose an option (or type the number) to check your answer.")
+        raise InvalidInput("Choose an option to check your answer.")
     return mark_choice(question, option_id)

@@ -24,7 +24,7 @@ _TITLES = {
     405: "Method not allowed",
     409: "Not possible now",
     413: "Too large",
-    422: "Invalid input",
+    422: "That could not be read",
     429: "Too many requests",
     500: "Something went wrong",
 }

@@ -74,7 +74,7 @@ def test_refusals_name_the_column(text: str, column: int, words: str) -> None:
         parse_expression(text)
     assert caught.value.column == column
     assert words in caught.value.message
-    assert caught.value.message.startswith(f"Column {column}: ")
+    assert caught.value.message.startswith(f"At the {column}")
     assert isinstance(caught.value, InvalidInput) and caught.value.status == 422
 
 

@@ -232,3 +232,25 @@ def test_an_instructors_class_exams_on_the_account_page_work_without_javascript_
     assert problems == {page_name: [] for page_name in problems}
     context.close()
     checking.close()
+
+
+@pytest.mark.parametrize("scripts", (True, False))
+def test_a_refused_sign_up_or_sign_in_puts_focus_on_the_field_to_mend(
+    browser: Browser, live_server: str, scripts: bool
+) -> None:
+    context = browser.new_context(java_script_enabled=scripts)
+    page = context.new_page()
+    page.goto(live_server + "/account/sign-up")
+    page.get_by_label("Username").fill(unique_name("ada"))
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD + "!")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.goto(live_server + "/account/sign-in")
+    page.get_by_label("Username").fill(unique_name("nobody"))
+    page.get_by_label("Password").fill("a wrong password here")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("Password")).to_be_focused()
+    context.close()

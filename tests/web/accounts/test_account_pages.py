@@ -13,6 +13,8 @@ from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
 from gradquiz.storage.models import AccountRow
+from gradquiz.storage.ownership import OWNED
+from gradquiz.web.accounts.pages import HOLDING_NAMES
 from gradquiz.web.app import create_app
 from gradquiz.web.identity import COOKIE
 from gradquiz.web.sessions import SESSION_COOKIE
@@ -400,3 +402,22 @@ def test_a_class_exam_is_handed_over_or_archived_from_the_account_page(
     gone = client.post("/account/delete", data={"password": PASSWORD})  # nothing left to ask
     assert gone.headers["location"] == "/account/deleted"
     assert other_client.get(f"/classes/{handed.id}/live").status_code == 200
+
+
+def test_what_an_account_holds_is_named_in_a_learners_words(client: TestClient) -> None:
+    tables = {owned.table.name for owned in OWNED}
+    assert tables <= set(HOLDING_NAMES), tables - set(HOLDING_NAMES)
+    sign_up(client)
+    page = client.get("/account").text
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>\d+</td></tr>', page)
+    assert sorted(rows) == sorted(HOLDING_NAMES[t] for t in tables)
+    assert not any("_" in row or row in ("Class members", "Review log") for row in rows)
+
+
+def test_spaced_review_is_never_called_plain_review_beside_the_exams_review_and_submit(
+    client: TestClient,
+) -> None:
+    for path in ("/", "/review", "/practice", "/progress"):
+        page = client.get(path).text
+        assert '<a href="/review">Spaced review</a>' in page, path
+        assert '<a href="/review">Review</a>' not in page, path

@@ -100,3 +100,54 @@ def test_an_instructor_runs_a_class_exam_from_their_own_bank(
     teacher_context.close()
     learner_context.close()
     assert not problems, problems
+
+
+# The width a select's chosen text takes, and the room the select gives it (its inner width
+# less the arrow), at the select's own font.
+SELECT_ROOM = """
+select => {
+  const style = getComputedStyle(select);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  const widest = Math.max(...[...select.options].map(o => context.measureText(o.text).width));
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+  return [widest, room, select.getBoundingClientRect().height];
+}
+"""
+
+
+@pytest.mark.parametrize("width", (320, 390))
+def test_bank_and_class_forms_on_a_phone_tap_well_and_read_whole(
+    browser: Browser, live_server: str, live_app: FastAPI, width: int
+) -> None:
+    base, name = live_server, f"prof-{uuid.uuid4().hex[:6]}"
+    live_app.state.accounts.create_account(username=name, password=PASSWORD, role=Role.INSTRUCTOR)
+    context, page = new_page(browser, width)
+    sign_in(page, base, name)
+    page.goto(base + "/classes/banks")
+    for select in ("#format", "#difficulty"):
+        height = page.locator(select).bounding_box()
+        assert height is not None and height["height"] >= 44, (select, height)
+    page.get_by_label("File", exact=True).set_input_files(
+        {"name": "b.gift", "mimeType": "text/plain", "buffer": b"::A::Which? {=a ~b ~c}\n"}
+    )
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("link", name="Preview the bank").click()
+    box = page.locator("input[name=confirm]").bounding_box()
+    words = page.get_by_text("Delete the bank and its images.").bounding_box()
+    assert box is not None and words is not None
+    assert box["width"] <= 24 and box["height"] <= 24, box  # a checkbox, not a large square
+    assert words["x"] > box["x"] + box["width"] and abs(words["y"] - box["y"]) < 12, (box, words)
+    button = page.get_by_role("button", name="Delete the bank")
+    colour, danger = button.evaluate(
+        "b => { const probe = document.createElement('span');"
+        " probe.style.background = 'var(--bad)'; document.body.append(probe);"
+        " const want = getComputedStyle(probe).backgroundColor; probe.remove();"
+        " return [getComputedStyle(b).backgroundColor, want]; }"
+    )
+    assert colour == danger, (colour, danger)  # styled as dangerous
+    page.goto(base + "/classes/new")
+    for select in ("#at_submit", "#after_close"):
+        widest, room, height = page.locator(select).evaluate(SELECT_ROOM)
+        assert widest <= room and height >= 44, (select, widest, room, height)
+    context.close()

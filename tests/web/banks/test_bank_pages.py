@@ -303,3 +303,40 @@ def test_an_upload_past_the_instructors_bank_limit_is_refused_on_the_page(
     assert "A bank holds at most 2,000 questions, and you may own 2 banks." in page_text(
         refused.text
     )
+
+
+def test_a_refused_upload_keeps_the_bank_topic_difficulty_and_format(people: People) -> None:
+    response = upload(
+        people.as_("prof"),
+        "bank.gift",
+        b"no answer block here\n",
+        topic="attention",
+        difficulty="hard",
+        format="gift",
+    )
+    assert response.status_code == 422
+    assert 'name="bank" type="text" maxlength="120" autocomplete="off" value="Week 3"' in (
+        response.text
+    )
+    assert 'value="attention"' in response.text
+    assert '<option value="hard" selected>' in response.text
+    assert '<option value="medium" selected>' not in response.text
+    assert '<option value="gift" selected>' in response.text
+    assert 'aria-invalid="true"' in response.text and "form-error" in response.text
+
+
+@pytest.mark.parametrize(
+    ("gift", "line"),
+    [
+        ("::A::ok {=a ~b}\n::B::next? {=a ~b}\n", "line 2 starts a new question"),
+        ("// c\n::A::ok {\n=a\n~b\n}\nWhat next? {=a ~b}\n", "line 6 starts a new question"),
+    ],
+)
+def test_two_gift_questions_run_together_are_named_as_such(
+    people: People, gift: str, line: str
+) -> None:
+    response = upload(people.as_("prof"), "bank.gift", gift.encode())
+    assert response.status_code == 422
+    text = page_text(response.text)
+    assert line in text and "put a blank line between questions" in text
+    assert "unexpected" not in text

@@ -214,3 +214,24 @@ def test_the_instructor_and_learner_pages_have_no_axe_violations(
     expect(page.locator("#zone-named")).not_to_be_empty()
     context.close()
     assert not problems, problems
+
+
+def test_on_a_phone_the_live_table_says_it_scrolls_sideways(
+    browser: Browser, live_server: str, live_app: FastAPI
+) -> None:
+    exam = make_class(live_app, learners=2, submitted=1)
+    context, page = new_page(browser)
+    sign_in(page, live_server, exam.teacher)
+    page.goto(f"{live_server}/classes/{exam.id}/live")
+    hint = page.locator("#live-scroll-hint")
+    wider = "b => b.scrollWidth > b.clientWidth"
+    for width in (1280, 390, 320):
+        page.set_viewport_size({"width": width, "height": 844})
+        scrolls = page.locator(".table-box").first.evaluate(wider)
+        assert hint.is_visible() == scrolls, (width, scrolls)
+        if width < 1280:
+            assert scrolls, width  # the case the hint is for
+    expect(page.get_by_role("region", name="Table of learners, scrollable")).to_have_attribute(
+        "aria-describedby", "live-scroll-hint"
+    )
+    context.close()

@@ -181,3 +181,35 @@ def test_the_learner_page_states_their_time_as_the_deadline_counts_it(site: Site
     attempt = site.as_(learner).get(f"/api/v1/attempts/{started['attempt_id']}").json()
     begun, deadline = (datetime.fromisoformat(attempt[k]) for k in ("started_at", "deadline"))
     assert (deadline - begun).total_seconds() == 31 * 60 + 15
+
+
+def test_every_sign_in_link_on_the_sign_up_page_from_a_join_link_keeps_the_class(
+    site: Site,
+) -> None:
+    _, code = new_class(site, instructor(site))
+    site.client.cookies.clear()
+    for path in (f"/join/{code}", f"/account/sign-up?next=/join/{code}"):
+        page = site.client.get(path).text
+        links = re.findall(r'href="(/account/sign-in[^"]*)"', page)
+        assert links and set(links) == {f"/account/sign-in?next=/join/{code}"}, (path, links)
+
+
+def test_a_join_link_while_signed_in_shows_the_class_and_joins_with_one_named_button(
+    site: Site,
+) -> None:
+    class_id, code = new_class(site, instructor(site))
+    token = site.person("grace")
+    page = site.as_(token).get(f"/join/{code}")
+    assert page.status_code == 200
+    title = re.search(r"Join ([^<?]+)\?</h2>", page.text)
+    assert title and title.group(1)
+    named = title.group(1)
+    assert f'<button type="submit" class="button primary">Join {named}</button>' in page.text
+    assert "Time limit" in page.text and "Window" in page.text
+    assert f'<input type="hidden" name="code" value="{code}">' in page.text
+    joined = site.as_(token).post("/classes/join", data={"code": code})
+    assert joined.headers["location"] == f"/classes/{class_id}"
+    again = site.as_(token).get(f"/join/{code}")
+    assert again.status_code == 303 and again.headers["location"] == f"/classes/{class_id}"
+    unknown = site.as_(token).get("/join/ZZZZZZ")
+    assert unknown.headers["location"] == "/classes?code=ZZZZZZ#join"

@@ -4,6 +4,7 @@ class of 40 learners through the API, results and CSV against the database, and 
 import csv
 import io
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -291,4 +292,98 @@ def test_learners_cannot_reach_instructor_pages_and_bad_input_is_a_clear_error(
         f"/classes/{class_id}/time", data={"username": "learner", "multiplier": "9"}
     )
     assert time.status_code == 422 and "multiplier" in time.text
-    assert teacher_client.get("/join/" + code).headers["location"].endswith(f"code={code}#join")
+    own = teacher_client.get("/join/" + code)  # their own class's join link: its live page
+    assert own.headers["location"] == f"/classes/{class_id}/live"
+
+
+def test_marks_held_back_by_another_open_class_are_rows_that_say_so(site: Site) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code = new_class(site, teacher, at_submit=Disclosure.MARKS)
+    new_class(site, teacher, at_submit=Disclosure.MARKS)  # open too, asking the same bank
+    learner = site.as_(site.person("learner"))
+    assert learner.post("/classes/join", data={"code": code}).status_code == 303
+    started = learner.post(f"/api/v1/classes/{class_id}/attempts")
+    attempt_id = started.json()["attempt_id"]
+    assert learner.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+    page = learner.get(f"/attempts/{attempt_id}/result")
+    assert page.status_code == 200
+    rows = re.findall(
+        r'<th scope="row">(\d+)</th><td>([^<]*(?:<span[^>]*>[^<]*</span>[^<]*)?)', page.text
+    )
+    assert [int(n) for n, _ in rows] == list(range(1, 16))
+    held = [n for n, cell in rows if cell.startswith("Held back")]
+    api = learner.get(f"/api/v1/attempts/{attempt_id}/result").json()
+    assert held and len(held) == 15 - len(api["marks"])
+    assert "another class exam that asks this question is open" in page.text
+
+
+def _new_class_form(site: Site) -> dict[str, str]:
+    rule = class_rules(site.clock())
+    return {
+        "title": rule.title,
+        "time_zone": "UTC",
+        "opens_at": rule.opens_at.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": rule.closes_at.strftime("%Y-%m-%dT%H:%M"),
+        "minutes": str(rule.minutes),
+        **{d.value: str(n) for d, n in rule.counts.items()},
+        "at_submit": rule.at_submit.value,
+        "after_close": rule.after_close.value,
+        "attempts_allowed": str(rule.attempts_allowed),
+    }
+
+
+# Every refusal the new-class-exam form gives, and the field it must land beside.
+NEW_CLASS_REFUSALS = [
+    ({"title": " "}, "title"),
+    ({"bank": "no-such-bank"}, "bank"),
+    ({"opens_at": "soon"}, "opens_at"),
+    ({"opens_at": "1800-01-01T00:00"}, "opens_at"),
+    ({"closes_at": "later"}, "closes_at"),
+    ({"closes_at": "2000-01-01T00:00"}, "closes_at"),
+    ({"minutes": "ten"}, "minutes"),
+    ({"minutes": "0"}, "minutes"),
+    ({"easy": "x"}, "count-easy"),
+    ({"medium": "-1"}, "count-easy"),
+    ({"hard": "999"}, "count-hard"),
+    ({"at_submit": "all"}, "at_submit"),
+    ({"at_submit": "everything", "after_close": "score"}, "after_close"),
+    ({"attempts_allowed": "many"}, "attempts_allowed"),
+    ({"attempts_allowed": "0"}, "attempts_allowed"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), NEW_CLASS_REFUSALS)
+def test_a_refused_new_class_field_is_marked_focused_and_explained_beside_it(
+    site: Site, change: dict[str, str], field: str
+) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    form = {**_new_class_form(site), **change}
+    refused = site.as_(teacher).post("/classes/new", data=form)
+    assert refused.status_code in (404, 422), refused.text
+    html = refused.text
+    tag = re.search(rf'<(?:input|select) id="{field}"[^>]*>', html)
+    assert tag, field
+    assert 'aria-invalid="true"' in tag.group(0) and "autofocus" in tag.group(0)
+    assert f'aria-describedby="error-{field}' in tag.group(0)
+    assert html.count('aria-invalid="true"') == 1
+    message = re.search(
+        r'<div class="alert error" role="alert" id="form-error"><p>([^<]+)</p>', html
+    )
+    assert message and f'<p class="field-error" id="error-{field}">{message.group(1)}</p>' in html
+    for name, value in change.items():
+        if name not in ("bank", "at_submit", "after_close") and value.strip():
+            assert f'value="{value}"' in html, name  # kept as typed
+
+
+def test_the_results_page_gives_time_used_as_the_timer_does(site: Site) -> None:
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    class_id, code = new_class(site, teacher)
+    learner = site.as_(site.person("learner"))
+    assert learner.post("/classes/join", data={"code": code}).status_code == 303
+    attempt_id = learner.post(f"/api/v1/classes/{class_id}/attempts").json()["attempt_id"]
+    site.clock.advance(seconds=84)
+    assert learner.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
+    page = site.as_(teacher).get(f"/classes/{class_id}/results").text
+    assert "<td>1:24</td>" in page and " min</td>" not in page
+    csv_text = site.as_(teacher).get(f"/classes/{class_id}/results.csv").text
+    assert ",1.4," in csv_text  # the download keeps decimal minutes, for a spreadsheet

@@ -250,6 +250,7 @@ def test_times_show_in_the_learners_time_zone(browser: Browser, live_server: str
     stamp = page.locator(".score-card time").get_attribute("datetime") or ""
     tokyo = datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Tokyo"))
     assert "UTC" not in shown and tokyo.strftime("%H:%M") in shown
+    assert re.search(r"GMT\+9|JST", shown), shown  # the zone is named
     context.close()
 
 

@@ -67,15 +67,16 @@ def test_set_values_step_backward_then_your_turn_with_the_keyboard(
     tab_to(page, "el.id === 'grad-L'")
     page.keyboard.type("0")  # wrong: the output's gradient is 1
     page.keyboard.press("Enter")
-    page.wait_for_url("**#summary")
+    page.wait_for_url("**grad-L=0**")
     expect(page.locator("#summary")).to_have_text("0 of 10 right.")
+    expect(page.locator("#summary")).to_be_focused()  # in view, and read out
     expect(page.locator("#verdict-L")).to_contain_text("starts at the output")
 
     tab_to(page, "el.id === 'grad-L'")
     page.keyboard.press("Control+A")
     page.keyboard.type("1")
     page.keyboard.press("Enter")
-    page.wait_for_url("**#summary")
+    page.wait_for_url("**grad-L=1**")
     expect(page.locator("#summary")).to_have_text("1 of 10 right.")
     expect(page.locator("#verdict-L")).to_have_text("Right.")
 
@@ -115,7 +116,7 @@ def test_lab_pages_fit_a_phone(browser: Browser, live_server: str, width: int) -
 # Each lab form, a value it refuses, and the field the refusal is about (issue 29).
 REFUSED_FORMS = [
     ("/lab/neuron", "#value-w", "big", "Set values", "not a number"),
-    ("/lab", "#expression-f", "x*y$z", "Draw the graph", "Column 4"),
+    ("/lab", "#expression-f", "x*y$z", "Draw the graph", "At the 4th character"),
     ("/lab/neuron/your-turn", "#grad-L", "zz", "Check my gradients", "not a number"),
     ("/lab/flow", "#flow-width", "256", "Draw", "1,048,576"),
     ("/lab/gradient-check", "#value-w", "1e7", "Set values", "too large"),
@@ -139,6 +140,7 @@ def test_a_refused_form_comes_back_with_the_error_beside_its_field_without_javas
     box = plain.locator(field)
     expect(box).to_have_value(typed)  # the input kept as typed
     expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_be_focused()  # a keyboard user starts at the field to mend, not at the top
     described = box.get_attribute("aria-describedby") or ""
     expect(plain.locator(f"#{described}")).to_contain_text(words)
     expect(plain.locator(f"#{described}")).to_be_visible()

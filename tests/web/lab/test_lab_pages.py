@@ -152,8 +152,8 @@ def test_hostile_expressions_are_refused_with_a_message(lab_client: TestClient) 
         slowest = max(slowest, seconds)
         assert 400 <= status < 500, (expression, status)
         assert re.search(
-            r"Column \d+: |not positive|division by zero|too large|above the largest float"
-            r"|no real|contains a NUL byte",
+            r"At the \d+(st|nd|rd|th) character: |not positive|division by zero|too large"
+            r"|above the largest float|no real|contains a NUL byte",
             html,
         ), expression
         assert seconds < TIME_LIMIT, (expression, seconds)
@@ -172,7 +172,7 @@ def test_bad_numbers_are_refused_with_a_message(lab_client: TestClient, suffix: 
         if "\x00" in value:  # refused before the lab sees it
             assert status == 400 and "contains a NUL byte" in html, url
         else:
-            assert status == 422 and "Invalid input" in html, (url, status)
+            assert status == 422 and "could not be read" in html, (url, status)
         assert seconds < TIME_LIMIT, url
 
 
@@ -188,7 +188,7 @@ def test_bad_answers_and_settings_are_refused(lab_client: TestClient) -> None:
         "/lab/softmax?z1=1000",
     ]:
         status, html, _ = _timed_get(lab_client, url)
-        assert status == 422 and "Invalid input" in html, url
+        assert status == 422 and "could not be read" in html, url
     assert lab_client.get("/lab/no-such-graph").status_code == 404
 
 
@@ -269,7 +269,10 @@ def test_a_refused_expression_marks_the_column(lab_client: TestClient) -> None:
     field = re.search(r'<input id="expression-f"[^>]*>', page.text)
     assert field and 'value="x*y$z"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
     error = page.text.split('id="error-expression-f">', 1)[1].split("</p>", 1)[0]
-    assert "Column 4:" in error and '<code class="error-at">x*y<mark>$</mark>z</code>' in error
+    assert (
+        "At the 4th character:" in error
+        and '<code class="error-at">x*y<mark>$</mark>z</code>' in error
+    )
     end = lab_client.get("/lab/expression?" + urlencode({"f": "x*"}))
     assert "x*<mark>&nbsp;</mark></code>" in end.text
 
@@ -739,3 +742,46 @@ def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: Tes
     neuron = text_of(lab_client.get("/lab/neuron?w=0.5&x=2&b=40&y=1").text)
     assert "a sigmoid(z) 1 (rounded; about 1 − 1.6e-18)" in neuron
     assert "t2 y − a 0 (rounded; about 1.6e-18)" in neuron
+
+
+def test_every_unreadable_answer_is_marked_and_the_readable_ones_are_judged(
+    lab_client: TestClient,
+) -> None:
+    page = lab_client.get("/lab/fan-out/your-turn?grad-f=1&grad-q=abc&grad-x=abc&grad-y=")
+    assert page.status_code == 422
+    html = page.text
+    for field in ("grad-q", "grad-x"):
+        assert re.search(
+            rf'id="{field}"[^>]*aria-invalid="true" aria-describedby="error-{field}"', html
+        ), field
+        assert f'<p class="field-error" id="error-{field}">' in html
+    assert html.count('aria-invalid="true"') == 2
+    assert "2 entries could not be read" in html
+    assert '<a href="#grad-q">' in html and '<a href="#grad-x">' in html
+    assert re.search(r'id="verdict-f"><strong>Right\.</strong>', html)
+    assert 'id="verdict-y">Not answered yet.' in html
+    assert 'id="verdict-q"' not in html and 'id="verdict-x"' not in html
+    assert "1 of 4 right." in html
+
+
+def test_a_gradient_off_only_through_an_earlier_answer_is_not_called_not_right(
+    lab_client: TestClient,
+) -> None:
+    page = lab_client.get("/lab/neuron/your-turn")
+    fields = re.findall(r'<input id="(grad-[^"]+)"', page.text)
+    checked = lab_client.get("/lab/neuron/your-turn?" + "&".join(f"{f}=1" for f in fields))
+    lines = re.findall(r'<p class="verdict-line" id="verdict-[^"]+">(.*?)</p>', checked.text)
+    carried = [line for line in lines if "Your method is right" in line]
+    assert carried, lines
+    assert all("Not right" not in line for line in carried), carried
+    assert all("Off only because of an answer it follows from." in line for line in carried)
+
+
+def test_the_flow_page_writes_indices_and_powers_as_sub_and_superscripts(
+    lab_client: TestClient,
+) -> None:
+    html = lab_client.get("/lab/flow").text
+    prose = re.sub(r"<svg.*?</svg>|<script.*?</script>", "", html, flags=re.S)
+    assert not re.findall(r"[A-Za-zδ]_[\w{]|\^\(", prose)
+    for written in ("z<sub>l</sub>", "h<sub>l−1</sub>", "‖δ<sub>l</sub>‖", "c<sup>d−l</sup>"):
+        assert written in html, written

@@ -2,6 +2,9 @@
 feedback show no key of them, a set waits at one, and a start the rest cannot fill is a
 clear 409, never a 500."""
 
+import re
+from datetime import datetime, timedelta
+
 import lxml.html
 from fastapi.testclient import TestClient
 
@@ -139,3 +142,21 @@ def test_a_summary_whose_every_answer_is_held_says_none_is_counted_yet(
     done = page_text(client.get(url + "/done").text)
     assert "So far: 0 of 0 right" in done and "1 answer is held back" in done
     assert "more answer" not in done and "Right answers by topic" not in done
+
+
+def test_with_several_class_exams_open_the_landing_page_says_how_many_and_what_to_do(
+    client: TestClient, service: ExamService, clock: FrozenClock
+) -> None:
+    hard = [q.id for q in service.pack.questions.values() if q.difficulty is Difficulty.HARD]
+    hold(service, hard[1:2], clock)
+    held_class(service, hard[2:], clock(), clock() + 2 * HOUR)
+    service.windows.forget()
+    markup = client.get("/").text
+    text = page_text(markup)
+    assert "No exam can start now" in text and "2 class exams are open" in text
+    times = re.findall(r'<time datetime="([^"]+)"', markup.split('id="refusal-title"')[1])
+    first, last = (datetime.fromisoformat(t) for t in times[:2])  # each close, with grace
+    assert timedelta(0) <= first - (clock() + HOUR) < timedelta(minutes=1)
+    assert timedelta(0) <= last - (clock() + 2 * HOUR) < timedelta(minutes=1)
+    for link in ('href="/practice"', 'href="/lab"', 'href="/classes"'):
+        assert link in markup.split('id="refusal-title"')[1].split("</div>")[0], link

@@ -162,7 +162,7 @@ def test_a_generated_number_is_asked_for_typed_with_the_options_as_a_fallback(
 
 REFUSALS = [
     # (question, what was sent, the field the reason stands beside, part of the reason)
-    (2, {}, "option", "Choose an option"),
+    (2, {}, "option", "Choose an option to check your answer."),  # no number box here
     (2, {"option": "Z"}, "option", "is not an option of this question"),
     (2, {"option": "A", "confidence": "certain"}, "confidence", "not a level of confidence"),
     (2, {"typed": "2"}, "option", "takes no typed number"),

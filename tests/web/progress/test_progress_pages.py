@@ -47,7 +47,9 @@ def test_every_chart_has_its_table_and_the_exam_is_listed(client: TestClient) ->
         assert heading in text
     assert "4 answers so far" in text
     assert re.search(r"\d+ of 15 \(\d+%\) 0:00 Result", text)  # date, score, time used, link
-    assert "Today, with any overdue" in text
+    assert "Today: due now, later today or overdue" in text
+    # The due line counts this moment, the chart the whole day: the page says which is which.
+    assert "the chart and table count by day (UTC), so today's bar also holds" in text
     assert re.search(r"Sure ?90% ?(100|0)% \((1|0) of 1\)", text)
     # A guess claims one in the question's options: four (25 %), or three for the gate
     # questions (33 %); before, 25 % whatever the question.

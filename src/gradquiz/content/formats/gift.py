@@ -90,10 +90,7 @@ def read_gift(text: str) -> Iterator[Draft | Skipped]:
         try:
             tree = _parser().parse(chunk.text)
         except UnexpectedInput as error:
-            raise FileRefused(
-                f"Not GIFT: line {chunk.line_of(error.line)}, column {error.column}: "
-                f"{_unexpected(error, chunk.text)}"
-            ) from None
+            raise FileRefused(_refusal(error, chunk)) from None
         for child in tree.children:
             if isinstance(child, Token):  # the category line
                 category = child.removeprefix("$CATEGORY:").strip()
@@ -118,6 +115,27 @@ def _chunks(text: str) -> Iterator[_Chunk]:
             lines, numbers = [], []
     if lines:
         yield _Chunk("\n".join(lines), numbers)
+
+
+# An answer block closed at the end of a line: a question ends there.
+_CLOSED_BLOCK = re.compile(r"(?<!\\)\}[ \t]*(?://[^\n]*)?\n")
+
+
+def _refusal(error: UnexpectedInput, chunk: _Chunk) -> str:
+    """Why the chunk is not GIFT; two questions run together (no blank line between them)
+    are named as such, since the parser only sees a stray '{'."""
+    at = error.pos_in_stream
+    closed = _CLOSED_BLOCK.search(chunk.text, 0, at) if at is not None else None
+    if closed is not None and chunk.text[at : at + 1] in ("{", ":"):
+        ended = chunk.text.count("\n", 0, closed.end())  # the 1-based line of the `}`
+        return (
+            f"Not GIFT: line {chunk.line_of(ended + 1)} starts a new question right after the "
+            f"one ending on line {chunk.line_of(ended)}; put a blank line between questions."
+        )
+    return (
+        f"Not GIFT: line {chunk.line_of(error.line)}, column {error.column}: "
+        f"{_unexpected(error, chunk.text)}"
+    )
 
 
 def _unexpected(error: UnexpectedInput, text: str) -> str:

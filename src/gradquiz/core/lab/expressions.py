@@ -40,11 +40,19 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SYMBOLS = ("**", "+", "-", "*", "/", "^", "(", ")", ",")
 
 
+def _ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st."""
+    suffix = (
+        "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
 class ExpressionError(FieldError):
     """An expression the lab refuses; `column` (1-based) points at the problem."""
 
     def __init__(self, message: str, column: int) -> None:
-        super().__init__(f"Column {column}: {message}", EXPRESSION_FIELD)
+        super().__init__(f"At the {_ordinal(column)} character: {message}", EXPRESSION_FIELD)
         self.column = column
         self.reason = message
 

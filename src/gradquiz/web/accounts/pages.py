@@ -49,6 +49,11 @@ HOLDING_NAMES = {
     "attempts": "Exam attempts",
     "seen_questions": "Questions seen in exams",
     "interview_responses": "Interview answers",
+    "practice_sessions": "Practice sets",
+    "practice_items": "Practice questions",
+    "review_cards": "Questions in your review queue",
+    "review_log": "Answers in your history",
+    "class_members": "Classes joined",
 }
 
 

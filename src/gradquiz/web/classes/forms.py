@@ -18,6 +18,34 @@ from gradquiz.errors import InvalidInput
 from gradquiz.web.classes.time_zones import DEFAULT as DEFAULT_ZONE
 from gradquiz.web.classes.time_zones import zone
 
+# The field each of the form's refusals is about, by how its message begins (core and this
+# module write them; test_class_pages checks every one lands beside a field).
+_FIELD_OF = (
+    ("Give the class exam a title", "title"),
+    ("There is no such bank", "bank"),
+    ("The opening time", "opens_at"),
+    ("The closing time", "closes_at"),
+    ("The window must close after it opens", "closes_at"),
+    ("The time limit", "minutes"),
+    ("Attempts", "attempts_allowed"),
+    ("Allow ", "attempts_allowed"),
+    ("After the window closes", "after_close"),
+    ("Choose what learners see", "at_submit"),
+    *((f"The {d.value} count", f"count-{d.value}") for d in Difficulty),
+    ("The exam needs at least one question", f"count-{next(iter(Difficulty)).value}"),
+)
+
+
+def refused_field(message: str) -> str | None:
+    """The id of the form field a refusal of the new-class-exam form is about, if one is."""
+    for start, field in _FIELD_OF:
+        if message.startswith(start):
+            return field
+    for d in Difficulty:  # "The bank has 3 hard questions, not 5."
+        if message.startswith("The bank has ") and f" {d.value} questions, not " in message:
+            return f"count-{d.value}"
+    return None
+
 
 def class_rules_of(form: dict[str, str]) -> ClassRules:
     """The rules the new-class-exam form asks for; InvalidInput naming the first fault."""

@@ -32,6 +32,7 @@ from gradquiz.web.classes.forms import (
     class_rules_of,
     form_number,
     question_sources,
+    refused_field,
 )
 from gradquiz.web.classes.live import SHOWS, SORTS, TableView, live_table, notice_text, time_form
 from gradquiz.web.classes.questions import (
@@ -120,7 +121,16 @@ def join_link(request: Request, code: str) -> Response:
     account = signed_in(request)
     if account is None:
         return _index(request, None, typed, None)
-    return see_other(f"/classes?code={typed}#join")
+    classes = _classes(request)
+    try:
+        exam = classes.by_code(typed)
+    except GradquizError:
+        return see_other(f"/classes?code={typed}#join")
+    if exam.instructor == account.id:
+        return see_other(f"/classes/{exam.id}/live")  # their own class: nothing to join
+    if any(joined.id == exam.id for joined in classes.joined(learner=account)):
+        return see_other(f"/classes/{exam.id}")
+    return _index(request, account, typed, None, found=exam)
 
 
 def join_on_arrival(request: Request, account: Account, code: str) -> str:
@@ -512,8 +522,10 @@ def _index(
     code: str,
     refusal: GradquizError | None,
     status: int | None = None,
+    found: ClassExam | None = None,
 ) -> Response:
-    """The classes page, with the reason a form on it was refused if one was."""
+    """The classes page, with the reason a form on it was refused if one was; from a join
+    link, the class `found` by its code, to join with one press."""
     classes = _classes(request)
     code = code[:32]
     page = render_page(
@@ -527,6 +539,7 @@ def _index(
         joined=classes.joined(learner=account) if account else [],
         taught=classes.taught(instructor=account) if account and _teaches(account) else [],
         now=_now(request),
+        found=found,
     )
     page.headers.update(refusal.headers if refusal else {})
     return page
@@ -554,6 +567,7 @@ def _new_form(request: Request, refusal: GradquizError | None, form: dict[str, s
         "classes/new.html",
         status=refusal.status if refusal else 200,
         error=refusal.message if refusal else None,
+        error_field=refused_field(refusal.message) if refusal else None,
         form={**defaults, **form} if form else defaults,
         fresh=not form,
         zones=zone_names(),

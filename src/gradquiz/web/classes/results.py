@@ -23,7 +23,14 @@ def result_rows(exam: ClassExam, standings: list[Standing]) -> list[dict[str, An
         if not standing.sittings:
             empty = dict.fromkeys(["attempt", "started_at", "submitted_at", "submitted_by"], "")
             rows.append(
-                {**base, **empty, "score": "", "total": len(exam.question_ids), "minutes_used": ""}
+                {
+                    **base,
+                    **empty,
+                    "score": "",
+                    "total": len(exam.question_ids),
+                    "minutes_used": "",
+                    "seconds_used": None,
+                }
             )
         for sitting in standing.sittings:
             used = (sitting.submitted_at - sitting.started_at) if sitting.submitted_at else None
@@ -39,6 +46,7 @@ def result_rows(exam: ClassExam, standings: list[Standing]) -> list[dict[str, An
                     "score": "" if sitting.score is None else sitting.score,
                     "total": sitting.total,
                     "minutes_used": f"{used.total_seconds() / 60:.1f}" if used else "",
+                    "seconds_used": int(used.total_seconds()) if used else None,  # the page's
                 }
             )
     return rows

@@ -230,6 +230,12 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
     except NotSubmitted:
         return see_other(f"/attempts/{attempt_id}/review")
     except Withheld as withheld:
-        shown = withheld_out(withheld, service.held_back(withheld.attempt))
-        return render_page(request, "classes/withheld.html", withheld=shown)
+        held_back = service.held_back(withheld.attempt)
+        shown = withheld_out(withheld, held_back)
+        held_rows = {
+            number: held_back[slot.question_id]
+            for number, slot in enumerate(withheld.attempt.slots, 1)
+            if slot.question_id in held_back
+        }
+        return render_page(request, "classes/withheld.html", withheld=shown, held_rows=held_rows)
     return response

@@ -71,15 +71,19 @@ def graph_view(slug: str, query: Query) -> LabView:
 def your_turn_view(slug: str, query: Query) -> LabView:
     """The graph with gradients hidden and, once answers are sent, a verdict per node."""
     refusal: InvalidInput | None = None
+    unread: Mapping[str, str] = {}
     try:
         page, verdicts = lab.your_turn(slug, query)
+    except lab.AnswersUnread as refused:
+        # Every answer that is not a number is marked with its message; the rest are judged.
+        refusal, unread, verdicts = refused, refused.unread, refused.verdicts
+        page, _ = lab.your_turn(slug, _unanswered(query))
     except InvalidInput as refused:
         # An answer that is not a number: the graph itself is fine, so it is shown again
         # with every answer as typed. Anything else: the values' form, as for the graph.
         refusal, verdicts = refused, None
-        unanswered = {k: v for k, v in query.items() if not k.startswith(lab.ANSWER_PREFIX)}
         try:
-            page, _ = lab.your_turn(slug, unanswered)
+            page, _ = lab.your_turn(slug, _unanswered(query))
         except InvalidInput:
             return _refused_graph(slug, query, refused, f"/lab/{slug}/your-turn")
     answers = {
@@ -97,13 +101,21 @@ def your_turn_view(slug: str, query: Query) -> LabView:
             "verdicts": {verdict.node: verdict for verdict in verdicts or ()},
             "checked": verdicts is not None,
             "right": sum(1 for v in verdicts or () if v.correct),
-            "form": LabForm.refusing(answers, refusal, answers) if refusal else LabForm(answers),
+            "form": LabForm(answers, unread)
+            if unread
+            else LabForm.refusing(answers, refusal, answers)
+            if refusal
+            else LabForm(answers),
             "answer_prefix": lab.ANSWER_PREFIX,
             "graph_width": drawn_width(svg),
             "box_width": BOX_INNER_WIDTH,
         },
         422 if refusal else 200,
     )
+
+
+def _unanswered(query: Query) -> dict[str, str]:
+    return {k: v for k, v in query.items() if not k.startswith(lab.ANSWER_PREFIX)}
 
 
 def _refused_graph(slug: str, query: Query, refusal: InvalidInput, action: str) -> LabView:

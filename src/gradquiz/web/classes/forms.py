@@ -1,6 +1,7 @@
 """The new-class-exam form read into rules: numbers, policies, and a window typed in the
 instructor's time zone (stored in UTC); and what each source of questions holds."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,8 +42,9 @@ def refused_field(message: str) -> str | None:
     for start, field in _FIELD_OF:
         if message.startswith(start):
             return field
-    for d in Difficulty:  # "The bank has 3 hard questions, not 5."
-        if message.startswith("The bank has ") and f" {d.value} questions, not " in message:
+    short = re.match(r"The (?:pack|bank) has \d+ (\w+) questions?, not ", message)
+    for d in Difficulty:  # "The bank has 3 hard questions, not 5: ask for fewer, …"
+        if short and short.group(1) == d.value:
             return f"count-{d.value}"
     return None
 

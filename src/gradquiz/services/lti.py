@@ -7,6 +7,8 @@ pylti1p3next checks the messages; this module gives it its configuration from th
 launch works in any process and in a framed page whose cookies the browser drops.
 """
 
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -38,6 +40,7 @@ from gradquiz.storage import classes as classes_store
 from gradquiz.storage import lti as store
 from gradquiz.storage.database import Database
 from gradquiz.storage.lti import Link, Platform
+from gradquiz.storage.secrets import shared_secret
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 CUSTOM_CLASS = "gradquiz_class"
+CLASS_SECRET = "lti-class-link"  # the install's key for the class a deep link names
 # LTI roles that make an instructor (the context roles and the institution/system ones);
 # every other role, or none, launches a learner.
 INSTRUCTOR_ROLES = frozenset(
@@ -110,6 +114,12 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def platform_origins(platform: Platform) -> frozenset[str]:
+    """The origins a platform's pages are served from: its issuer's and its login's."""
+    urls = (platform.issuer, platform.auth_login_url)
+    return frozenset(origin_of(u) for u in urls if urlsplit(u).scheme in {"http", "https"})
+
+
 @dataclass
 class LaunchStore:
     """Server-side login state in the database, shared by every process."""
@@ -118,9 +128,11 @@ class LaunchStore:
     clock: Clock = utc_now
 
     def put(self, key: str, value: Any, seconds: int) -> None:
-        """Keep `value` under `key` for `seconds`."""
+        """Keep `value` under `key` for `seconds` (and forget what has expired, so logins
+        nobody launches from do not pile up)."""
         now = self.clock()
         with self.database.write() as session:
+            store.delete_expired(session=session, now=now)
             store.put_value(
                 session=session, key=key, value=value, expires_at=now + timedelta(seconds=seconds)
             )
@@ -262,6 +274,7 @@ class LtiService:
 
     def __post_init__(self) -> None:
         self.launches = LaunchStore(self.database, self.clock)
+        self._class_key: bytes | None = None
         self.tool_conf = DatabaseToolConf(self)
 
     # Platforms ---------------------------------------------------------------------------
@@ -345,8 +358,20 @@ class LtiService:
 
     def origins(self) -> frozenset[str]:
         """The origins of every registered platform (who may frame the LTI pages)."""
-        urls = [u for p in self.platforms() for u in (p.issuer, p.auth_login_url)]
-        return frozenset(origin_of(u) for u in urls if urlsplit(u).scheme in {"http", "https"})
+        return frozenset(o for p in self.platforms() for o in platform_origins(p))
+
+    def check_origin(self, claims: Mapping[str, Any], origin: str | None) -> None:
+        """LtiRefused unless a checked launch was posted from one of its platform's origins
+        (a browser names the page that posted it; a launch without the header comes from
+        no browser page, so no other site can have sent it)."""
+        if origin is None:
+            return
+        platform = self._launching_platform(claims)
+        if origin not in platform_origins(platform):
+            raise LtiRefused(
+                f"The launch was posted from {origin[:200]!r}, not from the LMS's site; an"
+                " administrator registers the LMS's own host with --frame-origin."
+            )
 
     # The tool's keys ---------------------------------------------------------------------
 
@@ -471,11 +496,31 @@ class LtiService:
             raise LtiRefused("No platform with this issuer and client id is registered.")
         return platform
 
+    def class_claim(self, platform: Platform, class_id: str) -> str:
+        """The custom value a deep linking response gives `platform` for a class exam: the
+        class id and a MAC over platform and class with the install's secret, so that a
+        launch opens a class only from the platform it was deep-linked to (a bare class id,
+        or one deep-linked elsewhere, is refused)."""
+        return f"{class_id}.{self._class_mac(platform, class_id)}"
+
+    def _class_mac(self, platform: Platform, class_id: str) -> str:
+        if self._class_key is None:
+            with self.database.write() as session:
+                self._class_key = shared_secret(session=session, name=CLASS_SECRET).encode()
+        message = f"{platform.id}\n{class_id}".encode()
+        return hmac.new(self._class_key, message, hashlib.sha256).hexdigest()[:32]
+
     def _linked_class(self, platform: Platform, claims: Mapping[str, Any], link_id: str) -> str:
         custom = claims.get(f"{CLAIM}custom") or {}
         named = custom.get(CUSTOM_CLASS) if isinstance(custom, Mapping) else None
         if isinstance(named, str) and _text(named):
-            return _text(named)[:64]
+            class_id, _, mac = _text(named)[:200].rpartition(".")
+            if not class_id or not hmac.compare_digest(mac, self._class_mac(platform, class_id)):
+                raise LtiRefused(
+                    "This link names a class exam that was not added to the course from this"
+                    " LMS: an instructor adds it again (deep linking)."
+                )
+            return class_id[:64]
         with self.database.read() as session:
             link = store.link(session=session, platform_id=platform.id, resource_link_id=link_id)
         if link is None:

@@ -12,9 +12,11 @@ Every review policy shows the score once a sitting is submitted, so that is when
 posted; nothing is posted for a sitting still open.
 """
 
+import hashlib
+import json
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -43,10 +45,24 @@ MAX_ROSTER = 5000
 
 class TokenConnector(ServiceConnector):
     """pylti1p3's service connector with its access tokens kept until they expire (shared
-    by the connectors of one process)."""
+    by the connectors of one process), each under its own registration: issuer, client
+    id, token URL and audience, and the scopes (pylti1p3 keys by issuer and scopes alone,
+    so two registrations with one issuer, as every Canvas Cloud school has, would share a
+    token). A request the platform answers 401 drops the token and is made once more."""
 
     _tokens: dict[str, tuple[str, datetime]] = {}  # noqa: RUF012 (shared on purpose)
     _lock = threading.Lock()
+
+    def _scope_key(self, scopes: Iterable[str]) -> str:
+        registration = self._registration
+        parts = [
+            registration.get_issuer(),
+            registration.get_client_id(),
+            registration.get_auth_token_url(),
+            registration.get_auth_audience(),
+            *sorted(scopes),
+        ]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def _get_cached_access_token(self, scope_key: str) -> str | None:
         with self._lock:
@@ -60,6 +76,18 @@ class TokenConnector(ServiceConnector):
         expires = utc_now() + timedelta(seconds=max(0.0, float(expires_in) - 60))
         with self._lock:
             self._tokens[scope_key] = (access_token, expires)
+
+    def make_service_request(  # type: ignore[no-untyped-def]
+        self, scopes: Sequence[str], url: str, **kwargs: Any
+    ):
+        try:
+            return super().make_service_request(scopes, url, **kwargs)
+        except LtiServiceException as error:
+            if error.response.status_code != 401:
+                raise
+        with self._lock:  # the platform no longer takes the kept token: ask for a new one
+            self._tokens.pop(self._scope_key(sorted(scopes)), None)
+        return super().make_service_request(scopes, url, **kwargs)
 
 
 class TimedSession(requests.Session):

@@ -7,14 +7,16 @@ from typing import Any
 
 import jwt
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from gradquiz.config import Settings
 from gradquiz.core.accounts import Role
-from gradquiz.services.lti import KEY_OVERLAP
+from gradquiz.services.lti import KEY_OVERLAP, LAUNCH_SECONDS, LOGIN_SECONDS
 from gradquiz.storage import classes as classes_store
-from gradquiz.storage.models import AccountRow, LtiUserRow
+from gradquiz.storage.models import AccountRow, LtiLaunchDataRow, LtiUserRow
+from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.sessions import SESSION_COOKIE
-from tests.web.lti_platform import INSTRUCTOR, SigningKey
+from tests.web.lti_platform import CLIENT_ID, INSTRUCTOR, SigningKey
 from tests.web.lti_site import LtiSite, lti_site
 
 __all__ = ["lti_site"]
@@ -48,6 +50,21 @@ def test_an_instructor_launch_of_another_instructors_class_is_refused(lti_site: 
     assert refused.status_code == 403
     assert "run by another instructor" in refused.text
     assert lti_site.accounts() == before
+
+
+def test_a_class_not_deep_linked_from_this_platform_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam("someone-else")  # never deep-linked to this course
+    other = lti_site.lti.add_platform(
+        **{**lti_site.platform.registration(), "client_id": "another-client"}
+    )
+    before = lti_site.accounts()
+    for forged in (exam.id, f"{exam.id}.", lti_site.lti.class_claim(other, exam.id)):
+        refused = lti_site.launch(custom_class=forged, sub="stranger", link="mine")
+        assert refused.status_code == 403, forged
+        assert "not added to the course from this LMS" in refused.text
+    assert lti_site.accounts() == before
+    with lti_site.database.read() as session:
+        assert not classes_store.members(session=session, class_id=exam.id)
 
 
 def test_a_browser_that_refuses_the_frames_cookies_opens_a_new_window(lti_site: LtiSite) -> None:
@@ -246,3 +263,70 @@ def test_only_login_and_launch_take_posts_from_other_sites(lti_site: LtiSite) ->
         "/lti/launch", data={"id_token": "a.b.c", "state": sent["state"]}, headers=cross
     )
     assert taken.status_code == 403 and "another site" not in taken.text
+
+
+def test_logins_and_launches_are_limited_per_address_and_expired_state_is_purged(
+    lti_site: LtiSite,
+) -> None:
+    app = lti_site.site.client.app
+    app.state.rate_limits = RateLimits(Settings(lti_limit_per_address="3/hour"))  # type: ignore[attr-defined]
+    sent = [lti_site.login() for _ in range(3)]  # at the limit: each answered
+    assert state_rows(lti_site) == 6  # a state and a nonce each
+    past = lti_site.site.client.get(
+        "/lti/login",
+        params={"iss": lti_site.platform.issuer, "login_hint": "h", "client_id": CLIENT_ID},
+    )
+    assert refused(past, "Too many LMS logins from this network address")
+    assert state_rows(lti_site) == 6  # the refused login stored nothing
+    tokens = [lti_site.platform.sign(lti_site.platform.claims(nonce=s["nonce"])) for s in sent]
+    for token, login in zip(tokens, sent, strict=True):
+        answer = lti_site.post_launch(token, login["state"])
+        assert answer.status_code != 429
+    assert refused(
+        lti_site.post_launch(tokens[0], sent[0]["state"]),
+        "Too many LMS launches from this network address",
+    )
+    app.state.rate_limits = RateLimits(Settings())  # type: ignore[attr-defined]
+    lti_site.site.clock.advance(seconds=LOGIN_SECONDS + LAUNCH_SECONDS + 1)
+    lti_site.login()  # a login forgets every row that has expired
+    assert state_rows(lti_site) == 2
+
+
+def state_rows(lti_site: LtiSite) -> int:
+    with lti_site.database.read() as session:
+        return int(session.scalar(select(func.count()).select_from(LtiLaunchDataRow)) or 0)
+
+
+def test_an_attackers_unused_launch_posted_from_another_site_signs_nobody_in(
+    lti_site: LtiSite,
+) -> None:
+    """Login CSRF: the attacker's own state and id_token, posted from the attacker's page."""
+    exam = lti_site.class_exam()
+    sent = lti_site.login()  # the attacker's own login
+    body = lti_site.platform.claims(nonce=sent["nonce"], class_id=exam.id, sub="attacker")
+    lti_site.site.client.cookies.clear()  # the victim's browser
+    before = lti_site.accounts()
+    answer = lti_site.site.client.post(
+        "/lti/launch",
+        data={"id_token": lti_site.platform.sign(body), "state": sent["state"]},
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert answer.status_code == 403 and "not from the LMS" in answer.text
+    assert not lti_site.site.client.cookies.get(SESSION_COOKIE)
+    assert lti_site.accounts() == before
+
+
+def test_a_launch_whose_browser_logged_in_as_someone_else_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    attackers = lti_site.login()
+    lti_site.login()  # the victim's browser has a login (and its browser cookie) of its own
+    body = lti_site.platform.claims(nonce=attackers["nonce"], class_id=exam.id, sub="attacker")
+    answer = lti_site.post_launch(lti_site.platform.sign(body), attackers["state"])
+    assert answer.status_code == 403 and "started in another browser" in answer.text
+    assert not lti_site.site.client.cookies.get(SESSION_COOKIE)
+
+
+def refused(answer: Any, message: str) -> bool:
+    """A 429 page (framable, as every LTI page is) saying `message`, with a Retry-After."""
+    waits = int(answer.headers.get("retry-after", "0"))
+    return answer.status_code == 429 and waits >= 1 and message in answer.text

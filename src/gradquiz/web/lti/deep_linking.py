@@ -88,7 +88,7 @@ def choose(request: Request, lti: LtiService, picking: str, class_id: str, title
         DeepLinkResource()
         .set_url(str(request.url_for("lti_launch")))
         .set_title(exam.rules.title)
-        .set_custom_params({CUSTOM_CLASS: exam.id})
+        .set_custom_params({CUSTOM_CLASS: lti.class_claim(platform, exam.id)})
         .set_lineitem(
             LineItem()
             .set_score_maximum(len(exam.question_ids))

@@ -115,8 +115,9 @@ def origin_of(url: str) -> str:
 
 
 def platform_origins(platform: Platform) -> frozenset[str]:
-    """The origins a platform's pages are served from: its issuer's and its login's."""
-    urls = (platform.issuer, platform.auth_login_url)
+    """The origins a platform's pages are served from: its issuer's, its login's and the
+    frame origins it was registered with."""
+    urls = (platform.issuer, platform.auth_login_url, *platform.frame_origins)
     return frozenset(origin_of(u) for u in urls if urlsplit(u).scheme in {"http", "https"})
 
 
@@ -289,8 +290,11 @@ class LtiService:
         auth_token_url: str,
         jwks_url: str,
         auth_audience: str | None = None,
+        frame_origins: Iterable[str] = (),
     ) -> Platform:
-        """Register a platform; InvalidInput naming the field that is wrong or taken."""
+        """Register a platform; InvalidInput naming the field that is wrong or taken.
+        `frame_origins`: the origins, besides the issuer's and the login URL's, whose pages
+        frame gradquiz and post its launches (a Canvas school's own host)."""
         deployments = tuple(
             dict.fromkeys(checked_field(d, field="deployment id") for d in deployment_ids)
         )
@@ -306,6 +310,11 @@ class LtiService:
             auth_audience=checked_field(auth_audience, field="audience") if auth_audience else None,
             deployment_ids=deployments,
             created_at=self.clock(),
+            frame_origins=tuple(
+                dict.fromkeys(
+                    origin_of(checked_url(o, field="frame origin")) for o in frame_origins
+                )
+            ),
         )
         try:
             with self.database.write() as session:

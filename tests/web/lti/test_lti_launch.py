@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from gradquiz.config import Settings
 from gradquiz.core.accounts import Role
+from gradquiz.errors import InvalidInput
 from gradquiz.services.lti import KEY_OVERLAP, LAUNCH_SECONDS, LOGIN_SECONDS
 from gradquiz.storage import classes as classes_store
 from gradquiz.storage.models import AccountRow, LtiLaunchDataRow, LtiUserRow
@@ -95,6 +96,49 @@ def test_the_lti_pages_may_be_framed_by_the_platform_and_no_other_page_is(
     home = lti_site.site.client.get("/")
     assert "frame-ancestors 'none'" in home.headers["content-security-policy"]
     assert home.headers["x-frame-options"] == "DENY"
+
+
+def test_a_platform_with_frame_origins_frames_the_tool_and_launches_from_them(
+    lti_site: LtiSite,
+) -> None:
+    """Canvas: its issuer and login URL are not the school's host, which frames the tool."""
+    school = "https://school.instructure.com"
+    canvas = lti_site.lti.add_platform(
+        issuer="https://canvas.instructure.com",
+        client_id="10000000000001",
+        deployment_ids=["1:abc"],
+        auth_login_url="https://sso.canvaslms.com/api/lti/authorize_redirect",
+        auth_token_url="https://sso.canvaslms.com/login/oauth2/token",
+        jwks_url="https://sso.canvaslms.com/api/lti/security/jwks",
+        frame_origins=[f"{school}/courses/1", school, "https://other.example.edu:8443/x"],
+    )
+    assert canvas.frame_origins == (school, "https://other.example.edu:8443")
+    assert lti_site.lti.platform(canvas.issuer, canvas.client_id) == canvas
+    lti_site.site.client.app.framing.forget()  # type: ignore[attr-defined]
+    answer = lti_site.site.client.get("/lti/config")
+    policy = answer.headers["content-security-policy"]
+    assert school in policy.split("frame-ancestors")[1].split(";")[0]
+    with pytest.raises(InvalidInput, match="frame origin must start with https://"):
+        lti_site.lti.add_platform(
+            **{**lti_site.platform.registration(), "client_id": "c2"},
+            frame_origins=["http://school.example.edu"],
+        )
+    mine = lti_site.lti.add_platform(
+        **{**lti_site.platform.registration(), "client_id": "c3"},
+        frame_origins=["http://localhost:9999"],
+    )
+    lti_site.platform.client_ids.add("c3")
+    exam = lti_site.class_exam()
+    sent = lti_site.login(client_id="c3")
+    body = lti_site.platform.claims(
+        nonce=sent["nonce"], audience="c3", custom_class=lti_site.lti.class_claim(mine, exam.id)
+    )
+    landed = lti_site.site.client.post(
+        "/lti/launch",
+        data={"id_token": lti_site.platform.sign(body), "state": sent["state"]},
+        headers={"Origin": "http://localhost:9999", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert landed.status_code == 303, landed.text
 
 
 def test_the_tool_key_is_published_and_a_rotated_one_stays_until_its_tokens_expire(

@@ -498,9 +498,7 @@ class LtiService:
             return self._account(session, platform, claims, role_of(claims))
 
     def _launching_platform(self, claims: Mapping[str, Any]) -> Platform:
-        audience = claims.get("aud")
-        client_id = audience[0] if isinstance(audience, list) and audience else audience
-        platform = self.platform(claims.get("iss"), str(client_id) if client_id else None)
+        platform = self.platform(claims.get("iss"), client_id_of(claims))
         if platform is None:
             raise LtiRefused("No platform with this issuer and client id is registered.")
         return platform
@@ -629,6 +627,19 @@ class LtiService:
         with self.database.read() as session:
             account = accounts_store.account_by_id(session=session, account_id=found[0])
         return (account, found[1]) if account else None
+
+
+def client_id_of(claims: Mapping[str, Any]) -> str | None:
+    """The client id a launch is addressed to: `aud` when it is one text; when it is a list,
+    the authorized party (`azp`) if the list holds it (the client id need not come first),
+    else its first entry (pylti1p3 takes the first alone)."""
+    audience = claims.get("aud")
+    if not isinstance(audience, list):
+        return str(audience) if audience else None
+    azp = claims.get("azp")
+    if isinstance(azp, str) and azp in audience:
+        return azp
+    return str(audience[0]) if audience else None
 
 
 def role_of(claims: Mapping[str, Any]) -> Role:

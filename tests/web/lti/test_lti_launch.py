@@ -288,6 +288,31 @@ def test_a_launch_for_another_authorized_party_is_refused(
     assert "authorized party (azp) is not gradquiz" in refused.text
 
 
+def test_a_launch_whose_aud_list_names_gradquiz_after_another_audience_is_taken(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    audiences = {"aud": ["another-tool", CLIENT_ID], "azp": CLIENT_ID}
+    landed = lti_site.follow(
+        lti_site.launch(
+            lambda body: lti_site.platform.sign({**body, **audiences}),
+            class_id=exam.id,
+            sub="learner-azp",
+        )
+    )
+    assert landed.headers["location"] == f"/classes/{exam.id}"
+    picking = lti_site.follow(
+        lti_site.launch(
+            lambda body: lti_site.platform.sign({**body, **audiences}),
+            message_type="LtiDeepLinkingRequest",
+            sub="teacher-azp",
+            roles=(INSTRUCTOR,),
+        )
+    )
+    answer = lti_site.site.client.post(picking.headers["location"], data={"title": "Quiz"})
+    assert answer.status_code == 200 and "deep-link-return" in answer.text
+
+
 def test_a_token_issued_in_the_future_is_refused(lti_site: LtiSite) -> None:
     exam = lti_site.class_exam()
     refused = lti_site.launch(

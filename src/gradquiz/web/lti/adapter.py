@@ -26,7 +26,13 @@ from pylti1p3.redirect import Redirect
 from pylti1p3.request import Request as LtiRequest
 from starlette.responses import RedirectResponse, Response
 
-from gradquiz.services.lti import DatabaseSessions, KeySets, LtiRefused, LtiService
+from gradquiz.services.lti import (
+    DatabaseSessions,
+    KeySets,
+    LtiRefused,
+    LtiService,
+    client_id_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +163,9 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)
+
+    def get_client_id(self) -> str:
+        return client_id_of(self._get_jwt_body()) or ""
 
     def validate(self) -> "Launch":
         self._validated = True

@@ -290,6 +290,6 @@ def _grade(score: Score) -> Grade:
         .set_score_maximum(score.maximum)
         .set_activity_progress("Completed")
         .set_grading_progress("FullyGraded")
-        .set_timestamp(score.submitted_at.isoformat())
+        .set_timestamp(score.submitted_at.isoformat(timespec="milliseconds"))
         .set_user_id(score.user_sub)
     )

@@ -1,6 +1,7 @@
 """Scores posted to the simulated LMS's line item, and its roster pulled."""
 
 import contextlib
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -78,6 +79,8 @@ def test_a_score_is_posted_once_after_submit_and_not_before(
     assert score["activityProgress"] == "Completed"
     assert score["gradingProgress"] == "FullyGraded"
     assert score["timestamp"].startswith(lti_site.site.clock().date().isoformat())
+    # ISO 8601 with milliseconds and an offset, as the AGS examples write it
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", score["timestamp"])
     [row] = posting.scores(exam.id)
     assert row.state == "posted" and row.attempt_id == attempt_id
 

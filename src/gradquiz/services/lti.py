@@ -187,10 +187,11 @@ class DatabaseSessions(SessionService):
         return dict(found) if isinstance(found, dict) else None
 
     def save_launch_data(self, key: str, jwt_body: Mapping[str, Any]) -> None:
-        self.launches.put(f"launch-{key}", dict(jwt_body), LAUNCH_SECONDS)
+        """Nothing: the route acts on the checked launch's claims at once (and may still
+        refuse it), so none are kept for a later request."""
 
     def get_launch_data(self, key: str) -> Any:
-        return self.launches.get(f"launch-{key}")
+        return None
 
     def set_state_valid(self, state: str, id_token_hash: str) -> None:
         """Nothing: a state is used once, so no later request re-checks it."""

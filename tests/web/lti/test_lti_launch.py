@@ -51,6 +51,9 @@ def test_an_instructor_launch_of_another_instructors_class_is_refused(lti_site: 
     assert refused.status_code == 403
     assert "run by another instructor" in refused.text
     assert lti_site.accounts() == before
+    with lti_site.database.read() as session:  # nor are its claims kept
+        kept = session.scalars(select(LtiLaunchDataRow.value)).all()
+    assert not [v for v in kept if isinstance(v, dict) and v.get("sub") == "teacher-2"]
 
 
 def test_a_class_not_deep_linked_from_this_platform_is_refused(lti_site: LtiSite) -> None:

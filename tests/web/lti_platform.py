@@ -68,6 +68,10 @@ class Platform:
     scores: list[dict[str, Any]] = field(default_factory=list)
     failures_left: int = 0  # scores answered 503 before one is accepted
     members: list[dict[str, Any]] = field(default_factory=list)
+    members_per_page: int = 1000  # the roster's page size; a Link header names the next
+    endless_roster: bool = False  # every page links a next one
+    member_pages_served: int = 0
+    next_page_base: str = ""  # where the Link header sends the next page (default: here)
     tokens_issued: int = 0
     client_ids: set[str] = field(default_factory=lambda: {CLIENT_ID})  # the token endpoint's
     tokens: dict[str, str] = field(default_factory=dict)  # access token -> its client id
@@ -246,14 +250,22 @@ def platform_app(platform: Platform) -> FastAPI:
         return Response(status_code=204)
 
     @app.get("/memberships")
-    def memberships() -> Response:
+    def memberships(page: int = 0) -> Response:
+        size = platform.members_per_page
+        with platform.lock:
+            platform.member_pages_served += 1
+        more = platform.endless_roster or (page + 1) * size < len(platform.members)
+        link = (
+            f'<{platform.next_page_base or platform.base}/memberships?page={page + 1}>; rel="next"'
+        )
         return JSONResponse(
             {
                 "id": f"{platform.base}/memberships",
                 "context": {"id": "course-1"},
-                "members": platform.members,
+                "members": platform.members[page * size : (page + 1) * size],
             },
             media_type="application/vnd.ims.lti-nrps.v2.membershipcontainer+json",
+            headers={"Link": link} if more else {},
         )
 
     return app

@@ -161,6 +161,34 @@ def test_the_roster_lists_course_learners_who_have_not_started(lti_site: LtiSite
     assert "Prof" not in page.text.split("<tbody>")[1]
 
 
+def test_the_roster_follows_the_platforms_pages_up_to_its_caps(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    sitting(lti_site, exam.id, "learner-1")  # the course's link, with its roster URL
+    posting = grades(lti_site)
+    lti_site.platform.members = [
+        {"user_id": f"l-{n}", "name": f"Learner {n}", "roles": [LEARNER]} for n in range(5)
+    ]
+    lti_site.platform.members_per_page = 2
+    roster = posting.roster(exam.id, {})
+    assert roster is not None and [e.user_id for e in roster] == [f"l-{n}" for n in range(5)]
+    assert lti_site.platform.member_pages_served == 3  # two Link headers followed
+    lti_site.platform.endless_roster = True  # every page names a next one
+    lti_site.platform.member_pages_served = 0
+    posting.roster_pages = 7
+    endless = posting.roster(exam.id, {})
+    assert lti_site.platform.member_pages_served == 7 and endless is not None
+    assert len(endless) == 5  # the pages past the members are empty
+    lti_site.platform.member_pages_served = 0
+    posting.roster_seconds = 0  # past the deadline after the first page
+    assert posting.roster(exam.id, {}) is not None
+    assert lti_site.platform.member_pages_served == 1
+    posting.roster_seconds = 30
+    lti_site.platform.member_pages_served = 0
+    lti_site.platform.next_page_base = "http://127.0.0.2:9"  # another host gets no token
+    assert posting.roster(exam.id, {}) is not None
+    assert lti_site.platform.member_pages_served == 1
+
+
 def test_two_registrations_of_one_issuer_each_use_their_own_token(lti_site: LtiSite) -> None:
     """Every Canvas Cloud school has the issuer https://canvas.instructure.com: a score for
     one school's course must not carry another's bearer token."""

@@ -71,6 +71,25 @@ def list_platforms() -> None:
         typer.echo("gradquiz: no LMS is registered")
 
 
+@lti.command("set-frame-origins")
+def set_frame_origins(
+    issuer: Annotated[str, typer.Argument(help="The platform's issuer.")],
+    frame_origin: Annotated[
+        list[str] | None,
+        typer.Option(help="An origin that frames gradquiz (repeat; none clears them)."),
+    ] = None,
+    client_id: Annotated[
+        str | None, typer.Option(help="Its client id (needed if it has several).")
+    ] = None,
+) -> None:
+    """Replace a registered LMS's frame origins, keeping its users and links."""
+    platform = _service().set_frame_origins(
+        issuer=issuer, client_id=client_id, frame_origins=frame_origin or ()
+    )
+    origins = " ".join(platform.frame_origins) or "none"
+    typer.echo(f"gradquiz: {platform.issuer} ({platform.client_id}) frame origins: {origins}")
+
+
 @lti.command("remove")
 def remove(
     issuer: Annotated[str, typer.Argument(help="The platform's issuer.")],

@@ -50,6 +50,20 @@ def test_frame_origins_are_stored_as_origins_and_listed(database_url: str) -> No
     assert added.exit_code == 0, added.output
     listed = runner.invoke(app, ["lti", "list"]).output
     assert "\t1, 2\thttps://school.instructure.com https://b.example" in listed
+    changed = runner.invoke(
+        app,
+        [
+            "lti",
+            "set-frame-origins",
+            "https://moodle.example.edu",
+            "--frame-origin",
+            "https://c.example/x",
+        ],
+    )
+    assert changed.exit_code == 0 and "frame origins: https://c.example" in changed.output, (
+        changed.output
+    )
+    assert "\t1, 2\thttps://c.example\n" in runner.invoke(app, ["lti", "list"]).output
     bad = ["--frame-origin", "http://school.example.edu", "--client-id", "other"]
     refused = runner.invoke(app, ["lti", "add-platform", *MOODLE, *bad])
     assert refused.exit_code == 1 and "frame origin must start with https://" in str(

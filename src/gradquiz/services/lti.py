@@ -15,7 +15,7 @@ import re
 import secrets
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -112,6 +112,10 @@ def origin_of(url: str) -> str:
     """The origin (scheme, host and port) of a URL."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _frame_origins(urls: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(origin_of(checked_url(u, field="frame origin")) for u in urls))
 
 
 def platform_origins(platform: Platform) -> frozenset[str]:
@@ -311,11 +315,7 @@ class LtiService:
             auth_audience=checked_field(auth_audience, field="audience") if auth_audience else None,
             deployment_ids=deployments,
             created_at=self.clock(),
-            frame_origins=tuple(
-                dict.fromkeys(
-                    origin_of(checked_url(o, field="frame origin")) for o in frame_origins
-                )
-            ),
+            frame_origins=_frame_origins(frame_origins),
         )
         try:
             with self.database.write() as session:
@@ -352,6 +352,19 @@ class LtiService:
         if found is None:
             raise NotFound("That LMS is no longer registered.")
         return found
+
+    def set_frame_origins(
+        self, *, issuer: str, client_id: str | None, frame_origins: Iterable[str]
+    ) -> Platform:
+        """Replace the frame origins of a registered platform (its users and links stay);
+        InvalidInput if it is not registered or an origin is not a URL."""
+        platform = self.platform(issuer, client_id)
+        if platform is None:
+            raise InvalidInput(f"No platform {issuer[:200]} is registered with that client id.")
+        origins = _frame_origins(frame_origins)
+        with self.database.write() as session:
+            store.set_frame_origins(session=session, platform_id=platform.id, origins=origins)
+        return replace(platform, frame_origins=origins)
 
     def remove_platform(self, *, issuer: str, client_id: str | None = None) -> Platform:
         """Forget a platform, its users' bindings (not their accounts) and its links."""

@@ -113,6 +113,15 @@ def platforms(*, session: Session, issuer: str | None = None) -> list[Platform]:
     return [_platform(row, deployments.get(row.id, [])) for row in rows]
 
 
+def set_frame_origins(*, session: Session, platform_id: str, origins: tuple[str, ...]) -> None:
+    """Replace a platform's frame origins."""
+    session.execute(
+        update(LtiPlatformRow)
+        .where(LtiPlatformRow.id == platform_id)
+        .values(frame_origins=list(origins))
+    )
+
+
 def delete_platform(*, session: Session, platform_id: str) -> bool:
     """Forget a platform with its deployments, users' bindings and links; whether it was."""
     for model in (LtiDeploymentRow, LtiUserRow, LtiLinkRow, LtiScoreRow):

@@ -181,6 +181,14 @@ class Settings(BaseSettings):
             "300 joining at once; guessing one of 100 open classes' codes then takes years."
         ),
     )
+    lti_limit_per_address: str = Field(
+        default="300/minute;3000/hour",
+        description=(
+            "How many LTI logins, and how many launches, one client address may make (limits"
+            " notation): a class of 300 behind one school address launching at once; each"
+            " login keeps a state and a nonce for ten minutes."
+        ),
+    )
     session_days: int = Field(
         default=30,
         ge=1,
@@ -221,6 +229,7 @@ class Settings(BaseSettings):
         "sign_up_limit_per_address",
         "join_limit_per_identity",
         "join_limit_per_address",
+        "lti_limit_per_address",
     )
     @classmethod
     def _in_limits_notation(cls, value: str) -> str:

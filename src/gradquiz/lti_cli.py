@@ -32,6 +32,16 @@ def add_platform(
     audience: Annotated[
         str | None, typer.Option(help="The token endpoint's audience, if not its URL.")
     ] = None,
+    frame_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help=(
+                "An origin (https://school.instructure.com) whose pages frame gradquiz and"
+                " post its launches, besides the issuer's and the login URL's (repeat the"
+                " option for more)."
+            )
+        ),
+    ] = None,
 ) -> None:
     """Register an LMS (Moodle, Canvas, …) that launches gradquiz."""
     platform = _service().add_platform(
@@ -42,6 +52,7 @@ def add_platform(
         auth_token_url=token_url,
         jwks_url=jwks_url,
         auth_audience=audience,
+        frame_origins=frame_origin or (),
     )
     typer.echo(
         f"gradquiz: {platform.issuer} (client id {platform.client_id}) registered with"
@@ -51,12 +62,32 @@ def add_platform(
 
 @lti.command("list")
 def list_platforms() -> None:
-    """The registered LMSs: issuer, client id and deployment ids."""
+    """The registered LMSs: issuer, client id, deployment ids and frame origins."""
     platforms = _service().platforms()
     for p in platforms:
-        typer.echo(f"{p.issuer}\t{p.client_id}\t{', '.join(p.deployment_ids)}")
+        origins = " ".join(p.frame_origins) or "-"
+        typer.echo(f"{p.issuer}\t{p.client_id}\t{', '.join(p.deployment_ids)}\t{origins}")
     if not platforms:
         typer.echo("gradquiz: no LMS is registered")
+
+
+@lti.command("set-frame-origins")
+def set_frame_origins(
+    issuer: Annotated[str, typer.Argument(help="The platform's issuer.")],
+    frame_origin: Annotated[
+        list[str] | None,
+        typer.Option(help="An origin that frames gradquiz (repeat; none clears them)."),
+    ] = None,
+    client_id: Annotated[
+        str | None, typer.Option(help="Its client id (needed if it has several).")
+    ] = None,
+) -> None:
+    """Replace a registered LMS's frame origins, keeping its users and links."""
+    platform = _service().set_frame_origins(
+        issuer=issuer, client_id=client_id, frame_origins=frame_origin or ()
+    )
+    origins = " ".join(platform.frame_origins) or "none"
+    typer.echo(f"gradquiz: {platform.issuer} ({platform.client_id}) frame origins: {origins}")
 
 
 @lti.command("remove")

@@ -34,12 +34,41 @@ def test_platforms_are_added_listed_and_removed(database_url: str) -> None:
     assert added.exit_code == 0, added.output
     assert "registered with 2 deployment(s)" in added.output
     listed = runner.invoke(app, ["lti", "list"])
-    assert "https://moodle.example.edu\tAbC123\t1, 2" in listed.output
+    assert "https://moodle.example.edu\tAbC123\t1, 2\t-" in listed.output
     twice = runner.invoke(app, ["lti", "add-platform", *MOODLE])
     assert twice.exit_code == 1 and "registered already" in str(twice.exception)
     removed = runner.invoke(app, ["lti", "remove", "https://moodle.example.edu"])
     assert removed.exit_code == 0 and "removed" in removed.output
     assert "no LMS is registered" in runner.invoke(app, ["lti", "list"]).output
+
+
+def test_frame_origins_are_stored_as_origins_and_listed(database_url: str) -> None:
+    origins = ["--frame-origin", "https://school.instructure.com/courses/7"]
+    added = runner.invoke(
+        app, ["lti", "add-platform", *MOODLE, *origins, "--frame-origin", "https://b.example"]
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["lti", "list"]).output
+    assert "\t1, 2\thttps://school.instructure.com https://b.example" in listed
+    changed = runner.invoke(
+        app,
+        [
+            "lti",
+            "set-frame-origins",
+            "https://moodle.example.edu",
+            "--frame-origin",
+            "https://c.example/x",
+        ],
+    )
+    assert changed.exit_code == 0 and "frame origins: https://c.example" in changed.output, (
+        changed.output
+    )
+    assert "\t1, 2\thttps://c.example\n" in runner.invoke(app, ["lti", "list"]).output
+    bad = ["--frame-origin", "http://school.example.edu", "--client-id", "other"]
+    refused = runner.invoke(app, ["lti", "add-platform", *MOODLE, *bad])
+    assert refused.exit_code == 1 and "frame origin must start with https://" in str(
+        refused.exception
+    )
 
 
 @pytest.mark.parametrize(

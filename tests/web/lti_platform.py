@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -68,10 +68,19 @@ class Platform:
     scores: list[dict[str, Any]] = field(default_factory=list)
     failures_left: int = 0  # scores answered 503 before one is accepted
     members: list[dict[str, Any]] = field(default_factory=list)
+    members_per_page: int = 1000  # the roster's page size; a Link header names the next
+    endless_roster: bool = False  # every page links a next one
+    member_pages_served: int = 0
+    next_page_base: str = ""  # where the Link header sends the next page (default: here)
     tokens_issued: int = 0
+    client_ids: set[str] = field(default_factory=lambda: {CLIENT_ID})  # the token endpoint's
+    tokens: dict[str, str] = field(default_factory=dict)  # access token -> its client id
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_launch: dict[str, Any] = field(default_factory=dict)  # claims of /auth's next answer
     tool: str = ""  # the tool's base URL, for the course page's frame
+    # The custom class value deep linking gave this platform for a class id (the tool's
+    # MAC); the fixture sets it, so a test's launch names a class as a deep link did.
+    link_class: Callable[[str], str] = field(default=lambda class_id: class_id)
 
     @property
     def issuer(self) -> str:
@@ -99,6 +108,7 @@ class Platform:
         sub: str = "user-1",
         roles: tuple[str, ...] = (LEARNER,),
         class_id: str | None = None,
+        custom_class: str | None = None,
         message_type: str = "LtiResourceLinkRequest",
         deployment: str = DEPLOYMENT,
         audience: str = CLIENT_ID,
@@ -135,7 +145,9 @@ class Platform:
         if message_type == "LtiResourceLinkRequest":
             claims[f"{CLAIM}resource_link"] = {"id": link}
         if class_id is not None:
-            claims[f"{CLAIM}custom"] = {"gradquiz_class": class_id}
+            custom_class = self.link_class(class_id)
+        if custom_class is not None:
+            claims[f"{CLAIM}custom"] = {"gradquiz_class": custom_class}
         if message_type == "LtiDeepLinkingRequest":
             claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
                 "deep_link_return_url": f"{self.base}/deep-link-return",
@@ -210,39 +222,50 @@ def platform_app(platform: Platform) -> FastAPI:
             return JSONResponse({"error": "invalid_client"}, status_code=401)
         public = JWK(**keys[header["kid"]]).export_to_pem()
         try:
-            jwt.decode(
-                client_assertion,
-                public,
-                algorithms=["RS256"],
-                audience=f"{platform.base}/token",
-                issuer=CLIENT_ID,
+            asserted = jwt.decode(
+                client_assertion, public, algorithms=["RS256"], audience=f"{platform.base}/token"
             )
         except jwt.InvalidTokenError as error:
             return JSONResponse({"error": str(error)}, status_code=401)
+        if asserted.get("iss") not in platform.client_ids:
+            return JSONResponse({"error": "unknown client"}, status_code=401)
+        access = uuid.uuid4().hex
         with platform.lock:
             platform.tokens_issued += 1
-        return JSONResponse({"access_token": uuid.uuid4().hex, "expires_in": 3600, "scope": scope})
+            platform.tokens[access] = asserted["iss"]
+        return JSONResponse({"access_token": access, "expires_in": 3600, "scope": scope})
 
     @app.post("/lineitems/{item}/scores")
     async def score(item: str, request: Request) -> Response:
-        if not request.headers.get("authorization", "").startswith("Bearer "):
-            return JSONResponse({"error": "no token"}, status_code=401)
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
         with platform.lock:
+            client = platform.tokens.get(bearer)
+            if client is None:
+                return JSONResponse({"error": "unknown or revoked token"}, status_code=401)
             if platform.failures_left > 0:
                 platform.failures_left -= 1
                 return JSONResponse({"error": "down for maintenance"}, status_code=503)
-            platform.scores.append({"item": item, **json.loads(await request.body())})
+            body = json.loads(await request.body())
+            platform.scores.append({"item": item, **body, "client": client})
         return Response(status_code=204)
 
     @app.get("/memberships")
-    def memberships() -> Response:
+    def memberships(page: int = 0) -> Response:
+        size = platform.members_per_page
+        with platform.lock:
+            platform.member_pages_served += 1
+        more = platform.endless_roster or (page + 1) * size < len(platform.members)
+        link = (
+            f'<{platform.next_page_base or platform.base}/memberships?page={page + 1}>; rel="next"'
+        )
         return JSONResponse(
             {
                 "id": f"{platform.base}/memberships",
                 "context": {"id": "course-1"},
-                "members": platform.members,
+                "members": platform.members[page * size : (page + 1) * size],
             },
             media_type="application/vnd.ims.lti-nrps.v2.membershipcontainer+json",
+            headers={"Link": link} if more else {},
         )
 
     return app

@@ -1,6 +1,7 @@
 """The app on the built-in pack with the simulated LMS registered, and helpers that run an
 OIDC login and a launch through both, as a browser would."""
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from gradquiz.core.packs import Pack
 from gradquiz.services.lti import KeySets, LtiService
 from gradquiz.storage.accounts import account_by_id
 from gradquiz.storage.database import Database
+from gradquiz.storage.lti import Platform as RegisteredPlatform
 from gradquiz.storage.models import AccountRow
 from gradquiz.web.lti.adapter import fetch_json
 from tests.factories import FrozenClock, account, class_rules
@@ -41,6 +43,12 @@ class LtiSite:
     @property
     def database(self) -> Database:
         return self.site.service.database
+
+    def registered(self) -> RegisteredPlatform:
+        """The simulated platform as the tool registered it."""
+        found = self.lti.platform(self.platform.issuer, self.platform.registration()["client_id"])
+        assert found is not None
+        return found
 
     def login(self, *, client_id: str | None = None) -> dict[str, str]:
         """The OIDC login initiation; the state and nonce the tool sent to the platform."""
@@ -114,6 +122,7 @@ def lti_site(database: Database, clock: FrozenClock, pack: Pack) -> Iterator[Lti
             app = site.client.app
             app.state.key_sets = KeySets(fetch_json, refresh_seconds=0)  # type: ignore[attr-defined]
             made = LtiSite(site, platform)
-            made.lti.add_platform(**platform.registration())
+            registered = made.lti.add_platform(**platform.registration())
+            platform.link_class = functools.partial(made.lti.class_claim, registered)
             platform.tool_jwks = made.lti.jwks()
             yield made

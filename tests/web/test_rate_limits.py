@@ -27,7 +27,12 @@ from tests.web.exam.test_exam_pages import page_text
 
 PASSWORD = "a long enough password"
 LIMITED = [
-    f"{a}_limit_per_{w}" for a in ("practice", "sign_up", "join") for w in ("identity", "address")
+    *(
+        f"{a}_limit_per_{w}"
+        for a in ("practice", "sign_up", "join")
+        for w in ("identity", "address")
+    ),
+    "lti_limit_per_address",
 ]
 
 

@@ -7,13 +7,15 @@ pylti1p3next checks the messages; this module gives it its configuration from th
 launch works in any process and in a framed page whose cookies the browser drops.
 """
 
+import hashlib
+import hmac
 import json
 import logging
 import re
 import secrets
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -38,6 +40,7 @@ from gradquiz.storage import classes as classes_store
 from gradquiz.storage import lti as store
 from gradquiz.storage.database import Database
 from gradquiz.storage.lti import Link, Platform
+from gradquiz.storage.secrets import shared_secret
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 CUSTOM_CLASS = "gradquiz_class"
+CLASS_SECRET = "lti-class-link"  # the install's key for the class a deep link names
 # LTI roles that make an instructor (the context roles and the institution/system ones);
 # every other role, or none, launches a learner.
 INSTRUCTOR_ROLES = frozenset(
@@ -110,6 +114,17 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _frame_origins(urls: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(origin_of(checked_url(u, field="frame origin")) for u in urls))
+
+
+def platform_origins(platform: Platform) -> frozenset[str]:
+    """The origins a platform's pages are served from: its issuer's, its login's and the
+    frame origins it was registered with."""
+    urls = (platform.issuer, platform.auth_login_url, *platform.frame_origins)
+    return frozenset(origin_of(u) for u in urls if urlsplit(u).scheme in {"http", "https"})
+
+
 @dataclass
 class LaunchStore:
     """Server-side login state in the database, shared by every process."""
@@ -118,9 +133,11 @@ class LaunchStore:
     clock: Clock = utc_now
 
     def put(self, key: str, value: Any, seconds: int) -> None:
-        """Keep `value` under `key` for `seconds`."""
+        """Keep `value` under `key` for `seconds` (and forget what has expired, so logins
+        nobody launches from do not pile up)."""
         now = self.clock()
         with self.database.write() as session:
+            store.delete_expired(session=session, now=now)
             store.put_value(
                 session=session, key=key, value=value, expires_at=now + timedelta(seconds=seconds)
             )
@@ -174,10 +191,11 @@ class DatabaseSessions(SessionService):
         return dict(found) if isinstance(found, dict) else None
 
     def save_launch_data(self, key: str, jwt_body: Mapping[str, Any]) -> None:
-        self.launches.put(f"launch-{key}", dict(jwt_body), LAUNCH_SECONDS)
+        """Nothing: the route acts on the checked launch's claims at once (and may still
+        refuse it), so none are kept for a later request."""
 
     def get_launch_data(self, key: str) -> Any:
-        return self.launches.get(f"launch-{key}")
+        return None
 
     def set_state_valid(self, state: str, id_token_hash: str) -> None:
         """Nothing: a state is used once, so no later request re-checks it."""
@@ -262,6 +280,7 @@ class LtiService:
 
     def __post_init__(self) -> None:
         self.launches = LaunchStore(self.database, self.clock)
+        self._class_key: bytes | None = None
         self.tool_conf = DatabaseToolConf(self)
 
     # Platforms ---------------------------------------------------------------------------
@@ -276,8 +295,11 @@ class LtiService:
         auth_token_url: str,
         jwks_url: str,
         auth_audience: str | None = None,
+        frame_origins: Iterable[str] = (),
     ) -> Platform:
-        """Register a platform; InvalidInput naming the field that is wrong or taken."""
+        """Register a platform; InvalidInput naming the field that is wrong or taken.
+        `frame_origins`: the origins, besides the issuer's and the login URL's, whose pages
+        frame gradquiz and post its launches (a Canvas school's own host)."""
         deployments = tuple(
             dict.fromkeys(checked_field(d, field="deployment id") for d in deployment_ids)
         )
@@ -293,6 +315,7 @@ class LtiService:
             auth_audience=checked_field(auth_audience, field="audience") if auth_audience else None,
             deployment_ids=deployments,
             created_at=self.clock(),
+            frame_origins=_frame_origins(frame_origins),
         )
         try:
             with self.database.write() as session:
@@ -330,6 +353,19 @@ class LtiService:
             raise NotFound("That LMS is no longer registered.")
         return found
 
+    def set_frame_origins(
+        self, *, issuer: str, client_id: str | None, frame_origins: Iterable[str]
+    ) -> Platform:
+        """Replace the frame origins of a registered platform (its users and links stay);
+        InvalidInput if it is not registered or an origin is not a URL."""
+        platform = self.platform(issuer, client_id)
+        if platform is None:
+            raise InvalidInput(f"No platform {issuer[:200]} is registered with that client id.")
+        origins = _frame_origins(frame_origins)
+        with self.database.write() as session:
+            store.set_frame_origins(session=session, platform_id=platform.id, origins=origins)
+        return replace(platform, frame_origins=origins)
+
     def remove_platform(self, *, issuer: str, client_id: str | None = None) -> Platform:
         """Forget a platform, its users' bindings (not their accounts) and its links."""
         platform = self.platform(issuer, client_id)
@@ -345,8 +381,20 @@ class LtiService:
 
     def origins(self) -> frozenset[str]:
         """The origins of every registered platform (who may frame the LTI pages)."""
-        urls = [u for p in self.platforms() for u in (p.issuer, p.auth_login_url)]
-        return frozenset(origin_of(u) for u in urls if urlsplit(u).scheme in {"http", "https"})
+        return frozenset(o for p in self.platforms() for o in platform_origins(p))
+
+    def check_origin(self, claims: Mapping[str, Any], origin: str | None) -> None:
+        """LtiRefused unless a checked launch was posted from one of its platform's origins
+        (a browser names the page that posted it; a launch without the header comes from
+        no browser page, so no other site can have sent it)."""
+        if origin is None:
+            return
+        platform = self._launching_platform(claims)
+        if origin not in platform_origins(platform):
+            raise LtiRefused(
+                f"The launch was posted from {origin[:200]!r}, not from the LMS's site; an"
+                " administrator registers the LMS's own host with --frame-origin."
+            )
 
     # The tool's keys ---------------------------------------------------------------------
 
@@ -464,18 +512,36 @@ class LtiService:
             return self._account(session, platform, claims, role_of(claims))
 
     def _launching_platform(self, claims: Mapping[str, Any]) -> Platform:
-        audience = claims.get("aud")
-        client_id = audience[0] if isinstance(audience, list) and audience else audience
-        platform = self.platform(claims.get("iss"), str(client_id) if client_id else None)
+        platform = self.platform(claims.get("iss"), client_id_of(claims))
         if platform is None:
             raise LtiRefused("No platform with this issuer and client id is registered.")
         return platform
+
+    def class_claim(self, platform: Platform, class_id: str) -> str:
+        """The custom value a deep linking response gives `platform` for a class exam: the
+        class id and a MAC over platform and class with the install's secret, so that a
+        launch opens a class only from the platform it was deep-linked to (a bare class id,
+        or one deep-linked elsewhere, is refused)."""
+        return f"{class_id}.{self._class_mac(platform, class_id)}"
+
+    def _class_mac(self, platform: Platform, class_id: str) -> str:
+        if self._class_key is None:
+            with self.database.write() as session:
+                self._class_key = shared_secret(session=session, name=CLASS_SECRET).encode()
+        message = f"{platform.id}\n{class_id}".encode()
+        return hmac.new(self._class_key, message, hashlib.sha256).hexdigest()[:32]
 
     def _linked_class(self, platform: Platform, claims: Mapping[str, Any], link_id: str) -> str:
         custom = claims.get(f"{CLAIM}custom") or {}
         named = custom.get(CUSTOM_CLASS) if isinstance(custom, Mapping) else None
         if isinstance(named, str) and _text(named):
-            return _text(named)[:64]
+            class_id, _, mac = _text(named)[:200].rpartition(".")
+            if not class_id or not hmac.compare_digest(mac, self._class_mac(platform, class_id)):
+                raise LtiRefused(
+                    "This link names a class exam that was not added to the course from this"
+                    " LMS: an instructor adds it again (deep linking)."
+                )
+            return class_id[:64]
         with self.database.read() as session:
             link = store.link(session=session, platform_id=platform.id, resource_link_id=link_id)
         if link is None:
@@ -575,6 +641,19 @@ class LtiService:
         with self.database.read() as session:
             account = accounts_store.account_by_id(session=session, account_id=found[0])
         return (account, found[1]) if account else None
+
+
+def client_id_of(claims: Mapping[str, Any]) -> str | None:
+    """The client id a launch is addressed to: `aud` when it is one text; when it is a list,
+    the authorized party (`azp`) if the list holds it (the client id need not come first),
+    else its first entry (pylti1p3 takes the first alone)."""
+    audience = claims.get("aud")
+    if not isinstance(audience, list):
+        return str(audience) if audience else None
+    azp = claims.get("azp")
+    if isinstance(azp, str) and azp in audience:
+        return azp
+    return str(audience[0]) if audience else None
 
 
 def role_of(claims: Mapping[str, Any]) -> Role:

@@ -12,9 +12,12 @@ Every review policy shows the score once a sitting is submitted, so that is when
 posted; nothing is posted for a sitting still open.
 """
 
+import hashlib
+import json
 import logging
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -28,7 +31,7 @@ from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
 
 from gradquiz.services.clock import Clock, utc_now
-from gradquiz.services.lti import LtiService
+from gradquiz.services.lti import LtiService, origin_of
 from gradquiz.storage import lti as store
 from gradquiz.storage.lti import Link, Platform, Score
 
@@ -38,15 +41,31 @@ SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 ROSTER_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 CALL_SECONDS = 15
-MAX_ROSTER = 5000
+MAX_ROSTER = 5000  # members kept of a course's roster
+MAX_ROSTER_PAGES = 50  # pages of it fetched (a platform's rel=next may never end)
+ROSTER_SECONDS = 30.0  # no page is asked for after this long
 
 
 class TokenConnector(ServiceConnector):
     """pylti1p3's service connector with its access tokens kept until they expire (shared
-    by the connectors of one process)."""
+    by the connectors of one process), each under its own registration: issuer, client
+    id, token URL and audience, and the scopes (pylti1p3 keys by issuer and scopes alone,
+    so two registrations with one issuer, as every Canvas Cloud school has, would share a
+    token). A request the platform answers 401 drops the token and is made once more."""
 
     _tokens: dict[str, tuple[str, datetime]] = {}  # noqa: RUF012 (shared on purpose)
     _lock = threading.Lock()
+
+    def _scope_key(self, scopes: Iterable[str]) -> str:
+        registration = self._registration
+        parts = [
+            registration.get_issuer(),
+            registration.get_client_id(),
+            registration.get_auth_token_url(),
+            registration.get_auth_audience(),
+            *sorted(scopes),
+        ]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def _get_cached_access_token(self, scope_key: str) -> str | None:
         with self._lock:
@@ -60,6 +79,18 @@ class TokenConnector(ServiceConnector):
         expires = utc_now() + timedelta(seconds=max(0.0, float(expires_in) - 60))
         with self._lock:
             self._tokens[scope_key] = (access_token, expires)
+
+    def make_service_request(  # type: ignore[no-untyped-def]
+        self, scopes: Sequence[str], url: str, **kwargs: Any
+    ):
+        try:
+            return super().make_service_request(scopes, url, **kwargs)
+        except LtiServiceException as error:
+            if error.response.status_code != 401:
+                raise
+        with self._lock:  # the platform no longer takes the kept token: ask for a new one
+            self._tokens.pop(self._scope_key(sorted(scopes)), None)
+        return super().make_service_request(scopes, url, **kwargs)
 
 
 class TimedSession(requests.Session):
@@ -89,6 +120,8 @@ class LtiGrades:
     first_wait: timedelta = timedelta(seconds=30)
     max_tries: int = 6
     claim_for: timedelta = timedelta(minutes=2)
+    roster_pages: int = MAX_ROSTER_PAGES
+    roster_seconds: float = ROSTER_SECONDS
     background: bool = True  # whether the server's own thread posts (tests post themselves)
     _session: requests.Session = field(default_factory=TimedSession)
 
@@ -223,7 +256,7 @@ class LtiGrades:
             self._connector(platform),
             {"context_memberships_url": link.memberships_url or ""},
         )
-        members = service.get_members()[:MAX_ROSTER]
+        members = self._members(service, link.memberships_url or "")
         return [
             RosterEntry(
                 name=str(m.get("name") or m.get("user_id") or ""),
@@ -235,6 +268,24 @@ class LtiGrades:
             if m.get("status", "Active") == "Active"
             and any(str(r).endswith("#Learner") or r == "Learner" for r in m.get("roles") or [])
         ]
+
+    def _members(self, service: NamesRolesProvisioningService, url: str) -> list[Any]:
+        """The roster's members, page after page while the platform links a next page on
+        its own origin, up to `roster_pages` pages, MAX_ROSTER members and `roster_seconds`
+        (pylti1p3's get_members follows rel=next without end, and to any host)."""
+        members: list[Any] = []
+        deadline = time.monotonic() + self.roster_seconds
+        next_url: str | None = url
+        for _ in range(self.roster_pages):
+            if not next_url or origin_of(next_url) != origin_of(url):
+                break
+            page, next_url = service.get_members_page(next_url)
+            members += [m for m in page if isinstance(m, dict)] if isinstance(page, list) else []
+            if len(members) >= MAX_ROSTER or time.monotonic() >= deadline:
+                break
+        if next_url:
+            log.warning("roster at %s cut at %d members", url, min(len(members), MAX_ROSTER))
+        return members[:MAX_ROSTER]
 
     def names(self, class_id: str) -> dict[str, str]:
         """The username of each platform user id bound to a course linking the class exam."""
@@ -262,6 +313,6 @@ def _grade(score: Score) -> Grade:
         .set_score_maximum(score.maximum)
         .set_activity_progress("Completed")
         .set_grading_progress("FullyGraded")
-        .set_timestamp(score.submitted_at.isoformat())
+        .set_timestamp(score.submitted_at.isoformat(timespec="milliseconds"))
         .set_user_id(score.user_sub)
     )

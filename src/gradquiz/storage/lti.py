@@ -35,6 +35,7 @@ class Platform:
     auth_audience: str | None
     deployment_ids: tuple[str, ...]
     created_at: datetime
+    frame_origins: tuple[str, ...] = ()  # more origins it frames gradquiz and launches from
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def insert_platform(*, session: Session, platform: Platform) -> None:
             "jwks_url": platform.jwks_url,
             "auth_audience": platform.auth_audience,
             "created_at": platform.created_at,
+            "frame_origins": list(platform.frame_origins),
         },
     )
     for deployment in platform.deployment_ids:
@@ -111,6 +113,15 @@ def platforms(*, session: Session, issuer: str | None = None) -> list[Platform]:
     return [_platform(row, deployments.get(row.id, [])) for row in rows]
 
 
+def set_frame_origins(*, session: Session, platform_id: str, origins: tuple[str, ...]) -> None:
+    """Replace a platform's frame origins."""
+    session.execute(
+        update(LtiPlatformRow)
+        .where(LtiPlatformRow.id == platform_id)
+        .values(frame_origins=list(origins))
+    )
+
+
 def delete_platform(*, session: Session, platform_id: str) -> bool:
     """Forget a platform with its deployments, users' bindings and links; whether it was."""
     for model in (LtiDeploymentRow, LtiUserRow, LtiLinkRow, LtiScoreRow):
@@ -130,6 +141,7 @@ def _platform(platform: LtiPlatformRow, deployments: list[str]) -> Platform:
         auth_audience=platform.auth_audience,
         deployment_ids=tuple(deployments),
         created_at=platform.created_at,
+        frame_origins=tuple(str(o) for o in platform.frame_origins or []),
     )
 
 

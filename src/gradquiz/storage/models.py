@@ -436,6 +436,9 @@ class LtiPlatformRow(Base):
     jwks_url: Mapped[str] = mapped_column(String(1000))
     auth_audience: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Origins besides the issuer's and the login's that frame gradquiz and post launches (a
+    # Canvas school's own host, say); a JSON list.
+    frame_origins: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
 
     __table_args__ = (Index("uq_lti_platforms_issuer_client", "issuer", "client_id", unique=True),)
 

@@ -1,6 +1,6 @@
 """How often one browser (or account) and one client address may make what costs the server
-something to keep: exam attempts, practice sets, accounts and class memberships (the `limits`
-package).
+something to keep: exam attempts, practice sets, accounts, class memberships and LTI logins
+and launches (the `limits` package).
 
 Counters live in memory by default, which is right for one process; with several processes
 set GRADQUIZ_RATE_LIMIT_STORAGE to a shared store (redis://host:6379) so they count together.
@@ -28,6 +28,8 @@ class Action(StrEnum):
     PRACTICE = "practice"
     SIGN_UP = "sign-up"
     JOIN = "join"
+    LTI_LOGIN = "lti-login"
+    LTI_LAUNCH = "lti-launch"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class RateLimits:
                 "class codes tried",
                 identity="account",
             ),
+            # Anonymous: counted per address only.
+            Action.LTI_LOGIN: Rule([], parse_many(settings.lti_limit_per_address), "LMS logins"),
+            Action.LTI_LAUNCH: Rule([], parse_many(settings.lti_limit_per_address), "LMS launches"),
         }
         # A sliding-window counter costs the same however many hits it has counted.
         storage = storage_from_string(settings.rate_limit_storage)

@@ -78,7 +78,7 @@ def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_
         with serving(tool) as served:
             base = served.replace("127.0.0.1", "localhost")  # another site than the LMS
             lms.tool = base
-            tool.state.lti.add_platform(**lms.registration())
+            registered = tool.state.lti.add_platform(**lms.registration())
             tool.framing.forget()
             lms.tool_jwks = tool.state.lti.jwks()
             teacher = account(
@@ -87,7 +87,8 @@ def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_
             exam = tool.state.classes.create(
                 instructor=teacher, rules=class_rules(tool.state.service.clock())
             )
-            lms.next_launch = {"class_id": exam.id, "sub": "learner-b"}
+            custom = tool.state.lti.class_claim(registered, exam.id)  # as deep linking gave
+            lms.next_launch = {"custom_class": custom, "sub": "learner-b"}
             context = blocking_browser.new_context(viewport={"width": 1100, "height": 900})
             page = context.new_page()
             page.goto(f"{lms.base}/course")

@@ -36,13 +36,15 @@ def test_an_instructor_picks_a_new_class_exam_and_the_course_link_opens_its_live
         "LtiDeepLinkingResponse"
     )
     [item] = response[f"{DL}content_items"]
-    class_id = item["custom"]["gradquiz_class"]
+    custom_class = item["custom"]["gradquiz_class"]
+    class_id = custom_class.rpartition(".")[0]
+    assert custom_class == lti_site.lti.class_claim(lti_site.registered(), class_id)
     assert item["type"] == "ltiResourceLink" and item["url"] == "http://testserver/lti/launch"
     assert item["lineItem"] == {"scoreMaximum": 15, "label": "Week 5 quiz", "resourceId": class_id}
     again = lti_site.site.client.post(picker, data={"title": "twice"})
     assert again.status_code == 403  # the choice is made once
     landed = lti_site.follow(
-        lti_site.launch(class_id=class_id, sub="teacher-1", roles=(INSTRUCTOR,))
+        lti_site.launch(custom_class=custom_class, sub="teacher-1", roles=(INSTRUCTOR,))
     )
     assert landed.headers["location"] == f"/classes/{class_id}/live"
     assert lti_site.site.client.get(landed.headers["location"]).status_code == 200

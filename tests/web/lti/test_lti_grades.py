@@ -1,18 +1,20 @@
 """Scores posted to the simulated LMS's line item, and its roster pulled."""
 
 import contextlib
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from pylti1p3.exception import LtiServiceException
 from sqlalchemy import select
 
 from gradquiz.core.classes import Disclosure
 from gradquiz.core.scoring import grade_attempt
 from gradquiz.errors import GradquizError
-from gradquiz.services.lti_grades import LtiGrades
+from gradquiz.services.lti_grades import SCORE_SCOPE, LtiGrades
 from gradquiz.storage.models import AccountRow, LtiUserRow
-from tests.web.lti_platform import LEARNER
+from tests.web.lti_platform import CLIENT_ID, LEARNER
 from tests.web.lti_site import LtiSite, lti_site
 
 __all__ = ["lti_site"]
@@ -33,6 +35,13 @@ def sitting(lti_site: LtiSite, class_id: str, sub: str) -> str:
         client.put(f"/api/v1/attempts/{attempt_id}/answers/1", json={"option": "A"}).status_code
         == 200
     )
+    return attempt_id
+
+
+def submitted(lti_site: LtiSite, class_id: str, sub: str) -> str:
+    """A learner's sitting, started from the course and submitted."""
+    attempt_id = sitting(lti_site, class_id, sub)
+    assert lti_site.site.client.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
     return attempt_id
 
 
@@ -70,6 +79,8 @@ def test_a_score_is_posted_once_after_submit_and_not_before(
     assert score["activityProgress"] == "Completed"
     assert score["gradingProgress"] == "FullyGraded"
     assert score["timestamp"].startswith(lti_site.site.clock().date().isoformat())
+    # ISO 8601 with milliseconds and an offset, as the AGS examples write it
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", score["timestamp"])
     [row] = posting.scores(exam.id)
     assert row.state == "posted" and row.attempt_id == attempt_id
 
@@ -79,8 +90,7 @@ def test_a_score_is_tried_again_with_backoff_while_the_platform_answers_503(
 ) -> None:
     exam = lti_site.class_exam()
     posting = grades(lti_site)
-    attempt_id = sitting(lti_site, exam.id, "learner-2")
-    lti_site.site.client.post(f"/api/v1/attempts/{attempt_id}/submit")
+    submitted(lti_site, exam.id, "learner-2")
     lti_site.platform.failures_left = 2
     assert posting.sync() == 0
     [waiting] = posting.scores(exam.id)
@@ -149,3 +159,68 @@ def test_the_roster_lists_course_learners_who_have_not_started(lti_site: LtiSite
     assert '<th scope="row">Ada Lovelace</th><td>in progress</td>' in page.text
     assert '<th scope="row">Alan Turing</th><td>not started</td>' in page.text
     assert "Prof" not in page.text.split("<tbody>")[1]
+
+
+def test_the_roster_follows_the_platforms_pages_up_to_its_caps(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    sitting(lti_site, exam.id, "learner-1")  # the course's link, with its roster URL
+    posting = grades(lti_site)
+    lti_site.platform.members = [
+        {"user_id": f"l-{n}", "name": f"Learner {n}", "roles": [LEARNER]} for n in range(5)
+    ]
+    lti_site.platform.members_per_page = 2
+    roster = posting.roster(exam.id, {})
+    assert roster is not None and [e.user_id for e in roster] == [f"l-{n}" for n in range(5)]
+    assert lti_site.platform.member_pages_served == 3  # two Link headers followed
+    lti_site.platform.endless_roster = True  # every page names a next one
+    lti_site.platform.member_pages_served = 0
+    posting.roster_pages = 7
+    endless = posting.roster(exam.id, {})
+    assert lti_site.platform.member_pages_served == 7 and endless is not None
+    assert len(endless) == 5  # the pages past the members are empty
+    lti_site.platform.member_pages_served = 0
+    posting.roster_seconds = 0  # past the deadline after the first page
+    assert posting.roster(exam.id, {}) is not None
+    assert lti_site.platform.member_pages_served == 1
+    posting.roster_seconds = 30
+    lti_site.platform.member_pages_served = 0
+    lti_site.platform.next_page_base = "http://127.0.0.2:9"  # another host gets no token
+    assert posting.roster(exam.id, {}) is not None
+    assert lti_site.platform.member_pages_served == 1
+
+
+def test_two_registrations_of_one_issuer_each_use_their_own_token(lti_site: LtiSite) -> None:
+    """Every Canvas Cloud school has the issuer https://canvas.instructure.com: a score for
+    one school's course must not carry another's bearer token."""
+    posting = grades(lti_site)
+    first = lti_site.registered()
+    second = lti_site.lti.add_platform(
+        **{**lti_site.platform.registration(), "client_id": "second-school"}
+    )
+    lti_site.platform.client_ids.add("second-school")
+    tokens = [posting._connector(p).get_access_token([SCORE_SCOPE]) for p in (first, second, first)]
+    assert tokens[0] != tokens[1] and tokens[2] == tokens[0]  # kept, each under its own key
+    assert [lti_site.platform.tokens[t] for t in tokens[:2]] == [CLIENT_ID, "second-school"]
+    elsewhere = lti_site.lti.add_platform(
+        **{
+            **lti_site.platform.registration(),
+            "client_id": "third-school",
+            "auth_token_url": f"{lti_site.platform.base}/no-such-token-endpoint",
+        }
+    )
+    with pytest.raises(LtiServiceException):  # its own token URL is asked, and answers 404
+        posting._connector(elsewhere).get_access_token([SCORE_SCOPE])
+
+
+def test_a_token_the_platform_revoked_is_dropped_and_a_new_one_asked_for(
+    lti_site: LtiSite,
+) -> None:
+    posting, exam = grades(lti_site), lti_site.class_exam()
+    submitted(lti_site, exam.id, "learner-5")
+    assert posting.sync() == 1
+    issued = lti_site.platform.tokens_issued
+    lti_site.platform.tokens.clear()  # the platform revokes every token it gave
+    submitted(lti_site, exam.id, "learner-6")
+    assert posting.sync() == 1
+    assert lti_site.platform.tokens_issued == issued + 1
+    assert [s.state for s in posting.scores(exam.id)] == ["posted", "posted"]

@@ -7,14 +7,17 @@ from typing import Any
 
 import jwt
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from gradquiz.config import Settings
 from gradquiz.core.accounts import Role
-from gradquiz.services.lti import KEY_OVERLAP
+from gradquiz.errors import InvalidInput
+from gradquiz.services.lti import KEY_OVERLAP, LAUNCH_SECONDS, LOGIN_SECONDS
 from gradquiz.storage import classes as classes_store
-from gradquiz.storage.models import AccountRow, LtiUserRow
+from gradquiz.storage.models import AccountRow, LtiLaunchDataRow, LtiUserRow
+from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.sessions import SESSION_COOKIE
-from tests.web.lti_platform import INSTRUCTOR, SigningKey
+from tests.web.lti_platform import CLIENT_ID, INSTRUCTOR, SigningKey
 from tests.web.lti_site import LtiSite, lti_site
 
 __all__ = ["lti_site"]
@@ -48,6 +51,24 @@ def test_an_instructor_launch_of_another_instructors_class_is_refused(lti_site: 
     assert refused.status_code == 403
     assert "run by another instructor" in refused.text
     assert lti_site.accounts() == before
+    with lti_site.database.read() as session:  # nor are its claims kept
+        kept = session.scalars(select(LtiLaunchDataRow.value)).all()
+    assert not [v for v in kept if isinstance(v, dict) and v.get("sub") == "teacher-2"]
+
+
+def test_a_class_not_deep_linked_from_this_platform_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam("someone-else")  # never deep-linked to this course
+    other = lti_site.lti.add_platform(
+        **{**lti_site.platform.registration(), "client_id": "another-client"}
+    )
+    before = lti_site.accounts()
+    for forged in (exam.id, f"{exam.id}.", lti_site.lti.class_claim(other, exam.id)):
+        refused = lti_site.launch(custom_class=forged, sub="stranger", link="mine")
+        assert refused.status_code == 403, forged
+        assert "not added to the course from this LMS" in refused.text
+    assert lti_site.accounts() == before
+    with lti_site.database.read() as session:
+        assert not classes_store.members(session=session, class_id=exam.id)
 
 
 def test_a_browser_that_refuses_the_frames_cookies_opens_a_new_window(lti_site: LtiSite) -> None:
@@ -78,6 +99,49 @@ def test_the_lti_pages_may_be_framed_by_the_platform_and_no_other_page_is(
     home = lti_site.site.client.get("/")
     assert "frame-ancestors 'none'" in home.headers["content-security-policy"]
     assert home.headers["x-frame-options"] == "DENY"
+
+
+def test_a_platform_with_frame_origins_frames_the_tool_and_launches_from_them(
+    lti_site: LtiSite,
+) -> None:
+    """Canvas: its issuer and login URL are not the school's host, which frames the tool."""
+    school = "https://school.instructure.com"
+    canvas = lti_site.lti.add_platform(
+        issuer="https://canvas.instructure.com",
+        client_id="10000000000001",
+        deployment_ids=["1:abc"],
+        auth_login_url="https://sso.canvaslms.com/api/lti/authorize_redirect",
+        auth_token_url="https://sso.canvaslms.com/login/oauth2/token",
+        jwks_url="https://sso.canvaslms.com/api/lti/security/jwks",
+        frame_origins=[f"{school}/courses/1", school, "https://other.example.edu:8443/x"],
+    )
+    assert canvas.frame_origins == (school, "https://other.example.edu:8443")
+    assert lti_site.lti.platform(canvas.issuer, canvas.client_id) == canvas
+    lti_site.site.client.app.framing.forget()  # type: ignore[attr-defined]
+    answer = lti_site.site.client.get("/lti/config")
+    policy = answer.headers["content-security-policy"]
+    assert school in policy.split("frame-ancestors")[1].split(";")[0]
+    with pytest.raises(InvalidInput, match="frame origin must start with https://"):
+        lti_site.lti.add_platform(
+            **{**lti_site.platform.registration(), "client_id": "c2"},
+            frame_origins=["http://school.example.edu"],
+        )
+    mine = lti_site.lti.add_platform(
+        **{**lti_site.platform.registration(), "client_id": "c3"},
+        frame_origins=["http://localhost:9999"],
+    )
+    lti_site.platform.client_ids.add("c3")
+    exam = lti_site.class_exam()
+    sent = lti_site.login(client_id="c3")
+    body = lti_site.platform.claims(
+        nonce=sent["nonce"], audience="c3", custom_class=lti_site.lti.class_claim(mine, exam.id)
+    )
+    landed = lti_site.site.client.post(
+        "/lti/launch",
+        data={"id_token": lti_site.platform.sign(body), "state": sent["state"]},
+        headers={"Origin": "http://localhost:9999", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert landed.status_code == 303, landed.text
 
 
 def test_the_tool_key_is_published_and_a_rotated_one_stays_until_its_tokens_expire(
@@ -227,6 +291,31 @@ def test_a_launch_for_another_authorized_party_is_refused(
     assert "authorized party (azp) is not gradquiz" in refused.text
 
 
+def test_a_launch_whose_aud_list_names_gradquiz_after_another_audience_is_taken(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    audiences = {"aud": ["another-tool", CLIENT_ID], "azp": CLIENT_ID}
+    landed = lti_site.follow(
+        lti_site.launch(
+            lambda body: lti_site.platform.sign({**body, **audiences}),
+            class_id=exam.id,
+            sub="learner-azp",
+        )
+    )
+    assert landed.headers["location"] == f"/classes/{exam.id}"
+    picking = lti_site.follow(
+        lti_site.launch(
+            lambda body: lti_site.platform.sign({**body, **audiences}),
+            message_type="LtiDeepLinkingRequest",
+            sub="teacher-azp",
+            roles=(INSTRUCTOR,),
+        )
+    )
+    answer = lti_site.site.client.post(picking.headers["location"], data={"title": "Quiz"})
+    assert answer.status_code == 200 and "deep-link-return" in answer.text
+
+
 def test_a_token_issued_in_the_future_is_refused(lti_site: LtiSite) -> None:
     exam = lti_site.class_exam()
     refused = lti_site.launch(
@@ -246,3 +335,70 @@ def test_only_login_and_launch_take_posts_from_other_sites(lti_site: LtiSite) ->
         "/lti/launch", data={"id_token": "a.b.c", "state": sent["state"]}, headers=cross
     )
     assert taken.status_code == 403 and "another site" not in taken.text
+
+
+def test_logins_and_launches_are_limited_per_address_and_expired_state_is_purged(
+    lti_site: LtiSite,
+) -> None:
+    app = lti_site.site.client.app
+    app.state.rate_limits = RateLimits(Settings(lti_limit_per_address="3/hour"))  # type: ignore[attr-defined]
+    sent = [lti_site.login() for _ in range(3)]  # at the limit: each answered
+    assert state_rows(lti_site) == 6  # a state and a nonce each
+    past = lti_site.site.client.get(
+        "/lti/login",
+        params={"iss": lti_site.platform.issuer, "login_hint": "h", "client_id": CLIENT_ID},
+    )
+    assert refused(past, "Too many LMS logins from this network address")
+    assert state_rows(lti_site) == 6  # the refused login stored nothing
+    tokens = [lti_site.platform.sign(lti_site.platform.claims(nonce=s["nonce"])) for s in sent]
+    for token, login in zip(tokens, sent, strict=True):
+        answer = lti_site.post_launch(token, login["state"])
+        assert answer.status_code != 429
+    assert refused(
+        lti_site.post_launch(tokens[0], sent[0]["state"]),
+        "Too many LMS launches from this network address",
+    )
+    app.state.rate_limits = RateLimits(Settings())  # type: ignore[attr-defined]
+    lti_site.site.clock.advance(seconds=LOGIN_SECONDS + LAUNCH_SECONDS + 1)
+    lti_site.login()  # a login forgets every row that has expired
+    assert state_rows(lti_site) == 2
+
+
+def state_rows(lti_site: LtiSite) -> int:
+    with lti_site.database.read() as session:
+        return int(session.scalar(select(func.count()).select_from(LtiLaunchDataRow)) or 0)
+
+
+def test_an_attackers_unused_launch_posted_from_another_site_signs_nobody_in(
+    lti_site: LtiSite,
+) -> None:
+    """Login CSRF: the attacker's own state and id_token, posted from the attacker's page."""
+    exam = lti_site.class_exam()
+    sent = lti_site.login()  # the attacker's own login
+    body = lti_site.platform.claims(nonce=sent["nonce"], class_id=exam.id, sub="attacker")
+    lti_site.site.client.cookies.clear()  # the victim's browser
+    before = lti_site.accounts()
+    answer = lti_site.site.client.post(
+        "/lti/launch",
+        data={"id_token": lti_site.platform.sign(body), "state": sent["state"]},
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert answer.status_code == 403 and "not from the LMS" in answer.text
+    assert not lti_site.site.client.cookies.get(SESSION_COOKIE)
+    assert lti_site.accounts() == before
+
+
+def test_a_launch_whose_browser_logged_in_as_someone_else_is_refused(lti_site: LtiSite) -> None:
+    exam = lti_site.class_exam()
+    attackers = lti_site.login()
+    lti_site.login()  # the victim's browser has a login (and its browser cookie) of its own
+    body = lti_site.platform.claims(nonce=attackers["nonce"], class_id=exam.id, sub="attacker")
+    answer = lti_site.post_launch(lti_site.platform.sign(body), attackers["state"])
+    assert answer.status_code == 403 and "started in another browser" in answer.text
+    assert not lti_site.site.client.cookies.get(SESSION_COOKIE)
+
+
+def refused(answer: Any, message: str) -> bool:
+    """A 429 page (framable, as every LTI page is) saying `message`, with a Retry-After."""
+    waits = int(answer.headers.get("retry-after", "0"))
+    return answer.status_code == 429 and waits >= 1 and message in answer.text

@@ -6,10 +6,13 @@ token's form, the registration (issuer and client id), the signature against the
 key set (kept, fetched again for an unknown `kid`), `iss`, `aud`, `azp`, `exp` and `iat`
 within SKEW_SECONDS, the deployment, the message type and version, and last the nonce (the
 one the login issued with this state, used once in any process). Each refusal is an
-LtiRefused naming the fault.
+LtiRefused naming the fault. The login's browser cookie, where the launch's browser sends
+one, must be the login's (the route checks the launch's Origin too).
 """
 
 import logging
+import re
+import secrets
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -23,7 +26,13 @@ from pylti1p3.redirect import Redirect
 from pylti1p3.request import Request as LtiRequest
 from starlette.responses import RedirectResponse, Response
 
-from gradquiz.services.lti import DatabaseSessions, KeySets, LtiRefused, LtiService
+from gradquiz.services.lti import (
+    DatabaseSessions,
+    KeySets,
+    LtiRefused,
+    LtiService,
+    client_id_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +40,12 @@ SKEW_SECONDS = 60
 FETCH_SECONDS = 10
 MESSAGE_TYPES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
 _CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+# A cookie naming the browser that logged in (SameSite=None; Secure over HTTPS): a launch
+# from a browser that sends another one is refused, so an attacker's own unused launch
+# cannot sign a victim in. A browser that blocks the framed page's cookies sends none.
+BROWSER_COOKIE = "browser"
+BROWSER_SECONDS = 30 * 24 * 3600
+_BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{24}")
 
 
 class FastApiRequest(LtiRequest):
@@ -62,6 +77,10 @@ class FastApiCookies(CookieService):
     def __init__(self, request: FastApiRequest) -> None:
         self._request = request
         self._to_set: dict[str, tuple[str, int | None]] = {}
+
+    @property
+    def prefix(self) -> str:
+        return self._cookie_prefix
 
     def get_cookie(self, name: str) -> str | None:
         return self._request.get_cookie(f"{self._cookie_prefix}-{name}")
@@ -123,7 +142,14 @@ def start_login(lti: LtiService, request: FastApiRequest, launch_url: str) -> Re
         session_service=DatabaseSessions(lti.launches),
         cookie_service=cookies,
     )
-    login.pass_params_to_launch({"target": request.get_param("target_link_uri")[:1000]})
+    browser = request.get_cookie(f"{cookies.prefix}-{BROWSER_COOKIE}") or ""
+    if not _BROWSER_ID.fullmatch(browser):
+        browser = secrets.token_urlsafe(18)
+    # The browser that logged in; its launch must come from it where it sends the cookie.
+    cookies.set_cookie(BROWSER_COOKIE, browser, BROWSER_SECONDS)
+    login.pass_params_to_launch(
+        {"target": request.get_param("target_link_uri")[:1000], "browser": browser}
+    )
     try:
         return login.redirect(launch_url)
     except OIDCException as error:
@@ -137,6 +163,9 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)
+
+    def get_client_id(self) -> str:
+        return client_id_of(self._get_jwt_body()) or ""
 
     def validate(self) -> "Launch":
         self._validated = True
@@ -162,6 +191,11 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused(
                 "The launch's state is unknown, expired or used already: start it again from"
                 " the course."
+            )
+        sent = self._cookie_service.get_cookie(BROWSER_COOKIE)
+        if sent and params.get("browser") and sent != params["browser"]:
+            raise LtiRefused(
+                "This launch was started in another browser: start it again from the course."
             )
         self._login_params = params
         return self

@@ -16,7 +16,14 @@ from gradquiz.core.accounts import Account
 from gradquiz.core.classes import ClassRules, Disclosure
 from gradquiz.errors import GradquizError, InvalidInput
 from gradquiz.services.classes import ClassService
-from gradquiz.services.lti import CLAIM, CUSTOM_CLASS, LAUNCH_SECONDS, LtiRefused, LtiService
+from gradquiz.services.lti import (
+    CLAIM,
+    CUSTOM_CLASS,
+    LAUNCH_SECONDS,
+    LtiRefused,
+    LtiService,
+    client_id_of,
+)
 from gradquiz.web.lti.views import refused_page
 from gradquiz.web.sessions import signed_in
 from gradquiz.web.templating import render_page
@@ -28,14 +35,13 @@ NEW_CLASS_DAYS = 14
 def start(lti: LtiService, launch: Any, account: Account) -> str:
     """Keep what the response to this deep linking request needs; the picker's address."""
     claims = launch.get_launch_data()
-    audience = claims.get("aud")
     picking = secrets.token_urlsafe(16)
     lti.launches.put(
         f"deeplink-{picking}",
         {
             "account": account.id,
             "iss": claims.get("iss"),
-            "client_id": audience[0] if isinstance(audience, list) else audience,
+            "client_id": client_id_of(claims),
             "deployment_id": claims.get(f"{CLAIM}deployment_id"),
             "settings": claims.get(SETTINGS_CLAIM) or {},
         },
@@ -88,7 +94,7 @@ def choose(request: Request, lti: LtiService, picking: str, class_id: str, title
         DeepLinkResource()
         .set_url(str(request.url_for("lti_launch")))
         .set_title(exam.rules.title)
-        .set_custom_params({CUSTOM_CLASS: exam.id})
+        .set_custom_params({CUSTOM_CLASS: lti.class_claim(platform, exam.id)})
         .set_lineitem(
             LineItem()
             .set_score_maximum(len(exam.question_ids))

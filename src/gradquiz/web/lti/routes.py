@@ -12,9 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from gradquiz.core.accounts import Role
 from gradquiz.errors import GradquizError
 from gradquiz.services.lti import LtiRefused, LtiService, role_of
+from gradquiz.web import rate_limits
 from gradquiz.web.lti import deep_linking
 from gradquiz.web.lti.adapter import FastApiRequest, check_launch, start_login
 from gradquiz.web.lti.views import FRAMED_COOKIE, refused_page, tool_configuration
+from gradquiz.web.rate_limits import Action
 from gradquiz.web.sessions import signed_in, start_session
 from gradquiz.web.templating import render_page, see_other
 
@@ -61,6 +63,7 @@ def jwks(request: Request) -> Response:
 @router.api_route("/login", methods=["GET", "POST"])
 async def login(request: Request) -> Response:
     """OIDC login initiation: back to the platform's login with a new state and nonce."""
+    rate_limits.check(request, Action.LTI_LOGIN, None)  # each login keeps two rows
     params = await lti_request(request)
     try:
         return await run_in_threadpool(
@@ -74,11 +77,13 @@ async def login(request: Request) -> Response:
 @router.post("/launch", name="lti_launch")
 async def launch(request: Request) -> Response:
     """A platform's launch: checked, then the user is signed in and sent on."""
+    rate_limits.check(request, Action.LTI_LAUNCH, None)
     params = await lti_request(request)
     lti = lti_service(request)
     try:
         checked = await run_in_threadpool(check_launch, lti, params, request.app.state.key_sets)
         claims = checked.get_launch_data()
+        await run_in_threadpool(lti.check_origin, claims, request.headers.get("origin"))
         if checked.is_deep_link_launch():
             if role_of(claims) is not Role.INSTRUCTOR:
                 raise LtiRefused("Only an instructor can add gradquiz to a course.")

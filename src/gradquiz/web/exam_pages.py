@@ -209,7 +209,8 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
     def render() -> tuple[str, str, str]:
         attempt, graded = service.result(learner=learner, attempt_id=attempt_id)
         held = service.held_back(attempt)
-        view = result_view(attempt, graded, service.pack, request.app.state.rendered, held)
+        late = service.late_answers(attempt)
+        view = result_view(attempt, graded, service.pack, request.app.state.rendered, held, late)
         shown = [q for q in view.questions if not (only_wrong and q.correct)]
         html = render_html(
             request,
@@ -223,8 +224,10 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
 
     # What class windows hold back is part of the page: a window opening or closing makes it
     # another page.
+    # So is a late answer that arrived after the page was first drawn.
     held = service.windows.now().token
-    key = (attempt_id, "page", str(only_wrong), str(closed), held)
+    late = str(service.late_count(attempt_id))
+    key = (attempt_id, "page", str(only_wrong), str(closed), held, late)
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:

@@ -22,6 +22,7 @@ from gradquiz.web.identity import (
     forget_identity,
     issue_identity,
 )
+from gradquiz.web.offline import CLEAR_SITE_DATA
 from gradquiz.web.rate_limits import Action
 from gradquiz.web.sessions import (
     accounts,
@@ -186,6 +187,7 @@ def sign_out(request: Request) -> Response:
     response = see_other("/")
     end_session(request, response)
     issue_identity(request, response)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
 

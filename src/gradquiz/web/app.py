@@ -41,6 +41,7 @@ from gradquiz.web import (
     exam_pages,
     interview_pages,
     lab_pages,
+    offline,
     practice_pages,
     progress_pages,
     review_pages,
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(exam_pages.router)
     app.include_router(exam_api.router)
     app.include_router(site_routes.router)
+    app.include_router(offline.router)
     app.include_router(interview_pages.router)
     app.include_router(lab_pages.router)
     app.include_router(account_pages.router)

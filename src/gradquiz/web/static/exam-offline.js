@@ -1,0 +1,301 @@
+// An exam kept on this device, so a lost connection loses nothing (loaded on every page).
+//
+// Every choice is written to IndexedDB (through idb-keyval) with its seq before it is sent;
+// the newest choice of each question waits there until the server has it, survives a
+// reload, a closed tab and a browser restart, and is sent in the order it was made when the
+// network returns (the server's seq rule keeps the newest). A submit made offline waits the
+// same way and is sent once, after the answers. Question and review pages are kept in Cache
+// Storage for the service worker (exam-sw.js) to show offline. What is kept for an attempt
+// is deleted when it is submitted or graded, on sign-out, and a day after its deadline; it
+// never holds a key, feedback or explanation (an open attempt's pages have none).
+(function () {
+  "use strict";
+
+  var DAY_MS = 24 * 60 * 60 * 1000;
+  var RETRY_MS = 1500;
+
+  // idb-keyval where IndexedDB works; else the page's memory (nothing survives a reload).
+  var memoryStore = function () {
+    var data = new Map();
+    return {
+      get: function (k) { return Promise.resolve(data.get(k)); },
+      set: function (k, v) { data.set(k, v); return Promise.resolve(); },
+      update: function (k, fn) { data.set(k, fn(data.get(k))); return Promise.resolve(); },
+      keys: function () { return Promise.resolve(Array.from(data.keys())); },
+      getMany: function (ks) { return Promise.resolve(ks.map(function (k) { return data.get(k); })); },
+      delMany: function (ks) { ks.forEach(function (k) { data.delete(k); }); return Promise.resolve(); }
+    };
+  };
+  var kv = window.idbKeyval && window.indexedDB ? window.idbKeyval : memoryStore();
+
+  var key = function (id, part) { return "gq:" + id + ":" + part; };
+  var cacheName = function (id) { return "gradquiz-attempt-" + id; };
+  var api = function (id, rest) { return "/api/v1/attempts/" + encodeURIComponent(id) + rest; };
+  var listeners = [];
+  var lastOrder = 0;
+  var state = {};  // per attempt: {offline, flushing, again, retry}
+
+  var stateOf = function (id) {
+    if (!state[id]) { state[id] = { offline: !navigator.onLine }; }
+    return state[id];
+  };
+  var keysOf = function (id, part) {
+    var prefix = key(id, part);
+    return kv.keys().then(function (keys) {
+      return keys.filter(function (k) { return typeof k === "string" && k.indexOf(prefix) === 0; });
+    });
+  };
+  var records = function (id) {
+    return keysOf(id, "q:").then(kv.getMany).then(function (found) {
+      return found.filter(Boolean).sort(function (a, b) { return a.order - b.order; });
+    });
+  };
+  var keptAttempts = function () {
+    return kv.keys().then(function (keys) {
+      return keys.filter(function (k) { return typeof k === "string" && /^gq:[0-9a-f]+:meta$/.test(k); })
+        .map(function (k) { return k.split(":")[1]; });
+    });
+  };
+
+  var tell = function (id, change) {
+    return Promise.all([records(id), kv.get(key(id, "meta")), kv.get(key(id, "submit"))]).then(function (found) {
+      var report = {
+        attempt: id,
+        records: found[0],
+        unsent: found[0].filter(function (r) { return !r.sent; }).length,
+        meta: found[1] || null,
+        submitPending: Boolean(found[2]),
+        offline: stateOf(id).offline,
+        change: change || null
+      };
+      listeners.forEach(function (listener) { listener(report); });
+      return report;
+    });
+  };
+
+  // Everything kept for the attempt goes: its answers, its pages, its pending submit.
+  var forget = function (id) {
+    return keysOf(id, "").then(kv.delMany).then(function () {
+      return "caches" in window ? caches.delete(cacheName(id)) : false;
+    });
+  };
+  var forgetAll = function () {
+    return keptAttempts().then(function (ids) { return Promise.all(ids.map(forget)); }).then(function () {
+      if (!("caches" in window)) { return null; }
+      return caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (n) { return n.indexOf("gradquiz-attempt-") === 0; })
+          .map(function (n) { return caches.delete(n); }));
+      });
+    });
+  };
+
+  var request = function (method, url, body) {
+    var options = {
+      method: method,
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    };
+    if (body) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    });
+  };
+
+  var markSent = function (id, record, reply) {
+    return kv.update(key(id, "q:" + record.number), function (held) {
+      if (!held || held.seq !== record.seq) { return held; }  // a newer choice waits to be sent
+      var sent = Object.assign({}, held, { sent: true });
+      if (reply) { sent.server = { option: reply.option, marked: reply.marked, seq: reply.seq }; }
+      return sent;
+    }).then(function () {
+      if (!reply) { return null; }
+      return kv.update(key(id, "meta"), function (meta) {
+        return meta ? Object.assign({}, meta, { lastServerSave: reply.saved_at }) : meta;
+      });
+    });
+  };
+
+  // Send what waits, oldest first, one at a time, then a pending submit. Stops at the first
+  // failure of the network and tries again later; a 409 means the attempt has closed.
+  var drain = function (id) {
+    var closed = false;
+    var sendNext = function (queue) {
+      if (!queue.length) { return Promise.resolve("sent"); }
+      var record = queue[0];
+      var body = { option: record.option, marked: record.marked, seq: record.seq, device_time: record.deviceTime };
+      return request("PUT", api(id, "/answers/" + record.number), body).then(function (reply) {
+        if (reply.ok) { return markSent(id, record, reply.data); }
+        if (reply.status === 409) { closed = true; return markSent(id, record, null); }
+        if (reply.status >= 500 || reply.status === 429 || reply.status === 408) { throw new Error("retry"); }
+        return markSent(id, record, null);  // refused for good (not this browser's attempt, say)
+      }).then(function () { return sendNext(queue.slice(1)); });
+    };
+    return records(id).then(function (all) {
+      return sendNext(all.filter(function (r) { return !r.sent; }));
+    }).then(function () {
+      return kv.get(key(id, "submit"));
+    }).then(function (pending) {
+      if (closed) { return "closed"; }
+      if (!pending) { return "sent"; }
+      return request("POST", api(id, "/submit")).then(function (reply) {
+        if (reply.ok || reply.status === 409 || reply.status === 404) { return "submitted"; }
+        throw new Error("retry");
+      });
+    }).then(function (outcome) {
+      stateOf(id).offline = false;
+      if (outcome === "sent") { return tell(id, "sent"); }
+      return forget(id).then(function () { return tell(id, outcome); });
+    }, function () {
+      stateOf(id).offline = true;
+      return tell(id, "waiting").then(function () { later(id); });
+    });
+  };
+
+  var later = function (id) {
+    var s = stateOf(id);
+    window.clearTimeout(s.retry);
+    s.retry = window.setTimeout(function () { flush(id); }, RETRY_MS);
+  };
+
+  // One drain at a time per attempt, in this tab and (with Web Locks) across tabs.
+  var flush = function (id) {
+    var s = stateOf(id);
+    if (s.flushing) { s.again = true; return s.flushing; }
+    var job = function () { return drain(id); };
+    var run = navigator.locks ? navigator.locks.request("gradquiz-attempt-" + id, job) : job();
+    s.flushing = run.then(function () {
+      s.flushing = null;
+      if (s.again) { s.again = false; return flush(id); }
+      return null;
+    });
+    return s.flushing;
+  };
+
+  // The newest choice of question `number`, kept before it is sent.
+  var remember = function (id, number, choice) {
+    lastOrder = Math.max(Date.now(), lastOrder + 1);
+    var record = {
+      number: number,
+      option: choice.option,
+      marked: choice.marked,
+      seq: choice.seq,
+      deviceTime: new Date().toISOString(),
+      order: lastOrder,
+      sent: false
+    };
+    return kv.update(key(id, "q:" + number), function (held) {
+      if (held && held.seq > record.seq) { return held; }
+      return Object.assign({}, record, { server: held ? held.server : null });
+    }).then(function () { return tell(id, "kept"); }).then(function () { flush(id); });
+  };
+
+  var submitLater = function (id) {
+    return kv.set(key(id, "submit"), { at: new Date().toISOString() }).then(function () {
+      return tell(id, "submit-waiting");
+    }).then(function () { return flush(id); });
+  };
+
+  // The attempt's pages and the files they need, kept for the service worker, once.
+  var keepPages = function (id, total) {
+    if (!("caches" in window)) { return Promise.resolve(); }
+    var pages = [];
+    for (var n = 1; n <= total; n += 1) { pages.push("/attempts/" + id + "/questions/" + n); }
+    pages.push("/attempts/" + id + "/review");
+    var files = performance.getEntriesByType("resource").map(function (entry) { return entry.name; })
+      .concat(Array.from(document.querySelectorAll("script[src], link[rel=stylesheet][href]")).map(function (el) {
+        return el.src || el.href;
+      }))
+      .filter(function (address) {
+        var url = new URL(address, location.href);
+        return url.origin === location.origin && url.pathname.indexOf("/static") === 0;
+      });
+    return caches.open(cacheName(id)).then(function (cache) {
+      return Promise.all(pages.concat(files).map(function (address) {
+        return fetch(address, { credentials: "same-origin" }).then(function (response) {
+          // Only pages as drawn: never a redirect to a result, which holds the keys.
+          if (response.ok && !response.redirected) { return cache.put(address, response); }
+          return null;
+        }).catch(function () { return null; });
+      }));
+    });
+  };
+
+  // What a page of the attempt tells the device: the deadline, and the time left as of the
+  // server drawing it. A copy drawn earlier than one seen before does not move the clock.
+  var start = function (id, page) {
+    var renderedAt = Date.parse(page.deadline) - page.remaining * 1000;
+    return kv.get(key(id, "meta")).then(function (meta) {
+      var fresher = !meta || renderedAt >= meta.renderedAt;
+      var next = Object.assign({ attempt: id, lastServerSave: null, pagesKept: false }, meta || {});
+      if (fresher) {
+        next.deadline = page.deadline;
+        next.renderedAt = renderedAt;
+        next.endsAt = Date.now() + page.remaining * 1000;
+      }
+      return kv.set(key(id, "meta"), next).then(function () {
+        if ("serviceWorker" in navigator) {
+          navigator.serviceWorker.register("/exam-sw.js", { scope: "/attempts/" }).catch(function () { return null; });
+        }
+        // In the background: the countdown and the page do not wait for the copies.
+        var kept = next.pagesKept || !navigator.onLine ? Promise.resolve() : keepPages(id, page.total).then(function () {
+          return kv.update(key(id, "meta"), function (m) { return m ? Object.assign({}, m, { pagesKept: true }) : m; });
+        });
+        // Said on the page once the copies are in (the browser tests wait for it).
+        kept.then(function () { document.documentElement.dataset.examKept = id; });
+        return next;
+      });
+    }).then(function (meta) { return tell(id, "started").then(function () { return meta; }); });
+  };
+  // On every page: forget attempts a day past their deadline, and send what waits.
+  var sweep = function () {
+    var onResult = /^\/attempts\/([0-9a-f]+)\/result$/.exec(location.pathname);
+    return keptAttempts().then(function (ids) {
+      return Promise.all(ids.map(function (id) {
+        return kv.get(key(id, "meta")).then(function (meta) {
+          if (!meta || !meta.deadline || Date.parse(meta.deadline) + DAY_MS < Date.now()) { return forget(id); }
+          if (onResult && onResult[1] === id) {
+            // Submitted and graded: send what still waits (kept as late if time ran out).
+            return flush(id).then(function () {
+              return records(id).then(function (left) {
+                return left.some(function (r) { return !r.sent; }) ? null : forget(id);
+              });
+            });
+          }
+          return navigator.onLine ? flush(id) : null;
+        });
+      }));
+    });
+  };
+
+  window.addEventListener("online", function () {
+    keptAttempts().then(function (ids) { ids.forEach(function (id) { stateOf(id).offline = false; flush(id); }); });
+  });
+  window.addEventListener("offline", function () {
+    keptAttempts().then(function (ids) { ids.forEach(function (id) { stateOf(id).offline = true; tell(id, "offline"); }); });
+  });
+  // Signing out forgets every exam kept here (the server's Clear-Site-Data does too).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.action || new URL(form.action, location.href).pathname !== "/account/sign-out" || form.dataset.forgotten) { return; }
+    event.preventDefault();
+    form.dataset.forgotten = "1";
+    forgetAll().catch(function () { return null; }).then(function () { form.submit(); });
+  });
+
+  window.gradquizDevice = {
+    start: start,
+    remember: remember,
+    flush: flush,
+    submitLater: submitLater,
+    forget: forget,
+    records: records,
+    report: tell,
+    onChange: function (listener) { listeners.push(listener); }
+  };
+  sweep();
+})();

@@ -98,6 +98,13 @@ def test_the_class_live_and_results_pages_list_late_answers_per_learner(
         url = f"/api/v1/attempts/{sittings['ada']}/answers/{number}"
         body = {"option": letter, "seq": 2, "device_time": "2026-01-05T09:09:30Z"}
         assert client.put(url, json=body).status_code == 409
+    # The class shows the score only, and still says which answers counted and which came late.
+    withheld = client.get(f"/attempts/{sittings['ada']}/result").text
+    assert "Counted: the answer to question 1." in withheld
+    assert (
+        len(re.findall(r'<tr><th scope="row">', withheld[withheld.index('id="late-answers"') :]))
+        == 2
+    )
     instructor = site.as_(teacher)
     live = instructor.get(f"/classes/{class_id}/live").text
     results = instructor.get(f"/classes/{class_id}/results").text

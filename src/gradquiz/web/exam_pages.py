@@ -18,7 +18,7 @@ from gradquiz.web import rate_limits
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.rate_limits import Action
 from gradquiz.web.templating import render_html, render_page, see_other
-from gradquiz.web.views import AttemptView, attempt_view, result_view
+from gradquiz.web.views import AttemptView, LateSummary, attempt_view, result_view
 from gradquiz.web.withheld import withheld_out
 
 # Coroutines calling the synchronous services directly, as in exam_api (see there).
@@ -234,5 +234,6 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
         return see_other(f"/attempts/{attempt_id}/review")
     except Withheld as withheld:
         shown = withheld_out(withheld, service.held_back(withheld.attempt))
-        return render_page(request, "classes/withheld.html", withheld=shown)
+        summary = LateSummary.of(withheld.attempt, service.late_answers(withheld.attempt))
+        return render_page(request, "classes/withheld.html", withheld=shown, result=summary)
     return response

@@ -258,6 +258,24 @@ class ResultView:
         return tuple(q.number for q in self.questions if q.chosen)
 
 
+@dataclass(frozen=True)
+class LateSummary:
+    """Which answers counted and which came late, for a result whose keys are withheld."""
+
+    submitted_at: datetime
+    counted: tuple[int, ...]
+    late: tuple[LateAnswerView, ...]
+
+    @classmethod
+    def of(cls, attempt: Attempt, late: Iterable[LateAnswer]) -> "LateSummary":
+        """The summary of a submitted attempt and its late saves."""
+        assert attempt.submitted_at is not None
+        counted = tuple(
+            n for n, slot in enumerate(attempt.slots, 1) if attempt.chosen(slot.question_id)
+        )
+        return cls(attempt.submitted_at, counted, late_answer_views(attempt, late))
+
+
 def late_answer_views(attempt: Attempt, late: Iterable[LateAnswer]) -> tuple[LateAnswerView, ...]:
     """Each question's newest late save, in question order, beside the answer that counted."""
     newest = last_per_question(late)

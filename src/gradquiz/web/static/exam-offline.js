@@ -258,8 +258,11 @@
       return Promise.all(ids.map(function (id) {
         return kv.get(key(id, "meta")).then(function (meta) {
           if (!meta || !meta.deadline || Date.parse(meta.deadline) + DAY_MS < Date.now()) { return forget(id); }
-          if (onResult && onResult[1] === id) {
-            // Submitted and graded: send what still waits (kept as late if time ran out).
+          // Graded: submitted (its result is on screen), or past its deadline and the
+          // server's grace (a minute is more than any grace) while this device is online.
+          var graded = Date.parse(meta.deadline) + 60 * 1000 < Date.now() && navigator.onLine;
+          if ((onResult && onResult[1] === id) || graded) {
+            // Send what still waits (kept as late if time ran out), then forget it all.
             return flush(id).then(function () {
               return records(id).then(function (left) {
                 return left.some(function (r) { return !r.sent; }) ? null : forget(id);

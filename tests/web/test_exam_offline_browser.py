@@ -140,7 +140,7 @@ def go_to(page: Page, number: int) -> None:
     """Leave the question on screen for question `number` by its palette button."""
     if page.url.endswith(f"/questions/{number}"):
         return
-    page.locator(f".palette button[data-number='{number}']").click()
+    page.locator(f".palette [data-number='{number}']").click()
     page.wait_for_url(f"**/questions/{number}")
     expect(page.locator("#question-heading")).to_contain_text(f"Question {number}")
 

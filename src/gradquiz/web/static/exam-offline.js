@@ -120,20 +120,43 @@
     });
   };
 
+  // One save on its way to the server; the same save asked for again while it is on its way
+  // waits for that request rather than sending it twice. Resolves to whether the attempt
+  // has closed (409); rejects when the network (or the server, for now) failed.
+  var inFlight = {};
+  var send = function (id, record) {
+    var name = id + ":" + record.number + ":" + record.seq;
+    if (inFlight[name]) { return inFlight[name]; }
+    var body = { option: record.option, marked: record.marked, seq: record.seq, device_time: record.deviceTime };
+    // Only what still waits: a drain that read the queue before an earlier request came
+    // back, or a choice made again meanwhile, sends nothing.
+    var sending = kv.get(key(id, "q:" + record.number)).then(function (held) {
+      if (!held || held.sent || held.seq !== record.seq) { return null; }
+      return request("PUT", api(id, "/answers/" + record.number), body);
+    }).then(function (reply) {
+      if (reply === null) { return false; }
+      if (reply.ok) { return markSent(id, record, reply.data).then(function () { return false; }); }
+      if (reply.status === 409) { return markSent(id, record, null).then(function () { return true; }); }
+      if (reply.status >= 500 || reply.status === 429 || reply.status === 408) { throw new Error("retry"); }
+      // Refused for good (not this browser's attempt any more, say): nothing to wait for.
+      return markSent(id, record, null).then(function () { return false; });
+    });
+    inFlight[name] = sending;
+    var done = function () { delete inFlight[name]; };
+    sending.then(done, done);
+    return sending;
+  };
+
   // Send what waits, oldest first, one at a time, then a pending submit. Stops at the first
   // failure of the network and tries again later; a 409 means the attempt has closed.
   var drain = function (id) {
     var closed = false;
     var sendNext = function (queue) {
       if (!queue.length) { return Promise.resolve("sent"); }
-      var record = queue[0];
-      var body = { option: record.option, marked: record.marked, seq: record.seq, device_time: record.deviceTime };
-      return request("PUT", api(id, "/answers/" + record.number), body).then(function (reply) {
-        if (reply.ok) { return markSent(id, record, reply.data); }
-        if (reply.status === 409) { closed = true; return markSent(id, record, null); }
-        if (reply.status >= 500 || reply.status === 429 || reply.status === 408) { throw new Error("retry"); }
-        return markSent(id, record, null);  // refused for good (not this browser's attempt, say)
-      }).then(function () { return sendNext(queue.slice(1)); });
+      return send(id, queue[0]).then(function (isClosed) {
+        closed = closed || isClosed;
+        return sendNext(queue.slice(1));
+      });
     };
     return records(id).then(function (all) {
       return sendNext(all.filter(function (r) { return !r.sent; }));
@@ -191,7 +214,18 @@
     return kv.update(key(id, "q:" + number), function (held) {
       if (held && held.seq > record.seq) { return held; }
       return Object.assign({}, record, { server: held ? held.server : null });
-    }).then(function () { return tell(id, "kept"); }).then(function () { flush(id); });
+    }).then(function () { return tell(id, "kept"); }).then(function () {
+      // Kept: the caller goes on while the choice is sent.
+      if (stateOf(id).offline || !navigator.onLine) { flush(id); return; }
+      // Online, each choice goes at once, beside any still on its way (the server's seq
+      // rule keeps the newest); one that fails waits for the drain, in order.
+      send(id, record).then(function (isClosed) {
+        return isClosed ? flush(id) : tell(id, "sent");
+      }, function () {
+        stateOf(id).offline = true;
+        return tell(id, "waiting").then(function () { later(id); });
+      });
+    });
   };
 
   var submitLater = function (id) {
@@ -225,16 +259,22 @@
     });
   };
 
-  // What a page of the attempt tells the device: the deadline, and the time left as of the
-  // server drawing it. A copy drawn earlier than one seen before does not move the clock.
+  // What a page of the attempt tells the device: the deadline, and the time left when the
+  // server drew it. Only a page drawn just now sets the countdown: the server's time when
+  // it drew the last such page, moved on by the device's clock since, says what "now" is
+  // on the server, and a copy stored earlier (shown offline) was drawn well before that.
+  var FRESH_MS = 5000;
   var start = function (id, page) {
     var renderedAt = Date.parse(page.deadline) - page.remaining * 1000;
     return kv.get(key(id, "meta")).then(function (meta) {
-      var fresher = !meta || renderedAt >= meta.renderedAt;
+      var serverNow = meta ? meta.renderedAt + (Date.now() - meta.loadedAt) : 0;
+      var fresh = !meta || renderedAt >= serverNow - FRESH_MS ||
+        (page.deadline !== meta.deadline && renderedAt > meta.renderedAt);  // extra time given
       var next = Object.assign({ attempt: id, lastServerSave: null, pagesKept: false }, meta || {});
-      if (fresher) {
+      if (fresh) {
         next.deadline = page.deadline;
         next.renderedAt = renderedAt;
+        next.loadedAt = Date.now();
         next.endsAt = Date.now() + page.remaining * 1000;
       }
       return kv.set(key(id, "meta"), next).then(function () {

@@ -66,6 +66,7 @@
         meta: found[1] || null,
         submitPending: Boolean(found[2]),
         offline: stateOf(id).offline,
+        message: stateOf(id).closed || null,
         change: change || null
       };
       listeners.forEach(function (listener) { listener(report); });
@@ -136,7 +137,11 @@
     }).then(function (reply) {
       if (reply === null) { return false; }
       if (reply.ok) { return markSent(id, record, reply.data).then(function () { return false; }); }
-      if (reply.status === 409) { return markSent(id, record, null).then(function () { return true; }); }
+      if (reply.status === 409) {
+        // Closed: its time ran out (the server keeps the save as late) or it was submitted.
+        stateOf(id).closed = (reply.data.error && reply.data.error.message) || "This attempt has closed.";
+        return markSent(id, record, null).then(function () { return true; });
+      }
       if (reply.status >= 500 || reply.status === 429 || reply.status === 408) { throw new Error("retry"); }
       // Refused for good (not this browser's attempt any more, say): nothing to wait for.
       return markSent(id, record, null).then(function () { return false; });
@@ -163,7 +168,7 @@
     }).then(function () {
       return kv.get(key(id, "submit"));
     }).then(function (pending) {
-      if (closed) { return "closed"; }
+      if (closed || stateOf(id).closed) { return "closed"; }
       if (!pending) { return "sent"; }
       return request("POST", api(id, "/submit")).then(function (reply) {
         if (reply.ok || reply.status === 409 || reply.status === 404) { return "submitted"; }
@@ -321,13 +326,13 @@
   window.addEventListener("offline", function () {
     keptAttempts().then(function (ids) { ids.forEach(function (id) { stateOf(id).offline = true; tell(id, "offline"); }); });
   });
-  // Signing out forgets every exam kept here (the server's Clear-Site-Data does too).
+  // Signing out forgets every exam kept here: the server's answer says Clear-Site-Data, and
+  // the page starts on it too (without holding the sign-out up).
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.action || new URL(form.action, location.href).pathname !== "/account/sign-out" || form.dataset.forgotten) { return; }
-    event.preventDefault();
-    form.dataset.forgotten = "1";
-    forgetAll().catch(function () { return null; }).then(function () { form.submit(); });
+    if (form.action && new URL(form.action, location.href).pathname === "/account/sign-out") {
+      forgetAll().catch(function () { return null; });
+    }
   });
 
   window.gradquizDevice = {

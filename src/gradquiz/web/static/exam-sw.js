@@ -45,6 +45,25 @@ routing.registerRoute(
   }
 );
 
+// A result page is never kept (it holds the keys), but on a network that drops requests the
+// way to it is tried three times before the browser shows its own error.
+var RESULT = /^\/attempts\/[0-9a-f]{1,64}\/result$/;
+var tryAgain = function (request, left) {
+  return fetch(request).catch(function (error) {
+    if (left <= 1) { throw error; }
+    return new Promise(function (resolve) { setTimeout(resolve, 400); }).then(function () {
+      return tryAgain(request, left - 1);
+    });
+  });
+};
+routing.registerRoute(
+  function (details) {
+    return details.request.mode === "navigate" && details.url.origin === self.location.origin &&
+      RESULT.test(details.url.pathname);
+  },
+  function (details) { return tryAgain(details.request, 3); }
+);
+
 // Style sheets, scripts and fonts a stored page needs: the device's copy if there is one.
 routing.registerRoute(
   function (details) {

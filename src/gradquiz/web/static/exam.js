@@ -260,11 +260,14 @@
   };
   if (submitForm) {
     submitForm.addEventListener("submit", function (event) {
-      if (navigator.onLine && lastReport && !lastReport.unsent) { return; }  // the server's own form
-      event.preventDefault();
       var unanswered = lastReport ? paint(lastReport) : 0;
+      // Online with nothing waiting, the server asks about unanswered questions itself.
+      if (navigator.onLine && lastReport && !lastReport.unsent && unanswered) { return; }
+      // Otherwise the submit goes from the device, after what waits, sent until it arrives.
+      event.preventDefault();
       if (unanswered && offlineConfirm) {
         document.getElementById("offline-confirm-count").textContent = plural(unanswered, "unanswered question", "unanswered questions");
+        document.getElementById("offline-confirm-when").hidden = navigator.onLine;
         offlineConfirm.hidden = false;
         offlineConfirm.querySelector("button").focus();
         return;
@@ -282,8 +285,8 @@
     if (report.change === "closed" || report.change === "submitted") {
       if (finished) { return; }
       finished = true;
-      showStatus(report.change === "closed" ? "Time is up: this attempt has closed. Opening your result…" : "Submitted. Opening your result…", report.change === "closed");
-      window.setTimeout(toResult, report.change === "closed" ? 1500 : 0);
+      showStatus(report.change === "closed" ? report.message || "This attempt has closed." : "Submitted. Opening your result…", report.change === "closed");
+      window.setTimeout(toResult, report.change === "closed" ? 2500 : 0);
       return;
     }
     paint(report);

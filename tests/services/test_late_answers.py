@@ -1,6 +1,9 @@
 """Late answers: a save refused because time ran out is kept, with the device's time, and the
 result and the class pages list it; on SQLite and PostgreSQL."""
 
+import csv
+import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +14,7 @@ from gradquiz.core.scoring import grade_attempt
 from gradquiz.errors import AttemptClosed
 from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
+from gradquiz.services.learner_data import LearnerData
 from gradquiz.web.views import late_answer_views
 from tests.factories import FrozenClock, account, class_rules
 
@@ -135,3 +139,23 @@ def test_a_closed_class_exam_keeps_later_saves_as_late_for_its_instructor(
     (found,) = classes.late_answers(exam)
     assert found[0].id == sitting.id
     assert [(a.seq, a.untrusted_device_time) for a in found[1]] == [(3, DEVICE)]
+
+
+def test_the_download_holds_the_learners_late_answers_and_deleting_removes_them(
+    service: ExamService, clock: FrozenClock
+) -> None:
+    attempt = service.start(learner="alice")
+    clock.now = attempt.deadline + timedelta(minutes=1)
+    with pytest.raises(AttemptClosed):
+        service.save_answer(
+            learner="alice", attempt_id=attempt.id, number=4, letter="C", seq=2, device_time=DEVICE
+        )
+    data = LearnerData(service)
+    with zipfile.ZipFile(io.BytesIO(data.export(learner="alice"))) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("late_answers.csv").decode())))
+    assert [(r["attempt_id"], r["number"], r["chosen"], r["seq"]) for r in rows] == [
+        (attempt.id, "4", "C", "2")
+    ]
+    assert rows[0]["untrusted_device_time"].startswith("2026-01-05T09:24:50")
+    data.delete(learner="alice")
+    assert service.late_count(attempt.id) == 0

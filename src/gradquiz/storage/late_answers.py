@@ -4,6 +4,7 @@ Keyword-only functions that take the session explicitly, as in storage/attempts.
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -64,12 +65,21 @@ def late_count(*, session: Executor, attempt_id: str) -> int:
     return int(session.execute(query).scalar_one())
 
 
+def owner_late_answers(*, session: Executor, owner: str) -> dict[str, list[LateAnswer]]:
+    """Every late save of the owner's attempts, by attempt, in the order they arrived."""
+    return _by_attempt(session, AttemptRow.owner == owner)
+
+
 def class_late_answers(*, session: Executor, class_id: str) -> dict[str, list[LateAnswer]]:
     """Every late save of the class exam's sittings, by attempt, in the order they arrived."""
+    return _by_attempt(session, AttemptRow.class_exam_id == class_id)
+
+
+def _by_attempt(session: Executor, where: Any) -> dict[str, list[LateAnswer]]:
     rows = session.execute(
         select(_LATE.c.attempt_id, *_FIELDS)
         .join(AttemptRow, AttemptRow.id == _LATE.c.attempt_id)
-        .where(AttemptRow.class_exam_id == class_id)
+        .where(where)
         .order_by(_LATE.c.received_at, _LATE.c.question_id, _LATE.c.seq)
     )
     found: dict[str, list[LateAnswer]] = {}

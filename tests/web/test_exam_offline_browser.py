@@ -271,6 +271,7 @@ def test_offline_through_all_15_questions_every_final_choice_reaches_the_server(
         assert 23 * 60 <= minutes * 60 + seconds <= 24 * 60
         page.get_by_role("button", name="Review and submit", exact=True).click()
         page.wait_for_url("**/review")
+        expect(banner).to_have_text(OFFLINE_BANNER)
     else:
         page.wait_for_timeout(2500)  # the live app's grace is 1 s
     last_seq = {r["number"]: r["seq"] for r in device_records(page, attempt_id)}

@@ -101,7 +101,8 @@
         answered = Boolean(held.option);
         marked = Boolean(held.marked);
       }
-      var onDevice = Boolean(r && !r.sent);
+      // Only while the network is failing: online, a save on its way is not worth a mark.
+      var onDevice = Boolean(r && !r.sent && report.offline);
       deviceOnly += onDevice ? 1 : 0;
       cell.classList.toggle("answered", answered);
       cell.classList.toggle("unanswered", !answered);

@@ -84,18 +84,25 @@ class AnswerIn(BaseModel):
     device_time: AwareDatetime | None = Field(
         default=None,
         description=(
-            "When the choice was made, by the device's clock (ISO 8601 with its offset, years"
-            " 2000 to 2999). Not trusted: kept only with a save that arrives after the deadline"
-            " (which is refused and stored as late, for the instructor to see)."
+            "When the choice was made, by the device's clock (ISO 8601 with its offset). Not"
+            " trusted: kept only with a save that arrives after the deadline (which is refused"
+            " and stored as late, for the instructor to see); a time outside the years 2000 to"
+            " 2999 (UTC) is kept as not given."
         ),
     )
 
     @field_validator("device_time")
     @classmethod
     def _in_range(cls, value: datetime | None) -> datetime | None:
-        if value is not None and not 2000 <= value.astimezone(UTC).year <= 2999:
-            raise ValueError("device_time must fall in the years 2000 to 2999 (UTC)")
-        return value
+        # A device's clock proves nothing, so a time no clock should show is dropped, not
+        # refused: the save itself still counts or is kept as late.
+        if value is None:
+            return None
+        try:
+            in_utc = value.astimezone(UTC)
+        except OverflowError:  # a year 1 or 9999 time pushed past the calendar by its offset
+            return None
+        return in_utc if 2000 <= in_utc.year <= 2999 else None
 
 
 class SavedOut(_Out):

@@ -254,13 +254,18 @@
         return url.origin === location.origin && url.pathname.indexOf("/static") === 0;
       });
     return caches.open(cacheName(id)).then(function (cache) {
-      return Promise.all(pages.concat(files).map(function (address) {
+      var keep = function (address) {
         return fetch(address, { credentials: "same-origin" }).then(function (response) {
           // Only pages as drawn: never a redirect to a result, which holds the keys.
           if (response.ok && !response.redirected) { return cache.put(address, response); }
           return null;
         }).catch(function () { return null; });
-      }));
+      };
+      // The pages one after another, so a class starting together spreads its requests.
+      var inTurn = pages.reduce(function (done, address) {
+        return done.then(function () { return keep(address); });
+      }, Promise.resolve());
+      return Promise.all([inTurn].concat(files.map(keep)));
     });
   };
 

@@ -340,7 +340,18 @@
     }
   });
 
+  // Until the saves on their way have come back (or `ms` passed): a page that leaves first
+  // cancels them, and the next page would send again a save the server may already hold.
+  var settled = function (ms) {
+    var waiting = Object.keys(inFlight).map(function (name) {
+      return inFlight[name].catch(function () { return null; });
+    });
+    var timeout = new Promise(function (resolve) { window.setTimeout(resolve, ms); });
+    return Promise.race([Promise.all(waiting), timeout]);
+  };
+
   window.gradquizDevice = {
+    settled: settled,
     start: start,
     remember: remember,
     flush: flush,

@@ -247,7 +247,9 @@
         showStatus("The start page needs the network; your answers are kept on this device.", true);
         return;
       }
-      writing.then(function () { window.location.href = destination(go); });
+      writing.then(function () { return device.settled(2000); }).then(function () {
+        window.location.href = destination(go);
+      });
     });
   }
 

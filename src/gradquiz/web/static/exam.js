@@ -263,9 +263,12 @@
   };
   if (submitForm) {
     submitForm.addEventListener("submit", function (event) {
-      var unanswered = lastReport ? paint(lastReport) : 0;
+      // Before the device has reported, the page as the server drew it says what is answered.
+      var unanswered = lastReport ? paint(lastReport) :
+        document.querySelectorAll(".palette .cell.unanswered[data-number]").length;
+      var waiting = lastReport ? lastReport.unsent : 0;
       // Online with nothing waiting, the server asks about unanswered questions itself.
-      if (navigator.onLine && lastReport && !lastReport.unsent && unanswered) { return; }
+      if (navigator.onLine && !waiting && unanswered) { return; }
       // Otherwise the submit goes from the device, after what waits, sent until it arrives.
       event.preventDefault();
       if (unanswered && offlineConfirm) {

@@ -26,9 +26,9 @@ from gradquiz.core.classes import Disclosure
 from gradquiz.services.exam import ExamService
 from gradquiz.storage import attempts as store
 from tests.factories import class_rules
+from tests.web.accounts.test_account_browser import PASSWORD, sign_in
 from tests.web.browsing import CHROMIUM, CHROMIUM_ARGS, ShiftedClock, serious_violations
-from tests.web.test_account_browser import PASSWORD, sign_in
-from tests.web.test_exam_browser import start_exam
+from tests.web.exam.test_exam_browser import start_exam
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from gradquiz.core.accounts import Role
 from tests.factories import FrozenClock
-from tests.web.test_class_pages import Site, new_class, site  # noqa: F401 (a fixture)
+from tests.web.classes.test_class_pages import Site, new_class, site  # noqa: F401 (a fixture)
 
 
 def start(client: TestClient) -> str:

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 
 from gradquiz.web.exam.offline import CLEAR_SITE_DATA, WORKBOX
 
-STATIC = Path(__file__).parents[2] / "src" / "gradquiz" / "web" / "static"
-README = Path(__file__).parents[2] / "README.md"
+STATIC = Path(__file__).parents[3] / "src" / "gradquiz" / "web" / "static"
+README = Path(__file__).parents[3] / "README.md"
 
 
 def test_the_worker_has_a_stable_address_and_loads_workbox_from_the_package(

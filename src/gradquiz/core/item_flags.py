@@ -90,6 +90,18 @@ def shown_figure(value: float) -> Decimal:
     return (nearest * step if value > 0 else -nearest * step).quantize(step)
 
 
+def shown_share(value: float) -> Decimal:
+    """A share of learners (a facility, a group's share) as `shown_figure` shows it, but 1.00
+    only when it is all of them and 0.00 only when none: 199 of 200 reads 0.99, not 1.00,
+    and 1 of 1,000 reads 0.01."""
+    figure = shown_figure(value)
+    if figure == 1 and value < 1:
+        return Decimal("0.99")
+    if figure == 0 and value > 0:
+        return Decimal("0.01")
+    return figure
+
+
 def discrimination_band(discrimination: float) -> Band:
     """The band of D as shown (two decimals): ≥ 0.40 very good, ≥ 0.30 good, ≥ 0.20 marginal,
     ≥ 0 poor, else negative."""

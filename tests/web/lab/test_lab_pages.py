@@ -132,7 +132,7 @@ def test_flow_summary_shows_the_vanishing_the_weight_gradients_hide(
     text = text_of(lab_client.get("/lab/flow?init=small&depth=30&width=64").text)
     # Before: "tanh: layer 1 gets 1.6 times the gradient of layer 30", and nothing else.
     assert re.search(r"tanh : going back from layer 30 to layer 1, δ vanishes: ‖δ‖ is 6\.9 at "
-                     r"layer 30 and 7\.6e-32 at layer 1", text)  # fmt: skip
+                     r"layer 30 and 7\.6 × 10⁻³² at layer 1", text)  # fmt: skip
     assert "‖∂L/∂W‖ at layer 1 is 1.6 times layer 30's" in text
     assert "eq. 14" in text and "at initialisation" in text
 
@@ -739,3 +739,27 @@ def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: Tes
     neuron = text_of(lab_client.get("/lab/neuron?w=0.5&x=2&b=40&y=1").text)
     assert "a sigmoid(z) 1 (rounded; about 1 − 1.6e-18)" in neuron
     assert "t2 y − a 0 (rounded; about 1.6e-18)" in neuron
+
+
+def test_flow_summary_compares_every_layer_and_writes_numbers_in_one_form(
+    lab_client: TestClient,
+) -> None:
+    # Review 4, finding 5: "δ stays within a factor of 100" while δ ran 0.032..7.5 across
+    # the layers (the two end layers alone were compared); "between 22 and 3.2e+02".
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=10&width=2").text)
+    tanh = text.split("tanh :")[1].split("relu :")[0]
+    assert "stays within" not in tanh
+    assert "varies by more than a factor of 100 between layers" in tanh
+    assert "across all the layers it lies between 0.032 and 7.5" in tanh
+    wide = lab_client.get("/lab/flow?init=he&depth=30&width=64").text
+    summary = re.findall(r"<li><strong>\w+</strong>: going back (.*?)</li>", wide)
+    assert len(summary) == 3 and not any(re.search(r"\de[+-]?\d", line) for line in summary)
+    assert re.search(r"every layer's lies between \d+ and 320\.", " ".join(summary))
+
+
+def test_a_dead_single_layer_says_why_its_gradient_is_0(lab_client: TestClient) -> None:
+    # Review 4, finding 6: "relu: one layer, so nothing to compare across layers: ‖δ‖ is 0
+    # and ‖∂L/∂W‖ is 0." with no reason.
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=1&width=1").text)
+    relu = text.split("relu :")[1]
+    assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of every unit is at most 0" in relu

@@ -28,6 +28,7 @@ from gradquiz.core.lab.operations import (
     OPERATIONS,
     TOO_LARGE,
     DomainError,
+    LocalDerivativeTooLarge,
     apply,
     forward,
 )
@@ -259,6 +260,13 @@ class _Builder:
         except DomainError as error:
             written = written_operation(kind, shown, exponent)
             reason = self.underflow(arguments) or error.message
+            if isinstance(error, LocalDerivativeTooLarge):
+                value = forward(OPERATIONS[kind], args, exponent)
+                source = arguments[error.position]
+                reason = (
+                    f"{key} = {value:.4g} is a float, but its local derivative "
+                    f"∂{key}/∂{source} is too large for a float (above about 1.8 × 10^308)"
+                )
             if kind == "exp" and args[0] > 0 and error.message == TOO_LARGE:
                 power = plain_number(args[0] / math.log(10))
                 reason = (

@@ -711,9 +711,18 @@ def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestCli
     assert "this is only the branch through t1" in branch
     one_use = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=6", "x")
     assert "t1 uses x twice" in one_use and "For each edge" not in one_use
-    both = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x")
-    assert "This number fits more than one mistake." in both
-    assert "the upstream gradient alone" in both and "only one use" in both
+    # Review 4, finding 4: typing 3 (one use, 1 × 3) was also called "the upstream gradient
+    # alone" (1 + 1 + 1, t1's counted once per use), and typing 2 (1 + 1) got neither.
+    one_of_two = verdict_of(
+        "/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x"
+    )
+    assert "only one use" in one_of_two and "fits more than one mistake" not in one_of_two
+    assert "upstream gradient alone" not in one_of_two
+    alone = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=2", "x")
+    assert "This is the upstream gradient alone" in alone and "For each edge" not in alone
+    relu = verdict_of("/lab/expression/your-turn?f=relu(x)*y&x=-1&y=2&grad-x=2", "x")
+    assert "The ReLU's input is negative here" in relu
+    assert "fits more than one mistake" not in relu and "upstream gradient alone" not in relu
 
 
 def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: TestClient) -> None:

@@ -82,6 +82,8 @@ def test_the_kr20_note_says_what_it_is_its_range_what_low_means_and_what_it_need
     assert "internal consistency" in note and "Cronbach's α" in note  # what it is
     assert "at most 1 and can be negative" in note  # its range
     assert "0.70 or more" in note and "a lower value means" in note  # what low means
+    # Review 4, finding 8: the third usual cause, little spread in the class's ability.
+    assert "the class's abilities spread little" in note and "variance of the totals" in note
     assert ending in note
 
 

@@ -165,8 +165,9 @@ def kr20_note(kr20: float | None, *, learners: int, items: int) -> str:
         "agree in ranking the learners, which for right/wrong questions is Cronbach's α. "
         "It is at most 1 and can be negative when the questions disagree. "
         f"{KR20_USUAL:.2f} or more is the usual aim for a classroom test; a lower value means "
-        "the total score carries much noise, because the questions measure different things "
-        "or there are too few of them. "
+        "the total score carries much noise, because the questions measure different things, "
+        "there are too few of them, or the class's abilities spread little (KR-20 divides by "
+        "the variance of the totals, so a class of like-able learners reads low). "
     )
     if kr20 is None:
         why = "it has a single question" if items < 2 else "every learner has the same total"

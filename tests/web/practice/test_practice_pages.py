@@ -204,11 +204,13 @@ def test_a_refused_answer_shows_the_question_again_with_the_reason_beside_the_fi
         assert 'aria-describedby="typed-error typed-hint"' in html
     else:
         assert f'aria-describedby="{field}-error"' in html
-    if "typed" in sent and field == "typed" and len(sent["typed"]) <= 64:
+    if field == "typed":  # review 4, finding 12: it kept 64 in a box of maxlength 32
+        assert 'maxlength="32"' in html
+    if "typed" in sent and field == "typed" and len(sent["typed"]) <= 32:
         assert f'value="{sent["typed"]}"' in html  # kept as typed
-    elif "typed" in sent and field == "typed":  # kept, cut to the box's first 64 characters
-        assert f'value="{sent["typed"][:64]}"' in html
-        assert "The box keeps its first 64." in html
+    elif "typed" in sent and field == "typed":  # kept, cut to what the box holds
+        assert f'value="{sent["typed"][:32]}"' in html
+        assert "The box holds 32, so it keeps the first 32." in html
     if sent.get("option") == "A":
         assert re.search(r'id="option-A" value="A" checked', html)  # kept as chosen
     if "confidence" in sent and sent["confidence"] in ("sure", "unsure", "guessing"):

@@ -2,6 +2,7 @@
 matched, some held back by an open class exam), and its summary names the questions added as
 "another like" one as the question pages do, saying how they count."""
 
+import re
 from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
@@ -110,3 +111,25 @@ def test_the_summary_names_added_questions_as_the_question_pages_do(
         'like one you got wrong (listed as "another like question 1"); every answer counts '
         "once in the score, those included." in done
     )
+
+
+def test_an_added_question_is_called_another_like_it_everywhere_on_its_pages(
+    client: TestClient, practice: PracticeService
+) -> None:
+    # Review 4, finding 2: the heading said "another like question 1" while the card said
+    # "Question 3", the tab title "…: question 3, wrong", the legend "…to question 3".
+    url = numeric_and_static_set(client, practice)
+    made = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    question = practice.question(made, 1)
+    wrong = next(o for o in question.option_ids if o != question.key)
+    letter = made.item(1).slot.letter_of(wrong)
+    client.post(f"{url}/1", data={"option": letter, "show": "options"})
+    client.post(f"{url}/2", data={"option": "A"})
+    asking = client.get(f"{url}/3?show=options").text
+    assert "Choose one answer to another like question 1</legend>" in asking
+    assert "question 3" not in page_text(asking).lower()
+    client.post(f"{url}/3", data={"option": "A", "show": "options"})
+    answered = client.get(f"{url}/3").text
+    assert re.search(r"<title>[^<]*: another like question 1, (right|wrong)", answered)
+    assert "question 3" not in page_text(answered).lower()
+    assert "Another like question 1" in page_text(answered)

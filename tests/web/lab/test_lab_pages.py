@@ -652,7 +652,7 @@ def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
     assert "e+05" not in under
     over = text_of(lab_client.get("/lab/softmax?z1=0&z2=800&z3=0").text)
     assert (
-        "At e2 = exp(z2): exp(800) is about 10^347.4, above the largest float, about 1.8 × 10^308."
+        "At e2 = exp(z2): exp(800) is about 10^347.4, above the largest float, about 1.8 × 10³⁰⁸."
     ) in over
     assert (
         "Softmax is unchanged when the same amount is subtracted from every logit, which is "
@@ -772,3 +772,14 @@ def test_a_dead_single_layer_says_why_its_gradient_is_0(lab_client: TestClient) 
     text = text_of(lab_client.get("/lab/flow?init=he&depth=1&width=1").text)
     relu = text.split("relu :")[1]
     assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of every unit is at most 0" in relu
+
+
+def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> None:
+    # Review 4, finding 13: "about 10^-324" here, "about 4.9 × 10⁻³²⁴" in the typed-number
+    # message; "at most 1,000,000" in the parser, "at most 10⁶" in the value fields.
+    constant = text_of(lab_client.get("/lab/expression?f=x*2000000&x=1").text)
+    assert "is too large: at most 10⁶" in constant and "1,000,000" not in constant
+    tiny = text_of(lab_client.get("/lab/softmax?z1=-745&z2=0&z3=0").text)
+    assert "about 4.9 × 10⁻³²⁴" in tiny and "10^-324" not in tiny
+    large = text_of(lab_client.get("/lab/expression?f=1/x&x=1e-200").text)
+    assert "above the largest float, about 1.8 × 10³⁰⁸" in large and "10^308" not in large

@@ -52,7 +52,7 @@ def install_filters(env: Environment) -> None:
     # {{ value|hundredths }}: two decimals, halves up, as the item statistics are judged.
     env.filters["hundredths"] = hundredths
     # {{ facility|share_hundredths }}: the same, 1.00 for all and 0.00 for none only.
-    env.filters["share_hundredths"] = lambda value: str(shown_share(value))
+    env.filters["share_hundredths"] = lambda value: signed(str(shown_share(value)))
     # {{ answer.typed|typed_number }}: the number a learner typed, every digit kept.
     env.filters["typed_number"] = typed_number
     # {{ norm|two_figures }}: a measured figure to two significant figures, in one form.
@@ -69,8 +69,14 @@ def typed_number(value: float) -> str:
 
 
 def hundredths(value: float) -> str:
-    """A figure to two decimals, a half rounded up (away from 0): 0.625 reads 0.63."""
-    return str(shown_figure(value))
+    """A figure to two decimals, a half rounded up (away from 0): 0.625 reads 0.63, and
+    -0.17 reads −0.17, with the minus sign (U+2212) the practice pages use, not a hyphen."""
+    return signed(str(shown_figure(value)))
+
+
+def signed(figure: str) -> str:
+    """A shown figure with its leading hyphen-minus written as a minus sign (U+2212)."""
+    return "\N{MINUS SIGN}" + figure[1:] if figure.startswith("-") else figure
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")

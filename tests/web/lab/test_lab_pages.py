@@ -86,7 +86,7 @@ def test_step_links_walk_the_backward_pass(lab_client: TestClient) -> None:
     assert "Step 3 of 4" in text
     assert 'href="/lab/fan-out?x=3&amp;y=-2&amp;step=4#backward"' in page.text
     last = text_of(lab_client.get("/lab/fan-out?x=3&y=-2&step=4").text)
-    assert "running sum -2" in last and "running sum -1" in last
+    assert "running sum −2" in last and "running sum −1" in last
 
 
 def test_a_value_used_twice_by_one_node_is_not_called_a_fan_out(lab_client: TestClient) -> None:
@@ -410,7 +410,7 @@ def test_a_local_derivative_into_the_output_is_marked_local(lab_client: TestClie
     # Finding 10: "∂f/∂f × ∂f/∂x = 1 × 1 = 1" then "∂f/∂x = -1", one symbol for both.
     text = text_of(lab_client.get("/lab/fan-out?step=4").text)
     assert "∂f/∂f × ∂f/∂x (local, as the + node's input) = 1 × 1 = 1" in text
-    assert "∂f/∂q × ∂q/∂x = 1 × -2" in text  # an inner node's symbol is not ambiguous
+    assert "∂f/∂q × ∂q/∂x = 1 × −2" in text  # an inner node's symbol is not ambiguous
     edges = text.split("Edges and their local derivatives", 1)[1]
     assert "∂f/∂q (local) = 1" in edges and "∂q/∂x = y (the other input)" in edges
 
@@ -731,8 +731,8 @@ def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: Tes
     # al., §6.2.2.3: -log softmax(z)_1 = log Σ exp(z_j) − z_1), and ∂L/∂z1 = p1 − 1 as 0.
     text = text_of(lab_client.get("/lab/softmax?z1=40&z2=0&z3=0&step=11").text)
     nodes, checks = text.split("Forward mode (30 digits)", 1)
-    assert "p1 e1 ÷ S 1 (rounded; about 1 − 8.5e-18) -1 " in nodes
-    assert "t2 log(p1) 0 (rounded; about -8.5e-18) -1 " in nodes
+    assert "p1 e1 ÷ S 1 (rounded; about 1 − 8.5e-18) −1 " in nodes
+    assert "t2 log(p1) 0 (rounded; about -8.5e-18) −1 " in nodes
     assert "L −t2 0 (rounded; about 8.5e-18) 1 " in nodes
     assert "z1 input 40 0 (rounded; about -8.5e-18)" in nodes
     assert "L is never 0 for finite logits" in nodes

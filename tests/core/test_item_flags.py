@@ -14,6 +14,7 @@ from gradquiz.core.item_flags import (
     judged_band,
     kr20_note,
     shown_figure,
+    shown_share,
 )
 
 
@@ -81,6 +82,8 @@ def test_the_kr20_note_says_what_it_is_its_range_what_low_means_and_what_it_need
     assert "internal consistency" in note and "Cronbach's α" in note  # what it is
     assert "at most 1 and can be negative" in note  # its range
     assert "0.70 or more" in note and "a lower value means" in note  # what low means
+    # Review 4, finding 8: the third usual cause, little spread in the class's ability.
+    assert "the class's abilities spread little" in note and "variance of the totals" in note
     assert ending in note
 
 
@@ -173,3 +176,13 @@ def test_d_is_not_judged_where_it_is_undefined_or_0_by_construction() -> None:
     assert flags(facility=0.0, d=0.0) == (Flag.TOO_HARD,)
     # Anything between is judged, a 0 included.
     assert judged_band(0.99, 0.0) is Band.POOR
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(199 / 200, "0.99"), (0.9951, "0.99"), (1.0, "1.00"), (1 / 1000, "0.01"), (0.0, "0.00"),
+     (0.625, "0.63")],
+)  # fmt: skip
+def test_a_share_shows_1_and_0_only_for_all_and_none(value: float, text: str) -> None:
+    # Review 4, finding 9: a facility of 199/200 read 1.00.
+    assert str(shown_share(value)) == text

@@ -330,8 +330,24 @@ def test_every_learner_right_on_an_item() -> None:
     assert x.point_biserial is None  # the item does not vary
     # D is 0 by construction, so it is not judged: before, also "poor: check the key".
     assert x.band is None
-    assert x.flags == (Flag.TOO_EASY, Flag.UNCHOSEN_DISTRACTOR)
-    assert x.unchosen_distractors == ("b", "c", "d")
+    # Review 4, finding 7: nobody could choose a distractor, so none is flagged unchosen
+    # (before: "⚑ too easy, ⚑ unchosen distractor", "replace it with a more common mistake").
+    assert x.flags == (Flag.TOO_EASY,)
+    assert x.unchosen_distractors == ()
+    assert [(o.option, o.wrong_answers) for o in x.unjudged_distractors] == [
+        ("b", 0), ("c", 0), ("d", 0)
+    ]  # fmt: skip
+
+
+def test_one_learner_is_too_few_wrong_answers_to_judge_a_distractor() -> None:
+    # Review 4, finding 7: with one learner every question was flagged "unchosen distractor".
+    items = lettered("xy", "aa")
+    analysis = analyse_items(items, rows(items, ["bc"]))
+    assert all(Flag.UNCHOSEN_DISTRACTOR not in s.flags for s in analysis.items)
+    x = by_id(analysis)["x"]
+    assert [(o.option, o.wrong_answers, o.wrong_options) for o in x.unjudged_distractors] == [
+        ("c", 1, 3), ("d", 1, 3)
+    ]  # fmt: skip
 
 
 def test_nobody_right_on_an_item() -> None:
@@ -428,7 +444,9 @@ def test_option_ids_need_not_be_letters_and_variants_aggregate_by_id() -> None:
         ("times-other-input", 0),
         ("averages", 0),
     ]
-    assert stats.unchosen_distractors == ("times-other-input", "averages")
+    # Two wrong answers for three wrong options: too few to call the other two unchosen.
+    assert stats.unchosen_distractors == ()
+    assert [o.option for o in stats.unjudged_distractors] == ["times-other-input", "averages"]
     assert stats.facility == pytest.approx(3 / 5)
 
 

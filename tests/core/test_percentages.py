@@ -17,6 +17,8 @@ def test_every_share_of_up_to_200_matches_decimal_half_up() -> None:
             exact = (Decimal(100 * part) / Decimal(whole)).quantize(
                 Decimal(1), rounding=ROUND_HALF_UP
             )
+            if 0 < part < whole:  # 100 % and 0 % only for all and none (test below)
+                exact = min(max(exact, Decimal(1)), Decimal(99))
             assert whole_percent(part, whole) == int(exact), (part, whole)
 
 
@@ -30,3 +32,13 @@ def test_a_float_share_counts_as_the_decimal_it_prints_as() -> None:
 def test_an_empty_group_is_zero_and_a_negative_half_rounds_away_from_zero() -> None:
     assert whole_percent(0, 0) == 0 and Tally(0, 0).percent == 0
     assert whole_percent(-1, 8) == -13
+
+
+def test_100_and_0_percent_are_kept_for_all_and_none() -> None:
+    # Review 4, finding 9: 199 of 200 right read "100%".
+    assert whole_percent(199, 200) == 99 and whole_percent(399, 400) == 99
+    assert whole_percent(1, 1000) == 1 and whole_percent(-1, 1000) == -1
+    assert whole_percent(200, 200) == 100 and whole_percent(0, 200) == 0
+    for whole in range(1, 401):
+        for part in range(1, whole):
+            assert 1 <= whole_percent(part, whole) <= 99, (part, whole)

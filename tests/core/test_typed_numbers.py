@@ -203,3 +203,9 @@ def test_a_too_large_number_s_message_reads_as_a_sentence() -> None:
     assert str(refused.value) == (
         "The value of x is 2e6, too large: a number may be at most 10⁶ in size."
     )
+
+
+def test_the_lab_shows_a_negative_value_with_the_minus_sign() -> None:
+    # Review 4, finding 11: lab tables wrote "-2" with a hyphen; practice writes "−".
+    assert graph_number(-2.0) == "\N{MINUS SIGN}2" and graph_number(-0.0) == "0"
+    assert parse_typed_number(graph_number(-2.712)) == -2.712

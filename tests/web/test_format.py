@@ -51,3 +51,11 @@ def test_no_template_rounds_with_jinjas_round() -> None:
     # Jinja's |round takes a half to the even neighbour (31.25 → 31.2), unlike every page.
     for path in sorted(TEMPLATES.rglob("*.html")):
         assert not re.search(r"\|\s*round\b", path.read_text()), path.name
+
+
+def test_a_negative_two_decimal_figure_takes_the_minus_sign() -> None:
+    # Review 4, finding 11: "-0.17 (negative)" on the statistics page, "−" in practice.
+    env = Environment(autoescape=True)
+    install_filters(env)
+    page = env.from_string("{{ d|hundredths }} {{ p|hundredths }} {{ z|hundredths }}")
+    assert page.render(d=-0.17, p=0.17, z=-0.001) == "\N{MINUS SIGN}0.17 0.17 0.00"

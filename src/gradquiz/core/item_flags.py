@@ -90,6 +90,18 @@ def shown_figure(value: float) -> Decimal:
     return (nearest * step if value > 0 else -nearest * step).quantize(step)
 
 
+def shown_share(value: float) -> Decimal:
+    """A share of learners (a facility, a group's share) as `shown_figure` shows it, but 1.00
+    only when it is all of them and 0.00 only when none: 199 of 200 reads 0.99, not 1.00,
+    and 1 of 1,000 reads 0.01."""
+    figure = shown_figure(value)
+    if figure == 1 and value < 1:
+        return Decimal("0.99")
+    if figure == 0 and value > 0:
+        return Decimal("0.01")
+    return figure
+
+
 def discrimination_band(discrimination: float) -> Band:
     """The band of D as shown (two decimals): ≥ 0.40 very good, ≥ 0.30 good, ≥ 0.20 marginal,
     ≥ 0 poor, else negative."""
@@ -153,8 +165,9 @@ def kr20_note(kr20: float | None, *, learners: int, items: int) -> str:
         "agree in ranking the learners, which for right/wrong questions is Cronbach's α. "
         "It is at most 1 and can be negative when the questions disagree. "
         f"{KR20_USUAL:.2f} or more is the usual aim for a classroom test; a lower value means "
-        "the total score carries much noise, because the questions measure different things "
-        "or there are too few of them. "
+        "the total score carries much noise, because the questions measure different things, "
+        "there are too few of them, or the class's abilities spread little (KR-20 divides by "
+        "the variance of the totals, so a class of like-able learners reads low). "
     )
     if kr20 is None:
         why = "it has a single question" if items < 2 else "every learner has the same total"

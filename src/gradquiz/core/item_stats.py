@@ -15,7 +15,9 @@ wrong). Each item is worth one mark, so an item score is 0 or 1 and a total is a
 - Options: a generated question shows each learner only some of its options, so each
   option is judged among the learners who were shown it (`Response.shown`): its exposure
   is their share of the class, its count and its upper and lower shares are among them, and
-  a distractor is unchosen only if someone was shown it and nobody chose it.
+  a distractor is unchosen only if someone was shown it and nobody chose it, and it is
+  flagged only where those learners gave at least as many wrong answers as the wrong
+  options they were shown (none when everyone was right, too few with one learner).
 - Corrected point-biserial: the correlation of the item score with the rest score (the total
   without this item), so an item does not correlate with itself.
 - Exam: mean and population standard deviation of totals (the class is the whole group
@@ -78,6 +80,16 @@ class OptionStats:
     # Learners shown the option, and their share of the class.
     shown: int = 0
     exposure: float = 0.0
+    # Among the learners shown it: how many chose a wrong option, and the most wrong options
+    # any of them was shown. With fewer wrong answers than wrong options some option goes
+    # unchosen whatever it is worth, so "unchosen" is judged only from there up.
+    wrong_answers: int = 0
+    wrong_options: int = 0
+
+    @property
+    def judgeable(self) -> bool:
+        """Whether "nobody chose it" says anything: enough wrong answers to go round."""
+        return self.wrong_answers >= max(1, self.wrong_options)
 
 
 @dataclass(frozen=True)
@@ -108,9 +120,20 @@ class ItemStats:
         """The wrong options that some learners were shown and none of them chose."""
         return tuple(o.option for o in self.options if _unchosen(o))
 
+    @property
+    def unjudged_distractors(self) -> tuple[OptionStats, ...]:
+        """Wrong options nobody chose that are not flagged: too few wrong answers (none when
+        everyone was right) among the learners shown them to tell."""
+        return tuple(o for o in self.options if _unchosen(o, judged=False) and not o.judgeable)
 
-def _unchosen(option: OptionStats) -> bool:
-    return not option.is_key and option.shown > 0 and option.count == 0
+
+def _unchosen(option: OptionStats, *, judged: bool = True) -> bool:
+    return (
+        not option.is_key
+        and option.shown > 0
+        and option.count == 0
+        and (option.judgeable or not judged)
+    )
 
 
 @dataclass(frozen=True)
@@ -287,6 +310,9 @@ def _option_stats(
     """Each option's count, exposure and shares of the upper and the lower group, all among
     the learners who were shown it."""
     learners = len(chosen)
+    key = item.options.index(item.key)
+    wrong = (chosen >= 0) & (chosen != key)
+    wrong_options = shown.sum(axis=1) - shown[:, key]
     stats = []
     for index, option in enumerate(item.options):
         picked = chosen == index
@@ -300,6 +326,8 @@ def _option_stats(
                 lower=_share(lower, picked, offered),
                 shown=int(offered.sum()),
                 exposure=float(offered.sum()) / learners,
+                wrong_answers=int((wrong & offered).sum()),
+                wrong_options=int(wrong_options[offered].max()) if offered.any() else 0,
             )
         )
     return tuple(stats)

@@ -10,11 +10,18 @@ from fractions import Fraction
 
 def whole_percent(part: float, whole: float = 1) -> int:
     """100 × part / whole to the nearest whole number, a half rounded away from zero (0 when
-    `whole` is 0). A float counts as the decimal it prints as: 0.125 is exactly 1/8."""
+    `whole` is 0), except that 100 and 0 are kept for all and none: a share short of all
+    reads 99 at most and a share above none 1 at least. A float counts as the decimal it
+    prints as: 0.125 is exactly 1/8."""
     if whole == 0:
         return 0
     share = 100 * _exact(part) / _exact(whole)
     nearest = math.floor(abs(share) + Fraction(1, 2))
+    # 100 % says "all" and 0 % "none": 199 of 200 reads 99 %, 1 of 1,000 reads 1 %.
+    if nearest == 100 and abs(share) < 100:
+        nearest = 99
+    elif nearest == 0 and share != 0:
+        nearest = 1
     return nearest if share >= 0 else -nearest
 
 

@@ -2,11 +2,12 @@
 
 import math
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from gradquiz.core.item_flags import shown_figure
+from gradquiz.core.item_flags import shown_figure, shown_share
 from gradquiz.core.percentages import whole_percent
 
 
@@ -50,8 +51,46 @@ def install_filters(env: Environment) -> None:
     env.filters["percent"] = whole_percent
     # {{ value|hundredths }}: two decimals, halves up, as the item statistics are judged.
     env.filters["hundredths"] = hundredths
+    # {{ facility|share_hundredths }}: the same, 1.00 for all and 0.00 for none only.
+    env.filters["share_hundredths"] = lambda value: signed(str(shown_share(value)))
+    # {{ answer.typed|typed_number }}: the number a learner typed, every digit kept.
+    env.filters["typed_number"] = typed_number
+    # {{ norm|two_figures }}: a measured figure to two significant figures, in one form.
+    env.filters["two_figures"] = two_figures
+
+
+def typed_number(value: float) -> str:
+    """A typed number as the learner wrote it, with no digit rounded away: the shortest
+    decimal that reads back as the stored float, written out in full (1.108799966736,
+    1234.5678, 1000000, 0.00001), a minus sign (U+2212) before a negative one. "%g" kept six
+    significant figures, so 1.108799966736 read 1.1088, a number 1 % from an option."""
+    digits = format(Decimal(repr(abs(float(value)))).normalize(), "f")
+    return f"\u2212{digits}" if value < 0 else digits
 
 
 def hundredths(value: float) -> str:
-    """A figure to two decimals, a half rounded up (away from 0): 0.625 reads 0.63."""
-    return str(shown_figure(value))
+    """A figure to two decimals, a half rounded up (away from 0): 0.625 reads 0.63, and
+    -0.17 reads −0.17, with the minus sign (U+2212) the practice pages use, not a hyphen."""
+    return signed(str(shown_figure(value)))
+
+
+def signed(figure: str) -> str:
+    """A shown figure with its leading hyphen-minus written as a minus sign (U+2212)."""
+    return "\N{MINUS SIGN}" + figure[1:] if figure.startswith("-") else figure
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def two_figures(value: float) -> str:
+    """A figure to two significant figures: written out from 0.001 to under a million (22,
+    320, 0.032), else as a × 10ᵏ (7.5 × 10⁻³¹), never "3.2e+02"; a minus sign, not a hyphen."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    rounded = Decimal(f"{abs(value):.2g}")
+    if Decimal("0.001") <= rounded < 1_000_000:
+        digits = format(rounded.normalize(), "f")
+    else:
+        mantissa, power = f"{rounded:.1e}".split("e")
+        digits = f"{mantissa.removesuffix('.0')} × 10{str(int(power)).translate(_SUPERSCRIPT)}"
+    return f"\N{MINUS SIGN}{digits}" if value < 0 else digits

@@ -126,3 +126,21 @@ def test_a_quotient_that_underflows_is_not_called_a_log_of_0(z1: float) -> None:
     message = str(raised.value)
     assert "p1 = e1 / S underflows to 0 in float64" in message
     assert "the true p1 is not 0" in message and "log of 0" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "words"),
+    [
+        ("1/x", 1e-200, "f = 1e+200 is a float, but its local derivative ∂f/∂x is too large"),
+        ("x**-1", 1e-300, "f = 1e+300 is a float, but its local derivative ∂f/∂x is too large"),
+    ],
+)
+def test_an_overflowing_local_derivative_is_not_called_the_value(
+    text: str, x: float, words: str
+) -> None:
+    # Review 4, finding 3: "At f = 1 / x: a value too large for a float", though f = 1e200.
+    from gradquiz.core.lab.operations import DomainError
+
+    with pytest.raises(DomainError) as raised:
+        build_graph(parse_program([("f", text)], ["x"]), {"x": x})
+    assert words in str(raised.value)

@@ -128,8 +128,12 @@ def test_an_option_the_sample_lacks_is_described_by_another_variant(sgd_site: Si
     markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
     section = markup.split('<h2 id="elsewhere-title">')[1].split("</section>")[0]
     # Before: a row named "forgot-rate" alone, with no text or letter anywhere on the page.
+    # Review 4, finding 10: the row named by its id alone had no pointer to its wording.
+    number = 2  # items[1]
     for option_id in lacking:
-        assert f"<dt>option id <code>{option_id}</code>: " in section
+        anchor = f"elsewhere-{number}-{option_id}"
+        assert f'<dt id="{anchor}">option id <code>{option_id}</code>: ' in section
+        assert f'<a href="#{anchor}">option id <code>{option_id}</code></a>' in markup
     assert section.count("<dd>") == len(lacking)
     if "forgot-rate" in lacking:
         assert "forgets the learning rate" in section

@@ -86,7 +86,7 @@ def test_step_links_walk_the_backward_pass(lab_client: TestClient) -> None:
     assert "Step 3 of 4" in text
     assert 'href="/lab/fan-out?x=3&amp;y=-2&amp;step=4#backward"' in page.text
     last = text_of(lab_client.get("/lab/fan-out?x=3&y=-2&step=4").text)
-    assert "running sum -2" in last and "running sum -1" in last
+    assert "running sum −2" in last and "running sum −1" in last
 
 
 def test_a_value_used_twice_by_one_node_is_not_called_a_fan_out(lab_client: TestClient) -> None:
@@ -132,7 +132,7 @@ def test_flow_summary_shows_the_vanishing_the_weight_gradients_hide(
     text = text_of(lab_client.get("/lab/flow?init=small&depth=30&width=64").text)
     # Before: "tanh: layer 1 gets 1.6 times the gradient of layer 30", and nothing else.
     assert re.search(r"tanh : going back from layer 30 to layer 1, δ vanishes: ‖δ‖ is 6\.9 at "
-                     r"layer 30 and 7\.6e-32 at layer 1", text)  # fmt: skip
+                     r"layer 30 and 7\.6 × 10⁻³² at layer 1", text)  # fmt: skip
     assert "‖∂L/∂W‖ at layer 1 is 1.6 times layer 30's" in text
     assert "eq. 14" in text and "at initialisation" in text
 
@@ -413,7 +413,7 @@ def test_a_local_derivative_into_the_output_is_marked_local(lab_client: TestClie
     # Finding 10: "∂f/∂f × ∂f/∂x = 1 × 1 = 1" then "∂f/∂x = -1", one symbol for both.
     text = text_of(lab_client.get("/lab/fan-out?step=4").text)
     assert "∂f/∂f × ∂f/∂x (local, as the + node's input) = 1 × 1 = 1" in text
-    assert "∂f/∂q × ∂q/∂x = 1 × -2" in text  # an inner node's symbol is not ambiguous
+    assert "∂f/∂q × ∂q/∂x = 1 × −2" in text  # an inner node's symbol is not ambiguous
     edges = text.split("Edges and their local derivatives", 1)[1]
     assert "∂f/∂q (local) = 1" in edges and "∂q/∂x = y (the other input)" in edges
 
@@ -655,7 +655,7 @@ def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
     assert "e+05" not in under
     over = text_of(lab_client.get("/lab/softmax?z1=0&z2=800&z3=0").text)
     assert (
-        "At e2 = exp(z2): exp(800) is about 10^347.4, above the largest float, about 1.8 × 10^308."
+        "At e2 = exp(z2): exp(800) is about 10^347.4, above the largest float, about 1.8 × 10³⁰⁸."
     ) in over
     assert (
         "Softmax is unchanged when the same amount is subtracted from every logit, which is "
@@ -714,9 +714,18 @@ def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestCli
     assert "this is only the branch through t1" in branch
     one_use = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=6", "x")
     assert "t1 uses x twice" in one_use and "For each edge" not in one_use
-    both = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x")
-    assert "This number fits more than one mistake." in both
-    assert "the upstream gradient alone" in both and "only one use" in both
+    # Review 4, finding 4: typing 3 (one use, 1 × 3) was also called "the upstream gradient
+    # alone" (1 + 1 + 1, t1's counted once per use), and typing 2 (1 + 1) got neither.
+    one_of_two = verdict_of(
+        "/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x"
+    )
+    assert "only one use" in one_of_two and "fits more than one mistake" not in one_of_two
+    assert "upstream gradient alone" not in one_of_two
+    alone = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=2", "x")
+    assert "This is the upstream gradient alone" in alone and "For each edge" not in alone
+    relu = verdict_of("/lab/expression/your-turn?f=relu(x)*y&x=-1&y=2&grad-x=2", "x")
+    assert "The ReLU's input is negative here" in relu
+    assert "fits more than one mistake" not in relu and "upstream gradient alone" not in relu
 
 
 def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: TestClient) -> None:
@@ -725,8 +734,8 @@ def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: Tes
     # al., §6.2.2.3: -log softmax(z)_1 = log Σ exp(z_j) − z_1), and ∂L/∂z1 = p1 − 1 as 0.
     text = text_of(lab_client.get("/lab/softmax?z1=40&z2=0&z3=0&step=11").text)
     nodes, checks = text.split("Forward mode (30 digits)", 1)
-    assert "p1 e1 ÷ S 1 (rounded; about 1 − 8.5e-18) -1 " in nodes
-    assert "t2 log(p1) 0 (rounded; about -8.5e-18) -1 " in nodes
+    assert "p1 e1 ÷ S 1 (rounded; about 1 − 8.5e-18) −1 " in nodes
+    assert "t2 log(p1) 0 (rounded; about -8.5e-18) −1 " in nodes
     assert "L −t2 0 (rounded; about 8.5e-18) 1 " in nodes
     assert "z1 input 40 0 (rounded; about -8.5e-18)" in nodes
     assert "L is never 0 for finite logits" in nodes
@@ -785,3 +794,38 @@ def test_the_flow_page_writes_indices_and_powers_as_sub_and_superscripts(
     assert not re.findall(r"[A-Za-zδ]_[\w{]|\^\(", prose)
     for written in ("z<sub>l</sub>", "h<sub>l−1</sub>", "‖δ<sub>l</sub>‖", "c<sup>d−l</sup>"):
         assert written in html, written
+
+
+def test_flow_summary_compares_every_layer_and_writes_numbers_in_one_form(
+    lab_client: TestClient,
+) -> None:
+    # Review 4, finding 5: "δ stays within a factor of 100" while δ ran 0.032..7.5 across
+    # the layers (the two end layers alone were compared); "between 22 and 3.2e+02".
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=10&width=2").text)
+    tanh = text.split("tanh :")[1].split("relu :")[0]
+    assert "stays within" not in tanh
+    assert "varies by more than a factor of 100 between layers" in tanh
+    assert "across all the layers it lies between 0.032 and 7.5" in tanh
+    wide = lab_client.get("/lab/flow?init=he&depth=30&width=64").text
+    summary = re.findall(r"<li><strong>\w+</strong>: going back (.*?)</li>", wide)
+    assert len(summary) == 3 and not any(re.search(r"\de[+-]?\d", line) for line in summary)
+    assert re.search(r"every layer's lies between \d+ and 320\.", " ".join(summary))
+
+
+def test_a_dead_single_layer_says_why_its_gradient_is_0(lab_client: TestClient) -> None:
+    # Review 4, finding 6: "relu: one layer, so nothing to compare across layers: ‖δ‖ is 0
+    # and ‖∂L/∂W‖ is 0." with no reason.
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=1&width=1").text)
+    relu = text.split("relu :")[1]
+    assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of every unit is at most 0" in relu
+
+
+def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> None:
+    # Review 4, finding 13: "about 10^-324" here, "about 4.9 × 10⁻³²⁴" in the typed-number
+    # message; "at most 1,000,000" in the parser, "at most 10⁶" in the value fields.
+    constant = text_of(lab_client.get("/lab/expression?f=x*2000000&x=1").text)
+    assert "is too large: at most 10⁶" in constant and "1,000,000" not in constant
+    tiny = text_of(lab_client.get("/lab/softmax?z1=-745&z2=0&z3=0").text)
+    assert "about 4.9 × 10⁻³²⁴" in tiny and "10^-324" not in tiny
+    large = text_of(lab_client.get("/lab/expression?f=1/x&x=1e-200").text)
+    assert "above the largest float, about 1.8 × 10³⁰⁸" in large and "10^308" not in large

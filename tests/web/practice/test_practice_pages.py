@@ -204,11 +204,13 @@ def test_a_refused_answer_shows_the_question_again_with_the_reason_beside_the_fi
         assert 'aria-describedby="typed-error typed-hint"' in html
     else:
         assert f'aria-describedby="{field}-error"' in html
-    if "typed" in sent and field == "typed" and len(sent["typed"]) <= 64:
+    if field == "typed":  # review 4, finding 12: it kept 64 in a box of maxlength 32
+        assert 'maxlength="32"' in html
+    if "typed" in sent and field == "typed" and len(sent["typed"]) <= 32:
         assert f'value="{sent["typed"]}"' in html  # kept as typed
-    elif "typed" in sent and field == "typed":  # kept, cut to the box's first 64 characters
-        assert f'value="{sent["typed"][:64]}"' in html
-        assert "The box keeps its first 64." in html
+    elif "typed" in sent and field == "typed":  # kept, cut to what the box holds
+        assert f'value="{sent["typed"][:32]}"' in html
+        assert "The box holds 32, so it keeps the first 32." in html
     if sent.get("option") == "A":
         assert re.search(r'id="option-A" value="A" checked', html)  # kept as chosen
     if "confidence" in sent and sent["confidence"] in ("sure", "unsure", "guessing"):
@@ -222,3 +224,27 @@ def test_an_empty_review_queue_says_class_exams_do_not_join_it(client: TestClien
     text = page_text(client.get("/practice").text)
     assert "in an exam of your own or in practice and they join your review queue" in text
     assert "(class exams do not)" in text
+
+
+@pytest.mark.parametrize("typed", ["1.108799966736", "1234.5678", "1000000", "-0.00001"])
+def test_feedback_echoes_every_digit_of_the_typed_number(
+    client: TestClient, practice: PracticeService, typed: str
+) -> None:
+    # Review 4, finding 1: 1.108799966736 was echoed as "1.1088" ("%g", six figures), a
+    # number exactly 1 % below the option 1.12 that would have counted.
+    url = start(client, topic="chain-rule", count="all")
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    item = next(
+        i
+        for i in session.items
+        if i.slot.seed is not None and practice.question(session, i.number).numeric
+    )
+    for earlier in session.items[: item.number - 1]:  # questions are answered in order
+        asks_typed = 'name="typed"' in client.get(f"{url}/{earlier.number}").text
+        client.post(
+            f"{url}/{earlier.number}", data={"typed": "0"} if asks_typed else {"option": "A"}
+        )
+    client.post(f"{url}/{item.number}", data={"typed": typed})
+    feedback = page_text(client.get(f"{url}/{item.number}").text)
+    shown = typed.replace("-", "\N{MINUS SIGN}")
+    assert f"You typed {shown}:" in feedback

@@ -2,6 +2,7 @@
 matched, some held back by an open class exam), and its summary names the questions added as
 "another like" one as the question pages do, saying how they count."""
 
+import re
 from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
@@ -85,9 +86,8 @@ def test_the_note_is_said_only_of_the_set_it_is_true_of(
     assert page.status_code == 200 and "Only " not in page_text(page.text)
 
 
-def test_the_summary_names_added_questions_as_the_question_pages_do(
-    client: TestClient, practice: PracticeService
-) -> None:
+def _miss_the_first(client: TestClient, practice: PracticeService) -> str:
+    """A set whose question 1 is answered wrong and 2 answered: 3 is another like 1."""
     url = numeric_and_static_set(client, practice)
     made = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
     question = practice.question(made, 1)
@@ -95,8 +95,15 @@ def test_the_summary_names_added_questions_as_the_question_pages_do(
     letter = made.item(1).slot.letter_of(wrong)
     assert client.post(f"{url}/1", data={"option": letter, "show": "options"}).status_code == 303
     client.post(f"{url}/2", data={"option": "A"})
+    return url
+
+
+def test_the_summary_names_added_questions_as_the_question_pages_do(
+    client: TestClient, practice: PracticeService
+) -> None:
+    url = _miss_the_first(client, practice)
     assert "another like question 1" in page_text(client.get(f"{url}/3").text)
-    made = practice.session(learner=learner_of(client), session_id=made.id)
+    made = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
     again = practice.question(made, 3)
     key = made.item(3).slot.letter_of(again.key)
     assert client.post(f"{url}/3", data={"option": key, "show": "options"}).status_code == 303
@@ -110,3 +117,19 @@ def test_the_summary_names_added_questions_as_the_question_pages_do(
         'like one you got wrong (listed as "another like question 1"); every answer counts '
         "once in the score, those included." in done
     )
+
+
+def test_an_added_question_is_called_another_like_it_everywhere_on_its_pages(
+    client: TestClient, practice: PracticeService
+) -> None:
+    # Review 4, finding 2: the heading said "another like question 1" while the card said
+    # "Question 3", the tab title "…: question 3, wrong", the legend "…to question 3".
+    url = _miss_the_first(client, practice)
+    asking = client.get(f"{url}/3?show=options").text
+    assert "Choose one answer to another like question 1</legend>" in asking
+    assert "question 3" not in page_text(asking).lower()
+    client.post(f"{url}/3", data={"option": "A", "show": "options"})
+    answered = client.get(f"{url}/3").text
+    assert re.search(r"<title>[^<]*: another like question 1, (right|wrong)", answered)
+    assert "question 3" not in page_text(answered).lower()
+    assert "Another like question 1" in page_text(answered)

@@ -359,7 +359,7 @@ def _number_value(token: _Token) -> float:
     value = float(token.text)
     if not value <= MAX_CONSTANT:
         raise ExpressionError(
-            f"the number {_shown(token.text)} is too large: at most {MAX_CONSTANT:,.0f}",
+            f"the number {_shown(token.text)} is too large: at most {shown_size(MAX_CONSTANT)}",
             token.column,
         )
     written_zero = not re.search(r"[1-9]", re.split("[eE]", token.text)[0])

@@ -73,8 +73,15 @@ class LayerNorms:
         return _ratio(self.norms)
 
     @property
+    def delta_spread(self) -> float | None:
+        """The largest ‖δ‖ over the smallest, across every layer; None when one is 0."""
+        smallest = min(self.deltas)
+        return max(self.deltas) / smallest if smallest else None
+
+    @property
     def delta_trend(self) -> str:
-        """What happens to δ on its way back to layer 1, in a few words."""
+        """What happens to δ on its way back to layer 1, in a few words: the end layers
+        compared, and "stays within" only when every layer's ‖δ‖ is within the factor."""
         ratio = self.delta_ratio
         if ratio is None:  # δ at the top is 0, so every δ below it is 0 too
             return "is 0 at every layer"
@@ -82,10 +89,17 @@ class LayerNorms:
             return "explodes"
         if ratio < 1 / TREND_FACTOR:
             return "vanishes"
-        return f"stays within a factor of {TREND_FACTOR:g}"
+        spread = self.delta_spread
+        if spread is None or spread > TREND_FACTOR:
+            return (
+                f"varies by more than a factor of {TREND_FACTOR:g} between layers, though "
+                f"layer 1's and the top layer's are within a factor of {TREND_FACTOR:g}"
+            )
+        return f"stays within a factor of {TREND_FACTOR:g} at every layer"
 
 
-# A change of more than this between the top layer and layer 1 is called vanishing/exploding.
+# A change of more than this between the top layer and layer 1 is called vanishing/exploding;
+# δ "stays within" it only when the largest and smallest over all layers are within it.
 TREND_FACTOR = 100.0
 
 

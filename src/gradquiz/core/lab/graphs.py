@@ -7,6 +7,7 @@ assignment is the output, whose gradient is seeded with 1.
 """
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,16 +24,19 @@ from gradquiz.core.lab.expressions import (
     children,
     parse_expression,
 )
+from gradquiz.core.lab.numbers import shown_size
 from gradquiz.core.lab.operations import (
     BINARY_KINDS,
     OPERATIONS,
     TOO_LARGE,
     DomainError,
+    LocalDerivativeTooLarge,
     apply,
     forward,
 )
 
 Program = tuple[tuple[str, Expr], ...]
+LARGEST = shown_size(sys.float_info.max)  # "the largest float, about 1.8 × 10³⁰⁸"
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,7 @@ class _Builder:
                 return (
                     f"{key} = exp({self.shown(source)}) underflows to 0 in float64 (it is "
                     f"about 10^{plain_number(power)}, below the smallest float, about "
-                    f"10^-324){via}; the true {zero} is not 0, but float64 cannot hold it"
+                    f"4.9 × 10⁻³²⁴){via}; the true {zero} is not 0, but float64 cannot hold it"
                 )
             if (
                 node.kind in _UNDERFLOWING
@@ -233,7 +237,7 @@ class _Builder:
                 via = "" if zeros[0] == key else f", so {zero} is 0 too"
                 return (
                     f"{key} = {written} underflows to 0 in float64 (none of its inputs is 0, "
-                    f"but the result is below the smallest float, about 10^-324){via}; the "
+                    f"but the result is below the smallest float, about 4.9 × 10⁻³²⁴){via}; the "
                     f"true {zero} is not 0, but float64 cannot hold it"
                 )
             pending.extend(node.inputs)
@@ -259,12 +263,16 @@ class _Builder:
         except DomainError as error:
             written = written_operation(kind, shown, exponent)
             reason = self.underflow(arguments) or error.message
+            if isinstance(error, LocalDerivativeTooLarge):
+                value = forward(OPERATIONS[kind], args, exponent)
+                source = arguments[error.position]
+                reason = (
+                    f"{key} = {value:.4g} is a float, but its local derivative "
+                    f"∂{key}/∂{source} is too large for a float (above {LARGEST})"
+                )
             if kind == "exp" and args[0] > 0 and error.message == TOO_LARGE:
                 power = plain_number(args[0] / math.log(10))
-                reason = (
-                    f"exp({plain_number(args[0])}) is about 10^{power}, above the largest "
-                    "float, about 1.8 × 10^308"
-                )
+                reason = f"exp({plain_number(args[0])}) is about 10^{power}, above {LARGEST}"
             raise DomainError(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)

@@ -41,6 +41,15 @@ class DomainError(InvalidInput):
     """An operation met an input it has no value or derivative for."""
 
 
+class LocalDerivativeTooLarge(DomainError):
+    """The value is a float but the local derivative with respect to input `position` is not
+    (1 / x at x = 1e-200 is 1e200, its derivative −1e400)."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(TOO_LARGE)
+        self.position = position
+
+
 def _exponentiate(args: Sequence[float], exponent: float) -> float:
     base = args[0]
     if base < 0 and not exponent.is_integer():
@@ -177,9 +186,11 @@ def apply(
     try:
         locals_ = operation.local(args, value, exponent)
     except OverflowError:
-        raise DomainError(TOO_LARGE) from None
-    if not all(math.isfinite(d) for d in locals_):
-        raise DomainError(TOO_LARGE)
+        # Only a one-input operation (a power) raises; the others give inf, found below.
+        raise LocalDerivativeTooLarge(0) from None
+    for position, local in enumerate(locals_):
+        if not math.isfinite(local):
+            raise LocalDerivativeTooLarge(position)
     return value, locals_
 
 

@@ -362,9 +362,12 @@ def _diagnose(
                 return Verdict(step.node, answer, False, suspect.mistake, suspect.message)
             if all(suspect.message != other.message for other in fitting):
                 fitting.append(suspect)
+    if any(suspect.mistake in _LOCAL_LEFT_OUT for suspect in fitting):
+        # A ReLU's 0 or a max's loser is the local derivative left out, said of the gate.
+        fitting = [suspect for suspect in fitting if suspect.mistake != "forgot-local"]
     if len(fitting) == 1:
         return Verdict(step.node, answer, False, fitting[0].mistake, fitting[0].message)
-    if fitting:  # 3 at x*x + x, x = 3: the upstream gradients' sum, and one use's product
+    if fitting:
         message = "This number fits more than one mistake. " + " Or: ".join(
             suspect.message for suspect in fitting
         )
@@ -377,6 +380,11 @@ def _diagnose(
         "For each edge out of this node, multiply the consumer's gradient by the edge's local "
         "derivative, then add the products.",
     )
+
+
+# Gate mistakes whose number is the upstream gradient alone: the same mistake as
+# "forgot-local", named more closely.
+_LOCAL_LEFT_OUT = frozenset({"relu-negative", "max-loser"})
 
 
 def _suspects(
@@ -408,7 +416,9 @@ def _suspects(
         )
     yield from _kink_choice(graph, step, answers, verdicts, targets, answer)
     yield from _gate_suspects(graph, step)
-    upstream_sum = sum(c.upstream for c in step.contributions)
+    # Each consumer's gradient once, however often it uses this node: at x*x + x the
+    # upstream gradients are ∂f/∂t1 and ∂f/∂f, 1 + 1, not 1 + 1 + 1.
+    upstream_sum = sum({c.consumer: c.upstream for c in step.contributions}.values())
     yield _Suspect(
         "forgot-local",
         upstream_sum,

@@ -24,9 +24,12 @@ SCALE = 0.8
 
 def number(value: float, figures: int = 4) -> str:
     """A value as the lab shows it: four significant figures (or `figures`), no negative
-    zero."""
+    zero, and a minus sign (U+2212) rather than a hyphen, as the practice pages write it (a
+    number copied into a lab field with it is read as negative)."""
     text = f"{value:.{figures}g}"
-    return "0" if text == "-0" else text
+    if text == "-0":
+        return "0"
+    return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
 
 
 @dataclass(frozen=True)

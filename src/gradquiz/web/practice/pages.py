@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from gradquiz.core.lab.numbers import MAX_CHARS
 from gradquiz.core.practice import PracticeSession
 from gradquiz.core.questions import Difficulty
 from gradquiz.errors import InvalidInput
@@ -30,8 +31,9 @@ from gradquiz.web.rate_limits import Action
 from gradquiz.web.templating import render_page, see_other
 
 router = APIRouter(include_in_schema=False)
-# A refused typed number is shown again in its box, cut to this many characters.
-KEPT_CHARS = 64
+# A refused typed number is shown again in its box, cut to what the box holds (its
+# maxlength, the longest number read): 64 kept in a box of 32 disagreed with the message.
+KEPT_CHARS = MAX_CHARS
 
 
 def _practice(request: Request) -> PracticeService:
@@ -257,7 +259,7 @@ def answer_question(
         kept = typed or ""
         if len(kept) > KEPT_CHARS:
             kept = kept[:KEPT_CHARS]
-            message += f" The box keeps its first {KEPT_CHARS}."
+            message += f" The box holds {KEPT_CHARS}, so it keeps the first {KEPT_CHARS}."
         form = AnswerForm(message, field, option or "", kept, confidence or "")
         return _question_page(request, practice, page, form, status=422)
     return see_other(f"/practice/{session_id}/{number}#feedback")

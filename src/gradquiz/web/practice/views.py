@@ -59,6 +59,13 @@ class SetView:
             return f"another like question {like}"
         return f"question {number} of {self.total}"
 
+    def called(self, number: int) -> str:
+        """Question `number` in a sentence or a title: "question 3", or, for one added as
+        another like an earlier one, "another like question 3" (its place, 19, means
+        nothing to a learner who never saw a question 19 in the list)."""
+        like = dict(self.like).get(number)
+        return f"another like question {like}" if like is not None else f"question {number}"
+
     def named(self, number: int) -> str:
         """Question `number` as a list names it: "Question 3 of 10", "Another like question 3"."""
         place = self.place(number)

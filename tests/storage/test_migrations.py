@@ -89,17 +89,18 @@ def test_the_newest_migration_by_file_name_is_alembics_head(tmp_path: Path) -> N
 def _migrate_together(urls: list[str]) -> None:
     """Each URL's migrate() at once, from its own Database (as each worker has its own)."""
     import threading
+    import traceback
 
     databases = [Database(url) for url in urls]
-    errors: list[BaseException] = []
+    errors: list[str] = []
     start = threading.Barrier(len(databases))
 
     def run(database: Database) -> None:
         start.wait()
         try:
             database.migrate()
-        except BaseException as error:
-            errors.append(error)
+        except BaseException:
+            errors.append(traceback.format_exc())  # where it failed, not only what
 
     threads = [threading.Thread(target=run, args=(d,)) for d in databases]
     for thread in threads:

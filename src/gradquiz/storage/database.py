@@ -229,8 +229,10 @@ def _configure_sqlite(engine: Engine, *, background_checkpoints: bool) -> None:
         # and readers can skip it.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # The busy timeout first: switching a new file to WAL takes a lock, and a worker that
+        # connects while another migrates must wait for it rather than fail at once.
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         if background_checkpoints:

@@ -2,6 +2,7 @@
 learners will see it, and deletes the bank; nobody else sees any of it."""
 
 import base64
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -315,9 +316,7 @@ def test_a_refused_upload_keeps_the_bank_topic_difficulty_and_format(people: Peo
         format="gift",
     )
     assert response.status_code == 422
-    assert 'name="bank" type="text" maxlength="120" autocomplete="off" value="Week 3"' in (
-        response.text
-    )
+    assert re.search(r'<input id="bank" name="bank" [^>]*value="Week 3"', response.text)
     assert 'value="attention"' in response.text
     assert '<option value="hard" selected>' in response.text
     assert '<option value="medium" selected>' not in response.text

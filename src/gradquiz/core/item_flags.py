@@ -167,7 +167,7 @@ def kr20_note(kr20: float | None, *, learners: int, items: int) -> str:
         f"{KR20_USUAL:.2f} or more is the usual aim for a classroom test; a lower value means "
         "the total score carries much noise, because the questions measure different things, "
         "there are too few of them, or the class's abilities spread little (KR-20 divides by "
-        "the variance of the totals, so a class of like-able learners reads low). "
+        "the variance of the totals, so a class of learners of similar ability reads low). "
     )
     if kr20 is None:
         why = "it has a single question" if items < 2 else "every learner has the same total"

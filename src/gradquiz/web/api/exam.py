@@ -144,7 +144,6 @@ async def save_answer(
         letter=body.option,
         marked=body.marked,
         seq=body.seq,
-        device_time=body.device_time,
     )
     saved = outcome.saved
     held = SavedOut(
@@ -207,12 +206,10 @@ def _result(
     def render() -> tuple[str, str, str]:
         attempt, result = graded()
         held = service.held_back(attempt)
-        late = service.late_answers(attempt)
-        view = result_view(attempt, result, service.pack, request.app.state.rendered, held, late)
+        view = result_view(attempt, result, service.pack, request.app.state.rendered, held)
         return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
 
-    late = str(service.late_count(attempt_id))
-    key = (attempt_id, "json", service.windows.now().token, late)  # see exam_pages.result
+    key = (attempt_id, "json", service.windows.now().token)  # see exam_pages.result
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except Withheld as withheld:

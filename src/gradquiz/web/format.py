@@ -8,6 +8,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from gradquiz.core.item_flags import shown_figure, shown_share
+from gradquiz.core.lab.numbers import power_of_ten
 from gradquiz.core.percentages import whole_percent
 
 
@@ -79,9 +80,6 @@ def signed(figure: str) -> str:
     return "\N{MINUS SIGN}" + figure[1:] if figure.startswith("-") else figure
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
 def two_figures(value: float) -> str:
     """A figure to two significant figures: written out from 0.001 to under a million (22,
     320, 0.032), else as a × 10ᵏ (7.5 × 10⁻³¹), never "3.2e+02"; a minus sign, not a hyphen."""
@@ -92,5 +90,5 @@ def two_figures(value: float) -> str:
         digits = format(rounded.normalize(), "f")
     else:
         mantissa, power = f"{rounded:.1e}".split("e")
-        digits = f"{mantissa.removesuffix('.0')} × 10{str(int(power)).translate(_SUPERSCRIPT)}"
+        digits = f"{mantissa.removesuffix('.0')} × {power_of_ten(int(power))}"
     return f"\N{MINUS SIGN}{digits}" if value < 0 else digits

@@ -76,10 +76,15 @@ def shown_size(limit: float) -> str:
     if limit == sys.float_info.max:
         return "the largest float, about 1.8 × 10³⁰⁸"
     power = math.floor(math.log10(limit))
-    ten = "10" + str(power).translate(_SUPERSCRIPTS)
+    ten = power_of_ten(power)
     if limit == 10.0**power:
         return ten
     return f"{limit / 10.0**power:.4g} × {ten}"
+
+
+def power_of_ten(power: int) -> str:
+    """10 to `power` as the pages write it: 10⁶, 10⁻³²⁴."""
+    return "10" + str(power).translate(_SUPERSCRIPTS)
 
 
 def number_word(count: int) -> str:

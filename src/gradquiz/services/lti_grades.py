@@ -128,11 +128,21 @@ class LtiGrades:
     # Scores ------------------------------------------------------------------------------
 
     def queue(self, class_id: str | None = None) -> None:
-        """Queue the score of every submitted sitting that a linked course should get."""
+        """Queue the score of every submitted sitting that a linked course should get.
+
+        The links are read first: a server with no course to score (most, every 5 s in
+        every worker) takes no write transaction, which on SQLite would queue behind saves.
+        """
+        with self.lti.database.read() as session:
+            links = [
+                (link, link.line_item_url)
+                for link in store.scored_links(session=session, class_id=class_id)
+                if link.line_item_url and SCORE_SCOPE in link.ags_scopes
+            ]
+        if not links:
+            return
         with self.lti.database.write() as session:
-            for link in store.scored_links(session=session, class_id=class_id):
-                if not link.line_item_url or SCORE_SCOPE not in link.ags_scopes:
-                    continue
+            for link, line_item_url in links:
                 for attempt_id, sub, score, total, at in store.bound_sittings(
                     session=session, class_id=link.class_exam_id, platform_id=link.platform_id
                 ):
@@ -141,7 +151,7 @@ class LtiGrades:
                         score=Score(
                             id=0,
                             attempt_id=attempt_id,
-                            line_item_url=link.line_item_url,
+                            line_item_url=line_item_url,
                             platform_id=link.platform_id,
                             class_exam_id=link.class_exam_id,
                             user_sub=sub,

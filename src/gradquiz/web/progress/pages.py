@@ -92,7 +92,7 @@ def _mastery_chart(rows: tuple[tuple[str, Tally], ...], window: int) -> str:
         value_label="share right (%)",
         horizontal=True,
         bar_texts=[f"{tally.correct}/{tally.total}" for _, tally in rows],
-        value_limits=(0, 115),
+        value_limits=(0, 135),  # room after a full bar for "99/99"
         size=(COMPACT[0], MASTERY_HEIGHT + BAR_LINE * len(rows)),
     )
 

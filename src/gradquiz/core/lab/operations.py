@@ -89,8 +89,8 @@ def _power_rule(name: str, exponent: float) -> str:
     lowered = exponent - 1
     if lowered == 0:
         return "1"
-    power = name if lowered == 1 else f"{name}^{lowered:g}"
-    return power if exponent == 1 else f"{exponent:g}·{power}"
+    power = name if lowered == 1 else f"{name}^{shown_number(lowered, 6)}"
+    return power if exponent == 1 else f"{shown_number(exponent, 6)}·{power}"
 
 
 def _max_rules(names: Sequence[str], _out: str, _exponent: float) -> tuple[str, ...]:

@@ -595,7 +595,7 @@ def _gate_suspects(graph: Graph, step: BackwardStep) -> Iterator[_Suspect]:
             "pow-exponent",
             contribution.product / consumer.exponent if consumer.exponent else 0.0,
             f"The power rule brings the exponent down: d(u^n)/du = n·u^(n−1), "
-            f"with n = {consumer.exponent:g}.",
+            f"with n = {shown_number(consumer.exponent, 6)}.",
         )
 
 

@@ -80,7 +80,7 @@ _ADVICE = {
     Flag.UNCHOSEN_DISTRACTOR: (
         "A wrong option that none of the learners shown it chose, though they gave enough "
         "wrong answers for chance alone to leave it unchosen less than "
-        f"{float(UNCHOSEN_CHANCE):.0%} of the time, adds little: replace it with a more "
+        f"{float(UNCHOSEN_CHANCE) * 100:g} % of the time, adds little: replace it with a more "
         "common mistake."
     ),
 }
@@ -154,7 +154,7 @@ def unchosen_rule(most_options: int = 4) -> str:
         "number k of wrong answers is large enough that, were they spread evenly at random "
         "over the m wrong options those learners were shown (the most any of them was "
         f"shown), the chance (1 − 1/m)^k that this option gets none is below "
-        f"{float(UNCHOSEN_CHANCE):.0%}: k at least {needed} wrong options. With fewer, the "
+        f"{float(UNCHOSEN_CHANCE) * 100:g} %: k at least {needed} wrong options. With fewer, the "
         "page says too few wrong answers were seen to judge it."
     )
 

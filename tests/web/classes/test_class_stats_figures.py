@@ -184,7 +184,7 @@ def test_an_unchosen_option_is_judged_only_from_enough_wrong_answers(site: Site)
         "A wrong option is flagged as unchosen only when, among the learners shown it, the "
         "number k of wrong answers is large enough that, were they spread evenly at random "
         "over the m wrong options those learners were shown (the most any of them was shown), "
-        "the chance (1 − 1/m)^k that this option gets none is below 5%: k at least 1 for 1, "
+        "the chance (1 − 1/m)^k that this option gets none is below 5 %: k at least 1 for 1, "
         "5 for 2, 8 for 3"
     ) in text
     first = page_text(question_section(markup, 1))

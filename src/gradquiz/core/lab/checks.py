@@ -149,12 +149,14 @@ def finite_difference(
             continue
         side = "below" if sign > 0 else "above"
         note = (
-            f"{name} is at the edge of the function's domain (nothing {side} {v:g} is in "
-            f"it), so the difference is one-sided, (f({name} {'+' if sign > 0 else '−'} h) "
+            f"{name} is at the edge of the function's domain (nothing {side} "
+            f"{shown_number(v, 6)} is in it), so the difference is one-sided, "
+            f"(f({name} {'+' if sign > 0 else '−'} h) "
             f"− f({name})) / h, and converges only as fast as the function is smooth there."
         )
         return sign * (moved - centre) / step, step, method, note
-    return math.nan, step, "centred", f"No finite difference at {name} = {v:g} stays in the domain."
+    nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
+    return math.nan, step, "centred", nowhere
 
 
 def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]:

@@ -322,7 +322,13 @@ def stats(
 
     from rich.table import Table
 
-    from gradquiz.core.item_flags import Flag, kr20_note, same_groups_note, shown_figure
+    from gradquiz.core.item_flags import (
+        Flag,
+        kr20_note,
+        minimum_rule,
+        same_groups_note,
+        shown_figure,
+    )
     from gradquiz.services.classes import ClassService
 
     classes = ClassService(exam=_services(Settings())[0])
@@ -341,6 +347,10 @@ def stats(
     out().print(kr20_note(e.kr20, learners=e.learners, items=e.items))
     if analysis.same_groups:
         out().print(same_groups_note(e.learners))
+    unjudged = analysis.items[0].unjudged_flags
+    if unjudged:
+        names = ", ".join(flag.value.replace("-", " ") for flag in unjudged)
+        out().print(f"{minimum_rule()} With {learners}, too few to judge: {names}.")
     table = Table("#")
     table.add_column("item", overflow="fold")  # ids are long; fold them, never cut them
     for heading in ("facility", "D", "r_pb"):

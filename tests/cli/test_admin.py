@@ -110,8 +110,9 @@ def sat_right(database_url: str, rights: list[tuple[int, ...]]) -> tuple[ClassSe
 
 
 def test_stats_prints_every_flag_whole_on_a_narrow_terminal(database_url: str) -> None:
-    # The lowest learner alone got question 1 right: D = −1 there.
-    classes, exam = sat_right(database_url, [(1,), (2, 3), (2, 3, 4)])
+    # The lowest learner alone got question 1 right: D < 0 there (17 learners, the fewest
+    # for D's flags to be judged).
+    classes, exam = sat_right(database_url, [(1,)] + [(2, 3)] * 8 + [(2, 3, 4)] * 8)
     flagged = {f.value for item in classes.statistics(exam).items for f in item.flags}
     assert "negative-discrimination" in flagged
     _console.cache_clear()
@@ -142,3 +143,9 @@ def test_stats_of_a_class_of_one_print_no_d_and_no_d_flag(database_url: str) -> 
     assert "1 learner, 15 items" in output
     assert "D compares a group with itself, so it is undefined" in output
     assert "poor-discrimination" not in output and "0.000" not in output
+    # Fifth review: "too-easy" and "too-hard" flags from one learner's answers.
+    assert "too-easy" not in output and "too-hard" not in output
+    assert (
+        "With 1 learner, too few to judge: negative discrimination, poor discrimination, "
+        "too easy, too hard." in output
+    )

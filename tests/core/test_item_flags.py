@@ -11,10 +11,16 @@ from gradquiz.core.item_flags import (
     band_legend,
     discrimination_band,
     flags_for,
+    group_size,
     judged_band,
     kr20_note,
+    learners_needed,
+    minimum_rule,
     shown_figure,
     shown_share,
+    unchosen_rule,
+    unjudged_flags,
+    wrong_answers_needed,
 )
 
 
@@ -36,8 +42,12 @@ def test_discrimination_bands_follow_the_content_guide(discrimination: float, ba
     assert discrimination_band(discrimination) is band
 
 
-def flags(facility: float = 0.5, d: float | None = 0.5, unchosen: bool = False) -> tuple[Flag, ...]:
-    return flags_for(facility=facility, discrimination=d, unchosen_distractors=unchosen)
+def flags(
+    facility: float = 0.5, d: float | None = 0.5, unchosen: bool = False, learners: int = 100
+) -> tuple[Flag, ...]:
+    return flags_for(
+        facility=facility, discrimination=d, unchosen_distractors=unchosen, learners=learners
+    )
 
 
 def test_discrimination_below_the_poor_band_is_flagged_poor_and_below_zero_negative() -> None:
@@ -168,14 +178,14 @@ def test_a_facility_shown_as_095_or_020_raises_no_facility_flag() -> None:
 
 def test_d_is_not_judged_where_it_is_undefined_or_0_by_construction() -> None:
     # Undefined (the groups are the same learners): no band, no D flag.
-    assert judged_band(0.5, None) is None
+    assert judged_band(0.5, None, 100) is None
     assert flags(facility=0.5, d=None) == ()
     # Everyone right or everyone wrong: D is 0 by construction, so no "check the key".
-    assert judged_band(1.0, 0.0) is None and judged_band(0.0, 0.0) is None
+    assert judged_band(1.0, 0.0, 100) is None and judged_band(0.0, 0.0, 100) is None
     assert flags(facility=1.0, d=0.0) == (Flag.TOO_EASY,)
     assert flags(facility=0.0, d=0.0) == (Flag.TOO_HARD,)
     # Anything between is judged, a 0 included.
-    assert judged_band(0.99, 0.0) is Band.POOR
+    assert judged_band(0.99, 0.0, 100) is Band.POOR
 
 
 @pytest.mark.parametrize(
@@ -186,3 +196,62 @@ def test_d_is_not_judged_where_it_is_undefined_or_0_by_construction() -> None:
 def test_a_share_shows_1_and_0_only_for_all_and_none(value: float, text: str) -> None:
     # Review 4, finding 9: a facility of 199/200 read 1.00.
     assert str(shown_share(value)) == text
+
+
+@pytest.mark.parametrize("m", range(1, 11))
+def test_an_unchosen_option_needs_wrong_answers_that_rarely_all_miss_it(m: int) -> None:
+    # Fifth review: judged from k >= m wrong answers, when a uniform spread over m = 3 wrong
+    # options leaves a given one unchosen with chance (2/3)^3 = 30 %.
+    k = wrong_answers_needed(m)
+    assert (1 - 1 / m) ** k < 0.05 <= (1 - 1 / m) ** (k - 1) or (m == 1 and k == 1)
+
+
+def test_the_wrong_answers_needed_are_the_bound_ln_005_over_ln_1_minus_1_over_m() -> None:
+    assert [wrong_answers_needed(m) for m in range(1, 6)] == [1, 5, 8, 11, 14]
+    assert wrong_answers_needed(0) == 1  # no wrong option shown: one wrong answer is enough
+    rule = unchosen_rule(4)
+    assert "(1 − 1/m)^k" in rule and "below 5 %" in rule
+    assert "k at least 1 for 1, 5 for 2, 8 for 3, 11 for 4 wrong options" in rule
+
+
+def test_each_flag_needs_its_own_number_of_learners() -> None:
+    # Fifth review: a class of one learner was flagged "too easy" and "poor" as if it meant
+    # something.
+    assert learners_needed(Flag.TOO_EASY) == 20  # one learner moves facility by 0.05
+    assert learners_needed(Flag.TOO_HARD) == 5  # by 0.20
+    assert learners_needed(Flag.POOR_DISCRIMINATION) == 17  # groups of 5: D moves by 0.20
+    assert learners_needed(Flag.NEGATIVE_DISCRIMINATION) == 17
+    assert learners_needed(Flag.UNCHOSEN_DISTRACTOR) == 1  # judged by its wrong answers
+    assert group_size(16) == 4 and group_size(17) == 5
+    assert set(unjudged_flags(1)) == set(Flag) - {Flag.UNCHOSEN_DISTRACTOR}
+    assert unjudged_flags(16) == (
+        Flag.NEGATIVE_DISCRIMINATION, Flag.POOR_DISCRIMINATION, Flag.TOO_EASY
+    )  # fmt: skip
+    assert unjudged_flags(20) == ()
+    rule = minimum_rule()
+    assert "too easy needs 20 learners" in rule and "too hard 5" in rule
+    assert "D's bands and flags 17" in rule and "groups of 5" in rule
+
+
+@pytest.mark.parametrize(
+    ("learners", "facility", "d", "raised"),
+    [
+        (1, 1.0, None, ()),  # before: (TOO_EASY,)
+        (1, 0.0, None, ()),  # before: (TOO_HARD,)
+        (4, 0.0, 0.0, ()),  # before: (TOO_HARD,)
+        (5, 0.0, 0.0, (Flag.TOO_HARD,)),
+        (16, 1.0, 0.0, ()),  # before: (TOO_EASY,)
+        (16, 0.5, -0.25, ()),  # before: (NEGATIVE_DISCRIMINATION,)
+        (16, 0.5, 0.0, ()),  # before: (POOR_DISCRIMINATION,)
+        (17, 0.5, -0.2, (Flag.NEGATIVE_DISCRIMINATION,)),
+        (17, 0.5, 0.0, (Flag.POOR_DISCRIMINATION,)),
+        (20, 1.0, 0.0, (Flag.TOO_EASY,)),
+    ],
+)
+def test_a_flag_is_raised_only_from_its_own_minimum_class(
+    learners: int, facility: float, d: float | None, raised: tuple[Flag, ...]
+) -> None:
+    assert flags(facility=facility, d=d, learners=learners) == raised
+    assert (judged_band(facility, d, learners) is None) == (
+        learners < 17 or d is None or facility in (0, 1)
+    )

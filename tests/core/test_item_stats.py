@@ -187,13 +187,26 @@ def test_small_table_exam_figures(small: ItemAnalysis) -> None:
 
 
 def test_small_table_flags(small: ItemAnalysis) -> None:
+    # Ten learners: too few for D's bands and flags (17) and for "too easy" (20); before,
+    # bands very good ×3 and negative, "⚑ negative discrimination" on item 4 and "⚑ unchosen
+    # distractor" on item 1 from 3 wrong answers over 3 wrong options.
     items = by_id(small)
-    assert items["1"].flags == (Flag.UNCHOSEN_DISTRACTOR,)
-    assert items["1"].unchosen_distractors == ("d",)
-    assert items["2"].flags == ()
-    assert items["3"].flags == ()
-    assert items["4"].flags == (Flag.NEGATIVE_DISCRIMINATION,)
-    assert [items[i].band for i in "1234"] == [Band.VERY_GOOD] * 3 + [Band.NEGATIVE]
+    assert [items[i].flags for i in "1234"] == [()] * 4
+    assert [items[i].band for i in "1234"] == [None] * 4
+    assert items["4"].unjudged_flags == (
+        Flag.NEGATIVE_DISCRIMINATION, Flag.POOR_DISCRIMINATION, Flag.TOO_EASY
+    )  # fmt: skip
+    assert [(o.option, o.wrong_answers, o.wrong_answers_needed)
+            for o in items["1"].unjudged_distractors] == [("d", 3, 8)]  # fmt: skip
+    # The same answers three times over, 30 learners: every flag is judged.
+    thrice = by_id(analyse_items(SMALL_ITEMS, rows(SMALL_ITEMS, SMALL_ANSWERS * 3)))
+    assert thrice["1"].flags == (Flag.UNCHOSEN_DISTRACTOR,)
+    assert thrice["1"].unchosen_distractors == ("d",)
+    assert [thrice[i].flags for i in "234"] == [(), (), (Flag.NEGATIVE_DISCRIMINATION,)]
+    assert [thrice[i].band for i in "1234"] == [Band.VERY_GOOD] * 3 + [Band.NEGATIVE]
+    # Twice over, 20 learners: 6 wrong answers over 3 wrong options are still too few (8).
+    twice = by_id(analyse_items(SMALL_ITEMS, rows(SMALL_ITEMS, SMALL_ANSWERS * 2)))
+    assert twice["1"].flags == () and twice["1"].unchosen_distractors == ()
 
 
 def test_row_order_does_not_matter(small: ItemAnalysis) -> None:
@@ -332,7 +345,8 @@ def test_every_learner_right_on_an_item() -> None:
     assert x.band is None
     # Review 4, finding 7: nobody could choose a distractor, so none is flagged unchosen
     # (before: "⚑ too easy, ⚑ unchosen distractor", "replace it with a more common mistake").
-    assert x.flags == (Flag.TOO_EASY,)
+    # Four learners are too few to call it too easy (fifth review: it was flagged).
+    assert x.flags == () and Flag.TOO_EASY in x.unjudged_flags
     assert x.unchosen_distractors == ()
     assert [(o.option, o.wrong_answers) for o in x.unjudged_distractors] == [
         ("b", 0), ("c", 0), ("d", 0)
@@ -356,7 +370,11 @@ def test_nobody_right_on_an_item() -> None:
     x = by_id(analysis)["x"]
     assert (x.facility, x.discrimination, x.point_biserial) == (0.0, 0.0, None)
     assert x.band is None
-    assert x.flags == (Flag.TOO_HARD,)  # before, also "poor: check the key, then the wording"
+    # Before, also "poor: check the key, then the wording"; four learners are too few to
+    # call it too hard (fifth review: it was flagged), five are enough.
+    assert x.flags == () and Flag.TOO_HARD in x.unjudged_flags
+    again = analyse_items(items, rows(items, ["ba", "ca", "db", "-c", "bb"]))
+    assert by_id(again)["x"].flags == (Flag.TOO_HARD,)
     assert [o.count for o in x.options] == [0, 1, 1, 1]  # the key, unchosen, is no distractor
 
 
@@ -369,8 +387,11 @@ def test_a_class_of_one() -> None:
     assert [s.discrimination for s in analysis.items] == [None, None, None]
     assert [s.band for s in analysis.items] == [None, None, None]
     d_flags = {Flag.POOR_DISCRIMINATION, Flag.NEGATIVE_DISCRIMINATION}
+    d_flags_order = [flag for flag in Flag if flag is not Flag.UNCHOSEN_DISTRACTOR]
     assert not d_flags.intersection(*(s.flags for s in analysis.items))
-    assert [s.flags[0] for s in analysis.items] == [Flag.TOO_EASY, Flag.TOO_EASY, Flag.TOO_HARD]
+    # Fifth review: one learner's answers were flagged too easy, too easy and too hard.
+    assert [s.flags for s in analysis.items] == [(), (), ()]
+    assert all(s.unjudged_flags == tuple(d_flags_order) for s in analysis.items)
     assert [s.point_biserial for s in analysis.items] == [None, None, None]
     assert (analysis.exam.mean, analysis.exam.sd, analysis.exam.kr20) == (2.0, 0.0, None)
 
@@ -414,7 +435,9 @@ def test_everyone_tied_means_no_discrimination() -> None:
     assert analysis.group_size == 2 and analysis.same_groups
     # Both groups are all six learners, a third each: D is undefined, not a "poor" 0.
     assert [s.discrimination for s in analysis.items] == [None, None]
-    assert [s.flags for s in analysis.items] == [(Flag.UNCHOSEN_DISTRACTOR,)] * 2
+    # Three wrong answers over three wrong options: too few (8) to call c and d unchosen.
+    assert [s.flags for s in analysis.items] == [(), ()]
+    assert [o.option for o in analysis.items[0].unjudged_distractors] == ["c", "d"]
     assert analysis.exam.kr20 is None  # every total is 1: no variance to explain
 
 

@@ -9,6 +9,8 @@ judged as shown: a D shown as 0.40 is "very good", and a facility shown as 0.95 
 
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
+from fractions import Fraction
+from math import ceil
 
 
 class Band(StrEnum):
@@ -36,6 +38,12 @@ PLACES = 2
 FEW_LEARNERS = 30
 # KR-20 at or above this is the usual rule of thumb for a classroom test.
 KR20_USUAL = 0.70
+# The upper and the lower group: this share of the learners each (content guide).
+GROUP_PERCENT = 27
+# "Nobody chose this wrong option" is judged only once so many wrong answers were seen that,
+# were they spread evenly at random over the m wrong options shown, the chance that a given
+# option gets none of them, (1 - 1/m)^k, is below this.
+UNCHOSEN_CHANCE = Fraction(1, 20)
 
 
 class Flag(StrEnum):
@@ -70,10 +78,85 @@ _ADVICE = {
         "and what was taught."
     ),
     Flag.UNCHOSEN_DISTRACTOR: (
-        "A wrong option that none of the learners shown it chose adds nothing: replace it "
-        "with a more common mistake (if only a few were shown it, wait for more answers)."
+        "A wrong option that none of the learners shown it chose, though they gave enough "
+        "wrong answers for chance alone to leave it unchosen less than "
+        f"{float(UNCHOSEN_CHANCE) * 100:g} % of the time, adds little: replace it with a more "
+        "common mistake."
     ),
 }
+
+
+def group_size(learners: int) -> int:
+    """Learners in each of the upper and lower groups: 27 % rounded half up, at least one."""
+    # Half up, in integers: round() takes halves to even (27 % of 150 is 40.5, round gives 40).
+    return max(1, (GROUP_PERCENT * learners + 50) // 100)
+
+
+def wrong_answers_needed(wrong_options: int) -> int:
+    """The fewest wrong answers k for which (1 - 1/m)^k < 5 %, m the wrong options shown:
+    were the k wrong answers spread evenly at random over the m wrong options, a given one
+    would then get none of them less than 5 % of the time (m = 1: 1, 2: 5, 3: 8, 4: 11)."""
+    m = max(1, wrong_options)
+    k = 1
+    while Fraction(m - 1, m) ** k >= UNCHOSEN_CHANCE:
+        k += 1
+    return k
+
+
+# A figure's flag is judged only where one learner's answer moves the figure by no more than
+# the width of the range that raises the flag, so that a single answer cannot raise it: the
+# facility moves by 1/n, D by 1/(group size).
+FACILITY_LEARNERS = {
+    "too-easy": ceil(1 / (Fraction(1) - Fraction(str(FACILITY_ABOVE)))),
+    "too-hard": ceil(1 / Fraction(str(FACILITY_BELOW))),
+}
+# D's bands are judged from groups of at least 1/0.20 = 5 learners (D then moves by at most
+# 0.20, the width of the band 'poor'), which needs this many learners.
+D_GROUP = ceil(1 / Fraction(str(POOR_BELOW)))
+D_LEARNERS = next(n for n in range(1, 1000) if group_size(n) >= D_GROUP)
+
+
+def learners_needed(flag: Flag) -> int:
+    """The fewest learners in the class for `flag` to be judged (for an unchosen distractor,
+    1: it has its own rule, `wrong_answers_needed`)."""
+    if flag in (Flag.NEGATIVE_DISCRIMINATION, Flag.POOR_DISCRIMINATION):
+        return D_LEARNERS
+    return FACILITY_LEARNERS.get(flag.value, 1)
+
+
+def unjudged_flags(learners: int) -> tuple[Flag, ...]:
+    """The flags a class of `learners` is too small to judge, in Flag order."""
+    return tuple(flag for flag in Flag if learners < learners_needed(flag))
+
+
+def minimum_rule() -> str:
+    """Each flag's minimum class size and why, as the statistics page states it."""
+    easy, hard = FACILITY_LEARNERS["too-easy"], FACILITY_LEARNERS["too-hard"]
+    return (
+        "A flag is judged only where one learner's answer moves its figure by no more than "
+        "the width of the range that raises it, so that one answer alone cannot raise it: "
+        f"too easy needs {easy} learners (1/{easy} = "
+        f"{1 - FACILITY_ABOVE:.2f}, from {FACILITY_ABOVE:.2f} to 1), too hard {hard} "
+        f"(1/{hard} = {FACILITY_BELOW:.2f}), and D's bands and flags {D_LEARNERS}, which make "
+        f"upper and lower groups of {D_GROUP} (D then moves by at most 1/{D_GROUP} = "
+        f"{POOR_BELOW:.2f}, the width of the band '{Band.POOR.value}'). Below that the page "
+        "says too few learners to judge."
+    )
+
+
+def unchosen_rule(most_options: int = 4) -> str:
+    """The rule that judges an unchosen distractor, as the statistics page states it."""
+    needed = ", ".join(
+        f"{wrong_answers_needed(m)} for {m}" for m in range(1, max(2, most_options) + 1)
+    )
+    return (
+        "A wrong option is flagged as unchosen only when, among the learners shown it, the "
+        "number k of wrong answers is large enough that, were they spread evenly at random "
+        "over the m wrong options those learners were shown (the most any of them was "
+        f"shown), the chance (1 − 1/m)^k that this option gets none is below "
+        f"{float(UNCHOSEN_CHANCE) * 100:g} %: k at least {needed} wrong options. With fewer, the "
+        "page says too few wrong answers were seen to judge it."
+    )
 
 
 def shown_figure(value: float) -> Decimal:
@@ -112,11 +195,12 @@ def discrimination_band(discrimination: float) -> Band:
     return Band.NEGATIVE
 
 
-def judged_band(facility: float, discrimination: float | None) -> Band | None:
+def judged_band(facility: float, discrimination: float | None, learners: int) -> Band | None:
     """The band an item's D is judged by; None where D says nothing about the item: undefined
     (the upper and the lower group are the same learners), or 0 by construction because
-    everyone got the item right, or everyone wrong (both groups then score alike)."""
-    if discrimination is None or facility in (0, 1):
+    everyone got the item right, or everyone wrong (both groups then score alike), or the
+    class is too small for groups of D_GROUP (`D_LEARNERS`)."""
+    if discrimination is None or facility in (0, 1) or learners < D_LEARNERS:
         return None
     return discrimination_band(discrimination)
 
@@ -128,11 +212,12 @@ def band_legend() -> str:
 
 
 def flags_for(
-    *, facility: float, discrimination: float | None, unchosen_distractors: bool
+    *, facility: float, discrimination: float | None, unchosen_distractors: bool, learners: int
 ) -> tuple[Flag, ...]:
     """The flags an item with these figures (as shown) raises, in Flag order; none for D
-    where it is undefined or 0 by construction (`judged_band`)."""
-    band = judged_band(facility, discrimination)
+    where it is undefined or 0 by construction (`judged_band`), and none that a class of
+    `learners` is too small to judge (`learners_needed`)."""
+    band = judged_band(facility, discrimination, learners)
     shown_facility = shown_figure(facility)
     raised = {
         Flag.NEGATIVE_DISCRIMINATION: band is Band.NEGATIVE,
@@ -141,7 +226,7 @@ def flags_for(
         Flag.TOO_HARD: shown_facility < Decimal(str(FACILITY_BELOW)),
         Flag.UNCHOSEN_DISTRACTOR: unchosen_distractors,
     }
-    return tuple(flag for flag in Flag if raised[flag])
+    return tuple(flag for flag in Flag if raised[flag] and learners >= learners_needed(flag))
 
 
 def same_groups_note(learners: int) -> str:

@@ -16,8 +16,10 @@ wrong). Each item is worth one mark, so an item score is 0 or 1 and a total is a
   option is judged among the learners who were shown it (`Response.shown`): its exposure
   is their share of the class, its count and its upper and lower shares are among them, and
   a distractor is unchosen only if someone was shown it and nobody chose it, and it is
-  flagged only where those learners gave at least as many wrong answers as the wrong
-  options they were shown (none when everyone was right, too few with one learner).
+  flagged only where those learners gave enough wrong answers k that, spread evenly at
+  random over the m wrong options they were shown, chance alone would leave it unchosen
+  less than 5 % of the time: (1 - 1/m)^k < 0.05 (`item_flags.wrong_answers_needed`).
+- Each flag needs a class large enough to judge it (`item_flags.learners_needed`).
 - Corrected point-biserial: the correlation of the item score with the rest score (the total
   without this item), so an item does not correlate with itself.
 - Exam: mean and population standard deviation of totals (the class is the whole group
@@ -32,10 +34,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from gradquiz.core.item_flags import Band, Flag, flags_for, judged_band
+from gradquiz.core.item_flags import (
+    Band,
+    Flag,
+    flags_for,
+    group_size,
+    judged_band,
+    unjudged_flags,
+    wrong_answers_needed,
+)
 from gradquiz.errors import InvalidInput
 
-GROUP_PERCENT = 27
+__all__ = ["group_size"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.intp]
@@ -81,15 +91,21 @@ class OptionStats:
     shown: int = 0
     exposure: float = 0.0
     # Among the learners shown it: how many chose a wrong option, and the most wrong options
-    # any of them was shown. With fewer wrong answers than wrong options some option goes
-    # unchosen whatever it is worth, so "unchosen" is judged only from there up.
+    # any of them was shown. With few wrong answers an option goes unchosen by chance alone,
+    # so "unchosen" is judged only from `wrong_answers_needed` up.
     wrong_answers: int = 0
     wrong_options: int = 0
 
     @property
+    def wrong_answers_needed(self) -> int:
+        """The wrong answers among the learners shown it for "nobody chose it" to be judged."""
+        return wrong_answers_needed(self.wrong_options)
+
+    @property
     def judgeable(self) -> bool:
-        """Whether "nobody chose it" says anything: enough wrong answers to go round."""
-        return self.wrong_answers >= max(1, self.wrong_options)
+        """Whether "nobody chose it" says anything: chance alone would rarely (< 5 %) leave
+        it unchosen among this many wrong answers."""
+        return self.wrong_answers >= self.wrong_answers_needed
 
 
 @dataclass(frozen=True)
@@ -108,12 +124,20 @@ class ItemStats:
     options: tuple[OptionStats, ...]
     omitted: int
     flags: tuple[Flag, ...]
+    # The learners of the class: too few and some flags are not judged (`unjudged_flags`).
+    learners: int
 
     @property
     def band(self) -> Band | None:
         """The discrimination band of D (very good, good, marginal, poor or negative); None
-        where D is undefined, or 0 by construction (everyone right, or everyone wrong)."""
-        return judged_band(self.facility, self.discrimination)
+        where D is undefined, or 0 by construction (everyone right, or everyone wrong), or
+        the class is too small to judge it."""
+        return judged_band(self.facility, self.discrimination, self.learners)
+
+    @property
+    def unjudged_flags(self) -> tuple[Flag, ...]:
+        """The flags the class is too small to judge, whatever the figures."""
+        return unjudged_flags(self.learners)
 
     @property
     def unchosen_distractors(self) -> tuple[str, ...]:
@@ -159,12 +183,6 @@ class ItemAnalysis:
     same_groups: bool = False
 
 
-def group_size(learners: int) -> int:
-    """Learners in each of the upper and lower groups: 27 % rounded half up, at least one."""
-    # Half up, in integers: round() takes halves to even (27 % of 150 is 40.5, round gives 40).
-    return max(1, (GROUP_PERCENT * learners + 50) // 100)
-
-
 def analyse_items(
     items: Sequence[Item], responses: Sequence[Mapping[str, Response]]
 ) -> ItemAnalysis:
@@ -204,7 +222,9 @@ def analyse_items(
                     facility=float(facility[column]),
                     discrimination=discrimination,
                     unchosen_distractors=any(_unchosen(o) for o in options),
+                    learners=len(responses),
                 ),
+                learners=len(responses),
             )
         )
     return ItemAnalysis(

@@ -27,7 +27,13 @@ from gradquiz.core.lab.graphs import (
     forward_value,
     plain_number,
 )
-from gradquiz.core.lab.numbers import FieldError, read_number, read_whole_number
+from gradquiz.core.lab.numbers import (
+    FieldError,
+    page_form,
+    read_number,
+    read_whole_number,
+    shown_number,
+)
 from gradquiz.core.lab.operations import DomainError, sigmoid
 from gradquiz.core.lab.prepared import (
     BY_SLUG,
@@ -116,7 +122,7 @@ class GraphPage:
     def rounded_zeros(self) -> dict[str, str]:
         """Inputs whose float64 gradient is 0 though the exact one is not: about how big."""
         return {
-            c.input: c.about or f"{c.exact:.2g}"
+            c.input: c.about or shown_number(c.exact, 2)
             for c in self.checks
             if c.backprop == 0 and (c.about or (c.exact != 0 and math.isfinite(c.exact)))
         }
@@ -442,7 +448,8 @@ class StepCheckPage:
         """`exact_terms` to three figures, whatever their size (e^-1000001 included)."""
         import mpmath
 
-        return tuple(mpmath.nstr(term, 3) for term in self.exact_terms)
+        first, second, third = (page_form(mpmath.nstr(term, 3)) for term in self.exact_terms)
+        return first, second, third
 
     @property
     def rounded_to_zero(self) -> bool:

@@ -8,7 +8,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from gradquiz.core.item_flags import shown_figure, shown_share
-from gradquiz.core.lab.numbers import power_of_ten
+from gradquiz.core.lab.numbers import power_of_ten, written_number
 from gradquiz.core.percentages import whole_percent
 
 
@@ -62,11 +62,11 @@ def install_filters(env: Environment) -> None:
 
 def typed_number(value: float) -> str:
     """A typed number as the learner wrote it, with no digit rounded away: the shortest
-    decimal that reads back as the stored float, written out in full (1.108799966736,
-    1234.5678, 1000000, 0.00001), a minus sign (U+2212) before a negative one. "%g" kept six
+    decimal that reads back as the stored float, written out (1.108799966736, 1234.5678,
+    1000000, 0.00001) up to 16 characters and as a × 10ᵏ beyond (a 302-digit 1e-300 reads
+    1 × 10⁻³⁰⁰, not 302 digits), a minus sign (U+2212) before a negative one. "%g" kept six
     significant figures, so 1.108799966736 read 1.1088, a number 1 % from an option."""
-    digits = format(Decimal(repr(abs(float(value)))).normalize(), "f")
-    return f"\u2212{digits}" if value < 0 else digits
+    return written_number(value)
 
 
 def hundredths(value: float) -> str:

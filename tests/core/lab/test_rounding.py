@@ -8,12 +8,12 @@ from gradquiz.core.lab.rounding import rounded_numbers
 
 def test_softmax_at_large_logits_is_rounded_and_told_in_30_or_1000_digits() -> None:
     at_40 = rounded_numbers(build_graph(BY_SLUG["softmax"].program, {"z1": 40, "z2": 0, "z3": 0}))
-    assert at_40.values == {"p1": "1 − 8.5e-18", "t2": "-8.5e-18", "L": "8.5e-18"}
-    assert at_40.gradients == {"z1": "-8.5e-18", "e1": "-3.6e-35"}
-    assert at_40.locals == {("p1", "t2", 0): "1 + 8.5e-18"}
+    assert at_40.values == {"p1": "1 − 8.5 × 10⁻¹⁸", "t2": "−8.5 × 10⁻¹⁸", "L": "8.5 × 10⁻¹⁸"}
+    assert at_40.gradients == {"z1": "−8.5 × 10⁻¹⁸", "e1": "−3.6 × 10⁻³⁵"}
+    assert at_40.locals == {("p1", "t2", 0): "1 + 8.5 × 10⁻¹⁸"}
     # p1 = 1 − 1.3e-154 at z1 = 355: 30 digits say 1, the 1000-digit pass does not.
     at_355 = rounded_numbers(build_graph(BY_SLUG["softmax"].program, {"z1": 355, "z2": 0, "z3": 0}))
-    assert at_355.values["L"] == "1.3e-154" and at_355.values["p1"] == "1 − 1.3e-154"
+    assert at_355.values["L"] == "1.3 × 10⁻¹⁵⁴" and at_355.values["p1"] == "1 − 1.3 × 10⁻¹⁵⁴"
 
 
 def test_exact_zeros_and_ones_are_not_rounded() -> None:
@@ -30,10 +30,13 @@ def test_exact_zeros_and_ones_are_not_rounded() -> None:
 
 def test_a_sum_a_power_a_saturated_tanh_and_an_underflow_are_rounded() -> None:
     graph = build_graph((("f", parse_expression("(x + y)**16")),), {"x": 1.0, "y": 1e-17})
-    assert rounded_numbers(graph).values == {"t1": "1 + 1.0e-17", "f": "1 + 1.6e-16"}
+    assert rounded_numbers(graph).values == {"t1": "1 + 1 × 10⁻¹⁷", "f": "1 + 1.6 × 10⁻¹⁶"}
     tanh = build_graph((("f", parse_expression("tanh(x)*y")),), {"x": 20.0, "y": 2.0})
-    assert rounded_numbers(tanh).values == {"t1": "1 − 8.5e-18"}
+    assert rounded_numbers(tanh).values == {"t1": "1 − 8.5 × 10⁻¹⁸"}
     # ∂t1/∂x = 1 − tanh² is 0 in float64, and ∂f/∂y = tanh(x) is 1.
-    assert rounded_numbers(tanh).locals == {("x", "t1", 0): "1.7e-17", ("y", "f", 1): "1 − 8.5e-18"}
+    assert rounded_numbers(tanh).locals == {
+        ("x", "t1", 0): "1.7 × 10⁻¹⁷",
+        ("y", "f", 1): "1 − 8.5 × 10⁻¹⁸",
+    }
     tiny = build_graph((("f", parse_expression("x*y + z")),), {"x": 1e-200, "y": 1e-200, "z": 1})
-    assert rounded_numbers(tiny).values == {"t1": "1.0e-400", "f": "1 + 1.0e-400"}
+    assert rounded_numbers(tiny).values == {"t1": "1 × 10⁻⁴⁰⁰", "f": "1 + 1 × 10⁻⁴⁰⁰"}

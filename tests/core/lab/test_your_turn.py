@@ -208,23 +208,26 @@ def test_an_out_of_range_tied_answer_takes_no_share_and_the_rest_are_checked_as_
     verdicts = verdicts_for(two, x=-3.0, y=1.0)
     assert verdicts["x"].correct and not verdicts["y"].correct
     assert (
-        "At a kink" not in verdicts["x"].message and "takes the rest, -3" in verdicts["x"].message
+        "At a kink" not in verdicts["x"].message and "takes the rest, −3" in verdicts["x"].message
     )
+    # Fifth review, point 5: "(max(x, y) grows by t when all of them do)" for two inputs.
+    assert "(raising both x and y by t raises their max by t, not by 2t)" in (verdicts["x"].message)
     assert not verdicts_for(two, x=1.0, y=1.0)["x"].correct
 
 
 def test_an_answer_outside_a_kink_s_range_is_told_the_range() -> None:
     # Second review of issue 28, finding 10: only the generic chain-rule hint was given.
     relu = expression_graph("relu(x)*y", x=0.0, y=3.0)
-    for wrong in (-1.0, 4.0):
+    # Fifth review, points 3 and 6: a hyphen for a minus, and "1.234e+04" for a typed 12345.
+    for wrong, echo in ((-1.0, "−1"), (4.0, "4"), (12345.5, "12345.5"), (-0.5, "−0.5")):
         verdict = verdicts_for(relu, x=wrong)["x"]
         assert not verdict.correct
-        assert f"At the kink any value from 0 to 3 is right; {wrong:g} is outside it." in (
+        assert f"At the kink any value from 0 to 3 is right; {echo} is outside it." in (
             verdict.message
         )
     tie = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
     verdict = verdicts_for(tie, y=1.0)["y"]
     assert not verdict.correct and verdict.mistake == "tie-split"
     assert (
-        "split, not copied" in verdict.message and "Your 1 is outside -3 to 0." in verdict.message
+        "split, not copied" in verdict.message and "Your 1 is outside −3 to 0." in verdict.message
     )

@@ -70,8 +70,20 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
         "with itself, so it is undefined (–) for every question, and no question is flagged "
         "by it." in text
     )
-    # WRITTEN, answered A (its key is D), is still too hard: that flag is not about D.
-    assert "Fewer than 20% of learners got it right" in text
+    # WRITTEN, answered A (its key is D): fifth review, "⚑ too hard" (and the other question
+    # "⚑ too easy") from one learner's answers. Now no flag but what is too few to judge.
+    assert "Fewer than 20% of learners got it right" not in text
+    assert "More than 95% of learners got it right" not in text and "⚑" not in text
+    assert (
+        text.count(
+            "too few learners to judge negative discrimination, poor discrimination, too easy, "
+            "too hard"
+        )
+        == 2
+    )  # the two rows; the summary under the rule says "too few to judge …"
+    assert "This class has 1 learner: too few to judge" in text
+    assert "too easy needs 20 learners" in text and "too hard 5" in text
+    assert "D's bands and flags 17" in text
 
 
 def test_a_question_everyone_got_wrong_gets_no_band_and_no_check_the_key(site: Site) -> None:
@@ -86,9 +98,16 @@ def test_a_question_everyone_got_wrong_gets_no_band_and_no_check_the_key(site: S
     assert '0.00 <span class="hint">(everyone wrong: no band)</span>' in markup
     # Before: "0.00 (poor)" with "check the key, then the wording" beside "too hard".
     first = question_section(markup, 1)
-    assert POOR_ADVICE not in first and "Fewer than 20% of learners got it right" in first
-    # The generated question separates the two groups completely: D = 1, very good.
-    assert '1.00 <span class="hint">(very good)</span>' in markup
+    assert POOR_ADVICE not in first
+    # Four learners: too few for "too hard" (5) and for D's bands (17). Fifth review: "⚑ too
+    # hard" here and D = 1.00 "(very good)" for the generated question, from groups of one.
+    assert "Fewer than 20% of learners got it right" not in first
+    assert '1.00 <span class="hint">(too few learners to judge)</span>' in markup
+    assert "(very good)" not in markup
+    assert (
+        "too few learners to judge negative discrimination, poor discrimination, too easy, too hard"
+        in page_text(markup)
+    )
 
 
 def test_figures_are_rounded_half_up_as_the_bar_beside_them(site: Site) -> None:
@@ -153,3 +172,26 @@ def test_the_first_variant_showing_an_option_words_it() -> None:
     )  # "uses the loss value … in place of its gradient"
     assert "forgets the learning rate" in page_text(found[1].feedback_html)
     assert "<math" in found[1].text_html
+
+
+def test_an_unchosen_option_is_judged_only_from_enough_wrong_answers(site: Site) -> None:
+    # Fifth review: flagged once the wrong answers were as many as the wrong options. One
+    # learner wrong on WRITTEN (A; key D): B and C unchosen from one wrong answer.
+    teacher, class_id = sat(site, [("A", "right")])
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    text = page_text(markup)
+    assert (
+        "A wrong option is flagged as unchosen only when, among the learners shown it, the "
+        "number k of wrong answers is large enough that, were they spread evenly at random "
+        "over the m wrong options those learners were shown (the most any of them was shown), "
+        "the chance (1 − 1/m)^k that this option gets none is below 5 %: k at least 1 for 1, "
+        "5 for 2, 8 for 3"
+    ) in text
+    first = page_text(question_section(markup, 1))
+    assert (
+        "Too few wrong answers were seen to judge whether these wrong options are worth "
+        "keeping, though nobody chose them: B: 1 wrong answer among the learners shown it, "
+        "8 needed with 3 wrong options; C: 1 wrong answer among the learners shown it, 8 "
+        "needed with 3 wrong options."
+    ) in first
+    assert "unchosen distractor" not in text

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from gradquiz.config import Settings
 from gradquiz.core.lab.gradient_flow import layer_gradient_norms
+from gradquiz.core.typed_numbers import parse_typed_number
 from gradquiz.services.lab import lab_url
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
@@ -112,7 +113,8 @@ def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None
     assert len(rows) == 12
     direct = {a: layer_gradient_norms(a, "xavier", 12, 16) for a in ("sigmoid", "tanh", "relu")}
     for layer, cells in rows:
-        shown = [float(v) for v in re.findall(r"<td>([^<]*)</td>", cells)]
+        # Fifth review, point 7: "6.42e-08" beside "10^347.4"; now 6.42 × 10⁻⁸, read back.
+        shown = [parse_typed_number(v) for v in re.findall(r"<td>([^<]*)</td>", cells)]
         expected = [
             value
             for a in ("sigmoid", "tanh", "relu")
@@ -231,12 +233,12 @@ def test_softmax_draws_large_logits(lab_client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "words"),
     [
-        ({"f": "log(x)", "x": "0.000005"}, "leaves the function's domain, so the step is 1e-09"),
+        ({"f": "log(x)", "x": "0.000005"}, "leaves the function's domain, so the step is 1 × 10⁻⁹"),
         ({"f": "x**1.5", "x": "0"}, "the difference is one-sided"),
         # Review finding 7: at 1e-6 the step h = 1e-5 reaches across the pole at 0, which
         # was called curving "too sharply"; at 2e-5 it does not, and curvature is the cause.
         ({"f": "1/x", "x": "0.000001"}, "The step reaches across x = 0, where the function"),
-        ({"f": "1/x", "x": "0.00002"}, "curves too sharply over h = 1e-05"),
+        ({"f": "1/x", "x": "0.00002"}, "curves too sharply over h = 1 × 10⁻⁵"),
         ({"f": "1/(x - y)", "x": "0.000001", "y": "0"}, "reaches across a zero of a divisor"),
         ({"f": "relu(1000*x)", "x": "0.000001"}, "averages two slopes across the kink"),
     ],
@@ -307,9 +309,9 @@ def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
     for both, right in [("-3", "4 of 5"), ("0", "4 of 5"), ("-1.5", "5 of 5")]:
         text = text_of(lab_client.get(f"{base}&grad-x={both}&grad-y={both}").text)
         assert f"{right} right." in text, both
-        assert "must add up to ∂f/∂m = -3" in text
+        assert "must add up to ∂f/∂m = −3" in text
     split = text_of(lab_client.get(f"{base}&grad-x=-1&grad-y=-2").text)
-    assert "5 of 5 right." in split and "this one takes the rest, -1." in split
+    assert "5 of 5 right." in split and "this one takes the rest, −1." in split
     three = "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2&grad-f=1&grad-w=1&grad-t1=2"
     # Second review, finding 1: z takes all 2, so y and x (2 each) are both out of range.
     copied = text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
@@ -362,7 +364,7 @@ def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestCli
     text = text_of(page.text)
     assert page.status_code == 422
     assert "At t2 = log(p1): e1 = exp(z1) underflows to 0 in float64" in text
-    assert "about 10^-347.4" in text and "so p1 is 0 too" in text
+    assert "about 3.7 × 10⁻³⁴⁸" in text and "so p1 is 0 too" in text
     assert "which is not positive" not in text
 
 
@@ -397,7 +399,11 @@ def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_pictur
     assert generic in usual and 'id="sweep-case"' not in usual
     cases = {
         "w=0.5&x=2&b=-1&y=0.5": ["L is symmetric about w", "L(w + h) = L(w − h)", "exact at"],
-        "w=-20&x=5&b=0&y=1": ["no step can see the gradient", "∂L/∂w = -1.86e-43", "1.9e-44"],
+        "w=-20&x=5&b=0&y=1": [
+            "no step can see the gradient",
+            "∂L/∂w = −1.86 × 10⁻⁴³",
+            "1.9 × 10⁻⁴⁴",
+        ],
         "w=0.5&x=0&b=-1&y=0.2": ["x = 0", "do not depend on w"],
         "w=-200&x=5&b=0&y=1": ["too small to tell from 0", "absolute"],
     }
@@ -467,22 +473,22 @@ def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
     # a = σ(41) rounds to 1 = y in float64 only: not the "a = y" text.
     text = case("w=1&x=1&b=40&y=1")
     assert "Here a = y" not in text and "no step can see the gradient" in text
-    assert "a − y = -1.56e-18" in text and "σ′(z) = a(1 − a) = 1.56e-18" in text
+    assert "a − y = −1.56 × 10⁻¹⁸" in text and "σ′(z) = a(1 − a) = 1.56 × 10⁻¹⁸" in text
     assert "float64 rounds a = σ(z) to y" in text
     # σ′(61) ≈ 3.22e-27 is not 0.
     text = case("w=1&x=1&b=60&y=0")
-    assert "σ′(z) = a(1 − a) = 3.22e-27" in text and "= 0," not in text
+    assert "σ′(z) = a(1 − a) = 3.22 × 10⁻²⁷" in text and "= 0," not in text
     # Gradients that float64 cannot tell from 0 are not called exact, and differences that
     # are all exactly 0 are not called curvature and round-off.
     text = case("w=1&x=1&b=1e6&y=0")
-    assert "is about 1.21e-434295" in text and "Its exact ∂L/∂w" not in text
-    assert "σ′(z) = a(1 − a) = 1.21e-434295" in text
+    assert "is about 1.21 × 10⁻⁴³⁴²⁹⁵" in text and "Its exact ∂L/∂w" not in text
+    assert "σ′(z) = a(1 − a) = 1.21 × 10⁻⁴³⁴²⁹⁵" in text
     assert "round to the same float at every step" in text
     assert "curvature of L over the step" not in text
     # σ′(201) in 30 digits is e^-201 (not 1 − σ rounded to 0): a float64 number, shown.
     text = case("w=1&x=1&b=200&y=0")
-    assert "is 5.091070809e-88" in text and "no step can see the gradient" in text
-    assert "σ′(z) = a(1 − a) = 5.09e-88" in text
+    assert "is 5.091070809 × 10⁻⁸⁸" in text and "no step can see the gradient" in text
+    assert "σ′(z) = a(1 − a) = 5.09 × 10⁻⁸⁸" in text
     # Where a = y exactly, the one-sided difference's L(w + h) does not keep full precision.
     text = case("w=0.5&x=2&b=-1&y=0.5")
     assert "Here a = y" in text and "full relative precision" not in text
@@ -532,8 +538,8 @@ def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClie
     # −1.338e-154 by mpmath), beside ∂L/∂z2 = ∂L/∂z3 = 6.69e-155, and the exact-0 note.
     text = text_of(lab_client.get("/lab/softmax?z1=355&z2=0&z3=0&step=11").text)
     nodes, checks = text.split("Forward mode (30 digits)", 1)
-    assert "0 (rounded; about -1.3e-154)" in nodes
-    assert "∂L/∂z1 0 (rounded; about -1.3e-154) ≈ 0 (cancelled; about -1.3e-154)" in checks
+    assert "0 (rounded; about −1.3 × 10⁻¹⁵⁴)" in nodes
+    assert "∂L/∂z1 0 (rounded; about −1.3 × 10⁻¹⁵⁴) ≈ 0 (cancelled; about −1.3 × 10⁻¹⁵⁴)" in checks
     assert "Where the exact gradient is 0" not in checks
     assert "too small to tell from 0 beside the terms it is made of (≈ 0)" in checks
     # An exact 0 keeps the exact-0 note and is not marked rounded.
@@ -651,11 +657,11 @@ def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
     # Third review of issue 28, finding 13: "about 10^-4.343e+05", and an overflow said only
     # "a value too large for a float", with no word of the shift that softmax ignores.
     under = text_of(lab_client.get("/lab/softmax?z1=-1e6&z2=0&z3=0").text)
-    assert "it is about 10^-434,294, below the smallest float" in under
+    assert "it is about 3.3 × 10⁻⁴³⁴²⁹⁵, below the smallest float" in under
     assert "e+05" not in under
     over = text_of(lab_client.get("/lab/softmax?z1=0&z2=800&z3=0").text)
     assert (
-        "At e2 = exp(z2): exp(800) is about 10^347.4, above the largest float, about 1.8 × 10³⁰⁸."
+        "At e2 = exp(z2): exp(800) is about 2.7 × 10³⁴⁷, above the largest float, about 1.8 × 10³⁰⁸."
     ) in over
     assert (
         "Softmax is unchanged when the same amount is subtracted from every logit, which is "
@@ -664,7 +670,7 @@ def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
         "(here 800 from each)."
     ) in over
     typed = text_of(lab_client.get("/lab/expression?f=exp(x)*y&x=800&y=1").text)
-    assert "exp(800) is about 10^347.4, above the largest float" in typed
+    assert "exp(800) is about 2.7 × 10³⁴⁷, above the largest float" in typed
     assert "Softmax" not in typed  # the hint is for the softmax page
 
 
@@ -672,7 +678,7 @@ def test_0_to_a_negative_power_is_called_a_division_by_zero(lab_client: TestClie
     # Third review of issue 28, finding 14: "0 to the power -2 has no derivative", though the
     # value itself is undefined there (a pole), as x/0 already says "a division by zero".
     text = text_of(lab_client.get("/lab/expression?f=x**-2*y&x=0&y=1").text)
-    assert "At t1 = x**-2: 0 to the power -2 is undefined, a division by zero (1 / 0**2)." in text
+    assert "At t1 = x**-2: 0 to the power −2 is undefined, a division by zero (1 / 0**2)." in text
     assert "has no derivative" not in text
     root = text_of(lab_client.get("/lab/expression?f=x**0.5*y&x=0&y=1").text)
     assert "0 to the power 0.5 has no derivative" in root  # its value, 0, is defined
@@ -707,8 +713,8 @@ def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestCli
     )
     said = verdict_of(kink, "x")
     assert "Not right." in said and "For each edge" not in said
-    assert "Your ∂f/∂t1 = -1 is one of the values the kink allows at t1" in said
-    assert "must follow from that choice of yours: 2 × (-1) = -2." in said
+    assert "Your ∂f/∂t1 = −1 is one of the values the kink allows at t1" in said
+    assert "must follow from that choice of yours: 2 × (−1) = −2." in said
     branch = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=10", "x")
     assert "Not right." in branch and "For each edge" not in branch
     assert "this is only the branch through t1" in branch
@@ -729,28 +735,28 @@ def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestCli
 
 
 def test_a_softmax_loss_rounded_to_0_is_marked_in_the_node_table(lab_client: TestClient) -> None:
-    # The third pass over issue 28: at z1 = 40 float64 rounds p1 = 1 − 8.5e-18 to 1, so
+    # The third pass over issue 28: at z1 = 40 float64 rounds p1 = 1 − 8.5 × 10⁻¹⁸ to 1, so
     # log(p1) and L show as 0 with no word, though L = log(1 + 2e^-40) > 0 (Goodfellow et
     # al., §6.2.2.3: -log softmax(z)_1 = log Σ exp(z_j) − z_1), and ∂L/∂z1 = p1 − 1 as 0.
     text = text_of(lab_client.get("/lab/softmax?z1=40&z2=0&z3=0&step=11").text)
     nodes, checks = text.split("Forward mode (30 digits)", 1)
-    assert "p1 e1 ÷ S 1 (rounded; about 1 − 8.5e-18) −1 " in nodes
-    assert "t2 log(p1) 0 (rounded; about -8.5e-18) −1 " in nodes
-    assert "L −t2 0 (rounded; about 8.5e-18) 1 " in nodes
-    assert "z1 input 40 0 (rounded; about -8.5e-18)" in nodes
+    assert "p1 e1 ÷ S 1 (rounded; about 1 − 8.5 × 10⁻¹⁸) −1 " in nodes
+    assert "t2 log(p1) 0 (rounded; about −8.5 × 10⁻¹⁸) −1 " in nodes
+    assert "L −t2 0 (rounded; about 8.5 × 10⁻¹⁸) 1 " in nodes
+    assert "z1 input 40 0 (rounded; about −8.5 × 10⁻¹⁸)" in nodes
     assert "L is never 0 for finite logits" in nodes
     assert "Courville, Deep Learning, §6.2.2.3)" in nodes
-    assert "∂L/∂z1 0 (rounded; about -8.5e-18) ≈ 0 (cancelled; about -8.5e-18)" in checks
+    assert "∂L/∂z1 0 (rounded; about −8.5 × 10⁻¹⁸) ≈ 0 (cancelled; about −8.5 × 10⁻¹⁸)" in checks
     # At the default logits nothing is rounded to 0 or 1, and the note is not there.
     plain = text_of(lab_client.get("/lab/softmax?step=11").text)
     assert "rounded" not in plain and "never 0 for finite logits" not in plain
     # An exact 1 (w·x = 0.5 × 2) and an exact 0 (a max gate's loser) are not marked.
     for url in ("/lab/neuron?step=9", "/lab/max-gate?x=3&y=2&z=-3&step=5"):
         assert "rounded" not in text_of(lab_client.get(url).text), url
-    # A saturated sigmoid: a = σ(41) is 1 − 1.6e-18, and y − a is not 0.
+    # A saturated sigmoid: a = σ(41) is 1 − 1.6 × 10⁻¹⁸, and y − a is not 0.
     neuron = text_of(lab_client.get("/lab/neuron?w=0.5&x=2&b=40&y=1").text)
-    assert "a sigmoid(z) 1 (rounded; about 1 − 1.6e-18)" in neuron
-    assert "t2 y − a 0 (rounded; about 1.6e-18)" in neuron
+    assert "a sigmoid(z) 1 (rounded; about 1 − 1.6 × 10⁻¹⁸)" in neuron
+    assert "t2 y − a 0 (rounded; about 1.6 × 10⁻¹⁸)" in neuron
 
 
 def test_every_unreadable_answer_is_marked_and_the_readable_ones_are_judged(
@@ -829,3 +835,26 @@ def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> 
     assert "about 4.9 × 10⁻³²⁴" in tiny and "10^-324" not in tiny
     large = text_of(lab_client.get("/lab/expression?f=1/x&x=1e-200").text)
     assert "above the largest float, about 1.8 × 10³⁰⁸" in large and "10^308" not in large
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/lab/gradient-check",
+        "/lab/gradient-check?w=-20&x=5&b=0&y=1",
+        "/lab/gradient-check?w=1&x=1&b=1e6&y=0",
+        "/lab/flow?init=small&depth=30&width=16",
+        "/lab/softmax?z1=-800&z2=0&z3=0",
+        "/lab/softmax?z1=40&z2=0&z3=0",
+    ],
+)
+def test_lab_pages_write_powers_of_ten_one_way_and_negatives_with_a_minus_sign(
+    lab_client: TestClient, url: str
+) -> None:
+    # Fifth review, points 6 and 7: "1e-01" in the step column, "%.2e" columns ("6.42e-08"),
+    # "10^347.4" and hyphen-minus negatives ("-1.86e-43") beside 10⁻³²⁴ and U+2212.
+    page = lab_client.get(url)
+    text = text_of(page.text.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0])
+    assert not re.search(r"\d[eE][-+]?\d", text), re.findall(r".{30}\d[eE][-+]?\d.{10}", text)
+    assert "10^" not in text
+    assert not re.search(r"(?<![\w.=&?/*])-\d", text), re.findall(r".{30}(?<![\w.])-\d.{10}", text)

@@ -100,7 +100,13 @@ def test_numeric_entry_is_offered_for_generated_numbers_only(
         feedback = page_text(client.get(f"{url}/{item.number}").text)
         assert "✓ Right" in feedback
         if question.numeric:
-            assert f"that is option {item.slot.letter_of(key.id)}, the answer" in feedback
+            # Fifth review, point 4: "that is option C, the answer" said what it counted as,
+            # not why; now the rule and the option's own number.
+            letter = item.slot.letter_of(key.id)
+            assert f"that is within 1 % of option {letter}, " in feedback
+            assert re.search(
+                rf"within 1 % of option {letter}, [^,]*\d[^,]*, the answer\.", feedback
+            )
 
 
 def test_practise_what_i_missed_from_a_result(client: TestClient) -> None:
@@ -226,12 +232,9 @@ def test_an_empty_review_queue_says_class_exams_do_not_join_it(client: TestClien
     assert "(class exams do not)" in text
 
 
-@pytest.mark.parametrize("typed", ["1.108799966736", "1234.5678", "1000000", "-0.00001"])
-def test_feedback_echoes_every_digit_of_the_typed_number(
-    client: TestClient, practice: PracticeService, typed: str
-) -> None:
-    # Review 4, finding 1: 1.108799966736 was echoed as "1.1088" ("%g", six figures), a
-    # number exactly 1 % below the option 1.12 that would have counted.
+def typed_feedback(client: TestClient, practice: PracticeService, typed: str) -> str:
+    """The feedback page's text after typing `typed` for a chain-rule set's first generated
+    numeric question (the questions before it answered first, as sets are answered in order)."""
     url = start(client, topic="chain-rule", count="all")
     session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
     item = next(
@@ -239,12 +242,36 @@ def test_feedback_echoes_every_digit_of_the_typed_number(
         for i in session.items
         if i.slot.seed is not None and practice.question(session, i.number).numeric
     )
-    for earlier in session.items[: item.number - 1]:  # questions are answered in order
+    for earlier in session.items[: item.number - 1]:
         asks_typed = 'name="typed"' in client.get(f"{url}/{earlier.number}").text
         client.post(
             f"{url}/{earlier.number}", data={"typed": "0"} if asks_typed else {"option": "A"}
         )
     client.post(f"{url}/{item.number}", data={"typed": typed})
-    feedback = page_text(client.get(f"{url}/{item.number}").text)
+    return page_text(client.get(f"{url}/{item.number}").text)
+
+
+@pytest.mark.parametrize("typed", ["1.108799966736", "1234.5678", "1000000", "-0.00001"])
+def test_feedback_echoes_every_digit_of_the_typed_number(
+    client: TestClient, practice: PracticeService, typed: str
+) -> None:
+    # Review 4, finding 1: 1.108799966736 was echoed as "1.1088" ("%g", six figures), a
+    # number exactly 1 % below the option 1.12 that would have counted.
+    feedback = typed_feedback(client, practice, typed)
     shown = typed.replace("-", "\N{MINUS SIGN}")
     assert f"You typed {shown}:" in feedback
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("1e-300", "1 × 10⁻³⁰⁰"), ("-0.000000000000000000001", "−1 × 10⁻²¹")],
+)
+def test_feedback_shortens_a_very_long_typed_number(
+    client: TestClient, practice: PracticeService, typed: str, shown: str
+) -> None:
+    # Fifth review, point 8: 1e-300 was echoed as 302 digits, and the box scrolled sideways.
+    feedback = typed_feedback(client, practice, typed)
+    assert f"You typed {shown}: that is not within 1 % of any option." in feedback
+    assert "0000000000" not in feedback
+    css = client.get("/static/style.css").text
+    assert re.search(r"\.verdict-box \{[^}]*overflow-wrap: anywhere", css)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import exact_gradients, nonzero_gradients
 from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
+from gradquiz.core.lab.numbers import shown_number
 from gradquiz.core.lab.operations import DomainError
 from gradquiz.core.lab.scales import gradient_scales, residue
 
@@ -137,7 +138,8 @@ def finite_difference(
             estimate,
             smaller,
             "centred",
-            f"{name} ± {step:.0e} leaves the function's domain, so the step is {smaller:.0e}.",
+            f"{name} ± {shown_number(step, 1)} leaves the function's domain, so the step is "
+            f"{shown_number(smaller, 1)}.",
         )
     centre = forward_value(program, values)
     for method, sign in (("forward", 1.0), ("backward", -1.0)):
@@ -147,12 +149,14 @@ def finite_difference(
             continue
         side = "below" if sign > 0 else "above"
         note = (
-            f"{name} is at the edge of the function's domain (nothing {side} {v:g} is in "
-            f"it), so the difference is one-sided, (f({name} {'+' if sign > 0 else '−'} h) "
+            f"{name} is at the edge of the function's domain (nothing {side} "
+            f"{shown_number(v, 6)} is in it), so the difference is one-sided, "
+            f"(f({name} {'+' if sign > 0 else '−'} h) "
             f"− f({name})) / h, and converges only as fast as the function is smooth there."
         )
         return sign * (moved - centre) / step, step, method, note
-    return math.nan, step, "centred", f"No finite difference at {name} = {v:g} stays in the domain."
+    nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
+    return math.nan, step, "centred", nowhere
 
 
 def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]:
@@ -230,14 +234,17 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
         except DomainError:
             continue
         if _agree(check.exact, estimate, check.scale) and pole is not None:
-            return "pole", f"{_across(pole, name, step, v)} With h = {smaller:.0e}, which " + (
-                f"stays on one side, it gives {estimate:.6g}, which agrees."
+            return (
+                "pole",
+                f"{_across(pole, name, step, v)} With h = {shown_number(smaller, 1)}, which "
+                f"stays on one side, it gives {shown_number(estimate, 6)}, which agrees.",
             )
         if _agree(check.exact, estimate, check.scale):
             return "curvature", (
-                f"The function curves too sharply over h = {step:.0e} here (at {name} = "
-                f"{v:.4g}) for the difference's truncation error to be small; with h = "
-                f"{smaller:.0e} it gives {estimate:.6g}, which agrees."
+                f"The function curves too sharply over h = {shown_number(step, 1)} here "
+                f"(at {name} = "
+                f"{shown_number(v)}) for the difference's truncation error to be small; with h = "
+                f"{shown_number(smaller, 1)} it gives {shown_number(estimate, 6)}, which agrees."
             )
     if pole is not None:
         return "pole", _across(pole, name, step, v)
@@ -248,11 +255,11 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     else:
         cause = (
             f"What is left is round-off: the change the difference has to see, about "
-            f"{abs(check.exact) * 2 * step:.1e}, is lost in rounding f({name} ± h)"
+            f"{shown_number(abs(check.exact) * 2 * step, 2)}, is lost in rounding f({name} ± h)"
         )
     return "round-off", (
-        f"No step down to h = {smaller:.0e} agrees either. {cause} (or a singularity lies "
-        "closer than that step)."
+        f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause} (or a "
+        "singularity lies closer than that step)."
     )
 
 
@@ -278,8 +285,8 @@ def crosses_kink(
 def _across(pole: str, name: str, step: float, v: float) -> str:
     return (
         f"The step reaches across {pole}, where the function is not defined: {name} − h and "
-        f"{name} + h (h = {step:.0e}, at {name} = {v:.10g}) lie on two sides of a pole, so the "
-        "difference measures nothing there."
+        f"{name} + h (h = {shown_number(step, 1)}, at {name} = {shown_number(v, 10)}) lie on "
+        "two sides of a pole, so the difference measures nothing there."
     )
 
 

@@ -17,6 +17,7 @@ import mpmath
 
 from gradquiz.core.lab.expressions import BinaryOp, Call, Expr, Name, Negate, Number, Power
 from gradquiz.core.lab.graphs import Program
+from gradquiz.core.lab.numbers import page_form
 
 DIGITS = 30
 
@@ -66,7 +67,7 @@ def nonzero_gradients(program: Program, values: Mapping[str, float], digits: int
         tangents = _tangents(ctx, program, values)
     except (ArithmeticError, ValueError, TypeError):
         return {}
-    return {name: ctx.nstr(t, 2) for name, t in tangents.items() if t != 0}
+    return {name: page_form(ctx.nstr(t, 2)) for name, t in tangents.items() if t != 0}
 
 
 def _tangents(ctx: Any, program: Program, values: Mapping[str, float]) -> dict[str, Real]:

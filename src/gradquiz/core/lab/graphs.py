@@ -24,7 +24,7 @@ from gradquiz.core.lab.expressions import (
     children,
     parse_expression,
 )
-from gradquiz.core.lab.numbers import shown_size
+from gradquiz.core.lab.numbers import about_power_of_ten, shown_number, shown_size
 from gradquiz.core.lab.operations import (
     BINARY_KINDS,
     OPERATIONS,
@@ -220,7 +220,7 @@ class _Builder:
                 via = "" if zeros[0] == key else f", so {zero} is 0 too"
                 return (
                     f"{key} = exp({self.shown(source)}) underflows to 0 in float64 (it is "
-                    f"about 10^{plain_number(power)}, below the smallest float, about "
+                    f"about {about_power_of_ten(power)}, below the smallest float, about "
                     f"4.9 × 10⁻³²⁴){via}; the true {zero} is not 0, but float64 cannot hold it"
                 )
             if (
@@ -267,12 +267,12 @@ class _Builder:
                 value = forward(OPERATIONS[kind], args, exponent)
                 source = arguments[error.position]
                 reason = (
-                    f"{key} = {value:.4g} is a float, but its local derivative "
+                    f"{key} = {shown_number(value)} is a float, but its local derivative "
                     f"∂{key}/∂{source} is too large for a float (above {LARGEST})"
                 )
             if kind == "exp" and args[0] > 0 and error.message == TOO_LARGE:
-                power = plain_number(args[0] / math.log(10))
-                reason = f"exp({plain_number(args[0])}) is about 10^{power}, above {LARGEST}"
+                power = about_power_of_ten(args[0] / math.log(10))
+                reason = f"exp({plain_number(args[0])}) is about {power}, above {LARGEST}"
             raise DomainError(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)

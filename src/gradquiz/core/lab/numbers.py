@@ -4,6 +4,7 @@ size."""
 import math
 import re
 import sys
+from decimal import Decimal
 
 from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
 from gradquiz.errors import InvalidInput
@@ -80,6 +81,52 @@ def shown_size(limit: float) -> str:
     if limit == 10.0**power:
         return ten
     return f"{limit / 10.0**power:.4g} × {ten}"
+
+
+def shown_number(value: float, figures: int = 4) -> str:
+    """A value as the lab writes it: `figures` significant figures, written out where "%g"
+    would (from 10⁻⁴ to under 10^figures), else as a × 10ᵏ (1 × 10²⁰⁰, never 1e+200); no
+    negative zero, and a minus sign (U+2212) rather than a hyphen."""
+    text = f"{value:.{figures}g}"
+    if not math.isfinite(value):
+        return text
+    if "e" in text:
+        mantissa, power = text.split("e")
+        text = f"{mantissa} × {power_of_ten(int(power))}"
+    if text == "-0":
+        return "0"
+    return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
+
+
+def page_form(text: str) -> str:
+    """A number written with an exponent ("5.09e-88", mpmath's "1.21e-434295") as the pages
+    write numbers: 5.09 × 10⁻⁸⁸, a minus sign for a hyphen; other text as it is."""
+    mantissa, e, power = text.partition("e")
+    if e:
+        text = f"{mantissa.removesuffix('.0')} × {power_of_ten(int(power))}"
+    return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
+
+
+def written_number(value: float, longest: int = 16) -> str:
+    """A typed number echoed back: the shortest decimal that reads back as it, written out
+    (1234, 0.00025, 4000000) while that takes at most `longest` characters, else as
+    a × 10ᵏ with every digit kept (a 302-digit 1e-300 reads 1 × 10⁻³⁰⁰); a minus sign."""
+    size = abs(float(value))
+    digits = format(Decimal(repr(size)).normalize(), "f")
+    if len(digits) > longest:
+        mantissa, power = f"{Decimal(repr(size)):e}".split("e")
+        digits = f"{mantissa} × {power_of_ten(int(power))}"
+    return "\N{MINUS SIGN}" + digits if value < 0 else digits
+
+
+def about_power_of_ten(power: float) -> str:
+    """10 to a power that need not be whole, as a × 10ᵏ to two figures: 10^347.4 is about
+    2.5 × 10³⁴⁷, and 10^-434294.5 about 3.2 × 10⁻⁴³⁴²⁹⁵."""
+    whole = math.floor(power)
+    mantissa = f"{10 ** (power - whole):.2g}"
+    if mantissa == "10":
+        mantissa, whole = "1", whole + 1
+    return f"{mantissa} × {power_of_ten(whole)}"
 
 
 def power_of_ten(power: int) -> str:

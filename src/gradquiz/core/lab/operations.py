@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from gradquiz.core.lab.numbers import shown_number
 from gradquiz.errors import InvalidInput
 
 # The functions are written here rather than taken from numpy so the core stays light and
@@ -53,12 +54,17 @@ class LocalDerivativeTooLarge(DomainError):
 def _exponentiate(args: Sequence[float], exponent: float) -> float:
     base = args[0]
     if base < 0 and not exponent.is_integer():
-        raise DomainError(f"a negative number ({base:.4g}) has no real power {exponent:g}")
+        raise DomainError(
+            f"a negative number ({shown_number(base)}) has no real power "
+            f"{shown_number(exponent, 6)}"
+        )
     if base == 0 and exponent < 0:  # a pole: the value itself is undefined
         pole = "1 / 0" if exponent == -1 else f"1 / 0**{-exponent:g}"
-        raise DomainError(f"0 to the power {exponent:g} is undefined, a division by zero ({pole})")
+        raise DomainError(
+            f"0 to the power {shown_number(exponent, 6)} is undefined, a division by zero ({pole})"
+        )
     if base == 0 and exponent < 1:  # 0 ** 0.5 is 0, but its slope there is infinite
-        raise DomainError(f"0 to the power {exponent:g} has no derivative")
+        raise DomainError(f"0 to the power {shown_number(exponent, 6)} has no derivative")
     return float(math.pow(base, exponent))
 
 
@@ -70,7 +76,7 @@ def _divide(args: Sequence[float], _exponent: float) -> float:
 
 def _log(args: Sequence[float], _exponent: float) -> float:
     if args[0] <= 0:
-        raise DomainError(f"log of {args[0]:.4g}, which is not positive")
+        raise DomainError(f"log of {shown_number(args[0])}, which is not positive")
     return math.log(args[0])
 
 
@@ -83,8 +89,8 @@ def _power_rule(name: str, exponent: float) -> str:
     lowered = exponent - 1
     if lowered == 0:
         return "1"
-    power = name if lowered == 1 else f"{name}^{lowered:g}"
-    return power if exponent == 1 else f"{exponent:g}·{power}"
+    power = name if lowered == 1 else f"{name}^{shown_number(lowered, 6)}"
+    return power if exponent == 1 else f"{shown_number(exponent, 6)}·{power}"
 
 
 def _max_rules(names: Sequence[str], _out: str, _exponent: float) -> tuple[str, ...]:

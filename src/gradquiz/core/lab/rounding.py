@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from gradquiz.core.lab.forward_mode import DIGITS, Dual, Real, call, combine, context, power
 from gradquiz.core.lab.graphs import Graph, Node
+from gradquiz.core.lab.numbers import page_form, shown_number
 
 WIDE_DIGITS = 1000
 SPECIAL = (0.0, 1.0, -1.0)
@@ -86,10 +87,12 @@ def _compare(
 
 
 def _text(ctx: Any, value: float, offset: Real) -> str:
-    """The exact number to two figures; beside ±1, as ±1 and how far from it (1 − 8.5e-18)."""
+    """The exact number to two figures; beside ±1, as ±1 and how far from it (1 − 8.5 ×
+    10⁻¹⁸), written as the pages write numbers."""
     if value == 0 or abs(offset) >= NEAR:
-        return str(ctx.nstr(value + offset, 2))
-    return f"{value:g} {'+' if offset > 0 else '−'} {ctx.nstr(abs(offset), 2)}"
+        return page_form(str(ctx.nstr(value + offset, 2)))
+    sign = "+" if offset > 0 else "−"
+    return f"{shown_number(value, 6)} {sign} {page_form(str(ctx.nstr(abs(offset), 2)))}"
 
 
 def _exact_pass(ctx: Any, graph: Graph) -> _Pass | None:

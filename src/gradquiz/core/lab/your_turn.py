@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
+from gradquiz.core.lab.numbers import shown_number, written_number
 from gradquiz.core.lab.scales import gradient_scales, residue
 
 # Learners work from values shown to four significant figures: an answer within 1 % of the
@@ -73,7 +74,7 @@ def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Ve
             verdicts[step.node] = Verdict(step.node, answer, True, None, _right(target))
         elif target.tie:
             outside = (
-                f" Your {answer:.4g} is outside {target.low:.4g} to {target.high:.4g}."
+                f" Your {written_number(answer)} is outside {_interval(target)}."
                 if target.at_kink
                 else ""
             )
@@ -88,11 +89,16 @@ def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Ve
                     answer,
                     False,
                     "other",
-                    f"At the kink any value from {target.low:.4g} to {target.high:.4g} is "
-                    f"right; {answer:.4g} is outside it.",
+                    f"At the kink any value from {_interval(target)} is right; "
+                    f"{written_number(answer)} is outside it.",
                 )
             verdicts[step.node] = verdict
     return tuple(verdicts.values())
+
+
+def _interval(target: Target) -> str:
+    """The answers a kink accepts, as the page writes numbers: "0 to 1.5", "−2 to 0"."""
+    return f"{shown_number(target.low)} to {shown_number(target.high)}"
 
 
 def _right(target: Target) -> str:
@@ -101,8 +107,7 @@ def _right(target: Target) -> str:
     if not target.at_kink:
         return ""
     return (
-        f"At a kink any gradient from {target.low:.4g} to {target.high:.4g} is right here: "
-        "which one is a convention."
+        f"At a kink any gradient from {_interval(target)} is right here: which one is a convention."
     )
 
 
@@ -213,7 +218,7 @@ def _tie_of(graph: Graph, consumer: str, node: str) -> bool:
 
 def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
     inputs = list(dict.fromkeys(kink_inputs(graph, gate)))
-    gradient = f"∂{graph.output}/∂{gate} = {state.upstream:.4g}"
+    gradient = f"∂{graph.output}/∂{gate} = {shown_number(state.upstream)}"
     constants = [key for key in inputs if graph.by_key[key].is_constant]
     if constants:
         # A constant takes no gradient and has no field: its share is what the others leave.
@@ -232,8 +237,8 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
     before = [key for key in inputs if key != node and key not in state.pending]
     if not before and constants:
         return (
-            f"{rule}: {node}'s share may be anything from 0 to {state.remaining:.4g}; which "
-            "split is a convention."
+            f"{rule}: {node}'s share may be anything from 0 to "
+            f"{shown_number(state.remaining)}; which split is a convention."
         )
     if not before:
         return f"{rule}, each between 0 and it; any split is right, which one is a convention."
@@ -245,11 +250,12 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
     if state.pending or state.open_share:
         return (
             f"{rule}, each between 0 and it: {given} this one may take from 0 to "
-            f"{state.remaining:.4g}; which split is a convention."
+            f"{shown_number(state.remaining)}; which split is a convention."
         )
     return (
-        f"{rule} (max({', '.join(inputs)}) grows by t when all of them do), so {given} this "
-        f"one takes the rest, {state.remaining:.4g}."
+        f"{rule} (raising {'both' if len(inputs) == 2 else 'all of'} {_listed(inputs)} by t "
+        f"raises their max by t, not by {len(inputs)}t), so {given} this "
+        f"one takes the rest, {shown_number(state.remaining)}."
     )
 
 
@@ -257,7 +263,7 @@ def tied_name(graph: Graph, key: str) -> str:
     """A tied input as the pages name it: a constant by its value ("the constant 0"), as the
     graph and its tables show it, not by its key (c1), which no page shows."""
     node = graph.by_key[key]
-    return f"the constant {node.value:.4g}" if node.is_constant else key
+    return f"the constant {shown_number(node.value)}" if node.is_constant else key
 
 
 def _listed(names: list[str]) -> str:
@@ -316,7 +322,7 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
             both = "both" if len(names) == 2 else "all"
             listed = _listed(names)
             arguments = ", ".join(
-                f"{graph.by_key[key].value:.4g}" if graph.by_key[key].is_constant else key
+                f"{shown_number(graph.by_key[key].value)}" if graph.by_key[key].is_constant else key
                 for key in node.inputs
             )
             first = tied_name(graph, tied[0])
@@ -339,7 +345,8 @@ def kink_notices(graph: Graph) -> tuple[str, ...]:
                 )
             notices.append(
                 f"{node.key} = max({arguments}) is a tie: {listed} are {both} the largest "
-                f"({node.value:.4g}). The lab gives the whole gradient to the first ({first}), "
+                f"({shown_number(node.value)}). The lab gives the whole gradient to the first "
+                f"({first}), "
                 f"{libraries}; any split whose shares, each between 0 and the gradient, add up "
                 f"to it is as valid{nowhere}."
             )
@@ -464,7 +471,7 @@ def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:
             "derivative, to the gradient"
         )
         for use in uses:
-            product = f"{use.upstream:.4g} × {use.local:.4g}"
+            product = f"{shown_number(use.upstream)} × {shown_number(use.local)}"
             yield _Suspect("fan-out", use.product, f"{rule} (this is only one use, {product}).")
             yield _Suspect(
                 "fan-out",
@@ -504,18 +511,21 @@ def _kink_choice(
         low, high = low + min(ends), high + max(ends)
     consumer = chosen[0]
     choice = answers[consumer]
+    assert choice is not None  # a right answer at the kink: it was given
     if len(step.contributions) == 1:
-        working = f"{step.contributions[0].local:.4g} × ({choice:.4g}) = {implied:.4g}"
+        local = shown_number(step.contributions[0].local)
+        working = f"{local} × ({written_number(choice)}) = {shown_number(implied)}"
     else:
         working = (
             "each consumer's gradient as you gave it times its local derivative, added up: "
-            f"{implied:.4g}"
+            f"{shown_number(implied)}"
         )
     yield _Suspect(
         "kink-choice",
         min(max(answer, low), high),
-        f"Your ∂{graph.output}/∂{consumer} = {choice:.4g} is one of the values the kink allows "
-        f"at {consumer}; this gradient must follow from that choice of yours: {working}.",
+        f"Your ∂{graph.output}/∂{consumer} = {written_number(choice)} is one of the values the "
+        f"kink allows at {consumer}; this gradient must follow from that choice of yours: "
+        f"{working}.",
     )
 
 
@@ -585,7 +595,7 @@ def _gate_suspects(graph: Graph, step: BackwardStep) -> Iterator[_Suspect]:
             "pow-exponent",
             contribution.product / consumer.exponent if consumer.exponent else 0.0,
             f"The power rule brings the exponent down: d(u^n)/du = n·u^(n−1), "
-            f"with n = {consumer.exponent:g}.",
+            f"with n = {shown_number(consumer.exponent, 6)}.",
         )
 
 

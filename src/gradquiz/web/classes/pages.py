@@ -388,6 +388,11 @@ def stats(request: Request, class_id: ClassId) -> Response:
         seeds_searched=SEEDS_SEARCHED,
         flags=list(Flag),
         judging=item_flags,
+        unchosen_rule=item_flags.unchosen_rule(
+            max((o.wrong_options for i in analysis.items for o in i.options), default=0)
+            if analysis
+            else 0
+        ),
         kr20_note=(
             item_flags.kr20_note(
                 analysis.exam.kr20, learners=analysis.exam.learners, items=analysis.exam.items

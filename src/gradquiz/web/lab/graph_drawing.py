@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from gradquiz.core.lab.graphs import Graph, Node
+from gradquiz.core.lab.numbers import shown_number
 
 COLUMN = 186  # px between layers: room for a local derivative on every edge
 ROW = 88  # px between nodes of one layer
@@ -26,10 +27,7 @@ def number(value: float, figures: int = 4) -> str:
     """A value as the lab shows it: four significant figures (or `figures`), no negative
     zero, and a minus sign (U+2212) rather than a hyphen, as the practice pages write it (a
     number copied into a lab field with it is read as negative)."""
-    text = f"{value:.{figures}g}"
-    if text == "-0":
-        return "0"
-    return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
+    return shown_number(value, figures)
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ def _kink_chart() -> str:
             Series("one-sided difference", steps, [row.one_sided for row in page.kink_rows]),
             Series("centred difference", steps, [row.centred for row in page.kink_rows]),
         ],
-        title="Relative error of relu's slope at v = 1e-6 against the step h",
+        title="Relative error of relu's slope at v = 10⁻⁶ against the step h",
         x_label="step h (log scale)",
         y_label="relative error (log scale)",
         log_x=True,

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -98,16 +99,32 @@ def overdue_attempts(database: Database, count: int) -> None:
         service.start(learner=f"overdue-learner-{n:06d}-{uuid.uuid4().hex}")
 
 
-def test_every_worker_logs_in_one_format(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
+@dataclass(frozen=True)
+class Server:
+    database: Database
+    base: str
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the tests below that need no settings of their own (a start with two
+    workers costs several seconds of CPU): its database holds three attempts already overdue,
+    and each test's own traces in the one log are told apart by what they say."""
+    folder = tmp_path_factory.mktemp("serve")
+    url = f"sqlite:///{folder / 'serve.db'}"
     database = Database(url)
     database.migrate()
     overdue_attempts(database, 3)
-    log = tmp_path / "serve.log"
-    with (
-        served(url, log, grace_seconds="15") as base,
-        httpx2.Client(base_url=base, timeout=PATIENCE) as client,
-    ):
+    log = folder / "serve.log"
+    with served(url, log, grace_seconds="15") as base:
+        yield Server(database, base, log)
+    database.dispose()
+
+
+def test_every_worker_logs_in_one_format(server: Server) -> None:
+    database, log = server.database, server.log
+    with httpx2.Client(base_url=server.base, timeout=PATIENCE) as client:
         deadline = time.monotonic() + PATIENCE
         while log.read_text().count("start-up work done") < 2:  # each worker sweeps after it
             assert time.monotonic() < deadline, log.read_text()
@@ -121,7 +138,7 @@ def test_every_worker_logs_in_one_format(tmp_path: Path) -> None:
                 )
             saved = client.put(f"/api/v1/attempts/{attempt}/answers/1", json={"option": "A"})
             assert saved.status_code == expected, saved.text
-        time.sleep(0.5)
+    time.sleep(0.5)
     lines = [line for line in log.read_text().splitlines() if line.strip()]
     ours = [m for line in lines if (m := LINE.match(line))]
     stray = [line for line in lines if not LINE.match(line) and not line.startswith("gradquiz:")]
@@ -197,24 +214,21 @@ def clients_on_two_workers(base: str, log: Path) -> list[httpx2.Client]:
     raise AssertionError("60 new connections all went to one worker")
 
 
-def test_ten_wrong_passwords_are_throttled_across_worker_processes(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'sign-in.db'}"
-    Database(url).migrate()
-    log = tmp_path / "sign-in.log"
+def test_ten_wrong_passwords_are_throttled_across_worker_processes(server: Server) -> None:
+    base, log = server.base, server.log
     right = {"username": "ada", "password": "correct horse battery"}
     wrong = {**right, "password": "a wrong guess"}
-    with served(url, log) as base:
-        made = httpx2.post(
-            base + "/account/sign-up",
-            data={**right, "repeated": right["password"]},
-            timeout=PATIENCE,
-        )
-        assert made.status_code == 303
-        clients = clients_on_two_workers(base, log)
-        codes = [clients[n % 2].post("/account/sign-in", data=wrong).status_code for n in range(10)]
-        refusals = [client.post("/account/sign-in", data=right) for client in clients]
-        for client in clients:
-            client.close()
+    made = httpx2.post(
+        base + "/account/sign-up",
+        data={**right, "repeated": right["password"]},
+        timeout=PATIENCE,
+    )
+    assert made.status_code == 303
+    clients = clients_on_two_workers(base, log)
+    codes = [clients[n % 2].post("/account/sign-in", data=wrong).status_code for n in range(10)]
+    refusals = [client.post("/account/sign-in", data=right) for client in clients]
+    for client in clients:
+        client.close()
     assert codes == [422] * 10
     for refused in refusals:
         assert refused.status_code == 429
@@ -224,19 +238,17 @@ def test_ten_wrong_passwords_are_throttled_across_worker_processes(tmp_path: Pat
     assert len(failing_pids) == 2  # both workers counted failures in the one shared table
 
 
-def test_an_idle_connection_outlasts_a_learners_think_time(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'idle.db'}"
-    with served(url, tmp_path / "serve.log") as base:
-        host, port = base.removeprefix("http://").split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=PATIENCE)
-        try:
-            connection.request("GET", "/")
-            assert connection.getresponse().read()
-            time.sleep(6)  # uvicorn's own default closes an idle connection after 5 s
-            assert connection.sock is not None
-            readable, _, _ = select.select([connection.sock], [], [], 0)
-            assert not readable, "the server closed the idle connection"
-            connection.request("GET", "/")
-            assert connection.getresponse().status == 200
-        finally:
-            connection.close()
+def test_an_idle_connection_outlasts_a_learners_think_time(server: Server) -> None:
+    host, port = server.base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=PATIENCE)
+    try:
+        connection.request("GET", "/")
+        assert connection.getresponse().read()
+        time.sleep(6)  # uvicorn's own default closes an idle connection after 5 s
+        assert connection.sock is not None
+        readable, _, _ = select.select([connection.sock], [], [], 0)
+        assert not readable, "the server closed the idle connection"
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()

@@ -50,7 +50,10 @@ def postgres_schema() -> Iterator[str | None]:
     admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    # A commit need not wait for its write-ahead log to reach the disk here (a test database
+    # is thrown away; what each test reads back is the same): 0.6 ms a commit against 3.9 ms.
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
+    scoped = make_url(url).update_query_dict({"options": options})
     migrator = Database(scoped.render_as_string(hide_password=False))
     migrator.migrate()
     migrator.dispose()

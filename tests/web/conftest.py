@@ -7,12 +7,22 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from gradquiz.content.pack_loader import load_pack
 from gradquiz.core.packs import Pack
 from gradquiz.services.exam import ExamService
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 from tests.conftest import app_settings
 from tests.web.browsing import CHROMIUM, CHROMIUM_ARGS, ShiftedClock, require_chromium, serving
+
+
+@pytest.fixture(scope="session")
+def canary_pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    """The pack whose keys, feedback and explanations are canaries, written and loaded once
+    per test process (a pack object of its own per test would be rendered again each time)."""
+    from tests.web.test_no_key_leak import write_canary_pack
+
+    return load_pack(write_canary_pack(tmp_path_factory.mktemp("canary")))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from gradquiz.content.pack_loader import load_pack
+from gradquiz.core.packs import Pack
 from gradquiz.services.exam import ExamService
 from gradquiz.storage.attempts import load_attempt
 from gradquiz.storage.database import Database
@@ -64,10 +64,11 @@ def write_canary_pack(folder: Path) -> Path:
 
 
 @pytest.fixture
-def canary_client(tmp_path: Path, database: Database, clock: FrozenClock) -> Iterator[TestClient]:
-    folder = write_canary_pack(tmp_path / "canary")
+def canary_client(
+    canary_pack: Pack, database: Database, clock: FrozenClock
+) -> Iterator[TestClient]:
     service = ExamService(
-        database=database, pack=load_pack(folder), grace=timedelta(seconds=15), clock=clock
+        database=database, pack=canary_pack, grace=timedelta(seconds=15), clock=clock
     )
     app = create_app(app_settings(database), service=service)
     app.state.test_service = service

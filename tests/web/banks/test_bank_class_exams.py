@@ -7,15 +7,14 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from gradquiz.content.pack_loader import load_pack
 from gradquiz.core.accounts import Role
 from gradquiz.core.classes import Disclosure
+from gradquiz.core.packs import Pack
 from gradquiz.services.exam import ExamService
 from gradquiz.services.passwords import Passwords
 from gradquiz.storage.database import Database
@@ -25,15 +24,15 @@ from tests.factories import CHEAP_HASHER, FrozenClock, class_rules
 from tests.web.classes.test_class_pages import POLICIES, Site, check_disclosure
 from tests.web.classes.test_class_questions_pages import FORM
 from tests.web.exam.test_exam_pages import page_text
-from tests.web.test_no_key_leak import CANARIES, leaks, write_canary_pack
+from tests.web.test_no_key_leak import CANARIES, leaks
 
 
 @pytest.fixture
-def site(tmp_path: Path, database: Database, clock: FrozenClock) -> Iterator[Site]:
+def site(canary_pack: Pack, database: Database, clock: FrozenClock) -> Iterator[Site]:
     """The app on the canary pack (as the class policy tests use)."""
     service = ExamService(
         database=database,
-        pack=load_pack(write_canary_pack(tmp_path / "canary")),
+        pack=canary_pack,
         grace=timedelta(seconds=15),
         clock=clock,
     )

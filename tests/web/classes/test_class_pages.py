@@ -8,18 +8,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import select
 
-from gradquiz.content.pack_loader import load_pack
 from gradquiz.core.accounts import Role
 from gradquiz.core.attempts import LETTERS
 from gradquiz.core.classes import Disclosure
 from gradquiz.core.item_flags import FEW_LEARNERS
+from gradquiz.core.packs import Pack
 from gradquiz.services.accounts import AccountService
 from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
@@ -30,7 +29,7 @@ from gradquiz.web.app import create_app
 from gradquiz.web.sessions import SESSION_COOKIE
 from tests.conftest import app_settings
 from tests.factories import CHEAP_HASHER, FrozenClock, class_rules
-from tests.web.test_no_key_leak import CANARIES, leaks, write_canary_pack
+from tests.web.test_no_key_leak import CANARIES, leaks
 
 PASSWORD = "a long enough password"
 
@@ -65,11 +64,10 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path, database: Database, clock: FrozenClock) -> Iterator[Site]:
+def site(canary_pack: Pack, database: Database, clock: FrozenClock) -> Iterator[Site]:
     """The app on a pack whose keys, feedback and explanations are canaries."""
-    folder = write_canary_pack(tmp_path / "canary")
     service = ExamService(
-        database=database, pack=load_pack(folder), grace=timedelta(seconds=15), clock=clock
+        database=database, pack=canary_pack, grace=timedelta(seconds=15), clock=clock
     )
     app = create_app(app_settings(database), service=service)
     app.state.accounts.passwords = Passwords(CHEAP_HASHER)

@@ -15,6 +15,12 @@ from gradquiz.core.timer import accepts_saves, deadline_for, is_overdue
 from gradquiz.errors import AttemptClosed, InvalidInput, NotFound
 
 LETTERS = string.ascii_uppercase
+# A save refused because time ran out is kept as late (services/exam.py), and the result
+# lists it, so the learner is told it was not counted rather than that it vanished.
+TIME_UP = (
+    "Time is up for this attempt: this answer did not count. It is kept as a late answer,"
+    " and your result lists it."
+)
 
 
 class SubmitReason(StrEnum):
@@ -134,12 +140,12 @@ class Attempt:
         if self.submitted_by is SubmitReason.CLOSED:
             raise AttemptClosed(
                 "Your instructor has closed the exam: it was submitted with the answers saved"
-                " before, and this one was not saved."
+                " before, and this one did not count (it is kept as a late answer)."
             )
-        if self.is_submitted:
+        if self.submitted_by in (SubmitReason.LEARNER, SubmitReason.ABANDONED):
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
-        if not accepts_saves(self.deadline, now, grace):
-            raise AttemptClosed("Time is up for this attempt; the answer was not saved.")
+        if self.is_submitted or not accepts_saves(self.deadline, now, grace):
+            raise AttemptClosed(TIME_UP)
         slot = self.slot(question_id)
         if option_id is not None and option_id not in slot.option_order:
             raise InvalidInput(f"Question '{question_id}' has no option '{option_id}'.")

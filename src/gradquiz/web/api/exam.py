@@ -144,6 +144,7 @@ async def save_answer(
         letter=body.option,
         marked=body.marked,
         seq=body.seq,
+        device_time=body.device_time,
     )
     saved = outcome.saved
     held = SavedOut(
@@ -206,10 +207,12 @@ def _result(
     def render() -> tuple[str, str, str]:
         attempt, result = graded()
         held = service.held_back(attempt)
-        view = result_view(attempt, result, service.pack, request.app.state.rendered, held)
+        late = service.late_answers(attempt)
+        view = result_view(attempt, result, service.pack, request.app.state.rendered, held, late)
         return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
 
-    key = (attempt_id, "json", service.windows.now().token)  # see exam_pages.result
+    late = str(service.late_count(attempt_id))
+    key = (attempt_id, "json", service.windows.now().token, late)  # see exam_pages.result
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except Withheld as withheld:

@@ -315,6 +315,52 @@ def test_a_tab_closed_offline_with_5_unsent_answers_sends_all_5_when_reopened_on
     print(f"tab closed: 5 unsent, {len(sent)} sent on reopening, {found}")
 
 
+# The device answers slowly (each read of its keys takes 400 ms), as a busy phone's may.
+SLOW_DEVICE = """(() => {
+  let real;
+  Object.defineProperty(window, "idbKeyval", {
+    configurable: true,
+    set(value) { real = value; },
+    get() {
+      return real && new Proxy(real, { get(store, name) {
+        if (name !== "keys") { return store[name]; }
+        return (...args) => new Promise(done => setTimeout(done, 400)).then(() => store.keys(...args));
+      }});
+    },
+  });
+})();"""
+
+
+def test_a_choice_made_on_a_stored_page_before_it_has_read_the_device_is_the_one_kept(
+    context: BrowserContext, live_server: str, live_app: FastAPI, received: Saves
+) -> None:
+    """The cause of the lost answer: a question page shown from the device was drawn with the
+    seq of its time, and a choice made on it before the page had read the device got a seq
+    lower than the choice the device held, which kept the older one (and put it back on
+    screen)."""
+    page, attempt_id = kept_exam(context, live_server)
+    context.add_init_script(SLOW_DEVICE)
+    context.set_offline(True)
+    go_to(page, 3)
+    choose(page, "A")
+    choose(page, "B")
+    go_to(page, 4)
+    go_to(page, 3)  # the copy stored at the start, drawn with neither A nor B
+    choose(page, "C")  # at once: the page reads the device 400 ms later
+    status = page.locator("#save-status")
+    expect(status).to_have_text(
+        "Answer C kept on this device; it will be sent when you are back online."
+    )
+    expect(page.locator("#option-C")).to_be_checked()
+    assert [(r["option"], r["seq"]) for r in device_records(page, attempt_id)] == [("C", 3)]
+    context.set_offline(False)
+    wait_all_sent(page, attempt_id, 1)
+    found = counts_now({3: ("C", False)}, live_app, attempt_id, received)
+    assert found == {"lost": 0, "stale": 0, "applied twice": 0}
+    assert received.of(attempt_id) == [(3, 3, "applied")]
+    print(f"slow device: the choice made before the page read the device kept, {found}")
+
+
 def test_unsent_answers_survive_a_browser_restart_and_go_in_the_order_they_were_made(
     browser: Browser, live_server: str, live_app: FastAPI, received: Saves, tmp_path: Path
 ) -> None:

@@ -204,24 +204,32 @@
     return s.flushing;
   };
 
-  // The newest choice of question `number`, kept before it is sent.
+  // The newest choice of question `number`, kept before it is sent; resolves, once it is
+  // written (its IndexedDB transaction complete), to the record kept. The device gives the
+  // seq: one past any it holds for the question, never below the page's (`choice.seq`). A
+  // page shown from the device was drawn with the seq of its time, and a choice made on it
+  // before it has read the device would otherwise carry an older seq than the one kept,
+  // and be dropped in favour of it.
   var remember = function (id, number, choice) {
     lastOrder = Math.max(Date.now(), lastOrder + 1);
-    var record = {
-      number: number,
-      option: choice.option,
-      marked: choice.marked,
-      seq: choice.seq,
-      deviceTime: new Date().toISOString(),
-      order: lastOrder,
-      sent: false
-    };
+    var record = null;
     return kv.update(key(id, "q:" + number), function (held) {
-      if (held && held.seq > record.seq) { return held; }
-      return Object.assign({}, record, { server: held ? held.server : null });
+      var seq = choice.seq;
+      if (held) { seq = Math.max(seq, held.seq + 1, held.server ? held.server.seq + 1 : 0); }
+      record = {
+        number: number,
+        option: choice.option,
+        marked: choice.marked,
+        seq: seq,
+        deviceTime: new Date().toISOString(),
+        order: lastOrder,
+        sent: false,
+        server: held ? held.server : null
+      };
+      return record;
     }).then(function () { return tell(id, "kept"); }).then(function () {
       // Kept: the caller goes on while the choice is sent.
-      if (stateOf(id).offline || !navigator.onLine) { flush(id); return; }
+      if (stateOf(id).offline || !navigator.onLine) { flush(id); return record; }
       // Online, each choice goes at once, beside any still on its way (the server's seq
       // rule keeps the newest); one that fails waits for the drain, in order.
       send(id, record).then(function (isClosed) {
@@ -230,6 +238,7 @@
         stateOf(id).offline = true;
         return tell(id, "waiting").then(function () { later(id); });
       });
+      return record;
     });
   };
 

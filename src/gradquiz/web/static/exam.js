@@ -172,6 +172,9 @@
   var nextSeq = seqInput ? Number(seqInput.value) : 0;
   var shownSeq = nextSeq - 1;  // the server's answer this page was drawn with
   var writing = Promise.resolve();
+  var pending = 0;  // choices made on this page and not yet written to the device
+  var touched = false;  // the learner has changed the form on this page
+  var wroteSeq = 0;  // the seq of the newest choice this page wrote
 
   var showStatus = function (text, isError) {
     if (!status) { return; }
@@ -188,9 +191,12 @@
     var chosen = form.querySelector('input[name="option"]:checked');
     return { option: chosen ? chosen.value : null, marked: form.querySelector("#marked").checked };
   };
+  // What the device holds for this question. The form shows it only when this page has no
+  // choice of its own on the way: a report read before the learner's newest choice was
+  // written must not put an older one back on screen.
   var onQuestion = function (report) {
     var mine = report.records.filter(function (r) { return r.number === number; })[0];
-    if (!mine) { return; }
+    if (!mine || pending || mine.seq < wroteSeq) { return; }
     if (mine.server && mine.server.seq > mine.seq) {
       // The server holds a newer answer than this device (saved from another window).
       setForm(mine.server);
@@ -199,7 +205,8 @@
       return;
     }
     nextSeq = Math.max(nextSeq, mine.seq + 1);
-    if (report.change === "started" && mine.seq > shownSeq) { setForm(mine); }
+    // A page shown from the device was drawn before the choices kept since: show those.
+    if (report.change === "started" && !touched && mine.seq > shownSeq) { setForm(mine); }
     if (mine.sent) {
       showStatus(mine.option ? "Answer " + mine.option + " saved." : "No answer chosen; saved.");
     } else if (report.offline) {
@@ -208,12 +215,25 @@
       showStatus("Saving…");
     }
   };
+  // Each change is written to the device, in the order made; the device gives its seq.
   var save = function () {
     var choice = current();
     choice.seq = nextSeq;
-    nextSeq += 1;
-    seqInput.value = choice.seq;
-    writing = writing.then(function () { return device.remember(attemptId, number, choice); });
+    touched = true;
+    pending += 1;
+    writing = writing.then(function () {
+      return device.remember(attemptId, number, choice);
+    }).then(function (kept) {
+      wroteSeq = kept.seq;
+      nextSeq = Math.max(nextSeq, kept.seq + 1);
+      seqInput.value = nextSeq;
+    }, function () {
+      showStatus("This choice could not be kept on this device; choose it again.", true);
+    }).then(function () {
+      pending -= 1;
+      // Reports that came while it was being written were passed over: ask for a fresh one.
+      if (!pending) { device.report(attemptId); }
+    });
     return writing;
   };
   // Where a question page's button leads, as the server's form would send it.

@@ -287,6 +287,7 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/static-generated/pygments.css",
         "/favicon.ico",
         "/exam-sw.js",
+        "/exam-network-dropped",
         "/api/docs",
         "/openapi.json",
         "/interview/{question_id}",

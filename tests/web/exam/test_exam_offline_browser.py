@@ -361,6 +361,57 @@ def test_a_choice_made_on_a_stored_page_before_it_has_read_the_device_is_the_one
     print(f"slow device: the choice made before the page read the device kept, {found}")
 
 
+def test_a_dropped_navigation_says_what_the_device_holds_and_opens_the_page_by_itself(
+    context: BrowserContext, live_server: str, live_app: FastAPI, received: Saves
+) -> None:
+    page, attempt_id = kept_exam(context, live_server)
+    choose(page, "A")
+    wait_all_sent(page, attempt_id, 1)
+    context.set_offline(True)
+    go_to(page, 2)
+    choose(page, "B")
+    page.get_by_role("button", name="Review and submit", exact=True).click()
+    page.wait_for_url("**/review")
+    page.get_by_role("button", name="Submit exam").click()
+    page.locator("#offline-confirm").get_by_role("button", name="Submit anyway").click()
+    # The learner opens the result (from the address bar, say) while the network is down:
+    # not the browser's error page, but the device's, saying the submit waits on it.
+    result = f"{live_server}/attempts/{attempt_id}/result"
+    response = page.goto(result)
+    assert response is not None and response.status == 503
+    expect(page.locator("h1")).to_have_text("This page did not arrive")
+    expect(page.locator("#dropped-held")).to_have_text(
+        "Your submission is saved on this device and will be sent when you are back online."
+    )
+    expect(page.locator("#dropped-when")).to_have_text("when you are back online")
+    assert [v["id"] for v in Axe().run(page).response["violations"]] == []
+    assert received.submitted(attempt_id) == []
+    context.set_offline(False)  # nothing more from the test: the page sends and opens itself
+    expect(page.locator("#result-title")).to_have_text("Your result", timeout=15_000)
+    assert received.submitted(attempt_id) == ["submitted"]
+    found = counts_now({1: ("A", False), 2: ("B", False)}, live_app, attempt_id, received)
+    assert found == {"lost": 0, "stale": 0, "applied twice": 0}
+    # Online, the network drops the way to the result three times (every try the worker
+    # makes); the learner opens it again once, and the page that says so retries by itself.
+    drops: list[str] = []
+
+    def drop_three(route: Route) -> None:
+        if len(drops) < 3:
+            drops.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route("**/attempts/*/result", drop_three)
+    response = page.goto(result)
+    assert response is not None and response.status == 503 and len(drops) == 3
+    expect(page.locator("h1")).to_have_text("This page did not arrive")
+    expect(page.locator("#result-title")).to_have_text("Your result", timeout=15_000)
+    context.unroute("**/attempts/*/result")
+    assert received.submitted(attempt_id) == ["submitted"]
+    print(f"dropped navigation: submit kept on the device, sent once; {len(drops)} drops, {found}")
+
+
 def test_unsent_answers_survive_a_browser_restart_and_go_in_the_order_they_were_made(
     browser: Browser, live_server: str, live_app: FastAPI, received: Saves, tmp_path: Path
 ) -> None:
@@ -440,6 +491,17 @@ def test_a_flaky_network_dropping_30_percent_of_requests_loses_nothing(
             route.continue_()
 
     context.route("**/*", flaky)
+    # Pages the worker answered with "This page did not arrive" (each opens the page again
+    # by itself; the test never reloads one).
+    stand_ins: list[str] = []
+    page.on(
+        "response",
+        lambda r: (
+            stand_ins.append(r.url)
+            if r.request.is_navigation_request() and r.status == 503
+            else None
+        ),
+    )
     final = answer_every_question(page, rng)
     page.get_by_role("button", name="Review and submit", exact=True).click()
     page.wait_for_url("**/review")
@@ -458,7 +520,12 @@ def test_a_flaky_network_dropping_30_percent_of_requests_loses_nothing(
         "other": sum("/api/" not in u for u in dropped),
     }
     outcomes = {how: sum(1 for *_, h in saves if h == how) for how in ("applied", "held")}
-    print(f"flaky: {len(dropped)} dropped {kinds}, saves received {outcomes}, {found}")
+    pages = sum(1 for u in dropped if "/attempts/" in u and "/api/" not in u)
+    print(
+        f"flaky: {len(dropped)} dropped {kinds}, of them {pages} page loads;"
+        f" {len(stand_ins)} 'did not arrive' pages shown, 0 reloads by the test;"
+        f" saves received {outcomes}, {found}"
+    )
 
 
 def test_storage_is_cleared_at_submit_at_sign_out_and_a_day_after_the_deadline(
@@ -490,7 +557,8 @@ def test_storage_is_cleared_at_submit_at_sign_out_and_a_day_after_the_deadline(
         p for p in kept["caches"][f"gradquiz-attempt-{attempt_id}"] if not p.startswith("/static")
     }
     assert pages == {f"/attempts/{attempt_id}/questions/{n}" for n in range(1, 16)} | {
-        f"/attempts/{attempt_id}/review"
+        f"/attempts/{attempt_id}/review",
+        "/exam-network-dropped",
     }
     # At submit.
     page.get_by_role("button", name="Review and submit", exact=True).click()

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from gradquiz.web.exam.offline import CLEAR_SITE_DATA, WORKBOX
+from gradquiz.web.exam.offline import CLEAR_SITE_DATA, DROPPED, WORKBOX
+from tests.web.accounts.test_account_pages import sign_up
+from tests.web.exam.test_exam_pages import page_text
 
 STATIC = Path(__file__).parents[3] / "src" / "gradquiz" / "web" / "static"
 README = Path(__file__).parents[3] / "README.md"
@@ -29,6 +31,24 @@ def test_the_worker_has_a_stable_address_and_loads_workbox_from_the_package(
         module = client.get(f"{modules}{name}.prod.js")
         assert module.status_code == 200 and b"workbox" in module.content
     assert "__WORKBOX" not in response.text
+    assert f'var DROPPED = "{DROPPED}";' in response.text and "__DROPPED__" not in response.text
+
+
+def test_the_page_for_a_dropped_navigation_names_no_one_and_says_nothing_is_lost(
+    client: TestClient,
+) -> None:
+    """Stored on the device with an attempt's pages, the same for everyone: no site
+    navigation (it would name the account signed in), no attempt of anyone's."""
+    sign_up(client, "kept")
+    assert "kept" in page_text(client.get("/account").text).split()  # signed in
+    response = client.get(DROPPED)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    text = page_text(response.text)
+    assert "This page did not arrive" in text and "Nothing you answered is lost" in text
+    assert "kept" not in text.split() and "Sign out" not in text and "/attempts/" not in text
+    for part in ('id="network-dropped"', 'id="dropped-held"', 'id="dropped-when"'):
+        assert part in response.text
 
 
 def test_the_shipped_browser_libraries_carry_their_licences_and_versions() -> None:

@@ -28,6 +28,7 @@
   };
   var kv = window.idbKeyval && window.indexedDB ? window.idbKeyval : memoryStore();
 
+  var DROPPED = "/exam-network-dropped";  // shown by the service worker for a dropped page
   var key = function (id, part) { return "gq:" + id + ":" + part; };
   var cacheName = function (id) { return "gradquiz-attempt-" + id; };
   var api = function (id, rest) { return "/api/v1/attempts/" + encodeURIComponent(id) + rest; };
@@ -248,12 +249,13 @@
     }).then(function () { return flush(id); });
   };
 
-  // The attempt's pages and the files they need, kept for the service worker, once.
+  // The attempt's pages and the files they need, kept for the service worker; resolves to
+  // whether every page is kept (if not, the next page of the attempt tries again).
   var keepPages = function (id, total) {
-    if (!("caches" in window)) { return Promise.resolve(); }
+    if (!("caches" in window)) { return Promise.resolve(true); }
     var pages = [];
     for (var n = 1; n <= total; n += 1) { pages.push("/attempts/" + id + "/questions/" + n); }
-    pages.push("/attempts/" + id + "/review");
+    pages.push("/attempts/" + id + "/review", DROPPED);
     var files = performance.getEntriesByType("resource").map(function (entry) { return entry.name; })
       .concat(Array.from(document.querySelectorAll("script[src], link[rel=stylesheet][href]")).map(function (el) {
         return el.src || el.href;
@@ -266,15 +268,17 @@
       var keep = function (address) {
         return fetch(address, { credentials: "same-origin" }).then(function (response) {
           // Only pages as drawn: never a redirect to a result, which holds the keys.
-          if (response.ok && !response.redirected) { return cache.put(address, response); }
-          return null;
-        }).catch(function () { return null; });
+          if (response.ok && !response.redirected) { return cache.put(address, response).then(function () { return true; }); }
+          return false;
+        }).catch(function () { return false; });
       };
       // The pages one after another, so a class starting together spreads its requests.
       var inTurn = pages.reduce(function (done, address) {
-        return done.then(function () { return keep(address); });
-      }, Promise.resolve());
-      return Promise.all([inTurn].concat(files.map(keep)));
+        return done.then(function (allKept) {
+          return keep(address).then(function (kept) { return allKept && kept; });
+        });
+      }, Promise.resolve(true));
+      return Promise.all([inTurn].concat(files.map(keep))).then(function (kept) { return kept[0]; });
     });
   };
 
@@ -301,18 +305,21 @@
           navigator.serviceWorker.register("/exam-sw.js", { scope: "/attempts/" }).catch(function () { return null; });
         }
         // In the background: the countdown and the page do not wait for the copies.
-        var kept = next.pagesKept || !navigator.onLine ? Promise.resolve() : keepPages(id, page.total).then(function () {
+        var kept = next.pagesKept || !navigator.onLine ? Promise.resolve() : keepPages(id, page.total).then(function (all) {
+          if (!all) { return Promise.reject(new Error("not every page is kept yet")); }
           return kv.update(key(id, "meta"), function (m) { return m ? Object.assign({}, m, { pagesKept: true }) : m; });
         });
         // Said on the page once the copies are in (the browser tests wait for it).
-        kept.then(function () { document.documentElement.dataset.examKept = id; });
+        kept.then(function () { document.documentElement.dataset.examKept = id; }, function () { return null; });
         return next;
       });
     }).then(function (meta) { return tell(id, "started").then(function () { return meta; }); });
   };
   // On every page: forget attempts a day past their deadline, and send what waits.
   var sweep = function () {
-    var onResult = /^\/attempts\/([0-9a-f]+)\/result$/.exec(location.pathname);
+    // The result as the server drew it (not the page shown when the network dropped it).
+    var onResult = !document.getElementById("network-dropped") &&
+      /^\/attempts\/([0-9a-f]+)\/result$/.exec(location.pathname);
     return keptAttempts().then(function (ids) {
       return Promise.all(ids.map(function (id) {
         return kv.get(key(id, "meta")).then(function (meta) {
@@ -359,6 +366,50 @@
     return Promise.race([Promise.all(waiting), timeout]);
   };
 
+  // The page the service worker shows in place of one of an attempt's pages that the network
+  // dropped (its address is the page asked for): it says what this device still holds for
+  // the attempt and, every few seconds while online, sends it; once nothing waits it opens
+  // the page again (a submit sent from here opens the result).
+  var AGAIN_MS = 3000;
+  var droppedPage = function () {
+    var match = /^\/attempts\/([0-9a-f]+)\//.exec(location.pathname);
+    var id = match ? match[1] : null;
+    var held = document.getElementById("dropped-held");
+    var when = document.getElementById("dropped-when");
+    var leaving = false;
+    var go = function (address) {
+      if (leaving) { return; }
+      leaving = true;
+      location.replace(address);
+    };
+    var describe = function (report) {
+      var text = report.submitPending ? "Your submission is saved on this device and will be sent when you are back online." :
+        report.unsent ? (report.unsent === 1 ? "1 answer is" : report.unsent + " answers are") +
+          " saved on this device and will be sent when you are back online." :
+        "Nothing waits on this device: the server has every answer.";
+      if (held.textContent !== text) { held.textContent = text; }
+      when.textContent = navigator.onLine ? "in a few seconds" : "when you are back online";
+      return report;
+    };
+    var attempt = function () {
+      if (leaving || !navigator.onLine) { return; }  // back online, the "online" event tries
+      var sent = id ? flush(id).then(function () { return tell(id); }) : Promise.resolve({ unsent: 0 });
+      sent.then(function (report) {
+        if (report.unsent || report.submitPending) { window.setTimeout(attempt, AGAIN_MS); return; }
+        go(location.pathname + location.search);
+      });
+    };
+    listeners.push(function (report) {
+      if (report.attempt !== id) { return; }
+      describe(report);
+      if (report.change === "submitted" || report.change === "closed") { go("/attempts/" + id + "/result"); }
+    });
+    if (id) { tell(id); } else { describe({ unsent: 0 }); }
+    window.addEventListener("online", function () { when.textContent = "in a few seconds"; attempt(); });
+    window.addEventListener("offline", function () { when.textContent = "when you are back online"; });
+    window.setTimeout(attempt, AGAIN_MS);
+  };
+
   window.gradquizDevice = {
     settled: settled,
     start: start,
@@ -370,5 +421,6 @@
     report: tell,
     onChange: function (listener) { listeners.push(listener); }
   };
+  if (document.getElementById("network-dropped")) { droppedPage(); }
   sweep();
 })();

@@ -134,8 +134,9 @@ class Attempt:
     ) -> Saved:
         """Save a choice (or clear it with None) and the review mark; refused once closed.
 
-        A save numbered below the one already held is older than it and changes nothing;
-        one without a number counts as the newest.
+        A save numbered below the one already held is older than it and changes nothing, and
+        so does the held save sent again (the same number, option and mark: a device that
+        never heard the reply sends it once more); one without a number counts as the newest.
         """
         if self.submitted_by is SubmitReason.CLOSED:
             raise AttemptClosed(
@@ -152,6 +153,9 @@ class Attempt:
         held = self.answers.get(question_id)
         held_seq = held.seq if held else 0
         if held is not None and seq is not None and seq < held_seq:
+            return Saved(held, applied=False)
+        sent_again = (seq, option_id, marked)
+        if held is not None and (held.seq, held.option_id, held.marked) == sent_again:
             return Saved(held, applied=False)
         answer = Answer(
             option_id=option_id,

@@ -217,7 +217,8 @@ class ExamService:
 
         Refused once the attempt closed; a save refused because time ran out is kept as
         late, with `device_time` (the device's clock when the choice was made, untrusted).
-        A save older than the one held (`seq`) is dropped and the held answer returned.
+        A save older than the one held (`seq`), or the held save sent again, is dropped and
+        the held answer returned.
         """
         slots = self.known.slots(attempt_id, learner)
         late = (device_time, seq)

@@ -135,7 +135,8 @@ async def save_answer(
 
     Give each save of a question a higher `seq` than the last: a save whose `seq` is lower
     than the one held changes nothing, and the reply carries the answer held, with
-    `applied` false, so the page can show it. Without `seq` a save counts as the newest.
+    `applied` false, so the page can show it; so does the held save sent again (the same
+    `seq`, option and mark). Without `seq` a save counts as the newest.
     """
     outcome = _service(request).save_answer(
         learner=learner,

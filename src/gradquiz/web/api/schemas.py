@@ -117,7 +117,10 @@ class SavedOut(_Out):
     option: str | None = Field(description="Letter of the answer now held.")
     marked: bool
     seq: int = Field(description="Order of the answer now held.")
-    applied: bool = Field(description="Whether this save is the one held (false: it was older).")
+    applied: bool = Field(
+        description="Whether this save changed the answer held (false: it was older, or the"
+        " held save sent again)."
+    )
     saved_at: datetime
     answered: int
 

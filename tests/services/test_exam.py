@@ -175,8 +175,13 @@ def test_an_older_save_never_overwrites_a_later_one(service: ExamService) -> Non
     older = save("A", 5)
     assert later.applied and not older.applied
     assert older.answer.option_id == attempt.slots[1].option_order[2] and older.answer.seq == 6
+    # The held save sent again (a device that never heard the reply) is not applied again:
+    # the answer keeps the time it was saved at.
     replayed = save("C", 6)
-    assert replayed.applied
+    assert not replayed.applied and replayed.answer == later.answer
+    # The same seq with another choice (two windows drawn alike) is a new save: the last wins.
+    other = save("A", 6)
+    assert other.applied and other.answer.seq == 6
     unnumbered = save("B", None)  # every question has at least three options
     assert unnumbered.applied and unnumbered.answer.seq == 7
     held = service.attempt(learner=identity, attempt_id=attempt.id)

@@ -42,6 +42,7 @@ def test_the_download_holds_every_kind_of_the_learners_data(service: ExamService
     assert set(files) == {
         "attempts",
         "exam_answers",
+        "late_answers",
         "practice_sets",
         "practice_answers",
         "review_cards",
@@ -61,7 +62,7 @@ def test_the_download_holds_every_kind_of_the_learners_data(service: ExamService
 
 def test_a_browser_without_data_downloads_empty_files(service: ExamService) -> None:
     files = read_zip(LearnerData(service).export(learner=None))
-    assert files["review_log"] == [] and len(files) == 9
+    assert files["review_log"] == [] and len(files) == 10
 
 
 def test_delete_removes_the_learners_rows_and_keeps_others(service: ExamService) -> None:

@@ -15,6 +15,12 @@ from gradquiz.core.timer import accepts_saves, deadline_for, is_overdue
 from gradquiz.errors import AttemptClosed, InvalidInput, NotFound
 
 LETTERS = string.ascii_uppercase
+# A save refused because time ran out is kept as late (services/exam.py), and the result
+# lists it, so the learner is told it was not counted rather than that it vanished.
+TIME_UP = (
+    "Time is up for this attempt: this answer did not count. It is kept as a late answer,"
+    " and your result lists it."
+)
 
 
 class SubmitReason(StrEnum):
@@ -128,24 +134,28 @@ class Attempt:
     ) -> Saved:
         """Save a choice (or clear it with None) and the review mark; refused once closed.
 
-        A save numbered below the one already held is older than it and changes nothing;
-        one without a number counts as the newest.
+        A save numbered below the one already held is older than it and changes nothing, and
+        so does the held save sent again (the same number, option and mark: a device that
+        never heard the reply sends it once more); one without a number counts as the newest.
         """
         if self.submitted_by is SubmitReason.CLOSED:
             raise AttemptClosed(
                 "Your instructor has closed the exam: it was submitted with the answers saved"
-                " before, and this one was not saved."
+                " before, and this one did not count (it is kept as a late answer)."
             )
-        if self.is_submitted:
+        if self.submitted_by in (SubmitReason.LEARNER, SubmitReason.ABANDONED):
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
-        if not accepts_saves(self.deadline, now, grace):
-            raise AttemptClosed("Time is up for this attempt; the answer was not saved.")
+        if self.is_submitted or not accepts_saves(self.deadline, now, grace):
+            raise AttemptClosed(TIME_UP)
         slot = self.slot(question_id)
         if option_id is not None and option_id not in slot.option_order:
             raise InvalidInput(f"Question '{question_id}' has no option '{option_id}'.")
         held = self.answers.get(question_id)
         held_seq = held.seq if held else 0
         if held is not None and seq is not None and seq < held_seq:
+            return Saved(held, applied=False)
+        sent_again = (seq, option_id, marked)
+        if held is not None and (held.seq, held.option_id, held.marked) == sent_again:
             return Saved(held, applied=False)
         answer = Answer(
             option_id=option_id,

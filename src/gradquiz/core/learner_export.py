@@ -13,6 +13,7 @@ from typing import Any
 
 from gradquiz.core.attempts import Attempt, Slot
 from gradquiz.core.classes import Disclosure
+from gradquiz.core.late_answers import LateAnswer
 from gradquiz.core.practice import PracticeSession
 from gradquiz.core.questions import Question
 
@@ -39,6 +40,16 @@ EXAM_ANSWER_COLUMNS = (
     "correct",
     "question_id",
     "key",
+)
+# Saves that reached the server after their attempt's time ran out (they did not count).
+LATE_ANSWER_COLUMNS = (
+    "attempt_id",
+    "number",
+    "chosen",
+    "marked",
+    "seq",
+    "received_at",
+    "untrusted_device_time",
 )
 PRACTICE_ANSWER_COLUMNS = (
     "session_id",
@@ -90,6 +101,24 @@ def exam_answer_rows(
         mine = (attempt.id, number, slot.letter_of(answer.option_id), answer.marked)
         rows.append((*mine, answer.saved_at, answer.seq, *told))
     return rows
+
+
+def late_answer_rows(attempt: Attempt, late: Sequence[LateAnswer]) -> list[Row]:
+    """Each late save of the attempt, by question number and the letter the learner saw."""
+    numbers = {slot.question_id: n for n, slot in enumerate(attempt.slots, 1)}
+    return [
+        (
+            attempt.id,
+            numbers[answer.question_id],
+            attempt.slot(answer.question_id).letter_of(answer.option_id),
+            answer.marked,
+            answer.seq,
+            answer.received_at,
+            answer.untrusted_device_time,
+        )
+        for answer in late
+        if answer.question_id in numbers
+    ]
 
 
 def practice_answer_rows(

@@ -31,6 +31,7 @@ from gradquiz.core.classes import (
     join_code,
     normal_code,
 )
+from gradquiz.core.late_answers import LateAnswer
 from gradquiz.core.question_versions import question_from_record, question_record, version_of
 from gradquiz.core.questions import Question
 from gradquiz.core.scoring import Result, grade_attempt
@@ -41,6 +42,7 @@ from gradquiz.storage import accounts as accounts_store
 from gradquiz.storage import attempts as attempts_store
 from gradquiz.storage import banks as banks_store
 from gradquiz.storage import classes as store
+from gradquiz.storage import late_answers as late_store
 
 # Re-exported: the pages read them through the service.
 from gradquiz.storage.classes import Event as Event
@@ -369,6 +371,14 @@ class ClassService:
         if attempt is None or attempt.class_exam_id != exam.id or not attempt.is_submitted:
             raise NotFound("No such submitted attempt in this class exam.")
         return attempt, grade_attempt(attempt, self.exam.shown.of(attempt))
+
+    def late_answers(self, exam: ClassExam) -> list[tuple[Attempt, list[LateAnswer]]]:
+        """The sittings that hold saves refused because their time had run out, each with
+        those saves as they arrived."""
+        with self.exam.database.reading() as session:
+            found = late_store.class_late_answers(session=session, class_id=exam.id)
+            loaded = [attempts_store.load_attempt(session=session, attempt_id=i) for i in found]
+        return [(a, found[a.id]) for a in loaded if a is not None]
 
     def graded_sittings(self, exam: ClassExam) -> list[tuple[Attempt, Result]]:
         """Every submitted sitting of the class exam, graded, oldest first."""

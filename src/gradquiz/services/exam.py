@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from gradquiz.core.attempts import Attempt, Saved, Slot, SubmitReason, slot_at, start_attempt
 from gradquiz.core.blueprint import unfillable_reason
 from gradquiz.core.classes import Disclosure
+from gradquiz.core.late_answers import LateAnswer, arrives_late
 from gradquiz.core.packs import Pack
 from gradquiz.core.scoring import Result, exam_answers, grade_attempt
 from gradquiz.errors import (
@@ -31,6 +32,7 @@ from gradquiz.services.shown_questions import ShownQuestions
 from gradquiz.services.variant_pool import VariantPool
 from gradquiz.storage import attempts as store
 from gradquiz.storage import classes
+from gradquiz.storage import late_answers as late_store
 from gradquiz.storage.database import Database, Executor
 
 log = logging.getLogger(__name__)
@@ -209,15 +211,19 @@ class ExamService:
         letter: str | None,
         marked: bool = False,
         seq: int | None = None,
+        device_time: datetime | None = None,
     ) -> SaveOutcome:
         """Save the option shown as `letter` for question `number` (None clears it).
 
-        Refused once the attempt closed; a save older than the one held (`seq`) is dropped
-        and the held answer is returned instead.
+        Refused once the attempt closed; a save refused because time ran out is kept as
+        late, with `device_time` (the device's clock when the choice was made, untrusted).
+        A save older than the one held (`seq`), or the held save sent again, is dropped and
+        the held answer returned.
         """
         slots = self.known.slots(attempt_id, learner)
+        late = (device_time, seq)
         if slots is None or learner is None:
-            return self._save_loaded(learner, attempt_id, number, letter, marked, seq)
+            return self._save_loaded(learner, attempt_id, number, letter, marked, late)
         # The usual save, before the deadline: one statement. Whatever it finds in the way
         # (submitted, late, a later save held, another owner) is sorted out by loading.
         slot = slot_at(slots, number)
@@ -235,7 +241,7 @@ class ExamService:
                 seq=seq,
             )
         if held is None:
-            return self._save_loaded(learner, attempt_id, number, letter, marked, seq)
+            return self._save_loaded(learner, attempt_id, number, letter, marked, late)
         answer, answered = held
         return SaveOutcome(slot, Saved(answer, applied=True), answered)
 
@@ -246,9 +252,13 @@ class ExamService:
         number: int,
         letter: str | None,
         marked: bool,
-        seq: int | None,
+        late: tuple[datetime | None, int | None],
     ) -> SaveOutcome:
-        """A save that loads the attempt (locked) and applies the rules to it."""
+        """A save that loads the attempt (locked) and applies the rules to it; one refused
+        because time ran out is kept as late, in the same transaction."""
+        device_time, seq = late
+        refusal: AttemptClosed | None = None
+        saved: Saved | None = None
         with self.database.writing() as session:
             attempt = self._owned(
                 store.load_attempt(session=session, attempt_id=attempt_id, lock=True), learner
@@ -260,28 +270,53 @@ class ExamService:
                 saved = attempt.record_answer(
                     slot.question_id, option_id, marked, now=now, grace=self.grace, seq=seq
                 )
-            except AttemptClosed:
-                if not attempt.is_submitted:
+            except AttemptClosed as closed:
+                refusal = closed
+                if arrives_late(attempt, now, self.grace):
+                    answer = LateAnswer(
+                        question_id=slot.question_id,
+                        option_id=option_id,
+                        marked=marked,
+                        seq=0 if seq is None else seq,
+                        received_at=now,
+                        untrusted_device_time=device_time,
+                    )
+                    kept = late_store.keep_late_answer(
+                        session=session, attempt_id=attempt_id, answer=answer
+                    )
                     log.warning(
-                        "refused save for attempt %s: %s after the deadline",
+                        "refused save for attempt %s: %s after the deadline (%s as late)",
                         attempt_id,
                         now - attempt.deadline,
+                        "kept" if kept else "not kept",
                     )
-                raise
-            if now > attempt.deadline:
+            if saved is not None and now > attempt.deadline:
                 log.info(
                     "save for attempt %s within grace, %s late", attempt_id, now - attempt.deadline
                 )
-            if saved.applied:
+            if saved is not None and saved.applied:
                 store.save_answer(
                     session=session,
                     attempt_id=attempt_id,
                     question_id=slot.question_id,
                     answer=saved.answer,
                 )
+        if refusal is not None:
+            raise refusal  # after the late answer was committed
+        assert saved is not None
         self.known.remember(attempt)
         answered = len(attempt.slots) - len(attempt.unanswered())
         return SaveOutcome(slot, saved, answered)
+
+    def late_answers(self, attempt: Attempt) -> list[LateAnswer]:
+        """The saves of the attempt that arrived after its time ran out, as they arrived."""
+        with self.database.reading() as session:
+            return late_store.late_answers(session=session, attempt_id=attempt.id)
+
+    def late_count(self, attempt_id: str) -> int:
+        """How many late saves the attempt holds (a result rendered before one came is stale)."""
+        with self.database.reading() as session:
+            return late_store.late_count(session=session, attempt_id=attempt_id)
 
     def submit(self, *, learner: str | None, attempt_id: str) -> Attempt:
         """Submit the attempt with what was saved."""

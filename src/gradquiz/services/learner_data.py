@@ -14,10 +14,12 @@ from gradquiz.core.classes import ClassExam, Disclosure, Withholding
 from gradquiz.core.learner_export import (
     ATTEMPT_COLUMNS,
     EXAM_ANSWER_COLUMNS,
+    LATE_ANSWER_COLUMNS,
     PRACTICE_ANSWER_COLUMNS,
     Row,
     attempt_row,
     exam_answer_rows,
+    late_answer_rows,
     practice_answer_rows,
     sealed_id,
 )
@@ -25,6 +27,7 @@ from gradquiz.core.practice import PracticeSession
 from gradquiz.services.exam import ExamService
 from gradquiz.storage import attempts as attempts_store
 from gradquiz.storage import classes as classes_store
+from gradquiz.storage import late_answers as late_store
 from gradquiz.storage import practice as practice_store
 from gradquiz.storage.export import EXPORTS, learner_rows
 from gradquiz.storage.ownership import delete_owner
@@ -55,6 +58,7 @@ class LearnerData:
             stored = learner_rows(session=session, owner=owner)
             attempts = attempts_store.owner_attempts(session=session, owner=owner)
             sets = practice_store.owner_sessions(session=session, owner=owner)
+            late = late_store.owner_late_answers(session=session, owner=owner)
             class_ids = {a.class_exam_id for a, _ in attempts if a.class_exam_id}
             exams = {
                 class_id: classes_store.load_class_exam(session=session, class_id=class_id)
@@ -68,6 +72,10 @@ class LearnerData:
         tables: dict[str, Table] = {
             **self._exams(attempts, exams, open_now, held),
             "practice_answers": self._practice(sets, sealed),
+            "late_answers": (
+                LATE_ANSWER_COLUMNS,
+                [row for a, _ in attempts for row in late_answer_rows(a, late.get(a.id, []))],
+            ),
         }
         for name, (names, values) in stored.items():
             sealing = name in _NAMING_BANK_QUESTIONS

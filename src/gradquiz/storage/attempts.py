@@ -87,7 +87,9 @@ def _save_if_open(dialect: str) -> DriverStatement:
     """A save in one statement, for an attempt whose slots are known already.
 
     The answer goes in only while the attempt is its owner's, in the pack, not submitted and
-    before its deadline, and only if no later save of the question (a higher seq) is held.
+    before its deadline, and only if no save of the question as late (the same seq) or later
+    is held: a save with the seq held, which may be the same save sent again, is for the
+    attempt's own rules to sort out.
     It returns the seq now held and how many other questions have a chosen option; no row
     means one of those conditions failed. On PostgreSQL it shares the attempt's row lock, so a save
     arriving during a submit waits for it and then finds the attempt closed.
@@ -124,7 +126,7 @@ def _save_if_open(dialect: str) -> DriverStatement:
             "saved_at": statement.excluded.saved_at,
             "seq": case((seq.is_(None), _ANSWERS.c.seq + one), else_=statement.excluded.seq),
         },
-        where=or_(seq.is_(None), _ANSWERS.c.seq <= statement.excluded.seq),
+        where=or_(seq.is_(None), _ANSWERS.c.seq < statement.excluded.seq),
     )
     # Counted without this question: SQLite's subquery sees the row just written,
     # PostgreSQL's the table as it was before the statement.

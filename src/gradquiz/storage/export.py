@@ -17,6 +17,7 @@ from gradquiz.storage.models import (
     Base,
     ClassMemberRow,
     InterviewResponseRow,
+    LateAnswerRow,
     PracticeItemRow,
     PracticeSessionRow,
     ReviewCardRow,
@@ -42,6 +43,7 @@ def _own_rows(model: type[Base], owner: str) -> Select[Any]:
 EXPORTS = {
     "attempts": AttemptRow,
     "exam_answers": AnswerRow,
+    "late_answers": LateAnswerRow,
     "practice_sets": PracticeSessionRow,
     "practice_answers": PracticeItemRow,
     "review_cards": ReviewCardRow,
@@ -50,8 +52,8 @@ EXPORTS = {
     "seen_questions": SeenQuestionRow,
     "class_memberships": ClassMemberRow,
 }
-# The kinds whose rows are exported as stored (without the owner). Attempts, exam answers
-# and practice answers are not: their rows hold the questions' layout (bank ids, seeds,
+# The kinds whose rows are exported as stored (without the owner). Attempts, exam answers,
+# late answers and practice answers are not: their rows hold the questions' layout (bank ids, seeds,
 # digests and option ids in display order), so services/learner_data.py writes them from
 # what their pages show.
 AS_STORED = (

@@ -109,6 +109,27 @@ class AnswerRow(Base):
     seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class LateAnswerRow(Base):
+    """A save refused because its attempt's time had run out, kept for the instructor.
+
+    `untrusted_device_time` is what the learner's device said the time was when the choice
+    was made; devices' clocks can be set to anything, so it is shown as such, never used.
+    A save sent again (same question and seq) is kept once.
+    """
+
+    __tablename__ = "late_answers"
+
+    attempt_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    option_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    marked: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    untrusted_device_time: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
 class SeenQuestionRow(Base):
     """A question some attempt of this owner drew, so a retake can prefer unseen ones."""
 

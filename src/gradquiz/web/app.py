@@ -44,6 +44,7 @@ from gradquiz.web.api import exam as exam_api
 from gradquiz.web.banks import pages as bank_pages
 from gradquiz.web.classes import pages as class_pages
 from gradquiz.web.errors import error_response, install_error_handlers
+from gradquiz.web.exam import offline
 from gradquiz.web.exam import pages as exam_pages
 from gradquiz.web.exam.finished_results import GZIP_LEVEL, FinishedResults
 from gradquiz.web.exam.palette import palette_cells
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None, service: ExamService | None = N
     app.include_router(exam_pages.router)
     app.include_router(exam_api.router)
     app.include_router(site_routes.router)
+    app.include_router(offline.router)
     app.include_router(interview_pages.router)
     app.include_router(lab_pages.router)
     app.include_router(account_pages.router)

@@ -228,8 +228,10 @@ def test_saves_that_arrive_out_of_order_end_with_the_last_choice(client: TestCli
     assert later["applied"] and later["option"] == "C"
     assert not older["applied"]
     assert (older["option"], older["marked"], older["seq"]) == ("C", False, seq + 1)
+    # The held save sent again changes nothing (it is not applied twice).
     replayed = client.put(url, json={"option": "C", "marked": False, "seq": seq + 1}).json()
-    assert replayed["applied"] and replayed["answered"] == 1
+    assert not replayed["applied"] and replayed["answered"] == 1
+    assert replayed["saved_at"] == later["saved_at"]
     read = client.get(f"/api/v1/attempts/{attempt['id']}").json()["questions"][2]
     assert (read["chosen"], read["next_seq"]) == ("C", seq + 2)
     result = client.post(f"/api/v1/attempts/{attempt['id']}/submit").json()

@@ -16,6 +16,7 @@ from gradquiz.services.classes import ClassRefused
 from gradquiz.web import rate_limits
 from gradquiz.web.classes.pages import join_on_arrival
 from gradquiz.web.destinations import join_code_of, local_path, with_next
+from gradquiz.web.exam.offline import CLEAR_SITE_DATA
 from gradquiz.web.identity import (
     browser_owner,
     client_address,
@@ -191,6 +192,7 @@ def sign_out(request: Request) -> Response:
     response = see_other("/")
     end_session(request, response)
     issue_identity(request, response)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
 

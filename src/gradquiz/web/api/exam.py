@@ -135,7 +135,8 @@ async def save_answer(
 
     Give each save of a question a higher `seq` than the last: a save whose `seq` is lower
     than the one held changes nothing, and the reply carries the answer held, with
-    `applied` false, so the page can show it. Without `seq` a save counts as the newest.
+    `applied` false, so the page can show it; so does the held save sent again (the same
+    `seq`, option and mark). Without `seq` a save counts as the newest.
     """
     outcome = _service(request).save_answer(
         learner=learner,
@@ -144,6 +145,7 @@ async def save_answer(
         letter=body.option,
         marked=body.marked,
         seq=body.seq,
+        device_time=body.device_time,
     )
     saved = outcome.saved
     held = SavedOut(
@@ -206,10 +208,12 @@ def _result(
     def render() -> tuple[str, str, str]:
         attempt, result = graded()
         held = service.held_back(attempt)
-        view = result_view(attempt, result, service.pack, request.app.state.rendered, held)
+        late = service.late_answers(attempt)
+        view = result_view(attempt, result, service.pack, request.app.state.rendered, held, late)
         return attempt.owner, "application/json", ResultOut.of(view).model_dump_json()
 
-    key = (attempt_id, "json", service.windows.now().token)  # see exam_pages.result
+    late = str(service.late_count(attempt_id))
+    key = (attempt_id, "json", service.windows.now().token, late)  # see exam_pages.result
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except Withheld as withheld:

@@ -1,8 +1,8 @@
 """JSON shapes of the API. An open attempt's shape has no field for the key or feedback."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from gradquiz.core.scoring import Tally
 from gradquiz.web.exam.views import AttemptView, ResultView
@@ -88,6 +88,28 @@ class AnswerIn(BaseModel):
             "held is older and changes nothing. Leave it out to count as the newest."
         ),
     )
+    device_time: AwareDatetime | None = Field(
+        default=None,
+        description=(
+            "When the choice was made, by the device's clock (ISO 8601 with its offset). Not"
+            " trusted: kept only with a save that arrives after the deadline (which is refused"
+            " and stored as late, for the instructor to see); a time outside the years 2000 to"
+            " 2999 (UTC) is kept as not given."
+        ),
+    )
+
+    @field_validator("device_time")
+    @classmethod
+    def _in_range(cls, value: datetime | None) -> datetime | None:
+        # A device's clock proves nothing, so a time no clock should show is dropped, not
+        # refused: the save itself still counts or is kept as late.
+        if value is None:
+            return None
+        try:
+            in_utc = value.astimezone(UTC)
+        except OverflowError:  # a year 1 or 9999 time pushed past the calendar by its offset
+            return None
+        return in_utc if 2000 <= in_utc.year <= 2999 else None
 
 
 class SavedOut(_Out):
@@ -95,7 +117,10 @@ class SavedOut(_Out):
     option: str | None = Field(description="Letter of the answer now held.")
     marked: bool
     seq: int = Field(description="Order of the answer now held.")
-    applied: bool = Field(description="Whether this save is the one held (false: it was older).")
+    applied: bool = Field(
+        description="Whether this save changed the answer held (false: it was older, or the"
+        " held save sent again)."
+    )
     saved_at: datetime
     answered: int
 
@@ -147,6 +172,19 @@ SUBMITTED_BY = (
 )
 
 
+class LateAnswerOut(_Out):
+    number: int
+    chosen: str | None = Field(description="Letter the device sent after the deadline.")
+    marked: bool
+    device_time: datetime | None = Field(
+        description="When the device says the choice was made: its own clock, not checked."
+    )
+    received_at: datetime = Field(description="When the save reached the server.")
+    counted: str | None = Field(
+        description="Letter the server held at the deadline, which counted."
+    )
+
+
 class ResultOut(_Out):
     attempt_id: str
     submitted_at: datetime
@@ -157,6 +195,15 @@ class ResultOut(_Out):
     by_difficulty: list[TallyOut]
     by_topic: list[TallyOut]
     questions: list[ReviewedQuestionOut]
+    counted: list[int] = Field(
+        description="Numbers of the questions whose answer counted (held when it was graded)."
+    )
+    late_answers: list[LateAnswerOut] = Field(
+        description=(
+            "Each question's newest save that reached the server after time ran out: refused,"
+            " kept, and not counted."
+        )
+    )
 
     @classmethod
     def of(cls, view: ResultView) -> "ResultOut":
@@ -195,6 +242,18 @@ class ResultOut(_Out):
                     held_until=q.held_until,
                 )
                 for q in view.questions
+            ],
+            counted=list(view.counted),
+            late_answers=[
+                LateAnswerOut(
+                    number=late.number,
+                    chosen=late.chosen,
+                    marked=late.marked,
+                    device_time=late.untrusted_device_time,
+                    received_at=late.received_at,
+                    counted=late.counted,
+                )
+                for late in view.late
             ],
         )
 

@@ -125,9 +125,15 @@ def state(sitting: Sitting | None, now: datetime) -> str:
 
 
 def live_table(
-    exam: ClassExam, standings: list[Standing], now: datetime, view: TableView
+    exam: ClassExam,
+    standings: list[Standing],
+    now: datetime,
+    view: TableView,
+    late: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The counts over every member, and the rows `view` shows."""
+    """The counts over every member, and the rows `view` shows; `late` counts each
+    sitting's questions with an answer that arrived after its time ran out."""
+    late = late or {}
     rows = []
     counts = {"joined": len(standings), "started": 0, "in_progress": 0, "submitted": 0}
     for standing in standings:
@@ -141,6 +147,7 @@ def live_table(
                 "username": member.username,
                 "state": state(latest, now),
                 "answered": latest.answered if latest else 0,
+                "late": late.get(latest.id, 0) if latest else 0,
                 "total": latest.total if latest else len(exam.question_ids),
                 "seconds_left": max(0, int(left)),
                 "score": latest.score if latest else None,

@@ -34,6 +34,7 @@ from gradquiz.web.classes.forms import (
     question_sources,
     refused_field,
 )
+from gradquiz.web.classes.late import late_counts, late_rows
 from gradquiz.web.classes.live import SHOWS, SORTS, TableView, live_table, notice_text, time_form
 from gradquiz.web.classes.questions import (
     SEEDS_SEARCHED,
@@ -241,9 +242,9 @@ def live_json(request: Request, class_id: ClassId) -> Response:
     """The live table's figures, for the page's own refresh (the same query as the page)."""
     exam = _owned(request, class_id)
     view = TableView.of(request.query_params)
-    return PrivateJSONResponse(
-        live_table(exam, _classes(request).standings(exam), _now(request), view)
-    )
+    classes = _classes(request)
+    late = late_counts(classes.late_answers(exam))
+    return PrivateJSONResponse(live_table(exam, classes.standings(exam), _now(request), view, late))
 
 
 @router.post("/classes/{class_id}/time")
@@ -296,13 +297,17 @@ def close(request: Request, class_id: ClassId, confirm: Text = "") -> Response:
 def results(request: Request, class_id: ClassId) -> Response:
     """Each member's sittings: score, time used, and who submitted."""
     exam = _owned(request, class_id)
-    rows = result_rows(exam, _classes(request).standings(exam))
+    classes = _classes(request)
+    standings = classes.standings(exam)
+    rows = result_rows(exam, standings)
+    late = late_rows(standings, classes.late_answers(exam))
     grades = request.app.state.lti_grades
     return render_page(
         request,
         "classes/results.html",
         exam=exam,
         rows=rows,
+        late_rows=late,
         lti_scores=grades.scores(exam.id),
         lti_names=grades.names(exam.id),
     )
@@ -350,7 +355,8 @@ def sitting(request: Request, class_id: ClassId, attempt_id: str) -> Response:
     exam = _owned(request, class_id)
     classes = _classes(request)
     attempt, graded = classes.sitting_result(exam, attempt_id)
-    view = result_view(attempt, graded, classes.exam.pack, request.app.state.rendered)
+    late = classes.exam.late_answers(attempt)
+    view = result_view(attempt, graded, classes.exam.pack, request.app.state.rendered, late=late)
     member = classes.member(exam, attempt.owner)
     return render_page(
         request,
@@ -501,13 +507,15 @@ def _live_page(
     standings = classes.standings(exam)
     view = TableView.of(request.query_params)
     events = classes.events(exam)
+    late = classes.late_answers(exam)
     return render_page(
         request,
         "classes/live.html",
         status=refusal.status if refusal else 200,
         exam=exam,
         now=now,
-        live=live_table(exam, standings, now, view),
+        live=live_table(exam, standings, now, view, late_counts(late)),
+        late_rows=late_rows(standings, late),
         view=view,
         shows=SHOWS,
         sorts=SORTS,

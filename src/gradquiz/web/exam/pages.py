@@ -15,7 +15,7 @@ from gradquiz.errors import (
 )
 from gradquiz.services.exam import ExamService
 from gradquiz.web import rate_limits
-from gradquiz.web.exam.views import AttemptView, attempt_view, result_view
+from gradquiz.web.exam.views import AttemptView, LateSummary, attempt_view, result_view
 from gradquiz.web.exam.withheld import withheld_out
 from gradquiz.web.identity import Learner, ensure_learner
 from gradquiz.web.rate_limits import Action
@@ -209,7 +209,8 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
     def render() -> tuple[str, str, str]:
         attempt, graded = service.result(learner=learner, attempt_id=attempt_id)
         held = service.held_back(attempt)
-        view = result_view(attempt, graded, service.pack, request.app.state.rendered, held)
+        late = service.late_answers(attempt)
+        view = result_view(attempt, graded, service.pack, request.app.state.rendered, held, late)
         shown = [q for q in view.questions if not (only_wrong and q.correct)]
         html = render_html(
             request,
@@ -223,8 +224,10 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
 
     # What class windows hold back is part of the page: a window opening or closing makes it
     # another page.
+    # So is a late answer that arrived after the page was first drawn.
     held = service.windows.now().token
-    key = (attempt_id, "page", str(only_wrong), str(closed), held)
+    late = str(service.late_count(attempt_id))
+    key = (attempt_id, "page", str(only_wrong), str(closed), held, late)
     try:
         response: Response = request.app.state.finished.response(request, key, learner, render)
     except NotSubmitted:
@@ -237,5 +240,12 @@ async def result(request: Request, attempt_id: str, learner: Learner) -> Respons
             for number, slot in enumerate(withheld.attempt.slots, 1)
             if slot.question_id in held_back
         }
-        return render_page(request, "classes/withheld.html", withheld=shown, held_rows=held_rows)
+        summary = LateSummary.of(withheld.attempt, service.late_answers(withheld.attempt))
+        return render_page(
+            request,
+            "classes/withheld.html",
+            withheld=shown,
+            held_rows=held_rows,
+            result=summary,
+        )
     return response

@@ -15,7 +15,7 @@ def palette_cells(attempt: AttemptView, current: int | None, in_form: bool) -> M
             ", marked for review" if q.marked else ""
         )
         classes = f"cell {q.state}{' marked' if q.marked else ''}"
-        label = f'aria-label="Question {q.number}, {status}"'
+        label = f'data-seq="{q.next_seq - 1}" aria-label="Question {q.number}, {status}"'
         inside = (
             f'<span class="cell-number">{q.number}</span>'
             '<span class="cell-icon" aria-hidden="true"></span>'

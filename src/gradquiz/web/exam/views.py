@@ -1,6 +1,6 @@
 """What pages and the API show of an attempt. An open attempt carries no key or feedback."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property, lru_cache
@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from gradquiz.content.preview import first_words
 from gradquiz.core.attempts import LETTERS, Attempt, Slot
+from gradquiz.core.late_answers import LateAnswer, last_per_question
 from gradquiz.core.packs import Pack
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Result, Tally, grade_answer
@@ -221,6 +222,20 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class LateAnswerView:
+    """A question's newest save that reached the server after time ran out: what the device
+    held, when the device says it was chosen (unverified), when it arrived, and the letter
+    the server held at the deadline, which is what counted."""
+
+    number: int
+    chosen: str | None
+    marked: bool
+    untrusted_device_time: datetime | None
+    received_at: datetime
+    counted: str | None
+
+
+@dataclass(frozen=True)
 class ResultView:
     """A submitted attempt's result."""
 
@@ -235,6 +250,51 @@ class ResultView:
     # Whether "Practise what I missed" has anything to practise: a private bank's questions
     # (a class exam's) are never practised.
     practisable: bool = True
+    late: tuple[LateAnswerView, ...] = ()
+
+    @property
+    def counted(self) -> tuple[int, ...]:
+        """The numbers of the questions whose answer counted (one held when it was graded)."""
+        return tuple(q.number for q in self.questions if q.chosen)
+
+
+@dataclass(frozen=True)
+class LateSummary:
+    """Which answers counted and which came late, for a result whose keys are withheld."""
+
+    submitted_at: datetime
+    counted: tuple[int, ...]
+    late: tuple[LateAnswerView, ...]
+
+    @classmethod
+    def of(cls, attempt: Attempt, late: Iterable[LateAnswer]) -> "LateSummary":
+        """The summary of a submitted attempt and its late saves."""
+        assert attempt.submitted_at is not None
+        counted = tuple(
+            n for n, slot in enumerate(attempt.slots, 1) if attempt.chosen(slot.question_id)
+        )
+        return cls(attempt.submitted_at, counted, late_answer_views(attempt, late))
+
+
+def late_answer_views(attempt: Attempt, late: Iterable[LateAnswer]) -> tuple[LateAnswerView, ...]:
+    """Each question's newest late save, in question order, beside the answer that counted."""
+    newest = last_per_question(late)
+    views = []
+    for number, slot in enumerate(attempt.slots, 1):
+        answer = newest.get(slot.question_id)
+        if answer is None:
+            continue
+        views.append(
+            LateAnswerView(
+                number=number,
+                chosen=slot.letter_of(answer.option_id),
+                marked=answer.marked,
+                untrusted_device_time=answer.untrusted_device_time,
+                received_at=answer.received_at,
+                counted=slot.letter_of(attempt.chosen(slot.question_id)),
+            )
+        )
+    return tuple(views)
 
 
 def reviewed_question(
@@ -296,9 +356,10 @@ def result_view(
     pack: Pack,
     rendered: RenderedPack,
     held: Mapping[str, datetime] = MappingProxyType({}),
+    late: Iterable[LateAnswer] = (),
 ) -> ResultView:
     """Build the result page's view of a graded attempt; `held` questions (by id) show no
-    key until the time given."""
+    key until the time given; `late` saves are listed beside the answers that counted."""
     reviewed = []
     for number, (slot, outcome) in enumerate(zip(attempt.slots, result.outcomes, strict=True), 1):
         shown = reviewed_question(number, slot, outcome.question, outcome.chosen, pack, rendered)
@@ -331,6 +392,7 @@ def result_view(
             not outcome.correct and slot.question_id in pack.questions
             for slot, outcome in zip(attempt.slots, result.outcomes, strict=True)
         ),
+        late=late_answer_views(attempt, late),
     )
 
 

@@ -65,7 +65,7 @@
       tr.append(
         name,
         cell("td", row.state),
-        cell("td", row.answered + " of " + row.total),
+        cell("td", row.answered + " of " + row.total + (row.late ? ", " + row.late + " late" : "")),
         cell("td", row.seconds_left ? clock(row.seconds_left) : "–"),
         cell("td", row.score === null ? "–" : row.score + " of " + row.total),
         timeLink(row.username),

@@ -231,6 +231,17 @@ def test_each_flag_needs_its_own_number_of_learners() -> None:
     rule = minimum_rule()
     assert "too easy needs 20 learners" in rule and "too hard 5" in rule
     assert "D's bands and flags 17" in rule and "groups of 5" in rule
+    # Before: "so that one answer alone cannot raise it", false at the minimum (19/20 is not
+    # too easy, 20/20 is).
+    assert "cannot raise" not in rule
+    assert "no flag rests on a change smaller than one answer" in rule
+    assert Flag.TOO_EASY not in flags_for(
+        facility=19 / 20, discrimination=0.5, unchosen_distractors=False, learners=20
+    )
+    assert Flag.TOO_EASY in flags_for(
+        facility=1.0, discrimination=0.0, unchosen_distractors=False, learners=20
+    )
+    assert "19 right is not too easy and 20 right is" in rule
 
 
 @pytest.mark.parametrize(

@@ -528,9 +528,17 @@ def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled
     for url in exact_zeros:
         shown = table(url)
         assert cancelled not in shown, (url, shown[:300])
-    # Terms that cancel in 30 digits but not exactly: e^-355 and e^-1000001 beside 1.
-    for url in ("/lab/softmax?z1=355&z2=0&z3=0", "/lab/neuron?w=1&x=1&b=1e6&y=0"):
-        assert cancelled in table(url), url
+    # Terms that cancel in 30 digits but not exactly: e^-355 beside 1.
+    assert cancelled in table("/lab/softmax?z1=355&z2=0&z3=0")
+    # Review 6, point 3: below the smallest float (e^-1000001, 3.7 × 10⁻³⁴⁸) is an underflow,
+    # not a cancellation: sigmoid(-800) is "≈ 0 (cancelled; …)" before.
+    for url in ("/lab/neuron?w=1&x=1&b=1e6&y=0", "/lab/expression?f=sigmoid(x)&x=-800"):
+        shown = table(url)
+        assert cancelled not in shown, url
+        assert "≈ 0 (below the smallest float; about " in shown, url
+        assert "too small to tell from 0 beside the terms" not in shown, url
+        assert "nothing cancels" in shown, url
+    assert "about 3.7 × 10⁻³⁴⁸" in table("/lab/expression?f=sigmoid(x)&x=-800")
 
 
 def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClient) -> None:

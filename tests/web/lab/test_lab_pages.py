@@ -366,6 +366,10 @@ def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestCli
     assert "At t2 = log(p1): e1 = exp(z1) underflows to 0 in float64" in text
     assert "about 3.7 × 10⁻³⁴⁸" in text and "so p1 is 0 too" in text
     assert "which is not positive" not in text
+    # Review 6, point 7: refused with no way forward; L and ∂L/∂z are finite and given.
+    text = text_of(lab_client.get("/lab/softmax?z1=-1000&z2=0&z3=0").text)
+    assert "log p₁ = z₁ − logsumexp(z)" in text
+    assert "L = 1000.69 and ∂L/∂z = p − (1, 0, 0) = (−1, 0.5, 0.5)." in text
 
 
 def test_messages_name_operations_and_bounds_as_the_pages_write_them(

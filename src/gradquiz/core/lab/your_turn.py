@@ -479,7 +479,8 @@ def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:
         for use in uses:
             product = f"{shown_number(use.upstream)} × {shown_number(use.local)}"
             yield _Suspect("fan-out", use.product, f"{rule} (this is only one use, {product}).")
-            if len(uses) > 2:  # with two, leaving one out is the other alone, said above
+            # Two uses and nothing else: leaving one out is the other alone, said above.
+            if len(uses) > 2 or len(consumers) > 1:
                 yield _Suspect(
                     "fan-out",
                     step.gradient - use.product,

@@ -581,9 +581,25 @@ def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient
     assert page.status_code == 200
     assert "from layer 1 to layer 1" not in text and "not comparable with layer 1" not in text
     assert text.count("one layer, so nothing to compare across layers") == 3
-    assert "narrower chains scatter more" not in text and "the narrowest, most of all" in text
+    assert "narrower chains scatter more" not in text
+    # Review 6, point 14: "A chain of 1 dense layers of 1 units", and "at width 1" twice.
+    assert "A chain of 1 dense layer of 1 unit (no biases)" in text
+    assert "One draw at width 1, the narrowest, scatters around it most of all." in text
+    assert text.count("width 1") == 1
     wide = text_of(lab_client.get("/lab/flow?init=xavier&depth=4&width=8").text)
     assert "going back from layer 4 to layer 1" in wide and "narrower chains scatter more" in wide
+    assert "A chain of 4 dense layers of 8 units" in wide
+
+
+def test_flow_why_gives_the_weight_gradients_size_for_the_chain_on_the_page(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 11: a fixed "if they are all about 10⁻³⁵" at every depth and width.
+    text = text_of(lab_client.get("/lab/flow?init=small&depth=50&width=144").text)
+    assert "all about 10⁻³⁵" not in text
+    assert "this chain of 50 layers of 144 units gives relu weight gradients of about 6 × 10⁻⁵¹" in text
+    default = text_of(lab_client.get("/lab/flow?init=he&depth=30&width=64").text)
+    assert "this chain of 30 layers of 64 units gives relu weight gradients of about 9.3 × 10⁻³⁶" in default
 
 
 def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(

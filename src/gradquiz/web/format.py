@@ -90,5 +90,7 @@ def two_figures(value: float) -> str:
         digits = format(rounded.normalize(), "f")
     else:
         mantissa, power = f"{rounded:.1e}".split("e")
-        digits = f"{mantissa.removesuffix('.0')} × {power_of_ten(int(power))}"
+        # No-break spaces: a narrow screen never breaks "5.5 × 10⁻¹⁹" into two lines.
+        digits = f"{mantissa.removesuffix('.0')}\N{NO-BREAK SPACE}×\N{NO-BREAK SPACE}"
+        digits += power_of_ten(int(power))
     return f"\N{MINUS SIGN}{digits}" if value < 0 else digits

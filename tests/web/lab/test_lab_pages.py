@@ -886,3 +886,16 @@ def test_lab_pages_write_powers_of_ten_one_way_and_negatives_with_a_minus_sign(
     assert not re.search(r"\d[eE][-+]?\d", text), re.findall(r".{30}\d[eE][-+]?\d.{10}", text)
     assert "10^" not in text
     assert not re.search(r"(?<![\w.=&?/*])-\d", text), re.findall(r".{30}(?<![\w.])-\d.{10}", text)
+
+
+def test_flow_numbers_do_not_break_and_the_init_options_fit_a_phone(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 15: at 320 px "5.5 / × 10⁻¹⁹" broke across lines, and the option
+    # "Xavier: Var = 2/(fan-in + far" was cut off.
+    markup = lab_client.get("/lab/flow?init=small&depth=30&width=64").text
+    summary = markup.split('<ul class="flow-summary">', 1)[1].split("</ul>", 1)[0]
+    assert "\N{NO-BREAK SPACE}×\N{NO-BREAK SPACE}10" in summary and " × 10" not in summary
+    assert re.search(r'<option value="xavier"[^>]*>Xavier</option>', markup)
+    assert "Xavier: Var = 2/(fan-in + fan-out)" in text_of(markup)  # the formula, as a hint
+    assert ">Xavier: Var" not in markup

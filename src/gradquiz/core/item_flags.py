@@ -156,7 +156,7 @@ def unchosen_rule(most_options: int = 4) -> str:
         "A wrong option is flagged as unchosen only when, among the learners shown it, the "
         "number k of wrong answers is large enough that, were they spread evenly at random "
         "over the m wrong options those learners were shown (the most any of them was "
-        f"shown), the chance (1 − 1/m)^k that this option gets none is below "
+        f"shown), the chance (1 − 1/m)ᵏ that this option gets none is below "
         f"{float(UNCHOSEN_CHANCE) * 100:g} %: k at least {needed} wrong options. With fewer, the "
         "page says too few wrong answers were seen to judge it."
     )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from gradquiz.config import Settings
 from gradquiz.core.lab.gradient_flow import layer_gradient_norms
+from gradquiz.core.lab.numbers import shown_number
 from gradquiz.core.typed_numbers import parse_typed_number
 from gradquiz.services.lab import lab_url
 from gradquiz.storage.database import Database
@@ -462,7 +463,8 @@ def test_the_check_table_shows_its_three_columns_to_one_precision(lab_client: Te
     html = lab_client.get("/lab/tanh-chain").text
     row = re.search(r"∂L/∂w1</th>(.*?)</tr>", html, re.S)
     assert row is not None
-    assert text_of(row.group(1)).split()[:3] == ["0.43704", "0.43704", "0.43704"]
+    # Review 6, point 13: and to the four figures of the rest of the page, not six.
+    assert text_of(row.group(1)).split()[:3] == ["0.437", "0.437", "0.437"]
 
 
 def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
@@ -899,3 +901,26 @@ def test_flow_numbers_do_not_break_and_the_init_options_fit_a_phone(
     assert re.search(r'<option value="xavier"[^>]*>Xavier</option>', markup)
     assert "Xavier: Var = 2/(fan-in + fan-out)" in text_of(markup)  # the formula, as a hint
     assert ">Xavier: Var" not in markup
+
+
+def test_gradient_check_tables_share_their_column_order_and_no_stray_space(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 17: one-sided | centred, then centred | one-sided; "is −0.25 ."
+    markup = lab_client.get("/lab/gradient-check").text
+    heads = re.findall(r"<thead><tr><th scope=\"col\">h</th>(.*?)</tr></thead>", markup)
+    assert len(heads) == 2 and heads[0] == heads[1], heads
+    assert heads[0].index("one-sided") < heads[0].index("centred")
+    assert not re.search(r"\w \.(\s|$)", text_of(markup)), re.findall(r".{40}\w \.", text_of(markup))
+
+
+def test_the_check_table_writes_differences_to_four_figures_and_errors_with_their_zeros(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 13: "0.00316228 (one-sided)" (six figures) where the rest uses four,
+    # and an error of 1.0101 shown as "1 relative".
+    text = text_of(lab_client.get("/lab/expression?f=x**1.5&x=0").text)
+    assert "0.003162 (one-sided)" in text and "0.00316228" not in text
+    assert shown_number(1.0101, 2, kept=True) == "1.0"
+    assert shown_number(1e-12, 2, kept=True) == "1.0 × 10⁻¹²"
+    assert shown_number(0.0, 2, kept=True) == "0"

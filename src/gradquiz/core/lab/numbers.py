@@ -83,11 +83,13 @@ def shown_size(limit: float) -> str:
     return f"{limit / 10.0**power:.4g} × {ten}"
 
 
-def shown_number(value: float, figures: int = 4) -> str:
+def shown_number(value: float, figures: int = 4, *, kept: bool = False) -> str:
     """A value as the lab writes it: `figures` significant figures, written out where "%g"
     would (from 10⁻⁴ to under 10^figures), else as a × 10ᵏ (1 × 10²⁰⁰, never 1e+200); no
-    negative zero, and a minus sign (U+2212) rather than a hyphen."""
-    text = f"{value:.{figures}g}"
+    negative zero, and a minus sign (U+2212) rather than a hyphen. `kept` keeps trailing
+    zeros, so that an error of 1.0101 reads 1.0, not 1."""
+    text = f"{value:#.{figures}g}" if kept and value != 0 else f"{value:.{figures}g}"
+    text = text.replace(".e", "e").removesuffix(".")
     if not math.isfinite(value):
         return text
     if "e" in text:

@@ -193,7 +193,7 @@ def test_the_third_review_s_typed_number_messages() -> None:
 def test_a_huge_number_is_too_large_in_every_form(text: str) -> None:
     # Review 6, point 8: "1.2 × 10^1000" was "not a number" (exponents of four digits were not
     # read) while "1e400" was "too large".
-    with pytest.raises(FieldError, match="What you typed is .*, too large: a number may be"):
+    with pytest.raises(FieldError, match=r"What you typed is .*, too large: a number may be"):
         read_number(text, "What you typed")
 
 

@@ -599,9 +599,15 @@ def test_flow_why_gives_the_weight_gradients_size_for_the_chain_on_the_page(
     # Review 6, point 11: a fixed "if they are all about 10⁻³⁵" at every depth and width.
     text = text_of(lab_client.get("/lab/flow?init=small&depth=50&width=144").text)
     assert "all about 10⁻³⁵" not in text
-    assert "this chain of 50 layers of 144 units gives relu weight gradients of about 6 × 10⁻⁵¹" in text
+    assert (
+        "this chain of 50 layers of 144 units gives relu weight gradients of about 6 × 10⁻⁵¹"
+        in text
+    )
     default = text_of(lab_client.get("/lab/flow?init=he&depth=30&width=64").text)
-    assert "this chain of 30 layers of 64 units gives relu weight gradients of about 9.3 × 10⁻³⁶" in default
+    assert (
+        "this chain of 30 layers of 64 units gives relu weight gradients of about 9.3 × 10⁻³⁶"
+        in default
+    )
 
 
 def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(
@@ -911,7 +917,9 @@ def test_gradient_check_tables_share_their_column_order_and_no_stray_space(
     heads = re.findall(r"<thead><tr><th scope=\"col\">h</th>(.*?)</tr></thead>", markup)
     assert len(heads) == 2 and heads[0] == heads[1], heads
     assert heads[0].index("one-sided") < heads[0].index("centred")
-    assert not re.search(r"\w \.(\s|$)", text_of(markup)), re.findall(r".{40}\w \.", text_of(markup))
+    assert not re.search(r"\w \.(\s|$)", text_of(markup)), re.findall(
+        r".{40}\w \.", text_of(markup)
+    )
 
 
 def test_the_check_table_writes_differences_to_four_figures_and_errors_with_their_zeros(

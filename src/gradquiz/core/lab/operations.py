@@ -221,4 +221,3 @@ def softmax_cross_entropy(logits: Sequence[float]) -> tuple[float, tuple[float, 
     loss = top + math.log(total) - logits[0]
     probabilities = [e / total for e in shifted]
     return loss, tuple(p - (1.0 if i == 0 else 0.0) for i, p in enumerate(probabilities))
-

@@ -932,3 +932,13 @@ def test_the_check_table_writes_differences_to_four_figures_and_errors_with_thei
     assert shown_number(1.0101, 2, kept=True) == "1.0"
     assert shown_number(1e-12, 2, kept=True) == "1.0 × 10⁻¹²"
     assert shown_number(0.0, 2, kept=True) == "0"
+
+
+def test_flow_summary_names_the_direction_below_the_factor(lab_client: TestClient) -> None:
+    # Review 6, point 5: "δ stays within a factor of 100 at every layer" beside a Why that
+    # says δ grows layer by layer for tanh with He weights.
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=30&width=64").text)
+    assert (
+        "going back from layer 30 to layer 1, δ stays within a factor of 100 at every "
+        "layer, but grows 7.7× overall:" in text
+    )

@@ -100,13 +100,15 @@ class LayerNorms:
 
     @property
     def _direction(self) -> str:
-        """Which way δ goes from the top layer to layer 1, and by how much ("grows 7.7×")."""
-        ratio, top = self.delta_ratio, len(self.deltas)
+        """Which way δ goes from the top layer to layer 1, and by how much ("grows 7.7×
+        overall")."""
+        ratio = self.delta_ratio
         if ratio is None or abs(math.log(ratio)) < math.log(STEADY_WITHIN):
             return f"ending about where it starts (×{shown_number(ratio or 0.0, 3)})"
         moves = "grows" if ratio > 1 else "shrinks"
         factor = ratio if ratio > 1 else 1 / ratio
-        return f"but {moves} {shown_number(factor, 2)}× from layer {top} to layer 1"
+        # The page's sentence already says "going back from layer d to layer 1".
+        return f"but {moves} {shown_number(factor, 2)}× overall"
 
 
 # A change of more than this between the top layer and layer 1 is called vanishing/exploding;

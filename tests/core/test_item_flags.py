@@ -210,7 +210,7 @@ def test_the_wrong_answers_needed_are_the_bound_ln_005_over_ln_1_minus_1_over_m(
     assert [wrong_answers_needed(m) for m in range(1, 6)] == [1, 5, 8, 11, 14]
     assert wrong_answers_needed(0) == 1  # no wrong option shown: one wrong answer is enough
     rule = unchosen_rule(4)
-    assert "(1 − 1/m)^k" in rule and "below 5 %" in rule
+    assert "(1 − 1/m)ᵏ" in rule and "^k" not in rule and "below 5 %" in rule
     assert "k at least 1 for 1, 5 for 2, 8 for 3, 11 for 4 wrong options" in rule
 
 
@@ -231,6 +231,17 @@ def test_each_flag_needs_its_own_number_of_learners() -> None:
     rule = minimum_rule()
     assert "too easy needs 20 learners" in rule and "too hard 5" in rule
     assert "D's bands and flags 17" in rule and "groups of 5" in rule
+    # Before: "so that one answer alone cannot raise it", false at the minimum (19/20 is not
+    # too easy, 20/20 is).
+    assert "cannot raise" not in rule
+    assert "no flag rests on a change smaller than one answer" in rule
+    assert Flag.TOO_EASY not in flags_for(
+        facility=19 / 20, discrimination=0.5, unchosen_distractors=False, learners=20
+    )
+    assert Flag.TOO_EASY in flags_for(
+        facility=1.0, discrimination=0.0, unchosen_distractors=False, learners=20
+    )
+    assert "19 right is not too easy and 20 right is" in rule
 
 
 @pytest.mark.parametrize(

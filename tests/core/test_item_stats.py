@@ -441,6 +441,15 @@ def test_everyone_tied_means_no_discrimination() -> None:
     assert analysis.exam.kr20 is None  # every total is 1: no variance to explain
 
 
+def test_equal_totals_leave_the_point_biserial_undefined_not_minus_one() -> None:
+    # Two learners, one total each: rest = T - x, so r would be -1 by construction.
+    items = lettered("xy", "ab")
+    analysis = analyse_items(items, rows(items, ["aa", "bb"]))
+    assert analysis.same_groups
+    assert [s.point_biserial for s in analysis.items] == [None, None]
+    assert [s.flags for s in analysis.items] == [(), ()]
+
+
 def test_a_single_item_has_no_kr20() -> None:
     items = lettered("x", "a")
     assert analyse_items(items, rows(items, ["a", "b", "c"])).exam.kr20 is None

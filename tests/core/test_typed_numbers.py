@@ -131,7 +131,7 @@ def test_input_that_reads_two_ways_is_refused_with_an_accepted_form(text: str, s
 @pytest.mark.parametrize(
     "text",
     ["", "twelve", "inf", "nan", "1e6.5", "1_000", "0x10", "--1", "1,", "1.234,5", "1,23,456",
-     "1 234", "1.2×105", "2×-10^3", "1.2.3", "10^", "e5", "1e1234", "½"],
+     "1 234", "1.2×105", "2×-10^3", "1.2.3", "10^", "e5", "1e1234567890", "½"],
 )  # fmt: skip
 def test_what_is_not_a_number_is_refused_with_examples(text: str) -> None:
     with pytest.raises(NumberFormError) as refused:
@@ -187,6 +187,14 @@ def test_the_third_review_s_typed_number_messages() -> None:
     for zero in ("0", "0e-400", "0.000", "-0", "0 × 10^-400"):
         assert parse_typed_number(zero) == 0.0
     assert parse_typed_number("5e-324") == 5e-324  # the smallest float is still read
+
+
+@pytest.mark.parametrize("text", ["1e400", "1.2 × 10^1000", "1.2 × 10¹⁰⁰⁰", "2*10**12345"])
+def test_a_huge_number_is_too_large_in_every_form(text: str) -> None:
+    # Review 6, point 8: "1.2 × 10^1000" was "not a number" (exponents of four digits were not
+    # read) while "1e400" was "too large".
+    with pytest.raises(FieldError, match=r"What you typed is .*, too large: a number may be"):
+        read_number(text, "What you typed")
 
 
 def test_a_too_large_number_s_message_reads_as_a_sentence() -> None:

@@ -104,8 +104,9 @@ def wrong_answers_needed(wrong_options: int) -> int:
 
 
 # A figure's flag is judged only where one learner's answer moves the figure by no more than
-# the width of the range that raises the flag, so that a single answer cannot raise it: the
-# facility moves by 1/n, D by 1/(group size).
+# the width of the range that raises the flag, so that no flag rests on a change smaller than
+# one answer (one answer can still tip it at the minimum): the facility moves by 1/n, D by
+# 1/(group size).
 FACILITY_LEARNERS = {
     "too-easy": ceil(1 / (Fraction(1) - Fraction(str(FACILITY_ABOVE)))),
     "too-hard": ceil(1 / Fraction(str(FACILITY_BELOW))),
@@ -133,8 +134,10 @@ def minimum_rule() -> str:
     """Each flag's minimum class size and why, as the statistics page states it."""
     easy, hard = FACILITY_LEARNERS["too-easy"], FACILITY_LEARNERS["too-hard"]
     return (
-        "A flag is judged only where one learner's answer moves its figure by no more than "
-        "the width of the range that raises it, so that one answer alone cannot raise it: "
+        "A flag is judged only where the range of figures that raises it is at least as "
+        "wide as one learner's answer moves the figure, so that no flag rests on a change "
+        "smaller than one answer (at the minimum one answer can still raise it: with "
+        f"{easy} learners, {easy - 1} right is not too easy and {easy} right is): "
         f"too easy needs {easy} learners (1/{easy} = "
         f"{1 - FACILITY_ABOVE:.2f}, from {FACILITY_ABOVE:.2f} to 1), too hard {hard} "
         f"(1/{hard} = {FACILITY_BELOW:.2f}), and D's bands and flags {D_LEARNERS}, which make "
@@ -153,7 +156,7 @@ def unchosen_rule(most_options: int = 4) -> str:
         "A wrong option is flagged as unchosen only when, among the learners shown it, the "
         "number k of wrong answers is large enough that, were they spread evenly at random "
         "over the m wrong options those learners were shown (the most any of them was "
-        f"shown), the chance (1 − 1/m)^k that this option gets none is below "
+        f"shown), the chance (1 − 1/m)ᵏ that this option gets none is below "
         f"{float(UNCHOSEN_CHANCE) * 100:g} %: k at least {needed} wrong options. With fewer, the "
         "page says too few wrong answers were seen to judge it."
     )
@@ -239,7 +242,9 @@ def same_groups_note(learners: int) -> str:
     )
     return (
         f"{who}: D compares a group with itself, so it is undefined (–) for every question, "
-        "and no question is flagged by it."
+        "and no question is flagged by it. The point-biserial is undefined (–) too: each "
+        "learner's rest score is that same total less the question's mark, so it would be "
+        "−1.00 by construction on any question some got right and some wrong."
     )
 
 

@@ -119,7 +119,8 @@ class ItemStats:
     upper: float
     lower: float
     discrimination: float | None
-    # None where it is undefined: everyone, or nobody, right; or the rest scores all equal.
+    # None where it is undefined: everyone, or nobody, right; the rest scores all equal; or
+    # every learner has the same total (the rest score is then that total less the item).
     point_biserial: float | None
     options: tuple[OptionStats, ...]
     omitted: int
@@ -215,7 +216,9 @@ def analyse_items(
                 upper=float(upper[column]),
                 lower=float(lower[column]),
                 discrimination=discrimination,
-                point_biserial=point_biserial[column],
+                # The rest score is the constant total less the item: r would be -1 by
+                # construction wherever some got it right and some wrong.
+                point_biserial=None if same_groups else point_biserial[column],
                 options=options,
                 omitted=int((chosen[:, column] < 0).sum()),
                 flags=flags_for(

@@ -21,7 +21,7 @@ _SIGNS = str.maketrans({**dict.fromkeys(_MINUSES, "-"), "\uff0b": "+"})
 _SUPERSCRIPTS = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 _SUPERSCRIPT_RUN = re.compile(r"[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _TIMES = r"(?:×|x|X|\*|·|⋅|\\times|\\cdot)"
-_EXPONENT = r"[+-]?[0-9]{1,3}"
+_EXPONENT = r"[+-]?[0-9]{1,9}"
 _MANTISSA = r"[+-]?[0-9.,]*[0-9][0-9.,]*|[+-]?[.,][0-9]+"
 # 1e-5, 1E+05
 _E_FORM = re.compile(rf"(?P<m>{_MANTISSA})[eE](?P<k>{_EXPONENT})")

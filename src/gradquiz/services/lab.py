@@ -34,7 +34,7 @@ from gradquiz.core.lab.numbers import (
     read_whole_number,
     shown_number,
 )
-from gradquiz.core.lab.operations import DomainError, sigmoid
+from gradquiz.core.lab.operations import DomainError, sigmoid, softmax_cross_entropy
 from gradquiz.core.lab.prepared import (
     BY_SLUG,
     EXPRESSION_DEFAULTS,
@@ -209,6 +209,8 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
     except DomainError as error:
         if slug == "softmax" and "above the largest float" in error.message:
             raise DomainError(f"{error.message} {_softmax_shift(values)}") from None
+        if slug == "softmax" and "underflows" in error.message:
+            raise DomainError(f"{error.message} {_softmax_stable(values)}") from None
         raise
     values = {name: values[name] for name in graph.inputs}
     step = _step(query, len(graph.steps))
@@ -235,6 +237,18 @@ def _softmax_shift(logits: Mapping[str, float]) -> str:
         "why implementations subtract the largest first: every exp is then at most 1 and "
         "cannot overflow. This graph takes each exp as written, so subtract it yourself "
         f"(here {plain_number(max(logits.values()))} from each)."
+    )
+
+
+def _softmax_stable(logits: Mapping[str, float]) -> str:
+    """L and ∂L/∂z as frameworks compute them, where this graph's exps cannot."""
+    loss, gradients = softmax_cross_entropy([logits[name] for name in ("z1", "z2", "z3")])
+    return (
+        "Frameworks never form p₁: they take log p₁ = z₁ − logsumexp(z), with the largest "
+        "logit subtracted inside the logsumexp, so no exp overflows and the sum it takes the "
+        "log of is at least 1. That gives "
+        f"L = {shown_number(loss, 6)} and ∂L/∂z = p − (1, 0, 0) = "
+        f"({', '.join(shown_number(g) for g in gradients)})."
     )
 
 
@@ -359,6 +373,18 @@ class FlowPage:
             (layer + 1, [(run.deltas[layer], run.norms[layer]) for run in self.runs])
             for layer in range(self.depth)
         ]
+
+    @property
+    def small_weight_gradients(self) -> tuple[str, str] | None:
+        """With small weights at this depth and width: an activation whose ‖∂L/∂W‖ is alike
+        at every layer (ReLU first) and their median to two figures ("4.3 × 10⁻⁵¹"); None
+        where no activation gives nonzero weight gradients."""
+        runs = _flow_runs("small", self.depth, self.width)
+        for run in sorted(runs, key=lambda run: run.activation != "relu"):
+            if min(run.norms) > 0:
+                middle = sorted(run.norms)[len(run.norms) // 2]
+                return run.activation, shown_number(middle, 2)
+        return None
 
 
 # What the gradient-flow page opens with, as its form's fields show it.

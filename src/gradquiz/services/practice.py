@@ -307,7 +307,7 @@ def _marking(slot: Slot, question: Question, letter: str | None, typed: str | No
     if letter and typed:
         raise InvalidInput("Choose an option or type a number, not both.")
     if typed:
-        return mark_typed(question, read_number(typed, "The number you typed"))
+        return mark_typed(question, read_number(typed, "What you typed"))
     option_id = slot.option_for_letter(letter)
     if option_id is None:
         raise InvalidInput("Choose an option to check your answer.")

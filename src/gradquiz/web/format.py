@@ -61,10 +61,10 @@ def install_filters(env: Environment) -> None:
 
 
 def typed_number(value: float) -> str:
-    """A typed number as the learner wrote it, with no digit rounded away: the shortest
-    decimal that reads back as the stored float, written out (1.108799966736, 1234.5678,
-    1000000, 0.00001) up to 16 characters and as a × 10ᵏ beyond (a 302-digit 1e-300 reads
-    1 × 10⁻³⁰⁰, not 302 digits), a minus sign (U+2212) before a negative one. "%g" kept six
+    """A typed number as the learner wrote it: the shortest decimal that reads back as the
+    stored float, written out (1.108799966736, 1234.5678, 1000000, 0.00001) up to 16
+    characters, beyond that to ten significant figures (0.6966119332; a 302-digit 1e-300
+    reads 1 × 10⁻³⁰⁰), a minus sign (U+2212) before a negative one. "%g" kept six
     significant figures, so 1.108799966736 read 1.1088, a number 1 % from an option."""
     return written_number(value)
 
@@ -90,5 +90,7 @@ def two_figures(value: float) -> str:
         digits = format(rounded.normalize(), "f")
     else:
         mantissa, power = f"{rounded:.1e}".split("e")
-        digits = f"{mantissa.removesuffix('.0')} × {power_of_ten(int(power))}"
+        # No-break spaces: a narrow screen never breaks "5.5 × 10⁻¹⁹" into two lines.
+        digits = f"{mantissa.removesuffix('.0')}\N{NO-BREAK SPACE}×\N{NO-BREAK SPACE}"
+        digits += power_of_ten(int(power))
     return f"\N{MINUS SIGN}{digits}" if value < 0 else digits

@@ -195,7 +195,7 @@ def test_relu_weight_gradient_ratio_is_the_same_at_every_initialisation() -> Non
     ratios = [run.weight_ratio for run in runs.values()]
     assert ratios == pytest.approx([ratios[0]] * 3, rel=1e-9)
     assert runs["small"].delta_trend == runs["xavier"].delta_trend == "vanishes"
-    assert runs["he"].delta_trend == "stays within a factor of 100 at every layer"
+    assert runs["he"].delta_trend.startswith("stays within a factor of 100 at every layer, ")
 
 
 def test_tanh_with_he_weights_grows_the_gradient_going_back() -> None:
@@ -203,6 +203,16 @@ def test_tanh_with_he_weights_grows_the_gradient_going_back() -> None:
     run = layer_gradient_norms("tanh", "he", 30, 64)
     assert run.weight_ratio == pytest.approx(14.6, abs=0.05)
     assert run.delta_ratio is not None and run.delta_ratio > 5
+    # Review 6, point 5: the summary said only "stays within a factor of 100" while Why says δ
+    # grows layer by layer: below the factor the direction and size are named.
+    assert run.delta_trend == (
+        "stays within a factor of 100 at every layer, but grows 7.7× overall"
+    )
+    assert LayerNorms("tanh", "he", norms=(1.0, 1.0), deltas=(1.0, 4.0)).delta_trend.endswith(
+        "but shrinks 4× overall"
+    )
+    steady = LayerNorms("tanh", "he", norms=(1.0, 1.0), deltas=(1.05, 1.0))
+    assert steady.delta_trend.endswith("ending about where it starts (×1.05)")
 
 
 def test_a_chain_dead_at_the_top_has_no_ratio() -> None:

@@ -148,6 +148,36 @@ def test_a_gradient_that_cancels_to_0_takes_0_and_not_a_sizeable_value() -> None
     assert not verdicts_for(graph, x=0.01)["x"].correct
 
 
+def test_an_answer_that_follows_from_the_shown_rounded_values_is_right() -> None:
+    # Review 6, point 2: y = -1.0004 is shown as -1, so y + 1 = 0 follows from the page;
+    # the floor 1e-4 × 2 was smaller than the page's own rounding (5e-4 in each term).
+    graph = expression_graph("x*y + x", x=3.0, y=-1.0004)
+    assert graph.gradients["x"] == pytest.approx(-0.0004)
+    assert verdicts_for(graph, x=0.0)["x"].correct
+    assert verdicts_for(graph, x=0.0003)["x"].correct  # y = -0.9997 is shown as -1 too
+    assert not verdicts_for(graph, x=0.002)["x"].correct
+
+
+def test_a_max_gate_mistake_is_named_on_every_input_it_applies_to() -> None:
+    # Review 6, point 9: an even split named the mistake for x only, and routing to the
+    # loser for y only; the other input got the generic message.
+    graph = build_graph(BY_SLUG["max-gate"].program, {"x": 4.0, "y": 2.0, "z": -3.0})
+    split = verdicts_for(graph, x=-1.5, y=-1.5)
+    assert split["x"].mistake == split["y"].mistake == "max-average"
+    routed = verdicts_for(graph, x=0.0, y=-3.0)
+    assert routed["x"].mistake == routed["y"].mistake == "max-loser"
+    assert "x is the largest" in routed["x"].message
+
+
+def test_two_uses_of_one_input_name_the_one_mistake_once() -> None:
+    # Review 6, point 6: x*x at 3 answered 3 got "This number fits more than one mistake"
+    # with one use left out and only one use said as two mistakes.
+    verdict = verdicts_for(expression_graph("x*x", x=3.0), x=3.0)["x"]
+    assert verdict.mistake == "fan-out"
+    assert "more than one mistake" not in verdict.message
+    assert verdict.message.count("uses x twice") == 1 and "only one use, 1 × 3" in verdict.message
+
+
 def test_an_unexplained_wrong_answer_does_not_say_not_right_twice() -> None:
     verdict = verdicts_for(prepared("neuron"), w=123.0)["w"]
     assert verdict.mistake == "other" and not verdict.message.startswith("Not right")

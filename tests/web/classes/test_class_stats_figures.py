@@ -86,6 +86,20 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
     assert "D's bands and flags 17" in text
 
 
+def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site: Site) -> None:
+    # Review 6, points 1 and 16: two learners on 1 each showed D "–" but a point-biserial of
+    # −1.00 on both questions; "the 1 learner with the highest and the 1 with the lowest".
+    teacher, class_id = sat(site, [("D", "wrong"), ("A", "right")])
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    text = page_text(markup)
+    rows = markup.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "−1.00" not in rows and "-1.00" not in rows
+    assert rows.count("<td>–</td>") == 2  # the point-biserial of each question
+    assert "The point-biserial is undefined (–) too" in text
+    assert "the learner with the highest and the learner with the lowest score (27 %" in text
+    assert "the 1 learner" not in text and "the 1 with" not in text
+
+
 def test_a_question_everyone_got_wrong_gets_no_band_and_no_check_the_key(site: Site) -> None:
     # Totals 1, 1, 0, 0 (the generated question splits them); nobody got WRITTEN right.
     teacher, class_id = sat(site, [("A", "right"), ("B", "right"), ("C", "wrong"), ("A", "wrong")])
@@ -184,7 +198,7 @@ def test_an_unchosen_option_is_judged_only_from_enough_wrong_answers(site: Site)
         "A wrong option is flagged as unchosen only when, among the learners shown it, the "
         "number k of wrong answers is large enough that, were they spread evenly at random "
         "over the m wrong options those learners were shown (the most any of them was shown), "
-        "the chance (1 − 1/m)^k that this option gets none is below 5 %: k at least 1 for 1, "
+        "the chance (1 − 1/m)ᵏ that this option gets none is below 5 %: k at least 1 for 1, "
         "5 for 2, 8 for 3"
     ) in text
     first = page_text(question_section(markup, 1))

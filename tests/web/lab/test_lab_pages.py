@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from gradquiz.config import Settings
 from gradquiz.core.lab.gradient_flow import layer_gradient_norms
+from gradquiz.core.lab.numbers import shown_number
 from gradquiz.core.typed_numbers import parse_typed_number
 from gradquiz.services.lab import lab_url
 from gradquiz.storage.database import Database
@@ -366,6 +367,10 @@ def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestCli
     assert "At t2 = log(p1): e1 = exp(z1) underflows to 0 in float64" in text
     assert "about 3.7 × 10⁻³⁴⁸" in text and "so p1 is 0 too" in text
     assert "which is not positive" not in text
+    # Review 6, point 7: refused with no way forward; L and ∂L/∂z are finite and given.
+    text = text_of(lab_client.get("/lab/softmax?z1=-1000&z2=0&z3=0").text)
+    assert "log p₁ = z₁ − logsumexp(z)" in text
+    assert "L = 1000.69 and ∂L/∂z = p − (1, 0, 0) = (−1, 0.5, 0.5)." in text
 
 
 def test_messages_name_operations_and_bounds_as_the_pages_write_them(
@@ -458,7 +463,8 @@ def test_the_check_table_shows_its_three_columns_to_one_precision(lab_client: Te
     html = lab_client.get("/lab/tanh-chain").text
     row = re.search(r"∂L/∂w1</th>(.*?)</tr>", html, re.S)
     assert row is not None
-    assert text_of(row.group(1)).split()[:3] == ["0.43704", "0.43704", "0.43704"]
+    # Review 6, point 13: and to the four figures of the rest of the page, not six.
+    assert text_of(row.group(1)).split()[:3] == ["0.437", "0.437", "0.437"]
 
 
 def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
@@ -528,9 +534,17 @@ def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled
     for url in exact_zeros:
         shown = table(url)
         assert cancelled not in shown, (url, shown[:300])
-    # Terms that cancel in 30 digits but not exactly: e^-355 and e^-1000001 beside 1.
-    for url in ("/lab/softmax?z1=355&z2=0&z3=0", "/lab/neuron?w=1&x=1&b=1e6&y=0"):
-        assert cancelled in table(url), url
+    # Terms that cancel in 30 digits but not exactly: e^-355 beside 1.
+    assert cancelled in table("/lab/softmax?z1=355&z2=0&z3=0")
+    # Review 6, point 3: below the smallest float (e^-1000001, 3.7 × 10⁻³⁴⁸) is an underflow,
+    # not a cancellation: sigmoid(-800) is "≈ 0 (cancelled; …)" before.
+    for url in ("/lab/neuron?w=1&x=1&b=1e6&y=0", "/lab/expression?f=sigmoid(x)&x=-800"):
+        shown = table(url)
+        assert cancelled not in shown, url
+        assert "≈ 0 (below the smallest float; about " in shown, url
+        assert "too small to tell from 0 beside the terms" not in shown, url
+        assert "nothing cancels" in shown, url
+    assert "about 3.7 × 10⁻³⁴⁸" in table("/lab/expression?f=sigmoid(x)&x=-800")
 
 
 def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClient) -> None:
@@ -569,9 +583,31 @@ def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient
     assert page.status_code == 200
     assert "from layer 1 to layer 1" not in text and "not comparable with layer 1" not in text
     assert text.count("one layer, so nothing to compare across layers") == 3
-    assert "narrower chains scatter more" not in text and "the narrowest, most of all" in text
+    assert "narrower chains scatter more" not in text
+    # Review 6, point 14: "A chain of 1 dense layers of 1 units", and "at width 1" twice.
+    assert "A chain of 1 dense layer of 1 unit (no biases)" in text
+    assert "One draw at width 1, the narrowest, scatters around it most of all." in text
+    assert text.count("width 1") == 1
     wide = text_of(lab_client.get("/lab/flow?init=xavier&depth=4&width=8").text)
     assert "going back from layer 4 to layer 1" in wide and "narrower chains scatter more" in wide
+    assert "A chain of 4 dense layers of 8 units" in wide
+
+
+def test_flow_why_gives_the_weight_gradients_size_for_the_chain_on_the_page(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 11: a fixed "if they are all about 10⁻³⁵" at every depth and width.
+    text = text_of(lab_client.get("/lab/flow?init=small&depth=50&width=144").text)
+    assert "all about 10⁻³⁵" not in text
+    assert (
+        "this chain of 50 layers of 144 units gives relu weight gradients of about 6 × 10⁻⁵¹"
+        in text
+    )
+    default = text_of(lab_client.get("/lab/flow?init=he&depth=30&width=64").text)
+    assert (
+        "this chain of 30 layers of 64 units gives relu weight gradients of about 9.3 × 10⁻³⁶"
+        in default
+    )
 
 
 def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(
@@ -858,3 +894,51 @@ def test_lab_pages_write_powers_of_ten_one_way_and_negatives_with_a_minus_sign(
     assert not re.search(r"\d[eE][-+]?\d", text), re.findall(r".{30}\d[eE][-+]?\d.{10}", text)
     assert "10^" not in text
     assert not re.search(r"(?<![\w.=&?/*])-\d", text), re.findall(r".{30}(?<![\w.])-\d.{10}", text)
+
+
+def test_flow_numbers_do_not_break_and_the_init_options_fit_a_phone(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 15: at 320 px "5.5 / × 10⁻¹⁹" broke across lines, and the option
+    # "Xavier: Var = 2/(fan-in + far" was cut off.
+    markup = lab_client.get("/lab/flow?init=small&depth=30&width=64").text
+    summary = markup.split('<ul class="flow-summary">', 1)[1].split("</ul>", 1)[0]
+    assert "\N{NO-BREAK SPACE}×\N{NO-BREAK SPACE}10" in summary and " × 10" not in summary
+    assert re.search(r'<option value="xavier"[^>]*>Xavier</option>', markup)
+    assert "Xavier: Var = 2/(fan-in + fan-out)" in text_of(markup)  # the formula, as a hint
+    assert ">Xavier: Var" not in markup
+
+
+def test_gradient_check_tables_share_their_column_order_and_no_stray_space(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 17: one-sided | centred, then centred | one-sided; "is −0.25 ."
+    markup = lab_client.get("/lab/gradient-check").text
+    heads = re.findall(r"<thead><tr><th scope=\"col\">h</th>(.*?)</tr></thead>", markup)
+    assert len(heads) == 2 and heads[0] == heads[1], heads
+    assert heads[0].index("one-sided") < heads[0].index("centred")
+    assert not re.search(r"\w \.(\s|$)", text_of(markup)), re.findall(
+        r".{40}\w \.", text_of(markup)
+    )
+
+
+def test_the_check_table_writes_differences_to_four_figures_and_errors_with_their_zeros(
+    lab_client: TestClient,
+) -> None:
+    # Review 6, point 13: "0.00316228 (one-sided)" (six figures) where the rest uses four,
+    # and an error of 1.0101 shown as "1 relative".
+    text = text_of(lab_client.get("/lab/expression?f=x**1.5&x=0").text)
+    assert "0.003162 (one-sided)" in text and "0.00316228" not in text
+    assert shown_number(1.0101, 2, kept=True) == "1.0"
+    assert shown_number(1e-12, 2, kept=True) == "1.0 × 10⁻¹²"
+    assert shown_number(0.0, 2, kept=True) == "0"
+
+
+def test_flow_summary_names_the_direction_below_the_factor(lab_client: TestClient) -> None:
+    # Review 6, point 5: "δ stays within a factor of 100 at every layer" beside a Why that
+    # says δ grows layer by layer for tanh with He weights.
+    text = text_of(lab_client.get("/lab/flow?init=he&depth=30&width=64").text)
+    assert (
+        "going back from layer 30 to layer 1, δ stays within a factor of 100 at every "
+        "layer, but grows 7.7× overall:" in text
+    )

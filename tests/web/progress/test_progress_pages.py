@@ -54,7 +54,9 @@ def test_every_chart_has_its_table_and_the_exam_is_listed(client: TestClient) ->
     # A guess claims one in the question's options: four (25 %), or three for the gate
     # questions (33 %); before, 25 % whatever the question.
     assert re.search(r"Guessing ?(25|33)% ?(100|0)% \((1|0) of 1\)", text)
-    assert "1 in 4 with four options, 1 in 3 with three" in text
+    # Review 6, point 10: some generated questions have five options.
+    assert "a blind guess among the question's options (1 in n with n options;" in text
+    assert "1 in 4 with four options" not in text
     assert "<script>" not in markup and " onclick=" not in markup
 
 

@@ -50,6 +50,7 @@ class GradientCheck:
     note: str | None = None  # why the difference was taken another way, or disagrees
     reason: str | None = None  # why it disagrees: "kink", "pole", "curvature" or "round-off"
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
+    underflow: bool = False  # `exact` is 0 because the gradient is below the smallest float
     about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
 
     @property
@@ -171,7 +172,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         and residue(exact[name], scales[name])
         and residue(graph.gradients[name], scales[name])
     }
-    wide: dict[str, str] = {}
+    wide: dict[str, tuple[str, bool]] = {}
     if residues or any(exact[name] == 0 for name in graph.inputs):
         # A 0 in 30 digits may be a cancellation (softmax's p1 − 1 at z1 = 355 is −1.3e-154):
         # only what is 0 in WIDE_DIGITS as well is shown as an exact 0; and a residue's size
@@ -180,8 +181,9 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
     checks = []
     for name in graph.inputs:
         scale, reference = scales[name], exact[name]
-        cancelled = name in wide if reference == 0 else name in residues
-        if cancelled:
+        underflow = reference == 0 and wide.get(name, ("", False))[1]
+        cancelled = name in wide and not underflow if reference == 0 else name in residues
+        if cancelled or underflow:
             # What is left of terms that cancel, not a value: a true gradient smaller than
             # RESIDUE × scale (softmax's p1 − 1 ≈ −1.3e-154 at z1 = 355) looks the same in
             # 30 digits, so the page shows "≈ 0", never an exact 0.
@@ -197,7 +199,8 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             method,
             note,
             cancelled=cancelled,
-            about=wide.get(name, "") if cancelled else "",
+            underflow=underflow,
+            about=wide.get(name, ("", False))[0] if cancelled or underflow else "",
         )
         finite = math.isfinite(reference) and math.isfinite(estimate)
         if check.method == "centred" and finite and not check.agrees:

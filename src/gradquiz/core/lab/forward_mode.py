@@ -59,15 +59,23 @@ def exact_gradients(program: Program, values: Mapping[str, float]) -> dict[str, 
         return dict.fromkeys(values, math.nan)
 
 
-def nonzero_gradients(program: Program, values: Mapping[str, float], digits: int) -> dict[str, str]:
+def nonzero_gradients(
+    program: Program, values: Mapping[str, float], digits: int
+) -> dict[str, tuple[str, bool]]:
     """The inputs whose gradient is not 0 in `digits`-digit arithmetic, however small (a
-    value below float64's range, such as e^-1000001, included), each to two figures."""
+    value below float64's range, such as e^-1000001, included), each to two figures and
+    whether it is below the smallest float (it underflows: 0 in float64, nothing cancelled)."""
     ctx = context(digits)
     try:
         tangents = _tangents(ctx, program, values)
     except (ArithmeticError, ValueError, TypeError):
         return {}
-    return {name: page_form(ctx.nstr(t, 2)) for name, t in tangents.items() if t != 0}
+    smallest = ctx.mpf(2) ** -1074  # the smallest positive float64 (subnormal)
+    return {
+        name: (page_form(ctx.nstr(t, 2)), bool(abs(t) < smallest))
+        for name, t in tangents.items()
+        if t != 0
+    }
 
 
 def _tangents(ctx: Any, program: Program, values: Mapping[str, float]) -> dict[str, Real]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from gradquiz.core.lab.numbers import shown_number
 from gradquiz.errors import InvalidInput
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -95,12 +96,26 @@ class LayerNorms:
                 f"varies by more than a factor of {TREND_FACTOR:g} between layers, though "
                 f"layer 1's and the top layer's are within a factor of {TREND_FACTOR:g}"
             )
-        return f"stays within a factor of {TREND_FACTOR:g} at every layer"
+        return f"stays within a factor of {TREND_FACTOR:g} at every layer, {self._direction}"
+
+    @property
+    def _direction(self) -> str:
+        """Which way δ goes from the top layer to layer 1, and by how much ("grows 7.7×
+        overall")."""
+        ratio = self.delta_ratio
+        if ratio is None or abs(math.log(ratio)) < math.log(STEADY_WITHIN):
+            return f"ending about where it starts (×{shown_number(ratio or 0.0, 3)})"
+        moves = "grows" if ratio > 1 else "shrinks"
+        factor = ratio if ratio > 1 else 1 / ratio
+        # The page's sentence already says "going back from layer d to layer 1".
+        return f"but {moves} {shown_number(factor, 2)}× overall"
 
 
 # A change of more than this between the top layer and layer 1 is called vanishing/exploding;
 # δ "stays within" it only when the largest and smallest over all layers are within it.
 TREND_FACTOR = 100.0
+# Below the factor, δ is said to grow or shrink where the end layers differ by more than this.
+STEADY_WITHIN = 1.1
 
 
 def _ratio(values: tuple[float, ...]) -> float | None:

@@ -83,11 +83,13 @@ def shown_size(limit: float) -> str:
     return f"{limit / 10.0**power:.4g} × {ten}"
 
 
-def shown_number(value: float, figures: int = 4) -> str:
+def shown_number(value: float, figures: int = 4, *, kept: bool = False) -> str:
     """A value as the lab writes it: `figures` significant figures, written out where "%g"
     would (from 10⁻⁴ to under 10^figures), else as a × 10ᵏ (1 × 10²⁰⁰, never 1e+200); no
-    negative zero, and a minus sign (U+2212) rather than a hyphen."""
-    text = f"{value:.{figures}g}"
+    negative zero, and a minus sign (U+2212) rather than a hyphen. `kept` keeps trailing
+    zeros, so that an error of 1.0101 reads 1.0, not 1."""
+    text = f"{value:#.{figures}g}" if kept and value != 0 else f"{value:.{figures}g}"
+    text = text.replace(".e", "e").removesuffix(".")
     if not math.isfinite(value):
         return text
     if "e" in text:
@@ -107,15 +109,23 @@ def page_form(text: str) -> str:
     return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
 
 
+# A typed number too long to echo whole is echoed to this many significant figures.
+ECHO_FIGURES = 10
+
+
 def written_number(value: float, longest: int = 16) -> str:
     """A typed number echoed back: the shortest decimal that reads back as it, written out
-    (1234, 0.00025, 4000000) while that takes at most `longest` characters, else as
-    a × 10ᵏ with every digit kept (a 302-digit 1e-300 reads 1 × 10⁻³⁰⁰); a minus sign."""
+    (1234, 0.00025, 4000000, 1.108799966736) while that takes at most `longest` characters,
+    else to ECHO_FIGURES significant figures, written out where "%g" would (0.6966119332, never
+    6.966119332 × 10⁻¹ or × 10⁰) and as a × 10ᵏ beyond (a 302-digit 1e-300 reads
+    1 × 10⁻³⁰⁰); a minus sign."""
     size = abs(float(value))
     digits = format(Decimal(repr(size)).normalize(), "f")
     if len(digits) > longest:
-        mantissa, power = f"{Decimal(repr(size)):e}".split("e")
-        digits = f"{mantissa} × {power_of_ten(int(power))}"
+        digits = f"{size:.{ECHO_FIGURES}g}"
+        if "e" in digits:
+            mantissa, power = digits.split("e")
+            digits = f"{mantissa} × {power_of_ten(int(power))}"
     return "\N{MINUS SIGN}" + digits if value < 0 else digits
 
 

@@ -209,3 +209,15 @@ def forward(operation: Operation, args: Sequence[float], exponent: float) -> flo
     if not math.isfinite(value):
         raise DomainError(TOO_LARGE)
     return value
+
+
+def softmax_cross_entropy(logits: Sequence[float]) -> tuple[float, tuple[float, ...]]:
+    """L = −log p₁ for the first logit's class and ∂L/∂zᵢ = pᵢ − [i = 1], computed as
+    frameworks do: log p₁ = z₁ − logsumexp(z), the largest logit subtracted first, so no exp
+    overflows and none that matters underflows (z = (−1000, 0, 0): L = 1000 + log 2)."""
+    top = max(logits)
+    shifted = [math.exp(z - top) for z in logits]
+    total = math.fsum(shifted)
+    loss = top + math.log(total) - logits[0]
+    probabilities = [e / total for e in shifted]
+    return loss, tuple(p - (1.0 if i == 0 else 0.0) for i, p in enumerate(probabilities))

@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_number, written_number
-from gradquiz.core.lab.scales import gradient_scales, residue
+from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
 
 # Learners work from values shown to four significant figures: an answer within 1 % of the
-# gradient is right, and so is one within FLOOR of it, where FLOOR is this fraction of the
-# size of the terms the gradient is made of (scales.py), so that a gradient that cancels to
-# nearly 0 can be answered 0 while a small gradient cannot. A wrong sign is never right.
+# gradient is right, and so is one within a floor of it: this fraction of the size of the
+# terms the gradient is made of (scales.py), and at least what the page's own rounding of the
+# terms leaves unknown (`shown_rounding`), so that a gradient that cancels to nearly 0 can be
+# answered with whatever follows from the shown values while a small gradient cannot. A
+# wrong sign is never right, except within that rounding, where the shown values cannot
+# tell the sign.
 RELATIVE_TOLERANCE = 1e-2
 FLOOR_FRACTION = 1e-4
 
@@ -25,6 +28,8 @@ class Target:
     high: float
     floor: float  # an answer this close to the range is right whatever its size
     tie: str = ""  # at a max gate's tie: what the tied inputs' gradients must add up to
+    # How far the shown values, rounded, leave the gradient unknown: within it, any sign.
+    rounding: float = 0.0
 
     @property
     def at_kink(self) -> bool:
@@ -36,7 +41,7 @@ class Target:
         nearest = min(max(answer, self.low), self.high)
         if abs(answer - nearest) > RELATIVE_TOLERANCE * abs(nearest) + self.floor:
             return False
-        return answer * nearest >= 0
+        return answer * nearest >= 0 or abs(answer - nearest) <= self.rounding
 
 
 def close(answer: float, gradient: float, floor: float = 0.0) -> bool:
@@ -138,6 +143,7 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
     a kink is then judged against the convention the learner chose there, if their answer at
     the kink was right."""
     scales = gradient_scales(graph)
+    rounding = shown_rounding(graph)
     basis = {graph.output: 1.0}  # the gradient each node passes back, as the learner chose it
     ties: dict[str, _Tie] = {}
     targets = {}
@@ -174,10 +180,10 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
         scale = scales[step.node]
         if residue(low, scale) and residue(high, scale):
             low = high = 0.0
-        floor = FLOOR_FRACTION * scale
+        floor = max(FLOOR_FRACTION * scale, rounding[step.node])
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             floor = max(floor, RELATIVE_TOLERANCE * abs(tie.upstream))
-        target = Target(low, high, floor, " ".join(notes))
+        target = Target(low, high, floor, " ".join(notes), rounding[step.node])
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)
         if accepted and answer is not None and (target.at_kink or mine):
@@ -473,11 +479,13 @@ def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:
         for use in uses:
             product = f"{shown_number(use.upstream)} × {shown_number(use.local)}"
             yield _Suspect("fan-out", use.product, f"{rule} (this is only one use, {product}).")
-            yield _Suspect(
-                "fan-out",
-                step.gradient - use.product,
-                f"{rule} (this leaves out one use, {product}).",
-            )
+            # Two uses and nothing else: leaving one out is the other alone, said above.
+            if len(uses) > 2 or len(consumers) > 1:
+                yield _Suspect(
+                    "fan-out",
+                    step.gradient - use.product,
+                    f"{rule} (this leaves out one use, {product}).",
+                )
 
 
 def _kink_choice(
@@ -546,20 +554,25 @@ def _gate_suspects(graph: Graph, step: BackwardStep) -> Iterator[_Suspect]:
             "whole (local derivative 1).",
         )
     elif consumer.kind == "max":
+        # Both mistakes on every input: sharing the gradient out, and routing it to a loser
+        # (the loser then has it whole, the winner nothing).
         if contribution.local == 0:
-            yield _Suspect(
-                "max-loser",
-                upstream,
+            loser = (
                 f"This input lost the max ({step.node} is not the largest), so it gets 0: the "
-                "max gate routes the whole gradient to the winner only.",
+                "max gate routes the whole gradient to the winner only."
             )
         else:
-            yield _Suspect(
-                "max-average",
-                upstream / len(consumer.inputs),
-                "Away from a tie a max gate does not share the gradient out: the largest input "
-                "gets all of it (only at a tie is sharing it a valid convention).",
+            loser = (
+                f"This input won the max ({step.node} is the largest), so it gets the whole "
+                "gradient: the max gate routes all of it to the winner, none to the loser."
             )
+        yield _Suspect("max-loser", upstream if contribution.local == 0 else 0.0, loser)
+        yield _Suspect(
+            "max-average",
+            upstream / len(consumer.inputs),
+            "Away from a tie a max gate does not share the gradient out: the largest input "
+            "gets all of it and the others 0 (only at a tie is sharing it a valid convention).",
+        )
     elif consumer.kind == "mul":
         yield _Suspect(
             "mul-own-input",

@@ -23,11 +23,11 @@ MARGIN = 16
 SCALE = 0.8
 
 
-def number(value: float, figures: int = 4) -> str:
-    """A value as the lab shows it: four significant figures (or `figures`), no negative
-    zero, and a minus sign (U+2212) rather than a hyphen, as the practice pages write it (a
-    number copied into a lab field with it is read as negative)."""
-    return shown_number(value, figures)
+def number(value: float, figures: int = 4, kept: bool = False) -> str:
+    """A value as the lab shows it: four significant figures (or `figures`, their trailing
+    zeros `kept`), no negative zero, and a minus sign (U+2212) rather than a hyphen, as the
+    practice pages write it (a number copied into a lab field with it is read as negative)."""
+    return shown_number(value, figures, kept=kept)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,32 @@ CLIENT_ID = "gradquiz-client"
 DEPLOYMENT = "deployment-1"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINE_ITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+# The course page's platform storage (1EdTech "Client Side postMessages"): it keeps what a
+# framed tool puts, by the tool's origin, gives it back, and lists each message it got in
+# window.ltiMessages. With `?tamper=1` it answers every get with another login's value.
+STORAGE_SCRIPT = """
+window.ltiMessages = [];
+const kept = {};
+const tamper = new URLSearchParams(location.search).has("tamper");
+window.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || typeof data !== "object" || !String(data.subject).startsWith("lti.")) return;
+  window.ltiMessages.push(data.subject + " " + data.key);
+  const reply = { message_id: data.message_id, key: data.key };
+  const slot = event.origin + " " + data.key;
+  if (data.subject === "lti.put_data") {
+    kept[slot] = data.value;
+    reply.subject = "lti.put_data.response";
+    reply.value = data.value;
+  } else if (data.subject === "lti.get_data") {
+    reply.subject = "lti.get_data.response";
+    reply.value = tamper ? "state-of-another-login" : kept[slot];
+  } else {
+    return;
+  }
+  event.source.postMessage(reply, event.origin);
+});
+"""
 
 
 @dataclass
@@ -78,6 +104,7 @@ class Platform:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_launch: dict[str, Any] = field(default_factory=dict)  # claims of /auth's next answer
     tool: str = ""  # the tool's base URL, for the course page's frame
+    storage_target: str = ""  # the course page's login names it: the LMS offers storage
     # The custom class value deep linking gave this platform for a class id (the tool's
     # MAC); the fixture sets it, so a test's launch names a class as a deep link did.
     link_class: Callable[[str], str] = field(default=lambda class_id: class_id)
@@ -180,16 +207,19 @@ def platform_app(platform: Platform) -> FastAPI:
     @app.get("/course", response_class=HTMLResponse)
     def course() -> str:
         """A course page that frames the tool's login initiation, as an LMS does."""
-        login = f"{platform.tool}/lti/login?" + urlencode(
-            {
-                "iss": platform.issuer,
-                "login_hint": "hint",
-                "target_link_uri": f"{platform.tool}/lti/launch",
-                "client_id": CLIENT_ID,
-            }
-        )
+        initiation = {
+            "iss": platform.issuer,
+            "login_hint": "hint",
+            "target_link_uri": f"{platform.tool}/lti/launch",
+            "client_id": CLIENT_ID,
+        }
+        script = ""
+        if platform.storage_target:
+            initiation["lti_storage_target"] = platform.storage_target
+            script = f"<script>{STORAGE_SCRIPT}</script>"
+        login = f"{platform.tool}/lti/login?" + urlencode(initiation)
         return (
-            "<!doctype html><title>Course</title><h1>Deep learning 101</h1>"
+            f"<!doctype html><title>Course</title>{script}<h1>Deep learning 101</h1>"
             f'<iframe title="gradquiz" src="{html.escape(login)}" width="1000" height="700">'
             "</iframe>"
         )

@@ -185,6 +185,12 @@ class DatabaseSessions(SessionService):
         found = self.launches.get(f"state-{state}")
         return dict(found) if isinstance(found, dict) else {}
 
+    def update_state(self, state: str, **more: object) -> None:
+        """Add to (or replace in) the parameters kept for a login's unused state."""
+        found = self.get_state_params(state)
+        if found:
+            self.launches.put(f"state-{state}", {**found, **more}, LOGIN_SECONDS)
+
     def take_state(self, state: str) -> dict[str, object] | None:
         """The login's parameters for this state, used up; None if unknown or used."""
         found = self.launches.take(f"state-{state}")

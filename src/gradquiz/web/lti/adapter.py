@@ -8,13 +8,24 @@ within SKEW_SECONDS, the deployment, the message type and version, and last the 
 one the login issued with this state, used once in any process). Each refusal is an
 LtiRefused naming the fault. The login's browser cookie, where the launch's browser sends
 one, must be the login's (the route checks the launch's Origin too).
+
+Platform storage (1EdTech "Client Side postMessages"): a login initiation that names an
+`lti_storage_target` is answered with a page that puts the state and nonce into the LMS's
+storage (`lti.put_data`) before going on to the platform's login; its launch is answered
+with a page that reads them back (`lti.get_data`) and posts them with the id_token to
+/lti/launch again, from gradquiz's own page. That launch is accepted only when both
+values are the login's and the post is same-origin, so a launch the browser did not log in
+for is refused without any cookie. Where the LMS's storage does not answer, the login page
+falls back to the server-side state alone (as a login without a storage target has).
 """
 
 import logging
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
@@ -32,6 +43,7 @@ from gradquiz.services.lti import (
     LtiRefused,
     LtiService,
     client_id_of,
+    origin_of,
 )
 
 log = logging.getLogger(__name__)
@@ -46,15 +58,38 @@ _CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 BROWSER_COOKIE = "browser"
 BROWSER_SECONDS = 30 * 24 * 3600
 _BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{24}")
+# A frame name a platform's storage answers from (`_parent`, or Canvas's
+# `post_message_forwarding`).
+STORAGE_TARGET = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+STORED_STATE = "lti_storage_state"  # the values the launch page read back from the LMS
+STORED_NONCE = "lti_storage_nonce"
+
+
+@dataclass(frozen=True)
+class PlatformStorage:
+    """What the login's page puts into the LMS's storage, and where it goes on to."""
+
+    target: str  # the frame that answers lti.put_data
+    origin: str  # the origin it answers from: the platform's login URL's
+    state: str
+    nonce: str
+    next_url: str  # the platform's login, with this state and nonce
 
 
 class FastApiRequest(LtiRequest):
     """A request's form or query parameters and cookies, as pylti1p3 reads them."""
 
-    def __init__(self, params: Mapping[str, str], cookies: Mapping[str, str], secure: bool):
+    def __init__(
+        self,
+        params: Mapping[str, str],
+        cookies: Mapping[str, str],
+        secure: bool,
+        same_origin: bool = False,
+    ):
         self._params = params
         self._cookies = cookies
         self._secure = secure
+        self.same_origin = same_origin  # posted by one of gradquiz's own pages
 
     @property
     def session(self) -> dict[str, Any]:
@@ -65,6 +100,10 @@ class FastApiRequest(LtiRequest):
 
     def get_param(self, key: str) -> str:
         return self._params.get(key, "")
+
+    def has_param(self, key: str) -> bool:
+        """Whether the request carries the parameter, even empty."""
+        return key in self._params
 
     def get_cookie(self, key: str) -> str | None:
         return self._cookies.get(key)
@@ -133,8 +172,12 @@ class Login(OIDCLogin[FastApiRequest, Any, DatabaseSessions, FastApiCookies, Res
         return FastApiRedirect(url, self._cookie_service)
 
 
-def start_login(lti: LtiService, request: FastApiRequest, launch_url: str) -> Response:
-    """The redirect to the platform's login for this initiation; LtiRefused if refused."""
+def start_login(
+    lti: LtiService, request: FastApiRequest, launch_url: str
+) -> Response | PlatformStorage:
+    """The redirect to the platform's login for this initiation, or, when it names a
+    storage target, what the page that stores state and nonce there needs; LtiRefused if
+    refused."""
     cookies = FastApiCookies(request)
     login = Login(
         request,
@@ -147,13 +190,62 @@ def start_login(lti: LtiService, request: FastApiRequest, launch_url: str) -> Re
         browser = secrets.token_urlsafe(18)
     # The browser that logged in; its launch must come from it where it sends the cookie.
     cookies.set_cookie(BROWSER_COOKIE, browser, BROWSER_SECONDS)
+    target = request.get_param("lti_storage_target")
+    storage = target if STORAGE_TARGET.fullmatch(target) else None
     login.pass_params_to_launch(
-        {"target": request.get_param("target_link_uri")[:1000], "browser": browser}
+        {
+            "target": request.get_param("target_link_uri")[:1000],
+            "browser": browser,
+            "storage": storage,
+        }
     )
     try:
-        return login.redirect(launch_url)
+        redirect = login.get_redirect_object(launch_url)
     except OIDCException as error:
         raise LtiRefused(_login_fault(str(error), request)) from None
+    if storage is None:
+        return redirect.do_redirect()
+    next_url = redirect.get_redirect_url()
+    sent = {k: v[0] for k, v in parse_qs(urlsplit(next_url).query).items()}
+    stored = PlatformStorage(
+        target=storage,
+        origin=origin_of(next_url),
+        state=sent["state"],
+        nonce=sent["nonce"],
+        next_url=next_url,
+    )
+    sessions = DatabaseSessions(lti.launches)
+    sessions.update_state(stored.state, origin=stored.origin, next_url=next_url)
+    return stored
+
+
+def storage_fallback(lti: LtiService, state: str) -> str | None:
+    """The LMS's storage did not take this login's state: its launch is checked with the
+    server-side state alone. The platform's login URL to go on to; None if the state is
+    unknown, used or not a storage login."""
+    sessions = DatabaseSessions(lti.launches)
+    params = sessions.get_state_params(state[:200])
+    next_url = params.get("next_url")
+    if not params.get("storage") or not isinstance(next_url, str):
+        return None
+    sessions.update_state(state[:200], storage=None)
+    return next_url
+
+
+def storage_launch(lti: LtiService, request: FastApiRequest) -> PlatformStorage | None:
+    """For a launch whose login stored its state in the LMS's storage and that does not
+    carry the values read back yet: what the page that reads them needs. None otherwise
+    (the launch is checked at once)."""
+    if request.has_param(STORED_STATE) or request.has_param(STORED_NONCE):
+        return None  # read back already (if empty, the launch is refused for it)
+    state = request.get_param("state")[:200]
+    params = DatabaseSessions(lti.launches).get_state_params(state) if state else {}
+    target, origin = params.get("storage"), params.get("origin")
+    if not isinstance(target, str) or not isinstance(origin, str):
+        return None
+    return PlatformStorage(
+        target=target, origin=origin, state=state, nonce=str(params.get("nonce")), next_url=""
+    )
 
 
 class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies]):
@@ -197,8 +289,25 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused(
                 "This launch was started in another browser: start it again from the course."
             )
+        if params.get("storage"):
+            self._check_stored(state, params)
         self._login_params = params
         return self
+
+    def _check_stored(self, state: str, params: Mapping[str, object]) -> None:
+        """The login stored its state and nonce in the LMS's storage: this browser's
+        gradquiz page read both back and posted them itself."""
+        stored = (self._get_request_param(STORED_STATE), self._get_request_param(STORED_NONCE))
+        if not self._request.same_origin:
+            raise LtiRefused(
+                "The launch's state must be read back from the LMS's storage by gradquiz's"
+                " own page; this launch was posted from elsewhere."
+            )
+        if stored != (state, params.get("nonce")):
+            raise LtiRefused(
+                "The LMS's storage does not hold this launch's state and nonce: it was"
+                " started in another browser or tab. Start it again from the course."
+            )
 
     def validate_nonce(self) -> "Launch":
         nonce = str(self._jwt.get("body", {}).get("nonce") or "")

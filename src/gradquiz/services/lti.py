@@ -49,19 +49,18 @@ AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 CUSTOM_CLASS = "gradquiz_class"
 CLASS_SECRET = "lti-class-link"  # the install's key for the class a deep link names
-# LTI roles that make an instructor (the context roles and the institution/system ones);
-# every other role, or none, launches a learner.
+# The course (context) membership roles that make an instructor there; every other role,
+# or none, launches a learner. Institution and system roles say nothing about this course:
+# an institution's Instructor taking a course as a student is a learner in it.
 INSTRUCTOR_ROLES = frozenset(
     {
         "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
         "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
-        "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor",
-        "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
-        "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
         "Instructor",
         "Administrator",
     }
 )
+CO_TEACHER_SECONDS = 12 * 3600  # a course co-teacher's view of a class exam, from a launch
 LOGIN_SECONDS = 600  # an OIDC login's state and nonce
 LAUNCH_SECONDS = 3600  # a checked launch's claims, for deep linking and the roster
 TICKET_SECONDS = 120  # a launch's one-time ticket to open gradquiz in a new window
@@ -490,11 +489,6 @@ class LtiService:
                 raise LtiRefused("The class exam this link opens no longer exists.")
             account = self._account(session, platform, claims, role)
             if role is Role.INSTRUCTOR:
-                if exam.instructor != account.id:
-                    raise LtiRefused(
-                        "This class exam is run by another instructor; ask them to hand it to"
-                        " you, or add gradquiz to the course again and pick one of yours."
-                    )
                 destination = f"/classes/{exam.id}/live"
             else:
                 member = classes_store.member(
@@ -507,8 +501,19 @@ class LtiService:
                 )
                 destination = f"/classes/{exam.id}"
             store.save_link(session=session, link=_link(platform, claims, link_id, exam.id), at=now)
+        if role is Role.INSTRUCTOR and exam.instructor != account.id:
+            # Another teacher of the course: they follow the class exam (its live page, read
+            # only) while its instructor runs it.
+            self.launches.put(f"co-teacher-{account.id}-{exam.id}", True, CO_TEACHER_SECONDS)
         log.info("LTI launch of %s as %s into class exam %s", account.id, role.value, class_id)
         return Landing(account=account, destination=destination, class_id=class_id)
+
+    def co_teaches(self, account: Account | None, class_id: str) -> bool:
+        """Whether an instructor launched this class exam from a course they teach (within
+        CO_TEACHER_SECONDS) without running it: they may follow its live page."""
+        if account is None or account.role is not Role.INSTRUCTOR:
+            return False
+        return bool(self.launches.get(f"co-teacher-{account.id}-{class_id[:64]}"))
 
     def launched_account(self, claims: Mapping[str, Any]) -> Account:
         """The account of a checked launch's user (made on first launch), whatever it opens
@@ -663,7 +668,8 @@ def client_id_of(claims: Mapping[str, Any]) -> str | None:
 
 
 def role_of(claims: Mapping[str, Any]) -> Role:
-    """Instructor for the LTI Instructor and Administrator roles, learner otherwise."""
+    """Instructor for the course's (context) Instructor and Administrator membership roles,
+    learner otherwise."""
     roles = claims.get(f"{CLAIM}roles") or []
     if not isinstance(roles, list):
         return Role.LEARNER

@@ -44,16 +44,48 @@ def test_a_learners_first_launch_makes_a_bound_account_joined_to_the_class(
     assert lti_site.accounts() == before + 1  # the same account, not a second one
 
 
-def test_an_instructor_launch_of_another_instructors_class_is_refused(lti_site: LtiSite) -> None:
+def test_a_co_teacher_launching_another_instructors_class_follows_its_live_page_only(
+    lti_site: LtiSite,
+) -> None:
     exam = lti_site.class_exam()
     before = lti_site.accounts()
-    refused = lti_site.launch(class_id=exam.id, sub="teacher-2", roles=(INSTRUCTOR,))
-    assert refused.status_code == 403
-    assert "run by another instructor" in refused.text
-    assert lti_site.accounts() == before
-    with lti_site.database.read() as session:  # nor are its claims kept
-        kept = session.scalars(select(LtiLaunchDataRow.value)).all()
-    assert not [v for v in kept if isinstance(v, dict) and v.get("sub") == "teacher-2"]
+    landed = lti_site.follow(
+        lti_site.launch(class_id=exam.id, sub="teacher-2", roles=(INSTRUCTOR,))
+    )
+    assert landed.headers["location"] == f"/classes/{exam.id}/live"
+    client = lti_site.site.client
+    live = client.get(landed.headers["location"])
+    assert live.status_code == 200 and exam.rules.title in live.text
+    assert "You follow this class exam as a teacher of the course" in live.text
+    assert 'id="time-form"' not in live.text and "/close" not in live.text
+    assert client.get(f"/classes/{exam.id}/live.json").status_code == 200
+    same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    for path in ("results", "stats", "roster", "preview", "close"):
+        assert client.get(f"/classes/{exam.id}/{path}").status_code == 404, path
+    data = {"username": "prof", "multiplier": "2", "extra_minutes": "0"}
+    assert client.post(f"/classes/{exam.id}/time", data=data, headers=same).status_code == 404
+    assert lti_site.accounts() == before + 1
+    with lti_site.database.read() as session:  # not made a member of the class
+        assert not classes_store.members(session=session, class_id=exam.id)
+        bound = session.scalars(select(LtiUserRow).where(LtiUserRow.sub == "teacher-2")).one()
+        assert session.get(AccountRow, bound.account_id).role == "instructor"  # type: ignore[union-attr]
+
+
+def test_institution_and_system_roles_do_not_make_a_course_instructor(lti_site: LtiSite) -> None:
+    """An institution's Instructor taking a course as a student is a learner in it."""
+    exam = lti_site.class_exam()
+    institution = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"
+    system = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+    learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+    landed = lti_site.follow(
+        lti_site.launch(class_id=exam.id, sub="staff-1", roles=(institution, system, learner))
+    )
+    assert landed.headers["location"] == f"/classes/{exam.id}"
+    with lti_site.database.read() as session:
+        bound = session.scalars(select(LtiUserRow).where(LtiUserRow.sub == "staff-1")).one()
+        row = session.get(AccountRow, bound.account_id)
+        assert row is not None and row.role == "learner"
+        assert classes_store.member(session=session, class_id=exam.id, owner=row.owner_key)
 
 
 def test_a_class_not_deep_linked_from_this_platform_is_refused(lti_site: LtiSite) -> None:
@@ -257,8 +289,18 @@ def test_roles_make_instructors_of_instructors_and_administrators_only() -> None
     for role in INSTRUCTOR_ROLES:
         assert role_of({claim: [role]}) is Role.INSTRUCTOR
     learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-    for roles in ([], [learner], ["Mentor"], "Instructor"):
-        assert role_of({claim: roles}) is Role.LEARNER
+    person = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
+    system = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+    for roles in (
+        [],
+        [learner],
+        ["Mentor"],
+        "Instructor",
+        [f"{person}Instructor"],
+        [f"{person}Administrator", learner],
+        [system],
+    ):
+        assert role_of({claim: roles}) is Role.LEARNER, roles
 
 
 def test_the_configuration_names_the_tools_addresses_for_moodle_and_canvas(

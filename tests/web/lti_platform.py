@@ -142,6 +142,8 @@ class Platform:
         lifetime: int = 300,
         link: str = "link-1",
         name: str = "Ada Lovelace",
+        course: str = "course-1",
+        line_item: str | None = None,
     ) -> dict[str, Any]:
         """A launch's claims, as this platform signs them."""
         now = int(time.time())
@@ -158,11 +160,11 @@ class Platform:
             f"{CLAIM}deployment_id": deployment,
             f"{CLAIM}target_link_uri": "http://testserver/lti/launch",
             f"{CLAIM}roles": list(roles),
-            f"{CLAIM}context": {"id": "course-1", "title": "Deep learning 101"},
+            f"{CLAIM}context": {"id": course, "title": "Deep learning 101"},
             "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
                 "scope": [SCORE_SCOPE, LINE_ITEM_SCOPE],
                 "lineitems": f"{self.base}/lineitems",
-                "lineitem": self.line_item,
+                "lineitem": line_item or self.line_item,
             },
             "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
                 "context_memberships_url": f"{self.base}/memberships",

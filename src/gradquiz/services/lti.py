@@ -500,7 +500,13 @@ class LtiService:
                     session=session, class_id=exam.id, owner=account.owner, at=now
                 )
                 destination = f"/classes/{exam.id}"
-            store.save_link(session=session, link=_link(platform, claims, link_id, exam.id), at=now)
+            link = _link(platform, claims, link_id, exam.id)
+            store.save_link(session=session, link=link, at=now)
+            if link.context_id is not None:
+                sub = checked_field(str(claims.get("sub") or ""), field="user id (sub)")
+                store.add_course_member(
+                    session=session, platform_id=platform.id, context_id=link.context_id, sub=sub
+                )
         if role is Role.INSTRUCTOR and exam.instructor != account.id:
             # Another teacher of the course: they follow the class exam (its live page, read
             # only) while its instructor runs it.
@@ -682,6 +688,8 @@ def _link(platform: Platform, claims: Mapping[str, Any], link_id: str, class_id:
     line_item = ags.get("lineitem") if isinstance(ags, Mapping) else None
     scopes = ags.get("scope") if isinstance(ags, Mapping) else None
     members = nrps.get("context_memberships_url") if isinstance(nrps, Mapping) else None
+    context = claims.get(f"{CLAIM}context")
+    course = _text(context.get("id")) if isinstance(context, Mapping) else ""
     return Link(
         platform_id=platform.id,
         resource_link_id=link_id[:FIELD_CHARS],
@@ -690,6 +698,7 @@ def _link(platform: Platform, claims: Mapping[str, Any], link_id: str, class_id:
         line_item_url=_text(line_item)[:URL_CHARS] or None if line_item else None,
         ags_scopes=tuple(_text(s) for s in scopes) if isinstance(scopes, list) else (),
         memberships_url=_text(members)[:URL_CHARS] or None if members else None,
+        context_id=course[:FIELD_CHARS] or None,
     )
 
 

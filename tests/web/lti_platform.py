@@ -144,6 +144,7 @@ class Platform:
         name: str = "Ada Lovelace",
         course: str = "course-1",
         line_item: str | None = None,
+        target: str = "http://testserver/lti/launch",
     ) -> dict[str, Any]:
         """A launch's claims, as this platform signs them."""
         now = int(time.time())
@@ -158,7 +159,7 @@ class Platform:
             f"{CLAIM}message_type": message_type,
             f"{CLAIM}version": "1.3.0",
             f"{CLAIM}deployment_id": deployment,
-            f"{CLAIM}target_link_uri": "http://testserver/lti/launch",
+            f"{CLAIM}target_link_uri": target,
             f"{CLAIM}roles": list(roles),
             f"{CLAIM}context": {"id": course, "title": "Deep learning 101"},
             "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
@@ -229,7 +230,8 @@ def platform_app(platform: Platform) -> FastAPI:
     @app.get("/auth", response_class=HTMLResponse)
     def auth(state: str, nonce: str, redirect_uri: str) -> str:
         """The OIDC authentication: the signed launch, posted back to the tool by a form."""
-        token = platform.sign(platform.claims(nonce=nonce, **platform.next_launch))
+        claims = {"target": redirect_uri, **platform.next_launch}
+        token = platform.sign(platform.claims(nonce=nonce, **claims))
         return (
             f'<!doctype html><form id="f" method="post" action="{html.escape(redirect_uri)}">'
             f'<input type="hidden" name="id_token" value="{token}">'

@@ -219,6 +219,12 @@ REFUSALS: dict[str, tuple[dict[str, Any], str]] = {
         {"message_type": "LtiSubmissionReviewRequest"},
         "gradquiz takes no &#39;LtiSubmissionReviewRequest&#39; message.",
     ),
+    "another tool's target_link_uri": (
+        {"target": "https://other-tool.example/lti/launch"},
+        "is for &#39;https://other-tool.example/lti/launch&#39;, not gradquiz&#39;s launch URL"
+        " (target_link_uri)",
+    ),
+    "no target_link_uri": ({"target": ""}, "not gradquiz&#39;s launch URL (target_link_uri)"),
 }
 
 

@@ -4,7 +4,8 @@ the OIDC login and message launch with gradquiz's checks.
 The launch checks, in order: the state (issued by this server's login, used once), the
 token's form, the registration (issuer and client id), the signature against the platform's
 key set (kept, fetched again for an unknown `kid`), `iss`, `aud`, `azp`, `exp` and `iat`
-within SKEW_SECONDS, the deployment, the message type and version, and last the nonce (the
+within SKEW_SECONDS, the deployment, the message type and version, the target_link_uri
+(gradquiz's own launch URL), and last the nonce (the
 one the login issued with this state, used once in any process). Each refusal is an
 LtiRefused naming the fault. The login's browser cookie, where the launch's browser sends
 one, must be the login's (the route checks the launch's Origin too).
@@ -252,6 +253,7 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
     """A message launch checked as the module says."""
 
     key_sets: KeySets
+    launch_url: str
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)
@@ -269,6 +271,7 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             self.validate_jwt_signature()
             _step(self.validate_deployment, None)
             self._check_message()
+            self._check_target()
             self.validate_nonce()
             self.save_launch_data()
         except Exception:
@@ -400,9 +403,24 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused("gradquiz takes LTI version 1.3.0 messages only.")
         _step(self.validate_message, "The launch message lacks a claim LTI requires.")
 
+    def _check_target(self) -> None:
+        """The token is for gradquiz's launch URL (its target_link_uri, query aside): a
+        launch a platform signed for another tool is not taken here."""
+        target = self._jwt.get("body", {}).get(f"{_CLAIM}target_link_uri")
+        text = target if isinstance(target, str) else ""
+        parts = urlsplit(text)
+        if parts._replace(query="", fragment="").geturl() != self.launch_url:
+            raise LtiRefused(
+                f"The launch is for {text[:200]!r}, not gradquiz's launch URL"
+                f" (target_link_uri): {self.launch_url}."
+            )
 
-def check_launch(lti: LtiService, request: FastApiRequest, key_sets: KeySets) -> Launch:
-    """The checked launch of this request; LtiRefused naming the fault otherwise."""
+
+def check_launch(
+    lti: LtiService, request: FastApiRequest, key_sets: KeySets, launch_url: str
+) -> Launch:
+    """The checked launch of this request (posted to `launch_url`, gradquiz's own launch
+    URL); LtiRefused naming the fault otherwise."""
     launch = Launch(
         request,
         lti.tool_conf,
@@ -410,6 +428,7 @@ def check_launch(lti: LtiService, request: FastApiRequest, key_sets: KeySets) ->
         cookie_service=FastApiCookies(request),
     )
     launch.key_sets = key_sets
+    launch.launch_url = launch_url
     return launch.validate()
 
 

@@ -130,7 +130,9 @@ async def launch(request: Request) -> Response:
             fallback="",
         )
     try:
-        checked = await run_in_threadpool(check_launch, lti, params, request.app.state.key_sets)
+        checked = await run_in_threadpool(
+            check_launch, lti, params, request.app.state.key_sets, launch_url(request)
+        )
         claims = checked.get_launch_data()
         if not params.same_origin:  # gradquiz's own storage page posted it: no LMS origin
             await run_in_threadpool(lti.check_origin, claims, request.headers.get("origin"))

@@ -145,6 +145,7 @@ class Platform:
         course: str = "course-1",
         line_item: str | None = None,
         target: str = "http://testserver/lti/launch",
+        deep_linking: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A launch's claims, as this platform signs them."""
         now = int(time.time())
@@ -179,10 +180,14 @@ class Platform:
         if custom_class is not None:
             claims[f"{CLAIM}custom"] = {"gradquiz_class": custom_class}
         if message_type == "LtiDeepLinkingRequest":
-            claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+            settings = {
                 "deep_link_return_url": f"{self.base}/deep-link-return",
                 "accept_types": ["ltiResourceLink"],
                 "accept_presentation_document_targets": ["iframe", "window"],
+            }
+            settings.update(deep_linking or {})  # a None value drops the setting
+            claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+                k: v for k, v in settings.items() if v is not None
             }
         return claims
 

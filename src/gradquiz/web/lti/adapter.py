@@ -46,6 +46,7 @@ from gradquiz.services.lti import (
     client_id_of,
     origin_of,
 )
+from gradquiz.web.lti.deep_linking import check_settings
 
 log = logging.getLogger(__name__)
 
@@ -401,6 +402,8 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused(f"gradquiz takes no {str(kind)[:100]!r} message.")
         if body.get(f"{_CLAIM}version") != "1.3.0":
             raise LtiRefused("gradquiz takes LTI version 1.3.0 messages only.")
+        if kind == "LtiDeepLinkingRequest":
+            check_settings(body)
         _step(self.validate_message, "The launch message lacks a claim LTI requires.")
 
     def _check_target(self) -> None:

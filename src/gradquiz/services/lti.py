@@ -371,18 +371,64 @@ class LtiService:
             store.set_frame_origins(session=session, platform_id=platform.id, origins=origins)
         return replace(platform, frame_origins=origins)
 
-    def remove_platform(self, *, issuer: str, client_id: str | None = None) -> Platform:
-        """Forget a platform, its users' bindings (not their accounts) and its links."""
+    def remove_platform(
+        self, *, issuer: str, client_id: str | None = None, force: bool = False
+    ) -> Platform:
+        """Forget a platform, its users' bindings (not their accounts), its course links and
+        their scores' posting records. While it has course links, InvalidInput saying how
+        many, unless `force`."""
+        platform = self._registered(issuer, client_id)
+        with self.database.write() as session:
+            users, links, scores = store.platform_usage(session=session, platform_id=platform.id)
+            if links and not force:
+                raise InvalidInput(
+                    f"{platform.issuer} ({platform.client_id}) has {links} course link(s),"
+                    f" {users} bound user(s) and {scores} score(s) posted or waiting; removing"
+                    " it unlinks those courses and forgets their scores' posting (accounts and"
+                    " results stay). Pass --force to remove it all the same."
+                )
+            store.delete_platform(session=session, platform_id=platform.id)
+        log.info("LTI platform %s (%s) removed", platform.issuer, platform.client_id)
+        return platform
+
+    def _registered(self, issuer: str, client_id: str | None) -> Platform:
         platform = self.platform(issuer, client_id)
         if platform is None:
             raise InvalidInput(
                 f"No platform {issuer} is registered"
                 + (f" with client id {client_id}." if client_id else " alone; name its client id.")
             )
-        with self.database.write() as session:
-            store.delete_platform(session=session, platform_id=platform.id)
-        log.info("LTI platform %s (%s) removed", platform.issuer, platform.client_id)
         return platform
+
+    def add_deployment(self, *, issuer: str, client_id: str | None, deployment_id: str) -> Platform:
+        """Register one more deployment id of a platform; InvalidInput if it is already."""
+        platform = self._registered(issuer, client_id)
+        deployment = checked_field(deployment_id, field="deployment id")
+        if deployment in platform.deployment_ids:
+            raise InvalidInput(f"Deployment {deployment} is registered already.")
+        with self.database.write() as session:
+            store.add_deployment(session=session, platform_id=platform.id, deployment_id=deployment)
+        return replace(platform, deployment_ids=(*platform.deployment_ids, deployment))
+
+    def remove_deployment(
+        self, *, issuer: str, client_id: str | None, deployment_id: str
+    ) -> Platform:
+        """Forget one deployment id (its launches are refused from now on); InvalidInput if
+        it is not registered or is the platform's last."""
+        platform = self._registered(issuer, client_id)
+        if deployment_id not in platform.deployment_ids:
+            raise InvalidInput(f"Deployment {deployment_id[:200]} is not registered.")
+        if len(platform.deployment_ids) == 1:
+            raise InvalidInput(
+                "That is the platform's last deployment id: add its new one first, or remove"
+                " the platform."
+            )
+        with self.database.write() as session:
+            store.delete_deployment(
+                session=session, platform_id=platform.id, deployment_id=deployment_id
+            )
+        kept = tuple(d for d in platform.deployment_ids if d != deployment_id)
+        return replace(platform, deployment_ids=kept)
 
     def origins(self) -> frozenset[str]:
         """The origins of every registered platform (who may frame the LTI pages)."""

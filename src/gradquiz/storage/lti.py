@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from gradquiz.storage.models import (
@@ -121,6 +121,37 @@ def set_frame_origins(*, session: Session, platform_id: str, origins: tuple[str,
         update(LtiPlatformRow)
         .where(LtiPlatformRow.id == platform_id)
         .values(frame_origins=list(origins))
+    )
+
+
+def add_deployment(*, session: Session, platform_id: str, deployment_id: str) -> None:
+    """Register one more deployment id of a platform (IntegrityError if it is already)."""
+    session.execute(
+        insert(LtiDeploymentRow), {"platform_id": platform_id, "deployment_id": deployment_id}
+    )
+
+
+def delete_deployment(*, session: Session, platform_id: str, deployment_id: str) -> bool:
+    """Forget one deployment id of a platform; whether it was registered."""
+    done = session.execute(
+        delete(LtiDeploymentRow).where(
+            LtiDeploymentRow.platform_id == platform_id,
+            LtiDeploymentRow.deployment_id == deployment_id,
+        )
+    )
+    return bool(getattr(done, "rowcount", 0))
+
+
+def platform_usage(*, session: Session, platform_id: str) -> tuple[int, int, int]:
+    """How many bound users, course links and queued scores a platform has."""
+    return tuple(  # type: ignore[return-value]
+        int(
+            session.scalar(
+                select(func.count()).select_from(model).where(model.platform_id == platform_id)
+            )
+            or 0
+        )
+        for model in (LtiUserRow, LtiLinkRow, LtiScoreRow)
     )
 
 

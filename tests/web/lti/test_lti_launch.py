@@ -14,6 +14,7 @@ from gradquiz.core.accounts import Role
 from gradquiz.errors import InvalidInput
 from gradquiz.services.lti import KEY_OVERLAP, LAUNCH_SECONDS, LOGIN_SECONDS
 from gradquiz.storage import classes as classes_store
+from gradquiz.storage import lti as lti_store
 from gradquiz.storage.models import AccountRow, LtiLaunchDataRow, LtiUserRow
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.sessions import SESSION_COOKIE
@@ -450,3 +451,19 @@ def refused(answer: Any, message: str) -> bool:
     """A 429 page (framable, as every LTI page is) saying `message`, with a Retry-After."""
     waits = int(answer.headers.get("retry-after", "0"))
     return answer.status_code == 429 and waits >= 1 and message in answer.text
+
+
+def test_removing_a_platform_that_courses_link_to_needs_force_and_says_how_many(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    lti_site.follow(lti_site.launch(class_id=exam.id, sub="learner-1"))
+    lti_site.follow(lti_site.launch(class_id=exam.id, sub="learner-2", link="link-2"))
+    issuer = lti_site.platform.issuer
+    with pytest.raises(InvalidInput, match=r"has 2 course link\(s\), 2 bound user\(s\) and 0"):
+        lti_site.lti.remove_platform(issuer=issuer)
+    assert lti_site.lti.platform(issuer, None) is not None  # nothing was removed
+    removed = lti_site.lti.remove_platform(issuer=issuer, force=True)
+    assert removed.issuer == issuer and lti_site.lti.platform(issuer, None) is None
+    with lti_site.database.read() as session:
+        assert not lti_store.links_of_class(session=session, class_id=exam.id)

@@ -16,9 +16,10 @@ from gradquiz.services.lti import KEY_OVERLAP, LAUNCH_SECONDS, LOGIN_SECONDS
 from gradquiz.storage import classes as classes_store
 from gradquiz.storage import lti as lti_store
 from gradquiz.storage.models import AccountRow, LtiLaunchDataRow, LtiUserRow
+from gradquiz.web.lti.views import FRAMED_COOKIE
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.sessions import SESSION_COOKIE
-from tests.web.lti_platform import CLIENT_ID, INSTRUCTOR, SigningKey
+from tests.web.lti_platform import CLIENT_ID, INSTRUCTOR, SigningKey, login_redirect
 from tests.web.lti_site import LtiSite, lti_site
 
 __all__ = ["lti_site"]
@@ -467,3 +468,33 @@ def test_removing_a_platform_that_courses_link_to_needs_force_and_says_how_many(
     assert removed.issuer == issuer and lti_site.lti.platform(issuer, None) is None
     with lti_site.database.read() as session:
         assert not lti_store.links_of_class(session=session, class_id=exam.id)
+
+
+def test_cookies_set_inside_the_lms_frame_are_partitioned_over_https(lti_site: LtiSite) -> None:
+    app = lti_site.site.client.app
+    app.state.settings = app.state.settings.model_copy(update={"secure_cookies": True})  # type: ignore[attr-defined]
+    exam = lti_site.class_exam()
+    client = lti_site.site.client
+    client.cookies.clear()
+    platform = lti_site.platform
+    login = client.get(
+        "https://testserver/lti/login",
+        params={"iss": platform.issuer, "login_hint": "h", "client_id": CLIENT_ID},
+    )
+    assert login.status_code == 302, login.text
+    sent = login_redirect(login.headers["location"])
+    body = platform.claims(
+        nonce=sent["nonce"], class_id=exam.id, target="https://testserver/lti/launch"
+    )
+    launched = client.post(
+        "https://testserver/lti/launch",
+        data={"id_token": platform.sign(body), "state": sent["state"]},
+        headers={"Origin": platform.base},
+    )
+    assert launched.status_code == 303, launched.text
+    cookies = login.headers.get_list("set-cookie") + launched.headers.get_list("set-cookie")
+    names = sorted(c.split("=")[0].split("-state-")[0] for c in cookies)
+    assert names == sorted(["lti1p3-browser", "lti1p3", SESSION_COOKIE, FRAMED_COOKIE]), names
+    for cookie in cookies:
+        attributes = {a.strip().lower() for a in cookie.split(";")[1:]}
+        assert {"samesite=none", "secure", "httponly", "partitioned"} <= attributes, cookie

@@ -47,6 +47,7 @@ from gradquiz.services.lti import (
     origin_of,
 )
 from gradquiz.web.lti.deep_linking import check_settings
+from gradquiz.web.sessions import set_framed_cookie
 
 log = logging.getLogger(__name__)
 
@@ -133,15 +134,7 @@ class FastApiCookies(CookieService):
         """Put the cookies set so far on `response`."""
         secure = self._request.is_secure()
         for key, (value, exp) in self._to_set.items():
-            response.set_cookie(
-                key,
-                value,
-                max_age=exp,
-                httponly=True,
-                secure=secure,
-                samesite="none" if secure else "lax",
-                path="/lti/",
-            )
+            set_framed_cookie(response, key, value, max_age=exp, secure=secure, path="/lti/")
         return response
 
 

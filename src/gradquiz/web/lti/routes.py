@@ -24,7 +24,7 @@ from gradquiz.web.lti.adapter import (
 )
 from gradquiz.web.lti.views import FRAMED_COOKIE, refused_page, tool_configuration
 from gradquiz.web.rate_limits import Action
-from gradquiz.web.sessions import signed_in, start_session
+from gradquiz.web.sessions import set_framed_cookie, signed_in, start_session
 from gradquiz.web.templating import render_page, see_other
 
 log = logging.getLogger(__name__)
@@ -218,12 +218,4 @@ def deep_link_choose(
 def _mark_framed(request: Request, response: Response) -> None:
     """Mark the browser as launched from an LMS: its pages may be framed by the platforms."""
     secure = request.app.state.settings.secure_cookies
-    response.set_cookie(
-        FRAMED_COOKIE,
-        "1",
-        max_age=12 * 3600,
-        httponly=True,
-        secure=secure,
-        samesite="none" if secure else "lax",
-        path="/",
-    )
+    set_framed_cookie(response, FRAMED_COOKIE, "1", max_age=12 * 3600, secure=secure)

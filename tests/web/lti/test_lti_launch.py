@@ -321,7 +321,10 @@ def test_the_configuration_names_the_tools_addresses_for_moodle_and_canvas(
     assert canvas["oidc_initiation_url"] == "http://testserver/lti/login"
     assert canvas["target_link_uri"] == "http://testserver/lti/launch"
     assert canvas["public_jwk_url"] == "http://testserver/lti/jwks"
-    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in canvas["scopes"]
+    assert canvas["scopes"] == [  # only those gradquiz uses
+        "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+        "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+    ]
     placements = canvas["extensions"][0]["settings"]["placements"]
     assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}
 

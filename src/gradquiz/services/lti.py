@@ -212,7 +212,8 @@ class DatabaseSessions(SessionService):
 @dataclass
 class KeySets:
     """Platforms' public key sets, fetched from their JWKS URLs and kept; fetched again when
-    a token names a key the kept set lacks (a platform rotated its key), at most once per
+    a token names a key the kept set lacks (a platform rotated its key) or its signature
+    does not match the kept key (a key replaced under the same kid), at most once per
     `refresh_seconds` for each URL."""
 
     fetch: Any  # (url) -> dict, the JSON the URL serves
@@ -222,14 +223,15 @@ class KeySets:
     _kept: dict[str, tuple[datetime, dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def get(self, url: str, kid: str | None) -> dict[str, Any]:
-        """The key set at `url`, fetched again if it lacks `kid` and may be refreshed."""
+    def get(self, url: str, kid: str | None, *, again: bool = False) -> dict[str, Any]:
+        """The key set at `url`, fetched again if it lacks `kid` (or, `again`, if a token's
+        signature did not match its key) and may be refreshed."""
         now = self.clock()
         with self._lock:
             kept = self._kept.get(url)
         if kept is not None:
             fetched_at, keys = kept
-            known = any(k.get("kid") == kid for k in keys.get("keys", []))
+            known = not again and any(k.get("kid") == kid for k in keys.get("keys", []))
             fresh = (now - fetched_at).total_seconds() < self.refresh_seconds
             if (known or fresh) and now - fetched_at < self.max_age:
                 return keys

@@ -271,6 +271,31 @@ def test_an_unknown_kid_is_refused_and_a_rotated_platform_key_is_fetched_and_acc
     assert lti_site.follow(accepted).headers["location"] == f"/classes/{exam.id}"
 
 
+def test_a_key_replaced_under_its_kid_is_fetched_again_when_a_signature_fails(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    assert lti_site.follow(lti_site.launch(class_id=exam.id)).status_code == 303  # keys kept
+    old = lti_site.platform.keys[-1]
+    lti_site.platform.keys[-1] = SigningKey(kid=old.kid, private=SigningKey.new().private)
+    accepted = lti_site.launch(class_id=exam.id)  # the new key at once, no restart
+    assert lti_site.follow(accepted).headers["location"] == f"/classes/{exam.id}"
+    refused = lti_site.launch(lambda body: lti_site.platform.sign(body, key=old))
+    assert refused.status_code == 403 and "signature does not match" in refused.text
+
+
+def test_a_token_signed_with_another_algorithm_than_its_key_is_refused(lti_site: LtiSite) -> None:
+    key = lti_site.platform.keys[-1]
+    refused = lti_site.launch(
+        lambda body: jwt.encode(body, key.pem, algorithm="RS512", headers={"kid": key.kid})
+    )
+    assert refused.status_code == 403
+    assert (
+        f"signed with &#39;RS512&#39;, but the platform&#39;s key &#39;{key.kid}&#39; is for"
+        in (refused.text)
+    )
+
+
 def test_a_replayed_launch_is_refused_by_its_used_state_and_nonce(lti_site: LtiSite) -> None:
     exam = lti_site.class_exam()
     sent = lti_site.login()

@@ -337,40 +337,74 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
                 f" client id (aud) {str(body.get('aud'))[:200]!r}."
             ) from None
 
-    def get_public_key(self) -> tuple[str, str]:
+    def get_public_key(self, again: bool = False) -> tuple[str, str]:
         assert self._registration is not None
         url = self._registration.get_key_set_url()
         kid = self._jwt.get("header", {}).get("kid")
         if not kid:
             raise LtiRefused("The launch token names no key (kid).")
         if url:
-            self._registration.set_key_set(cast(Any, self.key_sets.get(url, str(kid))))
+            keys = self.key_sets.get(url, str(kid), again=again)
+            self._registration.set_key_set(cast(Any, keys))
         try:
             return super().get_public_key()
         except LtiException:
+            self._check_algorithm(str(kid))
             raise LtiRefused(
                 f"The platform's key set has no key {str(kid)[:100]!r}, the one that signed"
                 " the launch token."
             ) from None
 
+    def _check_algorithm(self, kid: str) -> None:
+        """LtiRefused naming both algorithms if the platform has the token's key but for
+        another algorithm than the token names (the library says only "no key")."""
+        assert self._registration is not None
+        key_set: Any = self._registration.get_key_set() or {}
+        keys = key_set.get("keys", []) if isinstance(key_set, dict) else []
+        signed_with = self._jwt.get("header", {}).get("alg")
+        for key in keys if isinstance(keys, list) else ():
+            if isinstance(key, dict) and key.get("kid") == kid:
+                meant = key.get("alg", "RS256")
+                raise LtiRefused(
+                    f"The launch token is signed with {str(signed_with)[:20]!r}, but the"
+                    f" platform's key {kid[:100]!r} is for {str(meant)[:20]!r}."
+                )
+
     def validate_jwt_signature(self) -> "Launch":
         assert self._registration is not None
-        public_key, algorithm = self.get_public_key()
-        client_id = self._registration.get_client_id()
         try:
-            claims = jwt.decode(
+            claims = self._decode(*self.get_public_key())
+        except jwt.InvalidSignatureError:
+            try:  # the platform may have replaced the key under its kid: fetch them again
+                claims = self._decode(*self.get_public_key(again=True))
+            except jwt.InvalidSignatureError:
+                raise LtiRefused(
+                    "The launch token's signature does not match the platform's key."
+                ) from None
+        client_id = self._registration.get_client_id()
+        audience = claims.get("aud")
+        azp = claims.get("azp")
+        several = isinstance(audience, list) and len(audience) > 1
+        if (several or azp is not None) and azp != client_id:
+            raise LtiRefused("The launch token's authorized party (azp) is not gradquiz.")
+        return self
+
+    def _decode(self, public_key: str, algorithm: str) -> dict[str, Any]:
+        """The token's claims checked against this key; LtiRefused naming the fault, but
+        jwt.InvalidSignatureError for a signature the key does not match."""
+        assert self._registration is not None
+        try:
+            return jwt.decode(
                 self._get_id_token(),
                 public_key,
                 algorithms=[algorithm],
-                audience=client_id,
+                audience=self._registration.get_client_id(),
                 issuer=self._registration.get_issuer(),
                 leeway=SKEW_SECONDS,
                 options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
             )
         except jwt.InvalidSignatureError:
-            raise LtiRefused(
-                "The launch token's signature does not match the platform's key."
-            ) from None
+            raise
         except jwt.ExpiredSignatureError:
             raise LtiRefused("The launch token has expired.") from None
         except jwt.ImmatureSignatureError:
@@ -381,12 +415,6 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused("The launch token's issuer (iss) is not the platform's.") from None
         except jwt.InvalidTokenError as error:
             raise LtiRefused(f"The launch token is not valid: {error}.") from None
-        audience = claims.get("aud")
-        azp = claims.get("azp")
-        several = isinstance(audience, list) and len(audience) > 1
-        if (several or azp is not None) and azp != client_id:
-            raise LtiRefused("The launch token's authorized party (azp) is not gradquiz.")
-        return self
 
     def _check_message(self) -> None:
         body = self._jwt.get("body", {})

@@ -90,15 +90,48 @@ def set_frame_origins(
     typer.echo(f"gradquiz: {platform.issuer} ({platform.client_id}) frame origins: {origins}")
 
 
+ClientId = Annotated[str | None, typer.Option(help="Its client id (needed if it has several).")]
+Issuer = Annotated[str, typer.Argument(help="The platform's issuer.")]
+
+
+@lti.command("add-deployment")
+def add_deployment(
+    issuer: Issuer,
+    deployment_id: Annotated[str, typer.Argument(help="The deployment id to accept.")],
+    client_id: ClientId = None,
+) -> None:
+    """Accept launches from one more deployment of a registered LMS (gradquiz installed in
+    another course or account)."""
+    platform = _service().add_deployment(
+        issuer=issuer, client_id=client_id, deployment_id=deployment_id
+    )
+    typer.echo(f"gradquiz: {platform.issuer} deployments: {', '.join(platform.deployment_ids)}")
+
+
+@lti.command("remove-deployment")
+def remove_deployment(
+    issuer: Issuer,
+    deployment_id: Annotated[str, typer.Argument(help="The deployment id to refuse.")],
+    client_id: ClientId = None,
+) -> None:
+    """Refuse launches from one deployment of a registered LMS from now on."""
+    platform = _service().remove_deployment(
+        issuer=issuer, client_id=client_id, deployment_id=deployment_id
+    )
+    typer.echo(f"gradquiz: {platform.issuer} deployments: {', '.join(platform.deployment_ids)}")
+
+
 @lti.command("remove")
 def remove(
-    issuer: Annotated[str, typer.Argument(help="The platform's issuer.")],
-    client_id: Annotated[
-        str | None, typer.Option(help="Its client id (needed if it has several).")
-    ] = None,
+    issuer: Issuer,
+    client_id: ClientId = None,
+    force: Annotated[
+        bool, typer.Option(help="Remove it even though courses link to it (says how many).")
+    ] = False,
 ) -> None:
-    """Forget an LMS: its launches are refused from now on (accounts and results stay)."""
-    platform = _service().remove_platform(issuer=issuer, client_id=client_id)
+    """Forget an LMS: its launches are refused from now on (accounts and results stay; its
+    course links and score posting go, so it is refused while courses link to it)."""
+    platform = _service().remove_platform(issuer=issuer, client_id=client_id, force=force)
     typer.echo(f"gradquiz: {platform.issuer} (client id {platform.client_id}) removed")
 
 

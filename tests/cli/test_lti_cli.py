@@ -100,3 +100,22 @@ def test_rotate_key_signs_with_a_new_key_and_keeps_the_old_one_published(
     new = lti.signing_key()[0]
     assert new != old and new in rotated.output
     assert [k["kid"] for k in lti.jwks()["keys"]] == [new, old]
+
+
+def test_deployments_are_added_and_removed_one_by_one(database_url: str) -> None:
+    assert runner.invoke(app, ["lti", "add-platform", *MOODLE]).exit_code == 0
+    issuer = "https://moodle.example.edu"
+    added = runner.invoke(app, ["lti", "add-deployment", issuer, "7"])
+    assert added.exit_code == 0 and "deployments: 1, 2, 7" in added.output, added.output
+    twice = runner.invoke(app, ["lti", "add-deployment", issuer, "7"])
+    assert twice.exit_code == 1 and "registered already" in str(twice.exception)
+    removed = runner.invoke(app, ["lti", "remove-deployment", issuer, "1"])
+    assert removed.exit_code == 0 and "deployments: 2, 7" in removed.output
+    unknown = runner.invoke(app, ["lti", "remove-deployment", issuer, "1"])
+    assert unknown.exit_code == 1 and "is not registered" in str(unknown.exception)
+    assert runner.invoke(app, ["lti", "remove-deployment", issuer, "2"]).exit_code == 0
+    last = runner.invoke(app, ["lti", "remove-deployment", issuer, "7"])
+    assert last.exit_code == 1 and "last deployment id" in str(last.exception)
+    other = runner.invoke(app, ["lti", "add-deployment", "https://other.example", "1"])
+    assert other.exit_code == 1 and "No platform https://other.example" in str(other.exception)
+    assert "https://moodle.example.edu\tAbC123\t7\t-" in runner.invoke(app, ["lti", "list"]).output

@@ -28,6 +28,32 @@ CLIENT_ID = "gradquiz-client"
 DEPLOYMENT = "deployment-1"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINE_ITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+# The course page's platform storage (1EdTech "Client Side postMessages"): it keeps what a
+# framed tool puts, by the tool's origin, gives it back, and lists each message it got in
+# window.ltiMessages. With `?tamper=1` it answers every get with another login's value.
+STORAGE_SCRIPT = """
+window.ltiMessages = [];
+const kept = {};
+const tamper = new URLSearchParams(location.search).has("tamper");
+window.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || typeof data !== "object" || !String(data.subject).startsWith("lti.")) return;
+  window.ltiMessages.push(data.subject + " " + data.key);
+  const reply = { message_id: data.message_id, key: data.key };
+  const slot = event.origin + " " + data.key;
+  if (data.subject === "lti.put_data") {
+    kept[slot] = data.value;
+    reply.subject = "lti.put_data.response";
+    reply.value = data.value;
+  } else if (data.subject === "lti.get_data") {
+    reply.subject = "lti.get_data.response";
+    reply.value = tamper ? "state-of-another-login" : kept[slot];
+  } else {
+    return;
+  }
+  event.source.postMessage(reply, event.origin);
+});
+"""
 
 
 @dataclass
@@ -78,6 +104,7 @@ class Platform:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_launch: dict[str, Any] = field(default_factory=dict)  # claims of /auth's next answer
     tool: str = ""  # the tool's base URL, for the course page's frame
+    storage_target: str = ""  # the course page's login names it: the LMS offers storage
     # The custom class value deep linking gave this platform for a class id (the tool's
     # MAC); the fixture sets it, so a test's launch names a class as a deep link did.
     link_class: Callable[[str], str] = field(default=lambda class_id: class_id)
@@ -115,6 +142,10 @@ class Platform:
         lifetime: int = 300,
         link: str = "link-1",
         name: str = "Ada Lovelace",
+        course: str = "course-1",
+        line_item: str | None = None,
+        target: str = "http://testserver/lti/launch",
+        deep_linking: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A launch's claims, as this platform signs them."""
         now = int(time.time())
@@ -129,13 +160,13 @@ class Platform:
             f"{CLAIM}message_type": message_type,
             f"{CLAIM}version": "1.3.0",
             f"{CLAIM}deployment_id": deployment,
-            f"{CLAIM}target_link_uri": "http://testserver/lti/launch",
+            f"{CLAIM}target_link_uri": target,
             f"{CLAIM}roles": list(roles),
-            f"{CLAIM}context": {"id": "course-1", "title": "Deep learning 101"},
+            f"{CLAIM}context": {"id": course, "title": "Deep learning 101"},
             "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
                 "scope": [SCORE_SCOPE, LINE_ITEM_SCOPE],
                 "lineitems": f"{self.base}/lineitems",
-                "lineitem": self.line_item,
+                "lineitem": line_item or self.line_item,
             },
             "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
                 "context_memberships_url": f"{self.base}/memberships",
@@ -149,10 +180,14 @@ class Platform:
         if custom_class is not None:
             claims[f"{CLAIM}custom"] = {"gradquiz_class": custom_class}
         if message_type == "LtiDeepLinkingRequest":
-            claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+            settings = {
                 "deep_link_return_url": f"{self.base}/deep-link-return",
                 "accept_types": ["ltiResourceLink"],
                 "accept_presentation_document_targets": ["iframe", "window"],
+            }
+            settings.update(deep_linking or {})  # a None value drops the setting
+            claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+                k: v for k, v in settings.items() if v is not None
             }
         return claims
 
@@ -180,16 +215,19 @@ def platform_app(platform: Platform) -> FastAPI:
     @app.get("/course", response_class=HTMLResponse)
     def course() -> str:
         """A course page that frames the tool's login initiation, as an LMS does."""
-        login = f"{platform.tool}/lti/login?" + urlencode(
-            {
-                "iss": platform.issuer,
-                "login_hint": "hint",
-                "target_link_uri": f"{platform.tool}/lti/launch",
-                "client_id": CLIENT_ID,
-            }
-        )
+        initiation = {
+            "iss": platform.issuer,
+            "login_hint": "hint",
+            "target_link_uri": f"{platform.tool}/lti/launch",
+            "client_id": CLIENT_ID,
+        }
+        script = ""
+        if platform.storage_target:
+            initiation["lti_storage_target"] = platform.storage_target
+            script = f"<script>{STORAGE_SCRIPT}</script>"
+        login = f"{platform.tool}/lti/login?" + urlencode(initiation)
         return (
-            "<!doctype html><title>Course</title><h1>Deep learning 101</h1>"
+            f"<!doctype html><title>Course</title>{script}<h1>Deep learning 101</h1>"
             f'<iframe title="gradquiz" src="{html.escape(login)}" width="1000" height="700">'
             "</iframe>"
         )
@@ -197,7 +235,8 @@ def platform_app(platform: Platform) -> FastAPI:
     @app.get("/auth", response_class=HTMLResponse)
     def auth(state: str, nonce: str, redirect_uri: str) -> str:
         """The OIDC authentication: the signed launch, posted back to the tool by a form."""
-        token = platform.sign(platform.claims(nonce=nonce, **platform.next_launch))
+        claims = {"target": redirect_uri, **platform.next_launch}
+        token = platform.sign(platform.claims(nonce=nonce, **claims))
         return (
             f'<!doctype html><form id="f" method="post" action="{html.escape(redirect_uri)}">'
             f'<input type="hidden" name="id_token" value="{token}">'

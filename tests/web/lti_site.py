@@ -50,18 +50,23 @@ class LtiSite:
         assert found is not None
         return found
 
-    def login(self, *, client_id: str | None = None) -> dict[str, str]:
-        """The OIDC login initiation; the state and nonce the tool sent to the platform."""
+    def initiate(self, *, client_id: str | None = None, **more: str) -> httpx.Response:
+        """The tool's answer to an OIDC login initiation (with `more` parameters)."""
         self.site.client.cookies.clear()
-        answer = self.site.client.get(
+        return self.site.client.get(
             "/lti/login",
             params={
                 "iss": self.platform.issuer,
                 "login_hint": "hint",
                 "target_link_uri": "http://testserver/lti/launch",
                 "client_id": client_id or self.platform.registration()["client_id"],
+                **more,
             },
         )
+
+    def login(self, *, client_id: str | None = None) -> dict[str, str]:
+        """The OIDC login initiation; the state and nonce the tool sent to the platform."""
+        answer = self.initiate(client_id=client_id)
         assert answer.status_code == 302, answer.text
         sent = login_redirect(answer.headers["location"])
         assert answer.headers["location"].startswith(f"{self.platform.base}/auth?")

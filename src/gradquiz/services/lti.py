@@ -49,19 +49,18 @@ AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 CUSTOM_CLASS = "gradquiz_class"
 CLASS_SECRET = "lti-class-link"  # the install's key for the class a deep link names
-# LTI roles that make an instructor (the context roles and the institution/system ones);
-# every other role, or none, launches a learner.
+# The course (context) membership roles that make an instructor there; every other role,
+# or none, launches a learner. Institution and system roles say nothing about this course:
+# an institution's Instructor taking a course as a student is a learner in it.
 INSTRUCTOR_ROLES = frozenset(
     {
         "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
         "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
-        "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor",
-        "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
-        "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
         "Instructor",
         "Administrator",
     }
 )
+CO_TEACHER_SECONDS = 12 * 3600  # a course co-teacher's view of a class exam, from a launch
 LOGIN_SECONDS = 600  # an OIDC login's state and nonce
 LAUNCH_SECONDS = 3600  # a checked launch's claims, for deep linking and the roster
 TICKET_SECONDS = 120  # a launch's one-time ticket to open gradquiz in a new window
@@ -185,6 +184,12 @@ class DatabaseSessions(SessionService):
         found = self.launches.get(f"state-{state}")
         return dict(found) if isinstance(found, dict) else {}
 
+    def update_state(self, state: str, **more: object) -> None:
+        """Add to (or replace in) the parameters kept for a login's unused state."""
+        found = self.get_state_params(state)
+        if found:
+            self.launches.put(f"state-{state}", {**found, **more}, LOGIN_SECONDS)
+
     def take_state(self, state: str) -> dict[str, object] | None:
         """The login's parameters for this state, used up; None if unknown or used."""
         found = self.launches.take(f"state-{state}")
@@ -207,7 +212,8 @@ class DatabaseSessions(SessionService):
 @dataclass
 class KeySets:
     """Platforms' public key sets, fetched from their JWKS URLs and kept; fetched again when
-    a token names a key the kept set lacks (a platform rotated its key), at most once per
+    a token names a key the kept set lacks (a platform rotated its key) or its signature
+    does not match the kept key (a key replaced under the same kid), at most once per
     `refresh_seconds` for each URL."""
 
     fetch: Any  # (url) -> dict, the JSON the URL serves
@@ -217,14 +223,15 @@ class KeySets:
     _kept: dict[str, tuple[datetime, dict[str, Any]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def get(self, url: str, kid: str | None) -> dict[str, Any]:
-        """The key set at `url`, fetched again if it lacks `kid` and may be refreshed."""
+    def get(self, url: str, kid: str | None, *, again: bool = False) -> dict[str, Any]:
+        """The key set at `url`, fetched again if it lacks `kid` (or, `again`, if a token's
+        signature did not match its key) and may be refreshed."""
         now = self.clock()
         with self._lock:
             kept = self._kept.get(url)
         if kept is not None:
             fetched_at, keys = kept
-            known = any(k.get("kid") == kid for k in keys.get("keys", []))
+            known = not again and any(k.get("kid") == kid for k in keys.get("keys", []))
             fresh = (now - fetched_at).total_seconds() < self.refresh_seconds
             if (known or fresh) and now - fetched_at < self.max_age:
                 return keys
@@ -366,18 +373,64 @@ class LtiService:
             store.set_frame_origins(session=session, platform_id=platform.id, origins=origins)
         return replace(platform, frame_origins=origins)
 
-    def remove_platform(self, *, issuer: str, client_id: str | None = None) -> Platform:
-        """Forget a platform, its users' bindings (not their accounts) and its links."""
+    def remove_platform(
+        self, *, issuer: str, client_id: str | None = None, force: bool = False
+    ) -> Platform:
+        """Forget a platform, its users' bindings (not their accounts), its course links and
+        their scores' posting records. While it has course links, InvalidInput saying how
+        many, unless `force`."""
+        platform = self._registered(issuer, client_id)
+        with self.database.write() as session:
+            users, links, scores = store.platform_usage(session=session, platform_id=platform.id)
+            if links and not force:
+                raise InvalidInput(
+                    f"{platform.issuer} ({platform.client_id}) has {links} course link(s),"
+                    f" {users} bound user(s) and {scores} score(s) posted or waiting; removing"
+                    " it unlinks those courses and forgets their scores' posting (accounts and"
+                    " results stay). Pass --force to remove it all the same."
+                )
+            store.delete_platform(session=session, platform_id=platform.id)
+        log.info("LTI platform %s (%s) removed", platform.issuer, platform.client_id)
+        return platform
+
+    def _registered(self, issuer: str, client_id: str | None) -> Platform:
         platform = self.platform(issuer, client_id)
         if platform is None:
             raise InvalidInput(
                 f"No platform {issuer} is registered"
                 + (f" with client id {client_id}." if client_id else " alone; name its client id.")
             )
-        with self.database.write() as session:
-            store.delete_platform(session=session, platform_id=platform.id)
-        log.info("LTI platform %s (%s) removed", platform.issuer, platform.client_id)
         return platform
+
+    def add_deployment(self, *, issuer: str, client_id: str | None, deployment_id: str) -> Platform:
+        """Register one more deployment id of a platform; InvalidInput if it is already."""
+        platform = self._registered(issuer, client_id)
+        deployment = checked_field(deployment_id, field="deployment id")
+        if deployment in platform.deployment_ids:
+            raise InvalidInput(f"Deployment {deployment} is registered already.")
+        with self.database.write() as session:
+            store.add_deployment(session=session, platform_id=platform.id, deployment_id=deployment)
+        return replace(platform, deployment_ids=(*platform.deployment_ids, deployment))
+
+    def remove_deployment(
+        self, *, issuer: str, client_id: str | None, deployment_id: str
+    ) -> Platform:
+        """Forget one deployment id (its launches are refused from now on); InvalidInput if
+        it is not registered or is the platform's last."""
+        platform = self._registered(issuer, client_id)
+        if deployment_id not in platform.deployment_ids:
+            raise InvalidInput(f"Deployment {deployment_id[:200]} is not registered.")
+        if len(platform.deployment_ids) == 1:
+            raise InvalidInput(
+                "That is the platform's last deployment id: add its new one first, or remove"
+                " the platform."
+            )
+        with self.database.write() as session:
+            store.delete_deployment(
+                session=session, platform_id=platform.id, deployment_id=deployment_id
+            )
+        kept = tuple(d for d in platform.deployment_ids if d != deployment_id)
+        return replace(platform, deployment_ids=kept)
 
     def origins(self) -> frozenset[str]:
         """The origins of every registered platform (who may frame the LTI pages)."""
@@ -484,11 +537,6 @@ class LtiService:
                 raise LtiRefused("The class exam this link opens no longer exists.")
             account = self._account(session, platform, claims, role)
             if role is Role.INSTRUCTOR:
-                if exam.instructor != account.id:
-                    raise LtiRefused(
-                        "This class exam is run by another instructor; ask them to hand it to"
-                        " you, or add gradquiz to the course again and pick one of yours."
-                    )
                 destination = f"/classes/{exam.id}/live"
             else:
                 member = classes_store.member(
@@ -500,9 +548,26 @@ class LtiService:
                     session=session, class_id=exam.id, owner=account.owner, at=now
                 )
                 destination = f"/classes/{exam.id}"
-            store.save_link(session=session, link=_link(platform, claims, link_id, exam.id), at=now)
+            link = _link(platform, claims, link_id, exam.id)
+            store.save_link(session=session, link=link, at=now)
+            if link.context_id is not None:
+                sub = checked_field(str(claims.get("sub") or ""), field="user id (sub)")
+                store.add_course_member(
+                    session=session, platform_id=platform.id, context_id=link.context_id, sub=sub
+                )
+        if role is Role.INSTRUCTOR and exam.instructor != account.id:
+            # Another teacher of the course: they follow the class exam (its live page, read
+            # only) while its instructor runs it.
+            self.launches.put(f"co-teacher-{account.id}-{exam.id}", True, CO_TEACHER_SECONDS)
         log.info("LTI launch of %s as %s into class exam %s", account.id, role.value, class_id)
         return Landing(account=account, destination=destination, class_id=class_id)
+
+    def co_teaches(self, account: Account | None, class_id: str) -> bool:
+        """Whether an instructor launched this class exam from a course they teach (within
+        CO_TEACHER_SECONDS) without running it: they may follow its live page."""
+        if account is None or account.role is not Role.INSTRUCTOR:
+            return False
+        return bool(self.launches.get(f"co-teacher-{account.id}-{class_id[:64]}"))
 
     def launched_account(self, claims: Mapping[str, Any]) -> Account:
         """The account of a checked launch's user (made on first launch), whatever it opens
@@ -657,7 +722,8 @@ def client_id_of(claims: Mapping[str, Any]) -> str | None:
 
 
 def role_of(claims: Mapping[str, Any]) -> Role:
-    """Instructor for the LTI Instructor and Administrator roles, learner otherwise."""
+    """Instructor for the course's (context) Instructor and Administrator membership roles,
+    learner otherwise."""
     roles = claims.get(f"{CLAIM}roles") or []
     if not isinstance(roles, list):
         return Role.LEARNER
@@ -670,6 +736,8 @@ def _link(platform: Platform, claims: Mapping[str, Any], link_id: str, class_id:
     line_item = ags.get("lineitem") if isinstance(ags, Mapping) else None
     scopes = ags.get("scope") if isinstance(ags, Mapping) else None
     members = nrps.get("context_memberships_url") if isinstance(nrps, Mapping) else None
+    context = claims.get(f"{CLAIM}context")
+    course = _text(context.get("id")) if isinstance(context, Mapping) else ""
     return Link(
         platform_id=platform.id,
         resource_link_id=link_id[:FIELD_CHARS],
@@ -678,6 +746,7 @@ def _link(platform: Platform, claims: Mapping[str, Any], link_id: str, class_id:
         line_item_url=_text(line_item)[:URL_CHARS] or None if line_item else None,
         ags_scopes=tuple(_text(s) for s in scopes) if isinstance(scopes, list) else (),
         memberships_url=_text(members)[:URL_CHARS] or None if members else None,
+        context_id=course[:FIELD_CHARS] or None,
     )
 
 

@@ -2,8 +2,9 @@
 Role Provisioning Services).
 
 A submitted sitting of a class exam that a course links to, by an account bound to that
-course's platform, gets one row per line item (unique: queued twice, it is one row). A
-process posts a row only after claiming it in the database, so each score is posted once
+course's platform whose user launched from that course, gets one row per line item
+(unique: queued twice, it is one row). A process posts a row only after claiming it in the
+database, so each score is posted once
 however many processes and retries there are; a platform that is down (5xx, 429, no answer)
 is tried again with growing waits, a refusal (4xx) is recorded as failed with the platform's
 message, and an instructor can post any score again.
@@ -144,7 +145,10 @@ class LtiGrades:
         with self.lti.database.write() as session:
             for link, line_item_url in links:
                 for attempt_id, sub, score, total, at in store.bound_sittings(
-                    session=session, class_id=link.class_exam_id, platform_id=link.platform_id
+                    session=session,
+                    class_id=link.class_exam_id,
+                    platform_id=link.platform_id,
+                    context_id=link.context_id,
                 ):
                     store.queue_score(
                         session=session,

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from gradquiz.storage.models import (
     AccountRow,
     AttemptRow,
+    LtiCourseMemberRow,
     LtiDeploymentRow,
     LtiKeyRow,
     LtiLaunchDataRow,
@@ -49,6 +50,7 @@ class Link:
     line_item_url: str | None
     ags_scopes: tuple[str, ...]
     memberships_url: str | None
+    context_id: str | None = None  # the course it is in (None: launched before 0018)
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,40 @@ def set_frame_origins(*, session: Session, platform_id: str, origins: tuple[str,
     )
 
 
+def add_deployment(*, session: Session, platform_id: str, deployment_id: str) -> None:
+    """Register one more deployment id of a platform (IntegrityError if it is already)."""
+    session.execute(
+        insert(LtiDeploymentRow), {"platform_id": platform_id, "deployment_id": deployment_id}
+    )
+
+
+def delete_deployment(*, session: Session, platform_id: str, deployment_id: str) -> bool:
+    """Forget one deployment id of a platform; whether it was registered."""
+    done = session.execute(
+        delete(LtiDeploymentRow).where(
+            LtiDeploymentRow.platform_id == platform_id,
+            LtiDeploymentRow.deployment_id == deployment_id,
+        )
+    )
+    return bool(getattr(done, "rowcount", 0))
+
+
+def platform_usage(*, session: Session, platform_id: str) -> tuple[int, int, int]:
+    """How many bound users, course links and queued scores a platform has."""
+    return tuple(  # type: ignore[return-value]
+        int(
+            session.scalar(
+                select(func.count()).select_from(model).where(model.platform_id == platform_id)
+            )
+            or 0
+        )
+        for model in (LtiUserRow, LtiLinkRow, LtiScoreRow)
+    )
+
+
 def delete_platform(*, session: Session, platform_id: str) -> bool:
     """Forget a platform with its deployments, users' bindings and links; whether it was."""
-    for model in (LtiDeploymentRow, LtiUserRow, LtiLinkRow, LtiScoreRow):
+    for model in (LtiDeploymentRow, LtiUserRow, LtiCourseMemberRow, LtiLinkRow, LtiScoreRow):
         session.execute(delete(model).where(model.platform_id == platform_id))
     done = session.execute(delete(LtiPlatformRow).where(LtiPlatformRow.id == platform_id))
     return bool(getattr(done, "rowcount", 0))
@@ -271,6 +304,7 @@ def save_link(*, session: Session, link: Link, at: datetime) -> None:
             "ags_scopes",
             "memberships_url",
             "updated_at",
+            "context_id",
         ),
     )
     session.execute(
@@ -284,7 +318,16 @@ def save_link(*, session: Session, link: Link, at: datetime) -> None:
             "ags_scopes": list(link.ags_scopes),
             "memberships_url": link.memberships_url,
             "updated_at": at,
+            "context_id": link.context_id,
         },
+    )
+
+
+def add_course_member(*, session: Session, platform_id: str, context_id: str, sub: str) -> None:
+    """Record that a platform user launched from a course (once)."""
+    session.execute(
+        insert_or_ignore(LtiCourseMemberRow, dialect_of(session)),
+        {"platform_id": platform_id, "context_id": context_id, "sub": sub},
     )
 
 
@@ -307,6 +350,7 @@ def _link(row: LtiLinkRow) -> Link:
         line_item_url=row.line_item_url,
         ags_scopes=tuple(row.ags_scopes),
         memberships_url=row.memberships_url,
+        context_id=row.context_id,
     )
 
 
@@ -421,11 +465,12 @@ def _score(row: LtiScoreRow) -> Score:
 
 
 def bound_sittings(
-    *, session: Session, class_id: str, platform_id: str
+    *, session: Session, class_id: str, platform_id: str, context_id: str | None = None
 ) -> list[tuple[str, str, int, int, datetime]]:
-    """The class exam's submitted sittings by accounts bound to the platform: attempt id,
-    the user's `sub`, score, total and when submitted, oldest first."""
-    rows = session.execute(
+    """The class exam's submitted sittings by accounts bound to the platform (and, given a
+    course, whose users launched from it): attempt id, the user's `sub`, score, total and
+    when submitted, oldest first."""
+    query = (
         select(
             AttemptRow.id,
             LtiUserRow.sub,
@@ -443,6 +488,14 @@ def bound_sittings(
         )
         .order_by(AttemptRow.submitted_at, AttemptRow.id)
     )
+    if context_id is not None:
+        query = query.join(
+            LtiCourseMemberRow,
+            (LtiCourseMemberRow.platform_id == platform_id)
+            & (LtiCourseMemberRow.context_id == context_id)
+            & (LtiCourseMemberRow.sub == LtiUserRow.sub),
+        )
+    rows = session.execute(query)
     return [(a, sub, score or 0, total, at) for a, sub, score, total, at in rows if at]
 
 

@@ -532,6 +532,21 @@ class LtiLinkRow(Base):
     ags_scopes: Mapped[list[str]] = mapped_column(JSON)
     memberships_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The course (LTI context) the link is in; None for links last launched before 0018.
+    context_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class LtiCourseMemberRow(Base):
+    """A platform user who launched from a course (LTI context): their scores go to that
+    course's line items only."""
+
+    __tablename__ = "lti_course_members"
+
+    platform_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("lti_platforms.id", ondelete="CASCADE"), primary_key=True
+    )
+    context_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    sub: Mapped[str] = mapped_column(String(255), primary_key=True)
 
 
 class LtiScoreRow(Base):

@@ -45,15 +45,39 @@ def start_session(
     """Give the browser the new session's cookie (HttpOnly, SameSite=Lax; SameSite=None over
     HTTPS for a page an LMS frames, which another site's page holds)."""
     secure = request.app.state.settings.secure_cookies
+    max_age = int(accounts(request).session_lifetime.total_seconds())
+    if framed:
+        set_framed_cookie(response, SESSION_COOKIE, new.token, max_age=max_age, secure=secure)
+        return
     response.set_cookie(
         SESSION_COOKIE,
         new.token,
-        max_age=int(accounts(request).session_lifetime.total_seconds()),
+        max_age=max_age,
         httponly=True,
-        samesite="none" if framed and secure else "lax",
-        secure=request.app.state.settings.secure_cookies,
+        samesite="lax",
+        secure=secure,
         path="/",
     )
+
+
+def set_framed_cookie(
+    response: Response, key: str, value: str, *, max_age: int | None, secure: bool, path: str = "/"
+) -> None:
+    """An HttpOnly cookie for pages inside an LMS's frame: over HTTPS `SameSite=None; Secure;
+    Partitioned` (CHIPS: kept for that LMS's site even where the browser blocks other
+    third-party cookies), else `SameSite=Lax`."""
+    response.set_cookie(
+        key,
+        value,
+        max_age=max_age,
+        httponly=True,
+        secure=secure,
+        samesite="none" if secure else "lax",
+        path=path,
+    )
+    if secure:  # Starlette writes Partitioned itself on Python 3.14 and later only
+        name, header = response.raw_headers[-1]
+        response.raw_headers[-1] = (name, header + b"; Partitioned")
 
 
 def end_session(request: Request, response: Response) -> None:

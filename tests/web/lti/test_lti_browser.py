@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.accounts import Role
+from gradquiz.core.classes import ClassExam
 from gradquiz.services.exam import ExamService
 from gradquiz.services.lti import KeySets
 from gradquiz.services.lti_grades import LtiGrades
@@ -70,6 +71,20 @@ def offer_path(page: Page) -> str:
     return "/" + frame.url.split("/", 3)[3]
 
 
+def linked_exam(tool: FastAPI, lms: Platform, sub: str) -> ClassExam:
+    """The LMS registered with the tool, and a class exam its next launch (as `sub`) opens,
+    named as deep linking gave it."""
+    registered = tool.state.lti.add_platform(**lms.registration())
+    tool.framing.forget()
+    lms.tool_jwks = tool.state.lti.jwks()
+    clock = tool.state.service.clock
+    teacher = account(tool.state.service.database, "prof", Role.INSTRUCTOR, clock())
+    exam: ClassExam = tool.state.classes.create(instructor=teacher, rules=class_rules(clock()))
+    custom = tool.state.lti.class_claim(registered, exam.id)
+    lms.next_launch = {"custom_class": custom, "sub": sub}
+    return exam
+
+
 def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_window(
     tool: FastAPI, blocking_browser: Browser
 ) -> None:
@@ -78,17 +93,7 @@ def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_
         with serving(tool) as served:
             base = served.replace("127.0.0.1", "localhost")  # another site than the LMS
             lms.tool = base
-            registered = tool.state.lti.add_platform(**lms.registration())
-            tool.framing.forget()
-            lms.tool_jwks = tool.state.lti.jwks()
-            teacher = account(
-                tool.state.service.database, "prof", Role.INSTRUCTOR, tool.state.service.clock()
-            )
-            exam = tool.state.classes.create(
-                instructor=teacher, rules=class_rules(tool.state.service.clock())
-            )
-            custom = tool.state.lti.class_claim(registered, exam.id)  # as deep linking gave
-            lms.next_launch = {"custom_class": custom, "sub": "learner-b"}
+            exam = linked_exam(tool, lms, "learner-b")
             context = blocking_browser.new_context(viewport={"width": 1100, "height": 900})
             page = context.new_page()
             page.goto(f"{lms.base}/course")
@@ -124,3 +129,35 @@ def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_
             [score] = lms.scores
             assert score["userId"] == "learner-b" and score["scoreMaximum"] == 15
             assert score["activityProgress"] == "Completed"
+
+
+def test_a_framed_launch_keeps_state_and_nonce_in_the_lms_storage_without_cookies(
+    tool: FastAPI, blocking_browser: Browser
+) -> None:
+    """The course page offers platform storage: the framed login puts state and nonce there,
+    the launch reads them back, and the learner is offered the new window (an LMS giving
+    back other values: test_lti_storage)."""
+    lms: Platform
+    for lms in serve_platform():
+        with serving(tool) as served:
+            base = served.replace("127.0.0.1", "localhost")
+            lms.tool, lms.storage_target = base, "_parent"
+            linked_exam(tool, lms, "learner-s")
+            context = blocking_browser.new_context()
+            page = context.new_page()
+            page.goto(f"{lms.base}/course")
+            offer = page.frame_locator("iframe").get_by_role(
+                "link", name="Open gradquiz in a new window"
+            )
+            expect(offer).to_be_visible(timeout=15_000)
+            got = sorted(
+                m.split(" ")[0] + " " + m.split(" ")[1].split("_")[0]
+                for m in page.evaluate("window.ltiMessages")
+            )
+            assert got == [
+                "lti.get_data nonce",
+                "lti.get_data state",
+                "lti.put_data nonce",
+                "lti.put_data state",
+            ]
+            context.close()

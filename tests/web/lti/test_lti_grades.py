@@ -13,6 +13,7 @@ from gradquiz.core.classes import Disclosure
 from gradquiz.core.scoring import grade_attempt
 from gradquiz.errors import GradquizError
 from gradquiz.services.lti_grades import SCORE_SCOPE, LtiGrades
+from gradquiz.storage import lti as store
 from gradquiz.storage.models import AccountRow, LtiUserRow
 from tests.web.lti_platform import CLIENT_ID, LEARNER
 from tests.web.lti_site import LtiSite, lti_site
@@ -26,9 +27,9 @@ def grades(lti_site: LtiSite) -> LtiGrades:
     return made
 
 
-def sitting(lti_site: LtiSite, class_id: str, sub: str) -> str:
+def sitting(lti_site: LtiSite, class_id: str, sub: str, **claims: str) -> str:
     """A learner launched from the course, who starts and answers the first question."""
-    lti_site.follow(lti_site.launch(class_id=class_id, sub=sub))
+    lti_site.follow(lti_site.launch(class_id=class_id, sub=sub, **claims))
     client = lti_site.site.client
     attempt_id = str(client.post(f"/api/v1/classes/{class_id}/attempts").json()["attempt_id"])
     assert (
@@ -38,9 +39,9 @@ def sitting(lti_site: LtiSite, class_id: str, sub: str) -> str:
     return attempt_id
 
 
-def submitted(lti_site: LtiSite, class_id: str, sub: str) -> str:
+def submitted(lti_site: LtiSite, class_id: str, sub: str, **claims: str) -> str:
     """A learner's sitting, started from the course and submitted."""
-    attempt_id = sitting(lti_site, class_id, sub)
+    attempt_id = sitting(lti_site, class_id, sub, **claims)
     assert lti_site.site.client.post(f"/api/v1/attempts/{attempt_id}/submit").status_code == 200
     return attempt_id
 
@@ -83,6 +84,25 @@ def test_a_score_is_posted_once_after_submit_and_not_before(
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", score["timestamp"])
     [row] = posting.scores(exam.id)
     assert row.state == "posted" and row.attempt_id == attempt_id
+
+
+def test_a_class_linked_from_two_courses_posts_each_score_to_the_learners_course_only(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    posting = grades(lti_site)
+    second = f"{lti_site.platform.base}/lineitems/2"
+    submitted(lti_site, exam.id, "learner-a")  # course-1, link-1, line item 1
+    submitted(lti_site, exam.id, "learner-b", course="course-2", link="link-2", line_item=second)
+    assert posting.sync() == 2
+    posted = sorted((s["userId"], s["item"]) for s in lti_site.platform.scores)
+    assert posted == [("learner-a", "1"), ("learner-b", "2")]
+    with lti_site.database.read() as session:
+        links = store.links_of_class(session=session, class_id=exam.id)
+    assert sorted((link.resource_link_id, link.context_id) for link in links) == [
+        ("link-1", "course-1"),
+        ("link-2", "course-2"),
+    ]
 
 
 def test_a_score_is_tried_again_with_backoff_while_the_platform_answers_503(

@@ -14,10 +14,12 @@ from gradquiz.core.accounts import Role
 from gradquiz.errors import InvalidInput
 from gradquiz.services.lti import KEY_OVERLAP, LAUNCH_SECONDS, LOGIN_SECONDS
 from gradquiz.storage import classes as classes_store
+from gradquiz.storage import lti as lti_store
 from gradquiz.storage.models import AccountRow, LtiLaunchDataRow, LtiUserRow
+from gradquiz.web.lti.views import FRAMED_COOKIE
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.sessions import SESSION_COOKIE
-from tests.web.lti_platform import CLIENT_ID, INSTRUCTOR, SigningKey
+from tests.web.lti_platform import CLIENT_ID, INSTRUCTOR, SigningKey, login_redirect
 from tests.web.lti_site import LtiSite, lti_site
 
 __all__ = ["lti_site"]
@@ -44,16 +46,48 @@ def test_a_learners_first_launch_makes_a_bound_account_joined_to_the_class(
     assert lti_site.accounts() == before + 1  # the same account, not a second one
 
 
-def test_an_instructor_launch_of_another_instructors_class_is_refused(lti_site: LtiSite) -> None:
+def test_a_co_teacher_launching_another_instructors_class_follows_its_live_page_only(
+    lti_site: LtiSite,
+) -> None:
     exam = lti_site.class_exam()
     before = lti_site.accounts()
-    refused = lti_site.launch(class_id=exam.id, sub="teacher-2", roles=(INSTRUCTOR,))
-    assert refused.status_code == 403
-    assert "run by another instructor" in refused.text
-    assert lti_site.accounts() == before
-    with lti_site.database.read() as session:  # nor are its claims kept
-        kept = session.scalars(select(LtiLaunchDataRow.value)).all()
-    assert not [v for v in kept if isinstance(v, dict) and v.get("sub") == "teacher-2"]
+    landed = lti_site.follow(
+        lti_site.launch(class_id=exam.id, sub="teacher-2", roles=(INSTRUCTOR,))
+    )
+    assert landed.headers["location"] == f"/classes/{exam.id}/live"
+    client = lti_site.site.client
+    live = client.get(landed.headers["location"])
+    assert live.status_code == 200 and exam.rules.title in live.text
+    assert "You follow this class exam as a teacher of the course" in live.text
+    assert 'id="time-form"' not in live.text and "/close" not in live.text
+    assert client.get(f"/classes/{exam.id}/live.json").status_code == 200
+    same = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+    for path in ("results", "stats", "roster", "preview", "close"):
+        assert client.get(f"/classes/{exam.id}/{path}").status_code == 404, path
+    data = {"username": "prof", "multiplier": "2", "extra_minutes": "0"}
+    assert client.post(f"/classes/{exam.id}/time", data=data, headers=same).status_code == 404
+    assert lti_site.accounts() == before + 1
+    with lti_site.database.read() as session:  # not made a member of the class
+        assert not classes_store.members(session=session, class_id=exam.id)
+        bound = session.scalars(select(LtiUserRow).where(LtiUserRow.sub == "teacher-2")).one()
+        assert session.get(AccountRow, bound.account_id).role == "instructor"  # type: ignore[union-attr]
+
+
+def test_institution_and_system_roles_do_not_make_a_course_instructor(lti_site: LtiSite) -> None:
+    """An institution's Instructor taking a course as a student is a learner in it."""
+    exam = lti_site.class_exam()
+    institution = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"
+    system = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+    learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+    landed = lti_site.follow(
+        lti_site.launch(class_id=exam.id, sub="staff-1", roles=(institution, system, learner))
+    )
+    assert landed.headers["location"] == f"/classes/{exam.id}"
+    with lti_site.database.read() as session:
+        bound = session.scalars(select(LtiUserRow).where(LtiUserRow.sub == "staff-1")).one()
+        row = session.get(AccountRow, bound.account_id)
+        assert row is not None and row.role == "learner"
+        assert classes_store.member(session=session, class_id=exam.id, owner=row.owner_key)
 
 
 def test_a_class_not_deep_linked_from_this_platform_is_refused(lti_site: LtiSite) -> None:
@@ -187,6 +221,12 @@ REFUSALS: dict[str, tuple[dict[str, Any], str]] = {
         {"message_type": "LtiSubmissionReviewRequest"},
         "gradquiz takes no &#39;LtiSubmissionReviewRequest&#39; message.",
     ),
+    "another tool's target_link_uri": (
+        {"target": "https://other-tool.example/lti/launch"},
+        "is for &#39;https://other-tool.example/lti/launch&#39;, not gradquiz&#39;s launch URL"
+        " (target_link_uri)",
+    ),
+    "no target_link_uri": ({"target": ""}, "not gradquiz&#39;s launch URL (target_link_uri)"),
 }
 
 
@@ -231,6 +271,31 @@ def test_an_unknown_kid_is_refused_and_a_rotated_platform_key_is_fetched_and_acc
     assert lti_site.follow(accepted).headers["location"] == f"/classes/{exam.id}"
 
 
+def test_a_key_replaced_under_its_kid_is_fetched_again_when_a_signature_fails(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    assert lti_site.follow(lti_site.launch(class_id=exam.id)).status_code == 303  # keys kept
+    old = lti_site.platform.keys[-1]
+    lti_site.platform.keys[-1] = SigningKey(kid=old.kid, private=SigningKey.new().private)
+    accepted = lti_site.launch(class_id=exam.id)  # the new key at once, no restart
+    assert lti_site.follow(accepted).headers["location"] == f"/classes/{exam.id}"
+    refused = lti_site.launch(lambda body: lti_site.platform.sign(body, key=old))
+    assert refused.status_code == 403 and "signature does not match" in refused.text
+
+
+def test_a_token_signed_with_another_algorithm_than_its_key_is_refused(lti_site: LtiSite) -> None:
+    key = lti_site.platform.keys[-1]
+    refused = lti_site.launch(
+        lambda body: jwt.encode(body, key.pem, algorithm="RS512", headers={"kid": key.kid})
+    )
+    assert refused.status_code == 403
+    assert (
+        f"signed with &#39;RS512&#39;, but the platform&#39;s key &#39;{key.kid}&#39; is for"
+        in (refused.text)
+    )
+
+
 def test_a_replayed_launch_is_refused_by_its_used_state_and_nonce(lti_site: LtiSite) -> None:
     exam = lti_site.class_exam()
     sent = lti_site.login()
@@ -257,8 +322,18 @@ def test_roles_make_instructors_of_instructors_and_administrators_only() -> None
     for role in INSTRUCTOR_ROLES:
         assert role_of({claim: [role]}) is Role.INSTRUCTOR
     learner = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-    for roles in ([], [learner], ["Mentor"], "Instructor"):
-        assert role_of({claim: roles}) is Role.LEARNER
+    person = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
+    system = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+    for roles in (
+        [],
+        [learner],
+        ["Mentor"],
+        "Instructor",
+        [f"{person}Instructor"],
+        [f"{person}Administrator", learner],
+        [system],
+    ):
+        assert role_of({claim: roles}) is Role.LEARNER, roles
 
 
 def test_the_configuration_names_the_tools_addresses_for_moodle_and_canvas(
@@ -271,7 +346,10 @@ def test_the_configuration_names_the_tools_addresses_for_moodle_and_canvas(
     assert canvas["oidc_initiation_url"] == "http://testserver/lti/login"
     assert canvas["target_link_uri"] == "http://testserver/lti/launch"
     assert canvas["public_jwk_url"] == "http://testserver/lti/jwks"
-    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in canvas["scopes"]
+    assert canvas["scopes"] == [  # only those gradquiz uses
+        "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+        "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+    ]
     placements = canvas["extensions"][0]["settings"]["placements"]
     assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}
 
@@ -402,3 +480,49 @@ def refused(answer: Any, message: str) -> bool:
     """A 429 page (framable, as every LTI page is) saying `message`, with a Retry-After."""
     waits = int(answer.headers.get("retry-after", "0"))
     return answer.status_code == 429 and waits >= 1 and message in answer.text
+
+
+def test_removing_a_platform_that_courses_link_to_needs_force_and_says_how_many(
+    lti_site: LtiSite,
+) -> None:
+    exam = lti_site.class_exam()
+    lti_site.follow(lti_site.launch(class_id=exam.id, sub="learner-1"))
+    lti_site.follow(lti_site.launch(class_id=exam.id, sub="learner-2", link="link-2"))
+    issuer = lti_site.platform.issuer
+    with pytest.raises(InvalidInput, match=r"has 2 course link\(s\), 2 bound user\(s\) and 0"):
+        lti_site.lti.remove_platform(issuer=issuer)
+    assert lti_site.lti.platform(issuer, None) is not None  # nothing was removed
+    removed = lti_site.lti.remove_platform(issuer=issuer, force=True)
+    assert removed.issuer == issuer and lti_site.lti.platform(issuer, None) is None
+    with lti_site.database.read() as session:
+        assert not lti_store.links_of_class(session=session, class_id=exam.id)
+
+
+def test_cookies_set_inside_the_lms_frame_are_partitioned_over_https(lti_site: LtiSite) -> None:
+    app = lti_site.site.client.app
+    app.state.settings = app.state.settings.model_copy(update={"secure_cookies": True})  # type: ignore[attr-defined]
+    exam = lti_site.class_exam()
+    client = lti_site.site.client
+    client.cookies.clear()
+    platform = lti_site.platform
+    login = client.get(
+        "https://testserver/lti/login",
+        params={"iss": platform.issuer, "login_hint": "h", "client_id": CLIENT_ID},
+    )
+    assert login.status_code == 302, login.text
+    sent = login_redirect(login.headers["location"])
+    body = platform.claims(
+        nonce=sent["nonce"], class_id=exam.id, target="https://testserver/lti/launch"
+    )
+    launched = client.post(
+        "https://testserver/lti/launch",
+        data={"id_token": platform.sign(body), "state": sent["state"]},
+        headers={"Origin": platform.base},
+    )
+    assert launched.status_code == 303, launched.text
+    cookies = login.headers.get_list("set-cookie") + launched.headers.get_list("set-cookie")
+    names = sorted(c.split("=")[0].split("-state-")[0] for c in cookies)
+    assert names == sorted(["lti1p3-browser", "lti1p3", SESSION_COOKIE, FRAMED_COOKIE]), names
+    for cookie in cookies:
+        attributes = {a.strip().lower() for a in cookie.split(";")[1:]}
+        assert {"samesite=none", "secure", "httponly", "partitioned"} <= attributes, cookie

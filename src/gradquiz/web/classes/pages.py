@@ -234,13 +234,14 @@ def promote(request: Request, username: Text) -> Response:
 @router.get("/classes/{class_id}/live", response_class=HTMLResponse)
 def live(request: Request, class_id: ClassId) -> Response:
     """Who has joined, started, answered how many, submitted, and the time each has left."""
-    return _live_page(request, _owned(request, class_id))
+    exam, co_teacher = _followed(request, class_id)
+    return _live_page(request, exam, co_teacher=co_teacher)
 
 
 @router.get("/classes/{class_id}/live.json", include_in_schema=False)
 def live_json(request: Request, class_id: ClassId) -> Response:
     """The live table's figures, for the page's own refresh (the same query as the page)."""
-    exam = _owned(request, class_id)
+    exam, _ = _followed(request, class_id)
     view = TableView.of(request.query_params)
     classes = _classes(request)
     late = late_counts(classes.late_answers(exam))
@@ -488,6 +489,18 @@ def _owned(request: Request, class_id: str) -> ClassExam:
     return _classes(request).owned(instructor=_instructor(request), class_id=class_id)
 
 
+def _followed(request: Request, class_id: str) -> tuple[ClassExam, bool]:
+    """The instructor's class exam, or one another teacher of an LMS course runs that this
+    instructor launched from it (then True: they follow it, read only)."""
+    account = _instructor(request)
+    try:
+        return _classes(request).owned(instructor=account, class_id=class_id), False
+    except NotFound:
+        if not request.app.state.lti.co_teaches(account, class_id):
+            raise
+    return _classes(request).unowned(class_id=class_id), True
+
+
 def _typed_code(text: str) -> str:
     return "".join(c for c in text[:32] if c.isascii() and c.isalnum())
 
@@ -501,8 +514,11 @@ def _live_page(
     exam: ClassExam,
     refusal: GradquizError | None = None,
     typed: dict[str, str] | None = None,
+    *,
+    co_teacher: bool = False,
 ) -> Response:
-    """The live page; with a refused extra-time form, the reason and the form as typed."""
+    """The live page; with a refused extra-time form, the reason and the form as typed
+    (`co_teacher`: without the instructor's forms)."""
     classes, now = _classes(request), _now(request)
     standings = classes.standings(exam)
     view = TableView.of(request.query_params)
@@ -526,6 +542,7 @@ def _live_page(
         time_error=refusal.message if refusal else None,
         time_form=typed or time_form(standings, request.query_params.get("time_for", "")),
         in_progress=sum(1 for s in standings if s.latest and s.latest.submitted_at is None),
+        co_teacher=co_teacher,
     )
 
 

@@ -4,17 +4,29 @@ the OIDC login and message launch with gradquiz's checks.
 The launch checks, in order: the state (issued by this server's login, used once), the
 token's form, the registration (issuer and client id), the signature against the platform's
 key set (kept, fetched again for an unknown `kid`), `iss`, `aud`, `azp`, `exp` and `iat`
-within SKEW_SECONDS, the deployment, the message type and version, and last the nonce (the
+within SKEW_SECONDS, the deployment, the message type and version, the target_link_uri
+(gradquiz's own launch URL), and last the nonce (the
 one the login issued with this state, used once in any process). Each refusal is an
 LtiRefused naming the fault. The login's browser cookie, where the launch's browser sends
 one, must be the login's (the route checks the launch's Origin too).
+
+Platform storage (1EdTech "Client Side postMessages"): a login initiation that names an
+`lti_storage_target` is answered with a page that puts the state and nonce into the LMS's
+storage (`lti.put_data`) before going on to the platform's login; its launch is answered
+with a page that reads them back (`lti.get_data`) and posts them with the id_token to
+/lti/launch again, from gradquiz's own page. That launch is accepted only when both
+values are the login's and the post is same-origin, so a launch the browser did not log in
+for is refused without any cookie. Where the LMS's storage does not answer, the login page
+falls back to the server-side state alone (as a login without a storage target has).
 """
 
 import logging
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
@@ -32,7 +44,10 @@ from gradquiz.services.lti import (
     LtiRefused,
     LtiService,
     client_id_of,
+    origin_of,
 )
+from gradquiz.web.lti.deep_linking import check_settings
+from gradquiz.web.sessions import set_framed_cookie
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +61,38 @@ _CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 BROWSER_COOKIE = "browser"
 BROWSER_SECONDS = 30 * 24 * 3600
 _BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{24}")
+# A frame name a platform's storage answers from (`_parent`, or Canvas's
+# `post_message_forwarding`).
+STORAGE_TARGET = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+STORED_STATE = "lti_storage_state"  # the values the launch page read back from the LMS
+STORED_NONCE = "lti_storage_nonce"
+
+
+@dataclass(frozen=True)
+class PlatformStorage:
+    """What the login's page puts into the LMS's storage, and where it goes on to."""
+
+    target: str  # the frame that answers lti.put_data
+    origin: str  # the origin it answers from: the platform's login URL's
+    state: str
+    nonce: str
+    next_url: str  # the platform's login, with this state and nonce
 
 
 class FastApiRequest(LtiRequest):
     """A request's form or query parameters and cookies, as pylti1p3 reads them."""
 
-    def __init__(self, params: Mapping[str, str], cookies: Mapping[str, str], secure: bool):
+    def __init__(
+        self,
+        params: Mapping[str, str],
+        cookies: Mapping[str, str],
+        secure: bool,
+        same_origin: bool = False,
+    ):
         self._params = params
         self._cookies = cookies
         self._secure = secure
+        self.same_origin = same_origin  # posted by one of gradquiz's own pages
 
     @property
     def session(self) -> dict[str, Any]:
@@ -65,6 +103,10 @@ class FastApiRequest(LtiRequest):
 
     def get_param(self, key: str) -> str:
         return self._params.get(key, "")
+
+    def has_param(self, key: str) -> bool:
+        """Whether the request carries the parameter, even empty."""
+        return key in self._params
 
     def get_cookie(self, key: str) -> str | None:
         return self._cookies.get(key)
@@ -92,15 +134,7 @@ class FastApiCookies(CookieService):
         """Put the cookies set so far on `response`."""
         secure = self._request.is_secure()
         for key, (value, exp) in self._to_set.items():
-            response.set_cookie(
-                key,
-                value,
-                max_age=exp,
-                httponly=True,
-                secure=secure,
-                samesite="none" if secure else "lax",
-                path="/lti/",
-            )
+            set_framed_cookie(response, key, value, max_age=exp, secure=secure, path="/lti/")
         return response
 
 
@@ -133,8 +167,12 @@ class Login(OIDCLogin[FastApiRequest, Any, DatabaseSessions, FastApiCookies, Res
         return FastApiRedirect(url, self._cookie_service)
 
 
-def start_login(lti: LtiService, request: FastApiRequest, launch_url: str) -> Response:
-    """The redirect to the platform's login for this initiation; LtiRefused if refused."""
+def start_login(
+    lti: LtiService, request: FastApiRequest, launch_url: str
+) -> Response | PlatformStorage:
+    """The redirect to the platform's login for this initiation, or, when it names a
+    storage target, what the page that stores state and nonce there needs; LtiRefused if
+    refused."""
     cookies = FastApiCookies(request)
     login = Login(
         request,
@@ -147,19 +185,69 @@ def start_login(lti: LtiService, request: FastApiRequest, launch_url: str) -> Re
         browser = secrets.token_urlsafe(18)
     # The browser that logged in; its launch must come from it where it sends the cookie.
     cookies.set_cookie(BROWSER_COOKIE, browser, BROWSER_SECONDS)
+    target = request.get_param("lti_storage_target")
+    storage = target if STORAGE_TARGET.fullmatch(target) else None
     login.pass_params_to_launch(
-        {"target": request.get_param("target_link_uri")[:1000], "browser": browser}
+        {
+            "target": request.get_param("target_link_uri")[:1000],
+            "browser": browser,
+            "storage": storage,
+        }
     )
     try:
-        return login.redirect(launch_url)
+        redirect = login.get_redirect_object(launch_url)
     except OIDCException as error:
         raise LtiRefused(_login_fault(str(error), request)) from None
+    if storage is None:
+        return redirect.do_redirect()
+    next_url = redirect.get_redirect_url()
+    sent = {k: v[0] for k, v in parse_qs(urlsplit(next_url).query).items()}
+    stored = PlatformStorage(
+        target=storage,
+        origin=origin_of(next_url),
+        state=sent["state"],
+        nonce=sent["nonce"],
+        next_url=next_url,
+    )
+    sessions = DatabaseSessions(lti.launches)
+    sessions.update_state(stored.state, origin=stored.origin, next_url=next_url)
+    return stored
+
+
+def storage_fallback(lti: LtiService, state: str) -> str | None:
+    """The LMS's storage did not take this login's state: its launch is checked with the
+    server-side state alone. The platform's login URL to go on to; None if the state is
+    unknown, used or not a storage login."""
+    sessions = DatabaseSessions(lti.launches)
+    params = sessions.get_state_params(state[:200])
+    next_url = params.get("next_url")
+    if not params.get("storage") or not isinstance(next_url, str):
+        return None
+    sessions.update_state(state[:200], storage=None)
+    return next_url
+
+
+def storage_launch(lti: LtiService, request: FastApiRequest) -> PlatformStorage | None:
+    """For a launch whose login stored its state in the LMS's storage and that does not
+    carry the values read back yet: what the page that reads them needs. None otherwise
+    (the launch is checked at once)."""
+    if request.has_param(STORED_STATE) or request.has_param(STORED_NONCE):
+        return None  # read back already (if empty, the launch is refused for it)
+    state = request.get_param("state")[:200]
+    params = DatabaseSessions(lti.launches).get_state_params(state) if state else {}
+    target, origin = params.get("storage"), params.get("origin")
+    if not isinstance(target, str) or not isinstance(origin, str):
+        return None
+    return PlatformStorage(
+        target=target, origin=origin, state=state, nonce=str(params.get("nonce")), next_url=""
+    )
 
 
 class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies]):
     """A message launch checked as the module says."""
 
     key_sets: KeySets
+    launch_url: str
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)
@@ -177,6 +265,7 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             self.validate_jwt_signature()
             _step(self.validate_deployment, None)
             self._check_message()
+            self._check_target()
             self.validate_nonce()
             self.save_launch_data()
         except Exception:
@@ -197,8 +286,25 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused(
                 "This launch was started in another browser: start it again from the course."
             )
+        if params.get("storage"):
+            self._check_stored(state, params)
         self._login_params = params
         return self
+
+    def _check_stored(self, state: str, params: Mapping[str, object]) -> None:
+        """The login stored its state and nonce in the LMS's storage: this browser's
+        gradquiz page read both back and posted them itself."""
+        stored = (self._get_request_param(STORED_STATE), self._get_request_param(STORED_NONCE))
+        if not self._request.same_origin:
+            raise LtiRefused(
+                "The launch's state must be read back from the LMS's storage by gradquiz's"
+                " own page; this launch was posted from elsewhere."
+            )
+        if stored != (state, params.get("nonce")):
+            raise LtiRefused(
+                "The LMS's storage does not hold this launch's state and nonce: it was"
+                " started in another browser or tab. Start it again from the course."
+            )
 
     def validate_nonce(self) -> "Launch":
         nonce = str(self._jwt.get("body", {}).get("nonce") or "")
@@ -231,40 +337,74 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
                 f" client id (aud) {str(body.get('aud'))[:200]!r}."
             ) from None
 
-    def get_public_key(self) -> tuple[str, str]:
+    def get_public_key(self, again: bool = False) -> tuple[str, str]:
         assert self._registration is not None
         url = self._registration.get_key_set_url()
         kid = self._jwt.get("header", {}).get("kid")
         if not kid:
             raise LtiRefused("The launch token names no key (kid).")
         if url:
-            self._registration.set_key_set(cast(Any, self.key_sets.get(url, str(kid))))
+            keys = self.key_sets.get(url, str(kid), again=again)
+            self._registration.set_key_set(cast(Any, keys))
         try:
             return super().get_public_key()
         except LtiException:
+            self._check_algorithm(str(kid))
             raise LtiRefused(
                 f"The platform's key set has no key {str(kid)[:100]!r}, the one that signed"
                 " the launch token."
             ) from None
 
+    def _check_algorithm(self, kid: str) -> None:
+        """LtiRefused naming both algorithms if the platform has the token's key but for
+        another algorithm than the token names (the library says only "no key")."""
+        assert self._registration is not None
+        key_set: Any = self._registration.get_key_set() or {}
+        keys = key_set.get("keys", []) if isinstance(key_set, dict) else []
+        signed_with = self._jwt.get("header", {}).get("alg")
+        for key in keys if isinstance(keys, list) else ():
+            if isinstance(key, dict) and key.get("kid") == kid:
+                meant = key.get("alg", "RS256")
+                raise LtiRefused(
+                    f"The launch token is signed with {str(signed_with)[:20]!r}, but the"
+                    f" platform's key {kid[:100]!r} is for {str(meant)[:20]!r}."
+                )
+
     def validate_jwt_signature(self) -> "Launch":
         assert self._registration is not None
-        public_key, algorithm = self.get_public_key()
-        client_id = self._registration.get_client_id()
         try:
-            claims = jwt.decode(
+            claims = self._decode(*self.get_public_key())
+        except jwt.InvalidSignatureError:
+            try:  # the platform may have replaced the key under its kid: fetch them again
+                claims = self._decode(*self.get_public_key(again=True))
+            except jwt.InvalidSignatureError:
+                raise LtiRefused(
+                    "The launch token's signature does not match the platform's key."
+                ) from None
+        client_id = self._registration.get_client_id()
+        audience = claims.get("aud")
+        azp = claims.get("azp")
+        several = isinstance(audience, list) and len(audience) > 1
+        if (several or azp is not None) and azp != client_id:
+            raise LtiRefused("The launch token's authorized party (azp) is not gradquiz.")
+        return self
+
+    def _decode(self, public_key: str, algorithm: str) -> dict[str, Any]:
+        """The token's claims checked against this key; LtiRefused naming the fault, but
+        jwt.InvalidSignatureError for a signature the key does not match."""
+        assert self._registration is not None
+        try:
+            return jwt.decode(
                 self._get_id_token(),
                 public_key,
                 algorithms=[algorithm],
-                audience=client_id,
+                audience=self._registration.get_client_id(),
                 issuer=self._registration.get_issuer(),
                 leeway=SKEW_SECONDS,
                 options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
             )
         except jwt.InvalidSignatureError:
-            raise LtiRefused(
-                "The launch token's signature does not match the platform's key."
-            ) from None
+            raise
         except jwt.ExpiredSignatureError:
             raise LtiRefused("The launch token has expired.") from None
         except jwt.ImmatureSignatureError:
@@ -275,12 +415,6 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused("The launch token's issuer (iss) is not the platform's.") from None
         except jwt.InvalidTokenError as error:
             raise LtiRefused(f"The launch token is not valid: {error}.") from None
-        audience = claims.get("aud")
-        azp = claims.get("azp")
-        several = isinstance(audience, list) and len(audience) > 1
-        if (several or azp is not None) and azp != client_id:
-            raise LtiRefused("The launch token's authorized party (azp) is not gradquiz.")
-        return self
 
     def _check_message(self) -> None:
         body = self._jwt.get("body", {})
@@ -289,11 +423,28 @@ class Launch(MessageLaunch[FastApiRequest, Any, DatabaseSessions, FastApiCookies
             raise LtiRefused(f"gradquiz takes no {str(kind)[:100]!r} message.")
         if body.get(f"{_CLAIM}version") != "1.3.0":
             raise LtiRefused("gradquiz takes LTI version 1.3.0 messages only.")
+        if kind == "LtiDeepLinkingRequest":
+            check_settings(body)
         _step(self.validate_message, "The launch message lacks a claim LTI requires.")
 
+    def _check_target(self) -> None:
+        """The token is for gradquiz's launch URL (its target_link_uri, query aside): a
+        launch a platform signed for another tool is not taken here."""
+        target = self._jwt.get("body", {}).get(f"{_CLAIM}target_link_uri")
+        text = target if isinstance(target, str) else ""
+        parts = urlsplit(text)
+        if parts._replace(query="", fragment="").geturl() != self.launch_url:
+            raise LtiRefused(
+                f"The launch is for {text[:200]!r}, not gradquiz's launch URL"
+                f" (target_link_uri): {self.launch_url}."
+            )
 
-def check_launch(lti: LtiService, request: FastApiRequest, key_sets: KeySets) -> Launch:
-    """The checked launch of this request; LtiRefused naming the fault otherwise."""
+
+def check_launch(
+    lti: LtiService, request: FastApiRequest, key_sets: KeySets, launch_url: str
+) -> Launch:
+    """The checked launch of this request (posted to `launch_url`, gradquiz's own launch
+    URL); LtiRefused naming the fault otherwise."""
     launch = Launch(
         request,
         lti.tool_conf,
@@ -301,6 +452,7 @@ def check_launch(lti: LtiService, request: FastApiRequest, key_sets: KeySets) ->
         cookie_service=FastApiCookies(request),
     )
     launch.key_sets = key_sets
+    launch.launch_url = launch_url
     return launch.validate()
 
 

@@ -3,6 +3,7 @@ makes one from the pack), and the platform gets back an `ltiResourceLink` with a
 so it makes the gradebook column once."""
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +30,28 @@ from gradquiz.web.sessions import signed_in
 from gradquiz.web.templating import render_page
 
 SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+RESOURCE_LINK = "ltiResourceLink"
 NEW_CLASS_DAYS = 14
+
+
+def check_settings(claims: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A deep linking request's settings, if gradquiz can answer it: a return URL, and
+    `ltiResourceLink` among the accepted types; LtiRefused naming what is missing else."""
+    settings = claims.get(SETTINGS_CLAIM)
+    if not isinstance(settings, Mapping):
+        raise LtiRefused("The deep linking request has no deep_linking_settings.")
+    return_url = settings.get("deep_link_return_url")
+    if not isinstance(return_url, str) or not return_url.startswith(("https://", "http://")):
+        raise LtiRefused(
+            "The deep linking request names no deep_link_return_url to send the choice to."
+        )
+    types = settings.get("accept_types")
+    if not isinstance(types, list) or RESOURCE_LINK not in types:
+        raise LtiRefused(
+            "The LMS does not accept a resource link here (accept_types lacks"
+            " ltiResourceLink), the only kind of item gradquiz adds."
+        )
+    return settings
 
 
 def start(lti: LtiService, launch: Any, account: Account) -> str:
@@ -95,13 +117,16 @@ def choose(request: Request, lti: LtiService, picking: str, class_id: str, title
         .set_url(str(request.url_for("lti_launch")))
         .set_title(exam.rules.title)
         .set_custom_params({CUSTOM_CLASS: lti.class_claim(platform, exam.id)})
-        .set_lineitem(
+    )
+    # One item, so any accept_multiple is honoured; a gradebook column only where the
+    # platform accepts one (accept_lineitem absent means it does).
+    if kept["settings"].get("accept_lineitem", True) is not False:
+        resource.set_lineitem(
             LineItem()
             .set_score_maximum(len(exam.question_ids))
             .set_label(exam.rules.title)
             .set_resource_id(exam.id)
         )
-    )
     link = DeepLink(lti.registration(platform), str(kept["deployment_id"]), kept["settings"])
     return render_page(
         request,

@@ -5,8 +5,8 @@ configuration an admin pastes into the platform, and deep linking."""
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from gradquiz.core.accounts import Role
@@ -14,10 +14,17 @@ from gradquiz.errors import GradquizError
 from gradquiz.services.lti import LtiRefused, LtiService, role_of
 from gradquiz.web import rate_limits
 from gradquiz.web.lti import deep_linking
-from gradquiz.web.lti.adapter import FastApiRequest, check_launch, start_login
+from gradquiz.web.lti.adapter import (
+    FastApiRequest,
+    PlatformStorage,
+    check_launch,
+    start_login,
+    storage_fallback,
+    storage_launch,
+)
 from gradquiz.web.lti.views import FRAMED_COOKIE, refused_page, tool_configuration
 from gradquiz.web.rate_limits import Action
-from gradquiz.web.sessions import signed_in, start_session
+from gradquiz.web.sessions import set_framed_cookie, signed_in, start_session
 from gradquiz.web.templating import render_page, see_other
 
 log = logging.getLogger(__name__)
@@ -45,7 +52,18 @@ async def lti_request(request: Request) -> FastApiRequest:
         for k, v in list(source.items())[:MAX_PARAMS]
         if isinstance(v, str)
     }
-    return FastApiRequest(params, request.cookies, request.url.scheme == "https")
+    return FastApiRequest(
+        params, request.cookies, request.url.scheme == "https", same_origin=_same_origin(request)
+    )
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether one of gradquiz's own pages sent the request (Fetch Metadata, which a page
+    of another origin cannot forge; else the Origin header)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    return request.headers.get("origin") == str(request.base_url).rstrip("/")
 
 
 def launch_url(request: Request) -> str:
@@ -66,12 +84,33 @@ async def login(request: Request) -> Response:
     rate_limits.check(request, Action.LTI_LOGIN, None)  # each login keeps two rows
     params = await lti_request(request)
     try:
-        return await run_in_threadpool(
+        started = await run_in_threadpool(
             start_login, lti_service(request), params, launch_url(request)
         )
     except LtiRefused as refusal:
         log.warning("LTI login refused: %s", refusal.message)
         return refused_page(request, refusal)
+    if isinstance(started, PlatformStorage):
+        fallback = request.url_for("lti_storage_fallback").include_query_params(state=started.state)
+        return render_page(
+            request, "lti/storage.html", mode="put", stored=started, fallback=str(fallback)
+        )
+    return started
+
+
+@router.get("/storage-fallback", name="lti_storage_fallback")
+def storage_fallback_route(
+    request: Request, state: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    """The LMS's storage did not take the login's state: on to its login all the same,
+    the launch checked with the server-side state alone."""
+    next_url = storage_fallback(lti_service(request), state)
+    if next_url is None:
+        return refused_page(
+            request, LtiRefused("The launch's state is unknown, expired or used already.")
+        )
+    log.info("LTI login without the LMS's storage (it did not answer)")
+    return RedirectResponse(next_url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/launch", name="lti_launch")
@@ -80,10 +119,23 @@ async def launch(request: Request) -> Response:
     rate_limits.check(request, Action.LTI_LAUNCH, None)
     params = await lti_request(request)
     lti = lti_service(request)
+    stored = await run_in_threadpool(storage_launch, lti, params)
+    if stored is not None:  # the page reads state and nonce back from the LMS, posts again
+        return render_page(
+            request,
+            "lti/storage.html",
+            mode="get",
+            stored=stored,
+            id_token=params.get_param("id_token"),
+            fallback="",
+        )
     try:
-        checked = await run_in_threadpool(check_launch, lti, params, request.app.state.key_sets)
+        checked = await run_in_threadpool(
+            check_launch, lti, params, request.app.state.key_sets, launch_url(request)
+        )
         claims = checked.get_launch_data()
-        await run_in_threadpool(lti.check_origin, claims, request.headers.get("origin"))
+        if not params.same_origin:  # gradquiz's own storage page posted it: no LMS origin
+            await run_in_threadpool(lti.check_origin, claims, request.headers.get("origin"))
         if checked.is_deep_link_launch():
             if role_of(claims) is not Role.INSTRUCTOR:
                 raise LtiRefused("Only an instructor can add gradquiz to a course.")
@@ -166,12 +218,4 @@ def deep_link_choose(
 def _mark_framed(request: Request, response: Response) -> None:
     """Mark the browser as launched from an LMS: its pages may be framed by the platforms."""
     secure = request.app.state.settings.secure_cookies
-    response.set_cookie(
-        FRAMED_COOKIE,
-        "1",
-        max_age=12 * 3600,
-        httponly=True,
-        secure=secure,
-        samesite="none" if secure else "lax",
-        path="/",
-    )
+    set_framed_cookie(response, FRAMED_COOKIE, "1", max_age=12 * 3600, secure=secure)

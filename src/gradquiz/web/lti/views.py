@@ -7,15 +7,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from gradquiz.errors import GradquizError
+from gradquiz.services.lti_grades import ROSTER_SCOPE, SCORE_SCOPE
 from gradquiz.web.templating import render_page
 
 FRAMED_COOKIE = "gradquiz_lti_framed"
-SCOPES = (
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-)
+# The scopes gradquiz uses, and no more: posting scores to the line item deep linking made
+# (the platform makes the column, so no lineitem scope), and reading the course roster.
+SCOPES = (SCORE_SCOPE, ROSTER_SCOPE)
 
 
 def refused_page(request: Request, refusal: GradquizError) -> HTMLResponse:

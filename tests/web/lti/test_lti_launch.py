@@ -19,7 +19,7 @@ from gradquiz.storage.models import AccountRow, LtiLaunchDataRow, LtiUserRow
 from gradquiz.web.lti.views import FRAMED_COOKIE
 from gradquiz.web.rate_limits import RateLimits
 from gradquiz.web.sessions import SESSION_COOKIE
-from tests.web.lti_platform import CLIENT_ID, INSTRUCTOR, SigningKey, login_redirect
+from tests.web.lti_platform import CLAIM, CLIENT_ID, INSTRUCTOR, SigningKey, login_redirect
 from tests.web.lti_site import LtiSite, lti_site
 
 __all__ = ["lti_site"]
@@ -244,6 +244,19 @@ def test_a_launch_is_refused_naming_its_fault_and_creates_nothing(
     assert lti_site.accounts() == before
     assert SESSION_COOKIE not in refused.headers.get("set-cookie", "")
     assert any("LTI launch refused" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.3.1", ""])
+def test_a_launch_of_another_lti_version_is_refused(lti_site: LtiSite, version: str) -> None:
+    exam = lti_site.class_exam()
+    before = lti_site.accounts()
+    refused = lti_site.launch(
+        lambda body: lti_site.platform.sign({**body, f"{CLAIM}version": version}),
+        class_id=exam.id,
+    )
+    assert refused.status_code == 403
+    assert "gradquiz takes LTI version 1.3.0 messages only." in refused.text
+    assert lti_site.accounts() == before
 
 
 def test_a_bad_signature_is_refused(lti_site: LtiSite) -> None:

@@ -108,6 +108,21 @@ def test_your_turn_reports_each_node(lab_client: TestClient) -> None:
     assert "grad " not in text_of(hidden.text.split("<svg", 1)[1].split("</svg>", 1)[0])
 
 
+def test_inputs_are_shown_as_typed_and_a_wrong_sign_is_not_right(lab_client: TestClient) -> None:
+    # Review 7, points 1 and 3: y = -0.99999 was shown as -1, ∂f/∂x = y + 1 = 1e-5, and -1e-5
+    # was "Right"; the page did not say its values were rounded.
+    graph = lab_client.get("/lab/fan-out?x=3&y=-0.99999")
+    drawn = text_of(graph.text.split("<svg", 1)[1].split("</svg>", 1)[0])
+    assert "\N{MINUS SIGN}0.99999" in drawn
+    text = text_of(graph.text)
+    assert "inputs as typed; computed values, local derivatives and gradients to four" in text
+    wrong = lab_client.get("/lab/fan-out/your-turn?x=3&y=-0.99999&grad-x=-1e-5")
+    assert 'id="verdict-x"><strong>Not right.' in wrong.text
+    assert "y = input, \N{MINUS SIGN}0.99999" in text_of(wrong.text)
+    right = lab_client.get("/lab/fan-out/your-turn?x=3&y=-0.99999&grad-x=1e-5")
+    assert 'id="verdict-x"><strong>Right.' in right.text
+
+
 def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None:
     page = lab_client.get("/lab/flow?init=xavier&depth=12&width=16")
     rows = re.findall(r"<tr><th scope=\"row\">(\d+)</th>((?:<td>[^<]*</td>)+)</tr>", page.text)

@@ -5,6 +5,7 @@ import re
 import time
 from collections.abc import Iterator
 from html import unescape
+from itertools import pairwise
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -957,3 +958,22 @@ def test_flow_summary_names_the_direction_below_the_factor(lab_client: TestClien
         "going back from layer 30 to layer 1, δ stays within a factor of 100 at every "
         "layer, but grows 7.7× overall:" in text
     )
+
+
+@pytest.mark.parametrize("query", ["init=small", "init=xavier", "init=he&depth=3&width=4"])
+def test_flow_captions_give_the_factor_between_the_grid_lines_drawn(
+    lab_client: TestClient, query: str
+) -> None:
+    # Review 7, point 2: "each grid line is a factor of 10" under ticks 10¹⁰ apart.
+    page = lab_client.get(f"/lab/flow?{query}").text
+    charts = re.findall(r'<svg class="chart-svg log-chart".*?</svg>', page, re.S)
+    factors = re.findall(r"each grid line is a factor of ([^ ]+) above", text_of(page))
+    assert len(charts) == len(factors) == 2
+    for chart, factor in zip(charts, factors, strict=True):
+        labels = re.findall(r'text-anchor="end">10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)</text>', chart)
+        powers = [int(p.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))) for p in labels]
+        gaps = {b - a for a, b in pairwise(powers)}
+        assert len(gaps) == 1 and len(powers) > 1
+        (gap,) = gaps
+        superscript = str(gap).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        assert factor == ("10" if gap == 1 else "10" + superscript), (factor, gap)

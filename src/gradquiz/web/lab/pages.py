@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from gradquiz.core.lab.expressions import FUNCTIONS, MAX_ARGUMENTS, MAX_LENGTH, VARIABLES
-from gradquiz.core.lab.numbers import number_word
+from gradquiz.core.lab.numbers import number_word, shown_factor
 from gradquiz.core.lab.prepared import EXPRESSION_EXAMPLE, PREPARED
 from gradquiz.services import lab
 from gradquiz.web.lab import views as lab_views
@@ -30,6 +30,7 @@ def _common(request: Request) -> dict[str, Any]:
     return {
         "number": number,
         "node_value": node_value,
+        "factor": shown_factor,
         "number_text": lab.number_text,
         "computes": computes,
         "prepared": PREPARED,

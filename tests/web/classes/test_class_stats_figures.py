@@ -70,6 +70,12 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
         "with itself, so it is undefined (–) for every question, and no question is flagged "
         "by it." in text
     )
+    # Review 7, point 7: "the learner with the highest and the learner with the lowest
+    # score", "each learner's rest score", "some got right and some wrong" of one learner.
+    assert "upper and lower groups are" not in text and "tied at a group's edge" not in text
+    assert "one learner gives nothing to correlate" in text
+    assert "each learner's rest score" not in text and "some got right" not in text
+    assert "every learner has the same total" not in text
     # WRITTEN, answered A (its key is D): fifth review, "⚑ too hard" (and the other question
     # "⚑ too easy") from one learner's answers. Now no flag but what is too few to judge.
     assert "Fewer than 20% of learners got it right" not in text

@@ -83,6 +83,8 @@ def test_the_thresholds_are_stated_from_one_place() -> None:
         (0.42, 12, 15, "It needs at least 30 learners to be read with any confidence; with 12"),
         (None, 40, 1, "It is undefined here: it has a single question."),
         (None, 40, 15, "It is undefined here: every learner has the same total."),
+        # Review 7, point 7: "every learner has the same total" of a class of one.
+        (None, 1, 15, "It is undefined here: one learner's total has no spread."),
     ],
 )
 def test_the_kr20_note_says_what_it_is_its_range_what_low_means_and_what_it_needs(

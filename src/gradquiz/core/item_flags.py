@@ -234,14 +234,17 @@ def flags_for(
 
 def same_groups_note(learners: int) -> str:
     """Why D is undefined when every learner has the same total (a class of one among them)."""
-    who = (
-        "With one learner, the upper and the lower group are that learner"
-        if learners == 1
-        else "Every learner has the same total, so the upper and the lower group are the same "
-        "learners"
-    )
+    if learners == 1:
+        return (
+            "With one learner, the upper and the lower group are that learner: D compares a "
+            "group with itself, so it is undefined (–) for every question, and no question is "
+            "flagged by it. The point-biserial is undefined (–) too: it correlates a question "
+            "with the rest of the exam across learners, and one learner gives nothing to "
+            "correlate."
+        )
     return (
-        f"{who}: D compares a group with itself, so it is undefined (–) for every question, "
+        "Every learner has the same total, so the upper and the lower group are the same "
+        "learners: D compares a group with itself, so it is undefined (–) for every question, "
         "and no question is flagged by it. The point-biserial is undefined (–) too: each "
         "learner's rest score is that same total less the question's mark, so it would be "
         "−1.00 by construction on any question some got right and some wrong."
@@ -260,7 +263,13 @@ def kr20_note(kr20: float | None, *, learners: int, items: int) -> str:
         "the variance of the totals, so a class of learners of similar ability reads low). "
     )
     if kr20 is None:
-        why = "it has a single question" if items < 2 else "every learner has the same total"
+        why = (
+            "it has a single question"
+            if items < 2
+            else "one learner's total has no spread"
+            if learners == 1
+            else "every learner has the same total"
+        )
         return what + f"It is undefined here: {why}."
     if learners < FEW_LEARNERS:
         return what + (

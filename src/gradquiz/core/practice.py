@@ -1,6 +1,7 @@
 """Practice sets: questions drawn by topic and difficulty, answered one at a time, untimed,
 with feedback at once. A typed number counts as the option whose value it matches."""
 
+import math
 import random
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -9,8 +10,8 @@ from enum import StrEnum
 
 from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
 from gradquiz.core.attempts import Slot
-from gradquiz.core.option_spacing import spacing_problems, within_tolerance
-from gradquiz.core.questions import Difficulty, Question
+from gradquiz.core.option_spacing import relative_error, spacing_problems, within_tolerance
+from gradquiz.core.questions import Difficulty, Option, Question
 from gradquiz.core.scoring import Tally
 from gradquiz.errors import InvalidInput, NotFound
 
@@ -99,6 +100,15 @@ def mark_typed(question: Question, value: float) -> Marking:
     ]
     matched = near[0] if near else None
     return Marking(matched, value, matched == question.key)
+
+
+def nearest_option(question: Question, value: float) -> Option | None:
+    """The numeric option whose exact value is nearest `value` (relative_error), so that a
+    number near no option can be told which one it missed and by how much."""
+    numbers = [o for o in question.options if o.value is not None and math.isfinite(o.value)]
+    if not numbers or not math.isfinite(value):
+        return None
+    return min(numbers, key=lambda o: relative_error(value, float(o.value or 0.0)))
 
 
 @dataclass(frozen=True)

@@ -244,9 +244,9 @@ def _softmax_stable(logits: Mapping[str, float]) -> str:
     """L and ∂L/∂z as frameworks compute them, where this graph's exps cannot."""
     loss, gradients = softmax_cross_entropy([logits[name] for name in ("z1", "z2", "z3")])
     return (
-        "Frameworks never form p₁: they take log p₁ = z₁ − logsumexp(z), with the largest "
-        "logit subtracted inside the logsumexp, so no exp overflows and the sum it takes the "
-        "log of is at least 1. That gives "
+        "Frameworks' cross-entropy functions never form p₁: they take log p₁ = z₁ − "
+        "logsumexp(z), with the largest logit subtracted inside the logsumexp, so no exp "
+        "overflows and the sum it takes the log of is at least 1. That gives "
         f"L = {shown_number(loss, 6)} and ∂L/∂z = p − (1, 0, 0) = "
         f"({', '.join(shown_number(g) for g in gradients)})."
     )

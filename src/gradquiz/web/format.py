@@ -81,12 +81,14 @@ def signed(figure: str) -> str:
 
 
 def two_figures(value: float) -> str:
-    """A figure to two significant figures: written out from 0.001 to under a million (22,
-    320, 0.032), else as a × 10ᵏ (7.5 × 10⁻³¹), never "3.2e+02"; a minus sign, not a hyphen."""
+    """A figure to two significant figures: written out from 10⁻⁴ to under 1000 (22, 320,
+    0.00032), else as a × 10ᵏ (7.5 × 10⁻³¹, 1.2 × 10³), where the lab's tables, to three
+    figures, switch too, so a summary and its table write one number in one form; never
+    "3.2e+02"; a minus sign, not a hyphen."""
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
     rounded = Decimal(f"{abs(value):.2g}")
-    if Decimal("0.001") <= rounded < 1_000_000:
+    if Decimal("0.0001") <= rounded < 1000:
         digits = format(rounded.normalize(), "f")
     else:
         mantissa, power = f"{rounded:.1e}".split("e")

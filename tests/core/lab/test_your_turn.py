@@ -149,13 +149,26 @@ def test_a_gradient_that_cancels_to_0_takes_0_and_not_a_sizeable_value() -> None
 
 
 def test_an_answer_that_follows_from_the_shown_rounded_values_is_right() -> None:
-    # Review 6, point 2: y = -1.0004 is shown as -1, so y + 1 = 0 follows from the page;
-    # the floor 1e-4 × 2 was smaller than the page's own rounding (5e-4 in each term).
-    graph = expression_graph("x*y + x", x=3.0, y=-1.0004)
-    assert graph.gradients["x"] == pytest.approx(-0.0004)
+    # Review 6, point 2: a gradient that cancels to nearly 0 through a computed value shown
+    # to four figures (σ(z) = 0.5000 at z = 0.0001) may be answered from the shown values.
+    graph = expression_graph("x*sigmoid(z) - 0.5*x", x=1.0, z=0.0001)
+    assert graph.gradients["x"] == pytest.approx(2.5e-5, rel=1e-3)
     assert verdicts_for(graph, x=0.0)["x"].correct
-    assert verdicts_for(graph, x=0.0003)["x"].correct  # y = -0.9997 is shown as -1 too
-    assert not verdicts_for(graph, x=0.002)["x"].correct
+    assert not verdicts_for(graph, x=0.01)["x"].correct
+
+
+def test_inputs_are_exact_so_no_rounding_turns_a_sign() -> None:
+    # Review 7, point 1: inputs are shown as typed, so y + 1 follows from them exactly; the
+    # allowance for rounding made -1e-5 "Right" for 1e-5.
+    graph = expression_graph("x*y + x", x=3.0, y=-0.99999)
+    assert graph.gradients["x"] == pytest.approx(1e-5)
+    assert verdicts_for(graph, x=1e-5)["x"].correct
+    assert not verdicts_for(graph, x=-1e-5)["x"].correct
+    assert not verdicts_for(graph, x=-5e-5)["x"].correct
+    typed = expression_graph("x*y + x", x=3.0, y=-1.0004)
+    assert verdicts_for(typed, x=-0.0004)["x"].correct
+    assert not verdicts_for(typed, x=0.0)["x"].correct
+    assert not verdicts_for(typed, x=0.0003)["x"].correct
 
 
 def test_a_max_gate_mistake_is_named_on_every_input_it_applies_to() -> None:

@@ -70,6 +70,12 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
         "with itself, so it is undefined (–) for every question, and no question is flagged "
         "by it." in text
     )
+    # Review 7, point 7: "the learner with the highest and the learner with the lowest
+    # score", "each learner's rest score", "some got right and some wrong" of one learner.
+    assert "upper and lower groups are" not in text and "tied at a group's edge" not in text
+    assert "one learner gives nothing to correlate" in text
+    assert "each learner's rest score" not in text and "some got right" not in text
+    assert "every learner has the same total" not in text
     # WRITTEN, answered A (its key is D): fifth review, "⚑ too hard" (and the other question
     # "⚑ too easy") from one learner's answers. Now no flag but what is too few to judge.
     assert "Fewer than 20% of learners got it right" not in text
@@ -170,6 +176,8 @@ def test_an_option_the_sample_lacks_is_described_by_another_variant(sgd_site: Si
     assert section.count("<dd>") == len(lacking)
     if "forgot-rate" in lacking:
         assert "forgets the learning rate" in section
+    # Review 7, point 6: the option's numbers were another variant's, under the sample's stem.
+    assert section.count("In that variant the question reads:") == len(lacking)
 
 
 def test_the_first_variant_showing_an_option_words_it() -> None:
@@ -186,6 +194,20 @@ def test_the_first_variant_showing_an_option_words_it() -> None:
     )  # "uses the loss value … in place of its gradient"
     assert "forgets the learning rate" in page_text(found[1].feedback_html)
     assert "<math" in found[1].text_html
+    # Review 7, point 6: each comes with the stem of the variant whose numbers it shows.
+    renderer = RenderedPack(pack).renderer
+    sample_stem = renderer.block(pack.questions[SGD].resolve(SAMPLE_SEED).stem)
+    for option in found:
+        seed = next(
+            seed
+            for seed in range(SAMPLE_SEED + 1, SAMPLE_SEED + 1000)
+            if option.id in {o.id for o in pack.questions[SGD].resolve(seed).options}
+        )
+        variant = pack.questions[SGD].resolve(seed)
+        assert option.stem_html == renderer.block(variant.stem) != sample_stem
+        assert page_text(option.text_html) in page_text(
+            renderer.inline(next(o.text for o in variant.options if o.id == option.id))
+        )
 
 
 def test_an_unchosen_option_is_judged_only_from_enough_wrong_answers(site: Site) -> None:

@@ -5,6 +5,7 @@ import re
 import time
 from collections.abc import Iterator
 from html import unescape
+from itertools import pairwise
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -106,6 +107,21 @@ def test_your_turn_reports_each_node(lab_client: TestClient) -> None:
     assert "the gradients from every branch add up" in text
     hidden = lab_client.get("/lab/fan-out/your-turn?x=3&y=-2")
     assert "grad " not in text_of(hidden.text.split("<svg", 1)[1].split("</svg>", 1)[0])
+
+
+def test_inputs_are_shown_as_typed_and_a_wrong_sign_is_not_right(lab_client: TestClient) -> None:
+    # Review 7, points 1 and 3: y = -0.99999 was shown as -1, ∂f/∂x = y + 1 = 1e-5, and -1e-5
+    # was "Right"; the page did not say its values were rounded.
+    graph = lab_client.get("/lab/fan-out?x=3&y=-0.99999")
+    drawn = text_of(graph.text.split("<svg", 1)[1].split("</svg>", 1)[0])
+    assert "\N{MINUS SIGN}0.99999" in drawn
+    text = text_of(graph.text)
+    assert "inputs as typed; computed values, local derivatives and gradients to four" in text
+    wrong = lab_client.get("/lab/fan-out/your-turn?x=3&y=-0.99999&grad-x=-1e-5")
+    assert 'id="verdict-x"><strong>Not right.' in wrong.text
+    assert "y = input, \N{MINUS SIGN}0.99999" in text_of(wrong.text)
+    right = lab_client.get("/lab/fan-out/your-turn?x=3&y=-0.99999&grad-x=1e-5")
+    assert 'id="verdict-x"><strong>Right.' in right.text
 
 
 def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None:
@@ -424,7 +440,7 @@ def test_a_local_derivative_into_the_output_is_marked_local(lab_client: TestClie
     # Finding 10: "∂f/∂f × ∂f/∂x = 1 × 1 = 1" then "∂f/∂x = -1", one symbol for both.
     text = text_of(lab_client.get("/lab/fan-out?step=4").text)
     assert "∂f/∂f × ∂f/∂x (local, as the + node's input) = 1 × 1 = 1" in text
-    assert "∂f/∂q × ∂q/∂x = 1 × −2" in text  # an inner node's symbol is not ambiguous
+    assert "∂f/∂q × ∂q/∂x = 1 × (−2)" in text  # an inner node's symbol is not ambiguous
     edges = text.split("Edges and their local derivatives", 1)[1]
     assert "∂f/∂q (local) = 1" in edges and "∂q/∂x = y (the other input)" in edges
 
@@ -443,7 +459,7 @@ def test_the_kink_texts_cite_section_6_3_for_what_it_says_and_only_once(
     # Findings 12 and 13: §6.3 says implementations return a one-sided derivative; "any
     # value between" is the subgradient view; two notices explained the kink twice.
     text = text_of(lab_client.get("/lab/expression?f=relu(x)*y&x=0&y=2").text)
-    assert "Implementations return one of the one-sided derivatives" in text
+    assert "Implementations usually return one of the one-sided derivatives" in text
     assert "is a subgradient" in text and "is a valid choice" not in text
     assert text.count("§6.3") == 1 and text.count("the derivative is not defined") == 1
     near = text_of(lab_client.get("/lab/expression?f=relu(1000*x)&x=0.000001").text)
@@ -859,7 +875,7 @@ def test_a_dead_single_layer_says_why_its_gradient_is_0(lab_client: TestClient) 
     # and ‖∂L/∂W‖ is 0." with no reason.
     text = text_of(lab_client.get("/lab/flow?init=he&depth=1&width=1").text)
     relu = text.split("relu :")[1]
-    assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of every unit is at most 0" in relu
+    assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of its one unit is at most 0" in relu
 
 
 def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> None:
@@ -942,3 +958,80 @@ def test_flow_summary_names_the_direction_below_the_factor(lab_client: TestClien
         "going back from layer 30 to layer 1, δ stays within a factor of 100 at every "
         "layer, but grows 7.7× overall:" in text
     )
+
+
+@pytest.mark.parametrize("query", ["init=small", "init=xavier", "init=he&depth=3&width=4"])
+def test_flow_captions_give_the_factor_between_the_grid_lines_drawn(
+    lab_client: TestClient, query: str
+) -> None:
+    # Review 7, point 2: "each grid line is a factor of 10" under ticks 10¹⁰ apart.
+    page = lab_client.get(f"/lab/flow?{query}").text
+    charts = re.findall(r'<svg class="chart-svg log-chart".*?</svg>', page, re.S)
+    factors = re.findall(r"each grid line is a factor of ([^ ]+) above", text_of(page))
+    assert len(charts) == len(factors) == 2
+    for chart, factor in zip(charts, factors, strict=True):
+        labels = re.findall(r'text-anchor="end">10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)</text>', chart)
+        powers = [int(p.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))) for p in labels]
+        gaps = {b - a for a, b in pairwise(powers)}
+        assert len(gaps) == 1 and len(powers) > 1
+        (gap,) = gaps
+        superscript = str(gap).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        assert factor == ("10" if gap == 1 else "10" + superscript), (factor, gap)
+
+
+@pytest.mark.parametrize("depth", [1, 5])
+def test_a_dead_relu_chain_one_unit_wide_names_its_one_relu(
+    lab_client: TestClient, depth: int
+) -> None:
+    # Review 7, point 7: "the input of every unit is at most 0, so all its ReLUs are inactive"
+    # said of a layer of one unit.
+    assert layer_gradient_norms("relu", "he", depth, 1).dead_layer is not None
+    text = text_of(lab_client.get(f"/lab/flow?init=he&depth={depth}&width=1").text)
+    assert "the input of its one unit is at most 0, so its ReLU is inactive (dead)" in text
+    assert "all its ReLUs" not in text and "every unit is at most 0" not in text
+
+
+def test_a_negative_factor_is_written_in_parentheses(lab_client: TestClient) -> None:
+    # Review 7, point 7: "0.5 × −1" in the step's terms.
+    text = text_of(lab_client.get("/lab/neuron?step=5").text)
+    assert "∂L/∂t2 × ∂t2/∂a = 0.5 × (−1) = " in text and "× −" not in text
+
+
+def test_the_rounding_and_softmax_notes_say_what_they_mean(lab_client: TestClient) -> None:
+    # Review 7, point 7: "stored as 1" of a value near −1; "Frameworks never form p₁", though
+    # a framework's softmax does; "Implementations return" beside torch.maximum's even split.
+    rounded = text_of(lab_client.get("/lab/softmax?z1=40&z2=0&z3=0").text)
+    assert "within about 10⁻¹⁶ of 1 (or −1) is stored as 1 (or −1)," in rounded
+    stable = text_of(lab_client.get("/lab/softmax?z1=-1000&z2=0&z3=0").text)
+    assert "Frameworks' cross-entropy functions never form p₁" in stable
+
+
+SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def written_forms(html: str) -> list[tuple[float, bool]]:
+    """Each number of `html`'s text with whether it is written as a × 10ᵏ."""
+    text = text_of(html).replace("\N{NO-BREAK SPACE}", " ").replace("\N{MINUS SIGN}", "-")
+    forms = []
+    for mantissa, power in re.findall(r"(-?\d+(?:\.\d+)?) × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", text):
+        forms.append((float(mantissa) * 10.0 ** int(power.translate(SUPERSCRIPT_DIGITS)), True))
+    plain = re.sub(r"(-?\d+(?:\.\d+)?) × 10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", " ", text)
+    forms += [(float(n), False) for n in re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", plain)]
+    return forms
+
+
+@pytest.mark.parametrize("query", ["init=small&depth=4&width=8", "init=he&depth=30&width=64"])
+def test_flow_summary_and_table_write_a_number_in_one_form(
+    lab_client: TestClient, query: str
+) -> None:
+    # Review 7, point 7: the summary wrote 0.0011 out and 3.2 × 10⁻⁴ with a power, where the
+    # table wrote 0.000321: both now write numbers out from 10⁻⁴ to under 1000.
+    page = lab_client.get(f"/lab/flow?{query}").text
+    summary = page.split('<ul class="flow-summary"', 1)[-1].split("</ul>", 1)[0]
+    table = page.split("<caption>‖δ‖ and ‖∂L/∂W‖ per layer</caption>", 1)[1]
+    table = table.split("</table>", 1)[0]
+    for part in (summary, table):
+        forms = written_forms(part)
+        assert forms
+        for value, with_power in forms:
+            assert with_power == (not 1e-4 <= abs(value) < 1000), (value, with_power)

@@ -5,6 +5,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from gradquiz.core.practice import PracticeItem
 from gradquiz.services.practice import PracticeService
 from gradquiz.web.identity import COOKIE
 from tests.web.exam.test_exam_pages import page_text
@@ -232,9 +233,9 @@ def test_an_empty_review_queue_says_class_exams_do_not_join_it(client: TestClien
     assert "(class exams do not)" in text
 
 
-def typed_feedback(client: TestClient, practice: PracticeService, typed: str) -> str:
-    """The feedback page's text after typing `typed` for a chain-rule set's first generated
-    numeric question (the questions before it answered first, as sets are answered in order)."""
+def first_typed_item(client: TestClient, practice: PracticeService) -> tuple[str, PracticeItem]:
+    """A chain-rule set's URL and its first generated numeric question, the questions before
+    it answered (sets are answered in order)."""
     url = start(client, topic="chain-rule", count="all")
     session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
     item = next(
@@ -247,6 +248,13 @@ def typed_feedback(client: TestClient, practice: PracticeService, typed: str) ->
         client.post(
             f"{url}/{earlier.number}", data={"typed": "0"} if asks_typed else {"option": "A"}
         )
+    return url, item
+
+
+def typed_feedback(client: TestClient, practice: PracticeService, typed: str) -> str:
+    """The feedback page's text after typing `typed` for a chain-rule set's first generated
+    numeric question."""
+    url, item = first_typed_item(client, practice)
     client.post(f"{url}/{item.number}", data={"typed": typed})
     return page_text(client.get(f"{url}/{item.number}").text)
 
@@ -277,7 +285,29 @@ def test_feedback_shortens_a_very_long_typed_number(
 ) -> None:
     # Fifth review, point 8: 1e-300 was echoed as 302 digits, and the box scrolled sideways.
     feedback = typed_feedback(client, practice, typed)
-    assert f"You typed {shown}: that is not within 1 % of any option." in feedback
+    assert f"You typed {shown}: that is not within 1 % of any option's exact value" in feedback
     assert "0000000000" not in feedback
     css = client.get("/static/style.css").text
     assert re.search(r"\.verdict-box \{[^}]*overflow-wrap: anywhere", css)
+
+
+def test_a_number_near_no_option_is_told_the_nearest_exact_value(
+    client: TestClient, practice: PracticeService
+) -> None:
+    # Review 7, point 4: 6.523954 is 0.98 % from the shown 6.46 but 1.03 % from the exact
+    # 6.457; "not within 1 % of any option" did not say that the exact value counts.
+    url, item = first_typed_item(client, practice)
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    question = practice.question(session, item.number)
+    farthest = max(question.options, key=lambda o: abs(o.value or 0.0))
+    assert farthest.value is not None
+    client.post(f"{url}/{item.number}", data={"typed": repr(farthest.value * 1.03)})
+    text = page_text(client.get(f"{url}/{item.number}").text)
+    letter = item.slot.letter_of(farthest.id)
+    said = re.search(
+        r"not within 1 % of any option's exact value; the nearest is option (\w), ([^ ]+)\. ",
+        text,
+    )
+    assert said is not None and said.group(1) == letter, text
+    shown = float(said.group(2).replace("\N{MINUS SIGN}", "-"))
+    assert shown == pytest.approx(farthest.value, rel=1e-9)  # exact, not the option's 3 figures

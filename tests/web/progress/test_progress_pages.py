@@ -6,7 +6,9 @@ import zipfile
 
 from fastapi.testclient import TestClient
 
+from gradquiz.services.exam import ExamService
 from gradquiz.services.practice import PracticeService
+from tests.web.accounts.test_account_pages import accounts_app, sign_up
 from tests.web.exam.test_exam_pages import page_text
 from tests.web.practice.test_practice_pages import learner_of, start
 
@@ -130,3 +132,24 @@ def test_a_typed_guess_claims_about_0_not_one_in_the_options(
     text = page_text(client.get("/progress").text)
     # (0 + 1/k) / 2 for a question of k options, 2 to 6: 25 %, 17 %, 13 %, 10 % or 8 %.
     assert re.search(r"Guessing ?(25|17|13|12|10|8)% ?(50|100)% \((1|2) of 2\)", text), text
+
+
+def test_a_signed_in_learner_reads_this_account_not_this_browser(service: ExamService) -> None:
+    # Review 7, point 5: a signed-in learner was told the charts and the data were "this
+    # browser"'s, though they follow the account to any browser.
+    app = accounts_app(service)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        answer_some(client)
+        anonymous = page_text(client.get("/progress").text)
+        assert "everything you answered with this browser" in anonymous
+        assert "Everything gradquiz keeps about this browser" in anonymous
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        sign_up(client)
+        answer_some(client)
+        text = page_text(client.get("/progress").text)
+        assert "everything you answered with this account" in text
+        assert "Everything gradquiz keeps about this account" in text
+        assert "this browser" not in text
+        client.post("/progress/delete-my-data", data={"confirm": "yes"})
+        deleted = page_text(client.get("/progress?deleted=1").text)
+        assert "review card this account had is gone" in deleted

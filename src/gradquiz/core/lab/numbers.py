@@ -100,6 +100,13 @@ def shown_number(value: float, figures: int = 4, *, kept: bool = False) -> str:
     return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
 
 
+def shown_factor(value: float, figures: int = 4) -> str:
+    """A value as the right-hand factor of a product: as shown_number, in parentheses when
+    negative (0.5 × (−1), never 0.5 × −1)."""
+    text = shown_number(value, figures)
+    return f"({text})" if text.startswith("\N{MINUS SIGN}") else text
+
+
 def page_form(text: str) -> str:
     """A number written with an exponent ("5.09e-88", mpmath's "1.21e-434295") as the pages
     write numbers: 5.09 × 10⁻⁸⁸, a minus sign for a hyphen; other text as it is."""

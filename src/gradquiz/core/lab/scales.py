@@ -11,7 +11,7 @@ least as large as the gradient itself. The lab uses it to tell rounding residue 
 
 import math
 
-from gradquiz.core.lab.graphs import Edge, Graph
+from gradquiz.core.lab.graphs import Edge, Graph, Node
 
 # float64 keeps 53 bits (ε ≈ 1.1e-16); 64ε covers the roundings of a lab graph's ≤ 60 parts.
 RESIDUE = 64 * 2.0**-52
@@ -75,8 +75,12 @@ def shown_rounding(graph: Graph, figures: int = 4) -> dict[str, float]:
     """For each node that takes a gradient, how far a gradient worked by hand from values
     shown to `figures` significant figures may be off: half a unit in the last shown figure
     of each term upstream × local, plus the consumer's own such error times the local
-    derivative (at y = -1.0004, shown -1, f = x*y + x gives ∂f/∂x = y + 1 = 0 from the page,
-    true -0.0004: its terms -1 and 1 are each known to 0.0005)."""
+    derivative. Inputs and constants are shown as typed, so a term is exact when its
+    upstream gradient is and its local derivative is a number or a leaf (+, −, and × by an
+    input): at y = -0.99999, f = x*y + x gives ∂f/∂x = y + 1 = 1e-5 exactly, and no rounding
+    may turn its sign. A term with a computed node's value in it (σ(1 − σ)) is known only to
+    the shown figures."""
+    leaves = {node.key for node in graph.nodes if node.kind in ("input", "constant")}
     error = {graph.output: 0.0}
     for node in reversed(graph.nodes):
         if node.key == graph.output or node.is_constant:
@@ -84,9 +88,21 @@ def shown_rounding(graph: Graph, figures: int = 4) -> dict[str, float]:
         total = 0.0
         for edge in graph.edges_out_of(node.key):
             term = graph.gradients[edge.target] * edge.local
-            total += half_unit(term, figures) + error[edge.target] * abs(edge.local)
+            if error[edge.target] or not _exact_local(graph.by_key[edge.target], edge, leaves):
+                total += half_unit(term, figures)
+            total += error[edge.target] * abs(edge.local)
         error[node.key] = total if math.isfinite(total) else 0.0
     return error
+
+
+def _exact_local(target: Node, edge: Edge, leaves: set[str]) -> bool:
+    """Whether `edge`'s local derivative follows exactly from numbers the page shows as typed:
+    ±1 for a sum or difference, the other factor of a product when that is an input."""
+    if target.kind in ("add", "sub", "neg"):
+        return True
+    if target.kind == "mul":
+        return target.inputs[1 - edge.position] in leaves
+    return False
 
 
 def half_unit(value: float, figures: int = 4) -> float:

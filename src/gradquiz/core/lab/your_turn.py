@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
-from gradquiz.core.lab.numbers import shown_number, written_number
+from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
 
 # Learners work from values shown to four significant figures: an answer within 1 % of the
@@ -131,7 +131,7 @@ class _Tie:
 def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[str, Target]:
     """What each node's gradient may be, given the learner's own choices at kinks.
 
-    Where a ReLU's input is exactly 0 the derivative is not defined: implementations return
+    Where a ReLU's input is exactly 0 the derivative is not defined: implementations usually return
     one of the one-sided derivatives (Goodfellow et al., Deep Learning, §6.3; PyTorch's relu
     takes 0), and any slope between them is a subgradient, so any is right. At a max gate's
     tie the gradient is split among the tied inputs (shares from 0 to 1 adding up to 1: an
@@ -477,7 +477,7 @@ def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:
             "derivative, to the gradient"
         )
         for use in uses:
-            product = f"{shown_number(use.upstream)} × {shown_number(use.local)}"
+            product = f"{shown_number(use.upstream)} × {shown_factor(use.local)}"
             yield _Suspect("fan-out", use.product, f"{rule} (this is only one use, {product}).")
             # Two uses and nothing else: leaving one out is the other alone, said above.
             if len(uses) > 2 or len(consumers) > 1:

@@ -101,12 +101,13 @@ def _rendered(
 @dataclass(frozen=True)
 class OptionElsewhere:
     """An option a generated question's sample does not show, as the first other variant that
-    shows it words it: its text (with that variant's numbers) and its feedback, which names
-    the mistake behind it."""
+    shows it words it: its text (with that variant's numbers), that variant's stem, whose
+    numbers the text's follow from, and its feedback, which names the mistake behind it."""
 
     id: str
     text_html: str
     feedback_html: str
+    stem_html: str
 
 
 def options_elsewhere(
@@ -118,21 +119,27 @@ def options_elsewhere(
     renderer = rendered.renderer
     return tuple(
         OptionElsewhere(
-            o.id, renderer.inline(o.text), renderer.block(o.feedback, link_glossary=True)
+            o.id,
+            renderer.inline(o.text),
+            renderer.block(o.feedback, link_glossary=True),
+            renderer.block(variant.stem),
         )
-        for o in found
+        for o, variant in found
     )
 
 
 @lru_cache(maxsize=256)
-def _first_shown(bank: Question, option_ids: tuple[str, ...]) -> tuple[Option, ...]:
-    """Each option of `option_ids`, as the first variant after the sample that shows it."""
+def _first_shown(
+    bank: Question, option_ids: tuple[str, ...]
+) -> tuple[tuple[Option, Question], ...]:
+    """Each option of `option_ids`, with the first variant after the sample that shows it."""
     wanted, found = set(option_ids), {}
     for seed in range(SAMPLE_SEED + 1, SAMPLE_SEED + 1 + SEEDS_SEARCHED):
         if not wanted:
             break
-        for option in bank.resolve(seed).options:
+        variant = bank.resolve(seed)
+        for option in variant.options:
             if option.id in wanted:
-                found[option.id] = option
+                found[option.id] = (option, variant)
                 wanted.discard(option.id)
     return tuple(found[i] for i in option_ids if i in found)

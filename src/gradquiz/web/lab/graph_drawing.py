@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from gradquiz.core.lab.graphs import Graph, Node
-from gradquiz.core.lab.numbers import shown_number
+from gradquiz.core.lab.numbers import shown_number, written_number
 
 COLUMN = 186  # px between layers: room for a local derivative on every edge
 ROW = 88  # px between nodes of one layer
@@ -28,6 +28,12 @@ def number(value: float, figures: int = 4, kept: bool = False) -> str:
     zeros `kept`), no negative zero, and a minus sign (U+2212) rather than a hyphen, as the
     practice pages write it (a number copied into a lab field with it is read as negative)."""
     return shown_number(value, figures, kept=kept)
+
+
+def node_value(node: Node) -> str:
+    """A node's value as shown: an input as typed (-0.99999, never a rounded -1), so that a
+    gradient worked from the inputs is exact; a computed value to four figures."""
+    return written_number(node.value) if node.kind == "input" else number(node.value)
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,7 @@ def _node(node: Node, place: Placed, classes: str, gradient: float | None) -> st
         f'<text x="{place.x:.1f}" y="{top + 18:.1f}" text-anchor="middle" class="caption">'
         f'<tspan class="name">{escape(node.key)}</tspan>{symbol}</text>'
         f'<text x="{place.x:.1f}" y="{top + 37:.1f}" text-anchor="middle" class="value">'
-        f"{escape(number(node.value))}</text>"
+        f"{escape(node_value(node))}</text>"
         f'<text x="{place.x:.1f}" y="{top + 55:.1f}" text-anchor="middle" class="gradient">'
         f"{'grad ' + escape(shown) if shown else ''}</text></g>"
     )

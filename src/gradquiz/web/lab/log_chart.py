@@ -64,15 +64,7 @@ Ticks = list[tuple[float, str]]  # each tick's place on its axis, and its label
 
 def _log_scale(values: Sequence[float], low: float, high: float) -> tuple[Ticks, Scale]:
     """Whole decades around the values (every k-th, for at most MAX_TICKS ticks)."""
-    first = math.floor(math.log10(min(values))) if values else 0
-    last = math.ceil(math.log10(max(values))) if values else 1
-    last = max(last, first + 1)
-    stride = math.ceil((last - first) / (MAX_TICKS - 1))
-    # Ticks at multiples of the stride (10⁻¹², 10⁻⁸, 10⁻⁴, 10⁰), widened until few enough.
-    while (last + -last % stride - (first - first % stride)) // stride >= MAX_TICKS:
-        stride += 1
-    first -= first % stride
-    last += -last % stride
+    first, last, stride = _decades(values)
 
     def place(power: float) -> float:
         return low + (power - first) / (last - first) * (high - low)
@@ -80,6 +72,26 @@ def _log_scale(values: Sequence[float], low: float, high: float) -> tuple[Ticks,
     # Ticks are placed by their power of ten: 10³⁰⁸ and beyond is no float.
     ticks = [(place(power), _power_of_ten(power)) for power in range(first, last + 1, stride)]
     return ticks, lambda value: place(math.log10(value))
+
+
+def _decades(values: Sequence[float]) -> tuple[int, int, int]:
+    """The first and last powers of ten of a log axis around `values`, and the number of
+    decades between its ticks (1, or more for at most MAX_TICKS ticks)."""
+    first = math.floor(math.log10(min(values))) if values else 0
+    last = math.ceil(math.log10(max(values))) if values else 1
+    last = max(last, first + 1)
+    stride = math.ceil((last - first) / (MAX_TICKS - 1))
+    # Ticks at multiples of the stride (10⁻¹², 10⁻⁸, 10⁻⁴, 10⁰), widened until few enough.
+    while (last + -last % stride - (first - first % stride)) // stride >= MAX_TICKS:
+        stride += 1
+    return first - first % stride, last + -last % stride, stride
+
+
+def grid_factor(series: Sequence[Series]) -> str:
+    """The factor between neighbouring grid lines of `series`' y axis as log_chart draws it:
+    "10", or "10⁴" where the values span too many decades for one line each."""
+    _, _, stride = _decades([y for line in series for y in line.y if _plottable(y, True)])
+    return "10" if stride == 1 else _power_of_ten(stride)
 
 
 def _power_of_ten(power: int) -> str:

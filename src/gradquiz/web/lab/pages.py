@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from gradquiz.core.lab.expressions import FUNCTIONS, MAX_ARGUMENTS, MAX_LENGTH, VARIABLES
-from gradquiz.core.lab.numbers import number_word
+from gradquiz.core.lab.numbers import number_word, shown_factor
 from gradquiz.core.lab.prepared import EXPRESSION_EXAMPLE, PREPARED
 from gradquiz.services import lab
 from gradquiz.web.lab import views as lab_views
-from gradquiz.web.lab.graph_drawing import computes, number
+from gradquiz.web.lab.graph_drawing import computes, node_value, number
 from gradquiz.web.lab.views import LabView
 from gradquiz.web.lab.work import LabWork
 from gradquiz.web.templating import render_page
@@ -29,6 +29,8 @@ router = APIRouter(include_in_schema=False)
 def _common(request: Request) -> dict[str, Any]:
     return {
         "number": number,
+        "node_value": node_value,
+        "factor": shown_factor,
         "number_text": lab.number_text,
         "computes": computes,
         "prepared": PREPARED,

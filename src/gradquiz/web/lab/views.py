@@ -18,7 +18,7 @@ from gradquiz.services import lab
 from gradquiz.web.charts import Series
 from gradquiz.web.lab.forms import LabForm, texts_of
 from gradquiz.web.lab.graph_drawing import BOX_INNER_WIDTH, draw_graph, drawn_width
-from gradquiz.web.lab.log_chart import log_chart
+from gradquiz.web.lab.log_chart import grid_factor, log_chart
 
 FLOW_FIELDS = tuple(lab.FLOW_DEFAULTS)
 Query = Mapping[str, str]
@@ -149,7 +149,7 @@ def flow_view(query: Query) -> LabView:
     except InvalidInput as refusal:
         form = LabForm.refusing(texts, refusal, FLOW_FIELDS)
         return LabView("lab/flow.html", {**context, "form": form}, 422)
-    weight_chart, delta_chart = _flow_chart(page.init, page.depth, page.width)
+    weight_chart, delta_chart, factors = _flow_chart(page.init, page.depth, page.width)
     return LabView(
         "lab/flow.html",
         {
@@ -158,29 +158,34 @@ def flow_view(query: Query) -> LabView:
             "form": LabForm(texts),
             "chart": weight_chart,
             "delta_chart": delta_chart,
+            "weight_grid": factors[0],
+            "delta_grid": factors[1],
         },
     )
 
 
 @lru_cache(maxsize=64)
-def _flow_chart(init: str, depth: int, width: int) -> tuple[str, str]:
-    """The charts of ‖∂L/∂W_l‖ and of ‖δ_l‖ per layer, in that order."""
+def _flow_chart(init: str, depth: int, width: int) -> tuple[str, str, tuple[str, str]]:
+    """The charts of ‖∂L/∂W_l‖ and of ‖δ_l‖ per layer, in that order, and the factor between
+    each one's grid lines."""
     page = lab.gradient_flow({"init": init, "depth": str(depth), "width": str(width)})
     layers = list(range(1, depth + 1))
     setting = f"{init} initialisation, depth {depth}, width {width}"
+    weight_series = [Series(run.activation, layers, run.norms) for run in page.runs]
+    delta_series = [Series(run.activation, layers, run.deltas) for run in page.runs]
     weights = log_chart(
-        [Series(run.activation, layers, run.norms) for run in page.runs],
+        weight_series,
         title=f"Weight gradient norm per layer, {setting}",
         x_label="layer (1 = nearest the input)",
         y_label="‖∂L/∂W‖ (log scale)",
     )
     deltas = log_chart(
-        [Series(run.activation, layers, run.deltas) for run in page.runs],
+        delta_series,
         title=f"Back-propagated gradient norm per layer, {setting}",
         x_label="layer (1 = nearest the input)",
         y_label="‖δ‖ = ‖∂L/∂z‖ (log scale)",
     )
-    return weights, deltas
+    return weights, deltas, (grid_factor(weight_series), grid_factor(delta_series))
 
 
 def gradient_check_view(query: Query) -> LabView:

@@ -8,7 +8,13 @@ from datetime import datetime
 from gradquiz.core.answers import Confidence
 from gradquiz.core.option_spacing import OPTION_SPACING, TYPED_TOLERANCE
 from gradquiz.core.packs import Pack
-from gradquiz.core.practice import PracticeItem, PracticeSession, SessionKind, takes_typed
+from gradquiz.core.practice import (
+    PracticeItem,
+    PracticeSession,
+    SessionKind,
+    nearest_option,
+    takes_typed,
+)
 from gradquiz.core.questions import Question
 from gradquiz.core.scoring import Tally
 from gradquiz.web.exam.views import (
@@ -117,6 +123,9 @@ class FeedbackView:
     another_like_it: bool
     next_number: int | None
     tolerance_percent: float = TYPED_TOLERANCE * 100
+    # A typed number near no option: the nearest option's letter and exact value (the
+    # options show three figures; the 1 % is measured from the exact one).
+    nearest: tuple[str, float] | None = None
 
 
 def set_view(practice: PracticeSession) -> SetView:
@@ -192,7 +201,20 @@ def feedback_view(
         )
         and not answer.correct,
         next_number=item.number + 1 if later else None,
+        nearest=_nearest(item, question) if held_until is None else None,
     )
+
+
+def _nearest(item: PracticeItem, question: Question) -> tuple[str, float] | None:
+    """The option nearest a typed number that matched none, as its letter and exact value."""
+    answer = item.answer
+    if answer is None or answer.typed is None or answer.option_id is not None:
+        return None
+    option = nearest_option(question, answer.typed)
+    letter = item.slot.letter_of(option.id) if option else None
+    if option is None or option.value is None or letter is None:
+        return None
+    return letter, option.value
 
 
 @dataclass(frozen=True)

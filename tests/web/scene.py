@@ -313,6 +313,7 @@ def reading(ids: dict[str, str]) -> list[Case]:
         "/classes/{class_id}/media/{name}",
         "/lti/jwks",
         "/lti/login",
+        "/lti/storage-fallback",
         "/lti/config",
         "/lti/config.json",
         "/lti/continue/{ticket}",

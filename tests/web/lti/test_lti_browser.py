@@ -129,35 +129,3 @@ def test_a_framed_launch_without_third_party_cookies_finishes_the_exam_in_a_new_
             [score] = lms.scores
             assert score["userId"] == "learner-b" and score["scoreMaximum"] == 15
             assert score["activityProgress"] == "Completed"
-
-
-def test_a_framed_launch_keeps_state_and_nonce_in_the_lms_storage_without_cookies(
-    tool: FastAPI, blocking_browser: Browser
-) -> None:
-    """The course page offers platform storage: the framed login puts state and nonce there,
-    the launch reads them back, and the learner is offered the new window (an LMS giving
-    back other values: test_lti_storage)."""
-    lms: Platform
-    for lms in serve_platform():
-        with serving(tool) as served:
-            base = served.replace("127.0.0.1", "localhost")
-            lms.tool, lms.storage_target = base, "_parent"
-            linked_exam(tool, lms, "learner-s")
-            context = blocking_browser.new_context()
-            page = context.new_page()
-            page.goto(f"{lms.base}/course")
-            offer = page.frame_locator("iframe").get_by_role(
-                "link", name="Open gradquiz in a new window"
-            )
-            expect(offer).to_be_visible(timeout=15_000)
-            got = sorted(
-                m.split(" ")[0] + " " + m.split(" ")[1].split("_")[0]
-                for m in page.evaluate("window.ltiMessages")
-            )
-            assert got == [
-                "lti.get_data nonce",
-                "lti.get_data state",
-                "lti.put_data nonce",
-                "lti.put_data state",
-            ]
-            context.close()

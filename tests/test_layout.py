@@ -96,3 +96,11 @@ def test_dependencies_point_one_way(layer: str) -> None:
         if (found := _imported_layers(path) - MAY_IMPORT[layer] - {layer})
     }
     assert wrong == {}
+
+
+def test_the_files_make_test_starts_first_are_test_files_that_exist() -> None:
+    from tests.conftest import LONGEST_FILES
+
+    root = Path(__file__).resolve().parent.parent
+    missing = [path for path in LONGEST_FILES if not (root / path).is_file()]
+    assert missing == [] and len(set(LONGEST_FILES)) == len(LONGEST_FILES)

@@ -294,7 +294,10 @@ def test_a_tied_input_with_another_path_is_told_its_whole_gradient(
         verdict = verdicts_for(graph, f=1.0, t1=t1, x=answer)["x"]
         assert verdict.correct == (answer == right), (answer, verdict)
         assert "this one takes the rest" not in verdict.message
-        assert "f passes back to" in verdict.message and "x's share at f is the rest" in verdict.message
+        assert (
+            "f passes back to" in verdict.message
+            and "x's share at f is the rest" in verdict.message
+        )
         named = verdict.message.rsplit(", ", 1)[1].removesuffix(".").replace("\N{MINUS SIGN}", "-")
         assert "its gradient ∂f/∂x is its share at f plus what that path brings" in verdict.message
         assert float(named) == right, verdict.message

@@ -1039,7 +1039,12 @@ def test_flow_summary_and_table_write_a_number_in_one_form(
 
 @pytest.mark.parametrize(
     "url",
-    ["/lab/neuron", "/lab/fan-out", "/lab/softmax", "/lab/expression?f=relu(x)*y%2Bmax(x,0)&x=0&y=2"],
+    [
+        "/lab/neuron",
+        "/lab/fan-out",
+        "/lab/softmax",
+        "/lab/expression?f=relu(x)*y%2Bmax(x,0)&x=0&y=2",
+    ],
 )
 def test_every_graph_page_says_what_its_relative_error_is_measured_against(
     lab_client: TestClient, url: str

@@ -334,7 +334,9 @@ def test_a_number_of_the_wrong_sign_is_told_the_nearest_on_the_line_and_the_sign
         (o for o in question.options if o.value is not None),
         key=lambda o: abs(-(key.value or 0.0) - (o.value or 0.0)),
     )
-    said = re.search(r"; the nearest is option (\w), ([^ ;]+); only the sign differs from option (\w), ", text)
+    said = re.search(
+        r"; the nearest is option (\w), ([^ ;]+); only the sign differs from option (\w), ", text
+    )
     assert said is not None, text
     assert said.group(1) == item.slot.letter_of(nearest.id)
     assert said.group(3) == item.slot.letter_of(key.id)

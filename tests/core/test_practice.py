@@ -15,6 +15,8 @@ from gradquiz.core.practice import (
     draw_practice,
     mark_choice,
     mark_typed,
+    nearest_option,
+    sign_flipped_option,
     takes_typed,
 )
 from gradquiz.core.questions import Difficulty, Option, Question
@@ -94,6 +96,29 @@ def test_a_typed_number_exactly_one_percent_off_counts(
     assert mark_typed(question, at).option_id == key
     assert mark_typed(question, inside).option_id == key
     assert mark_typed(question, past).option_id != key
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "typed", "nearest", "flipped"),
+    [
+        # Eighth review of issue 28, finding 3: −1.16 (the key 1.16, sign flipped) was told
+        # "the nearest is option D, 2.78", the farthest; 1 against −0.675 named −2.825.
+        ((0.9, 1.16, 1.88, 2.78), "o1", -1.16, "o0", "o1"),
+        ((-2.825, -1.7, -0.725, -0.675), "o3", 1.0, "o3", None),
+        ((-2.825, -1.7, -0.725, -0.675), "o3", 0.675, "o3", "o3"),
+        ((-3.09, -2.51, 0.4, 1.2), "o1", 1.0, "o3", None),
+        ((0.9, 1.16, 1.88, 2.78), "o1", -2.8, "o0", "o3"),  # 0.7 % off −2.78
+    ],
+)
+def test_the_nearest_option_is_nearest_on_the_number_line_and_a_sign_flip_is_named(
+    values: tuple[float, ...], key: str, typed: float, nearest: str, flipped: str | None
+) -> None:
+    question = numeric_question(values=values, key=key)
+    assert mark_typed(question, typed).option_id is None
+    found = nearest_option(question, typed)
+    assert found is not None and found.id == nearest
+    sign = sign_flipped_option(question, typed)
+    assert (sign.id if sign else None) == flipped
 
 
 def test_typing_is_refused_where_two_options_are_closer_than_the_spacing() -> None:

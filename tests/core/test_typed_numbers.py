@@ -217,3 +217,14 @@ def test_the_lab_shows_a_negative_value_with_the_minus_sign() -> None:
     # Review 4, finding 11: lab tables wrote "-2" with a hyphen; practice writes "−".
     assert graph_number(-2.0) == "\N{MINUS SIGN}2" and graph_number(-0.0) == "0"
     assert parse_typed_number(graph_number(-2.712)) == -2.712
+
+
+def test_an_input_shown_as_typed_must_be_the_float_it_is_read_as() -> None:
+    # Review 8, point 5: −0.99999999999999999999 is −1 in a float64.
+    with pytest.raises(FieldError, match="cannot hold as typed: the lab would compute with -1 "):
+        read_number("-0.99999999999999999999", "The value of y", as_typed=True)
+    with pytest.raises(FieldError, match="with 5e-324 instead"):
+        read_number("4.9e-324", "The value of y", 1e308, as_typed=True)
+    assert read_number("-0.99999999999999999999", "What you typed") == -1.0  # an answer
+    for text, value in (("0.1", 0.1), ("2 × 10^-3", 0.002), ("0,25", 0.25), ("10⁻⁸", 1e-8)):
+        assert read_number(text, "The value of y", as_typed=True) == value

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
 from gradquiz.core.attempts import Slot
-from gradquiz.core.option_spacing import relative_error, spacing_problems, within_tolerance
+from gradquiz.core.option_spacing import spacing_problems, within_tolerance
 from gradquiz.core.questions import Difficulty, Option, Question
 from gradquiz.core.scoring import Tally
 from gradquiz.errors import InvalidInput, NotFound
@@ -103,12 +103,32 @@ def mark_typed(question: Question, value: float) -> Marking:
 
 
 def nearest_option(question: Question, value: float) -> Option | None:
-    """The numeric option whose exact value is nearest `value` (relative_error), so that a
-    number near no option can be told which one it missed and by how much."""
-    numbers = [o for o in question.options if o.value is not None and math.isfinite(o.value)]
+    """The numeric option whose exact value is nearest `value` on the number line, so that a
+    number near no option can be told which one it missed and by how much. (The nearest in
+    relative terms named the largest option for a number of the wrong sign.)"""
+    numbers = _numeric_options(question)
     if not numbers or not math.isfinite(value):
         return None
-    return min(numbers, key=lambda o: relative_error(value, float(o.value or 0.0)))
+    return min(numbers, key=lambda o: abs(value - float(o.value or 0.0)))
+
+
+def sign_flipped_option(question: Question, value: float) -> Option | None:
+    """The numeric option that `value` matches, by the 1 % rule, but for its sign: only the
+    sign differs from it. None where no nonzero option's negative is that near."""
+    if not math.isfinite(value):
+        return None
+    return next(
+        (
+            o
+            for o in _numeric_options(question)
+            if o.value and within_tolerance(value, -float(o.value))
+        ),
+        None,
+    )
+
+
+def _numeric_options(question: Question) -> list[Option]:
+    return [o for o in question.options if o.value is not None and math.isfinite(o.value)]
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,20 @@ def parse_typed_number(text: str) -> float:
 
     The result may be infinite (1e999); the caller bounds the size.
     """
+    return _float(_python_form(text), text)
+
+
+def typed_decimal(text: str) -> Decimal:
+    """The number `text` writes, exactly, before it is rounded to a float (parse_typed_number's
+    forms; NumberFormError otherwise): −0.99999999999999999999, which a float holds as −1."""
+    return Decimal(_python_form(text))
+
+
+def _python_form(text: str) -> str:
+    """`text` in Python's own form for a number ("-1.5", "2e-3"); NumberFormError otherwise."""
     stripped = text.strip()
     if _PLAIN.fullmatch(stripped):  # the usual case, at once: 0.25, -1.5
-        return _float(stripped, text)
+        return stripped
     spaced = _SUPERSCRIPT_RUN.sub(_caret, stripped.translate(_SIGNS))
     if re.search(r"[0-9.,]\s+[0-9.,]", spaced):
         raise NumberFormError(
@@ -80,14 +91,14 @@ def parse_typed_number(text: str) -> float:
             f"for the power, {_decimal_text(result)} for the {sum_or_difference.split()[1]}."
         )
     if match := _E_FORM.fullmatch(compact):
-        return _scaled(_mantissa(match["m"], text), match["k"], text)
+        return _scaled(_mantissa(match["m"], text), match["k"])
     if match := _TIMES_FORM.fullmatch(compact):
         power = match["braced"] or match["bracketed"] or match["k"]
         mantissa = _mantissa(match["m"], text) if match["m"] else f"{match['sign']}1"
         if match["m"] and match["sign"]:
             raise NumberFormError(_not_a_number(text))
-        return _scaled(mantissa, power, text)
-    return _float(_mantissa(compact, text), text)
+        return _scaled(mantissa, power)
+    return _mantissa(compact, text)
 
 
 def _caret(run: re.Match[str]) -> str:
@@ -95,9 +106,9 @@ def _caret(run: re.Match[str]) -> str:
     return "^" + run[0].translate(_SUPERSCRIPTS)
 
 
-def _scaled(mantissa: str, power: str, text: str) -> float:
-    """mantissa × 10^power, rounded once (as float() rounds "1.5e-3")."""
-    return _float(f"{mantissa}e{int(power)}", text)
+def _scaled(mantissa: str, power: str) -> str:
+    """mantissa × 10^power in Python's form, to be rounded once (as float() rounds "1.5e-3")."""
+    return f"{mantissa}e{int(power)}"
 
 
 def _float(number: str, text: str) -> float:

@@ -254,7 +254,9 @@ def _softmax_stable(logits: Mapping[str, float]) -> str:
 
 def _value(query: Mapping[str, str], name: str, default: float) -> float:
     text = query.get(name)
-    return default if text is None else read_number(text, f"The value of {name}", field=name)
+    if text is None:
+        return default
+    return read_number(text, f"The value of {name}", field=name, as_typed=True)
 
 
 def _step(query: Mapping[str, str], total: int) -> int:

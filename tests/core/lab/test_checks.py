@@ -3,6 +3,7 @@ difference agree; the forward mode agrees with sympy's derivative; its cost does
 with nesting."""
 
 import math
+import sys
 import time
 
 import pytest
@@ -105,6 +106,36 @@ def test_near_a_domain_edge_the_difference_takes_a_smaller_step_not_a_nan() -> N
         assert check.exact == check.backprop == pytest.approx(1 / x)
         assert check.method == "centred" and check.step < x and check.agrees, check
         assert check.note is not None and "leaves the function's domain" in check.note
+
+
+@pytest.mark.parametrize("text", ["log(x)", "x**0.5", "x**1.5"])
+def test_a_tiny_input_is_inside_the_domain_and_its_centred_difference_agrees(text: str) -> None:
+    # Eighth review of issue 28, finding 2: log(x) at 1e-20 ... 1e-300 was "at the edge of the
+    # function's domain" with a one-sided estimate 1.0 (relative) off; the step search stopped
+    # at 10⁻¹⁷. x**1.5's value underflows below about 10⁻²⁰⁶ (10⁻⁴⁵⁰ is not a float64), so
+    # there no difference can see the change, and the note says that, not "edge".
+    for power in range(5, 301, 5):
+        x = 10.0**-power
+        check = _checked(text, x=x)
+        assert "edge" not in (check.note or ""), (x, check)
+        assert check.method == "centred", (x, check)
+        assert check.exact == pytest.approx(check.backprop, rel=1e-12), (x, check)
+        if text == "x**1.5" and x == 1e-5:  # h = x reaches 0: the curvature note, then agrees
+            assert check.reason == "curvature"
+        elif text == "x**1.5" and x**1.5 < sys.float_info.min:  # f(x ± h) is subnormal or 0
+            assert check.reason == "round-off", (x, check)
+            assert x > 1e-250 or "below the smallest number" in (check.note or ""), (x, check)
+        else:
+            assert check.agrees and check.step < x, (x, check)
+
+
+def test_one_sided_only_where_the_next_float_across_is_outside_the_domain() -> None:
+    # 1000.0000001 is 10⁻⁷ from log(x − 1000)'s edge: closer than float64 resolves a step
+    # at 1000, yet not at the edge, and the note says so.
+    near = _checked("log(x - 1000)", x=1000.0000001)
+    assert near.method == "forward" and near.note is not None
+    assert "at the edge" not in near.note and "so near the edge" in near.note
+    assert "1000.0000001" in near.note
 
 
 def test_at_a_domain_edge_the_difference_is_one_sided() -> None:

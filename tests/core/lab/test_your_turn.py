@@ -274,3 +274,43 @@ def test_an_answer_outside_a_kink_s_range_is_told_the_range() -> None:
     assert (
         "split, not copied" in verdict.message and "Your 1 is outside −3 to 0." in verdict.message
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "t1", "right", "wrong"),
+    [
+        ("max(2*x, x)", 0.5, 1.5, (0.5, 1.0, 2.0)),  # 2·0.5 through t1 + the share 0.5
+        ("max(x, -x)", 0.5, 0.0, (0.5, 1.0)),  # abs at 0: 0.5 − 0.5
+        ("max(x, -x)", 1.0, -1.0, (0.0, 1.0)),  # the share 0, and −1 through t1
+    ],
+)
+def test_a_tied_input_with_another_path_is_told_its_whole_gradient(
+    text: str, t1: float, right: float, wrong: tuple[float, ...]
+) -> None:
+    # Eighth review of issue 28, finding 1: max(2x, x) at 0 with t1's share 0.5 told x "this one
+    # takes the rest, 0.5" (its share at the gate), though 1.5 was marked right and 0.5 wrong.
+    graph = expression_graph(text, x=0.0)
+    for answer in (right, *wrong):
+        verdict = verdicts_for(graph, f=1.0, t1=t1, x=answer)["x"]
+        assert verdict.correct == (answer == right), (answer, verdict)
+        assert "this one takes the rest" not in verdict.message
+        assert (
+            "f passes back to" in verdict.message
+            and "x's share at f is the rest" in verdict.message
+        )
+        named = verdict.message.rsplit(", ", 1)[1].removesuffix(".").replace("\N{MINUS SIGN}", "-")
+        assert "its gradient ∂f/∂x is its share at f plus what that path brings" in verdict.message
+        assert float(named) == right, verdict.message
+
+
+def test_an_answer_is_right_within_1_percent_or_the_floor_not_their_sum() -> None:
+    # Eighth review of issue 28, finding 4: at the fan-out graph's x = 3, y = −2 (∂f/∂x = −1)
+    # −1.0103 and −0.9897 (1.03 % off) were right: 1 % plus the floor of 3 × 10⁻⁴. The
+    # README says "within 1 % of the gradient, or within a floor".
+    graph = build_graph(BY_SLUG["fan-out"].program, {"x": 3.0, "y": -2.0})
+    assert graph.gradients["x"] == -1.0
+    others = {k: v for k, v in graph.gradients.items() if k != "x"}
+    for answer, right in [(-1.01, True), (-0.99, True), (-1.0103, False), (-0.9897, False)]:
+        verdict = verdicts_for(graph, **others, x=answer)["x"]
+        assert verdict.correct == right, (answer, verdict)
+    assert not verdicts_for(graph, **others, x=1.0)["x"].correct  # a wrong sign is never right

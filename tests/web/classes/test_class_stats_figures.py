@@ -231,3 +231,24 @@ def test_an_unchosen_option_is_judged_only_from_enough_wrong_answers(site: Site)
         "needed with 3 wrong options."
     ) in first
     assert "unchosen distractor" not in text
+
+
+def test_an_undefined_point_biserial_says_why_beside_it(site: Site) -> None:
+    # Review 8, point 8: in a class of two with totals 2 and 1, question 1 showed "–" with
+    # no reason: the rest score (the generated question, right for both) is 1 for both.
+    teacher, class_id = sat(site, [("D", "right"), ("A", "right")])
+    exam = site.classes.owned(instructor=account_of(site, teacher), class_id=class_id)
+    analysis = site.classes.statistics(exam)
+    assert not analysis.same_groups
+    assert [item.point_biserial for item in analysis.items] == [None, None]
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    rows = markup.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert (
+        '<td>– <span class="hint">(undefined: the rest score, the total less this question, '
+        "is the same for every learner)</span></td>" in rows
+    )
+    assert (
+        '<td>– <span class="hint">(undefined: everyone got it right, so its score does not '
+        "vary)</span></td>" in rows
+    )
+    assert "<td>–</td>" not in rows

@@ -44,8 +44,8 @@ def account_of(site: Site, token: str) -> Account:
     return found
 
 
-def sat_class(site: Site) -> tuple[str, str, str]:
-    """A class exam that LEARNERS learners sat, each choosing A twice; return the teacher's
+def sat_class(site: Site, learners: int = LEARNERS) -> tuple[str, str, str]:
+    """A class exam that `learners` learners sat, each choosing A twice; return the teacher's
     token, the class id and the first learner's token."""
     teacher = site.person("teacher", Role.INSTRUCTOR)
     exam = site.classes.create(
@@ -53,7 +53,7 @@ def sat_class(site: Site) -> tuple[str, str, str]:
     )
     assert exam.question_ids == (WRITTEN, GENERATED)
     tokens = []
-    for n in range(LEARNERS):
+    for n in range(learners):
         token = site.person(f"learner{n}")
         tokens.append(token)
         learner = account_of(site, token)
@@ -149,3 +149,21 @@ def test_progress_of_a_learner_with_only_a_class_exam_sends_them_to_the_class(
     # Before: "No exam submitted yet", though they had just submitted one in class.
     assert "No exam submitted yet" not in text
     assert "No exam of your own submitted yet (class exams are shown in their class)" in text
+
+
+def test_the_unchosen_options_note_names_options_as_the_tables_do(site: Site) -> None:
+    # Review 8, point 6: in a class of 6 the note said "D: 1 wrong answer among the learners
+    # shown it" while the page showed D as the sample's key, whose wrong-options row is
+    # "option id … (the sample's key …)", with no letter.
+    teacher, class_id, _ = sat_class(site, learners=6)
+    sample = site.service.pack.questions[GENERATED].resolve(SAMPLE_SEED)
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    section = lxml.html.fromstring(markup).get_element_by_id("item-2").getparent()
+    [note] = section.xpath(".//p[contains(@class, 'unjudged-distractors')]")
+    text = " ".join(note.text_content().split())
+    assert f"option id {sample.key} (the sample's key" in text, text
+    letters = {o.id: chr(ord("A") + i) for i, o in enumerate(sample.options)}
+    assert f"{letters[sample.key]}:" not in text and f"{letters[sample.key]} (" not in text, text
+    for option in sample.options:
+        if option.id != sample.key and f"option id {option.id}" in text:
+            assert f"{letters[option.id]} (option id {option.id})" in text, text

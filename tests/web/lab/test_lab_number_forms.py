@@ -26,3 +26,24 @@ def test_a_value_that_reads_two_ways_is_refused_with_both_readings(
     assert page.status_code == 422
     assert "could be read two ways" in text_of(page.text)
     assert "Type 1.234 or 1234, with no comma." in text_of(page.text)
+
+
+def test_an_input_a_float_cannot_hold_as_typed_is_refused_not_rounded_silently(
+    lab_client: TestClient,  # noqa: F811
+) -> None:
+    # Review 8, point 5: y = −0.99999999999999999999 was shown "as typed" and computed as −1,
+    # so every column, the 30-digit one too, gave ∂f/∂x = y + 1 = 0 where it is 10⁻²⁰.
+    for url in (
+        "/lab/fan-out?" + urlencode({"x": "3", "y": "-0.99999999999999999999"}),
+        "/lab/fan-out/your-turn?" + urlencode({"x": "3", "y": "-0.99999999999999999999"}),
+        "/lab/gradient-check?" + urlencode({"w": "1", "y": "0.731058578630004879251159"}),
+    ):
+        page = lab_client.get(url)
+        assert page.status_code == 422, url
+        text = text_of(page.text)
+        assert "which a float64 cannot hold as typed: the lab would compute with" in text, text
+    refused = text_of(lab_client.get("/lab/fan-out?x=3&y=-0.99999999999999999999").text)
+    assert "with -1 instead" in refused
+    # What a float holds as typed is read as before: 0.1 (shortest form), 17 digits that fit.
+    for y in ("0.1", "-0.9999999999999999", "0.7310585786300049"):
+        assert lab_client.get("/lab/fan-out?" + urlencode({"x": "3", "y": y})).status_code == 200

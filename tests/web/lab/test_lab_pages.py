@@ -1035,3 +1035,24 @@ def test_flow_summary_and_table_write_a_number_in_one_form(
         assert forms
         for value, with_power in forms:
             assert with_power == (not 1e-4 <= abs(value) < 1000), (value, with_power)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/lab/neuron",
+        "/lab/fan-out",
+        "/lab/softmax",
+        "/lab/expression?f=relu(x)*y%2Bmax(x,0)&x=0&y=2",
+    ],
+)
+def test_every_graph_page_says_what_its_relative_error_is_measured_against(
+    lab_client: TestClient, url: str
+) -> None:
+    # Review 8, point 7: "0.33 relative" (exact 1, estimate 1.5) with no word of against what.
+    text = text_of(lab_client.get(url).text)
+    assert "relative" in text
+    assert (
+        "a relative error is |difference − exact| / max(|difference|, |exact|), measured "
+        "against the larger of the two" in text
+    ), url

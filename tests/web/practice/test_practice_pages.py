@@ -311,3 +311,33 @@ def test_a_number_near_no_option_is_told_the_nearest_exact_value(
     assert said is not None and said.group(1) == letter, text
     shown = float(said.group(2).replace("\N{MINUS SIGN}", "-"))
     assert shown == pytest.approx(farthest.value, rel=1e-9)  # exact, not the option's 3 figures
+
+
+def test_a_number_of_the_wrong_sign_is_told_the_nearest_on_the_line_and_the_sign_flip(
+    client: TestClient, practice: PracticeService
+) -> None:
+    # Review 8, point 3: −1.16 against the key 1.16 (options 0.9, 1.16, 1.88, 2.78) was told
+    # "the nearest is option D, 2.78", the option farthest from it on the number line.
+    url, item = first_typed_item(client, practice)
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    question = practice.question(session, item.number)
+    values = [o.value for o in question.options if o.value is not None]
+    key = next(  # an option whose negative is near no option (a distractor may be one)
+        o
+        for o in question.options
+        if o.value and all(abs(o.value + v) > 0.02 * abs(v) for v in values)
+    )
+    assert key.value is not None
+    client.post(f"{url}/{item.number}", data={"typed": repr(-key.value)})
+    text = page_text(client.get(f"{url}/{item.number}").text)
+    nearest = min(
+        (o for o in question.options if o.value is not None),
+        key=lambda o: abs(-(key.value or 0.0) - (o.value or 0.0)),
+    )
+    said = re.search(
+        r"; the nearest is option (\w), ([^ ;]+); only the sign differs from option (\w), ", text
+    )
+    assert said is not None, text
+    assert said.group(1) == item.slot.letter_of(nearest.id)
+    assert said.group(3) == item.slot.letter_of(key.id)
+    assert "the answer" not in text.split("only the sign differs", 1)[1].split(".", 1)[0]

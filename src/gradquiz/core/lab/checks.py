@@ -26,9 +26,11 @@ AGREEMENT = 1e-6
 # Smaller steps tried, each a tenth of the last, to show that a disagreement is the step's:
 # down to STEP·10⁻⁶, still far above round-off.
 SMALLER_STEPS = 6
-# Near a domain's edge, steps down to STEP·10⁻¹² are tried for one that stays inside (x =
-# 10⁻¹² in log(x) needs 10⁻¹³), and a thousandth of the largest that does is taken.
-INSIDE_STEPS = 12
+# Near a domain's edge, steps of a tenth of the last are tried for one that stays inside, and
+# a thousandth of the largest that does is taken: as far down as float64 resolves a step at
+# the input (log(x) at x = 10⁻³⁰⁰ needs 10⁻³⁰¹, then takes 10⁻³⁰⁴). A step below
+# RESOLVED_ULPS units in the last place of the input is too coarse to difference with.
+RESOLVED_ULPS = 1000
 # Where forward mode gives exactly 0 in 30 digits it runs again with this many, which tells
 # an exact 0 from a cancellation of terms down to about e^-2300 of their size.
 WIDE_DIGITS = 1000
@@ -124,8 +126,8 @@ def finite_difference(
         return _centred(program, values, name, step), step, "centred", None
     except DomainError:
         pass
-    for k in range(1, INSIDE_STEPS + 1):
-        inside = step * 10.0**-k
+    inside = step
+    while (inside := inside / 10) / 1000 >= RESOLVED_ULPS * math.ulp(v):
         try:
             _centred(program, values, name, inside)
         except DomainError:
@@ -148,16 +150,32 @@ def finite_difference(
             moved = forward_value(program, {**values, name: v + sign * step})
         except DomainError:
             continue
-        side = "below" if sign > 0 else "above"
-        note = (
-            f"{name} is at the edge of the function's domain (nothing {side} "
-            f"{shown_number(v, 6)} is in it), so the difference is one-sided, "
-            f"(f({name} {'+' if sign > 0 else '−'} h) "
-            f"− f({name})) / h, and converges only as fast as the function is smooth there."
-        )
-        return sign * (moved - centre) / step, step, method, note
+        return sign * (moved - centre) / step, step, method, _one_sided(program, values, name, sign)
     nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
     return math.nan, step, "centred", nowhere
+
+
+def _one_sided(program: Program, values: Mapping[str, float], name: str, sign: float) -> str:
+    """Why the difference is one-sided: the input is at the domain's edge (the next float on
+    the other side is outside it), or nearer the edge than any step float64 resolves."""
+    v = values[name]
+    side = "below" if sign > 0 else "above"
+    try:
+        forward_value(program, {**values, name: math.nextafter(v, -sign * math.inf)})
+    except DomainError:
+        where = (
+            f"{name} is at the edge of the function's domain (nothing {side} "
+            f"{shown_number(v, 6)} is in it)"
+        )
+    else:
+        where = (
+            f"{name} is so near the edge of the function's domain that no centred step float64 "
+            f"can resolve at {name} = {shown_number(v, 17)} stays inside it"
+        )
+    return (
+        f"{where}, so the difference is one-sided, (f({name} {'+' if sign > 0 else '−'} h) "
+        f"− f({name})) / h, and converges only as fast as the function is smooth there."
+    )
 
 
 def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]:
@@ -254,6 +272,11 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     if check.exact == 0:
         cause = (
             f"The exact gradient is 0, so what the difference shows is round-off in f({name} ± h)"
+        )
+    elif abs(check.exact) * 2 * step == 0:  # x**1.5 at x = 10⁻³⁰⁰: 3 × 10⁻⁴⁵⁴
+        cause = (
+            "What is left is round-off: the change the difference has to see, the gradient "
+            f"× 2h, is below the smallest number a float64 holds, so f({name} ± h) cannot show it"
         )
     else:
         cause = (

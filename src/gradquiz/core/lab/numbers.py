@@ -6,7 +6,12 @@ import re
 import sys
 from decimal import Decimal
 
-from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
+from gradquiz.core.typed_numbers import (
+    NumberFormError,
+    parse_typed_number,
+    quoted,
+    typed_decimal,
+)
 from gradquiz.errors import InvalidInput
 
 MAX_CHARS = 32
@@ -23,12 +28,19 @@ class FieldError(InvalidInput):
 
 
 def read_number(
-    text: str, what: str, limit: float = MAX_MAGNITUDE, *, field: str | None = None
+    text: str,
+    what: str,
+    limit: float = MAX_MAGNITUDE,
+    *,
+    field: str | None = None,
+    as_typed: bool = False,
 ) -> float:
     """`text` as a float, or FieldError naming `what` and the fault (never NaN or inf).
 
     Every form the pages show a number in is read (core.typed_numbers): 0.25, −1.5, 0,25,
-    1,048,576, 2e-3, 2 × 10^-3, 10⁻⁸; what could be read two ways is refused."""
+    1,048,576, 2e-3, 2 × 10^-3, 10⁻⁸; what could be read two ways is refused. `as_typed`
+    (an input the pages show as typed) also refuses a number whose shortest float is not
+    the number typed."""
     cleaned = text.strip()
     if not cleaned:
         raise FieldError(f"{what} is empty: type a number such as 0.5 or -2.", field)
@@ -45,6 +57,16 @@ def read_number(
         raise FieldError(
             f"{what} is {cleaned}, too large: a number may be at most {shown_size(limit)}"
             f"{',' if limit == sys.float_info.max else ''} in size.",
+            field,
+        )
+    if as_typed and typed_decimal(cleaned) != Decimal(repr(value)):
+        # The pages show an input as typed and every column computes from it: a number a
+        # float64 cannot hold (−0.99999999999999999999 is −1 in it) would be shown as typed
+        # and computed as another, the 30-digit column included, so it is refused.
+        raise FieldError(
+            f"{what} is {cleaned}, which a float64 cannot hold as typed: the lab would "
+            f"compute with {repr(value).removesuffix('.0')} instead (a float64 holds 15 to 17 "
+            "significant digits). Type that number, or one with fewer digits.",
             field,
         )
     return value

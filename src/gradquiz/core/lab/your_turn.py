@@ -2,8 +2,10 @@
 like (the bank's misconceptions: sign flipped, forgot the local derivative, did not add the
 fan-out branches, routed the max gate's gradient to the loser, …)."""
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
@@ -39,7 +41,13 @@ class Target:
     def accepts(self, answer: float) -> bool:
         """Whether `answer` is a right gradient: within tolerance of the range, same sign."""
         nearest = min(max(answer, self.low), self.high)
-        if abs(answer - nearest) > RELATIVE_TOLERANCE * abs(nearest) + self.floor:
+        if not (math.isfinite(answer) and math.isfinite(nearest)):
+            return False
+        # 1 % or the floor, whichever is wider, as the README says (not their sum), worked
+        # out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
+        off = abs(Decimal(repr(answer)) - Decimal(repr(nearest)))
+        allowed = Decimal(repr(RELATIVE_TOLERANCE)) * abs(Decimal(repr(nearest)))
+        if off > max(allowed, Decimal(repr(self.floor))):
             return False
         return answer * nearest >= 0 or abs(answer - nearest) <= self.rounding
 
@@ -159,7 +167,9 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
         ]
         mine: list[_Tie] = []  # the ties this node is checked together with
         notes = []
-        for consumer, slope_low, slope_high in kink_slopes(graph, step.node):
+        slopes = kink_slopes(graph, step.node)
+        elsewhere = [c for c, _, _ in slopes if c not in tied_consumers]
+        for consumer, slope_low, slope_high in slopes:
             upstream = basis[consumer]
             if consumer in tied_consumers:
                 state = ties.setdefault(
@@ -169,7 +179,8 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
                 state.pending.discard(step.node)
                 if state.known:
                     mine.append(state)
-                    notes.append(_tie_note(graph, consumer, step.node, state))
+                    share_only = bool(elsewhere) or len(tied_consumers) > 1
+                    notes.append(_tie_note(graph, consumer, step.node, state, share_only))
                     if not state.pending and not state.open_share:  # the last takes the rest
                         low += state.remaining
                         high += state.remaining
@@ -180,6 +191,9 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
         scale = scales[step.node]
         if residue(low, scale) and residue(high, scale):
             low = high = 0.0
+        if notes and (elsewhere or len(tied_consumers) > 1):
+            # Its share at a tie is not its gradient: what its other paths bring adds to it.
+            notes.append(_total_note(graph, step.node, elsewhere, tied_consumers, low, high))
         floor = max(FLOOR_FRACTION * scale, rounding[step.node])
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             floor = max(floor, RELATIVE_TOLERANCE * abs(tie.upstream))
@@ -222,7 +236,27 @@ def _tie_of(graph: Graph, consumer: str, node: str) -> bool:
     return graph.by_key[consumer].kind == "max" and node in kink_inputs(graph, consumer)
 
 
-def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
+def _total_note(
+    graph: Graph, node: str, elsewhere: list[str], ties: list[str], low: float, high: float
+) -> str:
+    """A tied input's whole gradient: its share at the tie plus what its other paths bring."""
+    total = (
+        f"anything from {shown_number(low)} to {shown_number(high)}"
+        if low < high
+        else shown_number(low)
+    )
+    gradient = f"∂{graph.output}/∂{node}"
+    if not elsewhere:
+        return f"{node}'s gradient {gradient} is the sum of its shares at {_listed(ties)}, {total}."
+    shares = f"its share at {ties[0]}" if len(ties) == 1 else f"its shares at {_listed(ties)}"
+    brings = "that path brings" if len(elsewhere) == 1 else "those paths bring"
+    return (
+        f"{node} also reaches {graph.output} through {_listed(elsewhere)}: its gradient "
+        f"{gradient} is {shares} plus what {brings}, {total}."
+    )
+
+
+def _tie_note(graph: Graph, gate: str, node: str, state: _Tie, share_only: bool = False) -> str:
     inputs = list(dict.fromkeys(kink_inputs(graph, gate)))
     gradient = f"∂{graph.output}/∂{gate} = {shown_number(state.upstream)}"
     constants = [key for key in inputs if graph.by_key[key].is_constant]
@@ -237,10 +271,11 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
         )
     else:
         rule = (
-            f"At the tie at {gate} the gradient is split, not copied: the gradients of "
-            f"{_listed(inputs)} must add up to {gradient}"
+            f"At the tie at {gate} the gradient is split, not copied: the gradients {gate} "
+            f"passes back to {_listed(inputs)} must add up to {gradient}"
         )
     before = [key for key in inputs if key != node and key not in state.pending]
+    this = f"{node}'s share at {gate}" if share_only else "this one"
     if not before and constants:
         return (
             f"{rule}: {node}'s share may be anything from 0 to "
@@ -255,13 +290,14 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie) -> str:
         given += f" ({_listed(others)}: out of range or not answered, so no share)"
     if state.pending or state.open_share:
         return (
-            f"{rule}, each between 0 and it: {given} this one may take from 0 to "
+            f"{rule}, each between 0 and it: {given} {this} "
+            f"{'may be anything' if share_only else 'may take'} from 0 to "
             f"{shown_number(state.remaining)}; which split is a convention."
         )
     return (
         f"{rule} (raising {'both' if len(inputs) == 2 else 'all of'} {_listed(inputs)} by t "
-        f"raises their max by t, not by {len(inputs)}t), so {given} this "
-        f"one takes the rest, {shown_number(state.remaining)}."
+        f"raises their max by t, not by {len(inputs)}t), so {given} {this} "
+        f"{'is' if share_only else 'takes'} the rest, {shown_number(state.remaining)}."
     )
 
 

@@ -13,9 +13,10 @@ from gradquiz.core.practice import (
     PracticeSession,
     SessionKind,
     nearest_option,
+    sign_flipped_option,
     takes_typed,
 )
-from gradquiz.core.questions import Question
+from gradquiz.core.questions import Option, Question
 from gradquiz.core.scoring import Tally
 from gradquiz.web.exam.views import (
     OptionView,
@@ -126,6 +127,8 @@ class FeedbackView:
     # A typed number near no option: the nearest option's letter and exact value (the
     # options show three figures; the 1 % is measured from the exact one).
     nearest: tuple[str, float] | None = None
+    # A typed number within 1 % of an option's negative: that option (only the sign differs).
+    sign_flipped: tuple[str, float] | None = None
 
 
 def set_view(practice: PracticeSession) -> SetView:
@@ -201,16 +204,22 @@ def feedback_view(
         )
         and not answer.correct,
         next_number=item.number + 1 if later else None,
-        nearest=_nearest(item, question) if held_until is None else None,
+        nearest=_nearest(item, question, nearest_option) if held_until is None else None,
+        sign_flipped=(
+            _nearest(item, question, sign_flipped_option) if held_until is None else None
+        ),
     )
 
 
-def _nearest(item: PracticeItem, question: Question) -> tuple[str, float] | None:
-    """The option nearest a typed number that matched none, as its letter and exact value."""
+def _nearest(
+    item: PracticeItem, question: Question, find: Callable[[Question, float], Option | None]
+) -> tuple[str, float] | None:
+    """The option `find` names for a typed number that matched none (the nearest, or the one
+    it matches but for the sign), as its letter and exact value."""
     answer = item.answer
     if answer is None or answer.typed is None or answer.option_id is not None:
         return None
-    option = nearest_option(question, answer.typed)
+    option = find(question, answer.typed)
     letter = item.slot.letter_of(option.id) if option else None
     if option is None or option.value is None or letter is None:
         return None

@@ -106,18 +106,34 @@ class Server:
     log: Path
 
 
+def redis_reachable() -> bool:
+    from limits.storage import storage_from_string
+
+    try:
+        return bool(storage_from_string(REDIS_URL).check())
+    except Exception:
+        return False
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One server for the tests below that need no settings of their own (a start with two
     workers costs several seconds of CPU): its database holds three attempts already overdue,
-    and each test's own traces in the one log are told apart by what they say."""
+    its limits are kept in Redis where there is one (five starts a minute per address, under
+    a prefix of its own), and each test's own traces in the one log are told apart by what
+    they say."""
     folder = tmp_path_factory.mktemp("serve")
     url = f"sqlite:///{folder / 'serve.db'}"
     database = Database(url)
     database.migrate()
     overdue_attempts(database, 3)
     log = folder / "serve.log"
-    with served(url, log, grace_seconds="15") as base:
+    shared = {
+        "rate_limit_storage": REDIS_URL,
+        "start_limit_per_address": "5/minute",
+        "rate_limit_prefix": uuid.uuid4().hex,  # the shared store may hold other runs' counters
+    }
+    with served(url, log, grace_seconds="15", **(shared if redis_reachable() else {})) as base:
         yield Server(database, base, log)
     database.dispose()
 
@@ -161,33 +177,21 @@ def test_every_worker_logs_in_one_format(server: Server) -> None:
 
 def redis_or_skip() -> None:
     """Skip without a Redis server, except under CI=true, where .ci/run starts one."""
-    from limits.storage import storage_from_string
-
-    try:
-        reachable = storage_from_string(REDIS_URL).check()
-    except Exception:
-        reachable = False
-    if not reachable:
+    if not redis_reachable():
         if os.environ.get("CI", "").lower() == "true":
             raise RuntimeError(f"no Redis at {REDIS_URL} under CI=true: .ci/run starts one")
         pytest.skip(f"no Redis at {REDIS_URL} (set GRADQUIZ_TEST_REDIS_URL)")
 
 
-def test_start_limits_hold_across_worker_processes(tmp_path: Path) -> None:
+def test_start_limits_hold_across_worker_processes(server: Server) -> None:
     redis_or_skip()
-    url = f"sqlite:///{tmp_path / 'limits.db'}"
-    Database(url).migrate()
-    namespace = uuid.uuid4().hex  # the shared store may hold other runs' counters
+    # An address of its own (through the proxy header uvicorn trusts from 127.0.0.1), so the
+    # other tests' starts on this server count elsewhere.
+    address = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 254 + 1}"}
     codes = []
-    with served(
-        url,
-        tmp_path / "limits.log",
-        rate_limit_storage=REDIS_URL,
-        start_limit_per_address="5/minute",
-        rate_limit_prefix=namespace,
-    ) as base:
-        for _ in range(12):  # new connections, new browsers: both workers take some
-            codes.append(httpx2.post(base + "/api/v1/attempts", timeout=PATIENCE).status_code)
+    for _ in range(12):  # new connections, new browsers: both workers take some
+        started = httpx2.post(server.base + "/api/v1/attempts", headers=address, timeout=PATIENCE)
+        codes.append(started.status_code)
     assert codes.count(201) == 5 and codes.count(429) == 7
 
 

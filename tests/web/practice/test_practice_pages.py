@@ -285,7 +285,8 @@ def test_feedback_shortens_a_very_long_typed_number(
 ) -> None:
     # Fifth review, point 8: 1e-300 was echoed as 302 digits, and the box scrolled sideways.
     feedback = typed_feedback(client, practice, typed)
-    assert f"You typed {shown}: that is not within 1 % of any option's exact value" in feedback
+    # Only the echo: whether the number is within 1 % of an option depends on the variant drawn.
+    assert f"You typed {shown}: that is " in feedback
     assert "0000000000" not in feedback
     css = client.get("/static/style.css").text
     assert re.search(r"\.verdict-box \{[^}]*overflow-wrap: anywhere", css)

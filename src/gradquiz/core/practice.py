@@ -2,6 +2,7 @@
 with feedback at once. A typed number counts as the option whose value it matches."""
 
 import math
+from decimal import Decimal
 import random
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -102,14 +103,20 @@ def mark_typed(question: Question, value: float) -> Marking:
     return Marking(matched, value, matched == question.key)
 
 
-def nearest_option(question: Question, value: float) -> Option | None:
-    """The numeric option whose exact value is nearest `value` on the number line, so that a
-    number near no option can be told which one it missed and by how much. (The nearest in
-    relative terms named the largest option for a number of the wrong sign.)"""
+def nearest_options(question: Question, value: float) -> tuple[Option, ...]:
+    """The numeric options whose exact values are nearest `value` on the number line, so that
+    a number near no option can be told which one it missed and by how much: one, or every
+    one equally near (0 is as near −k as +k; naming the first listed, review 9 found, named a
+    distractor as "the nearest" when the key was as near). The distances are worked out on
+    the decimals the floats print as. (The nearest in relative terms named the largest
+    option for a number of the wrong sign.)"""
     numbers = _numeric_options(question)
     if not numbers or not math.isfinite(value):
-        return None
-    return min(numbers, key=lambda o: abs(value - float(o.value or 0.0)))
+        return ()
+    typed = Decimal(repr(value))
+    distance = {o.id: abs(typed - Decimal(repr(float(o.value or 0.0)))) for o in numbers}
+    least = min(distance.values())
+    return tuple(o for o in numbers if distance[o.id] == least)
 
 
 def sign_flipped_option(question: Question, value: float) -> Option | None:

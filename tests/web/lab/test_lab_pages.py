@@ -1056,3 +1056,19 @@ def test_every_graph_page_says_what_its_relative_error_is_measured_against(
         "a relative error is |difference − exact| / max(|difference|, |exact|), measured "
         "against the larger of the two" in text
     ), url
+
+
+def test_the_gradient_check_blames_saturation_only_for_a_saturated_unit(
+    lab_client: TestClient,
+) -> None:
+    # Review 9, point 2: at x = 1e-20 (σ′ = 0.25, its largest) the page said "check at less
+    # saturated values"; the gradient is small because x is.
+    for query in ("w=1&x=1e-20&b=0&y=0", "w=1e-300&x=1e-300&b=0&y=0"):
+        text = text_of(lab_client.get(f"/lab/gradient-check?{query}").text)
+        assert "Here no step can see the gradient" in text, text
+        assert "less saturated" not in text
+        assert "the gradient is small because the input x = " in text
+        assert "check at a larger x" in text
+    saturated = text_of(lab_client.get("/lab/gradient-check?w=1&x=1&b=40&y=1").text)
+    assert "Here no step can see the gradient" in saturated
+    assert "so check at less saturated values" in saturated

@@ -2,11 +2,11 @@
 with feedback at once. A typed number counts as the option whose value it matches."""
 
 import math
-from decimal import Decimal
 import random
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from gradquiz.core.answers import AnsweredQuestion, Confidence, Source

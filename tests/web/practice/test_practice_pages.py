@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from fastapi.testclient import TestClient
@@ -355,7 +356,7 @@ def test_a_number_equally_near_two_options_names_both(
     session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
     question = practice.question(session, item.number)
     ordered = sorted((o for o in question.options if o.value is not None), key=lambda o: o.value)
-    for low, high in zip(ordered, ordered[1:], strict=False):
+    for low, high in pairwise(ordered):
         middle = (Decimal(repr(low.value)) + Decimal(repr(high.value))) / 2
         if Decimal(repr(float(middle))) == middle:
             break

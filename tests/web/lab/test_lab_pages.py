@@ -685,8 +685,8 @@ def test_a_flow_whose_every_delta_is_0_says_which_layer_stopped_it(
     assert dead is not None
     assert (
         f"relu : going back from layer 50 to layer 1, δ is 0 at every layer: at layer {dead} "
-        "the input of every unit is at most 0, so all its ReLUs are inactive (dead) and pass "
-        "no gradient back"
+        "the input of every unit is at most 0, so all its ReLUs are inactive on this input and "
+        "pass no gradient back"
     ) in text
     assert "lies between 0 and 0" not in text and "not comparable" not in text
     assert "‖∂L/∂W‖ is 0 at every layer too: no weight would move." in text
@@ -876,6 +876,8 @@ def test_a_dead_single_layer_says_why_its_gradient_is_0(lab_client: TestClient) 
     text = text_of(lab_client.get("/lab/flow?init=he&depth=1&width=1").text)
     relu = text.split("relu :")[1]
     assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of its one unit is at most 0" in relu
+    # Review 9, point 7: "its ReLU is inactive (dead) and pass no gradient back".
+    assert "its ReLU is inactive on this input and passes no gradient back" in relu
 
 
 def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> None:
@@ -987,7 +989,7 @@ def test_a_dead_relu_chain_one_unit_wide_names_its_one_relu(
     # said of a layer of one unit.
     assert layer_gradient_norms("relu", "he", depth, 1).dead_layer is not None
     text = text_of(lab_client.get(f"/lab/flow?init=he&depth={depth}&width=1").text)
-    assert "the input of its one unit is at most 0, so its ReLU is inactive (dead)" in text
+    assert "the input of its one unit is at most 0, so its ReLU is inactive on this input" in text
     assert "all its ReLUs" not in text and "every unit is at most 0" not in text
 
 
@@ -1072,3 +1074,33 @@ def test_the_gradient_check_blames_saturation_only_for_a_saturated_unit(
     saturated = text_of(lab_client.get("/lab/gradient-check?w=1&x=1&b=40&y=1").text)
     assert "Here no step can see the gradient" in saturated
     assert "so check at less saturated values" in saturated
+
+
+def test_x_to_the_power_0_at_0_is_the_constant_1(lab_client: TestClient) -> None:
+    # Review 9, point 6: x**0 at x = 0 was refused, "0 to the power 0 has no derivative";
+    # it is the constant 1, slope 0 (Python, PyTorch and torch autograd agree).
+    page = lab_client.get("/lab/expression?f=x**0&x=0")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "has no derivative" not in text
+    assert "0·x^" not in text
+    turn = text_of(lab_client.get("/lab/expression/your-turn?f=x**0&x=0&grad-f=1&grad-x=0").text)
+    assert "2 of 2 right" in turn, turn
+
+
+def test_the_small_initialisation_names_the_drawn_chains_width(lab_client: TestClient) -> None:
+    # Review 9, point 7: "0.0064 at width 64" on a page whose chain has width 200.
+    text = text_of(lab_client.get("/lab/flow?init=small&depth=20&width=200").text)
+    assert "n·Var(W) = n/10,000 (0.02 at this chain's width, 200)" in text
+    assert "at width 64" not in text
+    # A chain refused as too large draws nothing: width 64 is then named as an example.
+    refused = text_of(lab_client.get("/lab/flow?init=small&width=200").text)
+    assert "n·Var(W) = n/10,000 (for example 0.0064 at width 64)" in refused
+
+
+def test_an_input_typed_minus_0_is_shown_as_typed(lab_client: TestClient) -> None:
+    # Review 9, point 7: x = -0 was shown as "0" under "inputs as typed".
+    negative = lab_client.get("/lab/expression?f=x*y&x=-0&y=1").text
+    positive = lab_client.get("/lab/expression?f=x*y&x=0&y=1").text
+    assert "\N{MINUS SIGN}0<" in negative
+    assert "\N{MINUS SIGN}0<" not in positive

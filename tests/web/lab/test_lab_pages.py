@@ -1104,3 +1104,30 @@ def test_an_input_typed_minus_0_is_shown_as_typed(lab_client: TestClient) -> Non
     positive = lab_client.get("/lab/expression?f=x*y&x=0&y=1").text
     assert "\N{MINUS SIGN}0<" in negative
     assert "\N{MINUS SIGN}0<" not in positive
+
+
+def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(
+    lab_client: TestClient,
+) -> None:
+    # Review 9, points 1 and 5: the page stated no tolerance; 0.0001 was Right for ∂f/∂x =
+    # 1e-8, and −0.0001 was told "The size is right but the sign is flipped".
+    text = text_of(lab_client.get("/lab/fan-out/your-turn?x=3&y=-2").text)
+    assert (
+        "An answer is right within 1 % of the right value, measured against the right value"
+        in text
+    )
+    assert "a gradient of exactly 0 takes 0 or an answer smaller than 10⁻¹² in size" in text
+    assert "a wrong sign is never right" in text
+    base = "/lab/fan-out/your-turn?x=3&y=-0.99999999&grad-x="
+    for answer in ("0.0001", "0.00019", "-0.0001"):
+        page = lab_client.get(base + answer).text
+        assert 'id="verdict-x"><strong>Not right.' in page, answer
+        assert "The size is right" not in page, answer
+    assert 'id="verdict-x"><strong>Right.' in lab_client.get(base + "1e-8").text
+    turn = "/lab/add-multiply/your-turn?x=1&y=-0.9999&z=2&grad-z="
+    for answer in ("0", "0.00025"):
+        assert 'id="verdict-z"><strong>Not right.' in lab_client.get(turn + answer).text
+    neuron = "/lab/neuron/your-turn?w=1&x=1&b=0&y=0.7311&grad-y="
+    for answer in ("0.000185", "0.0001"):
+        assert 'id="verdict-y"><strong>Not right.' in lab_client.get(neuron + answer).text
+    assert 'id="verdict-y"><strong>Right.' in lab_client.get(neuron + "4.142e-5").text

@@ -1113,8 +1113,7 @@ def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(
     # 1e-8, and −0.0001 was told "The size is right but the sign is flipped".
     text = text_of(lab_client.get("/lab/fan-out/your-turn?x=3&y=-2").text)
     assert (
-        "An answer is right within 1 % of the right value, measured against the right value"
-        in text
+        "An answer is right within 1 % of the right value, measured against the right value" in text
     )
     assert "a gradient of exactly 0 takes 0 or an answer smaller than 10⁻¹² in size" in text
     assert "a wrong sign is never right" in text

@@ -236,3 +236,10 @@ def test_a_number_equally_near_two_options_names_both() -> None:
     assert mark_typed(question, 0.0).option_id is None
     assert [o.id for o in nearest_options(question, 0.0)] == ["o2", "o3"]
     assert [o.id for o in nearest_options(question, 0.001)] == ["o3"]
+
+
+def test_a_midpoint_typed_to_15_figures_is_equally_near_both() -> None:
+    question = numeric_question(values=(0.1234567890123, 0.2345678901234, 3.0, 4.0), key="o0")
+    middle = float(f"{(0.1234567890123 + 0.2345678901234) / 2:.15g}")
+    assert [o.id for o in nearest_options(question, middle)] == ["o0", "o1"]
+    assert [o.id for o in nearest_options(question, middle * 1.0001)] == ["o1"]

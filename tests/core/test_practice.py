@@ -15,7 +15,7 @@ from gradquiz.core.practice import (
     draw_practice,
     mark_choice,
     mark_typed,
-    nearest_option,
+    nearest_options,
     sign_flipped_option,
     takes_typed,
 )
@@ -115,8 +115,8 @@ def test_the_nearest_option_is_nearest_on_the_number_line_and_a_sign_flip_is_nam
 ) -> None:
     question = numeric_question(values=values, key=key)
     assert mark_typed(question, typed).option_id is None
-    found = nearest_option(question, typed)
-    assert found is not None and found.id == nearest
+    found = nearest_options(question, typed)
+    assert [o.id for o in found] == [nearest]
     sign = sign_flipped_option(question, typed)
     assert (sign.id if sign else None) == flipped
 
@@ -227,3 +227,19 @@ def test_a_set_draws_none_of_the_questions_held_back(pack: Pack) -> None:
         held=held,
     )
     assert {q.id for q in drawn} == set(pack.questions) - held
+
+
+def test_a_number_equally_near_two_options_names_both() -> None:
+    # Review 9, point 4: 0 typed for options −0.566, −0.203, −0.0486, 0.0486 (key D) was told
+    # "the nearest is option C", the first listed, though the key is as near.
+    question = numeric_question(values=(-0.566, -0.203, -0.0485706044, 0.0485706044), key="o3")
+    assert mark_typed(question, 0.0).option_id is None
+    assert [o.id for o in nearest_options(question, 0.0)] == ["o2", "o3"]
+    assert [o.id for o in nearest_options(question, 0.001)] == ["o3"]
+
+
+def test_a_midpoint_typed_to_15_figures_is_equally_near_both() -> None:
+    question = numeric_question(values=(0.1234567890123, 0.2345678901234, 3.0, 4.0), key="o0")
+    middle = float(f"{(0.1234567890123 + 0.2345678901234) / 2:.15g}")
+    assert [o.id for o in nearest_options(question, middle)] == ["o0", "o1"]
+    assert [o.id for o in nearest_options(question, middle * 1.0001)] == ["o1"]

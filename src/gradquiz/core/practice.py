@@ -6,6 +6,7 @@ import random
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from gradquiz.core.answers import AnsweredQuestion, Confidence, Source
@@ -102,14 +103,26 @@ def mark_typed(question: Question, value: float) -> Marking:
     return Marking(matched, value, matched == question.key)
 
 
-def nearest_option(question: Question, value: float) -> Option | None:
-    """The numeric option whose exact value is nearest `value` on the number line, so that a
-    number near no option can be told which one it missed and by how much. (The nearest in
-    relative terms named the largest option for a number of the wrong sign.)"""
+# Distances to two options this close, relatively, are equal (see `nearest_options`).
+TIE = Decimal("1e-9")
+
+
+def nearest_options(question: Question, value: float) -> tuple[Option, ...]:
+    """The numeric options whose exact values are nearest `value` on the number line, so that
+    a number near no option can be told which one it missed and by how much: one, or every
+    one equally near (0 is as near −k as +k; naming the first listed, review 9 found, named a
+    distractor as "the nearest" when the key was as near). The distances are worked out on
+    the decimals the floats print as, and two within TIE of each other (relatively) count as
+    equal: a midpoint typed to 15 figures is no nearer either, to any figure the page shows.
+    (The nearest in relative terms named the largest option for a number of the wrong
+    sign.)"""
     numbers = _numeric_options(question)
     if not numbers or not math.isfinite(value):
-        return None
-    return min(numbers, key=lambda o: abs(value - float(o.value or 0.0)))
+        return ()
+    typed = Decimal(repr(value))
+    distance = {o.id: abs(typed - Decimal(repr(float(o.value or 0.0)))) for o in numbers}
+    least = min(distance.values())
+    return tuple(o for o in numbers if distance[o.id] - least <= TIE * least)
 
 
 def sign_flipped_option(question: Question, value: float) -> Option | None:

@@ -423,6 +423,12 @@ def _whole(query: Mapping[str, str], name: str, high: int, what: str) -> int:
     return read_whole_number(text, what, 1, high, field=name)
 
 
+# σ′(z) = a(1 − a) is at most ¼ (at z = 0); below 0.01 (|z| > 4.6) the unit is saturated.
+SATURATED_SLOPE = 0.01
+# An input this small makes ∂L/∂w = (a − y)·σ′(z)·x small whatever the unit does.
+SMALL_INPUT = 1e-3
+
+
 @dataclass(frozen=True)
 class StepCheckPage:
     """Gradient checking of the neuron's ∂L/∂w, and the ReLU kink where a check must fail."""
@@ -470,6 +476,17 @@ class StepCheckPage:
         a_minus_y = (1 - y) - tail if z >= 0 else tail - y
         slope = tail * (1 - tail)
         return a_minus_y, slope, a_minus_y * slope * x
+
+    @property
+    def small_because(self) -> str:
+        """Why an "unseen" gradient is small: "saturated" (σ′(z) below SATURATED_SLOPE, so
+        the advice is a less saturated unit), "input" (σ′ near its largest ¼ but x small:
+        review 9 found w = 1, x = 1e-20 told to check at less saturated values while σ′ was
+        0.25), or "error" (a − y small)."""
+        _, slope, _ = self.exact_terms
+        if slope < SATURATED_SLOPE:
+            return "saturated"
+        return "input" if abs(self.values["x"]) < SMALL_INPUT else "error"
 
     @property
     def exact_text(self) -> tuple[str, str, str]:

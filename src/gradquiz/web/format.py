@@ -8,7 +8,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from gradquiz.core.item_flags import shown_figure, shown_share
-from gradquiz.core.lab.numbers import power_of_ten, written_number
+from gradquiz.core.lab.numbers import power_of_ten, shown_number, written_number
 from gradquiz.core.percentages import whole_percent
 
 
@@ -56,6 +56,9 @@ def install_filters(env: Environment) -> None:
     env.filters["share_hundredths"] = lambda value: signed(str(shown_share(value)))
     # {{ answer.typed|typed_number }}: the number a learner typed, every digit kept.
     env.filters["typed_number"] = typed_number
+    # {{ option.value|exact_value }}: an option's exact value to six significant figures
+    # (fewer where it has fewer), so every value a page names has the same length.
+    env.filters["exact_value"] = exact_value
     # {{ norm|two_figures }}: a measured figure to two significant figures, in one form.
     env.filters["two_figures"] = two_figures
 
@@ -67,6 +70,13 @@ def typed_number(value: float) -> str:
     reads 1 × 10⁻³⁰⁰), a minus sign (U+2212) before a negative one. "%g" kept six
     significant figures, so 1.108799966736 read 1.1088, a number 1 % from an option."""
     return written_number(value)
+
+
+def exact_value(value: float) -> str:
+    """An option's exact value to six significant figures, fewer where it has fewer
+    (−0.0485706, −0.292789, 0.00390625, 0.5), a minus sign before a negative one: the
+    typed-number feedback measures 1 % against it, which six figures show plainly."""
+    return shown_number(value, 6)
 
 
 def hundredths(value: float) -> str:

@@ -151,7 +151,9 @@ def test_a_disagreement_says_why_a_kink_or_the_curvature() -> None:
     # Issue 28: 1/x at 1e-6 (error 1.01) and relu(1000*x) at 1e-6 (error 0.45) said nothing.
     pole = _checked("1/x", x=1e-6)  # h = 1e-5 > x: the step reaches across the pole
     assert not pole.agrees and pole.reason == "pole"
-    assert pole.note is not None and "across x = 0" in pole.note and "h = 1 × 10⁻¹⁰" in pole.note
+    # h = 10⁻⁹ agrees since the difference is divided by the step float64 takes (review 9,
+    # point 3); divided by 2h it took 10⁻¹⁰.
+    assert pole.note is not None and "across x = 0" in pole.note and "h = 1 × 10⁻⁹" in pole.note
     assert "curves" not in pole.note
     even = _checked("x**-2", x=1e-6)
     assert even.reason == "pole" and even.note is not None and "across x = 0" in even.note
@@ -192,3 +194,16 @@ def test_a_step_across_a_pole_names_the_point_to_its_full_precision() -> None:
     check = _checked("1/(x - 1)", x=1.000001)
     assert check.reason == "pole" and check.note is not None
     assert "at x = 1.000001)" in check.note and "at x = 1)" not in check.note
+
+
+def test_a_centred_difference_divides_by_the_step_float64_takes() -> None:
+    # Review 9, point 3: log(x + 1) at x = −0.99999999 shrinks the step to 10⁻¹²; x ± h,
+    # rounded, are not 2h apart, and dividing by 2h gave an error of 2.2 × 10⁻⁵ that the
+    # note blamed on rounding f(x ± h). Divided by the step taken, it is 3.3 × 10⁻⁹.
+    program = (("f", parse_expression("log(x+1)")),)
+    graph = build_graph(program, {"x": -0.99999999})
+    (check,) = check_gradients(program, graph)
+    assert check.step == pytest.approx(1e-12)
+    assert check.relative_error < 1e-8
+    assert check.agrees and check.reason is None
+    assert check.note is not None and "is lost in rounding" not in check.note

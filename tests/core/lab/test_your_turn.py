@@ -127,9 +127,9 @@ def test_a_flipped_sign_or_a_zero_is_not_right_for_a_small_gradient() -> None:
     flipped = verdicts_for(graph, x=0.00025)["x"]
     assert not flipped.correct and flipped.mistake == "sign"
     assert not verdicts_for(graph, x=0.0)["x"].correct
-    # a − y = −0.002 cancels terms of size 1, known to four figures: 4 % off is within the
-    # floor (1e-4 × 0.125), 20 % off is not.
-    assert verdicts_for(graph, x=-0.00024)["x"].correct
+    # a − y = −0.002 cancels terms of size 1, but a = σ(0) = 0.5 and σ′ = 0.25 are shown
+    # exactly: 4 % off was right under the old floor (10⁻⁴ × 0.125, review 9); it is not now.
+    assert not verdicts_for(graph, x=-0.00024)["x"].correct
     assert not verdicts_for(graph, x=-0.0002)["x"].correct
 
 
@@ -314,3 +314,67 @@ def test_an_answer_is_right_within_1_percent_or_the_floor_not_their_sum() -> Non
         verdict = verdicts_for(graph, **others, x=answer)["x"]
         assert verdict.correct == right, (answer, verdict)
     assert not verdicts_for(graph, **others, x=1.0)["x"].correct  # a wrong sign is never right
+
+
+def _others(graph: Graph, node: str) -> dict[str, float]:
+    return {k: v for k, v in graph.gradients.items() if k != node}
+
+
+@pytest.mark.parametrize(
+    ("slug", "inputs", "node", "wrong", "right"),
+    [
+        # Review 9, finding 1: the floor of 10⁻⁴ × the size of the terms took every one of
+        # these wrong answers; the inputs are exact, so the gradient is worked exactly.
+        ("fan-out", {"x": 3.0, "y": -0.99999999}, "x", [1e-4, 1.9e-4, 0.0], [1e-8, 1.005e-8]),
+        ("fan-out", {"x": 3.0, "y": -0.9999}, "x", [0.0, 5e-5, 2e-4, 2.99e-4], [1e-4, 1.009e-4]),
+        ("add-multiply", {"x": 1.0, "y": -0.9999, "z": 2.0}, "z", [0.0, 2.5e-4], [1e-4]),
+    ],
+)
+def test_a_cancelling_gradient_from_exact_inputs_is_right_only_within_1_percent(
+    slug: str, inputs: dict[str, float], node: str, wrong: list[float], right: list[float]
+) -> None:
+    graph = build_graph(BY_SLUG[slug].program, inputs)
+    for answer in wrong:
+        verdict = verdicts_for(graph, **_others(graph, node), **{node: answer})[node]
+        assert not verdict.correct, (answer, verdict)
+        assert "size is right" not in verdict.message, (answer, verdict)
+    for answer in right:
+        assert verdicts_for(graph, **_others(graph, node), **{node: answer})[node].correct, answer
+
+
+def test_a_flipped_sign_is_named_only_when_the_size_is_right() -> None:
+    # Review 9: −0.0001 for 10⁻⁸, −0.00001 and −0.0002 for 10⁻⁴ were "the size is right".
+    tiny = build_graph(BY_SLUG["fan-out"].program, {"x": 3.0, "y": -0.99999999})
+    small = build_graph(BY_SLUG["fan-out"].program, {"x": 3.0, "y": -0.9999})
+    for graph, answer in [(tiny, -1e-4), (small, -1e-5), (small, -2e-4)]:
+        verdict = verdicts_for(graph, **_others(graph, "x"), x=answer)["x"]
+        assert not verdict.correct and verdict.mistake != "sign", (answer, verdict)
+    verdict = verdicts_for(small, **_others(small, "x"), x=-1e-4)["x"]
+    assert not verdict.correct and verdict.mistake == "sign"
+
+
+def test_a_gradient_from_a_rounded_value_takes_what_follows_from_the_shown_figures() -> None:
+    # Review 9: at y = 0.7311, ∂L/∂y = y − σ(1) = 4.142 × 10⁻⁵ and everything from 0 to
+    # 1.85 × 10⁻⁴ was right. The page shows t2 = y − a as 4.142 × 10⁻⁵ and ∂L/∂y = t2, so
+    # what follows from the shown figures is 4.142 × 10⁻⁵ give or take their rounding
+    # (5 × 10⁻⁹), then 1 %; a wrong sign is never right.
+    graph = build_graph(BY_SLUG["neuron"].program, {"w": 1.0, "x": 1.0, "b": 0.0, "y": 0.7311})
+    assert graph.gradients["y"] == pytest.approx(4.142e-5, rel=1e-3)
+    for answer, right in [
+        (4.142e-5, True),
+        (4.18e-5, True),
+        (0.0, False),
+        (9e-5, False),
+        (1.85e-4, False),
+        (-4.142e-5, False),
+    ]:
+        verdict = verdicts_for(graph, **_others(graph, "y"), y=answer)["y"]
+        assert verdict.correct == right, (answer, verdict)
+
+
+def test_an_exact_zero_takes_only_a_tiny_answer() -> None:
+    graph = build_graph(BY_SLUG["fan-out"].program, {"x": 3.0, "y": -1.0})
+    assert graph.gradients["x"] == 0
+    for answer, right in [(0.0, True), (1e-13, True), (-1e-13, True), (1e-9, False)]:
+        verdict = verdicts_for(graph, **_others(graph, "x"), x=answer)["x"]
+        assert verdict.correct == right, (answer, verdict)

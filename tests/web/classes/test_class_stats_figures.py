@@ -102,7 +102,11 @@ def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site
     assert "−1.00" not in rows and "-1.00" not in rows
     assert rows.count("<td>–</td>") == 2  # the point-biserial of each question
     assert "The point-biserial is undefined (–) too" in text
-    assert "the learner with the highest and the learner with the lowest score (27 %" in text
+    # Review 9, point 7: every learner on one total read "The upper and lower groups are the
+    # learner with the highest and the learner with the lowest score", then the tie: the
+    # page now says the tie first, and no highest and lowest.
+    assert "the learner with the highest and the learner with the lowest score" not in text
+    assert "Every learner has the same total, so the upper and the lower group are" in text
     assert "the 1 learner" not in text and "the 1 with" not in text
 
 

@@ -685,8 +685,8 @@ def test_a_flow_whose_every_delta_is_0_says_which_layer_stopped_it(
     assert dead is not None
     assert (
         f"relu : going back from layer 50 to layer 1, δ is 0 at every layer: at layer {dead} "
-        "the input of every unit is at most 0, so all its ReLUs are inactive (dead) and pass "
-        "no gradient back"
+        "the input of every unit is at most 0, so all its ReLUs are inactive on this input and "
+        "pass no gradient back"
     ) in text
     assert "lies between 0 and 0" not in text and "not comparable" not in text
     assert "‖∂L/∂W‖ is 0 at every layer too: no weight would move." in text
@@ -876,6 +876,8 @@ def test_a_dead_single_layer_says_why_its_gradient_is_0(lab_client: TestClient) 
     text = text_of(lab_client.get("/lab/flow?init=he&depth=1&width=1").text)
     relu = text.split("relu :")[1]
     assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of its one unit is at most 0" in relu
+    # Review 9, point 7: "its ReLU is inactive (dead) and pass no gradient back".
+    assert "its ReLU is inactive on this input and passes no gradient back" in relu
 
 
 def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> None:
@@ -987,7 +989,7 @@ def test_a_dead_relu_chain_one_unit_wide_names_its_one_relu(
     # said of a layer of one unit.
     assert layer_gradient_norms("relu", "he", depth, 1).dead_layer is not None
     text = text_of(lab_client.get(f"/lab/flow?init=he&depth={depth}&width=1").text)
-    assert "the input of its one unit is at most 0, so its ReLU is inactive (dead)" in text
+    assert "the input of its one unit is at most 0, so its ReLU is inactive on this input" in text
     assert "all its ReLUs" not in text and "every unit is at most 0" not in text
 
 
@@ -1056,3 +1058,75 @@ def test_every_graph_page_says_what_its_relative_error_is_measured_against(
         "a relative error is |difference − exact| / max(|difference|, |exact|), measured "
         "against the larger of the two" in text
     ), url
+
+
+def test_the_gradient_check_blames_saturation_only_for_a_saturated_unit(
+    lab_client: TestClient,
+) -> None:
+    # Review 9, point 2: at x = 1e-20 (σ′ = 0.25, its largest) the page said "check at less
+    # saturated values"; the gradient is small because x is.
+    for query in ("w=1&x=1e-20&b=0&y=0", "w=1e-300&x=1e-300&b=0&y=0"):
+        text = text_of(lab_client.get(f"/lab/gradient-check?{query}").text)
+        assert "Here no step can see the gradient" in text, text
+        assert "less saturated" not in text
+        assert "the gradient is small because the input x = " in text
+        assert "check at a larger x" in text
+    saturated = text_of(lab_client.get("/lab/gradient-check?w=1&x=1&b=40&y=1").text)
+    assert "Here no step can see the gradient" in saturated
+    assert "so check at less saturated values" in saturated
+
+
+def test_x_to_the_power_0_at_0_is_the_constant_1(lab_client: TestClient) -> None:
+    # Review 9, point 6: x**0 at x = 0 was refused, "0 to the power 0 has no derivative";
+    # it is the constant 1, slope 0 (Python, PyTorch and torch autograd agree).
+    page = lab_client.get("/lab/expression?f=x**0&x=0")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "has no derivative" not in text
+    assert "0·x^" not in text
+    turn = text_of(lab_client.get("/lab/expression/your-turn?f=x**0&x=0&grad-f=1&grad-x=0").text)
+    assert "2 of 2 right" in turn, turn
+
+
+def test_the_small_initialisation_names_the_drawn_chains_width(lab_client: TestClient) -> None:
+    # Review 9, point 7: "0.0064 at width 64" on a page whose chain has width 200.
+    text = text_of(lab_client.get("/lab/flow?init=small&depth=20&width=200").text)
+    assert "n·Var(W) = n/10,000 (0.02 at this chain's width, 200)" in text
+    assert "at width 64" not in text
+    # A chain refused as too large draws nothing: width 64 is then named as an example.
+    refused = text_of(lab_client.get("/lab/flow?init=small&width=200").text)
+    assert "n·Var(W) = n/10,000 (for example 0.0064 at width 64)" in refused
+
+
+def test_an_input_typed_minus_0_is_shown_as_typed(lab_client: TestClient) -> None:
+    # Review 9, point 7: x = -0 was shown as "0" under "inputs as typed".
+    negative = lab_client.get("/lab/expression?f=x*y&x=-0&y=1").text
+    positive = lab_client.get("/lab/expression?f=x*y&x=0&y=1").text
+    assert "\N{MINUS SIGN}0<" in negative
+    assert "\N{MINUS SIGN}0<" not in positive
+
+
+def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(
+    lab_client: TestClient,
+) -> None:
+    # Review 9, points 1 and 5: the page stated no tolerance; 0.0001 was Right for ∂f/∂x =
+    # 1e-8, and −0.0001 was told "The size is right but the sign is flipped".
+    text = text_of(lab_client.get("/lab/fan-out/your-turn?x=3&y=-2").text)
+    assert (
+        "An answer is right within 1 % of the right value, measured against the right value" in text
+    )
+    assert "a gradient of exactly 0 takes 0 or an answer smaller than 10⁻¹² in size" in text
+    assert "a wrong sign is never right" in text
+    base = "/lab/fan-out/your-turn?x=3&y=-0.99999999&grad-x="
+    for answer in ("0.0001", "0.00019", "-0.0001"):
+        page = lab_client.get(base + answer).text
+        assert 'id="verdict-x"><strong>Not right.' in page, answer
+        assert "The size is right" not in page, answer
+    assert 'id="verdict-x"><strong>Right.' in lab_client.get(base + "1e-8").text
+    turn = "/lab/add-multiply/your-turn?x=1&y=-0.9999&z=2&grad-z="
+    for answer in ("0", "0.00025"):
+        assert 'id="verdict-z"><strong>Not right.' in lab_client.get(turn + answer).text
+    neuron = "/lab/neuron/your-turn?w=1&x=1&b=0&y=0.7311&grad-y="
+    for answer in ("0.000185", "0.0001"):
+        assert 'id="verdict-y"><strong>Not right.' in lab_client.get(neuron + answer).text
+    assert 'id="verdict-y"><strong>Right.' in lab_client.get(neuron + "4.142e-5").text

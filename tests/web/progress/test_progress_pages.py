@@ -126,6 +126,8 @@ def test_a_typed_guess_claims_about_0_not_one_in_the_options(
     text = page_text(client.get("/progress").text)
     assert re.search(r"Guessing ?0% ?100% \(1 of 1\)", text), text
     assert "a number typed as a guess saw no options and claims about 0" in text
+    # Review 9, point 7: "9 in 10 when sure, 6 in 10 when unsure" are gradquiz's own anchors.
+    assert "What the words mean is gradquiz's own choice, not a fact about calibration" in text
     # A chosen option given as a guess still claims one in the options.
     chosen = client.post(f"{url}/{item.number + 1}", data={"option": "A", "confidence": "guessing"})
     assert chosen.status_code == 303

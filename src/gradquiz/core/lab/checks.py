@@ -110,7 +110,15 @@ def _centred(program: Program, values: Mapping[str, float], name: str, step: flo
     v = values[name]
     up = forward_value(program, {**values, name: v + step})
     down = forward_value(program, {**values, name: v - step})
-    return (up - down) / (2 * step)
+    # Divided by the step actually taken: at x ≈ 1 with h = 10⁻¹², x ± h round to floats
+    # whose difference is not 2h, and dividing by 2h put an error of 2 × 10⁻⁵ that f's
+    # rounding had no part in (review 9, point 3).
+    return (up - down) / taken_step(v, step)
+
+
+def taken_step(v: float, step: float) -> float:
+    """(v + h) − (v − h) as float64 holds them: the step a centred difference takes."""
+    return (v + step) - (v - step)
 
 
 def finite_difference(
@@ -150,7 +158,13 @@ def finite_difference(
             moved = forward_value(program, {**values, name: v + sign * step})
         except DomainError:
             continue
-        return sign * (moved - centre) / step, step, method, _one_sided(program, values, name, sign)
+        taken = (v + sign * step) - v  # the step float64 takes, as for the centred one
+        return (
+            sign * (moved - centre) / abs(taken),
+            step,
+            method,
+            _one_sided(program, values, name, sign),
+        )
     nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
     return math.nan, step, "centred", nowhere
 
@@ -273,7 +287,7 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
         cause = (
             f"The exact gradient is 0, so what the difference shows is round-off in f({name} ± h)"
         )
-    elif abs(check.exact) * 2 * step == 0:  # x**1.5 at x = 10⁻³⁰⁰: 3 × 10⁻⁴⁵⁴
+    elif abs(check.exact) * taken_step(v, step) == 0:  # x**1.5 at x = 10⁻³⁰⁰: 3 × 10⁻⁴⁵⁴
         cause = (
             "What is left is round-off: the change the difference has to see, the gradient "
             f"× 2h, is below the smallest number a float64 holds, so f({name} ± h) cannot show it"
@@ -281,7 +295,8 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     else:
         cause = (
             f"What is left is round-off: the change the difference has to see, about "
-            f"{shown_number(abs(check.exact) * 2 * step, 2)}, is lost in rounding f({name} ± h)"
+            f"{shown_number(abs(check.exact) * taken_step(v, step), 2)}, is lost in rounding "
+            f"f({name} ± h)"
         )
     return "round-off", (
         f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause} (or a "

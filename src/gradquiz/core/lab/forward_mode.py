@@ -135,6 +135,8 @@ def power(ctx: Any, base: Dual, exponent: Real) -> Dual:
     """base ** exponent (a constant exponent), with its derivatives."""
     # A whole exponent keeps a negative base real; mpmath would go complex otherwise.
     n = int(exponent) if exponent == int(exponent) else exponent
+    if n == 0:  # u**0 is the constant 1, whose slope is 0 at u = 0 too
+        return base.scaled(ctx.one, ctx.zero)
     return base.scaled(ctx.power(base.value, n), n * ctx.power(base.value, n - 1))
 
 

@@ -63,7 +63,7 @@ def _exponentiate(args: Sequence[float], exponent: float) -> float:
         raise DomainError(
             f"0 to the power {shown_number(exponent, 6)} is undefined, a division by zero ({pole})"
         )
-    if base == 0 and exponent < 1:  # 0 ** 0.5 is 0, but its slope there is infinite
+    if base == 0 and 0 < exponent < 1:  # 0 ** 0.5 is 0, but its slope there is infinite
         raise DomainError(f"0 to the power {shown_number(exponent, 6)} has no derivative")
     return float(math.pow(base, exponent))
 
@@ -87,6 +87,8 @@ def _argmax_first(args: Sequence[float]) -> int:
 
 def _power_rule(name: str, exponent: float) -> str:
     lowered = exponent - 1
+    if exponent == 0:  # u**0 is the constant 1
+        return "0"
     if lowered == 0:
         return "1"
     power = name if lowered == 1 else f"{name}^{shown_number(lowered, 6)}"
@@ -139,7 +141,8 @@ OPERATIONS: dict[str, Operation] = {
             "pow",
             "**",
             _exponentiate,
-            lambda a, o, c: (c * math.pow(a[0], c - 1),),
+            # u**0 is the constant 1, slope 0 at u = 0 too (review 9: it was refused there).
+            lambda a, o, c: (c * math.pow(a[0], c - 1) if c else 0.0,),
             lambda n, o, c: (_power_rule(n[0], c),),
         ),
         Operation(

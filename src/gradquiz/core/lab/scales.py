@@ -6,7 +6,7 @@ over sizes, never over signs: every forward value is replaced by a bound on the 
 it was computed from (|a| + |b| for a − b, not |a − b|), and every local derivative by its
 largest size over those bounds (1 for a ReLU or a max gate, whose slope is 0 or 1). It is at
 least as large as the gradient itself. The lab uses it to tell rounding residue from a value
-(`residue`) and as the floor of the tolerance "your turn" gives hand-worked answers.
+(`residue`).
 """
 
 import math

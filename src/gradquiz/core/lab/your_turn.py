@@ -11,15 +11,15 @@ from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
 
-# Learners work from values shown to four significant figures: an answer within 1 % of the
-# gradient is right, and so is one within a floor of it: this fraction of the size of the
-# terms the gradient is made of (scales.py), and at least what the page's own rounding of the
-# terms leaves unknown (`shown_rounding`), so that a gradient that cancels to nearly 0 can be
-# answered with whatever follows from the shown values while a small gradient cannot. A
-# wrong sign is never right, except within that rounding, where the shown values cannot
-# tell the sign.
+# The rule the page and the README state: where a gradient follows from the typed inputs
+# alone it is worked exactly and an answer is right within 1 % of it, measured against the
+# right value; an exact 0 takes 0 or an answer below ZERO_BOUND in size. Where it depends on
+# values the page shows rounded to four figures, right is any value that follows from the
+# shown figures (the gradient give or take what their rounding leaves unknown,
+# `shown_rounding`), widened by 1 %. A wrong sign is never right. (Review 9 found that the
+# old floor, 10⁻⁴ × the size of the terms, took 0.0001 for a gradient of 10⁻⁸.)
 RELATIVE_TOLERANCE = 1e-2
-FLOOR_FRACTION = 1e-4
+ZERO_BOUND = 1e-12
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,11 @@ class Target:
 
     low: float
     high: float
-    floor: float  # an answer this close to the range is right whatever its size
+    # How far the shown values, rounded, leave the gradient unknown (0 where it follows from
+    # the inputs alone), and at a tie the shares' 1 % of the gate's gradient: the range is
+    # widened by it on both sides.
+    slack: float = 0.0
     tie: str = ""  # at a max gate's tie: what the tied inputs' gradients must add up to
-    # How far the shown values, rounded, leave the gradient unknown: within it, any sign.
-    rounding: float = 0.0
 
     @property
     def at_kink(self) -> bool:
@@ -39,22 +40,28 @@ class Target:
         return self.low < self.high
 
     def accepts(self, answer: float) -> bool:
-        """Whether `answer` is a right gradient: within tolerance of the range, same sign."""
-        nearest = min(max(answer, self.low), self.high)
-        if not (math.isfinite(answer) and math.isfinite(nearest)):
+        """Whether `answer` is a right gradient: within 1 % of the (widened) range, never of
+        the wrong sign, and for an exact 0 below ZERO_BOUND."""
+        if not (math.isfinite(answer) and math.isfinite(self.low) and math.isfinite(self.high)):
             return False
-        # 1 % or the floor, whichever is wider, as the README says (not their sum), worked
-        # out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
-        off = abs(Decimal(repr(answer)) - Decimal(repr(nearest)))
-        allowed = Decimal(repr(RELATIVE_TOLERANCE)) * abs(Decimal(repr(nearest)))
-        if off > max(allowed, Decimal(repr(self.floor))):
-            return False
-        return answer * nearest >= 0 or abs(answer - nearest) <= self.rounding
+        if (answer > 0 and self.high < 0) or (answer < 0 and self.low > 0):
+            return False  # a wrong sign is never right
+        # Worked out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
+        slack = Decimal(repr(self.slack))
+        low = Decimal(repr(self.low)) - slack
+        high = Decimal(repr(self.high)) + slack
+        given = Decimal(repr(answer))
+        nearest = min(max(given, low), high)
+        off = abs(given - nearest)
+        allowed = Decimal(repr(RELATIVE_TOLERANCE)) * abs(nearest)
+        if nearest == 0:
+            allowed = Decimal(repr(ZERO_BOUND))
+        return off <= allowed
 
 
-def close(answer: float, gradient: float, floor: float = 0.0) -> bool:
-    """Whether a hand-worked answer counts as `gradient` (1 %, or `floor`, never the sign)."""
-    return Target(gradient, gradient, floor).accepts(answer)
+def close(answer: float, gradient: float, slack: float = 0.0) -> bool:
+    """Whether a hand-worked answer counts as `gradient` (give or take `slack`, then 1 %)."""
+    return Target(gradient, gradient, slack).accepts(answer)
 
 
 @dataclass(frozen=True)
@@ -157,7 +164,7 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
     targets = {}
     for step in graph.steps:
         if step.node == graph.output:
-            targets[step.node] = Target(1.0, 1.0, 0.0)
+            targets[step.node] = Target(1.0, 1.0)
             continue
         low = high = 0.0
         tied_consumers = [
@@ -194,10 +201,10 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
         if notes and (elsewhere or len(tied_consumers) > 1):
             # Its share at a tie is not its gradient: what its other paths bring adds to it.
             notes.append(_total_note(graph, step.node, elsewhere, tied_consumers, low, high))
-        floor = max(FLOOR_FRACTION * scale, rounding[step.node])
+        slack = rounding[step.node]
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
-            floor = max(floor, RELATIVE_TOLERANCE * abs(tie.upstream))
-        target = Target(low, high, floor, " ".join(notes), rounding[step.node])
+            slack = max(slack, RELATIVE_TOLERANCE * abs(tie.upstream))
+        target = Target(low, high, slack, " ".join(notes))
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)
         if accepted and answer is not None and (target.at_kink or mine):
@@ -406,7 +413,7 @@ def _diagnose(
 ) -> Verdict:
     fitting: list[_Suspect] = []
     for suspect in _suspects(graph, step, answers, verdicts, targets, answer):
-        if close(answer, suspect.value, target.floor) and not target.accepts(suspect.value):
+        if close(answer, suspect.value, target.slack) and not target.accepts(suspect.value):
             if suspect.mistake in ("carried", "kink-choice"):  # the learner's own choices
                 return Verdict(step.node, answer, False, suspect.mistake, suspect.message)
             if all(suspect.message != other.message for other in fitting):

@@ -5,6 +5,7 @@ its gradient; each edge shows its local derivative. The step being shown is high
 the node receiving its gradient, the edges it reads and the consumers upstream of it.
 """
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +33,10 @@ def number(value: float, figures: int = 4, kept: bool = False) -> str:
 
 def node_value(node: Node) -> str:
     """A node's value as shown: an input as typed (-0.99999, never a rounded -1), so that a
-    gradient worked from the inputs is exact; a computed value to four figures."""
+    gradient worked from the inputs is exact; a computed value to four figures. An input
+    typed -0 reads −0 (review 9: "0" under "inputs as typed"; a max gate tells them apart)."""
+    if node.kind == "input" and node.value == 0 and math.copysign(1.0, node.value) < 0:
+        return "\N{MINUS SIGN}0"
     return written_number(node.value) if node.kind == "input" else number(node.value)
 
 

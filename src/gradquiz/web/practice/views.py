@@ -12,7 +12,7 @@ from gradquiz.core.practice import (
     PracticeItem,
     PracticeSession,
     SessionKind,
-    nearest_option,
+    nearest_options,
     sign_flipped_option,
     takes_typed,
 )
@@ -124,9 +124,10 @@ class FeedbackView:
     another_like_it: bool
     next_number: int | None
     tolerance_percent: float = TYPED_TOLERANCE * 100
-    # A typed number near no option: the nearest option's letter and exact value (the
-    # options show three figures; the 1 % is measured from the exact one).
-    nearest: tuple[str, float] | None = None
+    # A typed number near no option: the nearest options' letters and exact values (the
+    # options show three figures; the 1 % is measured from the exact one): one, or every one
+    # equally near.
+    nearest: tuple[tuple[str, float], ...] = ()
     # A typed number within 1 % of an option's negative: that option (only the sign differs).
     sign_flipped: tuple[str, float] | None = None
 
@@ -204,7 +205,7 @@ def feedback_view(
         )
         and not answer.correct,
         next_number=item.number + 1 if later else None,
-        nearest=_nearest(item, question, nearest_option) if held_until is None else None,
+        nearest=_all_nearest(item, question) if held_until is None else (),
         sign_flipped=(
             _nearest(item, question, sign_flipped_option) if held_until is None else None
         ),
@@ -224,6 +225,19 @@ def _nearest(
     if option is None or option.value is None or letter is None:
         return None
     return letter, option.value
+
+
+def _all_nearest(item: PracticeItem, question: Question) -> tuple[tuple[str, float], ...]:
+    """The options nearest a typed number that matched none, as letters and exact values."""
+    answer = item.answer
+    if answer is None or answer.typed is None or answer.option_id is not None:
+        return ()
+    found = []
+    for option in nearest_options(question, answer.typed):
+        letter = item.slot.letter_of(option.id)
+        if letter is not None and option.value is not None:
+            found.append((letter, option.value))
+    return tuple(found)
 
 
 @dataclass(frozen=True)

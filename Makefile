@@ -15,13 +15,15 @@ run: $(STAMP)
 	$(BIN)/gradquiz serve --host $(HOST) --port $(PORT)
 
 # The pack check here covers its rules on 200 seeds; the 10,000-seed sweep of every numeric
-# generator runs as a test (tests/cli/test_check.py), alongside the others on the other core.
+# generator runs as a test (tests/cli/test_check.py), alongside the others. Three workers on
+# two cores: the browser tests wait on Chromium and the servers about half their time, and a
+# third worker fills it (bench/RESULTS.md: 746 s against 788 s, and 583 s against 627 s).
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/gradquiz check src/gradquiz/packs/backprop --numeric-seeds 200
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 3 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench

@@ -55,6 +55,7 @@ class GradientCheck:
     underflow: bool = False  # `exact` is 0 because the gradient is below the smallest float
     about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
     floor: float = 0.0  # the round-off in f(v ± h) over the step (`roundoff_floor`)
+    sign: int = 0  # where `exact` is 0 but not exactly: the true gradient's sign (1 or −1)
 
     @property
     def error_is_absolute(self) -> bool:
@@ -240,6 +241,11 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             # 30 digits, so the page shows "≈ 0", never an exact 0.
             reference = 0.0
         estimate, step, method, note = finite_difference(program, values, name)
+        about = wide.get(name, ("", False))[0] if cancelled or underflow else ""
+        sign = 0
+        if cancelled or underflow:  # p1 − 1 < 0 always, however it rounds (review 10, point 2)
+            negative = exact[name] < 0 if exact[name] != 0 else about.startswith(("−", "-"))
+            sign = -1 if negative else 1
         check = GradientCheck(
             name,
             graph.gradients[name],
@@ -251,8 +257,9 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             note,
             cancelled=cancelled,
             underflow=underflow,
-            about=wide.get(name, ("", False))[0] if cancelled or underflow else "",
+            about=about,
             floor=roundoff_floor(program, values, name, step) if method == "centred" else 0.0,
+            sign=sign,
         )
         finite = math.isfinite(reference) and math.isfinite(estimate)
         told: tuple[str, str] | None = None

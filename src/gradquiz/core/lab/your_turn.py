@@ -318,13 +318,13 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie, share_only: bool 
         given += f" ({_listed(others)}: out of range or not answered, so no share)"
     if state.pending or state.open_share:
         return (
-            f"{rule}, each between 0 and it: {given} {this} "
+            f"{rule}, each between 0 and it: {given}, {this} "
             f"{'may be anything' if share_only else 'may take'} from 0 to "
             f"{shown_number(state.remaining)}; which split is a convention."
         )
     return (
         f"{rule} (raising {'both' if len(inputs) == 2 else 'all of'} {_listed(inputs)} by t "
-        f"raises their max by t, not by {len(inputs)}t), so {given} {this} "
+        f"raises their max by t, not by {len(inputs)}t), so {given}, {this} "
         f"{'is' if share_only else 'takes'} the rest, {shown_number(state.remaining)}."
     )
 

@@ -299,7 +299,8 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
                 )
             except FieldError as refusal:
                 unread[ANSWER_PREFIX + key] = refusal.message
-    verdicts = check_answers(page.graph, answers)
+    signs = {c.input: c.sign for c in page.checks if c.sign}
+    verdicts = check_answers(page.graph, answers, signs)
     if unread:
         raise AnswersUnread(unread, verdicts)
     return page, verdicts

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from gradquiz.core.lab.checks import GradientCheck, check_gradients, near_kink
+from gradquiz.core.lab.checks import GradientCheck, check_gradients, near_kink, roundoff_floor
 from gradquiz.core.lab.expressions import VARIABLES, parse_expression
 from gradquiz.core.lab.forward_mode import exact_gradients
 from gradquiz.core.lab.graphs import build_graph, parse_program
@@ -207,3 +207,43 @@ def test_a_centred_difference_divides_by_the_step_float64_takes() -> None:
     assert check.relative_error < 1e-8
     assert check.agrees and check.reason is None
     assert check.note is not None and "is lost in rounding" not in check.note
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("x**3", {"x": 0.0}),
+        ("x*x*x", {"x": 0.0}),
+        ("x**3+y", {"x": 0.0, "y": 1.0}),
+        ("tanh(x)-x", {"x": 0.0}),
+    ],
+)
+def test_an_exact_zero_gradient_names_truncation_not_round_off(
+    text: str, values: dict[str, float]
+) -> None:
+    # Review 10, point 1: x**3 at 0 gives h² (10⁻¹⁰ at h = 10⁻⁵), truncation error; the note
+    # blamed round-off and said no smaller step agreed, though 10⁻¹² at 10⁻⁶ and 10⁻²² at
+    # 10⁻¹¹ do. x**3 + y called it curvature, tanh(x) − x had no note: one story for all.
+    program = (("f", parse_expression(text)),)
+    check = next(
+        c for c in check_gradients(program, build_graph(program, values)) if c.input == "x"
+    )
+    assert check.exact == 0 and check.centred != 0
+    assert check.reason == "curvature", check
+    note = check.note or ""
+    assert "truncation error" in note and "shrinks as h²" in note and "agrees either" not in note
+    assert "what the difference shows is round-off" not in note
+    if text in ("x**3", "x*x*x"):
+        assert "with h = 1 × 10⁻⁶ it gives 1 × 10⁻¹²" in note
+        assert "with h = 1 × 10⁻¹¹ it gives 1 × 10⁻²²" in note
+
+
+def test_an_exact_zero_agrees_with_an_estimate_below_round_off() -> None:
+    # A difference below what rounding f(x ± h) can show agrees with an exact 0, even where the
+    # gradient's terms are all 0 (against a scale of 0 only an exact 0 agreed).
+    program = (("f", parse_expression("x**3+y")),)
+    floor = roundoff_floor(program, {"x": 0.0, "y": 1.0}, "x", 1e-5)
+    assert 1e-11 < floor < 3e-11  # an ulp of 1 ± 10⁻¹⁵ each, over 2 × 10⁻⁵
+    below = GradientCheck("x", 0.0, 0.0, floor / 2, 1e-5, scale=0.0, floor=floor)
+    above = GradientCheck("x", 0.0, 0.0, floor * 5, 1e-5, scale=0.0, floor=floor)
+    assert below.agrees and not above.agrees

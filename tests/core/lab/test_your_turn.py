@@ -378,3 +378,10 @@ def test_an_exact_zero_takes_only_a_tiny_answer() -> None:
     for answer, right in [(0.0, True), (1e-13, True), (-1e-13, True), (1e-9, False)]:
         verdict = verdicts_for(graph, **_others(graph, "x"), x=answer)["x"]
         assert verdict.correct == right, (answer, verdict)
+
+
+def test_a_tie_message_puts_a_comma_after_the_answers_it_counts() -> None:
+    # Review 10, point 3: "so with your answer for y x's share at t1 is the rest" read as "y x's".
+    graph = expression_graph("max(x,y)+x", x=1.0, y=1.0)
+    message = verdicts_for(graph, y=0.5, x=1.0, t1=1.0)["x"].message
+    assert "so with your answer for y, x's share at t1 is the rest, 0.5." in message

@@ -256,3 +256,25 @@ def test_an_undefined_point_biserial_says_why_beside_it(site: Site) -> None:
         "vary)</span></td>" in rows
     )
     assert "<td>–</td>" not in rows
+
+
+def test_a_one_question_exam_says_over_1_question(
+    site: Site, pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 10, point 3: "From the first attempt of the one learner, over 1 questions."
+    def drawn(pack: Pack, rules: object, rng: random.Random) -> list[Question]:
+        return [pack.questions[WRITTEN]]
+
+    monkeypatch.setattr(classes_module, "class_questions", drawn)
+    teacher = site.person("teacher", Role.INSTRUCTOR)
+    exam = site.classes.create(
+        instructor=account_of(site, teacher), rules=class_rules(site.clock())
+    )
+    assert exam.question_ids == (WRITTEN,)
+    learner = account_of(site, site.person("learner"))
+    site.classes.join(learner=learner, code=exam.code)
+    attempt = site.classes.start(learner=learner, class_id=exam.id)
+    site.service.save_answer(learner=learner.owner, attempt_id=attempt.id, number=1, letter="A")
+    site.service.submit(learner=learner.owner, attempt_id=attempt.id)
+    text = page_text(site.as_(teacher).get(f"/classes/{exam.id}/stats").text)
+    assert "From the first attempt of the one learner, over 1 question." in text

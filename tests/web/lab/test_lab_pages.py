@@ -1130,3 +1130,17 @@ def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(
     for answer in ("0.000185", "0.0001"):
         assert 'id="verdict-y"><strong>Not right.' in lab_client.get(neuron + answer).text
     assert 'id="verdict-y"><strong>Right.' in lab_client.get(neuron + "4.142e-5").text
+
+
+def test_your_turn_never_takes_the_wrong_sign_of_a_cancelled_gradient(
+    lab_client: TestClient,
+) -> None:
+    # Review 10, point 2: at z1 = 40, ∂L/∂z1 = p1 − 1 ≈ −8.5e-18 (always negative) is 0 in
+    # float64; +1e-13 … +1e-3 were Right, against "a wrong sign is never right".
+    base = "/lab/softmax/your-turn?z1=40&z2=0&z3=0&grad-z1="
+    for answer in ("1e-13", "1e-5", "1e-4", "1e-3"):
+        page = lab_client.get(base + answer).text
+        assert 'id="verdict-z1"><strong>Not right.' in page, answer
+        assert "but it is negative" in text_of(page), answer
+    for answer in ("-1e-13", "-8.5e-18", "-1e-3", "0"):  # within the shown figures' window
+        assert 'id="verdict-z1"><strong>Right.' in lab_client.get(base + answer).text, answer

@@ -336,13 +336,58 @@ def test_a_number_of_the_wrong_sign_is_told_the_nearest_on_the_line_and_the_sign
         (o for o in question.options if o.value is not None),
         key=lambda o: abs(-(key.value or 0.0) - (o.value or 0.0)),
     )
-    said = re.search(
-        r"; the nearest is option (\w), ([^ ;]+); only the sign differs from option (\w), ", text
-    )
-    assert said is not None, text
-    assert said.group(1) == item.slot.letter_of(nearest.id)
-    assert said.group(3) == item.slot.letter_of(key.id)
+    if nearest.id == key.id:
+        # Review 10, point 3: "the nearest is option D, −0.247374; only the sign differs from
+        # option D, −0.247374": the same option is named once.
+        said = re.search(
+            r"; the nearest is option (\w), ([^ ;]+), and only the sign differs from it\.", text
+        )
+        assert said is not None, text
+        assert said.group(1) == item.slot.letter_of(key.id)
+        assert text.count(f"option {said.group(1)},") == 1, text
+    else:
+        said = re.search(
+            r"; the nearest is option (\w), ([^ ;]+); only the sign differs from option (\w), ",
+            text,
+        )
+        assert said is not None, text
+        assert said.group(1) == item.slot.letter_of(nearest.id)
+        assert said.group(3) == item.slot.letter_of(key.id)
     assert "the answer" not in text.split("only the sign differs", 1)[1].split(".", 1)[0]
+
+
+def test_a_sign_only_error_names_the_nearest_option_once_when_it_is_that_option(
+    client: TestClient, practice: PracticeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review 10, point 3: typed 0.2474 for the key −0.247374 was told "the nearest is option
+    # D, −0.247374; only the sign differs from option D, −0.247374". Which option is nearest
+    # depends on the variant drawn, so here the nearest is made the sign-flipped option.
+    from gradquiz.core.practice import sign_flipped_option
+    from gradquiz.web.practice import views
+
+    def the_flipped(item: PracticeItem, question: object) -> tuple[tuple[str, float], ...]:
+        flipped = views._nearest(item, question, sign_flipped_option)  # type: ignore[arg-type]
+        return (flipped,) if flipped else ()
+
+    monkeypatch.setattr(views, "_all_nearest", the_flipped)
+    url, item = first_typed_item(client, practice)
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    question = practice.question(session, item.number)
+    values = [o.value for o in question.options if o.value is not None]
+    key = next(  # an option whose negative is near no option (a distractor may be one)
+        o
+        for o in question.options
+        if o.value and all(abs(o.value + v) > 0.02 * abs(v) for v in values)
+    )
+    assert key.value
+    client.post(f"{url}/{item.number}", data={"typed": repr(-key.value)})
+    text = page_text(client.get(f"{url}/{item.number}").text)
+    letter = item.slot.letter_of(key.id)
+    said = re.search(
+        r"; the nearest is option (\w), ([^ ;]+), and only the sign differs from it\.", text
+    )
+    assert said is not None and said.group(1) == letter, text
+    assert f"from option {letter}" not in text
 
 
 def test_a_number_equally_near_two_options_names_both(

@@ -54,6 +54,8 @@ class GradientCheck:
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
     underflow: bool = False  # `exact` is 0 because the gradient is below the smallest float
     about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
+    floor: float = 0.0  # the round-off in f(v ± h) over the step (`roundoff_floor`)
+    sign: int = 0  # where `exact` is 0 but not exactly: the true gradient's sign (1 or −1)
 
     @property
     def error_is_absolute(self) -> bool:
@@ -70,7 +72,7 @@ class GradientCheck:
     @property
     def agrees(self) -> bool:
         """Whether the difference confirms the exact gradient."""
-        return _agree(self.exact, self.centred, self.scale)
+        return _agree(self.exact, self.centred, self.scale, self.floor)
 
     @property
     def backprop_error(self) -> float:
@@ -84,11 +86,15 @@ def relative_error(a: float, b: float) -> float:
     return 0.0 if size == 0 else abs(a - b) / size
 
 
-def _agree(exact: float, estimate: float, scale: float) -> bool:
+def _agree(exact: float, estimate: float, scale: float, floor: float = 0.0) -> bool:
+    """Relatively within AGREEMENT; for an exact 0, within AGREEMENT of the gradient's scale
+    or below the round-off in f(v ± h) (`floor`), which is all the difference can resolve.
+    Against a scale of 0 (x**3 at 0, whose terms are all 0) only an exact 0 used to agree,
+    and 10⁻¹² at h = 10⁻⁶ was called a disagreement (review 10, point 1)."""
     if not math.isfinite(estimate):
         return False
     if exact == 0:
-        return abs(estimate) <= AGREEMENT * scale
+        return abs(estimate) <= max(AGREEMENT * scale, floor)
     return relative_error(exact, estimate) <= AGREEMENT
 
 
@@ -114,6 +120,20 @@ def _centred(program: Program, values: Mapping[str, float], name: str, step: flo
     # whose difference is not 2h, and dividing by 2h put an error of 2 × 10⁻⁵ that f's
     # rounding had no part in (review 9, point 3).
     return (up - down) / taken_step(v, step)
+
+
+def roundoff_floor(program: Program, values: Mapping[str, float], name: str, step: float) -> float:
+    """The most rounding f(v + h) and f(v − h) can put in a centred difference: an ulp of
+    each over the step taken (2.2 × 10⁻¹¹ for f ≈ 1 at h = 10⁻⁵); 0 off the domain."""
+    v = values[name]
+    try:
+        up = forward_value(program, {**values, name: v + step})
+        down = forward_value(program, {**values, name: v - step})
+    except DomainError:
+        return 0.0
+    if not (math.isfinite(up) and math.isfinite(down)):
+        return 0.0
+    return (math.ulp(up) + math.ulp(down)) / taken_step(v, step)
 
 
 def taken_step(v: float, step: float) -> float:
@@ -221,6 +241,11 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             # 30 digits, so the page shows "≈ 0", never an exact 0.
             reference = 0.0
         estimate, step, method, note = finite_difference(program, values, name)
+        about = wide.get(name, ("", False))[0] if cancelled or underflow else ""
+        sign = 0
+        if cancelled or underflow:  # p1 − 1 < 0 always, however it rounds (review 10, point 2)
+            negative = exact[name] < 0 if exact[name] != 0 else about.startswith(("−", "-"))
+            sign = -1 if negative else 1
         check = GradientCheck(
             name,
             graph.gradients[name],
@@ -232,11 +257,20 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             note,
             cancelled=cancelled,
             underflow=underflow,
-            about=wide.get(name, ("", False))[0] if cancelled or underflow else "",
+            about=about,
+            floor=roundoff_floor(program, values, name, step) if method == "centred" else 0.0,
+            sign=sign,
         )
         finite = math.isfinite(reference) and math.isfinite(estimate)
+        told: tuple[str, str] | None = None
         if check.method == "centred" and finite and not check.agrees:
-            reason, why = _why(program, values, check)
+            told = _why(program, values, check)
+        elif check.method == "centred" and finite and reference == 0 and estimate != 0:
+            # An exact 0 that the difference meets only as its truncation error shrinks (tanh(x)
+            # − x at 0: −h²/3) is told the same as one it has not met yet (x**3 at 0: h²).
+            told = _truncation(program, values, check)
+        if told is not None:
+            reason, why = told
             check = replace(check, note=f"{note} {why}" if note else why, reason=reason)
         checks.append(check)
     return tuple(checks)
@@ -261,6 +295,10 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             "step."
         )
     pole = crosses_pole(program, values, name, step)
+    if check.exact == 0 and pole is None:
+        told = _truncation(program, values, check)
+        if told is not None:
+            return told
     smaller = step
     for _ in range(SMALLER_STEPS):
         smaller /= 10
@@ -268,13 +306,16 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             estimate = _centred(program, values, name, smaller)
         except DomainError:
             continue
-        if _agree(check.exact, estimate, check.scale) and pole is not None:
+        agrees = _agree(
+            check.exact, estimate, check.scale, roundoff_floor(program, values, name, smaller)
+        )
+        if agrees and pole is not None:
             return (
                 "pole",
                 f"{_across(pole, name, step, v)} With h = {shown_number(smaller, 1)}, which "
                 f"stays on one side, it gives {shown_number(estimate, 6)}, which agrees.",
             )
-        if _agree(check.exact, estimate, check.scale):
+        if agrees:
             return "curvature", (
                 f"The function curves too sharply over h = {shown_number(step, 1)} here "
                 f"(at {name} = "
@@ -285,7 +326,8 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
         return "pole", _across(pole, name, step, v)
     if check.exact == 0:
         cause = (
-            f"The exact gradient is 0, so what the difference shows is round-off in f({name} ± h)"
+            f"The exact gradient is 0, so what the difference shows is round-off in f({name} ± h), "
+            "which grows as h shrinks"
         )
     elif abs(check.exact) * taken_step(v, step) == 0:  # x**1.5 at x = 10⁻³⁰⁰: 3 × 10⁻⁴⁵⁴
         cause = (
@@ -301,6 +343,49 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     return "round-off", (
         f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause} (or a "
         "singularity lies closer than that step)."
+    )
+
+
+def _truncation(
+    program: Program, values: Mapping[str, float], check: GradientCheck
+) -> tuple[str, str] | None:
+    """Where the exact gradient is 0 and the difference is its truncation error (x**3 at 0:
+    exactly h², 10⁻¹⁰ at h = 10⁻⁵): the sentence that says so, with smaller steps showing it
+    shrink as h² until it agrees; None where it does not shrink (round-off, which grows as h
+    shrinks, or a kink)."""
+    name, estimate = check.input, check.centred
+    v = values[name]
+    shown: list[tuple[float, float]] = []
+    last, step = abs(estimate), check.step
+    for _ in range(SMALLER_STEPS):
+        step /= 10
+        try:
+            smaller = _centred(program, values, name, step)
+        except DomainError:
+            return None
+        if not math.isfinite(smaller) or abs(smaller) > last / 10:
+            return None  # not shrinking as h² (a tenth of h, a hundredth of the difference)
+        shown.append((step, smaller))
+        last = abs(smaller)
+        if abs(smaller) <= roundoff_floor(program, values, name, step):
+            break  # what is left is below round-off: the difference agrees
+    if not shown:
+        return None
+    steps = "; ".join(
+        f"with h = {shown_number(h, 1)} it gives {shown_number(e, 6)}"
+        for h, e in (shown[0], shown[-1])[: 1 if len(shown) == 1 else 2]
+    )
+    below = abs(shown[-1][1]) <= roundoff_floor(program, values, name, shown[-1][0])
+    end = (
+        ", below what rounding f(" + name + " ± h) can show, which agrees"
+        if below
+        else ", and it keeps shrinking toward the exact 0"
+    )
+    return "curvature", (
+        f"The exact gradient is 0; what the difference shows at h = {shown_number(check.step, 1)} "
+        f"(at {name} = {shown_number(v)}) is its truncation error, which the function's "
+        f"curvature makes and which shrinks as h² (round-off would grow as h shrinks): "
+        f"{steps}{end}. The gradient is right."
     )
 
 

@@ -33,6 +33,9 @@ class Target:
     # widened by it on both sides.
     slack: float = 0.0
     tie: str = ""  # at a max gate's tie: what the tied inputs' gradients must add up to
+    # Where the gradient is a cancellation residue taken as 0 (softmax's p1 − 1 at z1 = 40,
+    # −8.5e-18), the true gradient's sign: an answer of the other sign is never right.
+    sign: int = 0
 
     @property
     def at_kink(self) -> bool:
@@ -46,6 +49,8 @@ class Target:
             return False
         if (answer > 0 and self.high < 0) or (answer < 0 and self.low > 0):
             return False  # a wrong sign is never right
+        if answer * self.sign < 0:
+            return False  # nor where the gradient is a residue shown as ≈ 0
         # Worked out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
         slack = Decimal(repr(self.slack))
         low = Decimal(repr(self.low)) - slack
@@ -82,9 +87,12 @@ class _Suspect:
     message: str
 
 
-def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Verdict, ...]:
-    """A verdict for every node that takes a gradient, in backward order."""
-    targets = answer_targets(graph, answers)
+def check_answers(
+    graph: Graph, answers: Mapping[str, float | None], signs: Mapping[str, int] | None = None
+) -> tuple[Verdict, ...]:
+    """A verdict for every node that takes a gradient, in backward order; `signs` gives the
+    true sign of gradients that are residues of cancellation (GradientCheck.sign)."""
+    targets = answer_targets(graph, answers, signs)
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
         answer, target = answers.get(step.node), targets[step.node]
@@ -92,6 +100,16 @@ def check_answers(graph: Graph, answers: Mapping[str, float | None]) -> tuple[Ve
             verdicts[step.node] = Verdict(step.node, None, False, None, "Not answered yet.")
         elif target.accepts(answer):
             verdicts[step.node] = Verdict(step.node, answer, True, None, _right(target))
+        elif answer * target.sign < 0:
+            verdicts[step.node] = Verdict(
+                step.node,
+                answer,
+                False,
+                "sign",
+                "Its terms cancel, so float64 shows this gradient as ≈ 0, but it is "
+                f"{'negative' if target.sign < 0 else 'positive'} (tiny as it is), and a wrong "
+                "sign is never right.",
+            )
         elif target.tie:
             outside = (
                 f" Your {written_number(answer)} is outside {_interval(target)}."
@@ -143,7 +161,9 @@ class _Tie:
     counted: list[str] = field(default_factory=list)  # tied inputs whose share was taken
 
 
-def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[str, Target]:
+def answer_targets(
+    graph: Graph, answers: Mapping[str, float | None], signs: Mapping[str, int] | None = None
+) -> dict[str, Target]:
     """What each node's gradient may be, given the learner's own choices at kinks.
 
     Where a ReLU's input is exactly 0 the derivative is not defined: implementations usually return
@@ -204,7 +224,8 @@ def answer_targets(graph: Graph, answers: Mapping[str, float | None]) -> dict[st
         slack = rounding[step.node]
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             slack = max(slack, RELATIVE_TOLERANCE * abs(tie.upstream))
-        target = Target(low, high, slack, " ".join(notes))
+        sign = (signs or {}).get(step.node, 0) if low == high == 0 else 0
+        target = Target(low, high, slack, " ".join(notes), sign)
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)
         if accepted and answer is not None and (target.at_kink or mine):
@@ -297,13 +318,13 @@ def _tie_note(graph: Graph, gate: str, node: str, state: _Tie, share_only: bool 
         given += f" ({_listed(others)}: out of range or not answered, so no share)"
     if state.pending or state.open_share:
         return (
-            f"{rule}, each between 0 and it: {given} {this} "
+            f"{rule}, each between 0 and it: {given}, {this} "
             f"{'may be anything' if share_only else 'may take'} from 0 to "
             f"{shown_number(state.remaining)}; which split is a convention."
         )
     return (
         f"{rule} (raising {'both' if len(inputs) == 2 else 'all of'} {_listed(inputs)} by t "
-        f"raises their max by t, not by {len(inputs)}t), so {given} {this} "
+        f"raises their max by t, not by {len(inputs)}t), so {given}, {this} "
         f"{'is' if share_only else 'takes'} the rest, {shown_number(state.remaining)}."
     )
 

@@ -1144,3 +1144,33 @@ def test_your_turn_never_takes_the_wrong_sign_of_a_cancelled_gradient(
         assert "but it is negative" in text_of(page), answer
     for answer in ("-1e-13", "-8.5e-18", "-1e-3", "0"):  # within the shown figures' window
         assert 'id="verdict-z1"><strong>Right.' in lab_client.get(base + answer).text, answer
+
+
+@pytest.mark.parametrize(
+    ("expression", "x", "backprop"),
+    [
+        ("tanh(x)-2*sigmoid(2*x)", "0.7", "-3.331e-16"),  # tanh x = 2σ(2x) − 1: exactly 0
+        ("x*0.1+x*0.2-x*0.3", "1", "5.551e-17"),  # 0 for the decimals typed
+        ("x*0.7+x*0.1-x*0.8", "1", "-1.11e-16"),
+        ("x*0.3-x*0.1-x*0.2", "1", "2.776e-17"),
+    ],
+)
+def test_a_gradient_that_is_exactly_0_takes_either_sign_of_its_float_residue(
+    lab_client: TestClient, expression: str, x: str, backprop: str
+) -> None:
+    # Review 11, point 1: the 30-digit pass's own rounding (-4.9e-32 for 0.1 + 0.2 - 0.3) was
+    # taken as the true gradient's sign, so the lab's own backprop value was "a wrong sign";
+    # point 2: the expression page called it "cancelled; about 5.9 × 10⁻¹⁰⁰²".
+    query = urlencode({"f": expression, "x": x})
+    for answer in (backprop, backprop.lstrip("-") if backprop[0] == "-" else "-" + backprop, "0"):
+        page = lab_client.get(f"/lab/expression/your-turn?{query}&grad-x={quote(answer)}").text
+        assert 'id="verdict-x"><strong>Right.' in page, (expression, answer)
+    shown = text_of(lab_client.get(f"/lab/expression?{query}").text)
+    assert "10⁻¹⁰⁰" not in shown and "10⁻⁹⁹" not in shown
+
+
+def test_a_cancelled_gradient_keeps_its_sign_far_beyond_30_digits(lab_client: TestClient) -> None:
+    # p1 − 1 at z1 = 200 is about −2.8e-87: 0 in 30 digits, its sign told by the wide pass.
+    base = "/lab/softmax/your-turn?z1=200&z2=0&z3=0&grad-z1="
+    assert 'id="verdict-z1"><strong>Not right.' in lab_client.get(base + "1e-13").text
+    assert 'id="verdict-z1"><strong>Right.' in lab_client.get(base + "-1e-13").text

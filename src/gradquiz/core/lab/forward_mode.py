@@ -59,22 +59,33 @@ def exact_gradients(program: Program, values: Mapping[str, float]) -> dict[str, 
         return dict.fromkeys(values, math.nan)
 
 
+# Digits of a pass that its own rounding may spoil: terms that cancel exactly (0.1 + 0.2 −
+# 0.3, or tanh x − (2σ(2x) − 1)) leave about 10^-digits of their size, which is noise.
+NOISE_DIGITS = 10
+
+
 def nonzero_gradients(
-    program: Program, values: Mapping[str, float], digits: int
+    program: Program,
+    values: Mapping[str, float],
+    digits: int,
+    scales: Mapping[str, float] | None = None,
 ) -> dict[str, tuple[str, bool]]:
     """The inputs whose gradient is not 0 in `digits`-digit arithmetic, however small (a
     value below float64's range, such as e^-1000001, included), each to two figures and
-    whether it is below the smallest float (it underflows: 0 in float64, nothing cancelled)."""
+    whether it is below the smallest float (it underflows: 0 in float64, nothing cancelled).
+    With `scales` (the size of each gradient's terms), what is within the pass's own rounding
+    of them (10^(NOISE_DIGITS − digits) × the scale) counts as 0."""
     ctx = context(digits)
     try:
         tangents = _tangents(ctx, program, values)
     except (ArithmeticError, ValueError, TypeError):
         return {}
     smallest = ctx.mpf(2) ** -1074  # the smallest positive float64 (subnormal)
+    noise = ctx.mpf(10) ** (NOISE_DIGITS - digits)
     return {
         name: (page_form(ctx.nstr(t, 2)), bool(abs(t) < smallest))
         for name, t in tangents.items()
-        if t != 0
+        if t != 0 and not (scales and abs(t) <= noise * ctx.mpf(scales.get(name, 0.0)))
     }
 
 

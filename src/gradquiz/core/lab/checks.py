@@ -11,12 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from gradquiz.core.lab.forward_mode import (
-    DIGITS,
-    NOISE_DIGITS,
-    exact_gradients,
-    nonzero_gradients,
-)
+from gradquiz.core.lab.forward_mode import exact_gradients, nonzero_gradients
 from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
 from gradquiz.core.lab.numbers import shown_number
 from gradquiz.core.lab.operations import DomainError
@@ -39,9 +34,6 @@ RESOLVED_ULPS = 1000
 # Where forward mode gives exactly 0 in 30 digits it runs again with this many, which tells
 # an exact 0 from a cancellation of terms down to about e^-2300 of their size.
 WIDE_DIGITS = 1000
-# Below this fraction of its terms' size a 30-digit gradient is that pass's own rounding
-# (its digits less a margin of NOISE_DIGITS, as for the wide pass): 1e-20.
-EXACT_NOISE = 10.0 ** (NOISE_DIGITS - DIGITS)
 # Within this distance of a ReLU's or a max gate's kink, a difference may straddle it.
 KINK_MARGIN = 1e-4
 
@@ -226,10 +218,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
     scales = gradient_scales(graph)
     # What 30 digits leave of terms that cancel exactly (0.1 + 0.2 − 0.3 as typed is −4.9e-32
     # there) is the pass's own rounding, not a gradient: it is 0, with no sign (review 11).
-    exact = {
-        name: 0.0 if abs(value) <= EXACT_NOISE * scales[name] else value
-        for name, value in exact_gradients(program, values).items()
-    }
+    exact = exact_gradients(program, values, scales)
     residues = {
         name
         for name in graph.inputs

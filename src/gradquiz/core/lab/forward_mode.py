@@ -48,11 +48,17 @@ class Dual:
         return Dual(value, tuple(slope * t for t in self.tangent))
 
 
-def exact_gradients(program: Program, values: Mapping[str, float]) -> dict[str, float]:
-    """∂output/∂input for every input in `values`, to 30 digits (NaN where undefined)."""
+def exact_gradients(
+    program: Program, values: Mapping[str, float], scales: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """∂output/∂input for every input in `values`, to 30 digits (NaN where undefined); with
+    `scales`, 0 where it is within the pass's own rounding of its terms (`is_noise`)."""
     try:
         tangents = _tangents(_CONTEXT, program, values)
-        return {name: _real(_CONTEXT, t) for name, t in tangents.items()}
+        return {
+            name: 0.0 if is_noise(_CONTEXT, t, DIGITS, scales, name) else _real(_CONTEXT, t)
+            for name, t in tangents.items()
+        }
     except (ArithmeticError, ValueError, TypeError):
         # The float pass had a value here, but the exact one crosses a domain's edge (a log
         # of a value that float rounding kept just above 0, say): no reference to give.
@@ -81,12 +87,23 @@ def nonzero_gradients(
     except (ArithmeticError, ValueError, TypeError):
         return {}
     smallest = ctx.mpf(2) ** -1074  # the smallest positive float64 (subnormal)
-    noise = ctx.mpf(10) ** (NOISE_DIGITS - digits)
     return {
         name: (page_form(ctx.nstr(t, 2)), bool(abs(t) < smallest))
         for name, t in tangents.items()
-        if t != 0 and not (scales and abs(t) <= noise * ctx.mpf(scales.get(name, 0.0)))
+        if t != 0 and not is_noise(ctx, t, digits, scales, name)
     }
+
+
+def is_noise(
+    ctx: Any, value: Real, digits: int, scales: Mapping[str, float] | None, name: str
+) -> bool:
+    """Whether `value`, a gradient in `digits`-digit arithmetic, is within that pass's own
+    rounding of its terms' size (10^(NOISE_DIGITS − digits) × `scales[name]`)."""
+    if not scales or not ctx.isfinite(value):
+        return False
+    return bool(
+        abs(value) <= ctx.mpf(10) ** (NOISE_DIGITS - digits) * ctx.mpf(scales.get(name, 0.0))
+    )
 
 
 def _tangents(ctx: Any, program: Program, values: Mapping[str, float]) -> dict[str, Real]:

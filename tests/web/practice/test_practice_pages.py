@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gradquiz.core.practice import PracticeItem
+from gradquiz.core.questions import Question
 from gradquiz.services.practice import PracticeService
 from gradquiz.web.identity import COOKIE
 from tests.web.exam.test_exam_pages import page_text
@@ -251,6 +252,15 @@ def first_typed_item(client: TestClient, practice: PracticeService) -> tuple[str
     return url, item
 
 
+def first_typed_question(
+    client: TestClient, practice: PracticeService
+) -> tuple[str, PracticeItem, Question]:
+    """`first_typed_item`, with the question as the set shows it (its variant's options)."""
+    url, item = first_typed_item(client, practice)
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    return url, item, practice.question(session, item.number)
+
+
 def typed_feedback(client: TestClient, practice: PracticeService, typed: str) -> str:
     """The feedback page's text after typing `typed` for a chain-rule set's first generated
     numeric question."""
@@ -297,9 +307,7 @@ def test_a_number_near_no_option_is_told_the_nearest_exact_value(
 ) -> None:
     # Review 7, point 4: 6.523954 is 0.98 % from the shown 6.46 but 1.03 % from the exact
     # 6.457; "not within 1 % of any option" did not say that the exact value counts.
-    url, item = first_typed_item(client, practice)
-    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
-    question = practice.question(session, item.number)
+    url, item, question = first_typed_question(client, practice)
     farthest = max(question.options, key=lambda o: abs(o.value or 0.0))
     assert farthest.value is not None
     client.post(f"{url}/{item.number}", data={"typed": repr(farthest.value * 1.03)})
@@ -320,9 +328,7 @@ def test_a_number_of_the_wrong_sign_is_told_the_nearest_on_the_line_and_the_sign
 ) -> None:
     # Review 8, point 3: −1.16 against the key 1.16 (options 0.9, 1.16, 1.88, 2.78) was told
     # "the nearest is option D, 2.78", the option farthest from it on the number line.
-    url, item = first_typed_item(client, practice)
-    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
-    question = practice.question(session, item.number)
+    url, item, question = first_typed_question(client, practice)
     values = [o.value for o in question.options if o.value is not None]
     key = next(  # an option whose negative is near no option (a distractor may be one)
         o
@@ -370,9 +376,7 @@ def test_a_sign_only_error_names_the_nearest_option_once_when_it_is_that_option(
         return (flipped,) if flipped else ()
 
     monkeypatch.setattr(views, "_all_nearest", the_flipped)
-    url, item = first_typed_item(client, practice)
-    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
-    question = practice.question(session, item.number)
+    url, item, question = first_typed_question(client, practice)
     values = [o.value for o in question.options if o.value is not None]
     key = next(  # an option whose negative is near no option (a distractor may be one)
         o
@@ -396,9 +400,7 @@ def test_a_number_equally_near_two_options_names_both(
     # Review 9, point 4: 0 typed where the options include ±0.0486 was told "the nearest is
     # option C, −0.0485706044" (the first listed) though the key D was as near, and the
     # exact values came with 8 to 14 significant figures.
-    url, item = first_typed_item(client, practice)
-    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
-    question = practice.question(session, item.number)
+    url, item, question = first_typed_question(client, practice)
     ordered = sorted((o for o in question.options if o.value is not None), key=lambda o: o.value)
     low, high = ordered[0], ordered[1]
     assert low.value is not None and high.value is not None

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from gradquiz.config import Settings
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.packs import Pack
+from gradquiz.services import lti as lti_service
 from gradquiz.services.accounts import AccountService
 from gradquiz.services.classes import ClassService
 from gradquiz.services.exam import ExamService
@@ -26,6 +27,7 @@ from gradquiz.storage.database import Database
 from gradquiz.storage.models import Base
 from gradquiz.web.app import create_app
 from tests.factories import CHEAP_HASHER, FrozenClock
+from tests.rsa_keys import TOOL_KEYS
 
 POSTGRES_ENV = "GRADQUIZ_TEST_DATABASE_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -100,6 +102,12 @@ def database(
                 connection.execute(table.delete())
     yield db
     db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def pooled_tool_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LTI tool's key pairs come from a pool made once per process (tests/rsa_keys.py)."""
+    monkeypatch.setattr(lti_service, "new_private_key", TOOL_KEYS.take)
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jwcrypto.jwk import JWK
 
+from tests.rsa_keys import PLATFORM_KEYS
+
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
@@ -65,7 +67,7 @@ class SigningKey:
 
     @classmethod
     def new(cls) -> "SigningKey":
-        return cls(kid=uuid.uuid4().hex, private=rsa.generate_private_key(65537, 2048))
+        return cls(kid=uuid.uuid4().hex, private=PLATFORM_KEYS.take())
 
     @property
     def pem(self) -> bytes:
@@ -194,7 +196,7 @@ class Platform:
     def sign(self, claims: dict[str, Any], *, key: SigningKey | None = None) -> str:
         """The id_token: the claims signed with the platform's newest key (or `key`)."""
         signing = key or self.keys[-1]
-        return jwt.encode(claims, signing.pem, algorithm="RS256", headers={"kid": signing.kid})
+        return jwt.encode(claims, signing.private, algorithm="RS256", headers={"kid": signing.kid})
 
     def rotate(self) -> SigningKey:
         """A new key signs from now on (the old one stays in the JWKS)."""

@@ -481,7 +481,7 @@ class LtiService:
         return found
 
     def _new_key(self) -> str:
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        private = new_private_key()
         private_pem = private.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -768,6 +768,11 @@ def _username(name: str, email: object) -> str:
         "-._"
     )
     return f"{base[:22] or 'lms'}-{secrets.token_hex(4)}"
+
+
+def new_private_key() -> rsa.RSAPrivateKey:
+    """A new key pair for the tool to sign with (RSA 2048, as LTI 1.3's RS256 needs)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 @lru_cache(maxsize=8)

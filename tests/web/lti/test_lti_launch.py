@@ -205,7 +205,7 @@ def _stranger(platform_kid: str) -> Callable[[dict[str, Any]], str]:
     stranger = SigningKey.new()
 
     def sign(body: dict[str, Any]) -> str:
-        return jwt.encode(body, stranger.pem, algorithm="RS256", headers={"kid": platform_kid})
+        return jwt.encode(body, stranger.private, algorithm="RS256", headers={"kid": platform_kid})
 
     return sign
 
@@ -300,7 +300,7 @@ def test_a_key_replaced_under_its_kid_is_fetched_again_when_a_signature_fails(
 def test_a_token_signed_with_another_algorithm_than_its_key_is_refused(lti_site: LtiSite) -> None:
     key = lti_site.platform.keys[-1]
     refused = lti_site.launch(
-        lambda body: jwt.encode(body, key.pem, algorithm="RS512", headers={"kid": key.kid})
+        lambda body: jwt.encode(body, key.private, algorithm="RS512", headers={"kid": key.kid})
     )
     assert refused.status_code == 403
     assert (

@@ -1,6 +1,7 @@
 """Real Chromium for the browser tests: a live server on a free port, and page helpers."""
 
 import os
+import re
 import socket
 import threading
 import time
@@ -94,3 +95,61 @@ def serious_violations(page: Page) -> list[str]:
 def fits_width(page: Page) -> bool:
     """Whether the page does not scroll sideways."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+_MAIN = re.compile(r'(<main id="main" class="wrap" tabindex="-1">)(.*?)(</main>)', re.S)
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+
+
+def catalogue(pages: list[tuple[str, str]], scripts: bool = True) -> str:
+    """One page holding the <main> of every page in `pages` (name, html), each in a box, in
+    the first page's shell: laid out once, every page's markup is measured with the real
+    style sheet. Without `scripts`, no script runs (a page's script acts on the first of the
+    ids every entry repeats)."""
+    if not scripts:
+        pages = [(name, _SCRIPT.sub("", html)) for name, html in pages]
+    entries = "".join(
+        f'<div class="catalogue-entry" data-name="{name}">{_MAIN.search(html)[2]}</div>'  # type: ignore[index]
+        for name, html in pages
+    )
+    return _MAIN.sub(lambda m: m[1] + entries + m[3], pages[0][1], count=1)
+
+
+# What in a catalogue is wider than the window: each entry that scrolls sideways, with the
+# element that sticks out furthest; each sideways scroll box the keyboard cannot reach.
+OVERFLOW = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll(".catalogue-entry")]
+    .filter(entry => entry.scrollWidth > entry.clientWidth + 0.5)
+    .map(entry => {
+      const culprit = [...entry.querySelectorAll("*")]
+        .filter(el => el.getBoundingClientRect().right > width + 0.5).pop();
+      return entry.dataset.name + " (" + entry.scrollWidth + " px): " +
+        (culprit ? culprit.outerHTML.slice(0, 160) : "?");
+    });
+  const unfocusable = [...document.querySelectorAll(".catalogue-entry *")]
+    .filter(el => ["auto", "scroll"].includes(getComputedStyle(el).overflowX)
+      && el.scrollWidth > el.clientWidth + 0.5 && el.tabIndex < 0)
+    .map(el => el.closest(".catalogue-entry").dataset.name + ": " + el.outerHTML.slice(0, 120));
+  return { page: document.documentElement.scrollWidth, width, wide, unfocusable };
+}
+"""
+
+
+def catalogue_overflow(
+    page: Page, pages: list[tuple[str, str]], widths: tuple[int, ...], scripts: bool = True
+) -> dict[str, object]:
+    """What of `pages` is too wide at each of `widths`, the catalogue laid out in `page` (which
+    must be on the server's origin, for the style sheet), keyed by width; empty when all fit."""
+    page.set_content(catalogue(pages, scripts), wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    problems: dict[str, object] = {}
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 740})
+        found = page.evaluate(OVERFLOW)
+        if found["wide"] or found["unfocusable"] or found["page"] > found["width"]:
+            problems[f"{width} px"] = found
+    return problems

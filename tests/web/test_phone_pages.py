@@ -18,7 +18,7 @@ from gradquiz.core.attempts import slot_for
 from gradquiz.core.practice import ItemAnswer, PracticeSession, SessionKind
 from gradquiz.web.practice.views import AnswerForm, feedback_view, question_view, set_view
 from gradquiz.web.templating import render_html
-from tests.web.browsing import ShiftedClock, serious_violations
+from tests.web.browsing import ShiftedClock, catalogue_overflow, serious_violations
 from tests.web.exam.test_exam_browser import start_exam
 from tests.web.practice.test_practice_browser import fill_history, learner_of, start_from_the_page
 
@@ -191,17 +191,6 @@ def every_question(app: FastAPI) -> PracticeSession:
     return practice
 
 
-def catalogue(app: FastAPI, pages: list[tuple[str, str]]) -> str:
-    """One page holding the <main> of every page in `pages` (name, html), each in a box."""
-    main = re.compile(r'(<main id="main" class="wrap" tabindex="-1">)(.*?)(</main>)', re.S)
-    entries = "".join(
-        f'<div class="catalogue-entry" data-name="{name}">{main.search(html)[2]}</div>'  # type: ignore[index]
-        for name, html in pages
-    )
-    first = pages[0][1]
-    return main.sub(lambda m: m[1] + entries + m[3], first, count=1)
-
-
 def rendered_pages(app: FastAPI) -> Iterator[tuple[str, str, str]]:
     """(kind, name, page html) for the practice question page (options shown) and the
     feedback page (which shows the question as a result page does) of every question."""
@@ -228,26 +217,6 @@ def rendered_pages(app: FastAPI) -> Iterator[tuple[str, str, str]]:
         )
 
 
-OVERFLOW = """
-() => {
-  const width = document.documentElement.clientWidth;
-  const wide = [...document.querySelectorAll(".catalogue-entry")]
-    .filter(entry => entry.scrollWidth > entry.clientWidth + 0.5)
-    .map(entry => {
-      const culprit = [...entry.querySelectorAll("*")]
-        .filter(el => el.getBoundingClientRect().right > width + 0.5).pop();
-      return entry.dataset.name + " (" + entry.scrollWidth + " px): " +
-        (culprit ? culprit.outerHTML.slice(0, 160) : "?");
-    });
-  const unfocusable = [...document.querySelectorAll(".catalogue-entry *")]
-    .filter(el => ["auto", "scroll"].includes(getComputedStyle(el).overflowX)
-      && el.scrollWidth > el.clientWidth + 0.5 && el.tabIndex < 0)
-    .map(el => el.closest(".catalogue-entry").dataset.name + ": " + el.outerHTML.slice(0, 120));
-  return { page: document.documentElement.scrollWidth, width, wide, unfocusable };
-}
-"""
-
-
 def test_every_question_of_the_bank_fits_a_phone_on_question_and_feedback_pages(
     browser: Browser, live_server: str, live_app: FastAPI
 ) -> None:
@@ -261,14 +230,11 @@ def test_every_question_of_the_bank_fits_a_phone_on_question_and_feedback_pages(
     context = phone(browser, PHONES[0])
     page = context.new_page()
     page.goto(live_server + "/practice")  # the origin the catalogue's style sheet comes from
-    problems: dict[str, object] = {}
-    for kind, entries in pages.items():
-        page.set_content(catalogue(live_app, entries), wait_until="load")
-        for width in PHONES:
-            page.set_viewport_size({"width": width, "height": 740})
-            found = page.evaluate(OVERFLOW)
-            if found["wide"] or found["unfocusable"] or found["page"] > found["width"]:
-                problems[f"{kind} at {width} px"] = found
+    problems = {
+        f"{kind} at {width}": found
+        for kind, entries in pages.items()
+        for width, found in catalogue_overflow(page, entries, PHONES).items()
+    }
     context.close()
     assert problems == {}
 

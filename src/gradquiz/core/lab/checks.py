@@ -31,6 +31,11 @@ SMALLER_STEPS = 6
 # the input (log(x) at x = 10⁻³⁰⁰ needs 10⁻³⁰¹, then takes 10⁻³⁰⁴). A step below
 # RESOLVED_ULPS units in the last place of the input is too coarse to difference with.
 RESOLVED_ULPS = 1000
+# Closer to the edge than that, tenths of the largest step inside are tried, at most this
+# many, for two in a row that agree (`inside_step`); the tenths down to the edge are at most
+# MAX_TENTHS, which spans float64 (10³⁰⁸ to 10⁻³²⁴).
+SETTLE_TENTHS = 8
+MAX_TENTHS = 640
 # Where forward mode gives exactly 0 in 30 digits it runs again with this many, which tells
 # an exact 0 from a cancellation of terms down to about e^-2300 of their size.
 WIDE_DIGITS = 1000
@@ -154,17 +159,9 @@ def finite_difference(
         return _centred(program, values, name, step), step, "centred", None
     except DomainError:
         pass
-    inside = step
-    while (inside := inside / 10) / 1000 >= RESOLVED_ULPS * math.ulp(v):
-        try:
-            _centred(program, values, name, inside)
-        except DomainError:
-            continue
-        smaller = inside / 1000  # the edge is further than `inside`: (h/distance)² ≤ 10⁻⁶
-        try:
-            estimate = _centred(program, values, name, smaller)
-        except DomainError:  # a domain with a hole nearer than `inside`: look further
-            continue
+    found = inside_step(program, values, name, step)
+    if found is not None:
+        estimate, smaller = found
         return (
             estimate,
             smaller,
@@ -187,6 +184,73 @@ def finite_difference(
         )
     nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
     return math.nan, step, "centred", nowhere
+
+
+def _one_side(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> float | None:
+    """The centred difference with `step`, or None where v ± step leaves the domain or lies on
+    two sides of a pole."""
+    try:
+        estimate = _centred(program, values, name, step)
+    except DomainError:
+        return None
+    return None if crosses_pole(program, values, name, step) is not None else estimate
+
+
+def inside_step(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> tuple[float, float] | None:
+    """A centred difference near a domain's edge or a pole: its estimate and step, from the
+    largest tenth of `step` that stays inside (and on one side of any pole); None where no
+    centred step float64 can take stays inside and settles.
+
+    A thousandth of that step, where it is RESOLVED_ULPS units in the last place of the input
+    or more; nearer the edge (log(x + 1) at x = −0.999999999 is 10⁻⁹ from it, and 10⁻¹³ is
+    900 units of −1), the first of the smaller tenths whose estimate matches the last one's
+    within AGREEMENT: the first steps are off by their truncation error, which shrinks a
+    hundredfold a tenth, and below some step round-off takes over, so two that agree are
+    past the one and short of the other. The search stopped at the units of the
+    input before, and gave a one-sided estimate 1000 times too small (review 11)."""
+    v = values[name]
+    inside = step
+    for _ in range(MAX_TENTHS):
+        inside /= 10
+        if taken_step(v, inside) == 0:
+            return None  # v ± h are v: no step is left
+        if _one_side(program, values, name, inside) is None:
+            continue
+        if inside / 1000 >= RESOLVED_ULPS * math.ulp(v):
+            smaller = inside / 1000  # the edge is further than `inside`: (h/distance)² ≤ 10⁻⁶
+            estimate = _one_side(program, values, name, smaller)
+            if estimate is None:  # a domain with a hole nearer than `inside`: look further
+                continue
+            return estimate, smaller
+        return _settled(program, values, name, inside)
+    return None
+
+
+def _settled(
+    program: Program, values: Mapping[str, float], name: str, inside: float
+) -> tuple[float, float] | None:
+    """The first tenth of `inside` (up to SETTLE_TENTHS of them) whose estimate matches the
+    last tenth's within AGREEMENT, with that estimate; None where none does."""
+    v, h = values[name], inside
+    last: tuple[float, float] | None = None
+    for _ in range(SETTLE_TENTHS):
+        h /= 10
+        if taken_step(v, h) == 0:
+            return None
+        estimate = _one_side(program, values, name, h)
+        if estimate is None or not math.isfinite(estimate):
+            return None
+        if last is not None and relative_error(last[0], estimate) <= AGREEMENT:
+            # The smaller of the two: its truncation error is a hundredth of the larger's,
+            # which the two differ by; its round-off, which grows as h shrinks, is no more
+            # than they differ by either.
+            return estimate, h
+        last = (estimate, h)
+    return None
 
 
 def _one_sided(program: Program, values: Mapping[str, float], name: str, sign: float) -> str:
@@ -325,6 +389,17 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
                 f"{shown_number(smaller, 1)} it gives {shown_number(estimate, 6)}, which agrees."
             )
     if pole is not None:
+        # Nearer the pole than SMALLER_STEPS reach (1/(x + 1) at x = −0.999999999), the step
+        # the edge search finds stays on one side (review 11).
+        found = inside_step(program, values, name, step)
+        if found is not None and _agree(
+            check.exact, found[0], check.scale, roundoff_floor(program, values, name, found[1])
+        ):
+            return (
+                "pole",
+                f"{_across(pole, name, step, v)} With h = {shown_number(found[1], 1)}, which "
+                f"stays on one side, it gives {shown_number(found[0], 6)}, which agrees.",
+            )
         return "pole", _across(pole, name, step, v)
     if check.exact == 0:
         cause = (

@@ -41,6 +41,7 @@ from gradquiz.core.item_flags import (
     group_size,
     judged_band,
     unjudged_flags,
+    withheld_flags,
     wrong_answers_needed,
 )
 from gradquiz.errors import InvalidInput
@@ -139,6 +140,14 @@ class ItemStats:
     def unjudged_flags(self) -> tuple[Flag, ...]:
         """The flags the class is too small to judge, whatever the figures."""
         return unjudged_flags(self.learners)
+
+    @property
+    def withheld_flags(self) -> tuple[Flag, ...]:
+        """The flags this item's figures would raise were the class big enough to judge them
+        (the row says so; the class-level sentence lists `unjudged_flags`)."""
+        return withheld_flags(
+            facility=self.facility, discrimination=self.discrimination, learners=self.learners
+        )
 
     @property
     def unchosen_distractors(self) -> tuple[str, ...]:

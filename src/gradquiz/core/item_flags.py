@@ -257,8 +257,11 @@ def _raised(
     return tuple(flag for flag in Flag if raised[flag])
 
 
-def same_groups_note(learners: int) -> str:
-    """Why D is undefined when every learner has the same total (a class of one among them)."""
+def same_groups_note(learners: int, *, split: bool = True) -> str:
+    """Why D is undefined when every learner has the same total (a class of one among them);
+    `split`: whether some question was got right by some and wrong by others, the only case
+    in which the point-biserial would be −1.00 by construction (review 11, point 3: a class
+    that got every question right was told of questions "some got right and some wrong")."""
     if learners == 1:
         return (
             "With one learner, the upper and the lower group are that learner: D compares a "
@@ -267,12 +270,19 @@ def same_groups_note(learners: int) -> str:
             "with the rest of the exam across learners, and one learner gives nothing to "
             "correlate."
         )
-    return (
+    groups = (
         "Every learner has the same total, so the upper and the lower group are the same "
         "learners: D compares a group with itself, so it is undefined (–) for every question, "
-        "and no question is flagged by it. The point-biserial is undefined (–) too: each "
-        "learner's rest score is that same total less the question's mark, so it would be "
-        "−1.00 by construction on any question some got right and some wrong."
+        "and no question is flagged by it. The point-biserial is undefined (–) too: "
+    )
+    if not split:
+        return groups + (
+            "every learner got each question alike (all right, or all wrong), so no "
+            "question's score varies and there is nothing to correlate."
+        )
+    return groups + (
+        "each learner's rest score is that same total less the question's mark, so it would "
+        "be −1.00 by construction on any question some got right and some wrong."
     )
 
 

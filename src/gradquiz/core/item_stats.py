@@ -192,6 +192,11 @@ class ItemAnalysis:
     # Every learner has the same total: the upper and the lower group are the same learners.
     same_groups: bool = False
 
+    @property
+    def any_split(self) -> bool:
+        """Whether some question was got right by some learners and wrong by others."""
+        return any(0 < item.facility < 1 for item in self.items)
+
 
 def analyse_items(
     items: Sequence[Item], responses: Sequence[Mapping[str, Response]]

@@ -113,6 +113,8 @@ def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site
     assert "−1.00" not in rows and "-1.00" not in rows
     assert [point_biserial_cell(row) for row in table_rows(markup)] == ["<td>–</td>"] * 2
     assert "The point-biserial is undefined (–) too" in text
+    # Each question split the class: the −1.00 the note names would be on both.
+    assert "it would be −1.00 by construction on any question some got right" in text
     # Review 9, point 7: every learner on one total read "The upper and lower groups are the
     # learner with the highest and the learner with the lowest score", then the tie: the
     # page now says the tie first, and no highest and lowest.
@@ -308,3 +310,17 @@ def test_a_one_question_exam_says_over_1_question(
     site.service.submit(learner=learner.owner, attempt_id=attempt.id)
     text = page_text(site.as_(teacher).get(f"/classes/{exam.id}/stats").text)
     assert "From the first attempt of the one learner, over 1 question." in text
+
+
+@pytest.mark.parametrize("answer", [("D", "right"), ("A", "wrong")])
+def test_a_class_alike_on_every_question_is_not_told_of_questions_that_split_it(
+    site: Site, answer: tuple[str, str]
+) -> None:
+    # Review 11, point 3: where every learner got every question right (or all wrong), the
+    # note said the point-biserial "would be −1.00 by construction on any question some got
+    # right and some wrong", a case not on the page.
+    teacher, class_id = sat(site, [answer] * 3)
+    text = page_text(site.as_(teacher).get(f"/classes/{class_id}/stats").text)
+    assert "Every learner has the same total" in text
+    assert "some got right and some wrong" not in text and "−1.00" not in text
+    assert "every learner got each question alike (all right, or all wrong)" in text

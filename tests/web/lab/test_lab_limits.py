@@ -152,9 +152,13 @@ def test_past_the_limit_the_form_comes_back_with_the_reason(
     alert = re.search(
         r'<div class="alert error" role="alert" id="form-error">(.*?)</div>', page, re.S
     )
-    assert alert and limit.words in unescape(alert.group(1))
+    assert alert
     if limit.field is None:
+        assert limit.words in unescape(alert.group(1))
         return
+    # Said once, beside the field (review 11, point 4); the summary says where.
+    assert limit.words not in unescape(alert.group(1))
+    assert "The reason is given beside" in alert.group(1)
     field = re.search(rf'<(?:input|select) id="{re.escape(limit.field)}"[^>]*>', page)
     assert field, f"no field {limit.field}"
     assert f'aria-describedby="error-{limit.field}"' in field.group(0)

@@ -1174,3 +1174,32 @@ def test_a_cancelled_gradient_keeps_its_sign_far_beyond_30_digits(lab_client: Te
     base = "/lab/softmax/your-turn?z1=200&z2=0&z3=0&grad-z1="
     assert 'id="verdict-z1"><strong>Not right.' in lab_client.get(base + "1e-13").text
     assert 'id="verdict-z1"><strong>Right.' in lab_client.get(base + "-1e-13").text
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "words"),
+    [
+        ("/lab/expression?f=abs(x)", "expression-f", "unknown name 'abs'"),
+        ("/lab/expression?f=sqrt(x)%2By", "expression-f", "unknown name 'sqrt'"),
+        ("/lab/gradient-check?x=abs(x)", "value-x", "The value of x is not a number"),
+    ],
+)
+def test_a_refused_entry_is_said_once_beside_its_field(
+    lab_client: TestClient, url: str, field: str, words: str
+) -> None:
+    # Review 11, point 4: the message was printed twice, in the summary and beside the field.
+    page = lab_client.get(url)
+    assert page.status_code == 422
+    html = unescape(page.text)
+    assert html.count(words) == 1, html
+    beside = re.search(rf'<p class="field-error" id="error-{field}">(.*?)</p>', html, re.S)
+    assert beside and words in beside.group(1)
+    # The field is focused and described by it, so a screen reader reads it there; the
+    # summary, announced as an alert, says where.
+    assert re.search(rf'id="{field}"[^>]*aria-describedby="error-{field}" autofocus', html)
+    alert = re.search(
+        r'<div class="alert error" role="alert" id="form-error">(.*?)</div>', html, re.S
+    )
+    assert alert and "The reason is given beside" in alert.group(1)
+    if "unknown name" in words:  # a function the lab lacks: the ones it knows are named
+        assert "the functions exp, log, sigmoid, tanh, relu, max" in beside.group(1)

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from gradquiz.core.lab.forward_mode import node_gradient_sign
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
@@ -51,6 +52,10 @@ class Target:
             return False  # a wrong sign is never right
         if answer * self.sign < 0:
             return False  # nor where the gradient is a residue shown as ≈ 0
+        if self.low == self.high == 0 and abs(answer) <= ZERO_BOUND:
+            # A 0 (or a residue taken as 0) takes an answer below ZERO_BOUND whatever the
+            # shown figures' slack: softmax's ∂L/∂e1 at z1 = 40, −6.9e-35, took −1e-20 as wrong.
+            return True
         # Worked out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
         slack = Decimal(repr(self.slack))
         low = Decimal(repr(self.low)) - slack
@@ -224,7 +229,13 @@ def answer_targets(
         slack = rounding[step.node]
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             slack = max(slack, RELATIVE_TOLERANCE * abs(tie.upstream))
-        sign = (signs or {}).get(step.node, 0) if low == high == 0 else 0
+        sign = 0
+        if low == high == 0:
+            sign = (signs or {}).get(step.node, 0)
+            if not sign and graph.by_key[step.node].kind != "input":
+                # An inner node's residue has a sign too (softmax's ∂L/∂e1 at z1 = 40 is
+                # −6.9e-35, 0.0 in float64): a flipped sign is never right (review 11).
+                sign = node_gradient_sign(graph, step.node, scale)
         target = Target(low, high, slack, " ".join(notes), sign)
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)

@@ -414,3 +414,33 @@ def test_an_inner_nodes_exact_zero_takes_either_sign_below_the_bound() -> None:
         assert _inner_verdict(graph, "a", answer).correct, answer
     for answer in (1e-11, -1e-11):
         assert not _inner_verdict(graph, "a", answer).correct, answer
+
+
+@pytest.mark.parametrize(
+    ("node", "names", "wording"),
+    [
+        ("e2", ("t1",), "e2 feeds one node, t1: multiply t1's gradient by the local derivative"),
+        ("S", ("p1",), "on the edge from S to p1, ∂L/∂p1 × ∂p1/∂S."),
+        ("e1", ("t1", "p1"), "e1 feeds t1 and p1: multiply each one's gradient"),
+        ("L", (), "L is the output: the backward pass starts here"),
+    ],
+)
+def test_where_no_mistake_fits_the_hint_names_this_nodes_consumers(
+    node: str, names: tuple[str, ...], wording: str
+) -> None:
+    # Review 11, point 6: "For each edge out of this node, multiply the consumer's gradient by
+    # the edge's local derivative, then add the products." for one edge, and for the output.
+    graph = prepared("softmax")
+    verdict = next(v for v in check_answers(graph, {node: 123.0}) if v.node == node)
+    assert not verdict.correct and verdict.mistake == "other"
+    assert wording in verdict.message and "For each edge out of this node" not in verdict.message
+    assert all(name in verdict.message for name in names)
+    if len(names) == 1:  # one edge: said in the singular, nothing to add up
+        assert "add the products" not in verdict.message and "each edge" not in verdict.message
+
+
+def test_the_hint_for_a_node_used_twice_says_so() -> None:
+    graph = build_graph(parse_program([("f", "x*x")], ["x"]), {"x": 1.5})
+    verdict = next(v for v in check_answers(graph, {"x": 123.0}) if v.node == "x")
+    assert verdict.mistake == "other"
+    assert verdict.message.startswith("f uses x twice, so two edges lead from x to f")

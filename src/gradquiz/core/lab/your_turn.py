@@ -460,14 +460,53 @@ def _diagnose(
             suspect.message for suspect in fitting
         )
         return Verdict(step.node, answer, False, fitting[0].mistake, message)
-    return Verdict(
-        step.node,
-        answer,
-        False,
-        "other",
-        "For each edge out of this node, multiply the consumer's gradient by the edge's local "
-        "derivative, then add the products.",
+    return Verdict(step.node, answer, False, "other", _how_to(graph, step))
+
+
+def _how_to(graph: Graph, step: BackwardStep) -> str:
+    """How this node's gradient is worked, naming its consumers, where no known mistake fits:
+    the old "For each edge out of this node, multiply the consumer's gradient …, then add the
+    products" read oddly for one edge and for the output (review 11, point 6)."""
+    node, out = step.node, graph.output
+    if not step.contributions:
+        return (
+            f"{node} is the output: the backward pass starts here, and its gradient with "
+            f"respect to itself, ∂{out}/∂{node}, is 1."
+        )
+    consumers = step.consumers
+    uses = {c: sum(1 for x in step.contributions if x.consumer == c) for c in consumers}
+    if len(step.contributions) == 1:
+        (consumer,) = consumers
+        return (
+            f"{node} feeds one node, {consumer}: multiply {consumer}'s gradient by the local "
+            f"derivative on the edge from {node} to {consumer}, ∂{out}/∂{consumer} × "
+            f"∂{consumer}/∂{node}."
+        )
+    if len(consumers) == 1:
+        (consumer,) = consumers
+        return (
+            f"{consumer} uses {node} {_times(uses[consumer])}, so {_edges(uses[consumer])} lead "
+            f"from {node} to {consumer}: multiply {consumer}'s gradient by each edge's local "
+            "derivative, then add the products."
+        )
+    products = " + ".join(
+        f"∂{out}/∂{c} × ∂{c}/∂{node}"
+        + (f" ({c} uses {node} {_times(uses[c])}: one product per use)" if uses[c] > 1 else "")
+        for c in consumers
     )
+    edge = "its edge" if len(step.contributions) == len(consumers) else "each of its edges"
+    return (
+        f"{node} feeds {_listed(list(consumers))}: multiply each one's gradient by the local "
+        f"derivative on {edge} from {node}, then add the products: {products}."
+    )
+
+
+def _times(uses: int) -> str:
+    return "twice" if uses == 2 else f"{uses} times"
+
+
+def _edges(uses: int) -> str:
+    return "two edges" if uses == 2 else f"{uses} edges"
 
 
 # Gate mistakes whose number is the upstream gradient alone: the same mistake as

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from gradquiz.core.lab.forward_mode import exact_gradients, nonzero_gradients
+from gradquiz.core.lab.forward_mode import WIDE_DIGITS, exact_gradients, nonzero_gradients
 from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
 from gradquiz.core.lab.numbers import shown_number
 from gradquiz.core.lab.operations import DomainError
@@ -27,18 +27,14 @@ AGREEMENT = 1e-6
 # down to STEP·10⁻⁶, still far above round-off.
 SMALLER_STEPS = 6
 # Near a domain's edge, steps of a tenth of the last are tried for one that stays inside, and
-# a thousandth of the largest that does is taken: as far down as float64 resolves a step at
-# the input (log(x) at x = 10⁻³⁰⁰ needs 10⁻³⁰¹, then takes 10⁻³⁰⁴). A step below
-# RESOLVED_ULPS units in the last place of the input is too coarse to difference with.
+# a thousandth of the largest that does is taken where it is RESOLVED_ULPS units in the last
+# place of the input or more (log(x) at x = 10⁻³⁰⁰ needs 10⁻³⁰¹, then takes 10⁻³⁰⁴).
 RESOLVED_ULPS = 1000
 # Closer to the edge than that, tenths of the largest step inside are tried, at most this
 # many, for two in a row that agree (`inside_step`); the tenths down to the edge are at most
 # MAX_TENTHS, which spans float64 (10³⁰⁸ to 10⁻³²⁴).
 SETTLE_TENTHS = 8
 MAX_TENTHS = 640
-# Where forward mode gives exactly 0 in 30 digits it runs again with this many, which tells
-# an exact 0 from a cancellation of terms down to about e^-2300 of their size.
-WIDE_DIGITS = 1000
 # Within this distance of a ReLU's or a max gate's kink, a difference may straddle it.
 KINK_MARGIN = 1e-4
 
@@ -152,8 +148,9 @@ def finite_difference(
     """The estimate, its step, its method and a note, never a refusal of a valid point.
 
     A centred difference with STEP where v ± h stays in the domain; near a domain's edge a
-    smaller step (a thousandth of the largest that stays inside), and at the edge itself a
-    one-sided difference from the side that is inside."""
+    smaller step that stays inside (`inside_step`), and where none does and settles (at the
+    edge itself, or a unit or two of the input from it) a one-sided difference from the side
+    that is inside."""
     v, step = values[name], step_for(values[name])
     try:
         return _centred(program, values, name, step), step, "centred", None

@@ -15,20 +15,14 @@ from typing import Any
 
 import mpmath
 
-from gradquiz.core.lab.expressions import (
-    BinaryOp,
-    Call,
-    Expr,
-    Name,
-    Negate,
-    Number,
-    Power,
-    parse_expression,
-)
-from gradquiz.core.lab.graphs import Graph, Node, Program
+from gradquiz.core.lab.expressions import BinaryOp, Call, Expr, Name, Negate, Number, Power
+from gradquiz.core.lab.graphs import Program
 from gradquiz.core.lab.numbers import page_form
 
 DIGITS = 30
+# Where a gradient is 0 in DIGITS digits the check runs again with this many, which tells an
+# exact 0 from a cancellation of terms down to about e^-2300 of their size.
+WIDE_DIGITS = 1000
 
 # A context of its own: mpmath's global one is shared by every thread (and by sympy), and
 # its precision is set by whoever ran last.
@@ -200,56 +194,3 @@ def call(ctx: Any, function: str, args: Sequence[Dual]) -> Dual:
     # max: the first of the largest takes the gradient, as the backward pass does at a tie.
     largest = max(range(len(args)), key=lambda i: (args[i].value, -i))
     return args[largest]
-
-
-def node_gradient_sign(graph: Graph, key: str, scale: float) -> int:
-    """The sign of ∂output/∂`key` for an inner node, by forward mode seeded at that node, in
-    DIGITS digits and, where that is 0 or its own rounding, in WIDE_DIGITS: −1, 1, or 0 where
-    the gradient is exactly 0 (or cannot be worked out). The exact passes above differentiate
-    by the inputs only; an inner node whose float64 gradient is rounding residue beside
-    `scale` (softmax's ∂L/∂e1 at z1 = 40, −(e2 + e3)/(e1·S) ≈ −6.9e-35, is 0.0 there) takes its
-    sign from this (review 11, point 5)."""
-    for digits in (DIGITS, WIDE_DIGITS):
-        ctx = _CONTEXT if digits == DIGITS else context(digits)
-        try:
-            tangent = _seeded(ctx, graph, key)
-        except (ArithmeticError, ValueError, TypeError):
-            return 0
-        if tangent != 0 and not is_noise(ctx, tangent, digits, {key: scale}, key):
-            return 1 if tangent > 0 else -1
-    return 0
-
-
-# As checks.WIDE_DIGITS: the pass that tells an exact 0 from a deep cancellation.
-WIDE_DIGITS = 1000
-
-
-def _seeded(ctx: Any, graph: Graph, key: str) -> Real:
-    """∂output/∂`key` with `key` moved alone (what it feeds follows, its inputs do not)."""
-    env: dict[str, Dual] = {}
-    for node in graph.nodes:
-        if node.kind == "input":
-            env[node.key] = Dual(ctx.mpf(node.value), (ctx.zero,))
-        elif node.kind == "constant":
-            # A written number means its decimal (0.1 is one tenth), a part worked out from
-            # numbers its parts as written, as in the passes by the inputs.
-            text = node.written or repr(node.value)
-            env[node.key] = _dual(ctx, parse_expression(text), {}, 1)
-        else:
-            env[node.key] = _operation(ctx, node, [env[i] for i in node.inputs])
-        if node.key == key:
-            env[key] = Dual(env[key].value, (ctx.one,))
-    return env[graph.output].tangent[0]
-
-
-_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
-
-
-def _operation(ctx: Any, node: Node, args: Sequence[Dual]) -> Dual:
-    if node.kind in _SYMBOLS:
-        return combine(_SYMBOLS[node.kind], args[0], args[1])
-    if node.kind == "neg":
-        return args[0].scaled(-args[0].value, -ctx.one)
-    if node.kind == "pow":
-        return power(ctx, args[0], ctx.mpf(repr(node.exponent)))
-    return call(ctx, node.kind, args)

@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gradquiz.core.lab.forward_mode import node_gradient_sign
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
+from gradquiz.core.lab.rounding import gradient_signs
 from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
 
 # The rule the page and the README state: where a gradient follows from the typed inputs
@@ -187,6 +187,7 @@ def answer_targets(
     basis = {graph.output: 1.0}  # the gradient each node passes back, as the learner chose it
     ties: dict[str, _Tie] = {}
     targets = {}
+    exact_signs: dict[str, int] | None = None  # worked out where first needed
     for step in graph.steps:
         if step.node == graph.output:
             targets[step.node] = Target(1.0, 1.0)
@@ -235,7 +236,9 @@ def answer_targets(
             if not sign and graph.by_key[step.node].kind != "input":
                 # An inner node's residue has a sign too (softmax's ∂L/∂e1 at z1 = 40 is
                 # −6.9e-35, 0.0 in float64): a flipped sign is never right (review 11).
-                sign = node_gradient_sign(graph, step.node, scale)
+                if exact_signs is None:
+                    exact_signs = gradient_signs(graph, scales)
+                sign = exact_signs[step.node]
         target = Target(low, high, slack, " ".join(notes), sign)
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)

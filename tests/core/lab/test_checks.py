@@ -145,7 +145,7 @@ def test_one_sided_only_where_no_centred_step_stays_inside_and_settles() -> None
     ("text", "edge", "side"),
     [("log(x+1)", -1.0, 1.0), ("log(1-x)", 1.0, -1.0), ("(x-2)**0.5", 2.0, 1.0)],
 )
-@pytest.mark.parametrize("distance", [1e-9, 1e-10, 1e-11])
+@pytest.mark.parametrize("distance", [1e-9, 1e-10, 1e-11, 1e-12])
 def test_near_an_edge_a_centred_step_inside_is_found_where_one_exists(
     text: str, edge: float, side: float, distance: float
 ) -> None:
@@ -158,6 +158,17 @@ def test_near_an_edge_a_centred_step_inside_is_found_where_one_exists(
     assert check.exact == pytest.approx(check.backprop, rel=1e-9)
     assert check.relative_error < 1e-6 and check.agrees and check.reason is None, check
     assert check.note is not None and "leaves the function's domain" in check.note
+
+
+def test_one_sided_where_no_centred_step_can_agree() -> None:
+    # 10⁻¹⁴ from log(x + 1)'s edge is 90 units of −1: the smallest step float64 takes, one
+    # unit, is a ninetieth of the distance, too coarse to agree within 10⁻⁶. 10⁻¹³ (900
+    # units) is not: one unit agrees, its changes shrinking as h² down to it.
+    check = _checked("log(x+1)", x=-1.0 + 1e-14)
+    assert check.method == "forward" and check.note is not None
+    assert "so near the edge" in check.note
+    nearer = _checked("log(x+1)", x=-0.9999999999999)
+    assert nearer.method == "centred" and nearer.agrees, nearer
 
 
 @pytest.mark.parametrize("distance", [1e-9, 1e-10, 1e-11])

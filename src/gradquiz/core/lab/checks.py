@@ -35,6 +35,9 @@ RESOLVED_ULPS = 1000
 # MAX_TENTHS, which spans float64 (10³⁰⁸ to 10⁻³²⁴).
 SETTLE_TENTHS = 8
 MAX_TENTHS = 640
+# A truncation error shrinks as h², so a hundredfold a tenth; a step's changes that shrink by
+# this much or more a tenth are truncation, not round-off (which grows as h shrinks).
+SHRINKING = 50
 # Within this distance of a ReLU's or a max gate's kink, a difference may straddle it.
 KINK_MARGIN = 1e-4
 
@@ -188,6 +191,8 @@ def _one_side(
 ) -> float | None:
     """The centred difference with `step`, or None where v ± step leaves the domain or lies on
     two sides of a pole."""
+    if taken_step(values[name], step) == 0:
+        return None  # v ± step are v
     try:
         estimate = _centred(program, values, name, step)
     except DomainError:
@@ -231,21 +236,32 @@ def _settled(
     program: Program, values: Mapping[str, float], name: str, inside: float
 ) -> tuple[float, float] | None:
     """The first tenth of `inside` (up to SETTLE_TENTHS of them) whose estimate matches the
-    last tenth's within AGREEMENT, with that estimate; None where none does."""
+    last one's (`inside`'s, for the first) within AGREEMENT, with that estimate; where
+    float64 has no smaller step left, the last, if its changes shrink as h² (a hundredfold a
+    tenth: truncation, not round-off) and what that leaves of it, under a SHRINKING-th of
+    its last change, is within AGREEMENT (log(x + 1) at x = −0.9999999999999, 900 units of −1 from
+    the edge, whose last step is one unit); None where none does."""
     v, h = values[name], inside
-    last: tuple[float, float] | None = None
+    first = _one_side(program, values, name, inside)  # inside: the first to compare with
+    last = None if first is None else (first, inside)
+    changes: list[float] = []
     for _ in range(SETTLE_TENTHS):
         h /= 10
         if taken_step(v, h) == 0:
+            shrinking = len(changes) >= 2 and changes[-1] * SHRINKING <= changes[-2]
+            if last is not None and shrinking and changes[-1] / SHRINKING <= AGREEMENT:
+                return last
             return None
         estimate = _one_side(program, values, name, h)
         if estimate is None or not math.isfinite(estimate):
             return None
-        if last is not None and relative_error(last[0], estimate) <= AGREEMENT:
-            # The smaller of the two: its truncation error is a hundredth of the larger's,
-            # which the two differ by; its round-off, which grows as h shrinks, is no more
-            # than they differ by either.
-            return estimate, h
+        if last is not None:
+            changes.append(relative_error(last[0], estimate))
+            if changes[-1] <= AGREEMENT:
+                # The smaller of the two: its truncation error is a hundredth of the
+                # larger's, which the two differ by; its round-off, which grows as h
+                # shrinks, is no more than they differ by either.
+                return estimate, h
         last = (estimate, h)
     return None
 

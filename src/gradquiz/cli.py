@@ -346,7 +346,7 @@ def stats(
     )
     out().print(kr20_note(e.kr20, learners=e.learners, items=e.items))
     if analysis.same_groups:
-        out().print(same_groups_note(e.learners))
+        out().print(same_groups_note(e.learners, split=analysis.any_split))
     unjudged = analysis.items[0].unjudged_flags
     if unjudged:
         names = ", ".join(flag.value.replace("-", " ") for flag in unjudged)

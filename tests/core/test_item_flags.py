@@ -20,6 +20,7 @@ from gradquiz.core.item_flags import (
     shown_share,
     unchosen_rule,
     unjudged_flags,
+    withheld_flags,
     wrong_answers_needed,
 )
 
@@ -268,3 +269,35 @@ def test_a_flag_is_raised_only_from_its_own_minimum_class(
     assert (judged_band(facility, d, learners) is None) == (
         learners < 17 or d is None or facility in (0, 1)
     )
+
+
+@pytest.mark.parametrize(
+    ("facility", "discrimination", "learners", "withheld"),
+    [
+        (0.50, 0.50, 4, ()),  # raises nothing at any class size
+        (0.50, 0.10, 16, (Flag.POOR_DISCRIMINATION,)),
+        (0.50, -0.25, 4, (Flag.NEGATIVE_DISCRIMINATION,)),
+        (1.0, 0.0, 4, (Flag.TOO_EASY,)),  # D is 0 by construction: no D flag
+        (0.0, 0.0, 4, (Flag.TOO_HARD,)),
+        (0.0, 0.0, 5, ()),  # too hard is judged from 5 learners: a flag, not withheld
+        (0.10, 0.10, 4, (Flag.POOR_DISCRIMINATION, Flag.TOO_HARD)),
+        (0.96, 0.10, 17, (Flag.TOO_EASY,)),  # D's flags judged (raised), too easy not yet
+        (0.50, None, 1, ()),  # D undefined
+    ],
+)
+def test_a_row_withholds_only_the_flags_its_figures_would_raise(
+    facility: float,
+    discrimination: float | None,
+    learners: int,
+    withheld: tuple[Flag, ...],
+) -> None:
+    # Review 11, point 2: every row of a class under 17 listed all four unjudged flags.
+    assert (
+        withheld_flags(facility=facility, discrimination=discrimination, learners=learners)
+        == withheld
+    )
+    assert set(withheld) <= set(unjudged_flags(learners))
+    big = flags_for(
+        facility=facility, discrimination=discrimination, unchosen_distractors=False, learners=20
+    )
+    assert set(withheld) <= set(big)  # what a class big enough would flag

@@ -203,7 +203,14 @@ def judged_band(facility: float, discrimination: float | None, learners: int) ->
     (the upper and the lower group are the same learners), or 0 by construction because
     everyone got the item right, or everyone wrong (both groups then score alike), or the
     class is too small for groups of D_GROUP (`D_LEARNERS`)."""
-    if discrimination is None or facility in (0, 1) or learners < D_LEARNERS:
+    if learners < D_LEARNERS:
+        return None
+    return _band_of(facility, discrimination)
+
+
+def _band_of(facility: float, discrimination: float | None) -> Band | None:
+    """D's band whatever the class's size; None where D is undefined or 0 by construction."""
+    if discrimination is None or facility in (0, 1):
         return None
     return discrimination_band(discrimination)
 
@@ -220,7 +227,25 @@ def flags_for(
     """The flags an item with these figures (as shown) raises, in Flag order; none for D
     where it is undefined or 0 by construction (`judged_band`), and none that a class of
     `learners` is too small to judge (`learners_needed`)."""
-    band = judged_band(facility, discrimination, learners)
+    raised = _raised(facility, discrimination, unchosen_distractors)
+    return tuple(flag for flag in raised if learners >= learners_needed(flag))
+
+
+def withheld_flags(
+    *, facility: float, discrimination: float | None, learners: int
+) -> tuple[Flag, ...]:
+    """The flags these figures (as shown) would raise were the class big enough, which a
+    class of `learners` is too small to judge, in Flag order: a facility of 0.50 withholds
+    neither too easy nor too hard, whatever the class's size (review 11, point 2)."""
+    raised = _raised(facility, discrimination, unchosen_distractors=False)
+    return tuple(flag for flag in raised if learners < learners_needed(flag))
+
+
+def _raised(
+    facility: float, discrimination: float | None, unchosen_distractors: bool
+) -> tuple[Flag, ...]:
+    """The flags the figures as shown raise, whatever the class's size, in Flag order."""
+    band = _band_of(facility, discrimination)
     shown_facility = shown_figure(facility)
     raised = {
         Flag.NEGATIVE_DISCRIMINATION: band is Band.NEGATIVE,
@@ -229,11 +254,14 @@ def flags_for(
         Flag.TOO_HARD: shown_facility < Decimal(str(FACILITY_BELOW)),
         Flag.UNCHOSEN_DISTRACTOR: unchosen_distractors,
     }
-    return tuple(flag for flag in Flag if raised[flag] and learners >= learners_needed(flag))
+    return tuple(flag for flag in Flag if raised[flag])
 
 
-def same_groups_note(learners: int) -> str:
-    """Why D is undefined when every learner has the same total (a class of one among them)."""
+def same_groups_note(learners: int, *, split: bool = True) -> str:
+    """Why D is undefined when every learner has the same total (a class of one among them);
+    `split`: whether some question was got right by some and wrong by others, the only case
+    in which the point-biserial would be −1.00 by construction (review 11, point 3: a class
+    that got every question right was told of questions "some got right and some wrong")."""
     if learners == 1:
         return (
             "With one learner, the upper and the lower group are that learner: D compares a "
@@ -242,12 +270,19 @@ def same_groups_note(learners: int) -> str:
             "with the rest of the exam across learners, and one learner gives nothing to "
             "correlate."
         )
-    return (
+    groups = (
         "Every learner has the same total, so the upper and the lower group are the same "
         "learners: D compares a group with itself, so it is undefined (–) for every question, "
-        "and no question is flagged by it. The point-biserial is undefined (–) too: each "
-        "learner's rest score is that same total less the question's mark, so it would be "
-        "−1.00 by construction on any question some got right and some wrong."
+        "and no question is flagged by it. The point-biserial is undefined (–) too: "
+    )
+    if not split:
+        return groups + (
+            "every learner got each question alike (all right, or all wrong), so no "
+            "question's score varies and there is nothing to correlate."
+        )
+    return groups + (
+        "each learner's rest score is that same total less the question's mark, so it would "
+        "be −1.00 by construction on any question some got right and some wrong."
     )
 
 

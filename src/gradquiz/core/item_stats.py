@@ -41,6 +41,7 @@ from gradquiz.core.item_flags import (
     group_size,
     judged_band,
     unjudged_flags,
+    withheld_flags,
     wrong_answers_needed,
 )
 from gradquiz.errors import InvalidInput
@@ -141,6 +142,14 @@ class ItemStats:
         return unjudged_flags(self.learners)
 
     @property
+    def withheld_flags(self) -> tuple[Flag, ...]:
+        """The flags this item's figures would raise were the class big enough to judge them
+        (the row says so; the class-level sentence lists `unjudged_flags`)."""
+        return withheld_flags(
+            facility=self.facility, discrimination=self.discrimination, learners=self.learners
+        )
+
+    @property
     def unchosen_distractors(self) -> tuple[str, ...]:
         """The wrong options that some learners were shown and none of them chose."""
         return tuple(o.option for o in self.options if _unchosen(o))
@@ -182,6 +191,11 @@ class ItemAnalysis:
     group_size: int
     # Every learner has the same total: the upper and the lower group are the same learners.
     same_groups: bool = False
+
+    @property
+    def any_split(self) -> bool:
+        """Whether some question was got right by some learners and wrong by others."""
+        return any(0 < item.facility < 1 for item in self.items)
 
 
 def analyse_items(

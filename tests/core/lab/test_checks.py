@@ -129,13 +129,57 @@ def test_a_tiny_input_is_inside_the_domain_and_its_centred_difference_agrees(tex
             assert check.agrees and check.step < x, (x, check)
 
 
-def test_one_sided_only_where_the_next_float_across_is_outside_the_domain() -> None:
-    # 1000.0000001 is 10⁻⁷ from log(x − 1000)'s edge: closer than float64 resolves a step
-    # at 1000, yet not at the edge, and the note says so.
+def test_one_sided_only_where_no_centred_step_stays_inside_and_settles() -> None:
+    # 1000.0000001 is 10⁻⁷ from log(x − 1000)'s edge: a thousandth of that is below 1000
+    # units of 1000, yet a centred step of 10⁻¹⁰ stays inside and agrees (review 11). Two
+    # units of 1000 from the edge no centred step settles, and the note says so.
     near = _checked("log(x - 1000)", x=1000.0000001)
-    assert near.method == "forward" and near.note is not None
-    assert "at the edge" not in near.note and "so near the edge" in near.note
-    assert "1000.0000001" in near.note
+    assert near.method == "centred" and near.agrees and near.step < 1e-7, near
+    edge = 1000.0 + 2 * math.ulp(1000.0)
+    nearest = _checked("log(x - 1000)", x=edge)
+    assert nearest.method == "forward" and nearest.note is not None
+    assert "at the edge" not in nearest.note and "so near the edge" in nearest.note
+
+
+@pytest.mark.parametrize(
+    ("text", "edge", "side"),
+    [("log(x+1)", -1.0, 1.0), ("log(1-x)", 1.0, -1.0), ("(x-2)**0.5", 2.0, 1.0)],
+)
+@pytest.mark.parametrize("distance", [1e-9, 1e-10, 1e-11, 1e-12])
+def test_near_an_edge_a_centred_step_inside_is_found_where_one_exists(
+    text: str, edge: float, side: float, distance: float
+) -> None:
+    # Review 11, point 1: log(x + 1) at x = −0.999999999 was "so near the edge … no centred
+    # step", one-sided and 1000 times too small, though 10⁻¹¹ … 10⁻¹³ stay inside and agree:
+    # the search stopped at 1000 units of x's last place.
+    x = edge + side * distance
+    check = _checked(text, x=x)
+    assert check.method == "centred" and check.step < distance, check
+    assert check.exact == pytest.approx(check.backprop, rel=1e-9)
+    assert check.relative_error < 1e-6 and check.agrees and check.reason is None, check
+    assert check.note is not None and "leaves the function's domain" in check.note
+
+
+def test_one_sided_where_no_centred_step_can_agree() -> None:
+    # 10⁻¹⁴ from log(x + 1)'s edge is 90 units of −1: the smallest step float64 takes, one
+    # unit, is a ninetieth of the distance, too coarse to agree within 10⁻⁶. 10⁻¹³ (900
+    # units) is not: one unit agrees, its changes shrinking as h² down to it.
+    check = _checked("log(x+1)", x=-1.0 + 1e-14)
+    assert check.method == "forward" and check.note is not None
+    assert "so near the edge" in check.note
+    nearer = _checked("log(x+1)", x=-0.9999999999999)
+    assert nearer.method == "centred" and nearer.agrees, nearer
+
+
+@pytest.mark.parametrize("distance", [1e-9, 1e-10, 1e-11])
+def test_near_a_pole_a_step_on_one_side_is_found_and_agrees(distance: float) -> None:
+    # Review 11, point 1: 1/(x + 1) at x = −0.999999999 said only that h = 10⁻⁵ reaches
+    # across the pole; the six smaller steps tried stop at 10⁻¹¹, too close to the pole still.
+    check = _checked("1/(x+1)", x=-1.0 + distance)
+    assert check.reason == "pole" and check.note is not None
+    assert "which stays on one side" in check.note and "which agrees" in check.note
+    shown = check.note.split("it gives ")[1].split(", which agrees")[0]
+    assert shown.startswith(("−", "-")), check.note  # −1/(x + 1)², as the exact gradient
 
 
 def test_at_a_domain_edge_the_difference_is_one_sided() -> None:

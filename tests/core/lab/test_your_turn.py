@@ -385,3 +385,62 @@ def test_a_tie_message_puts_a_comma_after_the_answers_it_counts() -> None:
     graph = expression_graph("max(x,y)+x", x=1.0, y=1.0)
     message = verdicts_for(graph, y=0.5, x=1.0, t1=1.0)["x"].message
     assert "so with your answer for y, x's share at t1 is the rest, 0.5." in message
+
+
+def _inner_verdict(graph: Graph, node: str, answer: float) -> Verdict:
+    return next(v for v in check_answers(graph, {node: answer}) if v.node == node)
+
+
+def test_an_inner_nodes_residue_keeps_its_true_sign() -> None:
+    # Review 11, point 5: softmax at z1 = 40 gives ∂L/∂e1 = −(e2 + e3)/(e1·S) ≈ −6.9e-35,
+    # 0.0 in float64; the sign was known for inputs only, so +6.9e-35 was "Right."
+    graph = build_graph(BY_SLUG["softmax"].program, {"z1": 40.0, "z2": 1.0, "z3": 0.1})
+    assert graph.gradients["e1"] == 0.0
+    for wrong in (6.9e-35, 1e-20, 1e-13):
+        flipped = _inner_verdict(graph, "e1", wrong)
+        assert not flipped.correct and flipped.mistake == "sign", (wrong, flipped)
+        assert "negative" in flipped.message
+    for right in (-6.9e-35, -1e-20, -1e-13, 0.0):
+        assert _inner_verdict(graph, "e1", right).correct, right
+    assert not _inner_verdict(graph, "e1", -1e-11).correct  # a 0 takes only below 1e-12
+
+
+def test_an_inner_nodes_exact_zero_takes_either_sign_below_the_bound() -> None:
+    # a − a: ∂f/∂a = 1 − 1 is exactly 0, in float64 and in any digits.
+    program = parse_program([("a", "x*y"), ("f", "a - a")], ["x", "y"])
+    graph = build_graph(program, {"x": 1.5, "y": -2.0})
+    assert graph.gradients["a"] == 0.0
+    for answer in (1e-13, -1e-13, 0.0):
+        assert _inner_verdict(graph, "a", answer).correct, answer
+    for answer in (1e-11, -1e-11):
+        assert not _inner_verdict(graph, "a", answer).correct, answer
+
+
+@pytest.mark.parametrize(
+    ("node", "names", "wording"),
+    [
+        ("e2", ("t1",), "e2 feeds one node, t1: multiply t1's gradient by the local derivative"),
+        ("S", ("p1",), "on the edge from S to p1, ∂L/∂p1 × ∂p1/∂S."),
+        ("e1", ("t1", "p1"), "e1 feeds t1 and p1: multiply each one's gradient"),
+        ("L", (), "L is the output: the backward pass starts here"),
+    ],
+)
+def test_where_no_mistake_fits_the_hint_names_this_nodes_consumers(
+    node: str, names: tuple[str, ...], wording: str
+) -> None:
+    # Review 11, point 6: "For each edge out of this node, multiply the consumer's gradient by
+    # the edge's local derivative, then add the products." for one edge, and for the output.
+    graph = prepared("softmax")
+    verdict = next(v for v in check_answers(graph, {node: 123.0}) if v.node == node)
+    assert not verdict.correct and verdict.mistake == "other"
+    assert wording in verdict.message and "For each edge out of this node" not in verdict.message
+    assert all(name in verdict.message for name in names)
+    if len(names) == 1:  # one edge: said in the singular, nothing to add up
+        assert "add the products" not in verdict.message and "each edge" not in verdict.message
+
+
+def test_the_hint_for_a_node_used_twice_says_so() -> None:
+    graph = build_graph(parse_program([("f", "x*x")], ["x"]), {"x": 1.5})
+    verdict = next(v for v in check_answers(graph, {"x": 123.0}) if v.node == "x")
+    assert verdict.mistake == "other"
+    assert verdict.message.startswith("f uses x twice, so two edges lead from x to f")

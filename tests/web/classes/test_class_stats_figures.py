@@ -49,6 +49,16 @@ def sat(site: Site, choices: list[tuple[str, str]]) -> tuple[str, str]:
     return teacher, exam.id
 
 
+def table_rows(markup: str) -> list[str]:
+    """The rows of the questions table."""
+    return markup.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+
+
+def point_biserial_cell(row: str) -> str:
+    """A row's Point-biserial cell (Question, Facility, D, Point-biserial, Flags)."""
+    return "<td>" + row.split("<td>")[4].strip()
+
+
 def question_section(markup: str, number: int) -> str:
     """The page's section on question `number`."""
     return markup.split(f'<h2 id="item-{number}">')[1].split("</section>")[0]
@@ -80,13 +90,14 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
     # "⚑ too easy") from one learner's answers. Now no flag but what is too few to judge.
     assert "Fewer than 20% of learners got it right" not in text
     assert "More than 95% of learners got it right" not in text and "⚑" not in text
+    # Review 11, point 2: each row listed all four unjudged flags; now only the one its
+    # figures would raise (nobody right on WRITTEN, everybody on the other).
+    assert "too few learners to judge negative discrimination" not in text
+    assert "would be flagged too hard, but too few learners to judge" in text  # WRITTEN
     assert (
-        text.count(
-            "too few learners to judge negative discrimination, poor discrimination, too easy, "
-            "too hard"
-        )
-        == 2
-    )  # the two rows; the summary under the rule says "too few to judge …"
+        text.count("would be flagged too hard, but too few learners to judge")
+        + text.count("would be flagged too easy, but too few learners to judge")
+    ) == 2
     assert "This class has 1 learner: too few to judge" in text
     assert "too easy needs 20 learners" in text and "too hard 5" in text
     assert "D's bands and flags 17" in text
@@ -100,8 +111,10 @@ def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site
     text = page_text(markup)
     rows = markup.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert "−1.00" not in rows and "-1.00" not in rows
-    assert rows.count("<td>–</td>") == 2  # the point-biserial of each question
+    assert [point_biserial_cell(row) for row in table_rows(markup)] == ["<td>–</td>"] * 2
     assert "The point-biserial is undefined (–) too" in text
+    # Each question split the class: the −1.00 the note names would be on both.
+    assert "it would be −1.00 by construction on any question some got right" in text
     # Review 9, point 7: every learner on one total read "The upper and lower groups are the
     # learner with the highest and the learner with the lowest score", then the tie: the
     # page now says the tie first, and no highest and lowest.
@@ -128,10 +141,29 @@ def test_a_question_everyone_got_wrong_gets_no_band_and_no_check_the_key(site: S
     assert "Fewer than 20% of learners got it right" not in first
     assert '1.00 <span class="hint">(too few learners to judge)</span>' in markup
     assert "(very good)" not in markup
-    assert (
-        "too few learners to judge negative discrimination, poor discrimination, too easy, too hard"
-        in page_text(markup)
-    )
+    rows = table_rows(markup)
+    assert "would be flagged too hard, but too few learners to judge" in page_text(rows[0])
+    assert "would be flagged" not in rows[1] and rows[1].rstrip().endswith("<td>–</td></tr>")
+
+
+def test_a_row_lists_only_the_unjudged_flags_its_figures_would_raise(site: Site) -> None:
+    # Review 11, point 2: in a class under 17 every row read "too few learners to judge too
+    # easy, too hard, negative discrimination, poor discrimination", even a facility of 0.50
+    # that no class size makes too easy or too hard. Six learners: too hard is judged (5),
+    # too easy (20) and D's flags (17) are not.
+    choices = [("D", "right"), ("D", "wrong"), ("A", "right")] * 2
+    teacher, class_id = sat(site, choices)
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    text = page_text(markup)
+    assert "too few learners to judge negative discrimination, poor discrimination" not in text
+    # Both questions: facility 0.67, D 0.50, which raise no flag at any class size.
+    rows = table_rows(markup)
+    assert len(rows) == 2
+    for row in rows:
+        assert "0.67" in row and "would be flagged" not in row and "too easy" not in row
+        assert row.rstrip().endswith("<td>–</td></tr>"), row
+    # The class-level sentence still names what this class is too small to judge.
+    assert "This class has 6 learners: too few to judge" in text
 
 
 def test_figures_are_rounded_half_up_as_the_bar_beside_them(site: Site) -> None:
@@ -255,7 +287,7 @@ def test_an_undefined_point_biserial_says_why_beside_it(site: Site) -> None:
         '<td>– <span class="hint">(undefined: everyone got it right, so its score does not '
         "vary)</span></td>" in rows
     )
-    assert "<td>–</td>" not in rows
+    assert all(point_biserial_cell(row) != "<td>–</td>" for row in table_rows(markup))
 
 
 def test_a_one_question_exam_says_over_1_question(
@@ -278,3 +310,17 @@ def test_a_one_question_exam_says_over_1_question(
     site.service.submit(learner=learner.owner, attempt_id=attempt.id)
     text = page_text(site.as_(teacher).get(f"/classes/{exam.id}/stats").text)
     assert "From the first attempt of the one learner, over 1 question." in text
+
+
+@pytest.mark.parametrize("answer", [("D", "right"), ("A", "wrong")])
+def test_a_class_alike_on_every_question_is_not_told_of_questions_that_split_it(
+    site: Site, answer: tuple[str, str]
+) -> None:
+    # Review 11, point 3: where every learner got every question right (or all wrong), the
+    # note said the point-biserial "would be −1.00 by construction on any question some got
+    # right and some wrong", a case not on the page.
+    teacher, class_id = sat(site, [answer] * 3)
+    text = page_text(site.as_(teacher).get(f"/classes/{class_id}/stats").text)
+    assert "Every learner has the same total" in text
+    assert "some got right and some wrong" not in text and "−1.00" not in text
+    assert "every learner got each question alike (all right, or all wrong)" in text

@@ -287,7 +287,7 @@ def test_a_refused_expression_marks_the_column(lab_client: TestClient) -> None:
     assert page.status_code == 422
     field = re.search(r'<input id="expression-f"[^>]*>', page.text)
     assert field and 'value="x*y$z"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
-    error = page.text.split('id="error-expression-f">', 1)[1].split("</p>", 1)[0]
+    error = page.text.split('id="error-expression-f" role="alert">', 1)[1].split("</p>", 1)[0]
     assert (
         "At the 4th character:" in error
         and '<code class="error-at">x*y<mark>$</mark>z</code>' in error
@@ -821,7 +821,7 @@ def test_every_unreadable_answer_is_marked_and_the_readable_ones_are_judged(
         assert re.search(
             rf'id="{field}"[^>]*aria-invalid="true" aria-describedby="error-{field}"', html
         ), field
-        assert f'<p class="field-error" id="error-{field}">' in html
+        assert f'<p class="field-error" id="error-{field}" role="alert">' in html
     assert html.count('aria-invalid="true"') == 2
     assert "2 entries could not be read" in html
     assert '<a href="#grad-q">' in html and '<a href="#grad-x">' in html
@@ -1174,3 +1174,33 @@ def test_a_cancelled_gradient_keeps_its_sign_far_beyond_30_digits(lab_client: Te
     base = "/lab/softmax/your-turn?z1=200&z2=0&z3=0&grad-z1="
     assert 'id="verdict-z1"><strong>Not right.' in lab_client.get(base + "1e-13").text
     assert 'id="verdict-z1"><strong>Right.' in lab_client.get(base + "-1e-13").text
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "words"),
+    [
+        ("/lab/expression?f=abs(x)", "expression-f", "unknown name 'abs'"),
+        ("/lab/expression?f=sqrt(x)%2By", "expression-f", "unknown name 'sqrt'"),
+        ("/lab/gradient-check?x=abs(x)", "value-x", "The value of x is not a number"),
+    ],
+)
+def test_a_refused_entry_is_said_once_beside_its_field(
+    lab_client: TestClient, url: str, field: str, words: str
+) -> None:
+    # Review 11, point 4: the message was printed twice, in the summary and beside the field.
+    page = lab_client.get(url)
+    assert page.status_code == 422
+    html = unescape(page.text)
+    assert html.count(words) == 1, html
+    beside = re.search(
+        rf'<p class="field-error" id="error-{field}" role="alert">(.*?)</p>', html, re.S
+    )
+    assert beside and words in beside.group(1)
+    # The message beside the field is the alert, and describes the focused field; the
+    # summary above the form says where, and is not a second alert.
+    assert re.search(rf'id="{field}"[^>]*aria-describedby="error-{field}" autofocus', html)
+    assert html.count('role="alert"') == 1
+    summary = re.search(r'<div class="alert error" id="form-error">(.*?)</div>', html, re.S)
+    assert summary and "The reason is given beside" in summary.group(1)
+    if "unknown name" in words:  # a function the lab lacks: the ones it knows are named
+        assert "the functions exp, log, sigmoid, tanh, relu, max" in beside.group(1)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from gradquiz.core.lab.forward_mode import exact_gradients, nonzero_gradients
+from gradquiz.core.lab.forward_mode import WIDE_DIGITS, exact_gradients, nonzero_gradients
 from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
 from gradquiz.core.lab.numbers import shown_number
 from gradquiz.core.lab.operations import DomainError
@@ -27,13 +27,17 @@ AGREEMENT = 1e-6
 # down to STEP·10⁻⁶, still far above round-off.
 SMALLER_STEPS = 6
 # Near a domain's edge, steps of a tenth of the last are tried for one that stays inside, and
-# a thousandth of the largest that does is taken: as far down as float64 resolves a step at
-# the input (log(x) at x = 10⁻³⁰⁰ needs 10⁻³⁰¹, then takes 10⁻³⁰⁴). A step below
-# RESOLVED_ULPS units in the last place of the input is too coarse to difference with.
+# a thousandth of the largest that does is taken where it is RESOLVED_ULPS units in the last
+# place of the input or more (log(x) at x = 10⁻³⁰⁰ needs 10⁻³⁰¹, then takes 10⁻³⁰⁴).
 RESOLVED_ULPS = 1000
-# Where forward mode gives exactly 0 in 30 digits it runs again with this many, which tells
-# an exact 0 from a cancellation of terms down to about e^-2300 of their size.
-WIDE_DIGITS = 1000
+# Closer to the edge than that, tenths of the largest step inside are tried, at most this
+# many, for two in a row that agree (`inside_step`); the tenths down to the edge are at most
+# MAX_TENTHS, which spans float64 (10³⁰⁸ to 10⁻³²⁴).
+SETTLE_TENTHS = 8
+MAX_TENTHS = 640
+# A truncation error shrinks as h², so a hundredfold a tenth; a step's changes that shrink by
+# this much or more a tenth are truncation, not round-off (which grows as h shrinks).
+SHRINKING = 50
 # Within this distance of a ReLU's or a max gate's kink, a difference may straddle it.
 KINK_MARGIN = 1e-4
 
@@ -147,24 +151,17 @@ def finite_difference(
     """The estimate, its step, its method and a note, never a refusal of a valid point.
 
     A centred difference with STEP where v ± h stays in the domain; near a domain's edge a
-    smaller step (a thousandth of the largest that stays inside), and at the edge itself a
-    one-sided difference from the side that is inside."""
+    smaller step that stays inside (`inside_step`), and where none does and settles (at the
+    edge itself, or a unit or two of the input from it) a one-sided difference from the side
+    that is inside."""
     v, step = values[name], step_for(values[name])
     try:
         return _centred(program, values, name, step), step, "centred", None
     except DomainError:
         pass
-    inside = step
-    while (inside := inside / 10) / 1000 >= RESOLVED_ULPS * math.ulp(v):
-        try:
-            _centred(program, values, name, inside)
-        except DomainError:
-            continue
-        smaller = inside / 1000  # the edge is further than `inside`: (h/distance)² ≤ 10⁻⁶
-        try:
-            estimate = _centred(program, values, name, smaller)
-        except DomainError:  # a domain with a hole nearer than `inside`: look further
-            continue
+    found = inside_step(program, values, name, step)
+    if found is not None:
+        estimate, smaller = found
         return (
             estimate,
             smaller,
@@ -187,6 +184,86 @@ def finite_difference(
         )
     nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
     return math.nan, step, "centred", nowhere
+
+
+def _one_side(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> float | None:
+    """The centred difference with `step`, or None where v ± step leaves the domain or lies on
+    two sides of a pole."""
+    if taken_step(values[name], step) == 0:
+        return None  # v ± step are v
+    try:
+        estimate = _centred(program, values, name, step)
+    except DomainError:
+        return None
+    return None if crosses_pole(program, values, name, step) is not None else estimate
+
+
+def inside_step(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> tuple[float, float] | None:
+    """A centred difference near a domain's edge or a pole: its estimate and step, from the
+    largest tenth of `step` that stays inside (and on one side of any pole); None where no
+    centred step float64 can take stays inside and settles.
+
+    A thousandth of that step, where it is RESOLVED_ULPS units in the last place of the input
+    or more; nearer the edge (log(x + 1) at x = −0.999999999 is 10⁻⁹ from it, and 10⁻¹³ is
+    900 units of −1), the first of the smaller tenths whose estimate matches the last one's
+    within AGREEMENT: the first steps are off by their truncation error, which shrinks a
+    hundredfold a tenth, and below some step round-off takes over, so two that agree are
+    past the one and short of the other. The search stopped at the units of the
+    input before, and gave a one-sided estimate 1000 times too small (review 11)."""
+    v = values[name]
+    inside = step
+    for _ in range(MAX_TENTHS):
+        inside /= 10
+        if taken_step(v, inside) == 0:
+            return None  # v ± h are v: no step is left
+        if _one_side(program, values, name, inside) is None:
+            continue
+        if inside / 1000 >= RESOLVED_ULPS * math.ulp(v):
+            smaller = inside / 1000  # the edge is further than `inside`: (h/distance)² ≤ 10⁻⁶
+            estimate = _one_side(program, values, name, smaller)
+            if estimate is None:  # a domain with a hole nearer than `inside`: look further
+                continue
+            return estimate, smaller
+        return _settled(program, values, name, inside)
+    return None
+
+
+def _settled(
+    program: Program, values: Mapping[str, float], name: str, inside: float
+) -> tuple[float, float] | None:
+    """The first tenth of `inside` (up to SETTLE_TENTHS of them) whose estimate matches the
+    last one's (`inside`'s, for the first) within AGREEMENT, with that estimate; where
+    float64 has no smaller step left, the last, if its changes shrink as h² (a hundredfold a
+    tenth: truncation, not round-off) and what that leaves of it, under a SHRINKING-th of
+    its last change, is within AGREEMENT (log(x + 1) at x = −0.9999999999999, 900 units of −1 from
+    the edge, whose last step is one unit); None where none does."""
+    v, h = values[name], inside
+    first = _one_side(program, values, name, inside)  # inside: the first to compare with
+    last = None if first is None else (first, inside)
+    changes: list[float] = []
+    for _ in range(SETTLE_TENTHS):
+        h /= 10
+        if taken_step(v, h) == 0:
+            shrinking = len(changes) >= 2 and changes[-1] * SHRINKING <= changes[-2]
+            if last is not None and shrinking and changes[-1] / SHRINKING <= AGREEMENT:
+                return last
+            return None
+        estimate = _one_side(program, values, name, h)
+        if estimate is None or not math.isfinite(estimate):
+            return None
+        if last is not None:
+            changes.append(relative_error(last[0], estimate))
+            if changes[-1] <= AGREEMENT:
+                # The smaller of the two: its truncation error is a hundredth of the
+                # larger's, which the two differ by; its round-off, which grows as h
+                # shrinks, is no more than they differ by either.
+                return estimate, h
+        last = (estimate, h)
+    return None
 
 
 def _one_sided(program: Program, values: Mapping[str, float], name: str, sign: float) -> str:
@@ -325,6 +402,17 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
                 f"{shown_number(smaller, 1)} it gives {shown_number(estimate, 6)}, which agrees."
             )
     if pole is not None:
+        # Nearer the pole than SMALLER_STEPS reach (1/(x + 1) at x = −0.999999999), the step
+        # the edge search finds stays on one side (review 11).
+        found = inside_step(program, values, name, step)
+        if found is not None and _agree(
+            check.exact, found[0], check.scale, roundoff_floor(program, values, name, found[1])
+        ):
+            return (
+                "pole",
+                f"{_across(pole, name, step, v)} With h = {shown_number(found[1], 1)}, which "
+                f"stays on one side, it gives {shown_number(found[0], 6)}, which agrees.",
+            )
         return "pole", _across(pole, name, step, v)
     if check.exact == 0:
         cause = (

@@ -20,6 +20,9 @@ from gradquiz.core.lab.graphs import Program
 from gradquiz.core.lab.numbers import page_form
 
 DIGITS = 30
+# Where a gradient is 0 in DIGITS digits the check runs again with this many, which tells an
+# exact 0 from a cancellation of terms down to about e^-2300 of their size.
+WIDE_DIGITS = 1000
 
 # A context of its own: mpmath's global one is shared by every thread (and by sympy), and
 # its precision is set by whoever ran last.

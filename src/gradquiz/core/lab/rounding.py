@@ -14,11 +14,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from gradquiz.core.lab.forward_mode import DIGITS, Dual, Real, call, combine, context, power
+from gradquiz.core.lab.forward_mode import (
+    DIGITS,
+    WIDE_DIGITS,
+    Dual,
+    Real,
+    call,
+    combine,
+    context,
+    is_noise,
+    power,
+)
 from gradquiz.core.lab.graphs import Graph, Node
 from gradquiz.core.lab.numbers import page_form, shown_number
 
-WIDE_DIGITS = 1000
 SPECIAL = (0.0, 1.0, -1.0)
 # Nearer ±1 than this, a value is written as ±1 and its distance from it: two figures of
 # 1 − 8.5e-18 would read "1.0".
@@ -74,6 +83,29 @@ def rounded_numbers(graph: Graph) -> Rounded:
         _compare(ctx, pending.locals, exact.locals, found.locals)
         _compare(ctx, pending.gradients, exact.gradients, found.gradients)
     return found
+
+
+def gradient_signs(graph: Graph, scales: Mapping[str, float]) -> dict[str, int]:
+    """The sign of every node's exact gradient, −1, 0 or 1: in DIGITS digits, and in
+    WIDE_DIGITS where that is 0 or its own rounding beside the node's `scales`; 0 where the
+    wide pass finds 0 too, or where an exact pass leaves a domain. The checks know the sign of
+    an input's gradient; an inner node's that float64 leaves as residue (softmax's ∂L/∂e1 at
+    z1 = 40, −(e2 + e3)/(e1·S) ≈ −6.9e-35, is 0.0) takes its sign from here (review 11)."""
+    signs: dict[str, int] = {}
+    pending = [step.node for step in graph.steps]
+    for digits in (DIGITS, WIDE_DIGITS):
+        ctx = context(digits)
+        exact = _exact_pass(ctx, graph)
+        if exact is None:
+            break
+        for key in list(pending):
+            gradient = exact.gradients[key]
+            if gradient != 0 and not is_noise(ctx, gradient, digits, scales, key):
+                signs[key] = 1 if gradient > 0 else -1
+                pending.remove(key)
+        if not pending:
+            break
+    return {step.node: signs.get(step.node, 0) for step in graph.steps}
 
 
 def _compare(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
+from gradquiz.core.lab.rounding import gradient_signs
 from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
 
 # The rule the page and the README state: where a gradient follows from the typed inputs
@@ -51,6 +52,10 @@ class Target:
             return False  # a wrong sign is never right
         if answer * self.sign < 0:
             return False  # nor where the gradient is a residue shown as ≈ 0
+        if self.low == self.high == 0 and abs(answer) <= ZERO_BOUND:
+            # A 0 (or a residue taken as 0) takes an answer below ZERO_BOUND whatever the
+            # shown figures' slack: softmax's ∂L/∂e1 at z1 = 40, −6.9e-35, took −1e-20 as wrong.
+            return True
         # Worked out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
         slack = Decimal(repr(self.slack))
         low = Decimal(repr(self.low)) - slack
@@ -182,6 +187,7 @@ def answer_targets(
     basis = {graph.output: 1.0}  # the gradient each node passes back, as the learner chose it
     ties: dict[str, _Tie] = {}
     targets = {}
+    exact_signs: dict[str, int] | None = None  # worked out where first needed
     for step in graph.steps:
         if step.node == graph.output:
             targets[step.node] = Target(1.0, 1.0)
@@ -224,7 +230,15 @@ def answer_targets(
         slack = rounding[step.node]
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             slack = max(slack, RELATIVE_TOLERANCE * abs(tie.upstream))
-        sign = (signs or {}).get(step.node, 0) if low == high == 0 else 0
+        sign = 0
+        if low == high == 0:
+            sign = (signs or {}).get(step.node, 0)
+            if not sign and graph.by_key[step.node].kind != "input":
+                # An inner node's residue has a sign too (softmax's ∂L/∂e1 at z1 = 40 is
+                # −6.9e-35, 0.0 in float64): a flipped sign is never right (review 11).
+                if exact_signs is None:
+                    exact_signs = gradient_signs(graph, scales)
+                sign = exact_signs[step.node]
         target = Target(low, high, slack, " ".join(notes), sign)
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)
@@ -449,14 +463,53 @@ def _diagnose(
             suspect.message for suspect in fitting
         )
         return Verdict(step.node, answer, False, fitting[0].mistake, message)
-    return Verdict(
-        step.node,
-        answer,
-        False,
-        "other",
-        "For each edge out of this node, multiply the consumer's gradient by the edge's local "
-        "derivative, then add the products.",
+    return Verdict(step.node, answer, False, "other", _how_to(graph, step))
+
+
+def _how_to(graph: Graph, step: BackwardStep) -> str:
+    """How this node's gradient is worked, naming its consumers, where no known mistake fits:
+    the old "For each edge out of this node, multiply the consumer's gradient …, then add the
+    products" read oddly for one edge and for the output (review 11, point 6)."""
+    node, out = step.node, graph.output
+    if not step.contributions:
+        return (
+            f"{node} is the output: the backward pass starts here, and its gradient with "
+            f"respect to itself, ∂{out}/∂{node}, is 1."
+        )
+    consumers = step.consumers
+    uses = {c: sum(1 for x in step.contributions if x.consumer == c) for c in consumers}
+    if len(step.contributions) == 1:
+        (consumer,) = consumers
+        return (
+            f"{node} feeds one node, {consumer}: multiply {consumer}'s gradient by the local "
+            f"derivative on the edge from {node} to {consumer}, ∂{out}/∂{consumer} × "
+            f"∂{consumer}/∂{node}."
+        )
+    if len(consumers) == 1:
+        (consumer,) = consumers
+        return (
+            f"{consumer} uses {node} {_times(uses[consumer])}, so {_edges(uses[consumer])} lead "
+            f"from {node} to {consumer}: multiply {consumer}'s gradient by each edge's local "
+            "derivative, then add the products."
+        )
+    products = " + ".join(
+        f"∂{out}/∂{c} × ∂{c}/∂{node}"
+        + (f" ({c} uses {node} {_times(uses[c])}: one product per use)" if uses[c] > 1 else "")
+        for c in consumers
     )
+    edge = "its edge" if len(step.contributions) == len(consumers) else "each of its edges"
+    return (
+        f"{node} feeds {_listed(list(consumers))}: multiply each one's gradient by the local "
+        f"derivative on {edge} from {node}, then add the products: {products}."
+    )
+
+
+def _times(uses: int) -> str:
+    return "twice" if uses == 2 else f"{uses} times"
+
+
+def _edges(uses: int) -> str:
+    return "two edges" if uses == 2 else f"{uses} edges"
 
 
 # Gate mistakes whose number is the upstream gradient alone: the same mistake as

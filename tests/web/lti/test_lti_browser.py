@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from gradquiz.content.pack_loader import builtin_pack_dir, load_pack
 from gradquiz.core.accounts import Role
@@ -26,7 +26,6 @@ from tests.web.browsing import (
     CHROMIUM_ARGS,
     ShiftedClock,
     fits_width,
-    require_chromium,
     serious_violations,
     serving,
 )
@@ -55,14 +54,12 @@ def tool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def blocking_browser() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, BLOCK_THIRD_PARTY_COOKIES]
-        )
-        yield launched
-        launched.close()
+def blocking_browser(playwright: Playwright) -> Iterator[Browser]:
+    launched = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, BLOCK_THIRD_PARTY_COOKIES]
+    )
+    yield launched
+    launched.close()
 
 
 def offer_path(page: Page) -> str:

@@ -60,7 +60,9 @@ def live_server(live_app: FastAPI) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
-    """Playwright's driver, one per worker (its sync API allows one at a time)."""
+    """Playwright's driver, one per worker (its sync API allows one at a time). Its event loop
+    stays in the worker's main thread from the first browser test on: a later test runs its
+    own loop on a thread of its own (tests/web/lab/test_lab_work.py `run_apart`)."""
     require_chromium()
     with sync_playwright() as driver:
         yield driver

@@ -200,28 +200,30 @@ def other_client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-# The longest test files (wall time, measured on a quiet 2-core machine), first: `make test`
+# The longest test files (wall time, from the per-file profile in bench/RESULTS.md), first: `make test`
 # hands out whole files to its workers in collection order (`--dist loadfile`), so a long
 # file collected last would run alone at the end while the other worker idles.
 LONGEST_FILES = (
     "tests/web/exam/test_exam_offline_browser.py",
-    "tests/web/exam/test_exam_browser.py",
-    "tests/web/test_phone_pages.py",
-    "tests/web/classes/test_class_flows_browser.py",
-    "tests/cli/test_serve.py",
-    "tests/web/lti/test_lti_launch.py",
-    "tests/web/accounts/test_account_browser.py",
     "tests/cli/test_check.py",
-    "tests/web/banks/test_bank_browser.py",
+    "tests/web/test_phone_pages.py",
+    "tests/web/lab/test_lab_bound.py",
+    "tests/cli/test_serve.py",
+    "tests/web/accounts/test_account_browser.py",
+    "tests/web/classes/test_class_flows_browser.py",
+    "tests/web/exam/test_exam_browser.py",
     "tests/web/lab/test_lab_browser.py",
+    "tests/web/banks/test_bank_browser.py",
+    "tests/web/lti/test_lti_launch.py",
+    "tests/web/classes/test_class_browser.py",
     "tests/web/api/test_api_fuzz.py",
     "tests/web/test_browser.py",
     "tests/web/banks/test_bank_class_exams.py",
-    "tests/web/lab/test_lab_bound.py",
-    "tests/web/practice/test_practice_browser.py",
     "tests/web/classes/test_class_pages.py",
+    "tests/web/practice/test_practice_browser.py",
+    "tests/web/test_response_headers.py",
+    "tests/cli/test_admin.py",
     "tests/web/lti/test_lti_fuzz.py",
-    "tests/web/classes/test_class_browser.py",
     "tests/web/lti/test_lti_grades.py",
     "tests/web/lti/test_lti_browser.py",
 )

@@ -200,9 +200,9 @@ def other_client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-# The longest test files (wall time, from the per-file profile in bench/RESULTS.md), first: `make test`
-# hands out whole files to its workers in collection order (`--dist loadfile`), so a long
-# file collected last would run alone at the end while the other worker idles.
+# The longest test files (wall time, from the per-file profile in bench/RESULTS.md), first:
+# `make test` hands out whole files to its workers in collection order (`--dist loadfile`),
+# so a long file collected last would run alone at the end while the other workers idle.
 LONGEST_FILES = (
     "tests/web/exam/test_exam_offline_browser.py",
     "tests/cli/test_check.py",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import WIDE_DIGITS, exact_gradients, nonzero_gradients
 from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
-from gradquiz.core.lab.numbers import shown_number
+from gradquiz.core.lab.numbers import page_form, shown_number
 from gradquiz.core.lab.operations import DomainError
 from gradquiz.core.lab.scales import gradient_scales, residue
 
@@ -398,7 +398,7 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             return "curvature", (
                 f"The function curves too sharply over h = {shown_number(step, 1)} here "
                 f"(at {name} = "
-                f"{shown_number(v)}) for the difference's truncation error to be small; with h = "
+                f"{point(v)}) for the difference's truncation error to be small; with h = "
                 f"{shown_number(smaller, 1)} it gives {shown_number(estimate, 6)}, which agrees."
             )
     if pole is not None:
@@ -498,10 +498,16 @@ def crosses_kink(
     )
 
 
+def point(v: float) -> str:
+    """Where a note says the difference was taken: the input to every digit it has (−0.99999999999
+    was "−1" to ten figures, which named the pole itself; review 12, point 5)."""
+    return page_form(repr(v))
+
+
 def _across(pole: str, name: str, step: float, v: float) -> str:
     return (
         f"The step reaches across {pole}, where the function is not defined: {name} − h and "
-        f"{name} + h (h = {shown_number(step, 1)}, at {name} = {shown_number(v, 10)}) lie on "
+        f"{name} + h (h = {shown_number(step, 1)}, at {name} = {point(v)}) lie on "
         "two sides of a pole, so the difference measures nothing there."
     )
 

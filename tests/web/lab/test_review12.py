@@ -1,0 +1,87 @@
+"""Review 12 of issue 28: the lab's notes and messages say what is true at the point asked."""
+
+import re
+from collections.abc import Iterator
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gradquiz.config import Settings
+from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
+from gradquiz.storage.database import Database
+from gradquiz.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def lab_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    path = tmp_path_factory.mktemp("lab12") / "gradquiz.db"
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    database.dispose()
+    settings = Settings(
+        database_url=f"sqlite:///{path}",
+        lab_processes=0,
+        lab_pages_per_second=10_000,
+        variant_pool_size=0,
+    )
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        yield client
+
+
+def text_of(html: str) -> str:
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.mark.parametrize("f", ["-0.5*x", "x*-1", "x*(-2)"])
+def test_an_exact_negative_constant_is_not_said_to_differ_from_itself(
+    lab_client: TestClient, f: str
+) -> None:
+    # Point 4: "−0.5 is -0.5 worked out in float64, where it is exactly -0.5, not −0.5".
+    page = lab_client.get("/lab/expression", params={"f": f, "x": "2"})
+    assert page.status_code == 200
+    assert "The constant shown as" not in text_of(page.text)
+
+
+def test_an_inexact_negative_constant_is_still_explained(lab_client: TestClient) -> None:
+    page = lab_client.get("/lab/expression", params={"f": "-(0.1+0.2)*x", "x": "2"})
+    text = text_of(page.text)
+    assert "The constant shown as −0.3 is" in text
+    assert "exactly -0.30000000000000004" in text
+
+
+def test_a_pole_note_shows_the_point_not_the_pole(lab_client: TestClient) -> None:
+    # Point 5: x = −0.99999999999 was shown as "x = −1", the pole itself.
+    page = lab_client.get("/lab/expression", params={"f": "1/(x+1)", "x": "-0.99999999999"})
+    text = text_of(page.text)
+    assert "lie on two sides of a pole" in text
+    assert "at x = −0.99999999999)" in text
+    assert "at x = −1)" not in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "advice"),
+    [
+        ("1,234e-3", "Type 1.234e-3 or 1234e-3, with no comma."),
+        ("1,234 × 10^-3", "Type 1.234 × 10^-3 or 1234 × 10^-3, with no comma."),
+        ("1,234", "Type 1.234 or 1234, with no comma."),
+    ],
+)
+def test_decimal_comma_advice_keeps_the_exponent(typed: str, advice: str) -> None:
+    # Point 6: the advice for 1,234e-3 was "Type 1.234 or 1234", dropping the exponent.
+    with pytest.raises(NumberFormError) as refused:
+        parse_typed_number(typed)
+    assert advice in str(refused.value)
+    for form in re.findall(r"Type (.+?) or (.+?), with", str(refused.value))[0]:
+        parse_typed_number(form)  # each advised form reads
+
+
+def test_a_refused_answer_is_named_by_its_label(lab_client: TestClient) -> None:
+    # Point 9: "The reason is given beside grad-x below."
+    page = lab_client.get(
+        "/lab/expression/your-turn",
+        params={"f": "x*x+y", "x": "-3", "y": "2", "grad-x": "-6,000"},
+    )
+    text = text_of(page.text)
+    assert "The reason is given beside ∂f/∂x below." in text
+    assert "beside grad-x" not in text

@@ -85,3 +85,11 @@ def test_a_refused_answer_is_named_by_its_label(lab_client: TestClient) -> None:
     text = text_of(page.text)
     assert "The reason is given beside ∂f/∂x below." in text
     assert "beside grad-x" not in text
+
+
+def test_a_one_sided_difference_shows_its_step(lab_client: TestClient) -> None:
+    # Point 1: the step used was never shown; one unit from log(x + 1)'s edge it was 10⁻⁵.
+    page = lab_client.get("/lab/expression", params={"f": "log(x+1)", "x": "-0.9999999999999999"})
+    text = text_of(page.text)
+    assert "(one-sided, h = 1.1 × 10⁻¹⁶)" in text
+    assert "smooth" not in text.split("Three ways to the same gradients")[1]

@@ -54,7 +54,9 @@ class GradientCheck:
     scale: float = 1.0  # the size of the terms the gradient is made of (scales.py)
     method: str = "centred"  # "centred", or "forward"/"backward" (one-sided) at a domain edge
     note: str | None = None  # why the difference was taken another way, or disagrees
-    reason: str | None = None  # why it disagrees: "kink", "pole", "curvature" or "round-off"
+    # why it disagrees: "kink", "pole", "curvature", "round-off" or "step" (the smallest
+    # step float64 takes is still too coarse beside a domain's edge)
+    reason: str | None = None
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
     underflow: bool = False  # `exact` is 0 because the gradient is below the smallest float
     about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
@@ -169,21 +171,80 @@ def finite_difference(
             f"{name} ± {shown_number(step, 1)} leaves the function's domain, so the step is "
             f"{shown_number(smaller, 1)}.",
         )
+    smallest = math.ulp(v)  # the smallest step float64 takes at v: one unit of its last place
+    estimate = _one_side(program, values, name, smallest)
+    if estimate is not None and math.isfinite(estimate):
+        # Inside, but nearer the edge than any step `inside_step` settles at: a centred step
+        # of one unit still stays inside (log(x + 1) at x = −0.99999999999999, 90 units from
+        # the edge). It was one-sided with h = 10⁻⁵, 10⁹ times the distance, and 5 × 10⁷ too
+        # small (review 12, point 1).
+        units = _units_to_edge(program, values, name)
+        return (
+            estimate,
+            smallest,
+            "centred",
+            f"{name} ± {shown_number(step, 1)} leaves the function's domain, and {name} = "
+            f"{point(v)} is {_units(units)} from its edge, so the step is the smallest "
+            f"float64 takes there, h = {shown_number(smallest, 2)} (one unit).",
+        )
     centre = forward_value(program, values)
     for method, sign in (("forward", 1.0), ("backward", -1.0)):
+        # The step scaled to the distance to the edge on the other side (one unit where v is
+        # at it), not 10⁻⁵, which beside log(x + 1)'s edge is 10¹⁶ times that distance.
+        units = _units_to_edge(program, values, name, -sign)
+        h = min(step, smallest * units) if units else step
         try:
-            moved = forward_value(program, {**values, name: v + sign * step})
+            moved = forward_value(program, {**values, name: v + sign * h})
         except DomainError:
             continue
-        taken = (v + sign * step) - v  # the step float64 takes, as for the centred one
+        taken = (v + sign * h) - v  # the step float64 takes, as for the centred one
         return (
             sign * (moved - centre) / abs(taken),
-            step,
+            h,
             method,
-            _one_sided(program, values, name, sign),
+            _one_sided(program, values, name, sign, abs(taken)),
         )
     nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
     return math.nan, step, "centred", nowhere
+
+
+# Units of the input's last place searched for the domain's edge (doubling, then halving):
+# past 2⁴⁰ units the edge is further than a step of STEP anyway.
+EDGE_UNITS = 2**40
+
+
+def _units_to_edge(
+    program: Program, values: Mapping[str, float], name: str, direction: float = 0.0
+) -> int:
+    """How many units of the input's last place it is from the first point outside the
+    function's domain (in `direction`, or the nearer of the two), 0 where none is within
+    EDGE_UNITS; bounded work: some 80 evaluations on each side at most."""
+    v, unit = values[name], math.ulp(values[name])
+
+    def outside(units: int, sign: float) -> bool:
+        try:
+            forward_value(program, {**values, name: v + sign * units * unit})
+        except DomainError:
+            return True
+        return False
+
+    found = []
+    for sign in (direction,) if direction else (1.0, -1.0):
+        high = 1
+        while high <= EDGE_UNITS and not outside(high, sign):
+            high *= 2
+        if high > EDGE_UNITS:
+            continue
+        low = high // 2  # inside (or v itself); `high` is outside
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if outside(middle, sign) else (middle, high)
+        found.append(high)
+    return min(found, default=0)
+
+
+def _units(count: int) -> str:
+    return "one unit of its last place" if count == 1 else f"{count} units of its last place"
 
 
 def _one_side(
@@ -266,26 +327,34 @@ def _settled(
     return None
 
 
-def _one_sided(program: Program, values: Mapping[str, float], name: str, sign: float) -> str:
-    """Why the difference is one-sided: the input is at the domain's edge (the next float on
-    the other side is outside it), or nearer the edge than any step float64 resolves."""
+def _one_sided(
+    program: Program, values: Mapping[str, float], name: str, sign: float, step: float
+) -> str:
+    """Why the difference is one-sided, and with what step: the input is at the domain's edge
+    (the next float on the other side is outside it), or so near it that no centred step of
+    one unit or more stays inside."""
     v = values[name]
     side = "below" if sign > 0 else "above"
     try:
         forward_value(program, {**values, name: math.nextafter(v, -sign * math.inf)})
     except DomainError:
         where = (
-            f"{name} is at the edge of the function's domain (nothing {side} "
-            f"{shown_number(v, 6)} is in it)"
+            f"{name} is at the edge of the function's domain (nothing {side} {point(v)} is in it)"
         )
     else:
         where = (
-            f"{name} is so near the edge of the function's domain that no centred step float64 "
-            f"can resolve at {name} = {shown_number(v, 17)} stays inside it"
+            f"{name} = {point(v)} is so near the edge of the function's domain that no "
+            "centred step float64 can take there stays inside it"
         )
+    size = (
+        f"one unit of {name}'s last place, the smallest step float64 takes there: what error "
+        "remains is this step's, and float64 has no smaller one"
+        if step <= math.ulp(v)
+        else "no more than the distance to the edge"
+    )
     return (
         f"{where}, so the difference is one-sided, (f({name} {'+' if sign > 0 else '−'} h) "
-        f"− f({name})) / h, and converges only as fast as the function is smooth there."
+        f"− f({name})) / h, with h = {shown_number(step, 2)}, {size}."
     )
 
 
@@ -342,7 +411,21 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         )
         finite = math.isfinite(reference) and math.isfinite(estimate)
         told: tuple[str, str] | None = None
-        if check.method == "centred" and finite and not check.agrees:
+        if (
+            check.method == "centred"
+            and finite
+            and not check.agrees
+            and step <= math.ulp(values[name])
+        ):
+            told = (
+                "step",
+                (
+                    "No smaller step is left, and this one is too coarse this near the edge: the "
+                    "difference keeps a truncation error float64 can make no smaller (the "
+                    "function is not at fault)."
+                ),
+            )
+        elif check.method == "centred" and finite and not check.agrees:
             told = _why(program, values, check)
         elif check.method == "centred" and finite and reference == 0 and estimate != 0:
             # An exact 0 that the difference meets only as its truncation error shrinks (tanh(x)
@@ -381,6 +464,8 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     smaller = step
     for _ in range(SMALLER_STEPS):
         smaller /= 10
+        if taken_step(v, smaller) == 0:
+            break  # v ± h are v: no smaller step is left
         try:
             estimate = _centred(program, values, name, smaller)
         except DomainError:
@@ -501,7 +586,7 @@ def crosses_kink(
 def point(v: float) -> str:
     """Where a note says the difference was taken: the input to every digit it has (−0.99999999999
     was "−1" to ten figures, which named the pole itself; review 12, point 5)."""
-    return page_form(repr(v))
+    return page_form(repr(v).removesuffix(".0"))
 
 
 def _across(pole: str, name: str, step: float, v: float) -> str:

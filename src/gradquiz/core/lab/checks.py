@@ -172,15 +172,15 @@ def finite_difference(
             f"{shown_number(smaller, 1)}.",
         )
     smallest = math.ulp(v)  # the smallest step float64 takes at v: one unit of its last place
-    estimate = _one_side(program, values, name, smallest)
-    if estimate is not None and math.isfinite(estimate):
+    least = _one_side(program, values, name, smallest)
+    if least is not None and math.isfinite(least):
         # Inside, but nearer the edge than any step `inside_step` settles at: a centred step
         # of one unit still stays inside (log(x + 1) at x = −0.99999999999999, 90 units from
         # the edge). It was one-sided with h = 10⁻⁵, 10⁹ times the distance, and 5 × 10⁷ too
         # small (review 12, point 1).
         units = _units_to_edge(program, values, name)
         return (
-            estimate,
+            least,
             smallest,
             "centred",
             f"{name} ± {shown_number(step, 1)} leaves the function's domain, and {name} = "

@@ -300,7 +300,8 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
             except FieldError as refusal:
                 unread[ANSWER_PREFIX + key] = refusal.message
     signs = {c.input: c.sign for c in page.checks if c.sign}
-    verdicts = check_answers(page.graph, answers, signs)
+    derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
+    verdicts = check_answers(page.graph, answers, signs, derivatives)
     if unread:
         raise AnswersUnread(unread, verdicts)
     return page, verdicts

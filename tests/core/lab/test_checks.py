@@ -323,3 +323,32 @@ def test_an_exact_zero_agrees_with_an_estimate_below_round_off() -> None:
     below = GradientCheck("x", 0.0, 0.0, floor / 2, 1e-5, scale=0.0, floor=floor)
     above = GradientCheck("x", 0.0, 0.0, floor * 5, 1e-5, scale=0.0, floor=floor)
     assert below.agrees and not above.agrees
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "name", "derivative"),
+    [
+        ("relu(x) - relu(-x)", {"x": 0.0}, "x", 1.0),
+        ("max(x, y) - max(y, x)", {"x": 1.0, "y": 1.0}, "x", 0.0),
+        ("max(x, y) - max(y, x)", {"x": 1.0, "y": 1.0}, "y", 0.0),
+    ],
+)
+def test_where_kinks_cancel_the_note_says_backprop_is_not_fs_derivative(
+    text: str, values: dict[str, float], name: str, derivative: float
+) -> None:
+    # Review 12, point 2: relu(x) − relu(−x) is x, yet at 0 the note said "the difference
+    # averages two slopes across the kink. The gradient is right" of backprop's 0.
+    program = (("f", parse_expression(text)),)
+    checks = {c.input: c for c in check_gradients(program, build_graph(program, values))}
+    check = checks[name]
+    assert check.reason == "kink" and check.note is not None
+    assert check.exact != derivative and check.derivative == pytest.approx(derivative, abs=1e-9)
+    assert "The gradient is right" not in check.note and "the kinks cancel" in check.note
+    assert check.centred == pytest.approx(derivative, abs=1e-9)
+
+
+def test_a_kink_that_does_not_cancel_keeps_its_note() -> None:
+    for text, x in (("relu(x)", 0.0), ("relu(1000*x)", 1e-6), ("max(x, -x)", 0.0)):
+        check = _checked(text, x=x)
+        assert check.reason == "kink" and check.derivative is None, (text, check)
+        assert check.note is not None and "The gradient is right" in check.note

@@ -93,3 +93,19 @@ def test_a_one_sided_difference_shows_its_step(lab_client: TestClient) -> None:
     text = text_of(page.text)
     assert "(one-sided, h = 1.1 × 10⁻¹⁶)" in text
     assert "smooth" not in text.split("Three ways to the same gradients")[1]
+
+
+@pytest.mark.parametrize(("answer", "words"), [("0", "not your 0"), ("1", "your answer too")])
+def test_your_turn_says_fs_own_derivative_where_kinks_cancel(
+    lab_client: TestClient, answer: str, words: str
+) -> None:
+    # Point 2: ∂f/∂x = 0 for relu(x) − relu(−x) at 0 was "Right. At a kink any gradient from
+    # 0 to 1 is right here: which one is a convention.", though f is x.
+    page = lab_client.get(
+        "/lab/expression/your-turn", params={"f": "relu(x)-relu(-x)", "x": "0", "grad-x": answer}
+    )
+    text = text_of(page.text)
+    assert "That is what backprop through the graph asks" in text
+    assert "the kinks cancel, so f itself has a derivative here, 1" in text and words in text
+    checked = lab_client.get("/lab/expression", params={"f": "relu(x)-relu(-x)", "x": "0"})
+    assert "the kinks cancel" in text_of(checked.text)

@@ -93,10 +93,19 @@ class _Suspect:
 
 
 def check_answers(
-    graph: Graph, answers: Mapping[str, float | None], signs: Mapping[str, int] | None = None
+    graph: Graph,
+    answers: Mapping[str, float | None],
+    signs: Mapping[str, int] | None = None,
+    derivatives: Mapping[str, float] | None = None,
 ) -> tuple[Verdict, ...]:
     """A verdict for every node that takes a gradient, in backward order; `signs` gives the
-    true sign of gradients that are residues of cancellation (GradientCheck.sign)."""
+    true sign of gradients that are residues of cancellation (GradientCheck.sign), and
+    `derivatives` f's own derivative in an input where kinks cancel (GradientCheck.derivative).
+
+    What is asked is backprop's gradient through the graph, the chain rule node by node with
+    a convention at each kink, so any value those conventions give is right; where the kinks
+    cancel (relu(x) − relu(−x) at 0 is x) the verdict says that f's own derivative is
+    another thing (review 12, point 2)."""
     targets = answer_targets(graph, answers, signs)
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
@@ -104,7 +113,11 @@ def check_answers(
         if answer is None:
             verdicts[step.node] = Verdict(step.node, None, False, None, "Not answered yet.")
         elif target.accepts(answer):
-            verdicts[step.node] = Verdict(step.node, answer, True, None, _right(target))
+            message = _right(target)
+            derivative = (derivatives or {}).get(step.node)
+            if derivative is not None and target.at_kink:
+                message = _cancelled(target, derivative, answer)
+            verdicts[step.node] = Verdict(step.node, answer, True, None, message)
         elif answer * target.sign < 0:
             verdicts[step.node] = Verdict(
                 step.node,
@@ -151,6 +164,22 @@ def _right(target: Target) -> str:
         return ""
     return (
         f"At a kink any gradient from {_interval(target)} is right here: which one is a convention."
+    )
+
+
+def _cancelled(target: Target, derivative: float, answer: float) -> str:
+    """A right answer at kinks that cancel: right for backprop through the graph, and what
+    f's own derivative is."""
+    own = (
+        "which is your answer too"
+        if close(answer, derivative)
+        else f"not your {written_number(answer)}: a convention at each kink does not see "
+        "that they cancel"
+    )
+    return (
+        f"That is what backprop through the graph asks: with a convention at each kink it gives "
+        f"anything from {_interval(target)}. But the kinks cancel, so f itself has a "
+        f"derivative here, {shown_number(derivative)}, {own}."
     )
 
 

@@ -508,6 +508,32 @@ class StepCheckPage:
         """Whether L(w ± h) rounded to the same float at every step: every difference 0."""
         return self.absolute and all(r.one_sided == 0 and r.centred == 0 for r in self.rows)
 
+    def best_step(self, method: str) -> float:
+        """The step with the smallest error in the table, for "one_sided" or "centred"."""
+        return min(self.rows, key=lambda row: getattr(row, method)).step
+
+    @property
+    def usual_row(self) -> "StepError | None":
+        """The table's row at the usual step, h = 10⁻⁵ (STEP)."""
+        from gradquiz.core.lab.checks import STEP
+
+        return next((row for row in self.rows if row.step == STEP), None)
+
+    @property
+    def usual_passes(self) -> bool:
+        """Whether the centred difference at the usual step is within the check's 10⁻⁶
+        (review 12, point 7: at w = 20 it is 0.19 % off, and the text said it was best)."""
+        from gradquiz.core.lab.checks import AGREEMENT
+
+        row = self.usual_row
+        return row is not None and row.centred <= AGREEMENT
+
+    @property
+    def cancelling(self) -> bool:
+        """Whether a − y keeps under a millionth of a's size: L's rounding is then far above
+        float64's 10⁻¹⁶ of it, and round-off takes over at a larger step."""
+        return abs(self.activation - self.values["y"]) < 1e-6 * abs(self.activation)
+
     @property
     def activation(self) -> float:
         """a = σ(w·x + b)."""

@@ -109,3 +109,15 @@ def test_your_turn_says_fs_own_derivative_where_kinks_cancel(
     assert "the kinks cancel, so f itself has a derivative here, 1" in text and words in text
     checked = lab_client.get("/lab/expression", params={"f": "relu(x)-relu(-x)", "x": "0"})
     assert "the kinks cancel" in text_of(checked.text)
+
+
+def test_the_sweep_text_follows_its_own_table(lab_client: TestClient) -> None:
+    # Point 7: at w = 20 the text said the best h was near 10⁻⁸ and 10⁻⁵; the table's best
+    # are 10⁻⁴ and 10⁻³, and the centred difference at 10⁻⁵ is 0.19 % off.
+    text = text_of(lab_client.get("/lab/gradient-check?w=20&x=1&b=0&y=1").text)
+    assert "In this table it is h = 0.0001 for one-sided and h = 0.001 for centred" in text
+    assert "at h = 10⁻⁵ the centred error is 0.0019, outside a check's 10⁻⁶" in text
+    assert "Round-off takes over sooner here" in text
+    usual = text_of(lab_client.get("/lab/gradient-check").text)
+    assert "In this table it is h = 1 × 10⁻⁸ for one-sided and h = 1 × 10⁻⁵ for centred" in usual
+    assert "within a check's 10⁻⁶" in usual and "Round-off takes over sooner" not in usual

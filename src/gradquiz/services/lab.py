@@ -43,7 +43,7 @@ from gradquiz.core.lab.prepared import (
 )
 from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_inputs, kink_notices
 from gradquiz.core.questions import LabLink
-from gradquiz.core.typed_numbers import quoted
+from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
@@ -301,10 +301,25 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
                 unread[ANSWER_PREFIX + key] = refusal.message
     signs = {c.input: c.sign for c in page.checks if c.sign}
     derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
-    verdicts = check_answers(page.graph, answers, signs, derivatives)
+    verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page))
     if unread:
         raise AnswersUnread(unread, verdicts)
     return page, verdicts
+
+
+def _exact_values(page: GraphPage) -> dict[str, tuple[float, str]]:
+    """Each input's exact gradient and its text: for one that cancels to ≈ 0, its size as the
+    wide pass gives it (softmax's p1 − 1 at z1 = 40, −1.6 × 10⁻¹⁷)."""
+    values: dict[str, tuple[float, str]] = {}
+    for check in page.checks:
+        if check.about:
+            try:
+                values[check.input] = (parse_typed_number(check.about), check.about)
+            except NumberFormError:
+                continue
+        elif math.isfinite(check.exact):
+            values[check.input] = (check.exact, shown_number(check.exact))
+    return values
 
 
 class AnswersUnread(FieldError):

@@ -121,3 +121,17 @@ def test_the_sweep_text_follows_its_own_table(lab_client: TestClient) -> None:
     usual = text_of(lab_client.get("/lab/gradient-check").text)
     assert "In this table it is h = 1 × 10⁻⁸ for one-sided and h = 1 × 10⁻⁵ for centred" in usual
     assert "within a check's 10⁻⁶" in usual and "Round-off takes over sooner" not in usual
+
+
+def test_a_right_answer_far_from_the_exact_value_is_told_its_size(lab_client: TestClient) -> None:
+    # Point 8: −0.001 for softmax's ∂L/∂z1 at z1 = 40 is right by the shown figures, and was
+    # "Right." with no word that the exact value is −1.6 × 10⁻¹⁷.
+    base = {"z1": "40", "z2": "1", "z3": "0.1"}
+    text = text_of(
+        lab_client.get("/lab/softmax/your-turn", params={**base, "grad-z1": "-0.001"}).text
+    )
+    assert "Right. It counts by the shown figures; the exact value is −1.6 × 10⁻¹⁷." in text
+    close = text_of(
+        lab_client.get("/lab/softmax/your-turn", params={**base, "grad-z1": "-1.6e-17"}).text
+    )
+    assert "It counts by the shown figures" not in close

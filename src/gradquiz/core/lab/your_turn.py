@@ -97,10 +97,14 @@ def check_answers(
     answers: Mapping[str, float | None],
     signs: Mapping[str, int] | None = None,
     derivatives: Mapping[str, float] | None = None,
+    exact: Mapping[str, tuple[float, str]] | None = None,
 ) -> tuple[Verdict, ...]:
     """A verdict for every node that takes a gradient, in backward order; `signs` gives the
     true sign of gradients that are residues of cancellation (GradientCheck.sign), and
-    `derivatives` f's own derivative in an input where kinks cancel (GradientCheck.derivative).
+    `derivatives` f's own derivative in an input where kinks cancel (GradientCheck.derivative),
+    and `exact` an input's exact gradient and its text, said beside a right answer that only
+    the shown figures make right (softmax's ∂L/∂z1 at z1 = 40 takes −0.001, and is
+    −1.6 × 10⁻¹⁷; review 12, point 8).
 
     What is asked is backprop's gradient through the graph, the chain rule node by node with
     a convention at each kink, so any value those conventions give is right; where the kinks
@@ -117,6 +121,10 @@ def check_answers(
             derivative = (derivatives or {}).get(step.node)
             if derivative is not None and target.at_kink:
                 message = _cancelled(target, derivative, answer)
+            true = (exact or {}).get(step.node)
+            if true is not None and not target.at_kink and not close(answer, true[0]):
+                shown = f"It counts by the shown figures; the exact value is {true[1]}."
+                message = f"{shown} {message}" if message else shown
             verdicts[step.node] = Verdict(step.node, answer, True, None, message)
         elif answer * target.sign < 0:
             verdicts[step.node] = Verdict(

@@ -135,3 +135,16 @@ def test_a_right_answer_far_from_the_exact_value_is_told_its_size(lab_client: Te
         lab_client.get("/lab/softmax/your-turn", params={**base, "grad-z1": "-1.6e-17"}).text
     )
     assert "It counts by the shown figures" not in close
+
+
+@pytest.mark.parametrize("f", ["x*y+x", "exp(x)"])
+def test_the_consumer_hint_names_the_outputs_local_derivative_apart(f: str) -> None:
+    # Point 10: "∂f/∂t1 × ∂t1/∂x + ∂f/∂f × ∂f/∂x", the local ∂f/∂x written as the gradient
+    # asked for.
+    from gradquiz.services.lab import your_turn
+
+    _, verdicts = your_turn("expression", {"f": f, "x": "2", "y": "3", "grad-x": "17"})
+    assert verdicts is not None
+    (verdict,) = [v for v in verdicts if v.node == "x"]
+    assert "∂f/∂f × the local derivative of f's operation in x" in verdict.message
+    assert "× ∂f/∂x" not in verdict.message

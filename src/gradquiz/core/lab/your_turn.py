@@ -520,7 +520,7 @@ def _how_to(graph: Graph, step: BackwardStep) -> str:
         return (
             f"{node} feeds one node, {consumer}: multiply {consumer}'s gradient by the local "
             f"derivative on the edge from {node} to {consumer}, ∂{out}/∂{consumer} × "
-            f"∂{consumer}/∂{node}."
+            f"{_local(consumer, node, out)}."
         )
     if len(consumers) == 1:
         (consumer,) = consumers
@@ -530,7 +530,7 @@ def _how_to(graph: Graph, step: BackwardStep) -> str:
             "derivative, then add the products."
         )
     products = " + ".join(
-        f"∂{out}/∂{c} × ∂{c}/∂{node}"
+        f"∂{out}/∂{c} × {_local(c, node, out)}"
         + (f" ({c} uses {node} {_times(uses[c])}: one product per use)" if uses[c] > 1 else "")
         for c in consumers
     )
@@ -539,6 +539,14 @@ def _how_to(graph: Graph, step: BackwardStep) -> str:
         f"{node} feeds {_listed(list(consumers))}: multiply each one's gradient by the local "
         f"derivative on {edge} from {node}, then add the products: {products}."
     )
+
+
+def _local(consumer: str, node: str, out: str) -> str:
+    """The local derivative on the edge from `node` to `consumer`: ∂t1/∂x, but for the output
+    not ∂f/∂x, the very gradient asked for (review 12, point 10)."""
+    if consumer == out:
+        return f"the local derivative of {out}'s operation in {node}"
+    return f"∂{consumer}/∂{node}"
 
 
 def _times(uses: int) -> str:

@@ -4,7 +4,7 @@ fan-out branches, routed the max gate's gradient to the loser, …)."""
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
@@ -114,6 +114,44 @@ def check_answers(
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
         answer, target = answers.get(step.node), targets[step.node]
+        widened = None if answer is None else _open_range(graph, answers, signs, step.node, targets)
+        if widened is not None and answer is not None:
+            # A blank node upstream whose own gradient is a range (its share at a tie, a
+            # ReLU at 0) leaves this one's range wider than that blank's default gives
+            # (max(x, −x) at 0: ∂f/∂x = 1 − 2s, −1 to 1; review 12, point 3).
+            low, high, blanks = widened
+            wide = replace(target, low=low, high=high, tie="")
+            whose = _listed(blanks)
+            may = (
+                f"is {shown_number(low)} whatever the choice"
+                if low == high
+                else f"may be anything from {_interval(wide)}"
+            )
+            said = (
+                f"{whose} {'is' if len(blanks) == 1 else 'are'} not answered yet, and "
+                f"{'its' if len(blanks) == 1 else 'their'} gradient is still open (a "
+                f"convention at a kink): with every choice there, ∂{graph.output}/"
+                f"∂{step.node} {may}."
+            )
+            if wide.accepts(answer):
+                derivative = (derivatives or {}).get(step.node)
+                if derivative is not None and wide.at_kink:
+                    said = (
+                        f"{_cancelled(wide, derivative, answer)} ({whose} "
+                        f"{'is' if len(blanks) == 1 else 'are'} not answered yet, so the "
+                        "convention there is open too.)"
+                    )
+                verdicts[step.node] = Verdict(step.node, answer, True, None, said)
+            else:
+                verdicts[step.node] = Verdict(
+                    step.node,
+                    answer,
+                    False,
+                    "tie-split" if target.tie else "other",
+                    f"{said} Your {written_number(answer)} is "
+                    f"{'not' if low == high else 'outside it'}.",
+                )
+            continue
         if answer is None:
             verdicts[step.node] = Verdict(step.node, None, False, None, "Not answered yet.")
         elif target.accepts(answer):
@@ -158,6 +196,52 @@ def check_answers(
                 )
             verdicts[step.node] = verdict
     return tuple(verdicts.values())
+
+
+# At most this many choices of the open blanks upstream are tried for one node's range (each
+# blank at a kink is tried at both ends of its own range: the gradient is linear in each).
+OPEN_CHOICES = 32
+
+
+def _open_range(
+    graph: Graph,
+    answers: Mapping[str, float | None],
+    signs: Mapping[str, int] | None,
+    node: str,
+    defaults: Mapping[str, Target],
+) -> tuple[float, float, list[str]] | None:
+    """`node`'s range of right gradients with every blank node before it (in backward order)
+    whose own gradient is a range taken at either end of it, in turn; None where that is the
+    range with the blanks left at their defaults, or where more than OPEN_CHOICES choices
+    would be needed. (With a blank's default, max(x, x·1) at 0 took ∂f/∂x = 0, which no
+    split gives: x's shares add up to 1 whatever the split.)"""
+    order = [step.node for step in graph.steps]
+    before = [key for key in order[: order.index(node)] if answers.get(key) is None]
+    if not any(defaults[key].at_kink for key in before):
+        return None  # no blank before it has a choice to make
+    base = defaults[node]
+    ends: list[tuple[float, float]] = []
+    branched: list[str] = []
+    pending: list[dict[str, float]] = [{}]
+    tries = 0
+    while pending:
+        fills = pending.pop()
+        tries += 1
+        if tries > OPEN_CHOICES:
+            return None
+        targets = answer_targets(graph, {**answers, **fills}, signs)
+        blank = next((k for k in before if k not in fills and targets[k].at_kink), None)
+        if blank is None:
+            ends.append((targets[node].low, targets[node].high))
+            continue
+        if blank not in branched:
+            branched.append(blank)
+        for end in dict.fromkeys((targets[blank].low, targets[blank].high)):
+            pending.append({**fills, blank: end})
+    low, high = min(e[0] for e in ends), max(e[1] for e in ends)
+    if not branched or (low, high) == (base.low, base.high):
+        return None
+    return low, high, branched
 
 
 def _interval(target: Target) -> str:

@@ -352,3 +352,13 @@ def test_a_kink_that_does_not_cancel_keeps_its_note() -> None:
         check = _checked(text, x=x)
         assert check.reason == "kink" and check.derivative is None, (text, check)
         assert check.note is not None and "The gradient is right" in check.note
+
+
+def test_at_an_edge_the_one_sided_step_grows_only_past_round_off() -> None:
+    # Review 12, point 1 follow-on: one unit at x = 1 moves 3x by less than a unit of 3, so a
+    # one-unit step would be all round-off; the step grows by tenths until rounding is under
+    # 10⁻⁶ of the difference, and stays far below the 10⁻⁵ that left 10⁻³ of truncation.
+    check = _checked("(x-1)**1.5 + 3*x", x=1.0)
+    assert check.method == "forward" and math.ulp(1.0) < check.step < 1e-7, check
+    assert check.relative_error < 1e-4, check
+    assert check.note is not None and "up by tenths" in check.note

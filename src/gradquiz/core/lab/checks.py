@@ -192,23 +192,47 @@ def finite_difference(
         )
     centre = forward_value(program, values)
     for method, sign in (("forward", 1.0), ("backward", -1.0)):
-        # The step scaled to the distance to the edge on the other side (one unit where v is
-        # at it), not 10⁻⁵, which beside log(x + 1)'s edge is 10¹⁶ times that distance.
-        units = _units_to_edge(program, values, name, -sign)
-        h = min(step, smallest * units) if units else step
+        found = _one_sided_step(program, values, name, sign, step, centre)
+        if found is None:
+            continue
+        estimate, taken = found
+        return estimate, taken, method, _one_sided(program, values, name, sign, taken)
+    nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
+    return math.nan, step, "centred", nowhere
+
+
+def _one_sided_step(
+    program: Program,
+    values: Mapping[str, float],
+    name: str,
+    sign: float,
+    step: float,
+    centre: float,
+) -> tuple[float, float] | None:
+    """A one-sided difference from the side `sign` and the step it takes; None where that
+    side is outside the domain.
+
+    The step starts at the distance to the edge on the other side (one unit of the input
+    where it is at the edge), not STEP: beside log(x + 1)'s edge 10⁻⁵ is 10¹⁶ times that
+    distance, and gave 2.5 × 10⁶ for 9 × 10¹⁵ (review 12, point 1). It grows tenfold, up to
+    STEP, only while what rounding f(v + h) and f(v) can put in the difference is above
+    AGREEMENT of it ((x − 1)**1.5 + 3x at x = 1: a unit of x moves 3x by less than a unit
+    of it); at most MAX_TENTHS tries."""
+    v = values[name]
+    units = _units_to_edge(program, values, name, -sign)
+    h = min(step, math.ulp(v) * units) if units else step
+    for _ in range(MAX_TENTHS):
         try:
             moved = forward_value(program, {**values, name: v + sign * h})
         except DomainError:
-            continue
-        taken = (v + sign * h) - v  # the step float64 takes, as for the centred one
-        return (
-            sign * (moved - centre) / abs(taken),
-            h,
-            method,
-            _one_sided(program, values, name, sign, abs(taken)),
-        )
-    nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
-    return math.nan, step, "centred", nowhere
+            return None
+        taken = abs((v + sign * h) - v)  # the step float64 takes, as for the centred one
+        estimate = sign * (moved - centre) / taken
+        rounding = (math.ulp(moved) + math.ulp(centre)) / taken
+        if h * 10 > step or (math.isfinite(estimate) and rounding <= AGREEMENT * abs(estimate)):
+            return estimate, taken
+        h *= 10
+    return None
 
 
 # Units of the input's last place searched for the domain's edge (doubling, then halving):
@@ -353,7 +377,10 @@ def _one_sided(
         f"one unit of {name}'s last place, the smallest step float64 takes there: what error "
         "remains is this step's, and float64 has no smaller one"
         if step <= math.ulp(v)
-        else "no more than the distance to the edge"
+        else f"the first step from one unit of {name} up by tenths (to the usual "
+        f"{shown_number(step_for(v), 1)} at most) at which what rounding "
+        f"f({name} {'+' if sign > 0 else '−'} h) and f({name}) can put in the difference is "
+        "under 10⁻⁶ of it"
     )
     return (
         f"{where}, so the difference is one-sided, (f({name} {'+' if sign > 0 else '−'} h) "

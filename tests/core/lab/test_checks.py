@@ -362,3 +362,12 @@ def test_at_an_edge_the_one_sided_step_grows_only_past_round_off() -> None:
     assert check.method == "forward" and math.ulp(1.0) < check.step < 1e-7, check
     assert check.relative_error < 1e-4, check
     assert check.note is not None and "up by tenths" in check.note
+
+
+def test_beside_an_edge_the_centred_step_grows_only_past_round_off() -> None:
+    # 501 units from the edge of (x − 1)**1.5 + 3x a centred step of one unit moves 3x by
+    # less than a unit of 3 (it gave 4 for 3); ten-fold steps that stay inside are tried.
+    x = 1.0 + 500 * math.ulp(1.0)
+    check = _checked("(x-1)**1.5 + 3*x", x=x)
+    assert check.method == "centred" and math.ulp(x) < check.step < 500 * math.ulp(x), check
+    assert check.agrees, check

@@ -174,21 +174,26 @@ def finite_difference(
             f"{name} ± {shown_number(step, 1)} leaves the function's domain, so the step is "
             f"{shown_number(smaller, 1)}.",
         )
-    smallest = math.ulp(v)  # the smallest step float64 takes at v: one unit of its last place
-    least = _one_side(program, values, name, smallest)
-    if least is not None and math.isfinite(least):
+    near = _near_edge(program, values, name)
+    if near is not None:
         # Inside, but nearer the edge than any step `inside_step` settles at: a centred step
         # of one unit still stays inside (log(x + 1) at x = −0.99999999999999, 90 units from
         # the edge). It was one-sided with h = 10⁻⁵, 10⁹ times the distance, and 5 × 10⁷ too
         # small (review 12, point 1).
-        units = _units_to_edge(program, values, name)
+        estimate, h, units = near
+        which = (
+            "the smallest float64 takes there"
+            if h <= math.ulp(v)
+            else f"the first from one unit up by tenths that rounding f({name} ± h) does not "
+            "swamp, or the largest that stays inside"
+        )
         return (
-            least,
-            smallest,
+            estimate,
+            h,
             "centred",
             f"{name} ± {shown_number(step, 1)} leaves the function's domain, and {name} = "
-            f"{point(v)} is {_units(units)} from its edge, so the step is the smallest "
-            f"float64 takes there, h = {shown_number(smallest, 2)} (one unit).",
+            f"{point(v)} is {_units(units)} from its edge, so the step is {which}, "
+            f"h = {shown_number(h, 2)}.",
         )
     centre = forward_value(program, values)
     for method, sign in (("forward", 1.0), ("backward", -1.0)):
@@ -199,6 +204,34 @@ def finite_difference(
         return estimate, taken, method, _one_sided(program, values, name, sign, taken)
     nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
     return math.nan, step, "centred", nowhere
+
+
+# Centred steps tried beside an edge: one unit of the input, then tenfold, while inside.
+NEAR_EDGE_TRIES = 40
+
+
+def _near_edge(
+    program: Program, values: Mapping[str, float], name: str
+) -> tuple[float, float, int] | None:
+    """A centred difference nearer the edge than `inside_step` settles: its estimate, its step
+    and the input's distance to the edge in units of its last place. The step is one unit,
+    or tenfold more at a time while it stays inside and rounding f(v ± h) is above
+    AGREEMENT of the difference ((x − 1)**1.5 + 3x, 500 units from the edge: one unit moves
+    3x by less than a unit of it); None where one unit leaves the domain already."""
+    v = values[name]
+    h, found, units = math.ulp(v), None, 0
+    for _ in range(NEAR_EDGE_TRIES):
+        estimate = _one_side(program, values, name, h)
+        if estimate is None or not math.isfinite(estimate):
+            break
+        found = (estimate, h)
+        units = units or _units_to_edge(program, values, name)
+        if roundoff_floor(program, values, name, h) <= AGREEMENT * abs(estimate):
+            break
+        if units and h * 10 >= math.ulp(v) * units:
+            break  # the next step would reach the edge
+        h *= 10
+    return None if found is None else (*found, units)
 
 
 def _one_sided_step(
@@ -445,16 +478,9 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             check.method == "centred"
             and finite
             and not check.agrees
-            and step <= math.ulp(values[name])
+            and "from its edge" in (note or "")
         ):
-            told = (
-                "step",
-                (
-                    "No smaller step is left, and this one is too coarse this near the edge: the "
-                    "difference keeps a truncation error float64 can make no smaller (the "
-                    "function is not at fault)."
-                ),
-            )
+            told = "step", _near_edge_cause(check, step <= math.ulp(values[name]))
         elif check.method == "centred" and finite and not check.agrees:
             told = _why(program, values, check)
         elif check.method == "centred" and finite and reference == 0 and estimate != 0:
@@ -469,6 +495,28 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
                 check = replace(check, derivative=None if slopes is None else slopes[0])
         checks.append(check)
     return tuple(checks)
+
+
+def _near_edge_cause(check: GradientCheck, smallest: bool) -> str:
+    """Why a centred difference beside an edge (`_near_edge`) disagrees: no step float64 can
+    take is both inside and fine enough, or clear of round-off (the function is not at
+    fault)."""
+    name = check.input
+    if check.floor > AGREEMENT * abs(check.centred):
+        return (
+            f"Rounding f({name} ± h) swamps the difference at every step that stays inside this "
+            "near the edge: the change it has to see is below what rounding f can show (the "
+            "function is not at fault)."
+        )
+    smaller = (
+        "No smaller step is left"
+        if smallest
+        else f"A smaller step is swamped by rounding f({name} ± h)"
+    )
+    return (
+        f"{smaller}, and this one is too coarse this near the edge: the difference keeps a "
+        "truncation error float64 can make no smaller (the function is not at fault)."
+    )
 
 
 def _why(program: Program, values: Mapping[str, float], check: GradientCheck) -> tuple[str, str]:

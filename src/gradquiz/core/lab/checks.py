@@ -3,8 +3,10 @@
 The backward pass (float64, reverse mode), forward-mode differentiation in 30-digit arithmetic
 (forward_mode.py, with its own statement of the rules) and a finite difference (no rules at
 all) are three independent routes to the same number; the lab shows all three, and says why
-where the finite difference disagrees: a step that reaches across a kink, a function that
-curves too sharply over the step, or a point at the edge of the function's domain.
+where the finite difference disagrees: a step that reaches across a kink (or kinks that
+cancel, where backprop's conventions are not f's derivative), a function that curves too
+sharply over the step, or a point so near the edge of the function's domain that no step
+float64 takes is fine enough.
 """
 
 import math
@@ -156,9 +158,10 @@ def finite_difference(
     """The estimate, its step, its method and a note, never a refusal of a valid point.
 
     A centred difference with STEP where v ± h stays in the domain; near a domain's edge a
-    smaller step that stays inside (`inside_step`), and where none does and settles (at the
-    edge itself, or a unit or two of the input from it) a one-sided difference from the side
-    that is inside."""
+    smaller step that stays inside (`inside_step`); where none settles, a centred step of a
+    unit of the input or a few tenfold more (`_near_edge`); and at the edge itself a
+    one-sided difference from the side that is inside, its step from one unit up
+    (`_one_sided_step`)."""
     v, step = values[name], step_for(values[name])
     try:
         return _centred(program, values, name, step), step, "centred", None

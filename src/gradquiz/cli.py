@@ -362,7 +362,13 @@ def stats(
     for number, item in enumerate(analysis.items, start=1):
         r_pb = "–" if item.point_biserial is None else str(shown_figure(item.point_biserial))
         d = "–" if item.discrimination is None else str(shown_figure(item.discrimination))
-        flags = "\n".join(f.value for f in item.flags) or "–"
+        # As the page says it: a flag the class is too small to judge is named, not "–"
+        # (review 12, point 10).
+        withheld = [
+            f"would be flagged {f.value.replace('-', ' ')}, but too few learners to judge"
+            for f in item.withheld_flags
+        ]
+        flags = "\n".join([*(f.value for f in item.flags), *withheld]) or "–"
         table.add_row(str(number), item.item, str(shown_figure(item.facility)), d, r_pb, flags)
     out().print(table)
 

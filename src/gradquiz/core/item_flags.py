@@ -273,16 +273,21 @@ def same_groups_note(learners: int, *, split: bool = True) -> str:
     groups = (
         "Every learner has the same total, so the upper and the lower group are the same "
         "learners: D compares a group with itself, so it is undefined (–) for every question, "
-        "and no question is flagged by it. The point-biserial is undefined (–) too: "
+        "and no question is flagged by it. "
     )
     if not split:
         return groups + (
-            "every learner got each question alike (all right, or all wrong), so no "
-            "question's score varies and there is nothing to correlate."
+            "The point-biserial is undefined (–) too: every learner got each question alike "
+            "(all right, or all wrong), so no question's score varies and there is nothing to "
+            "correlate."
         )
+    # Review 12, point 10: "undefined (–)" and "would be −1.00" in one sentence; it is
+    # −1.00, and says nothing about the question, so it is not shown.
     return groups + (
-        "each learner's rest score is that same total less the question's mark, so it would "
-        "be −1.00 by construction on any question some got right and some wrong."
+        "The point-biserial is not shown (–): each learner's rest score is that same total "
+        "less the question's mark, so on a question some got right and some wrong it is "
+        "−1.00 by construction, which says nothing about the question, and on one everyone "
+        "got right or wrong it is undefined."
     )
 
 

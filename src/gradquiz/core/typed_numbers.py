@@ -91,10 +91,11 @@ def _python_form(text: str) -> str:
             f"for the power, {_decimal_text(result)} for the {sum_or_difference.split()[1]}."
         )
     if match := _E_FORM.fullmatch(compact):
-        return _scaled(_mantissa(match["m"], text), match["k"])
+        return _scaled(_mantissa(match["m"], text, f"e{match['k']}"), match["k"])
     if match := _TIMES_FORM.fullmatch(compact):
         power = match["braced"] or match["bracketed"] or match["k"]
-        mantissa = _mantissa(match["m"], text) if match["m"] else f"{match['sign']}1"
+        scale = f" × 10^{power}"
+        mantissa = _mantissa(match["m"], text, scale) if match["m"] else f"{match['sign']}1"
         if match["m"] and match["sign"]:
             raise NumberFormError(_not_a_number(text))
         return _scaled(mantissa, power)
@@ -125,8 +126,10 @@ def _float(number: str, text: str) -> float:
     return value
 
 
-def _mantissa(part: str, text: str) -> str:
-    """A decimal's text with a point for the fraction and no separators, or NumberFormError."""
+def _mantissa(part: str, text: str, power: str = "") -> str:
+    """A decimal's text with a point for the fraction and no separators, or NumberFormError;
+    `power` is the power of ten the text goes on with ("e-3", " × 10^-3"), which the advice
+    keeps (it said "Type 1.234 or 1234" for 1,234e-3; review 12, point 6)."""
     if _PLAIN.fullmatch(part):
         return part
     if "," not in part:
@@ -146,7 +149,8 @@ def _mantissa(part: str, text: str) -> str:
         # One comma before three digits: a thousands separator or a decimal comma.
         raise NumberFormError(
             f"could be read two ways: {quoted(text.strip())} (a thousands comma or a decimal "
-            f"comma). Type {sign}{whole}.{fraction} or {sign}{whole}{fraction}, with no comma."
+            f"comma). Type {sign}{whole}.{fraction}{power} or {sign}{whole}{fraction}{power}, "
+            f"with no comma."
         )
     return f"{sign}{whole or '0'}.{fraction}"
 

@@ -43,7 +43,7 @@ from gradquiz.core.lab.prepared import (
 )
 from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_inputs, kink_notices
 from gradquiz.core.questions import LabLink
-from gradquiz.core.typed_numbers import quoted
+from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
@@ -300,10 +300,26 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
             except FieldError as refusal:
                 unread[ANSWER_PREFIX + key] = refusal.message
     signs = {c.input: c.sign for c in page.checks if c.sign}
-    verdicts = check_answers(page.graph, answers, signs)
+    derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
+    verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page))
     if unread:
         raise AnswersUnread(unread, verdicts)
     return page, verdicts
+
+
+def _exact_values(page: GraphPage) -> dict[str, tuple[float, str]]:
+    """Each input's exact gradient and its text: for one that cancels to ≈ 0, its size as the
+    wide pass gives it (softmax's p1 − 1 at z1 = 40, −1.6 × 10⁻¹⁷)."""
+    values: dict[str, tuple[float, str]] = {}
+    for check in page.checks:
+        if check.about:
+            try:
+                values[check.input] = (parse_typed_number(check.about), check.about)
+            except NumberFormError:
+                continue
+        elif math.isfinite(check.exact):
+            values[check.input] = (check.exact, shown_number(check.exact))
+    return values
 
 
 class AnswersUnread(FieldError):
@@ -506,6 +522,32 @@ class StepCheckPage:
     def differences_all_zero(self) -> bool:
         """Whether L(w ± h) rounded to the same float at every step: every difference 0."""
         return self.absolute and all(r.one_sided == 0 and r.centred == 0 for r in self.rows)
+
+    def best_step(self, method: str) -> float:
+        """The step with the smallest error in the table, for "one_sided" or "centred"."""
+        return min(self.rows, key=lambda row: getattr(row, method)).step
+
+    @property
+    def usual_row(self) -> "StepError | None":
+        """The table's row at the usual step, h = 10⁻⁵ (STEP)."""
+        from gradquiz.core.lab.checks import STEP
+
+        return next((row for row in self.rows if row.step == STEP), None)
+
+    @property
+    def usual_passes(self) -> bool:
+        """Whether the centred difference at the usual step is within the check's 10⁻⁶
+        (review 12, point 7: at w = 20 it is 0.19 % off, and the text said it was best)."""
+        from gradquiz.core.lab.checks import AGREEMENT
+
+        row = self.usual_row
+        return row is not None and row.centred <= AGREEMENT
+
+    @property
+    def cancelling(self) -> bool:
+        """Whether a − y keeps under a millionth of a's size: L's rounding is then far above
+        float64's 10⁻¹⁶ of it, and round-off takes over at a larger step."""
+        return abs(self.activation - self.values["y"]) < 1e-6 * abs(self.activation)
 
     @property
     def activation(self) -> float:

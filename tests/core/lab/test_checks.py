@@ -129,16 +129,18 @@ def test_a_tiny_input_is_inside_the_domain_and_its_centred_difference_agrees(tex
             assert check.agrees and check.step < x, (x, check)
 
 
-def test_one_sided_only_where_no_centred_step_stays_inside_and_settles() -> None:
+def test_one_sided_only_where_no_centred_step_stays_inside() -> None:
     # 1000.0000001 is 10⁻⁷ from log(x − 1000)'s edge: a thousandth of that is below 1000
     # units of 1000, yet a centred step of 10⁻¹⁰ stays inside and agrees (review 11). Two
-    # units of 1000 from the edge no centred step settles, and the note says so.
+    # units of 1000 from the edge a centred step of one unit still stays inside (review 12,
+    # point 1: it was one-sided with h = 0.01, 10¹¹ times the distance).
     near = _checked("log(x - 1000)", x=1000.0000001)
     assert near.method == "centred" and near.agrees and near.step < 1e-7, near
     edge = 1000.0 + 2 * math.ulp(1000.0)
     nearest = _checked("log(x - 1000)", x=edge)
-    assert nearest.method == "forward" and nearest.note is not None
-    assert "at the edge" not in nearest.note and "so near the edge" in nearest.note
+    assert nearest.method == "centred" and nearest.step == math.ulp(edge), nearest
+    assert nearest.note is not None and "2 units of its last place from its edge" in nearest.note
+    assert nearest.reason == "step" and "smooth" not in nearest.note
 
 
 @pytest.mark.parametrize(
@@ -160,15 +162,45 @@ def test_near_an_edge_a_centred_step_inside_is_found_where_one_exists(
     assert check.note is not None and "leaves the function's domain" in check.note
 
 
-def test_one_sided_where_no_centred_step_can_agree() -> None:
-    # 10⁻¹⁴ from log(x + 1)'s edge is 90 units of −1: the smallest step float64 takes, one
-    # unit, is a ninetieth of the distance, too coarse to agree within 10⁻⁶. 10⁻¹³ (900
-    # units) is not: one unit agrees, its changes shrinking as h² down to it.
-    check = _checked("log(x+1)", x=-1.0 + 1e-14)
-    assert check.method == "forward" and check.note is not None
-    assert "so near the edge" in check.note
+@pytest.mark.parametrize(
+    ("text", "x", "units"),
+    [
+        ("log(x+1)", -0.99999999999999, 90),
+        ("log(x+1)", -0.999999999999999, 9),
+        ("(x-2)**0.5", 2.000000000000001, 2),
+    ],
+)
+def test_beside_an_edge_the_smallest_centred_step_is_taken(text: str, x: float, units: int) -> None:
+    # Review 12, point 1: 90 and 9 units of −1 from log(x + 1)'s edge the difference was
+    # one-sided with h = 10⁻⁵ (2.07 × 10⁶ for 1.001 × 10¹⁴), and its note blamed smoothness;
+    # a centred step of one unit stays inside and is within 10⁻⁴ (at 90 units) of the exact.
+    check = _checked(text, x=x)
+    assert check.method == "centred" and check.step == math.ulp(x), check
+    assert check.relative_error < 0.05 and (units < 90 or check.relative_error < 1e-4), check
+    assert check.note is not None and f"{units} units of its last place from its edge" in check.note
+    assert "smooth" not in check.note and "h = " in check.note
+    assert check.reason == "step"
+    # 900 units away one unit agrees, its changes shrinking as h² down to it (review 11).
     nearer = _checked("log(x+1)", x=-0.9999999999999)
     assert nearer.method == "centred" and nearer.agrees, nearer
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "exact"),
+    [("log(x+1)", -0.9999999999999999, 2.0**53), ("(x-2)**0.5", 2.0000000000000004, None)],
+)
+def test_at_an_edge_the_one_sided_step_is_one_unit(
+    text: str, x: float, exact: float | None
+) -> None:
+    # Review 12, point 1: one unit from the edge the one-sided step was 10⁻⁵ (2.52 × 10⁶ for
+    # 9.007 × 10¹⁵); one unit gives 6.24 × 10¹⁵, and the note says the step.
+    check = _checked(text, x=x)
+    assert check.method == "forward" and check.step == math.ulp(x), check
+    assert check.relative_error < 0.35, check
+    if exact is not None:
+        assert check.exact == pytest.approx(exact, rel=1e-9)
+    assert check.note is not None and "is at the edge" in check.note
+    assert "h = " in check.note and "smooth" not in check.note
 
 
 @pytest.mark.parametrize("distance", [1e-9, 1e-10, 1e-11])
@@ -291,3 +323,51 @@ def test_an_exact_zero_agrees_with_an_estimate_below_round_off() -> None:
     below = GradientCheck("x", 0.0, 0.0, floor / 2, 1e-5, scale=0.0, floor=floor)
     above = GradientCheck("x", 0.0, 0.0, floor * 5, 1e-5, scale=0.0, floor=floor)
     assert below.agrees and not above.agrees
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "name", "derivative"),
+    [
+        ("relu(x) - relu(-x)", {"x": 0.0}, "x", 1.0),
+        ("max(x, y) - max(y, x)", {"x": 1.0, "y": 1.0}, "x", 0.0),
+        ("max(x, y) - max(y, x)", {"x": 1.0, "y": 1.0}, "y", 0.0),
+    ],
+)
+def test_where_kinks_cancel_the_note_says_backprop_is_not_fs_derivative(
+    text: str, values: dict[str, float], name: str, derivative: float
+) -> None:
+    # Review 12, point 2: relu(x) − relu(−x) is x, yet at 0 the note said "the difference
+    # averages two slopes across the kink. The gradient is right" of backprop's 0.
+    program = (("f", parse_expression(text)),)
+    checks = {c.input: c for c in check_gradients(program, build_graph(program, values))}
+    check = checks[name]
+    assert check.reason == "kink" and check.note is not None
+    assert check.exact != derivative and check.derivative == pytest.approx(derivative, abs=1e-9)
+    assert "The gradient is right" not in check.note and "the kinks cancel" in check.note
+    assert check.centred == pytest.approx(derivative, abs=1e-9)
+
+
+def test_a_kink_that_does_not_cancel_keeps_its_note() -> None:
+    for text, x in (("relu(x)", 0.0), ("relu(1000*x)", 1e-6), ("max(x, -x)", 0.0)):
+        check = _checked(text, x=x)
+        assert check.reason == "kink" and check.derivative is None, (text, check)
+        assert check.note is not None and "The gradient is right" in check.note
+
+
+def test_at_an_edge_the_one_sided_step_grows_only_past_round_off() -> None:
+    # Review 12, point 1 follow-on: one unit at x = 1 moves 3x by less than a unit of 3, so a
+    # one-unit step would be all round-off; the step grows by tenths until rounding is under
+    # 10⁻⁶ of the difference, and stays far below the 10⁻⁵ that left 10⁻³ of truncation.
+    check = _checked("(x-1)**1.5 + 3*x", x=1.0)
+    assert check.method == "forward" and math.ulp(1.0) < check.step < 1e-7, check
+    assert check.relative_error < 1e-4, check
+    assert check.note is not None and "up by tenths" in check.note
+
+
+def test_beside_an_edge_the_centred_step_grows_only_past_round_off() -> None:
+    # 501 units from the edge of (x − 1)**1.5 + 3x a centred step of one unit moves 3x by
+    # less than a unit of 3 (it gave 4 for 3); ten-fold steps that stay inside are tried.
+    x = 1.0 + 500 * math.ulp(1.0)
+    check = _checked("(x-1)**1.5 + 3*x", x=x)
+    assert check.method == "centred" and math.ulp(x) < check.step < 500 * math.ulp(x), check
+    assert check.agrees, check

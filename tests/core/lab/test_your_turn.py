@@ -444,3 +444,25 @@ def test_the_hint_for_a_node_used_twice_says_so() -> None:
     verdict = next(v for v in check_answers(graph, {"x": 123.0}) if v.node == "x")
     assert verdict.mistake == "other"
     assert verdict.message.startswith("f uses x twice, so two edges lead from x to f")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "right"),
+    [
+        ("max(x, -x)", -1.0, True),  # t1's share s open: ∂f/∂x = 1 − 2s, −1 to 1
+        ("max(x, -x)", 0.3, True),
+        ("max(x, -x)", -1.5, False),
+        ("max(x, x*1)", 1.0, True),  # (1 − s) + s: 1 whatever the split
+        ("max(x, x*1)", 0.0, False),
+    ],
+)
+def test_an_open_share_upstream_is_counted_in_an_inputs_range(
+    text: str, answer: float, right: bool
+) -> None:
+    # Review 12, point 3: with ∂f/∂t1 blank, max(x, −x) at 0 said "Your −1 is outside 0 to
+    # 1", though t1 taking the whole gradient gives −1 (and typing grad-t1 = 1 made it right).
+    program = (("f", parse_expression(text)),)
+    graph = build_graph(program, {"x": 0.0})
+    verdicts = {v.node: v for v in check_answers(graph, {"f": 1.0, "x": answer})}
+    assert verdicts["x"].correct is right, verdicts["x"]
+    assert "not answered yet" in verdicts["x"].message

@@ -110,11 +110,16 @@ def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site
     markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
     text = page_text(markup)
     rows = markup.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert "−1.00" not in rows and "-1.00" not in rows
-    assert [point_biserial_cell(row) for row in table_rows(markup)] == ["<td>–</td>"] * 2
-    assert "The point-biserial is undefined (–) too" in text
-    # Each question split the class: the −1.00 the note names would be on both.
-    assert "it would be −1.00 by construction on any question some got right" in text
+    assert "-1.00" not in rows
+    cells = [point_biserial_cell(row) for row in table_rows(markup)]
+    assert [page_text(cell) for cell in cells] == ["– (−1.00 by construction: equal totals)"] * 2
+    # Review 12, point 10: "undefined (–)" and "would be −1.00 by construction" in one
+    # sentence; it is −1.00 on a question that splits the class, and is not shown.
+    assert "The point-biserial is not shown (–)" in text and "undefined (–) too" not in text
+    assert "some got right and some wrong it is −1.00 by construction" in text
+    # The legend agrees with the table: no "D = 0 by construction" where D is undefined.
+    assert "D = 0 by construction" not in text
+    assert "so D is undefined (–) for every question (above)" in text
     # Review 9, point 7: every learner on one total read "The upper and lower groups are the
     # learner with the highest and the learner with the lowest score", then the tie: the
     # page now says the tie first, and no highest and lowest.
@@ -324,3 +329,6 @@ def test_a_class_alike_on_every_question_is_not_told_of_questions_that_split_it(
     assert "Every learner has the same total" in text
     assert "some got right and some wrong" not in text and "−1.00" not in text
     assert "every learner got each question alike (all right, or all wrong)" in text
+    # Review 12, point 10: the legend said such a question "has D = 0 by construction" while
+    # the table showed "– (undefined)".
+    assert "D = 0 by construction" not in text

@@ -3,8 +3,10 @@
 The backward pass (float64, reverse mode), forward-mode differentiation in 30-digit arithmetic
 (forward_mode.py, with its own statement of the rules) and a finite difference (no rules at
 all) are three independent routes to the same number; the lab shows all three, and says why
-where the finite difference disagrees: a step that reaches across a kink, a function that
-curves too sharply over the step, or a point at the edge of the function's domain.
+where the finite difference disagrees: a step that reaches across a kink (or kinks that
+cancel, where backprop's conventions are not f's derivative), a function that curves too
+sharply over the step, or a point so near the edge of the function's domain that no step
+float64 takes is fine enough.
 """
 
 import math
@@ -13,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import WIDE_DIGITS, exact_gradients, nonzero_gradients
 from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
-from gradquiz.core.lab.numbers import shown_number
+from gradquiz.core.lab.numbers import page_form, shown_number
 from gradquiz.core.lab.operations import DomainError
 from gradquiz.core.lab.scales import gradient_scales, residue
 
@@ -54,12 +56,17 @@ class GradientCheck:
     scale: float = 1.0  # the size of the terms the gradient is made of (scales.py)
     method: str = "centred"  # "centred", or "forward"/"backward" (one-sided) at a domain edge
     note: str | None = None  # why the difference was taken another way, or disagrees
-    reason: str | None = None  # why it disagrees: "kink", "pole", "curvature" or "round-off"
+    # why it disagrees: "kink", "pole", "curvature", "round-off" or "step" (the smallest
+    # step float64 takes is still too coarse beside a domain's edge)
+    reason: str | None = None
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
     underflow: bool = False  # `exact` is 0 because the gradient is below the smallest float
     about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
     floor: float = 0.0  # the round-off in f(v ± h) over the step (`roundoff_floor`)
     sign: int = 0  # where `exact` is 0 but not exactly: the true gradient's sign (1 or −1)
+    # Where kinks cancel (relu(x) − relu(−x) at 0): f's own derivative, which the backward
+    # pass's conventions at the kinks do not give; None elsewhere.
+    derivative: float | None = None
 
     @property
     def error_is_absolute(self) -> bool:
@@ -151,9 +158,10 @@ def finite_difference(
     """The estimate, its step, its method and a note, never a refusal of a valid point.
 
     A centred difference with STEP where v ± h stays in the domain; near a domain's edge a
-    smaller step that stays inside (`inside_step`), and where none does and settles (at the
-    edge itself, or a unit or two of the input from it) a one-sided difference from the side
-    that is inside."""
+    smaller step that stays inside (`inside_step`); where none settles, a centred step of a
+    unit of the input or a few tenfold more (`_near_edge`); and at the edge itself a
+    one-sided difference from the side that is inside, its step from one unit up
+    (`_one_sided_step`)."""
     v, step = values[name], step_for(values[name])
     try:
         return _centred(program, values, name, step), step, "centred", None
@@ -169,21 +177,137 @@ def finite_difference(
             f"{name} ± {shown_number(step, 1)} leaves the function's domain, so the step is "
             f"{shown_number(smaller, 1)}.",
         )
+    near = _near_edge(program, values, name)
+    if near is not None:
+        # Inside, but nearer the edge than any step `inside_step` settles at: a centred step
+        # of one unit still stays inside (log(x + 1) at x = −0.99999999999999, 90 units from
+        # the edge). It was one-sided with h = 10⁻⁵, 10⁹ times the distance, and 5 × 10⁷ too
+        # small (review 12, point 1).
+        estimate, h, units = near
+        which = (
+            "the smallest float64 takes there"
+            if h <= math.ulp(v)
+            else f"the first from one unit up by tenths that rounding f({name} ± h) does not "
+            "swamp, or the largest that stays inside"
+        )
+        return (
+            estimate,
+            h,
+            "centred",
+            f"{name} ± {shown_number(step, 1)} leaves the function's domain, and {name} = "
+            f"{point(v)} is {_units(units)} from its edge, so the step is {which}, "
+            f"h = {shown_number(h, 2)}.",
+        )
     centre = forward_value(program, values)
     for method, sign in (("forward", 1.0), ("backward", -1.0)):
-        try:
-            moved = forward_value(program, {**values, name: v + sign * step})
-        except DomainError:
+        found = _one_sided_step(program, values, name, sign, step, centre)
+        if found is None:
             continue
-        taken = (v + sign * step) - v  # the step float64 takes, as for the centred one
-        return (
-            sign * (moved - centre) / abs(taken),
-            step,
-            method,
-            _one_sided(program, values, name, sign),
-        )
+        estimate, taken = found
+        return estimate, taken, method, _one_sided(program, values, name, sign, taken)
     nowhere = f"No finite difference at {name} = {shown_number(v, 6)} stays in the domain."
     return math.nan, step, "centred", nowhere
+
+
+# Centred steps tried beside an edge: one unit of the input, then tenfold, while inside.
+NEAR_EDGE_TRIES = 40
+
+
+def _near_edge(
+    program: Program, values: Mapping[str, float], name: str
+) -> tuple[float, float, int] | None:
+    """A centred difference nearer the edge than `inside_step` settles: its estimate, its step
+    and the input's distance to the edge in units of its last place. The step is one unit,
+    or tenfold more at a time while it stays inside and rounding f(v ± h) is above
+    AGREEMENT of the difference ((x − 1)**1.5 + 3x, 500 units from the edge: one unit moves
+    3x by less than a unit of it); None where one unit leaves the domain already."""
+    v = values[name]
+    h, found, units = math.ulp(v), None, 0
+    for _ in range(NEAR_EDGE_TRIES):
+        estimate = _one_side(program, values, name, h)
+        if estimate is None or not math.isfinite(estimate):
+            break
+        found = (estimate, h)
+        units = units or _units_to_edge(program, values, name)
+        if roundoff_floor(program, values, name, h) <= AGREEMENT * abs(estimate):
+            break
+        if units and h * 10 >= math.ulp(v) * units:
+            break  # the next step would reach the edge
+        h *= 10
+    return None if found is None else (*found, units)
+
+
+def _one_sided_step(
+    program: Program,
+    values: Mapping[str, float],
+    name: str,
+    sign: float,
+    step: float,
+    centre: float,
+) -> tuple[float, float] | None:
+    """A one-sided difference from the side `sign` and the step it takes; None where that
+    side is outside the domain.
+
+    The step starts at the distance to the edge on the other side (one unit of the input
+    where it is at the edge), not STEP: beside log(x + 1)'s edge 10⁻⁵ is 10¹⁶ times that
+    distance, and gave 2.5 × 10⁶ for 9 × 10¹⁵ (review 12, point 1). It grows tenfold, up to
+    STEP, only while what rounding f(v + h) and f(v) can put in the difference is above
+    AGREEMENT of it ((x − 1)**1.5 + 3x at x = 1: a unit of x moves 3x by less than a unit
+    of it); at most MAX_TENTHS tries."""
+    v = values[name]
+    units = _units_to_edge(program, values, name, -sign)
+    h = min(step, math.ulp(v) * units) if units else step
+    for _ in range(MAX_TENTHS):
+        try:
+            moved = forward_value(program, {**values, name: v + sign * h})
+        except DomainError:
+            return None
+        taken = abs((v + sign * h) - v)  # the step float64 takes, as for the centred one
+        estimate = sign * (moved - centre) / taken
+        rounding = (math.ulp(moved) + math.ulp(centre)) / taken
+        if h * 10 > step or (math.isfinite(estimate) and rounding <= AGREEMENT * abs(estimate)):
+            return estimate, taken
+        h *= 10
+    return None
+
+
+# Units of the input's last place searched for the domain's edge (doubling, then halving):
+# past 2⁴⁰ units the edge is further than a step of STEP anyway.
+EDGE_UNITS = 2**40
+
+
+def _units_to_edge(
+    program: Program, values: Mapping[str, float], name: str, direction: float = 0.0
+) -> int:
+    """How many units of the input's last place it is from the first point outside the
+    function's domain (in `direction`, or the nearer of the two), 0 where none is within
+    EDGE_UNITS; bounded work: some 80 evaluations on each side at most."""
+    v, unit = values[name], math.ulp(values[name])
+
+    def outside(units: int, sign: float) -> bool:
+        try:
+            forward_value(program, {**values, name: v + sign * units * unit})
+        except DomainError:
+            return True
+        return False
+
+    found = []
+    for sign in (direction,) if direction else (1.0, -1.0):
+        high = 1
+        while high <= EDGE_UNITS and not outside(high, sign):
+            high *= 2
+        if high > EDGE_UNITS:
+            continue
+        low = high // 2  # inside (or v itself); `high` is outside
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if outside(middle, sign) else (middle, high)
+        found.append(high)
+    return min(found, default=0)
+
+
+def _units(count: int) -> str:
+    return "one unit of its last place" if count == 1 else f"{count} units of its last place"
 
 
 def _one_side(
@@ -266,26 +390,37 @@ def _settled(
     return None
 
 
-def _one_sided(program: Program, values: Mapping[str, float], name: str, sign: float) -> str:
-    """Why the difference is one-sided: the input is at the domain's edge (the next float on
-    the other side is outside it), or nearer the edge than any step float64 resolves."""
+def _one_sided(
+    program: Program, values: Mapping[str, float], name: str, sign: float, step: float
+) -> str:
+    """Why the difference is one-sided, and with what step: the input is at the domain's edge
+    (the next float on the other side is outside it), or so near it that no centred step of
+    one unit or more stays inside."""
     v = values[name]
     side = "below" if sign > 0 else "above"
     try:
         forward_value(program, {**values, name: math.nextafter(v, -sign * math.inf)})
     except DomainError:
         where = (
-            f"{name} is at the edge of the function's domain (nothing {side} "
-            f"{shown_number(v, 6)} is in it)"
+            f"{name} is at the edge of the function's domain (nothing {side} {point(v)} is in it)"
         )
     else:
         where = (
-            f"{name} is so near the edge of the function's domain that no centred step float64 "
-            f"can resolve at {name} = {shown_number(v, 17)} stays inside it"
+            f"{name} = {point(v)} is so near the edge of the function's domain that no "
+            "centred step float64 can take there stays inside it"
         )
+    size = (
+        f"one unit of {name}'s last place, the smallest step float64 takes there: what error "
+        "remains is this step's, and float64 has no smaller one"
+        if step <= math.ulp(v)
+        else f"the first step from one unit of {name} up by tenths (to the usual "
+        f"{shown_number(step_for(v), 1)} at most) at which what rounding "
+        f"f({name} {'+' if sign > 0 else '−'} h) and f({name}) can put in the difference is "
+        "under 10⁻⁶ of it"
+    )
     return (
         f"{where}, so the difference is one-sided, (f({name} {'+' if sign > 0 else '−'} h) "
-        f"− f({name})) / h, and converges only as fast as the function is smooth there."
+        f"− f({name})) / h, with h = {shown_number(step, 2)}, {size}."
     )
 
 
@@ -342,7 +477,14 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         )
         finite = math.isfinite(reference) and math.isfinite(estimate)
         told: tuple[str, str] | None = None
-        if check.method == "centred" and finite and not check.agrees:
+        if (
+            check.method == "centred"
+            and finite
+            and not check.agrees
+            and "from its edge" in (note or "")
+        ):
+            told = "step", _near_edge_cause(check, step <= math.ulp(values[name]))
+        elif check.method == "centred" and finite and not check.agrees:
             told = _why(program, values, check)
         elif check.method == "centred" and finite and reference == 0 and estimate != 0:
             # An exact 0 that the difference meets only as its truncation error shrinks (tanh(x)
@@ -351,8 +493,33 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         if told is not None:
             reason, why = told
             check = replace(check, note=f"{note} {why}" if note else why, reason=reason)
+            if reason == "kink" and "the kinks cancel" in why:
+                slopes = one_sided_slopes(program, values, name, step)
+                check = replace(check, derivative=None if slopes is None else slopes[0])
         checks.append(check)
     return tuple(checks)
+
+
+def _near_edge_cause(check: GradientCheck, smallest: bool) -> str:
+    """Why a centred difference beside an edge (`_near_edge`) disagrees: no step float64 can
+    take is both inside and fine enough, or clear of round-off (the function is not at
+    fault)."""
+    name = check.input
+    if check.floor > AGREEMENT * abs(check.centred):
+        return (
+            f"Rounding f({name} ± h) swamps the difference at every step that stays inside this "
+            "near the edge: the change it has to see is below what rounding f can show (the "
+            "function is not at fault)."
+        )
+    smaller = (
+        "No smaller step is left"
+        if smallest
+        else f"A smaller step is swamped by rounding f({name} ± h)"
+    )
+    return (
+        f"{smaller}, and this one is too coarse this near the edge: the difference keeps a "
+        "truncation error float64 can make no smaller (the function is not at fault)."
+    )
 
 
 def _why(program: Program, values: Mapping[str, float], check: GradientCheck) -> tuple[str, str]:
@@ -368,6 +535,18 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             )
             if kind in kinds
         )
+        slopes = one_sided_slopes(program, values, name, step)
+        if slopes is not None and not _agree(check.exact, slopes[0], check.scale):
+            # f's slopes on the two sides agree, and not with backprop: the kinks cancel
+            # (relu(x) − relu(−x) at 0 is x; max(x, y) − max(y, x) is 0), so f has a
+            # derivative here and the conventions do not give it (review 12, point 2).
+            return "kink", (
+                f"Between {name} − h and {name} + h {changes}, but the kinks cancel: f's "
+                f"slope is {shown_number(slopes[0], 6)} on both sides (one-sided differences "
+                f"with h = {shown_number(slopes[1], 1)}), so that is f's derivative, which "
+                "the difference finds. Backprop's convention at each kink gives "
+                f"{shown_number(check.exact, 6)} here, which is not f's derivative."
+            )
         return "kink", (
             f"Between {name} − h and {name} + h {changes}: the difference averages two "
             "slopes across the kink. The gradient is right; the check cannot see it at this "
@@ -381,6 +560,8 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
     smaller = step
     for _ in range(SMALLER_STEPS):
         smaller /= 10
+        if taken_step(v, smaller) == 0:
+            break  # v ± h are v: no smaller step is left
         try:
             estimate = _centred(program, values, name, smaller)
         except DomainError:
@@ -398,7 +579,7 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             return "curvature", (
                 f"The function curves too sharply over h = {shown_number(step, 1)} here "
                 f"(at {name} = "
-                f"{shown_number(v)}) for the difference's truncation error to be small; with h = "
+                f"{point(v)}) for the difference's truncation error to be small; with h = "
                 f"{shown_number(smaller, 1)} it gives {shown_number(estimate, 6)}, which agrees."
             )
     if pole is not None:
@@ -434,6 +615,37 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
         f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause} (or a "
         "singularity lies closer than that step)."
     )
+
+
+def one_sided_slopes(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> tuple[float, float] | None:
+    """f's slope on the two sides of the input, where they agree: the slope and the step of
+    the one-sided differences that show it (second order, (−3f(v) + 4f(v ± h) − f(v ± 2h))
+    / 2h, with h a hundredth of `step`); None where they differ (a kink at v itself), leave
+    the domain, or are not finite."""
+    v, h = values[name], step / 100
+    try:
+        here = forward_value(program, values)
+        sides = [
+            sign
+            * (
+                -3 * here
+                + 4 * forward_value(program, {**values, name: v + sign * h})
+                - forward_value(program, {**values, name: v + 2 * sign * h})
+            )
+            / (2 * h)
+            for sign in (1.0, -1.0)
+        ]
+    except DomainError:
+        return None
+    if not all(math.isfinite(side) for side in sides):
+        return None
+    right, left = sides
+    size = max(abs(right), abs(left))
+    if abs(right - left) > AGREEMENT * max(size, 1.0):
+        return None
+    return (right + left) / 2, h
 
 
 def _truncation(
@@ -498,10 +710,16 @@ def crosses_kink(
     )
 
 
+def point(v: float) -> str:
+    """Where a note says the difference was taken: the input to every digit it has (−0.99999999999
+    was "−1" to ten figures, which named the pole itself; review 12, point 5)."""
+    return page_form(repr(v).removesuffix(".0"))
+
+
 def _across(pole: str, name: str, step: float, v: float) -> str:
     return (
         f"The step reaches across {pole}, where the function is not defined: {name} − h and "
-        f"{name} + h (h = {shown_number(step, 1)}, at {name} = {shown_number(v, 10)}) lie on "
+        f"{name} + h (h = {shown_number(step, 1)}, at {name} = {point(v)}) lie on "
         "two sides of a pole, so the difference measures nothing there."
     )
 

@@ -4,7 +4,7 @@ fan-out branches, routed the max gate's gradient to the loser, …)."""
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from gradquiz.core.lab.graphs import BackwardStep, Graph
@@ -93,18 +93,77 @@ class _Suspect:
 
 
 def check_answers(
-    graph: Graph, answers: Mapping[str, float | None], signs: Mapping[str, int] | None = None
+    graph: Graph,
+    answers: Mapping[str, float | None],
+    signs: Mapping[str, int] | None = None,
+    derivatives: Mapping[str, float] | None = None,
+    exact: Mapping[str, tuple[float, str]] | None = None,
 ) -> tuple[Verdict, ...]:
     """A verdict for every node that takes a gradient, in backward order; `signs` gives the
-    true sign of gradients that are residues of cancellation (GradientCheck.sign)."""
+    true sign of gradients that are residues of cancellation (GradientCheck.sign), and
+    `derivatives` f's own derivative in an input where kinks cancel (GradientCheck.derivative),
+    and `exact` an input's exact gradient and its text, said beside a right answer that only
+    the shown figures make right (softmax's ∂L/∂z1 at z1 = 40 takes −0.001, and is
+    −1.6 × 10⁻¹⁷; review 12, point 8).
+
+    What is asked is backprop's gradient through the graph, the chain rule node by node with
+    a convention at each kink, so any value those conventions give is right; where the kinks
+    cancel (relu(x) − relu(−x) at 0 is x) the verdict says that f's own derivative is
+    another thing (review 12, point 2)."""
     targets = answer_targets(graph, answers, signs)
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
         answer, target = answers.get(step.node), targets[step.node]
+        widened = None if answer is None else _open_range(graph, answers, signs, step.node, targets)
+        if widened is not None and answer is not None:
+            # A blank node upstream whose own gradient is a range (its share at a tie, a
+            # ReLU at 0) leaves this one's range wider than that blank's default gives
+            # (max(x, −x) at 0: ∂f/∂x = 1 − 2s, −1 to 1; review 12, point 3).
+            low, high, blanks = widened
+            wide = replace(target, low=low, high=high, tie="")
+            whose = _listed(blanks)
+            may = (
+                f"is {shown_number(low)} whatever the choice"
+                if low == high
+                else f"may be anything from {_interval(wide)}"
+            )
+            said = (
+                f"{whose} {'is' if len(blanks) == 1 else 'are'} not answered yet, and "
+                f"{'its' if len(blanks) == 1 else 'their'} gradient is still open (a "
+                f"convention at a kink): with every choice there, ∂{graph.output}/"
+                f"∂{step.node} {may}."
+            )
+            if wide.accepts(answer):
+                derivative = (derivatives or {}).get(step.node)
+                if derivative is not None and wide.at_kink:
+                    said = (
+                        f"{_cancelled(wide, derivative, answer)} ({whose} "
+                        f"{'is' if len(blanks) == 1 else 'are'} not answered yet, so the "
+                        "convention there is open too.)"
+                    )
+                verdicts[step.node] = Verdict(step.node, answer, True, None, said)
+            else:
+                verdicts[step.node] = Verdict(
+                    step.node,
+                    answer,
+                    False,
+                    "tie-split" if target.tie else "other",
+                    f"{said} Your {written_number(answer)} is "
+                    f"{'not' if low == high else 'outside it'}.",
+                )
+            continue
         if answer is None:
             verdicts[step.node] = Verdict(step.node, None, False, None, "Not answered yet.")
         elif target.accepts(answer):
-            verdicts[step.node] = Verdict(step.node, answer, True, None, _right(target))
+            message = _right(target)
+            derivative = (derivatives or {}).get(step.node)
+            if derivative is not None and target.at_kink:
+                message = _cancelled(target, derivative, answer)
+            true = (exact or {}).get(step.node)
+            if true is not None and not target.at_kink and not close(answer, true[0]):
+                shown = f"It counts by the shown figures; the exact value is {true[1]}."
+                message = f"{shown} {message}" if message else shown
+            verdicts[step.node] = Verdict(step.node, answer, True, None, message)
         elif answer * target.sign < 0:
             verdicts[step.node] = Verdict(
                 step.node,
@@ -139,6 +198,52 @@ def check_answers(
     return tuple(verdicts.values())
 
 
+# At most this many choices of the open blanks upstream are tried for one node's range (each
+# blank at a kink is tried at both ends of its own range: the gradient is linear in each).
+OPEN_CHOICES = 32
+
+
+def _open_range(
+    graph: Graph,
+    answers: Mapping[str, float | None],
+    signs: Mapping[str, int] | None,
+    node: str,
+    defaults: Mapping[str, Target],
+) -> tuple[float, float, list[str]] | None:
+    """`node`'s range of right gradients with every blank node before it (in backward order)
+    whose own gradient is a range taken at either end of it, in turn; None where that is the
+    range with the blanks left at their defaults, or where more than OPEN_CHOICES choices
+    would be needed. (With a blank's default, max(x, x·1) at 0 took ∂f/∂x = 0, which no
+    split gives: x's shares add up to 1 whatever the split.)"""
+    order = [step.node for step in graph.steps]
+    before = [key for key in order[: order.index(node)] if answers.get(key) is None]
+    if not any(defaults[key].at_kink for key in before):
+        return None  # no blank before it has a choice to make
+    base = defaults[node]
+    ends: list[tuple[float, float]] = []
+    branched: list[str] = []
+    pending: list[dict[str, float]] = [{}]
+    tries = 0
+    while pending:
+        fills = pending.pop()
+        tries += 1
+        if tries > OPEN_CHOICES:
+            return None
+        targets = answer_targets(graph, {**answers, **fills}, signs)
+        blank = next((k for k in before if k not in fills and targets[k].at_kink), None)
+        if blank is None:
+            ends.append((targets[node].low, targets[node].high))
+            continue
+        if blank not in branched:
+            branched.append(blank)
+        for end in dict.fromkeys((targets[blank].low, targets[blank].high)):
+            pending.append({**fills, blank: end})
+    low, high = min(e[0] for e in ends), max(e[1] for e in ends)
+    if not branched or (low, high) == (base.low, base.high):
+        return None
+    return low, high, branched
+
+
 def _interval(target: Target) -> str:
     """The answers a kink accepts, as the page writes numbers: "0 to 1.5", "−2 to 0"."""
     return f"{shown_number(target.low)} to {shown_number(target.high)}"
@@ -151,6 +256,22 @@ def _right(target: Target) -> str:
         return ""
     return (
         f"At a kink any gradient from {_interval(target)} is right here: which one is a convention."
+    )
+
+
+def _cancelled(target: Target, derivative: float, answer: float) -> str:
+    """A right answer at kinks that cancel: right for backprop through the graph, and what
+    f's own derivative is."""
+    own = (
+        "which is your answer too"
+        if close(answer, derivative)
+        else f"not your {written_number(answer)}: a convention at each kink does not see "
+        "that they cancel"
+    )
+    return (
+        f"That is what backprop through the graph asks: with a convention at each kink it gives "
+        f"anything from {_interval(target)}. But the kinks cancel, so f itself has a "
+        f"derivative here, {shown_number(derivative)}, {own}."
     )
 
 
@@ -483,7 +604,7 @@ def _how_to(graph: Graph, step: BackwardStep) -> str:
         return (
             f"{node} feeds one node, {consumer}: multiply {consumer}'s gradient by the local "
             f"derivative on the edge from {node} to {consumer}, ∂{out}/∂{consumer} × "
-            f"∂{consumer}/∂{node}."
+            f"{_local(consumer, node, out)}."
         )
     if len(consumers) == 1:
         (consumer,) = consumers
@@ -493,7 +614,7 @@ def _how_to(graph: Graph, step: BackwardStep) -> str:
             "derivative, then add the products."
         )
     products = " + ".join(
-        f"∂{out}/∂{c} × ∂{c}/∂{node}"
+        f"∂{out}/∂{c} × {_local(c, node, out)}"
         + (f" ({c} uses {node} {_times(uses[c])}: one product per use)" if uses[c] > 1 else "")
         for c in consumers
     )
@@ -502,6 +623,14 @@ def _how_to(graph: Graph, step: BackwardStep) -> str:
         f"{node} feeds {_listed(list(consumers))}: multiply each one's gradient by the local "
         f"derivative on {edge} from {node}, then add the products: {products}."
     )
+
+
+def _local(consumer: str, node: str, out: str) -> str:
+    """The local derivative on the edge from `node` to `consumer`: ∂t1/∂x, but for the output
+    not ∂f/∂x, the very gradient asked for (review 12, point 10)."""
+    if consumer == out:
+        return f"the local derivative of {out}'s operation in {node}"
+    return f"∂{consumer}/∂{node}"
 
 
 def _times(uses: int) -> str:

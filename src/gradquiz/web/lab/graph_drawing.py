@@ -31,6 +31,13 @@ def number(value: float, figures: int = 4, kept: bool = False) -> str:
     return shown_number(value, figures, kept=kept)
 
 
+def shown_inexactly(value: float, figures: int = 4) -> bool:
+    """Whether `value` as the tables show it (`figures` significant figures) is another number:
+    compared as numbers, not as text (−0.5 with its minus sign read as no number, and the page
+    said −0.5 is "exactly -0.5, not −0.5"; review 12, point 4)."""
+    return math.isfinite(value) and float(f"{value:.{figures}g}") != value
+
+
 def node_value(node: Node) -> str:
     """A node's value as shown: an input as typed (-0.99999, never a rounded -1), so that a
     gradient worked from the inputs is exact; a computed value to four figures. An input

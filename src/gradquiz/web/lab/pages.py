@@ -18,7 +18,7 @@ from gradquiz.core.lab.numbers import number_word, shown_factor
 from gradquiz.core.lab.prepared import EXPRESSION_EXAMPLE, PREPARED
 from gradquiz.services import lab
 from gradquiz.web.lab import views as lab_views
-from gradquiz.web.lab.graph_drawing import computes, node_value, number
+from gradquiz.web.lab.graph_drawing import computes, node_value, number, shown_inexactly
 from gradquiz.web.lab.views import LabView
 from gradquiz.web.lab.work import LabWork
 from gradquiz.web.templating import render_page
@@ -32,6 +32,7 @@ def _common(request: Request) -> dict[str, Any]:
         "node_value": node_value,
         "factor": shown_factor,
         "number_text": lab.number_text,
+        "shown_inexactly": shown_inexactly,
         "computes": computes,
         "prepared": PREPARED,
         "max_length": MAX_LENGTH,

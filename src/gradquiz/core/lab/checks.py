@@ -62,6 +62,7 @@ class GradientCheck:
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
     underflow: bool = False  # `exact` is 0 because the gradient is below the smallest float
     about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
+    about_value: float = 0.0  # and to float64's precision (0.0 where it underflows)
     floor: float = 0.0  # the round-off in f(v ± h) over the step (`roundoff_floor`)
     sign: int = 0  # where `exact` is 0 but not exactly: the true gradient's sign (1 or −1)
     # Where kinks cancel (relu(x) − relu(−x) at 0): f's own derivative, which the backward
@@ -95,6 +96,12 @@ def relative_error(a: float, b: float) -> float:
     """|a − b| / max(|a|, |b|) (0 when both are 0)."""
     size = max(abs(a), abs(b))
     return 0.0 if size == 0 else abs(a - b) / size
+
+
+def held(value: float, exact: float) -> bool:
+    """Whether float64's `value` is `exact`'s (a nonzero, within AGREEMENT): what looks like
+    residue beside its terms is then the gradient itself, which float64 kept."""
+    return value != 0 and relative_error(value, exact) <= AGREEMENT
 
 
 def _agree(exact: float, estimate: float, scale: float, floor: float = 0.0) -> bool:
@@ -437,8 +444,11 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         if exact[name] != 0
         and residue(exact[name], scales[name])
         and residue(graph.gradients[name], scales[name])
+        # float64 holding the value 30 digits give is a value, not residue: x − x + 1e-17·x
+        # at 1 has ∂f/∂x = 1e-17 both ways, and was shown as cancelled (review 13, point 2).
+        and not held(graph.gradients[name], exact[name])
     }
-    wide: dict[str, tuple[str, bool]] = {}
+    wide: dict[str, tuple[str, bool, float]] = {}
     if residues or any(exact[name] == 0 for name in graph.inputs):
         # A 0 in 30 digits may be a cancellation (softmax's p1 − 1 at z1 = 355 is −1.3e-154):
         # only what is 0 in WIDE_DIGITS as well is shown as an exact 0; and a residue's size
@@ -447,7 +457,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
     checks = []
     for name in graph.inputs:
         scale, reference = scales[name], exact[name]
-        underflow = reference == 0 and wide.get(name, ("", False))[1]
+        underflow = reference == 0 and wide.get(name, ("", False, 0.0))[1]
         cancelled = name in wide and not underflow if reference == 0 else name in residues
         if cancelled or underflow:
             # What is left of terms that cancel, not a value: a true gradient smaller than
@@ -455,7 +465,9 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             # 30 digits, so the page shows "≈ 0", never an exact 0.
             reference = 0.0
         estimate, step, method, note = finite_difference(program, values, name)
-        about = wide.get(name, ("", False))[0] if cancelled or underflow else ""
+        about, _, about_value = wide.get(name, ("", False, 0.0))
+        if not (cancelled or underflow):
+            about, about_value = "", 0.0
         sign = 0
         if cancelled or underflow:  # p1 − 1 < 0 always, however it rounds (review 10, point 2)
             negative = exact[name] < 0 if exact[name] != 0 else about.startswith(("−", "-"))
@@ -472,6 +484,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             cancelled=cancelled,
             underflow=underflow,
             about=about,
+            about_value=about_value,
             floor=roundoff_floor(program, values, name, step) if method == "centred" else 0.0,
             sign=sign,
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from gradquiz.core.lab.checks import held
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.rounding import gradient_signs
@@ -110,11 +111,21 @@ def check_answers(
     a convention at each kink, so any value those conventions give is right; where the kinks
     cancel (relu(x) − relu(−x) at 0 is x) the verdict says that f's own derivative is
     another thing (review 12, point 2)."""
-    targets = answer_targets(graph, answers, signs)
+    # Inputs whose gradient, small beside its terms, float64 holds as the exact pass gives it
+    # (x − x + 1e-17·x at 1: 1e-17 both ways): a value, not residue taken as 0 (review 13,
+    # point 2).
+    kept = frozenset(
+        key
+        for key, (value, _) in (exact or {}).items()
+        if key in graph.gradients and held(graph.gradients[key], value)
+    )
+    targets = answer_targets(graph, answers, signs, kept)
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
         answer, target = answers.get(step.node), targets[step.node]
-        widened = None if answer is None else _open_range(graph, answers, signs, step.node, targets)
+        widened = (
+            None if answer is None else _open_range(graph, answers, signs, step.node, targets, kept)
+        )
         if widened is not None and answer is not None:
             # A blank node upstream whose own gradient is a range (its share at a tie, a
             # ReLU at 0) leaves this one's range wider than that blank's default gives
@@ -209,6 +220,7 @@ def _open_range(
     signs: Mapping[str, int] | None,
     node: str,
     defaults: Mapping[str, Target],
+    kept: frozenset[str] = frozenset(),
 ) -> tuple[float, float, list[str]] | None:
     """`node`'s range of right gradients with every blank node before it (in backward order)
     whose own gradient is a range taken at either end of it, in turn; None where that is the
@@ -229,7 +241,7 @@ def _open_range(
         tries += 1
         if tries > OPEN_CHOICES:
             return None
-        targets = answer_targets(graph, {**answers, **fills}, signs)
+        targets = answer_targets(graph, {**answers, **fills}, signs, kept)
         blank = next((k for k in before if k not in fills and targets[k].at_kink), None)
         if blank is None:
             ends.append((targets[node].low, targets[node].high))
@@ -288,7 +300,10 @@ class _Tie:
 
 
 def answer_targets(
-    graph: Graph, answers: Mapping[str, float | None], signs: Mapping[str, int] | None = None
+    graph: Graph,
+    answers: Mapping[str, float | None],
+    signs: Mapping[str, int] | None = None,
+    kept: frozenset[str] = frozenset(),
 ) -> dict[str, Target]:
     """What each node's gradient may be, given the learner's own choices at kinks.
 
@@ -343,7 +358,7 @@ def answer_targets(
             low += min(upstream * slope_low, upstream * slope_high)
             high += max(upstream * slope_low, upstream * slope_high)
         scale = scales[step.node]
-        if residue(low, scale) and residue(high, scale):
+        if residue(low, scale) and residue(high, scale) and step.node not in kept:
             low = high = 0.0
         if notes and (elsewhere or len(tied_consumers) > 1):
             # Its share at a tie is not its gradient: what its other paths bring adds to it.

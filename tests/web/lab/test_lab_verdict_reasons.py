@@ -72,3 +72,42 @@ def test_a_gradient_float64_holds_is_not_called_cancelled(lab_client: TestClient
         lab_client.get("/lab/expression/your-turn", params={**query, "grad-x": "1e-17"}).text
     )
     assert "Right." in right and SHOWN not in right
+
+
+def verdicts_of(client: TestClient, query: str) -> dict[str, str]:
+    """Each node's verdict on a your-turn page, as text."""
+    html = client.get(f"/lab/expression/your-turn?{query}").text
+    found = re.findall(r'id="verdict-([^"]+)">(.*?)</(?:td|div|p|span)>', html, re.S)
+    return {node: text_of(body).strip() for node, body in found}
+
+
+@pytest.mark.parametrize(
+    ("query", "node"),
+    [
+        ("f=max(x,y)&x=1&y=1&grad-f=1&grad-y=0.5&grad-x=0.5", "x"),
+        ("f=max(x,-x)&x=0&grad-f=1&grad-t1=1&grad-x=-1", "x"),
+        ("f=max(x,-x)&x=0&grad-f=1&grad-t1=0.5&grad-x=0", "x"),
+    ],
+)
+def test_a_split_at_a_tie_is_right_for_the_ties_reason(
+    lab_client: TestClient, query: str, node: str
+) -> None:
+    # Point 3: nothing is rounded here; any split of the tie is right, and the verdict said
+    # "It counts by the shown figures; the exact value is 1".
+    verdict = verdicts_of(lab_client, query)[node]
+    assert verdict.startswith("Right."), verdict
+    assert SHOWN not in verdict
+    assert "tie" in verdict
+
+
+def test_a_wrong_answer_after_a_kink_choice_is_told_the_range_it_allows(
+    lab_client: TestClient,
+) -> None:
+    # Point 4: with ∂f/∂t1 = 1 and ∂f/∂t2 = −1, ∂f/∂x = s + 1 for any s in [0, 1], and the
+    # hint said it "must follow from that choice of yours … added up: 1".
+    query = "f=relu(x)-relu(-x)&x=0&grad-f=1&grad-t3=-1&grad-t1=1&grad-t2=-1"
+    wrong = verdicts_of(lab_client, query + "&grad-x=0")["x"]
+    assert wrong.startswith("Not right."), wrong
+    assert "added up: 1." not in wrong
+    assert "1 to 2" in wrong
+    assert verdicts_of(lab_client, query + "&grad-x=2")["x"].startswith("Right.")

@@ -171,7 +171,16 @@ def check_answers(
             if derivative is not None and target.at_kink:
                 message = _cancelled(target, derivative, answer)
             true = (exact or {}).get(step.node)
-            if true is not None and not target.at_kink and not close(answer, true[0]):
+            if (
+                true is not None
+                and not target.at_kink
+                and not target.tie
+                and not _through_kink(graph, step.node)
+                and not close(answer, true[0])
+            ):
+                # Only where nothing but the shown figures makes it right: through a kink the
+                # exact value is one convention's, and any split of a tie is right for that
+                # reason, not for rounding (review 13, point 3).
                 shown = f"It counts by the shown figures; the exact value is {true[1]}."
                 message = f"{shown} {message}" if message else shown
             verdicts[step.node] = Verdict(step.node, answer, True, None, message)
@@ -254,6 +263,22 @@ def _open_range(
     if not branched or (low, high) == (base.low, base.high):
         return None
     return low, high, branched
+
+
+def _through_kink(graph: Graph, node: str) -> bool:
+    """Whether `node` reaches a node on its kink (a ReLU at 0, a max gate's tie) on its way
+    to the output, so that its gradient depends on a convention there."""
+    seen: set[str] = set()
+    pending = [node]
+    while pending:
+        key = pending.pop()
+        for edge in graph.edges_out_of(key):
+            if kink_inputs(graph, edge.target):
+                return True
+            if edge.target not in seen:
+                seen.add(edge.target)
+                pending.append(edge.target)
+    return False
 
 
 def _interval(target: Target) -> str:
@@ -781,7 +806,15 @@ def _kink_choice(
     consumer = chosen[0]
     choice = answers[consumer]
     assert choice is not None  # a right answer at the kink: it was given
-    if len(step.contributions) == 1:
+    mine = targets[step.node]
+    if mine.at_kink:
+        # A kink on the way leaves a range, not one value (relu(x) − relu(−x) at 0 with
+        # ∂f/∂t1 = 1 and ∂f/∂t3 = −1: ∂f/∂x = s + 1, 1 to 2; review 13, point 4).
+        working = (
+            "each consumer's gradient as you gave it times its local derivative (a slope from "
+            f"0 to 1 at a kink), added up: anything from {_interval(mine)}"
+        )
+    elif len(step.contributions) == 1:
         local = shown_number(step.contributions[0].local)
         working = f"{local} × ({written_number(choice)}) = {shown_number(implied)}"
     else:

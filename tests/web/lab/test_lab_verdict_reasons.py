@@ -111,3 +111,14 @@ def test_a_wrong_answer_after_a_kink_choice_is_told_the_range_it_allows(
     assert "added up: 1." not in wrong
     assert "1 to 2" in wrong
     assert verdicts_of(lab_client, query + "&grad-x=2")["x"].startswith("Right.")
+
+
+def test_shares_that_do_not_add_up_at_a_tie_are_marked_together(lab_client: TestClient) -> None:
+    # Point 7: 0.7 and 0.7 at max(x, y)'s tie marked y right and x wrong, by check order.
+    verdicts = verdicts_of(lab_client, "f=max(x,y)&x=1&y=1&grad-f=1&grad-y=0.7&grad-x=0.7")
+    for node in ("x", "y"):
+        assert verdicts[node].startswith("Not right."), verdicts[node]
+        assert "must add up to ∂f/∂f = 1" in verdicts[node]
+        assert "add up to 1.4" in verdicts[node]
+    right = verdicts_of(lab_client, "f=max(x,y)&x=1&y=1&grad-f=1&grad-y=0.3&grad-x=0.7")
+    assert right["x"].startswith("Right.") and right["y"].startswith("Right.")

@@ -215,7 +215,48 @@ def check_answers(
                     f"{written_number(answer)} is outside it.",
                 )
             verdicts[step.node] = verdict
+    _judge_tie_pairs(graph, answers, verdicts)
     return tuple(verdicts.values())
+
+
+def _judge_tie_pairs(
+    graph: Graph, answers: Mapping[str, float | None], verdicts: dict[str, Verdict]
+) -> None:
+    """At a max gate's tie whose tied inputs feed nothing else, shares that are each between 0
+    and the gate's gradient but do not add up to it are wrong together: which one the checks
+    reach last is no reason to blame it alone (max(x, y) at x = y = 1 with 0.7 and 0.7 marked y
+    right and x wrong; review 13, point 7)."""
+    for node in graph.nodes:
+        tied = list(dict.fromkeys(kink_inputs(graph, node.key)))
+        if node.kind != "max" or not tied or node.key not in verdicts:
+            continue
+        gate = verdicts[node.key]
+        if not gate.correct or gate.answer is None:
+            continue
+        if any(
+            graph.by_key[key].is_constant
+            or key not in verdicts
+            or {e.target for e in graph.edges_out_of(key)} != {node.key}
+            for key in tied
+        ):
+            continue
+        shares = [answers.get(key) for key in tied]
+        upstream = gate.answer
+        low, high = min(0.0, upstream), max(0.0, upstream)
+        if any(share is None or not low <= share <= high for share in shares):
+            continue  # a share out of range is wrong on its own, and said so
+        total = math.fsum(share for share in shares if share is not None)
+        if close(total, upstream):
+            continue
+        given = _listed([written_number(share) for share in shares if share is not None])
+        message = (
+            f"At the tie at {node.key} the gradient is split, not copied: the shares of "
+            f"{_listed(tied)} must add up to ∂{graph.output}/∂{node.key} = "
+            f"{shown_number(upstream)}. Yours, {given}, add up to {shown_number(total)}: each "
+            "may be a share on its own, but not together."
+        )
+        for key in tied:
+            verdicts[key] = Verdict(key, answers.get(key), False, "tie-split", message)
 
 
 # At most this many choices of the open blanks upstream are tried for one node's range (each

@@ -122,3 +122,22 @@ def test_shares_that_do_not_add_up_at_a_tie_are_marked_together(lab_client: Test
         assert "add up to 1.4" in verdicts[node]
     right = verdicts_of(lab_client, "f=max(x,y)&x=1&y=1&grad-f=1&grad-y=0.3&grad-x=0.7")
     assert right["x"].startswith("Right.") and right["y"].startswith("Right.")
+
+
+@pytest.mark.parametrize(
+    ("query", "derivative"),
+    [
+        ({"f": "relu(x)-relu(-x)", "x": "0"}, "1"),
+        ({"f": "max(x,y)-max(y,x)", "x": "1", "y": "1"}, "0"),
+    ],
+)
+def test_where_kinks_cancel_the_error_is_measured_against_fs_derivative(
+    lab_client: TestClient, query: dict[str, str], derivative: str
+) -> None:
+    # Point 5: the Error column charged the finite difference, which is right here ("1.0
+    # absolute", "1.0 relative"), against backprop's convention, called "the exact gradient".
+    page = text_of(lab_client.get("/lab/expression", params=query).text)
+    assert f"against f's derivative, {derivative}" in page
+    assert "1.0 absolute" not in page and "1.0 relative" not in page
+    assert "Where the exact gradient is 0 a relative error is undefined" not in page
+    assert "Where the kinks cancel" in page

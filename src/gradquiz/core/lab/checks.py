@@ -70,16 +70,24 @@ class GradientCheck:
     derivative: float | None = None
 
     @property
+    def measured_against(self) -> float:
+        """What the Error column measures the difference against: f's own derivative where
+        kinks cancel (backprop's 0 at relu(x) − relu(−x) there is a convention, and the
+        difference, 1, is right; review 13, point 5), else the exact gradient."""
+        return self.exact if self.derivative is None else self.derivative
+
+    @property
     def error_is_absolute(self) -> bool:
-        """A relative error means nothing when the exact gradient is 0: the error is absolute."""
-        return self.exact == 0
+        """A relative error means nothing when the reference is 0: the error is absolute."""
+        return self.measured_against == 0
 
     @property
     def relative_error(self) -> float:
-        """|exact − difference| / max(|exact|, |difference|), or |difference| when exact is 0."""
+        """|reference − difference| / max(|reference|, |difference|), or |difference| when the
+        reference (`measured_against`) is 0."""
         if self.error_is_absolute:
             return abs(self.centred)
-        return relative_error(self.exact, self.centred)
+        return relative_error(self.measured_against, self.centred)
 
     @property
     def agrees(self) -> bool:

@@ -141,3 +141,26 @@ def test_where_kinks_cancel_the_error_is_measured_against_fs_derivative(
     assert "1.0 absolute" not in page and "1.0 relative" not in page
     assert "Where the exact gradient is 0 a relative error is undefined" not in page
     assert "Where the kinks cancel" in page
+
+
+def test_the_edge_of_the_derivatives_domain_is_not_called_the_functions(
+    lab_client: TestClient,
+) -> None:
+    # Point 6: (x − 2)**0.5 has a value at 2, 0, and no derivative there; the note said
+    # "nothing below 2.0000000000000004 is in it", and at 2 the page said "That could not be
+    # read".
+    near = text_of(
+        lab_client.get(
+            "/lab/expression", params={"f": "(x-2)**0.5", "x": "2.0000000000000004"}
+        ).text
+    )
+    assert "is in it" not in near
+    assert "edge of where the function has a derivative (at x = 2," in near
+    at = lab_client.get("/lab/expression", params={"f": "(x-2)**0.5", "x": "2"})
+    assert at.status_code == 422
+    assert "could not be read" not in text_of(at.text)
+    assert "No derivative at this point" in text_of(at.text)
+    log = text_of(
+        lab_client.get("/lab/expression", params={"f": "log(x+1)", "x": "-0.9999999999999999"}).text
+    )
+    assert "no float64 number below −0.9999999999999999 is in it" in log

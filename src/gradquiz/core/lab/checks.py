@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from gradquiz.core.lab.forward_mode import WIDE_DIGITS, exact_gradients, nonzero_gradients
 from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
 from gradquiz.core.lab.numbers import page_form, shown_number
-from gradquiz.core.lab.operations import DomainError
+from gradquiz.core.lab.operations import DomainError, NoDerivative
 from gradquiz.core.lab.scales import gradient_scales, residue
 
 # The centred difference's step, scaled by the input's size.
@@ -413,11 +413,22 @@ def _one_sided(
     one unit or more stays inside."""
     v = values[name]
     side = "below" if sign > 0 else "above"
+    beyond = math.nextafter(v, -sign * math.inf)
     try:
-        forward_value(program, {**values, name: math.nextafter(v, -sign * math.inf)})
-    except DomainError:
+        forward_value(program, {**values, name: beyond})
+    except NoDerivative:
+        # (x − 2)**0.5 at 2 + 4.4e-16: 2 is in the domain, with no derivative (review 13,
+        # point 6).
         where = (
-            f"{name} is at the edge of the function's domain (nothing {side} {point(v)} is in it)"
+            f"{name} is at the edge of where the function has a derivative (at {name} = "
+            f"{point(beyond)}, the next float64 number {side}, it has a value but no derivative)"
+        )
+    except DomainError:
+        # Only float64 numbers: log(x + 1) at x = −0.9999999999999999 is defined a little
+        # lower too, at numbers float64 cannot hold (review 13, point 6).
+        where = (
+            f"{name} is at the edge of the function's domain (no float64 number {side} "
+            f"{point(v)} is in it)"
         )
     else:
         where = (

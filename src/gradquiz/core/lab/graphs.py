@@ -31,6 +31,7 @@ from gradquiz.core.lab.operations import (
     TOO_LARGE,
     DomainError,
     LocalDerivativeTooLarge,
+    NoDerivative,
     apply,
     forward,
 )
@@ -273,7 +274,8 @@ class _Builder:
             if kind == "exp" and args[0] > 0 and error.message == TOO_LARGE:
                 power = about_power_of_ten(args[0] / math.log(10))
                 reason = f"exp({plain_number(args[0])}) is about {power}, above {LARGEST}"
-            raise DomainError(f"At {key} = {written}: {reason}.") from None
+            refusal = NoDerivative if isinstance(error, NoDerivative) else DomainError
+            raise refusal(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)
         self.edges.extend(

@@ -202,7 +202,7 @@ def finite_difference(
         which = (
             "the smallest float64 takes there"
             if h <= math.ulp(v)
-            else f"the first from one unit up by tenths that rounding f({name} ± h) does not "
+            else f"the first from one unit up tenfold that rounding f({name} ± h) does not "
             "swamp, or the largest that stays inside"
         )
         return (
@@ -439,7 +439,7 @@ def _one_sided(
         f"one unit of {name}'s last place, the smallest step float64 takes there: what error "
         "remains is this step's, and float64 has no smaller one"
         if step <= math.ulp(v)
-        else f"the first step from one unit of {name} up by tenths (to the usual "
+        else f"the first step from one unit of {name} up tenfold (to the usual "
         f"{shown_number(step_for(v), 1)} at most) at which what rounding "
         f"f({name} {'+' if sign > 0 else '−'} h) and f({name}) can put in the difference is "
         "under 10⁻⁶ of it"

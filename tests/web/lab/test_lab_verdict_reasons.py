@@ -164,3 +164,27 @@ def test_the_edge_of_the_derivatives_domain_is_not_called_the_functions(
         lab_client.get("/lab/expression", params={"f": "log(x+1)", "x": "-0.9999999999999999"}).text
     )
     assert "no float64 number below −0.9999999999999999 is in it" in log
+
+
+@pytest.mark.parametrize(
+    "z", [{"z1": "40", "z2": "1", "z3": "0.1"}, {"z1": "20", "z2": "0", "z3": "0"}]
+)
+def test_softmax_round_off_notes_name_no_singularity(
+    lab_client: TestClient, z: dict[str, str]
+) -> None:
+    # Point 9: "(or a singularity lies closer than that step)" where softmax has none (its
+    # divisor is a sum of exponentials).
+    page = text_of(lab_client.get("/lab/softmax", params=z).text)
+    assert "No step down to h =" in page
+    assert "singularity" not in page
+
+
+def test_a_singularity_within_the_step_is_still_named() -> None:
+    from gradquiz.core.lab.checks import _singularity_within
+    from gradquiz.core.lab.expressions import parse_expression
+
+    near = (("f", parse_expression("1/(x*x)")),)
+    assert _singularity_within(near, {"x": 1e-6}, "x", 1e-5)
+    assert not _singularity_within(near, {"x": 1.0}, "x", 1e-5)
+    log = (("f", parse_expression("log(x-1)")),)
+    assert _singularity_within(log, {"x": 1.000001}, "x", 1e-5)

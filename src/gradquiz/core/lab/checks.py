@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import WIDE_DIGITS, exact_gradients, nonzero_gradients
-from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
+from gradquiz.core.lab.graphs import (
+    Graph,
+    Program,
+    forward_value,
+    gate_choices,
+    pole_signs,
+    singular_points,
+)
 from gradquiz.core.lab.numbers import page_form, shown_number
 from gradquiz.core.lab.operations import DomainError, NoDerivative
 from gradquiz.core.lab.scales import gradient_scales, residue
@@ -643,10 +650,43 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             f"{shown_number(abs(check.exact) * taken_step(v, step), 2)}, is lost in rounding "
             f"f({name} ± h)"
         )
-    return "round-off", (
-        f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause} (or a "
-        "singularity lies closer than that step)."
+    # Softmax has no singularity anywhere near (its divisor is a sum of exponentials): the
+    # hedge is said only where one may lie within the step (review 13, point 9).
+    hedge = (
+        " (or a singularity lies closer than that step)"
+        if _singularity_within(program, values, name, step)
+        else ""
     )
+    return "round-off", (
+        f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause}{hedge}."
+    )
+
+
+def _singularity_within(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> bool:
+    """Whether a divisor, a log's argument or a base raised to a power below 1 may reach 0
+    within `step` of the input: it is 0 there, or a linear guess from its change over the
+    step puts its zero that close (or the step leaves the domain)."""
+    v = values[name]
+    h = taken_step(v, step)
+    if h == 0:
+        return False
+    try:
+        at = singular_points(program, values)
+        up = singular_points(program, {**values, name: v + h})
+        down = singular_points(program, {**values, name: v - h})
+    except DomainError:
+        return True
+    for here, above, below in zip(at, up, down, strict=True):
+        if here == 0:
+            return True
+        slope = (above - below) / (2 * h)
+        if not math.isfinite(slope):
+            return True
+        if slope != 0 and abs(here / slope) <= step:
+            return True
+    return False
 
 
 def one_sided_slopes(

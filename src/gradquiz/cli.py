@@ -323,7 +323,6 @@ def stats(
     from rich.table import Table
 
     from gradquiz.core.item_flags import (
-        Flag,
         kr20_note,
         minimum_rule,
         same_groups_note,
@@ -351,25 +350,40 @@ def stats(
     if unjudged:
         names = ", ".join(flag.value.replace("-", " ") for flag in unjudged)
         out().print(f"{minimum_rule()} With {learners}, too few to judge: {names}.")
-    table = Table("#")
-    table.add_column("item", overflow="fold")  # ids are long; fold them, never cut them
-    for heading in ("facility", "D", "r_pb"):
-        table.add_column(heading)
-    # One flag a line, each whole: a narrow terminal would otherwise cut the longest short.
-    longest = max(len(flag.value) for flag in Flag)
-    table.add_column("flags", min_width=longest, no_wrap=True, overflow="fold")
-    # Two decimals, halves up, as the statistics page shows them and the flags judge them.
+    # Two decimals, halves up, as the statistics page shows them and the flags judge them; D
+    # with what the page says beside it (review 13, point 9).
+    rows = []
     for number, item in enumerate(analysis.items, start=1):
         r_pb = "–" if item.point_biserial is None else str(shown_figure(item.point_biserial))
-        d = "–" if item.discrimination is None else str(shown_figure(item.discrimination))
+        if item.discrimination is None:
+            d = "– (undefined)"
+        elif item.facility in (0, 1):
+            everyone = "right" if item.facility == 1 else "wrong"
+            d = f"{shown_figure(item.discrimination)} (everyone {everyone}: no band)"
+        elif item.band is None:
+            d = f"{shown_figure(item.discrimination)} (too few learners to judge)"
+        else:
+            d = f"{shown_figure(item.discrimination)} ({item.band.value})"
         # As the page says it: a flag the class is too small to judge is named, not "–"
-        # (review 12, point 10).
+        # (review 12, point 10), and "too hard", not "too-hard" (review 13, point 9).
         withheld = [
             f"would be flagged {f.value.replace('-', ' ')}, but too few learners to judge"
             for f in item.withheld_flags
         ]
-        flags = "\n".join([*(f.value for f in item.flags), *withheld]) or "–"
-        table.add_row(str(number), item.item, str(shown_figure(item.facility)), d, r_pb, flags)
+        named = [f.value.replace("-", " ") for f in item.flags]
+        flags = "\n".join([*named, *withheld]) or "–"
+        rows.append((str(number), item.item, str(shown_figure(item.facility)), d, r_pb, flags))
+    # The numbers whole on a narrow terminal, never "…": the flags column wraps instead (a
+    # long one squeezed the item, facility and D columns at 80 columns).
+    table = Table("#")
+    table.add_column("item", overflow="fold")  # ids are long; fold them, never cut them
+    for index, heading in enumerate(("facility", "D", "r_pb"), start=2):
+        widest = max(len(heading), *(len(row[index].split(" (")[0]) for row in rows))
+        table.add_column(heading, min_width=widest, overflow="fold")
+    # One flag a line; a name wraps at its space, never cut (its longest word sets the width).
+    table.add_column("flags", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     out().print(table)
 
 

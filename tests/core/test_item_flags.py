@@ -233,7 +233,12 @@ def test_each_flag_needs_its_own_number_of_learners() -> None:
     assert unjudged_flags(20) == ()
     rule = minimum_rule()
     assert "too easy needs 20 learners" in rule and "too hard 5" in rule
-    assert "D's bands and flags 17" in rule and "groups of 5" in rule
+    assert "need 17, which make upper and lower groups of 5" in rule
+    # Review 13, point 8: the facility's rule ("the range that raises it is at least as wide
+    # as one answer moves the figure") was said of D too, where it does not explain the
+    # minimum for negative D ([−1, 0) is wide).
+    assert "poor and negative alike" in rule
+    assert "A flag is judged only where the range of figures" not in rule
     # Before: "so that one answer alone cannot raise it", false at the minimum (19/20 is not
     # too easy, 20/20 is).
     assert "cannot raise" not in rule

@@ -133,17 +133,22 @@ def unjudged_flags(learners: int) -> tuple[Flag, ...]:
 def minimum_rule() -> str:
     """Each flag's minimum class size and why, as the statistics page states it."""
     easy, hard = FACILITY_LEARNERS["too-easy"], FACILITY_LEARNERS["too-hard"]
+    # The facility's rule (the range that raises a flag is as wide as one answer's move)
+    # does not explain D's minimum for negative D, whose range [−1, 0) is wide: D's own rule
+    # is said apart (review 13, point 8).
     return (
-        "A flag is judged only where the range of figures that raises it is at least as "
-        "wide as one learner's answer moves the figure, so that no flag rests on a change "
-        "smaller than one answer (at the minimum one answer can still raise it: with "
+        "A facility flag is judged only where the range of facilities that raises it is at "
+        "least as wide as one learner's answer moves the facility, so that no flag rests on a "
+        "change smaller than one answer (at the minimum one answer can still raise it: with "
         f"{easy} learners, {easy - 1} right is not too easy and {easy} right is): "
         f"too easy needs {easy} learners (1/{easy} = "
         f"{1 - FACILITY_ABOVE:.2f}, from {FACILITY_ABOVE:.2f} to 1), too hard {hard} "
-        f"(1/{hard} = {FACILITY_BELOW:.2f}), and D's bands and flags {D_LEARNERS}, which make "
-        f"upper and lower groups of {D_GROUP} (D then moves by at most 1/{D_GROUP} = "
-        f"{POOR_BELOW:.2f}, the width of the band '{Band.POOR.value}'). Below that the page "
-        "says too few learners to judge."
+        f"(1/{hard} = {FACILITY_BELOW:.2f}). D's bands and flags, {Band.POOR.value} and "
+        f"negative alike, need {D_LEARNERS}, which make upper and lower groups of {D_GROUP}: "
+        f"one answer then moves D by at most 1/{D_GROUP} = {POOR_BELOW:.2f}, the width of "
+        f"the band '{Band.POOR.value}' (0 to {POOR_BELOW:.2f}), so no answer alone takes D "
+        f"from a band with no flag ({POOR_BELOW:.2f} or more) to negative. Below that the "
+        "page says too few learners to judge."
     )
 
 

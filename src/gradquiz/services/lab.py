@@ -312,7 +312,11 @@ def _exact_values(page: GraphPage) -> dict[str, tuple[float, str]]:
     wide pass gives it (softmax's p1 − 1 at z1 = 40, −1.6 × 10⁻¹⁷)."""
     values: dict[str, tuple[float, str]] = {}
     for check in page.checks:
-        if check.about:
+        if check.about and check.about_value and math.isfinite(check.about_value):
+            # The full value, not its two figures: −1.6e-17 is 1.5 % off p1 − 1 = −1.62e-17
+            # at z1 = 40 (review 13, point 1).
+            values[check.input] = (check.about_value, check.about)
+        elif check.about:
             try:
                 values[check.input] = (parse_typed_number(check.about), check.about)
             except NumberFormError:

@@ -361,7 +361,9 @@ def test_at_an_edge_the_one_sided_step_grows_only_past_round_off() -> None:
     check = _checked("(x-1)**1.5 + 3*x", x=1.0)
     assert check.method == "forward" and math.ulp(1.0) < check.step < 1e-7, check
     assert check.relative_error < 1e-4, check
-    assert check.note is not None and "up by tenths" in check.note
+    # Review 13, point 9: "up by tenths" read as steps of a tenth; each step is ten times the
+    # last.
+    assert check.note is not None and "up tenfold" in check.note and "tenths" not in check.note
 
 
 def test_beside_an_edge_the_centred_step_grows_only_past_round_off() -> None:

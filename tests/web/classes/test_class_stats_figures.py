@@ -100,7 +100,7 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
     ) == 2
     assert "This class has 1 learner: too few to judge" in text
     assert "too easy needs 20 learners" in text and "too hard 5" in text
-    assert "D's bands and flags 17" in text
+    assert "D's bands and flags, poor and negative alike, need 17" in text
 
 
 def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site: Site) -> None:

@@ -323,16 +323,19 @@ def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
     # Review of issue 28, finding 1: the whole gradient to both tied inputs (or to neither)
     # was "5 of 5 right"; max(x + t, y + t) = max(x, y) + t, so the shares add up to ∂f/∂m.
     base = "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-f=1&grad-z=2&grad-m=-3"
-    for both, right in [("-3", "4 of 5"), ("0", "4 of 5"), ("-1.5", "5 of 5")]:
+    # Review 13, point 7: shares each in range that do not add up are wrong together, not
+    # the one checked last alone (it was "4 of 5").
+    for both, right in [("-3", "3 of 5"), ("0", "3 of 5"), ("-1.5", "5 of 5")]:
         text = text_of(lab_client.get(f"{base}&grad-x={both}&grad-y={both}").text)
         assert f"{right} right." in text, both
         assert "must add up to ∂f/∂m = −3" in text
     split = text_of(lab_client.get(f"{base}&grad-x=-1&grad-y=-2").text)
     assert "5 of 5 right." in split and "this one takes the rest, −1." in split
     three = "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2&grad-f=1&grad-w=1&grad-t1=2"
-    # Second review, finding 1: z takes all 2, so y and x (2 each) are both out of range.
+    # Second review, finding 1: 2 copied to each of x, y, z is not a split; review 13, point 7:
+    # all three are wrong together (z, checked first, was right and x and y wrong).
     copied = text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
-    assert "4 of 6 right." in copied and "At a kink any gradient" not in copied
+    assert "3 of 6 right." in copied and "At a kink any gradient" not in copied
     loser = text_of(lab_client.get(f"{base}&grad-y=1&grad-x=-3").text)
     assert "4 of 5 right." in loser and "At a kink any gradient from -3 to 0" not in loser
     thirds = text_of(lab_client.get(f"{three}&grad-x=0.6667&grad-y=0.6667&grad-z=0.6667").text)

@@ -155,3 +155,14 @@ def test_a_signed_in_learner_reads_this_account_not_this_browser(service: ExamSe
         client.post("/progress/delete-my-data", data={"confirm": "yes"})
         deleted = page_text(client.get("/progress?deleted=1").text)
         assert "review card this account had is gone" in deleted
+
+
+def test_with_no_guesses_the_guessing_row_claims_nothing(client: TestClient) -> None:
+    # Review 13, point 9: Claims is "the average over your guesses", and with none it said
+    # 25 %.
+    url = start(client, count="10")
+    for number, confidence in ((1, "sure"), (2, "unsure")):
+        client.post(f"{url}/{number}", data={"option": "A", "confidence": confidence})
+    text = page_text(client.get("/progress").text)
+    assert re.search(r"Guessing ?– \(no guesses: nothing to average\) ?no answers yet", text), text
+    assert re.search(r"Sure ?90%", text)

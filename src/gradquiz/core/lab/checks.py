@@ -14,9 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from gradquiz.core.lab.forward_mode import WIDE_DIGITS, exact_gradients, nonzero_gradients
-from gradquiz.core.lab.graphs import Graph, Program, forward_value, gate_choices, pole_signs
+from gradquiz.core.lab.graphs import (
+    Graph,
+    Program,
+    forward_value,
+    gate_choices,
+    pole_signs,
+    singular_points,
+)
 from gradquiz.core.lab.numbers import page_form, shown_number
-from gradquiz.core.lab.operations import DomainError
+from gradquiz.core.lab.operations import DomainError, NoDerivative
 from gradquiz.core.lab.scales import gradient_scales, residue
 
 # The centred difference's step, scaled by the input's size.
@@ -62,6 +69,7 @@ class GradientCheck:
     cancelled: bool = False  # `exact` is 0 because what forward mode gave is residue
     underflow: bool = False  # `exact` is 0 because the gradient is below the smallest float
     about: str = ""  # where `exact` is 0 but not exactly: the gradient to two figures
+    about_value: float = 0.0  # and to float64's precision (0.0 where it underflows)
     floor: float = 0.0  # the round-off in f(v ± h) over the step (`roundoff_floor`)
     sign: int = 0  # where `exact` is 0 but not exactly: the true gradient's sign (1 or −1)
     # Where kinks cancel (relu(x) − relu(−x) at 0): f's own derivative, which the backward
@@ -69,16 +77,24 @@ class GradientCheck:
     derivative: float | None = None
 
     @property
+    def measured_against(self) -> float:
+        """What the Error column measures the difference against: f's own derivative where
+        kinks cancel (backprop's 0 at relu(x) − relu(−x) there is a convention, and the
+        difference, 1, is right; review 13, point 5), else the exact gradient."""
+        return self.exact if self.derivative is None else self.derivative
+
+    @property
     def error_is_absolute(self) -> bool:
-        """A relative error means nothing when the exact gradient is 0: the error is absolute."""
-        return self.exact == 0
+        """A relative error means nothing when the reference is 0: the error is absolute."""
+        return self.measured_against == 0
 
     @property
     def relative_error(self) -> float:
-        """|exact − difference| / max(|exact|, |difference|), or |difference| when exact is 0."""
+        """|reference − difference| / max(|reference|, |difference|), or |difference| when the
+        reference (`measured_against`) is 0."""
         if self.error_is_absolute:
             return abs(self.centred)
-        return relative_error(self.exact, self.centred)
+        return relative_error(self.measured_against, self.centred)
 
     @property
     def agrees(self) -> bool:
@@ -95,6 +111,12 @@ def relative_error(a: float, b: float) -> float:
     """|a − b| / max(|a|, |b|) (0 when both are 0)."""
     size = max(abs(a), abs(b))
     return 0.0 if size == 0 else abs(a - b) / size
+
+
+def held(value: float, exact: float) -> bool:
+    """Whether float64's `value` is `exact`'s (a nonzero, within AGREEMENT): what looks like
+    residue beside its terms is then the gradient itself, which float64 kept."""
+    return value != 0 and relative_error(value, exact) <= AGREEMENT
 
 
 def _agree(exact: float, estimate: float, scale: float, floor: float = 0.0) -> bool:
@@ -187,7 +209,7 @@ def finite_difference(
         which = (
             "the smallest float64 takes there"
             if h <= math.ulp(v)
-            else f"the first from one unit up by tenths that rounding f({name} ± h) does not "
+            else f"the first from one unit up tenfold that rounding f({name} ± h) does not "
             "swamp, or the largest that stays inside"
         )
         return (
@@ -398,11 +420,22 @@ def _one_sided(
     one unit or more stays inside."""
     v = values[name]
     side = "below" if sign > 0 else "above"
+    beyond = math.nextafter(v, -sign * math.inf)
     try:
-        forward_value(program, {**values, name: math.nextafter(v, -sign * math.inf)})
-    except DomainError:
+        forward_value(program, {**values, name: beyond})
+    except NoDerivative:
+        # (x − 2)**0.5 at 2 + 4.4e-16: 2 is in the domain, with no derivative (review 13,
+        # point 6).
         where = (
-            f"{name} is at the edge of the function's domain (nothing {side} {point(v)} is in it)"
+            f"{name} is at the edge of where the function has a derivative (at {name} = "
+            f"{point(beyond)}, the next float64 number {side}, it has a value but no derivative)"
+        )
+    except DomainError:
+        # Only float64 numbers: log(x + 1) at x = −0.9999999999999999 is defined a little
+        # lower too, at numbers float64 cannot hold (review 13, point 6).
+        where = (
+            f"{name} is at the edge of the function's domain (no float64 number {side} "
+            f"{point(v)} is in it)"
         )
     else:
         where = (
@@ -413,7 +446,7 @@ def _one_sided(
         f"one unit of {name}'s last place, the smallest step float64 takes there: what error "
         "remains is this step's, and float64 has no smaller one"
         if step <= math.ulp(v)
-        else f"the first step from one unit of {name} up by tenths (to the usual "
+        else f"the first step from one unit of {name} up tenfold (to the usual "
         f"{shown_number(step_for(v), 1)} at most) at which what rounding "
         f"f({name} {'+' if sign > 0 else '−'} h) and f({name}) can put in the difference is "
         "under 10⁻⁶ of it"
@@ -437,8 +470,11 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         if exact[name] != 0
         and residue(exact[name], scales[name])
         and residue(graph.gradients[name], scales[name])
+        # float64 holding the value 30 digits give is a value, not residue: x − x + 1e-17·x
+        # at 1 has ∂f/∂x = 1e-17 both ways, and was shown as cancelled (review 13, point 2).
+        and not held(graph.gradients[name], exact[name])
     }
-    wide: dict[str, tuple[str, bool]] = {}
+    wide: dict[str, tuple[str, bool, float]] = {}
     if residues or any(exact[name] == 0 for name in graph.inputs):
         # A 0 in 30 digits may be a cancellation (softmax's p1 − 1 at z1 = 355 is −1.3e-154):
         # only what is 0 in WIDE_DIGITS as well is shown as an exact 0; and a residue's size
@@ -447,7 +483,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
     checks = []
     for name in graph.inputs:
         scale, reference = scales[name], exact[name]
-        underflow = reference == 0 and wide.get(name, ("", False))[1]
+        underflow = reference == 0 and wide.get(name, ("", False, 0.0))[1]
         cancelled = name in wide and not underflow if reference == 0 else name in residues
         if cancelled or underflow:
             # What is left of terms that cancel, not a value: a true gradient smaller than
@@ -455,7 +491,9 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             # 30 digits, so the page shows "≈ 0", never an exact 0.
             reference = 0.0
         estimate, step, method, note = finite_difference(program, values, name)
-        about = wide.get(name, ("", False))[0] if cancelled or underflow else ""
+        about, _, about_value = wide.get(name, ("", False, 0.0))
+        if not (cancelled or underflow):
+            about, about_value = "", 0.0
         sign = 0
         if cancelled or underflow:  # p1 − 1 < 0 always, however it rounds (review 10, point 2)
             negative = exact[name] < 0 if exact[name] != 0 else about.startswith(("−", "-"))
@@ -472,6 +510,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
             cancelled=cancelled,
             underflow=underflow,
             about=about,
+            about_value=about_value,
             floor=roundoff_floor(program, values, name, step) if method == "centred" else 0.0,
             sign=sign,
         )
@@ -611,10 +650,43 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             f"{shown_number(abs(check.exact) * taken_step(v, step), 2)}, is lost in rounding "
             f"f({name} ± h)"
         )
-    return "round-off", (
-        f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause} (or a "
-        "singularity lies closer than that step)."
+    # Softmax has no singularity anywhere near (its divisor is a sum of exponentials): the
+    # hedge is said only where one may lie within the step (review 13, point 9).
+    hedge = (
+        " (or a singularity lies closer than that step)"
+        if _singularity_within(program, values, name, step)
+        else ""
     )
+    return "round-off", (
+        f"No step down to h = {shown_number(smaller, 1)} agrees either. {cause}{hedge}."
+    )
+
+
+def _singularity_within(
+    program: Program, values: Mapping[str, float], name: str, step: float
+) -> bool:
+    """Whether a divisor, a log's argument or a base raised to a power below 1 may reach 0
+    within `step` of the input: it is 0 there, or a linear guess from its change over the
+    step puts its zero that close (or the step leaves the domain)."""
+    v = values[name]
+    h = taken_step(v, step)
+    if h == 0:
+        return False
+    try:
+        at = singular_points(program, values)
+        up = singular_points(program, {**values, name: v + h})
+        down = singular_points(program, {**values, name: v - h})
+    except DomainError:
+        return True
+    for here, above, below in zip(at, up, down, strict=True):
+        if here == 0:
+            return True
+        slope = (above - below) / (2 * h)
+        if not math.isfinite(slope):
+            return True
+        if slope != 0 and abs(here / slope) <= step:
+            return True
+    return False
 
 
 def one_sided_slopes(

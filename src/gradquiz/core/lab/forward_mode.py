@@ -78,10 +78,12 @@ def nonzero_gradients(
     values: Mapping[str, float],
     digits: int,
     scales: Mapping[str, float] | None = None,
-) -> dict[str, tuple[str, bool]]:
+) -> dict[str, tuple[str, bool, float]]:
     """The inputs whose gradient is not 0 in `digits`-digit arithmetic, however small (a
-    value below float64's range, such as e^-1000001, included), each to two figures and
-    whether it is below the smallest float (it underflows: 0 in float64, nothing cancelled).
+    value below float64's range, such as e^-1000001, included), each to two figures, whether
+    it is below the smallest float (it underflows: 0 in float64, nothing cancelled), and the
+    nearest float64 to it (0.0 where it underflows): the two figures are for showing, and an
+    answer is judged against the full value (review 13, point 1).
     With `scales` (the size of each gradient's terms), what is within the pass's own rounding
     of them (10^(NOISE_DIGITS − digits) × the scale) counts as 0."""
     ctx = context(digits)
@@ -91,7 +93,7 @@ def nonzero_gradients(
         return {}
     smallest = ctx.mpf(2) ** -1074  # the smallest positive float64 (subnormal)
     return {
-        name: (page_form(ctx.nstr(t, 2)), bool(abs(t) < smallest))
+        name: (page_form(ctx.nstr(t, 2)), bool(abs(t) < smallest), _nearest(ctx, t))
         for name, t in tangents.items()
         if t != 0 and not is_noise(ctx, t, digits, scales, name)
     }
@@ -122,6 +124,13 @@ def _tangents(ctx: Any, program: Program, values: Mapping[str, float]) -> dict[s
 
 def _unit(ctx: Any, index: int, size: int) -> tuple[Real, ...]:
     return tuple(ctx.one if i == index else ctx.zero for i in range(size))
+
+
+def _nearest(ctx: Any, number: Real) -> float:
+    """The nearest float64 to `number` (NaN where it is not a finite real)."""
+    if not (isinstance(number, ctx.mpf) and ctx.isfinite(number)):
+        return math.nan
+    return float(number)
 
 
 def _real(ctx: Any, number: Real) -> float:

@@ -31,6 +31,7 @@ from gradquiz.core.lab.operations import (
     TOO_LARGE,
     DomainError,
     LocalDerivativeTooLarge,
+    NoDerivative,
     apply,
     forward,
 )
@@ -273,7 +274,8 @@ class _Builder:
             if kind == "exp" and args[0] > 0 and error.message == TOO_LARGE:
                 power = about_power_of_ten(args[0] / math.log(10))
                 reason = f"exp({plain_number(args[0])}) is about {power}, above {LARGEST}"
-            raise DomainError(f"At {key} = {written}: {reason}.") from None
+            refusal = NoDerivative if isinstance(error, NoDerivative) else DomainError
+            raise refusal(f"At {key} = {written}: {reason}.") from None
         rules = OPERATIONS[kind].rules(shown, key, exponent)
         self.nodes[key] = Node(key, kind, arguments, value, exponent, named=name is not None)
         self.edges.extend(
@@ -395,11 +397,22 @@ def pole_signs(program: Program, values: Mapping[str, float]) -> tuple[tuple[boo
     return tuple(poles)
 
 
+def singular_points(program: Program, values: Mapping[str, float]) -> tuple[float, ...]:
+    """The value of every divisor, base raised to a power below 1 and log's argument, in
+    evaluation order: where one of them is 0 the function or its derivative is undefined."""
+    env = dict(values)
+    zeros: list[float] = []
+    for name, tree in program:
+        env[name] = _value(tree, env, None, None, zeros)
+    return tuple(zeros)
+
+
 def _value(
     tree: Expr,
     env: Mapping[str, float],
     choices: list[tuple[str, int]] | None,
     poles: list[tuple[bool, str]] | None = None,
+    zeros: list[float] | None = None,
 ) -> float:
     if isinstance(tree, Name):
         return env[tree.name]
@@ -407,7 +420,11 @@ def _value(
         return tree.value
     kind, exponent = _kind(tree)
     parts = children(tree)
-    args = [_value(child, env, choices, poles) for child in parts]
+    args = [_value(child, env, choices, poles, zeros) for child in parts]
+    if zeros is not None and (
+        kind in ("div", "log") or (kind == "pow" and exponent < 1 and exponent != 0)
+    ):
+        zeros.append(args[-1] if kind == "div" else args[0])
     if choices is not None and kind in ("relu", "max"):
         choices.append((kind, int(args[0] > 0) if kind == "relu" else args.index(max(args))))
     if poles is not None and (kind == "div" or (kind == "pow" and exponent < 0)):

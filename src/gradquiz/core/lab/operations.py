@@ -42,6 +42,11 @@ class DomainError(InvalidInput):
     """An operation met an input it has no value or derivative for."""
 
 
+class NoDerivative(DomainError):
+    """The operation has a value here but no derivative (0 ** 0.5 is 0, with an infinite
+    slope): the input was read, and is in the function's domain, not its derivative's."""
+
+
 class LocalDerivativeTooLarge(DomainError):
     """The value is a float but the local derivative with respect to input `position` is not
     (1 / x at x = 1e-200 is 1e200, its derivative −1e400)."""
@@ -64,7 +69,7 @@ def _exponentiate(args: Sequence[float], exponent: float) -> float:
             f"0 to the power {shown_number(exponent, 6)} is undefined, a division by zero ({pole})"
         )
     if base == 0 and 0 < exponent < 1:  # 0 ** 0.5 is 0, but its slope there is infinite
-        raise DomainError(f"0 to the power {shown_number(exponent, 6)} has no derivative")
+        raise NoDerivative(f"0 to the power {shown_number(exponent, 6)} has no derivative")
     return float(math.pow(base, exponent))
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from gradquiz.core.lab.checks import held
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.rounding import gradient_signs
@@ -110,11 +111,21 @@ def check_answers(
     a convention at each kink, so any value those conventions give is right; where the kinks
     cancel (relu(x) − relu(−x) at 0 is x) the verdict says that f's own derivative is
     another thing (review 12, point 2)."""
-    targets = answer_targets(graph, answers, signs)
+    # Inputs whose gradient, small beside its terms, float64 holds as the exact pass gives it
+    # (x − x + 1e-17·x at 1: 1e-17 both ways): a value, not residue taken as 0 (review 13,
+    # point 2).
+    kept = frozenset(
+        key
+        for key, (value, _) in (exact or {}).items()
+        if key in graph.gradients and held(graph.gradients[key], value)
+    )
+    targets = answer_targets(graph, answers, signs, kept)
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
         answer, target = answers.get(step.node), targets[step.node]
-        widened = None if answer is None else _open_range(graph, answers, signs, step.node, targets)
+        widened = (
+            None if answer is None else _open_range(graph, answers, signs, step.node, targets, kept)
+        )
         if widened is not None and answer is not None:
             # A blank node upstream whose own gradient is a range (its share at a tie, a
             # ReLU at 0) leaves this one's range wider than that blank's default gives
@@ -160,7 +171,16 @@ def check_answers(
             if derivative is not None and target.at_kink:
                 message = _cancelled(target, derivative, answer)
             true = (exact or {}).get(step.node)
-            if true is not None and not target.at_kink and not close(answer, true[0]):
+            if (
+                true is not None
+                and not target.at_kink
+                and not target.tie
+                and not _through_kink(graph, step.node)
+                and not close(answer, true[0])
+            ):
+                # Only where nothing but the shown figures makes it right: through a kink the
+                # exact value is one convention's, and any split of a tie is right for that
+                # reason, not for rounding (review 13, point 3).
                 shown = f"It counts by the shown figures; the exact value is {true[1]}."
                 message = f"{shown} {message}" if message else shown
             verdicts[step.node] = Verdict(step.node, answer, True, None, message)
@@ -195,7 +215,48 @@ def check_answers(
                     f"{written_number(answer)} is outside it.",
                 )
             verdicts[step.node] = verdict
+    _judge_tie_pairs(graph, answers, verdicts)
     return tuple(verdicts.values())
+
+
+def _judge_tie_pairs(
+    graph: Graph, answers: Mapping[str, float | None], verdicts: dict[str, Verdict]
+) -> None:
+    """At a max gate's tie whose tied inputs feed nothing else, shares that are each between 0
+    and the gate's gradient but do not add up to it are wrong together: which one the checks
+    reach last is no reason to blame it alone (max(x, y) at x = y = 1 with 0.7 and 0.7 marked y
+    right and x wrong; review 13, point 7)."""
+    for node in graph.nodes:
+        tied = list(dict.fromkeys(kink_inputs(graph, node.key)))
+        if node.kind != "max" or not tied or node.key not in verdicts:
+            continue
+        gate = verdicts[node.key]
+        if not gate.correct or gate.answer is None:
+            continue
+        if any(
+            graph.by_key[key].is_constant
+            or key not in verdicts
+            or {e.target for e in graph.edges_out_of(key)} != {node.key}
+            for key in tied
+        ):
+            continue
+        shares = [answers.get(key) for key in tied]
+        upstream = gate.answer
+        low, high = min(0.0, upstream), max(0.0, upstream)
+        if any(share is None or not low <= share <= high for share in shares):
+            continue  # a share out of range is wrong on its own, and said so
+        total = math.fsum(share for share in shares if share is not None)
+        if close(total, upstream):
+            continue
+        given = _listed([written_number(share) for share in shares if share is not None])
+        message = (
+            f"At the tie at {node.key} the gradient is split, not copied: the shares of "
+            f"{_listed(tied)} must add up to ∂{graph.output}/∂{node.key} = "
+            f"{shown_number(upstream)}. Yours, {given}, add up to {shown_number(total)}: each "
+            "may be a share on its own, but not together."
+        )
+        for key in tied:
+            verdicts[key] = Verdict(key, answers.get(key), False, "tie-split", message)
 
 
 # At most this many choices of the open blanks upstream are tried for one node's range (each
@@ -209,6 +270,7 @@ def _open_range(
     signs: Mapping[str, int] | None,
     node: str,
     defaults: Mapping[str, Target],
+    kept: frozenset[str] = frozenset(),
 ) -> tuple[float, float, list[str]] | None:
     """`node`'s range of right gradients with every blank node before it (in backward order)
     whose own gradient is a range taken at either end of it, in turn; None where that is the
@@ -229,7 +291,7 @@ def _open_range(
         tries += 1
         if tries > OPEN_CHOICES:
             return None
-        targets = answer_targets(graph, {**answers, **fills}, signs)
+        targets = answer_targets(graph, {**answers, **fills}, signs, kept)
         blank = next((k for k in before if k not in fills and targets[k].at_kink), None)
         if blank is None:
             ends.append((targets[node].low, targets[node].high))
@@ -242,6 +304,22 @@ def _open_range(
     if not branched or (low, high) == (base.low, base.high):
         return None
     return low, high, branched
+
+
+def _through_kink(graph: Graph, node: str) -> bool:
+    """Whether `node` reaches a node on its kink (a ReLU at 0, a max gate's tie) on its way
+    to the output, so that its gradient depends on a convention there."""
+    seen: set[str] = set()
+    pending = [node]
+    while pending:
+        key = pending.pop()
+        for edge in graph.edges_out_of(key):
+            if kink_inputs(graph, edge.target):
+                return True
+            if edge.target not in seen:
+                seen.add(edge.target)
+                pending.append(edge.target)
+    return False
 
 
 def _interval(target: Target) -> str:
@@ -288,7 +366,10 @@ class _Tie:
 
 
 def answer_targets(
-    graph: Graph, answers: Mapping[str, float | None], signs: Mapping[str, int] | None = None
+    graph: Graph,
+    answers: Mapping[str, float | None],
+    signs: Mapping[str, int] | None = None,
+    kept: frozenset[str] = frozenset(),
 ) -> dict[str, Target]:
     """What each node's gradient may be, given the learner's own choices at kinks.
 
@@ -343,7 +424,7 @@ def answer_targets(
             low += min(upstream * slope_low, upstream * slope_high)
             high += max(upstream * slope_low, upstream * slope_high)
         scale = scales[step.node]
-        if residue(low, scale) and residue(high, scale):
+        if residue(low, scale) and residue(high, scale) and step.node not in kept:
             low = high = 0.0
         if notes and (elsewhere or len(tied_consumers) > 1):
             # Its share at a tie is not its gradient: what its other paths bring adds to it.
@@ -766,7 +847,15 @@ def _kink_choice(
     consumer = chosen[0]
     choice = answers[consumer]
     assert choice is not None  # a right answer at the kink: it was given
-    if len(step.contributions) == 1:
+    mine = targets[step.node]
+    if mine.at_kink:
+        # A kink on the way leaves a range, not one value (relu(x) − relu(−x) at 0 with
+        # ∂f/∂t1 = 1 and ∂f/∂t3 = −1: ∂f/∂x = s + 1, 1 to 2; review 13, point 4).
+        working = (
+            "each consumer's gradient as you gave it times its local derivative (a slope from "
+            f"0 to 1 at a kink), added up: anything from {_interval(mine)}"
+        )
+    elif len(step.contributions) == 1:
         local = shown_number(step.contributions[0].local)
         working = f"{local} × ({written_number(choice)}) = {shown_number(implied)}"
     else:

@@ -7,6 +7,7 @@ typed and the message next to the field it is about (or above the form when no o
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from gradquiz.core.lab.operations import NoDerivative
 from gradquiz.errors import InvalidInput
 
 
@@ -18,6 +19,9 @@ class LabForm:
     errors: Mapping[str, str] = field(default_factory=dict)
     error: str | None = None  # a refusal that no single field on the form is to blame for
     columns: Mapping[str, int] = field(default_factory=dict)  # 1-based, in a field's text
+    # The refusal's heading where "That could not be read" is not true: at (x − 2)**0.5 with
+    # x = 2 every value was read, and f has no derivative there (review 13, point 6).
+    heading: str | None = None
 
     @classmethod
     def refusing(
@@ -29,6 +33,8 @@ class LabForm:
             column = getattr(refusal, "column", None)
             columns = {name: column} if isinstance(column, int) and column > 0 else {}
             return cls(texts, {name: refusal.message}, columns=columns)
+        if isinstance(refusal, NoDerivative):
+            return cls(texts, error=refusal.message, heading="No derivative at this point")
         return cls(texts, error=refusal.message)
 
     @property

@@ -187,10 +187,11 @@ def walk_one_exam(page: Page, base: str, attempt_id: str) -> Iterator[str]:
     yield "result"
 
 
-def exam_pages_by_http(app: FastAPI, exams: int) -> Iterator[tuple[str, str, str]]:
+def exam_pages_through_routes(app: FastAPI, exams: int) -> Iterator[tuple[str, str, str]]:
     """(kind, name, html) of every page of `exams` whole exams in a row, taken by one learner
-    over HTTP: each question page, the review, the confirmation, the result and the result
-    with wrong answers only. Retakes draw unseen questions first, so six meet the whole bank."""
+    through the app's routes (FastAPI's TestClient): each question page, the review, the
+    confirmation, the result and the result with wrong answers only. Retakes draw unseen
+    questions first, so six meet the whole bank."""
     # Not entered as a context: the live server runs the app's lifespan already.
     learner = TestClient(app, base_url="http://127.0.0.1")
     for exam in range(1, exams + 1):
@@ -219,7 +220,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
     # page by page took 45 s). One exam is walked page by page too, with its bar and timer.
     assert len(live_app.state.pack.questions) <= 6 * 15, "six exams no longer meet the bank"
     pages: dict[str, list[tuple[str, str]]] = {}
-    for kind, name, html in exam_pages_by_http(live_app, exams=6):
+    for kind, name, html in exam_pages_through_routes(live_app, exams=6):
         pages.setdefault(kind, []).append((name, html))
     assert len(pages["question"]) == 90 and len(pages["result"]) == 12
     context = browser.new_context(viewport={"width": 390, "height": 760}, is_mobile=True)

@@ -16,7 +16,6 @@ from gradquiz.services import lab
 from gradquiz.web.lab import views as lab_views
 from gradquiz.web.lab.graph_drawing import draw_graph
 from tests.lab_budget import LIMIT_SECONDS, cpu_seconds
-from tests.web.lab.test_lab_pages import lab_client  # noqa: F401 (a fixture)
 from tests.web.lab_fuzz import Case, Fuzzer
 
 CASES = 10_000
@@ -56,7 +55,7 @@ def _cases() -> Iterator[Case]:
 
 
 def test_ten_thousand_lab_requests_at_and_past_the_limits_stay_within_budget(
-    lab_client: TestClient,  # noqa: F811
+    lab_client: TestClient,
 ) -> None:
     for url in WARM_UP:  # the first lab page of a process imports numpy, networkx and mpmath
         assert lab_client.get(url).status_code == 200

@@ -1,36 +1,12 @@
 """Review 12 of issue 28: the lab's notes and messages say what is true at the point asked."""
 
 import re
-from collections.abc import Iterator
-from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gradquiz.config import Settings
 from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number
-from gradquiz.storage.database import Database
-from gradquiz.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def lab_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    path = tmp_path_factory.mktemp("lab12") / "gradquiz.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    database.dispose()
-    settings = Settings(
-        database_url=f"sqlite:///{path}",
-        lab_processes=0,
-        lab_pages_per_second=10_000,
-        variant_pool_size=0,
-    )
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        yield client
-
-
-def text_of(html: str) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+from tests.web.lab.test_lab_pages import text_of
 
 
 @pytest.mark.parametrize("f", ["-0.5*x", "x*-1", "x*(-2)"])

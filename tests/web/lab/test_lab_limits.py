@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from gradquiz.core.lab.prepared import PREPARED
 from tests.lab_budget import LIMIT_SECONDS, cpu_seconds
-from tests.web.lab.test_lab_pages import lab_client  # noqa: F401 (a fixture)
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ def _timed_get(client: TestClient, url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def warm_client(lab_client: TestClient) -> TestClient:  # noqa: F811
+def warm_client(lab_client: TestClient) -> TestClient:
     """The lab with its modules imported (a worker's first lab page imports numpy and co)."""
     for url in ["/lab/neuron", "/lab/flow?depth=1&width=1", "/lab/gradient-check?w=0.1"]:
         assert lab_client.get(url).status_code == 200

@@ -4,11 +4,11 @@ from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 
-from tests.web.lab.test_lab_pages import lab_client, text_of  # noqa: F401 (a fixture)
+from tests.web.lab.test_lab_pages import text_of
 
 
 def test_gradients_typed_in_any_shown_form_are_read_as_the_plain_ones(
-    lab_client: TestClient,  # noqa: F811
+    lab_client: TestClient,
 ) -> None:
     plain = {"x": "3", "y": "-2", "grad-f": "1", "grad-q": "1", "grad-y": "3", "grad-x": "-2"}
     forms = {"x": "3,0", "y": "–2", "grad-f": "1e0", "grad-q": "10⁰", "grad-y": "3 × 10^0",
@@ -20,7 +20,7 @@ def test_gradients_typed_in_any_shown_form_are_read_as_the_plain_ones(
 
 
 def test_a_value_that_reads_two_ways_is_refused_with_both_readings(
-    lab_client: TestClient,  # noqa: F811
+    lab_client: TestClient,
 ) -> None:
     page = lab_client.get(f"/lab/fan-out?{urlencode({'x': '1,234', 'y': '-2'})}")
     assert page.status_code == 422
@@ -29,7 +29,7 @@ def test_a_value_that_reads_two_ways_is_refused_with_both_readings(
 
 
 def test_an_input_a_float_cannot_hold_as_typed_is_refused_not_rounded_silently(
-    lab_client: TestClient,  # noqa: F811
+    lab_client: TestClient,
 ) -> None:
     # Review 8, point 5: y = −0.99999999999999999999 was shown "as typed" and computed as −1,
     # so every column, the 30-digit one too, gave ∂f/∂x = y + 1 = 0 where it is 10⁻²⁰.

@@ -3,7 +3,6 @@ gets a 500 or a hang."""
 
 import re
 import time
-from collections.abc import Iterator
 from html import unescape
 from itertools import pairwise
 from urllib.parse import quote, urlencode
@@ -11,13 +10,10 @@ from urllib.parse import quote, urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from gradquiz.config import Settings
 from gradquiz.core.lab.gradient_flow import layer_gradient_norms
 from gradquiz.core.lab.numbers import shown_number
 from gradquiz.core.typed_numbers import parse_typed_number
 from gradquiz.services.lab import lab_url
-from gradquiz.storage.database import Database
-from gradquiz.web.app import create_app
 from tests.web.hostile import HOSTILE_ENCODED, HOSTILE_EXPRESSIONS, HOSTILE_NUMBERS
 
 TIME_LIMIT = 2.0  # seconds per request; a refused input should take a few milliseconds
@@ -35,25 +31,6 @@ LAB_PAGES = [
     "/lab/flow?init=he&depth=12&width=16",
     "/lab/gradient-check",
 ]
-
-
-@pytest.fixture(scope="module")
-def lab_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The app on SQLite: the lab itself stores nothing. Its pages' work runs in the test's
-    own process (no lab processes), where their CPU time can be measured."""
-    path = tmp_path_factory.mktemp("lab") / "gradquiz.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    database.dispose()
-    settings = Settings(
-        database_url=f"sqlite:///{path}",
-        lab_processes=0,
-        lab_pages_per_second=10_000,
-        variant_pool_size=0,
-    )
-    app = create_app(settings)
-    with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
-        yield client
 
 
 def text_of(html: str) -> str:

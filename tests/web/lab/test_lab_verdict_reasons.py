@@ -2,37 +2,13 @@
 a tie, a kink's range), and a gradient float64 holds is not called cancelled."""
 
 import re
-from collections.abc import Iterator
-from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 
-from gradquiz.config import Settings
-from gradquiz.storage.database import Database
-from gradquiz.web.app import create_app
+from tests.web.lab.test_lab_pages import text_of
 
 SHOWN = "It counts by the shown figures"
-
-
-@pytest.fixture(scope="module")
-def lab_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    path = tmp_path_factory.mktemp("lab13") / "gradquiz.db"
-    database = Database(f"sqlite:///{path}")
-    database.migrate()
-    database.dispose()
-    settings = Settings(
-        database_url=f"sqlite:///{path}",
-        lab_processes=0,
-        lab_pages_per_second=10_000,
-        variant_pool_size=0,
-    )
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        yield client
-
-
-def text_of(html: str) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def softmax_verdict(client: TestClient, z1: str, answer: str) -> str:

@@ -15,7 +15,6 @@ from gradquiz.config import Settings
 from gradquiz.storage.database import Database
 from gradquiz.web.app import create_app
 from gradquiz.web.lab.work import MAX_WAITING, NICENESS, LabBusy, LabWork
-from tests.web.lab.test_lab_pages import lab_client  # noqa: F401 (a fixture)
 
 T = TypeVar("T")
 
@@ -62,7 +61,7 @@ def _stable(html: str) -> str:
 
 def test_a_lab_process_draws_the_same_pages(
     pooled_client: TestClient,
-    lab_client: TestClient,  # noqa: F811
+    lab_client: TestClient,
 ) -> None:
     for url in URLS:
         pooled, inline = pooled_client.get(url), lab_client.get(url)
@@ -81,7 +80,7 @@ def test_lab_processes_run_at_a_lower_priority() -> None:
 
 
 def test_beyond_the_lab_requests_a_worker_takes_it_answers_503_at_once(
-    lab_client: TestClient,  # noqa: F811
+    lab_client: TestClient,
 ) -> None:
     work: LabWork = lab_client.app.state.lab_work  # type: ignore[attr-defined]
     work.in_flight = MAX_WAITING

@@ -244,19 +244,20 @@ def _near_edge(
     AGREEMENT of the difference ((x − 1)**1.5 + 3x, 500 units from the edge: one unit moves
     3x by less than a unit of it); None where one unit leaves the domain already."""
     v = values[name]
-    h, found, units = math.ulp(v), None, 0
+    h, found, units = math.ulp(v), None, None
     for _ in range(NEAR_EDGE_TRIES):
         estimate = _one_side(program, values, name, h)
         if estimate is None or not math.isfinite(estimate):
             break
         found = (estimate, h)
-        units = units or _units_to_edge(program, values, name)
+        if units is None:  # searched once, at the first step that stays inside
+            units = _units_to_edge(program, values, name)
         if roundoff_floor(program, values, name, h) <= AGREEMENT * abs(estimate):
             break
         if units and h * 10 >= math.ulp(v) * units:
             break  # the next step would reach the edge
         h *= 10
-    return None if found is None else (*found, units)
+    return None if found is None else (*found, units or 0)
 
 
 def _one_sided_step(

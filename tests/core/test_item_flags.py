@@ -23,6 +23,7 @@ from gradquiz.core.item_flags import (
     withheld_flags,
     wrong_answers_needed,
 )
+from gradquiz.core.item_stats import Item, Response, analyse_items
 
 
 @pytest.mark.parametrize(
@@ -306,3 +307,67 @@ def test_a_row_withholds_only_the_flags_its_figures_would_raise(
         facility=facility, discrimination=discrimination, unchosen_distractors=False, learners=20
     )
     assert set(withheld) <= set(big)  # what a class big enough would flag
+
+
+def _class_of(rows: list[tuple[int, ...]]) -> tuple[list[Item], list[dict[str, Response]]]:
+    """Right/wrong rows, one per learner, as items of two options ("a" the key)."""
+    items = [Item(id=f"q{i}", options=("a", "b"), key="a") for i in range(len(rows[0]))]
+    responses = [
+        {f"q{i}": Response(option="a" if r else "b", correct=bool(r)) for i, r in enumerate(row)}
+        for row in rows
+    ]
+    return items, responses
+
+
+def _d_of_q0(rows: list[tuple[int, ...]]) -> float:
+    d = analyse_items(*_class_of(rows)).items[0].discrimination
+    assert d is not None
+    return d
+
+
+def test_the_minimum_rule_claims_no_bound_that_one_answer_moving_the_groups_breaks() -> None:
+    # Seventeen learners (groups of 5). Only the first gets q0 right; with q1 right as well
+    # their total is 2, one of four such, so they are wholly in the upper group and D is 0.20.
+    # Their answer to q1 turned wrong (q0 untouched) drops them into the eleven learners on 1,
+    # who share the upper group's last place and the lower group's last three: the lower
+    # group then holds more of them than the upper, and D is below 0.
+    star = (1, 1, 0, 0)
+    others = [(0, 1, 1, 0), (0, 1, 0, 1), (0, 0, 1, 1)] + [(0, 0, 0, 0)] * 2
+    others += [(0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)] * 3 + [(0, 1, 0, 0)] * 2
+    before = [star, *others]
+    after = [(1, 0, 0, 0), *others]
+    assert len(before) == learners_needed(Flag.NEGATIVE_DISCRIMINATION) == 17
+    changes = zip(before, after, strict=True)
+    assert sum(a != b for x, y in changes for a, b in zip(x, y, strict=True)) == 1
+    first, second = analyse_items(*_class_of(before)), analyse_items(*_class_of(after))
+    assert second.group_size == 5
+    d_flags = {Flag.NEGATIVE_DISCRIMINATION, Flag.POOR_DISCRIMINATION}
+    assert first.items[0].band is Band.MARGINAL and not d_flags & set(first.items[0].flags)
+    assert second.items[0].band is Band.NEGATIVE
+    assert Flag.NEGATIVE_DISCRIMINATION in second.items[0].flags
+    moved = abs(_d_of_q0(after) - _d_of_q0(before))
+    assert moved > POOR_BELOW
+    rule = minimum_rule()
+    # Before: "one answer then moves D by at most 1/5 = 0.20 ... so no answer alone takes D
+    # from a band with no flag (0.20 or more) to negative", which this pair contradicts.
+    assert "no answer alone" not in rule and "moves D by at most" not in rule
+    assert "can move learners between the groups" in rule
+    assert "one answer can move D by more than that, even from 0.20 (marginal) to below 0" in rule
+    assert "a D flag is a reason to read the question, not a verdict on it" in rule
+    # What it does claim: with the groups held (here by a second answer that keeps the
+    # learner's total), one answer to q0 weighs at most 1/5 = 0.20 in D.
+    held_rule = (
+        "with the groups held as they are, one learner's answer to the question weighs at "
+        "most 1/5 = 0.20 in D"
+    )
+    assert held_rule in rule
+    weights = []
+    for learner, row in enumerate(before):
+        other = next(i for i in range(1, 4) if row[i] == row[0])  # flip q0 and this, total kept
+        changed = list(row)
+        changed[0], changed[other] = 1 - row[0], 1 - row[other]
+        held = [*before[:learner], tuple(changed), *before[learner + 1 :]]
+        weights.append(abs(_d_of_q0(held) - _d_of_q0(before)))
+    assert max(weights) == pytest.approx(POOR_BELOW) and all(
+        w <= POOR_BELOW + 1e-12 for w in weights
+    )

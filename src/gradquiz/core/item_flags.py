@@ -103,16 +103,18 @@ def wrong_answers_needed(wrong_options: int) -> int:
     return k
 
 
-# A figure's flag is judged only where one learner's answer moves the figure by no more than
-# the width of the range that raises the flag, so that no flag rests on a change smaller than
-# one answer (one answer can still tip it at the minimum): the facility moves by 1/n, D by
-# 1/(group size).
+# A facility flag is judged only where one learner's answer moves the facility (by 1/n) by no
+# more than the width of the range that raises the flag, so that no flag rests on a change
+# smaller than one answer (one answer can still tip it at the minimum).
 FACILITY_LEARNERS = {
     "too-easy": ceil(1 / (Fraction(1) - Fraction(str(FACILITY_ABOVE)))),
     "too-hard": ceil(1 / Fraction(str(FACILITY_BELOW))),
 }
-# D's bands are judged from groups of at least 1/0.20 = 5 learners (D then moves by at most
-# 0.20, the width of the band 'poor'), which needs this many learners.
+# D's bands are judged from groups of at least 1/0.20 = 5 learners, which needs this many
+# learners: held in the same groups, one learner's answer to the question then weighs at most
+# 1/5 = 0.20 in D, the width of the band 'poor'. That bounds less than it seems: an answer,
+# to this question or any other, changes the learner's total and so who is in the groups, and
+# near the minimum one answer can take D from 0.20 to below 0.
 D_GROUP = ceil(1 / Fraction(str(POOR_BELOW)))
 D_LEARNERS = next(n for n in range(1, 1000) if group_size(n) >= D_GROUP)
 
@@ -131,11 +133,13 @@ def unjudged_flags(learners: int) -> tuple[Flag, ...]:
 
 
 def minimum_rule() -> str:
-    """Each flag's minimum class size and why, as the statistics page states it."""
+    """Each flag's minimum class size and why, as the statistics page and `gradquiz stats`
+    state it."""
     easy, hard = FACILITY_LEARNERS["too-easy"], FACILITY_LEARNERS["too-hard"]
     # The facility's rule (the range that raises a flag is as wide as one answer's move)
-    # does not explain D's minimum for negative D, whose range [−1, 0) is wide: D's own rule
-    # is said apart (review 13, point 8).
+    # does not explain D's minimum for negative D, whose range [−1, 0) is wide, and D moves
+    # by more than one answer's weight when the answer moves learners between the groups:
+    # D's rule is said apart, with no bound on that move (none has been proven).
     return (
         "A facility flag is judged only where the range of facilities that raises it is at "
         "least as wide as one learner's answer moves the facility, so that no flag rests on a "
@@ -145,10 +149,14 @@ def minimum_rule() -> str:
         f"{1 - FACILITY_ABOVE:.2f}, from {FACILITY_ABOVE:.2f} to 1), too hard {hard} "
         f"(1/{hard} = {FACILITY_BELOW:.2f}). D's bands and flags, {Band.POOR.value} and "
         f"negative alike, need {D_LEARNERS}, which make upper and lower groups of {D_GROUP}: "
-        f"one answer then moves D by at most 1/{D_GROUP} = {POOR_BELOW:.2f}, the width of "
-        f"the band '{Band.POOR.value}' (0 to {POOR_BELOW:.2f}), so no answer alone takes D "
-        f"from a band with no flag ({POOR_BELOW:.2f} or more) to negative. Below that the "
-        "page says too few learners to judge."
+        "with the groups held as they are, one learner's answer to the question weighs at "
+        f"most 1/{D_GROUP} = {POOR_BELOW:.2f} in D, the width of the band "
+        f"'{Band.POOR.value}' (0 to {POOR_BELOW:.2f}). But an answer, to this question or to "
+        "any other, also changes that learner's total and can move learners between the "
+        "groups, so near the minimum one answer can move D by more than that, even from "
+        f"{POOR_BELOW:.2f} ({BAND_FLOORS[2][1].value}) to below 0: a D flag is a reason to "
+        "read the question, not a verdict on it. With fewer learners the statistics say too "
+        "few learners to judge."
     )
 
 

@@ -5,7 +5,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from gradquiz.core.practice import PracticeItem
+from gradquiz.core.attempts import Slot
+from gradquiz.core.option_spacing import shown_number as option_number
+from gradquiz.core.option_spacing import within_tolerance
+from gradquiz.core.practice import PracticeItem, SessionKind
+from gradquiz.core.question_versions import version_of
 from gradquiz.core.questions import Question
 from gradquiz.services.practice import PracticeService
 from gradquiz.web.identity import COOKIE
@@ -102,12 +106,14 @@ def test_numeric_entry_is_offered_for_generated_numbers_only(
         feedback = page_text(client.get(f"{url}/{item.number}").text)
         assert "✓ Right" in feedback
         if question.numeric:
-            # Fifth review, point 4: "that is option C, the answer" said what it counted as,
-            # not why; now the rule and the option's own number.
+            # "that is option C, the answer" said what it counted as, not why; now the rule,
+            # the exact value it is measured from, and the option as shown.
             letter = item.slot.letter_of(key.id)
-            assert f"that is within 1 % of option {letter}, " in feedback
+            assert f"that is within 1 % of the exact value of option {letter}, " in feedback
             assert re.search(
-                rf"within 1 % of option {letter}, [^,]*\d[^,]*, the answer\.", feedback
+                rf"within 1 % of the exact value of option {letter}, [^ ]*\d[^ ]* "
+                r"\(shown as [^)]*\d[^)]*\), the answer\.",
+                feedback,
             )
 
 
@@ -414,3 +420,37 @@ def test_a_number_equally_near_two_options_names_both(
     for shown in (said.group(2), said.group(4)):
         digits = shown.replace("\N{MINUS SIGN}", "").replace(".", "").lstrip("0")
         assert len(digits) <= 6, shown
+
+
+def test_a_typed_number_counted_right_is_told_a_figure_it_is_within_1_percent_of(
+    client: TestClient, practice: PracticeService
+) -> None:
+    # neuron-dl-da at seed 1891: the key is −0.7824498 and its option shows −0.782. Typed,
+    # −0.7902743 is within 1 % of the key (0.990 %) but 1.047 % from −0.782, which the page
+    # quoted: "Right … within 1 % of option A, −0.782".
+    question = practice.pack.questions["neuron-dl-da"]
+    shown = question.resolve(1891)
+    slot = Slot(
+        question_id=question.id,
+        option_order=tuple(shown.option_ids),
+        seed=1891,
+        version=version_of(shown),
+    )
+    key = shown.option(shown.key)
+    typed = -0.7902743
+    assert key.value is not None and round(key.value, 7) == -0.7824498
+    figure = option_number(key.text)
+    assert figure == -0.782 and within_tolerance(typed, key.value)
+    assert not within_tolerance(typed, figure)
+    start(client)
+    url = f"/practice/{practice.begin(learner=learner_of(client), kind=SessionKind.PRACTICE, slots=[slot]).id}"
+    client.post(f"{url}/1", data={"typed": repr(typed)})
+    text = page_text(client.get(f"{url}/1").text)
+    assert "✓ Right" in text
+    said = re.search(r"You typed −0\.7902743: that is within 1 % of (.*?), ([−\d.]+) ", text)
+    assert said is not None, text
+    assert said.group(1) == f"the exact value of option {slot.letter_of(key.id)}"
+    quoted = float(said.group(2).replace("\N{MINUS SIGN}", "-"))
+    assert within_tolerance(typed, quoted)  # checkable against the figure the page quotes
+    assert quoted == pytest.approx(key.value, rel=5e-6)
+    assert "(shown as −0.782), the answer." in text

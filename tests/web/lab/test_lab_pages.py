@@ -406,7 +406,7 @@ def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_pictur
             "1.9 × 10⁻⁴⁴",
         ],
         "w=0.5&x=0&b=-1&y=0.2": ["x = 0", "do not depend on w"],
-        "w=-200&x=5&b=0&y=1": ["too small to tell from 0", "absolute"],
+        "w=-200&x=5&b=0&y=1": ["below the smallest float64 number", "absolute"],
     }
     for query, said in cases.items():
         page = lab_client.get(f"/lab/gradient-check?{query}")

@@ -249,11 +249,12 @@ def _judge_tie_pairs(
         if close(total, upstream):
             continue
         given = _listed([written_number(share) for share in shares if share is not None])
+        # The sum in full: to four figures 1.0101 read 1.01, which is within 1 % of 1.
         message = (
             f"At the tie at {node.key} the gradient is split, not copied: the shares of "
             f"{_listed(tied)} must add up to ∂{graph.output}/∂{node.key} = "
-            f"{shown_number(upstream)}. Yours, {given}, add up to {shown_number(total)}: each "
-            "may be a share on its own, but not together."
+            f"{shown_number(upstream)}. Yours, {given}, add up to {written_number(total)}: each "
+            f"may be a share on its own, but not together.{_tie_margin(graph, node.key, upstream)}"
         )
         for key in tied:
             verdicts[key] = Verdict(key, answers.get(key), False, "tie-split", message)
@@ -500,7 +501,25 @@ def _total_note(
     )
 
 
+def _tie_margin(graph: Graph, gate: str, upstream: float) -> str:
+    """What the 1 % is of at a tie: the gate's gradient, which the shares add up to, not each
+    share (max(x, y) at x = y = 1 takes 0.5 and 0.51: 0.51 is 2 % from 0.5, but the shares
+    add up to 1.01, 1 % from 1)."""
+    return (
+        f" At a tie the 1 % is of ∂{graph.output}/∂{gate}, not of each share: the shares may "
+        f"add up to {shown_number(upstream)} give or take "
+        f"{shown_number(RELATIVE_TOLERANCE * abs(upstream))}."
+    )
+
+
 def _tie_note(graph: Graph, gate: str, node: str, state: _Tie, share_only: bool = False) -> str:
+    """How the tied inputs of `gate` share its gradient, what is left for `node`, and what
+    the 1 % is of there."""
+    split = _tie_split(graph, gate, node, state, share_only)
+    return split + _tie_margin(graph, gate, state.upstream)
+
+
+def _tie_split(graph: Graph, gate: str, node: str, state: _Tie, share_only: bool) -> str:
     inputs = list(dict.fromkeys(kink_inputs(graph, gate)))
     gradient = f"∂{graph.output}/∂{gate} = {shown_number(state.upstream)}"
     constants = [key for key in inputs if graph.by_key[key].is_constant]

@@ -350,8 +350,8 @@ def stats(
     if unjudged:
         names = ", ".join(flag.value.replace("-", " ") for flag in unjudged)
         out().print(f"{minimum_rule()} With {learners}, too few to judge: {names}.")
-    # Two decimals, halves up, as the statistics page shows them and the flags judge them; D
-    # with what the page says beside it (review 13, point 9).
+    # Two decimals, halves away from zero, as the statistics page shows them and the flags
+    # judge them; D with the words the page puts beside it (its band, or why it has none).
     rows = []
     for number, item in enumerate(analysis.items, start=1):
         r_pb = "–" if item.point_biserial is None else str(shown_figure(item.point_biserial))

@@ -174,6 +174,10 @@ def test_stats_of_a_class_of_one_print_no_d_and_no_d_flag(database_url: str) -> 
         "With 1 learner, too few to judge: negative discrimination, poor discrimination, "
         "too easy, too hard." in output
     )
-    # Review 12, point 10: the page says "would be flagged too hard, but too few learners to
-    # judge" of a question nobody got right; the CLI said "–".
+    # The page says "would be flagged too hard, but too few learners to judge" of a question
+    # nobody got right; the CLI said "–".
     assert "would be flagged too hard, but too few learners to judge" in output
+    # The CLI speaks of what it prints: its minimum rule ended "Below that the page says too
+    # few learners to judge".
+    assert "page" not in output
+    assert "With fewer learners the statistics say too few learners to judge." in output

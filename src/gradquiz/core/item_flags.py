@@ -2,7 +2,7 @@
 what the exam's KR-20 means. Every threshold is defined here once; the bands, the flags,
 their advice and the statistics page all read it from here, so they cannot disagree.
 
-Figures are shown to two decimals, a half rounded up (away from 0), as every page rounds, and
+Figures are shown to two decimals, a half rounded away from 0, as every page rounds, and
 judged as shown: a D shown as 0.40 is "very good", and a facility shown as 0.95 is not "above
 0.95", so the value a reader sees and its band or flag never disagree.
 """

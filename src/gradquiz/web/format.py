@@ -51,7 +51,8 @@ def install_filters(env: Environment) -> None:
     env.filters["local_time"] = local_time
     # {{ share|percent }} or {{ part|percent(whole) }}: a whole percentage, halves up.
     env.filters["percent"] = whole_percent
-    # {{ value|hundredths }}: two decimals, halves up, as the item statistics are judged.
+    # {{ value|hundredths }}: two decimals, halves away from zero, as the item statistics are
+    # judged.
     env.filters["hundredths"] = hundredths
     # {{ facility|share_hundredths }}: the same, 1.00 for all and 0.00 for none only.
     env.filters["share_hundredths"] = lambda value: signed(str(shown_share(value)))
@@ -84,7 +85,7 @@ def exact_value(value: float, typed: float | None = None) -> str:
 
 
 def hundredths(value: float) -> str:
-    """A figure to two decimals, a half rounded up (away from 0): 0.625 reads 0.63, and
+    """A figure to two decimals, a half rounded away from 0: 0.625 reads 0.63, and
     -0.17 reads −0.17, with the minus sign (U+2212) the practice pages use, not a hyphen."""
     return signed(str(shown_figure(value)))
 

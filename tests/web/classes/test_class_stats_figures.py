@@ -1,6 +1,6 @@
 """The class statistics page's figures as a psychometrician reads them: D undefined where the
 upper and lower groups are the same learners, no "check the key" for a question everyone got
-right or wrong (its D is 0 by construction), every figure rounded half up, its band and flags
+right or wrong (its D is 0 by construction), every figure rounded half away from zero, its band and flags
 read from the figure shown; and a generated question's options that its sample lacks
 described by another variant."""
 

@@ -144,6 +144,15 @@ class GraphPage:
         )
 
     @property
+    def large_error(self) -> bool:
+        """Whether the checks table shows an error above a check's AGREEMENT: only then does
+        the kink notice speak of "a large error there" (relu(x) − relu(−x) at 0 shows 0: the
+        kinks cancel and the difference finds f's derivative)."""
+        from gradquiz.core.lab.checks import AGREEMENT
+
+        return any(not check.relative_error <= AGREEMENT for check in self.checks)
+
+    @property
     def has_tie(self) -> bool:
         """Whether a max gate's inputs tie here (not only a ReLU sits on its kink)."""
         return any(

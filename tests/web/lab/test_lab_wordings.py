@@ -2,6 +2,7 @@
 gradient is 0 where σ rounds to 1, and a kink's note only beside an error it explains."""
 
 import math
+import re
 
 from fastapi.testclient import TestClient
 
@@ -45,3 +46,25 @@ def test_a_gradient_float64_rounds_to_0_is_told_why(lab_client: TestClient) -> N
     small = text_of(lab_client.get("/lab/gradient-check?w=1&x=1&b=0&y=0.73105857863").text)
     assert "too small to tell from 0 beside the terms it is made of" in small
     assert "float64 computes it as 0" not in small
+
+
+def kink_notice(client: TestClient, url: str) -> str:
+    """The checks' kink notice on a lab page, as text ("" where there is none)."""
+    html = client.get(url).text
+    found = re.search(r'<p class="alert warning" id="kink-notice">(.*?)</p>', html, re.S)
+    return text_of(found.group(1)) if found else ""
+
+
+def test_the_kink_notice_speaks_of_a_large_error_only_beside_one(lab_client: TestClient) -> None:
+    # relu(x) − relu(−x) is x: at 0 the kinks cancel and the table's error is 0, beside
+    # which the notice said "a large error there is not a bug".
+    cancelling = kink_notice(lab_client, "/lab/expression?f=relu(x)-relu(-x)&x=0")
+    assert "averages the slopes on either side" in cancelling
+    assert "a large error there is not a bug" not in cancelling
+    assert "which can make its error large with no bug; here every error in the table is small" in (
+        cancelling
+    )
+    # relu(x) at 0: the difference, 0.5, is 0.5 from backprop's convention, 0.
+    assert "so a large error there is not a bug" in kink_notice(
+        lab_client, "/lab/expression?f=relu(x)&x=0"
+    )

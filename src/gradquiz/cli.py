@@ -364,8 +364,8 @@ def stats(
             d = f"{shown_figure(item.discrimination)} (too few learners to judge)"
         else:
             d = f"{shown_figure(item.discrimination)} ({item.band.value})"
-        # As the page says it: a flag the class is too small to judge is named, not "–"
-        # (review 12, point 10), and "too hard", not "too-hard" (review 13, point 9).
+        # As the page says it: a flag the class is too small to judge is named, not "–", and
+        # "too hard", not "too-hard".
         withheld = [
             f"would be flagged {f.value.replace('-', ' ')}, but too few learners to judge"
             for f in item.withheld_flags

@@ -85,7 +85,7 @@ def test_the_thresholds_are_stated_from_one_place() -> None:
         (0.42, 12, 15, "It needs at least 30 learners to be read with any confidence; with 12"),
         (None, 40, 1, "It is undefined here: it has a single question."),
         (None, 40, 15, "It is undefined here: every learner has the same total."),
-        # Review 7, point 7: "every learner has the same total" of a class of one.
+        # "every learner has the same total" of a class of one.
         (None, 1, 15, "It is undefined here: one learner's total has no spread."),
     ],
 )
@@ -96,7 +96,7 @@ def test_the_kr20_note_says_what_it_is_its_range_what_low_means_and_what_it_need
     assert "internal consistency" in note and "Cronbach's α" in note  # what it is
     assert "at most 1 and can be negative" in note  # its range
     assert "0.70 or more" in note and "a lower value means" in note  # what low means
-    # Review 4, finding 8: the third usual cause, little spread in the class's ability.
+    # The third usual cause, little spread in the class's ability.
     assert "the class's abilities spread little" in note and "variance of the totals" in note
     assert ending in note
 
@@ -198,13 +198,13 @@ def test_d_is_not_judged_where_it_is_undefined_or_0_by_construction() -> None:
      (0.625, "0.63")],
 )  # fmt: skip
 def test_a_share_shows_1_and_0_only_for_all_and_none(value: float, text: str) -> None:
-    # Review 4, finding 9: a facility of 199/200 read 1.00.
+    # A facility of 199/200 read 1.00.
     assert str(shown_share(value)) == text
 
 
 @pytest.mark.parametrize("m", range(1, 11))
 def test_an_unchosen_option_needs_wrong_answers_that_rarely_all_miss_it(m: int) -> None:
-    # Fifth review: judged from k >= m wrong answers, when a uniform spread over m = 3 wrong
+    # Judged from k >= m wrong answers, when a uniform spread over m = 3 wrong
     # options leaves a given one unchosen with chance (2/3)^3 = 30 %.
     k = wrong_answers_needed(m)
     assert (1 - 1 / m) ** k < 0.05 <= (1 - 1 / m) ** (k - 1) or (m == 1 and k == 1)
@@ -219,7 +219,7 @@ def test_the_wrong_answers_needed_are_the_bound_ln_005_over_ln_1_minus_1_over_m(
 
 
 def test_each_flag_needs_its_own_number_of_learners() -> None:
-    # Fifth review: a class of one learner was flagged "too easy" and "poor" as if it meant
+    # A class of one learner was flagged "too easy" and "poor" as if it meant
     # something.
     assert learners_needed(Flag.TOO_EASY) == 20  # one learner moves facility by 0.05
     assert learners_needed(Flag.TOO_HARD) == 5  # by 0.20
@@ -235,7 +235,7 @@ def test_each_flag_needs_its_own_number_of_learners() -> None:
     rule = minimum_rule()
     assert "too easy needs 20 learners" in rule and "too hard 5" in rule
     assert "need 17, which make upper and lower groups of 5" in rule
-    # Review 13, point 8: the facility's rule ("the range that raises it is at least as wide
+    # The facility's rule ("the range that raises it is at least as wide
     # as one answer moves the figure") was said of D too, where it does not explain the
     # minimum for negative D ([−1, 0) is wide).
     assert "poor and negative alike" in rule
@@ -297,7 +297,7 @@ def test_a_row_withholds_only_the_flags_its_figures_would_raise(
     learners: int,
     withheld: tuple[Flag, ...],
 ) -> None:
-    # Review 11, point 2: every row of a class under 17 listed all four unjudged flags.
+    # Every row of a class under 17 listed all four unjudged flags.
     assert (
         withheld_flags(facility=facility, discrimination=discrimination, learners=learners)
         == withheld

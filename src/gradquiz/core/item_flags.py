@@ -249,7 +249,7 @@ def withheld_flags(
 ) -> tuple[Flag, ...]:
     """The flags these figures (as shown) would raise were the class big enough, which a
     class of `learners` is too small to judge, in Flag order: a facility of 0.50 withholds
-    neither too easy nor too hard, whatever the class's size (review 11, point 2)."""
+    neither too easy nor too hard, whatever the class's size."""
     raised = _raised(facility, discrimination, unchosen_distractors=False)
     return tuple(flag for flag in raised if learners < learners_needed(flag))
 
@@ -273,7 +273,7 @@ def _raised(
 def same_groups_note(learners: int, *, split: bool = True) -> str:
     """Why D is undefined when every learner has the same total (a class of one among them);
     `split`: whether some question was got right by some and wrong by others, the only case
-    in which the point-biserial would be −1.00 by construction (review 11, point 3: a class
+    in which the point-biserial would be −1.00 by construction (a class
     that got every question right was told of questions "some got right and some wrong")."""
     if learners == 1:
         return (
@@ -294,7 +294,7 @@ def same_groups_note(learners: int, *, split: bool = True) -> str:
             "(all right, or all wrong), so no question's score varies and there is nothing to "
             "correlate."
         )
-    # Review 12, point 10: "undefined (–)" and "would be −1.00" in one sentence; it is
+    # "undefined (–)" and "would be −1.00" in one sentence; it is
     # −1.00, and says nothing about the question, so it is not shown.
     return groups + (
         "The point-biserial is not shown (–): each learner's rest score is that same total "

@@ -323,7 +323,7 @@ def _exact_values(page: GraphPage) -> dict[str, tuple[float, str]]:
     for check in page.checks:
         if check.about and check.about_value and math.isfinite(check.about_value):
             # The full value, not its two figures: −1.6e-17 is 1.5 % off p1 − 1 = −1.62e-17
-            # at z1 = 40 (review 13, point 1).
+            # at z1 = 40.
             values[check.input] = (check.about_value, check.about)
         elif check.about:
             try:
@@ -512,8 +512,8 @@ class StepCheckPage:
     def small_because(self) -> str:
         """Why an "unseen" gradient is small: "saturated" (σ′(z) below SATURATED_SLOPE, so
         the advice is a less saturated unit), "input" (σ′ near its largest ¼ but x small:
-        review 9 found w = 1, x = 1e-20 told to check at less saturated values while σ′ was
-        0.25), or "error" (a − y small)."""
+        w = 1, x = 1e-20 was told to check at less saturated values while σ′ was 0.25), or
+        "error" (a − y small)."""
         _, slope, _ = self.exact_terms
         if slope < SATURATED_SLOPE:
             return "saturated"
@@ -600,7 +600,7 @@ class StepCheckPage:
     @property
     def usual_passes(self) -> bool:
         """Whether the centred difference at the usual step is within the check's 10⁻⁶
-        (review 12, point 7: at w = 20 it is 0.19 % off, and the text said it was best)."""
+        (at w = 20 it is 0.19 % off, and the text said it was best)."""
         from gradquiz.core.lab.checks import AGREEMENT
 
         row = self.usual_row

@@ -153,7 +153,7 @@ def test_progress_of_a_learner_with_only_a_class_exam_sends_them_to_the_class(
 
 
 def test_the_unchosen_options_note_names_options_as_the_tables_do(site: Site) -> None:
-    # Review 8, point 6: in a class of 6 the note said "D: 1 wrong answer among the learners
+    # In a class of 6 the note said "D: 1 wrong answer among the learners
     # shown it" while the page showed D as the sample's key, whose wrong-options row is
     # "option id … (the sample's key …)", with no letter.
     teacher, class_id, _ = sat_class(site, learners=6)

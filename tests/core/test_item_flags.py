@@ -136,7 +136,7 @@ def test_flags_come_in_a_fixed_order_each_with_advice() -> None:
         (2.125, "2.13"),
     ],
 )
-def test_figures_are_shown_to_two_decimals_halves_up(value: float, text: str) -> None:
+def test_figures_are_shown_to_two_decimals_halves_away_from_zero(value: float, text: str) -> None:
     assert str(shown_figure(value)) == text
 
 

@@ -180,4 +180,7 @@ def test_stats_of_a_class_of_one_print_no_d_and_no_d_flag(database_url: str) -> 
     # The CLI speaks of what it prints: its minimum rule ended "Below that the page says too
     # few learners to judge".
     assert "page" not in output
-    assert "With fewer learners the statistics say too few learners to judge." in output
+    assert (
+        "With fewer learners than a flag needs, the statistics say too few learners to judge."
+        in output
+    )

@@ -155,8 +155,8 @@ def minimum_rule() -> str:
         "any other, also changes that learner's total and can move learners between the "
         "groups, so near the minimum one answer can move D by more than that, even from "
         f"{POOR_BELOW:.2f} ({BAND_FLOORS[2][1].value}) to below 0: a D flag is a reason to "
-        "read the question, not a verdict on it. With fewer learners the statistics say too "
-        "few learners to judge."
+        "read the question, not a verdict on it. With fewer learners than a flag needs, the "
+        "statistics say too few learners to judge."
     )
 
 

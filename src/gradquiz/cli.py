@@ -350,8 +350,8 @@ def stats(
     if unjudged:
         names = ", ".join(flag.value.replace("-", " ") for flag in unjudged)
         out().print(f"{minimum_rule()} With {learners}, too few to judge: {names}.")
-    # Two decimals, halves up, as the statistics page shows them and the flags judge them; D
-    # with what the page says beside it (review 13, point 9).
+    # Two decimals, halves away from zero, as the statistics page shows them and the flags
+    # judge them; D with the words the page puts beside it (its band, or why it has none).
     rows = []
     for number, item in enumerate(analysis.items, start=1):
         r_pb = "–" if item.point_biserial is None else str(shown_figure(item.point_biserial))
@@ -364,8 +364,8 @@ def stats(
             d = f"{shown_figure(item.discrimination)} (too few learners to judge)"
         else:
             d = f"{shown_figure(item.discrimination)} ({item.band.value})"
-        # As the page says it: a flag the class is too small to judge is named, not "–"
-        # (review 12, point 10), and "too hard", not "too-hard" (review 13, point 9).
+        # As the page says it: a flag the class is too small to judge is named, not "–", and
+        # "too hard", not "too-hard".
         withheld = [
             f"would be flagged {f.value.replace('-', ' ')}, but too few learners to judge"
             for f in item.withheld_flags

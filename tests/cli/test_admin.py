@@ -128,7 +128,7 @@ def test_stats_prints_every_flag_whole_on_a_narrow_terminal(database_url: str) -
 
 
 def test_stats_keep_the_numbers_whole_and_say_what_the_page_says_of_d(database_url: str) -> None:
-    # Review 13, point 9: at 80 columns a long withheld flag squeezed the item, facility and D
+    # At 80 columns a long withheld flag squeezed the item, facility and D
     # columns to "…"; D was "1.00" with no "(everyone right: no band)" or "(too few learners
     # to judge)"; flags were "too-hard" where the page says "too hard".
     classes, exam = sat_right(database_url, [(1,), (1, 2), (1, 2, 3), (1, 2, 3), (1, 2, 3, 4)])
@@ -168,12 +168,19 @@ def test_stats_of_a_class_of_one_print_no_d_and_no_d_flag(database_url: str) -> 
     assert "1 learner, 15 items" in output
     assert "D compares a group with itself, so it is undefined" in output
     assert "poor-discrimination" not in output and "0.000" not in output
-    # Fifth review: "too-easy" and "too-hard" flags from one learner's answers.
+    # "too-easy" and "too-hard" flags from one learner's answers.
     assert "too-easy" not in output and "too-hard" not in output
     assert (
         "With 1 learner, too few to judge: negative discrimination, poor discrimination, "
         "too easy, too hard." in output
     )
-    # Review 12, point 10: the page says "would be flagged too hard, but too few learners to
-    # judge" of a question nobody got right; the CLI said "–".
+    # The page says "would be flagged too hard, but too few learners to judge" of a question
+    # nobody got right; the CLI said "–".
     assert "would be flagged too hard, but too few learners to judge" in output
+    # The CLI speaks of what it prints: its minimum rule ended "Below that the page says too
+    # few learners to judge".
+    assert "page" not in output
+    assert (
+        "With fewer learners than a flag needs, the statistics say too few learners to judge."
+        in output
+    )

@@ -4,7 +4,7 @@ from gradquiz.content.preview import first_words
 
 
 def test_a_paragraph_cut_short_by_display_maths_ends_with_an_ellipsis() -> None:
-    # Second review of issue 28, finding 11: the class statistics named a question
+    # The class statistics named a question
     # "A computational graph computes", the sentence broken off at its display formula.
     stem = (
         "<p>A computational graph computes</p>\n"

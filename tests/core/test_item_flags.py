@@ -23,6 +23,7 @@ from gradquiz.core.item_flags import (
     withheld_flags,
     wrong_answers_needed,
 )
+from gradquiz.core.item_stats import Item, Response, analyse_items
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_the_thresholds_are_stated_from_one_place() -> None:
         (0.42, 12, 15, "It needs at least 30 learners to be read with any confidence; with 12"),
         (None, 40, 1, "It is undefined here: it has a single question."),
         (None, 40, 15, "It is undefined here: every learner has the same total."),
-        # Review 7, point 7: "every learner has the same total" of a class of one.
+        # "every learner has the same total" of a class of one.
         (None, 1, 15, "It is undefined here: one learner's total has no spread."),
     ],
 )
@@ -95,7 +96,7 @@ def test_the_kr20_note_says_what_it_is_its_range_what_low_means_and_what_it_need
     assert "internal consistency" in note and "Cronbach's α" in note  # what it is
     assert "at most 1 and can be negative" in note  # its range
     assert "0.70 or more" in note and "a lower value means" in note  # what low means
-    # Review 4, finding 8: the third usual cause, little spread in the class's ability.
+    # The third usual cause, little spread in the class's ability.
     assert "the class's abilities spread little" in note and "variance of the totals" in note
     assert ending in note
 
@@ -135,7 +136,7 @@ def test_flags_come_in_a_fixed_order_each_with_advice() -> None:
         (2.125, "2.13"),
     ],
 )
-def test_figures_are_shown_to_two_decimals_halves_up(value: float, text: str) -> None:
+def test_figures_are_shown_to_two_decimals_halves_away_from_zero(value: float, text: str) -> None:
     assert str(shown_figure(value)) == text
 
 
@@ -197,13 +198,13 @@ def test_d_is_not_judged_where_it_is_undefined_or_0_by_construction() -> None:
      (0.625, "0.63")],
 )  # fmt: skip
 def test_a_share_shows_1_and_0_only_for_all_and_none(value: float, text: str) -> None:
-    # Review 4, finding 9: a facility of 199/200 read 1.00.
+    # A facility of 199/200 read 1.00.
     assert str(shown_share(value)) == text
 
 
 @pytest.mark.parametrize("m", range(1, 11))
 def test_an_unchosen_option_needs_wrong_answers_that_rarely_all_miss_it(m: int) -> None:
-    # Fifth review: judged from k >= m wrong answers, when a uniform spread over m = 3 wrong
+    # Judged from k >= m wrong answers, when a uniform spread over m = 3 wrong
     # options leaves a given one unchosen with chance (2/3)^3 = 30 %.
     k = wrong_answers_needed(m)
     assert (1 - 1 / m) ** k < 0.05 <= (1 - 1 / m) ** (k - 1) or (m == 1 and k == 1)
@@ -218,7 +219,7 @@ def test_the_wrong_answers_needed_are_the_bound_ln_005_over_ln_1_minus_1_over_m(
 
 
 def test_each_flag_needs_its_own_number_of_learners() -> None:
-    # Fifth review: a class of one learner was flagged "too easy" and "poor" as if it meant
+    # A class of one learner was flagged "too easy" and "poor" as if it meant
     # something.
     assert learners_needed(Flag.TOO_EASY) == 20  # one learner moves facility by 0.05
     assert learners_needed(Flag.TOO_HARD) == 5  # by 0.20
@@ -234,7 +235,7 @@ def test_each_flag_needs_its_own_number_of_learners() -> None:
     rule = minimum_rule()
     assert "too easy needs 20 learners" in rule and "too hard 5" in rule
     assert "need 17, which make upper and lower groups of 5" in rule
-    # Review 13, point 8: the facility's rule ("the range that raises it is at least as wide
+    # The facility's rule ("the range that raises it is at least as wide
     # as one answer moves the figure") was said of D too, where it does not explain the
     # minimum for negative D ([−1, 0) is wide).
     assert "poor and negative alike" in rule
@@ -296,7 +297,7 @@ def test_a_row_withholds_only_the_flags_its_figures_would_raise(
     learners: int,
     withheld: tuple[Flag, ...],
 ) -> None:
-    # Review 11, point 2: every row of a class under 17 listed all four unjudged flags.
+    # Every row of a class under 17 listed all four unjudged flags.
     assert (
         withheld_flags(facility=facility, discrimination=discrimination, learners=learners)
         == withheld
@@ -306,3 +307,67 @@ def test_a_row_withholds_only_the_flags_its_figures_would_raise(
         facility=facility, discrimination=discrimination, unchosen_distractors=False, learners=20
     )
     assert set(withheld) <= set(big)  # what a class big enough would flag
+
+
+def _class_of(rows: list[tuple[int, ...]]) -> tuple[list[Item], list[dict[str, Response]]]:
+    """Right/wrong rows, one per learner, as items of two options ("a" the key)."""
+    items = [Item(id=f"q{i}", options=("a", "b"), key="a") for i in range(len(rows[0]))]
+    responses = [
+        {f"q{i}": Response(option="a" if r else "b", correct=bool(r)) for i, r in enumerate(row)}
+        for row in rows
+    ]
+    return items, responses
+
+
+def _d_of_q0(rows: list[tuple[int, ...]]) -> float:
+    d = analyse_items(*_class_of(rows)).items[0].discrimination
+    assert d is not None
+    return d
+
+
+def test_the_minimum_rule_claims_no_bound_that_one_answer_moving_the_groups_breaks() -> None:
+    # Seventeen learners (groups of 5). Only the first gets q0 right; with q1 right as well
+    # their total is 2, one of four such, so they are wholly in the upper group and D is 0.20.
+    # Their answer to q1 turned wrong (q0 untouched) drops them into the eleven learners on 1,
+    # who share the upper group's last place and the lower group's last three: the lower
+    # group then holds more of them than the upper, and D is below 0.
+    star = (1, 1, 0, 0)
+    others = [(0, 1, 1, 0), (0, 1, 0, 1), (0, 0, 1, 1)] + [(0, 0, 0, 0)] * 2
+    others += [(0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)] * 3 + [(0, 1, 0, 0)] * 2
+    before = [star, *others]
+    after = [(1, 0, 0, 0), *others]
+    assert len(before) == learners_needed(Flag.NEGATIVE_DISCRIMINATION) == 17
+    changes = zip(before, after, strict=True)
+    assert sum(a != b for x, y in changes for a, b in zip(x, y, strict=True)) == 1
+    first, second = analyse_items(*_class_of(before)), analyse_items(*_class_of(after))
+    assert second.group_size == 5
+    d_flags = {Flag.NEGATIVE_DISCRIMINATION, Flag.POOR_DISCRIMINATION}
+    assert first.items[0].band is Band.MARGINAL and not d_flags & set(first.items[0].flags)
+    assert second.items[0].band is Band.NEGATIVE
+    assert Flag.NEGATIVE_DISCRIMINATION in second.items[0].flags
+    moved = abs(_d_of_q0(after) - _d_of_q0(before))
+    assert moved > POOR_BELOW
+    rule = minimum_rule()
+    # Before: "one answer then moves D by at most 1/5 = 0.20 ... so no answer alone takes D
+    # from a band with no flag (0.20 or more) to negative", which this pair contradicts.
+    assert "no answer alone" not in rule and "moves D by at most" not in rule
+    assert "can move learners between the groups" in rule
+    assert "one answer can move D by more than that, even from 0.20 (marginal) to below 0" in rule
+    assert "a D flag is a reason to read the question, not a verdict on it" in rule
+    # What it does claim: with the groups held (here by a second answer that keeps the
+    # learner's total), one answer to q0 weighs at most 1/5 = 0.20 in D.
+    held_rule = (
+        "with the groups held as they are, one learner's answer to the question weighs at "
+        "most 1/5 = 0.20 in D"
+    )
+    assert held_rule in rule
+    weights = []
+    for learner, row in enumerate(before):
+        other = next(i for i in range(1, 4) if row[i] == row[0])  # flip q0 and this, total kept
+        changed = list(row)
+        changed[0], changed[other] = 1 - row[0], 1 - row[other]
+        held = [*before[:learner], tuple(changed), *before[learner + 1 :]]
+        weights.append(abs(_d_of_q0(held) - _d_of_q0(before)))
+    assert max(weights) == pytest.approx(POOR_BELOW) and all(
+        w <= POOR_BELOW + 1e-12 for w in weights
+    )

@@ -343,9 +343,9 @@ def test_every_learner_right_on_an_item() -> None:
     assert x.point_biserial is None  # the item does not vary
     # D is 0 by construction, so it is not judged: before, also "poor: check the key".
     assert x.band is None
-    # Review 4, finding 7: nobody could choose a distractor, so none is flagged unchosen
+    # Nobody could choose a distractor, so none is flagged unchosen
     # (before: "⚑ too easy, ⚑ unchosen distractor", "replace it with a more common mistake").
-    # Four learners are too few to call it too easy (fifth review: it was flagged).
+    # Four learners are too few to call it too easy (it was flagged).
     assert x.flags == () and Flag.TOO_EASY in x.unjudged_flags
     assert x.unchosen_distractors == ()
     assert [(o.option, o.wrong_answers) for o in x.unjudged_distractors] == [
@@ -354,7 +354,7 @@ def test_every_learner_right_on_an_item() -> None:
 
 
 def test_one_learner_is_too_few_wrong_answers_to_judge_a_distractor() -> None:
-    # Review 4, finding 7: with one learner every question was flagged "unchosen distractor".
+    # With one learner every question was flagged "unchosen distractor".
     items = lettered("xy", "aa")
     analysis = analyse_items(items, rows(items, ["bc"]))
     assert all(Flag.UNCHOSEN_DISTRACTOR not in s.flags for s in analysis.items)
@@ -371,7 +371,7 @@ def test_nobody_right_on_an_item() -> None:
     assert (x.facility, x.discrimination, x.point_biserial) == (0.0, 0.0, None)
     assert x.band is None
     # Before, also "poor: check the key, then the wording"; four learners are too few to
-    # call it too hard (fifth review: it was flagged), five are enough.
+    # call it too hard (it was flagged), five are enough.
     assert x.flags == () and Flag.TOO_HARD in x.unjudged_flags
     again = analyse_items(items, rows(items, ["ba", "ca", "db", "-c", "bb"]))
     assert by_id(again)["x"].flags == (Flag.TOO_HARD,)
@@ -389,7 +389,7 @@ def test_a_class_of_one() -> None:
     d_flags = {Flag.POOR_DISCRIMINATION, Flag.NEGATIVE_DISCRIMINATION}
     d_flags_order = [flag for flag in Flag if flag is not Flag.UNCHOSEN_DISTRACTOR]
     assert not d_flags.intersection(*(s.flags for s in analysis.items))
-    # Fifth review: one learner's answers were flagged too easy, too easy and too hard.
+    # One learner's answers were flagged too easy, too easy and too hard.
     assert [s.flags for s in analysis.items] == [(), (), ()]
     assert all(s.unjudged_flags == tuple(d_flags_order) for s in analysis.items)
     assert [s.point_biserial for s in analysis.items] == [None, None, None]

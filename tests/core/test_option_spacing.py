@@ -1,13 +1,18 @@
 """Numeric options OPTION_SPACING apart leave no number within the typed tolerance of two."""
 
 import itertools
+import random
+
+import pytest
 
 from gradquiz.core.option_spacing import (
     OPTION_SPACING,
     TYPED_TOLERANCE,
+    checkable_figures,
     relative_error,
     shown_number,
     spacing_problems,
+    within_tolerance,
 )
 from gradquiz.core.questions import Option
 
@@ -78,3 +83,32 @@ def test_shown_number_reads_the_maths_as_typing_is_read() -> None:
 def test_zero_and_opposite_signs_are_always_apart() -> None:
     for first, second in itertools.permutations((0.0, 1e-9, -1e-9, 5.0, -5.0), 2):
         assert relative_error(first, second) >= OPTION_SPACING
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "figures"),
+    [
+        (-0.7902743, -0.7824497764231125, 6),  # −0.78245 agrees; −0.782 (three) would not
+        (1.247034, 1.2345649, 7),  # within 1 % of 1.2345649, not of its six figures 1.23456
+        (2.0, 1.0, 6),  # far from it at any figure
+    ],
+)
+def test_a_quoted_value_has_the_figures_that_make_within_1_percent_checkable(
+    typed: float, value: float, figures: int
+) -> None:
+    assert checkable_figures(typed, value) == figures
+    quoted = float(f"{value:.{figures}g}")
+    assert within_tolerance(typed, quoted) == within_tolerance(typed, value)
+    fewer = float(f"{value:.{figures - 1}g}")
+    assert figures == 6 or within_tolerance(typed, fewer) != within_tolerance(typed, value)
+
+
+def test_the_quoted_figure_and_the_marking_agree_near_the_edge_of_1_percent() -> None:
+    draw = random.Random(7)
+    for _ in range(2000):
+        value = draw.uniform(-10, 10)
+        typed = float(
+            f"{value * draw.choice([0.99, 1 / 0.99]) * (1 + draw.uniform(-1e-6, 1e-6)):.9g}"
+        )
+        quoted = float(f"{value:.{checkable_figures(typed, value)}g}")
+        assert within_tolerance(typed, quoted) == within_tolerance(typed, value)

@@ -35,7 +35,7 @@ def test_an_empty_group_is_zero_and_a_negative_half_rounds_away_from_zero() -> N
 
 
 def test_100_and_0_percent_are_kept_for_all_and_none() -> None:
-    # Review 4, finding 9: 199 of 200 right read "100%".
+    # 199 of 200 right read "100%".
     assert whole_percent(199, 200) == 99 and whole_percent(399, 400) == 99
     assert whole_percent(1, 1000) == 1 and whole_percent(-1, 1000) == -1
     assert whole_percent(200, 200) == 100 and whole_percent(0, 200) == 0

@@ -89,7 +89,7 @@ def test_a_typed_number_counts_as_the_option_it_matches() -> None:
 def test_a_typed_number_exactly_one_percent_off_counts(
     values: tuple[float, ...], key: str, at: float, inside: float, past: float
 ) -> None:
-    # Third review of issue 28, finding 5: relative_error(0.495, 0.5) is 0.010000000000000009
+    # relative_error(0.495, 0.5) is 0.010000000000000009
     # in floats, so a number exactly 1 % off was marked "not within 1 % of any option".
     question = numeric_question(values=values, key=key)
     assert takes_typed(question)
@@ -101,7 +101,7 @@ def test_a_typed_number_exactly_one_percent_off_counts(
 @pytest.mark.parametrize(
     ("values", "key", "typed", "nearest", "flipped"),
     [
-        # Eighth review of issue 28, finding 3: −1.16 (the key 1.16, sign flipped) was told
+        # −1.16 (the key 1.16, sign flipped) was told
         # "the nearest is option D, 2.78", the farthest; 1 against −0.675 named −2.825.
         ((0.9, 1.16, 1.88, 2.78), "o1", -1.16, "o0", "o1"),
         ((-2.825, -1.7, -0.725, -0.675), "o3", 1.0, "o3", None),
@@ -230,7 +230,7 @@ def test_a_set_draws_none_of_the_questions_held_back(pack: Pack) -> None:
 
 
 def test_a_number_equally_near_two_options_names_both() -> None:
-    # Review 9, point 4: 0 typed for options −0.566, −0.203, −0.0486, 0.0486 (key D) was told
+    # 0 typed for options −0.566, −0.203, −0.0486, 0.0486 (key D) was told
     # "the nearest is option C", the first listed, though the key is as near.
     question = numeric_question(values=(-0.566, -0.203, -0.0485706044, 0.0485706044), key="o3")
     assert mark_typed(question, 0.0).option_id is None

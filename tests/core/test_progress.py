@@ -106,7 +106,7 @@ def test_guesses_on_questions_of_different_sizes_claim_their_average_chance() ->
 
 
 def test_a_typed_guess_claims_0_and_a_chosen_one_one_in_the_options() -> None:
-    # Second review of issue 28, finding 7: a typed guess saw no options, yet claimed 1 in 4.
+    # A typed guess saw no options, yet claimed 1 in 4.
     answers = history(
         ("graph", True, 2, Confidence.GUESSING),  # q0: typed
         ("graph", False, 1, Confidence.GUESSING),  # q1: chosen among 4

@@ -161,15 +161,14 @@ def test_chart_ticks_read_back() -> None:
 
 
 def test_a_refused_number_is_quoted_as_typed_not_as_a_python_literal() -> None:
-    # Second review of issue 28, finding 12: "'1\xa0000'" in the message.
+    # "'1\xa0000'" in the message.
     with pytest.raises(NumberFormError) as raised:
         parse_typed_number("1\xa0000")
     assert "'1 000'" in str(raised.value) and "\\x" not in str(raised.value)
     assert quoted("a\x00b\tc") == "'a�b�c'"
 
 
-def test_the_third_review_s_typed_number_messages() -> None:
-    # Third review of issue 28, finding 12.
+def test_typed_number_messages_name_the_operation_dash_and_size_they_refuse() -> None:
     # "1.2×10+5" is an addition, not a subtraction.
     with pytest.raises(NumberFormError) as refused:
         parse_typed_number("1.2×10+5")
@@ -191,14 +190,14 @@ def test_the_third_review_s_typed_number_messages() -> None:
 
 @pytest.mark.parametrize("text", ["1e400", "1.2 × 10^1000", "1.2 × 10¹⁰⁰⁰", "2*10**12345"])
 def test_a_huge_number_is_too_large_in_every_form(text: str) -> None:
-    # Review 6, point 8: "1.2 × 10^1000" was "not a number" (exponents of four digits were not
+    # "1.2 × 10^1000" was "not a number" (exponents of four digits were not
     # read) while "1e400" was "too large".
     with pytest.raises(FieldError, match=r"What you typed is .*, too large: a number may be"):
         read_number(text, "What you typed")
 
 
 def test_a_too_large_number_s_message_reads_as_a_sentence() -> None:
-    # Third review of issue 28, finding 12: "up to the largest float, about 1.8 × 10³⁰⁸ in size
+    # "up to the largest float, about 1.8 × 10³⁰⁸ in size
     # are taken" lacked a comma.
     with pytest.raises(FieldError) as refused:
         read_number("1e309", "Your gradient", sys.float_info.max)
@@ -214,13 +213,13 @@ def test_a_too_large_number_s_message_reads_as_a_sentence() -> None:
 
 
 def test_the_lab_shows_a_negative_value_with_the_minus_sign() -> None:
-    # Review 4, finding 11: lab tables wrote "-2" with a hyphen; practice writes "−".
+    # lab tables wrote "-2" with a hyphen; practice writes "−".
     assert graph_number(-2.0) == "\N{MINUS SIGN}2" and graph_number(-0.0) == "0"
     assert parse_typed_number(graph_number(-2.712)) == -2.712
 
 
 def test_an_input_shown_as_typed_must_be_the_float_it_is_read_as() -> None:
-    # Review 8, point 5: −0.99999999999999999999 is −1 in a float64.
+    # −0.99999999999999999999 is −1 in a float64.
     with pytest.raises(FieldError, match="cannot hold as typed: the lab would compute with -1 "):
         read_number("-0.99999999999999999999", "The value of y", as_typed=True)
     with pytest.raises(FieldError, match="with 5e-324 instead"):

@@ -64,7 +64,7 @@ def test_a_review_set_takes_the_longest_overdue_first_up_to_its_size(
 
 
 def test_the_next_review_time_is_shown_rounded_up_to_a_whole_minute() -> None:
-    # Second review of issue 28, finding 12: "Next one due 13:42" for 13:42:40 read as
+    # "Next one due 13:42" for 13:42:40 read as
     # already due at 13:42:10.
     from datetime import UTC, datetime
 

@@ -54,7 +54,7 @@ def test_no_template_rounds_with_jinjas_round() -> None:
 
 
 def test_a_negative_two_decimal_figure_takes_the_minus_sign() -> None:
-    # Review 4, finding 11: "-0.17 (negative)" on the statistics page, "−" in practice.
+    # "-0.17 (negative)" on the statistics page, "−" in practice.
     env = Environment(autoescape=True)
     install_filters(env)
     page = env.from_string("{{ d|hundredths }} {{ p|hundredths }} {{ z|hundredths }}")

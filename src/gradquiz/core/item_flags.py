@@ -2,7 +2,7 @@
 what the exam's KR-20 means. Every threshold is defined here once; the bands, the flags,
 their advice and the statistics page all read it from here, so they cannot disagree.
 
-Figures are shown to two decimals, a half rounded up (away from 0), as every page rounds, and
+Figures are shown to two decimals, a half rounded away from 0, as every page rounds, and
 judged as shown: a D shown as 0.40 is "very good", and a facility shown as 0.95 is not "above
 0.95", so the value a reader sees and its band or flag never disagree.
 """
@@ -103,16 +103,18 @@ def wrong_answers_needed(wrong_options: int) -> int:
     return k
 
 
-# A figure's flag is judged only where one learner's answer moves the figure by no more than
-# the width of the range that raises the flag, so that no flag rests on a change smaller than
-# one answer (one answer can still tip it at the minimum): the facility moves by 1/n, D by
-# 1/(group size).
+# A facility flag is judged only where one learner's answer moves the facility (by 1/n) by no
+# more than the width of the range that raises the flag, so that no flag rests on a change
+# smaller than one answer (one answer can still tip it at the minimum).
 FACILITY_LEARNERS = {
     "too-easy": ceil(1 / (Fraction(1) - Fraction(str(FACILITY_ABOVE)))),
     "too-hard": ceil(1 / Fraction(str(FACILITY_BELOW))),
 }
-# D's bands are judged from groups of at least 1/0.20 = 5 learners (D then moves by at most
-# 0.20, the width of the band 'poor'), which needs this many learners.
+# D's bands are judged from groups of at least 1/0.20 = 5 learners, which needs this many
+# learners: held in the same groups, one learner's answer to the question then weighs at most
+# 1/5 = 0.20 in D, the width of the band 'poor'. That bounds less than it seems: an answer,
+# to this question or any other, changes the learner's total and so who is in the groups, and
+# near the minimum one answer can take D from 0.20 to below 0.
 D_GROUP = ceil(1 / Fraction(str(POOR_BELOW)))
 D_LEARNERS = next(n for n in range(1, 1000) if group_size(n) >= D_GROUP)
 
@@ -131,11 +133,13 @@ def unjudged_flags(learners: int) -> tuple[Flag, ...]:
 
 
 def minimum_rule() -> str:
-    """Each flag's minimum class size and why, as the statistics page states it."""
+    """Each flag's minimum class size and why, as the statistics page and `gradquiz stats`
+    state it."""
     easy, hard = FACILITY_LEARNERS["too-easy"], FACILITY_LEARNERS["too-hard"]
     # The facility's rule (the range that raises a flag is as wide as one answer's move)
-    # does not explain D's minimum for negative D, whose range [−1, 0) is wide: D's own rule
-    # is said apart (review 13, point 8).
+    # does not explain D's minimum for negative D, whose range [−1, 0) is wide, and D moves
+    # by more than one answer's weight when the answer moves learners between the groups:
+    # D's rule is said apart, with no bound on that move (none has been proven).
     return (
         "A facility flag is judged only where the range of facilities that raises it is at "
         "least as wide as one learner's answer moves the facility, so that no flag rests on a "
@@ -145,10 +149,14 @@ def minimum_rule() -> str:
         f"{1 - FACILITY_ABOVE:.2f}, from {FACILITY_ABOVE:.2f} to 1), too hard {hard} "
         f"(1/{hard} = {FACILITY_BELOW:.2f}). D's bands and flags, {Band.POOR.value} and "
         f"negative alike, need {D_LEARNERS}, which make upper and lower groups of {D_GROUP}: "
-        f"one answer then moves D by at most 1/{D_GROUP} = {POOR_BELOW:.2f}, the width of "
-        f"the band '{Band.POOR.value}' (0 to {POOR_BELOW:.2f}), so no answer alone takes D "
-        f"from a band with no flag ({POOR_BELOW:.2f} or more) to negative. Below that the "
-        "page says too few learners to judge."
+        "with the groups held as they are, one learner's answer to the question weighs at "
+        f"most 1/{D_GROUP} = {POOR_BELOW:.2f} in D, the width of the band "
+        f"'{Band.POOR.value}' (0 to {POOR_BELOW:.2f}). But an answer, to this question or to "
+        "any other, also changes that learner's total and can move learners between the "
+        "groups, so near the minimum one answer can move D by more than that, even from "
+        f"{POOR_BELOW:.2f} ({BAND_FLOORS[2][1].value}) to below 0: a D flag is a reason to "
+        "read the question, not a verdict on it. With fewer learners than a flag needs, the "
+        "statistics say too few learners to judge."
     )
 
 
@@ -241,7 +249,7 @@ def withheld_flags(
 ) -> tuple[Flag, ...]:
     """The flags these figures (as shown) would raise were the class big enough, which a
     class of `learners` is too small to judge, in Flag order: a facility of 0.50 withholds
-    neither too easy nor too hard, whatever the class's size (review 11, point 2)."""
+    neither too easy nor too hard, whatever the class's size."""
     raised = _raised(facility, discrimination, unchosen_distractors=False)
     return tuple(flag for flag in raised if learners < learners_needed(flag))
 
@@ -265,7 +273,7 @@ def _raised(
 def same_groups_note(learners: int, *, split: bool = True) -> str:
     """Why D is undefined when every learner has the same total (a class of one among them);
     `split`: whether some question was got right by some and wrong by others, the only case
-    in which the point-biserial would be −1.00 by construction (review 11, point 3: a class
+    in which the point-biserial would be −1.00 by construction (a class
     that got every question right was told of questions "some got right and some wrong")."""
     if learners == 1:
         return (
@@ -286,7 +294,7 @@ def same_groups_note(learners: int, *, split: bool = True) -> str:
             "(all right, or all wrong), so no question's score varies and there is nothing to "
             "correlate."
         )
-    # Review 12, point 10: "undefined (–)" and "would be −1.00" in one sentence; it is
+    # "undefined (–)" and "would be −1.00" in one sentence; it is
     # −1.00, and says nothing about the question, so it is not shown.
     return groups + (
         "The point-biserial is not shown (–): each learner's rest score is that same total "

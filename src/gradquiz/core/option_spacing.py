@@ -41,9 +41,28 @@ def within_tolerance(typed: float, value: float) -> bool:
     relative_error(0.495, 0.5) is 0.010000000000000009."""
     if not (math.isfinite(typed) and math.isfinite(value)):
         return False
-    exact_typed, exact_value = Decimal(repr(typed)), Decimal(repr(value))
-    scale = max(abs(exact_typed), abs(exact_value))
-    return abs(exact_typed - exact_value) <= Decimal(repr(TYPED_TOLERANCE)) * scale
+    return _within(Decimal(repr(typed)), Decimal(repr(value)))
+
+
+def _within(typed: Decimal, value: Decimal) -> bool:
+    scale = max(abs(typed), abs(value))
+    return abs(typed - value) <= Decimal(repr(TYPED_TOLERANCE)) * scale
+
+
+def checkable_figures(typed: float, value: float, least: int = 6) -> int:
+    """The fewest significant figures, at least `least`, to quote `value` to so that `typed`
+    is within TYPED_TOLERANCE of the quoted figure exactly when it is of `value` itself: a
+    reader who checks "within 1 %" against the figure a page quotes then finds what the
+    marking found. (−0.7902743 is within 1 % of −0.7824498 but 1.05 % from its three figures,
+    −0.782; six, −0.78245, agree.) 17 figures name the float itself."""
+    if not (math.isfinite(typed) and math.isfinite(value)):
+        return least
+    verdict = within_tolerance(typed, value)
+    exact_typed = Decimal(repr(typed))
+    for figures in range(least, 17):
+        if _within(exact_typed, Decimal(f"{value:.{figures}g}")) == verdict:
+            return figures
+    return 17
 
 
 def spacing_problems(options: Sequence[Option]) -> list[str]:

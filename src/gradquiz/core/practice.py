@@ -110,8 +110,8 @@ TIE = Decimal("1e-9")
 def nearest_options(question: Question, value: float) -> tuple[Option, ...]:
     """The numeric options whose exact values are nearest `value` on the number line, so that
     a number near no option can be told which one it missed and by how much: one, or every
-    one equally near (0 is as near −k as +k; naming the first listed, review 9 found, named a
-    distractor as "the nearest" when the key was as near). The distances are worked out on
+    one equally near (0 is as near −k as +k; naming the first listed named a distractor
+    as "the nearest" when the key was as near). The distances are worked out on
     the decimals the floats print as, and two within TIE of each other (relatively) count as
     equal: a midpoint typed to 15 figures is no nearer either, to any figure the page shows.
     (The nearest in relative terms named the largest option for a number of the wrong

@@ -129,7 +129,7 @@ def _float(number: str, text: str) -> float:
 def _mantissa(part: str, text: str, power: str = "") -> str:
     """A decimal's text with a point for the fraction and no separators, or NumberFormError;
     `power` is the power of ten the text goes on with ("e-3", " × 10^-3"), which the advice
-    keeps (it said "Type 1.234 or 1234" for 1,234e-3; review 12, point 6)."""
+    keeps (it said "Type 1.234 or 1234" for 1,234e-3)."""
     if _PLAIN.fullmatch(part):
         return part
     if "," not in part:

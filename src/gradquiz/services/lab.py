@@ -144,6 +144,15 @@ class GraphPage:
         )
 
     @property
+    def large_error(self) -> bool:
+        """Whether the checks table shows an error above a check's AGREEMENT: only then does
+        the kink notice speak of "a large error there" (relu(x) − relu(−x) at 0 shows 0: the
+        kinks cancel and the difference finds f's derivative)."""
+        from gradquiz.core.lab.checks import AGREEMENT
+
+        return any(not check.relative_error <= AGREEMENT for check in self.checks)
+
+    @property
     def has_tie(self) -> bool:
         """Whether a max gate's inputs tie here (not only a ReLU sits on its kink)."""
         return any(
@@ -314,7 +323,7 @@ def _exact_values(page: GraphPage) -> dict[str, tuple[float, str]]:
     for check in page.checks:
         if check.about and check.about_value and math.isfinite(check.about_value):
             # The full value, not its two figures: −1.6e-17 is 1.5 % off p1 − 1 = −1.62e-17
-            # at z1 = 40 (review 13, point 1).
+            # at z1 = 40.
             values[check.input] = (check.about_value, check.about)
         elif check.about:
             try:
@@ -460,6 +469,7 @@ class StepCheckPage:
     kink_point: float
     kink_rows: tuple["StepError", ...]
     loss: float = 0.0  # L at the values, for what float64 can resolve of its change
+    backprop: float = 0.0  # ∂L/∂w as the backward pass gives it in float64
 
     @property
     def absolute(self) -> bool:
@@ -502,8 +512,8 @@ class StepCheckPage:
     def small_because(self) -> str:
         """Why an "unseen" gradient is small: "saturated" (σ′(z) below SATURATED_SLOPE, so
         the advice is a less saturated unit), "input" (σ′ near its largest ¼ but x small:
-        review 9 found w = 1, x = 1e-20 told to check at less saturated values while σ′ was
-        0.25), or "error" (a − y small)."""
+        w = 1, x = 1e-20 was told to check at less saturated values while σ′ was 0.25), or
+        "error" (a − y small)."""
         _, slope, _ = self.exact_terms
         if slope < SATURATED_SLOPE:
             return "saturated"
@@ -521,6 +531,55 @@ class StepCheckPage:
     def rounded_to_zero(self) -> bool:
         """Whether the gradient taken as exact is 0 though the 30-digit one is not."""
         return self.exact == 0 and self.exact_terms[2] != 0
+
+    @property
+    def float64_zero(self) -> str:
+        """Why float64 computes ∂L/∂w = (a − y)·σ′(z)·x as 0 where 30 digits do not (for
+        `rounded_to_zero`): σ(z) rounded to 1 or to 0, so that σ′(z) = a(1 − a) is 0; a and
+        y alike to every digit float64 keeps; or a product below the smallest float64. It is
+        not that the gradient is too small beside its terms: it is a product, and −4.8e-69
+        at w = 40, x = 2, b = −1, y = 1 is a float64 number. "" where float64's gradient is
+        not 0 but too small beside its terms to tell from 0 (a − y = 4.9e-15 at y = 0.73…)."""
+        import mpmath
+
+        if self.backprop != 0:
+            return ""
+
+        w, x, b, y = (self.values[k] for k in ("w", "x", "b", "y"))
+        z = w * x + b
+        a = sigmoid(z)
+        tail = page_form(mpmath.nstr(self._tail, 3))
+        if a == 1:
+            both = ", and so does a − y, as y = 1" if y == 1 else ""
+            return (
+                f"a = σ(z) = σ({shown_number(z)}) is 1 − {tail}, nearer 1 than float64 can tell "
+                "from 1 (its numbers near 1 are 1.1 × 10⁻¹⁶ apart), so it rounds to 1 and "
+                f"σ′(z) = a(1 − a) computes as 0{both}"
+            )
+        if a == 0:
+            return (
+                f"a = σ(z) = σ({shown_number(z)}) is {tail}, below the smallest float64 number "
+                "(about 4.9 × 10⁻³²⁴), so it rounds to 0 and σ′(z) = a(1 − a) computes as 0"
+            )
+        if a - y == 0:
+            return (
+                f"a = σ(z) and y agree in every digit float64 keeps (in 30 digits a − y is "
+                f"{self.exact_text[0]}), so a − y computes as 0"
+            )
+        if (a - y) * a * (1 - a) * x == 0:
+            return "the product (a − y)·σ′(z)·x is below the smallest float64 number"
+        return "its terms round in float64 so that the backward pass gives exactly 0"
+
+    @cached_property
+    def _tail(self) -> Any:
+        """min(a, 1 − a) in 30-digit arithmetic: how far σ(z) is from 0 or from 1."""
+        import mpmath
+
+        context = mpmath.MPContext()
+        context.dps = 30
+        w, x, b = (context.mpf(self.values[k]) for k in ("w", "x", "b"))
+        z = w * x + b
+        return context.exp(-abs(z)) / (1 + context.exp(-abs(z)))
 
     @property
     def differences_all_zero(self) -> bool:
@@ -541,7 +600,7 @@ class StepCheckPage:
     @property
     def usual_passes(self) -> bool:
         """Whether the centred difference at the usual step is within the check's 10⁻⁶
-        (review 12, point 7: at w = 20 it is 0.19 % off, and the text said it was best)."""
+        (at w = 20 it is 0.19 % off, and the text said it was best)."""
         from gradquiz.core.lab.checks import AGREEMENT
 
         row = self.usual_row
@@ -575,18 +634,19 @@ def gradient_check(query: Mapping[str, str]) -> StepCheckPage:
 
     page = open_graph("neuron", {k: v for k, v in query.items() if k != "step"})
     program = BY_SLUG["neuron"].program
-    exact = next(check.exact for check in page.checks if check.input == "w")
+    check = next(check for check in page.checks if check.input == "w")
 
     def loss_at(w: float) -> float:
         return forward_value(program, {**page.values, "w": w})
 
     return StepCheckPage(
         values=page.values,
-        exact=exact,
-        rows=flow.step_sweep(loss_at, page.values["w"], exact),
+        exact=check.exact,
+        rows=flow.step_sweep(loss_at, page.values["w"], check.exact),
         kink_point=KINK_POINT,
         kink_rows=flow.relu_kink_sweep(KINK_POINT),
         loss=loss_at(page.values["w"]),
+        backprop=check.backprop,
     )
 
 

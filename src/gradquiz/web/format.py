@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from gradquiz.core.item_flags import shown_figure, shown_share
 from gradquiz.core.lab.numbers import power_of_ten, shown_number, written_number
+from gradquiz.core.option_spacing import checkable_figures
 from gradquiz.core.percentages import whole_percent
 
 
@@ -50,7 +51,8 @@ def install_filters(env: Environment) -> None:
     env.filters["local_time"] = local_time
     # {{ share|percent }} or {{ part|percent(whole) }}: a whole percentage, halves up.
     env.filters["percent"] = whole_percent
-    # {{ value|hundredths }}: two decimals, halves up, as the item statistics are judged.
+    # {{ value|hundredths }}: two decimals, halves away from zero, as the item statistics are
+    # judged.
     env.filters["hundredths"] = hundredths
     # {{ facility|share_hundredths }}: the same, 1.00 for all and 0.00 for none only.
     env.filters["share_hundredths"] = lambda value: signed(str(shown_share(value)))
@@ -72,15 +74,18 @@ def typed_number(value: float) -> str:
     return written_number(value)
 
 
-def exact_value(value: float) -> str:
+def exact_value(value: float, typed: float | None = None) -> str:
     """An option's exact value to six significant figures, fewer where it has fewer
     (−0.0485706, −0.292789, 0.00390625, 0.5), a minus sign before a negative one: the
-    typed-number feedback measures 1 % against it, which six figures show plainly."""
-    return shown_number(value, 6)
+    typed-number feedback measures 1 % against it. Given the `typed` number, to as many
+    more figures as it takes for "within 1 %" of the quoted figure to agree with the
+    marking, which measures from the exact value (`checkable_figures`)."""
+    figures = 6 if typed is None else checkable_figures(typed, value)
+    return shown_number(value, figures)
 
 
 def hundredths(value: float) -> str:
-    """A figure to two decimals, a half rounded up (away from 0): 0.625 reads 0.63, and
+    """A figure to two decimals, a half rounded away from 0: 0.625 reads 0.63, and
     -0.17 reads −0.17, with the minus sign (U+2212) the practice pages use, not a hyphen."""
     return signed(str(shown_figure(value)))
 

@@ -110,7 +110,7 @@ def test_near_a_domain_edge_the_difference_takes_a_smaller_step_not_a_nan() -> N
 
 @pytest.mark.parametrize("text", ["log(x)", "x**0.5", "x**1.5"])
 def test_a_tiny_input_is_inside_the_domain_and_its_centred_difference_agrees(text: str) -> None:
-    # Eighth review of issue 28, finding 2: log(x) at 1e-20 ... 1e-300 was "at the edge of the
+    # log(x) at 1e-20 ... 1e-300 was "at the edge of the
     # function's domain" with a one-sided estimate 1.0 (relative) off; the step search stopped
     # at 10⁻¹⁷. x**1.5's value underflows below about 10⁻²⁰⁶ (10⁻⁴⁵⁰ is not a float64), so
     # there no difference can see the change, and the note says that, not "edge".
@@ -131,9 +131,9 @@ def test_a_tiny_input_is_inside_the_domain_and_its_centred_difference_agrees(tex
 
 def test_one_sided_only_where_no_centred_step_stays_inside() -> None:
     # 1000.0000001 is 10⁻⁷ from log(x − 1000)'s edge: a thousandth of that is below 1000
-    # units of 1000, yet a centred step of 10⁻¹⁰ stays inside and agrees (review 11). Two
-    # units of 1000 from the edge a centred step of one unit still stays inside (review 12,
-    # point 1: it was one-sided with h = 0.01, 10¹¹ times the distance).
+    # units of 1000, yet a centred step of 10⁻¹⁰ stays inside and agrees. Two
+    # units of 1000 from the edge a centred step of one unit still stays inside (it was
+    # one-sided with h = 0.01, 10¹¹ times the distance).
     near = _checked("log(x - 1000)", x=1000.0000001)
     assert near.method == "centred" and near.agrees and near.step < 1e-7, near
     edge = 1000.0 + 2 * math.ulp(1000.0)
@@ -151,7 +151,7 @@ def test_one_sided_only_where_no_centred_step_stays_inside() -> None:
 def test_near_an_edge_a_centred_step_inside_is_found_where_one_exists(
     text: str, edge: float, side: float, distance: float
 ) -> None:
-    # Review 11, point 1: log(x + 1) at x = −0.999999999 was "so near the edge … no centred
+    # log(x + 1) at x = −0.999999999 was "so near the edge … no centred
     # step", one-sided and 1000 times too small, though 10⁻¹¹ … 10⁻¹³ stay inside and agree:
     # the search stopped at 1000 units of x's last place.
     x = edge + side * distance
@@ -171,7 +171,7 @@ def test_near_an_edge_a_centred_step_inside_is_found_where_one_exists(
     ],
 )
 def test_beside_an_edge_the_smallest_centred_step_is_taken(text: str, x: float, units: int) -> None:
-    # Review 12, point 1: 90 and 9 units of −1 from log(x + 1)'s edge the difference was
+    # 90 and 9 units of −1 from log(x + 1)'s edge the difference was
     # one-sided with h = 10⁻⁵ (2.07 × 10⁶ for 1.001 × 10¹⁴), and its note blamed smoothness;
     # a centred step of one unit stays inside and is within 10⁻⁴ (at 90 units) of the exact.
     check = _checked(text, x=x)
@@ -180,7 +180,7 @@ def test_beside_an_edge_the_smallest_centred_step_is_taken(text: str, x: float, 
     assert check.note is not None and f"{units} units of its last place from its edge" in check.note
     assert "smooth" not in check.note and "h = " in check.note
     assert check.reason == "step"
-    # 900 units away one unit agrees, its changes shrinking as h² down to it (review 11).
+    # 900 units away one unit agrees, its changes shrinking as h² down to it.
     nearer = _checked("log(x+1)", x=-0.9999999999999)
     assert nearer.method == "centred" and nearer.agrees, nearer
 
@@ -192,7 +192,7 @@ def test_beside_an_edge_the_smallest_centred_step_is_taken(text: str, x: float, 
 def test_at_an_edge_the_one_sided_step_is_one_unit(
     text: str, x: float, exact: float | None
 ) -> None:
-    # Review 12, point 1: one unit from the edge the one-sided step was 10⁻⁵ (2.52 × 10⁶ for
+    # One unit from the edge the one-sided step was 10⁻⁵ (2.52 × 10⁶ for
     # 9.007 × 10¹⁵); one unit gives 6.24 × 10¹⁵, and the note says the step.
     check = _checked(text, x=x)
     assert check.method == "forward" and check.step == math.ulp(x), check
@@ -205,7 +205,7 @@ def test_at_an_edge_the_one_sided_step_is_one_unit(
 
 @pytest.mark.parametrize("distance", [1e-9, 1e-10, 1e-11])
 def test_near_a_pole_a_step_on_one_side_is_found_and_agrees(distance: float) -> None:
-    # Review 11, point 1: 1/(x + 1) at x = −0.999999999 said only that h = 10⁻⁵ reaches
+    # 1/(x + 1) at x = −0.999999999 said only that h = 10⁻⁵ reaches
     # across the pole; the six smaller steps tried stop at 10⁻¹¹, too close to the pole still.
     check = _checked("1/(x+1)", x=-1.0 + distance)
     assert check.reason == "pole" and check.note is not None
@@ -227,8 +227,8 @@ def test_a_disagreement_says_why_a_kink_or_the_curvature() -> None:
     # Issue 28: 1/x at 1e-6 (error 1.01) and relu(1000*x) at 1e-6 (error 0.45) said nothing.
     pole = _checked("1/x", x=1e-6)  # h = 1e-5 > x: the step reaches across the pole
     assert not pole.agrees and pole.reason == "pole"
-    # h = 10⁻⁹ agrees since the difference is divided by the step float64 takes (review 9,
-    # point 3); divided by 2h it took 10⁻¹⁰.
+    # h = 10⁻⁹ agrees since the difference is divided by the step float64 takes;
+    # divided by 2h it took 10⁻¹⁰.
     assert pole.note is not None and "across x = 0" in pole.note and "h = 1 × 10⁻⁹" in pole.note
     assert "curves" not in pole.note
     even = _checked("x**-2", x=1e-6)
@@ -265,7 +265,7 @@ def test_an_exact_value_outside_the_domain_gives_nan_not_an_error() -> None:
 
 
 def test_a_step_across_a_pole_names_the_point_to_its_full_precision() -> None:
-    # Second review of issue 28, finding 12: "(h = 1e-05, at x = 1)" for x = 1.000001 read
+    # "(h = 1e-05, at x = 1)" for x = 1.000001 read
     # as the pole itself.
     check = _checked("1/(x - 1)", x=1.000001)
     assert check.reason == "pole" and check.note is not None
@@ -273,7 +273,7 @@ def test_a_step_across_a_pole_names_the_point_to_its_full_precision() -> None:
 
 
 def test_a_centred_difference_divides_by_the_step_float64_takes() -> None:
-    # Review 9, point 3: log(x + 1) at x = −0.99999999 shrinks the step to 10⁻¹²; x ± h,
+    # log(x + 1) at x = −0.99999999 shrinks the step to 10⁻¹²; x ± h,
     # rounded, are not 2h apart, and dividing by 2h gave an error of 2.2 × 10⁻⁵ that the
     # note blamed on rounding f(x ± h). Divided by the step taken, it is 3.3 × 10⁻⁹.
     program = (("f", parse_expression("log(x+1)")),)
@@ -297,7 +297,7 @@ def test_a_centred_difference_divides_by_the_step_float64_takes() -> None:
 def test_an_exact_zero_gradient_names_truncation_not_round_off(
     text: str, values: dict[str, float]
 ) -> None:
-    # Review 10, point 1: x**3 at 0 gives h² (10⁻¹⁰ at h = 10⁻⁵), truncation error; the note
+    # x**3 at 0 gives h² (10⁻¹⁰ at h = 10⁻⁵), truncation error; the note
     # blamed round-off and said no smaller step agreed, though 10⁻¹² at 10⁻⁶ and 10⁻²² at
     # 10⁻¹¹ do. x**3 + y called it curvature, tanh(x) − x had no note: one story for all.
     program = (("f", parse_expression(text)),)
@@ -336,7 +336,7 @@ def test_an_exact_zero_agrees_with_an_estimate_below_round_off() -> None:
 def test_where_kinks_cancel_the_note_says_backprop_is_not_fs_derivative(
     text: str, values: dict[str, float], name: str, derivative: float
 ) -> None:
-    # Review 12, point 2: relu(x) − relu(−x) is x, yet at 0 the note said "the difference
+    # relu(x) − relu(−x) is x, yet at 0 the note said "the difference
     # averages two slopes across the kink. The gradient is right" of backprop's 0.
     program = (("f", parse_expression(text)),)
     checks = {c.input: c for c in check_gradients(program, build_graph(program, values))}
@@ -355,13 +355,13 @@ def test_a_kink_that_does_not_cancel_keeps_its_note() -> None:
 
 
 def test_at_an_edge_the_one_sided_step_grows_only_past_round_off() -> None:
-    # Review 12, point 1 follow-on: one unit at x = 1 moves 3x by less than a unit of 3, so a
+    # One unit at x = 1 moves 3x by less than a unit of 3, so a
     # one-unit step would be all round-off; the step grows by tenths until rounding is under
     # 10⁻⁶ of the difference, and stays far below the 10⁻⁵ that left 10⁻³ of truncation.
     check = _checked("(x-1)**1.5 + 3*x", x=1.0)
     assert check.method == "forward" and math.ulp(1.0) < check.step < 1e-7, check
     assert check.relative_error < 1e-4, check
-    # Review 13, point 9: "up by tenths" read as steps of a tenth; each step is ten times the
+    # "up by tenths" read as steps of a tenth; each step is ten times the
     # last.
     assert check.note is not None and "up tenfold" in check.note and "tenths" not in check.note
 

@@ -203,7 +203,7 @@ def test_tanh_with_he_weights_grows_the_gradient_going_back() -> None:
     run = layer_gradient_norms("tanh", "he", 30, 64)
     assert run.weight_ratio == pytest.approx(14.6, abs=0.05)
     assert run.delta_ratio is not None and run.delta_ratio > 5
-    # Review 6, point 5: the summary said only "stays within a factor of 100" while Why says δ
+    # The summary said only "stays within a factor of 100" while Why says δ
     # grows layer by layer: below the factor the direction and size are named.
     assert run.delta_trend == (
         "stays within a factor of 100 at every layer, but grows 7.7× overall"
@@ -227,7 +227,7 @@ def test_a_chain_dead_at_the_top_has_no_ratio() -> None:
 
 
 def test_a_chain_with_a_dead_layer_names_the_first_one() -> None:
-    # Third review of issue 28, finding 10: the page said δ is 0 everywhere without the reason.
+    # The page said δ is 0 everywhere without the reason.
     dead = layer_gradient_norms("relu", "he", 50, 2)
     assert dead.dead_layer is not None and set(dead.deltas) == {0.0}
     assert layer_gradient_norms("relu", "he", 12, 16).dead_layer is None
@@ -240,7 +240,7 @@ def test_a_chain_with_a_dead_layer_names_the_first_one() -> None:
 def test_delta_stays_within_the_factor_only_when_every_layer_does(
     init: str, depth: int, width: int
 ) -> None:
-    # Review 4, finding 5: he depth 10 width 2 tanh has δ from 0.032 to 7.5 across layers
+    # He depth 10 width 2 tanh has δ from 0.032 to 7.5 across layers
     # (a factor of 234) though the end layers are within 100 of each other.
     run = layer_gradient_norms("tanh", init, depth, width)
     assert run.delta_ratio is not None and 1 / 100 <= run.delta_ratio <= 100

@@ -116,7 +116,7 @@ def test_the_tanh_chain_grows_or_shrinks_the_gradient_as_its_weights_say() -> No
 
 @pytest.mark.parametrize("z1", [-745.0, -744.5])
 def test_a_quotient_that_underflows_is_not_called_a_log_of_0(z1: float) -> None:
-    # Second review of issue 28, finding 6: e1 = exp(-745) is the smallest subnormal, not 0;
+    # e1 = exp(-745) is the smallest subnormal, not 0;
     # p1 = e1 / S rounds to 0, though the true p1 (1.4e-324 and 2.3e-324, mpmath) is positive.
     from gradquiz.core.lab.operations import DomainError
     from gradquiz.core.lab.prepared import BY_SLUG
@@ -138,7 +138,7 @@ def test_a_quotient_that_underflows_is_not_called_a_log_of_0(z1: float) -> None:
 def test_an_overflowing_local_derivative_is_not_called_the_value(
     text: str, x: float, words: str
 ) -> None:
-    # Review 4, finding 3: "At f = 1 / x: a value too large for a float", though f = 1e200.
+    # "At f = 1 / x: a value too large for a float", though f = 1e200.
     from gradquiz.core.lab.operations import DomainError
 
     with pytest.raises(DomainError) as raised:

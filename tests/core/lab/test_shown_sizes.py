@@ -62,14 +62,14 @@ def test_page_form_about_power_of_ten_and_written_number() -> None:
     assert written_number(4e6) == "4000000"
     assert written_number(1e-300) == "1 × 10⁻³⁰⁰"  # before: 302 characters
     assert written_number(123456789012345678901) == "1.23456789 × 10²⁰"
-    # Review 6, point 12: "6.966119332414819 × 10⁻¹" and "−1.411764705882353 × 10⁰".
+    # "6.966119332414819 × 10⁻¹" and "−1.411764705882353 × 10⁰".
     assert written_number(0.6966119332414819) == "0.6966119332"
     assert written_number(-1.411764705882353) == "−1.411764706"
     assert written_number(1.108799966736) == "1.108799966736"  # short: every digit
 
 
 def test_the_power_rule_is_written_with_minus_signs() -> None:
-    # Fifth review, point 6: "-2·x^-3" with hyphens beside the pages' U+2212.
+    # "-2·x^-3" with hyphens beside the pages' U+2212.
     graph = expression_graph("x**-2*y", x=2.0, y=1.0)
     rules = [edge.rule for edge in graph.edges]
     assert "−2·x^−3" in rules, rules

@@ -128,7 +128,7 @@ def test_a_flipped_sign_or_a_zero_is_not_right_for_a_small_gradient() -> None:
     assert not flipped.correct and flipped.mistake == "sign"
     assert not verdicts_for(graph, x=0.0)["x"].correct
     # a − y = −0.002 cancels terms of size 1, but a = σ(0) = 0.5 and σ′ = 0.25 are shown
-    # exactly: 4 % off was right under the old floor (10⁻⁴ × 0.125, review 9); it is not now.
+    # exactly: 4 % off was right under the old floor (10⁻⁴ × 0.125); it is not now.
     assert not verdicts_for(graph, x=-0.00024)["x"].correct
     assert not verdicts_for(graph, x=-0.0002)["x"].correct
 
@@ -149,7 +149,7 @@ def test_a_gradient_that_cancels_to_0_takes_0_and_not_a_sizeable_value() -> None
 
 
 def test_an_answer_that_follows_from_the_shown_rounded_values_is_right() -> None:
-    # Review 6, point 2: a gradient that cancels to nearly 0 through a computed value shown
+    # A gradient that cancels to nearly 0 through a computed value shown
     # to four figures (σ(z) = 0.5000 at z = 0.0001) may be answered from the shown values.
     graph = expression_graph("x*sigmoid(z) - 0.5*x", x=1.0, z=0.0001)
     assert graph.gradients["x"] == pytest.approx(2.5e-5, rel=1e-3)
@@ -158,7 +158,7 @@ def test_an_answer_that_follows_from_the_shown_rounded_values_is_right() -> None
 
 
 def test_inputs_are_exact_so_no_rounding_turns_a_sign() -> None:
-    # Review 7, point 1: inputs are shown as typed, so y + 1 follows from them exactly; the
+    # Inputs are shown as typed, so y + 1 follows from them exactly; the
     # allowance for rounding made -1e-5 "Right" for 1e-5.
     graph = expression_graph("x*y + x", x=3.0, y=-0.99999)
     assert graph.gradients["x"] == pytest.approx(1e-5)
@@ -172,7 +172,7 @@ def test_inputs_are_exact_so_no_rounding_turns_a_sign() -> None:
 
 
 def test_a_max_gate_mistake_is_named_on_every_input_it_applies_to() -> None:
-    # Review 6, point 9: an even split named the mistake for x only, and routing to the
+    # An even split named the mistake for x only, and routing to the
     # loser for y only; the other input got the generic message.
     graph = build_graph(BY_SLUG["max-gate"].program, {"x": 4.0, "y": 2.0, "z": -3.0})
     split = verdicts_for(graph, x=-1.5, y=-1.5)
@@ -183,7 +183,7 @@ def test_a_max_gate_mistake_is_named_on_every_input_it_applies_to() -> None:
 
 
 def test_two_uses_of_one_input_name_the_one_mistake_once() -> None:
-    # Review 6, point 6: x*x at 3 answered 3 got "This number fits more than one mistake"
+    # x*x at 3 answered 3 got "This number fits more than one mistake"
     # with one use left out and only one use said as two mistakes.
     verdict = verdicts_for(expression_graph("x*x", x=3.0), x=3.0)["x"]
     assert verdict.mistake == "fan-out"
@@ -197,7 +197,7 @@ def test_an_unexplained_wrong_answer_does_not_say_not_right_twice() -> None:
 
 
 def test_at_a_tie_the_tied_inputs_shares_add_up_to_the_gate_s_gradient() -> None:
-    # Review of issue 28, finding 1: each tied input was checked alone against 0 to -3.
+    # Each tied input was checked alone against 0 to -3.
     graph = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
     for x, y in [(-3.0, -3.0), (0.0, 0.0), (-2.0, -2.0), (-1.0, -1.0), (-3.0, -1.0)]:
         verdicts = verdicts_for(graph, x=x, y=y)
@@ -227,7 +227,7 @@ def test_a_node_in_two_ties_or_also_feeding_another_gate_is_checked_with_its_sha
 
 
 def test_an_out_of_range_tied_answer_takes_no_share_and_the_rest_are_checked_as_a_tie() -> None:
-    # Second review of issue 28, finding 1: after z took all of ∂f/∂t1 = 2, y = 2 was out of
+    # After z took all of ∂f/∂t1 = 2, y = 2 was out of
     # range and x = 2 was then checked alone ("any gradient from 0 to 2"): 5 of 6 right.
     three = expression_graph("max(x, y, z)*w", x=1.0, y=1.0, z=1.0, w=2.0)
     for shares in [(2.0, 2.0, 2.0), (2.0, 5.0, 2.0), (2.0, -1.0, 2.0), (1.5, 1.5, 1.5)]:
@@ -253,15 +253,15 @@ def test_an_out_of_range_tied_answer_takes_no_share_and_the_rest_are_checked_as_
     assert (
         "At a kink" not in verdicts["x"].message and "takes the rest, −3" in verdicts["x"].message
     )
-    # Fifth review, point 5: "(max(x, y) grows by t when all of them do)" for two inputs.
+    # "(max(x, y) grows by t when all of them do)" for two inputs.
     assert "(raising both x and y by t raises their max by t, not by 2t)" in (verdicts["x"].message)
     assert not verdicts_for(two, x=1.0, y=1.0)["x"].correct
 
 
 def test_an_answer_outside_a_kink_s_range_is_told_the_range() -> None:
-    # Second review of issue 28, finding 10: only the generic chain-rule hint was given.
+    # Only the generic chain-rule hint was given.
     relu = expression_graph("relu(x)*y", x=0.0, y=3.0)
-    # Fifth review, points 3 and 6: a hyphen for a minus, and "1.234e+04" for a typed 12345.
+    # A hyphen for a minus, and "1.234e+04" for a typed 12345.
     for wrong, echo in ((-1.0, "−1"), (4.0, "4"), (12345.5, "12345.5"), (-0.5, "−0.5")):
         verdict = verdicts_for(relu, x=wrong)["x"]
         assert not verdict.correct
@@ -287,7 +287,7 @@ def test_an_answer_outside_a_kink_s_range_is_told_the_range() -> None:
 def test_a_tied_input_with_another_path_is_told_its_whole_gradient(
     text: str, t1: float, right: float, wrong: tuple[float, ...]
 ) -> None:
-    # Eighth review of issue 28, finding 1: max(2x, x) at 0 with t1's share 0.5 told x "this one
+    # max(2x, x) at 0 with t1's share 0.5 told x "this one
     # takes the rest, 0.5" (its share at the gate), though 1.5 was marked right and 0.5 wrong.
     graph = expression_graph(text, x=0.0)
     for answer in (right, *wrong):
@@ -304,7 +304,7 @@ def test_a_tied_input_with_another_path_is_told_its_whole_gradient(
 
 
 def test_an_answer_is_right_within_1_percent_or_the_floor_not_their_sum() -> None:
-    # Eighth review of issue 28, finding 4: at the fan-out graph's x = 3, y = −2 (∂f/∂x = −1)
+    # At the fan-out graph's x = 3, y = −2 (∂f/∂x = −1)
     # −1.0103 and −0.9897 (1.03 % off) were right: 1 % plus the floor of 3 × 10⁻⁴. The
     # README says "within 1 % of the gradient, or within a floor".
     graph = build_graph(BY_SLUG["fan-out"].program, {"x": 3.0, "y": -2.0})
@@ -323,7 +323,7 @@ def _others(graph: Graph, node: str) -> dict[str, float]:
 @pytest.mark.parametrize(
     ("slug", "inputs", "node", "wrong", "right"),
     [
-        # Review 9, finding 1: the floor of 10⁻⁴ × the size of the terms took every one of
+        # The floor of 10⁻⁴ × the size of the terms took every one of
         # these wrong answers; the inputs are exact, so the gradient is worked exactly.
         ("fan-out", {"x": 3.0, "y": -0.99999999}, "x", [1e-4, 1.9e-4, 0.0], [1e-8, 1.005e-8]),
         ("fan-out", {"x": 3.0, "y": -0.9999}, "x", [0.0, 5e-5, 2e-4, 2.99e-4], [1e-4, 1.009e-4]),
@@ -343,7 +343,7 @@ def test_a_cancelling_gradient_from_exact_inputs_is_right_only_within_1_percent(
 
 
 def test_a_flipped_sign_is_named_only_when_the_size_is_right() -> None:
-    # Review 9: −0.0001 for 10⁻⁸, −0.00001 and −0.0002 for 10⁻⁴ were "the size is right".
+    # −0.0001 for 10⁻⁸, −0.00001 and −0.0002 for 10⁻⁴ were "the size is right".
     tiny = build_graph(BY_SLUG["fan-out"].program, {"x": 3.0, "y": -0.99999999})
     small = build_graph(BY_SLUG["fan-out"].program, {"x": 3.0, "y": -0.9999})
     for graph, answer in [(tiny, -1e-4), (small, -1e-5), (small, -2e-4)]:
@@ -354,7 +354,7 @@ def test_a_flipped_sign_is_named_only_when_the_size_is_right() -> None:
 
 
 def test_a_gradient_from_a_rounded_value_takes_what_follows_from_the_shown_figures() -> None:
-    # Review 9: at y = 0.7311, ∂L/∂y = y − σ(1) = 4.142 × 10⁻⁵ and everything from 0 to
+    # At y = 0.7311, ∂L/∂y = y − σ(1) = 4.142 × 10⁻⁵ and everything from 0 to
     # 1.85 × 10⁻⁴ was right. The page shows t2 = y − a as 4.142 × 10⁻⁵ and ∂L/∂y = t2, so
     # what follows from the shown figures is 4.142 × 10⁻⁵ give or take their rounding
     # (5 × 10⁻⁹), then 1 %; a wrong sign is never right.
@@ -381,7 +381,7 @@ def test_an_exact_zero_takes_only_a_tiny_answer() -> None:
 
 
 def test_a_tie_message_puts_a_comma_after_the_answers_it_counts() -> None:
-    # Review 10, point 3: "so with your answer for y x's share at t1 is the rest" read as "y x's".
+    # "so with your answer for y x's share at t1 is the rest" read as "y x's".
     graph = expression_graph("max(x,y)+x", x=1.0, y=1.0)
     message = verdicts_for(graph, y=0.5, x=1.0, t1=1.0)["x"].message
     assert "so with your answer for y, x's share at t1 is the rest, 0.5." in message
@@ -392,7 +392,7 @@ def _inner_verdict(graph: Graph, node: str, answer: float) -> Verdict:
 
 
 def test_an_inner_nodes_residue_keeps_its_true_sign() -> None:
-    # Review 11, point 5: softmax at z1 = 40 gives ∂L/∂e1 = −(e2 + e3)/(e1·S) ≈ −6.9e-35,
+    # softmax at z1 = 40 gives ∂L/∂e1 = −(e2 + e3)/(e1·S) ≈ −6.9e-35,
     # 0.0 in float64; the sign was known for inputs only, so +6.9e-35 was "Right."
     graph = build_graph(BY_SLUG["softmax"].program, {"z1": 40.0, "z2": 1.0, "z3": 0.1})
     assert graph.gradients["e1"] == 0.0
@@ -428,7 +428,7 @@ def test_an_inner_nodes_exact_zero_takes_either_sign_below_the_bound() -> None:
 def test_where_no_mistake_fits_the_hint_names_this_nodes_consumers(
     node: str, names: tuple[str, ...], wording: str
 ) -> None:
-    # Review 11, point 6: "For each edge out of this node, multiply the consumer's gradient by
+    # "For each edge out of this node, multiply the consumer's gradient by
     # the edge's local derivative, then add the products." for one edge, and for the output.
     graph = prepared("softmax")
     verdict = next(v for v in check_answers(graph, {node: 123.0}) if v.node == node)
@@ -459,7 +459,7 @@ def test_the_hint_for_a_node_used_twice_says_so() -> None:
 def test_an_open_share_upstream_is_counted_in_an_inputs_range(
     text: str, answer: float, right: bool
 ) -> None:
-    # Review 12, point 3: with ∂f/∂t1 blank, max(x, −x) at 0 said "Your −1 is outside 0 to
+    # With ∂f/∂t1 blank, max(x, −x) at 0 said "Your −1 is outside 0 to
     # 1", though t1 taking the whole gradient gives −1 (and typing grad-t1 = 1 made it right).
     program = (("f", parse_expression(text)),)
     graph = build_graph(program, {"x": 0.0})

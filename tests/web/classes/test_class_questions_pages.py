@@ -87,7 +87,7 @@ def test_the_preview_shows_the_drawn_questions_rendered_without_an_attempt(site:
     for number in range(1, 16):
         assert f'<h2 id="preview-{number}">Question {number} ' in page.text
     assert "<math" in page.text and not re.search(r"\$\\[a-z]", page.text)
-    # Second review, finding 11: "details vary", not only numbers; one chip per generated one.
+    # "details vary", not only numbers; one chip per generated one.
     generated = [q for q in exam.question_ids if site.service.pack.questions[q].parametrized]
     assert page.text.count("Generated: details vary") == len(generated)
     assert page.text.count("<summary>Key</summary>") == 15

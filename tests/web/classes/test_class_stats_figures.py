@@ -1,6 +1,6 @@
 """The class statistics page's figures as a psychometrician reads them: D undefined where the
 upper and lower groups are the same learners, no "check the key" for a question everyone got
-right or wrong (its D is 0 by construction), every figure rounded half up, its band and flags
+right or wrong (its D is 0 by construction), every figure rounded half away from zero, its band and flags
 read from the figure shown; and a generated question's options that its sample lacks
 described by another variant."""
 
@@ -80,17 +80,17 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
         "with itself, so it is undefined (–) for every question, and no question is flagged "
         "by it." in text
     )
-    # Review 7, point 7: "the learner with the highest and the learner with the lowest
+    # "the learner with the highest and the learner with the lowest
     # score", "each learner's rest score", "some got right and some wrong" of one learner.
     assert "upper and lower groups are" not in text and "tied at a group's edge" not in text
     assert "one learner gives nothing to correlate" in text
     assert "each learner's rest score" not in text and "some got right" not in text
     assert "every learner has the same total" not in text
-    # WRITTEN, answered A (its key is D): fifth review, "⚑ too hard" (and the other question
+    # WRITTEN, answered A (its key is D): it read "⚑ too hard" (and the other question
     # "⚑ too easy") from one learner's answers. Now no flag but what is too few to judge.
     assert "Fewer than 20% of learners got it right" not in text
     assert "More than 95% of learners got it right" not in text and "⚑" not in text
-    # Review 11, point 2: each row listed all four unjudged flags; now only the one its
+    # Each row listed all four unjudged flags; now only the one its
     # figures would raise (nobody right on WRITTEN, everybody on the other).
     assert "too few learners to judge negative discrimination" not in text
     assert "would be flagged too hard, but too few learners to judge" in text  # WRITTEN
@@ -104,7 +104,7 @@ def test_one_learner_has_no_d_and_no_check_the_key_flag(site: Site) -> None:
 
 
 def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site: Site) -> None:
-    # Review 6, points 1 and 16: two learners on 1 each showed D "–" but a point-biserial of
+    # Two learners on 1 each showed D "–" but a point-biserial of
     # −1.00 on both questions; "the 1 learner with the highest and the 1 with the lowest".
     teacher, class_id = sat(site, [("D", "wrong"), ("A", "right")])
     markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
@@ -113,14 +113,14 @@ def test_equal_totals_show_no_point_biserial_and_small_groups_read_as_words(site
     assert "-1.00" not in rows
     cells = [point_biserial_cell(row) for row in table_rows(markup)]
     assert [page_text(cell) for cell in cells] == ["– (−1.00 by construction: equal totals)"] * 2
-    # Review 12, point 10: "undefined (–)" and "would be −1.00 by construction" in one
+    # "undefined (–)" and "would be −1.00 by construction" in one
     # sentence; it is −1.00 on a question that splits the class, and is not shown.
     assert "The point-biserial is not shown (–)" in text and "undefined (–) too" not in text
     assert "some got right and some wrong it is −1.00 by construction" in text
     # The legend agrees with the table: no "D = 0 by construction" where D is undefined.
     assert "D = 0 by construction" not in text
     assert "so D is undefined (–) for every question (above)" in text
-    # Review 9, point 7: every learner on one total read "The upper and lower groups are the
+    # Every learner on one total read "The upper and lower groups are the
     # learner with the highest and the learner with the lowest score", then the tie: the
     # page now says the tie first, and no highest and lowest.
     assert "the learner with the highest and the learner with the lowest score" not in text
@@ -141,7 +141,7 @@ def test_a_question_everyone_got_wrong_gets_no_band_and_no_check_the_key(site: S
     # Before: "0.00 (poor)" with "check the key, then the wording" beside "too hard".
     first = question_section(markup, 1)
     assert POOR_ADVICE not in first
-    # Four learners: too few for "too hard" (5) and for D's bands (17). Fifth review: "⚑ too
+    # Four learners: too few for "too hard" (5) and for D's bands (17). It read "⚑ too
     # hard" here and D = 1.00 "(very good)" for the generated question, from groups of one.
     assert "Fewer than 20% of learners got it right" not in first
     assert '1.00 <span class="hint">(too few learners to judge)</span>' in markup
@@ -152,7 +152,7 @@ def test_a_question_everyone_got_wrong_gets_no_band_and_no_check_the_key(site: S
 
 
 def test_a_row_lists_only_the_unjudged_flags_its_figures_would_raise(site: Site) -> None:
-    # Review 11, point 2: in a class under 17 every row read "too few learners to judge too
+    # In a class under 17 every row read "too few learners to judge too
     # easy, too hard, negative discrimination, poor discrimination", even a facility of 0.50
     # that no class size makes too easy or too hard. Six learners: too hard is judged (5),
     # too easy (20) and D's flags (17) are not.
@@ -208,7 +208,7 @@ def test_an_option_the_sample_lacks_is_described_by_another_variant(sgd_site: Si
     markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
     section = markup.split('<h2 id="elsewhere-title">')[1].split("</section>")[0]
     # Before: a row named "forgot-rate" alone, with no text or letter anywhere on the page.
-    # Review 4, finding 10: the row named by its id alone had no pointer to its wording.
+    # The row named by its id alone had no pointer to its wording.
     number = 2  # items[1]
     for option_id in lacking:
         anchor = f"elsewhere-{number}-{option_id}"
@@ -217,7 +217,7 @@ def test_an_option_the_sample_lacks_is_described_by_another_variant(sgd_site: Si
     assert section.count("<dd>") == len(lacking)
     if "forgot-rate" in lacking:
         assert "forgets the learning rate" in section
-    # Review 7, point 6: the option's numbers were another variant's, under the sample's stem.
+    # The option's numbers were another variant's, under the sample's stem.
     assert section.count("In that variant the question reads:") == len(lacking)
 
 
@@ -235,7 +235,7 @@ def test_the_first_variant_showing_an_option_words_it() -> None:
     )  # "uses the loss value … in place of its gradient"
     assert "forgets the learning rate" in page_text(found[1].feedback_html)
     assert "<math" in found[1].text_html
-    # Review 7, point 6: each comes with the stem of the variant whose numbers it shows.
+    # Each comes with the stem of the variant whose numbers it shows.
     renderer = RenderedPack(pack).renderer
     sample_stem = renderer.block(pack.questions[SGD].resolve(SAMPLE_SEED).stem)
     for option in found:
@@ -252,7 +252,7 @@ def test_the_first_variant_showing_an_option_words_it() -> None:
 
 
 def test_an_unchosen_option_is_judged_only_from_enough_wrong_answers(site: Site) -> None:
-    # Fifth review: flagged once the wrong answers were as many as the wrong options. One
+    # Flagged once the wrong answers were as many as the wrong options. One
     # learner wrong on WRITTEN (A; key D): B and C unchosen from one wrong answer.
     teacher, class_id = sat(site, [("A", "right")])
     markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
@@ -275,7 +275,7 @@ def test_an_unchosen_option_is_judged_only_from_enough_wrong_answers(site: Site)
 
 
 def test_an_undefined_point_biserial_says_why_beside_it(site: Site) -> None:
-    # Review 8, point 8: in a class of two with totals 2 and 1, question 1 showed "–" with
+    # In a class of two with totals 2 and 1, question 1 showed "–" with
     # no reason: the rest score (the generated question, right for both) is 1 for both.
     teacher, class_id = sat(site, [("D", "right"), ("A", "right")])
     exam = site.classes.owned(instructor=account_of(site, teacher), class_id=class_id)
@@ -298,7 +298,7 @@ def test_an_undefined_point_biserial_says_why_beside_it(site: Site) -> None:
 def test_a_one_question_exam_says_over_1_question(
     site: Site, pack: Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Review 10, point 3: "From the first attempt of the one learner, over 1 questions."
+    # "From the first attempt of the one learner, over 1 questions."
     def drawn(pack: Pack, rules: object, rng: random.Random) -> list[Question]:
         return [pack.questions[WRITTEN]]
 
@@ -321,7 +321,7 @@ def test_a_one_question_exam_says_over_1_question(
 def test_a_class_alike_on_every_question_is_not_told_of_questions_that_split_it(
     site: Site, answer: tuple[str, str]
 ) -> None:
-    # Review 11, point 3: where every learner got every question right (or all wrong), the
+    # Where every learner got every question right (or all wrong), the
     # note said the point-biserial "would be −1.00 by construction on any question some got
     # right and some wrong", a case not on the page.
     teacher, class_id = sat(site, [answer] * 3)
@@ -329,6 +329,6 @@ def test_a_class_alike_on_every_question_is_not_told_of_questions_that_split_it(
     assert "Every learner has the same total" in text
     assert "some got right and some wrong" not in text and "−1.00" not in text
     assert "every learner got each question alike (all right, or all wrong)" in text
-    # Review 12, point 10: the legend said such a question "has D = 0 by construction" while
+    # The legend said such a question "has D = 0 by construction" while
     # the table showed "– (undefined)".
     assert "D = 0 by construction" not in text

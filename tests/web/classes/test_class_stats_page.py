@@ -15,6 +15,7 @@ from gradquiz.services import classes as classes_module
 from gradquiz.services.classes import KEY
 from gradquiz.storage.database import Database
 from gradquiz.web.classes.questions import SAMPLE_SEED
+from gradquiz.web.format import hundredths
 from tests.factories import FrozenClock, class_rules
 from tests.web.class_site import built_in_site
 from tests.web.classes.test_class_pages import Site
@@ -152,7 +153,7 @@ def test_progress_of_a_learner_with_only_a_class_exam_sends_them_to_the_class(
 
 
 def test_the_unchosen_options_note_names_options_as_the_tables_do(site: Site) -> None:
-    # Review 8, point 6: in a class of 6 the note said "D: 1 wrong answer among the learners
+    # In a class of 6 the note said "D: 1 wrong answer among the learners
     # shown it" while the page showed D as the sample's key, whose wrong-options row is
     # "option id … (the sample's key …)", with no letter.
     teacher, class_id, _ = sat_class(site, learners=6)
@@ -167,3 +168,13 @@ def test_the_unchosen_options_note_names_options_as_the_tables_do(site: Site) ->
     for option in sample.options:
         if option.id != sample.key and f"option id {option.id}" in text:
             assert f"{letters[option.id]} (option id {option.id})" in text, text
+
+
+def test_the_stats_page_names_the_rounding_it_does(site: Site) -> None:
+    # A negative D of −0.125 is shown −0.13: a half away from zero, which the page called
+    # "halves up" (that would be −0.12).
+    assert hundredths(-0.125) == "−0.13" and hundredths(0.125) == "0.13"
+    teacher, class_id, _ = sat_class(site)
+    text = page_text(site.as_(teacher).get(f"/classes/{class_id}/stats").text)
+    assert "rounded to two decimals, halves away from zero (0.125 is 0.13, −0.125 is −0.13)" in text
+    assert "halves up" not in text

@@ -1,4 +1,4 @@
-"""Review 12 of issue 28: the lab's notes and messages say what is true at the point asked."""
+"""The lab's notes and messages say what is true at the point asked."""
 
 import re
 
@@ -13,7 +13,7 @@ from tests.web.lab.test_lab_pages import text_of
 def test_an_exact_negative_constant_is_not_said_to_differ_from_itself(
     lab_client: TestClient, f: str
 ) -> None:
-    # Point 4: "−0.5 is -0.5 worked out in float64, where it is exactly -0.5, not −0.5".
+    # "−0.5 is -0.5 worked out in float64, where it is exactly -0.5, not −0.5".
     page = lab_client.get("/lab/expression", params={"f": f, "x": "2"})
     assert page.status_code == 200
     assert "The constant shown as" not in text_of(page.text)
@@ -27,7 +27,7 @@ def test_an_inexact_negative_constant_is_still_explained(lab_client: TestClient)
 
 
 def test_a_pole_note_shows_the_point_not_the_pole(lab_client: TestClient) -> None:
-    # Point 5: x = −0.99999999999 was shown as "x = −1", the pole itself.
+    # x = −0.99999999999 was shown as "x = −1", the pole itself.
     page = lab_client.get("/lab/expression", params={"f": "1/(x+1)", "x": "-0.99999999999"})
     text = text_of(page.text)
     assert "lie on two sides of a pole" in text
@@ -44,7 +44,7 @@ def test_a_pole_note_shows_the_point_not_the_pole(lab_client: TestClient) -> Non
     ],
 )
 def test_decimal_comma_advice_keeps_the_exponent(typed: str, advice: str) -> None:
-    # Point 6: the advice for 1,234e-3 was "Type 1.234 or 1234", dropping the exponent.
+    # The advice for 1,234e-3 was "Type 1.234 or 1234", dropping the exponent.
     with pytest.raises(NumberFormError) as refused:
         parse_typed_number(typed)
     assert advice in str(refused.value)
@@ -53,7 +53,7 @@ def test_decimal_comma_advice_keeps_the_exponent(typed: str, advice: str) -> Non
 
 
 def test_a_refused_answer_is_named_by_its_label(lab_client: TestClient) -> None:
-    # Point 9: "The reason is given beside grad-x below."
+    # "The reason is given beside grad-x below."
     page = lab_client.get(
         "/lab/expression/your-turn",
         params={"f": "x*x+y", "x": "-3", "y": "2", "grad-x": "-6,000"},
@@ -64,7 +64,7 @@ def test_a_refused_answer_is_named_by_its_label(lab_client: TestClient) -> None:
 
 
 def test_a_one_sided_difference_shows_its_step(lab_client: TestClient) -> None:
-    # Point 1: the step used was never shown; one unit from log(x + 1)'s edge it was 10⁻⁵.
+    # The step used was never shown; one unit from log(x + 1)'s edge it was 10⁻⁵.
     page = lab_client.get("/lab/expression", params={"f": "log(x+1)", "x": "-0.9999999999999999"})
     text = text_of(page.text)
     assert "(one-sided, h = 1.1 × 10⁻¹⁶)" in text
@@ -75,7 +75,7 @@ def test_a_one_sided_difference_shows_its_step(lab_client: TestClient) -> None:
 def test_your_turn_says_fs_own_derivative_where_kinks_cancel(
     lab_client: TestClient, answer: str, words: str
 ) -> None:
-    # Point 2: ∂f/∂x = 0 for relu(x) − relu(−x) at 0 was "Right. At a kink any gradient from
+    # ∂f/∂x = 0 for relu(x) − relu(−x) at 0 was "Right. At a kink any gradient from
     # 0 to 1 is right here: which one is a convention.", though f is x.
     page = lab_client.get(
         "/lab/expression/your-turn", params={"f": "relu(x)-relu(-x)", "x": "0", "grad-x": answer}
@@ -88,7 +88,7 @@ def test_your_turn_says_fs_own_derivative_where_kinks_cancel(
 
 
 def test_the_sweep_text_follows_its_own_table(lab_client: TestClient) -> None:
-    # Point 7: at w = 20 the text said the best h was near 10⁻⁸ and 10⁻⁵; the table's best
+    # At w = 20 the text said the best h was near 10⁻⁸ and 10⁻⁵; the table's best
     # are 10⁻⁴ and 10⁻³, and the centred difference at 10⁻⁵ is 0.19 % off.
     text = text_of(lab_client.get("/lab/gradient-check?w=20&x=1&b=0&y=1").text)
     assert "In this table it is h = 0.0001 for one-sided and h = 0.001 for centred" in text
@@ -100,7 +100,7 @@ def test_the_sweep_text_follows_its_own_table(lab_client: TestClient) -> None:
 
 
 def test_a_right_answer_far_from_the_exact_value_is_told_its_size(lab_client: TestClient) -> None:
-    # Point 8: −0.001 for softmax's ∂L/∂z1 at z1 = 40 is right by the shown figures, and was
+    # −0.001 for softmax's ∂L/∂z1 at z1 = 40 is right by the shown figures, and was
     # "Right." with no word that the exact value is −1.6 × 10⁻¹⁷.
     base = {"z1": "40", "z2": "1", "z3": "0.1"}
     text = text_of(
@@ -115,7 +115,7 @@ def test_a_right_answer_far_from_the_exact_value_is_told_its_size(lab_client: Te
 
 @pytest.mark.parametrize("f", ["x*y+x", "exp(x)"])
 def test_the_consumer_hint_names_the_outputs_local_derivative_apart(f: str) -> None:
-    # Point 10: "∂f/∂t1 × ∂t1/∂x + ∂f/∂f × ∂f/∂x", the local ∂f/∂x written as the gradient
+    # "∂f/∂t1 × ∂t1/∂x + ∂f/∂f × ∂f/∂x", the local ∂f/∂x written as the gradient
     # asked for.
     from gradquiz.services.lab import your_turn
 

@@ -155,7 +155,7 @@ def test_past_the_limit_the_form_comes_back_with_the_reason(
     if limit.field is None:
         assert limit.words in unescape(alert.group(1))
         return
-    # Said once, beside the field (review 11, point 4); the summary says where.
+    # Said once, beside the field; the summary says where.
     assert limit.words not in unescape(alert.group(1))
     assert "The reason is given beside" in alert.group(1)
     field = re.search(rf'<(?:input|select) id="{re.escape(limit.field)}"[^>]*>', page)

@@ -31,7 +31,7 @@ def test_a_value_that_reads_two_ways_is_refused_with_both_readings(
 def test_an_input_a_float_cannot_hold_as_typed_is_refused_not_rounded_silently(
     lab_client: TestClient,
 ) -> None:
-    # Review 8, point 5: y = −0.99999999999999999999 was shown "as typed" and computed as −1,
+    # y = −0.99999999999999999999 was shown "as typed" and computed as −1,
     # so every column, the 30-digit one too, gave ∂f/∂x = y + 1 = 0 where it is 10⁻²⁰.
     for url in (
         "/lab/fan-out?" + urlencode({"x": "3", "y": "-0.99999999999999999999"}),

@@ -87,7 +87,7 @@ def test_your_turn_reports_each_node(lab_client: TestClient) -> None:
 
 
 def test_inputs_are_shown_as_typed_and_a_wrong_sign_is_not_right(lab_client: TestClient) -> None:
-    # Review 7, points 1 and 3: y = -0.99999 was shown as -1, ∂f/∂x = y + 1 = 1e-5, and -1e-5
+    # y = -0.99999 was shown as -1, ∂f/∂x = y + 1 = 1e-5, and -1e-5
     # was "Right"; the page did not say its values were rounded.
     graph = lab_client.get("/lab/fan-out?x=3&y=-0.99999")
     drawn = text_of(graph.text.split("<svg", 1)[1].split("</svg>", 1)[0])
@@ -107,7 +107,7 @@ def test_flow_table_matches_a_direct_computation(lab_client: TestClient) -> None
     assert len(rows) == 12
     direct = {a: layer_gradient_norms(a, "xavier", 12, 16) for a in ("sigmoid", "tanh", "relu")}
     for layer, cells in rows:
-        # Fifth review, point 7: "6.42e-08" beside "10^347.4"; now 6.42 × 10⁻⁸, read back.
+        # "6.42e-08" beside "10^347.4"; now 6.42 × 10⁻⁸, read back.
         shown = [parse_typed_number(v) for v in re.findall(r"<td>([^<]*)</td>", cells)]
         expected = [
             value
@@ -229,7 +229,7 @@ def test_softmax_draws_large_logits(lab_client: TestClient) -> None:
     [
         ({"f": "log(x)", "x": "0.000005"}, "leaves the function's domain, so the step is 1 × 10⁻⁹"),
         ({"f": "x**1.5", "x": "0"}, "the difference is one-sided"),
-        # Review finding 7: at 1e-6 the step h = 1e-5 reaches across the pole at 0, which
+        # At 1e-6 the step h = 1e-5 reaches across the pole at 0, which
         # was called curving "too sharply"; at 2e-5 it does not, and curvature is the cause.
         ({"f": "1/x", "x": "0.000001"}, "The step reaches across x = 0, where the function"),
         ({"f": "1/x", "x": "0.00002"}, "curves too sharply over h = 1 × 10⁻⁵"),
@@ -297,10 +297,10 @@ def test_the_expression_rules_are_stated_where_an_expression_is_typed(
 def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
     lab_client: TestClient,
 ) -> None:
-    # Review of issue 28, finding 1: the whole gradient to both tied inputs (or to neither)
+    # The whole gradient to both tied inputs (or to neither)
     # was "5 of 5 right"; max(x + t, y + t) = max(x, y) + t, so the shares add up to ∂f/∂m.
     base = "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-f=1&grad-z=2&grad-m=-3"
-    # Review 13, point 7: shares each in range that do not add up are wrong together, not
+    # Shares each in range that do not add up are wrong together, not
     # the one checked last alone (it was "4 of 5").
     for both, right in [("-3", "3 of 5"), ("0", "3 of 5"), ("-1.5", "5 of 5")]:
         text = text_of(lab_client.get(f"{base}&grad-x={both}&grad-y={both}").text)
@@ -309,8 +309,8 @@ def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
     split = text_of(lab_client.get(f"{base}&grad-x=-1&grad-y=-2").text)
     assert "5 of 5 right." in split and "this one takes the rest, −1." in split
     three = "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2&grad-f=1&grad-w=1&grad-t1=2"
-    # Second review, finding 1: 2 copied to each of x, y, z is not a split; review 13, point 7:
-    # all three are wrong together (z, checked first, was right and x and y wrong).
+    # 2 copied to each of x, y, z is not a split, and shares that do not add up are wrong
+    # together: all three are (z, checked first, was right and x and y wrong).
     copied = text_of(lab_client.get(f"{three}&grad-x=2&grad-y=2&grad-z=2").text)
     assert "3 of 6 right." in copied and "At a kink any gradient" not in copied
     loser = text_of(lab_client.get(f"{base}&grad-y=1&grad-x=-3").text)
@@ -322,7 +322,7 @@ def test_at_a_max_tie_the_tied_inputs_gradients_must_add_up_to_the_gate_s(
 
 
 def test_a_tie_of_three_names_the_reductions_not_torch_maximum(lab_client: TestClient) -> None:
-    # Finding 2: torch.maximum takes two inputs; nested it splits 1/4, 1/4, 1/2.
+    # torch.maximum takes two inputs; nested it splits 1/4, 1/4, 1/2.
     for url in (
         "/lab/expression?f=max(x,y,z)*w&x=1&y=1&z=1&w=2",
         "/lab/expression/your-turn?f=max(x,y,z)*w&x=1&y=1&z=1&w=2",
@@ -336,14 +336,14 @@ def test_a_tie_of_three_names_the_reductions_not_torch_maximum(lab_client: TestC
 
 
 def test_the_max_gate_s_edge_rule_says_a_tie_goes_to_the_first(lab_client: TestClient) -> None:
-    # Finding 3: "∂m/∂y = 1 if y is the largest, else 0" showed 0 while y tied for largest.
+    # "∂m/∂y = 1 if y is the largest, else 0" showed 0 while y tied for largest.
     text = text_of(lab_client.get("/lab/max-gate?x=2&y=2&z=-3").text)
     assert "1 if y is the first largest input (ties go to the first), else 0" in text
     assert "1 if y is the largest, else 0" not in text
 
 
 def test_a_cancelled_forward_mode_value_is_not_called_an_exact_0(lab_client: TestClient) -> None:
-    # Finding 4: at z1 = 355, ∂L/∂z1 = p1 − 1 ≈ −1.34e-154 was shown as 0 under
+    # At z1 = 355, ∂L/∂z1 = p1 − 1 ≈ −1.34e-154 was shown as 0 under
     # "Forward mode (exact)" beside ∂L/∂z2 = ∂L/∂z3 = 6.691e-155.
     html = lab_client.get("/lab/softmax?z1=355&z2=0&z3=0").text
     text = text_of(html)
@@ -355,7 +355,7 @@ def test_a_cancelled_forward_mode_value_is_not_called_an_exact_0(lab_client: Tes
 
 
 def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestClient) -> None:
-    # Finding 5: "At t2 = log: log of 0, which is not positive", though p1 = e^-800/(2 +
+    # "At t2 = log: log of 0, which is not positive", though p1 = e^-800/(2 +
     # e^-800) > 0 and L ≈ 800.69: e1 underflows in float64.
     page = lab_client.get("/lab/softmax?z1=-800&z2=0&z3=0")
     text = text_of(page.text)
@@ -363,7 +363,7 @@ def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestCli
     assert "At t2 = log(p1): e1 = exp(z1) underflows to 0 in float64" in text
     assert "about 3.7 × 10⁻³⁴⁸" in text and "so p1 is 0 too" in text
     assert "which is not positive" not in text
-    # Review 6, point 7: refused with no way forward; L and ∂L/∂z are finite and given.
+    # Refused with no way forward; L and ∂L/∂z are finite and given.
     text = text_of(lab_client.get("/lab/softmax?z1=-1000&z2=0&z3=0").text)
     assert "log p₁ = z₁ − logsumexp(z)" in text
     assert "L = 1000.69 and ∂L/∂z = p − (1, 0, 0) = (−1, 0.5, 0.5)." in text
@@ -372,7 +372,7 @@ def test_an_underflowed_softmax_says_so_rather_than_log_of_0(lab_client: TestCli
 def test_messages_name_operations_and_bounds_as_the_pages_write_them(
     lab_client: TestClient,
 ) -> None:
-    # Findings 15 and 16: "two to 6", "up to 1e+06", "up to 1.79769e+308", "At f = **".
+    # "two to 6", "up to 1e+06", "up to 1.79769e+308", "At f = **".
     cases = {
         "/lab/expression?f=x*y&x=2000000&y=1": "a number may be at most 10⁶ in size",
         "/lab/expression/your-turn?f=x*y&x=1&y=1&grad-x=1e999": "at most the largest float, about",
@@ -392,7 +392,7 @@ def test_messages_name_operations_and_bounds_as_the_pages_write_them(
 def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_picture(
     lab_client: TestClient,
 ) -> None:
-    # Finding 6: at y = a the centred error is 0 at every h and the one-sided one falls with
+    # At y = a the centred error is 0 at every h and the one-sided one falls with
     # h with no round-off floor; at w = -20, x = 5 every error is 1.00; both got the generic
     # "At first both errors fall … round-off takes over" text.
     generic = "Below some h, round-off takes over"
@@ -406,7 +406,7 @@ def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_pictur
             "1.9 × 10⁻⁴⁴",
         ],
         "w=0.5&x=0&b=-1&y=0.2": ["x = 0", "do not depend on w"],
-        "w=-200&x=5&b=0&y=1": ["too small to tell from 0", "absolute"],
+        "w=-200&x=5&b=0&y=1": ["below the smallest float64 number", "absolute"],
     }
     for query, said in cases.items():
         page = lab_client.get(f"/lab/gradient-check?{query}")
@@ -417,7 +417,7 @@ def test_the_gradient_check_page_explains_the_sweeps_that_break_the_usual_pictur
 
 
 def test_a_local_derivative_into_the_output_is_marked_local(lab_client: TestClient) -> None:
-    # Finding 10: "∂f/∂f × ∂f/∂x = 1 × 1 = 1" then "∂f/∂x = -1", one symbol for both.
+    # "∂f/∂f × ∂f/∂x = 1 × 1 = 1" then "∂f/∂x = -1", one symbol for both.
     text = text_of(lab_client.get("/lab/fan-out?step=4").text)
     assert "∂f/∂f × ∂f/∂x (local, as the + node's input) = 1 × 1 = 1" in text
     assert "∂f/∂q × ∂q/∂x = 1 × (−2)" in text  # an inner node's symbol is not ambiguous
@@ -426,7 +426,7 @@ def test_a_local_derivative_into_the_output_is_marked_local(lab_client: TestClie
 
 
 def test_an_edge_from_a_constant_takes_no_gradient(lab_client: TestClient) -> None:
-    # Finding 11: "0.5 → L  ∂L/∂0.5 = t3 (the other input)".
+    # "0.5 → L  ∂L/∂0.5 = t3 (the other input)".
     for url, constant in (("/lab/neuron", "0.5"), ("/lab/tanh-chain", "0.5")):
         text = text_of(lab_client.get(url).text)
         assert f"∂L/∂{constant} " not in text and f"∂L/∂{constant}=" not in text, url
@@ -436,7 +436,7 @@ def test_an_edge_from_a_constant_takes_no_gradient(lab_client: TestClient) -> No
 def test_the_kink_texts_cite_section_6_3_for_what_it_says_and_only_once(
     lab_client: TestClient,
 ) -> None:
-    # Findings 12 and 13: §6.3 says implementations return a one-sided derivative; "any
+    # §6.3 says implementations return a one-sided derivative; "any
     # value between" is the subgradient view; two notices explained the kink twice.
     text = text_of(lab_client.get("/lab/expression?f=relu(x)*y&x=0&y=2").text)
     assert "Implementations usually return one of the one-sided derivatives" in text
@@ -455,18 +455,18 @@ def test_the_kink_texts_cite_section_6_3_for_what_it_says_and_only_once(
 
 
 def test_the_check_table_shows_its_three_columns_to_one_precision(lab_client: TestClient) -> None:
-    # Finding 17: backprop "0.437" beside finite difference "0.43704" on the tanh chain.
+    # Backprop "0.437" beside finite difference "0.43704" on the tanh chain.
     html = lab_client.get("/lab/tanh-chain").text
     row = re.search(r"∂L/∂w1</th>(.*?)</tr>", html, re.S)
     assert row is not None
-    # Review 6, point 13: and to the four figures of the rest of the page, not six.
+    # And to the four figures of the rest of the page, not six.
     assert text_of(row.group(1)).split()[:3] == ["0.437", "0.437", "0.437"]
 
 
 def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
     lab_client: TestClient,
 ) -> None:
-    # Second review of issue 28, findings 2, 3 and 8 (figures checked with mpmath, 30 digits).
+    # Figures checked with mpmath, 30 digits.
     def case(query: str) -> str:
         page = lab_client.get(f"/lab/gradient-check?{query}")
         assert page.status_code == 200, query
@@ -500,7 +500,7 @@ def test_the_gradient_check_page_tells_float64_rounding_from_an_exact_0(
 def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
     lab_client: TestClient,
 ) -> None:
-    # Second review of issue 28, finding 10: a ReLU-only kink page spoke of a tie.
+    # A ReLU-only kink page spoke of a tie.
     together = "(a tie's inputs checked together)"
     relu = text_of(lab_client.get("/lab/expression/your-turn?f=relu(x)*y&x=0&y=3").text)
     assert "Your answers there count as right for any such choice, and" in relu
@@ -512,7 +512,7 @@ def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
 def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled(
     lab_client: TestClient,
 ) -> None:
-    # Second review of issue 28, finding 4: every exact 0 was "≈ 0 (cancelled)".
+    # Every exact 0 was "≈ 0 (cancelled)".
     cancelled = "≈ 0 (cancelled"
 
     def table(url: str) -> str:
@@ -532,7 +532,7 @@ def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled
         assert cancelled not in shown, (url, shown[:300])
     # Terms that cancel in 30 digits but not exactly: e^-355 beside 1.
     assert cancelled in table("/lab/softmax?z1=355&z2=0&z3=0")
-    # Review 6, point 3: below the smallest float (e^-1000001, 3.7 × 10⁻³⁴⁸) is an underflow,
+    # Below the smallest float (e^-1000001, 3.7 × 10⁻³⁴⁸) is an underflow,
     # not a cancellation: sigmoid(-800) is "≈ 0 (cancelled; …)" before.
     for url in ("/lab/neuron?w=1&x=1&b=1e6&y=0", "/lab/expression?f=sigmoid(x)&x=-800"):
         shown = table(url)
@@ -544,7 +544,7 @@ def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled
 
 
 def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClient) -> None:
-    # Second review of issue 28, finding 5: ∂L/∂z1 = 0 unmarked at z1 = 355 (really
+    # ∂L/∂z1 = 0 unmarked at z1 = 355 (really
     # −1.338e-154 by mpmath), beside ∂L/∂z2 = ∂L/∂z3 = 6.69e-155, and the exact-0 note.
     text = text_of(lab_client.get("/lab/softmax?z1=355&z2=0&z3=0&step=11").text)
     nodes, checks = text.split("Forward mode (30 digits)", 1)
@@ -560,7 +560,7 @@ def test_a_float64_zero_that_is_not_exact_is_marked_rounded(lab_client: TestClie
 def test_each_use_of_a_node_by_one_consumer_is_marked_local_and_which(
     lab_client: TestClient,
 ) -> None:
-    # Second review of issue 28, finding 9: "∂f/∂t1 × ∂t1/∂x = 1 × 2 = 2" twice, while the
+    # "∂f/∂t1 × ∂t1/∂x = 1 × 2 = 2" twice, while the
     # whole ∂t1/∂x of t1 = x × x is 4.
     text = text_of(lab_client.get("/lab/expression?f=x*x%2Bx&x=2&step=3").text)
     assert "∂f/∂t1 × ∂t1/∂x (local, first use) = 1 × 2 = 2" in text
@@ -572,7 +572,7 @@ def test_each_use_of_a_node_by_one_consumer_is_marked_local_and_which(
 
 
 def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient) -> None:
-    # Second review of issue 28, finding 12: "from layer 1 to layer 1 … 1 times", "not
+    # "from layer 1 to layer 1 … 1 times", "not
     # comparable with layer 1's", "narrower chains scatter more" at width 1.
     page = lab_client.get("/lab/flow?init=xavier&depth=1&width=1")
     text = text_of(page.text)
@@ -580,7 +580,7 @@ def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient
     assert "from layer 1 to layer 1" not in text and "not comparable with layer 1" not in text
     assert text.count("one layer, so nothing to compare across layers") == 3
     assert "narrower chains scatter more" not in text
-    # Review 6, point 14: "A chain of 1 dense layers of 1 units", and "at width 1" twice.
+    # "A chain of 1 dense layers of 1 units", and "at width 1" twice.
     assert "A chain of 1 dense layer of 1 unit (no biases)" in text
     assert "One draw at width 1, the narrowest, scatters around it most of all." in text
     assert text.count("width 1") == 1
@@ -592,7 +592,7 @@ def test_a_flow_of_one_layer_one_unit_wide_reads_sensibly(lab_client: TestClient
 def test_flow_why_gives_the_weight_gradients_size_for_the_chain_on_the_page(
     lab_client: TestClient,
 ) -> None:
-    # Review 6, point 11: a fixed "if they are all about 10⁻³⁵" at every depth and width.
+    # A fixed "if they are all about 10⁻³⁵" at every depth and width.
     text = text_of(lab_client.get("/lab/flow?init=small&depth=50&width=144").text)
     assert "all about 10⁻³⁵" not in text
     assert (
@@ -609,7 +609,7 @@ def test_flow_why_gives_the_weight_gradients_size_for_the_chain_on_the_page(
 def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(
     lab_client: TestClient,
 ) -> None:
-    # Third review of issue 28, finding 2: x*x+x at x = 3 showed two identical rows
+    # x*x+x at x = 3 showed two identical rows
     # "x → t1 | ∂t1/∂x = x (the other input) | 3", though ∂t1/∂x = 2x = 6.
     text = text_of(lab_client.get("/lab/expression?f=x*x%2Bx&x=3").text)
     assert "∂t1/∂x = x (the other input)" not in text
@@ -622,7 +622,7 @@ def test_the_edge_table_says_each_row_of_a_value_used_twice_is_one_use(
 def test_a_tie_with_a_constant_names_it_by_its_value_and_says_what_is_checked(
     lab_client: TestClient,
 ) -> None:
-    # Third review of issue 28, finding 3: "t1 = max(x, c1) is a tie: x and c1 are both the
+    # "t1 = max(x, c1) is a tie: x and c1 are both the
     # largest" and "the gradients of x and c1 must add up to ∂f/∂t1 = 3", though "c1" is
     # named nowhere else, takes no gradient and has no field; any x from 0 to 3 is accepted.
     base = "/lab/expression/your-turn?f=max(x,0)*y&x=0&y=3&grad-f=1&grad-y=0&grad-t1=3"
@@ -644,7 +644,7 @@ def test_a_tie_with_a_constant_names_it_by_its_value_and_says_what_is_checked(
 def test_the_max_tie_notice_says_each_share_lies_between_0_and_the_gradient(
     lab_client: TestClient,
 ) -> None:
-    # Third review of issue 28, finding 4: "any split whose shares add up to the whole gradient
+    # "any split whose shares add up to the whole gradient
     # is as valid", though the checker rightly refuses a share outside 0 to the gradient.
     url = "/lab/max-gate/your-turn?x=2&y=2&z=-3&grad-f=1&grad-z=2&grad-m=-3&grad-x=-6&grad-y=3"
     text = text_of(lab_client.get(url).text)
@@ -658,7 +658,7 @@ def test_the_max_tie_notice_says_each_share_lies_between_0_and_the_gradient(
 def test_a_flow_whose_every_delta_is_0_says_which_layer_stopped_it(
     lab_client: TestClient,
 ) -> None:
-    # Third review of issue 28, finding 10: "δ is 0 at every layer … every layer's lies between
+    # "δ is 0 at every layer … every layer's lies between
     # 0 and 0", with no reason given.
     text = text_of(lab_client.get("/lab/flow?init=he&depth=50&width=2").text)
     dead = layer_gradient_norms("relu", "he", 50, 2).dead_layer
@@ -675,7 +675,7 @@ def test_a_flow_whose_every_delta_is_0_says_which_layer_stopped_it(
 def test_a_refused_gradient_check_names_what_the_differences_estimate(
     lab_client: TestClient,
 ) -> None:
-    # Third review of issue 28, finding 15: "Each finite difference estimates it" on the
+    # "Each finite difference estimates it" on the
     # refused page, where the sentence "it" referred to is left out.
     for url in ("/lab/gradient-check?w=1e7&x=2&b=-1&y=1", "/lab/gradient-check"):
         text = text_of(lab_client.get(url).text)
@@ -686,7 +686,7 @@ def test_a_refused_gradient_check_names_what_the_differences_estimate(
 def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
     lab_client: TestClient,
 ) -> None:
-    # Third review of issue 28, finding 13: "about 10^-4.343e+05", and an overflow said only
+    # "about 10^-4.343e+05", and an overflow said only
     # "a value too large for a float", with no word of the shift that softmax ignores.
     under = text_of(lab_client.get("/lab/softmax?z1=-1e6&z2=0&z3=0").text)
     assert "it is about 3.3 × 10⁻⁴³⁴²⁹⁵, below the smallest float" in under
@@ -707,7 +707,7 @@ def test_softmax_at_extreme_logits_writes_the_power_plainly_and_names_the_shift(
 
 
 def test_0_to_a_negative_power_is_called_a_division_by_zero(lab_client: TestClient) -> None:
-    # Third review of issue 28, finding 14: "0 to the power -2 has no derivative", though the
+    # "0 to the power -2 has no derivative", though the
     # value itself is undefined there (a pole), as x/0 already says "a division by zero".
     text = text_of(lab_client.get("/lab/expression?f=x**-2*y&x=0&y=1").text)
     assert "At t1 = x**-2: 0 to the power −2 is undefined, a division by zero (1 / 0**2)." in text
@@ -717,7 +717,7 @@ def test_0_to_a_negative_power_is_called_a_division_by_zero(lab_client: TestClie
 
 
 def test_a_folded_constant_shown_rounded_is_also_shown_exactly(lab_client: TestClient) -> None:
-    # Third review of issue 28, finding 16: relu(0.1+0.2-x)*y at x = 0.3 showed the constant
+    # relu(0.1+0.2-x)*y at x = 0.3 showed the constant
     # "0.3", then "t1 = 0.3 − x = 5.551e-17" and the ReLU near its kink, with no word that
     # 0.1 + 0.2 is 0.30000000000000004 in float64.
     text = text_of(lab_client.get("/lab/expression?f=relu(0.1%2B0.2-x)*y&x=0.3&y=2").text)
@@ -731,7 +731,7 @@ def test_a_folded_constant_shown_rounded_is_also_shown_exactly(lab_client: TestC
 
 
 def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestClient) -> None:
-    # Third review of issue 28, finding 11: generic "For each edge…" messages where a specific
+    # Generic "For each edge…" messages where a specific
     # one exists, and an ambiguous diagnosis called by one name only.
     def verdict_of(url: str, node: str) -> str:
         text = text_of(lab_client.get(url).text)
@@ -752,7 +752,7 @@ def test_your_turn_names_the_specific_mistake_where_one_fits(lab_client: TestCli
     assert "this is only the branch through t1" in branch
     one_use = verdict_of("/lab/expression/your-turn?f=x*x%2Bx&x=5&grad-f=1&grad-t1=1&grad-x=6", "x")
     assert "t1 uses x twice" in one_use and "For each edge" not in one_use
-    # Review 4, finding 4: typing 3 (one use, 1 × 3) was also called "the upstream gradient
+    # Typing 3 (one use, 1 × 3) was also called "the upstream gradient
     # alone" (1 + 1 + 1, t1's counted once per use), and typing 2 (1 + 1) got neither.
     one_of_two = verdict_of(
         "/lab/expression/your-turn?f=x*x%2Bx&x=3&grad-f=1&grad-t1=1&grad-x=3", "x"
@@ -837,7 +837,7 @@ def test_the_flow_page_writes_indices_and_powers_as_sub_and_superscripts(
 def test_flow_summary_compares_every_layer_and_writes_numbers_in_one_form(
     lab_client: TestClient,
 ) -> None:
-    # Review 4, finding 5: "δ stays within a factor of 100" while δ ran 0.032..7.5 across
+    # "δ stays within a factor of 100" while δ ran 0.032..7.5 across
     # the layers (the two end layers alone were compared); "between 22 and 3.2e+02".
     text = text_of(lab_client.get("/lab/flow?init=he&depth=10&width=2").text)
     tanh = text.split("tanh :")[1].split("relu :")[0]
@@ -851,17 +851,17 @@ def test_flow_summary_compares_every_layer_and_writes_numbers_in_one_form(
 
 
 def test_a_dead_single_layer_says_why_its_gradient_is_0(lab_client: TestClient) -> None:
-    # Review 4, finding 6: "relu: one layer, so nothing to compare across layers: ‖δ‖ is 0
+    # "relu: one layer, so nothing to compare across layers: ‖δ‖ is 0
     # and ‖∂L/∂W‖ is 0." with no reason.
     text = text_of(lab_client.get("/lab/flow?init=he&depth=1&width=1").text)
     relu = text.split("relu :")[1]
     assert "‖δ‖ is 0 and ‖∂L/∂W‖ is 0, because the input of its one unit is at most 0" in relu
-    # Review 9, point 7: "its ReLU is inactive (dead) and pass no gradient back".
+    # "its ReLU is inactive (dead) and pass no gradient back".
     assert "its ReLU is inactive on this input and passes no gradient back" in relu
 
 
 def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> None:
-    # Review 4, finding 13: "about 10^-324" here, "about 4.9 × 10⁻³²⁴" in the typed-number
+    # "about 10^-324" here, "about 4.9 × 10⁻³²⁴" in the typed-number
     # message; "at most 1,000,000" in the parser, "at most 10⁶" in the value fields.
     constant = text_of(lab_client.get("/lab/expression?f=x*2000000&x=1").text)
     assert "is too large: at most 10⁶" in constant and "1,000,000" not in constant
@@ -885,7 +885,7 @@ def test_the_lab_writes_each_float_limit_in_one_form(lab_client: TestClient) -> 
 def test_lab_pages_write_powers_of_ten_one_way_and_negatives_with_a_minus_sign(
     lab_client: TestClient, url: str
 ) -> None:
-    # Fifth review, points 6 and 7: "1e-01" in the step column, "%.2e" columns ("6.42e-08"),
+    # "1e-01" in the step column, "%.2e" columns ("6.42e-08"),
     # "10^347.4" and hyphen-minus negatives ("-1.86e-43") beside 10⁻³²⁴ and U+2212.
     page = lab_client.get(url)
     text = text_of(page.text.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0])
@@ -897,7 +897,7 @@ def test_lab_pages_write_powers_of_ten_one_way_and_negatives_with_a_minus_sign(
 def test_flow_numbers_do_not_break_and_the_init_options_fit_a_phone(
     lab_client: TestClient,
 ) -> None:
-    # Review 6, point 15: at 320 px "5.5 / × 10⁻¹⁹" broke across lines, and the option
+    # At 320 px "5.5 / × 10⁻¹⁹" broke across lines, and the option
     # "Xavier: Var = 2/(fan-in + far" was cut off.
     markup = lab_client.get("/lab/flow?init=small&depth=30&width=64").text
     summary = markup.split('<ul class="flow-summary">', 1)[1].split("</ul>", 1)[0]
@@ -910,7 +910,7 @@ def test_flow_numbers_do_not_break_and_the_init_options_fit_a_phone(
 def test_gradient_check_tables_share_their_column_order_and_no_stray_space(
     lab_client: TestClient,
 ) -> None:
-    # Review 6, point 17: one-sided | centred, then centred | one-sided; "is −0.25 ."
+    # One-sided | centred, then centred | one-sided; "is −0.25 ."
     markup = lab_client.get("/lab/gradient-check").text
     heads = re.findall(r"<thead><tr><th scope=\"col\">h</th>(.*?)</tr></thead>", markup)
     assert len(heads) == 2 and heads[0] == heads[1], heads
@@ -923,10 +923,9 @@ def test_gradient_check_tables_share_their_column_order_and_no_stray_space(
 def test_the_check_table_writes_differences_to_four_figures_and_errors_with_their_zeros(
     lab_client: TestClient,
 ) -> None:
-    # Review 6, point 13: "0.00316228 (one-sided)" (six figures) where the rest uses four,
+    # "0.00316228 (one-sided)" (six figures) where the rest uses four,
     # and an error of 1.0101 shown as "1 relative".
-    # (x**1.5 at 0 was the example, with h = 10⁻⁵; beside an edge the step is now one unit,
-    # review 12, point 1.)
+    # (x**1.5 at 0 was the example, with h = 10⁻⁵; beside an edge the step is now one unit.)
     text = text_of(lab_client.get("/lab/expression?f=log(x%2B1)&x=-0.9999999999999999").text)
     assert "6.243 × 10¹⁵ (one-sided" in text and "6.24331" not in text
     assert shown_number(1.0101, 2, kept=True) == "1.0"
@@ -935,7 +934,7 @@ def test_the_check_table_writes_differences_to_four_figures_and_errors_with_thei
 
 
 def test_flow_summary_names_the_direction_below_the_factor(lab_client: TestClient) -> None:
-    # Review 6, point 5: "δ stays within a factor of 100 at every layer" beside a Why that
+    # "δ stays within a factor of 100 at every layer" beside a Why that
     # says δ grows layer by layer for tanh with He weights.
     text = text_of(lab_client.get("/lab/flow?init=he&depth=30&width=64").text)
     assert (
@@ -948,7 +947,7 @@ def test_flow_summary_names_the_direction_below_the_factor(lab_client: TestClien
 def test_flow_captions_give_the_factor_between_the_grid_lines_drawn(
     lab_client: TestClient, query: str
 ) -> None:
-    # Review 7, point 2: "each grid line is a factor of 10" under ticks 10¹⁰ apart.
+    # "each grid line is a factor of 10" under ticks 10¹⁰ apart.
     page = lab_client.get(f"/lab/flow?{query}").text
     charts = re.findall(r'<svg class="chart-svg log-chart".*?</svg>', page, re.S)
     factors = re.findall(r"each grid line is a factor of ([^ ]+) above", text_of(page))
@@ -967,7 +966,7 @@ def test_flow_captions_give_the_factor_between_the_grid_lines_drawn(
 def test_a_dead_relu_chain_one_unit_wide_names_its_one_relu(
     lab_client: TestClient, depth: int
 ) -> None:
-    # Review 7, point 7: "the input of every unit is at most 0, so all its ReLUs are inactive"
+    # "the input of every unit is at most 0, so all its ReLUs are inactive"
     # said of a layer of one unit.
     assert layer_gradient_norms("relu", "he", depth, 1).dead_layer is not None
     text = text_of(lab_client.get(f"/lab/flow?init=he&depth={depth}&width=1").text)
@@ -976,13 +975,13 @@ def test_a_dead_relu_chain_one_unit_wide_names_its_one_relu(
 
 
 def test_a_negative_factor_is_written_in_parentheses(lab_client: TestClient) -> None:
-    # Review 7, point 7: "0.5 × −1" in the step's terms.
+    # "0.5 × −1" in the step's terms.
     text = text_of(lab_client.get("/lab/neuron?step=5").text)
     assert "∂L/∂t2 × ∂t2/∂a = 0.5 × (−1) = " in text and "× −" not in text
 
 
 def test_the_rounding_and_softmax_notes_say_what_they_mean(lab_client: TestClient) -> None:
-    # Review 7, point 7: "stored as 1" of a value near −1; "Frameworks never form p₁", though
+    # "stored as 1" of a value near −1; "Frameworks never form p₁", though
     # a framework's softmax does; "Implementations return" beside torch.maximum's even split.
     rounded = text_of(lab_client.get("/lab/softmax?z1=40&z2=0&z3=0").text)
     assert "within about 10⁻¹⁶ of 1 (or −1) is stored as 1 (or −1)," in rounded
@@ -1008,7 +1007,7 @@ def written_forms(html: str) -> list[tuple[float, bool]]:
 def test_flow_summary_and_table_write_a_number_in_one_form(
     lab_client: TestClient, query: str
 ) -> None:
-    # Review 7, point 7: the summary wrote 0.0011 out and 3.2 × 10⁻⁴ with a power, where the
+    # The summary wrote 0.0011 out and 3.2 × 10⁻⁴ with a power, where the
     # table wrote 0.000321: both now write numbers out from 10⁻⁴ to under 1000.
     page = lab_client.get(f"/lab/flow?{query}").text
     summary = page.split('<ul class="flow-summary"', 1)[-1].split("</ul>", 1)[0]
@@ -1033,7 +1032,7 @@ def test_flow_summary_and_table_write_a_number_in_one_form(
 def test_every_graph_page_says_what_its_relative_error_is_measured_against(
     lab_client: TestClient, url: str
 ) -> None:
-    # Review 8, point 7: "0.33 relative" (exact 1, estimate 1.5) with no word of against what.
+    # "0.33 relative" (exact 1, estimate 1.5) with no word of against what.
     text = text_of(lab_client.get(url).text)
     assert "relative" in text
     assert (
@@ -1045,7 +1044,7 @@ def test_every_graph_page_says_what_its_relative_error_is_measured_against(
 def test_the_gradient_check_blames_saturation_only_for_a_saturated_unit(
     lab_client: TestClient,
 ) -> None:
-    # Review 9, point 2: at x = 1e-20 (σ′ = 0.25, its largest) the page said "check at less
+    # At x = 1e-20 (σ′ = 0.25, its largest) the page said "check at less
     # saturated values"; the gradient is small because x is.
     for query in ("w=1&x=1e-20&b=0&y=0", "w=1e-300&x=1e-300&b=0&y=0"):
         text = text_of(lab_client.get(f"/lab/gradient-check?{query}").text)
@@ -1059,7 +1058,7 @@ def test_the_gradient_check_blames_saturation_only_for_a_saturated_unit(
 
 
 def test_x_to_the_power_0_at_0_is_the_constant_1(lab_client: TestClient) -> None:
-    # Review 9, point 6: x**0 at x = 0 was refused, "0 to the power 0 has no derivative";
+    # x**0 at x = 0 was refused, "0 to the power 0 has no derivative";
     # it is the constant 1, slope 0 (Python, PyTorch and torch autograd agree).
     page = lab_client.get("/lab/expression?f=x**0&x=0")
     assert page.status_code == 200
@@ -1071,7 +1070,7 @@ def test_x_to_the_power_0_at_0_is_the_constant_1(lab_client: TestClient) -> None
 
 
 def test_the_small_initialisation_names_the_drawn_chains_width(lab_client: TestClient) -> None:
-    # Review 9, point 7: "0.0064 at width 64" on a page whose chain has width 200.
+    # "0.0064 at width 64" on a page whose chain has width 200.
     text = text_of(lab_client.get("/lab/flow?init=small&depth=20&width=200").text)
     assert "n·Var(W) = n/10,000 (0.02 at this chain's width, 200)" in text
     assert "at width 64" not in text
@@ -1081,7 +1080,7 @@ def test_the_small_initialisation_names_the_drawn_chains_width(lab_client: TestC
 
 
 def test_an_input_typed_minus_0_is_shown_as_typed(lab_client: TestClient) -> None:
-    # Review 9, point 7: x = -0 was shown as "0" under "inputs as typed".
+    # x = -0 was shown as "0" under "inputs as typed".
     negative = lab_client.get("/lab/expression?f=x*y&x=-0&y=1").text
     positive = lab_client.get("/lab/expression?f=x*y&x=0&y=1").text
     assert "\N{MINUS SIGN}0<" in negative
@@ -1091,7 +1090,7 @@ def test_an_input_typed_minus_0_is_shown_as_typed(lab_client: TestClient) -> Non
 def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(
     lab_client: TestClient,
 ) -> None:
-    # Review 9, points 1 and 5: the page stated no tolerance; 0.0001 was Right for ∂f/∂x =
+    # The page stated no tolerance; 0.0001 was Right for ∂f/∂x =
     # 1e-8, and −0.0001 was told "The size is right but the sign is flipped".
     text = text_of(lab_client.get("/lab/fan-out/your-turn?x=3&y=-2").text)
     assert (
@@ -1117,7 +1116,7 @@ def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(
 def test_your_turn_never_takes_the_wrong_sign_of_a_cancelled_gradient(
     lab_client: TestClient,
 ) -> None:
-    # Review 10, point 2: at z1 = 40, ∂L/∂z1 = p1 − 1 ≈ −8.5e-18 (always negative) is 0 in
+    # At z1 = 40, ∂L/∂z1 = p1 − 1 ≈ −8.5e-18 (always negative) is 0 in
     # float64; +1e-13 … +1e-3 were Right, against "a wrong sign is never right".
     base = "/lab/softmax/your-turn?z1=40&z2=0&z3=0&grad-z1="
     for answer in ("1e-13", "1e-5", "1e-4", "1e-3"):
@@ -1140,9 +1139,9 @@ def test_your_turn_never_takes_the_wrong_sign_of_a_cancelled_gradient(
 def test_a_gradient_that_is_exactly_0_takes_either_sign_of_its_float_residue(
     lab_client: TestClient, expression: str, x: str, backprop: str
 ) -> None:
-    # Review 11, point 1: the 30-digit pass's own rounding (-4.9e-32 for 0.1 + 0.2 - 0.3) was
+    # The 30-digit pass's own rounding (-4.9e-32 for 0.1 + 0.2 - 0.3) was
     # taken as the true gradient's sign, so the lab's own backprop value was "a wrong sign";
-    # point 2: the expression page called it "cancelled; about 5.9 × 10⁻¹⁰⁰²".
+    # The expression page called it "cancelled; about 5.9 × 10⁻¹⁰⁰²".
     query = urlencode({"f": expression, "x": x})
     for answer in (backprop, backprop.lstrip("-") if backprop[0] == "-" else "-" + backprop, "0"):
         page = lab_client.get(f"/lab/expression/your-turn?{query}&grad-x={quote(answer)}").text
@@ -1169,7 +1168,7 @@ def test_a_cancelled_gradient_keeps_its_sign_far_beyond_30_digits(lab_client: Te
 def test_a_refused_entry_is_said_once_beside_its_field(
     lab_client: TestClient, url: str, field: str, words: str
 ) -> None:
-    # Review 11, point 4: the message was printed twice, in the summary and beside the field.
+    # The message was printed twice, in the summary and beside the field.
     page = lab_client.get(url)
     assert page.status_code == 422
     html = unescape(page.text)

@@ -1,4 +1,4 @@
-"""Review 13 of issue 28: a your-turn verdict gives the reason that is true (the shown figures,
+"""A your-turn verdict gives the reason that is true (the shown figures,
 a tie, a kink's range), and a gradient float64 holds is not called cancelled."""
 
 import re
@@ -23,7 +23,7 @@ def softmax_verdict(client: TestClient, z1: str, answer: str) -> str:
 def test_the_one_percent_band_is_centred_on_the_exact_value(
     lab_client: TestClient, z1: str, exact: str, off: list[str]
 ) -> None:
-    # Point 1: the band was centred on the exact value's two figures, so the exact value got
+    # The band was centred on the exact value's two figures, so the exact value got
     # the shown-figures note and 1.5-2.1 % off got a plain "Right.".
     assert "Right." in softmax_verdict(lab_client, z1, exact)
     assert SHOWN not in softmax_verdict(lab_client, z1, exact)
@@ -32,7 +32,7 @@ def test_the_one_percent_band_is_centred_on_the_exact_value(
 
 
 def test_a_gradient_float64_holds_is_not_called_cancelled(lab_client: TestClient) -> None:
-    # Point 2: x − x + 1e-17·x at 1 has ∂f/∂x = 1e-17 in float64, 30 digits and the wide pass.
+    # x − x + 1e-17·x at 1 has ∂f/∂x = 1e-17 in float64, 30 digits and the wide pass.
     query = {"f": "x-x+1e-17*x", "x": "1"}
     page = text_of(lab_client.get("/lab/expression", params=query).text)
     assert "cancelled" not in page
@@ -68,7 +68,7 @@ def verdicts_of(client: TestClient, query: str) -> dict[str, str]:
 def test_a_split_at_a_tie_is_right_for_the_ties_reason(
     lab_client: TestClient, query: str, node: str
 ) -> None:
-    # Point 3: nothing is rounded here; any split of the tie is right, and the verdict said
+    # Nothing is rounded here; any split of the tie is right, and the verdict said
     # "It counts by the shown figures; the exact value is 1".
     verdict = verdicts_of(lab_client, query)[node]
     assert verdict.startswith("Right."), verdict
@@ -79,7 +79,7 @@ def test_a_split_at_a_tie_is_right_for_the_ties_reason(
 def test_a_wrong_answer_after_a_kink_choice_is_told_the_range_it_allows(
     lab_client: TestClient,
 ) -> None:
-    # Point 4: with ∂f/∂t1 = 1 and ∂f/∂t2 = −1, ∂f/∂x = s + 1 for any s in [0, 1], and the
+    # With ∂f/∂t1 = 1 and ∂f/∂t2 = −1, ∂f/∂x = s + 1 for any s in [0, 1], and the
     # hint said it "must follow from that choice of yours … added up: 1".
     query = "f=relu(x)-relu(-x)&x=0&grad-f=1&grad-t3=-1&grad-t1=1&grad-t2=-1"
     wrong = verdicts_of(lab_client, query + "&grad-x=0")["x"]
@@ -90,7 +90,7 @@ def test_a_wrong_answer_after_a_kink_choice_is_told_the_range_it_allows(
 
 
 def test_shares_that_do_not_add_up_at_a_tie_are_marked_together(lab_client: TestClient) -> None:
-    # Point 7: 0.7 and 0.7 at max(x, y)'s tie marked y right and x wrong, by check order.
+    # 0.7 and 0.7 at max(x, y)'s tie marked y right and x wrong, by check order.
     verdicts = verdicts_of(lab_client, "f=max(x,y)&x=1&y=1&grad-f=1&grad-y=0.7&grad-x=0.7")
     for node in ("x", "y"):
         assert verdicts[node].startswith("Not right."), verdicts[node]
@@ -110,7 +110,7 @@ def test_shares_that_do_not_add_up_at_a_tie_are_marked_together(lab_client: Test
 def test_where_kinks_cancel_the_error_is_measured_against_fs_derivative(
     lab_client: TestClient, query: dict[str, str], derivative: str
 ) -> None:
-    # Point 5: the Error column charged the finite difference, which is right here ("1.0
+    # The Error column charged the finite difference, which is right here ("1.0
     # absolute", "1.0 relative"), against backprop's convention, called "the exact gradient".
     page = text_of(lab_client.get("/lab/expression", params=query).text)
     assert f"against f's derivative, {derivative}" in page
@@ -122,7 +122,7 @@ def test_where_kinks_cancel_the_error_is_measured_against_fs_derivative(
 def test_the_edge_of_the_derivatives_domain_is_not_called_the_functions(
     lab_client: TestClient,
 ) -> None:
-    # Point 6: (x − 2)**0.5 has a value at 2, 0, and no derivative there; the note said
+    # (x − 2)**0.5 has a value at 2, 0, and no derivative there; the note said
     # "nothing below 2.0000000000000004 is in it", and at 2 the page said "That could not be
     # read".
     near = text_of(
@@ -148,7 +148,7 @@ def test_the_edge_of_the_derivatives_domain_is_not_called_the_functions(
 def test_softmax_round_off_notes_name_no_singularity(
     lab_client: TestClient, z: dict[str, str]
 ) -> None:
-    # Point 9: "(or a singularity lies closer than that step)" where softmax has none (its
+    # "(or a singularity lies closer than that step)" where softmax has none (its
     # divisor is a sum of exponentials).
     page = text_of(lab_client.get("/lab/softmax", params=z).text)
     assert "No step down to h =" in page

@@ -98,7 +98,9 @@ def test_a_keyboard_only_round_with_typed_numbers_and_feedback(
     page.wait_for_url("**/1#feedback")
     expect(page.locator("#verdict-heading")).to_have_text("✓ Right")
     letter = numeric.item(1).slot.letter_of(key.id)
-    expect(page.locator("#feedback")).to_contain_text(f"that is within 1 % of option {letter}, ")
+    expect(page.locator("#feedback")).to_contain_text(
+        f"that is within 1 % of the exact value of option {letter}, "
+    )
     expect(page.locator("#feedback")).to_contain_text(", the answer.")
     press(page, "Next question")
     page.wait_for_url("**/2")

@@ -125,7 +125,7 @@ def test_the_summary_names_added_questions_as_the_question_pages_do(
 def test_an_added_question_is_called_another_like_it_everywhere_on_its_pages(
     client: TestClient, practice: PracticeService
 ) -> None:
-    # Review 4, finding 2: the heading said "another like question 1" while the card said
+    # The heading said "another like question 1" while the card said
     # "Question 3", the tab title "…: question 3, wrong", the legend "…to question 3".
     url = _miss_the_first(client, practice)
     asking = client.get(f"{url}/3?show=options").text

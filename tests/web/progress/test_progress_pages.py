@@ -56,7 +56,7 @@ def test_every_chart_has_its_table_and_the_exam_is_listed(client: TestClient) ->
     # A guess claims one in the question's options: four (25 %), or three for the gate
     # questions (33 %); before, 25 % whatever the question.
     assert re.search(r"Guessing ?(25|33)% ?(100|0)% \((1|0) of 1\)", text)
-    # Review 6, point 10: some generated questions have five options.
+    # Some generated questions have five options.
     assert "a blind guess among the question's options (1 in n with n options;" in text
     assert "1 in 4 with four options" not in text
     assert "<script>" not in markup and " onclick=" not in markup
@@ -106,7 +106,7 @@ def test_mastery_percentages_round_half_up(client: TestClient, practice: Practic
 def test_a_typed_guess_claims_about_0_not_one_in_the_options(
     client: TestClient, practice: PracticeService
 ) -> None:
-    # Second review of issue 28, finding 7: a typed number given as a guess showed
+    # A typed number given as a guess showed
     # "Guessing | Claims 25% | 100% (1 of 1)", though no options were shown.
     url = start(client, topic="chain-rule", count="all")
     session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
@@ -126,7 +126,7 @@ def test_a_typed_guess_claims_about_0_not_one_in_the_options(
     text = page_text(client.get("/progress").text)
     assert re.search(r"Guessing ?0% ?100% \(1 of 1\)", text), text
     assert "a number typed as a guess saw no options and claims about 0" in text
-    # Review 9, point 7: "9 in 10 when sure, 6 in 10 when unsure" are gradquiz's own anchors.
+    # "9 in 10 when sure, 6 in 10 when unsure" are gradquiz's own anchors.
     assert "What the words mean is gradquiz's own choice, not a fact about calibration" in text
     # A chosen option given as a guess still claims one in the options.
     chosen = client.post(f"{url}/{item.number + 1}", data={"option": "A", "confidence": "guessing"})
@@ -137,7 +137,7 @@ def test_a_typed_guess_claims_about_0_not_one_in_the_options(
 
 
 def test_a_signed_in_learner_reads_this_account_not_this_browser(service: ExamService) -> None:
-    # Review 7, point 5: a signed-in learner was told the charts and the data were "this
+    # A signed-in learner was told the charts and the data were "this
     # browser"'s, though they follow the account to any browser.
     app = accounts_app(service)
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
@@ -158,7 +158,7 @@ def test_a_signed_in_learner_reads_this_account_not_this_browser(service: ExamSe
 
 
 def test_with_no_guesses_the_guessing_row_claims_nothing(client: TestClient) -> None:
-    # Review 13, point 9: Claims is "the average over your guesses", and with none it said
+    # Claims is "the average over your guesses", and with none it said
     # 25 %.
     url = start(client, count="10")
     for number, confidence in ((1, "sure"), (2, "unsure")):

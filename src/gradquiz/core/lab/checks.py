@@ -80,7 +80,7 @@ class GradientCheck:
     def measured_against(self) -> float:
         """What the Error column measures the difference against: f's own derivative where
         kinks cancel (backprop's 0 at relu(x) − relu(−x) there is a convention, and the
-        difference, 1, is right; review 13, point 5), else the exact gradient."""
+        difference, 1, is right), else the exact gradient."""
         return self.exact if self.derivative is None else self.derivative
 
     @property
@@ -123,7 +123,7 @@ def _agree(exact: float, estimate: float, scale: float, floor: float = 0.0) -> b
     """Relatively within AGREEMENT; for an exact 0, within AGREEMENT of the gradient's scale
     or below the round-off in f(v ± h) (`floor`), which is all the difference can resolve.
     Against a scale of 0 (x**3 at 0, whose terms are all 0) only an exact 0 used to agree,
-    and 10⁻¹² at h = 10⁻⁶ was called a disagreement (review 10, point 1)."""
+    and 10⁻¹² at h = 10⁻⁶ was called a disagreement."""
     if not math.isfinite(estimate):
         return False
     if exact == 0:
@@ -151,7 +151,7 @@ def _centred(program: Program, values: Mapping[str, float], name: str, step: flo
     down = forward_value(program, {**values, name: v - step})
     # Divided by the step actually taken: at x ≈ 1 with h = 10⁻¹², x ± h round to floats
     # whose difference is not 2h, and dividing by 2h put an error of 2 × 10⁻⁵ that f's
-    # rounding had no part in (review 9, point 3).
+    # rounding had no part in.
     return (up - down) / taken_step(v, step)
 
 
@@ -204,7 +204,7 @@ def finite_difference(
         # Inside, but nearer the edge than any step `inside_step` settles at: a centred step
         # of one unit still stays inside (log(x + 1) at x = −0.99999999999999, 90 units from
         # the edge). It was one-sided with h = 10⁻⁵, 10⁹ times the distance, and 5 × 10⁷ too
-        # small (review 12, point 1).
+        # small.
         estimate, h, units = near
         which = (
             "the smallest float64 takes there"
@@ -273,7 +273,7 @@ def _one_sided_step(
 
     The step starts at the distance to the edge on the other side (one unit of the input
     where it is at the edge), not STEP: beside log(x + 1)'s edge 10⁻⁵ is 10¹⁶ times that
-    distance, and gave 2.5 × 10⁶ for 9 × 10¹⁵ (review 12, point 1). It grows tenfold, up to
+    distance, and gave 2.5 × 10⁶ for 9 × 10¹⁵. It grows tenfold, up to
     STEP, only while what rounding f(v + h) and f(v) can put in the difference is above
     AGREEMENT of it ((x − 1)**1.5 + 3x at x = 1: a unit of x moves 3x by less than a unit
     of it); at most MAX_TENTHS tries."""
@@ -360,7 +360,7 @@ def inside_step(
     within AGREEMENT: the first steps are off by their truncation error, which shrinks a
     hundredfold a tenth, and below some step round-off takes over, so two that agree are
     past the one and short of the other. The search stopped at the units of the
-    input before, and gave a one-sided estimate 1000 times too small (review 11)."""
+    input before, and gave a one-sided estimate 1000 times too small."""
     v = values[name]
     inside = step
     for _ in range(MAX_TENTHS):
@@ -425,15 +425,14 @@ def _one_sided(
     try:
         forward_value(program, {**values, name: beyond})
     except NoDerivative:
-        # (x − 2)**0.5 at 2 + 4.4e-16: 2 is in the domain, with no derivative (review 13,
-        # point 6).
+        # (x − 2)**0.5 at 2 + 4.4e-16: 2 is in the domain, with no derivative.
         where = (
             f"{name} is at the edge of where the function has a derivative (at {name} = "
             f"{point(beyond)}, the next float64 number {side}, it has a value but no derivative)"
         )
     except DomainError:
         # Only float64 numbers: log(x + 1) at x = −0.9999999999999999 is defined a little
-        # lower too, at numbers float64 cannot hold (review 13, point 6).
+        # lower too, at numbers float64 cannot hold.
         where = (
             f"{name} is at the edge of the function's domain (no float64 number {side} "
             f"{point(v)} is in it)"
@@ -463,7 +462,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
     values = {key: graph.by_key[key].value for key in graph.inputs}
     scales = gradient_scales(graph)
     # What 30 digits leave of terms that cancel exactly (0.1 + 0.2 − 0.3 as typed is −4.9e-32
-    # there) is the pass's own rounding, not a gradient: it is 0, with no sign (review 11).
+    # there) is the pass's own rounding, not a gradient: it is 0, with no sign.
     exact = exact_gradients(program, values, scales)
     residues = {
         name
@@ -472,7 +471,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         and residue(exact[name], scales[name])
         and residue(graph.gradients[name], scales[name])
         # float64 holding the value 30 digits give is a value, not residue: x − x + 1e-17·x
-        # at 1 has ∂f/∂x = 1e-17 both ways, and was shown as cancelled (review 13, point 2).
+        # at 1 has ∂f/∂x = 1e-17 both ways, and was shown as cancelled.
         and not held(graph.gradients[name], exact[name])
     }
     wide: dict[str, tuple[str, bool, float]] = {}
@@ -496,7 +495,7 @@ def check_gradients(program: Program, graph: Graph) -> tuple[GradientCheck, ...]
         if not (cancelled or underflow):
             about, about_value = "", 0.0
         sign = 0
-        if cancelled or underflow:  # p1 − 1 < 0 always, however it rounds (review 10, point 2)
+        if cancelled or underflow:  # p1 − 1 < 0 always, however it rounds
             negative = exact[name] < 0 if exact[name] != 0 else about.startswith(("−", "-"))
             sign = -1 if negative else 1
         check = GradientCheck(
@@ -579,7 +578,7 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
         if slopes is not None and not _agree(check.exact, slopes[0], check.scale):
             # f's slopes on the two sides agree, and not with backprop: the kinks cancel
             # (relu(x) − relu(−x) at 0 is x; max(x, y) − max(y, x) is 0), so f has a
-            # derivative here and the conventions do not give it (review 12, point 2).
+            # derivative here and the conventions do not give it.
             return "kink", (
                 f"Between {name} − h and {name} + h {changes}, but the kinks cancel: f's "
                 f"slope is {shown_number(slopes[0], 6)} on both sides (one-sided differences "
@@ -624,7 +623,7 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             )
     if pole is not None:
         # Nearer the pole than SMALLER_STEPS reach (1/(x + 1) at x = −0.999999999), the step
-        # the edge search finds stays on one side (review 11).
+        # the edge search finds stays on one side.
         found = inside_step(program, values, name, step)
         if found is not None and _agree(
             check.exact, found[0], check.scale, roundoff_floor(program, values, name, found[1])
@@ -652,7 +651,7 @@ def _why(program: Program, values: Mapping[str, float], check: GradientCheck) ->
             f"f({name} ± h)"
         )
     # Softmax has no singularity anywhere near (its divisor is a sum of exponentials): the
-    # hedge is said only where one may lie within the step (review 13, point 9).
+    # hedge is said only where one may lie within the step.
     hedge = (
         " (or a singularity lies closer than that step)"
         if _singularity_within(program, values, name, step)
@@ -785,7 +784,7 @@ def crosses_kink(
 
 def point(v: float) -> str:
     """Where a note says the difference was taken: the input to every digit it has (−0.99999999999
-    was "−1" to ten figures, which named the pole itself; review 12, point 5)."""
+    was "−1" to ten figures, which named the pole itself)."""
     return page_form(repr(v).removesuffix(".0"))
 
 

@@ -83,7 +83,7 @@ def nonzero_gradients(
     value below float64's range, such as e^-1000001, included), each to two figures, whether
     it is below the smallest float (it underflows: 0 in float64, nothing cancelled), and the
     nearest float64 to it (0.0 where it underflows): the two figures are for showing, and an
-    answer is judged against the full value (review 13, point 1).
+    answer is judged against the full value.
     With `scales` (the size of each gradient's terms), what is within the pass's own rounding
     of them (10^(NOISE_DIGITS − digits) × the scale) counts as 0."""
     ctx = context(digits)

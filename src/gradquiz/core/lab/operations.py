@@ -146,7 +146,7 @@ OPERATIONS: dict[str, Operation] = {
             "pow",
             "**",
             _exponentiate,
-            # u**0 is the constant 1, slope 0 at u = 0 too (review 9: it was refused there).
+            # u**0 is the constant 1, slope 0 at u = 0 too (it was refused there).
             lambda a, o, c: (c * math.pow(a[0], c - 1) if c else 0.0,),
             lambda n, o, c: (_power_rule(n[0], c),),
         ),

@@ -90,7 +90,7 @@ def gradient_signs(graph: Graph, scales: Mapping[str, float]) -> dict[str, int]:
     WIDE_DIGITS where that is 0 or its own rounding beside the node's `scales`; 0 where the
     wide pass finds 0 too, or where an exact pass leaves a domain. The checks know the sign of
     an input's gradient; an inner node's that float64 leaves as residue (softmax's ∂L/∂e1 at
-    z1 = 40, −(e2 + e3)/(e1·S) ≈ −6.9e-35, is 0.0) takes its sign from here (review 11)."""
+    z1 = 40, −(e2 + e3)/(e1·S) ≈ −6.9e-35, is 0.0) takes its sign from here."""
     signs: dict[str, int] = {}
     pending = [step.node for step in graph.steps]
     for digits in (DIGITS, WIDE_DIGITS):

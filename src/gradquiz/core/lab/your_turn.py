@@ -18,8 +18,8 @@ from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
 # right value; an exact 0 takes 0 or an answer below ZERO_BOUND in size. Where it depends on
 # values the page shows rounded to four figures, right is any value that follows from the
 # shown figures (the gradient give or take what their rounding leaves unknown,
-# `shown_rounding`), widened by 1 %. A wrong sign is never right. (Review 9 found that the
-# old floor, 10⁻⁴ × the size of the terms, took 0.0001 for a gradient of 10⁻⁸.)
+# `shown_rounding`), widened by 1 %. A wrong sign is never right. (A floor of 10⁻⁴ × the size
+# of the terms, as before, took 0.0001 for a gradient of 10⁻⁸.)
 RELATIVE_TOLERANCE = 1e-2
 ZERO_BOUND = 1e-12
 
@@ -105,15 +105,14 @@ def check_answers(
     `derivatives` f's own derivative in an input where kinks cancel (GradientCheck.derivative),
     and `exact` an input's exact gradient and its text, said beside a right answer that only
     the shown figures make right (softmax's ∂L/∂z1 at z1 = 40 takes −0.001, and is
-    −1.6 × 10⁻¹⁷; review 12, point 8).
+    −1.6 × 10⁻¹⁷).
 
     What is asked is backprop's gradient through the graph, the chain rule node by node with
     a convention at each kink, so any value those conventions give is right; where the kinks
     cancel (relu(x) − relu(−x) at 0 is x) the verdict says that f's own derivative is
-    another thing (review 12, point 2)."""
+    another thing."""
     # Inputs whose gradient, small beside its terms, float64 holds as the exact pass gives it
-    # (x − x + 1e-17·x at 1: 1e-17 both ways): a value, not residue taken as 0 (review 13,
-    # point 2).
+    # (x − x + 1e-17·x at 1: 1e-17 both ways): a value, not residue taken as 0.
     kept = frozenset(
         key
         for key, (value, _) in (exact or {}).items()
@@ -129,7 +128,7 @@ def check_answers(
         if widened is not None and answer is not None:
             # A blank node upstream whose own gradient is a range (its share at a tie, a
             # ReLU at 0) leaves this one's range wider than that blank's default gives
-            # (max(x, −x) at 0: ∂f/∂x = 1 − 2s, −1 to 1; review 12, point 3).
+            # (max(x, −x) at 0: ∂f/∂x = 1 − 2s, −1 to 1).
             low, high, blanks = widened
             wide = replace(target, low=low, high=high, tie="")
             whose = _listed(blanks)
@@ -180,7 +179,7 @@ def check_answers(
             ):
                 # Only where nothing but the shown figures makes it right: through a kink the
                 # exact value is one convention's, and any split of a tie is right for that
-                # reason, not for rounding (review 13, point 3).
+                # reason, not for rounding.
                 shown = f"It counts by the shown figures; the exact value is {true[1]}."
                 message = f"{shown} {message}" if message else shown
             verdicts[step.node] = Verdict(step.node, answer, True, None, message)
@@ -225,7 +224,7 @@ def _judge_tie_pairs(
     """At a max gate's tie whose tied inputs feed nothing else, shares that are each between 0
     and the gate's gradient but do not add up to it are wrong together: which one the checks
     reach last is no reason to blame it alone (max(x, y) at x = y = 1 with 0.7 and 0.7 marked y
-    right and x wrong; review 13, point 7)."""
+    right and x wrong)."""
     for node in graph.nodes:
         tied = list(dict.fromkeys(kink_inputs(graph, node.key)))
         if node.kind != "max" or not tied or node.key not in verdicts:
@@ -249,11 +248,12 @@ def _judge_tie_pairs(
         if close(total, upstream):
             continue
         given = _listed([written_number(share) for share in shares if share is not None])
+        # The sum in full: to four figures 1.0101 read 1.01, which is within 1 % of 1.
         message = (
             f"At the tie at {node.key} the gradient is split, not copied: the shares of "
             f"{_listed(tied)} must add up to ∂{graph.output}/∂{node.key} = "
-            f"{shown_number(upstream)}. Yours, {given}, add up to {shown_number(total)}: each "
-            "may be a share on its own, but not together."
+            f"{shown_number(upstream)}. Yours, {given}, add up to {written_number(total)}: each "
+            f"may be a share on its own, but not together.{_tie_margin(graph, node.key, upstream)}"
         )
         for key in tied:
             verdicts[key] = Verdict(key, answers.get(key), False, "tie-split", message)
@@ -437,7 +437,7 @@ def answer_targets(
             sign = (signs or {}).get(step.node, 0)
             if not sign and graph.by_key[step.node].kind != "input":
                 # An inner node's residue has a sign too (softmax's ∂L/∂e1 at z1 = 40 is
-                # −6.9e-35, 0.0 in float64): a flipped sign is never right (review 11).
+                # −6.9e-35, 0.0 in float64): a flipped sign is never right.
                 if exact_signs is None:
                     exact_signs = gradient_signs(graph, scales)
                 sign = exact_signs[step.node]
@@ -500,7 +500,25 @@ def _total_note(
     )
 
 
+def _tie_margin(graph: Graph, gate: str, upstream: float) -> str:
+    """What the 1 % is of at a tie: the gate's gradient, which the shares add up to, not each
+    share (max(x, y) at x = y = 1 takes 0.5 and 0.51: 0.51 is 2 % from 0.5, but the shares
+    add up to 1.01, 1 % from 1)."""
+    return (
+        f" At a tie the 1 % is of ∂{graph.output}/∂{gate}, not of each share: the shares may "
+        f"add up to {shown_number(upstream)} give or take "
+        f"{shown_number(RELATIVE_TOLERANCE * abs(upstream))}."
+    )
+
+
 def _tie_note(graph: Graph, gate: str, node: str, state: _Tie, share_only: bool = False) -> str:
+    """How the tied inputs of `gate` share its gradient, what is left for `node`, and what
+    the 1 % is of there."""
+    split = _tie_split(graph, gate, node, state, share_only)
+    return split + _tie_margin(graph, gate, state.upstream)
+
+
+def _tie_split(graph: Graph, gate: str, node: str, state: _Tie, share_only: bool) -> str:
     inputs = list(dict.fromkeys(kink_inputs(graph, gate)))
     gradient = f"∂{graph.output}/∂{gate} = {shown_number(state.upstream)}"
     constants = [key for key in inputs if graph.by_key[key].is_constant]
@@ -671,7 +689,7 @@ def _diagnose(
 def _how_to(graph: Graph, step: BackwardStep) -> str:
     """How this node's gradient is worked, naming its consumers, where no known mistake fits:
     the old "For each edge out of this node, multiply the consumer's gradient …, then add the
-    products" read oddly for one edge and for the output (review 11, point 6)."""
+    products" read oddly for one edge and for the output."""
     node, out = step.node, graph.output
     if not step.contributions:
         return (
@@ -708,7 +726,7 @@ def _how_to(graph: Graph, step: BackwardStep) -> str:
 
 def _local(consumer: str, node: str, out: str) -> str:
     """The local derivative on the edge from `node` to `consumer`: ∂t1/∂x, but for the output
-    not ∂f/∂x, the very gradient asked for (review 12, point 10)."""
+    not ∂f/∂x, the very gradient asked for."""
     if consumer == out:
         return f"the local derivative of {out}'s operation in {node}"
     return f"∂{consumer}/∂{node}"
@@ -850,7 +868,7 @@ def _kink_choice(
     mine = targets[step.node]
     if mine.at_kink:
         # A kink on the way leaves a range, not one value (relu(x) − relu(−x) at 0 with
-        # ∂f/∂t1 = 1 and ∂f/∂t3 = −1: ∂f/∂x = s + 1, 1 to 2; review 13, point 4).
+        # ∂f/∂t1 = 1 and ∂f/∂t3 = −1: ∂f/∂x = s + 1, 1 to 2).
         working = (
             "each consumer's gradient as you gave it times its local derivative (a slope from "
             f"0 to 1 at a kink), added up: anything from {_interval(mine)}"

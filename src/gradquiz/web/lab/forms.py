@@ -20,7 +20,7 @@ class LabForm:
     error: str | None = None  # a refusal that no single field on the form is to blame for
     columns: Mapping[str, int] = field(default_factory=dict)  # 1-based, in a field's text
     # The refusal's heading where "That could not be read" is not true: at (x − 2)**0.5 with
-    # x = 2 every value was read, and f has no derivative there (review 13, point 6).
+    # x = 2 every value was read, and f has no derivative there.
     heading: str | None = None
 
     @classmethod

@@ -34,14 +34,14 @@ def number(value: float, figures: int = 4, kept: bool = False) -> str:
 def shown_inexactly(value: float, figures: int = 4) -> bool:
     """Whether `value` as the tables show it (`figures` significant figures) is another number:
     compared as numbers, not as text (−0.5 with its minus sign read as no number, and the page
-    said −0.5 is "exactly -0.5, not −0.5"; review 12, point 4)."""
+    said −0.5 is "exactly -0.5, not −0.5")."""
     return math.isfinite(value) and float(f"{value:.{figures}g}") != value
 
 
 def node_value(node: Node) -> str:
     """A node's value as shown: an input as typed (-0.99999, never a rounded -1), so that a
     gradient worked from the inputs is exact; a computed value to four figures. An input
-    typed -0 reads −0 (review 9: "0" under "inputs as typed"; a max gate tells them apart)."""
+    typed -0 reads −0, not "0" under "inputs as typed": a max gate tells them apart."""
     if node.kind == "input" and node.value == 0 and math.copysign(1.0, node.value) < 0:
         return "\N{MINUS SIGN}0"
     return written_number(node.value) if node.kind == "input" else number(node.value)

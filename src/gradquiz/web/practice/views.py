@@ -130,6 +130,9 @@ class FeedbackView:
     nearest: tuple[tuple[str, float], ...] = ()
     # A typed number within 1 % of an option's negative: that option (only the sign differs).
     sign_flipped: tuple[str, float] | None = None
+    # A typed number within 1 % of an option: that option's exact value, which the 1 % is
+    # measured from (the option shows three figures, and may be more than 1 % from it).
+    matched_value: float | None = None
 
 
 def set_view(practice: PracticeSession) -> SetView:
@@ -208,6 +211,11 @@ def feedback_view(
         nearest=_all_nearest(item, question) if held_until is None else (),
         sign_flipped=(
             _nearest(item, question, sign_flipped_option) if held_until is None else None
+        ),
+        matched_value=(
+            question.option(answer.option_id).value
+            if held_until is None and answer.typed is not None and answer.option_id is not None
+            else None
         ),
     )
 

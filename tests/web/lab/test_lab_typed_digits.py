@@ -76,3 +76,13 @@ def test_a_sixteen_digit_input_is_echoed_in_full(lab_client: TestClient) -> None
     query = {"w": "1", "x": "1.234567890123456e-20", "b": "0", "y": "1"}
     check = text_of(lab_client.get("/lab/gradient-check", params=query).text)
     assert "the input x = 1.234567890123456 × 10⁻²⁰ is" in check  # was 1.23 × 10⁻²⁰
+
+
+def test_a_one_digit_input_is_never_told_to_use_fewer_digits(lab_client: TestClient) -> None:
+    # 0.1 + 0.2 − x at x = 0.3 is 4.4e-17 with the number typed and 5.6e-17 at its float: a
+    # sensitivity to x's float that fewer digits cannot cure.
+    query = {"f": "relu(0.1+0.2-x)*y", "x": "0.3", "y": "2"}
+    page = text_of(lab_client.get("/lab/expression", params=query).text)
+    assert "5.551 × 10⁻¹⁷ at the float and 4.441 × 10⁻¹⁷ at the number typed" in page
+    assert "fewer significant digits" not in page
+    assert "that float64 holds exactly" in page

@@ -53,8 +53,11 @@ def moved_by_float(graph: Graph, typed: Mapping[str, Decimal]) -> Moved | None:
     if at_float is None:
         return None  # no reference to compare with
     # Constants as written (their shortest decimal, as the 30-digit column takes them), so
-    # that a typed 0.1 less a constant 0.1 is 0 at the decimals as at the floats.
-    decimals = {n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant"}
+    # that a typed 0.1 less a constant 0.1 is 0 at the decimals as at the floats; a part
+    # worked out from numbers (0.1 + 0.2) at its float, which the page says the graph uses.
+    decimals = {
+        n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant" and not n.written
+    }
     decimals.update({k: ctx.mpf(str(v)) for k, v in typed.items()})
     at_typed = exact_pass(ctx, graph, decimals)
     if at_typed is None:
@@ -127,7 +130,9 @@ def refusal(
     advice = (
         f"Type {name} with fewer significant digits, such as {shorter}."
         if shorter
-        else f"Type {name} with fewer significant digits."
+        else f"Type a value of {name} that float64 holds exactly (a whole number, or one whose "
+        "fraction is a sum of powers of 2, such as 0.25 or 0.375), or one where f depends "
+        "less on its last digits."
     )
     return (
         f"The value of {name} is {text.strip()}, which float64 cannot hold: it holds the "

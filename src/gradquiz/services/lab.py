@@ -330,7 +330,12 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
                 unread[ANSWER_PREFIX + key] = refusal.message
     signs = {c.input: c.sign for c in page.checks if c.sign}
     derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
-    verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page))
+    figures = {
+        key: len(typed_decimal(fields[key]).as_tuple().digits)
+        for key, answer in answers.items()
+        if answer is not None
+    }
+    verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page), figures)
     if unread:
         raise AnswersUnread(unread, verdicts)
     return page, verdicts

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from gradquiz.core.lab.checks import held
+from gradquiz.core.lab.coarse_answers import coarse_rounding, significant_figures
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.rounding import gradient_signs
@@ -99,13 +100,16 @@ def check_answers(
     signs: Mapping[str, int] | None = None,
     derivatives: Mapping[str, float] | None = None,
     exact: Mapping[str, tuple[float, str]] | None = None,
+    figures: Mapping[str, int] | None = None,
 ) -> tuple[Verdict, ...]:
     """A verdict for every node that takes a gradient, in backward order; `signs` gives the
     true sign of gradients that are residues of cancellation (GradientCheck.sign), and
     `derivatives` f's own derivative in an input where kinks cancel (GradientCheck.derivative),
     and `exact` an input's exact gradient and its text, said beside a right answer that only
     the shown figures make right (softmax's ∂L/∂z1 at z1 = 40 takes −0.001, and is
-    −1.6 × 10⁻¹⁷; review 12, point 8).
+    −1.6 × 10⁻¹⁷; review 12, point 8), and `figures` how many significant figures each
+    answer was typed with (1.10: three), so that the right value rounded too coarsely is
+    said to be that, not a method mistake.
 
     What is asked is backprop's gradient through the graph, the chain rule node by node with
     a convention at each kink, so any value those conventions give is right; where the kinks
@@ -205,7 +209,21 @@ def check_answers(
             )
         else:
             verdict = _diagnose(graph, step, answer, answers, target, verdicts, targets)
-            if verdict.mistake == "other" and target.at_kink:
+            coarse = (
+                coarse_rounding(
+                    answer,
+                    (figures or {}).get(step.node) or significant_figures(answer),
+                    target.low,
+                    target.high,
+                    target.accepts,
+                    f"∂{graph.output}/∂{step.node}",
+                )
+                if verdict.mistake == "other"
+                else None
+            )
+            if coarse:
+                verdict = Verdict(step.node, answer, False, "rounding", coarse)
+            elif verdict.mistake == "other" and target.at_kink:
                 verdict = Verdict(
                     step.node,
                     answer,

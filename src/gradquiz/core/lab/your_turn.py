@@ -12,14 +12,16 @@ from gradquiz.core.lab.coarse_answers import coarse_rounding, significant_figure
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.rounding import gradient_signs
-from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
+from gradquiz.core.lab.scales import gradient_scales, residue
+from gradquiz.core.lab.shown_readings import shown_rounding
 
 # The rule the page and the README state: where a gradient follows from the typed inputs
 # alone it is worked exactly and an answer is right within 1 % of it, measured against the
 # right value; an exact 0 takes 0 or an answer below ZERO_BOUND in size. Where it depends on
 # values the page shows rounded to four figures, right is any value that follows from the
-# shown figures (the gradient give or take what their rounding leaves unknown,
-# `shown_rounding`), widened by 1 %. A wrong sign is never right. (Review 9 found that the
+# shown figures (the gradient give or take what their rounding leaves unknown over readings
+# that give each shown value one number, the same in every use: `shown_rounding`), widened
+# by 1 %. A wrong sign is never right. (Review 9 found that the
 # old floor, 10⁻⁴ × the size of the terms, took 0.0001 for a gradient of 10⁻⁸.)
 RELATIVE_TOLERANCE = 1e-2
 ZERO_BOUND = 1e-12

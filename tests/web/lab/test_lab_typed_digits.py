@@ -86,3 +86,12 @@ def test_a_one_digit_input_is_never_told_to_use_fewer_digits(lab_client: TestCli
     assert "5.551 × 10⁻¹⁷ at the float and 4.441 × 10⁻¹⁷ at the number typed" in page
     assert "fewer significant digits" not in page
     assert "that float64 holds exactly" in page
+
+
+def test_your_turn_takes_a_sixteen_digit_inputs_exact_answer(lab_client: TestClient) -> None:
+    typed = mpmath.mpf("0.1234567890123456")
+    answer = mpmath.nstr(1 / (typed + 1), 20)
+    page = log_page(
+        lab_client, "0.1234567890123456", "/lab/expression/your-turn", **{"grad-x": answer}
+    )
+    assert page.endswith("[200]") and "Right." in page and "Not right" not in page

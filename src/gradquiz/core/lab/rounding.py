@@ -132,7 +132,8 @@ def _exact_pass(
 ) -> _Pass | None:
     """Every value, local derivative and gradient in `ctx`'s precision, from the float64
     inputs and constants (None where the exact pass leaves a domain the float pass kept to).
-    `inputs` replaces some inputs' values (a typed number's exact decimal); `held` keeps each
+    `inputs` replaces some leaves' values (an input's typed decimal, a constant's written
+    one); `held` keeps each
     ReLU and max gate on the side the float pass took (a typed 0.1 against a constant 0.1 is
     a tie there, as the page shows it, not a winner by the constant's float rounding)."""
     values: dict[str, Real] = {}
@@ -180,8 +181,8 @@ def exact_pass(
     ctx: Any, graph: Graph, inputs: Mapping[str, Real] | None = None
 ) -> tuple[dict[str, Real], dict[EdgeKey, Real], dict[str, Real]] | None:
     """`graph`'s values, local derivatives and gradients in `ctx`'s precision, with `inputs`
-    in place of those inputs' floats and each ReLU and max gate on the float pass's side;
-    None where the pass leaves a domain."""
+    in place of those leaves' floats (inputs or constants) and each ReLU and max gate on the
+    float pass's side; None where the pass leaves a domain."""
     found = _exact_pass(ctx, graph, inputs, held=True)
     return None if found is None else (found.values, found.locals, found.gradients)
 

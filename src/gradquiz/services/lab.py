@@ -43,7 +43,12 @@ from gradquiz.core.lab.prepared import (
 )
 from gradquiz.core.lab.your_turn import Verdict, check_answers, kink_inputs, kink_notices
 from gradquiz.core.questions import LabLink
-from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
+from gradquiz.core.typed_numbers import (
+    NumberFormError,
+    parse_typed_number,
+    quoted,
+    typed_decimal,
+)
 from gradquiz.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # numpy is imported by the flow pages only
@@ -222,6 +227,7 @@ def open_graph(slug: str, query: Mapping[str, str]) -> GraphPage:
             raise DomainError(f"{error.message} {_softmax_stable(values)}") from None
         raise
     values = {name: values[name] for name in graph.inputs}
+    _refuse_lost_digits(program, graph, values, query)
     step = _step(query, len(graph.steps))
     checks = check_gradients(program, graph)
     return GraphPage(
@@ -268,6 +274,29 @@ def _value(query: Mapping[str, str], name: str, default: float) -> float:
     return read_number(text, f"The value of {name}", field=name, as_typed=True)
 
 
+def _refuse_lost_digits(
+    program: Program, graph: Graph, values: Mapping[str, float], query: Mapping[str, str]
+) -> None:
+    """FieldError for the first input whose float, not the number typed, moves a number the
+    page shows beyond its four figures (typed_inputs.py); 0.1 moves none."""
+    from gradquiz.core.lab.typed_inputs import inexact_inputs, moved_by_float, refusal
+
+    typed = {name: typed_decimal(query[name]) for name in values if name in query}
+    inexact = inexact_inputs(values, typed)
+    if not inexact or moved_by_float(graph, {k: typed[k] for k in inexact}) is None:
+        return
+    for name in inexact:
+        moved = moved_by_float(graph, {name: typed[name]})
+        if moved is not None:
+            break
+    else:  # only together: named at the first of them, with all of them typed
+        name = inexact[0]
+        moved = moved_by_float(graph, {k: typed[k] for k in inexact})
+    assert moved is not None
+    message = refusal(program, name, query[name], values[name], typed[name], moved, values)
+    raise FieldError(message, name)
+
+
 def _step(query: Mapping[str, str], total: int) -> int:
     text = query.get("step")
     return 0 if text is None else read_whole_number(text, "The step", 0, total, field="step")
@@ -310,7 +339,12 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
                 unread[ANSWER_PREFIX + key] = refusal.message
     signs = {c.input: c.sign for c in page.checks if c.sign}
     derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
-    verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page))
+    figures = {
+        key: len(typed_decimal(fields[key]).as_tuple().digits)
+        for key, answer in answers.items()
+        if answer is not None
+    }
+    verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page), figures)
     if unread:
         raise AnswersUnread(unread, verdicts)
     return page, verdicts

@@ -66,9 +66,9 @@ def install_filters(env: Environment) -> None:
 
 
 def typed_number(value: float) -> str:
-    """A typed number as the learner wrote it: the shortest decimal that reads back as the
-    stored float, written out (1.108799966736, 1234.5678, 1000000, 0.00001) up to 16
-    characters, beyond that to ten significant figures (0.6966119332; a 302-digit 1e-300
+    """A typed number as the learner wrote it, every digit kept: the shortest decimal that
+    reads back as the stored float, written out (1.108799966736, 0.6966119332414819,
+    1000000, 0.00001), as a × 10ᵏ where that would pad it with zeros (a 302-digit 1e-300
     reads 1 × 10⁻³⁰⁰), a minus sign (U+2212) before a negative one. "%g" kept six
     significant figures, so 1.108799966736 read 1.1088, a number 1 % from an option."""
     return written_number(value)

@@ -61,11 +61,16 @@ def test_page_form_about_power_of_ten_and_written_number() -> None:
     assert written_number(12345.5) == "12345.5" and written_number(-0.5) == "−0.5"
     assert written_number(4e6) == "4000000"
     assert written_number(1e-300) == "1 × 10⁻³⁰⁰"  # before: 302 characters
-    assert written_number(123456789012345678901) == "1.23456789 × 10²⁰"
-    # "6.966119332414819 × 10⁻¹" and "−1.411764705882353 × 10⁰".
-    assert written_number(0.6966119332414819) == "0.6966119332"
-    assert written_number(-1.411764705882353) == "−1.411764706"
-    assert written_number(1.108799966736) == "1.108799966736"  # short: every digit
+    assert written_number(123456789012345678901) == "1.2345678901234568 × 10²⁰"
+    # Written out where that pads nothing (never "6.966119332414819 × 10⁻¹" or "× 10⁰"), and
+    # every digit kept: a shorter rounding names another number (0.1234567890123456 was
+    # echoed as 0.123456789, and −0.9999999999999999 as −1).
+    assert written_number(0.6966119332414819) == "0.6966119332414819"
+    assert written_number(-1.411764705882353) == "−1.411764705882353"
+    assert written_number(0.1234567890123456) == "0.1234567890123456"
+    assert written_number(-0.9999999999999999) == "−0.9999999999999999"
+    assert written_number(1.2345678901234567e-4) == "1.2345678901234567 × 10⁻⁴"
+    assert written_number(1.108799966736) == "1.108799966736"
 
 
 def test_the_power_rule_is_written_with_minus_signs() -> None:

@@ -65,7 +65,9 @@ def test_a_refused_answer_is_named_by_its_label(lab_client: TestClient) -> None:
 
 def test_a_one_sided_difference_shows_its_step(lab_client: TestClient) -> None:
     # The step used was never shown; one unit from log(x + 1)'s edge it was 10⁻⁵.
-    page = lab_client.get("/lab/expression", params={"f": "log(x+1)", "x": "-0.9999999999999999"})
+    # One float from the edge, at an input float64 holds exactly.
+    query = {"f": "log(x-0.49999999999999994)", "x": "0.5"}
+    page = lab_client.get("/lab/expression", params=query)
     text = text_of(page.text)
     assert "(one-sided, h = 1.1 × 10⁻¹⁶)" in text
     assert "smooth" not in text.split("Three ways to the same gradients")[1]
@@ -100,11 +102,12 @@ def test_the_sweep_text_follows_its_own_table(lab_client: TestClient) -> None:
 
 
 def test_a_right_answer_far_from_the_exact_value_is_told_its_size(lab_client: TestClient) -> None:
-    # −0.001 for softmax's ∂L/∂z1 at z1 = 40 is right by the shown figures, and was
-    # "Right." with no word that the exact value is −1.6 × 10⁻¹⁷.
+    # −0.0004 for softmax's ∂L/∂z1 at z1 = 40 is right by the shown figures (read each as one
+    # number, they leave it within 4.3e-4 of 0), and such an answer was "Right." with no word
+    # that the exact value is −1.6 × 10⁻¹⁷.
     base = {"z1": "40", "z2": "1", "z3": "0.1"}
     text = text_of(
-        lab_client.get("/lab/softmax/your-turn", params={**base, "grad-z1": "-0.001"}).text
+        lab_client.get("/lab/softmax/your-turn", params={**base, "grad-z1": "-0.0004"}).text
     )
     assert "Right. It counts by the shown figures; the exact value is −1.6 × 10⁻¹⁷." in text
     close = text_of(

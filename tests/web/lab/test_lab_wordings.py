@@ -41,9 +41,9 @@ def test_a_gradient_float64_rounds_to_0_is_told_why(lab_client: TestClient) -> N
         "1 − 4.91 × 10⁻³⁵, nearer 1 than float64 can tell from 1" in text
     )
     assert "so it rounds to 1 and σ′(z) = a(1 − a) computes as 0, and so does a − y" in text
-    # Where float64's gradient is not 0 (9.6e-16) but below its terms' rounding, that is
-    # still what is said.
-    small = text_of(lab_client.get("/lab/gradient-check?w=1&x=1&b=0&y=0.73105857863").text)
+    # Where float64's gradient is not 0 (a = σ(10⁻¹⁵) is 0.5 + 2.2e-16 in float64, a − y two
+    # units of its last place) but below its terms' rounding, that is still what is said.
+    small = text_of(lab_client.get("/lab/gradient-check?w=1e-15&x=1&b=0&y=0.5").text)
     assert "too small to tell from 0 beside the terms it is made of" in small
     assert "float64 computes it as 0" not in small
 

@@ -291,9 +291,10 @@ def test_feedback_echoes_every_digit_of_the_typed_number(
     [
         ("1e-300", "1 × 10⁻³⁰⁰"),
         ("-0.000000000000000000001", "−1 × 10⁻²¹"),
-        # "6.966119332414819 × 10⁻¹" and "−1.411764705882353 × 10⁰".
-        ("0.6966119332414819", "0.6966119332"),
-        ("-1.411764705882353", "−1.411764706"),
+        # Written out with every digit, never "6.966119332414819 × 10⁻¹" or "× 10⁰", nor
+        # cut to ten figures (a shorter rounding names another number).
+        ("0.6966119332414819", "0.6966119332414819"),
+        ("-1.411764705882353", "−1.411764705882353"),
     ],
 )
 def test_feedback_shortens_a_very_long_typed_number(

@@ -138,23 +138,19 @@ def page_form(text: str) -> str:
     return "\N{MINUS SIGN}" + text[1:] if text.startswith("-") else text
 
 
-# A typed number too long to echo whole is echoed to this many significant figures.
-ECHO_FIGURES = 10
-
-
 def written_number(value: float, longest: int = 16) -> str:
-    """A typed number echoed back: the shortest decimal that reads back as it, written out
-    (1234, 0.00025, 4000000, 1.108799966736) while that takes at most `longest` characters,
-    else to ECHO_FIGURES significant figures, written out where "%g" would (0.6966119332, never
-    6.966119332 × 10⁻¹ or × 10⁰) and as a × 10ᵏ beyond (a 302-digit 1e-300 reads
-    1 × 10⁻³⁰⁰); a minus sign."""
-    size = abs(float(value))
-    digits = format(Decimal(repr(size)).normalize(), "f")
-    if len(digits) > longest:
-        digits = f"{size:.{ECHO_FIGURES}g}"
-        if "e" in digits:
-            mantissa, power = digits.split("e")
-            digits = f"{mantissa} × {power_of_ten(int(power))}"
+    """A typed number echoed back with every digit: the shortest decimal that reads back as
+    it, written out (1234, 0.00025, 4000000, 0.1234567890123456) where that adds at most two
+    characters to its significant digits or takes at most `longest` characters, else as
+    a × 10ᵏ with the same digits (a 302-digit 1e-300 reads 1 × 10⁻³⁰⁰, 1.2345678901234568e20
+    reads 1.2345678901234568 × 10²⁰); a minus sign. Never fewer digits: a shorter rounding
+    names another number (0.1234567890123456 read 0.123456789)."""
+    size = Decimal(repr(abs(float(value)))).normalize()
+    digits = format(size, "f")
+    significant = len(size.as_tuple().digits)
+    if len(digits) > max(longest, significant + 2):
+        mantissa, power = f"{size:e}".split("e")
+        digits = f"{mantissa} × {power_of_ten(int(power))}"
     return "\N{MINUS SIGN}" + digits if value < 0 else digits
 
 

@@ -127,9 +127,15 @@ def _text(ctx: Any, value: float, offset: Real) -> str:
     return f"{shown_number(value, 6)} {sign} {page_form(str(ctx.nstr(abs(offset), 2)))}"
 
 
-def _exact_pass(ctx: Any, graph: Graph) -> _Pass | None:
+def _exact_pass(
+    ctx: Any, graph: Graph, inputs: Mapping[str, Real] | None = None, *, held: bool = False
+) -> _Pass | None:
     """Every value, local derivative and gradient in `ctx`'s precision, from the float64
-    inputs and constants (None where the exact pass leaves a domain the float pass kept to)."""
+    inputs and constants (None where the exact pass leaves a domain the float pass kept to).
+    `inputs` replaces some leaves' values (an input's typed decimal, a constant's written
+    one); `held` keeps each
+    ReLU and max gate on the side the float pass took (a typed 0.1 against a constant 0.1 is
+    a tie there, as the page shows it, not a winner by the constant's float rounding)."""
     values: dict[str, Real] = {}
     locals_: dict[EdgeKey, Real] = {}
     try:
@@ -137,7 +143,16 @@ def _exact_pass(ctx: Any, graph: Graph) -> _Pass | None:
             if node.kind in ("input", "constant"):
                 if not math.isfinite(node.value):
                     return None
-                values[node.key] = ctx.mpf(node.value)
+                values[node.key] = (inputs or {}).get(node.key, ctx.mpf(node.value))
+                continue
+            if held and node.kind in ("relu", "max"):
+                by_position = {e.position: e.local for e in graph.edges_into(node.key)}
+                slopes = [ctx.mpf(by_position[i]) for i in range(len(node.inputs))]
+                values[node.key] = ctx.fsum(
+                    slope * values[key] for slope, key in zip(slopes, node.inputs, strict=True)
+                )
+                for i, slope in enumerate(slopes):
+                    locals_[(node.inputs[i], node.key, i)] = slope
                 continue
             size = len(node.inputs)
             args = [
@@ -160,6 +175,16 @@ def _exact_pass(ctx: Any, graph: Graph) -> _Pass | None:
             if e.source == node.key
         )
     return _Pass(values, locals_, gradients)
+
+
+def exact_pass(
+    ctx: Any, graph: Graph, inputs: Mapping[str, Real] | None = None
+) -> tuple[dict[str, Real], dict[EdgeKey, Real], dict[str, Real]] | None:
+    """`graph`'s values, local derivatives and gradients in `ctx`'s precision, with `inputs`
+    in place of those leaves' floats (inputs or constants) and each ReLU and max gate on the
+    float pass's side; None where the pass leaves a domain."""
+    found = _exact_pass(ctx, graph, inputs, held=True)
+    return None if found is None else (found.values, found.locals, found.gradients)
 
 
 def _apply(ctx: Any, node: Node, args: list[Dual]) -> Dual:

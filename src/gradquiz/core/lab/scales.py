@@ -49,12 +49,12 @@ def gradient_scales(graph: Graph) -> dict[str, float]:
         if node.key == graph.output or node.is_constant:
             continue
         edges = graph.edges_out_of(node.key)
-        total = sum(scale[edge.target] * _local_size(graph, edge, size) for edge in edges)
+        total = sum(scale[edge.target] * local_size(graph, edge, size) for edge in edges)
         scale[node.key] = _finite(total, abs(graph.gradients[node.key]))
     return scale
 
 
-def _local_size(graph: Graph, edge: Edge, size: dict[str, float]) -> float:
+def local_size(graph: Graph, edge: Edge, size: dict[str, float]) -> float:
     """The largest size an edge's local derivative can have over the bounds of the inputs."""
     target = graph.by_key[edge.target]
     kind = target.kind

@@ -8,18 +8,21 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from gradquiz.core.lab.checks import held
+from gradquiz.core.lab.coarse_answers import coarse_rounding, significant_figures
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.rounding import gradient_signs
-from gradquiz.core.lab.scales import gradient_scales, residue, shown_rounding
+from gradquiz.core.lab.scales import gradient_scales, residue
+from gradquiz.core.lab.shown_readings import shown_rounding
 
 # The rule the page and the README state: where a gradient follows from the typed inputs
 # alone it is worked exactly and an answer is right within 1 % of it, measured against the
 # right value; an exact 0 takes 0 or an answer below ZERO_BOUND in size. Where it depends on
 # values the page shows rounded to four figures, right is any value that follows from the
-# shown figures (the gradient give or take what their rounding leaves unknown,
-# `shown_rounding`), widened by 1 %. A wrong sign is never right. (A floor of 10⁻⁴ × the size
-# of the terms, as before, took 0.0001 for a gradient of 10⁻⁸.)
+# shown figures (the gradient give or take what their rounding leaves unknown over readings
+# that give each shown value one number, the same in every use: `shown_rounding`), widened
+# by 1 %. A wrong sign is never right. (A floor of 10⁻⁴ × the size of the terms, as before,
+# took 0.0001 for a gradient of 10⁻⁸.)
 RELATIVE_TOLERANCE = 1e-2
 ZERO_BOUND = 1e-12
 
@@ -99,13 +102,16 @@ def check_answers(
     signs: Mapping[str, int] | None = None,
     derivatives: Mapping[str, float] | None = None,
     exact: Mapping[str, tuple[float, str]] | None = None,
+    figures: Mapping[str, int] | None = None,
 ) -> tuple[Verdict, ...]:
     """A verdict for every node that takes a gradient, in backward order; `signs` gives the
     true sign of gradients that are residues of cancellation (GradientCheck.sign), and
     `derivatives` f's own derivative in an input where kinks cancel (GradientCheck.derivative),
     and `exact` an input's exact gradient and its text, said beside a right answer that only
     the shown figures make right (softmax's ∂L/∂z1 at z1 = 40 takes −0.001, and is
-    −1.6 × 10⁻¹⁷).
+    −1.6 × 10⁻¹⁷), and `figures` how many significant figures each
+    answer was typed with (1.10: three), so that the right value rounded too coarsely is
+    said to be that, not a method mistake.
 
     What is asked is backprop's gradient through the graph, the chain rule node by node with
     a convention at each kink, so any value those conventions give is right; where the kinks
@@ -204,7 +210,21 @@ def check_answers(
             )
         else:
             verdict = _diagnose(graph, step, answer, answers, target, verdicts, targets)
-            if verdict.mistake == "other" and target.at_kink:
+            coarse = (
+                coarse_rounding(
+                    answer,
+                    (figures or {}).get(step.node) or significant_figures(answer),
+                    target.low,
+                    target.high,
+                    target.accepts,
+                    f"∂{graph.output}/∂{step.node}",
+                )
+                if verdict.mistake == "other"
+                else None
+            )
+            if coarse:
+                verdict = Verdict(step.node, answer, False, "rounding", coarse)
+            elif verdict.mistake == "other" and target.at_kink:
                 verdict = Verdict(
                     step.node,
                     answer,

@@ -208,16 +208,29 @@ def _node(node: Node, place: Placed, classes: str, gradient: float | None) -> st
     left, top = place.x - BOX_WIDTH / 2, place.y - BOX_HEIGHT / 2
     symbol = f' <tspan class="op">{escape(node.symbol)}</tspan>' if node.symbol else ""
     shown = "" if gradient is None else number(gradient)
+    value = node_value(node)
     return (
         f'<g class="{classes}"><rect x="{left:.1f}" y="{top:.1f}" width="{BOX_WIDTH}" '
         f'height="{BOX_HEIGHT}" rx="8"/>'
         f'<text x="{place.x:.1f}" y="{top + 18:.1f}" text-anchor="middle" class="caption">'
         f'<tspan class="name">{escape(node.key)}</tspan>{symbol}</text>'
-        f'<text x="{place.x:.1f}" y="{top + 37:.1f}" text-anchor="middle" class="value">'
-        f"{escape(node_value(node))}</text>"
+        f'<text x="{place.x:.1f}" y="{top + 37:.1f}" text-anchor="middle" class="value"'
+        f"{_fitted(value)}>{escape(value)}</text>"
         f'<text x="{place.x:.1f}" y="{top + 55:.1f}" text-anchor="middle" class="gradient">'
         f"{'grad ' + escape(shown) if shown else ''}</text></g>"
     )
+
+
+# Characters of a value that fit a node's box at the graph's font size; a longer one (an input
+# typed with 16 digits, every one of them shown) is drawn narrower to fit, not cut short.
+FITS = 11
+
+
+def _fitted(text: str) -> str:
+    """The attributes that draw `text` within a node's box when it is too long to fit."""
+    if len(text) <= FITS:
+        return ""
+    return f' textLength="{BOX_WIDTH - 10}" lengthAdjust="spacingAndGlyphs"'
 
 
 _INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "÷"}

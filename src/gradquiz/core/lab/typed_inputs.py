@@ -1,0 +1,173 @@
+"""Whether a typed input's digits beyond float64's change what the lab shows.
+
+The lab shows each input as typed and computes in float64, which holds the nearest float to
+it: −0.9999999999999999 is held as −0.99999999999999988898, and log(x + 1) takes its slope
+1/(x + 1) there, 9.007 × 10¹⁵, where the number typed gives 10¹⁶. The graph is worked out
+again in 30-digit arithmetic at the float and at the decimal typed, each ReLU and max gate on
+the side the float pass took; where a value, local derivative or gradient the page shows
+differs between the two by more than half a unit in its fourth significant figure (the
+page's four figures), the input is refused; only a 0 at the decimals that the floats leave as
+float64's rounding of its terms (0.1·3 − 0.3) is not counted. 0.1, held as
+0.1000000000000000055511, moves nothing a page shows.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from gradquiz.core.lab.forward_mode import DIGITS, NOISE_DIGITS, context
+from gradquiz.core.lab.graphs import Graph, Program, build_graph
+from gradquiz.core.lab.numbers import page_form, shown_number
+from gradquiz.core.lab.operations import DomainError
+from gradquiz.core.lab.rounding import exact_pass
+from gradquiz.core.lab.scales import RESIDUE, gradient_scales, local_size, magnitudes
+
+FIGURES = 4  # the page shows computed numbers to four significant figures
+# A result this small beside its terms is 0 at the decimals: the 30-digit pass's own rounding.
+NOISE = 10.0 ** (NOISE_DIGITS - DIGITS)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A number the page shows that the input's float moves: what it is, at the float and at
+    the number typed (None: at the number typed the graph leaves a domain)."""
+
+    what: str
+    at_float: str
+    at_typed: str | None
+    off: str = ""  # how far apart, measured against the number typed ("9.9 %")
+
+
+def inexact_inputs(values: Mapping[str, float], typed: Mapping[str, Decimal]) -> list[str]:
+    """The inputs whose float is not exactly the decimal typed (0.1, not 0.5)."""
+    return [name for name, text in typed.items() if Decimal(values[name]) != text]
+
+
+def moved_by_float(graph: Graph, typed: Mapping[str, Decimal]) -> Moved | None:
+    """The first number the page shows (input gradients first, then the other gradients,
+    local derivatives and values) that differs at `typed`'s decimals from the floats beyond
+    the page's four figures and float64's own rounding; None where none does."""
+    ctx = context(DIGITS)
+    at_float = exact_pass(ctx, graph)
+    if at_float is None:
+        return None  # no reference to compare with
+    # Constants as written (their shortest decimal, as the 30-digit column takes them), so
+    # that a typed 0.1 less a constant 0.1 is 0 at the decimals as at the floats; a part
+    # worked out from numbers (0.1 + 0.2) at its float, which the page says the graph uses.
+    decimals = {
+        n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant" and not n.written
+    }
+    decimals.update({k: ctx.mpf(str(v)) for k, v in typed.items()})
+    at_typed = exact_pass(ctx, graph, decimals)
+    if at_typed is None:
+        return Moved("the graph", "", None)
+    values, locals_, gradients = at_float
+    typed_values, typed_locals, typed_gradients = at_typed
+    sizes = magnitudes(graph)
+    scales = gradient_scales(graph)
+    out = graph.output
+    inputs = [key for key in graph.inputs if key in gradients]
+    candidates: list[tuple[str, Any, Any, float]] = [
+        (f"∂{out}/∂{key}", gradients[key], typed_gradients[key], scales[key]) for key in inputs
+    ]
+    candidates += [
+        (f"∂{out}/∂{key}", gradients[key], typed_gradients[key], scales[key])
+        for key in gradients
+        if key not in inputs
+    ]
+    candidates += [
+        (
+            f"the local derivative ∂{e.target}/∂{e.source}",
+            locals_[(e.source, e.target, e.position)],
+            typed_locals[(e.source, e.target, e.position)],
+            local_size(graph, e, sizes),
+        )
+        for e in graph.edges
+    ]
+    candidates += [
+        (f"the value of {node.key}", values[node.key], typed_values[node.key], sizes[node.key])
+        for node in graph.nodes
+        if node.kind not in ("input", "constant")
+    ]
+    for what, float_value, typed_value, scale in candidates:
+        gap = abs(float_value - typed_value)
+        if abs(typed_value) <= NOISE * ctx.mpf(scale) and gap <= RESIDUE * ctx.mpf(scale):
+            continue  # 0.1·3 − 0.3: what float64's rounding of the terms leaves, typed or not
+        if gap > _half_unit(ctx, typed_value):
+            off = gap / abs(typed_value) if typed_value else None
+            return Moved(
+                what,
+                _figures(ctx, float_value),
+                _figures(ctx, typed_value),
+                "" if off is None else f"{shown_number(float(off * 100), 2)} %",
+            )
+    return None
+
+
+def refusal(
+    program: Program,
+    name: str,
+    text: str,
+    value: float,
+    typed: Decimal,
+    moved: Moved,
+    values: Mapping[str, float],
+) -> str:
+    """Why the input `name`, typed as `text`, is refused, and a number with fewer digits
+    that the lab can take there (the typed one cut short), if one is found."""
+    held = format(Decimal(value), "f")
+    held = held[: held.index(".") + 22] if "." in held else held  # 20 decimals: enough
+    if moved.at_typed is None:
+        where = "at the number typed the graph leaves a function's domain, at the float it does not"
+    else:
+        off = f" ({moved.off} apart)" if moved.off else ""
+        where = (
+            f"{moved.what} is {moved.at_float} at the float and {moved.at_typed} at the "
+            f"number typed{off}, and the page shows four figures"
+        )
+    shorter = _shorter(program, name, typed, values)
+    advice = (
+        f"Type {name} with fewer significant digits, such as {shorter}."
+        if shorter
+        else f"Type a value of {name} that float64 holds exactly (a whole number, or one whose "
+        "fraction is a sum of powers of 2, such as 0.25 or 0.375), or one where f depends "
+        "less on its last digits."
+    )
+    return (
+        f"The value of {name} is {text.strip()}, which float64 cannot hold: it holds the "
+        f"nearest float, {page_form(held)}…, and the lab computes in float64. Here the digits "
+        f"it loses matter: {where}. {advice}"
+    )
+
+
+def _shorter(
+    program: Program, name: str, typed: Decimal, values: Mapping[str, float]
+) -> str | None:
+    """`typed` cut short (toward 0) to the most significant digits with which the lab takes
+    it: nothing the page shows moves, and the graph is defined there."""
+    digits = len(typed.as_tuple().digits)
+    for keep in range(digits - 1, 0, -1):
+        exponent = typed.adjusted() - keep + 1
+        cut = typed.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_DOWN)
+        if cut == typed or cut == 0:
+            continue
+        try:
+            graph = build_graph(program, {**values, name: float(cut)})
+        except DomainError:
+            continue
+        if Decimal(float(cut)) == cut or moved_by_float(graph, {name: cut}) is None:
+            return page_form(format(cut.normalize(), "f"))
+    return None
+
+
+def _half_unit(ctx: Any, value: Any) -> Any:
+    """Half a unit in the FIGURES-th significant figure of `value` (0 for 0)."""
+    if value == 0:
+        return ctx.zero
+    return ctx.mpf(10) ** (ctx.floor(ctx.log10(abs(value))) - FIGURES + 1) / 2
+
+
+def _figures(ctx: Any, value: Any) -> str:
+    """`value` to four significant figures as the pages write numbers."""
+    return page_form(ctx.nstr(value, FIGURES))

@@ -625,6 +625,21 @@ class StepCheckPage:
         return min(self.rows, key=lambda row: getattr(row, method)).step
 
     @property
+    def step_rounded(self) -> tuple["StepError", ...]:
+        """The rows whose centred error is mostly the rounding of the step itself: w ± h held
+        as floats, (w + h) − (w − h) is not 2h, and the difference is divided by 2h."""
+        return tuple(
+            row
+            for row in self.rows
+            if row.centred > 0 and self.step_off(row.step) >= row.centred / 2
+        )
+
+    def step_off(self, step: float) -> float:
+        """How far (w + h) − (w − h), as float64 holds w ± h, is from 2h, relative to 2h."""
+        w = self.values["w"]
+        return abs((w + step) - (w - step) - 2 * step) / (2 * step)
+
+    @property
     def usual_row(self) -> "StepError | None":
         """The table's row at the usual step, h = 10⁻⁵ (STEP)."""
         from gradquiz.core.lab.checks import STEP

@@ -283,17 +283,19 @@ def _refuse_lost_digits(
 
     typed = {name: typed_decimal(query[name]) for name in values if name in query}
     inexact = inexact_inputs(values, typed)
-    if not inexact or moved_by_float(graph, {k: typed[k] for k in inexact}) is None:
+    together = moved_by_float(graph, {k: typed[k] for k in inexact}) if inexact else None
+    if together is None:
         return
-    for name in inexact:
-        moved = moved_by_float(graph, {name: typed[name]})
-        if moved is not None:
+    # A kink or tie the numbers typed make together is named as such, at the first of them:
+    # one of them typed alone leaves the others' floats, a point no one typed.
+    name, moved = inexact[0], together  # only together: at the first, all of them typed
+    for candidate in inexact if not together.kink else ():
+        alone = moved_by_float(graph, {candidate: typed[candidate]})
+        if alone is not None:
+            name, moved = candidate, alone
             break
-    else:  # only together: named at the first of them, with all of them typed
-        name = inexact[0]
-        moved = moved_by_float(graph, {k: typed[k] for k in inexact})
-    assert moved is not None
-    message = refusal(program, name, query[name], values[name], typed[name], moved, values)
+    others = {k: typed[k] for k in inexact if k != name}
+    message = refusal(program, name, query[name], values[name], typed[name], moved, values, others)
     raise FieldError(message, name)
 
 
@@ -623,6 +625,21 @@ class StepCheckPage:
     def best_step(self, method: str) -> float:
         """The step with the smallest error in the table, for "one_sided" or "centred"."""
         return min(self.rows, key=lambda row: getattr(row, method)).step
+
+    @property
+    def step_rounded(self) -> tuple["StepError", ...]:
+        """The rows whose centred error is mostly the rounding of the step itself: w ± h held
+        as floats, (w + h) − (w − h) is not 2h, and the difference is divided by 2h."""
+        return tuple(
+            row
+            for row in self.rows
+            if row.centred > 0 and self.step_off(row.step) >= row.centred / 2
+        )
+
+    def step_off(self, step: float) -> float:
+        """How far (w + h) − (w − h), as float64 holds w ± h, is from 2h, relative to 2h."""
+        w = self.values["w"]
+        return abs((w + step) - (w - step) - 2 * step) / (2 * step)
 
     @property
     def usual_row(self) -> "StepError | None":

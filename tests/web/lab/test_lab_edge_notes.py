@@ -102,12 +102,12 @@ def test_the_sweep_text_follows_its_own_table(lab_client: TestClient) -> None:
 
 
 def test_a_right_answer_far_from_the_exact_value_is_told_its_size(lab_client: TestClient) -> None:
-    # −0.0004 for softmax's ∂L/∂z1 at z1 = 40 is right by the shown figures (read each as one
-    # number, they leave it within 4.3e-4 of 0), and such an answer was "Right." with no word
+    # −0.0002 for softmax's ∂L/∂z1 at z1 = 40 is right by the shown figures (read each as one
+    # number, they leave it within 2.4e-4 of 0), and such an answer was "Right." with no word
     # that the exact value is −1.6 × 10⁻¹⁷.
     base = {"z1": "40", "z2": "1", "z3": "0.1"}
     text = text_of(
-        lab_client.get("/lab/softmax/your-turn", params={**base, "grad-z1": "-0.0004"}).text
+        lab_client.get("/lab/softmax/your-turn", params={**base, "grad-z1": "-0.0002"}).text
     )
     assert "Right. It counts by the shown figures; the exact value is −1.6 × 10⁻¹⁷." in text
     close = text_of(

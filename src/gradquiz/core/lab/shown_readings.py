@@ -10,6 +10,13 @@ for a node is the farthest its gradient gets from the float's over every reading
 within 2.354 × 10¹⁷'s rounding it stays within about 4.3 × 10⁻⁴ of 0. Counting each use of a
 shown value as rounded on its own, as before, let 10⁻³ through.
 
+The page also shows every local derivative to four figures, and a consistent reading agrees
+with those too: σ(10) shows as 1, but the edge beside it shows σ′ = 4.54 × 10⁻⁵, so no
+reading takes a as exactly 1 and σ′ as 0. Every consistent reading gives each local derivative
+a number within the rounding of the one its edge shows, so the gradient over those (each read
+on its own) bounds them as well; the band is the smaller of the two. At softmax's z1 = 40
+the edges show 1/S and −e1/S² as ±4.248 × 10⁻¹⁸, which leaves about 2.4 × 10⁻⁴.
+
 Each gradient is, over so small a box (a relative half-width of at most 5 × 10⁻⁴), monotone in
 each value it reads, so its farthest reading is a corner of the box: all corners are worked
 where there are at most CORNER_VALUES rounded values, else each value at either end with the
@@ -43,11 +50,49 @@ def shown_rounding(graph: Graph, figures: int = FIGURES) -> dict[str, float]:
         and float(f"{node.value:.{figures}g}") != node.value
     }
     try:
-        return _farthest(graph, ends)
+        by_values = _farthest(graph, ends)
     except (ArithmeticError, ValueError):
         # A reading that overflows float64: each use of a shown value counted as rounded on
         # its own, wider than any consistent reading.
-        return each_use_rounded(graph, figures)
+        by_values = each_use_rounded(graph, figures)
+    by_locals = _farthest_by_locals(graph, figures)
+    return {key: min(slack, by_locals.get(key, slack)) for key, slack in by_values.items()}
+
+
+def _farthest_by_locals(graph: Graph, figures: int) -> dict[str, float]:
+    """The farthest each gradient gets from the float's with each shown local derivative read
+    on its own within its rounding: every consistent reading of the page is one of these, as
+    every local derivative it gives lies within the rounding of the one the edge shows."""
+    ends: dict[tuple[str, str, int], tuple[float, float]] = {}
+    for e in graph.edges:
+        shown = float(f"{e.local:.{figures}g}") if math.isfinite(e.local) else e.local
+        if shown != e.local:  # the ends of the shown figure's rounding, from the float
+            half = half_unit(e.local, figures)
+            ends[(e.source, e.target, e.position)] = (
+                shown - half - e.local,
+                shown + half - e.local,
+            )
+    backward = _Backward(graph)
+    centre = backward.gradients({})
+    slack = dict.fromkeys(centre, 0.0)
+    if not ends:
+        return slack
+    if len(ends) <= CORNER_VALUES:
+        corners = itertools.product(*ends.values())
+        groups = [[dict(zip(ends, shifts, strict=True)) for shifts in corners]]
+    else:  # the gradient is linear in each local derivative: the moves add
+        groups = [[{edge: low}, {edge: high}] for edge, (low, high) in ends.items()]
+    for group in groups:
+        moved = dict.fromkeys(centre, 0.0)
+        for shifts in group:
+            gradients = backward.gradients({}, shifts)
+            for key, value in gradients.items():
+                moved[key] = max(moved[key], abs(value - centre[key]))
+        for key in slack:
+            slack[key] = slack[key] + moved[key] if len(groups) > 1 else moved[key]
+    if not all(math.isfinite(value) for value in slack.values()):
+        return dict.fromkeys(centre, math.inf)  # no bound from the local derivatives
+    return slack
 
 
 def _farthest(graph: Graph, ends: dict[str, float]) -> dict[str, float]:
@@ -95,10 +140,15 @@ class _Backward:
             if node.key != graph.output and not node.is_constant
         ]
 
-    def gradients(self, shifts: dict[str, float]) -> dict[str, float]:
+    def gradients(
+        self,
+        shifts: dict[str, float],
+        local_shifts: dict[tuple[str, str, int], float] | None = None,
+    ) -> dict[str, float]:
         """The backward pass with each value in `shifts` read that much off the float's,
         and every local derivative from the values as read (a ReLU or max gate on the
-        float's side)."""
+        float's side), or, for an edge in `local_shifts`, the float's local read that much
+        off."""
         graph = self.graph
         value = {n.key: n.value + shifts.get(n.key, 0.0) for n in graph.nodes}
         local: dict[tuple[str, str, int], float] = {}
@@ -111,8 +161,10 @@ class _Backward:
                 args = [value[key] for key in gate.inputs]
                 with contextlib.suppress(ArithmeticError, ValueError):  # else the float's
                     slopes = OPERATIONS[gate.kind].local(args, value[gate.key], gate.exponent)
-            for (_, edge, _), slope in zip(edges, slopes, strict=True):
+            for (_, edge, float_slope), slope in zip(edges, slopes, strict=True):
                 local[edge] = slope
+                if local_shifts and edge in local_shifts:
+                    local[edge] = float_slope + local_shifts[edge]
         gradient = {graph.output: 1.0}
         for key in self.order:
             gradient[key] = math.fsum(

@@ -8,7 +8,11 @@ the side the float pass took; where a value, local derivative or gradient the pa
 differs between the two by more than half a unit in its fourth significant figure (the
 page's four figures), the input is refused; only a 0 at the decimals that the floats leave as
 float64's rounding of its terms (0.1·3 − 0.3) is not counted. 0.1, held as
-0.1000000000000000055511, moves nothing a page shows.
+0.1000000000000000055511, moves nothing a page shows. But where that 0 is a ReLU's input, or
+the gap between a max gate's largest inputs, the numbers typed sit on its kink or tie while
+the floats take one side: relu(x·y − z) at 0.1, 3, 0.3 would show relu′ = 1 and its side's
+gradients as exact, with no kink notice. Such inputs are refused too, with a number off the
+kink and the advice to type numbers float64 holds exactly to work at the kink itself.
 """
 
 from collections.abc import Mapping
@@ -18,7 +22,7 @@ from typing import Any
 
 from gradquiz.core.lab.forward_mode import DIGITS, NOISE_DIGITS, context
 from gradquiz.core.lab.graphs import Graph, Program, build_graph
-from gradquiz.core.lab.numbers import page_form, shown_number
+from gradquiz.core.lab.numbers import page_form, shown_number, written_number
 from gradquiz.core.lab.operations import DomainError
 from gradquiz.core.lab.rounding import exact_pass
 from gradquiz.core.lab.scales import RESIDUE, gradient_scales, local_size, magnitudes
@@ -37,6 +41,10 @@ class Moved:
     at_float: str
     at_typed: str | None
     off: str = ""  # how far apart, measured against the number typed ("9.9 %")
+    # At the number typed a ReLU's input is exactly 0 or a max gate's inputs tie, where the
+    # float's are not: what that is, in a sentence; "" otherwise.
+    kink: str = ""
+    tie: bool = False  # the kink is a max gate's tie
 
 
 def inexact_inputs(values: Mapping[str, float], typed: Mapping[str, Decimal]) -> list[str]:
@@ -65,6 +73,9 @@ def moved_by_float(graph: Graph, typed: Mapping[str, Decimal]) -> Moved | None:
     values, locals_, gradients = at_float
     typed_values, typed_locals, typed_gradients = at_typed
     sizes = magnitudes(graph)
+    kink = _kink_at_typed(ctx, graph, typed_values, sizes)
+    if kink is not None:
+        return kink
     scales = gradient_scales(graph)
     out = graph.output
     inputs = [key for key in graph.inputs if key in gradients]
@@ -105,6 +116,85 @@ def moved_by_float(graph: Graph, typed: Mapping[str, Decimal]) -> Moved | None:
     return None
 
 
+def _kink_at_typed(
+    ctx: Any, graph: Graph, typed_values: Mapping[str, Any], sizes: Mapping[str, float]
+) -> Moved | None:
+    """A ReLU whose input is exactly 0, or a max gate whose largest inputs tie, at the numbers
+    typed (to the 30-digit pass's own rounding) though not at their floats: 0.1·3 − 0.3 is 0,
+    a kink, where float64 computes 5.551 × 10⁻¹⁷ and takes one side's slope as exact."""
+    for node in graph.nodes:
+        if node.kind == "relu":
+            (arg,) = node.inputs
+            at_float = graph.by_key[arg].value
+            if at_float != 0 and abs(typed_values[arg]) <= NOISE * ctx.mpf(sizes[arg]):
+                side = "1, the right-hand" if at_float > 0 else "0, the left-hand"
+                return Moved(
+                    f"the input of {node.key} = relu({arg})",
+                    shown_number(at_float),
+                    "0",
+                    kink=(
+                        f"at the numbers typed, the input of relu, {_written(graph, arg)}, "
+                        "is exactly 0, its kink; float64 computes "
+                        f"{shown_number(at_float)} for it, so the page would take relu′ = "
+                        f"{side} slope, with no kink notice, and call that side's gradients "
+                        "exact"
+                    ),
+                )
+        if node.kind == "max":
+            floats = [graph.by_key[key].value for key in node.inputs]
+            float_tied = {k for k, v in zip(node.inputs, floats, strict=True) if v == max(floats)}
+            typed = [typed_values[key] for key in node.inputs]
+            near = NOISE * ctx.mpf(max(sizes[key] for key in node.inputs))
+            tied = {k for k, v in zip(node.inputs, typed, strict=True) if max(typed) - v <= near}
+            if len(tied) > 1 and tied != float_tied:
+                names = [key for key in dict.fromkeys(node.inputs) if key in tied]
+                parts = [_leaf_or_written(graph, key) for key in names]
+                held = _listed_and(
+                    [
+                        f"{part} as {written_number(graph.by_key[k].value)}"
+                        for part, k in zip(parts, names, strict=True)
+                    ]
+                )
+                return Moved(
+                    f"the largest input of {node.key} = max({', '.join(node.inputs)})",
+                    "",
+                    "",
+                    tie=True,
+                    kink=(
+                        f"at the numbers typed, {_listed_and(parts)}, the largest inputs of "
+                        f"max, are {'both' if len(parts) == 2 else 'all'} "
+                        f"{_figures(ctx, max(typed))}, a tie; float64 computes {held}, so the "
+                        "page would give the whole gradient to the largest of those floats, "
+                        "with no tie notice"
+                    ),
+                )
+    return None
+
+
+def _written(graph: Graph, key: str, parent: str = "") -> str:
+    """A node worked out from the inputs as typed, as the learner would write it
+    ("0.1 × 3 − 0.3")."""
+    from gradquiz.core.lab.graphs import written_operation
+
+    node = graph.by_key[key]
+    if not node.inputs:
+        return written_number(node.value)
+    parts = [_written(graph, child, node.kind) for child in node.inputs]
+    text = written_operation(node.kind, parts, node.exponent)
+    grouped = node.kind in ("add", "sub") and parent not in ("", "add", "sub", "relu", "max")
+    return f"({text})" if grouped else text
+
+
+def _leaf_or_written(graph: Graph, key: str) -> str:
+    """An input by its name and number ("z = 0.3"), a computed node worked out ("0.1 × 3")."""
+    node = graph.by_key[key]
+    return _written(graph, key) if node.inputs else f"{key} = {written_number(node.value)}"
+
+
+def _listed_and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
 def refusal(
     program: Program,
     name: str,
@@ -113,11 +203,25 @@ def refusal(
     typed: Decimal,
     moved: Moved,
     values: Mapping[str, float],
+    others: Mapping[str, Decimal] | None = None,
 ) -> str:
     """Why the input `name`, typed as `text`, is refused, and a number with fewer digits
-    that the lab can take there (the typed one cut short), if one is found."""
+    that the lab can take there (the typed one cut short), if one is found; at a kink or tie
+    the numbers typed make, a number near it off the kink (`others`: the other inputs typed
+    inexactly, as typed)."""
     held = format(Decimal(value), "f")
     held = held[: held.index(".") + 22] if "." in held else held  # 20 decimals: enough
+    if moved.kink:
+        near = _off_kink(program, name, typed, values, others or {})
+        kink = "tie" if moved.tie else "kink"
+        off = f"Type {name} off the {kink}, such as {near}, or t" if near else "T"
+        return (
+            f"The value of {name} is {text.strip()}, which float64 cannot hold: it holds the "
+            f"nearest float, {page_form(held)}…, and the lab computes in float64. Here the "
+            f"digits it loses matter: {moved.kink}. {off}ype inputs that float64 holds exactly "
+            "(whole numbers, or fractions whose denominator is a power of 2, such as 0.25 or "
+            f"0.375) to work at the {kink} itself."
+        )
     if moved.at_typed is None:
         where = "at the number typed the graph leaves a function's domain, at the float it does not"
     else:
@@ -158,6 +262,31 @@ def _shorter(
             continue
         if Decimal(float(cut)) == cut or moved_by_float(graph, {name: cut}) is None:
             return page_form(format(cut.normalize(), "f"))
+    return None
+
+
+def _off_kink(
+    program: Program,
+    name: str,
+    typed: Decimal,
+    values: Mapping[str, float],
+    others: Mapping[str, Decimal],
+) -> str | None:
+    """`typed` moved by a few units in its last digit to where the lab takes it with the
+    other inputs as typed: off the kink, the graph defined, nothing the page shows moved."""
+    unit = Decimal(1).scaleb(typed.as_tuple().exponent)  # type: ignore[arg-type]
+    for step in range(1, 10):
+        for sign in (1, -1):
+            near = typed + sign * step * unit
+            if near == 0:
+                continue
+            try:
+                graph = build_graph(program, {**values, name: float(near)})
+            except DomainError:
+                continue
+            inexact = {k: v for k, v in {**others, name: near}.items() if Decimal(float(v)) != v}
+            if not inexact or moved_by_float(graph, inexact) is None:
+                return page_form(format(near.normalize(), "f"))
     return None
 
 

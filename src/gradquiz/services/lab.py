@@ -48,6 +48,7 @@ from gradquiz.core.typed_numbers import (
     parse_typed_number,
     quoted,
     typed_decimal,
+    typed_figures,
 )
 from gradquiz.errors import InvalidInput, NotFound
 
@@ -340,7 +341,7 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
     signs = {c.input: c.sign for c in page.checks if c.sign}
     derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
     figures = {
-        key: len(typed_decimal(fields[key]).as_tuple().digits)
+        key: typed_figures(fields[key])
         for key, answer in answers.items()
         if answer is not None
     }

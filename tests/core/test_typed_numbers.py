@@ -236,7 +236,15 @@ def test_an_input_shown_as_typed_must_be_the_float_it_is_read_as() -> None:
 
 @pytest.mark.parametrize(
     ("text", "figures"),
-    [("100", 1), ("12,000,000", 2), ("1e2", 1), ("100.0", 4), ("1.00e2", 3), ("0.0100", 3), ("0", 1)],
+    [
+        ("100", 1),
+        ("12,000,000", 2),
+        ("1e2", 1),
+        ("100.0", 4),
+        ("1.00e2", 3),
+        ("0.0100", 3),
+        ("0", 1),
+    ],
 )
 def test_typed_figures_counts_the_fewest_a_number_can_have(text: str, figures: int) -> None:
     assert typed_figures(text) == figures

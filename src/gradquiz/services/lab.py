@@ -341,9 +341,7 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
     signs = {c.input: c.sign for c in page.checks if c.sign}
     derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
     figures = {
-        key: typed_figures(fields[key])
-        for key, answer in answers.items()
-        if answer is not None
+        key: typed_figures(fields[key]) for key, answer in answers.items() if answer is not None
     }
     verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page), figures)
     if unread:

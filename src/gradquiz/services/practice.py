@@ -4,10 +4,10 @@ end of the set with new numbers; every answer updates the learner's review card.
 
 import random
 import secrets
-from decimal import Decimal
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 

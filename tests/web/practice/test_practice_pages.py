@@ -204,8 +204,7 @@ REFUSALS = [
         1,
         {"typed": "\N{MINUS SIGN}0.49499999999999999"},
         "typed",
-        "it would be read, and marked, as \N{MINUS SIGN}0.495, which is not the number you "
-        "typed.",
+        "it would be read, and marked, as \N{MINUS SIGN}0.495, which is not the number you typed.",
     ),
 ]
 

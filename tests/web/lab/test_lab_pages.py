@@ -507,6 +507,27 @@ def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
     assert together not in relu
     tie = text_of(lab_client.get("/lab/max-gate/your-turn?x=2&y=2&z=-3").text)
     assert together in tie
+    assert "0 %" not in relu and "its right value if you leave it blank" not in relu
+
+
+@pytest.mark.parametrize("gate", ["", "&grad-m=-3"])
+def test_a_tie_s_rule_is_stated_once_and_applied_whether_or_not_the_gate_is_answered(
+    lab_client: TestClient, gate: str
+) -> None:
+    # −1.5 and −1.53 (a sum exactly 1 % off) were wrong with ∂f/∂m answered, −1.5 and −1.535
+    # (1.17 % off) right without it, and the sum printed "−3.0300000000000002".
+    rule = (
+        "At a tie, with g the gate's gradient (your answer for it, or its right value if you "
+        "leave it blank), each share has g's sign or is 0, is at most |g| in size give or take "
+        "1 % of |g|, and the shares add up to g give or take 1 % of |g|, exactly 1 % included."
+    )
+    base = "/lab/max-gate/your-turn?x=2&y=2&z=-3" + gate
+    right = text_of(lab_client.get(base + "&grad-x=-1.5&grad-y=-1.53").text)
+    assert rule in right and "−3.0300000000000002" not in right
+    assert f"{3 if gate else 2} of 5 right." in right
+    wrong = text_of(lab_client.get(base + "&grad-x=-1.5&grad-y=-1.535").text)
+    assert "Yours, −1.5 and −1.535, add up to −3.035: each may be a share" in wrong
+    assert f"{1 if gate else 0} of 5 right." in wrong
 
 
 def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled(

@@ -506,3 +506,12 @@ def test_tie_shares_follow_one_rule_whether_or_not_the_gate_is_answered(
     assert all("0000000" not in v.message for v in verdicts.values())
     if y == 0.03:
         assert "Your 0.03 is outside −3 to 0." in verdicts["y"].message
+
+
+@pytest.mark.parametrize("gate", [None, -3.0])
+def test_a_tie_s_sum_is_printed_as_the_decimals_typed_add_up(gate: float | None) -> None:
+    # In floats −0.1 + −0.2 printed "−0.30000000000000004".
+    graph = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
+    verdict = verdicts_for(graph, m=gate, x=-0.1, y=-0.2)["x"]
+    assert not verdict.correct
+    assert "Yours, −0.1 and −0.2, add up to −0.3: each may be a share" in verdict.message

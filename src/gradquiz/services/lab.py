@@ -272,7 +272,8 @@ def _value(query: Mapping[str, str], name: str, default: float) -> float:
     text = query.get(name)
     if text is None:
         return default
-    return read_number(text, f"The value of {name}", field=name, as_typed=True)
+    # −0 is 0: read as 0, it is shown as 0 and computed as 0 (no gate here tells them apart).
+    return read_number(text, f"The value of {name}", field=name, as_typed=True) + 0.0
 
 
 def _refuse_lost_digits(

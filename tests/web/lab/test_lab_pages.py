@@ -93,7 +93,10 @@ def test_inputs_are_shown_as_typed_and_a_wrong_sign_is_not_right(lab_client: Tes
     drawn = text_of(graph.text.split("<svg", 1)[1].split("</svg>", 1)[0])
     assert "\N{MINUS SIGN}0.99999" in drawn
     text = text_of(graph.text)
-    assert "inputs as typed; computed values, local derivatives and gradients to four" in text
+    assert (
+        "inputs as read, with every digit typed; computed values, local derivatives and "
+        "gradients to four" in text
+    )
     wrong = lab_client.get("/lab/fan-out/your-turn?x=3&y=-0.99999&grad-x=-1e-5")
     assert 'id="verdict-x"><strong>Not right.' in wrong.text
     assert "y = input, \N{MINUS SIGN}0.99999" in text_of(wrong.text)
@@ -1105,12 +1108,19 @@ def test_the_small_initialisation_names_the_drawn_chains_width(lab_client: TestC
     assert "n·Var(W) = n/10,000 (for example 0.0064 at width 64)" in refused
 
 
-def test_an_input_typed_minus_0_is_shown_as_typed(lab_client: TestClient) -> None:
-    # x = -0 was shown as "0" under "inputs as typed".
-    negative = lab_client.get("/lab/expression?f=x*y&x=-0&y=1").text
-    positive = lab_client.get("/lab/expression?f=x*y&x=0&y=1").text
-    assert "\N{MINUS SIGN}0<" in negative
-    assert "\N{MINUS SIGN}0<" not in positive
+def test_inputs_are_shown_as_read_and_minus_0_as_0(lab_client: TestClient) -> None:
+    # The legend said "inputs as typed", yet 1,5 showed as 1.5 and 3 × 10^4 as 30000; and −0,
+    # the same number as 0, showed as "−0".
+    for typed, read in (("-0", "0"), ("1,5", "1.5"), ("3 × 10^4", "30000")):
+        page = lab_client.get("/lab/expression", params={"f": "x*y", "x": typed, "y": "1"})
+        drawn = text_of(page.text.split("<svg", 1)[1].split("</svg>", 1)[0])
+        assert f" x {read} y 1 f " in drawn
+        assert "\N{MINUS SIGN}0" not in drawn
+        text = text_of(page.text)
+        assert "inputs as read, with every digit typed;" in text
+        assert "inputs as typed" not in text
+    turn = text_of(lab_client.get("/lab/expression/your-turn?f=x*y&x=-0&y=1").text)
+    assert "Inputs are shown as read, with every digit typed, and computed values" in turn
 
 
 def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(

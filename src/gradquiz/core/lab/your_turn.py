@@ -286,6 +286,8 @@ def _judge_tie_pairs(
         upstream = targets[node.key].low if gate.answer is None else gate.answer
         g = Decimal(repr(upstream))
         margin = Decimal(repr(RELATIVE_TOLERANCE)) * abs(g)
+        if gate.answer is None:  # g as the shown figures leave it, then 1 %
+            margin += Decimal(repr(targets[node.key].slack))
         typed = [None if share is None else Decimal(repr(share)) for share in shares]
         if any(t is None or t * g < 0 or abs(t) > abs(g) + margin for t in typed):
             continue  # a share not answered or out of range is judged on its own, and said so
@@ -487,6 +489,11 @@ def answer_targets(
             # Its share at a tie is not its gradient: what its other paths bring adds to it.
             notes.append(_total_note(graph, step.node, elsewhere, tied_consumers, low, high))
         slack = rounding[step.node]
+        share_only = bool(elsewhere) or len(tied_consumers) > 1
+        if mine and not share_only:
+            # Its share alone: what the shown figures leave unknown, then 1 % of the gate's
+            # gradient, and no 1 % more of the range (Target.relative).
+            slack += RELATIVE_TOLERANCE * abs(mine[0].upstream)
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             slack = max(slack, RELATIVE_TOLERANCE * abs(tie.upstream))
         sign = 0
@@ -498,7 +505,6 @@ def answer_targets(
                 if exact_signs is None:
                     exact_signs = gradient_signs(graph, scales)
                 sign = exact_signs[step.node]
-        share_only = bool(elsewhere) or len(tied_consumers) > 1
         if mine and not share_only:
             # Its gradient is its share alone: it has the gate's gradient's sign (or is 0),
             # and the 1 % of the gate's gradient is all the room it has.

@@ -478,7 +478,7 @@ TIE_CASES = [
     # −3.06 is 2 % off −3: it took the 0.03 and then 1 % of −3.03 on top.
     (-3.06, 0.0, False, True, "takes the rest, −3. At a tie the 1 % is of ∂f/∂m"),
     # A share is at most |g| + 1 %, whatever the other is (y not answered here).
-    (-3.05, None, False, None, "Your −3.05 is outside −3 to 0."),
+    (-3.05, None, False, None, "Your −3.05 is outside −3 to 0 by more than 0.03."),
     # A share of the wrong sign is never right, however small.
     (0.01, -3.0, False, True, "Your 0.01 has the other sign: a share has the sign of the gate's"),
     (0.03, -3.0, False, True, "Your 0.03 has the other sign"),

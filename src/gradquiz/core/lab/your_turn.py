@@ -210,7 +210,12 @@ def check_answers(
                 if answer * target.sign < 0
                 else ""
             )
-            if target.at_kink:
+            if target.at_kink and not sign and not target.relative:
+                outside = (
+                    f" Your {written_number(answer)} is outside {_interval(target)} by more "
+                    f"than {shown_number(target.slack)}."
+                )
+            elif target.at_kink:
                 outside = f" Your {written_number(answer)} is outside {_interval(target)}."
             elif sign:
                 outside = f" Your {written_number(answer)} has the other sign{sign}."

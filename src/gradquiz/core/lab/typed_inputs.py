@@ -52,7 +52,14 @@ def moved_by_float(graph: Graph, typed: Mapping[str, Decimal]) -> Moved | None:
     at_float = exact_pass(ctx, graph)
     if at_float is None:
         return None  # no reference to compare with
-    at_typed = exact_pass(ctx, graph, _decimals(ctx, graph, typed))
+    # Constants as written (their shortest decimal, as the 30-digit column takes them), so
+    # that a typed 0.1 less a constant 0.1 is 0 at the decimals as at the floats; a part
+    # worked out from numbers (0.1 + 0.2) at its float, which the page says the graph uses.
+    decimals = {
+        n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant" and not n.written
+    }
+    decimals.update({k: ctx.mpf(str(v)) for k, v in typed.items()})
+    at_typed = exact_pass(ctx, graph, decimals)
     if at_typed is None:
         return Moved("the graph", "", None)
     values, locals_, gradients = at_float
@@ -98,23 +105,15 @@ def moved_by_float(graph: Graph, typed: Mapping[str, Decimal]) -> Moved | None:
     return None
 
 
-def _decimals(ctx: Any, graph: Graph, typed: Mapping[str, Decimal]) -> dict[str, Any]:
-    """The inputs at `typed`'s decimals, and the constants as written (their shortest decimal,
-    as the 30-digit column takes them), so that a typed 0.1 less a constant 0.1 is 0 at the
-    decimals as at the floats; a part worked out from numbers (0.1 + 0.2) at its float, which
-    the page says the graph uses."""
-    decimals = {
-        n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant" and not n.written
-    }
-    decimals.update({k: ctx.mpf(str(v)) for k, v in typed.items()})
-    return decimals
-
-
 def _gradient_signs(graph: Graph, typed: Mapping[str, Decimal]) -> dict[str, int] | None:
     """Each gradient's sign at `typed`'s decimals (0 where it is 0 there, float64's rounding
     of its terms aside); None where the 30-digit pass cannot be made."""
     ctx = context(DIGITS)
-    result = exact_pass(ctx, graph, _decimals(ctx, graph, typed))
+    decimals = {  # constants as written, as moved_by_float takes them
+        n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant" and not n.written
+    }
+    decimals.update({k: ctx.mpf(str(v)) for k, v in typed.items()})
+    result = exact_pass(ctx, graph, decimals)
     if result is None:
         return None
     scales = gradient_scales(graph)

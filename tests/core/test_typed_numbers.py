@@ -8,7 +8,12 @@ from collections.abc import Callable
 import pytest
 
 from gradquiz.core.lab.numbers import FieldError, read_number
-from gradquiz.core.typed_numbers import NumberFormError, parse_typed_number, quoted
+from gradquiz.core.typed_numbers import (
+    NumberFormError,
+    parse_typed_number,
+    quoted,
+    typed_figures,
+)
 from gradquiz.generators import fmt
 from gradquiz.services.lab import number_text
 from gradquiz.web.lab.graph_drawing import number as graph_number
@@ -227,3 +232,19 @@ def test_an_input_shown_as_typed_must_be_the_float_it_is_read_as() -> None:
     assert read_number("-0.99999999999999999999", "What you typed") == -1.0  # an answer
     for text, value in (("0.1", 0.1), ("2 × 10^-3", 0.002), ("0,25", 0.25), ("10⁻⁸", 1e-8)):
         assert read_number(text, "The value of y", as_typed=True) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("100", 1),
+        ("12,000,000", 2),
+        ("1e2", 1),
+        ("100.0", 4),
+        ("1.00e2", 3),
+        ("0.0100", 3),
+        ("0", 1),
+    ],
+)
+def test_typed_figures_counts_the_fewest_a_number_can_have(text: str, figures: int) -> None:
+    assert typed_figures(text) == figures

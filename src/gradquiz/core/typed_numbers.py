@@ -68,6 +68,17 @@ def typed_decimal(text: str) -> Decimal:
     return Decimal(_python_form(text))
 
 
+def typed_figures(text: str) -> int:
+    """The fewest significant figures `text` can have been written with (parse_typed_number's
+    forms): trailing zeros with no decimal point may only hold the place, so 100 and 12,000,000
+    count one and two, while 100.0 and 1.00e2 count every figure written."""
+    form = _python_form(text)
+    number = Decimal(form)
+    if "." not in re.split("[eE]", form)[0]:
+        number = number.normalize()
+    return len(number.as_tuple().digits)
+
+
 def _python_form(text: str) -> str:
     """`text` in Python's own form for a number ("-1.5", "2e-3"); NumberFormError otherwise."""
     stripped = text.strip()

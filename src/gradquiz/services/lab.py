@@ -48,6 +48,7 @@ from gradquiz.core.typed_numbers import (
     parse_typed_number,
     quoted,
     typed_decimal,
+    typed_figures,
 )
 from gradquiz.errors import InvalidInput, NotFound
 
@@ -271,7 +272,8 @@ def _value(query: Mapping[str, str], name: str, default: float) -> float:
     text = query.get(name)
     if text is None:
         return default
-    return read_number(text, f"The value of {name}", field=name, as_typed=True)
+    # −0 is 0: read as 0, it is shown as 0 and computed as 0 (no gate here tells them apart).
+    return read_number(text, f"The value of {name}", field=name, as_typed=True) + 0.0
 
 
 def _refuse_lost_digits(
@@ -342,9 +344,7 @@ def your_turn(slug: str, query: Mapping[str, str]) -> tuple[GraphPage, tuple[Ver
     signs = {c.input: c.sign for c in page.checks if c.sign}
     derivatives = {c.input: c.derivative for c in page.checks if c.derivative is not None}
     figures = {
-        key: len(typed_decimal(fields[key]).as_tuple().digits)
-        for key, answer in answers.items()
-        if answer is not None
+        key: typed_figures(fields[key]) for key, answer in answers.items() if answer is not None
     }
     verdicts = check_answers(page.graph, answers, signs, derivatives, _exact_values(page), figures)
     if unread:

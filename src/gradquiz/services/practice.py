@@ -7,12 +7,13 @@ import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from gradquiz.core.answers import Confidence
 from gradquiz.core.attempts import Attempt, Slot, slot_for
-from gradquiz.core.lab.numbers import read_number
+from gradquiz.core.lab.numbers import read_number, written_number
 from gradquiz.core.packs import Pack
 from gradquiz.core.practice import (
     Marking,
@@ -26,6 +27,7 @@ from gradquiz.core.practice import (
 )
 from gradquiz.core.questions import Difficulty, Question
 from gradquiz.core.scoring import Result
+from gradquiz.core.typed_numbers import quoted, typed_decimal
 from gradquiz.errors import HeldBack, InvalidInput, NotFound
 from gradquiz.services.cards import record_answers
 from gradquiz.services.class_windows import ClassWindows
@@ -302,12 +304,31 @@ def _confidence(value: str | None) -> Confidence | None:
         ) from None
 
 
+# Any decimal of this many significant digits reads back from its float64 as typed.
+HELD_DIGITS = 15
+
+
+def _too_many_digits(typed: str, value: float) -> str:
+    """Why a typed number a float64 cannot hold is refused: the page would echo, and the 1 %
+    rule judge, another number (−0.49499999999999999 read as −0.495, exactly 1 % off −0.5)."""
+    shorter = float(f"{typed_decimal(typed):.{HELD_DIGITS - 1}e}")
+    return (
+        f"What you typed, {quoted(typed)}, is a number a float64 cannot hold: it would be "
+        f"read, and marked, as {written_number(value)}, which is not the number you typed. "
+        f"Type at most {HELD_DIGITS} significant digits, such as {written_number(shorter)} "
+        f"(yours rounded to {HELD_DIGITS})."
+    )
+
+
 def _marking(slot: Slot, question: Question, letter: str | None, typed: str | None) -> Marking:
     letter, typed = (letter or "").strip(), (typed or "").strip()
     if letter and typed:
         raise InvalidInput("Choose an option or type a number, not both.")
     if typed:
-        return mark_typed(question, read_number(typed, "What you typed"))
+        value = read_number(typed, "What you typed")
+        if typed_decimal(typed) != Decimal(repr(value)):
+            raise InvalidInput(_too_many_digits(typed, value))
+        return mark_typed(question, value)
     option_id = slot.option_for_letter(letter)
     if option_id is None:
         raise InvalidInput("Choose an option to check your answer.")

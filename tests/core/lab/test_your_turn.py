@@ -203,7 +203,7 @@ def test_at_a_tie_the_tied_inputs_shares_add_up_to_the_gate_s_gradient() -> None
         verdicts = verdicts_for(graph, x=x, y=y)
         assert not (verdicts["x"].correct and verdicts["y"].correct), (x, y)
     copied = verdicts_for(graph, x=-3.0, y=-3.0)["x"]
-    assert copied.mistake == "tie-split" and "takes the rest, 0." in copied.message
+    assert copied.mistake == "tie-split" and "Yours, −3 and −3, add up to −6:" in copied.message
     assert verdicts_for(graph, x=-2.98, y=0.0)["x"].correct  # within 1 % of ∂f/∂m in sum
     three = expression_graph("max(x, y, z)*w", x=1.0, y=1.0, z=1.0, w=2.0)
     for shares in [(2.0, 0.0, 0.0), (0.0, 2.0, 0.0), (0.5, 0.5, 1.0), (0.6667, 0.6667, 0.6667)]:
@@ -236,9 +236,10 @@ def test_an_out_of_range_tied_answer_takes_no_share_and_the_rest_are_checked_as_
         assert right <= 2.0 * 1.01, shares
         assert all("At a kink" not in verdicts[k].message for k in "xyz"), shares
         assert all("split, not copied" in verdicts[k].message for k in "xyz"), shares
+    # All in range but adding up to 6, not 2: wrong together, as with ∂f/∂t1 answered.
     verdicts = verdicts_for(three, x=2.0, y=2.0, z=2.0)
-    assert [verdicts[k].correct for k in "xyz"] == [False, False, True]
-    assert "takes the rest, 0." in verdicts["x"].message
+    assert [verdicts[k].correct for k in "xyz"] == [False, False, False]
+    assert "Yours, 2, 2 and 2, add up to 6:" in verdicts["x"].message
     # y out of range takes nothing: x may still take the whole gradient when z takes none.
     verdicts = verdicts_for(three, x=2.0, y=-1.0, z=0.0)
     assert [verdicts[k].correct for k in "xyz"] == [True, False, True]
@@ -466,3 +467,51 @@ def test_an_open_share_upstream_is_counted_in_an_inputs_range(
     verdicts = {v.node: v for v in check_answers(graph, {"f": 1.0, "x": answer})}
     assert verdicts["x"].correct is right, verdicts["x"]
     assert "not answered yet" in verdicts["x"].message
+
+
+TIE_CASES = [
+    # (x, y, x right, y right, said of x): max(x, y)·z at x = y = 2, z = −3, so g = ∂f/∂m = −3.
+    # −1.5 + −1.53 = −3.03 exactly, 1 % off g: right (it was −3.0300000000000002, wrong).
+    (-1.5, -1.53, True, True, None),
+    # −3.035 is 1.17 % off: wrong together (right when ∂f/∂m was not answered).
+    (-1.5, -1.535, False, False, "Yours, −1.5 and −1.535, add up to −3.035: each may be a share"),
+    # −3.06 is 2 % off −3: it took the 0.03 and then 1 % of −3.03 on top.
+    (-3.06, 0.0, False, True, "takes the rest, −3. At a tie the 1 % is of ∂f/∂m"),
+    # A share is at most |g| + 1 %, whatever the other is (y not answered here).
+    (-3.05, None, False, None, "Your −3.05 is outside −3 to 0 by more than 0.03."),
+    # A share of the wrong sign is never right, however small.
+    (0.01, -3.0, False, True, "Your 0.01 has the other sign: a share has the sign of the gate's"),
+    (0.03, -3.0, False, True, "Your 0.03 has the other sign"),
+    (-3.0, 0.03, True, False, None),
+]
+
+
+@pytest.mark.parametrize("gate", [None, -3.0])
+@pytest.mark.parametrize(("x", "y", "x_right", "y_right", "said"), TIE_CASES)
+def test_tie_shares_follow_one_rule_whether_or_not_the_gate_is_answered(
+    gate: float | None,
+    x: float,
+    y: float | None,
+    x_right: bool,
+    y_right: bool | None,
+    said: str | None,
+) -> None:
+    graph = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
+    verdicts = verdicts_for(graph, m=gate, x=x, y=y)
+    assert verdicts["x"].correct == x_right, verdicts["x"]
+    if y_right is not None:
+        assert verdicts["y"].correct == y_right, verdicts["y"]
+    if said is not None:
+        assert said in verdicts["x"].message
+    assert all("0000000" not in v.message for v in verdicts.values())
+    if y == 0.03:
+        assert "Your 0.03 is outside −3 to 0." in verdicts["y"].message
+
+
+@pytest.mark.parametrize("gate", [None, -3.0])
+def test_a_tie_s_sum_is_printed_as_the_decimals_typed_add_up(gate: float | None) -> None:
+    # In floats −0.1 + −0.2 printed "−0.30000000000000004".
+    graph = build_graph(BY_SLUG["max-gate"].program, {"x": 2.0, "y": 2.0, "z": -3.0})
+    verdict = verdicts_for(graph, m=gate, x=-0.1, y=-0.2)["x"]
+    assert not verdict.correct
+    assert "Yours, −0.1 and −0.2, add up to −0.3: each may be a share" in verdict.message

@@ -73,3 +73,46 @@ def test_an_answer_off_by_more_than_its_own_rounding_keeps_the_method_hint(
         lab_client, "/lab/expression/your-turn", f="exp(x)", x="0.123", **{"grad-x": answer}
     )
     assert "Not right." in page and COARSE not in page
+
+
+@pytest.mark.parametrize(
+    ("right", "answer", "said"),
+    [
+        # ∂(xy + x²)/∂x at x = 0 is y. A whole number's trailing zeros may only hold the
+        # place, so 100 counts as one figure, as 1e2 does, and 120 as two, as 1.2e2 does.
+        ("96", "100", "∂f/∂x is 96, and 100 keeps one significant figure, 4.2 % off it."),
+        ("123", "120", "∂f/∂x is 123, and 120 keeps two significant figures, 2.4 % off it."),
+        ("250", "300", "∂f/∂x is 250, and 300 keeps one significant figure, 20 % off it."),
+        ("950", "1000", "∂f/∂x is 950, and 1000 keeps one significant figure, 5.3 % off it."),
+    ],
+)
+def test_a_whole_number_s_trailing_zeros_count_as_the_fewest_figures_it_can_have(
+    lab_client: TestClient, right: str, answer: str, said: str
+) -> None:
+    page = verdict(
+        lab_client,
+        "/lab/expression/your-turn",
+        f="x*y+x*x",
+        x="0",
+        y=right,
+        **{"grad-x": answer},
+    )
+    assert f"Not right. {COARSE}" in page and said in page
+
+
+@pytest.mark.parametrize(
+    ("right", "answer"), [("1.4499", "1.5"), ("0.0951", "0.09"), ("96", "100.0")]
+)
+def test_an_answer_that_is_not_the_value_rounded_keeps_the_method_hint(
+    lab_client: TestClient, right: str, answer: str
+) -> None:
+    # 1.4499 to two figures is 1.4 and 0.0951 to one is 0.1; 100.0 writes four figures.
+    page = verdict(
+        lab_client,
+        "/lab/expression/your-turn",
+        f="x*y+x*x",
+        x="0",
+        y=right,
+        **{"grad-x": answer},
+    )
+    assert "Not right." in page and COARSE not in page and "multiply" in page

@@ -93,7 +93,10 @@ def test_inputs_are_shown_as_typed_and_a_wrong_sign_is_not_right(lab_client: Tes
     drawn = text_of(graph.text.split("<svg", 1)[1].split("</svg>", 1)[0])
     assert "\N{MINUS SIGN}0.99999" in drawn
     text = text_of(graph.text)
-    assert "inputs as typed; computed values, local derivatives and gradients to four" in text
+    assert (
+        "inputs as read, with every digit typed; computed values, local derivatives and "
+        "gradients to four" in text
+    )
     wrong = lab_client.get("/lab/fan-out/your-turn?x=3&y=-0.99999&grad-x=-1e-5")
     assert 'id="verdict-x"><strong>Not right.' in wrong.text
     assert "y = input, \N{MINUS SIGN}0.99999" in text_of(wrong.text)
@@ -507,6 +510,27 @@ def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
     assert together not in relu
     tie = text_of(lab_client.get("/lab/max-gate/your-turn?x=2&y=2&z=-3").text)
     assert together in tie
+    assert "0 %" not in relu and "its right value if you leave it blank" not in relu
+
+
+@pytest.mark.parametrize("gate", ["", "&grad-m=-3"])
+def test_a_tie_s_rule_is_stated_once_and_applied_whether_or_not_the_gate_is_answered(
+    lab_client: TestClient, gate: str
+) -> None:
+    # −1.5 and −1.53 (a sum exactly 1 % off) were wrong with ∂f/∂m answered, −1.5 and −1.535
+    # (1.17 % off) right without it, and the sum printed "−3.0300000000000002".
+    rule = (
+        "At a tie, with g the gate's gradient (your answer for it, or its right value if you "
+        "leave it blank), each share has g's sign or is 0, is at most |g| in size give or take "
+        "1 % of |g|, and the shares add up to g give or take 1 % of |g|, exactly 1 % included."
+    )
+    base = "/lab/max-gate/your-turn?x=2&y=2&z=-3" + gate
+    right = text_of(lab_client.get(base + "&grad-x=-1.5&grad-y=-1.53").text)
+    assert rule in right and "−3.0300000000000002" not in right
+    assert f"{3 if gate else 2} of 5 right." in right
+    wrong = text_of(lab_client.get(base + "&grad-x=-1.5&grad-y=-1.535").text)
+    assert "Yours, −1.5 and −1.535, add up to −3.035: each may be a share" in wrong
+    assert f"{1 if gate else 0} of 5 right." in wrong
 
 
 def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled(
@@ -1084,12 +1108,19 @@ def test_the_small_initialisation_names_the_drawn_chains_width(lab_client: TestC
     assert "n·Var(W) = n/10,000 (for example 0.0064 at width 64)" in refused
 
 
-def test_an_input_typed_minus_0_is_shown_as_typed(lab_client: TestClient) -> None:
-    # x = -0 was shown as "0" under "inputs as typed".
-    negative = lab_client.get("/lab/expression?f=x*y&x=-0&y=1").text
-    positive = lab_client.get("/lab/expression?f=x*y&x=0&y=1").text
-    assert "\N{MINUS SIGN}0<" in negative
-    assert "\N{MINUS SIGN}0<" not in positive
+def test_inputs_are_shown_as_read_and_minus_0_as_0(lab_client: TestClient) -> None:
+    # The legend said "inputs as typed", yet 1,5 showed as 1.5 and 3 × 10^4 as 30000; and −0,
+    # the same number as 0, showed as "−0".
+    for typed, read in (("-0", "0"), ("1,5", "1.5"), ("3 × 10^4", "30000")):
+        page = lab_client.get("/lab/expression", params={"f": "x*y", "x": typed, "y": "1"})
+        drawn = text_of(page.text.split("<svg", 1)[1].split("</svg>", 1)[0])
+        assert f" x {read} y 1 f " in drawn
+        assert "\N{MINUS SIGN}0" not in drawn
+        text = text_of(page.text)
+        assert "inputs as read, with every digit typed;" in text
+        assert "inputs as typed" not in text
+    turn = text_of(lab_client.get("/lab/expression/your-turn?f=x*y&x=-0&y=1").text)
+    assert "Inputs are shown as read, with every digit typed, and computed values" in turn
 
 
 def test_your_turn_states_its_rule_and_cancelling_gradients_follow_it(
@@ -1128,7 +1159,7 @@ def test_your_turn_never_takes_the_wrong_sign_of_a_cancelled_gradient(
         page = lab_client.get(base + answer).text
         assert 'id="verdict-z1"><strong>Not right.' in page, answer
         assert "but it is negative" in text_of(page), answer
-    # Within the shown figures' window: readings that agree with every shown figure keep
+    # Within the shown figures' window: readings of the shown local derivatives keep
     # ∂L/∂z1 within about 2.4e-4 of 0 (−4e-4 is outside it, tests/web/lab/
     # test_lab_shown_readings.py).
     for answer in ("-1e-13", "-8.5e-18", "-2e-4", "0"):

@@ -95,3 +95,17 @@ def test_your_turn_takes_a_sixteen_digit_inputs_exact_answer(lab_client: TestCli
         lab_client, "0.1234567890123456", "/lab/expression/your-turn", **{"grad-x": answer}
     )
     assert page.endswith("[200]") and "Right." in page and "Not right" not in page
+
+
+def test_the_suggested_shorter_number_keeps_every_gradient_s_sign(lab_client: TestClient) -> None:
+    # In x·y − x·z at z = 1, y = 1.000000000000001 was refused with "such as 1", which is taken
+    # but makes ∂f/∂x = y − z exactly 0: another problem, not a shorter way to type this one.
+    query = {"f": "x*y-x*z", "x": "2", "z": "1"}
+    refused = lab_client.get("/lab/expression", params={**query, "y": "1.000000000000001"})
+    assert refused.status_code == 422
+    suggested = re.search(r"such as (\S+)\.", text_of(refused.text))
+    assert suggested is not None and suggested[1] != "1"
+    shorter = Decimal(suggested[1])
+    assert len(shorter.as_tuple().digits) < 16 and shorter > 1  # ∂f/∂x = y − 1 stays positive
+    taken = lab_client.get("/lab/expression", params={**query, "y": suggested[1]})
+    assert taken.status_code == 200

@@ -190,6 +190,22 @@ REFUSALS = [
     (1, {"typed": "1" * 33}, "typed", "33 characters long; a number needs at most 32"),
     (1, {"typed": "2" * 65}, "typed", "65 characters long; a number needs at most 32"),
     (1, {"typed": "3" * 20_000}, "typed", "20000 characters long; a number needs at most 32"),
+    # More digits than a float64 holds were echoed, and judged, as its float: "You typed
+    # 0.12345678901234568", and −0.49499999999999999 as −0.495, exactly 1 % off −0.5.
+    (
+        1,
+        {"typed": "0.12345678901234567890123"},
+        "typed",
+        "is a number a float64 cannot hold: it would be read, and marked, as "
+        "0.12345678901234568, which is not the number you typed. Type at most 15 significant "
+        "digits, such as 0.123456789012346 (yours rounded to 15).",
+    ),
+    (
+        1,
+        {"typed": "\N{MINUS SIGN}0.49499999999999999"},
+        "typed",
+        "it would be read, and marked, as \N{MINUS SIGN}0.495, which is not the number you typed.",
+    ),
 ]
 
 

@@ -17,7 +17,7 @@ kink and the advice to type numbers float64 holds exactly to work at the kink it
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Any
 
 from gradquiz.core.lab.forward_mode import DIGITS, NOISE_DIGITS, context
@@ -195,6 +195,25 @@ def _listed_and(names: list[str]) -> str:
     return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
 
 
+def _gradient_signs(graph: Graph, typed: Mapping[str, Decimal]) -> dict[str, int] | None:
+    """Each gradient's sign at `typed`'s decimals (0 where it is 0 there, float64's rounding
+    of its terms aside); None where the 30-digit pass cannot be made."""
+    ctx = context(DIGITS)
+    decimals = {  # constants as written, as moved_by_float takes them
+        n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant" and not n.written
+    }
+    decimals.update({k: ctx.mpf(str(v)) for k, v in typed.items()})
+    result = exact_pass(ctx, graph, decimals)
+    if result is None:
+        return None
+    scales = gradient_scales(graph)
+    signs = {}
+    for key, value in result[2].items():
+        zero = abs(value) <= NOISE * ctx.mpf(scales[key])
+        signs[key] = 0 if zero else (1 if value > 0 else -1)
+    return signs
+
+
 def refusal(
     program: Program,
     name: str,
@@ -248,19 +267,29 @@ def refusal(
 def _shorter(
     program: Program, name: str, typed: Decimal, values: Mapping[str, float]
 ) -> str | None:
-    """`typed` cut short (toward 0) to the most significant digits with which the lab takes
-    it: nothing the page shows moves, and the graph is defined there."""
+    """`typed` cut short (toward 0, else away from it) to the most significant digits with
+    which the lab takes it: nothing the page shows moves, the graph is defined there, and
+    every gradient keeps its sign at the decimals, none turned 0 or made nonzero (in
+    x·y − x·z at z = 1, y = 1.000000000000001 cut to 1 made ∂f/∂x exactly 0)."""
+    try:
+        signs = _gradient_signs(build_graph(program, values), {name: typed})
+    except DomainError:
+        signs = None
     digits = len(typed.as_tuple().digits)
     for keep in range(digits - 1, 0, -1):
         exponent = typed.adjusted() - keep + 1
-        cut = typed.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_DOWN)
-        if cut == typed or cut == 0:
-            continue
-        try:
-            graph = build_graph(program, {**values, name: float(cut)})
-        except DomainError:
-            continue
-        if Decimal(float(cut)) == cut or moved_by_float(graph, {name: cut}) is None:
+        for rounding in (ROUND_DOWN, ROUND_UP):
+            cut = typed.quantize(Decimal(1).scaleb(exponent), rounding=rounding)
+            if cut == typed or cut == 0:
+                continue
+            try:
+                graph = build_graph(program, {**values, name: float(cut)})
+            except DomainError:
+                continue
+            if not (Decimal(float(cut)) == cut or moved_by_float(graph, {name: cut}) is None):
+                continue
+            if signs is not None and _gradient_signs(graph, {name: cut}) != signs:
+                continue
             return page_form(format(cut.normalize(), "f"))
     return None
 

@@ -39,8 +39,13 @@ class Target:
     slack: float = 0.0
     tie: str = ""  # at a max gate's tie: what the tied inputs' gradients must add up to
     # Where the gradient is a cancellation residue taken as 0 (softmax's p1 − 1 at z1 = 40,
-    # −8.5e-18), the true gradient's sign: an answer of the other sign is never right.
+    # −8.5e-18), the true gradient's sign: an answer of the other sign is never right. A
+    # share at a tie has the gate's gradient's sign, or is 0.
     sign: int = 0
+    # Whether the 1 % is taken again of the range's nearest point. Not for a share at a tie:
+    # its slack already is the 1 % of the gate's gradient (−3.06 took the rest, −3, as 1 % of
+    # −3.03 on top of the 0.03).
+    relative: bool = True
 
     @property
     def at_kink(self) -> bool:
@@ -67,7 +72,7 @@ class Target:
         given = Decimal(repr(answer))
         nearest = min(max(given, low), high)
         off = abs(given - nearest)
-        allowed = Decimal(repr(RELATIVE_TOLERANCE)) * abs(nearest)
+        allowed = Decimal(repr(RELATIVE_TOLERANCE)) * abs(nearest) if self.relative else Decimal(0)
         if nearest == 0:
             allowed = Decimal(repr(ZERO_BOUND))
         return off <= allowed
@@ -189,7 +194,7 @@ def check_answers(
                 shown = f"It counts by the shown figures; the exact value is {true[1]}."
                 message = f"{shown} {message}" if message else shown
             verdicts[step.node] = Verdict(step.node, answer, True, None, message)
-        elif answer * target.sign < 0:
+        elif answer * target.sign < 0 and not target.tie:
             verdicts[step.node] = Verdict(
                 step.node,
                 answer,
@@ -200,11 +205,27 @@ def check_answers(
                 "sign is never right.",
             )
         elif target.tie:
-            outside = (
-                f" Your {written_number(answer)} is outside {_interval(target)}."
-                if target.at_kink
+            sign = (
+                ": a share has the sign of the gate's gradient, or is 0"
+                if answer * target.sign < 0
                 else ""
             )
+            if target.at_kink and not sign and not target.relative:
+                outside = (
+                    f" Your {written_number(answer)} is outside {_interval(target)} by more "
+                    f"than {shown_number(target.slack)}."
+                )
+            elif target.at_kink:
+                outside = f" Your {written_number(answer)} is outside {_interval(target)}."
+            elif sign:
+                outside = f" Your {written_number(answer)} has the other sign{sign}."
+            elif not target.relative:
+                outside = (
+                    f" Your {written_number(answer)} is more than "
+                    f"{shown_number(target.slack)} from {shown_number(target.low)}."
+                )
+            else:
+                outside = ""
             verdicts[step.node] = Verdict(
                 step.node, answer, False, "tie-split", target.tie + outside
             )
@@ -234,24 +255,31 @@ def check_answers(
                     f"{written_number(answer)} is outside it.",
                 )
             verdicts[step.node] = verdict
-    _judge_tie_pairs(graph, answers, verdicts)
+    _judge_tie_pairs(graph, answers, verdicts, targets)
     return tuple(verdicts.values())
 
 
 def _judge_tie_pairs(
-    graph: Graph, answers: Mapping[str, float | None], verdicts: dict[str, Verdict]
+    graph: Graph,
+    answers: Mapping[str, float | None],
+    verdicts: dict[str, Verdict],
+    targets: Mapping[str, Target],
 ) -> None:
-    """At a max gate's tie whose tied inputs feed nothing else, shares that are each between 0
-    and the gate's gradient but do not add up to it are wrong together: which one the checks
-    reach last is no reason to blame it alone (max(x, y) at x = y = 1 with 0.7 and 0.7 marked y
-    right and x wrong)."""
+    """At a max gate's tie whose tied inputs feed nothing else and are all answered, one rule,
+    whether or not the gate's own gradient g was answered (if not, g is its right value): each
+    share has g's sign or is 0 and is at most |g| give or take 1 % of it in size, and the
+    shares add up to g within 1 % of |g|, exactly 1 % included, worked out on the decimals
+    typed (−1.5 and −1.53 add up to −3.03, not −3.0300000000000002). Shares that do not add
+    up are wrong together: which one the checks reach last is no reason to blame it alone."""
     for node in graph.nodes:
         tied = list(dict.fromkeys(kink_inputs(graph, node.key)))
         if node.kind != "max" or not tied or node.key not in verdicts:
             continue
         gate = verdicts[node.key]
-        if not gate.correct or gate.answer is None:
-            continue
+        if gate.answer is not None and not gate.correct:
+            continue  # the shares are judged against the learner's own g, which is off
+        if gate.answer is None and targets[node.key].at_kink:
+            continue  # g is itself a range (a kink after it, not answered)
         if any(
             graph.by_key[key].is_constant
             or key not in verdicts
@@ -260,20 +288,36 @@ def _judge_tie_pairs(
         ):
             continue
         shares = [answers.get(key) for key in tied]
-        upstream = gate.answer
-        low, high = min(0.0, upstream), max(0.0, upstream)
-        if any(share is None or not low <= share <= high for share in shares):
-            continue  # a share out of range is wrong on its own, and said so
-        total = math.fsum(share for share in shares if share is not None)
-        if close(total, upstream):
-            continue
+        upstream = targets[node.key].low if gate.answer is None else gate.answer
+        g = Decimal(repr(upstream))
+        margin = Decimal(repr(RELATIVE_TOLERANCE)) * abs(g)
+        if gate.answer is None:  # g as the shown figures leave it, then 1 %
+            margin += Decimal(repr(targets[node.key].slack))
+        typed = [None if share is None else Decimal(repr(share)) for share in shares]
+        if any(t is None or t * g < 0 or abs(t) > abs(g) + margin for t in typed):
+            continue  # a share not answered or out of range is judged on its own, and said so
+        total = sum((t for t in typed if t is not None), Decimal(0))
         given = _listed([written_number(share) for share in shares if share is not None])
-        # The sum in full: to four figures 1.0101 read 1.01, which is within 1 % of 1.
-        message = (
+        rule = (
             f"At the tie at {node.key} the gradient is split, not copied: the shares of "
             f"{_listed(tied)} must add up to ∂{graph.output}/∂{node.key} = "
-            f"{shown_number(upstream)}. Yours, {given}, add up to {written_number(total)}: each "
-            f"may be a share on its own, but not together.{_tie_margin(graph, node.key, upstream)}"
+            f"{shown_number(upstream)}, each between 0 and it."
+        )
+        margin_text = _tie_margin(graph, node.key, upstream)
+        if abs(total - g) <= margin:
+            if all(verdicts[key].correct for key in tied):
+                continue
+            message = (
+                f"{rule} Yours, {given}, add up to {written_number(float(total))}, within 1 % of "
+                f"it: any split is right, which one is a convention.{margin_text}"
+            )
+            for key in tied:
+                verdicts[key] = Verdict(key, answers.get(key), True, None, message)
+            continue
+        # The sum in full: to four figures 1.0101 read 1.01, which is within 1 % of 1.
+        message = (
+            f"{rule} Yours, {given}, add up to {written_number(float(total))}: each may be a "
+            f"share on its own, but not together.{margin_text}"
         )
         for key in tied:
             verdicts[key] = Verdict(key, answers.get(key), False, "tie-split", message)
@@ -450,6 +494,11 @@ def answer_targets(
             # Its share at a tie is not its gradient: what its other paths bring adds to it.
             notes.append(_total_note(graph, step.node, elsewhere, tied_consumers, low, high))
         slack = rounding[step.node]
+        share_only = bool(elsewhere) or len(tied_consumers) > 1
+        if mine and not share_only:
+            # Its share alone: what the shown figures leave unknown, then 1 % of the gate's
+            # gradient, and no 1 % more of the range (Target.relative).
+            slack += RELATIVE_TOLERANCE * abs(mine[0].upstream)
         for tie in mine:  # the shares add up to within 1 % of the gate's gradient
             slack = max(slack, RELATIVE_TOLERANCE * abs(tie.upstream))
         sign = 0
@@ -461,7 +510,11 @@ def answer_targets(
                 if exact_signs is None:
                     exact_signs = gradient_signs(graph, scales)
                 sign = exact_signs[step.node]
-        target = Target(low, high, slack, " ".join(notes), sign)
+        if mine and not share_only:
+            # Its gradient is its share alone: it has the gate's gradient's sign (or is 0),
+            # and the 1 % of the gate's gradient is all the room it has.
+            sign = (mine[0].upstream > 0) - (mine[0].upstream < 0)
+        target = Target(low, high, slack, " ".join(notes), sign, not (mine and not share_only))
         answer = answers.get(step.node)
         accepted = answer is not None and target.accepts(answer)
         if accepted and answer is not None and (target.at_kink or mine):

@@ -39,11 +39,9 @@ def shown_inexactly(value: float, figures: int = 4) -> bool:
 
 
 def node_value(node: Node) -> str:
-    """A node's value as shown: an input as typed (-0.99999, never a rounded -1), so that a
-    gradient worked from the inputs is exact; a computed value to four figures. An input
-    typed -0 reads −0, not "0" under "inputs as typed": a max gate tells them apart."""
-    if node.kind == "input" and node.value == 0 and math.copysign(1.0, node.value) < 0:
-        return "\N{MINUS SIGN}0"
+    """A node's value as shown: an input as read, every digit typed (-0.99999, never a rounded
+    -1), so that a gradient worked from the inputs is exact; a computed value to four
+    figures."""
     return written_number(node.value) if node.kind == "input" else number(node.value)
 
 

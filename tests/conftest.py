@@ -200,9 +200,10 @@ def other_client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-# The longest test files (wall time, from the per-file profile in bench/RESULTS.md), first:
-# `make test` hands out whole files to its workers in collection order (`--dist loadfile`),
-# so a long file collected last would run alone at the end while the other workers idle.
+# The longest test files (wall time, from the per-file profile in bench/RESULTS.md), first.
+# Under `make test` pytest-xdist (`--dist loadfile`) hands out the files with most tests
+# first and keeps this order only among files with as many tests; handing them out in this
+# order instead (`--no-loadscope-reorder`) was measured slower (bench/RESULTS.md, 2026-12-08).
 LONGEST_FILES = (
     "tests/web/exam/test_exam_offline_browser.py",
     "tests/cli/test_check.py",

@@ -1158,7 +1158,7 @@ def test_your_turn_never_takes_the_wrong_sign_of_a_cancelled_gradient(
     for answer in ("1e-13", "1e-5", "1e-4", "1e-3"):
         page = lab_client.get(base + answer).text
         assert 'id="verdict-z1"><strong>Not right.' in page, answer
-        assert "but it is negative" in text_of(page), answer
+        assert "but its exact value is −8.497 × 10⁻¹⁸, negative" in text_of(page), answer
     # Within the shown figures' window: readings of the shown local derivatives keep
     # ∂L/∂z1 within about 2.4e-4 of 0 (−4e-4 is outside it, tests/web/lab/
     # test_lab_shown_readings.py).

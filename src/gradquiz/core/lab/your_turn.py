@@ -11,7 +11,7 @@ from gradquiz.core.lab.checks import held
 from gradquiz.core.lab.coarse_answers import coarse_rounding, significant_figures
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
-from gradquiz.core.lab.rounding import gradient_signs
+from gradquiz.core.lab.rounding import exact_gradients
 from gradquiz.core.lab.scales import gradient_scales, residue
 from gradquiz.core.lab.shown_readings import shown_rounding
 
@@ -62,8 +62,9 @@ class Target:
         if answer * self.sign < 0:
             return False  # nor where the gradient is a residue shown as ≈ 0
         if self.low == self.high == 0 and abs(answer) <= ZERO_BOUND:
-            # A 0 (or a residue taken as 0) takes an answer below ZERO_BOUND whatever the
-            # shown figures' slack: softmax's ∂L/∂e1 at z1 = 40, −6.9e-35, took −1e-20 as wrong.
+            # An exact 0 (or residue whose exact value is 0) takes an answer below ZERO_BOUND
+            # whatever the shown figures' slack. A gradient float64 only rounds to 0 is not
+            # here: its target is its exact value (`answer_targets`).
             return True
         # Worked out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
         slack = Decimal(repr(self.slack))
@@ -195,15 +196,15 @@ def check_answers(
                 message = f"{shown} {message}" if message else shown
             verdicts[step.node] = Verdict(step.node, answer, True, None, message)
         elif answer * target.sign < 0 and not target.tie:
-            verdicts[step.node] = Verdict(
-                step.node,
-                answer,
-                False,
-                "sign",
-                "Its terms cancel, so float64 shows this gradient as ≈ 0, but it is "
-                f"{'negative' if target.sign < 0 else 'positive'} (tiny as it is), and a wrong "
-                "sign is never right.",
+            side = "negative" if target.sign < 0 else "positive"
+            said = (
+                f"float64 rounds this gradient to 0, but its exact value is "
+                f"{shown_number(target.low)}, {side}, and a wrong sign is never right."
+                if target.low == target.high != 0 and graph.gradients[step.node] == 0
+                else "Its terms cancel, so float64 shows this gradient as ≈ 0, but it is "
+                f"{side} (tiny as it is), and a wrong sign is never right."
             )
+            verdicts[step.node] = Verdict(step.node, answer, False, "sign", said)
         elif target.tie:
             sign = (
                 ": a share has the sign of the gate's gradient, or is 0"
@@ -453,7 +454,7 @@ def answer_targets(
     basis = {graph.output: 1.0}  # the gradient each node passes back, as the learner chose it
     ties: dict[str, _Tie] = {}
     targets = {}
-    exact_signs: dict[str, int] | None = None  # worked out where first needed
+    exact_values: dict[str, float] | None = None  # worked out where first needed
     for step in graph.steps:
         if step.node == graph.output:
             targets[step.node] = Target(1.0, 1.0)
@@ -504,12 +505,18 @@ def answer_targets(
         sign = 0
         if low == high == 0:
             sign = (signs or {}).get(step.node, 0)
-            if not sign and graph.by_key[step.node].kind != "input":
-                # An inner node's residue has a sign too (softmax's ∂L/∂e1 at z1 = 40 is
-                # −6.9e-35, 0.0 in float64): a flipped sign is never right.
-                if exact_signs is None:
-                    exact_signs = gradient_signs(graph, scales)
-                sign = exact_signs[step.node]
+            if exact_values is None:
+                exact_values = exact_gradients(graph, scales)
+            value = exact_values[step.node]
+            if not sign:
+                # A residue has a sign, at an input as at an inner node (softmax's ∂L/∂e1 at
+                # z1 = 40 is −6.9e-35, 0.0 in float64): a flipped sign is never right.
+                sign = (value > 0) - (value < 0)
+            if value and graph.gradients[step.node] == 0:
+                # float64 rounds it to 0 (σ′(40) = 4.2e-18, σ(40) rounding to 1) but it is
+                # not 0: it is judged against its exact value, within the shown figures'
+                # band, and only an exact 0 takes any answer below ZERO_BOUND.
+                low = high = value
         if mine and not share_only:
             # Its gradient is its share alone: it has the gate's gradient's sign (or is 0),
             # and the 1 % of the gate's gradient is all the room it has.
@@ -858,9 +865,10 @@ def _suspects(
     )
     if step.fans_out:
         yield from _fan_out_suspects(step)
-    yield _Suspect(
-        "sign", -step.gradient, "The size is right but the sign is flipped; check each minus."
-    )
+    if step.gradient:  # of a 0 that float64 rounded, the flipped sign is no number
+        yield _Suspect(
+            "sign", -step.gradient, "The size is right but the sign is flipped; check each minus."
+        )
 
 
 def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:

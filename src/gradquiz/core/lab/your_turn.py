@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from gradquiz.core.lab.checks import held
-from gradquiz.core.lab.coarse_answers import coarse_rounding, significant_figures
+from gradquiz.core.lab.coarse_answers import COARSE_OPENING, coarse_rounding, significant_figures
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
 from gradquiz.core.lab.rounding import exact_gradients
@@ -241,10 +241,14 @@ def check_answers(
                     target.accepts,
                     f"∂{graph.output}/∂{step.node}",
                 )
-                if verdict.mistake == "other"
+                if verdict.mistake not in ("carried", "kink-choice")
                 else None
             )
-            if coarse:
+            if coarse and verdict.mistake != "other":
+                # A number a method mistake gives may also be the right value rounded to the
+                # figures typed (1 for ∂(xy)/∂x = 0.985): both are said, neither is claimed.
+                verdict = replace(verdict, message=f"{verdict.message} {_also_coarse(coarse)}")
+            elif coarse:
                 verdict = Verdict(step.node, answer, False, "rounding", coarse)
             elif verdict.mistake == "other" and target.at_kink:
                 verdict = Verdict(
@@ -258,6 +262,11 @@ def check_answers(
             verdicts[step.node] = verdict
     _judge_tie_pairs(graph, answers, verdicts, targets)
     return tuple(verdicts.values())
+
+
+def _also_coarse(coarse: str) -> str:
+    """The coarse-rounding hint said after a method mistake's, as the other reading."""
+    return "Or it is the right value rounded too coarsely" + coarse.removeprefix(COARSE_OPENING)
 
 
 def _judge_tie_pairs(

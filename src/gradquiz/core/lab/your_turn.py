@@ -276,7 +276,8 @@ def _judge_tie_pairs(
     targets: Mapping[str, Target],
 ) -> None:
     """At a max gate's tie whose tied inputs feed nothing else and are all answered, one rule,
-    whether or not the gate's own gradient g was answered (if not, g is its right value): each
+    whether or not the gate's own gradient g was answered (g is its right value either way,
+    or at a kink after the gate the learner's choice there): each
     share has g's sign or is 0 and is at most |g| give or take 1 % of it in size, and the
     shares add up to g within 1 % of |g|, exactly 1 % included, worked out on the decimals
     typed (−1.5 and −1.53 add up to −3.03, not −3.0300000000000002). Shares that do not add
@@ -287,7 +288,7 @@ def _judge_tie_pairs(
             continue
         gate = verdicts[node.key]
         if gate.answer is not None and not gate.correct:
-            continue  # the shares are judged against the learner's own g, which is off
+            continue  # a wrong g is judged on its own; each share against the right g
         if gate.answer is None and targets[node.key].at_kink:
             continue  # g is itself a range (a kink after it, not answered)
         if any(
@@ -298,11 +299,16 @@ def _judge_tie_pairs(
         ):
             continue
         shares = [answers.get(key) for key in tied]
-        upstream = targets[node.key].low if gate.answer is None else gate.answer
+        gate_target = targets[node.key]
+        # g is the gate's right gradient, answered or not: a right answer for it within its
+        # 1 % (−2.971 for −3) does not move the shares' target. Only where a kink after the
+        # gate leaves g a choice is it the learner's answer, the convention they chose.
+        chosen = gate.answer is not None and gate_target.at_kink
+        upstream = gate.answer if chosen and gate.answer is not None else gate_target.low
         g = Decimal(repr(upstream))
         margin = Decimal(repr(RELATIVE_TOLERANCE)) * abs(g)
-        if gate.answer is None:  # g as the shown figures leave it, then 1 %
-            margin += Decimal(repr(targets[node.key].slack))
+        if not chosen:  # g as the shown figures leave it, then 1 %
+            margin += Decimal(repr(gate_target.slack))
         typed = [None if share is None else Decimal(repr(share)) for share in shares]
         if any(t is None or t * g < 0 or abs(t) > abs(g) + margin for t in typed):
             continue  # a share not answered or out of range is judged on its own, and said so

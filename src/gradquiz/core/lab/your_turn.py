@@ -130,12 +130,15 @@ def check_answers(
         for key, (value, _) in (exact or {}).items()
         if key in graph.gradients and held(graph.gradients[key], value)
     )
-    targets = answer_targets(graph, answers, signs, kept)
+    typed = {key: value for key, (value, _) in (exact or {}).items()}
+    targets = answer_targets(graph, answers, signs, kept, typed)
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
         answer, target = answers.get(step.node), targets[step.node]
         widened = (
-            None if answer is None else _open_range(graph, answers, signs, step.node, targets, kept)
+            None
+            if answer is None
+            else _open_range(graph, answers, signs, step.node, targets, kept, typed)
         )
         if widened is not None and answer is not None:
             # A blank node upstream whose own gradient is a range (its share at a tie, a
@@ -351,6 +354,7 @@ def _open_range(
     node: str,
     defaults: Mapping[str, Target],
     kept: frozenset[str] = frozenset(),
+    typed: Mapping[str, float] | None = None,
 ) -> tuple[float, float, list[str]] | None:
     """`node`'s range of right gradients with every blank node before it (in backward order)
     whose own gradient is a range taken at either end of it, in turn; None where that is the
@@ -371,7 +375,7 @@ def _open_range(
         tries += 1
         if tries > OPEN_CHOICES:
             return None
-        targets = answer_targets(graph, {**answers, **fills}, signs, kept)
+        targets = answer_targets(graph, {**answers, **fills}, signs, kept, typed)
         blank = next((k for k in before if k not in fills and targets[k].at_kink), None)
         if blank is None:
             ends.append((targets[node].low, targets[node].high))
@@ -450,8 +454,11 @@ def answer_targets(
     answers: Mapping[str, float | None],
     signs: Mapping[str, int] | None = None,
     kept: frozenset[str] = frozenset(),
+    typed: Mapping[str, float] | None = None,
 ) -> dict[str, Target]:
-    """What each node's gradient may be, given the learner's own choices at kinks.
+    """What each node's gradient may be, given the learner's own choices at kinks; `typed`
+    gives inputs' exact gradients at the decimals typed (0 for x·0.1 + x·0.2 − x·0.3, whose
+    float64 residue either sign is right for), inner nodes' are worked from the floats.
 
     Where a ReLU's input is exactly 0 the derivative is not defined: implementations usually return
     one of the one-sided derivatives (Goodfellow et al., Deep Learning, §6.3; PyTorch's relu
@@ -520,9 +527,12 @@ def answer_targets(
         sign = 0
         if low == high == 0:
             sign = (signs or {}).get(step.node, 0)
-            if exact_values is None:
-                exact_values = exact_gradients(graph, scales)
-            value = exact_values[step.node]
+            if step.node in (typed or {}) and graph.by_key[step.node].kind == "input":
+                value = (typed or {})[step.node]
+            else:
+                if exact_values is None:
+                    exact_values = exact_gradients(graph, scales)
+                value = exact_values[step.node]
             if not sign:
                 # A residue has a sign, at an input as at an inner node (softmax's ∂L/∂e1 at
                 # z1 = 40 is −6.9e-35, 0.0 in float64): a flipped sign is never right.

@@ -58,3 +58,11 @@ def test_a_tiny_answer_of_the_right_sign_is_judged_against_the_exact_value(
     assert "Not right" in text
     text = said(lab_client, "/lab/expression/your-turn", **query, **{"grad-t1": "2e-16"})
     assert "Not right" in text and "sign is flipped" not in text
+    assert (
+        "float64 rounds this gradient to 0, but its exact value is 4.248 × 10⁻¹⁸, and your "
+        "2 × 10⁻¹⁶ is not within 1 % of it" in text
+    )
+    # 0 fitted every mistake worked from float64's 0 ("the sign is flipped" among them).
+    text = said(lab_client, "/lab/expression/your-turn", **query, **{"grad-w": "0"})
+    assert "fits more than one mistake" not in text
+    assert "its exact value is 1.699 × 10⁻¹⁶, and your 0 is not within 1 % of it" in text

@@ -235,6 +235,23 @@ def check_answers(
             )
         else:
             verdict = _diagnose(graph, step, answer, answers, target, verdicts, targets)
+            if graph.gradients[
+                step.node
+            ] == 0 != target.low == target.high and verdict.mistake not in (
+                "carried",
+                "kink-choice",
+            ):
+                # The mistakes' numbers are worked from float64's 0, which fits any of them
+                # for an answer of 0: what is wrong is the size.
+                verdict = Verdict(
+                    step.node,
+                    answer,
+                    False,
+                    "other",
+                    f"float64 rounds this gradient to 0, but its exact value is "
+                    f"{shown_number(target.low)}, and your {written_number(answer)} is not "
+                    "within 1 % of it (nor of what the shown figures allow).",
+                )
             coarse = (
                 coarse_rounding(
                     answer,

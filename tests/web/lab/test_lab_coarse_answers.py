@@ -116,3 +116,20 @@ def test_an_answer_that_is_not_the_value_rounded_keeps_the_method_hint(
         **{"grad-x": answer},
     )
     assert "Not right." in page and COARSE not in page and "multiply" in page
+
+
+def test_a_method_mistakes_number_that_is_also_the_value_rounded_says_both(
+    lab_client: TestClient,
+) -> None:
+    # ∂(xy)/∂x = y = 0.985 at x = 1: 1 is x itself, and the upstream gradient alone, and also
+    # 0.985 to the one figure typed; only the two method mistakes were said.
+    text = verdict(
+        lab_client, "/lab/expression/your-turn", f="x*y", x="1", y="0.985", **{"grad-x": "1"}
+    )
+    assert "∂(uv)/∂u is v, the other input" in text
+    assert "upstream gradient alone" in text
+    assert (
+        "Or it is the right value rounded too coarsely: ∂f/∂x is 0.985, and 1 keeps one "
+        "significant figure, 1.5 % off it. An answer must be within 1 %: give ∂f/∂x to two "
+        "significant figures or more." in text
+    )

@@ -513,24 +513,49 @@ def test_only_a_page_with_a_tie_says_a_tie_s_inputs_are_checked_together(
     assert "0 %" not in relu and "its right value if you leave it blank" not in relu
 
 
+TIE_RULE = (
+    "At a tie, with g the right value of the gate's gradient, whatever you answer for it (a "
+    "wrong answer for it is judged on its own and does not move g; where a kink after the gate "
+    "leaves g a choice, g is the one your answer made), each share has g's sign or is 0, is at "
+    "most |g| in size give or take 1 % of |g|, and the shares add up to g give or take 1 % of "
+    "|g|, exactly 1 % included."
+)
+
+
 @pytest.mark.parametrize("gate", ["", "&grad-m=-3"])
 def test_a_tie_s_rule_is_stated_once_and_applied_whether_or_not_the_gate_is_answered(
     lab_client: TestClient, gate: str
 ) -> None:
     # −1.5 and −1.53 (a sum exactly 1 % off) were wrong with ∂f/∂m answered, −1.5 and −1.535
     # (1.17 % off) right without it, and the sum printed "−3.0300000000000002".
-    rule = (
-        "At a tie, with g the gate's gradient (your answer for it, or its right value if you "
-        "leave it blank), each share has g's sign or is 0, is at most |g| in size give or take "
-        "1 % of |g|, and the shares add up to g give or take 1 % of |g|, exactly 1 % included."
-    )
     base = "/lab/max-gate/your-turn?x=2&y=2&z=-3" + gate
     right = text_of(lab_client.get(base + "&grad-x=-1.5&grad-y=-1.53").text)
-    assert rule in right and "−3.0300000000000002" not in right
+    assert TIE_RULE in right and "−3.0300000000000002" not in right
     assert f"{3 if gate else 2} of 5 right." in right
     wrong = text_of(lab_client.get(base + "&grad-x=-1.5&grad-y=-1.535").text)
     assert "Yours, −1.5 and −1.535, add up to −3.035: each may be a share" in wrong
     assert f"{1 if gate else 0} of 5 right." in wrong
+
+
+def test_a_tie_s_shares_are_judged_against_the_right_gate_gradient_as_the_rule_says(
+    lab_client: TestClient,
+) -> None:
+    # The rule said g was "your answer for it", but a wrong ∂f/∂m = −6 left x = −6, y = 0
+    # judged against −3; and a right −2.971 (within 1 % of −3) moved the target, so shares
+    # adding up to −2.942, 1.9 % off −3, were both "Right".
+    base = "/lab/max-gate/your-turn?x=2&y=2&z=-3"
+    page = lab_client.get(base + "&grad-m=-6&grad-x=-6&grad-y=0").text
+    assert TIE_RULE in text_of(page)
+    assert 'id="verdict-m"><strong>Not right.' in page
+    assert 'id="verdict-x"><strong>Not right.' in page
+    assert "Your −6 is more than 0.03 from −3." in text_of(page)
+    page = lab_client.get(base + "&grad-m=-2.971&grad-x=-3.03").text
+    assert 'id="verdict-m"><strong>Right.' in page and 'id="verdict-x"><strong>Right.' in page
+    page = lab_client.get(base + "&grad-m=-2.971&grad-x=-1.5&grad-y=-1.442").text
+    assert 'id="verdict-x"><strong>Not right.' in page
+    assert 'id="verdict-y"><strong>Not right.' in page
+    assert "Yours, −1.5 and −1.442, add up to −2.942: each may be a share" in text_of(page)
+    assert "give or take 0.03." in text_of(page)
 
 
 def test_forward_mode_shows_an_exact_0_as_0_and_only_a_cancellation_as_cancelled(
@@ -1158,7 +1183,7 @@ def test_your_turn_never_takes_the_wrong_sign_of_a_cancelled_gradient(
     for answer in ("1e-13", "1e-5", "1e-4", "1e-3"):
         page = lab_client.get(base + answer).text
         assert 'id="verdict-z1"><strong>Not right.' in page, answer
-        assert "but it is negative" in text_of(page), answer
+        assert "but its exact value is −8.497 × 10⁻¹⁸, negative" in text_of(page), answer
     # Within the shown figures' window: readings of the shown local derivatives keep
     # ∂L/∂z1 within about 2.4e-4 of 0 (−4e-4 is outside it, tests/web/lab/
     # test_lab_shown_readings.py).

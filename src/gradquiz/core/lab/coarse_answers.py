@@ -18,6 +18,9 @@ def significant_figures(answer: float) -> int:
     return len(Decimal(repr(abs(answer))).normalize().as_tuple().digits)
 
 
+COARSE_OPENING = "That is the right value rounded too coarsely, not a method mistake"
+
+
 def coarse_rounding(
     answer: float,
     figures: int,
@@ -44,7 +47,7 @@ def coarse_rounding(
         return None
     off = abs(answer - right) / abs(right) * 100
     return (
-        f"That is the right value rounded too coarsely, not a method mistake: {what} is "
+        f"{COARSE_OPENING}: {what} is "
         f"{shown_number(right)}, and {_as_typed(given, figures)} keeps "
         f"{_count(figures)} significant figure{'s' if figures > 1 else ''}, "
         f"{shown_number(off, 2)} % off it. An answer must be within 1 %: give {what} to "

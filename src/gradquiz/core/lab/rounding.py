@@ -86,12 +86,18 @@ def rounded_numbers(graph: Graph) -> Rounded:
 
 
 def gradient_signs(graph: Graph, scales: Mapping[str, float]) -> dict[str, int]:
-    """The sign of every node's exact gradient, −1, 0 or 1: in DIGITS digits, and in
-    WIDE_DIGITS where that is 0 or its own rounding beside the node's `scales`; 0 where the
-    wide pass finds 0 too, or where an exact pass leaves a domain. The checks know the sign of
-    an input's gradient; an inner node's that float64 leaves as residue (softmax's ∂L/∂e1 at
-    z1 = 40, −(e2 + e3)/(e1·S) ≈ −6.9e-35, is 0.0) takes its sign from here."""
-    signs: dict[str, int] = {}
+    """The sign of every node's exact gradient (`exact_gradients`'), −1, 0 or 1."""
+    return {key: (value > 0) - (value < 0) for key, value in exact_gradients(graph, scales).items()}
+
+
+def exact_gradients(graph: Graph, scales: Mapping[str, float]) -> dict[str, float]:
+    """Every node's exact gradient as the nearest float: in DIGITS digits, and in WIDE_DIGITS
+    where that is 0 or its own rounding beside the node's `scales`; 0 where the wide pass finds
+    0 too, or where an exact pass leaves a domain (one below float64's range keeps its sign as
+    the smallest float). A gradient float64 leaves as residue or rounds to 0 (softmax's ∂L/∂e1
+    at z1 = 40, −(e2 + e3)/(e1·S) ≈ −6.9e-35, is 0.0; σ′(40) = 4.2e-18 is 0.0 too, σ(40)
+    rounding to 1) takes its value and sign from here."""
+    signs: dict[str, float] = {}
     pending = [step.node for step in graph.steps]
     for digits in (DIGITS, WIDE_DIGITS):
         ctx = context(digits)
@@ -101,11 +107,11 @@ def gradient_signs(graph: Graph, scales: Mapping[str, float]) -> dict[str, int]:
         for key in list(pending):
             gradient = exact.gradients[key]
             if gradient != 0 and not is_noise(ctx, gradient, digits, scales, key):
-                signs[key] = 1 if gradient > 0 else -1
+                signs[key] = float(gradient) or (5e-324 if gradient > 0 else -5e-324)
                 pending.remove(key)
         if not pending:
             break
-    return {step.node: signs.get(step.node, 0) for step in graph.steps}
+    return {step.node: signs.get(step.node, 0.0) for step in graph.steps}
 
 
 def _compare(

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from gradquiz.core.lab.checks import held
-from gradquiz.core.lab.coarse_answers import coarse_rounding, significant_figures
+from gradquiz.core.lab.coarse_answers import COARSE_OPENING, coarse_rounding, significant_figures
 from gradquiz.core.lab.graphs import BackwardStep, Graph
 from gradquiz.core.lab.numbers import shown_factor, shown_number, written_number
-from gradquiz.core.lab.rounding import gradient_signs
+from gradquiz.core.lab.rounding import exact_gradients
 from gradquiz.core.lab.scales import gradient_scales, residue
 from gradquiz.core.lab.shown_readings import shown_rounding
 
@@ -62,8 +62,9 @@ class Target:
         if answer * self.sign < 0:
             return False  # nor where the gradient is a residue shown as ≈ 0
         if self.low == self.high == 0 and abs(answer) <= ZERO_BOUND:
-            # A 0 (or a residue taken as 0) takes an answer below ZERO_BOUND whatever the
-            # shown figures' slack: softmax's ∂L/∂e1 at z1 = 40, −6.9e-35, took −1e-20 as wrong.
+            # An exact 0 (or residue whose exact value is 0) takes an answer below ZERO_BOUND
+            # whatever the shown figures' slack. A gradient float64 only rounds to 0 is not
+            # here: its target is its exact value (`answer_targets`).
             return True
         # Worked out on the decimals the floats print as, so that −1.01 is exactly 1 % off −1.
         slack = Decimal(repr(self.slack))
@@ -129,12 +130,15 @@ def check_answers(
         for key, (value, _) in (exact or {}).items()
         if key in graph.gradients and held(graph.gradients[key], value)
     )
-    targets = answer_targets(graph, answers, signs, kept)
+    typed = {key: value for key, (value, _) in (exact or {}).items()}
+    targets = answer_targets(graph, answers, signs, kept, typed)
     verdicts: dict[str, Verdict] = {}
     for step in graph.steps:
         answer, target = answers.get(step.node), targets[step.node]
         widened = (
-            None if answer is None else _open_range(graph, answers, signs, step.node, targets, kept)
+            None
+            if answer is None
+            else _open_range(graph, answers, signs, step.node, targets, kept, typed)
         )
         if widened is not None and answer is not None:
             # A blank node upstream whose own gradient is a range (its share at a tie, a
@@ -195,15 +199,15 @@ def check_answers(
                 message = f"{shown} {message}" if message else shown
             verdicts[step.node] = Verdict(step.node, answer, True, None, message)
         elif answer * target.sign < 0 and not target.tie:
-            verdicts[step.node] = Verdict(
-                step.node,
-                answer,
-                False,
-                "sign",
-                "Its terms cancel, so float64 shows this gradient as ≈ 0, but it is "
-                f"{'negative' if target.sign < 0 else 'positive'} (tiny as it is), and a wrong "
-                "sign is never right.",
+            side = "negative" if target.sign < 0 else "positive"
+            said = (
+                f"float64 rounds this gradient to 0, but its exact value is "
+                f"{shown_number(target.low)}, {side}, and a wrong sign is never right."
+                if target.low == target.high != 0 and graph.gradients[step.node] == 0
+                else "Its terms cancel, so float64 shows this gradient as ≈ 0, but it is "
+                f"{side} (tiny as it is), and a wrong sign is never right."
             )
+            verdicts[step.node] = Verdict(step.node, answer, False, "sign", said)
         elif target.tie:
             sign = (
                 ": a share has the sign of the gate's gradient, or is 0"
@@ -231,6 +235,23 @@ def check_answers(
             )
         else:
             verdict = _diagnose(graph, step, answer, answers, target, verdicts, targets)
+            if graph.gradients[
+                step.node
+            ] == 0 != target.low == target.high and verdict.mistake not in (
+                "carried",
+                "kink-choice",
+            ):
+                # The mistakes' numbers are worked from float64's 0, which fits any of them
+                # for an answer of 0: what is wrong is the size.
+                verdict = Verdict(
+                    step.node,
+                    answer,
+                    False,
+                    "other",
+                    f"float64 rounds this gradient to 0, but its exact value is "
+                    f"{shown_number(target.low)}, and your {written_number(answer)} is not "
+                    "within 1 % of it (nor of what the shown figures allow).",
+                )
             coarse = (
                 coarse_rounding(
                     answer,
@@ -240,10 +261,14 @@ def check_answers(
                     target.accepts,
                     f"∂{graph.output}/∂{step.node}",
                 )
-                if verdict.mistake == "other"
+                if verdict.mistake not in ("carried", "kink-choice")
                 else None
             )
-            if coarse:
+            if coarse and verdict.mistake != "other":
+                # A number a method mistake gives may also be the right value rounded to the
+                # figures typed (1 for ∂(xy)/∂x = 0.985): both are said, neither is claimed.
+                verdict = replace(verdict, message=f"{verdict.message} {_also_coarse(coarse)}")
+            elif coarse:
                 verdict = Verdict(step.node, answer, False, "rounding", coarse)
             elif verdict.mistake == "other" and target.at_kink:
                 verdict = Verdict(
@@ -259,6 +284,11 @@ def check_answers(
     return tuple(verdicts.values())
 
 
+def _also_coarse(coarse: str) -> str:
+    """The coarse-rounding hint said after a method mistake's, as the other reading."""
+    return "Or it is the right value rounded too coarsely" + coarse.removeprefix(COARSE_OPENING)
+
+
 def _judge_tie_pairs(
     graph: Graph,
     answers: Mapping[str, float | None],
@@ -266,7 +296,8 @@ def _judge_tie_pairs(
     targets: Mapping[str, Target],
 ) -> None:
     """At a max gate's tie whose tied inputs feed nothing else and are all answered, one rule,
-    whether or not the gate's own gradient g was answered (if not, g is its right value): each
+    whether or not the gate's own gradient g was answered (g is its right value either way,
+    or at a kink after the gate the learner's choice there): each
     share has g's sign or is 0 and is at most |g| give or take 1 % of it in size, and the
     shares add up to g within 1 % of |g|, exactly 1 % included, worked out on the decimals
     typed (−1.5 and −1.53 add up to −3.03, not −3.0300000000000002). Shares that do not add
@@ -277,7 +308,7 @@ def _judge_tie_pairs(
             continue
         gate = verdicts[node.key]
         if gate.answer is not None and not gate.correct:
-            continue  # the shares are judged against the learner's own g, which is off
+            continue  # a wrong g is judged on its own; each share against the right g
         if gate.answer is None and targets[node.key].at_kink:
             continue  # g is itself a range (a kink after it, not answered)
         if any(
@@ -288,11 +319,16 @@ def _judge_tie_pairs(
         ):
             continue
         shares = [answers.get(key) for key in tied]
-        upstream = targets[node.key].low if gate.answer is None else gate.answer
+        gate_target = targets[node.key]
+        # g is the gate's right gradient, answered or not: a right answer for it within its
+        # 1 % (−2.971 for −3) does not move the shares' target. Only where a kink after the
+        # gate leaves g a choice is it the learner's answer, the convention they chose.
+        chosen = gate.answer is not None and gate_target.at_kink
+        upstream = gate.answer if chosen and gate.answer is not None else gate_target.low
         g = Decimal(repr(upstream))
         margin = Decimal(repr(RELATIVE_TOLERANCE)) * abs(g)
-        if gate.answer is None:  # g as the shown figures leave it, then 1 %
-            margin += Decimal(repr(targets[node.key].slack))
+        if not chosen:  # g as the shown figures leave it, then 1 %
+            margin += Decimal(repr(gate_target.slack))
         typed = [None if share is None else Decimal(repr(share)) for share in shares]
         if any(t is None or t * g < 0 or abs(t) > abs(g) + margin for t in typed):
             continue  # a share not answered or out of range is judged on its own, and said so
@@ -335,6 +371,7 @@ def _open_range(
     node: str,
     defaults: Mapping[str, Target],
     kept: frozenset[str] = frozenset(),
+    typed: Mapping[str, float] | None = None,
 ) -> tuple[float, float, list[str]] | None:
     """`node`'s range of right gradients with every blank node before it (in backward order)
     whose own gradient is a range taken at either end of it, in turn; None where that is the
@@ -355,7 +392,7 @@ def _open_range(
         tries += 1
         if tries > OPEN_CHOICES:
             return None
-        targets = answer_targets(graph, {**answers, **fills}, signs, kept)
+        targets = answer_targets(graph, {**answers, **fills}, signs, kept, typed)
         blank = next((k for k in before if k not in fills and targets[k].at_kink), None)
         if blank is None:
             ends.append((targets[node].low, targets[node].high))
@@ -434,8 +471,11 @@ def answer_targets(
     answers: Mapping[str, float | None],
     signs: Mapping[str, int] | None = None,
     kept: frozenset[str] = frozenset(),
+    typed: Mapping[str, float] | None = None,
 ) -> dict[str, Target]:
-    """What each node's gradient may be, given the learner's own choices at kinks.
+    """What each node's gradient may be, given the learner's own choices at kinks; `typed`
+    gives inputs' exact gradients at the decimals typed (0 for x·0.1 + x·0.2 − x·0.3, whose
+    float64 residue either sign is right for), inner nodes' are worked from the floats.
 
     Where a ReLU's input is exactly 0 the derivative is not defined: implementations usually return
     one of the one-sided derivatives (Goodfellow et al., Deep Learning, §6.3; PyTorch's relu
@@ -453,7 +493,7 @@ def answer_targets(
     basis = {graph.output: 1.0}  # the gradient each node passes back, as the learner chose it
     ties: dict[str, _Tie] = {}
     targets = {}
-    exact_signs: dict[str, int] | None = None  # worked out where first needed
+    exact_values: dict[str, float] | None = None  # worked out where first needed
     for step in graph.steps:
         if step.node == graph.output:
             targets[step.node] = Target(1.0, 1.0)
@@ -504,12 +544,21 @@ def answer_targets(
         sign = 0
         if low == high == 0:
             sign = (signs or {}).get(step.node, 0)
-            if not sign and graph.by_key[step.node].kind != "input":
-                # An inner node's residue has a sign too (softmax's ∂L/∂e1 at z1 = 40 is
-                # −6.9e-35, 0.0 in float64): a flipped sign is never right.
-                if exact_signs is None:
-                    exact_signs = gradient_signs(graph, scales)
-                sign = exact_signs[step.node]
+            if step.node in (typed or {}) and graph.by_key[step.node].kind == "input":
+                value = (typed or {})[step.node]
+            else:
+                if exact_values is None:
+                    exact_values = exact_gradients(graph, scales)
+                value = exact_values[step.node]
+            if not sign:
+                # A residue has a sign, at an input as at an inner node (softmax's ∂L/∂e1 at
+                # z1 = 40 is −6.9e-35, 0.0 in float64): a flipped sign is never right.
+                sign = (value > 0) - (value < 0)
+            if value and graph.gradients[step.node] == 0:
+                # float64 rounds it to 0 (σ′(40) = 4.2e-18, σ(40) rounding to 1) but it is
+                # not 0: it is judged against its exact value, within the shown figures'
+                # band, and only an exact 0 takes any answer below ZERO_BOUND.
+                low = high = value
         if mine and not share_only:
             # Its gradient is its share alone: it has the gate's gradient's sign (or is 0),
             # and the 1 % of the gate's gradient is all the room it has.
@@ -858,9 +907,10 @@ def _suspects(
     )
     if step.fans_out:
         yield from _fan_out_suspects(step)
-    yield _Suspect(
-        "sign", -step.gradient, "The size is right but the sign is flipped; check each minus."
-    )
+    if step.gradient:  # of a 0 that float64 rounded, the flipped sign is no number
+        yield _Suspect(
+            "sign", -step.gradient, "The size is right but the sign is flipped; check each minus."
+        )
 
 
 def _fan_out_suspects(step: BackwardStep) -> Iterator[_Suspect]:

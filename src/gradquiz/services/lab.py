@@ -281,9 +281,17 @@ def _refuse_lost_digits(
 ) -> None:
     """FieldError for the first input whose float, not the number typed, moves a number the
     page shows beyond its four figures (typed_inputs.py); 0.1 moves none."""
-    from gradquiz.core.lab.typed_inputs import inexact_inputs, moved_by_float, refusal
+    from gradquiz.core.lab.typed_inputs import (
+        inexact_inputs,
+        kink_side_lost,
+        moved_by_float,
+        refusal,
+    )
 
     typed = {name: typed_decimal(query[name]) for name in values if name in query}
+    lost = kink_side_lost(program, graph, typed, values)
+    if lost is not None:
+        raise FieldError(lost[1], lost[0])
     inexact = inexact_inputs(values, typed)
     together = moved_by_float(graph, {k: typed[k] for k in inexact}) if inexact else None
     if together is None:

@@ -298,11 +298,12 @@ def _refuse_lost_digits(
         return
     # A kink or tie the numbers typed make together is named as such, at the first of them:
     # one of them typed alone leaves the others' floats, a point no one typed.
-    name, moved = inexact[0], together  # only together: at the first, all of them typed
+    # The figures are always together's, every input at its typed decimal; the field it is
+    # shown beside is the first whose digits alone move a number the page shows.
+    name, moved = inexact[0], together
     for candidate in inexact if not together.kink else ():
-        alone = moved_by_float(graph, {candidate: typed[candidate]})
-        if alone is not None:
-            name, moved = candidate, alone
+        if moved_by_float(graph, {candidate: typed[candidate]}) is not None:
+            name = candidate
             break
     others = {k: typed[k] for k in inexact if k != name}
     message = refusal(program, name, query[name], values[name], typed[name], moved, values, others)

@@ -397,32 +397,78 @@ def refusal(
             "(whole numbers, or fractions whose denominator is a power of 2, such as 0.25 or "
             f"0.375) to work at the {kink} itself."
         )
+    others = others or {}
+    number, floats = ("numbers", "floats") if others else ("number", "float")
     if moved.at_typed is None:
-        where = "at the number typed the graph leaves a function's domain, at the float it does not"
+        where = (
+            f"at the {number} typed the graph leaves a function's domain, at the {floats} it "
+            "does not"
+        )
     else:
         off = f" ({moved.off} apart)" if moved.off else ""
         where = (
-            f"{moved.what} is {moved.at_float} at the float and {moved.at_typed} at the "
-            f"number typed{off}, and the page shows four figures"
+            f"{moved.what} is {moved.at_float} at the {floats} and {moved.at_typed} at the "
+            f"{number} typed{off}, and the page shows four figures"
         )
-    shorter = _shorter(program, name, typed, values)
-    advice = (
-        f"Type {name} with fewer significant digits, such as {shorter}."
-        if shorter
-        else f"Type a value of {name} that float64 holds exactly (a whole number, or one whose "
-        "fraction is a sum of powers of 2, such as 0.25 or 0.375), or one where f depends "
-        "less on its last digits."
-    )
+    also = ""
+    if others:
+        also = " " + _listed_and(
+            [f"{key}, typed as {page_form(format(v, 'f'))}," for key, v in others.items()]
+        )
+        also += " is not held exactly either." if len(others) == 1 else " are not either."
+    shorter = _shorter_together(program, name, typed, values, others)
+    if shorter and list(shorter) == [name]:
+        advice = f"Type {name} with fewer significant digits, such as {shorter[name]}."
+    elif shorter:
+        advice = (
+            f"Type {_listed_and(list(shorter))} with fewer significant digits, such as "
+            f"{_listed_and([f'{key} = {cut}' for key, cut in shorter.items()])}."
+        )
+    else:
+        advice = (
+            f"Type a value of {name} that float64 holds exactly (a whole number, or one whose "
+            "fraction is a sum of powers of 2, such as 0.25 or 0.375), or one where f depends "
+            "less on its last digits."
+        )
     return (
         f"The value of {name} is {text.strip()}, which float64 cannot hold: it holds the "
-        f"nearest float, {page_form(held)}…, and the lab computes in float64. Here the digits "
-        f"it loses matter: {where}. {advice}"
+        f"nearest float, {page_form(held)}…, and the lab computes in float64.{also} Here the "
+        f"digits it loses matter: {where}. {advice}"
     )
+
+
+def _shorter_together(
+    program: Program,
+    name: str,
+    typed: Decimal,
+    values: Mapping[str, float],
+    others: Mapping[str, Decimal],
+) -> dict[str, str]:
+    """Shorter numbers for `name` and then, one by one, for as many of the other inexact
+    inputs as it takes for the page to take them all, each as the page writes it; {} where
+    one of them has no shorter number that the lab takes."""
+    remaining = {name: typed, **{k: v for k, v in others.items() if k != name}}
+    current = dict(values)
+    found: dict[str, str] = {}
+    for key in list(remaining):
+        cut = _shorter(program, key, remaining.pop(key), current)
+        if cut is None:
+            return {}
+        found[key] = page_form(format(cut.normalize(), "f"))
+        current[key] = float(cut)
+        try:
+            graph = build_graph(program, current)
+        except DomainError:
+            return {}
+        rest = {k: v for k, v in remaining.items() if Decimal(current[k]) != v}
+        if not rest or moved_by_float(graph, rest) is None:
+            return found
+    return {}
 
 
 def _shorter(
     program: Program, name: str, typed: Decimal, values: Mapping[str, float]
-) -> str | None:
+) -> Decimal | None:
     """`typed` cut short (toward 0, else away from it) to the most significant digits with
     which the lab takes it: nothing the page shows moves, the graph is defined there, and
     every gradient keeps its sign at the decimals, none turned 0 or made nonzero (in
@@ -446,7 +492,7 @@ def _shorter(
                 continue
             if signs is not None and _gradient_signs(graph, {name: cut}) != signs:
                 continue
-            return page_form(format(cut.normalize(), "f"))
+            return cut
     return None
 
 

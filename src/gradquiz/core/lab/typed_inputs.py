@@ -274,17 +274,9 @@ def _underflow(ctx: Any, exact: Any) -> str:
 TINY = 5e-324  # float64's smallest positive (subnormal) number
 
 
-def _named(graph: Graph, key: str, parent: str = "") -> str:
+def _named(graph: Graph, key: str) -> str:
     """A node written with its inputs' names and its constants' numbers ("x × y − 0.3")."""
-    from gradquiz.core.lab.graphs import written_operation
-
-    node = graph.by_key[key]
-    if not node.inputs:
-        return key if node.kind == "input" else written_number(node.value)
-    parts = [_named(graph, child, node.kind) for child in node.inputs]
-    text = written_operation(node.kind, parts, node.exponent)
-    grouped = node.kind in ("add", "sub") and parent not in ("", "add", "sub", "relu", "max")
-    return f"({text})" if grouped else text
+    return _written(graph, key, by_name=True)
 
 
 def _leaves(graph: Graph, key: str) -> set[str]:
@@ -327,15 +319,15 @@ def _in_range(
     return None
 
 
-def _written(graph: Graph, key: str, parent: str = "") -> str:
+def _written(graph: Graph, key: str, parent: str = "", by_name: bool = False) -> str:
     """A node worked out from the inputs as typed, as the learner would write it
-    ("0.1 × 3 − 0.3")."""
+    ("0.1 × 3 − 0.3"); `by_name`: with the inputs' names ("x × 3 − z")."""
     from gradquiz.core.lab.graphs import written_operation
 
     node = graph.by_key[key]
     if not node.inputs:
-        return written_number(node.value)
-    parts = [_written(graph, child, node.kind) for child in node.inputs]
+        return key if by_name and node.kind == "input" else written_number(node.value)
+    parts = [_written(graph, child, node.kind, by_name) for child in node.inputs]
     text = written_operation(node.kind, parts, node.exponent)
     grouped = node.kind in ("add", "sub") and parent not in ("", "add", "sub", "relu", "max")
     return f"({text})" if grouped else text

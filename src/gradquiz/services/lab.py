@@ -536,7 +536,44 @@ class StepCheckPage:
             return "tiny"  # not a = y, yet 0: too small for float64 or for 30 digits
         if all(min(row.one_sided, row.centred) >= 0.5 for row in self.rows):
             return "unseen"
+        if not self.errors_fall:
+            return "rising"
         return ""
+
+    @property
+    def errors_fall(self) -> bool:
+        """Whether either column's error falls, as h shrinks from the table's largest step, to
+        under half of its error there: the truncation the usual story trades against
+        round-off. At w = 30 (saturated) or x = 10⁻⁹ the errors only rise."""
+        return any(
+            min(getattr(row, method) for row in self.rows) < getattr(self.rows[0], method) / 2
+            for method in ("one_sided", "centred")
+        )
+
+    @property
+    def largest_step(self) -> "StepError":
+        """The table's row at its largest step, where truncation error is largest."""
+        return self.rows[0]
+
+    @property
+    def unresolved(self) -> tuple[str, float, float, float]:
+        """Where float64 first loses the change a step makes: ("a" or "L", that value, the
+        smallest change float64 can show in it, and the step below which the change over it
+        is smaller). a = σ(z) moves by about σ′(z)·x·h and L by |∂L/∂w|·h; at y = 1 and
+        w = 30, L's own resolution (7 × 10⁻⁴³) is no limit, a's (1.1 × 10⁻¹⁶) is."""
+        _, slope, _ = self.exact_terms
+        a = self.activation
+        in_a = math.ulp(a) / abs(float(slope) * self.values["x"])
+        in_loss = self.resolution / abs(self.exact) if self.exact else math.inf
+        if in_a >= in_loss:
+            return "a", a, math.ulp(a), in_a
+        return "L", self.loss, self.resolution, in_loss
+
+    @property
+    def truncation_negligible(self) -> bool:
+        """Whether z = w·x + b moves so little over the largest step (h·|x| under 10⁻⁶) that L
+        is a straight line there to float64's eye: the error is round-off from the start."""
+        return self.largest_step.step * abs(self.values["x"]) < 1e-6
 
     @cached_property
     def exact_terms(self) -> tuple[Any, Any, Any]:

@@ -323,6 +323,8 @@ def stats(
     from rich.table import Table
 
     from gradquiz.core.item_flags import (
+        D_LEARNERS,
+        few_for_correlation,
         kr20_note,
         minimum_rule,
         same_groups_note,
@@ -355,6 +357,8 @@ def stats(
     rows = []
     for number, item in enumerate(analysis.items, start=1):
         r_pb = "–" if item.point_biserial is None else str(shown_figure(item.point_biserial))
+        if item.point_biserial is not None and item.learners < D_LEARNERS:
+            r_pb += f" ({few_for_correlation(item.learners)})"
         if item.discrimination is None:
             d = "– (undefined)"
         elif item.facility in (0, 1):

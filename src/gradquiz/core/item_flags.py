@@ -160,6 +160,14 @@ def minimum_rule() -> str:
     )
 
 
+def few_for_correlation(learners: int) -> str:
+    """Why a point-biserial from a class under D_LEARNERS is not read as a judgement: the same
+    minimum as D's, and at two learners a correlation is ±1 whatever the question."""
+    if learners == 2:
+        return "too few learners to judge: with two, any correlation is +1 or −1"
+    return "too few learners to judge"
+
+
 def unchosen_rule(most_options: int = 4) -> str:
     """The rule that judges an unchosen distractor, as the statistics page states it."""
     needed = ", ".join(

@@ -281,20 +281,29 @@ def _refuse_lost_digits(
 ) -> None:
     """FieldError for the first input whose float, not the number typed, moves a number the
     page shows beyond its four figures (typed_inputs.py); 0.1 moves none."""
-    from gradquiz.core.lab.typed_inputs import inexact_inputs, moved_by_float, refusal
+    from gradquiz.core.lab.typed_inputs import (
+        inexact_inputs,
+        kink_side_lost,
+        moved_by_float,
+        refusal,
+    )
 
     typed = {name: typed_decimal(query[name]) for name in values if name in query}
+    lost = kink_side_lost(program, graph, typed, values)
+    if lost is not None:
+        raise FieldError(lost[1], lost[0])
     inexact = inexact_inputs(values, typed)
     together = moved_by_float(graph, {k: typed[k] for k in inexact}) if inexact else None
     if together is None:
         return
     # A kink or tie the numbers typed make together is named as such, at the first of them:
     # one of them typed alone leaves the others' floats, a point no one typed.
-    name, moved = inexact[0], together  # only together: at the first, all of them typed
+    # The figures are always together's, every input at its typed decimal; the field it is
+    # shown beside is the first whose digits alone move a number the page shows.
+    name, moved = inexact[0], together
     for candidate in inexact if not together.kink else ():
-        alone = moved_by_float(graph, {candidate: typed[candidate]})
-        if alone is not None:
-            name, moved = candidate, alone
+        if moved_by_float(graph, {candidate: typed[candidate]}) is not None:
+            name = candidate
             break
     others = {k: typed[k] for k in inexact if k != name}
     message = refusal(program, name, query[name], values[name], typed[name], moved, values, others)
@@ -527,7 +536,44 @@ class StepCheckPage:
             return "tiny"  # not a = y, yet 0: too small for float64 or for 30 digits
         if all(min(row.one_sided, row.centred) >= 0.5 for row in self.rows):
             return "unseen"
+        if not self.errors_fall:
+            return "rising"
         return ""
+
+    @property
+    def errors_fall(self) -> bool:
+        """Whether either column's error falls, as h shrinks from the table's largest step, to
+        under half of its error there: the truncation the usual story trades against
+        round-off. At w = 30 (saturated) or x = 10⁻⁹ the errors only rise."""
+        return any(
+            min(getattr(row, method) for row in self.rows) < getattr(self.rows[0], method) / 2
+            for method in ("one_sided", "centred")
+        )
+
+    @property
+    def largest_step(self) -> "StepError":
+        """The table's row at its largest step, where truncation error is largest."""
+        return self.rows[0]
+
+    @property
+    def unresolved(self) -> tuple[str, float, float, float]:
+        """Where float64 first loses the change a step makes: ("a" or "L", that value, the
+        smallest change float64 can show in it, and the step below which the change over it
+        is smaller). a = σ(z) moves by about σ′(z)·x·h and L by |∂L/∂w|·h; at y = 1 and
+        w = 30, L's own resolution (7 × 10⁻⁴³) is no limit, a's (1.1 × 10⁻¹⁶) is."""
+        _, slope, _ = self.exact_terms
+        a = self.activation
+        in_a = math.ulp(a) / abs(float(slope) * self.values["x"])
+        in_loss = self.resolution / abs(self.exact) if self.exact else math.inf
+        if in_a >= in_loss:
+            return "a", a, math.ulp(a), in_a
+        return "L", self.loss, self.resolution, in_loss
+
+    @property
+    def truncation_negligible(self) -> bool:
+        """Whether z = w·x + b moves so little over the largest step (h·|x| under 10⁻⁶) that L
+        is a straight line there to float64's eye: the error is round-off from the start."""
+        return self.largest_step.step * abs(self.values["x"]) < 1e-6
 
     @cached_property
     def exact_terms(self) -> tuple[Any, Any, Any]:

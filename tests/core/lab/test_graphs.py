@@ -72,7 +72,7 @@ def test_the_max_gate_routes_to_the_winner_only() -> None:
         ("log(x)", {"x": -1.0}, "not positive"),
         ("1/x", {"x": 0.0}, "division by zero"),
         ("x**0.5", {"x": -4.0}, "no real power"),
-        ("exp(x)", {"x": 1000.0}, "exp\\(1,000\\) is about 2 × 10⁴³⁴, above the largest float"),
+        ("exp(x)", {"x": 1000.0}, "exp\\(1000\\) is about 2 × 10⁴³⁴, above the largest float"),
         ("x**-1", {"x": 0.0}, "0 to the power −1 is undefined, a division by zero \\(1 / 0\\)"),
         ("x**0.5", {"x": 0.0}, "0 to the power 0.5 has no derivative"),
     ],

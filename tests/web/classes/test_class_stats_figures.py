@@ -332,3 +332,13 @@ def test_a_class_alike_on_every_question_is_not_told_of_questions_that_split_it(
     # The legend said such a question "has D = 0 by construction" while
     # the table showed "– (undefined)".
     assert "D = 0 by construction" not in text
+
+
+def test_a_point_biserial_from_too_few_learners_says_so_as_d_does(site: Site) -> None:
+    # Two learners, totals 2 and 0: each question's correlation with the rest is +1.00, as any
+    # correlation of two points is ±1, and it stood bare beside D's "too few learners to judge".
+    teacher, class_id = sat(site, [("D", "right"), ("A", "wrong")])
+    markup = site.as_(teacher).get(f"/classes/{class_id}/stats").text
+    cells = [page_text(point_biserial_cell(row)) for row in table_rows(markup)]
+    assert cells == ["1.00 (too few learners to judge: with two, any correlation is +1 or −1)"] * 2
+    assert "with two learners any correlation is +1 or −1" in page_text(markup)

@@ -1,5 +1,7 @@
 """The lab's value and gradient fields read every form the pages show a number in."""
 
+import re
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
@@ -49,3 +51,21 @@ def test_an_input_a_float_cannot_hold_as_typed_is_refused_not_rounded_silently(
     # off 10⁻¹⁶ at its float, tests/web/lab/test_lab_typed_digits.py).
     for y in ("0.1", "-0.1234567890123456", "0.7310585786300049"):
         assert lab_client.get("/lab/fan-out?" + urlencode({"x": "3", "y": y})).status_code == 200
+
+
+def test_the_softmax_overflow_message_writes_numbers_the_fields_take(
+    lab_client: TestClient,
+) -> None:
+    logits = {"z1": "1000", "z2": "0", "z3": "0"}
+    response = lab_client.get("/lab/softmax", params=logits)
+    assert response.status_code == 422
+    text = text_of(response.text)
+    assert "exp(1000)" in text and "1,000" not in text
+    named = re.search(r"here (\S+) from each", text)
+    assert named is not None
+    # The number named is one the fields take, and subtracting it, as advised, is accepted.
+    field = lab_client.get("/lab/softmax", params={**logits, "z2": named[1]})
+    assert "not a number" not in text_of(field.text) and "ambiguous" not in text_of(field.text)
+    shift = Decimal(named[1])
+    shifted = {name: str(Decimal(value) - shift) for name, value in logits.items()}
+    assert lab_client.get("/lab/softmax", params=shifted).status_code == 200

@@ -289,9 +289,9 @@ class _Builder:
 
 def plain_number(value: float) -> str:
     """A number (a power of 10, an exp's argument) as a message writes it: -347.4 to four
-    figures, and -434,294 whole with thousands commas once it has more digits than that (not
-    -4.343e+05)."""
-    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    figures, and -434294 whole once it has more digits than that (not -4.343e+05), with no
+    thousands commas, which the value fields refuse as ambiguous (1,000 or 1.000?)."""
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:.0f}"
 
 
 _INFIX = {"add": "+", "sub": "−", "mul": "×", "div": "/"}

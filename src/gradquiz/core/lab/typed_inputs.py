@@ -171,15 +171,163 @@ def _kink_at_typed(
     return None
 
 
-def _written(graph: Graph, key: str, parent: str = "") -> str:
+def kink_side_lost(
+    program: Program, graph: Graph, typed: Mapping[str, Decimal], values: Mapping[str, float]
+) -> tuple[str, str] | None:
+    """The input to refuse, and why, where float64 puts a ReLU's input or a max gate's inputs
+    on another side of the kink or tie than the numbers typed do: x·y at 1e-200 and 1e-200 is
+    1e-400, which float64 rounds to 0, the kink, while relu′ there is 1 (`typed`: the inputs as
+    typed; the others at their floats). None where every kink's side agrees."""
+    found = _side_lost(graph, typed)
+    if found is None:
+        return None
+    arg, sentence = found
+    names = [key for key in graph.inputs if key in _leaves(graph, arg)] or list(graph.inputs)
+    for name in names:
+        near = _in_range(program, graph, name, typed, values)
+        if near is not None:
+            advice = (
+                f" Type numbers at which float64 holds {_named(graph, arg)} on the side the "
+                f"numbers typed put it, such as {name} = {near}."
+            )
+            return name, sentence + advice
+    advice = " Type numbers at which float64 holds it on the side the numbers typed put it."
+    return names[0], sentence + advice
+
+
+def _side_lost(graph: Graph, typed: Mapping[str, Decimal]) -> tuple[str, str] | None:
+    """The first ReLU or max gate whose side differs between float64 and the numbers typed:
+    its input's key and a sentence saying so."""
+    ctx = context(DIGITS)
+    decimals = {
+        n.key: ctx.mpf(repr(n.value)) for n in graph.nodes if n.kind == "constant" and not n.written
+    }
+    decimals.update({k: ctx.mpf(str(v)) for k, v in typed.items()})
+    found = exact_pass(ctx, graph, decimals)
+    if found is None:
+        return None
+    typed_values = found[0]
+    sizes = magnitudes(graph)
+    for node in graph.nodes:
+        if node.kind == "relu":
+            (arg,) = node.inputs
+            at_float = graph.by_key[arg].value
+            exact = typed_values[arg]
+            if abs(exact) <= NOISE * ctx.mpf(sizes[arg]):
+                continue  # on the kink at the numbers typed: moved_by_float's case
+            side = 1 if exact > 0 else -1
+            if at_float * side > 0:
+                continue
+            written = _named(graph, arg)
+            where = (
+                "its right-hand side, relu′ = 1" if side > 0 else "its left-hand side, relu′ = 0"
+            )
+            if at_float == 0:
+                held = f"{_underflow(ctx, exact)}which float64 rounds to 0, the ReLU's kink"
+                takes = "would show the kink and its convention"
+            else:
+                held = f"which float64 computes as {shown_number(at_float)}, across the kink"
+                takes = "would take the other side's slope"
+            return arg, (
+                f"At the numbers typed, {written} is {_figures(ctx, exact)}, {held}: the page "
+                f"{takes} where the numbers typed are on {where}."
+            )
+        if node.kind == "max":
+            floats = [graph.by_key[key].value for key in node.inputs]
+            float_top = {k for k, v in zip(node.inputs, floats, strict=True) if v == max(floats)}
+            exact_values = [typed_values[key] for key in node.inputs]
+            near = NOISE * ctx.mpf(max(sizes[key] for key in node.inputs))
+            top = {
+                k
+                for k, v in zip(node.inputs, exact_values, strict=True)
+                if max(exact_values) - v <= near
+            }
+            if len(top) > 1 or top == float_top:
+                continue  # a tie at the numbers typed is moved_by_float's case
+            (largest,) = top
+            written = _named(graph, largest)
+            exact = typed_values[largest]
+            float_names = [k for k in dict.fromkeys(node.inputs) if k in float_top]
+            held = _listed_and(
+                [
+                    f"{_named(graph, k)} as {written_number(graph.by_key[k].value)}"
+                    for k in float_names
+                ]
+            )
+            what = "a tie" if len(float_top) > 1 else "the largest"
+            underflow = _underflow(ctx, exact) if graph.by_key[largest].value == 0 else ""
+            verdict = "treat it as a tie" if len(float_top) > 1 else "take that as the largest"
+            return largest, (
+                f"At the numbers typed, {written} is {_figures(ctx, exact)}, {underflow}the "
+                f"largest input of max alone; float64 computes {held}, {what}, so the page "
+                f"would {verdict}, where the numbers typed give the whole gradient to "
+                f"{written}."
+            )
+    return None
+
+
+def _underflow(ctx: Any, exact: Any) -> str:
+    """ "below float64's smallest positive number, " where `exact` is below it."""
+    return "below float64's smallest positive number, " if abs(exact) < ctx.mpf(TINY) else ""
+
+
+TINY = 5e-324  # float64's smallest positive (subnormal) number
+
+
+def _named(graph: Graph, key: str) -> str:
+    """A node written with its inputs' names and its constants' numbers ("x × y − 0.3")."""
+    return _written(graph, key, by_name=True)
+
+
+def _leaves(graph: Graph, key: str) -> set[str]:
+    node = graph.by_key[key]
+    if not node.inputs:
+        return {key}
+    return set().union(*(_leaves(graph, child) for child in node.inputs))
+
+
+def _in_range(
+    program: Program,
+    graph: Graph,
+    name: str,
+    typed: Mapping[str, Decimal],
+    values: Mapping[str, float],
+) -> str | None:
+    """`name`'s number with its exponent moved toward 0, in steps of 10, to the first at which
+    every kink keeps its side and every value is 0 or a normal float, as it is typed."""
+    start = typed.get(name, Decimal(repr(values[name])))
+    if start == 0:
+        return None
+    toward = 1 if start.adjusted() < 0 else -1
+    for step in range(1, 40):
+        near = start.scaleb(toward * 10 * step)
+        if (near.adjusted() > 0) != (start.adjusted() > 0) and near.adjusted() != 0:
+            return None
+        try:
+            moved = build_graph(program, {**values, name: float(near)})
+        except DomainError:
+            continue
+        if any(0 < abs(node.value) < 2.2250738585072014e-308 for node in moved.nodes):
+            continue
+        now = {**typed, name: near}
+        if _side_lost(moved, now) is not None:
+            continue
+        inexact = {k: v for k, v in now.items() if Decimal(moved.by_key[k].value) != v}
+        if inexact and moved_by_float(moved, inexact) is not None:
+            continue
+        return str(near.normalize()).replace("E", "e").replace("e+", "e")
+    return None
+
+
+def _written(graph: Graph, key: str, parent: str = "", by_name: bool = False) -> str:
     """A node worked out from the inputs as typed, as the learner would write it
-    ("0.1 × 3 − 0.3")."""
+    ("0.1 × 3 − 0.3"); `by_name`: with the inputs' names ("x × 3 − z")."""
     from gradquiz.core.lab.graphs import written_operation
 
     node = graph.by_key[key]
     if not node.inputs:
-        return written_number(node.value)
-    parts = [_written(graph, child, node.kind) for child in node.inputs]
+        return key if by_name and node.kind == "input" else written_number(node.value)
+    parts = [_written(graph, child, node.kind, by_name) for child in node.inputs]
     text = written_operation(node.kind, parts, node.exponent)
     grouped = node.kind in ("add", "sub") and parent not in ("", "add", "sub", "relu", "max")
     return f"({text})" if grouped else text
@@ -241,32 +389,78 @@ def refusal(
             "(whole numbers, or fractions whose denominator is a power of 2, such as 0.25 or "
             f"0.375) to work at the {kink} itself."
         )
+    others = others or {}
+    number, floats = ("numbers", "floats") if others else ("number", "float")
     if moved.at_typed is None:
-        where = "at the number typed the graph leaves a function's domain, at the float it does not"
+        where = (
+            f"at the {number} typed the graph leaves a function's domain, at the {floats} it "
+            "does not"
+        )
     else:
         off = f" ({moved.off} apart)" if moved.off else ""
         where = (
-            f"{moved.what} is {moved.at_float} at the float and {moved.at_typed} at the "
-            f"number typed{off}, and the page shows four figures"
+            f"{moved.what} is {moved.at_float} at the {floats} and {moved.at_typed} at the "
+            f"{number} typed{off}, and the page shows four figures"
         )
-    shorter = _shorter(program, name, typed, values)
-    advice = (
-        f"Type {name} with fewer significant digits, such as {shorter}."
-        if shorter
-        else f"Type a value of {name} that float64 holds exactly (a whole number, or one whose "
-        "fraction is a sum of powers of 2, such as 0.25 or 0.375), or one where f depends "
-        "less on its last digits."
-    )
+    also = ""
+    if others:
+        also = " " + _listed_and(
+            [f"{key}, typed as {page_form(format(v, 'f'))}," for key, v in others.items()]
+        )
+        also += " is not held exactly either." if len(others) == 1 else " are not either."
+    shorter = _shorter_together(program, name, typed, values, others)
+    if shorter and list(shorter) == [name]:
+        advice = f"Type {name} with fewer significant digits, such as {shorter[name]}."
+    elif shorter:
+        advice = (
+            f"Type {_listed_and(list(shorter))} with fewer significant digits, such as "
+            f"{_listed_and([f'{key} = {cut}' for key, cut in shorter.items()])}."
+        )
+    else:
+        advice = (
+            f"Type a value of {name} that float64 holds exactly (a whole number, or one whose "
+            "fraction is a sum of powers of 2, such as 0.25 or 0.375), or one where f depends "
+            "less on its last digits."
+        )
     return (
         f"The value of {name} is {text.strip()}, which float64 cannot hold: it holds the "
-        f"nearest float, {page_form(held)}…, and the lab computes in float64. Here the digits "
-        f"it loses matter: {where}. {advice}"
+        f"nearest float, {page_form(held)}…, and the lab computes in float64.{also} Here the "
+        f"digits it loses matter: {where}. {advice}"
     )
+
+
+def _shorter_together(
+    program: Program,
+    name: str,
+    typed: Decimal,
+    values: Mapping[str, float],
+    others: Mapping[str, Decimal],
+) -> dict[str, str]:
+    """Shorter numbers for `name` and then, one by one, for as many of the other inexact
+    inputs as it takes for the page to take them all, each as the page writes it; {} where
+    one of them has no shorter number that the lab takes."""
+    remaining = {name: typed, **{k: v for k, v in others.items() if k != name}}
+    current = dict(values)
+    found: dict[str, str] = {}
+    for key in list(remaining):
+        cut = _shorter(program, key, remaining.pop(key), current)
+        if cut is None:
+            return {}
+        found[key] = page_form(format(cut.normalize(), "f"))
+        current[key] = float(cut)
+        try:
+            graph = build_graph(program, current)
+        except DomainError:
+            return {}
+        rest = {k: v for k, v in remaining.items() if Decimal(current[k]) != v}
+        if not rest or moved_by_float(graph, rest) is None:
+            return found
+    return {}
 
 
 def _shorter(
     program: Program, name: str, typed: Decimal, values: Mapping[str, float]
-) -> str | None:
+) -> Decimal | None:
     """`typed` cut short (toward 0, else away from it) to the most significant digits with
     which the lab takes it: nothing the page shows moves, the graph is defined there, and
     every gradient keeps its sign at the decimals, none turned 0 or made nonzero (in
@@ -290,7 +484,7 @@ def _shorter(
                 continue
             if signs is not None and _gradient_signs(graph, {name: cut}) != signs:
                 continue
-            return page_form(format(cut.normalize(), "f"))
+            return cut
     return None
 
 

@@ -33,6 +33,11 @@ VALUES = [
     "1000000", "-1000000", "1e6", "-1e+06", "1000000.5", "-1e7", "1e-999", "0", "-0.0",
     "0.000000000000000000000000000001", "0.0000000000000000000000000000001", "nan", "inf",
     "", " ", "1e1000", "0x10", "½", "9" * 33,
+    # Numbers whose floats are not the decimals typed, or whose products underflow: each sends
+    # the page to work it at the decimals typed and, where that moves a shown figure, a kink or
+    # a tie, to search for a number to suggest.
+    "1e-300", "-1e-160", "9.999999999999999e-161", "-0.9999999999999999", "1.234567890123456",
+    "0.1", "0.3", "1.000000000000001",
 ]  # fmt: skip
 EXPONENTS = ["2", "3", "-1", "0.5", "16", "-16", "16.0", "16.5", "-16.001", "17"]
 

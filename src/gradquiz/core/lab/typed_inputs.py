@@ -286,6 +286,10 @@ def _leaves(graph: Graph, key: str) -> set[str]:
     return set().union(*(_leaves(graph, child) for child in node.inputs))
 
 
+# The most exponents `_in_range` tries: shifts of 10, 20, … 320 places, none past 10⁰.
+RANGE_TRIES = 6
+
+
 def _in_range(
     program: Program,
     graph: Graph,
@@ -293,16 +297,17 @@ def _in_range(
     typed: Mapping[str, Decimal],
     values: Mapping[str, float],
 ) -> str | None:
-    """`name`'s number with its exponent moved toward 0, in steps of 10, to the first at which
-    every kink keeps its side and every value is 0 or a normal float, as it is typed."""
+    """`name`'s number with its exponent moved toward 0 (by 10, 20, 40, … places, at most to
+    0: a bounded search, each try a graph and two 30-digit passes), the first at which every
+    kink keeps its side and every value is 0 or a normal float, as it is typed."""
     start = typed.get(name, Decimal(repr(values[name])))
-    if start == 0:
+    if start == 0 or start.adjusted() == 0:
         return None
     toward = 1 if start.adjusted() < 0 else -1
-    for step in range(1, 40):
-        near = start.scaleb(toward * 10 * step)
-        if (near.adjusted() > 0) != (start.adjusted() > 0) and near.adjusted() != 0:
-            return None
+    farthest = abs(start.adjusted())
+    shifts = sorted({min(10 * 2**k, farthest) for k in range(RANGE_TRIES)})
+    for shift in shifts:
+        near = start.scaleb(toward * shift)
         try:
             moved = build_graph(program, {**values, name: float(near)})
         except DomainError:

@@ -75,6 +75,13 @@ def test_an_answer_off_by_more_than_its_own_rounding_keeps_the_method_hint(
     assert "Not right." in page and COARSE not in page
 
 
+def answer_for_y(client: TestClient, right: str, answer: str) -> str:
+    """The verdict on `answer` for ∂f/∂x of x·y + x² at x = 0, which is y = `right`."""
+    return verdict(
+        client, "/lab/expression/your-turn", f="x*y+x*x", x="0", y=right, **{"grad-x": answer}
+    )
+
+
 @pytest.mark.parametrize(
     ("right", "answer", "said"),
     [
@@ -89,14 +96,7 @@ def test_an_answer_off_by_more_than_its_own_rounding_keeps_the_method_hint(
 def test_a_whole_number_s_trailing_zeros_count_as_the_fewest_figures_it_can_have(
     lab_client: TestClient, right: str, answer: str, said: str
 ) -> None:
-    page = verdict(
-        lab_client,
-        "/lab/expression/your-turn",
-        f="x*y+x*x",
-        x="0",
-        y=right,
-        **{"grad-x": answer},
-    )
+    page = answer_for_y(lab_client, right, answer)
     assert f"Not right. {COARSE}" in page and said in page
 
 
@@ -107,14 +107,7 @@ def test_an_answer_that_is_not_the_value_rounded_keeps_the_method_hint(
     lab_client: TestClient, right: str, answer: str
 ) -> None:
     # 1.4499 to two figures is 1.4 and 0.0951 to one is 0.1; 100.0 writes four figures.
-    page = verdict(
-        lab_client,
-        "/lab/expression/your-turn",
-        f="x*y+x*x",
-        x="0",
-        y=right,
-        **{"grad-x": answer},
-    )
+    page = answer_for_y(lab_client, right, answer)
     assert "Not right." in page and COARSE not in page and "multiply" in page
 
 

@@ -3,6 +3,7 @@
 import io
 import re
 import zipfile
+from fractions import Fraction
 
 from fastapi.testclient import TestClient
 
@@ -13,13 +14,16 @@ from tests.web.exam.test_exam_pages import page_text
 from tests.web.practice.test_practice_pages import learner_of, start
 
 
-def answer_some(client: TestClient) -> None:
+def answer_some(client: TestClient) -> str:
+    """Three practice answers (sure, unsure, guessing) and a submitted exam; the practice
+    set's URL."""
     url = start(client, count="10")
     for number, confidence in ((1, "sure"), (2, "unsure"), (3, "guessing")):
         client.post(f"{url}/{number}", data={"option": "A", "confidence": confidence})
     attempt_id = client.post("/attempts").headers["location"].split("/")[2]
     client.post(f"/attempts/{attempt_id}/questions/1", data={"option": "A"})
     client.post(f"/attempts/{attempt_id}/submit", data={"confirm": "yes"})
+    return url
 
 
 def test_a_new_browser_sees_an_empty_progress_page(client: TestClient) -> None:
@@ -30,8 +34,12 @@ def test_a_new_browser_sees_an_empty_progress_page(client: TestClient) -> None:
     assert "<svg" not in response.text
 
 
-def test_every_chart_has_its_table_and_the_exam_is_listed(client: TestClient) -> None:
-    answer_some(client)
+def test_every_chart_has_its_table_and_the_exam_is_listed(
+    client: TestClient, practice: PracticeService
+) -> None:
+    url = answer_some(client)
+    session = practice.session(learner=learner_of(client), session_id=url.rsplit("/", 1)[1])
+    options = len(practice.question(session, 3).options)  # the guessed question's, as drawn
     response = client.get("/progress")
     markup = response.text
     # Every answer is from this week: no trend to draw yet, a sentence says so.
@@ -53,9 +61,10 @@ def test_every_chart_has_its_table_and_the_exam_is_listed(client: TestClient) ->
     # The due line counts this moment, the chart the whole day: the page says which is which.
     assert "the chart and table count by day (UTC), so today's bar also holds" in text
     assert re.search(r"Sure ?90% ?(100|0)% \((1|0) of 1\)", text)
-    # A guess claims one in the question's options: four (25 %), or three for the gate
-    # questions (33 %); before, 25 % whatever the question.
-    assert re.search(r"Guessing ?(25|33)% ?(100|0)% \((1|0) of 1\)", text)
+    # A guess claims one in the question's options (four: 25 %, three: 33 %, five: 20 %, as
+    # the draw gives); before, 25 % whatever the question.
+    claimed = int(Fraction(100, options) + Fraction(1, 2))  # whole percent, halves up
+    assert re.search(rf"Guessing ?{claimed}% ?(100|0)% \((1|0) of 1\)", text), (options, text)
     # Some generated questions have five options.
     assert "a blind guess among the question's options (1 in n with n options;" in text
     assert "1 in 4 with four options" not in text
